@@ -1,0 +1,144 @@
+"""Model registry: immutable version directories under ``models/`` plus an ``ACTIVE`` pointer.
+
+A version is written into a hidden temporary directory and renamed into place only when complete,
+so a failed run leaves nothing behind that looks like a model, and ``ACTIVE`` changes only through
+``promote`` (an atomic file replace).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+ACTIVE_FILE = "ACTIVE"
+META_FILE = "meta.json"
+_VERSION_RE = re.compile(r"^v\d{4}-[0-9a-z-]+$")
+
+
+def default_models_dir() -> Path:
+    env = os.environ.get("GOVREPORT_MODELS_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / "models"
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    version: str
+    path: Path
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        p = self.path / META_FILE
+        return json.loads(p.read_text("utf-8")) if p.exists() else {}
+
+
+class RegistryError(RuntimeError):
+    pass
+
+
+@dataclass
+class VersionDraft:
+    path: Path
+    version: str | None = None
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temporary file in the same directory and ``os.replace`` it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ModelRegistry:
+    def __init__(self, root: str | Path | None = None):
+        self.root = Path(root) if root is not None else default_models_dir()
+
+    def versions(self) -> list[ModelVersion]:
+        if not self.root.is_dir():
+            return []
+        out = [
+            ModelVersion(p.name, p)
+            for p in self.root.iterdir()
+            if p.is_dir() and _VERSION_RE.match(p.name) and (p / META_FILE).exists()
+        ]
+        return sorted(out, key=lambda v: v.version)
+
+    def get(self, version: str) -> ModelVersion:
+        p = self.root / version
+        if not (_VERSION_RE.match(version) and (p / META_FILE).exists()):
+            known = ", ".join(v.version for v in self.versions()) or "none"
+            raise RegistryError(f"no model version {version!r} in {self.root} (known: {known})")
+        return ModelVersion(version, p)
+
+    def active(self) -> ModelVersion | None:
+        f = self.root / ACTIVE_FILE
+        if not f.exists():
+            return None
+        name = f.read_text("utf-8").strip()
+        return self.get(name) if name else None
+
+    def promote(self, version: str) -> ModelVersion:
+        mv = self.get(version)
+        atomic_write_text(self.root / ACTIVE_FILE, mv.version + "\n")
+        return mv
+
+    def _next_version_name(self, tag: str) -> str:
+        nums = [int(v.version[1:5]) for v in self.versions()]
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+        tag = re.sub(r"[^0-9a-z-]+", "-", tag.lower()).strip("-") or "model"
+        return f"v{(max(nums) + 1 if nums else 1):04d}-{stamp}-{tag}"
+
+    @contextmanager
+    def new_version(self, tag: str = "model") -> Iterator["VersionDraft"]:
+        """Yield a draft whose ``path`` (a temporary directory) receives the model; on success it
+        becomes a new version and ``draft.version`` is set.
+
+        The caller must write ``meta.json``; the final version name is stored in it as ``version``.
+        On any exception the temporary directory is removed and the registry is unchanged.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".tmp-{uuid.uuid4().hex[:12]}"
+        tmp.mkdir()
+        draft = VersionDraft(tmp)
+        try:
+            yield draft
+            meta_path = tmp / META_FILE
+            if not meta_path.exists():
+                raise RegistryError("a model version needs a meta.json")
+            for _ in range(5):
+                name = self._next_version_name(tag)
+                meta = json.loads(meta_path.read_text("utf-8"))
+                meta["version"] = name
+                atomic_write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=2))
+                try:
+                    os.rename(tmp, self.root / name)  # fails if the name exists: never overwrite
+                    draft.version, draft.path = name, self.root / name
+                    break
+                except OSError:
+                    continue
+            else:
+                raise RegistryError("could not allocate a new version name")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def latest_created(self) -> ModelVersion | None:
+        vs = self.versions()
+        return vs[-1] if vs else None
