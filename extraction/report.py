@@ -1,12 +1,132 @@
-"""PROVISIONAL stub: assembles the contract's output from a tagged Document."""
+"""Assemble the contract's output from a tagged Document: format, sections, tables, checks."""
 from __future__ import annotations
 
 from typing import Any
 
+from .checks import all_checks
 from .document import Document
+from .labels import Label
+from .layout import Line, line_of, split_lines
+from .lexicon import section_index
+from .normalize import normalize
+from .regions import table_regions
+from .sections import organ_of, sections, title_text, year_of
+from .tables.active import assemble_active
+from .tables.applications import assemble_applications
+from .tables.base import build_region
+from .tables.result import TableResult
+from .tables.review import assemble_review
+from .templates import TABLES
+
+MARKERS = {
+    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件", "本年处理决定数量", "本年收费金额",
+             "逾期不补正", "逾期未按收费通知", "本年度止件数"),
+    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
+             "其他对外管理服务事项", "政府集中采购", "采购总金额", "采购项目数量"),
+}
+ASSEMBLERS = {
+    "active_disclosure": assemble_active,
+    "applications": assemble_applications,
+    "review_litigation": assemble_review,
+}
+
+
+def detect_format(text: str, year: int | None) -> tuple[str | None, str]:
+    """'2019' or '2021' from header wordings, the year breaking ties; and how it was decided."""
+    norm = normalize(text).replace(" ", "")
+    hits = {fmt: sum(norm.count(m) > 0 for m in words) for fmt, words in MARKERS.items()}
+    if hits["2021"] != hits["2019"]:
+        fmt = max(hits, key=lambda k: hits[k])
+        return fmt, f"format {fmt} from its table wordings ({hits['2019']} vs {hits['2021']} markers)"
+    if year is not None:
+        fmt = "2021" if year >= 2021 else "2019"
+        return fmt, f"format {fmt} inferred from the year {year} (no distinguishing table wording)"
+    return None, "format unknown"
+
+
+def _section_tuples(doc: Document, lines: tuple[Line, ...]) -> list[tuple[int, Line, int, int]]:
+    out = []
+    seen: set[int] = set()
+    for s in doc.spans_of(Label.SECTION):
+        idx = section_index(doc.text[s.start : s.end].strip("*# \t"))
+        if idx is None or idx in seen:
+            continue
+        seen.add(idx)
+        out.append((idx, lines[line_of(lines, s.start)], s.start, s.end))
+    return sorted(out, key=lambda t: t[2])
 
 
 def assemble_report(doc: Document) -> dict[str, Any]:
-    return {"template": None, "year": None, "organ": None, "sections": [],
-            "tables": {"active_disclosure": None, "applications": None, "review_litigation": None},
-            "checks": [], "warnings": []}
+    text = doc.text
+    lines = split_lines(text)
+    warnings: list[str] = []
+    secs = sections(doc)
+    title = title_text(doc)
+    year = year_of(title, text)
+    organ = organ_of(title)
+    sec_tuples = _section_tuples(doc, lines)
+    regions = table_regions(text, lines, sec_tuples)
+    has_table_spans = any(s.label in (Label.CELL, Label.ROW, Label.COL) for s in doc.spans)
+    fmt, how = detect_format(text, year)
+    if fmt is None and (secs or has_table_spans):
+        fmt, how = "2021", "format 2021 assumed (no wording or year to decide)"
+    is_report = fmt is not None and (len(secs) >= 2 or (regions and has_table_spans) or title is not None)
+    if not is_report:
+        return _empty_output(year, organ, secs, warnings)
+    if "inferred" in how or "assumed" in how:
+        warnings.append(how)
+    last_heading_line = max((t[1].index for t in sec_tuples), default=-1)
+    tables: dict[str, Any] = {}
+    provenance: dict[str, Any] = {}
+    checks: list[dict[str, Any]] = []
+    for name in TABLES:
+        if name not in regions:
+            tables[name] = None
+            continue
+        lo, hi = regions[name]
+        region = build_region(doc, name, lo, hi)
+        # a table whose region runs to the end of the text with no later heading may be cut off
+        truncated = hi >= len(lines) and lo > last_heading_line
+        if not region.cells and not any(f.label == Label.ROW and not f.group for f in region.frags):
+            tables[name] = None
+            if region.frags:
+                warnings.append(f"{name}: headers found but no rows or values; the table is treated as absent")
+            continue
+        res: TableResult = ASSEMBLERS[name](region, fmt, truncated)
+        if not region.cells:
+            warnings.append(f"{name}: labels found but no values; every cell is null")
+        tables[name] = res.values
+        provenance[name] = res.provenance
+        warnings += res.warnings
+        checks += res.checks
+    checks = all_checks(tables, fmt) + checks
+    for name in TABLES:
+        if tables[name] is None and any(t[0] == {"active_disclosure": 2, "applications": 3, "review_litigation": 4}[name] for t in sec_tuples):
+            warnings.append(f"{name}: the section heading is present but the table is missing")
+    if year is None:
+        warnings.append("year not found in the title")
+    if organ is None:
+        warnings.append("organ not found (no title)")
+    return {
+        "template": fmt,
+        "year": year,
+        "organ": organ,
+        "sections": secs,
+        "tables": tables,
+        "checks": checks,
+        "warnings": warnings,
+        "provenance": provenance,
+    }
+
+
+def _empty_output(year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:
+    return {
+        "template": None,
+        "year": year,
+        "organ": organ,
+        "sections": secs,
+        "tables": {name: None for name in TABLES},
+        "checks": [],
+        "warnings": warnings + ["not recognised as a 政府信息公开工作年度报告"],
+        "provenance": {},
+    }

@@ -1,12 +1,198 @@
-"""PROVISIONAL stub of the rule tagger."""
+"""The rule tagger: the baseline, and the weak labeller that bootstraps annotation.
+
+It labels by layout and lexicon: section headings by numeral + keywords, table regions between
+the headings of sections 二/三/四, and inside them every piece of a line as a value (CELL/UNIT),
+a row label (ROW), a column header (COL) or noise.
+"""
 from __future__ import annotations
 
-from ..document import Document
+import re
+
+from ..document import Document, Span
+from ..labels import Label
+from ..layout import CJK_RE, Line, Piece, pieces, split_label_and_values, split_lines, value_tokens
+from ..lexicon import all_row_lexicon, best_match, col_lexicon, is_group_label, section_index
+from ..regions import TABLE_OF_SECTION, table_regions
+from ..normalize import label_key, normalize
+
+RULES_VERSION = "rules-1.0"
+
+_MD_STRIP = re.compile(r"^[\s#*＊>]+|[\s*＊]+$")
+NOISE_LINE_RE = re.compile(
+    r"^(?:[-—–－_]\s*\d{1,3}\s*[-—–－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+    r"错误！.*|.*未指定文件名.*|.*未找到引用源.*|(?:相关|熱門|热门|相關)(?:词条|詞條).*|"
+    r"(?:分享到|打印本页|关闭窗口|返回顶部|【打印】|【关闭】).*)$"
+)
+_PROSE_PUNCT = re.compile(r"[。；！？]|，.*，")
+
+
+def _content_bounds(text: str, line: Line) -> tuple[int, int] | None:
+    """The line's extent without markdown marks and surrounding whitespace."""
+    s = text[line.start : line.end]
+    m = _MD_STRIP.match(s)
+    a = m.end() if m else 0
+    stripped_right = re.search(r"[\s*＊#]*$", s)
+    b = stripped_right.start() if stripped_right else len(s)
+    if a >= b:
+        return None
+    return line.start + a, line.start + b
+
+
+def find_sections(text: str, lines: tuple[Line, ...]) -> list[tuple[int, Line, int, int]]:
+    """(section index, line, start, end) of the six headings, first occurrence of each, in order."""
+    found: list[tuple[int, Line, int, int]] = []
+    last = 0
+    for line in lines:
+        b = _content_bounds(text, line)
+        if b is None or b[1] - b[0] > 45:
+            continue
+        idx = section_index(text[b[0] : b[1]])
+        if idx is None or any(f[0] == idx for f in found):
+            continue
+        if idx < last:  # numbering went backwards: a table row like 四、结转…, not a heading
+            continue
+        found.append((idx, line, b[0], b[1]))
+        last = idx
+    return found
+
+
+def find_title(text: str, lines: tuple[Line, ...], before: int) -> tuple[int, int] | None:
+    for line in lines[:40]:
+        if line.start >= before:
+            break
+        b = _content_bounds(text, line)
+        if b is None:
+            continue
+        s = normalize(text[b[0] : b[1]])
+        if "报告" in s and ("年" in s or "公开" in s) and len(s) <= 80 and not _PROSE_PUNCT.search(s):
+            return b
+    return None
+
+
+def _is_prose(s: str) -> bool:
+    s = normalize(s)
+    return len(s) > 30 and bool(_PROSE_PUNCT.search(s)) and "\t" not in s
 
 
 class RuleTagger:
     name = "rules"
-    version = "rules-0"
+    version = RULES_VERSION
 
     def __call__(self, doc: Document) -> Document:
-        return doc
+        text = doc.text
+        lines = split_lines(text)
+        spans: list[Span] = []
+        sections = find_sections(text, lines)
+        first_heading = sections[0][2] if sections else len(text)
+        title = find_title(text, lines, first_heading)
+        if title:
+            spans.append(Span(title[0], title[1], Label.TITLE))
+        for _, _, a, b in sections:
+            spans.append(Span(a, b, Label.SECTION))
+        section_lines = {ln.index for _, ln, _, _ in sections}
+        for table, (lo, hi) in table_regions(text, lines, sections).items():
+            spans += self._tag_table(text, lines[lo:hi], table, section_lines)
+        # noise anywhere outside tables (page numbers in prose, web junk after the report)
+        covered = {(s.start) for s in spans}
+        for line in lines:
+            b = _content_bounds(text, line)
+            if b and b[0] not in covered and NOISE_LINE_RE.match(normalize(text[b[0] : b[1]])):
+                if not any(s.start <= b[0] < s.end for s in spans):
+                    spans.append(Span(b[0], b[1], Label.NOISE))
+        return doc.with_spans(_dedupe(spans))
+
+    def _tag_table(self, text: str, lines: tuple[Line, ...], table: str, skip: set[int]) -> list[Span]:
+        spans: list[Span] = []
+        in_header = True
+        rows_lex = all_row_lexicon(table)
+        cols_lex = col_lexicon(table)
+        for line in lines:
+            if line.index in skip:
+                continue
+            content = text[line.start : line.end]
+            if not content.strip():
+                continue
+            norm = normalize(content.strip())
+            if NOISE_LINE_RE.match(norm):
+                b = _content_bounds(text, line)
+                if b:
+                    spans.append(Span(b[0], b[1], Label.NOISE))
+                continue
+            if "勾稽关系" in norm or _is_prose(content):
+                if "勾稽关系" in norm:  # the caption may share its line with header cells
+                    for p in pieces(text, line)[1:]:
+                        spans += self._label_piece(text, p, table, True, rows_lex, cols_lex)
+                continue
+            line_spans: list[Span] = []
+            for p in pieces(text, line):
+                line_spans += self._label_piece(text, p, table, in_header, rows_lex, cols_lex)
+            has_value = any(s.label == Label.CELL for s in line_spans)
+            has_row = any(
+                s.label == Label.ROW and not is_group_label(text[s.start : s.end]) for s in line_spans
+            )
+            if in_header and (has_value or has_row) and table != "review_litigation":
+                in_header = False
+                if has_row:  # relabel ambiguous words (总计/其他) now that the body has started
+                    line_spans = []
+                    for p in pieces(text, line):
+                        line_spans += self._label_piece(text, p, table, False, rows_lex, cols_lex)
+            spans += line_spans
+        return spans
+
+    def _label_piece(
+        self, text: str, p: Piece, table: str, in_header: bool, rows_lex, cols_lex
+    ) -> list[Span]:
+        vals = value_tokens(text, p)
+        if vals:
+            return _value_spans(vals)
+        raw = text[p.start : p.end]
+        if not CJK_RE.search(normalize(raw)):
+            return []
+        (la, lb), tail = split_label_and_values(text, p)
+        label_text = text[la:lb]
+        out = [Span(la, lb, self._classify(label_text, table, in_header, rows_lex, cols_lex))]
+        return out + _value_spans(tail)
+
+    @staticmethod
+    def _classify(label_text: str, table: str, in_header: bool, rows_lex, cols_lex) -> Label:
+        if table == "review_litigation":
+            return Label.COL
+        key = label_key(label_text)
+        if not key:
+            return Label.COL if in_header else Label.ROW
+        numbered = key != re.sub(r"\s", "", normalize(label_text)).strip("*#")  # had numbering
+        if is_group_label(label_text):
+            return Label.COL if key in ("信息内容", "申请人情况", "法人或其他组织") else Label.ROW
+        r = best_match(key, rows_lex)
+        c = best_match(key, cols_lex)
+        rs = r.score if r else 0.0
+        cs = c.score if c else 0.0
+        if numbered and rs >= 0.5:
+            return Label.ROW
+        if cs >= 0.99 and rs >= 0.99:  # 总计 / 其他: both a row and a column wording
+            return Label.COL if in_header else Label.ROW
+        if cs > rs + 0.05:
+            return Label.COL
+        if rs > cs + 0.05:
+            return Label.ROW
+        return Label.COL if in_header else Label.ROW
+
+
+def _value_spans(vals: list[tuple[int, int, int, int]]) -> list[Span]:
+    out: list[Span] = []
+    for vs, ve, us, ue in vals:
+        out.append(Span(vs, ve, Label.CELL))
+        if us >= 0:
+            out.append(Span(us, ue, Label.UNIT))
+    return out
+
+
+def _dedupe(spans: list[Span]) -> list[Span]:
+    """Drop spans that overlap an earlier-kept one (first wins, in position order)."""
+    out: list[Span] = []
+    last_end = -1
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if s.start >= last_end:
+            out.append(s)
+            last_end = s.end
+    return out

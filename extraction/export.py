@@ -1,0 +1,67 @@
+"""Output writers shared by the CLI, the API and batch jobs: JSON, tidy cells, atomic files."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+TIDY_FIELDS = ("source", "table", "row", "col", "value", "start", "end", "confidence")
+
+
+def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]:
+    """One record per table × row × column (blanks included), with where each value came from."""
+    out: list[dict[str, Any]] = []
+    prov = output.get("provenance") or {}
+    for table, rows in (output.get("tables") or {}).items():
+        if rows is None:
+            continue
+        for row, cols in rows.items():
+            for col, value in cols.items():
+                p = ((prov.get(table) or {}).get(row) or {}).get(col) or {}
+                out.append(
+                    {
+                        "source": source,
+                        "table": table,
+                        "row": row,
+                        "col": col,
+                        "value": value,
+                        "start": p.get("start"),
+                        "end": p.get("end"),
+                        "confidence": p.get("confidence"),
+                    }
+                )
+    return out
+
+
+def cells_csv(records: Iterable[dict[str, Any]], header: bool = True) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(TIDY_FIELDS), extrasaction="ignore", lineterminator="\n")
+    if header:
+        w.writeheader()
+    for r in records:
+        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in TIDY_FIELDS})
+    return buf.getvalue()
+
+
+def to_json(obj: Any, pretty: bool = True) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None)
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place: never a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

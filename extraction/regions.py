@@ -1,0 +1,54 @@
+"""Where each table lives: the lines between its section heading and the next heading."""
+from __future__ import annotations
+
+from .layout import Line
+from .normalize import normalize
+
+TABLE_OF_SECTION = {2: "active_disclosure", 3: "applications", 4: "review_litigation"}
+_TABLE_ANCHORS = {
+    "active_disclosure": ("第二十条", "信息内容"),
+    "applications": ("本年新收", "申请人情况"),
+    "review_litigation": ("结果维持", "未经复议"),
+}
+
+
+def table_regions(
+    text: str, lines: tuple[Line, ...], sections: list[tuple[int, Line, int, int]]
+) -> dict[str, tuple[int, int]]:
+    """Line ranges [lo, hi) of each table's region: from its section heading to the next heading.
+
+    Where a table's heading is missing, the region between the neighbouring headings is used if it
+    contains the table's anchor words.
+    """
+    regions: dict[str, tuple[int, int]] = {}
+    bounds = [(idx, ln.index) for idx, ln, _, _ in sections]
+    n = len(lines)
+    for sec, table in TABLE_OF_SECTION.items():
+        here = [b for b in bounds if b[0] == sec]
+        if here:
+            lo = here[0][1] + 1
+            nxt = [b[1] for b in bounds if b[1] > here[0][1]]
+            regions[table] = (lo, nxt[0] if nxt else n)
+            continue
+        prev = [b[1] for b in bounds if b[0] < sec]
+        nxt = [b[1] for b in bounds if b[0] > sec]
+        lo = (max(prev) + 1) if prev else 0
+        hi = min(nxt) if nxt else n
+        if lo >= hi:
+            continue
+        chunk = normalize(text[lines[lo].start : lines[hi - 1].end])
+        if any(a in chunk for a in _TABLE_ANCHORS[table]):
+            # start at the first anchor line so that the previous section's prose stays out
+            for i in range(lo, hi):
+                s = normalize(text[lines[i].start : lines[i].end])
+                if any(a in s for a in _TABLE_ANCHORS[table]) or (
+                    table == "review_litigation" and "行政复议" in s and "\t" in s
+                ):
+                    regions[table] = (i, hi)
+                    break
+    # a region found by anchors inside an earlier table's region cuts that region short
+    ordered = sorted(regions.items(), key=lambda kv: kv[1][0])
+    for (t1, (lo1, hi1)), (_, (lo2, _)) in zip(ordered, ordered[1:]):
+        if lo1 < lo2 < hi1:
+            regions[t1] = (lo1, lo2)
+    return regions

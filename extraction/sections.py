@@ -1,0 +1,73 @@
+"""Section headings, title, year and organ from SECTION/TITLE spans."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .document import Document
+from .labels import Label
+from .lexicon import section_index
+from .normalize import normalize
+
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
+_CN_YEAR_RE = re.compile(r"([〇○零一二三四五六七八九O]{4})\s*年")
+_ORGAN_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年度?)?\s*(?:政府|政务)?信息公开.*$")
+
+
+def sections(doc: Document) -> list[dict[str, Any]]:
+    """The six headings in text order (first occurrence of each), each ending where the next starts."""
+    heads: list[tuple[int, int, str]] = []
+    seen: set[int] = set()
+    for s in doc.spans_of(Label.SECTION):
+        raw = doc.text[s.start : s.end]
+        idx = section_index(raw.strip("*# \t"))
+        if idx is None or idx in seen:
+            continue
+        seen.add(idx)
+        heads.append((idx, s.start, re.sub(r"[*#]", "", raw).strip()))
+    heads.sort(key=lambda h: h[1])
+    out = []
+    for i, (idx, start, title) in enumerate(heads):
+        end = heads[i + 1][1] if i + 1 < len(heads) else len(doc.text.rstrip())
+        out.append({"index": idx, "title": title, "start": start, "end": max(end, start)})
+    return out
+
+
+def title_text(doc: Document) -> str | None:
+    spans = doc.spans_of(Label.TITLE)
+    if spans:
+        return re.sub(r"[*#]", "", doc.text[spans[0].start : spans[0].end]).strip()
+    return None
+
+
+def year_of(title: str | None, text: str) -> int | None:
+    """The reporting year: from the title, else from the statistics period sentence."""
+    for source in filter(None, [title]):
+        s = normalize(source)
+        m = _YEAR_RE.search(s)
+        if m:
+            return int(m.group(1))
+        m = _CN_YEAR_RE.search(s)
+        if m:
+            return int("".join(_CN_DIGITS.get(c, c) for c in m.group(1)))
+    m = re.search(r"统计期限[^。\n]{0,20}?((?:19|20)\d{2})\s*年", normalize(text))
+    return int(m.group(1)) if m else None
+
+
+def organ_of(title: str | None) -> str | None:
+    """The publishing body: the title's words before the year (or before 政府信息公开 when the year leads)."""
+    if not title:
+        return None
+    s = normalize(title).strip()
+    s = re.sub(r"^关于", "", s)
+    m = _YEAR_RE.search(s) or _CN_YEAR_RE.search(s)
+    if m and m.start() > 0:
+        organ = s[: m.start()]
+    else:
+        rest = s[m.end() :] if m else s
+        rest = re.sub(r"^度", "", rest)
+        organ = _ORGAN_TAIL.sub("", rest)
+    organ = re.sub(r"\s+", "", organ).strip("（）()《》“”\"'：:，,、")
+    organ = re.sub(r"(?:关于|的)$", "", organ)
+    return organ or None

@@ -1,0 +1,87 @@
+"""Table 二 (主动公开政府信息情况): rows with their own columns, headers repeated per group."""
+from __future__ import annotations
+
+from ..labels import Label
+from ..lexicon import match_col, row_lexicon
+from ..normalize import normalize
+from ..templates import table_spec
+from .base import Cell, Frag, Region
+from .result import TableResult
+from .rows import align_rows, build_groups, slot_by_label
+
+MONEY_COLS = ("amount",)
+
+
+def _header_above(region: Region, line: int, allowed: tuple[str, ...]) -> list[tuple[Frag, str]]:
+    """The nearest header line above ``line`` whose headers name this row's columns."""
+    for ln in range(line - 1, region.lines[0].index - 1, -1):
+        cols = region.frags_on(ln, Label.COL)
+        named = []
+        for f in cols:
+            m = match_col(f.text, "active_disclosure")
+            if m and m.score >= 0.6 and m.key in allowed:
+                named.append((f, m.key))
+        if named:
+            return named
+        if region.cells_on(ln):
+            break
+    return []
+
+
+def _to_wanyuan(value, cell: Cell, header_text: str | None):
+    """Money is reported in 万元; a value or header in 元 is converted."""
+    if value is None:
+        return None
+    unit = cell.unit
+    if unit is None and header_text:
+        h = normalize(header_text)
+        if "万元" in h:
+            unit = "万元"
+        elif "元" in h:
+            unit = "元"
+    if unit == "元":
+        return round(value / 10000, 8)
+    return value
+
+
+def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
+    spec = table_spec(fmt, "active_disclosure")
+    res = TableResult.empty(spec)
+    lexicon = row_lexicon(fmt, "active_disclosure")
+    groups = build_groups(region, lexicon, 3)
+    assignments = align_rows(groups, spec.row_keys, lexicon)
+    for a in assignments:
+        row_cols = spec.row(a.row).cols
+        k = len(row_cols)
+        cells = a.group.cells
+        header = _header_above(region, a.group.lines[0], row_cols)
+        header_text = {key: f.text for f, key in header}
+        placed: list[tuple[Cell, str]] = []
+        if len(cells) >= k:
+            if len(cells) > k:
+                res.warn(f"row {a.row}: {len(cells)} values for {k} columns; the extra ones were left out")
+            placed = list(zip(cells[:k], row_cols))
+        else:
+            by_field = {f.field: key for f, key in header}
+            if header and region.has_tabs and all(c.field in by_field for c in cells):
+                placed = [(c, by_field[c.field]) for c in cells]
+            else:
+                slots = slot_by_label(cells, a.group.evidence, a.group.same_line, k)
+                if slots is None:
+                    slots = list(range(len(cells)))
+                    res.warn(f"row {a.row}: {len(cells)} values for {k} columns, placed from the left")
+                placed = [(c, row_cols[s]) for c, s in zip(cells, slots)]
+        for cell, col in placed:
+            value = cell.value
+            if col in MONEY_COLS:
+                value = _to_wanyuan(value, cell, header_text.get(col))
+            res.put(a.row, col, cell, a.score, value=value)
+    res.rows_found = len(assignments)
+    found = {a.row for a in assignments}
+    missing = [r for r in spec.row_keys if r not in found]
+    if missing and assignments:
+        res.warn(
+            ("the table is cut off; " if truncated else "")
+            + f"rows not found: {', '.join(missing)}; their cells are null"
+        )
+    return res

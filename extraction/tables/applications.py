@@ -1,0 +1,123 @@
+"""Table 三 (收到和处理政府信息公开申请情况): 23 or 25 rows × 7 applicant columns."""
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+
+from ..labels import Label
+from ..lexicon import row_lexicon
+from ..templates import table_spec
+from .base import Cell, Region
+from .result import TableResult
+from .rows import align_rows, build_groups, calibrate_x, slot_by_label, slot_by_x
+
+APPLICANT_COLS = 6  # the six applicant columns before 总计
+
+
+def _subtotal_slot(groups_cells: list[list[Cell]]) -> int:
+    """Where the extra 法人或其他组织 subtotal column sits: the slot equal to the sum of the next five."""
+    votes: Counter[int] = Counter()
+    for cells in groups_cells:
+        v = [c.value for c in cells]
+        if len(v) != 8 or any(x is None for x in v):
+            continue
+        for s in range(1, 3):
+            if abs(v[s] - sum(v[s + 1 : s + 6])) < 1e-9 and any(v[s + 1 : s + 6]):
+                votes[s] += 1
+    return votes.most_common(1)[0][0] if votes else 1
+
+
+def _detect_ncols(region: Region, lexicon) -> int:
+    if any(f.label == Label.COL and "小计" in f.key for f in region.frags):
+        return 8
+    counts = Counter(len(g.cells) for g in build_groups(region, lexicon, 7) if len(g.cells) >= 7)
+    return 8 if counts.get(8, 0) > counts.get(7, 0) else 7
+
+
+def _drop_extra(values: list[Cell], ncols: int) -> tuple[list[Cell], int | None]:
+    """16 numbers under 15 columns and the like: drop the cell(s) whose removal restores the arithmetic."""
+    extra = len(values) - ncols
+    if extra > 3:
+        return values[:ncols], ncols
+    best: tuple[int, int, list[Cell]] | None = None
+    for drop in combinations(range(len(values)), extra):
+        kept = [c for i, c in enumerate(values) if i not in drop]
+        v = [c.value for c in kept]
+        ok = 0
+        if ncols == 7 and all(x is not None for x in v):
+            ok = int(abs(sum(v[:APPLICANT_COLS]) - v[APPLICANT_COLS]) < 1e-6)
+        # prefer arithmetic, then dropping blanks, then dropping at the end
+        blanks = sum(values[i].value is None for i in drop)
+        score = ok * 100 + blanks * 10 + sum(drop)
+        if best is None or score > best[0]:
+            best = (score, drop[0], kept)
+    assert best is not None
+    return best[2], best[1]
+
+
+def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableResult:
+    spec = table_spec(fmt, "applications")
+    res = TableResult.empty(spec)
+    cols = spec.rows[0].cols
+    lexicon = row_lexicon(fmt, "applications")
+    ncols = _detect_ncols(region, lexicon)
+    groups = build_groups(region, lexicon, ncols)
+    if not groups:
+        return res
+    assignments = align_rows(groups, spec.row_keys, lexicon)
+    centers = None if region.has_tabs else calibrate_x(groups, ncols)
+    sub = _subtotal_slot([a.group.cells for a in assignments]) if ncols == 8 else None
+    if sub is not None:
+        res.warn(f"an extra 法人或其他组织 subtotal column (slot {sub + 1} of 8) was recognised and left out")
+    last_group = assignments[-1].group if assignments else None
+    for a in assignments:
+        cells = a.group.cells
+        n = len(cells)
+        slots: list[int] | None
+        if n == ncols:
+            slots = list(range(n))
+        elif n > ncols:
+            cells, dropped = _drop_extra(cells, ncols)
+            slots = list(range(ncols))
+            res.warn(f"row {a.row}: {n} values for {ncols} columns; value {dropped + 1} was left out")
+        else:
+            slots = slot_by_label(cells, a.group.evidence, a.group.same_line, ncols)
+            if slots is None and centers:
+                slots = slot_by_x(cells, centers)
+            if slots is None:
+                if truncated and a.group is last_group:
+                    slots = list(range(n))
+                    res.warn(f"row {a.row}: cut off after {n} values; the rest are null")
+                elif n == 1:
+                    slots = [ncols - 1]
+                    res.warn(f"row {a.row}: one value, taken as 总计 (blank applicant columns)")
+                else:
+                    slots = list(range(n))
+                    res.warn(f"row {a.row}: {n} values for {ncols} columns, placed from the left")
+        for cell, slot in zip(cells, slots):
+            if sub is not None:
+                if slot == sub:
+                    continue
+                slot = slot - 1 if slot > sub else slot
+            res.put(a.row, cols[slot], cell, a.score)
+    res.rows_found = len(assignments)
+    found = {a.row for a in assignments}
+    missing = [r for r in spec.row_keys if r not in found]
+    if missing:
+        if truncated:
+            res.warn(f"the table is cut off: {len(missing)} rows missing ({', '.join(missing)}); their cells are null")
+        else:
+            res.warn(f"rows not found: {', '.join(missing)}; their cells are null")
+    if sub is not None:
+        for a in assignments:
+            v = [c.value for c in a.group.cells]
+            if len(v) == 8 and all(x is not None for x in v):
+                ok = abs(v[sub] - sum(v[sub + 1 : sub + 6])) < 1e-6
+                res.checks.append(
+                    {
+                        "rule": f"applications.legal_person_subtotal[{a.row}]",
+                        "ok": ok,
+                        "detail": f"小计 {v[sub]} vs sum of the five organisation columns {sum(v[sub + 1 : sub + 6])}",
+                    }
+                )
+    return res

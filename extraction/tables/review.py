@@ -1,0 +1,82 @@
+"""Table 四 (行政复议、行政诉讼): one printed row of 15 values, three groups of five."""
+from __future__ import annotations
+
+from itertools import combinations
+
+from ..labels import Label
+from ..templates import table_spec
+from .base import Cell, Region
+from .result import TableResult
+
+GROUPS = ("administrative_review", "litigation_direct", "litigation_after_review")
+NCOLS = 15
+
+
+def _arith_ok(values: list[Cell]) -> int:
+    ok = 0
+    for g in range(3):
+        v = [c.value for c in values[g * 5 : g * 5 + 5]]
+        if all(x is not None for x in v) and abs(sum(v[:4]) - v[4]) < 1e-6:
+            ok += 1
+    return ok
+
+
+def _drop_extra(cells: list[Cell]) -> tuple[list[Cell], tuple[int, ...]]:
+    extra = len(cells) - NCOLS
+    if extra > 2:
+        return cells[:NCOLS], tuple(range(NCOLS, len(cells)))
+    best = None
+    for drop in combinations(range(len(cells)), extra):
+        kept = [c for i, c in enumerate(cells) if i not in drop]
+        score = (_arith_ok(kept), sum(cells[i].value is None for i in drop), sum(drop))
+        if best is None or score > best[0]:
+            best = (score, kept, drop)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _data_cells(region: Region) -> list[Cell]:
+    """The value line(s): the longest line of values if it alone holds a full row, else all values."""
+    by_line: dict[int, list[Cell]] = {}
+    for c in region.cells:
+        by_line.setdefault(c.line, []).append(c)
+    if not by_line:
+        return []
+    longest = max(by_line.values(), key=len)
+    if len(longest) >= NCOLS:
+        return longest
+    return [c for ln in sorted(by_line) for c in by_line[ln]]
+
+
+def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
+    spec = table_spec(fmt, "review_litigation")
+    res = TableResult.empty(spec)
+    cols = spec.rows[0].cols
+    cells = _data_cells(region)
+    if not cells:
+        return res
+    slots: list[int]
+    if len(cells) > NCOLS:
+        cells, dropped = _drop_extra(cells)
+        res.warn(f"{len(cells) + len(dropped)} values for {NCOLS} columns; value(s) {[d + 1 for d in dropped]} left out")
+        slots = list(range(NCOLS))
+    elif len(cells) == NCOLS:
+        slots = list(range(NCOLS))
+    else:
+        one_line = len({c.line for c in cells}) == 1
+        labels = [f for f in region.frags_on(cells[0].line) if f.label != Label.COL] if one_line else []
+        base = (max(f.field for f in labels) + 1) if labels else 0
+        fields = [c.field - base for c in cells]
+        if one_line and region.has_tabs and all(0 <= f < NCOLS for f in fields) and fields == sorted(set(fields)):
+            slots = fields
+        else:
+            slots = list(range(len(cells)))
+            res.warn(
+                f"{len(cells)} values for {NCOLS} columns"
+                + ("; the table is cut off" if truncated else "")
+                + ", placed from the left"
+            )
+    for cell, slot in zip(cells, slots):
+        res.put(GROUPS[slot // 5], cols[slot % 5], cell)
+    res.rows_found = len({s // 5 for s in slots})
+    return res

@@ -1,0 +1,199 @@
+"""Rows: group values into printed rows, attach label evidence, align rows to canonical keys.
+
+The alignment is a monotonic dynamic programme over (value groups × template rows): labels
+score each pairing, order does the rest, so a broken, displaced or missing label still lands
+on the right row as long as its neighbours are recognisable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..labels import Label
+from ..lexicon import best_match
+from .base import Cell, Frag, Group, Region
+
+STRONG = 0.75  # a label fragment that names a row on its own
+
+
+def _row_frags(frags: list[Frag]) -> list[Frag]:
+    return [f for f in frags if f.label == Label.ROW and not f.group]
+
+
+def frag_score(frags: list[Frag], lexicon: tuple[tuple[str, str], ...]) -> float:
+    if not frags:
+        return 0.0
+    key = "".join(f.key for f in frags)
+    m = best_match(key, lexicon) if key else None
+    return m.score if m else 0.0
+
+
+def build_groups(region: Region, lexicon: tuple[tuple[str, str], ...], ncols: int) -> list[Group]:
+    """Value groups in text order, each with the row-label fragments that name it.
+
+    - a line with two or more values, or with values and a row label, is a group;
+    - consecutive one-value lines without labels between them form one group (one cell per line),
+      split every ``ncols`` values;
+    - label-only lines wait in a queue; the next group without a label of its own takes the first
+      (labels displaced from their values); a weak label right after a group continues that group's
+      label (a label wrapped below its values).
+    """
+    groups: list[Group] = []
+    pending: list[list[Frag]] = []  # label units waiting for values
+    run: Group | None = None  # an open one-cell-per-line group
+    last_group_line = -10
+    for line in region.lines:
+        ln = line.index
+        cells = region.cells_on(ln)
+        rfrags = _row_frags(region.frags_on(ln))
+        if not cells:
+            if not rfrags:
+                continue
+            strong = frag_score(rfrags, lexicon) >= STRONG
+            if run is not None and run.cells:
+                groups.append(run)
+                run = None
+            if not strong and groups and not pending and ln - last_group_line <= 3 and groups[-1].evidence:
+                groups[-1].evidence.extend(rfrags)  # continuation below the values
+            elif not strong and pending:
+                pending[-1].extend(rfrags)  # continuation of a wrapped label
+            else:
+                pending.append(list(rfrags))
+            continue
+        if len(cells) == 1 and not rfrags:
+            if run is None:
+                run = Group([], [], pending.pop(0) if pending else [], False)
+            run.cells.append(cells[0])
+            run.lines.append(ln)
+            if len(run.cells) == ncols:
+                groups.append(run)
+                run = None
+            last_group_line = ln
+            continue
+        if run is not None and run.cells:
+            groups.append(run)
+            run = None
+        if rfrags:
+            g = Group(list(cells), [ln], list(rfrags), True)
+            # a label-only line just above that does not name a row by itself is the label's first part
+            if pending and frag_score(pending[-1], lexicon) < STRONG:
+                combined = pending[-1] + rfrags
+                if frag_score(combined, lexicon) > frag_score(rfrags, lexicon):
+                    g.evidence = combined
+            pending.clear()
+        else:
+            g = Group(list(cells), [ln], pending.pop(0) if pending else [], False)
+        groups.append(g)
+        last_group_line = ln
+    if run is not None and run.cells:
+        groups.append(run)
+    return groups
+
+
+@dataclass
+class Assignment:
+    group: Group
+    row: str
+    score: float
+
+
+def align_rows(
+    groups: list[Group], row_keys: tuple[str, ...], lexicon: tuple[tuple[str, str], ...]
+) -> list[Assignment]:
+    """Monotonic alignment of groups to rows maximising label agreement (see module docstring)."""
+    n, m = len(groups), len(row_keys)
+    if n == 0:
+        return []
+    skip_row, skip_group = 0.12, 0.9
+    scores = [[_pair_score(g, r, lexicon) for r in row_keys] for g in groups]
+    NEG = -1e9
+    # f[i][j]: best total for the first i groups with the last assigned row < j
+    f = [[NEG] * (m + 1) for _ in range(n + 1)]
+    back: dict[tuple[int, int], tuple[int, int, bool]] = {}
+    for j in range(m + 1):
+        f[0][j] = -skip_row * j
+    for i in range(1, n + 1):
+        for j in range(0, m + 1):
+            best, arg = NEG, None
+            if f[i - 1][j] > NEG and f[i - 1][j] - skip_group > best:  # drop group i
+                best, arg = f[i - 1][j] - skip_group, (i - 1, j, False)
+            if j >= 1:
+                if f[i][j - 1] > NEG and f[i][j - 1] - skip_row > best:  # row j-1 left empty
+                    best, arg = f[i][j - 1] - skip_row, (i, j - 1, False)
+                if f[i - 1][j - 1] > NEG and f[i - 1][j - 1] + scores[i - 1][j - 1] > best:
+                    best, arg = f[i - 1][j - 1] + scores[i - 1][j - 1], (i - 1, j - 1, True)
+            f[i][j] = best
+            if arg:
+                back[(i, j)] = arg
+    # trailing rows after the last group are not penalised (a truncated table)
+    j_end = max(range(m + 1), key=lambda j: f[n][j])
+    out: list[Assignment] = []
+    i, j = n, j_end
+    while i > 0 and (i, j) in back:
+        pi, pj, assigned = back[(i, j)]
+        if assigned:
+            out.append(Assignment(groups[i - 1], row_keys[j - 1], scores[i - 1][j - 1]))
+        i, j = pi, pj
+    return list(reversed(out))
+
+
+@lru_cache(maxsize=8192)
+def _row_scores(key: str, lexicon: tuple[tuple[str, str], ...]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for row, word in lexicon:
+        m = best_match(key, ((row, word),))
+        if m and m.score > out.get(row, 0.0):
+            out[row] = m.score
+    return out
+
+
+def _pair_score(g: Group, row: str, lexicon: tuple[tuple[str, str], ...]) -> float:
+    """How well a group's label evidence names ``row``: +1 for a perfect name, negative for another row."""
+    if not g.evidence:
+        return 0.0
+    cands = [g.evidence] + ([[f] for f in g.evidence] if len(g.evidence) > 1 else [])
+    best_here = 0.0
+    best_other = 0.0
+    for frs in cands:
+        key = "".join(f.key for f in frs)
+        if not key:
+            continue
+        sc = _row_scores(key, lexicon)
+        best_here = max(best_here, sc.get(row, 0.0))
+        best_other = max(best_other, max((v for k, v in sc.items() if k != row), default=0.0))
+    if best_here >= best_other:
+        return best_here
+    return best_here - best_other  # another row fits better: discourage this pairing
+
+
+def slot_by_label(cells: list[Cell], evidence: list[Frag], same_line: bool, ncols: int) -> list[int] | None:
+    """Tab layout: values follow the row's last label field, one field per column."""
+    if not same_line or not evidence:
+        return None
+    line = cells[0].line
+    on_line = [f for f in evidence if f.line == line]
+    if not on_line:
+        return None
+    base = max(f.field for f in on_line) + 1
+    slots = [c.field - base for c in cells]
+    if all(0 <= s < ncols for s in slots) and slots == sorted(set(slots)):
+        return slots
+    return None
+
+
+def slot_by_x(cells: list[Cell], centers: list[float]) -> list[int] | None:
+    """Space-aligned layout: each value to the nearest column position, order preserved."""
+    if len(centers) < len(cells):
+        return None
+    slots = [min(range(len(centers)), key=lambda k: abs(centers[k] - c.x)) for c in cells]
+    if slots == sorted(set(slots)):
+        return slots
+    return None
+
+
+def calibrate_x(groups: list[Group], ncols: int) -> list[float] | None:
+    """Column x positions learnt from complete rows of a space-aligned table."""
+    full = [g for g in groups if len(g.cells) == ncols and len(set(c.line for c in g.cells)) == 1]
+    if not full or any(c.field > 0 for g in full for c in g.cells):
+        return None
+    return [sum(g.cells[k].x for g in full) / len(full) for k in range(ncols)]

@@ -1,0 +1,159 @@
+"""``govreport extract`` and ``govreport eval``: thin wrappers over plain functions."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import click
+
+from extraction.errors import GovReportError
+from extraction.evaluate import ReportScore, aggregate, score_report
+from extraction.export import atomic_write, cells_csv, tidy_cells, to_json
+from extraction.pipeline import Extractor
+from extraction.taggers import get_tagger
+
+SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+
+def iter_inputs(paths: list[str]) -> Iterator[Path]:
+    """Files as given; directories searched recursively for supported report files."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+        else:
+            yield p
+
+
+def _unique_stem(path: Path, used: set[str]) -> str:
+    stem, k = path.stem, 2
+    while stem in used:
+        stem, k = f"{path.stem}-{k}", k + 1
+    used.add(stem)
+    return stem
+
+
+def extract_files(
+    inputs: list[Path], out: str, fmt: str, extractor: Extractor, with_spans: bool, progress: bool
+) -> list[tuple[Path, str]]:
+    """Extract each input; returns the failures (path, message). Never stops at a bad file."""
+    from tqdm import tqdm
+
+    failures: list[tuple[Path, str]] = []
+    used: set[str] = set()
+    to_stdout = out == "-"
+    out_dir = None if to_stdout else Path(out)
+    jsonl_lines: list[str] = []
+    header_done = False
+    for path in tqdm(inputs, desc="extract", unit="report", disable=not progress, file=sys.stderr):
+        try:
+            result = extractor.extract_path(path)
+        except (GovReportError, OSError) as exc:
+            msg = f"{type(exc).__name__}: {exc}"
+            failures.append((path, msg))
+            click.echo(f"error: {path}: {msg}", err=True)
+            continue
+        d = result.to_dict(with_spans=with_spans)
+        d["source"] = str(path)
+        if fmt == "csv":
+            text = cells_csv(tidy_cells(d, str(path)), header=not (to_stdout and header_done))
+            header_done = True
+            if to_stdout:
+                sys.stdout.write(text)
+            else:
+                atomic_write(out_dir / f"{_unique_stem(path, used)}.csv", text)
+        elif to_stdout:
+            sys.stdout.write(to_json(d, pretty=False) + "\n")
+            sys.stdout.flush()
+        elif fmt == "jsonl":
+            jsonl_lines.append(to_json(d, pretty=False))
+        else:
+            atomic_write(out_dir / f"{_unique_stem(path, used)}.json", to_json(d) + "\n")
+    if jsonl_lines and out_dir is not None:
+        atomic_write(out_dir / "results.jsonl", "\n".join(jsonl_lines) + "\n")
+    return failures
+
+
+def _tagger_options(f):
+    f = click.option("--model", default=None, help="Model version or checkpoint directory (default: the active one).")(f)
+    f = click.option(
+        "--tagger",
+        type=click.Choice(["auto", "model", "rules"]),
+        default="auto",
+        show_default=True,
+        help="auto = the model when one is installed, else the rules.",
+    )(f)
+    return f
+
+
+@click.command("extract")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--out", required=True, help="Output directory, or - for JSON lines on stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), default="json", show_default=True)
+@click.option("--with-spans", is_flag=True, help="Include every labelled span in the JSON.")
+@click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True, help="Reject larger inputs.")
+@_tagger_options
+def extract(inputs, out, fmt, with_spans, max_bytes, tagger, model) -> None:
+    """Extract the tables of report files (.txt .html .docx .pdf) or directories of them.
+
+    Writes OUT/<input stem>.json (or .csv; or OUT/results.jsonl). Bad files are reported and
+    skipped; the exit status is 1 if any file failed.
+    """
+    files = list(iter_inputs(list(inputs)))
+    if not files:
+        raise click.UsageError("no report files found in the given inputs")
+    extractor = Extractor(get_tagger(tagger, model), max_bytes=max_bytes)
+    failures = extract_files(files, out, fmt, extractor, with_spans, progress=len(files) > 1)
+    if out != "-":
+        click.echo(f"{len(files) - len(failures)} of {len(files)} reports extracted to {out}", err=True)
+    if failures:
+        sys.exit(1)
+
+
+def evaluate_dir(gold_dir: Path, inputs_dir: Path, extractor: Extractor) -> tuple[list[ReportScore], dict[str, Any]]:
+    scores: list[ReportScore] = []
+    for gold_path in sorted(gold_dir.glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text("utf-8"))
+        name = gold.get("source") or gold_path.name.replace(".gold.json", ".txt")
+        src = inputs_dir / name
+        try:
+            result = extractor.extract_path(src)
+            pred, text = result.output, result.document.text
+        except (GovReportError, OSError) as exc:
+            pred, text = {"template": None, "tables": {}, "sections": []}, src.read_text("utf-8", "replace") if src.exists() else ""
+            click.echo(f"error: {src}: {exc}", err=True)
+        scores.append(score_report(pred, gold, text, name))
+    return scores, aggregate(scores)
+
+
+@click.command("eval")
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False), help="Directory of NAME.gold.json files.")
+@click.option("--inputs", "inputs_dir", type=click.Path(exists=True, file_okay=False), help="Where the inputs are (default: the gold directory).")
+@click.option("--detail", is_flag=True, help="List every wrong cell and section.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@_tagger_options
+def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
+    """Score extraction against gold files with the contract's scores, per report and overall."""
+    extractor = Extractor(get_tagger(tagger, model), require_report=False)
+    scores, overall = evaluate_dir(Path(gold_dir), Path(inputs_dir or gold_dir), extractor)
+    if as_json:
+        click.echo(to_json({"reports": [s.to_dict() for s in scores], "overall": overall}))
+        return
+    click.echo(f"tagger: {extractor.tagger.name} {extractor.tagger.version}")
+    click.echo(f"{'report':<28} {'cells':>6} {'cell acc':>9} {'val rec':>8} {'tables':>7} {'sections':>9} {'exact':>6} {'format':>7}")
+    for s in scores:
+        d = s.to_dict()
+        click.echo(
+            f"{s.name:<28} {s.cells:>6} {d['cell_accuracy']:>9.2%} {d['value_recall']:>8.2%} "
+            f"{d['table_presence']:>7.0%} {d['section_accuracy']:>9.0%} {'yes' if s.exact else 'no':>6} "
+            f"{'ok' if s.template_ok else 'WRONG':>7}"
+        )
+        if detail:
+            for e in s.errors:
+                click.echo(f"    {e}")
+    o = overall
+    click.echo(
+        f"{'OVERALL':<28} {sum(s.cells for s in scores):>6} {o['cell_accuracy']:>9.2%} {o['value_recall']:>8.2%} "
+        f"{o['table_presence']:>7.0%} {o['section_accuracy']:>9.0%} {o['exact_reports']:>6.0%} {o['template_accuracy']:>7.0%}"
+    )
