@@ -1,45 +1,392 @@
 """A file or bytes becomes a Document (text decoded, origin recorded); bad input gets a specific error.
 
-PROVISIONAL: plain text only; HTML, DOCX and PDF are added by the ingest work.
+The format comes from the file extension, else from the media type, else from the content (magic
+bytes, HTML sniffing). Plain text is decoded and kept exactly as it is (no newline normalisation,
+no stripping; a BOM is not text), so offsets refer to the input; HTML, DOCX and PDF are flattened
+to one line per paragraph or table row, table cells tab-separated (see ingest_html / ingest_office).
+The Document's sha256 is always that of the original bytes.
 """
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
+from typing import Literal
+
+from charset_normalizer import from_bytes
 
 from .document import Document
-from .errors import EmptyInput, InputTooLarge, UndecodableInput
+from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
+from .ingest_html import declared_charset, flatten_html, looks_like_html
+from .ingest_office import DOCX_MEDIA_TYPE, OLE2_MAGIC, PDF_MEDIA_TYPE, docx_to_text, is_encrypted_office, pdf_to_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
+Format = Literal["text", "html", "docx", "pdf"]
+MEDIA_TYPES: dict[Format, str] = {
+    "text": "text/plain",
+    "html": "text/html",
+    "docx": DOCX_MEDIA_TYPE,
+    "pdf": PDF_MEDIA_TYPE,
+}
+_EXTENSIONS: dict[str, Format] = {
+    ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".docx": "docx", ".pdf": "pdf",
+}  # fmt: skip
+_MEDIA: dict[str, Format] = {
+    "text/plain": "text", "text/markdown": "text", "text/html": "html", "application/xhtml+xml": "html",
+    DOCX_MEDIA_TYPE: "docx", PDF_MEDIA_TYPE: "pdf", "application/x-pdf": "pdf",
+}  # fmt: skip
+_TO_DOCX_OR_PDF = "save the report as .docx, .pdf, .html or .txt"
+_IMAGE = "an image: govreport does not OCR images; supply the report's text or a PDF with a text layer"
+_ARCHIVE = "an archive: unpack it and supply the report files one by one"
+_UNSUPPORTED_EXTENSIONS: dict[str, str] = {
+    ".doc": "a legacy Word 97-2003 document: open it in Word or LibreOffice and save it as .docx",
+    ".wps": "a WPS document: save it as .docx",
+    ".rtf": "an RTF document: save it as .docx",
+    ".odt": "an OpenDocument text: save it as .docx",
+    ".xls": "an Excel workbook: " + _TO_DOCX_OR_PDF,
+    ".xlsx": "an Excel workbook: " + _TO_DOCX_OR_PDF,
+    ".et": "a WPS spreadsheet: " + _TO_DOCX_OR_PDF,
+    ".ods": "an OpenDocument spreadsheet: " + _TO_DOCX_OR_PDF,
+    ".csv": "a CSV table, not a report: supply the whole report",
+    ".ppt": "a PowerPoint file: " + _TO_DOCX_OR_PDF,
+    ".pptx": "a PowerPoint file: " + _TO_DOCX_OR_PDF,
+    ".ofd": "an OFD document: export it as PDF",
+    ".ceb": "a CEB document: export it as PDF",
+    ".caj": "a CAJ document: export it as PDF",
+    ".png": _IMAGE,
+    ".jpg": _IMAGE,
+    ".jpeg": _IMAGE,
+    ".gif": _IMAGE,
+    ".bmp": _IMAGE,
+    ".tif": _IMAGE,
+    ".tiff": _IMAGE,
+    ".webp": _IMAGE,
+    ".zip": _ARCHIVE,
+    ".rar": _ARCHIVE,
+    ".7z": _ARCHIVE,
+    ".gz": _ARCHIVE,
+}
+# Content that is certainly not text, named so the error can say what it is.
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"MZ", "a Windows executable"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (OLE2_MAGIC, "a legacy Office (97-2003 .doc/.xls) file"),
+    (b"PK\x03\x04", "a ZIP archive"),
+)
+_OOXML_KINDS = (("xl/", "an Excel workbook (.xlsx)"), ("ppt/", "a PowerPoint file (.pptx)"))
 
-def _check_size(n: int, max_bytes: int) -> None:
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Declared charsets that are really their supersets, as browsers treat them.
+_ALIASES = {"x-gbk": "gbk", "x-big5": "big5"}
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
+_TRUSTED_DECLARED = frozenset({"utf-8", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "big5hkscs", "cp950"})
+# The legacy Chinese encodings tried, in order of preference when the evidence ties.
+_CHINESE_CANDIDATES = ("gb18030", "cp950")
+_MIN_PLAUSIBLE = 0.5
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_MAX_CONTROL_RATIO = 0.01
+
+
+def _label(filename: str | None) -> str:
+    return filename or "the input"
+
+
+# ---------------------------------------------------------------- text decoding
+
+
+def _gb_row(ch: str) -> int | None:
+    try:
+        b = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return None
+    return b[0] if len(b) == 2 else None
+
+
+def _big5_code(ch: str) -> int | None:
+    try:
+        b = ch.encode("big5")
+    except UnicodeEncodeError:
+        return None
+    return (b[0] << 8) | b[1] if len(b) == 2 else None
+
+
+def _common_hanzi(ch: str) -> bool:
+    """In GB2312's hanzi rows or Big5's frequently used characters: what real report text is made of."""
+    row = _gb_row(ch)
+    if row is not None and 0xB0 <= row <= 0xF7:
+        return True
+    code = _big5_code(ch)
+    return code is not None and 0xA440 <= code <= 0xC67E
+
+
+def _plausible_char(ch: str, encoding: str) -> bool:
+    if _common_hanzi(ch):
+        return True
+    if encoding == "gb18030":  # GB2312 punctuation rows: 、，。（）“” …
+        row = _gb_row(ch)
+        return row is not None and 0xA1 <= row <= 0xA3
+    code = _big5_code(ch)  # Big5 punctuation
+    return code is not None and 0xA140 <= code <= 0xA3BF
+
+
+def chinese_plausibility(text: str, encoding: str, sample: int = 4000) -> float:
+    """Share of the non-ASCII characters that are common hanzi or the encoding's own punctuation.
+
+    A wrong guess between GB18030 and Big5 decodes to rare characters, kana or box drawing, so the
+    right one scores near 1 even on a few characters, where statistical detectors guess cp949.
+    """
+    chars = [c for c in text if ord(c) >= 0x80][:sample]
+    if not chars:
+        return 1.0
+    return sum(_plausible_char(c, encoding) for c in chars) / len(chars)
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a BOM (its ASCII characters make the NUL bytes), if it reads as text."""
+    best: tuple[float, str, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _strict(data, encoding)
+        if not text or _CONTROL.search(text):
+            continue
+        good = sum(c.isascii() and (c.isprintable() or c in "\t\n\r") or _common_hanzi(c) for c in text[:4000])
+        score = good / min(len(text), 4000)
+        if score >= _MIN_PLAUSIBLE and (best is None or score > best[0]):
+            best = (score, text, encoding)
+    return (best[1], best[2]) if best else None
+
+
+def _declared_encoding(label: str | None) -> str | None:
+    """The codec for a declared charset we trust: Unicode and the Chinese ones (as their supersets).
+
+    Pages that declare a Western single-byte charset are usually mislabelled GBK or UTF-8, and a
+    single-byte codec decodes anything, so such declarations are ignored in favour of detection.
+    """
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(_ALIASES.get(label, label)).name
+    except LookupError:
+        return None
+    name = _SUPERSETS.get(name, name)
+    return name if name in _TRUSTED_DECLARED else None
+
+
+def decode_text(data: bytes, filename: str | None = None, declared: str | None = None) -> tuple[str, str]:
+    """Bytes to text and the encoding used: BOM, declared charset, UTF-8, then GB18030 vs Big5.
+
+    Raises BinaryInput for NUL bytes that are not UTF-16, UndecodableInput when nothing fits.
+    """
+    name = _label(filename)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data[len(bom) :], encoding)
+            if text is None:
+                raise UndecodableInput(f"{name} starts with a {encoding} byte-order mark but is not valid {encoding}: re-save it as UTF-8")
+            return text, encoding + ("-sig" if encoding == "utf-8" else "")
+    encoding = _declared_encoding(declared)
+    if encoding:
+        text = _strict(data, encoding)
+        if text is not None:
+            return text, encoding
+    if b"\x00" in data:
+        found = _utf16_without_bom(data)
+        if found is None:
+            raise BinaryInput(f"{name} contains NUL bytes, so it is binary data, not text: supply the report as .txt, .html, .docx or .pdf")
+        return found
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    scored = []
+    for rank, encoding in enumerate(_CHINESE_CANDIDATES):
+        text = _strict(data, encoding)
+        if text is not None:
+            scored.append((chinese_plausibility(text, encoding), -rank, encoding, text))
+    if scored:
+        score, _, encoding, text = max(scored)
+        if score >= _MIN_PLAUSIBLE:
+            return text, encoding
+    guess = from_bytes(data).best()  # neither UTF-8 nor Chinese: let the general detector try
+    if guess is not None and guess.encoding:
+        return str(guess), guess.encoding
+    raise UndecodableInput(
+        f"{name} is not text in UTF-8, GB18030/GBK or Big5 (nor any encoding that could be detected): "
+        "re-save it as UTF-8 text"
+    )
+
+
+# ---------------------------------------------------------------- format detection
+
+
+def _check_size(n: int, max_bytes: int, filename: str | None) -> None:
     if n > max_bytes:
-        raise InputTooLarge(f"input is {n} bytes; the limit is {max_bytes} bytes")
+        raise InputTooLarge(
+            f"{_label(filename)} is {n} bytes; the limit is {max_bytes} bytes: split the file or raise the configured size limit"
+        )
+
+
+def _suffix(filename: str | None) -> str:
+    return Path(filename).suffix.lower() if filename else ""
+
+
+def _format_from_name(filename: str | None, media_type: str | None) -> Format | None:
+    """The format a file name (first) or media type declares; UnsupportedFormat for known others."""
+    suffix = _suffix(filename)
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    if suffix in _UNSUPPORTED_EXTENSIONS:
+        raise UnsupportedFormat(f"{filename} is {_UNSUPPORTED_EXTENSIONS[suffix]}")
+    mt = (media_type or "").split(";")[0].strip().lower()
+    if mt in _MEDIA:
+        return _MEDIA[mt]
+    if mt.startswith("image/"):
+        raise UnsupportedFormat(f"{_label(filename)} ({mt}) is {_IMAGE}")
+    if "msword" in mt or "ms-excel" in mt or "spreadsheet" in mt or "presentation" in mt or "powerpoint" in mt:
+        raise UnsupportedFormat(f"{_label(filename)} has media type {mt}, which is not supported: {_TO_DOCX_OR_PDF}")
+    return None
+
+
+def _zip_kind(data: bytes) -> str:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+    except zipfile.BadZipFile:
+        return "a damaged ZIP archive"
+    if "word/document.xml" in names:
+        return "docx"
+    for prefix, kind in _OOXML_KINDS:
+        if any(n.startswith(prefix) for n in names):
+            return kind
+    return "a ZIP archive"
+
+
+def _sniff_binary(data: bytes) -> Format | str | None:
+    """A supported format recognised by its magic bytes, a description of a binary one, or None (text)."""
+    if b"%PDF-" in data[:1024]:  # readers accept the header anywhere in the first 1024 bytes
+        return "pdf"
+    if is_encrypted_office(data):
+        return "a password-protected Office document"
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            if magic == b"PK\x03\x04":
+                kind = _zip_kind(data)
+                return "docx" if kind == "docx" else kind
+            if magic == b"MZ" and b"\x00" not in data[:1024]:
+                continue  # "MZ" alone is too short a signature to call text binary
+            return what
+    return None
+
+
+def _document(text: str, fmt: Format, filename: str | None, raw: bytes, **meta: object) -> Document:
+    if not text.strip():
+        what = {"html": "no visible text", "docx": "no text"}.get(fmt, "only whitespace")
+        raise EmptyInput(f"{_label(filename)} has {what}: supply a report with its text")
+    if fmt == "text" and len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
+        raise BinaryInput(f"{_label(filename)} is full of control characters, so it is binary data, not text: supply the report as .txt, .html, .docx or .pdf")
+    doc = Document.from_text(text, filename=filename, media_type=MEDIA_TYPES[fmt], raw=raw)
+    return doc.with_meta(format=fmt, **meta)
+
+
+# ---------------------------------------------------------------- public API
 
 
 def load_text(text: str, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    raw = text.encode("utf-8")
-    _check_size(len(raw), max_bytes)
+    """Text already decoded: plain text is kept as given (less a leading BOM); HTML is flattened."""
+    if len(text) > max_bytes:  # every character is at least one byte: skip encoding a huge string
+        _check_size(len(text), max_bytes, filename)
+    raw = text.encode("utf-8", "surrogatepass")
+    _check_size(len(raw), max_bytes, filename)
     if not text.strip():
-        raise EmptyInput("the input is empty")
-    return Document.from_text(text, filename=filename, media_type="text/plain", raw=raw)
+        what = "is empty" if not text else "contains only whitespace"
+        raise EmptyInput(f"{_label(filename)} {what}: supply a report with its text")
+    if "\x00" in text:
+        raise BinaryInput(f"{_label(filename)} contains NUL characters, so it is binary data, not text")
+    text = text.removeprefix("\ufeff")
+    fmt = _format_from_name(filename, None)
+    if fmt == "html" or (fmt is None and looks_like_html(text)):
+        return _document(flatten_html(text), "html", filename, raw)
+    return _document(text, "text", filename, raw)
 
 
 def load_bytes(
     data: bytes, filename: str | None = None, media_type: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Document:
-    _check_size(len(data), max_bytes)
+    """A file's bytes: format from ``filename``'s extension, else ``media_type``, else the content."""
+    name = _label(filename)
+    _check_size(len(data), max_bytes, filename)
     if not data.strip():
-        raise EmptyInput("the input is empty")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UndecodableInput(f"cannot decode the input as text: {exc}") from None
-    return Document.from_text(text, filename=filename, media_type="text/plain", raw=data)
+        what = "is empty (0 bytes)" if not data else f"contains only whitespace ({len(data)} bytes)"
+        raise EmptyInput(f"{name} {what}: supply a report with its text")
+    sniffed = _sniff_binary(data)
+    declared = None
+    if sniffed in ("pdf", "docx"):
+        fmt: Format = sniffed  # content that is certainly a PDF or DOCX wins over its name
+    else:
+        declared = _format_from_name(filename, media_type)
+        if declared in ("pdf", "docx"):
+            fmt = declared  # the converter says clearly why the content is not what the name says
+        elif sniffed is not None:
+            raise BinaryInput(f"{name} is {sniffed}, not a text report: supply the report as .txt, .html, .docx or .pdf")
+        else:
+            fmt = declared or "text"
+
+    if fmt == "pdf":
+        text, empty_pages = pdf_to_text(data, filename)
+        pages = ", ".join(map(str, empty_pages))
+        warnings = [f"page(s) {pages} have no text layer (scanned?): their content is missing"] if empty_pages else []
+        return _document(text, "pdf", filename, data, ingest_warnings=warnings)
+    if fmt == "docx":
+        return _document(docx_to_text(data, filename, max_bytes), "docx", filename, data)
+    charset = declared_charset(data) if declared != "text" else None
+    text, encoding = decode_text(data, filename, declared=charset)
+    if fmt == "html" or (declared is None and looks_like_html(text)):
+        return _document(flatten_html(text), "html", filename, data, encoding=encoding)
+    return _document(text, "text", filename, data, encoding=encoding)
 
 
 def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """A file on disk; its size is checked with stat before anything is read."""
     p = Path(path)
-    size = p.stat().st_size
-    _check_size(size, max_bytes)
-    return load_bytes(p.read_bytes(), filename=p.name, max_bytes=max_bytes)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file: check the path") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror}): check the path and its permissions") from None
+    if p.is_dir():
+        raise InputError(f"{p} is a directory, not a file: give the report files inside it")
+    _check_size(size, max_bytes, p.name)
+    try:
+        with p.open("rb") as f:
+            data = f.read(max_bytes + 1)  # the file may have grown since stat
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror}): check the path and its permissions") from None
+    return load_bytes(data, filename=p.name, max_bytes=max_bytes)

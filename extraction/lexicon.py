@@ -147,9 +147,12 @@ def best_match(text_key: str, lexicon: tuple[tuple[str, str], ...]) -> Match | N
     best: Match | None = None
     for key, word in lexicon:
         s = similarity(text_key, word)
-        if word and text_key and (word in text_key or text_key in word) and s < 1.0:
-            # a fragment of a label, or a label with extra words: reward containment
-            s = max(s, 0.55 + 0.45 * min(len(text_key), len(word)) / max(len(text_key), len(word)))
+        if word and text_key and s < 1.0:
+            ratio = min(len(text_key), len(word)) / max(len(text_key), len(word))
+            if text_key in word:  # a fragment of a label (broken across lines)
+                s = max(s, 0.55 + 0.45 * ratio)
+            elif word in text_key:  # a label with extra words around it: weaker evidence
+                s = max(s, 0.45 + 0.45 * ratio)
         if best is None or s > best.score:
             best = Match(key, s)
     return best

@@ -61,7 +61,8 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     cols = spec.rows[0].cols
     lexicon = row_lexicon(fmt, "applications")
     ncols = _detect_ncols(region, lexicon)
-    groups = build_groups(region, lexicon, ncols)
+    # in the 2021 format （六）其他处理 heads three rows; in 2019 it is a row itself
+    groups = build_groups(region, lexicon, ncols, frozenset({"其他处理"}) if fmt == "2021" else frozenset())
     if not groups:
         return res
     assignments = align_rows(groups, spec.row_keys, lexicon)

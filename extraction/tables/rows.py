@@ -28,7 +28,15 @@ def frag_score(frags: list[Frag], lexicon: tuple[tuple[str, str], ...]) -> float
     return m.score if m else 0.0
 
 
-def build_groups(region: Region, lexicon: tuple[tuple[str, str], ...], ncols: int) -> list[Group]:
+def best_row(frags: list[Frag], lexicon: tuple[tuple[str, str], ...]) -> str | None:
+    key = "".join(f.key for f in frags)
+    m = best_match(key, lexicon) if key else None
+    return m.key if m and m.score >= 0.5 else None
+
+
+def build_groups(
+    region: Region, lexicon: tuple[tuple[str, str], ...], ncols: int, groups_words: frozenset[str] = frozenset()
+) -> list[Group]:
     """Value groups in text order, each with the row-label fragments that name it.
 
     - a line with two or more values, or with values and a row label, is a group;
@@ -45,7 +53,7 @@ def build_groups(region: Region, lexicon: tuple[tuple[str, str], ...], ncols: in
     for line in region.lines:
         ln = line.index
         cells = region.cells_on(ln)
-        rfrags = _row_frags(region.frags_on(ln))
+        rfrags = [f for f in _row_frags(region.frags_on(ln)) if f.key not in groups_words]
         if not cells:
             if not rfrags:
                 continue
@@ -53,8 +61,11 @@ def build_groups(region: Region, lexicon: tuple[tuple[str, str], ...], ncols: in
             if run is not None and run.cells:
                 groups.append(run)
                 run = None
-            if not strong and groups and not pending and ln - last_group_line <= 3 and groups[-1].evidence:
-                groups[-1].evidence.extend(rfrags)  # continuation below the values
+            prev = groups[-1] if groups and not pending and ln - last_group_line <= 2 else None
+            if prev is not None and prev.evidence and (
+                not strong or best_row(rfrags, lexicon) == best_row(prev.evidence, lexicon)
+            ):
+                prev.evidence.extend(rfrags)  # the label continues below its values
             elif not strong and pending:
                 pending[-1].extend(rfrags)  # continuation of a wrapped label
             else:

@@ -1,0 +1,201 @@
+"""HTML flattened to the text a reader would copy out of a browser.
+
+Block elements end lines, ``<br>`` forces one, a table row is one line of tab-separated cells
+(a ``colspan``/``rowspan`` cell appears once, where it starts; an empty cell stays an empty field).
+The page ``<title>`` heads the text, followed by two blank lines, as in the reference copy
+(tests/data/corpus/hangzhou_fixture.html -> hangzhou_fixture.txt). Line breaks inside a table cell
+become spaces so that every row stays on one line.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+# Elements whose content a browser never shows (or that we cannot render as text).
+_SKIP = frozenset(
+    "head title script style noscript template iframe object embed svg math select textarea canvas "
+    "audio video map meta link base".split()
+)
+# Elements that start and end a line (CSS display: block / list-item / table parts).
+_BLOCK = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup html legend li listing main menu nav ol p "
+    "plaintext section summary ul caption table thead tbody tfoot tr td th".split()
+)
+_PRE = frozenset("pre listing plaintext xmp".split())
+_CELL = frozenset(("td", "th"))
+_ROW_GROUPS = frozenset(("thead", "tbody", "tfoot"))
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
+# CSS Text 3: a segment break between two East Asian wide characters is removed, not turned into a space.
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_SEGMENT_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_WIDE}])")
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+# WHATWG MIME sniffing: the tags that mark a resource as HTML when they open it.
+_HTML_START = re.compile(
+    r"\s*(?:<!doctype\s+html|<html|<head|<script|<iframe|<h1|<div|<font|<table|<a|<style|<title|<b|<body|<br|<p|<!--)"
+    r"(?:[\s>]|$)|\s*<\?xml[^>]*>\s*(?:<!doctype\s+html|<html)",
+    re.I,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether text opens like an HTML document (WHATWG MIME sniffing, plus XHTML)."""
+    return _HTML_START.match(text[:1024]) is not None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a ``<meta>`` in the first 1024 bytes declares, if any (not yet validated)."""
+    m = _META_CHARSET.search(data[:1024])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+class _Lines:
+    """Lays text out as a browser does: inline text joins, whitespace collapses, blocks break lines.
+
+    In a table cell (``in_cell``) every line break becomes a space, so the cell stays on one line.
+    """
+
+    def __init__(self, in_cell: bool = False) -> None:
+        self.in_cell = in_cell
+        self.lines: list[str] = []
+        self._buf: list[str] = []
+
+    def _ends_with_space(self) -> bool:
+        return not self._buf or self._buf[-1].endswith(" ")
+
+    def text(self, s: str | None, pre: bool = False) -> None:
+        if not s:
+            return
+        if pre:
+            first, *rest = s.replace("\r\n", "\n").split("\n")
+            self._buf.append(first)
+            for part in rest:
+                self.hard_break()
+                self._buf.append(part)
+            return
+        s = _COLLAPSIBLE.sub(" ", _CJK_SEGMENT_BREAK.sub("", s))
+        if s.startswith(" ") and self._ends_with_space():
+            s = s[1:]
+        if s:
+            self._buf.append(s)
+
+    def soft_break(self) -> None:
+        """A block boundary: ends the current line if it has content; never makes a blank line."""
+        if self.in_cell:
+            self.text(" ")
+        elif "".join(self._buf).strip(" "):
+            self.hard_break()
+        else:
+            self._buf.clear()
+
+    def hard_break(self) -> None:
+        """``<br>``: ends the current line, even an empty one."""
+        if self.in_cell:
+            self.text(" ")
+            return
+        self.lines.append("".join(self._buf).rstrip(" "))
+        self._buf.clear()
+
+    def line(self, s: str) -> None:
+        """A whole line made elsewhere (a table row)."""
+        self.soft_break()
+        self.lines.append(s)
+
+    def cell_value(self) -> str:
+        return "".join(self._buf).strip(" ")
+
+
+def _tag(el: etree._Element) -> str | None:
+    return el.tag.lower() if isinstance(el.tag, str) else None
+
+
+def _hidden(el: etree._Element) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+class _Flattener:
+    def __init__(self, out: _Lines) -> None:
+        self.out = out
+
+    def children(self, el: etree._Element, pre: bool = False) -> None:
+        self.out.text(el.text, pre)
+        for child in el:
+            self.element(child, pre)
+            self.out.text(child.tail, pre)
+
+    def element(self, el: etree._Element, pre: bool = False) -> None:
+        tag = _tag(el)
+        if tag is None or tag in _SKIP or _hidden(el):
+            return
+        if tag == "br":
+            self.out.hard_break()
+        elif tag == "hr":
+            self.out.soft_break()
+        elif tag == "table" and not self.out.in_cell:
+            self.table(el)
+        elif tag in _BLOCK or tag in _PRE:
+            self.out.soft_break()
+            self.children(el, pre or tag in _PRE)
+            self.out.soft_break()
+        else:
+            self.children(el, pre)
+
+    def table(self, table: etree._Element) -> None:
+        self.out.soft_break()
+        for part in table:
+            tag = _tag(part)
+            if tag is None or _hidden(part):
+                continue
+            if tag == "caption":
+                self.element(part)
+            elif tag == "tr":
+                self.row(part)
+            elif tag in _ROW_GROUPS:
+                for tr in part:
+                    if _tag(tr) == "tr" and not _hidden(tr):
+                        self.row(tr)
+        self.out.soft_break()
+
+    def row(self, tr: etree._Element) -> None:
+        cells = [c for c in tr if _tag(c) in _CELL and not _hidden(c)]
+        if cells:
+            self.out.line("\t".join(_cell_text(c) for c in cells))
+
+
+def _cell_text(cell: etree._Element) -> str:
+    out = _Lines(in_cell=True)
+    _Flattener(out).children(cell)
+    return out.cell_value()
+
+
+def _title(root: etree._Element) -> str:
+    for el in root.iter("title"):
+        text = _COLLAPSIBLE.sub(" ", el.text_content()).strip(" ")
+        if text:
+            return text
+    return ""
+
+
+def flatten_html(markup: str) -> str:
+    """The text of an HTML page, one line per block and per table row; ``""`` if nothing is visible."""
+    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
+    except etree.ParserError:  # lxml's "Document is empty"
+        return ""
+    out = _Lines()
+    title = _title(root)
+    if title:
+        out.lines.extend([title, "", ""])
+    body = root.find("body")
+    _Flattener(out).element(body if body is not None else root)
+    out.soft_break()
+    lines = out.lines
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        return ""
+    return "\n".join(lines).replace("\xa0", " ") + "\n"

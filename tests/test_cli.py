@@ -1,0 +1,97 @@
+"""The ``govreport`` CLI, run as a real subprocess where the exit status matters."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from service.cli import COMMANDS, main
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+GOVREPORT = [sys.executable, "-m", "service.cli"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([*GOVREPORT, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_help_lists_every_subcommand():
+    r = CliRunner().invoke(main, ["--help"])
+    assert r.exit_code == 0
+    for name in COMMANDS:
+        assert name in r.output
+
+
+def test_extract_writes_one_json_per_input(tmp_path):
+    out = tmp_path / "out"
+    r = run("extract", str(CORPUS / "seed_000.txt"), str(CORPUS / "hangzhou_fixture.html"), "-o", str(out), "--tagger", "rules")
+    assert r.returncode == 0, r.stderr
+    a = json.loads((out / "seed_000.json").read_text("utf-8"))
+    b = json.loads((out / "hangzhou_fixture.json").read_text("utf-8"))
+    assert a["template"] == "2019" and a["tables"]["active_disclosure"]["centralized_procurement"]["amount"] == 966.0898
+    assert b["template"] == "2021" and b["tables"]["review_litigation"]["administrative_review"]["total"] == 790
+
+
+def test_extract_continues_past_bad_files_and_fails_at_the_end(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(CORPUS / "seed_001.txt", inputs / "good.txt")
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "notes.txt").write_text("今天天气很好。我们去公园散步。", encoding="utf-8")
+    out = tmp_path / "out"
+    r = run("extract", str(inputs), "-o", str(out), "--tagger", "rules")
+    assert r.returncode == 1
+    assert (out / "good.json").exists()
+    assert not (out / "empty.json").exists() and not (out / "notes.json").exists()
+    assert "empty.txt" in r.stderr and "notes.txt" in r.stderr
+    assert "NotAReport" in r.stderr and "EmptyInput" in r.stderr
+
+
+def test_extract_to_stdout_as_json_lines_and_csv(tmp_path):
+    r = run("extract", str(CORPUS / "seed_000.txt"), str(CORPUS / "seed_001.txt"), "-o", "-", "--tagger", "rules")
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [Path(d["source"]).name for d in lines] == ["seed_000.txt", "seed_001.txt"]
+    r2 = run("extract", str(CORPUS / "seed_001.txt"), "-o", "-", "--format", "csv", "--tagger", "rules")
+    rows = list(csv.DictReader(io.StringIO(r2.stdout)))
+    granted = [x for x in rows if x["table"] == "applications" and x["row"] == "granted"]
+    assert {x["col"]: x["value"] for x in granted} == {
+        "natural_person": "", "commercial_enterprise": "", "research_institution": "",
+        "social_welfare_org": "", "legal_service_org": "", "other_org": "", "total": "0",
+    }
+
+
+def test_extract_jsonl_file_and_spans(tmp_path):
+    r = run("extract", str(CORPUS / "seed_004.txt"), "-o", str(tmp_path), "--format", "jsonl", "--with-spans", "--tagger", "rules")
+    assert r.returncode == 0, r.stderr
+    (d,) = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text("utf-8").splitlines()]
+    text = (CORPUS / "seed_004.txt").read_text("utf-8")
+    assert d["spans"] and all(text[s["start"] : s["end"]] == s["text"] for s in d["spans"])
+
+
+def test_eval_prints_scores_per_report_and_overall():
+    r = run("eval", "--gold", str(CORPUS), "--tagger", "rules", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert {x["report"] for x in d["reports"]} == {"seed_000.txt", "seed_001.txt", "seed_004.txt", "hangzhou_fixture.txt"}
+    assert d["overall"]["cell_accuracy"] == 1.0 and d["overall"]["section_accuracy"] == 1.0
+    r2 = run("eval", "--gold", str(CORPUS), "--inputs", str(CORPUS), "--detail", "--tagger", "rules")
+    assert "OVERALL" in r2.stdout and "100.00%" in r2.stdout
+
+
+def test_eval_detail_lists_wrong_cells(tmp_path):
+    gold = json.loads((CORPUS / "seed_000.gold.json").read_text("utf-8"))
+    gold["tables"]["active_disclosure"]["regulations"]["new_made"] = 7
+    (tmp_path / "seed_000.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(CORPUS / "seed_000.txt", tmp_path)
+    r = run("eval", "--gold", str(tmp_path), "--detail", "--tagger", "rules")
+    assert "active_disclosure.regulations.new_made: predicted 0, gold 7" in r.stdout

@@ -1,0 +1,171 @@
+"""Unit tests of the small stages: normalisation, layout, lexicon, values, sections, checks, scoring."""
+from __future__ import annotations
+
+import pytest
+
+from extraction.checks import application_checks, review_checks
+from extraction.document import Document, Span
+from extraction.evaluate import aggregate, score_report, values_equal
+from extraction.labels import BIO_TAGS, ID2LABEL, LABEL2ID, Label, parse_label
+from extraction.layout import Line, pieces, split_lines, value_tokens
+from extraction.lexicon import match_col, match_row, section_index
+from extraction.normalize import label_key, normalize, to_traditional
+from extraction.report import detect_format
+from extraction.sections import organ_of, year_of
+from extraction.tables.base import parse_value
+from extraction.taggers.rules import RuleTagger
+from extraction.templates import table_spec
+
+
+def test_label_set_is_derived_in_declaration_order():
+    assert BIO_TAGS[0] == "O" and BIO_TAGS[1] == "B-TITLE" and len(BIO_TAGS) == 1 + 2 * len(Label)
+    assert all(ID2LABEL[LABEL2ID[t]] == t for t in BIO_TAGS)
+    with pytest.raises(ValueError, match="unknown label"):
+        parse_label("TABLE")
+
+
+def test_normalize_keeps_length_and_maps_characters():
+    s = "總計（一）１２３，４５６　辦理結果—"
+    n = normalize(s)
+    assert len(n) == len(s)
+    assert n.startswith("总计(一)123,456 办理结果")
+    assert to_traditional("总计") == "總計" and len(to_traditional("申请人情况")) == 5
+
+
+def test_label_key_strips_numbering_spacing_and_punctuation():
+    assert label_key("（三）不予公开") == "不予公开"
+    assert label_key("1.属于国家秘密") == "属于国家秘密"
+    assert label_key("自 然 人") == "自然人"
+    assert label_key("3.危及“三安全一稳定”") == "危及三安全一稳定"
+
+
+def test_document_rejects_spans_outside_text():
+    d = Document.from_text("abc")
+    with pytest.raises(ValueError):
+        d.with_spans([Span(2, 5, Label.CELL)])
+    assert d.with_spans([Span(0, 1, Label.CELL)]).spans[0].text(d.text) == "a"
+    rt = Document.from_dict(d.with_spans([Span(1, 3, Label.ROW)]).to_dict())
+    assert rt.spans == (Span(1, 3, Label.ROW),) and rt.origin.sha256 == d.origin.sha256
+
+
+def test_pieces_split_tabs_and_space_runs_with_offsets():
+    text = "a\tb  c\t\t d\r"
+    (line,) = split_lines(text)
+    ps = pieces(text, line)
+    assert [text[p.start : p.end] for p in ps] == ["a", "b", "c", "d"]
+    assert [p.field for p in ps] == [0, 1, 1, 3]
+
+
+def test_value_tokens_and_units():
+    text = "966.0898 万元"
+    line = Line(0, 0, len(text))
+    (p,) = pieces(text, line)
+    (tok,) = value_tokens(text, p)
+    assert text[tok[0] : tok[1]] == "966.0898" and text[tok[2] : tok[3]] == "万元"
+    text2 = "1 2 3"
+    assert len(value_tokens(text2, pieces(text2, Line(0, 0, 5))[0])) == 3
+    text3 = "保留4位小数"
+    assert value_tokens(text3, pieces(text3, Line(0, 0, len(text3)))[0]) == []
+
+
+@pytest.mark.parametrize(
+    "raw,value",
+    [("0", 0), ("1,234", 1234), ("１２", 12), ("-3", -3), ("－2", -2), ("966.0898", 966.0898), ("-", None), ("—", None), ("无", None)],
+)
+def test_parse_value(raw, value):
+    assert parse_value(raw) == value
+
+
+@pytest.mark.parametrize(
+    "heading,index",
+    [
+        ("一、总体情况", 1),
+        ("二、主动公开政府信息情况", 2),
+        ("三、收到和处理政府信息公开申请情况", 3),
+        ("四、因政府信息公开产生的行政复议、行政诉讼情况", 4),
+        ("四、政府信息公开行政复议、行政诉讼情况", 4),
+        ("五、存在的主要问题及下步工作", 5),
+        ("五、存在问题及改进情况", 5),
+        ("六、其他需要报告的事项", 6),
+        ("一、本年新收政府信息公开申请数量", None),
+        ("四、结转下年度继续办理", None),
+        ("三、本年度办理结果", None),
+        ("二、上年结转政府信息公开申请数量", None),
+    ],
+)
+def test_section_index(heading, index):
+    assert section_index(heading) == index
+
+
+def test_row_and_column_matching_tolerates_fragments_and_typos():
+    assert match_row("6.属于四类过", "2019", "applications").key == "denied_process_information"
+    assert match_row("（二）部分公开（区分处理的，只计这一", "2021", "applications").key == "partially_granted"
+    assert match_col("本年度止件数", "active_disclosure").key == "repealed"
+    assert match_col("自 然 人", "applications").key == "natural_person"
+
+
+def test_year_and_organ_from_title_variants():
+    assert (year_of("湖南省退役军人事务厅 2020 年政府信息公开年度报告", ""), organ_of("湖南省退役军人事务厅 2020 年政府信息公开年度报告")) == (2020, "湖南省退役军人事务厅")
+    assert organ_of("2021年度某某县人民政府政府信息公开工作年度报告") == "某某县人民政府"
+    assert year_of("某某县二〇二一年政府信息公开工作年度报告", "") == 2021
+    assert year_of(None, "本报告统计期限为2023年1月1日至12月31日") == 2023
+
+
+def test_format_detection_prefers_wordings_then_year():
+    assert detect_format("本年制发件数 现行有效件数", 2020)[0] == "2021"
+    assert detect_format("本年新制作数量 上一年项目数量", 2022)[0] == "2019"
+    assert detect_format("no table words", 2020)[0] == "2019"
+    assert detect_format("no table words", None)[0] is None
+
+
+def test_checks_detect_each_broken_identity():
+    spec = table_spec("2019", "applications")
+    t = {r.key: {c: 0 for c in r.cols} for r in spec.rows}
+    assert all(c["ok"] for c in application_checks(t, "2019"))
+    t["new_received"]["natural_person"] = 1
+    t["new_received"]["total"] = 1
+    failed = {c["rule"] for c in application_checks(t, "2019") if not c["ok"]}
+    assert failed == {"applications.balance[natural_person]", "applications.balance[total]"}
+    t["granted"]["total"] = 5  # row total and results total both break
+    failed = {c["rule"] for c in application_checks(t, "2019") if not c["ok"]}
+    assert {"applications.row_total[granted]", "applications.results_total[total]"} <= failed
+    rv = {"administrative_review": {"upheld": 1, "corrected": 1, "other": 0, "pending": 0, "total": 3}}
+    (chk,) = review_checks(rv)
+    assert not chk["ok"] and "= 2" in chk["detail"] and "= 3" in chk["detail"]
+
+
+def test_checks_skip_identities_with_blanks():
+    spec = table_spec("2021", "applications")
+    t = {r.key: {c: None for c in r.cols} for r in spec.rows}
+    assert application_checks(t, "2021") == []
+
+
+def test_scoring_follows_the_contract():
+    gold = {
+        "template": "2021", "year": 2022, "organ": "X",
+        "sections": {"1": 1, "2": None, "3": None, "4": None, "5": None, "6": None},
+        "tables": {"active_disclosure": {"regulations": {"issued": 1, "repealed": None}}, "applications": None, "review_litigation": None},
+    }
+    text = "一、总体情况\n"
+    good = {"template": "2021", "year": 2022, "organ": "X", "sections": [{"index": 1, "start": 0}],
+            "tables": {"active_disclosure": {"regulations": {"issued": 1.0, "repealed": None}}, "applications": None, "review_litigation": None}}
+    sc = score_report(good, gold, text)
+    assert sc.exact and sc.sections_ok == 6 and sc.tables_ok == 3
+    bad = {**good, "tables": {"active_disclosure": {"regulations": {"issued": 1, "repealed": 0}}, "applications": {}, "review_litigation": None}}
+    sc2 = score_report(bad, gold, text)
+    assert sc2.cells_ok == 1 and sc2.values_ok == 1 and sc2.tables_ok == 2 and not sc2.exact
+    absent = {**good, "tables": {"active_disclosure": None, "applications": None, "review_litigation": None}}
+    assert score_report(absent, gold, text).cells_ok == 0
+    agg = aggregate([sc, sc2])
+    assert agg["cell_accuracy"] == pytest.approx(3 / 4) and agg["exact_reports"] == 0.5
+    assert values_equal(966.0898, 966.08980000001) and not values_equal(0, None)
+
+
+def test_rule_tagger_spans_follow_the_labelling_guide():
+    text = "## **六、其他需要报告的事项**\n"
+    doc = RuleTagger()(Document.from_text(text))
+    (sec,) = doc.spans_of(Label.SECTION)
+    assert text[sec.start : sec.end] == "六、其他需要报告的事项"
+    for s in doc.spans:
+        frag = text[s.start : s.end]
+        assert frag == frag.strip() and frag
