@@ -45,6 +45,16 @@ class NoTextLayer(InputError):
     http_status = 422
 
 
+class EncryptedInput(InputError):
+    code = "encrypted"
+    http_status = 422
+
+
+class CorruptInput(InputError):
+    code = "corrupt"
+    http_status = 422
+
+
 class NotAReport(InputError):
     code = "not_a_report"
     http_status = 422

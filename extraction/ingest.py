@@ -6,19 +6,30 @@ no stripping; a BOM is not text), so offsets refer to the input; HTML, DOCX and 
 to one line per paragraph or table row, table cells tab-separated (see ingest_html / ingest_office).
 The Document's sha256 is always that of the original bytes.
 """
+
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from charset_normalizer import from_bytes
 
 from .document import Document
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
 from .ingest_html import declared_charset, flatten_html, looks_like_html
-from .ingest_office import DOCX_MEDIA_TYPE, OLE2_MAGIC, PDF_MEDIA_TYPE, docx_to_text, is_encrypted_office, pdf_to_text
+from .ingest_office import (
+    DOCX_MEDIA_TYPE,
+    OLE2_MAGIC,
+    PDF_MEDIA_TYPE,
+    docx_to_text,
+    input_name,
+    is_encrypted_office,
+    pdf_to_text,
+)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -39,6 +50,7 @@ _MEDIA: dict[str, Format] = {
     DOCX_MEDIA_TYPE: "docx", PDF_MEDIA_TYPE: "pdf", "application/x-pdf": "pdf",
 }  # fmt: skip
 _TO_DOCX_OR_PDF = "save the report as .docx, .pdf, .html or .txt"
+_SUPPLY = "supply the report as .txt, .html, .docx or .pdf"
 _IMAGE = "an image: govreport does not OCR images; supply the report's text or a PDF with a text layer"
 _ARCHIVE = "an archive: unpack it and supply the report files one by one"
 _UNSUPPORTED_EXTENSIONS: dict[str, str] = {
@@ -101,13 +113,12 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
 _TRUSTED_DECLARED = frozenset({"utf-8", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "big5hkscs", "cp950"})
 # The legacy Chinese encodings tried, in order of preference when the evidence ties.
 _CHINESE_CANDIDATES = ("gb18030", "cp950")
-_MIN_PLAUSIBLE = 0.5
+_MIN_PLAUSIBLE = 0.8  # right decodings score ~1.0; a wrong GB18030/Big5 guess about 0.5
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_RATIO = 0.01
-
-
-def _label(filename: str | None) -> str:
-    return filename or "the input"
+# A text with a few bad bytes (each can cost up to 3 characters) is read with them replaced; a wrong
+# encoding replaces far more than 1 %.
+_MAX_REPLACED = 4
 
 
 # ---------------------------------------------------------------- text decoding
@@ -167,9 +178,15 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    replaced: int = 0  # invalid byte sequences replaced by U+FFFD (only when very few)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
     """UTF-16 text saved without a BOM (its ASCII characters make the NUL bytes), if it reads as text."""
-    best: tuple[float, str, str] | None = None
+    best: tuple[float, Decoded] | None = None
     for encoding in ("utf-16-le", "utf-16-be"):
         text = _strict(data, encoding)
         if not text or _CONTROL.search(text):
@@ -177,8 +194,8 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         good = sum(c.isascii() and (c.isprintable() or c in "\t\n\r") or _common_hanzi(c) for c in text[:4000])
         score = good / min(len(text), 4000)
         if score >= _MIN_PLAUSIBLE and (best is None or score > best[0]):
-            best = (score, text, encoding)
-    return (best[1], best[2]) if best else None
+            best = (score, Decoded(text, encoding))
+    return best[1] if best else None
 
 
 def _declared_encoding(label: str | None) -> str | None:
@@ -197,43 +214,65 @@ def _declared_encoding(label: str | None) -> str | None:
     return name if name in _TRUSTED_DECLARED else None
 
 
-def decode_text(data: bytes, filename: str | None = None, declared: str | None = None) -> tuple[str, str]:
-    """Bytes to text and the encoding used: BOM, declared charset, UTF-8, then GB18030 vs Big5.
-
-    Raises BinaryInput for NUL bytes that are not UTF-16, UndecodableInput when nothing fits.
-    """
-    name = _label(filename)
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            text = _strict(data[len(bom) :], encoding)
-            if text is None:
-                raise UndecodableInput(f"{name} starts with a {encoding} byte-order mark but is not valid {encoding}: re-save it as UTF-8")
-            return text, encoding + ("-sig" if encoding == "utf-8" else "")
-    encoding = _declared_encoding(declared)
-    if encoding:
-        text = _strict(data, encoding)
-        if text is not None:
-            return text, encoding
-    if b"\x00" in data:
-        found = _utf16_without_bom(data)
-        if found is None:
-            raise BinaryInput(f"{name} contains NUL bytes, so it is binary data, not text: supply the report as .txt, .html, .docx or .pdf")
-        return found
-    text = _strict(data, "utf-8")
-    if text is not None:
-        return text, "utf-8"
+def _best_chinese(data: bytes) -> Decoded | None:
+    """The more plausible of the strict GB18030 and Big5 decodings, if either is plausible."""
     scored = []
     for rank, encoding in enumerate(_CHINESE_CANDIDATES):
         text = _strict(data, encoding)
         if text is not None:
             scored.append((chinese_plausibility(text, encoding), -rank, encoding, text))
-    if scored:
-        score, _, encoding, text = max(scored)
-        if score >= _MIN_PLAUSIBLE:
-            return text, encoding
+    if not scored:
+        return None
+    score, _, encoding, text = max(scored)
+    return Decoded(text, encoding) if score >= _MIN_PLAUSIBLE else None
+
+
+def _nearly_decodable(data: bytes) -> Decoded | None:
+    """A file with a stray invalid byte or a character cut off at the end: replace the few bad bytes."""
+    best: tuple[int, float, Decoded] | None = None
+    for encoding in ("utf-8", *_CHINESE_CANDIDATES):
+        text = data.decode(encoding, "replace")
+        replaced = text.count("\ufffd")
+        plausibility = chinese_plausibility(text.replace("\ufffd", ""), encoding)
+        if replaced <= max(_MAX_REPLACED, len(text) // 100) and plausibility >= _MIN_PLAUSIBLE:
+            candidate = (replaced, -plausibility, Decoded(text, encoding, replaced))
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+    return best[2] if best else None
+
+
+def decode_text(data: bytes, filename: str | None = None, declared: str | None = None) -> Decoded:
+    """Bytes to text: BOM, then a declared charset, UTF-8, the more plausible of GB18030 and Big5,
+    the same with a few bad bytes replaced, and last a general detector (charset-normalizer).
+
+    Raises BinaryInput for NUL bytes that are not UTF-16, UndecodableInput when nothing fits.
+    """
+    name = input_name(filename)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data[len(bom) :], encoding)
+            if text is None:
+                raise UndecodableInput(
+                    f"{name} starts with a {encoding} byte-order mark but is not valid {encoding}: re-save it as UTF-8"
+                )
+            return Decoded(text, encoding + ("-sig" if encoding == "utf-8" else ""))
+    encoding = _declared_encoding(declared)
+    if encoding and (text := _strict(data, encoding)) is not None:
+        return Decoded(text, encoding)
+    if b"\x00" in data:
+        found = _utf16_without_bom(data)
+        if found is None:
+            raise BinaryInput(f"{name} contains NUL bytes, so it is binary data, not text: " + _SUPPLY)
+        return found
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8")
+    found = _best_chinese(data) or _nearly_decodable(data)
+    if found is not None:
+        return found
     guess = from_bytes(data).best()  # neither UTF-8 nor Chinese: let the general detector try
     if guess is not None and guess.encoding:
-        return str(guess), guess.encoding
+        return Decoded(str(guess), guess.encoding)
     raise UndecodableInput(
         f"{name} is not text in UTF-8, GB18030/GBK or Big5 (nor any encoding that could be detected): "
         "re-save it as UTF-8 text"
@@ -246,7 +285,8 @@ def decode_text(data: bytes, filename: str | None = None, declared: str | None =
 def _check_size(n: int, max_bytes: int, filename: str | None) -> None:
     if n > max_bytes:
         raise InputTooLarge(
-            f"{_label(filename)} is {n} bytes; the limit is {max_bytes} bytes: split the file or raise the configured size limit"
+            f"{input_name(filename)} is {n} bytes; the limit is {max_bytes} bytes: "
+            "split the file or raise the configured size limit"
         )
 
 
@@ -265,16 +305,22 @@ def _format_from_name(filename: str | None, media_type: str | None) -> Format | 
     if mt in _MEDIA:
         return _MEDIA[mt]
     if mt.startswith("image/"):
-        raise UnsupportedFormat(f"{_label(filename)} ({mt}) is {_IMAGE}")
+        raise UnsupportedFormat(f"{input_name(filename)} ({mt}) is {_IMAGE}")
     if "msword" in mt or "ms-excel" in mt or "spreadsheet" in mt or "presentation" in mt or "powerpoint" in mt:
-        raise UnsupportedFormat(f"{_label(filename)} has media type {mt}, which is not supported: {_TO_DOCX_OR_PDF}")
+        raise UnsupportedFormat(
+            f"{input_name(filename)} has media type {mt}, which is not supported: {_TO_DOCX_OR_PDF}"
+        )
     return None
 
 
-def _zip_kind(data: bytes) -> str:
-    import io
-    import zipfile
+def _media_type_charset(media_type: str | None) -> str | None:
+    """The charset parameter of a media type (an HTTP header outranks a page's <meta>)."""
+    m = re.search(r";\s*charset\s*=\s*\"?([\w.:-]+)", media_type or "", re.I)
+    return m.group(1).lower() if m else None
 
+
+def _zip_kind(data: bytes) -> str:
+    """What a ZIP archive holds: "docx", or a description of the other kinds."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
@@ -297,22 +343,31 @@ def _sniff_binary(data: bytes) -> Format | str | None:
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
             if magic == b"PK\x03\x04":
-                kind = _zip_kind(data)
-                return "docx" if kind == "docx" else kind
+                return _zip_kind(data)
             if magic == b"MZ" and b"\x00" not in data[:1024]:
                 continue  # "MZ" alone is too short a signature to call text binary
             return what
     return None
 
 
-def _document(text: str, fmt: Format, filename: str | None, raw: bytes, **meta: object) -> Document:
+def _document(
+    text: str,
+    fmt: Format,
+    filename: str | None,
+    raw: bytes,
+    encoding: str | None = None,
+    warnings: list[str] | None = None,
+) -> Document:
+    """The Document, once its text is known not to be empty or binary; meta says how it was read."""
     if not text.strip():
         what = {"html": "no visible text", "docx": "no text"}.get(fmt, "only whitespace")
-        raise EmptyInput(f"{_label(filename)} has {what}: supply a report with its text")
+        raise EmptyInput(f"{input_name(filename)} has {what}: supply a report with its text")
     if fmt == "text" and len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
-        raise BinaryInput(f"{_label(filename)} is full of control characters, so it is binary data, not text: supply the report as .txt, .html, .docx or .pdf")
+        raise BinaryInput(
+            f"{input_name(filename)} is full of control characters, so it is binary data, not text: " + _SUPPLY
+        )
     doc = Document.from_text(text, filename=filename, media_type=MEDIA_TYPES[fmt], raw=raw)
-    return doc.with_meta(format=fmt, **meta)
+    return doc.with_meta(format=fmt, encoding=encoding, ingest_warnings=warnings or [])
 
 
 # ---------------------------------------------------------------- public API
@@ -320,15 +375,13 @@ def _document(text: str, fmt: Format, filename: str | None, raw: bytes, **meta: 
 
 def load_text(text: str, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Text already decoded: plain text is kept as given (less a leading BOM); HTML is flattened."""
-    if len(text) > max_bytes:  # every character is at least one byte: skip encoding a huge string
-        _check_size(len(text), max_bytes, filename)
     raw = text.encode("utf-8", "surrogatepass")
     _check_size(len(raw), max_bytes, filename)
     if not text.strip():
         what = "is empty" if not text else "contains only whitespace"
-        raise EmptyInput(f"{_label(filename)} {what}: supply a report with its text")
+        raise EmptyInput(f"{input_name(filename)} {what}: supply a report with its text")
     if "\x00" in text:
-        raise BinaryInput(f"{_label(filename)} contains NUL characters, so it is binary data, not text")
+        raise BinaryInput(f"{input_name(filename)} contains NUL characters, so it is binary data, not text")
     text = text.removeprefix("\ufeff")
     fmt = _format_from_name(filename, None)
     if fmt == "html" or (fmt is None and looks_like_html(text)):
@@ -340,7 +393,7 @@ def load_bytes(
     data: bytes, filename: str | None = None, media_type: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Document:
     """A file's bytes: format from ``filename``'s extension, else ``media_type``, else the content."""
-    name = _label(filename)
+    name = input_name(filename)
     _check_size(len(data), max_bytes, filename)
     if not data.strip():
         what = "is empty (0 bytes)" if not data else f"contains only whitespace ({len(data)} bytes)"
@@ -354,22 +407,25 @@ def load_bytes(
         if declared in ("pdf", "docx"):
             fmt = declared  # the converter says clearly why the content is not what the name says
         elif sniffed is not None:
-            raise BinaryInput(f"{name} is {sniffed}, not a text report: supply the report as .txt, .html, .docx or .pdf")
+            raise BinaryInput(f"{name} is {sniffed}, not a text report: " + _SUPPLY)
         else:
             fmt = declared or "text"
 
     if fmt == "pdf":
         text, empty_pages = pdf_to_text(data, filename)
         pages = ", ".join(map(str, empty_pages))
-        warnings = [f"page(s) {pages} have no text layer (scanned?): their content is missing"] if empty_pages else []
-        return _document(text, "pdf", filename, data, ingest_warnings=warnings)
+        warnings = [f"page(s) {pages} have no text layer (scanned?): their text is missing"] if empty_pages else []
+        return _document(text, "pdf", filename, data, warnings=warnings)
     if fmt == "docx":
         return _document(docx_to_text(data, filename, max_bytes), "docx", filename, data)
-    charset = declared_charset(data) if declared != "text" else None
-    text, encoding = decode_text(data, filename, declared=charset)
-    if fmt == "html" or (declared is None and looks_like_html(text)):
-        return _document(flatten_html(text), "html", filename, data, encoding=encoding)
-    return _document(text, "text", filename, data, encoding=encoding)
+    charset = _media_type_charset(media_type) or (declared_charset(data) if declared != "text" else None)
+    decoded = decode_text(data, filename, declared=charset)
+    warnings = []
+    if decoded.replaced:
+        warnings.append(f"{decoded.replaced} invalid {decoded.encoding} byte sequence(s) replaced by U+FFFD")
+    if fmt == "html" or (declared is None and looks_like_html(decoded.text)):
+        return _document(flatten_html(decoded.text), "html", filename, data, decoded.encoding, warnings)
+    return _document(decoded.text, "text", filename, data, decoded.encoding, warnings)
 
 
 def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -6,6 +6,7 @@ The page ``<title>`` heads the text, followed by two blank lines, as in the refe
 (tests/data/corpus/hangzhou_fixture.html -> hangzhou_fixture.txt). Line breaks inside a table cell
 become spaces so that every row stays on one line.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,13 +3,18 @@
 Both parse untrusted files with third-party libraries; any failure inside them is reported as a
 bad file (an ``InputError`` naming what to do), never as the library's own exception type.
 """
+
 from __future__ import annotations
 
 import io
+import math
 import threading
 import zipfile
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Callable
 
-from .errors import InputError, InputTooLarge, NoTextLayer
+from .errors import CorruptInput, EncryptedInput, InputError, InputTooLarge, NoTextLayer
 
 PDF_MEDIA_TYPE = "application/pdf"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -21,9 +26,16 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCX_EXPANSION = 20
 # PDFium is not thread-safe; the Extractor may be shared between threads.
 _PDFIUM_LOCK = threading.Lock()
+# Glyphs whose baselines differ by less than this share of the font size are on one line; a gap
+# wider than _WORD_GAP font sizes between two glyphs is a space (pdfplumber uses 3 pt at 12 pt).
+_BASELINE_TOLERANCE = 0.3
+_WORD_GAP = 0.25
+# Line breaks (we make our own), NUL, PDFium's soft-hyphen mark and its "no Unicode" mark.
+_PDF_SKIP_CODES = frozenset((0x0, 0x2, 0xA, 0xD, 0xFFFE, 0xFFFF))
 
 
-def _label(filename: str | None) -> str:
+def input_name(filename: str | None) -> str:
+    """How error messages name the input."""
     return filename or "the input"
 
 
@@ -79,10 +91,167 @@ def _run_text(el, out: list[str]) -> None:  # type: ignore[no-untyped-def]
             _run_text(child, out)
 
 
-def _paragraph_text(p) -> str:  # type: ignore[no-untyped-def]
-    out: list[str] = []
-    _run_text(p, out)
-    return "".join(out)
+def _w_val(el) -> str | None:  # type: ignore[no-untyped-def]
+    return el.get(_W_VAL) if el is not None else None
+
+
+def _int_attr(el, name: str = _W_VAL, default: int = 0) -> int:  # type: ignore[no-untyped-def]
+    try:
+        return int(el.get(name)) if el is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _chinese_number(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 0 else ("" if tens == 1 else digits[tens]) + "十") + (digits[ones] if ones else "")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
+        count, n = divmod(n, value)
+        out += numeral * count
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+# Word's list number formats as they read in a report ("bullet" and unknown formats give no label).
+_NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}),
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 0 < n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 0 < n <= 20 else str(n),
+    "chineseCounting": _chinese_number,
+    "chineseCountingThousand": _chinese_number,
+    "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
+    "upperLetter": _letters,
+    "lowerLetter": lambda n: _letters(n).lower(),
+    "upperRoman": _roman,
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "none": lambda n: "",
+}
+
+
+@dataclass(frozen=True)
+class _Level:
+    start: int
+    fmt: str
+    text: str  # e.g. "%1、" or "（%2）"
+    suffix: str  # what follows the label: a space, or nothing (a tab only aligns, so nothing)
+
+
+class _Numbering:
+    """Word's automatic list numbers (一、 （一） 1.), which are not in the text runs but are read as text."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        self._levels: dict[str, dict[int, _Level]] = {}
+        self._style_numbering: dict[str, tuple[str, int]] = {}
+        self._counters: dict[str, dict[int, int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):  # python-docx's ways of saying there is no numbering part
+            return
+        abstract = {a.get(_w("abstractNumId")): self._read_levels(a) for a in numbering.iterchildren(_w("abstractNum"))}
+        for num in numbering.iterchildren(_w("num")):
+            levels = dict(abstract.get(_w_val(num.find(_w("abstractNumId"))), {}))
+            for override in num.iterchildren(_w("lvlOverride")):
+                ilvl = _int_attr(override, _w("ilvl"))
+                if override.find(_w("lvl")) is not None:
+                    levels.update(self._read_levels(override))
+                start = override.find(_w("startOverride"))
+                if start is not None and ilvl in levels:
+                    levels[ilvl] = replace(levels[ilvl], start=_int_attr(start, default=1))
+            self._levels[num.get(_w("numId"))] = levels
+        for style in document.styles.element.iterchildren(_w("style")):
+            num_pr = style.find(f"{_w('pPr')}/{_w('numPr')}")
+            if num_pr is not None:
+                self._style_numbering[style.get(_w("styleId"))] = (
+                    _w_val(num_pr.find(_w("numId"))),
+                    _int_attr(num_pr.find(_w("ilvl"))),
+                )
+
+    @staticmethod
+    def _read_levels(parent) -> dict[int, _Level]:  # type: ignore[no-untyped-def]
+        levels = {}
+        for lvl in parent.iterchildren(_w("lvl")):
+            suffix = _w_val(lvl.find(_w("suff"))) or "tab"
+            levels[_int_attr(lvl, _w("ilvl"))] = _Level(
+                start=_int_attr(lvl.find(_w("start")), default=1),
+                fmt=_w_val(lvl.find(_w("numFmt"))) or "decimal",
+                text=_w_val(lvl.find(_w("lvlText"))) or "",
+                suffix=" " if suffix == "space" else "",
+            )
+        return levels
+
+    def label(self, p) -> str:  # type: ignore[no-untyped-def]
+        """The list label of paragraph ``p`` (and advance its list's counter); "" if it has none."""
+        num_pr = p.find(f"{_w('pPr')}/{_w('numPr')}")
+        if num_pr is not None and num_pr.find(_w("numId")) is not None:
+            num_id, ilvl = _w_val(num_pr.find(_w("numId"))), _int_attr(num_pr.find(_w("ilvl")))
+        else:
+            style = _w_val(p.find(f"{_w('pPr')}/{_w('pStyle')}"))
+            num_id, ilvl = self._style_numbering.get(style or "", ("", 0))
+        levels = self._levels.get(num_id or "")
+        if not levels or ilvl not in levels or levels[ilvl].fmt not in _NUMBER_FORMATS:
+            return ""
+        counters = self._counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, levels[ilvl].start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        text = levels[ilvl].text
+        for k, level in levels.items():
+            if f"%{k + 1}" in text:
+                text = text.replace(f"%{k + 1}", _NUMBER_FORMATS.get(level.fmt, str)(counters.get(k, level.start)))
+        return text + levels[ilvl].suffix if text else ""
+
+
+class _DocxText:
+    """The body of a Word document as lines: paragraphs, and table rows with tab-separated cells."""
+
+    def __init__(self, numbering: _Numbering) -> None:
+        self.numbering = numbering
+
+    def paragraph(self, p) -> str:  # type: ignore[no-untyped-def]
+        out: list[str] = [self.numbering.label(p)]
+        _run_text(p, out)
+        return "".join(out)
+
+    def cell(self, tc) -> str:  # type: ignore[no-untyped-def]
+        parts: list[str] = []
+        for child in _unwrap(tc):
+            if child.tag == _W_P:
+                parts.append(self.paragraph(child))
+            elif child.tag == _W_TBL:
+                parts.extend(" ".join(row) for row in self.table_rows(child))
+        text = " ".join(p for p in parts if p.strip())
+        return text.replace("\t", " ").replace("\n", " ").strip()
+
+    def table_rows(self, tbl) -> list[list[str]]:  # type: ignore[no-untyped-def]
+        rows = []
+        for tr in _unwrap(tbl):
+            if tr.tag == _W_TR:
+                rows.append(
+                    [self.cell(tc) for tc in _unwrap(tr) if tc.tag == _W_TC and not _continues_vertical_merge(tc)]
+                )
+        return rows
+
+    def lines(self, body) -> list[str]:  # type: ignore[no-untyped-def]
+        lines: list[str] = []
+        for child in _unwrap(body):
+            if child.tag == _W_P:
+                lines.append(self.paragraph(child))
+            elif child.tag == _W_TBL:
+                lines.extend("\t".join(row) for row in self.table_rows(child) if row)
+        return lines
 
 
 def _continues_vertical_merge(tc) -> bool:  # type: ignore[no-untyped-def]
@@ -92,42 +261,10 @@ def _continues_vertical_merge(tc) -> bool:  # type: ignore[no-untyped-def]
     return merge is not None and merge.get(_W_VAL, "continue") == "continue"
 
 
-def _cell_text(tc) -> str:  # type: ignore[no-untyped-def]
-    parts: list[str] = []
-    for child in _unwrap(tc):
-        if child.tag == _W_P:
-            parts.append(_paragraph_text(child))
-        elif child.tag == _W_TBL:
-            parts.extend(" ".join(row) for row in _table_rows(child))
-    text = " ".join(p for p in parts if p.strip())
-    return text.replace("\t", " ").replace("\n", " ").strip()
-
-
-def _table_rows(tbl) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    rows = []
-    for tr in _unwrap(tbl):
-        if tr.tag != _W_TR:
-            continue
-        rows.append([_cell_text(tc) for tc in _unwrap(tr) if tc.tag == _W_TC and not _continues_vertical_merge(tc)])
-    return rows
-
-
-def _body_lines(body) -> list[str]:  # type: ignore[no-untyped-def]
-    lines: list[str] = []
-    for child in _unwrap(body):
-        if child.tag == _W_P:
-            lines.append(_paragraph_text(child))
-        elif child.tag == _W_TBL:
-            lines.extend("\t".join(row) for row in _table_rows(child) if row)
-    return lines
-
-
 def _check_docx_package(data: bytes, filename: str | None, max_bytes: int) -> None:
-    name = _label(filename)
+    name = input_name(filename)
     if is_encrypted_office(data):
-        raise InputError(
-            f"{name} is a password-protected Word document: remove the password in Word and save it again"
-        )
+        raise EncryptedInput(f"{name} is a password-protected Word document: remove the password in Word and save it again")
     if data.startswith(OLE2_MAGIC):
         raise InputError(
             f"{name} is a legacy Word 97-2003 (.doc) file, not a .docx: open it in Word or LibreOffice and "
@@ -138,7 +275,7 @@ def _check_docx_package(data: bytes, filename: str | None, max_bytes: int) -> No
             names = set(zf.namelist())
             expanded = sum(info.file_size for info in zf.infolist())
     except zipfile.BadZipFile:
-        raise InputError(f"{name} is not a valid .docx (it is not a ZIP package): re-save it from Word") from None
+        raise CorruptInput(f"{name} is not a valid .docx (it is not a ZIP package): re-save it from Word") from None
     if "word/document.xml" not in names:
         raise InputError(f"{name} is a ZIP file but not a Word .docx (no word/document.xml): supply the report itself")
     limit = _DOCX_EXPANSION * max_bytes
@@ -156,10 +293,10 @@ def docx_to_text(data: bytes, filename: str | None, max_bytes: int) -> str:
     _check_docx_package(data, filename, max_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = _body_lines(document.element.body)
+        lines = _DocxText(_Numbering(document)).lines(document.element.body)
     except Exception as exc:  # untrusted file in a third-party parser: any failure means a broken file
-        raise InputError(
-            f"{_label(filename)} is a damaged .docx that cannot be read ({type(exc).__name__}: {exc}): "
+        raise CorruptInput(
+            f"{input_name(filename)} is a damaged .docx that cannot be read ({type(exc).__name__}: {exc}): "
             "open it in Word and save it again"
         ) from exc
     return "\n".join(lines) + "\n" if lines else ""
@@ -168,26 +305,107 @@ def docx_to_text(data: bytes, filename: str | None, max_bytes: int) -> str:
 # ---------------------------------------------------------------- PDF
 
 
-def _pdfium_error(exc: Exception, filename: str | None) -> InputError:
+def _pdfium_error(exc: Exception, filename: str | None) -> InputError:  # Encrypted or Corrupt
     import pypdfium2.raw as pdfium_c
 
-    name = _label(filename)
+    name = input_name(filename)
     code = getattr(exc, "err_code", None)
     if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-        return InputError(f"{name} is a password-protected PDF: remove the password (or print it to a new PDF) and retry")
-    return InputError(f"{name} is a damaged PDF that cannot be read ({exc}): re-export or re-download it")
+        return EncryptedInput(
+            f"{name} is a password-protected PDF: remove the password (or print it to a new PDF) and retry"
+        )
+    return CorruptInput(f"{name} is a damaged PDF that cannot be read ({exc}): re-export or re-download it")
 
 
-def _clean_pdf_text(text: str) -> str:
-    # PDFium ends lines with CRLF and marks soft hyphens / unknown glyphs with control characters.
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "").replace("\ufffe", "").replace("\x00", "")
+@dataclass(frozen=True)
+class _Glyph:
+    text: str
+    left: float
+    right: float
+    baseline: float
+    size: float
+
+
+def _upright(x: float, y: float, quarter_turns: int) -> tuple[float, float]:
+    """Page coordinates turned back by ``quarter_turns`` x 90 degrees, so rotated text reads left to right."""
+    for _ in range(quarter_turns % 4):
+        x, y = y, -x
+    return x, y
+
+
+def _glyphs(textpage) -> list[_Glyph]:  # type: ignore[no-untyped-def]
+    """The page's characters, upright, without the spaces and breaks PDFium invents.
+
+    A landscape table printed sideways has its text rotated on the page; the page's dominant text
+    angle is turned back so that its rows become lines again.
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    x, y = ctypes.c_double(), ctypes.c_double()
+    found = []
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code in _PDF_SKIP_CODES:
+            continue
+        box = textpage.get_charbox(i, loose=True)
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
+        # PDFium measures the angle clockwise; turning back is counter-clockwise.
+        turns = -round(max(pdfium_c.FPDFText_GetCharAngle(raw, i), 0.0) / (math.pi / 2)) % 4
+        found.append((chr(code), box, (x.value, y.value), pdfium_c.FPDFText_GetFontSize(raw, i), turns))
+    if not found:
+        return []
+    turns = Counter(f[4] for f in found).most_common(1)[0][0]
+    glyphs = []
+    for text, (left, bottom, right, top), origin, font_size, _ in found:
+        corners = [_upright(cx, cy, turns) for cx, cy in ((left, bottom), (right, top))]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        # The font size alone misleads when a PDF scales text by its matrix (1 pt fonts are common).
+        size = max(font_size, max(ys) - min(ys)) or 10.0
+        glyphs.append(_Glyph(text, min(xs), max(xs), _upright(*origin, turns)[1], size))
+    return glyphs
+
+
+def _gap_between(a: _Glyph, b: _Glyph) -> bool:
+    """Whether a space separates two glyphs that the PDF draws apart without one."""
+    return not a.text.isspace() and not b.text.isspace() and b.left - a.right > _WORD_GAP * b.size
+
+
+def _layout_lines(glyphs: list[_Glyph]) -> list[str]:
+    """Glyphs on one baseline make one line, read left to right, with a space where there is a gap.
+
+    PDFium's own text order follows the content stream and breaks a table row into several lines
+    when its cells are far apart; the visual line keeps a row on one line, as pdftotext does.
+    """
+    lines: list[list[_Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: -g.baseline):
+        if lines and abs(lines[-1][0].baseline - g.baseline) <= _BASELINE_TOLERANCE * g.size:
+            lines[-1].append(g)
+        else:
+            lines.append([g])
+    out = []
+    for line in lines:
+        parts: list[str] = []
+        prev: _Glyph | None = None
+        for g in sorted(line, key=lambda g: g.left):
+            if prev is not None and _gap_between(prev, g):
+                parts.append(" ")
+            parts.append(g.text)
+            prev = g
+        # Characters outside the BMP come as two UTF-16 surrogates; join them.
+        out.append("".join(parts).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"))
+    return out
 
 
 def pdf_to_text(data: bytes, filename: str | None) -> tuple[str, list[int]]:
     """The text layer of every page, pages joined by a newline; and the pages (1-based) that have none."""
     import pypdfium2 as pdfium
 
-    name = _label(filename)
+    name = input_name(filename)
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"{name} is named as a PDF but its content is not a PDF (no %PDF- header): check the file")
     with _PDFIUM_LOCK:
@@ -200,7 +418,7 @@ def pdf_to_text(data: bytes, filename: str | None) -> tuple[str, list[int]]:
             for i in range(len(pdf)):
                 page = pdf[i]
                 textpage = page.get_textpage()
-                pages.append(_clean_pdf_text(textpage.get_text_range()))
+                pages.append("\n".join(_layout_lines(_glyphs(textpage))))
                 textpage.close()
                 page.close()
         except pdfium.PdfiumError as exc:

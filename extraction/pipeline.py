@@ -51,6 +51,7 @@ class Extractor:
             raise NotAReport(
                 "this does not look like a 政府信息公开工作年度报告: no section headings, table labels or title were found"
             )
+        output["warnings"] = list(doc.meta.get("ingest_warnings", [])) + output["warnings"]
         output["tagger"] = self.tagger_info
         return ExtractionResult(
             tagged,

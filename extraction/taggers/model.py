@@ -1,0 +1,94 @@
+"""The model tagger: a trained token-classification model from the registry behind the tagger interface.
+
+torch/transformers are imported by ``training.modeling`` when a model is loaded, never at import.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..document import Document, Span
+
+log = logging.getLogger(__name__)
+
+
+class ModelTagger:
+    """Thread-safe: one loaded model serves concurrent calls (see ``training.modeling.Predictor``)."""
+
+    name = "model"
+
+    def __init__(self, predictor: Any, version: str, path: Path, meta: dict[str, Any] | None = None):
+        self.predictor = predictor
+        self.version = version
+        self.path = path
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, model: str | None = None, *, models_dir: str | Path | None = None, num_threads: int | None = None) -> "ModelTagger":
+        """``model``: None = the registry's active version; a version name; or a model directory.
+
+        Raises FileNotFoundError (with what to do) when there is no such model.
+        """
+        from training.registry import META_FILE, ModelRegistry, RegistryError
+
+        registry = ModelRegistry(models_dir)
+        if model is None:
+            try:
+                mv = registry.active()
+            except RegistryError as exc:
+                raise FileNotFoundError(f"the active model pointer in {registry.root} is broken: {exc}") from None
+            if mv is None:
+                raise FileNotFoundError(
+                    f"no active model in {registry.root}: train one with `govreport train` and activate it "
+                    "with `govreport models promote VERSION`, or use `--tagger rules`"
+                )
+            path = mv.path
+        elif Path(model).is_dir():
+            path = Path(model)
+        else:
+            try:
+                path = registry.get(model).path
+            except RegistryError as exc:
+                raise FileNotFoundError(f"{exc}; give a version from `govreport models list` or a model directory") from None
+
+        from training.modeling import ModelLoadError, Predictor
+
+        meta_path = path / META_FILE
+        meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+        try:
+            predictor = Predictor.load(path, num_threads=num_threads)
+        except ModelLoadError as exc:
+            raise FileNotFoundError(f"no usable model in {path}: {exc}") from None
+        version = str(meta.get("version") or path.name)
+        _warn_library_drift(version, meta)
+        return cls(predictor, version, path, meta)
+
+    def tag_many(self, docs: Sequence[Document]) -> list[Document]:
+        """Tag several documents in one batched pass (throughput for batch jobs)."""
+        preds = self.predictor.predict([d.text for d in docs])
+        return [
+            d.with_spans(Span(s.start, s.end, s.label, s.score, "model", self.version) for s in spans)
+            for d, spans in zip(docs, preds)
+        ]
+
+    def __call__(self, doc: Document) -> Document:
+        return self.tag_many([doc])[0]
+
+
+def _warn_library_drift(version: str, meta: dict[str, Any]) -> None:
+    """Like spaCy: say so when the model was trained with other torch/transformers versions."""
+    from importlib import metadata
+
+    trained = meta.get("libraries") or {}
+    for lib in ("torch", "transformers", "tokenizers"):
+        want = trained.get(lib)
+        if not want:
+            continue
+        try:
+            have = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            continue
+        if have.split("+")[0].split(".")[:2] != want.split("+")[0].split(".")[:2]:
+            log.warning("model %s was trained with %s %s; this environment has %s", version, lib, want, have)

@@ -1,0 +1,656 @@
+"""Ingest: every format to a Document whose offsets refer to its text, and every bad input's error.
+
+DOCX and PDF fixtures are generated here (python-docx, reportlab's built-in CJK font) so the
+tests show exactly what each input holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import opencc
+import pytest
+from reportlab.lib import pdfencrypt
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from extraction import errors
+from extraction.document import Span
+from extraction.ingest import (
+    DEFAULT_MAX_BYTES,
+    Decoded,
+    chinese_plausibility,
+    decode_text,
+    load_bytes,
+    load_path,
+    load_text,
+)
+from extraction.ingest_html import flatten_html, looks_like_html
+from extraction.labels import Label
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TITLE = "测试市2025年政府信息公开工作年度报告"
+REPORT_LINES = [
+    TITLE,
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+    "规章\t3\t5\t74",
+    "行政规范性文件\t564\t984\t4185",
+]
+_S2T = opencc.OpenCC("s2t")
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def corpus_texts() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt"))
+
+
+# ---------------------------------------------------------------- fixture builders
+
+
+def make_docx(build) -> bytes:  # type: ignore[no-untyped-def]
+    document = docx.Document()
+    build(document)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _cjk_font() -> str:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def make_pdf(pages: list[list[str] | None], encrypt: pdfencrypt.StandardEncryption | None = None) -> bytes:
+    """One PDF page per entry: lines of Chinese text, or None for a page that is only an image."""
+    from PIL import Image
+
+    font = _cjk_font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, encrypt=encrypt)
+    for lines in pages:
+        if lines is None:
+            c.drawImage(ImageReader(Image.new("RGB", (60, 30), "gray")), 72, 600, 300, 150)
+        else:
+            c.setFont(font, 12)
+            for i, line in enumerate(lines):
+                x = 72
+                for cell in line.split("\t"):  # table cells drawn at column positions, as a real table
+                    c.drawString(x, 780 - 20 * i, cell)
+                    x += 110
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- plain text and encodings
+
+
+def test_utf8_text_is_kept_unchanged_with_offsets() -> None:
+    original = "  测试市2025年报告\r\n\r\n一、总体情况 \t\n规章\t3\t5\t74\r\n   "
+    doc = load_bytes(original.encode("utf-8"), filename="r.txt")
+    assert doc.text == original  # no newline normalisation, no stripping
+    phrase = "规章\t3\t5\t74"
+    start = doc.text.index(phrase)
+    assert start == original.index(phrase)
+    span = Span(start, start + len(phrase), Label.ROW)
+    assert doc.with_spans([span]).span_text(span) == phrase
+    assert doc.origin.media_type == "text/plain"
+    assert doc.origin.sha256 == sha(original.encode("utf-8"))
+    assert doc.meta["encoding"] == "utf-8"
+
+
+def test_utf8_bom_is_not_part_of_the_text_but_of_the_hash() -> None:
+    body = "一、总体情况\n规章\t3"
+    data = b"\xef\xbb\xbf" + body.encode("utf-8")
+    doc = load_bytes(data, filename="r.txt")
+    assert doc.text == body
+    assert doc.text.index("规章") == 7
+    assert doc.origin.sha256 == sha(data)
+    assert load_text("\ufeff" + body).text == body
+
+
+@pytest.mark.parametrize("path", corpus_texts(), ids=lambda p: p.name)
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk"])
+def test_corpus_round_trips_through_gbk(path: Path, encoding: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    data = text.encode(encoding)
+    doc = load_bytes(data, filename=path.name)
+    assert doc.text == text
+    assert doc.meta["encoding"] == "gb18030"
+    assert doc.origin.sha256 == sha(data)
+
+
+@pytest.mark.parametrize("path", corpus_texts(), ids=lambda p: p.name)
+def test_corpus_round_trips_through_big5(path: Path) -> None:
+    traditional = _S2T.convert(path.read_text(encoding="utf-8"))
+    text = "".join(c for c in traditional if _encodes(c, "big5"))
+    doc = load_bytes(text.encode("big5"), filename=path.name)
+    assert doc.text == text
+    assert doc.meta["encoding"] == "cp950"
+
+
+def _encodes(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+SHORT_SIMPLIFIED = [
+    "一、总体情况",
+    "规章\t3\t5\t74",
+    "三、本年度办理结果\t（一）予以公开\t5345",
+    "行政许可\t11398889",
+    "四、结转下年度继续办理",
+    "（七）总计",
+]
+SHORT_TRADITIONAL = [
+    "總計",
+    "二、主動公開政府信息情況",
+    "規章\t3\t5\t74",
+    "三、本年度辦理結果",
+    "申請人情況",
+    "行政復議",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_SIMPLIFIED)
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_short_gbk_samples_are_detected(text: str, encoding: str) -> None:
+    assert decode_text(text.encode(encoding)) == Decoded(text, "gb18030")
+
+
+@pytest.mark.parametrize("text", SHORT_TRADITIONAL)
+def test_short_big5_samples_are_detected(text: str) -> None:
+    assert decode_text(text.encode("big5")) == Decoded(text, "cp950")
+
+
+@pytest.mark.parametrize("text", SHORT_TRADITIONAL)
+def test_traditional_text_saved_as_gbk_stays_gbk(text: str) -> None:
+    assert decode_text(text.encode("gb18030")) == Decoded(text, "gb18030")
+
+
+def test_gb18030_four_byte_characters() -> None:
+    text = "𠮷野家政府信息公开\n"  # U+20BB7 is outside GBK: four bytes in GB18030
+    data = text.encode("gb18030")
+    assert len(data) > len(text.encode("gbk", "ignore"))
+    doc = load_bytes(data)
+    assert doc.text == text
+    assert doc.text.index("政府") == 3  # character offsets, not byte (6) or UTF-16 (4) offsets
+
+
+def test_plausibility_separates_the_right_decoding() -> None:
+    data = "行政规范性文件".encode("gbk")  # also valid Big5, which reads it as 俴淉寞毓俶恅璃
+    assert chinese_plausibility(data.decode("gb18030"), "gb18030") == 1.0
+    assert chinese_plausibility(data.decode("cp950"), "cp950") < 0.5
+    assert decode_text(data) == Decoded("行政规范性文件", "gb18030")
+
+
+def test_utf8_cut_mid_character_keeps_the_rest_with_a_warning() -> None:
+    text = "一、总体情况\n规章\t3\t5\t74\n行政"
+    data = text.encode("utf-8")[:-2]  # a download cut inside 政
+    doc = load_bytes(data, filename="r.txt")
+    assert doc.text == "一、总体情况\n规章\t3\t5\t74\n行\ufffd"
+    assert doc.meta["encoding"] == "utf-8"
+    assert "1 invalid utf-8 byte sequence(s)" in doc.meta["ingest_warnings"][0]
+
+
+def test_gbk_with_a_stray_byte_is_still_gbk() -> None:
+    text = "一、总体情况\n规章\t3\t5\t74\n" * 50
+    data = text.encode("gbk")
+    data = data[:40] + b"\xff" + data[40:]
+    doc = load_bytes(data)
+    assert doc.meta["encoding"] == "gb18030"
+    assert doc.text.endswith(text[-200:])
+    assert doc.meta["ingest_warnings"]
+
+
+def test_non_chinese_encodings_fall_back_to_detection() -> None:
+    text = "Rapport annuel du gouvernement: café, résumé, élève, théâtre.\n" * 5
+    doc = load_bytes(text.encode("cp1252"))
+    assert doc.meta["encoding"] not in ("utf-8", "gb18030", "cp950")
+    assert doc.text.count("Rapport annuel du gouvernement") == 5
+
+
+def test_media_type_charset_is_honoured() -> None:
+    data = "<p>一、总体情况</p>".encode("gbk")
+    doc = load_bytes(data, media_type="text/html; charset=GBK")
+    assert doc.text == "一、总体情况\n"
+    assert doc.meta["encoding"] == "gb18030"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_utf16_with_and_without_bom(encoding: str) -> None:
+    text = "Report 2025\n一、总体情况\n规章\t3\t5\t74\n"
+    doc = load_bytes(text.encode(encoding), filename="r.txt")
+    assert doc.text == text
+
+
+def test_markdown_is_plain_text() -> None:
+    text = "## 一、总体情况\n**规章**\t3\n"
+    doc = load_bytes(text.encode("utf-8"), filename="r.md")
+    assert doc.text == text
+    assert doc.origin.media_type == "text/plain"
+
+
+def test_load_path_reads_text_files(tmp_path: Path) -> None:
+    src = CORPUS / "seed_000.txt"
+    p = tmp_path / "seed.txt"
+    p.write_bytes(src.read_text(encoding="utf-8").encode("gbk"))
+    doc = load_path(p)
+    assert doc.text == src.read_text(encoding="utf-8")
+    assert doc.origin.filename == "seed.txt"
+    assert doc.origin.sha256 == sha(p.read_bytes())
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_html_fixture_flattens_to_its_browser_copy() -> None:
+    expected = (CORPUS / "hangzhou_fixture.txt").read_text(encoding="utf-8")
+    doc = load_path(CORPUS / "hangzhou_fixture.html")
+    assert doc.text == expected
+    assert doc.origin.media_type == "text/html"
+    assert doc.origin.sha256 == sha((CORPUS / "hangzhou_fixture.html").read_bytes())
+    row = "行政规范性文件\t564\t984\t4185\n"
+    start = doc.text.index(row)
+    assert doc.text[start - 1] == "\n"  # the table row is a whole line
+
+
+def test_html_title_heads_the_text_then_two_blank_lines() -> None:
+    text = flatten_html(
+        "<html><head><title> 某市 报告 </title><style>p{}</style></head><body><p>正文</p></body></html>"
+    )
+    assert text == "某市 报告\n\n\n正文\n"
+
+
+def test_html_blocks_breaks_and_whitespace() -> None:
+    markup = (
+        "<body><div>\n  甲 <b>乙</b>\n  <span>丙</span></div><p>a<br>b<br><br>c</p>"
+        "<ul><li>一</li><li>二</li></ul><h2>标题</h2>尾</body>"
+    )
+    assert flatten_html(markup) == "甲 乙 丙\na\nb\n\nc\n一\n二\n标题\n尾\n"
+
+
+def test_html_segment_break_between_chinese_characters_is_removed() -> None:
+    assert flatten_html("<p>政府信息\n    公开 abc\n def</p>") == "政府信息公开 abc def\n"
+
+
+def test_html_entities_scripts_and_hidden_content() -> None:
+    markup = (
+        "<body><script>var x = '不显示';</script><noscript>无脚本</noscript>"
+        "<p>A &amp; B &lt;C&gt; &#x4E00;&#20108;</p><p style='display: none'>隐藏</p><p hidden>也隐藏</p>"
+        "<p>&nbsp;&nbsp;缩进</p></body>"
+    )
+    assert flatten_html(markup) == "A & B <C> 一二\n  缩进\n"
+
+
+def test_html_table_cells_rows_spans_and_empty_cells() -> None:
+    markup = """<table>
+      <caption>表一</caption>
+      <thead><tr><th colspan="2">项目</th><th>数量</th></tr></thead>
+      <tbody>
+        <tr><td rowspan="2">甲</td><td><p>第一</p><p>段</p></td><td>1</td></tr>
+        <tr><td></td><td>2</td></tr>
+        <tr></tr>
+        <tr><td>乙<br>丙</td><td> </td><td><table><tr><td>x</td><td>y</td></tr></table></td></tr>
+      </tbody></table><p>后</p>"""
+    assert flatten_html(markup) == "表一\n项目\t数量\n甲\t第一 段\t1\n\t2\n乙 丙\t\tx y\n后\n"
+
+
+def test_html_pre_keeps_its_layout() -> None:
+    assert flatten_html("<pre>规章   3\n  行政  5</pre><p>x</p>") == "规章   3\n  行政  5\nx\n"
+
+
+def test_gbk_html_with_meta_charset() -> None:
+    markup = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+        "<body><p>鎔一、总体情况</p></body></html>"
+    )
+    data = markup.encode("gb18030")  # 鎔 is GBK, not GB2312: the declared charset is read as its superset
+    doc = load_bytes(data, filename="r.htm")
+    assert doc.text == "鎔一、总体情况\n"
+    assert doc.meta["encoding"] == "gb18030"
+    assert doc.origin.sha256 == sha(data)
+
+
+def test_html_declaring_latin1_is_detected_instead() -> None:
+    data = '<html><head><meta charset="iso-8859-1"></head><body><p>一、总体情况</p></body></html>'.encode("utf-8")
+    assert load_bytes(data, filename="r.html").text == "一、总体情况\n"
+
+
+def test_html_is_sniffed_without_a_name_but_a_txt_name_keeps_it_verbatim() -> None:
+    markup = "<!DOCTYPE html><html><body><table><tr><td>规章</td><td>3</td></tr></table></body></html>"
+    assert looks_like_html(markup) and not looks_like_html("一、总体情况 <p>")
+    assert load_bytes(markup.encode("utf-8")).text == "规章\t3\n"
+    assert load_bytes(markup.encode("utf-8"), media_type="text/html; charset=utf-8").origin.media_type == "text/html"
+    assert load_bytes(markup.encode("utf-8"), filename="r.txt").text == markup
+    assert load_text(markup, filename="page.html").text == "规章\t3\n"
+    assert load_text(markup).origin.media_type == "text/html"
+
+
+def test_html_without_visible_text_is_empty() -> None:
+    with pytest.raises(errors.EmptyInput, match="no visible text"):
+        load_bytes(b"<html><head><script>x()</script></head><body> <p></p> </body></html>", filename="a.html")
+
+
+# ---------------------------------------------------------------- DOCX
+
+
+def _report_docx(document) -> None:  # type: ignore[no-untyped-def]
+    document.add_paragraph(TITLE)
+    document.add_paragraph("二、主动公开政府信息情况")
+    table = document.add_table(rows=4, cols=4)
+    table.cell(0, 0).merge(table.cell(0, 3)).text = "第二十条第（一）项"
+    for i, value in enumerate(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]):
+        table.cell(1, i).text = value
+    table.cell(2, 0).merge(table.cell(3, 0)).text = "规章"
+    for i, value in enumerate(["3", "5", "74"]):
+        table.cell(2, i + 1).text = value
+    table.cell(3, 2).text = "0"
+    cell = table.cell(3, 3)
+    cell.text = "行政"
+    cell.add_paragraph("规范")
+    document.add_paragraph("三、收到和处理政府信息公开申请情况\t附")
+
+
+def test_docx_paragraphs_and_table_rows_in_document_order() -> None:
+    data = make_docx(_report_docx)
+    doc = load_bytes(data, filename="r.docx")
+    assert doc.text == (
+        f"{TITLE}\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项\n"  # a horizontally merged cell once, no trailing tabs
+        "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        "规章\t3\t5\t74\n"
+        "\t0\t行政 规范\n"  # vertically merged 规章 given once; an empty cell is an empty field
+        "三、收到和处理政府信息公开申请情况\t附\n"
+    )
+    assert doc.text.count("规章") == 1
+    assert doc.origin.media_type == DOCX_TYPE
+    assert doc.origin.sha256 == sha(data)
+    start = doc.text.index("规章\t3")
+    assert doc.text[start - 1] == "\n" and doc.text[start : start + 9] == "规章\t3\t5\t74"
+
+
+def test_docx_is_recognised_by_content_whatever_its_name() -> None:
+    data = make_docx(_report_docx)
+    assert load_bytes(data).origin.media_type == DOCX_TYPE
+    assert load_bytes(data, filename="report.txt").text == load_bytes(data, filename="r.docx").text
+    assert load_bytes(data, filename="report.doc").origin.media_type == DOCX_TYPE
+
+
+def test_docx_tracked_changes_and_field_codes() -> None:
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    revision = "w:author='a' w:date='2025-01-01T00:00:00Z'"
+
+    def build(document) -> None:  # type: ignore[no-untyped-def]
+        p = document.add_paragraph("本年")
+        p._p.append(parse_xml(f"<w:del {w} w:id='1' {revision}><w:r><w:delText>删除</w:delText></w:r></w:del>"))
+        p._p.append(parse_xml(f"<w:ins {w} w:id='2' {revision}><w:r><w:t>新收</w:t></w:r></w:ins>"))
+        p._p.append(parse_xml(f"<w:r {w}><w:instrText> PAGE </w:instrText></w:r>"))
+        p._p.append(parse_xml(f"<w:r {w}><w:tab/><w:t>3</w:t><w:br/><w:t>下行</w:t></w:r>"))
+
+    assert load_bytes(make_docx(build), filename="r.docx").text == "本年新收\t3\n下行\n"
+
+
+def test_docx_automatic_list_numbers_are_text() -> None:
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    levels = (
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+        '<w:suff w:val="nothing"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    )
+
+    def build(document) -> None:  # type: ignore[no-untyped-def]
+        numbering = document.part.numbering_part.element
+        numbering.append(parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{levels}</w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+        for ilvl, text in [
+            (0, "总体情况"),
+            (1, "主动公开"),
+            (1, "依申请公开"),
+            (0, "主动公开政府信息情况"),
+            (1, "规章"),
+        ]:
+            p = document.add_paragraph(text)
+            p._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {w}><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>')
+            )
+        document.add_paragraph("第一项", style="List Number")  # numbered through its style
+        document.add_paragraph("第二项", style="List Number")
+
+    assert load_bytes(make_docx(build), filename="r.docx").text.splitlines() == [
+        "一、总体情况",
+        "（一）主动公开",
+        "（二）依申请公开",
+        "二、主动公开政府信息情况",
+        "（一）规章",
+        "1.第一项",
+        "2.第二项",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("n", "text"), [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (99, "九十九"), (100, "100")]
+)
+def test_chinese_list_numbers(n: int, text: str) -> None:
+    from extraction.ingest_office import _chinese_number
+
+    assert _chinese_number(n) == text
+
+
+def test_docx_without_text_is_empty() -> None:
+    with pytest.raises(errors.EmptyInput):
+        load_bytes(make_docx(lambda d: d.add_paragraph("   ")), filename="r.docx")
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def test_pdf_text_layer_pages_joined_by_newline() -> None:
+    data = make_pdf([REPORT_LINES[:2], REPORT_LINES[2:] + ["- 2 -"]])
+    doc = load_bytes(data, filename="r.pdf")
+    page1, page2 = "\n".join(REPORT_LINES[:2]), "\n".join(line.replace("\t", " ") for line in REPORT_LINES[2:])
+    assert doc.text == f"{page1}\n{page2}\n- 2 -"
+    assert doc.origin.media_type == "application/pdf"
+    assert doc.origin.sha256 == sha(data)
+    start = doc.text.index("行政规范性文件 564")
+    assert doc.text[start - 1] == "\n"
+    assert load_bytes(data).origin.media_type == "application/pdf"  # recognised by its header
+
+
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_pdf_sideways_table_reads_in_rows(angle: int) -> None:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(600, 600))
+    c.translate(300, 300)
+    c.rotate(angle)  # a landscape table printed sideways
+    c.setFont("Helvetica", 12)
+    for i, row in enumerate([["Rules", "3", "5", "74"], ["Documents", "564", "984", "4185"]]):
+        for j, cell in enumerate(row):
+            c.drawString(-250 + 110 * j, 100 - 20 * i, cell)
+    c.showPage()
+    c.save()
+    assert load_bytes(buf.getvalue(), filename="r.pdf").text == "Rules 3 5 74\nDocuments 564 984 4185"
+
+
+def test_pdf_without_text_layer() -> None:
+    with pytest.raises(errors.NoTextLayer, match="OCR"):
+        load_bytes(make_pdf([None, None]), filename="scan.pdf")
+
+
+def test_pdf_with_some_scanned_pages_warns() -> None:
+    doc = load_bytes(make_pdf([REPORT_LINES[:2], None]), filename="r.pdf")
+    assert doc.text.startswith(TITLE)
+    assert "page(s) 2 have no text layer" in doc.meta["ingest_warnings"][0]
+
+
+def test_pdf_encrypted_with_owner_password_only_is_read() -> None:
+    data = make_pdf([REPORT_LINES[:2]], encrypt=pdfencrypt.StandardEncryption("", "owner"))
+    assert load_bytes(data, filename="r.pdf").text == "\n".join(REPORT_LINES[:2])
+
+
+def test_pdf_with_user_password_is_refused_clearly() -> None:
+    data = make_pdf([REPORT_LINES[:2]], encrypt=pdfencrypt.StandardEncryption("secret", "owner"))
+    with pytest.raises(errors.EncryptedInput, match="password-protected PDF"):
+        load_bytes(data, filename="r.pdf")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.7\nnot really a pdf\n%%EOF", "damaged PDF"),
+        (b"plain text named as pdf", "not a PDF"),
+    ],
+)
+def test_corrupt_pdf(data: bytes, message: str) -> None:
+    with pytest.raises(errors.InputError, match=message) as info:
+        load_bytes(data, filename="r.pdf")
+    assert type(info.value) in (errors.InputError, errors.CorruptInput)
+
+
+def test_truncated_pdf() -> None:
+    with pytest.raises(errors.InputError, match="damaged PDF"):
+        load_bytes(make_pdf([REPORT_LINES])[:400], filename="r.pdf")
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+OLE_ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le")
+OLE_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "WordDocument".encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (OLE_ENCRYPTED, "password-protected Word"),
+        (OLE_DOC, "legacy Word 97-2003"),
+        (b"PK\x03\x04 truncated zip", "not a ZIP package"),
+        (_zip({"content.txt": b"x"}), "not a Word .docx"),
+        (make_docx(_report_docx)[:2000], "not a ZIP package"),
+        (_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<not-closed"}), "damaged .docx"),
+    ],
+    ids=["encrypted", "legacy-doc", "not-zip", "zip-not-docx", "truncated", "broken-xml"],
+)
+def test_bad_docx(data: bytes, message: str) -> None:
+    with pytest.raises(errors.InputError, match=message) as info:
+        load_bytes(data, filename="r.docx")
+    # never python-docx's or zipfile's own exception: one of ours, with a specific code
+    assert type(info.value) in (errors.InputError, errors.EncryptedInput, errors.CorruptInput)
+    assert (type(info.value) is errors.EncryptedInput) == ("password" in message)
+
+
+def test_docx_that_expands_too_much_is_too_large() -> None:
+    data = _zip({"word/document.xml": b"<w:document/>", "word/media/bomb.bin": b"\x00" * 2_000_000})
+    assert len(data) < 10_000
+    with pytest.raises(errors.InputTooLarge, match="unpacked"):
+        load_bytes(data, filename="r.docx", max_bytes=50_000)
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "message"),
+    [
+        (b"", errors.EmptyInput, "empty"),
+        (b" \r\n\t ", errors.EmptyInput, "only whitespace"),
+        ("\u3000\n\u3000".encode("gb18030"), errors.EmptyInput, "only whitespace"),
+        (b"abc\x00\x01\x02\xff\xfe binary", errors.BinaryInput, "NUL bytes"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", errors.BinaryInput, "PNG image"),
+        (b"\x7fELF\x02\x01\x01\x00", errors.BinaryInput, "ELF executable"),
+        (_zip({"content.txt": b"x"}), errors.BinaryInput, "ZIP archive"),
+        (_zip({"xl/workbook.xml": b"<x/>"}), errors.BinaryInput, "Excel workbook"),
+        (OLE_ENCRYPTED, errors.BinaryInput, "password-protected Office"),
+        (b"text \x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11 more", errors.BinaryInput, "control characters"),
+        (b"\x81\x30\xff\xfe\x80" * 20, errors.UndecodableInput, "re-save it as UTF-8"),
+    ],
+    ids=[
+        "empty", "whitespace", "fullwidth-space", "nul", "png", "elf", "zip", "xlsx-content",
+        "encrypted-office", "control", "undecodable",
+    ],  # fmt: skip
+)
+def test_bad_bytes(data: bytes, error: type[errors.InputError], message: str) -> None:
+    with pytest.raises(error, match=message) as info:
+        load_bytes(data)
+    assert type(info.value) is error
+    assert ":" in str(info.value)  # what is wrong: what to do
+
+
+def test_empty_and_binary_text() -> None:
+    with pytest.raises(errors.EmptyInput):
+        load_text("")
+    with pytest.raises(errors.EmptyInput, match="only whitespace"):
+        load_text(" \n\t\u3000")
+    with pytest.raises(errors.BinaryInput):
+        load_text("一、总体情况\x00\x00")
+
+
+@pytest.mark.parametrize(
+    ("filename", "media_type", "message"),
+    [
+        ("report.xlsx", None, "Excel workbook"),
+        ("report.doc", None, "save it as .docx"),
+        ("scan.png", None, "does not OCR"),
+        ("archive.zip", None, "unpack it"),
+        (None, "image/jpeg", "does not OCR"),
+        (None, "application/msword", "not supported"),
+    ],
+)
+def test_unsupported_formats(filename: str | None, media_type: str | None, message: str) -> None:
+    with pytest.raises(errors.UnsupportedFormat, match=message):
+        load_bytes("一、总体情况".encode("utf-8"), filename=filename, media_type=media_type)
+
+
+def test_size_limit_on_bytes_and_text() -> None:
+    data = "一、总体情况\n".encode("utf-8") * 10
+    with pytest.raises(errors.InputTooLarge, match="limit is 100 bytes"):
+        load_bytes(data, max_bytes=100)
+    with pytest.raises(errors.InputTooLarge):
+        load_text("一" * 40, max_bytes=100)  # 40 characters, 120 bytes of UTF-8
+    assert load_bytes(data, max_bytes=len(data)).text == data.decode("utf-8")
+    assert DEFAULT_MAX_BYTES >= 10 * 1024 * 1024
+
+
+def test_size_limit_on_paths_is_checked_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "big.txt"
+    p.write_bytes(b"x" * 1000)
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the file was opened although stat shows it is too large")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(errors.InputTooLarge, match="big.txt is 1000 bytes"):
+        load_path(p, max_bytes=999)
+
+
+def test_missing_files_and_directories(tmp_path: Path) -> None:
+    with pytest.raises(errors.InputError, match="no such file"):
+        load_path(tmp_path / "missing.txt")
+    with pytest.raises(errors.InputError, match="is a directory"):
+        load_path(tmp_path)
