@@ -35,7 +35,7 @@ def _unique_stem(path: Path, used: set[str]) -> str:
 
 
 def extract_files(
-    inputs: list[Path], out: str, fmt: str, extractor: Extractor, with_spans: bool, progress: bool
+    inputs: list[Path], out: str, fmt: str, extractor: Extractor, with_spans: bool, progress: bool, html: bool = False
 ) -> list[tuple[Path, str]]:
     """Extract each input; returns the failures (path, message). Never stops at a bad file."""
     from tqdm import tqdm
@@ -69,7 +69,12 @@ def extract_files(
         elif fmt == "jsonl":
             jsonl_lines.append(to_json(d, pretty=False))
         else:
-            atomic_write(out_dir / f"{_unique_stem(path, used)}.json", to_json(d) + "\n")
+            stem = _unique_stem(path, used)
+            atomic_write(out_dir / f"{stem}.json", to_json(d) + "\n")
+            if html:
+                from extraction.render import render_html
+
+                atomic_write(out_dir / f"{stem}.html", render_html(result.document))
     if jsonl_lines and out_dir is not None:
         atomic_write(out_dir / "results.jsonl", "\n".join(jsonl_lines) + "\n")
     return failures
@@ -92,9 +97,10 @@ def _tagger_options(f):
 @click.option("-o", "--out", required=True, help="Output directory, or - for JSON lines on stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), default="json", show_default=True)
 @click.option("--with-spans", is_flag=True, help="Include every labelled span in the JSON.")
+@click.option("--html", is_flag=True, help="Also write OUT/<stem>.html: the text with its labels (displaCy).")
 @click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True, help="Reject larger inputs.")
 @_tagger_options
-def extract(inputs, out, fmt, with_spans, max_bytes, tagger, model) -> None:
+def extract(inputs, out, fmt, with_spans, html, max_bytes, tagger, model) -> None:
     """Extract the tables of report files (.txt .html .docx .pdf) or directories of them.
 
     Writes OUT/<input stem>.json (or .csv; or OUT/results.jsonl). Bad files are reported and
@@ -104,7 +110,7 @@ def extract(inputs, out, fmt, with_spans, max_bytes, tagger, model) -> None:
     if not files:
         raise click.UsageError("no report files found in the given inputs")
     extractor = Extractor(get_tagger(tagger, model), max_bytes=max_bytes)
-    failures = extract_files(files, out, fmt, extractor, with_spans, progress=len(files) > 1)
+    failures = extract_files(files, out, fmt, extractor, with_spans, progress=len(files) > 1, html=html)
     if out != "-":
         click.echo(f"{len(files) - len(failures)} of {len(files)} reports extracted to {out}", err=True)
     if failures:

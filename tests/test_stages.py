@@ -169,3 +169,16 @@ def test_rule_tagger_spans_follow_the_labelling_guide():
     for s in doc.spans:
         frag = text[s.start : s.end]
         assert frag == frag.strip() and frag
+
+
+def test_spacy_view_and_displacy_rendering():
+    from extraction.render import SPANS_KEY, render_html, to_spacy
+
+    text = "规章\t3\t5\t74\n自 然 人\t𠀀总计"
+    doc = RuleTagger()(Document.from_text(text))
+    doc = doc.with_spans([Span(0, 2, Label.ROW), Span(3, 4, Label.CELL), Span(10, 15, Label.COL)])
+    sd = to_spacy(doc)
+    assert [(s.start_char, s.end_char, s.label_) for s in sd.spans[SPANS_KEY]] == [(0, 2, "ROW"), (3, 4, "CELL"), (10, 15, "COL")]
+    assert sd.spans[SPANS_KEY][2].text == "自 然 人"
+    html = render_html(doc, page=False)
+    assert "ROW" in html and "规" in html
