@@ -1,0 +1,190 @@
+"""Request and response bodies of the HTTP API (separate classes: what comes in is not what goes out).
+
+Response models allow extra fields so that anything the extraction adds to its output (confidences,
+cell spans) reaches clients without a service change.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# ---- requests ----------------------------------------------------------------------------------
+
+EXAMPLE_TEXT = (
+    "# 湖南省退役军人事务厅 2020 年政府信息公开年度报告\n\n## 一、总体情况\n\n…\n\n"
+    "## 二、主动公开政府信息情况\n\n…"
+)
+
+
+class ExtractRequest(BaseModel):
+    """One report as text (the JSON form of ``POST /v1/extract``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"text": EXAMPLE_TEXT, "filename": "report.txt"}]},
+    )
+
+    text: str = Field(description="the report's text, as flattened from PDF, Word or HTML")
+    filename: str | None = Field(None, max_length=255, description="original file name (helps format detection)")
+
+
+class BatchRequest(BaseModel):
+    """Several reports as text (the JSON form of ``POST /v1/extract/batch``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"items": [{"text": EXAMPLE_TEXT, "filename": "a.txt"}, {"text": "…", "filename": "b.txt"}]}
+            ]
+        },
+    )
+
+    items: list[ExtractRequest] = Field(description="the reports, answered in the same order")
+
+
+# ---- responses ---------------------------------------------------------------------------------
+
+CellValue = int | float | None
+Table = dict[str, dict[str, CellValue]]
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorDetail(_Open):
+    code: str = Field(description="stable machine-readable kind: empty, too_large, not_a_report, timeout, …")
+    message: str = Field(description="what was wrong, for a person")
+    request_id: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class SectionOut(_Open):
+    index: int
+    title: str
+    start: int = Field(description="character offset of the heading in the input text")
+    end: int
+
+
+class CheckOut(_Open):
+    rule: str
+    ok: bool
+    detail: str | None = None
+
+
+class TaggerOut(_Open):
+    name: str = Field(description="rules | model")
+    version: str = Field(description="rule-set version or model version from the registry")
+
+
+class OriginOut(_Open):
+    filename: str | None
+    sha256: str
+    media_type: str
+
+
+class SpanOut(_Open):
+    start: int
+    end: int
+    label: str
+    score: float
+    source: str
+    text: str | None = None
+    model_version: str | None = None
+
+
+EXAMPLE_RESULT: dict[str, Any] = {
+    "template": "2019",
+    "year": 2020,
+    "organ": "湖南省退役军人事务厅",
+    "sections": [{"index": 1, "title": "一、总体情况", "start": 40, "end": 612}],
+    "tables": {
+        "active_disclosure": {"centralized_procurement": {"projects": 10, "amount": 966.0898}},
+        "applications": {"new_received": {"natural_person": 3, "total": 3}},
+        "review_litigation": None,
+    },
+    "checks": [{"rule": "applications.total_column", "ok": True, "detail": ""}],
+    "warnings": [],
+    "tagger": {"name": "rules", "version": "rules-1"},
+    "model_version": "rules-1",
+    "timings_ms": {"ingest": 0.4, "tag": 12.1, "assemble": 3.2, "queue": 0.1, "total": 16.0},
+    "origin": {"filename": "report.txt", "sha256": "9f86d0…", "media_type": "text/plain"},
+}
+
+
+class ExtractResponse(_Open):
+    """The contract's output for one report, plus which model produced it and how long it took."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [EXAMPLE_RESULT]})
+
+    template: Literal["2019", "2021"] | None
+    year: int | None
+    organ: str | None
+    sections: list[SectionOut]
+    tables: dict[str, Table | None]
+    checks: list[CheckOut]
+    warnings: list[str]
+    tagger: TaggerOut
+    model_version: str = Field(description="the tagger's version: a registry model version or the rule-set version")
+    timings_ms: dict[str, float]
+    origin: OriginOut
+    spans: list[SpanOut] | None = Field(None, description="labelled spans (only with ?spans=true)")
+    text: str | None = Field(None, description="the decoded input text (only with ?text=true)")
+
+
+class BatchItem(BaseModel):
+    index: int = Field(description="position in the request")
+    filename: str | None
+    ok: bool
+    status: int = Field(description="the HTTP status this item would have had on its own")
+    result: ExtractResponse | None = None
+    error: ErrorDetail | None = None
+
+
+class BatchResponse(BaseModel):
+    count: int
+    succeeded: int
+    failed: int
+    items: list[BatchItem]
+    timings_ms: dict[str, float]
+
+
+class ModelVersionOut(BaseModel):
+    version: str
+    active: bool
+    loaded: bool
+    meta: dict[str, Any] = Field(default_factory=dict, description="the version's meta.json")
+
+
+class LoadedModelOut(BaseModel):
+    tagger: TaggerOut
+    loaded_at: str = Field(description="when it was loaded (UTC, ISO 8601)")
+
+
+class ModelsResponse(BaseModel):
+    tagger_setting: str = Field(description="the tagger kind the service was started with: auto | rules | model")
+    pinned: str | None = Field(description="GOVREPORT_MODEL when set (then ACTIVE is not followed)")
+    active: str | None = Field(description="the registry's ACTIVE version")
+    loaded: LoadedModelOut
+    versions: list[ModelVersionOut]
+
+
+class ReloadResponse(BaseModel):
+    changed: bool
+    previous: TaggerOut
+    current: TaggerOut
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyResponse(BaseModel):
+    ready: bool
+    tagger: TaggerOut | None = None
+    pending: int = Field(0, description="documents queued or running")

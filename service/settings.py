@@ -1,0 +1,88 @@
+"""The service's one settings object, read from ``GOVREPORT_*`` environment variables and
+validated at start-up, so a bad value stops the server before it accepts a request."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MiB = 1024 * 1024
+
+
+class ServiceSettings(BaseSettings):
+    """Every knob of ``govreport serve``; the env variable is ``GOVREPORT_`` + the field name in capitals."""
+
+    model_config = SettingsConfigDict(env_prefix="GOVREPORT_", extra="ignore", validate_default=True)
+
+    host: str = Field("127.0.0.1", description="interface to bind")
+    port: int = Field(8000, ge=0, le=65535, description="TCP port (0: any free port)")
+
+    tagger: Literal["auto", "rules", "model"] = Field(
+        "auto", description="auto: the registry's active model when there is one, else the rules"
+    )
+    model: str | None = Field(
+        None, description="a model version (v0001-...) or a model directory; unset: the registry's ACTIVE"
+    )
+    models_dir: Path | None = Field(
+        None, description="model registry root (the same GOVREPORT_MODELS_DIR the trainer uses)"
+    )
+    reload_poll_s: float = Field(
+        10.0, ge=0, description="seconds between checks of the registry's ACTIVE pointer; 0: never"
+    )
+
+    max_bytes: int = Field(10 * MiB, gt=0, description="largest single document, in bytes")
+    max_request_bytes: int = Field(
+        32 * MiB, gt=0, description="largest request body (a batch, multipart overhead included)"
+    )
+    max_batch_items: int = Field(32, ge=1, description="most documents in one batch request")
+    request_timeout_s: float = Field(30.0, gt=0, description="time limit of one request, queueing included")
+    workers: int = Field(
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
+        ge=1,
+        description="inference threads (the pool that keeps extraction off the event loop)",
+    )
+    max_pending: int = Field(
+        64, ge=1, description="documents queued or running at once; beyond it requests get 503"
+    )
+
+    api_key: SecretStr | None = Field(None, description="when set, every /v1 request must carry it")
+    api_key_header: str = Field("X-API-Key", min_length=1, description="header that carries the API key")
+
+    save_inputs_dir: Path | None = Field(
+        None, description="when set, every input document is kept there as <sha256><suffix>; unset: nothing is written"
+    )
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    access_log: bool = True
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _blank_key_is_none(cls, v: object) -> object:
+        # GOVREPORT_API_KEY= (empty) must mean "off", not "the empty key".
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _blank_model_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @model_validator(mode="after")
+    def _limits_agree(self) -> "ServiceSettings":
+        if self.max_request_bytes < self.max_bytes:
+            raise ValueError(
+                f"max_request_bytes ({self.max_request_bytes}) must be at least max_bytes ({self.max_bytes})"
+            )
+        if self.max_pending < self.max_batch_items:
+            raise ValueError(
+                f"max_pending ({self.max_pending}) must be at least max_batch_items ({self.max_batch_items}),"
+                " or a full batch could never run"
+            )
+        if self.tagger == "rules" and self.model is not None:
+            raise ValueError("model is set but tagger is 'rules'; use tagger 'model' or 'auto'")
+        return self
+
+    @property
+    def auth_enabled(self) -> bool:
+        return self.api_key is not None

@@ -1,0 +1,170 @@
+"""The review page in a real headless Chromium (Debian's package, driven by Playwright) against the
+real server: what the page shows must be exactly what the API answered for the same input."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from extraction.labels import LABEL_INFO
+from service.app import ServerProcess
+from tests.reportkit import REVIEW_HEADER, REVIEW_VALUES, report
+
+CHROMIUM = Path("/usr/bin/chromium")
+CORPUS = Path(__file__).parent / "data" / "corpus"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    env = {"GOVREPORT_TAGGER": "rules", "GOVREPORT_MODELS_DIR": str(tmp_path_factory.mktemp("models"))}
+    with ServerProcess(env) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: ServerProcess) -> Iterator[Any]:
+    ctx = browser.new_context()
+    p = ctx.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    p.goto(server.url + "/")
+    p.wait_for_function("document.getElementById('service-version').textContent.length > 0")
+    yield p
+    ctx.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def api(server: ServerProcess, **kw: Any) -> dict[str, Any]:
+    r = httpx.post(server.url + "/v1/extract?spans=true&text=true", timeout=30, **kw)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def rgb(hex_colour: str) -> str:
+    h = hex_colour.lstrip("#")
+    return "rgb({}, {}, {})".format(*(int(h[i : i + 2], 16) for i in (0, 2, 4)))
+
+
+def submit_and_wait(page: Any) -> None:
+    page.click("#extract-button")
+    page.wait_for_function(
+        "!document.getElementById('result').hidden || !document.getElementById('error').hidden", timeout=30_000
+    )
+
+
+def assert_page_shows(page: Any, expected: dict[str, Any]) -> None:
+    assert page.is_visible("#result") and not page.is_visible("#error")
+    assert page.text_content("#sum-template") == (expected["template"] or "—")
+    assert page.text_content("#sum-year") == str(expected["year"])
+    assert page.text_content("#sum-organ") == expected["organ"]
+    assert expected["model_version"] in page.text_content("#sum-model")
+
+    # The text, whole, with one mark per span, in the label's colour.
+    assert page.text_content("#doc-text") == expected["text"]
+    marks = page.eval_on_selector_all(
+        "#doc-text mark",
+        "ms => ms.map(m => [m.dataset.label, +m.dataset.start, +m.dataset.end, m.textContent, getComputedStyle(m).boxShadow])",
+    )
+    spans = sorted(expected["spans"], key=lambda s: s["start"])
+    assert [m[:4] for m in marks] == [[s["label"], s["start"], s["end"], s["text"]] for s in spans]
+    colours = {label.value: rgb(info.color) for label, info in LABEL_INFO.items()}
+    for label, *_, shadow in marks:
+        assert colours[label] in shadow, (label, shadow)
+
+    # Every cell of every table, and the tables that are absent.
+    for name, rows in expected["tables"].items():
+        block = f'.table-block[data-table="{name}"]'
+        if rows is None:
+            assert page.locator(f"{block} .absent").count() == 1
+            continue
+        cells = page.eval_on_selector_all(
+            f'td[data-table="{name}"]', "tds => tds.map(td => [td.dataset.row, td.dataset.col, td.textContent])"
+        )
+        shown = {(r, c): t for r, c, t in cells}
+        want = {(r, c): v for r, cols in rows.items() for c, v in cols.items()}
+        assert shown.keys() == want.keys()
+        for key, value in want.items():
+            assert shown[key] == "—" if value is None else float(shown[key]) == value, (key, shown[key], value)
+
+    # Failed checks listed one by one, the rest counted.
+    failed = [c for c in expected["checks"] if not c["ok"]]
+    rules = page.eval_on_selector_all("#failed-checks li.failed", "ls => ls.map(l => l.dataset.rule)")
+    assert rules == [c["rule"] for c in failed]
+    assert str(len(expected["checks"])) in page.text_content("#checks-summary")
+    assert page.locator("#sections li").count() == len(expected["sections"])
+
+
+def test_a_pasted_report_with_a_wrong_total_shows_spans_tables_and_the_failed_check(page: Any, server: ServerProcess) -> None:
+    values = list(REVIEW_VALUES)
+    values[4] += 5  # 行政复议 总计 no longer the sum of its four results
+    review = REVIEW_HEADER + "\n" + "\t".join(str(v) for v in values)
+    text = report(review=review)
+    expected = api(server, json={"text": text})
+    assert any(not c["ok"] for c in expected["checks"]), "precondition: the wrong total fails a check"
+    assert expected["tables"]["review_litigation"] is not None and expected["spans"]
+
+    page.fill("#report-text", text)
+    submit_and_wait(page)
+    assert_page_shows(page, expected)
+    assert page.text_content("#sum-filename") == "(pasted)"
+    assert not page.is_visible("#api-key-field")  # no key configured
+
+    # The legend switches a label's highlighting off.
+    page.click('#legend label[data-label="CELL"] input')
+    off = page.eval_on_selector_all('#doc-text mark[data-label="CELL"]', "ms => ms.every(m => m.classList.contains('off'))")
+    assert off
+
+
+def test_an_uploaded_corpus_report_matches_the_api_and_gold(page: Any, server: ServerProcess) -> None:
+    path = CORPUS / "hangzhou_fixture.html"
+    gold = json.loads((CORPUS / "hangzhou_fixture.gold.json").read_text("utf-8"))
+    expected = api(server, files={"file": (path.name, path.read_bytes(), "text/html")})
+    page.set_input_files("#report-file", str(path))
+    submit_and_wait(page)
+    assert_page_shows(page, expected)
+    assert page.text_content("#sum-filename") == path.name
+    assert (page.text_content("#sum-organ"), page.text_content("#sum-year")) == (gold["organ"], str(gold["year"]))
+    # A section link focuses the heading's span in the text.
+    first = expected["sections"][0]
+    page.click("#sections li:first-child a")
+    assert page.get_attribute("#doc-text mark.focus", "data-label") == "SECTION"
+    assert first["start"] <= int(page.get_attribute("#doc-text mark.focus", "data-start")) < first["end"]
+
+
+def test_bad_input_shows_the_error_and_hides_old_results(page: Any, server: ServerProcess) -> None:
+    page.fill("#report-text", (CORPUS / "seed_001.txt").read_text("utf-8"))
+    submit_and_wait(page)
+    assert page.is_visible("#result")
+    for text in ("北京是中国的首都。今天天气很好。", "   "):
+        err = httpx.post(server.url + "/v1/extract", json={"text": text}, timeout=30).json()["error"]
+        page.fill("#report-text", text)
+        page.click("#extract-button")
+        page.wait_for_function(f"document.getElementById('error-code').textContent === {json.dumps(err['code'])}")
+        assert page.is_visible("#error") and not page.is_visible("#result")
+        assert page.text_content("#error-message") == err["message"]
