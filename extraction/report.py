@@ -87,7 +87,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         region = build_region(doc, name, lo, hi)
         # a table whose region runs to the end of the text with no later heading may be cut off
         truncated = hi >= len(lines) and lo > last_heading_line
-        if not region.cells and not any(f.label == Label.ROW and not f.group for f in region.frags):
+        named_rows = sum(f.label == Label.ROW and not f.group for f in region.frags)
+        if not region.cells and named_rows < 3:
             tables[name] = None
             if region.frags:
                 warnings.append(f"{name}: headers found but no rows or values; the table is treated as absent")

@@ -35,10 +35,17 @@ def sections(doc: Document) -> list[dict[str, Any]]:
 
 
 def title_text(doc: Document) -> str | None:
+    """The title; TITLE spans on consecutive lines (a title broken after the organ) are joined."""
     spans = doc.spans_of(Label.TITLE)
-    if spans:
-        return re.sub(r"[*#]", "", doc.text[spans[0].start : spans[0].end]).strip()
-    return None
+    if not spans:
+        return None
+    parts = [spans[0]]
+    for s in spans[1:]:
+        gap = doc.text[parts[-1].end : s.start]
+        if gap.count("\n") > 1 or gap.strip("\r\n \t#*"):
+            break
+        parts.append(s)
+    return "".join(re.sub(r"[*#]", "", doc.text[s.start : s.end]).strip() for s in parts)
 
 
 def year_of(title: str | None, text: str) -> int | None:

@@ -9,7 +9,7 @@ from ..lexicon import row_lexicon
 from ..templates import table_spec
 from .base import Cell, Region
 from .result import TableResult
-from .rows import align_rows, build_groups, calibrate_x, slot_by_label, slot_by_x
+from .rows import align_rows, build_groups, calibrate_x, slot_by_label, slot_by_x, slot_right_aligned
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
 
@@ -21,9 +21,11 @@ def _subtotal_slot(groups_cells: list[list[Cell]]) -> int:
         v = [c.value for c in cells]
         if len(v) != 8 or any(x is None for x in v):
             continue
-        for s in range(1, 3):
-            if abs(v[s] - sum(v[s + 1 : s + 6])) < 1e-9 and any(v[s + 1 : s + 6]):
-                votes[s] += 1
+        # the subtotal follows 自然人 (slot 1) or follows 其他 (slot 6)
+        if abs(v[1] - sum(v[2:7])) < 1e-9 and any(v[2:7]):
+            votes[1] += 1
+        if abs(v[6] - sum(v[1:6])) < 1e-9 and any(v[1:6]):
+            votes[6] += 1
     return votes.most_common(1)[0][0] if votes else 1
 
 
@@ -82,7 +84,14 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             slots = list(range(ncols))
             res.warn(f"row {a.row}: {n} values for {ncols} columns; value {dropped + 1} was left out")
         else:
-            slots = slot_by_label(cells, a.group.evidence, a.group.same_line, ncols)
+            slots = a.group.slots
+            if slots is None and truncated and a.group is last_group and region.has_tabs:
+                slots = list(range(n))
+                res.warn(f"row {a.row}: cut off after {n} values; the rest are null")
+            if slots is None:
+                slots = slot_by_label(cells, a.group.evidence, a.group.same_line, ncols)
+            if slots is None and region.has_tabs:
+                slots = slot_right_aligned(cells, ncols)
             if slots is None and centers:
                 slots = slot_by_x(cells, centers)
             if slots is None:
@@ -113,12 +122,13 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         for a in assignments:
             v = [c.value for c in a.group.cells]
             if len(v) == 8 and all(x is not None for x in v):
-                ok = abs(v[sub] - sum(v[sub + 1 : sub + 6])) < 1e-6
+                orgs = sum(v[2:7]) if sub == 1 else sum(v[1:6])
+                ok = abs(v[sub] - orgs) < 1e-6
                 res.checks.append(
                     {
                         "rule": f"applications.legal_person_subtotal[{a.row}]",
                         "ok": ok,
-                        "detail": f"小计 {v[sub]} vs sum of the five organisation columns {sum(v[sub + 1 : sub + 6])}",
+                        "detail": f"小计 {v[sub]} vs sum of the five organisation columns {orgs}",
                     }
                 )
     return res

@@ -48,6 +48,7 @@ class Group:
     lines: list[int]
     evidence: list[Frag] = field(default_factory=list)  # row-label fragments that name this row
     same_line: bool = False  # evidence comes from the values' own line
+    slots: list[int] | None = None  # column slots known from the layout (blank lines in a one-cell run)
 
 
 @dataclass

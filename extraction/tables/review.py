@@ -48,6 +48,23 @@ def _data_cells(region: Region) -> list[Cell]:
     return [c for ln in sorted(by_line) for c in by_line[ln]]
 
 
+def _slots_with_blank_lines(region: Region, cells: list[Cell]) -> list[int] | None:
+    """One value per line with blank cells printed as empty lines between them."""
+    lines = [c.line for c in cells]
+    if len(set(lines)) != len(cells):
+        return None
+    first, last = lines[0], lines[-1]
+    blanks = [
+        ln.index
+        for ln in region.lines
+        if first < ln.index < last and not region.text[ln.start : ln.end].strip() and not region.frags_on(ln.index)
+    ]
+    if len(cells) + len(blanks) != NCOLS:
+        return None
+    marks = sorted([(ln, True) for ln in lines] + [(b, False) for b in blanks])
+    return [k for k, (_, is_cell) in enumerate(marks) if is_cell]
+
+
 def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
     spec = table_spec(fmt, "review_litigation")
     res = TableResult.empty(spec)
@@ -62,6 +79,8 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
         slots = list(range(NCOLS))
     elif len(cells) == NCOLS:
         slots = list(range(NCOLS))
+    elif (walk := _slots_with_blank_lines(region, cells)) is not None:
+        slots = walk
     else:
         one_line = len({c.line for c in cells}) == 1
         labels = [f for f in region.frags_on(cells[0].line) if f.label != Label.COL] if one_line else []

@@ -49,24 +49,42 @@ def build_groups(
     groups: list[Group] = []
     pending: list[list[Frag]] = []  # label units waiting for values
     run: Group | None = None  # an open one-cell-per-line group
+    run_blanks: list[int] = []  # empty lines seen inside the open run
     last_group_line = -10
+
+    def close_run() -> None:
+        nonlocal run, run_blanks
+        if run is not None and run.cells:
+            _blank_slots(run, run_blanks, ncols)
+            groups.append(run)
+        run, run_blanks = None, []
+
     for line in region.lines:
         ln = line.index
         cells = region.cells_on(ln)
         rfrags = [f for f in _row_frags(region.frags_on(ln)) if f.key not in groups_words]
         if not cells:
             if not rfrags:
+                if not region.text[line.start : line.end].strip() and not region.frags_on(ln):
+                    run_blanks.append(ln)  # inside a run, or between a label and its first value
                 continue
             strong = frag_score(rfrags, lexicon) >= STRONG
-            if run is not None and run.cells:
-                groups.append(run)
-                run = None
+            close_run()
+            run_blanks = []
             prev = groups[-1] if groups and not pending and ln - last_group_line <= 2 else None
             if prev is not None and prev.evidence and (
                 not strong or best_row(rfrags, lexicon) == best_row(prev.evidence, lexicon)
             ):
                 prev.evidence.extend(rfrags)  # the label continues below its values
-            elif not strong and pending:
+            elif pending and frag_score(pending[-1] + rfrags, lexicon) > max(
+                frag_score(pending[-1], lexicon), frag_score(rfrags, lexicon)
+            ) + 0.02:
+                pending[-1].extend(rfrags)  # the second line of a wrapped label
+            elif strong:
+                # weak units still waiting (group labels, vertical characters) name no row: drop them
+                pending = [u for u in pending if frag_score(u, lexicon) >= STRONG]
+                pending.append(list(rfrags))
+            elif pending:
                 pending[-1].extend(rfrags)  # continuation of a wrapped label
             else:
                 pending.append(list(rfrags))
@@ -77,13 +95,11 @@ def build_groups(
             run.cells.append(cells[0])
             run.lines.append(ln)
             if len(run.cells) == ncols:
-                groups.append(run)
-                run = None
+                close_run()
             last_group_line = ln
             continue
-        if run is not None and run.cells:
-            groups.append(run)
-            run = None
+        close_run()
+        run_blanks = []
         if rfrags:
             g = Group(list(cells), [ln], list(rfrags), True)
             # a label-only line just above that does not name a row by itself is the label's first part
@@ -96,9 +112,16 @@ def build_groups(
             g = Group(list(cells), [ln], pending.pop(0) if pending else [], False)
         groups.append(g)
         last_group_line = ln
-    if run is not None and run.cells:
-        groups.append(run)
+    close_run()
     return groups
+
+
+def _blank_slots(run: Group, blanks: list[int], ncols: int) -> None:
+    """One cell per line with blank cells printed as empty lines: keep the blanks' places."""
+    inner = [b for b in blanks if b < run.lines[-1]]  # blanks after the last value are layout
+    if len(run.cells) < ncols and len(run.cells) + len(inner) == ncols:
+        marks = sorted([(ln, True) for ln in run.lines] + [(ln, False) for ln in inner])
+        run.slots = [k for k, (_, is_cell) in enumerate(marks) if is_cell]
 
 
 @dataclass
@@ -186,6 +209,17 @@ def slot_by_label(cells: list[Cell], evidence: list[Frag], same_line: bool, ncol
     if not on_line:
         return None
     base = max(f.field for f in on_line) + 1
+    slots = [c.field - base for c in cells]
+    if all(0 <= s < ncols for s in slots) and slots == sorted(set(slots)):
+        return slots
+    return None
+
+
+def slot_right_aligned(cells: list[Cell], ncols: int) -> list[int] | None:
+    """Tab layout with stray tabs after the label: the last value sits in the last column."""
+    if any(c.field == 0 for c in cells[1:]):
+        return None
+    base = cells[-1].field - (ncols - 1)
     slots = [c.field - base for c in cells]
     if all(0 <= s < ncols for s in slots) and slots == sorted(set(slots)):
         return slots

@@ -56,7 +56,13 @@ def find_sections(text: str, lines: tuple[Line, ...]) -> list[tuple[int, Line, i
     return found
 
 
-def find_title(text: str, lines: tuple[Line, ...], before: int) -> tuple[int, int] | None:
+_BREADCRUMB = re.compile(r"[>›»＞]|当前位置|首页")
+
+
+def find_title(text: str, lines: tuple[Line, ...], before: int) -> list[tuple[int, int]]:
+    """The title line(s): the first short line naming a 报告, plus the organ line above it when the
+    title is broken after the organ (``兰州市生态环境局`` / ``2020年政府信息公开工作年度报告``)."""
+    prev: tuple[int, int] | None = None
     for line in lines[:40]:
         if line.start >= before:
             break
@@ -64,14 +70,27 @@ def find_title(text: str, lines: tuple[Line, ...], before: int) -> tuple[int, in
         if b is None:
             continue
         s = normalize(text[b[0] : b[1]])
+        if _BREADCRUMB.search(s):
+            prev = None
+            continue
         if "报告" in s and ("年" in s or "公开" in s) and len(s) <= 80 and not _PROSE_PUNCT.search(s):
-            return b
-    return None
+            starts_with_year = re.match(r"^\s*(?:19|20)\d{2}\s*年|^\s*[〇○零一二三四五六七八九]{4}\s*年", s)
+            if starts_with_year and prev is not None:
+                return [prev, b]
+            return [b]
+        ps = normalize(text[b[0] : b[1]]).strip()
+        prev = b if 2 <= len(ps) <= 30 and not re.search(r"[。，,：:；]", ps) and not NOISE_LINE_RE.match(ps) else None
+    return []
 
 
 def _is_prose(s: str) -> bool:
-    s = normalize(s)
-    return len(s) > 30 and bool(_PROSE_PUNCT.search(s)) and "\t" not in s
+    """A sentence, not a table line: long with sentence punctuation, or ending like a sentence."""
+    if "\t" in s:
+        return False
+    s = normalize(s).strip()
+    if len(s) > 30 and bool(_PROSE_PUNCT.search(s)):
+        return True
+    return len(s) > 4 and s[-1] in "。！？；" and not NOISE_LINE_RE.match(s)
 
 
 class RuleTagger:
@@ -84,9 +103,8 @@ class RuleTagger:
         spans: list[Span] = []
         sections = find_sections(text, lines)
         first_heading = sections[0][2] if sections else len(text)
-        title = find_title(text, lines, first_heading)
-        if title:
-            spans.append(Span(title[0], title[1], Label.TITLE))
+        for a, b in find_title(text, lines, first_heading):
+            spans.append(Span(a, b, Label.TITLE))
         for _, _, a, b in sections:
             spans.append(Span(a, b, Label.SECTION))
         section_lines = {ln.index for _, ln, _, _ in sections}
