@@ -1,0 +1,429 @@
+"""The messiness kinds of real reports, each a composable transform that keeps offsets exact.
+
+A transform is one function ``(ctx) -> bool`` (False: it could not apply to this report, so it is
+not recorded). ``content`` transforms change what is printed (values, blanks, which tables and
+sections exist) or how the tables are styled; ``layout`` transforms pick how the report was
+flattened (at most one); ``lines`` transforms edit the rendered lines (page breaks, traditional
+characters, junk, truncation). None of them touch raw text: they edit segments, so every labelled
+segment stays a span and the gold is read back from what survives (see ``render.finalize``).
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Callable
+
+from extraction.labels import Label
+from extraction.normalize import normalize
+
+from . import prose
+from .content import APPLICANTS, Para, ReportContent, inject_errors
+from .ir import Line, O, Seg, blank_line
+from .render import Style
+from .tables import HEADER_VARIANTS, SPACEABLE, SPLITTABLE, VERTICAL_GROUPS, WRAPPABLE, app_structure
+
+
+@dataclass
+class Ctx:
+    rng: random.Random
+    content: ReportContent
+    style: Style
+    lines: list[Line] = field(default_factory=list)
+    traditional: bool = False
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    stage: str  # layout | content | lines
+    rate: float
+    apply: Callable[[Ctx], bool]
+    formats: tuple[str, ...] = ("2019", "2021")
+    layouts: tuple[str, ...] | None = None  # report layouts it combines with (None: all)
+    doc: str = ""
+
+
+# --- layout ------------------------------------------------------------------------------------------
+def _layout(name: str) -> Callable[[Ctx], bool]:
+    def apply(ctx: Ctx) -> bool:
+        ctx.style.layout = name
+        if name == "html_copy":
+            rng = ctx.rng
+            heads = rng.sample(prose.WEB_HEAD_JUNK, rng.randint(0, 2))
+            ctx.style.web_head = [_fill_junk(h, ctx) for h in heads]
+            for key in rng.sample(WRAPPABLE, rng.randint(0, 3)):  # <br> inside long label cells
+                ctx.style.table.wrap.setdefault(key, rng.randint(4, 20))
+        return True
+
+    return apply
+
+
+def _fill_junk(t: str, ctx: Ctx) -> str:
+    rng = ctx.rng
+    return t.format(site=ctx.content.organ[:3], date=f"{ctx.content.year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)}",
+                    n=rng.randint(10, 9999), code=rng.randint(1000000000, 9999999999),
+                    icp=f"{rng.randint(10000000, 99999999)}-{rng.randint(1, 9)}")  # fmt: skip
+
+
+def displaced_labels(ctx: Ctx) -> bool:
+    ctx.style.displaced = ctx.rng.choice(["all", "results"])
+    return ctx.content.tables_present["applications"]
+
+
+# --- content and table style ----------------------------------------------------------------------------
+def _app_rows(ctx: Ctx) -> list[str]:
+    return [r[0] for r in app_structure(ctx.content.fmt)]
+
+
+def total_only_rows(ctx: Ctx) -> bool:
+    """Rows where only 总计 is printed, the applicant cells blank (as offices that keep only totals)."""
+    rows = _app_rows(ctx)
+    results = rows[rows.index("granted") : rows.index("total_handled")]
+    rng = ctx.rng
+    chosen = results if rng.random() < 0.4 else rng.sample(rows, rng.randint(1, 6))
+    for row in chosen:
+        for col in APPLICANTS:
+            ctx.content.blanks[("applications", row, col)] = ""
+    return True
+
+
+BLANK_MARKERS = ["", "", "", "-", "—", "无", "－"]
+
+
+def blank_cells(ctx: Ctx) -> bool:
+    """Blanks in the middle of rows where the value is 0 ('', '-', '—', '无')."""
+    rng, content = ctx.rng, ctx.content
+    marker = rng.choice(BLANK_MARKERS)
+    zeros = [(t, r, c) for t, rows in content.values.items() for r, cols in rows.items() for c, v in cols.items()
+             if v == 0 and not (t == "applications" and c == "total")]  # fmt: skip
+    if not zeros:
+        return False
+    share = rng.choice([0.1, 0.3, 1.0])
+    for cell in zeros:
+        if rng.random() < share:
+            content.blanks[cell] = marker if rng.random() < 0.8 else rng.choice(BLANK_MARKERS)
+    return True
+
+
+def vertical_labels(ctx: Ctx) -> bool:
+    groups = VERTICAL_GROUPS if ctx.content.fmt == "2021" else VERTICAL_GROUPS[:-1]
+    ctx.style.table.vertical = [groups[0]] + ctx.rng.sample(groups[1:], ctx.rng.randint(0, 2))
+    return True
+
+
+def scrambled_headers(ctx: Ctx) -> bool:
+    ctx.style.table.scramble = True
+    return True
+
+
+def spaced_headers(ctx: Ctx) -> bool:
+    ctx.style.table.spaced = ctx.rng.sample(SPACEABLE, ctx.rng.randint(2, 6))
+    return True
+
+
+def split_headers(ctx: Ctx) -> bool:
+    rng = ctx.rng
+    for text in rng.sample(SPLITTABLE, rng.randint(2, 6)):
+        if text not in ctx.style.table.spaced:
+            ctx.style.table.split[text] = rng.choice([len(text) - 1, len(text) // 2, rng.randint(1, len(text) - 1)])
+    return True
+
+
+def header_variants(ctx: Ctx) -> bool:
+    rng = ctx.rng
+    for canon in rng.sample(list(HEADER_VARIANTS), rng.randint(1, 4)):
+        ctx.style.table.header_variants[canon] = rng.choice(HEADER_VARIANTS[canon])
+    if rng.random() < 0.5:
+        ctx.style.table.header_variants["本年废止件数"] = "本年度止件数"
+    return True
+
+
+def bracket_variants(ctx: Ctx) -> bool:
+    """（一）/(一) and 1./1、 in row labels; 一. / 一． numbering of section headings."""
+    rng = ctx.rng
+    ctx.style.table.brackets = rng.choice(["half", "mixed"])
+    if rng.random() < 0.5:
+        ctx.style.section_numbering = rng.choice(["dot", "fwdot", "space"])
+    return True
+
+
+def wrapped_labels(ctx: Ctx) -> bool:
+    rng = ctx.rng
+    for key in rng.sample(WRAPPABLE, rng.randint(1, 5)):
+        ctx.style.table.wrap[key] = rng.randint(3, 24)
+    return True
+
+
+def money_units(ctx: Ctx) -> bool:
+    """'966.0898 万元', '280万元', '251000元' in the amount cells, or 元 in the amount header."""
+    ctx.style.table.money = ctx.rng.choice(["wan_unit", "yuan_unit", "yuan_header"])
+    ctx.style.table.unit_space = ctx.rng.random() < 0.5
+    return ctx.content.tables_present["active_disclosure"]
+
+
+def thousands_sep(ctx: Ctx) -> bool:
+    """1,234,567 in table cells (a count of table 二 is raised past 1,000 if none is, so it shows)."""
+    ctx.style.table.thousands = True
+    vals = ctx.content.values
+    if not any(v >= 1000 for rows in vals.values() for cols in rows.values() for v in cols.values()):
+        vals["active_disclosure"]["administrative_penalty"]["decisions"] = ctx.rng.randint(1000, 250000)
+    return ctx.content.tables_present["active_disclosure"] or any(
+        v >= 1000 for t, rows in vals.items() if ctx.content.tables_present[t] for cols in rows.values() for v in cols.values()
+    )
+
+
+def fullwidth_digits(ctx: Ctx) -> bool:
+    ctx.style.table.fullwidth = True
+    return True
+
+
+def negative_values(ctx: Ctx) -> bool:
+    """Negative 本年增/减 (2019 format: items dropped from the previous year's list)."""
+    rng, vals = ctx.rng, ctx.content.values["active_disclosure"]
+    rows = [r for r, cols in vals.items() if "change" in cols]
+    for r in rng.sample(rows, rng.randint(1, len(rows))):
+        prev = vals[r]["prev_year_items"]
+        if prev == 0:
+            vals[r]["prev_year_items"] = prev = rng.randint(1, 80)
+        vals[r]["change"] = -rng.randint(1, prev)
+    ctx.style.table.minus = rng.choice(["-", "-", "－"])
+    return True
+
+
+def applications_8col(ctx: Ctx) -> bool:
+    ctx.style.table.app_8col = ctx.rng.choice(["before", "after"])
+    ctx.style.table.subtotal_label = ctx.rng.choice(["小计", "小计", "合计", "法人或其他组织小计"])
+    return ctx.content.tables_present["applications"]
+
+
+def extra_value(ctx: Ctx) -> bool:
+    """The review/litigation row prints 16 values under 15 columns (a trailing template column)."""
+    vals = ctx.content.values["review_litigation"]
+    ctx.style.table.extra_value = 0 if ctx.rng.random() < 0.7 else sum(v["total"] for v in vals.values())
+    return ctx.content.tables_present["review_litigation"]
+
+
+def arithmetic_errors(ctx: Ctx) -> bool:
+    return inject_errors(ctx.rng, ctx.content)
+
+
+def missing_table(ctx: Ctx) -> bool:
+    """A table's section heading is there but the table is not (often with a prose line instead)."""
+    rng = ctx.rng
+    table = rng.choice(["active_disclosure", "applications", "review_litigation"])
+    ctx.content.tables_present[table] = False
+    if rng.random() < 0.3:
+        i = {"active_disclosure": 2, "applications": 3, "review_litigation": 4}[table]
+        ctx.content.sections[i].after.append(prose_para(rng.choice(["本年度无相关数据。", "（表格略）", "详见附件。"])))
+    return True
+
+
+def missing_section(ctx: Ctx) -> bool:
+    """A whole section is absent (heading and body, with its table), or only its heading is lost."""
+    rng = ctx.rng
+    i = rng.choice([2, 3, 4, 4, 5, 6])
+    sec = ctx.content.sections[i]
+    sec.heading_present = False
+    if rng.random() < 0.75:
+        sec.body_present = False
+        if sec.table:
+            ctx.content.tables_present[sec.table] = False
+    return True
+
+
+def prose_numbers(ctx: Ctx) -> bool:
+    """Sentences with numbers right before or after the tables."""
+    rng, content = ctx.rng, ctx.content
+    for i, table in ((2, "active_disclosure"), (3, "applications"), (4, "review_litigation")):
+        if rng.random() < 0.6:
+            t = rng.choice(prose.PROSE_NUMBERS[table])
+            nums = {k: rng.randint(0, 5000) for k in "abcd"}
+            para = prose_para(t.format(year=content.year, p=rng.randint(1, 40), **nums))
+            (content.sections[i].before if rng.random() < 0.5 else content.sections[i].after).append(para)
+        if rng.random() < 0.3:
+            content.sections[i].before.append(prose_para(rng.choice(prose.TABLE_UNIT_NOTES)))
+    return True
+
+
+def prose_para(text: str) -> Para:
+    return Para(text)
+
+
+def markdown(ctx: Ctx) -> bool:
+    ctx.style.markdown = True
+    return True
+
+
+# --- lines ------------------------------------------------------------------------------------------------
+PAGE_NUMBERS = ["-{n}-", "- {n} -", "— {n} —", "第{n}页", "第 {n} 页 共 {total} 页", "{n}", "{n}/{total}"]
+
+
+def page_breaks(ctx: Ctx) -> bool:
+    """Page numbers between lines; inside tables a row label may split across the break and the
+    table header may be repeated on the new page."""
+    rng, lines = ctx.rng, ctx.lines
+    cands = [i for i in range(1, len(lines)) if lines[i - 1].block is None or lines[i - 1].block != lines[i].block]
+    in_table = [i for i in cands if lines[i - 1].table and lines[i - 1].table == lines[i].table]
+    picks = rng.sample(cands, min(len(cands), rng.randint(1, 3)))
+    if in_table:
+        picks += rng.sample(in_table, min(len(in_table), rng.randint(1, 2)))
+    picks = sorted(set(picks), reverse=True)
+    first = rng.randint(1, 4)
+    total = first + len(picks) + rng.randint(0, 3)
+    page_fmt = rng.choice(PAGE_NUMBERS)  # one format per report
+    running = rng.random() < 0.2
+    for k, i in enumerate(picks):
+        n = first + len(picks) - 1 - k
+        new: list[Line] = []
+        prev = lines[i - 1]
+        if prev.table and prev.part == "data" and rng.random() < 0.6:
+            tail = _split_label(prev, rng)
+            if tail:
+                new_cont = Line([O(prev.cont[0])] if prev.cont[0] else [], role="table", table=prev.table, part="data",
+                                block=prev.block)  # fmt: skip
+                new_cont.segs += [tail] + ([O(prev.cont[1])] if prev.cont[1] else [])
+                new.append(new_cont)
+        brk: list[Line] = [blank_line()] if rng.random() < 0.7 else []
+        brk.append(Line([Seg(page_fmt.format(n=n, total=total), Label.NOISE)], role="noise"))
+        if running:
+            brk.append(Line([Seg(rng.choice(prose.RUNNING_HEADERS).format(organ=ctx.content.organ, year=ctx.content.year),
+                                 Label.NOISE)], role="noise"))  # fmt: skip
+        brk += [blank_line()] if rng.random() < 0.7 else []
+        if ctx.style.layout == "space_aligned":
+            brk.append(Line([O("\f")], role="blank"))
+        if prev.table and lines[i].table == prev.table and prev.part != "header" and rng.random() < 0.5:
+            brk += [Line([s.copy() for s in h.segs], role="table", table=h.table, part="header", block=-1)
+                    for h in lines if h.table == prev.table and h.part == "header" and h.block != -1]  # fmt: skip
+        lines[i:i] = brk + new
+    return True
+
+
+def _split_label(line: Line, rng: random.Random) -> Seg | None:
+    """Cut the line's last row-label segment in two; the tail (returned) goes after the page break."""
+    idx = [k for k, s in enumerate(line.segs) if s.label == Label.ROW and len(s.text) >= 4]
+    if not idx:
+        return None
+    k = idx[-1]
+    seg = line.segs[k]
+    cut = rng.randint(2, len(seg.text) - 2)
+    head, tail = seg.text[:cut], seg.text[cut:]
+    if head != head.strip() or tail != tail.strip():
+        return None
+    line.segs[k] = seg.copy(text=head)
+    return seg.copy(text=tail)
+
+
+@lru_cache(maxsize=1)
+def simp_to_trad() -> dict[int, str]:
+    """OpenCC's character table (simplified -> traditional, first candidate), 1:1 and round-trip safe:
+    a character is mapped only if the pipeline's normalisation maps it back."""
+    text = resources.files("opencc").joinpath("dictionary/STCharacters.txt").read_text("utf-8")
+    table: dict[int, str] = {}
+    for line in text.splitlines():
+        simp, _, trads = line.partition("\t")
+        if len(simp) != 1 or not trads:
+            continue
+        trad = trads.split(" ")[0]
+        if len(trad) == 1 and trad != simp and normalize(trad) == simp:
+            table[ord(simp)] = trad
+    return table
+
+
+def to_traditional(text: str) -> str:
+    return text.translate(simp_to_trad())
+
+
+def traditional(ctx: Ctx) -> bool:
+    for line in ctx.lines:
+        line.segs = [s.copy(text=to_traditional(s.text)) for s in line.segs]
+    ctx.traditional = True
+    return True
+
+
+def garbage(ctx: Ctx) -> bool:
+    """Conversion garbage ('错误！未指定文件名。') on lines of its own, often next to a table."""
+    rng, lines = ctx.rng, ctx.lines
+    for _ in range(rng.randint(1, 3)):
+        near = [i for i in range(1, len(lines)) if lines[i].table or lines[i - 1].table]
+        i = rng.choice(near) if near and rng.random() < 0.6 else rng.randint(1, len(lines))
+        if 0 < i < len(lines) and lines[i - 1].block is not None and lines[i - 1].block == lines[i].block:
+            continue  # never inside one table row
+        lines.insert(i, Line([Seg(rng.choice(prose.GARBAGE), Label.NOISE)], role="noise"))
+    return True
+
+
+def web_junk(ctx: Ctx) -> bool:
+    rng = ctx.rng
+    ctx.lines.append(blank_line())
+    for j in rng.sample(prose.WEB_JUNK, rng.randint(2, 6)):
+        ctx.lines.append(Line([Seg(_fill_junk(j, ctx), Label.NOISE)], role="noise"))
+    if rng.random() < 0.3:  # related-report links
+        for y in rng.sample(range(2018, 2025), 2):
+            ctx.lines.append(Line([Seg(f"{ctx.content.organ}{y}年政府信息公开工作年度报告", Label.NOISE)], role="noise"))
+    return True
+
+
+def truncated(ctx: Ctx) -> bool:
+    """The text stops inside a table (sometimes mid-row, after a complete cell); the table keeps
+    at least one printed cell, so it is still present."""
+    rng, lines = ctx.rng, ctx.lines
+    data = [i for i, ln in enumerate(lines) if ln.part in ("data", "values") and any(s.label == Label.CELL for s in ln.segs)]
+    if not data:
+        return False
+    i = rng.choice(data)
+    line = lines[i]
+    first_of_table = not any(lines[j].table == line.table for j in data if j < i)
+    cells = [k for k, s in enumerate(line.segs) if s.label == Label.CELL]
+    keep: list[Seg] = []
+    if len(cells) > 1 and (first_of_table or rng.random() < 0.6):
+        keep = line.segs[: cells[rng.randint(1, len(cells) - 1)]]
+        while keep and keep[-1].label is None and not keep[-1].text.strip():
+            keep.pop()
+    elif first_of_table:
+        return False
+    del lines[i:]
+    if keep:
+        lines.append(Line(keep, role="table", table=line.table, part=line.part, block=line.block))
+    return True
+
+
+KINDS_SPEC: list[Kind] = [
+    Kind("tab_grid", "layout", 0.3, _layout("tab_grid"), doc="Word-style tab grid: merged cells leave stray tabs"),
+    Kind("html_copy", "layout", 0.12, _layout("html_copy"), doc="browser copy of an HTML page: rowspans vanish, <br> splits labels, web head"),
+    Kind("space_aligned", "layout", 0.15, _layout("space_aligned"), doc="pdftotext -layout: aligned columns, wrapped labels above/below"),
+    Kind("one_cell_per_line", "layout", 0.12, _layout("one_cell_per_line"), doc="every cell on its own line, trailing spaces"),
+    Kind("missing_section", "content", 0.05, missing_section, doc="section absent (or only its heading)"),
+    Kind("missing_table", "content", 0.06, missing_table, doc="heading present, table absent"),
+    Kind("displaced_labels", "content", 0.08, displaced_labels,
+         layouts=("canonical", "tab_grid", "html_copy", "space_aligned"), doc="row labels as a list, then the value rows"),
+    Kind("vertical_labels", "content", 0.1, vertical_labels,
+         layouts=("canonical", "tab_grid", "space_aligned", "one_cell_per_line"), doc="group labels one character per line"),
+    Kind("wrapped_labels", "content", 0.15, wrapped_labels, doc="long row labels broken across lines"),
+    Kind("scrambled_headers", "content", 0.08, scrambled_headers, doc="column header order scrambled; values canonical"),
+    Kind("spaced_headers", "content", 0.15, spaced_headers, doc="spaced-out header characters (自 然 人)"),
+    Kind("split_headers", "content", 0.12, split_headers, doc="headers split mid-word (商业企/业)"),
+    Kind("header_variants", "content", 0.2, header_variants, doc="wording variants and typos (本年度止件数, 规章 (市政府令))"),
+    Kind("bracket_variants", "content", 0.2, bracket_variants, doc="(一) for （一）, 1、 for 1., 一. headings"),
+    Kind("total_only_rows", "content", 0.15, total_only_rows, doc="rows with only 总计 filled"),
+    Kind("blank_cells", "content", 0.2, blank_cells, doc="blanks mid-row: '', '-', '—', '无'"),
+    Kind("money_units", "content", 0.25, money_units, doc="'966.0898 万元', '280万元', '251000元', 元 headers"),
+    Kind("thousands_sep", "content", 0.1, thousands_sep, doc="1,234,567"),
+    Kind("fullwidth_digits", "content", 0.06, fullwidth_digits, doc="１２３ in table cells"),
+    Kind("negative_values", "content", 0.3, negative_values, formats=("2019",), doc="negative 本年增/减"),
+    Kind("applications_8col", "content", 0.06, applications_8col, doc="extra 法人或其他组织 subtotal column"),
+    Kind("extra_value", "content", 0.1, extra_value, doc="review row with 16 values for 15 columns"),
+    Kind("arithmetic_errors", "content", 0.1, arithmetic_errors, doc="the report's own arithmetic is wrong (recorded)"),
+    Kind("prose_numbers", "content", 0.25, prose_numbers, doc="numbers in prose near the tables"),
+    Kind("markdown", "content", 0.25, markdown, doc="#, ##, ####, **bold** headings"),
+    Kind("page_breaks", "lines", 0.3, page_breaks, doc="page numbers, labels split across pages, repeated headers"),
+    Kind("garbage", "lines", 0.05, garbage, doc="'错误！未指定文件名。' and similar conversion garbage"),
+    Kind("web_junk", "lines", 0.1, web_junk, doc="web-page junk after the report (相關詞條 熱門詞條)"),
+    Kind("traditional", "lines", 0.05, traditional, doc="traditional characters (1:1 OpenCC character map)"),
+    Kind("truncated", "lines", 0.04, truncated, doc="the text stops mid-table"),
+]
+KINDS: list[str] = [k.name for k in KINDS_SPEC]
+KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
+LAYOUT_KINDS: list[str] = [k.name for k in KINDS_SPEC if k.stage == "layout"]
+DEFAULT_RATES: dict[str, float] = {k.name: k.rate for k in KINDS_SPEC}
