@@ -38,7 +38,6 @@ CASES = [
 OPEN = {
     "blank cells in pdftotext layout",
     "page break in a one-cell-per-line table",
-    "wrapped prose ending in a number above the table",
     "displaced labels (wrapped) in pdftotext layout",
     "元 in an amount header wrapped over three lines (采购总/金额（/元）)",
 }

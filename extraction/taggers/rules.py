@@ -122,38 +122,41 @@ class RuleTagger:
     def _tag_table(self, text: str, lines: tuple[Line, ...], table: str, skip: set[int]) -> list[Span]:
         spans: list[Span] = []
         in_header = True
+        header_ctx = False  # the previous line was header cells (a header repeated after a page break)
         rows_lex = all_row_lexicon(table)
         cols_lex = col_lexicon(table)
-        for line in lines:
+        for i, line in enumerate(lines):
             if line.index in skip:
                 continue
             content = text[line.start : line.end]
             if not content.strip():
                 continue
             norm = normalize(content.strip())
-            if NOISE_LINE_RE.match(norm):
+            if NOISE_LINE_RE.match(norm) or _bare_page_number(text, lines, i, cols_lex):
                 b = _content_bounds(text, line)
                 if b:
                     spans.append(Span(b[0], b[1], Label.NOISE))
                 continue
             if "勾稽关系" in norm or _is_prose(content):
                 if "勾稽关系" in norm:  # the caption may share its line with header cells
+                    header_ctx = True
                     for p in pieces(text, line)[1:]:
                         spans += self._label_piece(text, p, table, True, rows_lex, cols_lex)
                 continue
             line_spans: list[Span] = []
             for p in pieces(text, line):
-                line_spans += self._label_piece(text, p, table, in_header, rows_lex, cols_lex)
+                line_spans += self._label_piece(text, p, table, in_header or header_ctx, rows_lex, cols_lex)
             has_value = any(s.label == Label.CELL for s in line_spans)
             has_row = any(
                 s.label == Label.ROW and not is_group_label(text[s.start : s.end]) for s in line_spans
             )
-            if in_header and (has_value or has_row) and table != "review_litigation":
+            if (in_header or header_ctx) and (has_value or has_row) and table != "review_litigation":
                 in_header = False
                 if has_row:  # relabel ambiguous words (总计/其他) now that the body has started
                     line_spans = []
                     for p in pieces(text, line):
                         line_spans += self._label_piece(text, p, table, False, rows_lex, cols_lex)
+            header_ctx = bool(line_spans) and all(s.label == Label.COL for s in line_spans)
             spans += line_spans
         return spans
 
@@ -194,6 +197,23 @@ class RuleTagger:
         if rs > cs + 0.05:
             return Label.ROW
         return Label.COL if in_header else Label.ROW
+
+
+def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex) -> bool:
+    """A lone 1-3 digit line closing a page: a blank line, then a header or caption repeated."""
+    if not re.fullmatch(r"\s*\d{1,3}\s*", text[lines[i].start : lines[i].end]):
+        return False
+    if i + 1 >= len(lines) or text[lines[i + 1].start : lines[i + 1].end].strip():
+        return False
+    for ln in lines[i + 2 : i + 5]:
+        s = normalize(text[ln.start : ln.end]).strip()
+        if not s:
+            continue
+        if "勾稽关系" in s or "申请人情况" in s or NOISE_LINE_RE.match(s):
+            return True
+        m = best_match(label_key(s.split()[0]) if s.split() else "", cols_lex)
+        return bool(m and m.score >= 0.99)
+    return False
 
 
 def _value_spans(vals: list[tuple[int, int, int, int]]) -> list[Span]:
