@@ -62,15 +62,16 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                 res.warn(f"row {a.row}: {len(cells)} values for {k} columns; the extra ones were left out")
             placed = list(zip(cells[:k], row_cols))
         else:
+            # headers may be scrambled by the flattening: the row's own tab fields come first
+            slots = slot_by_label(cells, a.group.evidence, a.group.same_line, k)
             by_field = {f.field: key for f, key in header}
-            if header and region.has_tabs and all(c.field in by_field for c in cells):
+            if slots is not None:
+                placed = [(c, row_cols[s]) for c, s in zip(cells, slots)]
+            elif header and region.has_tabs and all(c.field in by_field for c in cells):
                 placed = [(c, by_field[c.field]) for c in cells]
             else:
-                slots = slot_by_label(cells, a.group.evidence, a.group.same_line, k)
-                if slots is None:
-                    slots = list(range(len(cells)))
-                    res.warn(f"row {a.row}: {len(cells)} values for {k} columns, placed from the left")
-                placed = [(c, row_cols[s]) for c, s in zip(cells, slots)]
+                res.warn(f"row {a.row}: {len(cells)} values for {k} columns, placed from the left")
+                placed = list(zip(cells, row_cols))
         for cell, col in placed:
             value = cell.value
             if col in MONEY_COLS:

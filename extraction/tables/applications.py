@@ -14,9 +14,22 @@ from .rows import align_rows, build_groups, calibrate_x, slot_by_label, slot_by_
 APPLICANT_COLS = 6  # the six applicant columns before 总计
 
 
-def _subtotal_slot(groups_cells: list[list[Cell]]) -> int:
-    """Where the extra 法人或其他组织 subtotal column sits: the slot equal to the sum of the next five."""
-    votes: Counter[int] = Counter()
+def _subtotal_after_other(region: Region) -> bool | None:
+    """Does the 小计 header come after 其他 (rather than before 商业企业)? None if the headers don't say."""
+    sub = [f for f in region.frags if f.label == Label.COL and "小计" in f.key]
+    other = [f for f in region.frags if f.label == Label.COL and f.key == "其他"]
+    if not sub or not other:
+        return None
+    a, b = sub[0], other[0]
+    return (a.line, a.field, a.x) > (b.line, b.field, b.x)
+
+
+def _subtotal_slot(groups_cells: list[list[Cell]], after_other: bool | None = None) -> int:
+    """Where the extra 法人或其他组织 subtotal column sits: the slot equal to the sum of the five
+    organisation columns; the header breaks ties (rows of zeros fit both places)."""
+    votes: Counter[float] = Counter()
+    if after_other is not None:
+        votes[6 if after_other else 1] += 0.5
     for cells in groups_cells:
         v = [c.value for c in cells]
         if len(v) != 8 or any(x is None for x in v):
@@ -26,7 +39,7 @@ def _subtotal_slot(groups_cells: list[list[Cell]]) -> int:
             votes[1] += 1
         if abs(v[6] - sum(v[1:6])) < 1e-9 and any(v[1:6]):
             votes[6] += 1
-    return votes.most_common(1)[0][0] if votes else 1
+    return int(votes.most_common(1)[0][0]) if votes else 1
 
 
 def _detect_ncols(region: Region, lexicon) -> int:
@@ -69,7 +82,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         return res
     assignments = align_rows(groups, spec.row_keys, lexicon)
     centers = None if region.has_tabs else calibrate_x(groups, ncols)
-    sub = _subtotal_slot([a.group.cells for a in assignments]) if ncols == 8 else None
+    sub = _subtotal_slot([a.group.cells for a in assignments], _subtotal_after_other(region)) if ncols == 8 else None
     if sub is not None:
         res.warn(f"an extra 法人或其他组织 subtotal column (slot {sub + 1} of 8) was recognised and left out")
     last_group = assignments[-1].group if assignments else None
