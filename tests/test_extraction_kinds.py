@@ -277,3 +277,13 @@ def test_arithmetic_errors_reported_not_corrected(extract):
     failed = {c["rule"] for c in out["checks"] if not c["ok"]}
     assert "applications.row_total[granted]" in failed
     assert "applications.results_total[total]" in failed
+
+
+def test_displaced_labels_with_blank_cells_and_an_all_blank_row(extract):
+    t = applications_2021()
+    t["granted"] = {c: None for c in COLS}
+    t["carried_over"]["commercial_enterprise"] = None
+    labels = [label.split("\t")[-1] for _, label in APP_LABELS_2021]
+    values = ["\t".join(fmt_num(t[k][c]) for c in COLS) for k, _ in APP_LABELS_2021]
+    out = extract(full_report("\n".join(labels) + "\n" + "\n".join(values)))
+    assert out["tables"]["applications"] == t

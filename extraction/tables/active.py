@@ -54,6 +54,8 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
         row_cols = spec.row(a.row).cols
         k = len(row_cols)
         cells = a.group.cells
+        if not cells:  # a printed row of blanks
+            continue
         header = _header_above(region, a.group.lines[0], row_cols)
         header_text = {key: f.text for f, key in header}
         placed: list[tuple[Cell, str]] = []

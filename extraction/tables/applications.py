@@ -89,6 +89,8 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     for a in assignments:
         cells = a.group.cells
         n = len(cells)
+        if not cells:  # a printed row of blanks
+            continue
         slots: list[int] | None
         if n == ncols:
             slots = list(range(n))

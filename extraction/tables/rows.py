@@ -65,8 +65,14 @@ def build_groups(
         rfrags = [f for f in _row_frags(region.frags_on(ln)) if f.key not in groups_words]
         if not cells:
             if not rfrags:
-                if not region.text[line.start : line.end].strip() and not region.frags_on(ln):
-                    run_blanks.append(ln)  # inside a run, or between a label and its first value
+                raw = region.text[line.start : line.end]
+                if not raw.strip() and not region.frags_on(ln):
+                    if pending and run is None and raw.count("\t") >= ncols - 1:
+                        # a printed row whose every cell is blank, its label displaced above
+                        groups.append(Group([], [ln], pending.pop(0), False))
+                        last_group_line = ln
+                    else:
+                        run_blanks.append(ln)  # inside a run, or between a label and its first value
                 continue
             strong = frag_score(rfrags, lexicon) >= STRONG
             close_run()
