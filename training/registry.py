@@ -10,13 +10,14 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
+
+from extraction.export import atomic_write
 
 ACTIVE_FILE = "ACTIVE"
 META_FILE = "meta.json"
@@ -53,17 +54,7 @@ class VersionDraft:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write via a temporary file in the same directory and ``os.replace`` it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text)
 
 
 class ModelRegistry:
