@@ -1,0 +1,800 @@
+"""Corpus-scale extraction: many reports -> results.jsonl + tidy cells (CSV, Parquet) + a summary.
+
+One per-document function (``extract_file``) runs under either engine: ``local`` (in-process or a
+process pool, no Ray needed) or ``ray`` (Ray Data, see ``service.batch_ray``). The driver alone
+writes OUT, so both engines produce byte-identical records apart from timings.
+
+Resumability: every input is keyed by the SHA-256 of its bytes. Each record is appended to
+results.jsonl with one ``write`` of the whole line, fsynced per record or in groups about
+``fsync_interval`` apart; manifest.json (replaced atomically, after an fsync of the results)
+says how many bytes of results.jsonl are committed and which hashes they hold. On restart the
+committed prefix is trusted, the tail after it is re-read line by line, and a torn last line is
+cut off, so an interrupted run never leaves a corrupt results file and never redoes finished work
+(a killed process loses nothing it wrote; a power cut only the records since the last fsync).
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import itertools
+import json
+import logging
+import multiprocessing as mp
+import os
+import re
+import tempfile
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import click
+from tqdm import tqdm
+
+from extraction.errors import GovReportError, InputError
+from extraction.export import to_json
+from extraction.ingest import DEFAULT_MAX_BYTES
+from extraction.pipeline import Extractor
+from extraction.taggers import get_tagger
+
+log = logging.getLogger(__name__)
+
+RESULTS = "results.jsonl"
+MANIFEST = "manifest.json"
+CELLS_CSV = "cells.csv"
+CELLS_PARQUET = "cells.parquet"
+SUMMARY = "summary.json"
+MANIFEST_FORMAT = 1
+
+# What a directory walk picks up (a glob or an explicit file is taken as given): the formats
+# ingest reads, plus document formats it refuses with advice (so they are listed as failures with
+# the reason instead of silently missing). Markdown is left out: in an archive it is a README.
+INPUT_SUFFIXES = frozenset(
+    {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".pdf"}
+    | {".doc", ".wps", ".rtf", ".odt", ".ofd", ".ceb", ".caj"}
+)
+ENGINES = ("local", "ray")
+
+CELL_FIELDS = (
+    "report_id", "source", "sha256", "template", "year", "organ",
+    "table", "row", "col", "value", "start", "end", "confidence", "row_check", "col_check",
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str  # absolute, as the workers open it
+    source: str  # relative to the input root (POSIX), what the outputs call the report
+    sha256: str
+
+
+def _glob_root(pattern: str) -> Path:
+    """The directory part of a glob before its first wildcard."""
+    parts = Path(pattern).parts
+    fixed: list[str] = []
+    for p in parts:
+        if glob.has_magic(p):
+            break
+        fixed.append(p)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _expand(spec: str) -> tuple[Path, list[Path]]:
+    p = Path(spec)
+    if p.is_dir():
+        files = [
+            f for f in p.rglob("*")
+            if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES
+            and not any(part.startswith(".") for part in f.relative_to(p).parts)
+        ]  # fmt: skip
+        return p, files
+    if p.is_file():
+        return p.parent, [p]
+    if glob.has_magic(spec):
+        return _glob_root(spec), [Path(f) for f in glob.glob(spec, recursive=True) if Path(f).is_file()]
+    raise InputError(f"{spec}: no such file or directory (give a directory, a file or a quoted glob)")
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def discover_inputs(specs: str | Path | Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """Every input file as (absolute path, source name), sorted by source; names are relative to
+    the common root of the given directories/globs so they stay unique and machine-independent."""
+    if isinstance(specs, (str, Path)):
+        specs = [specs]
+    roots: list[Path] = []
+    files: list[Path] = []
+    for spec in specs:
+        root, found = _expand(str(spec))
+        roots.append(root.resolve())
+        files += [f.resolve() for f in found]
+    if not files:
+        raise InputError(f"no input files found in {', '.join(map(str, specs))}")
+    root = Path(os.path.commonpath([str(r) for r in roots]))
+    unique = {str(f): f for f in files}
+    out = [(f, f.relative_to(root).as_posix() if f.is_relative_to(root) else f.name) for f in unique.values()]
+    return sorted(out, key=lambda t: t[1])
+
+
+# ---------------------------------------------------------------- the per-document function
+
+
+class FileChanged(InputError):
+    """The file's bytes differ from those hashed when the run was planned."""
+
+    code = "changed"
+
+
+def make_extractor(tagger: str = "auto", model: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Extractor:
+    return Extractor(tagger=get_tagger(tagger, model), max_bytes=max_bytes)
+
+
+def extract_file(extractor: Extractor, path: str, source: str, sha256: str) -> dict[str, Any]:
+    """One input -> one record; bad input and internal defects are recorded, never raised,
+    so one file cannot stop a corpus run."""
+    t0 = time.perf_counter()
+    rec: dict[str, Any] = {
+        "id": sha256[:16],
+        "source": source,
+        "sha256": sha256,
+        "status": "ok",
+        "error": None,
+        "tagger": extractor.tagger_info,
+        "output": None,
+    }
+    timings: dict[str, float] = {}
+    try:
+        res = extractor.extract_path(path)
+        if res.document.origin.sha256 != sha256:  # the record must hold the content its key names
+            raise FileChanged(f"{source} changed while the batch ran: run the batch again to extract its new content")
+        out = res.to_dict(with_spans=False)
+        timings = out.pop("timings_ms", {})
+        rec["output"] = out
+    except InputError as exc:
+        rec.update(status="failed", error={"code": exc.code, "message": str(exc)})
+    except Exception as exc:  # a defect in extraction: keep going, report it loudly
+        log.exception("internal error on %s", source)
+        rec.update(status="failed", error={"code": "internal", "message": f"{type(exc).__name__}: {exc}"})
+    rec["timings_ms"] = {**timings, "total": round((time.perf_counter() - t0) * 1000, 2)}
+    return rec
+
+
+Done = tuple[str, str, str]  # (sha256, "ok" | error code, the JSON line): what a worker hands back
+
+
+def encode_record(rec: dict[str, Any]) -> Done:
+    """The one serialisation both engines use (so their results.jsonl lines are identical)."""
+    state = "ok" if rec["status"] == "ok" else rec["error"]["code"]
+    return rec["sha256"], state, json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
+def process(extractor: Extractor, item: InputFile) -> Done:
+    return encode_record(extract_file(extractor, item.path, item.source, item.sha256))
+
+
+# ---------------------------------------------------------------- local engine
+
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _init_worker(tagger: str, model: str | None, threads: int) -> None:
+    global _WORKER_EXTRACTOR
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))  # read by torch when a model loads
+    _WORKER_EXTRACTOR = make_extractor(tagger, model)
+
+
+def _work(items: list[InputFile]) -> list[Done]:
+    assert _WORKER_EXTRACTOR is not None
+    return [process(_WORKER_EXTRACTOR, item) for item in items]
+
+
+class WorkerDied(GovReportError):
+    """A pool process died (killed for memory?) while extracting; finished records are kept."""
+
+    code = "internal"
+
+
+def iter_local(todo: Sequence[InputFile], tagger: str, model: str | None, workers: int) -> Iterator[Done]:
+    """Records in input order: in this process when ``workers <= 1``, else a process pool
+    (forkserver: never a fork of a process that may hold torch threads) fed a bounded window of
+    chunks, so memory stays flat on a million inputs and a dead worker is an error, not a hang."""
+    if workers <= 1 or len(todo) <= 1:
+        extractor = make_extractor(tagger, model)
+        for item in todo:
+            yield process(extractor, item)
+        return
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    size = max(1, min(16, len(todo) // (workers * 8)))
+    chunks = (list(todo[i : i + size]) for i in range(0, len(todo), size))
+    ex = ProcessPoolExecutor(
+        workers, mp_context=mp.get_context("forkserver"), initializer=_init_worker, initargs=(tagger, model, threads)
+    )
+    try:
+        pending: deque[tuple[list[InputFile], Future[list[Done]]]] = deque()
+        for chunk in itertools.islice(chunks, workers * 4):
+            pending.append((chunk, ex.submit(_work, chunk)))
+        while pending:
+            chunk, fut = pending.popleft()
+            try:
+                results = fut.result()
+            except BrokenProcessPool:
+                names = ", ".join(i.source for i in chunk)
+                raise WorkerDied(
+                    f"a worker process died while extracting one of: {names}. Finished records are saved; "
+                    "run again to resume (with -j 1 to see which file it is)"
+                ) from None
+            yield from results
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append((nxt, ex.submit(_work, nxt)))
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------- results store
+
+
+@contextmanager
+def _replaced(path: Path, mode: str = "w") -> Iterator[Any]:
+    """A file handle whose content appears at ``path`` only once it is complete."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        with open(tmp, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these are ordinary output files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_text(path: Path, text: str) -> None:
+    with _replaced(path) as f:
+        f.write(text)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class ResultStore:
+    """results.jsonl (append, fsync per record or grouped) and its manifest (atomic replace).
+
+    ``fsync_interval``: 0 = fsync after every record; t > 0 = fsync with the first record t
+    seconds after the previous fsync (~0.7 ms per fsync of an 8 KB append on this machine's
+    disk, a serial cost in the driver that grouping bounds on slow or network disks); None = only before each manifest write. Every policy fsyncs before the
+    manifest and on close."""
+
+    out_dir: Path
+    fsync_interval: float | None = 0.2
+    done: dict[str, str] = field(default_factory=dict)  # sha256 -> "ok" | error code
+    committed: int = 0
+    recovered_tail: int = 0  # bytes of a torn or invalid tail cut off on open
+    _fd: int | None = None
+    _size: int = 0
+    _last_commit: float = 0.0
+    _commit_cost: float = 0.0
+    _last_sync: float = 0.0
+    _unsynced: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def results_path(self) -> Path:
+        return self.out_dir / RESULTS
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.out_dir / MANIFEST
+
+    def _read_manifest(self) -> dict[str, Any] | None:
+        try:
+            m = json.loads(self.manifest_path.read_text("utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+            return None
+        return m if isinstance(m, dict) and m.get("format") == MANIFEST_FORMAT else None
+
+    def open(self) -> "ResultStore":
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        path = self.results_path
+        size = path.stat().st_size if path.exists() else 0
+        m = self._read_manifest()
+        if m is not None and int(m.get("committed_bytes", -1)) <= size:
+            self.done = dict(m.get("done", {}))
+            start = int(m["committed_bytes"])
+            self.meta = dict(m.get("meta", {}))
+        else:  # no manifest, or results.jsonl was replaced behind our back: trust nothing
+            self.done, start = {}, 0
+        good = start
+        if size > start:
+            with open(path, "rb") as f:
+                f.seek(start)
+                for line in f:
+                    if not line.endswith(b"\n"):
+                        break
+                    try:
+                        rec = json.loads(line)
+                        sha, status = rec["sha256"], rec["status"]
+                    except (ValueError, KeyError, TypeError):
+                        break
+                    self.done[sha] = "ok" if status == "ok" else (rec.get("error") or {}).get("code", "failed")
+                    good += len(line)
+        if good < size:
+            self.recovered_tail = size - good
+            log.warning("results.jsonl: cut %d bytes of an interrupted write at offset %d", size - good, good)
+            with open(path, "r+b") as f:
+                f.truncate(good)
+                os.fsync(f.fileno())
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._size = good
+        self.commit(force=True)
+        return self
+
+    def append(self, done: Done) -> None:
+        """One write of one whole line (then fsync, per policy): a crash leaves at most a torn last line."""
+        assert self._fd is not None, "store not open"
+        sha, state, line = done
+        data = (line + "\n").encode("utf-8")
+        n = os.write(self._fd, data)
+        while n < len(data):  # a short write (disk nearly full): finish it
+            n += os.write(self._fd, data[n:])
+        self._unsynced = True
+        now = time.monotonic()
+        if self.fsync_interval is not None and now - self._last_sync >= self.fsync_interval:
+            self._sync(now)
+        self._size += len(data)
+        self.done[sha] = state
+        self.commit()
+
+    def _sync(self, now: float) -> None:
+        if self._fd is not None and self._unsynced:
+            os.fsync(self._fd)
+        self._unsynced = False
+        self._last_sync = now
+
+    def commit(self, force: bool = False) -> None:
+        """Rewrite the manifest at most every few seconds (its cost grows with the corpus); the
+        records it counts are on disk first."""
+        now = time.monotonic()
+        if not force and now - self._last_commit < max(5.0, 10 * self._commit_cost):
+            return
+        self._sync(now)
+        t0 = time.perf_counter()
+        atomic_text(
+            self.manifest_path,
+            json.dumps(
+                {
+                    "format": MANIFEST_FORMAT,
+                    "updated": _now(),
+                    "results": RESULTS,
+                    "committed_bytes": self._size,
+                    "records": len(self.done),
+                    "meta": self.meta,
+                    "done": self.done,
+                },
+                ensure_ascii=False,
+            ),
+        )
+        self.committed = self._size
+        self._last_commit = now
+        self._commit_cost = time.perf_counter() - t0
+
+    def drop_failed(self) -> int:
+        """Remove failed records (to retry them): rewrite results.jsonl atomically."""
+        failed = {h for h, s in self.done.items() if s != "ok"}
+        if not failed:
+            return 0
+        self.close()
+        fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{RESULTS}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as dst, open(self.results_path, "rb") as src:
+                for line in src:
+                    if json.loads(line)["sha256"] not in failed:
+                        dst.write(line)
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.results_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for h in failed:
+            del self.done[h]
+        self._size = self.results_path.stat().st_size
+        self._fd = os.open(self.results_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.commit(force=True)
+        return len(failed)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self.commit(force=True)
+            os.close(self._fd)
+            self._fd = None
+
+
+def iter_records(out_dir: str | Path) -> Iterator[dict[str, Any]]:
+    """The committed records of an OUT directory (a torn last line is ignored)."""
+    path = Path(out_dir) / RESULTS
+    if not path.exists():
+        return
+    with open(path, "rb") as f:
+        for line in f:
+            if not line.endswith(b"\n"):
+                break
+            yield json.loads(line)
+
+
+# ---------------------------------------------------------------- tidy cells
+
+_RULE = re.compile(r"^(?P<table>\w+)\.\w+\[(?P<key>[^\]]+)\]$")
+
+
+def check_index(output: dict[str, Any]) -> dict[str, tuple[dict[str, bool], dict[str, bool]]]:
+    """Per table: (row key -> all checks along that row hold, column key -> all along that column hold).
+
+    A check ``table.rule[KEY]`` runs along a row when KEY is one of the table's rows, along a
+    column when KEY is one of its columns; cells no check covers get no verdict (None)."""
+    tables = output.get("tables") or {}
+    idx: dict[str, tuple[dict[str, bool], dict[str, bool]]] = {}
+    for chk in output.get("checks") or []:
+        m = _RULE.match(str(chk.get("rule", "")))
+        if not m or not tables.get(m["table"]):
+            continue
+        rows = tables[m["table"]]
+        by_row, by_col = idx.setdefault(m["table"], ({}, {}))
+        key, ok = m["key"], bool(chk.get("ok"))
+        if key in rows:
+            by_row[key] = by_row.get(key, True) and ok
+        elif any(key in cols for cols in rows.values()):
+            by_col[key] = by_col.get(key, True) and ok
+    return idx
+
+
+def record_cells(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """One row per table × row × column of a report (blank cells included)."""
+    out = rec.get("output")
+    if not out:
+        return
+    prov = out.get("provenance") or {}
+    checks = check_index(out)
+    base = {
+        "report_id": rec["id"], "source": rec["source"], "sha256": rec["sha256"],
+        "template": out.get("template"), "year": out.get("year"), "organ": out.get("organ"),
+    }  # fmt: skip
+    for table, rows in (out.get("tables") or {}).items():
+        if rows is None:
+            continue
+        by_row, by_col = checks.get(table, ({}, {}))
+        tprov = prov.get(table) or {}
+        for row, cols in rows.items():
+            rprov = tprov.get(row) or {}
+            for col, value in cols.items():
+                p = rprov.get(col) or {}
+                yield {
+                    **base,
+                    "table": table, "row": row, "col": col, "value": value,
+                    "start": p.get("start"), "end": p.get("end"), "confidence": p.get("confidence"),
+                    "row_check": by_row.get(row), "col_check": by_col.get(col),
+                }  # fmt: skip
+
+
+def _csv_value(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return json.dumps(v)
+    return str(v)
+
+
+def _parquet_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("report_id", pa.string()), ("source", pa.string()), ("sha256", pa.string()),
+            ("template", pa.string()), ("year", pa.int32()), ("organ", pa.string()),
+            ("table", pa.string()), ("row", pa.string()), ("col", pa.string()),
+            ("value", pa.float64()), ("start", pa.int64()), ("end", pa.int64()),
+            ("confidence", pa.float64()), ("row_check", pa.bool_()), ("col_check", pa.bool_()),
+        ]
+    )  # fmt: skip
+
+
+def write_cells(out_dir: str | Path, records: Iterable[dict[str, Any]] | None = None, row_group: int = 65536) -> int:
+    """cells.csv and cells.parquet from results.jsonl, streamed, each replaced atomically.
+
+    The CSV keeps numbers as printed in the JSON (counts as integers); Parquet stores ``value`` as
+    float64 (exact for counts), nullable everywhere a cell can be blank."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out_dir = Path(out_dir)
+    schema = _parquet_schema()
+    n = 0
+    buf: list[dict[str, Any]] = []
+    with _replaced(out_dir / CELLS_CSV) as fcsv, _replaced(out_dir / CELLS_PARQUET, "wb") as fpq:
+        w = csv.writer(fcsv, lineterminator="\n")
+        w.writerow(CELL_FIELDS)
+        with pq.ParquetWriter(fpq, schema, compression="zstd") as pw:
+            for rec in records if records is not None else iter_records(out_dir):
+                for cell in record_cells(rec):
+                    w.writerow([_csv_value(cell[k]) for k in CELL_FIELDS])
+                    buf.append(cell)
+                    n += 1
+                    if len(buf) >= row_group:
+                        pw.write_table(pa.Table.from_pylist(buf, schema=schema))
+                        buf.clear()
+            if buf or n == 0:
+                pw.write_table(pa.Table.from_pylist(buf, schema=schema))
+    return n
+
+
+# ---------------------------------------------------------------- summary
+
+
+def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed: int = 200) -> dict[str, Any]:
+    """Counts over every record in OUT, the failures with reasons, and the reports whose own
+    arithmetic does not add up (the failing rules named)."""
+    counts = {"reports": 0, "ok": 0, "failed": 0, "arithmetic_failed": 0}
+    by_code: dict[str, int] = {}
+    by_template: dict[str, int] = {}
+    taggers: dict[str, int] = {}
+    failures: list[dict[str, Any]] = []
+    arithmetic: list[dict[str, Any]] = []
+    for rec in iter_records(out_dir):
+        counts["reports"] += 1
+        t = rec.get("tagger") or {}
+        tk = f"{t.get('name')} {t.get('version')}"
+        taggers[tk] = taggers.get(tk, 0) + 1
+        if rec["status"] != "ok":
+            counts["failed"] += 1
+            code = rec["error"]["code"]
+            by_code[code] = by_code.get(code, 0) + 1
+            if len(failures) < max_listed:
+                failures.append({"source": rec["source"], "sha256": rec["sha256"], **rec["error"]})
+            continue
+        counts["ok"] += 1
+        out = rec["output"]
+        by_template[str(out.get("template"))] = by_template.get(str(out.get("template")), 0) + 1
+        bad = [c["rule"] for c in out.get("checks") or [] if not c.get("ok")]
+        if bad:
+            counts["arithmetic_failed"] += 1
+            if len(arithmetic) < max_listed:
+                arithmetic.append({"source": rec["source"], "sha256": rec["sha256"], "failed_checks": bad})
+    return {
+        "out_dir": str(out_dir),
+        "updated": _now(),
+        "counts": counts,
+        "failures_by_code": dict(sorted(by_code.items())),
+        "templates": dict(sorted(by_template.items())),
+        "taggers": taggers,
+        "failures": failures,
+        "arithmetic_failures": arithmetic,
+        "listed_at_most": max_listed,
+        "run": run or {},
+    }
+
+
+def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
+    c, r = s["counts"], s.get("run", {})
+    lines = [
+        f"{c['reports']} reports in {s['out_dir']}: {c['ok']} extracted, {c['failed']} failed, "
+        f"{c['arithmetic_failed']} with arithmetic that does not add up",
+    ]
+    if r:
+        lines.append(
+            f"this run: {r.get('inputs', 0)} inputs, {r.get('already_done', 0)} already done, "
+            f"{r.get('duplicates', 0)} duplicate contents, {r.get('processed', 0)} processed "
+            f"in {r.get('elapsed_s', 0):.1f} s ({r.get('reports_per_s', 0):.1f} reports/s, "
+            f"engine {r.get('engine')}, workers: {r.get('workers') or 'one per CPU'})"
+        )
+    unreadable = r.get("unreadable") or []
+    if unreadable:
+        lines.append(f"unreadable inputs (skipped): {len(unreadable)}")
+        lines += [f"  {u['source']}: {u['message']}" for u in unreadable[:max_lines]]
+    if s["failures_by_code"]:
+        lines.append("failures: " + ", ".join(f"{k} {v}" for k, v in s["failures_by_code"].items()))
+        for f in s["failures"][:max_lines]:
+            lines.append(f"  {f['source']}: [{f['code']}] {f['message']}")
+        if c["failed"] > max_lines:
+            lines.append(f"  … {c['failed'] - max_lines} more in summary.json / results.jsonl")
+    if s["arithmetic_failures"]:
+        lines.append("arithmetic failures:")
+        for a in s["arithmetic_failures"][:max_lines]:
+            rules = a["failed_checks"]
+            more = f" (+{len(rules) - 3} more)" if len(rules) > 3 else ""
+            lines.append(f"  {a['source']}: {', '.join(rules[:3])}{more}")
+        if c["arithmetic_failed"] > max_lines:
+            lines.append(f"  … {c['arithmetic_failed'] - max_lines} more in summary.json")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the run
+
+
+POOL_MIN_INPUTS = 50  # below this a pool's start-up (~0.5 s a worker) costs more than it saves
+
+
+def resolve_workers(engine: str, workers: int | None, n_todo: int) -> int:
+    """Local default: one process per core, in-process for small jobs (docs/benchmarks.md has
+    the measurements); Ray default 0 = one actor per CPU of the cluster."""
+    if workers is not None:
+        return workers
+    if engine == "ray":
+        return 0
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 and n_todo >= POOL_MIN_INPUTS else 1
+
+
+def plan(
+    specs: str | Path | Sequence[str | Path], done: dict[str, str], progress: bool = False
+) -> tuple[list[InputFile], dict[str, Any]]:
+    """Hash every input; keep the first of each content not yet done. Unreadable files are
+    listed, not fatal: one permission problem must not stop an archive."""
+    found = discover_inputs(specs)
+    todo: list[InputFile] = []
+    seen: set[str] = set()
+    stats: dict[str, Any] = {"inputs": len(found), "already_done": 0, "duplicates": 0, "unreadable": []}
+    for path, source in tqdm(found, desc="hashing", unit="file", disable=not progress, leave=False):
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:  # no content, no key: listed in the summary, tried again next run
+            stats["unreadable"].append({"source": source, "message": f"cannot be read ({exc.strerror or exc})"})
+            continue
+        if sha in done:
+            stats["already_done"] += 1
+        elif sha in seen:
+            stats["duplicates"] += 1
+        else:
+            seen.add(sha)
+            todo.append(InputFile(str(path), source, sha))
+    return todo, stats
+
+
+def run_batch(
+    inputs: str | Path | Sequence[str | Path],
+    out_dir: str | Path,
+    engine: str = "local",
+    address: str | None = None,
+    tagger: str = "auto",
+    model: str | None = None,
+    workers: int | None = None,
+    retry_failed: bool = False,
+    progress: bool = False,
+    fsync_interval: float | None = 0.2,
+    tables: bool = True,
+) -> dict[str, Any]:
+    """Extract every not-yet-done input into ``out_dir``; returns (and writes) the summary."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} ({' | '.join(ENGINES)})")
+    if address and engine != "ray":
+        raise ValueError("--address is for --engine ray")
+    iter_ray = None
+    if engine == "ray":
+        from .batch_ray import iter_ray  # before touching OUT: fails fast when Ray is missing
+
+    out = Path(out_dir)
+    store = ResultStore(out, fsync_interval=fsync_interval).open()
+    try:
+        retried = store.drop_failed() if retry_failed else 0
+        todo, stats = plan(inputs, store.done, progress)
+        store.meta = {"tagger_requested": tagger, "model": model, "last_engine": engine}
+        workers = resolve_workers(engine, workers, len(todo))
+        if iter_ray is not None:
+            records = iter_ray(todo, address=address, tagger=tagger, model=model, workers=workers)
+        else:
+            records = iter_local(todo, tagger, model, workers)
+        t0 = time.perf_counter()
+        n = 0
+        try:
+            bar = tqdm(total=len(todo), desc=f"extracting ({engine})", unit="report", disable=not progress)
+            with bar:
+                for done in records:
+                    store.append(done)
+                    n += 1
+                    bar.update(1)
+        finally:
+            if hasattr(records, "close"):
+                records.close()  # stop the pool / the Ray job if we are leaving early
+        elapsed = time.perf_counter() - t0
+    finally:
+        store.close()
+    cells = write_cells(out) if tables else None
+    run = {
+        **stats,
+        "retried_failed": retried,
+        "processed": n,
+        "engine": engine,
+        "workers": workers,
+        "elapsed_s": round(elapsed, 3),
+        "reports_per_s": round(n / elapsed, 3) if elapsed > 0 else 0.0,
+        "cells": cells,
+        "recovered_tail_bytes": store.recovered_tail,
+    }
+    summary = summarize(out, run)
+    atomic_text(out / SUMMARY, to_json(summary))
+    return summary
+
+
+@click.command("batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output directory (reused to resume).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local: this machine, no Ray; ray: Ray Data.",
+)
+@click.option(
+    "--address", default=None, help="Ray cluster address (e.g. auto, ray://head:10001); default: start Ray locally."
+)
+@click.option(
+    "--tagger",
+    type=click.Choice(["auto", "model", "rules"]),
+    default="auto",
+    show_default=True,
+    help="auto = the model when one is installed, else the rules.",
+)
+@click.option("--model", default=None, help="Model version or checkpoint directory (default: the active one).")
+@click.option(
+    "-j",
+    "--workers",
+    type=int,
+    default=None,
+    help="Local: processes (1 = in this process; default: one per core from 50 inputs up). Ray: actors (default: one per cluster CPU).",
+)
+@click.option("--retry-failed", is_flag=True, help="Extract again the inputs that failed in an earlier run.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def batch_cmd(
+    inputs, out_dir, engine, address, tagger, model, workers, retry_failed, no_progress
+) -> None:  # noqa: ANN001
+    """Extract every report under INPUTS (directories, files or quoted globs) into OUT:
+    results.jsonl, cells.csv, cells.parquet, summary.json. Inputs already in OUT (same content) are skipped."""
+    if address and engine != "ray":
+        raise click.UsageError("--address needs --engine ray")
+    try:
+        summary = run_batch(
+            inputs, out_dir, engine=engine, address=address, tagger=tagger, model=model,
+            workers=workers, retry_failed=retry_failed, progress=not no_progress,
+        )  # fmt: skip
+    except (InputError, WorkerDied) as exc:
+        raise click.ClickException(str(exc)) from None
+    except ImportError as exc:
+        raise click.ClickException(f'{exc}: install Ray with `pip install "govreport[ray]"`') from None
+    click.echo(format_summary(summary))
+
+
+__all__ = [
+    "InputFile", "ResultStore", "batch_cmd", "check_index", "discover_inputs", "encode_record", "extract_file",
+    "format_summary", "iter_local", "iter_records", "make_extractor", "plan", "record_cells", "run_batch",
+    "summarize", "write_cells",
+]  # fmt: skip
