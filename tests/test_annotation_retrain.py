@@ -1,0 +1,195 @@
+"""The retrain orchestration and promotion policy, with a fake trainer that memorises annotations.
+
+The real trainer is exercised in tests/test_labelstudio_integration.py; here the point is the
+policy: what gets promoted, what stays, and that a failed or losing run never moves ACTIVE.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extraction.document import Document, Span
+from extraction.labels import Label
+from training.annotation.batches import split_of, write_batch
+from training.annotation.retrain import (
+    PromotionPolicy,
+    RetrainError,
+    RetrainHooks,
+    RetrainOptions,
+    parse_overrides,
+    retrain,
+)
+from training.registry import ModelRegistry, ModelVersion
+
+PHRASES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"]
+
+
+class MemoTagger:
+    """Digits are CELL (unless it 'forgot'); every memorised phrase gets its memorised label."""
+
+    name = "model"
+
+    def __init__(self, version: str, memory: dict[str, str], digits: bool = True):
+        self.version, self.memory, self.digits = version, memory, digits
+
+    def __call__(self, doc: Document) -> Document:
+        spans = []
+        if self.digits:
+            spans += [Span(m.start(), m.end(), Label.CELL, 0.9, "model", self.version) for m in re.finditer(r"\d+", doc.text)]
+        for phrase, label in self.memory.items():
+            spans += [Span(m.start(), m.end(), Label(label), 0.9, "model", self.version) for m in re.finditer(phrase, doc.text)]
+        return doc.with_spans(spans)
+
+
+def gold_doc(i: int) -> Document:
+    phrase = PHRASES[i % len(PHRASES)]
+    text = f"第{i}份报告\n{phrase}\t{i * 7}\t{i * 3}\n"
+    spans = [Span(m.start(), m.end(), Label.CELL) for m in re.finditer(r"\d+", text) if m.start() > 2]
+    p = text.index(phrase)
+    spans.append(Span(p, p + len(phrase), Label.COL))
+    return Document.from_text(text, filename=f"r{i}.txt").with_spans(spans)
+
+
+def make_batches(root: Path, n_train: int = 3, n_heldout: int = 2) -> None:
+    train, held = [], []
+    for i in range(200):
+        d = gold_doc(i)
+        (held if split_of(d.origin.sha256) == "heldout" else train).append(d)
+    docs = [d.with_meta(task_id=k + 1, annotation_id=k + 1) for k, d in enumerate(train[:n_train] + held[:n_heldout])]
+    write_batch(root, docs, [], {"project_id": 1, "project": "test project"})
+
+
+def make_hooks(registry: ModelRegistry, *, forget_digits: bool = False, fail: bool = False) -> RetrainHooks:
+    def train(config: Any, reg: ModelRegistry, *, extra_docs, eval_docs, init_from, tag) -> ModelVersion:
+        if fail:
+            raise RuntimeError("out of memory (simulated)")
+        memory = {d.text[s.start : s.end]: s.label.value for d in extra_docs for s in d.spans if s.label != Label.CELL}
+        with reg.new_version(tag) as draft:
+            meta = {"memory": memory, "digits": not forget_digits, "init_from": init_from, "n_train": len(extra_docs)}
+            (draft.path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        return reg.get(draft.version)
+
+    def load(mv: ModelVersion | None) -> MemoTagger:
+        if mv is None:
+            return MemoTagger("rules-test", {})
+        return MemoTagger(mv.version, mv.meta["memory"], mv.meta["digits"])
+
+    synth = lambda n, seed: [(gold_doc(1000 + k), {"tables": {}}) for k in range(n)]  # noqa: E731
+    return RetrainHooks(train=train, load_tagger=load, synth=synth, config=lambda path, ov: {"fake": True, **ov})
+
+
+def seed_active(registry: ModelRegistry) -> str:
+    with registry.new_version("base") as draft:
+        (draft.path / "meta.json").write_text(json.dumps({"memory": {}, "digits": True}), "utf-8")
+    registry.promote(draft.version)
+    return draft.version
+
+
+def opts(tmp_path: Path, **kw: Any) -> RetrainOptions:
+    return RetrainOptions(batches_dir=tmp_path / "batches", gold_dir=None, synth_val=4, report_dir=tmp_path / "reports", **kw)
+
+
+def test_better_candidate_is_promoted_and_reported(tmp_path: Path) -> None:
+    reg = ModelRegistry(tmp_path / "models")
+    base = seed_active(reg)
+    make_batches(tmp_path / "batches")
+    rep = retrain(reg, opts(tmp_path), hooks=make_hooks(reg))
+    assert rep.status == "promoted", rep.decision
+    assert reg.active().version == rep.candidate != base
+    assert reg.get(rep.candidate).meta["init_from"] == base  # fine-tuned from the active model
+    held = rep.scores["annotated_heldout"]
+    assert held["candidate"]["f1"] > held["active"]["f1"]
+    saved = json.loads((rep.path / "report.json").read_text("utf-8"))
+    assert saved["status"] == "promoted" and saved["data"]["heldout_reports"] == 2
+    md = (rep.path / "report.md").read_text("utf-8")
+    assert "annotated_heldout" in md and rep.candidate in md
+
+
+def test_candidate_worse_elsewhere_is_kept(tmp_path: Path) -> None:
+    reg = ModelRegistry(tmp_path / "models")
+    base = seed_active(reg)
+    make_batches(tmp_path / "batches")
+    rep = retrain(reg, opts(tmp_path), hooks=make_hooks(reg, forget_digits=True))
+    assert rep.status == "kept"
+    assert reg.active().version == base
+    assert any("worse on synthetic_val.f1" in r for r in rep.decision["reasons"])
+    assert rep.candidate in [v.version for v in reg.versions()]  # kept as a version, just not active
+
+
+def test_failed_training_leaves_active_untouched(tmp_path: Path) -> None:
+    reg = ModelRegistry(tmp_path / "models")
+    base = seed_active(reg)
+    make_batches(tmp_path / "batches")
+    rep = retrain(reg, opts(tmp_path), hooks=make_hooks(reg, fail=True))
+    assert rep.status == "failed" and "out of memory" in (rep.error or "")
+    assert reg.active().version == base and rep.active_after == base
+    assert [v.version for v in reg.versions()] == [base]
+    assert json.loads((rep.path / "report.json").read_text("utf-8"))["status"] == "failed"
+
+
+def test_active_moving_during_the_run_blocks_promotion(tmp_path: Path) -> None:
+    reg = ModelRegistry(tmp_path / "models")
+    seed_active(reg)
+    make_batches(tmp_path / "batches")
+    hooks = make_hooks(reg)
+    inner = hooks.train
+
+    def train_while_someone_promotes(*a: Any, **kw: Any) -> ModelVersion:
+        other = seed_active(reg)  # an operator promotes another model meanwhile
+        mv = inner(*a, **kw)
+        assert reg.active().version == other
+        return mv
+
+    hooks.train = train_while_someone_promotes
+    rep = retrain(reg, opts(tmp_path), hooks=hooks)
+    assert rep.status == "kept" and reg.active().version != rep.candidate
+    assert any("ACTIVE moved" in r for r in rep.decision["reasons"])
+
+
+def test_no_promote_flag_and_no_data(tmp_path: Path) -> None:
+    reg = ModelRegistry(tmp_path / "models")
+    base = seed_active(reg)
+    empty = retrain(reg, opts(tmp_path), hooks=make_hooks(reg))
+    assert empty.status == "nothing_to_do" and reg.active().version == base
+    make_batches(tmp_path / "batches")
+    rep = retrain(reg, opts(tmp_path, promote=False), hooks=make_hooks(reg))
+    assert rep.status == "kept" and reg.active().version == base
+    assert rep.decision["promote"] is True
+
+
+def test_first_model_is_compared_with_the_rule_tagger(tmp_path: Path) -> None:
+    reg = ModelRegistry(tmp_path / "models")
+    make_batches(tmp_path / "batches")
+    rep = retrain(reg, opts(tmp_path), hooks=make_hooks(reg))
+    assert rep.active_before is None and rep.status == "promoted"
+    assert reg.get(rep.candidate).meta["init_from"] is None
+
+
+@pytest.mark.parametrize(
+    "policy, active, cand, promote",
+    [
+        (PromotionPolicy(), {"annotated_heldout": {"f1": 0.5}}, {"annotated_heldout": {"f1": 0.5}}, False),  # no gain
+        (PromotionPolicy(), {"annotated_heldout": {"f1": 0.5}}, {"annotated_heldout": {"f1": 0.6}}, True),
+        (PromotionPolicy(min_gain_new=0.2), {"annotated_heldout": {"f1": 0.5}}, {"annotated_heldout": {"f1": 0.6}}, False),
+        (PromotionPolicy(), {"annotated_heldout": {"f1": 0.5}, "gold_corpus": {"cell_accuracy": 0.9}},
+         {"annotated_heldout": {"f1": 0.6}, "gold_corpus": {"cell_accuracy": 0.89}}, False),
+        (PromotionPolicy(tolerance=0.02), {"annotated_heldout": {"f1": 0.5}, "gold_corpus": {"cell_accuracy": 0.9}},
+         {"annotated_heldout": {"f1": 0.6}, "gold_corpus": {"cell_accuracy": 0.89}}, True),
+        (PromotionPolicy(), {"gold_corpus": {"cell_accuracy": 0.9}}, {"gold_corpus": {"cell_accuracy": 0.95}}, False),
+        (PromotionPolicy(require_new_data=False), {"gold_corpus": {"cell_accuracy": 0.9}}, {"gold_corpus": {"cell_accuracy": 0.95}}, True),
+    ],
+)  # fmt: skip
+def test_policy(policy: PromotionPolicy, active: dict, cand: dict, promote: bool) -> None:
+    assert policy.decide(active, cand).promote is promote
+
+
+def test_policy_json_round_trip_and_unknown_fields() -> None:
+    p = PromotionPolicy(min_gain_new=0.01, guarded=(("gold_corpus", "cell_accuracy"),))
+    assert PromotionPolicy.from_dict(json.loads(json.dumps(p.to_dict()))) == p
+    with pytest.raises(RetrainError, match="min_gian"):
+        PromotionPolicy.from_dict({"min_gian": 0.1})
+    assert parse_overrides(["epochs=2", "base_model=x", "replay_ratio=1.5"]) == {"epochs": 2, "base_model": "x", "replay_ratio": 1.5}

@@ -1,0 +1,136 @@
+"""``govreport label config|push|pull`` and ``govreport retrain``: thin wrappers over plain functions."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from extraction.errors import GovReportError
+
+from .batches import DEFAULT_BATCHES_DIR, DEFAULT_HELDOUT_FRACTION
+from .config import CONFIG_PATH, label_config_xml, write_label_config
+
+_url = click.option("--url", envvar="LABEL_STUDIO_URL", default="http://127.0.0.1:8080", show_default=True,
+                    help="Label Studio URL (env LABEL_STUDIO_URL).")  # fmt: skip
+_key = click.option("--api-key", envvar="LABEL_STUDIO_API_KEY", default=None,
+                    help="Legacy token or personal access token (env LABEL_STUDIO_API_KEY).")  # fmt: skip
+
+
+def _fail(exc: GovReportError) -> None:
+    raise click.ClickException(str(exc))
+
+
+@click.group(name="label")
+def label_group() -> None:
+    """Label Studio: config, push predictions, pull annotations."""
+
+
+@label_group.command("config")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=CONFIG_PATH, show_default=True)
+@click.option("--check", is_flag=True, help="Exit 1 if the file differs from the generated config (CI).")
+def config_cmd(out: Path, check: bool) -> None:
+    """Write the labelling config generated from the label set."""
+    if check:
+        if not out.exists() or out.read_text("utf-8") != label_config_xml():
+            raise click.ClickException(f"{out} is out of date: run `govreport label config`")
+        click.echo(f"{out} is up to date")
+        return
+    click.echo(f"wrote {write_label_config(out)}")
+
+
+@label_group.command("push")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--project", required=True, help="Project title (created if missing, else reused).")
+@click.option("--tagger", type=click.Choice(["auto", "rules", "model"]), default="auto", show_default=True)
+@click.option("--model", default=None, help="Model version or directory (default: the registry's ACTIVE).")
+@_url
+@_key
+def push_cmd(files: tuple[Path, ...], project: str, tagger: str, model: str | None, url: str, api_key: str | None) -> None:
+    """Import reports as tasks with the model's spans as predictions (same content never twice)."""
+    from extraction.taggers import get_tagger
+
+    from .client import LabelStudioClient
+    from .push import push_files
+
+    try:
+        result = push_files(LabelStudioClient(url, api_key), project, list(files), get_tagger(tagger, model))
+    except GovReportError as exc:
+        _fail(exc)
+    click.echo(result.summary())
+
+
+@label_group.command("pull")
+@click.option("--project", default=None, help="Project title.")
+@click.option("--project-id", type=int, default=None, help="Project id (what the webhook job passes).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_BATCHES_DIR, show_default=True)
+@click.option("--skip-invalid", is_flag=True, help="Write the valid tasks; list the invalid ones in the manifest.")
+@click.option("--no-repair-utf16", is_flag=True, help="Reject UTF-16 offsets instead of converting them.")
+@click.option("--heldout-fraction", type=float, default=DEFAULT_HELDOUT_FRACTION, show_default=True)
+@_url
+@_key
+def pull_cmd(project: str | None, project_id: int | None, out: Path, skip_invalid: bool, no_repair_utf16: bool,
+             heldout_fraction: float, url: str, api_key: str | None) -> None:  # fmt: skip
+    """Export completed annotations into a new immutable batch (only new or changed ones)."""
+    from .client import LabelStudioClient
+    from .pull import pull
+
+    if (project is None) == (project_id is None):
+        raise click.UsageError("give exactly one of --project or --project-id")
+    try:
+        result = pull(LabelStudioClient(url, api_key), project_id if project_id is not None else project, out,
+                      skip_invalid=skip_invalid, repair_utf16=not no_repair_utf16, heldout_fraction=heldout_fraction)  # fmt: skip
+    except GovReportError as exc:
+        _fail(exc)
+    click.echo(result.summary())
+    for p in result.rejected:
+        click.echo(f"rejected: {p}", err=True)
+
+
+@click.command("retrain")
+@click.option("--batches", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_BATCHES_DIR, show_default=True)
+@click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Model registry root (default: GOVREPORT_MODELS_DIR or models/).")  # fmt: skip
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Training config JSON for the fine-tuning run (default: TrainConfig()).")  # fmt: skip
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a training config field, e.g. --set epochs=2 --set replay_ratio=4.")  # fmt: skip
+@click.option("--policy", "policy_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Promotion policy JSON (fields of PromotionPolicy; see docs/annotation.md).")  # fmt: skip
+@click.option("--min-gain", type=float, default=None, help="Needed F1 gain on the annotated held-out split.")
+@click.option("--tolerance", type=float, default=None, help="Allowed drop on any guarded metric.")
+@click.option("--gold-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Gold corpus for the table scores (default: tests/data/corpus).")  # fmt: skip
+@click.option("--synth-val", type=int, default=None, help="Generated validation reports (0: skip).")
+@click.option("--no-promote", is_flag=True, help="Evaluate and report, never promote.")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison report as JSON.")
+def retrain_cmd(batches: Path, models_dir: Path | None, config_path: Path | None, overrides: tuple[str, ...],
+                policy_path: Path | None, min_gain: float | None, tolerance: float | None, gold_dir: Path | None,
+                synth_val: int | None, no_promote: bool, report_dir: Path | None, as_json: bool) -> None:  # fmt: skip
+    """Fine-tune the active model on annotated batches; promote only if better (docs/annotation.md)."""
+    from training.registry import ModelRegistry
+
+    from .retrain import RetrainOptions, load_policy, parse_overrides, retrain
+
+    try:
+        policy = load_policy(policy_path)
+        if min_gain is not None:
+            policy = policy.replace(min_gain_new=min_gain)
+        if tolerance is not None:
+            policy = policy.replace(tolerance=tolerance)
+        opts = RetrainOptions(batches_dir=batches, config_path=config_path, overrides=parse_overrides(overrides),
+                              promote=not no_promote)  # fmt: skip
+        if gold_dir is not None:
+            opts.gold_dir = gold_dir
+        if synth_val is not None:
+            opts.synth_val = synth_val
+        if report_dir is not None:
+            opts.report_dir = report_dir
+        report = retrain(ModelRegistry(models_dir), opts, policy)
+    except GovReportError as exc:
+        _fail(exc)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.summary())
+    if report.status == "failed":
+        sys.exit(1)

@@ -1,0 +1,157 @@
+"""Start and stop a local Label Studio server from its own venv (tests, benchmarks, local use).
+
+The server lives in a separate venv (``scripts/labelstudio_venv.sh``): it pins Django, pyarrow and
+more, so it never shares the project's environment. The environment below makes the start work
+offline and lets a loopback ML backend and webhooks through (else: 403 "reserved network address").
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def default_venv() -> Path:
+    return Path(os.environ.get("GOVREPORT_LS_VENV") or REPO / ".ls-venv")
+
+
+def label_studio_bin(venv: Path | None = None) -> Path | None:
+    exe = (venv or default_venv()) / "bin" / "label-studio"
+    return exe if exe.exists() else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def offline_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LABEL_STUDIO_"))}
+    env.update(
+        LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
+        LATEST_VERSION_CHECK="false",
+        SENTRY_DSN="",
+        FRONTEND_SENTRY_DSN="",
+        COLLECT_ANALYTICS="false",
+        SSRF_PROTECTION_ENABLED="false",
+        ML_BLOCK_LOCAL_IP="false",
+        LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@dataclass
+class LabelStudioServer:
+    """``with LabelStudioServer(data_dir) as ls: ls.url, ls.token`` — a real server on 127.0.0.1."""
+
+    data_dir: Path
+    port: int = 0
+    username: str = "annotator@govreport.test"
+    password: str = "govreport-test-pass"
+    token: str = "govreport0test0token0000000000000000000"
+    venv: Path | None = None
+    start_timeout: float = 180.0
+    proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    start_seconds: float = field(default=0.0, init=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "server.log"
+
+    def start(self) -> "LabelStudioServer":
+        exe = label_studio_bin(self.venv)
+        if exe is None:
+            raise FileNotFoundError(f"no Label Studio venv at {self.venv or default_venv()}: run scripts/labelstudio_venv.sh")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or free_port()
+        cmd = [
+            str(exe), "start", "-b", "--debug",
+            "--data-dir", str(self.data_dir), "--internal-host", "127.0.0.1", "-p", str(self.port),
+            "--username", self.username, "--password", self.password,
+            "--user-token", self.token, "--enable-legacy-api-token",
+        ]  # fmt: skip
+        log = open(self.log_path, "ab")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(
+            cmd, env=offline_env(self.data_dir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        log.close()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        self.start_seconds = time.monotonic() - t0
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"Label Studio exited with {self.proc.returncode}; log tail:\n{self.log_tail()}")
+            try:
+                r = httpx.get(
+                    f"{self.url}/api/projects", headers={"Authorization": f"Token {self.token}"}, timeout=2.0
+                )
+                if r.status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"Label Studio did not answer within {self.start_timeout:.0f} s; log tail:\n{self.log_tail()}")
+
+    def log_tail(self, n: int = 4000) -> str:
+        try:
+            return self.log_path.read_text("utf-8", "replace")[-n:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM the server's process group (it stops in about a second), SIGKILL if it hangs."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        pgid = os.getpgid(self.proc.pid)
+        os.killpg(pgid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(pgid, signal.SIGKILL)
+            self.proc.wait(5)
+
+    def rss_mb(self) -> float | None:
+        """Resident memory of the server process tree (Linux /proc), for the notes."""
+        if self.proc is None:
+            return None
+        total = 0
+        pids = [self.proc.pid]
+        try:
+            out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True)
+            pids += [int(p) for p in out.stdout.split()]
+            for pid in pids:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except (OSError, ValueError):
+            return None
+        return total / 1024
+
+    def __enter__(self) -> "LabelStudioServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+

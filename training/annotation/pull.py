@@ -1,0 +1,85 @@
+"""``govreport label pull``: completed annotations -> a new immutable batch of training data.
+
+Every region is validated (``convert.result_to_spans``); by default one bad region fails the whole
+pull with the list of every problem and writes nothing, because a silently dropped correction is
+worse than a loud one. ``skip_invalid`` writes the valid tasks and lists the rejected ones in the
+manifest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .batches import DEFAULT_BATCHES_DIR, DEFAULT_HELDOUT_FRACTION, Batch, seen_annotations, spans_digest, write_batch
+from .client import LabelStudioClient, LabelStudioError
+from .convert import AnnotationError, latest_annotation, task_to_document
+
+
+@dataclass
+class PullResult:
+    project_id: int
+    batch: Batch | None
+    counts: dict[str, int]
+    rejected: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        c = self.counts
+        head = f"project {self.project_id}: {c['tasks']} task(s), {c['annotated']} annotated"
+        tail = f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['rejected']} rejected"
+        where = f"-> {self.batch.path}" if self.batch else "-> nothing new, no batch written"
+        return f"{head}: {tail} {where}"
+
+
+def pull(
+    client: LabelStudioClient,
+    project: str | int,
+    batches_dir: Path = DEFAULT_BATCHES_DIR,
+    *,
+    skip_invalid: bool = False,
+    repair_utf16: bool = True,
+    heldout_fraction: float = DEFAULT_HELDOUT_FRACTION,
+) -> PullResult:
+    project_id = project if isinstance(project, int) else client.find_project(project)
+    if project_id is None:
+        raise LabelStudioError(f"no Label Studio project titled {project!r} at {client.url}")
+    project_title = client.project(project_id).get("title") or str(project)
+    export = client.export_tasks(project_id)
+    seen = seen_annotations(batches_dir, project_id)
+
+    counts = {"tasks": len(export), "annotated": 0, "new": 0, "changed": 0, "unchanged": 0, "rejected": 0,
+              "repaired_utf16": 0, "trimmed": 0, "duplicates": 0}  # fmt: skip
+    docs, raw, problems = [], [], []
+    for task in export:
+        ann = latest_annotation(task)
+        if ann is None:
+            continue
+        counts["annotated"] += 1
+        try:
+            doc, conv = task_to_document(task, ann, repair_utf16=repair_utf16)
+        except AnnotationError as exc:
+            counts["rejected"] += 1
+            problems.extend(exc.problems)
+            continue
+        prev = seen.get(str(task.get("id")))
+        if prev == spans_digest(doc.origin.sha256, doc.spans):
+            counts["unchanged"] += 1
+            continue
+        counts["changed" if prev else "new"] += 1
+        for k in ("repaired_utf16", "trimmed", "duplicates"):
+            counts[k] += getattr(conv, k)
+        docs.append(doc)
+        raw.append(task)
+    if problems and not skip_invalid:
+        raise AnnotationError(problems)
+    if not docs:
+        return PullResult(project_id, None, counts, problems)
+    manifest: dict[str, Any] = {
+        "project": project_title,
+        "project_id": project_id,
+        "label_studio": client.url,
+        "counts": counts,
+        "rejected": problems,
+    }
+    batch = write_batch(batches_dir, docs, raw, manifest, heldout_fraction)
+    return PullResult(project_id, batch, counts, problems)
