@@ -26,8 +26,16 @@ class ModelTagger:
         self.meta = meta or {}
 
     @classmethod
-    def load(cls, model: str | None = None, *, models_dir: str | Path | None = None, num_threads: int | None = None) -> "ModelTagger":
+    def load(
+        cls,
+        model: str | None = None,
+        *,
+        models_dir: str | Path | None = None,
+        num_threads: int | None = None,
+        precision: str | None = None,
+    ) -> "ModelTagger":
         """``model``: None = the registry's active version; a version name; or a model directory.
+        ``precision``: fp32 | bf16 | int8, None = the model's recommended setting.
 
         Raises FileNotFoundError (with what to do) when there is no such model.
         """
@@ -58,7 +66,7 @@ class ModelTagger:
         meta_path = path / META_FILE
         meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
         try:
-            predictor = Predictor.load(path, num_threads=num_threads)
+            predictor = Predictor.load(path, num_threads=num_threads, precision=precision)
         except ModelLoadError as exc:
             raise FileNotFoundError(f"no usable model in {path}: {exc}") from None
         version = str(meta.get("version") or path.name)

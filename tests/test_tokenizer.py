@@ -1,0 +1,103 @@
+"""The character tokenizer: layout and digit runs are tokens, offsets map back exactly."""
+from __future__ import annotations
+
+import pytest
+
+from training.tokenizer import MAX_DIGITS, MAX_RUN, UNK, CharTokenizer
+
+TRAIN_TEXTS = ["政府信息公开工作年度报告", "自然人\t商业企业\n规章 3 件", "测试"]
+
+# tabs, a long space run, CRLF, blank lines, non-BMP characters (CJK Ext. B, an emoji), full-width
+# digits, an ideographic space, traditional characters, a no-break space
+MESSY = "# 𠀀报告 2020 年\r\n\n\n\n\t\t\t规章\t\t0\t12,345.67 万元" + " " * 20 + "１２３\u3000測試\u00a0x😀y\n"
+
+
+@pytest.fixture(scope="module")
+def tok() -> CharTokenizer:
+    return CharTokenizer.train(TRAIN_TEXTS)
+
+
+def pieces(tok: CharTokenizer, text: str) -> list[str]:
+    enc = tok.encode(text)
+    return [text[a:b] for a, b in enc.offsets]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [MESSY, "", "a", "\t", "𠀀𠀁\t𠀂", "报告\n", " " * (3 * MAX_RUN + 1), "9" * (MAX_DIGITS * 2 + 3), "\r\n\r\n\n\r"],
+)
+def test_offsets_tile_the_original_text(tok, text):
+    """Tokens cover every character exactly once, in order: offsets are str indices into the input."""
+    enc = tok.encode(text)
+    assert len(enc.ids) == len(enc.offsets)
+    pos = 0
+    for a, b in enc.offsets:
+        assert a == pos and b > a
+        pos = b
+    assert pos == len(text)
+
+
+def test_non_bmp_characters_are_one_index_each(tok):
+    text = "甲𠀀\t😀乙"
+    assert pieces(tok, text) == ["甲", "𠀀", "\t", "😀", "乙"]
+    enc = tok.encode(text)
+    assert [tuple(o) for o in enc.offsets] == [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]
+
+
+def test_whitespace_runs_are_tokens(tok):
+    assert pieces(tok, "规章\t\t\t3") == ["规", "章", "\t\t\t", "3"]
+    assert pieces(tok, "a" + " " * (MAX_RUN + 2) + "b") == ["a", " " * MAX_RUN, "  ", "b"]
+    assert pieces(tok, "x\n\n\ny\r\nz") == ["x", "\n\n\n", "y", "\r\n", "z"]
+    toks = tok.tokens("\t\t \n")
+    assert UNK not in toks  # layout tokens are always in the vocabulary
+
+
+def test_digit_runs_are_tokens_by_shape(tok):
+    assert pieces(tok, "12,345.67") == ["12", ",", "345", ".", "67"]
+    # value does not matter, length does; full-width digits are digits
+    assert tok.encode("2020").ids.tolist() == tok.encode("1999").ids.tolist() == tok.encode("２０２１").ids.tolist()
+    assert tok.encode("12").ids.tolist() != tok.encode("123").ids.tolist()
+    assert pieces(tok, "1" * (MAX_DIGITS + 1)) == ["1" * MAX_DIGITS, "1"]
+
+
+def test_traditional_and_full_width_share_ids(tok):
+    assert tok.encode("測試").ids.tolist() == tok.encode("测试").ids.tolist()
+    assert tok.encode("（一）").ids.tolist() == tok.encode("(一)").ids.tolist()
+    assert tok.encode("\u3000").ids.tolist() == tok.encode(" ").ids.tolist()
+
+
+def test_unknown_characters_are_unk(tok):
+    assert tok.tokens("鑫") == [UNK]
+    assert tok.tokens("报") != [UNK]
+
+
+def test_vocabulary_is_deterministic():
+    a = CharTokenizer.train(TRAIN_TEXTS).tokenizer.get_vocab()
+    b = CharTokenizer.train(list(reversed(TRAIN_TEXTS))).tokenizer.get_vocab()
+    assert a == b
+
+
+def test_save_load_roundtrip(tok, tmp_path):
+    tok.save(tmp_path)
+    again = CharTokenizer.load(tmp_path)
+    for text in (MESSY, "自 然 人\t3"):
+        e1, e2 = tok.encode(text), again.encode(text)
+        assert e1.ids.tolist() == e2.ids.tolist() and e1.offsets.tolist() == e2.offsets.tolist()
+
+
+def test_loads_as_transformers_tokenizer(tok, tmp_path):
+    """Saved the way a model is saved, it loads with AutoTokenizer and encodes identically (on text
+    already normalised: the traditional->simplified map is applied by CharTokenizer.encode)."""
+    from transformers import AutoTokenizer
+
+    from extraction.normalize import normalize
+    from training.modeling import hf_tokenizer
+
+    hf_tokenizer(tok, max_len=64).save_pretrained(str(tmp_path))
+    hf = AutoTokenizer.from_pretrained(str(tmp_path))
+    text = normalize(MESSY)
+    got = hf(text, add_special_tokens=False, return_offsets_mapping=True)
+    enc = tok.encode(text)
+    assert got["input_ids"] == enc.ids.tolist()
+    assert [tuple(o) for o in got["offset_mapping"]] == [tuple(o) for o in enc.offsets.tolist()]
+    assert hf.pad_token == "[PAD]" and hf.unk_token == UNK

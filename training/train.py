@@ -1,0 +1,466 @@
+"""Train (or fine-tune) the token-classification model and write it as a new registry version.
+
+``train()`` never promotes and never overwrites: the version directory is written through
+``ModelRegistry.new_version``, so a failed run leaves nothing behind and ``ACTIVE`` untouched.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from extraction.document import Document, Span
+from extraction.errors import InputError
+from extraction.labels import BIO_TAGS, LABEL_SET_VERSION
+
+from .config import TrainConfig
+from .data import (
+    data_hash,
+    featurize,
+    label_counts,
+    load_annotation_dir,
+    length_batches,
+    make_windows,
+    pad_batch,
+    pad_rule_tags,
+    shifted_windows,
+    synth_available,
+    synth_documents,
+)
+from .evaluate import span_scores
+from .features import BLANK, PRIOR_GRID
+from .modeling import (
+    IGNORE_INDEX,
+    INFERENCE_FILE,
+    Predictor,
+    build_model,
+    count_parameters,
+    load_model_dir,
+    model_from_base,
+    read_rule_prior,
+    save_model_dir,
+    window_bounds,
+)
+from .registry import META_FILE, ModelRegistry, ModelVersion, RegistryError
+from .tokenizer import SPECIAL_TOKENS, CharTokenizer, layout_tokens
+
+log = logging.getLogger(__name__)
+
+TRAIN_CONFIG_FILE = "train_config.json"
+
+
+@dataclass
+class TrainingData:
+    train: list[Document]  # used every epoch
+    dev: list[Document]
+    sources: dict[str, Any] = field(default_factory=dict)
+    fresh: list[list[Document]] = field(default_factory=list)  # generated reports of epoch k (synth_per_epoch)
+
+    def all_train(self) -> list[Document]:
+        return self.train + [d for docs in self.fresh for d in docs]
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in ("govreport", "torch", "transformers", "tokenizers", "safetensors", "numpy", "datasets"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def resolve_model_dir(ref: str | Path, registry: ModelRegistry) -> tuple[Path, str]:
+    """A model directory and its version name, from a directory path or a registry version."""
+    p = Path(ref)
+    if p.is_dir() and (p / INFERENCE_FILE).exists():
+        meta_path = p / META_FILE
+        version = json.loads(meta_path.read_text("utf-8")).get("version", p.name) if meta_path.exists() else p.name
+        return p, version
+    try:
+        mv = registry.get(str(ref))
+    except RegistryError as exc:
+        raise InputError(f"cannot fine-tune from {ref!r}: {exc}") from None
+    return mv.path, mv.version
+
+
+def collect_data(
+    config: TrainConfig,
+    extra_docs: Sequence[Document] | None,
+    eval_docs: Sequence[Document] | None,
+    fine_tuning: bool,
+) -> TrainingData:
+    """Generated reports + annotated batches + ``extra_docs`` for training; ``eval_docs`` (else
+    generated reports of another seed, else a held-out tenth of the training set) for evaluation."""
+    annotated: list[Document] = []
+    for d in config.annotation_dirs:
+        annotated += load_annotation_dir(d)
+    extra = list(extra_docs or [])
+    n_gen = config.n_synth
+    if fine_tuning and (annotated or extra):
+        n_gen = min(config.n_synth, round(config.replay_ratio * (len(annotated) + len(extra))))
+    if n_gen > 0 and not synth_available():
+        raise InputError(
+            f"the config asks for {n_gen} generated reports but training.synth is not available; "
+            "set n_synth to 0 and give annotated batches"
+        )
+    fresh: list[list[Document]] = []
+    if config.synth_per_epoch and n_gen > 0:
+        fresh = [synth_documents(n_gen, config.synth_seed + k) for k in range(config.epochs)]
+        generated: list[Document] = []
+    else:
+        generated = synth_documents(n_gen, config.synth_seed) if n_gen > 0 else []
+    train_docs = generated + annotated + extra
+    if not train_docs and not fresh:
+        raise InputError("no training documents: set n_synth > 0, add annotation_dirs, or pass documents")
+    dev_source = "eval_docs"
+    if eval_docs is not None:
+        dev = list(eval_docs)
+    elif config.n_dev > 0 and synth_available():
+        dev = synth_documents(config.n_dev, config.dev_seed)
+        dev_source = f"generated (seed {config.dev_seed})"
+    elif config.n_dev > 0 and len(train_docs) >= 10 and not fresh:
+        rng = random.Random(config.seed)
+        idx = list(range(len(train_docs)))
+        rng.shuffle(idx)
+        k = max(1, len(idx) // 10)
+        dev = [train_docs[i] for i in idx[:k]]
+        train_docs = [train_docs[i] for i in idx[k:]]
+        dev_source = "held-out tenth of the training documents"
+    else:
+        dev = []
+        dev_source = "none"
+    sources = {
+        "n_generated": len(generated) + sum(len(f) for f in fresh),
+        "generated_per_epoch": bool(fresh),
+        "n_annotated": len(annotated),
+        "n_extra": len(extra),
+        "annotation_dirs": list(config.annotation_dirs),
+        "n_dev": len(dev),
+        "dev_source": dev_source,
+    }
+    return TrainingData(train_docs, dev, sources, fresh)
+
+
+def _lr_lambda(total_steps: int, warmup_ratio: float):
+    warmup = max(1, int(total_steps * warmup_ratio))
+
+    def f(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    return f
+
+
+def evaluate_model(
+    model,
+    tokenizer: CharTokenizer,
+    docs: Sequence[Document],
+    max_len: int,
+    stride: int,
+    batch_size: int,
+    rule_features: bool = False,
+    rule_prior: tuple[float, float] = (0.0, 0.0),
+) -> dict[str, Any]:
+    if not docs:
+        return {}
+    predictor = Predictor(
+        model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=rule_features, rule_prior=rule_prior
+    )
+    pred = predictor.predict([d.text for d in docs])
+    pred_spans = [[Span(s.start, s.end, s.label, s.score, "model") for s in p] for p in pred]
+    return span_scores([d.text for d in docs], [d.spans for d in docs], pred_spans)
+
+
+def calibrate_rule_prior(
+    model, tokenizer: CharTokenizer, docs: Sequence[Document], max_len: int, stride: int, batch_size: int
+) -> tuple[tuple[float, float], dict[str, float]]:
+    """The (span, outside) rule prior with the best dev entity F1; ties go to the larger priors
+    (the more conservative decoding)."""
+    predictor = Predictor(model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=True)
+    texts = [d.text for d in docs]
+    encs = tokenizer.encode_batch(texts)
+    rule_tags = predictor.rule_tags(texts, encs) or []
+    probs = predictor.token_probs(encs, rule_tags)
+    gold = [d.spans for d in docs]
+    scores: dict[str, float] = {}
+    for span_prior in PRIOR_GRID:
+        for outside_prior in PRIOR_GRID:
+            prior = (span_prior, outside_prior)
+            pred = [
+                [Span(s.start, s.end, s.label, s.score, "model") for s in predictor.decode(t, e, p, r, prior)]
+                for t, e, p, r in zip(texts, encs, probs, rule_tags)
+            ]
+            scores[f"{span_prior}/{outside_prior}"] = span_scores(texts, gold, pred)["overall"]["f1"]
+    best = max(
+        ((a, b) for a in PRIOR_GRID for b in PRIOR_GRID), key=lambda ab: (scores[f"{ab[0]}/{ab[1]}"], ab[0] + ab[1])
+    )
+    return best, scores
+
+
+def train(
+    config: TrainConfig,
+    registry: ModelRegistry | None = None,
+    *,
+    extra_docs: list[Document] | None = None,
+    eval_docs: list[Document] | None = None,
+    init_from: str | Path | None = None,
+    tag: str = "model",
+    progress: bool | None = None,
+) -> ModelVersion:
+    """Train on generated + annotated + ``extra_docs``; evaluate each epoch on ``eval_docs`` (or
+    generated held-out reports); keep the best epoch; write it as a new version (not promoted)."""
+    import torch
+    from tqdm.auto import tqdm
+
+    t_start = time.monotonic()
+    registry = registry if registry is not None else ModelRegistry()
+    torch.set_num_threads(config.num_threads)
+    seed_everything(config.seed)
+
+    parent_dir, parent_version = (None, None)
+    if init_from is not None:
+        parent_dir, parent_version = resolve_model_dir(init_from, registry)
+    data = collect_data(config, extra_docs, eval_docs, fine_tuning=parent_dir is not None)
+    log.info(
+        "data: %d training reports (%d generated), %d dev reports (%.0fs)",
+        len(data.all_train()), data.sources["n_generated"], len(data.dev), time.monotonic() - t_start,
+    )
+
+    rule_features = config.rule_features
+    info: dict[str, Any] = {}  # the parent's inference settings, when fine-tuning
+    if parent_dir is not None:
+        model, tokenizer, info = load_model_dir(parent_dir)
+        max_len, stride = int(info["max_len"]), int(info["stride"])
+        rule_features = bool(info.get("rule_features"))  # the parent's inputs, whatever the config says
+        if (max_len, stride) != (config.max_len, config.stride):
+            log.info("fine-tuning keeps the parent's windows (%d/%d), not the config's", max_len, stride)
+    else:
+        max_len, stride = config.max_len, config.stride
+        tokenizer = CharTokenizer.train(
+            (d.text for d in data.all_train()), min_freq=config.vocab_min_freq, max_size=config.vocab_max_size
+        )
+        if config.base_model:
+            model = model_from_base(config.base_model, tokenizer, max_len, rule_features)
+        else:
+            model = build_model(config, tokenizer, max_len)
+
+    features = featurize(data.train, tokenizer, rule_features)
+    fresh_features = [featurize(docs, tokenizer, rule_features) for docs in data.fresh]
+    train_summary = {
+        "hash": data_hash(data.all_train()),
+        "n_train_docs": len(data.all_train()),
+        "label_counts": label_counts(data.all_train()),
+    }
+    data.fresh = [[] for _ in data.fresh]  # only their features are needed from here on (memory)
+    all_features = features + [f for ff in fresh_features for f in ff]
+    n_tokens = int(sum(len(f.ids) for f in all_features))
+    misaligned = int(sum(f.misaligned for f in all_features))
+    if misaligned:
+        log.warning("%d of %d training tokens cross a gold span edge", misaligned, n_tokens)
+    log.info(
+        "features: %d tokens, vocabulary %d, rule features %s (%.0fs)",
+        n_tokens, tokenizer.vocab_size, "on" if rule_features else "off", time.monotonic() - t_start,
+    )
+    char_floor = len(SPECIAL_TOKENS) + len(layout_tokens())  # ids below are specials and layout tokens
+
+    rng = np.random.default_rng(config.seed)
+
+    def epoch_features(epoch: int) -> list:
+        return features + (fresh_features[epoch - 1] if fresh_features else [])
+
+    def epoch_windows(epoch: int) -> list:
+        feats = epoch_features(epoch)
+        return shifted_windows(feats, max_len, rng) if config.window_shift else make_windows(feats, max_len, stride)
+
+    def max_windows(feats: list) -> int:
+        if config.window_shift:
+            return sum(len(f.ids) // max_len + 2 for f in feats)
+        return sum(len(window_bounds(len(f.ids), max_len, stride)) for f in feats)
+
+    total_steps = max(1, sum(max_windows(epoch_features(e)) // config.batch_size + 2 for e in range(1, config.epochs + 1)))
+    no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": config.weight_decay},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=config.lr)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _lr_lambda(total_steps, config.warmup_ratio))
+    budget_s = config.max_train_minutes * 60
+
+    history: list[dict[str, Any]] = []
+    best_f1, best_epoch, best_state = -1.0, 0, None
+    bad_epochs = 0
+    stopped = "completed"
+    show = progress if progress is not None else sys.stderr.isatty()
+    last_log = time.monotonic()
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        t_epoch = time.monotonic()
+        windows = epoch_windows(epoch)
+        batches = length_batches([len(w[0]) for w in windows], config.batch_size, rng)
+        total_loss, n_steps = 0.0, 0
+        bar = tqdm(batches, desc=f"epoch {epoch}/{config.epochs}", disable=not show, mininterval=5)
+        for batch_idx in bar:
+            ids, mask, labels = pad_batch([windows[i] for i in batch_idx], tokenizer.pad_id)
+            if config.unk_dropout > 0:
+                drop = (rng.random(ids.shape) < config.unk_dropout) & (ids >= char_floor)
+                ids = np.where(drop, tokenizer.unk_id, ids)
+            types = None
+            weights = (labels != IGNORE_INDEX).astype(np.float32)
+            if rule_features:
+                rule_tags = pad_rule_tags([windows[i] for i in batch_idx])
+                blank = rng.random(len(batch_idx)) < config.rule_dropout
+                if config.rule_disagreement_weight != 1.0:
+                    wrong = (rule_tags != labels) & (labels != IGNORE_INDEX) & ~blank[:, None]
+                    weights[wrong] = config.rule_disagreement_weight
+                rule_tags[blank] = BLANK  # withhold the channel for some windows
+                types = torch.from_numpy(rule_tags)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.train_precision == "bf16"):
+                logits = model(
+                    input_ids=torch.from_numpy(ids),
+                    attention_mask=None if mask.all() else torch.from_numpy(mask),  # no mask: the fused attention kernel
+                    token_type_ids=types,
+                ).logits
+            ce = torch.nn.functional.cross_entropy(
+                logits.float().reshape(-1, logits.shape[-1]),
+                torch.from_numpy(labels).reshape(-1),
+                ignore_index=IGNORE_INDEX,
+                reduction="none",
+            )
+            w = torch.from_numpy(weights).reshape(-1)
+            loss = (ce * w).sum() / w.sum().clamp(min=1.0)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            total_loss += float(loss.detach())
+            n_steps += 1
+            if n_steps % 20 == 0:
+                bar.set_postfix(loss=f"{total_loss / n_steps:.4f}")
+            if not show and time.monotonic() - last_log > 60:  # progress in logs when there is no bar
+                last_log = time.monotonic()
+                log.info("epoch %d: step %d/%d, loss %.4f", epoch, n_steps, len(batches), total_loss / n_steps)
+            if time.monotonic() - t_start > budget_s:
+                stopped = "time_budget"
+                break
+        model.eval()
+        dev = evaluate_model(model, tokenizer, data.dev, max_len, stride, config.eval_batch_size, rule_features)
+        f1 = dev["overall"]["f1"] if dev else -float(total_loss / max(1, n_steps))  # no dev: lowest loss wins
+        record = {
+            "epoch": epoch,
+            "steps": n_steps,
+            "loss": round(total_loss / max(1, n_steps), 5),
+            "seconds": round(time.monotonic() - t_epoch, 1),
+            "dev": dev,
+        }
+        history.append(record)
+        log.info(
+            "epoch %d: loss %.4f, dev F1 %s (%.0fs)",
+            epoch,
+            record["loss"],
+            f"{dev['overall']['f1']:.4f}" if dev else "n/a",
+            record["seconds"],
+        )
+        if show:
+            tqdm.write(f"epoch {epoch}: loss {record['loss']:.4f} dev F1 {dev['overall']['f1'] if dev else 'n/a'}")
+        if f1 > best_f1:
+            best_f1, best_epoch, bad_epochs = f1, epoch, 0
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            bad_epochs += 1
+        if stopped == "time_budget":
+            break
+        if data.dev and bad_epochs > config.patience and epoch < config.epochs:
+            stopped = "early_stopping"
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    rule_prior = read_rule_prior(info)  # the parent's, unless recalibrated
+    prior_search: dict[str, float] = {}
+    if rule_features and data.dev:
+        rule_prior, prior_search = calibrate_rule_prior(model, tokenizer, data.dev, max_len, stride, config.eval_batch_size)
+        log.info(
+            "rule prior span %.1f outside %.1f: dev entity F1 %.4f (model alone %.4f)",
+            *rule_prior, prior_search[f"{rule_prior[0]}/{rule_prior[1]}"], prior_search["0.0/0.0"],
+        )
+    best_dev = history[best_epoch - 1]["dev"] if best_epoch else {}
+    if max(rule_prior) > 0 and data.dev:  # the shipped decoding: with the prior
+        best_dev = evaluate_model(
+            model, tokenizer, data.dev, max_len, stride, config.eval_batch_size, rule_features, rule_prior
+        )
+    train_seconds = time.monotonic() - t_start
+
+    meta: dict[str, Any] = {
+        "version": None,  # set by the registry
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "label_set_version": LABEL_SET_VERSION,
+        "bio_tags": list(BIO_TAGS),
+        "parent": parent_version,
+        "base_model": config.base_model,
+        "training_config": config.to_dict(),
+        "data": {
+            "hash": train_summary["hash"],
+            "dev_hash": data_hash(data.dev) if data.dev else None,
+            "n_train_docs": train_summary["n_train_docs"],
+            **data.sources,
+            "train_tokens": n_tokens,
+            "train_windows_per_epoch": len(windows),
+            "misaligned_tokens": misaligned,
+            "label_counts": train_summary["label_counts"],
+        },
+        "metrics": {
+            "epochs": history,
+            "best_epoch": best_epoch,
+            "best": best_dev,
+            "stopped": stopped,
+            "rule_prior": {"span": rule_prior[0], "outside": rule_prior[1]},
+            "rule_prior_search": prior_search,
+        },
+        "model": {
+            "architecture": type(model).__name__,
+            "parameters": count_parameters(model),
+            "vocab_size": tokenizer.vocab_size,
+            "max_len": max_len,
+            "stride": stride,
+            "rule_features": rule_features,
+        },
+        "train_seconds": round(train_seconds, 1),
+        "num_threads": config.num_threads,
+        "libraries": library_versions(),
+    }
+    with registry.new_version(tag) as draft:
+        save_model_dir(model, tokenizer, draft.path, max_len, stride, rule_features, rule_prior)
+        (draft.path / TRAIN_CONFIG_FILE).write_text(config.to_json(), "utf-8")
+        meta["model"]["size_bytes"] = sum(p.stat().st_size for p in draft.path.iterdir() if p.is_file())
+        (draft.path / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+    assert draft.version is not None
+    log.info("wrote model version %s (best epoch %d, stopped: %s)", draft.version, best_epoch, stopped)
+    return registry.get(draft.version)
+
+
+def read_meta(path: str | Path) -> dict[str, Any]:
+    p = Path(path) / META_FILE
+    return json.loads(p.read_text("utf-8")) if p.exists() else {}
+
