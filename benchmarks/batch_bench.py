@@ -32,6 +32,7 @@ from typing import Any, Callable
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from extraction.export import write_markdown_section  # noqa: E402
 from service.batch import run_batch  # noqa: E402
 from training.registry import atomic_write_text  # noqa: E402
 from training.synth import generate  # noqa: E402
@@ -263,13 +264,8 @@ def markdown(
 
 
 def write_section(path: Path, section: str) -> None:
-    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    atomic_write_text(path, text.rstrip("\n") + "\n")
+    """Replace (or append) only this script's section of the shared benchmarks file."""
+    write_markdown_section(path, SECTION, section)
 
 
 def main() -> None:

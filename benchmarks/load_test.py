@@ -29,8 +29,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from extraction.export import write_markdown_section  # noqa: E402
 from service.app import ServerProcess  # noqa: E402
-from training.registry import atomic_write_text  # noqa: E402
 
 SECTION = "## Service"
 
@@ -182,14 +182,8 @@ async def bench(args: argparse.Namespace, url: str, pid: int | None) -> str:
 
 
 def write_section(path: Path, section: str) -> None:
-    """Replace (or append) only our ``## Service`` section; other headings belong to others."""
-    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    atomic_write_text(path, text.rstrip("\n") + "\n")
+    """Replace (or append) only this script's section of the shared benchmarks file."""
+    write_markdown_section(path, SECTION, section)
 
 
 def main() -> None:

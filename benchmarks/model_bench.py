@@ -33,6 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from extraction.export import write_markdown_section  # noqa: E402
 from extraction.document import Document  # noqa: E402
 from extraction.errors import GovReportError  # noqa: E402
 from extraction.evaluate import aggregate, score_report  # noqa: E402
@@ -357,13 +358,8 @@ def markdown(res: dict[str, Any]) -> str:
 
 
 def write_section(path: Path, section: str) -> None:
-    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip("\n") + "\n\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    atomic_write_text(path, text.rstrip("\n") + "\n")
+    """Replace (or append) only this script's section of the shared benchmarks file."""
+    write_markdown_section(path, SECTION, section)
 
 
 def precision_f1(model: str | None, precisions: list[str], n: int) -> dict[str, float]:

@@ -66,3 +66,18 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_markdown_section(path: str | Path, heading: str, section: str) -> None:
+    """Replace (or append) one ``## heading`` section of a shared markdown file, atomically; the
+    other sections (other benchmarks' results) stay as they are."""
+    import re
+
+    path = Path(path)
+    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.M | re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section.rstrip("\n") + "\n\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    atomic_write(path, text.rstrip("\n") + "\n")

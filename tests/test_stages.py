@@ -182,3 +182,13 @@ def test_spacy_view_and_displacy_rendering():
     assert sd.spans[SPANS_KEY][2].text == "自 然 人"
     html = render_html(doc, page=False)
     assert "ROW" in html and "规" in html
+
+
+def test_markdown_section_writer_replaces_only_its_section(tmp_path):
+    from extraction.export import write_markdown_section
+
+    p = tmp_path / "b.md"
+    p.write_text("# B\n\n## A\nold a\n\n## C\nc\n", encoding="utf-8")
+    write_markdown_section(p, "## A", "## A\nnew a\n")
+    write_markdown_section(p, "## D", "## D\nd\n")
+    assert p.read_text("utf-8") == "# B\n\n## A\nnew a\n\n## C\nc\n\n## D\nd\n"
