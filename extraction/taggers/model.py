@@ -31,11 +31,17 @@ class ModelTagger:
         model: str | None = None,
         *,
         models_dir: str | Path | None = None,
-        num_threads: int | None = None,
+        num_threads: int | None = 1,
         precision: str | None = None,
     ) -> "ModelTagger":
         """``model``: None = the registry's active version; a version name; or a model directory.
-        ``precision``: fp32 | bf16 | int8, None = the model's recommended setting.
+        ``precision``: auto | fp32 | bf16 | int8, None = the model's setting (auto: bf16 where the
+        CPU has it natively). ``num_threads``: torch's intra-op threads (process-wide; None leaves
+        them alone). The default 1 is deliberate: with 2 threads a forward pass stalls when other
+        multi-threaded processes load the cores (seen on the shared dev machine: p50 177 ms with 2
+        threads vs 30 ms with 1, and the API's concurrency-1 load test at 536 ms), while concurrent
+        requests already use the cores; on an idle machine a single stream loses about 20 % (see
+        docs/benchmarks.md, "Model").
 
         Raises FileNotFoundError (with what to do) when there is no such model.
         """
