@@ -48,7 +48,52 @@ class Piece:
     x: int  # display column of its start (CJK counts 2) within the line, tabs expanded to 8
 
 
-_PIECE_SPLIT = re.compile(r"\t| {2,}|\u3000+")
+# Vertical bars of text-printed grids (box drawing, ASCII/markdown pipes, full-width ｜): cell
+# boundaries exactly like tabs. 丨 (a CJK character) is deliberately not one.
+BARS = "|｜│┃║¦╎╏┆┇┊┋"
+_PIECE_SPLIT = re.compile(r"\t|[" + re.escape(BARS) + r"]| {2,}|\u3000+")
+_LEADING_BAR = re.compile(r"^[ \u3000]*[" + re.escape(BARS) + r"]")
+_HORIZONTAL = "─━═┄┅┈┉╌╍╴╶╸╺╼╾-－—–=_~"
+_RULE_CHARS = re.compile(r"^[\s" + re.escape(BARS + _HORIZONTAL) + r"+:\u2500-\u257f]+$")
+_BOX_HORIZONTAL = re.compile(r"^[─━═┄┅┈┉╌╍]{4,}$")
+_MD_DELIM_CELL = re.compile(r"^:?-+:?$")
+
+
+def has_cell_bars(s: str) -> bool:
+    """Does the line print cell boundaries as bars (``│规章│0│``, ``| 规章 | 0 |``)?"""
+    return any(c in BARS for c in s)
+
+
+def is_grid_rule(s: str) -> bool:
+    """A grid's ruling, no content: ``├──┼──┤``, ``+----+----+``, ``|---|:--:|``, ``════``.
+
+    A row of blank cells (``│-│-│``, ``| — | — |``) is not a rule: single hyphens and dashes are
+    the contract's blank marks, so a markdown delimiter needs three hyphens or a colon in a cell.
+    """
+    t = re.sub(r"\s", "", s)
+    if not t or not _RULE_CHARS.match(t):
+        return False
+    if _BOX_HORIZONTAL.match(t):
+        return True
+    if not any(c in _HORIZONTAL for c in t):
+        return False
+    if "+" in t or any("\u2500" <= c <= "\u257f" and c not in _HORIZONTAL and c not in BARS for c in t):
+        return True  # a corner or a junction
+    if not has_cell_bars(t):
+        return False
+    cells = re.split("[" + re.escape(BARS) + "]", _LEADING_BAR.sub("", t, count=1))
+    if cells and not cells[-1]:
+        cells.pop()  # after the right border
+    return (
+        bool(cells)
+        and all(_MD_DELIM_CELL.match(c) for c in cells)
+        and any(":" in c or c.count("-") >= 3 for c in cells)
+    )
+
+
+def separator_count(s: str) -> int:
+    """Cell boundaries on a line: tabs, plus bars other than a leading border."""
+    return s.count("\t") + sum(c in BARS for c in _LEADING_BAR.sub("", s, count=1))
 
 
 def display_width(s: str) -> int:
@@ -56,10 +101,17 @@ def display_width(s: str) -> int:
 
 
 def pieces(text: str, line: Line) -> list[Piece]:
-    """Non-blank pieces of a line, split at tabs and at runs of two or more spaces."""
+    """Non-blank pieces of a line, split at tabs, at bars and at runs of two or more spaces.
+
+    A bar is a field boundary like a tab, except a leading one (the grid's left border), so that
+    ``│规章││0│`` has the fields of ``规章\t\t0``. A grid rule line has no pieces.
+    """
     out: list[Piece] = []
     s = text[line.start : line.end]
-    field = 0
+    if is_grid_rule(s):
+        return out
+    border = _LEADING_BAR.match(s)
+    field = -1 if border else 0
     pos = 0
     x = 0
     for m in _PIECE_SPLIT.finditer(s + "\t"):
@@ -75,6 +127,7 @@ def pieces(text: str, line: Line) -> list[Piece]:
             field += 1
             x = (x // 8 + 1) * 8
         else:
+            field += sep in BARS
             x += display_width(sep)
         pos = m.end()
     return out

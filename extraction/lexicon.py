@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from .layout import has_cell_bars
 from .normalize import label_key, normalize
 from .templates import FORMATS, TABLES, table_spec
 
@@ -90,17 +91,20 @@ SECTION_KEYWORDS: dict[int, tuple[tuple[str, ...], ...]] = {
 }
 _SECTION_NUMERALS = "一二三四五六"
 SECTION_RE = re.compile(r"^\s*([一二三四五六])\s*[、.．,，:：]\s*(\S.{0,40})$")
+# 第一部分 总体情况 / 第二部分：主动公开… / 第三部分、… (some reports number their parts so)
+SECTION_PART_RE = re.compile(r"^\s*第\s*([一二三四五六])\s*部\s*分\s*[、.．,，:：]?\s*(\S.{0,40})$")
 
 
 def section_index(heading: str) -> int | None:
     """The section number (1-6) of a heading line's content, or None if it is no section heading."""
-    m = SECTION_RE.match(normalize(heading).strip())
+    norm = normalize(heading).strip()
+    m = SECTION_RE.match(norm) or SECTION_PART_RE.match(norm)
     if not m:
         return None
     num = _SECTION_NUMERALS.index(m.group(1)) + 1
     rest = re.sub(r"[\s*#]", "", m.group(2))
-    if re.search(r"\d\s*$", rest) or "\t" in heading:
-        return None
+    if re.search(r"\d\s*$", rest) or "\t" in heading or has_cell_bars(norm):
+        return None  # a table row (四、结转下年度继续办理  0  0 …), not a heading
     matches = [k for k, alts in SECTION_KEYWORDS.items() if any(all(w in rest for w in alt) for alt in alts)]
     if not matches:
         return None

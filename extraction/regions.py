@@ -1,7 +1,7 @@
 """Where each table lives: the lines between its section heading and the next heading."""
 from __future__ import annotations
 
-from .layout import Line
+from .layout import Line, has_cell_bars
 from .normalize import normalize
 
 TABLE_OF_SECTION = {2: "active_disclosure", 3: "applications", 4: "review_litigation"}
@@ -42,7 +42,7 @@ def table_regions(
             for i in range(lo, hi):
                 s = normalize(text[lines[i].start : lines[i].end])
                 if any(a in s for a in _TABLE_ANCHORS[table]) or (
-                    table == "review_litigation" and "行政复议" in s and "\t" in s
+                    table == "review_litigation" and "行政复议" in s and ("\t" in s or has_cell_bars(s))
                 ):
                     regions[table] = (i, hi)
                     break

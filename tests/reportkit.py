@@ -131,3 +131,14 @@ def report(
         "无。",
     ]
     return "\n".join(p for p in parts) + ("\n" + tail if tail else "") + "\n"
+
+
+# what the active-disclosure table of the hand-written reports holds (test_extraction_kinds, _grids)
+ACTIVE_EXPECTED = {
+    "regulations": {"issued": 3, "repealed": 5, "in_force": 74},
+    "normative_documents": {"issued": 564, "repealed": 984, "in_force": 4185},
+    "administrative_license": {"decisions": 11398},
+    "administrative_penalty": {"decisions": 6937},
+    "administrative_coercion": {"decisions": 166},
+    "administrative_fees": {"amount": 31.5},
+}

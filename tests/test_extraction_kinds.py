@@ -11,6 +11,7 @@ from extraction.pipeline import Extractor
 from extraction.taggers.rules import RuleTagger
 from extraction.layout import display_width
 from tests.reportkit import (
+    ACTIVE_EXPECTED,
     ACTIVE_2021,
     APP_HEADER,
     APP_LABELS_2021,
@@ -25,14 +26,6 @@ from tests.reportkit import (
 )
 
 ACTIVE_VALUES = dict(r0=3, r1=5, r2=74, n0=564, n1=984, n2=4185, lic=11398, pen=6937, coe=166, fee=31.5)
-ACTIVE_EXPECTED = {
-    "regulations": {"issued": 3, "repealed": 5, "in_force": 74},
-    "normative_documents": {"issued": 564, "repealed": 984, "in_force": 4185},
-    "administrative_license": {"decisions": 11398},
-    "administrative_penalty": {"decisions": 6937},
-    "administrative_coercion": {"decisions": 166},
-    "administrative_fees": {"amount": 31.5},
-}
 
 
 @pytest.fixture(scope="module")

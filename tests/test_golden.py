@@ -52,3 +52,19 @@ def test_cell_provenance_points_at_the_value(extractor):
     prov = result.output["provenance"]["applications"]["new_received"]["total"]
     assert text[prov["start"] : prov["end"]] == "14069"
     assert 0 < prov["confidence"] <= 1
+
+
+def test_shipped_model_matches_the_rule_release(caplog):
+    """The default model reads the rule tagger's tags: a minor rule release keeps it valid (no
+    warning), a major one must not load silently."""
+    import logging
+
+    from extraction.taggers.rules import RULES_VERSION
+    from training.modeling import _rules_major
+
+    with caplog.at_level(logging.WARNING):
+        tagger = get_tagger("model")
+    assert tagger.name == "model"
+    assert not [r for r in caplog.records if "retrain it" in r.getMessage()]
+    major = _rules_major(RULES_VERSION)
+    assert major == "rules-1" and _rules_major("rules-1.0") == major and _rules_major("rules-2.0") != major

@@ -286,6 +286,11 @@ def save_model_dir(
     (d / INFERENCE_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=2), "utf-8")
 
 
+def _rules_major(version: str | None) -> str | None:
+    """``rules-1.1`` -> ``rules-1``: minor rule releases keep the tags the model was trained on."""
+    return version.rsplit(".", 1)[0] if version else None
+
+
 def read_rule_prior(info: dict[str, Any]) -> tuple[float, float]:
     p = info.get("rule_prior") or {}
     if isinstance(p, (int, float)):
@@ -429,7 +434,7 @@ class Predictor:
         if info.get("rule_features"):
             from .features import rules_version
 
-            if info.get("rules_version") != rules_version():
+            if _rules_major(info.get("rules_version")) != _rules_major(rules_version()):
                 log.warning(
                     "model in %s was trained on the rule tagger's %s labels; this is %s: retrain it",
                     directory, info.get("rules_version"), rules_version(),

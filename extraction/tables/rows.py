@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..labels import Label
+from ..layout import separator_count
 from ..lexicon import best_match
 from .base import Cell, Frag, Group, Region
 
@@ -67,7 +68,7 @@ def build_groups(
             if not rfrags:
                 raw = region.text[line.start : line.end]
                 if not raw.strip() and not region.frags_on(ln):
-                    if pending and run is None and raw.count("\t") >= ncols - 1:
+                    if pending and run is None and separator_count(raw) >= ncols - 1:
                         # a printed row whose every cell is blank, its label displaced above
                         groups.append(Group([], [ln], pending.pop(0), False))
                         last_group_line = ln

@@ -10,12 +10,24 @@ import re
 
 from ..document import Document, Span
 from ..labels import Label
-from ..layout import CJK_RE, Line, Piece, pieces, split_label_and_values, split_lines, value_tokens
+from ..layout import (
+    CJK_RE,
+    Line,
+    Piece,
+    has_cell_bars,
+    is_grid_rule,
+    pieces,
+    split_label_and_values,
+    split_lines,
+    value_tokens,
+)
 from ..lexicon import all_row_lexicon, best_match, col_lexicon, is_group_label, section_index
 from ..regions import TABLE_OF_SECTION, table_regions
 from ..normalize import label_key, normalize
 
-RULES_VERSION = "rules-1.0"
+# rules-MAJOR.MINOR: a minor release only learns to read text the previous one could not (its tags
+# on everything else are unchanged), so a model trained on its features stays valid; a major relabels.
+RULES_VERSION = "rules-1.1"  # 1.1: text-printed grids (bars, ruling lines), 第X部分 headings
 
 _MD_STRIP = re.compile(r"^[\s#*＊>]+|[\s*＊]+$")
 NOISE_LINE_RE = re.compile(
@@ -87,7 +99,7 @@ def find_title(text: str, lines: tuple[Line, ...], before: int) -> list[tuple[in
 
 def _is_prose(s: str) -> bool:
     """A sentence, not a table line: long with sentence punctuation, or ending like a sentence."""
-    if "\t" in s:
+    if "\t" in s or has_cell_bars(s):
         return False
     s = normalize(s).strip()
     if len(s) > 30 and bool(_PROSE_PUNCT.search(s)):
@@ -116,7 +128,9 @@ class RuleTagger:
         covered = {(s.start) for s in spans}
         for line in lines:
             b = _content_bounds(text, line)
-            if b and b[0] not in covered and NOISE_LINE_RE.match(normalize(text[b[0] : b[1]])):
+            if b and b[0] not in covered and (
+                NOISE_LINE_RE.match(normalize(text[b[0] : b[1]])) or is_grid_rule(text[b[0] : b[1]])
+            ):
                 if not any(s.start <= b[0] < s.end for s in spans):
                     spans.append(Span(b[0], b[1], Label.NOISE))
         return doc.with_spans(_dedupe(spans))
@@ -134,7 +148,7 @@ class RuleTagger:
             if not content.strip():
                 continue
             norm = normalize(content.strip())
-            if NOISE_LINE_RE.match(norm) or _bare_page_number(text, lines, i, cols_lex):
+            if NOISE_LINE_RE.match(norm) or is_grid_rule(content) or _bare_page_number(text, lines, i, cols_lex):
                 b = _content_bounds(text, line)
                 if b:
                     spans.append(Span(b[0], b[1], Label.NOISE))
