@@ -16,7 +16,7 @@ class Label(str, Enum):
     ROW = "ROW"  # a table row label, or a fragment of one (group labels included)
     COL = "COL"  # a column header, or a fragment of one
     CELL = "CELL"  # a table cell value: a number, or "-", "—", "无"
-    UNIT = "UNIT"  # a unit next to a value or in a header: 万元, 元
+    UNIT = "UNIT"  # a unit next to a value or in a header: 万元, 元; a count's measure word: 件, 个
     NOISE = "NOISE"  # page numbers, footers, conversion garbage, web junk
 
 
@@ -32,7 +32,7 @@ LABEL_INFO: dict[Label, LabelInfo] = {
     Label.ROW: LabelInfo("Table row label or fragment", "#27ae60"),
     Label.COL: LabelInfo("Table column header or fragment", "#16a085"),
     Label.CELL: LabelInfo("Table cell value", "#e67e22"),
-    Label.UNIT: LabelInfo("Unit (万元, 元)", "#f1c40f"),
+    Label.UNIT: LabelInfo("Unit (万元, 元, 件)", "#f1c40f"),
     Label.NOISE: LabelInfo("Page number, footer, garbage", "#95a5a6"),
 }
 

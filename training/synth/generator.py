@@ -57,10 +57,13 @@ def _formats_for(kinds: list[str]) -> list[str]:
     return fmts
 
 
-def sample_kinds(rng: random.Random, fmt: str, rates: dict[str, float]) -> list[str]:
+def sample_kinds(rng: random.Random, fmt: str, rates: dict[str, float], late_rng: random.Random) -> list[str]:
     """Draw every kind with its rate (one draw each, always, so choices stay aligned across rates);
-    at most one layout; kinds that do not fit the format or the layout are dropped."""
-    draws = {k: rng.random() < rates.get(k, 0.0) for k in KINDS}
+    at most one layout; kinds that do not fit the format or the layout are dropped. Kinds added
+    later (``late``) draw from ``late_rng``, so adding one never changes the reports of a seed that
+    do not show it (the shipped model's training data stays reproducible)."""
+    draws = {k: rng.random() < rates.get(k, 0.0) for k in KINDS if not KIND_BY_NAME[k].late}
+    draws.update({k: late_rng.random() < rates.get(k, 0.0) for k in KINDS if KIND_BY_NAME[k].late})
     layouts = [k for k in LAYOUT_KINDS if draws[k]]
     layout = rng.choice(layouts) if layouts else "canonical"
     out = []
@@ -92,7 +95,8 @@ def make_report(seed: int, index: int, *, rates: dict[str, float] | None = None,
     if kinds is not None:
         chosen = [k for k in KINDS if k in kinds]
     else:
-        chosen = sample_kinds(rng, content.fmt, {**DEFAULT_RATES, **(rates or {})})
+        late_rng = random.Random(f"govreport-synth-late:{seed}:{index}")
+        chosen = sample_kinds(rng, content.fmt, {**DEFAULT_RATES, **(rates or {})}, late_rng)
     if "truncated" in chosen and "web_junk" in chosen:
         chosen.remove("web_junk")  # junk after a report that stops mid-table cannot exist
     ctx = Ctx(rng, content, Style())

@@ -132,6 +132,7 @@ class TableStyle:
     minus: str = "-"
     money: str | None = None  # None | "wan_unit" | "yuan_unit" | "yuan_header"
     unit_space: bool = True  # "966.0898 万元" rather than "966.0898万元"
+    count_units: dict[str, str] = field(default_factory=dict)  # table -> unit printed after counts ("12件")
     caption: bool = True
 
 
@@ -169,7 +170,10 @@ def value_segs(content: ReportContent, table: str, row: str, col: str, style: Ta
         if style.money == "wan_unit":
             segs += ([O(" ")] if style.unit_space else []) + [Seg("万元", Label.UNIT)]
         return segs
-    return [Seg(number_text(v, style), Label.CELL, key, int(v))]
+    segs = [Seg(number_text(v, style), Label.CELL, key, int(v))]
+    if table in style.count_units:
+        segs.append(Seg(style.count_units[table], Label.UNIT))
+    return segs
 
 
 _NUMBERING_PAREN = re.compile(r"^（([一二三四五六七八九十]+)）")

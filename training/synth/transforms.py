@@ -43,6 +43,7 @@ class Kind:
     formats: tuple[str, ...] = ("2019", "2021")
     layouts: tuple[str, ...] | None = None  # report layouts it combines with (None: all)
     doc: str = ""
+    late: bool = False  # added after the first default model: drawn from its own stream (see sample_kinds)
 
 
 # --- layout ------------------------------------------------------------------------------------------
@@ -189,6 +190,18 @@ def negative_values(ctx: Ctx) -> bool:
             vals[r]["prev_year_items"] = prev = rng.randint(1, 80)
         vals[r]["change"] = -rng.randint(1, prev)
     ctx.style.table.minus = rng.choice(["-", "-", "－"])
+    return True
+
+
+def count_units(ctx: Ctx) -> bool:
+    """Counts printed with their measure word ('12件', '3个', '5条'), one unit per table."""
+    rng, present = ctx.rng, ctx.content.tables_present
+    units = {"active_disclosure": ["件", "个", "项", "条"], "applications": ["件"], "review_litigation": ["件"]}
+    tables = [t for t in units if present[t]]
+    if not tables:
+        return False
+    for t in rng.sample(tables, rng.randint(1, len(tables))):
+        ctx.style.table.count_units[t] = rng.choice(units[t])
     return True
 
 
@@ -412,6 +425,9 @@ KINDS_SPEC: list[Kind] = [
     Kind("thousands_sep", "content", 0.1, thousands_sep, doc="1,234,567"),
     Kind("fullwidth_digits", "content", 0.06, fullwidth_digits, doc="１２３ in table cells"),
     Kind("negative_values", "content", 0.3, negative_values, formats=("2019",), doc="negative 本年增/减"),
+    Kind("count_units", "content", 0.0, count_units, late=True,
+         doc="counts with a measure word: '12件', '3个' (rate 0: the default model v0001 never saw it; "
+             "it is the learning benchmark's kind, docs/benchmarks.md)"),
     Kind("applications_8col", "content", 0.06, applications_8col, doc="extra 法人或其他组织 subtotal column"),
     Kind("extra_value", "content", 0.1, extra_value, doc="review row with 16 values for 15 columns"),
     Kind("arithmetic_errors", "content", 0.1, arithmetic_errors, doc="the report's own arithmetic is wrong (recorded)"),
