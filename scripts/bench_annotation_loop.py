@@ -1,14 +1,16 @@
 """Learning benchmark of the annotation loop (issue 6, item 8), end to end through Label Studio.
 
-1. Train a base model on generated reports that never show one messiness kind (``--kind``) and
-   make it ACTIVE in a scratch registry.
-2. Push a few reports of that kind to a real Label Studio (predictions by the base model), annotate
-   them through the API as a careful annotator would (the exact gold spans), pull a batch.
-3. ``retrain`` (fine-tune with replay, the real promotion policy).
+1. The base model: ``--base DIR`` (the shipped default, which never saw ``count_units``), or one
+   trained here on generated reports that never show ``--kind``; ACTIVE in a scratch registry.
+2. Push reports of the kind to a real Label Studio (predictions by the base model), annotate them
+   through the API as a careful annotator would (the exact gold spans), pull a batch.
+3. ``retrain`` (fine-tune with replay, dev = annotated dev part + generated, the real policy).
 4. Score base and candidate on *other* reports of that kind, on generated reports without it and
    on the gold corpus; time each step and ``/predict`` on a long report.
 
-Usage: .venv/bin/python scripts/bench_annotation_loop.py [--kind vertical_labels] [--out DIR]
+Usage (the run in docs/benchmarks.md):
+  .venv/bin/python scripts/bench_annotation_loop.py --base models/v0001-20261123-default \
+      --kind count_units --mixed --n-annotate 48 --epochs 12 --lr 1e-3 --replay-ratio 4
 Needs the Label Studio venv (scripts/labelstudio_venv.sh). Writes result.json and result.md to --out.
 """
 from __future__ import annotations
@@ -26,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--kind", default="one_cell_per_line")
+    ap.add_argument("--kind", default="count_units")
     ap.add_argument("--n-base", type=int, default=400, help="generated training reports for the base model")
     ap.add_argument("--n-annotate", type=int, default=12, help="reports of the kind annotated in Label Studio")
     ap.add_argument("--n-eval", type=int, default=40, help="reports per evaluation set")
@@ -34,7 +36,12 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=4, help="fine-tuning epochs")
     ap.add_argument("--lr", type=float, default=5e-4, help="fine-tuning learning rate")
     ap.add_argument("--replay-ratio", type=float, default=3.0)
+    ap.add_argument("--n-dev", type=int, default=30, help="generated dev reports (with the annotated dev part: epoch selection, rule prior)")
     ap.add_argument("--base", type=Path, default=None, help="use this model directory as the base (skip step 1)")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=JSON",
+                    help="another TrainConfig override for the fine-tuning (as govreport retrain --set)")
+    ap.add_argument("--mixed", action="store_true",
+                    help="reports of the kind also show other kinds at their default rates (else the kind alone)")
     ap.add_argument("--out", type=Path, default=Path("/tmp/govreport-bench-loop"))
     args = ap.parse_args()
 
@@ -46,7 +53,8 @@ def main() -> None:
     from training.annotation.pull import pull
     from training.annotation.push import push_documents
     from training.annotation.retrain import (
-        DEFAULT_GOLD_DIR, PromotionPolicy, RetrainOptions, gold_items, retrain, span_scores, table_scores,
+        DEFAULT_GOLD_DIR, PromotionPolicy, RetrainOptions, gold_items, parse_overrides, retrain, span_scores,
+        table_scores,
     )  # fmt: skip
     from training.config import TrainConfig
     from training.registry import ModelRegistry
@@ -71,7 +79,16 @@ def main() -> None:
             "gold corpus": table_scores(tagger, gold_items(DEFAULT_GOLD_DIR)),
         }
 
-    kind_eval = generate(args.n_eval, 2101, kinds=[args.kind])
+    def of_kind(n: int, seed: int) -> list[Any]:
+        if not args.mixed:
+            return generate(n, seed, kinds=[args.kind])
+        out, i = [], 0
+        while len(out) < n:  # reports where the kind applied (it cannot when its table is absent)
+            out += [r for r in generate(n, seed + 1000 * i, rates={**DEFAULT_RATES, args.kind: 1.0}) if args.kind in r.transforms]
+            i += 1
+        return out[:n]
+
+    kind_eval = of_kind(args.n_eval, 2101)
     other_eval = generate(args.n_eval, 2202, rates=without)
 
     # 1. the base model never sees the kind (or: a given model, e.g. the shipped default)
@@ -94,7 +111,7 @@ def main() -> None:
     # 2. annotate a few reports of the kind through Label Studio
     with LabelStudioServer(out / "label-studio") as ls_server:
         client = LabelStudioClient(ls_server.url, ls_server.token)
-        pool = generate(args.n_annotate, 3103, kinds=[args.kind])
+        pool = of_kind(args.n_annotate, 3103)
         t0 = time.monotonic()
         pushed = push_documents(client, f"bench {args.kind}", [d.with_spans(()) for d in docs(pool)], base_tagger)
         timings["push (tag + import)"] = time.monotonic() - t0
@@ -111,7 +128,7 @@ def main() -> None:
     # 3. retrain with replay under the real policy
     t0 = time.monotonic()
     opts = RetrainOptions(batches_dir=out / "batches", report_dir=out / "reports", synth_val=30,
-                          overrides={"epochs": args.epochs, "lr": args.lr, "replay_ratio": args.replay_ratio, "n_dev": 0})  # fmt: skip
+                          overrides={"epochs": args.epochs, "lr": args.lr, "replay_ratio": args.replay_ratio, "n_dev": args.n_dev, **parse_overrides(args.set)})  # fmt: skip
     report = retrain(registry, opts, PromotionPolicy())
     timings["retrain (train + evaluate both)"] = time.monotonic() - t0
     if report.candidate is None:
@@ -120,7 +137,7 @@ def main() -> None:
     after = scores(cand_tagger)
 
     # replay contamination: how many replayed generated reports happened to show the kind
-    n_replay = min(TrainConfig().n_synth, round(args.replay_ratio * report.data["train_reports"]))
+    n_replay = min(TrainConfig().n_synth, round(args.replay_ratio * report.data["train_examples"]))
     replay_with_kind = sum(args.kind in r.transforms for r in generate(n_replay, TrainConfig().synth_seed))
 
     # 4. /predict on a long report with the candidate model (in process, through the endpoint)
@@ -144,9 +161,12 @@ def main() -> None:
         "base_version": base.version,
         "candidate": report.candidate,
         "retrain_status": report.status,
+        "fine_tune": report.data.get("train_config", {}) and {k: report.data["train_config"].get(k) for k in (
+            "epochs", "lr", "replay_ratio", "rule_dropout", "rule_disagreement_weight", "n_dev")},  # fmt: skip
         "decision": report.decision.get("reasons"),
         "annotated": {"pushed": len(pushed.imported), "batch": pulled.batch.id if pulled.batch else None,
-                      "train": report.data["train_reports"], "heldout": report.data["heldout_reports"],
+                      "train": report.data.get("train_examples"), "dev": report.data.get("annotated_dev"),
+                      "generated_dev": report.data.get("generated_dev"), "heldout": report.data["heldout_reports"],
                       "heldout_fraction": DEFAULT_HELDOUT_FRACTION},  # fmt: skip
         "replay": {"generated_reports": n_replay, "of_which_show_the_kind": replay_with_kind},
         "before": before,

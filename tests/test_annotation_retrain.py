@@ -193,3 +193,38 @@ def test_policy_json_round_trip_and_unknown_fields() -> None:
     with pytest.raises(RetrainError, match="min_gian"):
         PromotionPolicy.from_dict({"min_gian": 0.1})
     assert parse_overrides(["epochs=2", "base_model=x", "replay_ratio=1.5"]) == {"epochs": 2, "base_model": "x", "replay_ratio": 1.5}
+
+
+def test_dev_part_of_the_annotations_selects_and_never_trains(tmp_path: Path) -> None:
+    """A hashed fifth of the annotated train split joins the generated dev reports (epoch choice,
+    rule prior); the held-out split appears in neither; the same reports are chosen every run."""
+    from types import SimpleNamespace
+
+    from training.annotation.batches import in_dev
+    from training.annotation.retrain import split_dev
+
+    reg = ModelRegistry(tmp_path / "models")
+    seed_active(reg)
+    make_batches(tmp_path / "batches", n_train=30, n_heldout=3)
+    hooks = make_hooks(reg)
+    seen: dict[str, Any] = {}
+    inner = hooks.train
+
+    def spy(config: Any, r: ModelRegistry, **kw: Any) -> ModelVersion:
+        seen.update(kw)
+        return inner(config, r, **kw)
+
+    hooks.train = spy
+    hooks.config = lambda path, ov: SimpleNamespace(n_dev=4, dev_seed=99)
+    rep = retrain(reg, opts(tmp_path), hooks=hooks)
+    assert rep.status in ("promoted", "kept"), rep.summary()
+    train_ids = {d.origin.sha256 for d in seen["extra_docs"]}
+    dev_ids = {d.origin.sha256 for d in seen["eval_docs"]}
+    annotated_dev = {h for h in dev_ids if in_dev(h, 0.2)} - {gold_doc(1000 + k).origin.sha256 for k in range(4)}
+    assert not train_ids & dev_ids
+    assert 1 <= len(annotated_dev) < 30 and len(train_ids) + len(annotated_dev) == 30
+    assert len(dev_ids) == len(annotated_dev) + 4  # plus the generated dev reports
+    assert all(split_of(h) == "train" for h in train_ids | annotated_dev)
+    assert rep.data["annotated_dev"] == len(annotated_dev) and rep.data["train_examples"] == len(train_ids)
+    one = [gold_doc(0)]
+    assert split_dev(one, 1.0) == (one, [])  # never all of them

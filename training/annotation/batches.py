@@ -40,6 +40,13 @@ def split_of(doc_id: str, heldout_fraction: float = DEFAULT_HELDOUT_FRACTION) ->
     return "heldout" if bucket < heldout_fraction * 10_000 else "train"
 
 
+def in_dev(doc_id: str, dev_fraction: float) -> bool:
+    """Whether a train-split report serves as retraining's dev data (epoch selection and the rule
+    prior's calibration) instead of as a training example; hashed apart from ``split_of``."""
+    bucket = int(hashlib.sha256(f"dev:{doc_id}".encode()).hexdigest()[:8], 16) % 10_000
+    return bucket < dev_fraction * 10_000
+
+
 def spans_digest(doc_id: str, spans: Iterable[Span]) -> str:
     payload = json.dumps([doc_id, [[s.start, s.end, s.label.value] for s in sorted(spans)]])
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
