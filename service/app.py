@@ -294,7 +294,9 @@ def default_tagger(settings: ServiceSettings) -> Tagger:
                 raise ModelLoadError(f"GOVREPORT_TAGGER=model but the registry at {registry.root} has no active model")
             return get_tagger("rules")
         model_dir = active.path
-    return get_tagger(settings.tagger, str(model_dir))
+    return get_tagger(
+        settings.tagger, str(model_dir), num_threads=settings.model_threads, precision=settings.model_precision
+    )
 
 
 @dataclass(frozen=True)

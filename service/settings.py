@@ -29,6 +29,13 @@ class ServiceSettings(BaseSettings):
     models_dir: Path | None = Field(
         None, description="model registry root (the same GOVREPORT_MODELS_DIR the trainer uses)"
     )
+    model_threads: int = Field(
+        1, ge=1, le=64,
+        description="torch threads per forward pass (process-wide); 1 keeps parallel requests from stalling each other",
+    )
+    model_precision: Literal["auto", "fp32", "bf16", "int8"] | None = Field(
+        None, description="model arithmetic; unset: the model's own setting (auto: bf16 where the CPU has it)"
+    )
     reload_poll_s: float = Field(
         10.0, ge=0, description="seconds between checks of the registry's ACTIVE pointer; 0: never"
     )

@@ -689,6 +689,28 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert "kq7-secret-zz" not in repr(ServiceSettings())  # a SecretStr never prints
 
 
+def test_model_threads_and_precision_reach_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GOVREPORT_MODEL_PRECISION / _THREADS configure the loaded model, not just the settings."""
+    import torch
+
+    monkeypatch.setenv("GOVREPORT_MODEL_PRECISION", "int8")
+    monkeypatch.setenv("GOVREPORT_MODEL_THREADS", "1")
+    settings = ServiceSettings(tagger="model")
+    assert (settings.model_precision, settings.model_threads) == ("int8", 1)
+    before = torch.get_num_threads()
+    try:
+        tagger = app_module.default_tagger(settings)
+        assert tagger.name == "model" and tagger.predictor.precision == "int8"
+        assert torch.get_num_threads() == 1
+        assert app_module.default_tagger(ServiceSettings(tagger="model", model_precision="fp32")).predictor.precision == "fp32"
+    finally:
+        torch.set_num_threads(before)
+    with pytest.raises(ValidationError):
+        ServiceSettings(model_precision="fp16")
+    with pytest.raises(ValidationError):
+        ServiceSettings(model_threads=0)
+
+
 @pytest.mark.parametrize(
     "kw",
     [{"max_bytes": 100, "max_request_bytes": 50}, {"tagger": "rules", "model": "v0001-x"}, {"port": 70000},

@@ -1,7 +1,7 @@
 """The tagger interface: ``Document -> Document`` with spans added."""
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..document import Document
 
@@ -14,9 +14,10 @@ class Tagger(Protocol):
     def __call__(self, doc: Document) -> Document: ...
 
 
-def get_tagger(kind: str = "auto", model: str | None = None) -> Tagger:
+def get_tagger(kind: str = "auto", model: str | None = None, **model_options: Any) -> Tagger:
     """``rules``; ``model`` (the active registry model, or ``model`` = a version or a directory);
-    ``auto``: the model when one is available, else the rules."""
+    ``auto``: the model when one is available, else the rules. ``model_options`` go to
+    ``ModelTagger.load`` (``num_threads``, ``precision``, ``models_dir``)."""
     from .rules import RuleTagger
 
     if kind == "rules":
@@ -25,7 +26,7 @@ def get_tagger(kind: str = "auto", model: str | None = None) -> Tagger:
         try:
             from .model import ModelTagger
 
-            return ModelTagger.load(model)
+            return ModelTagger.load(model, **model_options)
         except (ImportError, FileNotFoundError, ModuleNotFoundError) as exc:
             if kind == "model":
                 raise
