@@ -618,7 +618,7 @@ def test_default_tagger_resolves_versions_in_the_services_registry(tmp_path: Pat
     root = tmp_path / "models"
     v1, v2 = make_versions(root, 2)
     calls: list[tuple[str, str | None]] = []
-    monkeypatch.setattr(app_module, "get_tagger", lambda kind, model=None: calls.append((kind, model)) or RuleTagger())
+    monkeypatch.setattr(app_module, "get_tagger", lambda kind, model=None, **_: calls.append((kind, model)) or RuleTagger())
     app_module.default_tagger(settings_for(tmp_path, tagger="auto"))  # no ACTIVE yet
     app_module.default_tagger(settings_for(tmp_path, tagger="model", model=v2))
     ModelRegistry(root).promote(v1)
