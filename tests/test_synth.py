@@ -66,7 +66,7 @@ def check_spans(r: SynthReport) -> None:
     for k, line in r.gold["sections"].items():
         if line is not None:
             assert line in sections, (r.id, k, line)
-            assert sections[line].startswith(numerals[int(k) - 1]), (r.id, sections[line])
+            assert sections[line].removeprefix("第").startswith(numerals[int(k) - 1]), (r.id, sections[line])
     # every printed gold value can be read from some CELL span (元 amounts converted, headers too)
     readable = {round(v, 6) for v in cell_values} | {round(v / 10000, 6) for v in cell_values}
     for t, table in r.gold["tables"].items():

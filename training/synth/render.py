@@ -37,7 +37,8 @@ class Style:
     table: TableStyle = field(default_factory=TableStyle)
     displaced: str | None = None
     markdown: bool = False
-    section_numbering: str | None = None  # None | "dot" | "fwdot" | "space"
+    section_numbering: str | None = None  # None | "dot" | "fwdot" | "space" | "part" (第一部分)
+    part_sep: str = " "  # after 第X部分
     web_head: list[str] = field(default_factory=list)  # NOISE lines above the title (html_copy)
 
 
@@ -73,6 +74,8 @@ def _heading(content: ReportContent, i: int, style: Style, rng: random.Random, m
         numbering = numbering[:-1] + "．"
     elif style.section_numbering == "space":
         numbering = numbering + " "
+    elif style.section_numbering == "part":
+        numbering = f"第{numbering[0]}部分{style.part_sep}"
     segs: list[Seg] = []
     prefix, bold = md if style.markdown else ("", "")
     if style.layout == "space_aligned":

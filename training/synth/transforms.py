@@ -205,6 +205,13 @@ def count_units(ctx: Ctx) -> bool:
     return True
 
 
+def part_headings(ctx: Ctx) -> bool:
+    """Sections numbered as parts: 第一部分 总体情况, 第二部分：主动公开政府信息情况."""
+    ctx.style.section_numbering = "part"
+    ctx.style.part_sep = ctx.rng.choice([" ", "\u3000", "：", "、", ""])
+    return True
+
+
 def applications_8col(ctx: Ctx) -> bool:
     ctx.style.table.app_8col = ctx.rng.choice(["before", "after"])
     ctx.style.table.subtotal_label = ctx.rng.choice(["小计", "小计", "合计", "法人或其他组织小计"])
@@ -402,6 +409,43 @@ def truncated(ctx: Ctx) -> bool:
     return True
 
 
+# text-printed grids: (bar, left border, right border, ruling between rows, ruling after the header only)
+_GRIDS: dict[str, tuple[str, str, str, str | None, bool]] = {
+    "box": ("│", "│", "│", "├{}┤", False),
+    "ascii": ("|", "| ", " |", "+{}+", False),
+    "markdown": (" | ", "| ", " |", "|{}|", True),
+    "fullwidth": ("｜", "", "", None, False),
+}
+
+
+def text_grid(ctx: Ctx) -> bool:
+    """Tables printed as text grids (a converter's or a terminal's output): bars between cells and
+    ruling lines (NOISE) between rows; the cells themselves stay as they were."""
+    rng = ctx.rng
+    style = rng.choice(list(_GRIDS))
+    bar, left, right, rule, header_only = _GRIDS[style]
+    fill = {"box": ("─", "┼"), "ascii": ("-", "+"), "markdown": ("---", "|")}.get(style, ("", ""))
+    out: list[Line] = []
+    applied = False
+    seen_tables: set[str | None] = set()
+    for line in ctx.lines:
+        if line.role != "table" or not line.segs:
+            out.append(line)
+            continue
+        segs = [s.copy(text=s.text.replace("\t", bar)) if s.label is None else s for s in line.segs]
+        fields = 1 + sum(s.text.count(bar) for s in segs if s.label is None)
+        out.append(Line([O(left), *segs, O(right)] if left or right else segs, role="table", table=line.table,
+                        part=line.part, block=line.block, cont=line.cont))  # fmt: skip
+        applied = True
+        first = line.table not in seen_tables
+        seen_tables.add(line.table)
+        if rule and (not header_only or first):
+            text = rule.format(fill[1].join([fill[0] * (3 if style == "markdown" else 6)] * fields))
+            out.append(Line([Seg(text, Label.NOISE)], role="noise"))
+    ctx.lines[:] = out
+    return applied
+
+
 KINDS_SPEC: list[Kind] = [
     Kind("tab_grid", "layout", 0.3, _layout("tab_grid"), doc="Word-style tab grid: merged cells leave stray tabs"),
     Kind("html_copy", "layout", 0.12, _layout("html_copy"), doc="browser copy of an HTML page: rowspans vanish, <br> splits labels, web head"),
@@ -428,6 +472,8 @@ KINDS_SPEC: list[Kind] = [
     Kind("count_units", "content", 0.0, count_units, late=True,
          doc="counts with a measure word: '12件', '3个' (rate 0: the default model v0001 never saw it; "
              "it is the learning benchmark's kind, docs/benchmarks.md)"),
+    Kind("part_headings", "content", 0.0, part_headings, late=True,
+         doc="第一部分 总体情况 section headings (rate 0: opt-in, added after the default model)"),
     Kind("applications_8col", "content", 0.06, applications_8col, doc="extra 法人或其他组织 subtotal column"),
     Kind("extra_value", "content", 0.1, extra_value, doc="review row with 16 values for 15 columns"),
     Kind("arithmetic_errors", "content", 0.1, arithmetic_errors, doc="the report's own arithmetic is wrong (recorded)"),
@@ -438,6 +484,8 @@ KINDS_SPEC: list[Kind] = [
     Kind("web_junk", "lines", 0.1, web_junk, doc="web-page junk after the report (相關詞條 熱門詞條)"),
     Kind("traditional", "lines", 0.05, traditional, doc="traditional characters (1:1 OpenCC character map)"),
     Kind("truncated", "lines", 0.04, truncated, doc="the text stops mid-table"),
+    Kind("text_grid", "lines", 0.0, text_grid, late=True, layouts=("canonical", "tab_grid", "html_copy"),
+         doc="tables printed as text grids: │ / | / ｜ bars, ├──┼──┤ / +---+ / |---| rulings (rate 0: opt-in)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
