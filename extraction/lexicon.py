@@ -175,10 +175,19 @@ def _group_keys() -> tuple[str, ...]:
     return tuple(label_key(g) for g in GROUP_LABELS)
 
 
+def group_key(fragment: str) -> str:
+    """The key group labels are compared by: ``label_key`` without brackets."""
+    return re.sub(r"[()（）]", "", label_key(fragment))
+
+
 def is_group_label(fragment: str) -> bool:
-    k = label_key(fragment)
-    k = re.sub(r"[()（）]", "", k)
+    k = group_key(fragment)
     return any(k == g for g in _group_keys()) or k.startswith("第二十条")
+
+
+def is_group_prefix(key: str) -> bool:
+    """Can a label whose ``group_key`` so far is ``key`` still become a group label (it wraps)?"""
+    return any(g.startswith(key) for g in _group_keys()) or "第二十条".startswith(key) or key.startswith("第二十条")
 
 
 def all_row_lexicon(table: str) -> tuple[tuple[str, str], ...]:
@@ -197,6 +206,8 @@ __all__ = [
     "best_match",
     "section_index",
     "is_group_label",
+    "is_group_prefix",
+    "group_key",
     "row_lexicon",
     "col_lexicon",
     "all_row_lexicon",

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from ..labels import Label
+from ..layout import display_width
 from ..lexicon import match_col, row_lexicon
 from ..normalize import normalize
 from ..templates import table_spec
 from .base import Cell, Frag, Region
 from .result import TableResult
-from .rows import align_rows, build_groups, slot_by_label
+from .columns import header_centers, slot_by_columns
+from .rows import align_rows, blank_line_slots, build_groups, slot_by_label
 
 MONEY_COLS = ("amount",)
 
@@ -26,6 +28,61 @@ def _header_above(region: Region, line: int, allowed: tuple[str, ...]) -> list[t
         if region.cells_on(ln):
             break
     return []
+
+
+def _header_only(region: Region, ln: int) -> bool:
+    """A line of column headers only: no values, no row labels (a group label ends the header)."""
+    return bool(region.frags_on(ln, Label.COL)) and not region.cells_on(ln) and not region.frags_on(ln, Label.ROW)
+
+
+def _block_header_line(region: Region, line: int, allowed: tuple[str, ...]) -> int | None:
+    """The header line of the block ``line`` belongs to: above it, past the block's other rows,
+    before the block's group label (第二十条第（X）项)."""
+    for ln in range(line - 1, region.lines[0].index - 1, -1):
+        if any(f.group and f.label == Label.ROW for f in region.frags_on(ln)):
+            return None
+        for f in region.frags_on(ln, Label.COL):
+            m = match_col(f.text, "active_disclosure")
+            if m and m.score >= 0.6 and m.key in allowed:
+                return ln
+    return None
+
+
+def _slots_under_header(region: Region, cells: list[Cell], row_cols: tuple[str, ...]) -> list[int] | None:
+    """Space-aligned row with blank cells: each value under its column of the header block above."""
+    if region.has_tabs or len({c.line for c in cells}) != 1:
+        return None
+    top = _block_header_line(region, cells[0].line, row_cols)
+    if top is None:
+        return None
+    while top - 1 >= region.lines[0].index and _header_only(region, top - 1):
+        top -= 1
+    centers = header_centers(region, cells[0].line, frozenset(row_cols), len(row_cols), top=top)
+    return slot_by_columns(cells, centers) if centers else None
+
+
+def _stacked_text(region: Region, head: Frag, below: int) -> str:
+    """A header cell's whole text when it wraps over several lines (``采购总`` / ``金额（`` / ``元）``):
+    the header pieces of the contiguous header lines around ``head`` (above ``below``, the row's
+    line) in the same tab field, or overlapping it horizontally in a space-aligned layout."""
+    lo = hi = head.line
+    while lo - 1 >= region.lines[0].index and _header_only(region, lo - 1):
+        lo -= 1
+    while hi + 1 < below and _header_only(region, hi + 1):
+        hi += 1
+    tabs = region.has_tabs or any(f.field > 0 for f in region.frags_on(head.line))
+    a, b = head.x, head.x + display_width(head.text)
+    parts = []
+    for ln in range(lo, hi + 1):
+        for f in region.frags_on(ln, Label.COL):
+            if f is head:
+                parts.append(f.text)
+            elif tabs:
+                if f.field == head.field:
+                    parts.append(f.text)
+            elif f.x < b and a < f.x + display_width(f.text):
+                parts.append(f.text)
+    return "".join(parts)
 
 
 def _to_wanyuan(value, cell: Cell, header_text: str | None):
@@ -57,7 +114,7 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
         if not cells:  # a printed row of blanks
             continue
         header = _header_above(region, a.group.lines[0], row_cols)
-        header_text = {key: f.text for f, key in header}
+        header_text = {key: _stacked_text(region, f, a.group.lines[0]) for f, key in header}
         placed: list[tuple[Cell, str]] = []
         if len(cells) >= k:
             if len(cells) > k:
@@ -71,6 +128,10 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, slots)]
             elif header and region.has_tabs and all(c.field in by_field for c in cells):
                 placed = [(c, by_field[c.field]) for c in cells]
+            elif (by_x := _slots_under_header(region, cells, row_cols)) is not None:
+                placed = [(c, row_cols[s]) for c, s in zip(cells, by_x)]  # blank cells, space-aligned
+            elif (by_blank := blank_line_slots(region, a.group, k)) is not None:
+                placed = [(c, row_cols[s]) for c, s in zip(cells, by_blank)]  # one per line, empty lines
             else:
                 res.warn(f"row {a.row}: {len(cells)} values for {k} columns, placed from the left")
                 placed = list(zip(cells, row_cols))

@@ -9,9 +9,12 @@ from ..lexicon import row_lexicon
 from ..templates import table_spec
 from .base import Cell, Region
 from .result import TableResult
+from .columns import header_centers, slot_by_columns
 from .rows import align_rows, build_groups, calibrate_x, slot_by_label, slot_by_x, slot_right_aligned
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
+VALUE_COLS = frozenset({"natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+                        "legal_service_org", "other_org", "total", "subtotal"})  # fmt: skip
 
 
 def _subtotal_after_other(region: Region) -> bool | None:
@@ -82,6 +85,10 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         return res
     assignments = align_rows(groups, spec.row_keys, lexicon)
     centers = None if region.has_tabs else calibrate_x(groups, ncols)
+    # no complete row to learn the columns from: the header's columns
+    head_centers = None
+    if centers is None and not region.has_tabs and region.cells:
+        head_centers = header_centers(region, min(c.line for c in region.cells), VALUE_COLS, ncols)
     sub = _subtotal_slot([a.group.cells for a in assignments], _subtotal_after_other(region)) if ncols == 8 else None
     if sub is not None:
         res.warn(f"an extra 法人或其他组织 subtotal column (slot {sub + 1} of 8) was recognised and left out")
@@ -109,6 +116,8 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 slots = slot_right_aligned(cells, ncols)
             if slots is None and centers:
                 slots = slot_by_x(cells, centers)
+            if slots is None and head_centers and len({c.line for c in cells}) == 1:
+                slots = slot_by_columns(cells, head_centers)
             if slots is None:
                 if truncated and a.group is last_group:
                     slots = list(range(n))

@@ -10,7 +10,7 @@ from typing import Any
 from ..document import Document, Span
 from ..labels import Label
 from ..layout import Line, Piece, line_of, pieces, split_lines
-from ..lexicon import is_group_label
+from ..lexicon import group_key, is_group_label, is_group_prefix
 from ..normalize import label_key, normalize
 
 
@@ -119,7 +119,47 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
             cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit))
         else:
             frags.append(Frag(raw, label_key(raw), s.label, s.start, s.end, ln, fld, x, is_group_label(raw)))
+    _mark_wrapped_groups(frags)
     return Region(table, lines, cells, frags, text)
+
+
+def _same_column(a: Frag, b: Frag) -> bool:
+    """Is ``b`` (on the next line) where the rest of a label wrapped in ``a``'s cell would be?"""
+    if a.field != b.field:
+        return False
+    return a.field > 0 or abs(a.x - b.x) <= 2
+
+
+def _mark_wrapped_groups(frags: list[Frag]) -> None:
+    """A group label wrapped over lines (``（三）不`` / ``予公开``, ``三、本年`` / ``度办理结`` / ``果``,
+    one character per line) is context like the unwrapped one, not a row: the pieces of such a
+    label, stacked in one column on consecutive lines, are marked as group pieces.
+
+    Without this a piece like ``予公开`` reads as a row label of its own (``予以公开``) and takes a
+    row of values."""
+    rows = [f for f in frags if f.label == Label.ROW]
+    below: dict[int, list[Frag]] = {}
+    for f in rows:
+        below.setdefault(f.line, []).append(f)
+    for f in rows:
+        if f.group:
+            continue
+        chain, key, cur = [f], group_key(f.text), f
+        if not is_group_prefix(key):
+            continue
+        while True:
+            nxt = [g for g in below.get(cur.line + 1, []) if not g.group and _same_column(cur, g)]
+            if len(nxt) != 1:
+                break
+            cand = key + group_key(nxt[0].text)
+            if not is_group_prefix(cand):
+                break
+            chain.append(nxt[0])
+            key, cur = cand, nxt[0]
+            if is_group_label(key):
+                for g in chain:
+                    g.group = True
+                break
 
 
 def _unit_after(text: str, cell: Span, units: list[Span]) -> str | None:

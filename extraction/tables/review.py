@@ -7,9 +7,12 @@ from ..labels import Label
 from ..templates import table_spec
 from .base import Cell, Region
 from .result import TableResult
+from .columns import header_centers, slot_by_columns
+from .pagebreak import cell_blanks
 
 GROUPS = ("administrative_review", "litigation_direct", "litigation_after_review")
 NCOLS = 15
+LEAF_COLS = frozenset({"upheld", "corrected", "other", "pending", "total"})
 
 
 def _arith_ok(values: list[Cell]) -> int:
@@ -49,20 +52,27 @@ def _data_cells(region: Region) -> list[Cell]:
 
 
 def _slots_with_blank_lines(region: Region, cells: list[Cell]) -> list[int] | None:
-    """One value per line with blank cells printed as empty lines between them."""
+    """One value per line with blank cells printed as empty lines between them; blank cells
+    before the first value (after the header) or after the last one are counted only if the inner
+    ones alone do not make up the row."""
     lines = [c.line for c in cells]
     if len(set(lines)) != len(cells):
         return None
     first, last = lines[0], lines[-1]
-    blanks = [
-        ln.index
-        for ln in region.lines
-        if first < ln.index < last and not region.text[ln.start : ln.end].strip() and not region.frags_on(ln.index)
-    ]
-    if len(cells) + len(blanks) != NCOLS:
-        return None
-    marks = sorted([(ln, True) for ln in lines] + [(b, False) for b in blanks])
-    return [k for k, (_, is_cell) in enumerate(marks) if is_cell]
+    head = max((f.line for f in region.frags if f.line < first), default=region.lines[0].index - 1)
+    empty = cell_blanks(region, [
+        ln.index for ln in region.lines
+        if ln.index > head and not region.text[ln.start : ln.end].strip() and not region.frags_on(ln.index)
+    ])  # fmt: skip
+    inner = [b for b in empty if first < b < last]
+    before = [b for b in empty if b < first]
+    after = [b for b in empty if b > last]
+    # the last empty line may be the paragraph break before the next heading
+    for blanks in (inner, before + inner, inner + after, before + inner + after, before + inner + after[:-1]):
+        if len(cells) + len(blanks) == NCOLS:
+            marks = sorted([(ln, True) for ln in lines] + [(b, False) for b in blanks])
+            return [k for k, (_, is_cell) in enumerate(marks) if is_cell]
+    return None
 
 
 def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
@@ -86,8 +96,13 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
         labels = [f for f in region.frags_on(cells[0].line) if f.label != Label.COL] if one_line else []
         base = (max(f.field for f in labels) + 1) if labels else 0
         fields = [c.field - base for c in cells]
+        centers = None
+        if one_line and not region.has_tabs:
+            centers = header_centers(region, cells[0].line, LEAF_COLS, NCOLS)
         if one_line and region.has_tabs and all(0 <= f < NCOLS for f in fields) and fields == sorted(set(fields)):
             slots = fields
+        elif centers is not None and (by_x := slot_by_columns(cells, centers)) is not None:
+            slots = by_x  # blank cells: each value under its header
         else:
             slots = list(range(len(cells)))
             res.warn(

@@ -11,8 +11,10 @@ from functools import lru_cache
 
 from ..labels import Label
 from ..layout import separator_count
-from ..lexicon import best_match
+from ..lexicon import best_match, group_key, is_group_prefix
+from ..normalize import normalize, strip_numbering
 from .base import Cell, Frag, Group, Region
+from .pagebreak import cell_blanks, drop_page_number, furniture_between, page_number_aside
 
 STRONG = 0.75  # a label fragment that names a row on its own
 
@@ -45,64 +47,116 @@ def build_groups(
       split every ``ncols`` values;
     - label-only lines wait in a queue; the next group without a label of its own takes the first
       (labels displaced from their values); a weak label right after a group continues that group's
-      label (a label wrapped below its values).
+      label (a label wrapped below its values, or carried over a page break); a numbered label
+      (（二）…, 2.…) always begins a new one;
+    - a lone value in a grid's value columns (after tabs, or right of a space-aligned grid's first
+      value column) is a row of its own, not part of a one-cell-per-line run; a page number is
+      dropped from a run it overfills (see ``pagebreak``);
+    - labels that got no values are rows of blank cells when a new block of table 二 begins or,
+      one cell per line, when only empty lines separate them from the next label.
     """
     groups: list[Group] = []
     pending: list[list[Frag]] = []  # label units waiting for values
     run: Group | None = None  # an open one-cell-per-line group
     run_blanks: list[int] = []  # empty lines seen inside the open run
     last_group_line = -10
+    grid_x = _first_value_x(region)
+    block_start = 0  # groups of the current block of table 二
+
+    def split_full_row() -> None:
+        """The open run's first ``ncols`` values are a row; the rest go on as the next row's run."""
+        nonlocal run, run_blanks
+        assert run is not None
+        rest = Group(run.cells[ncols:], run.lines[ncols:], pending.pop(0) if pending else [], False)
+        run.cells, run.lines = run.cells[:ncols], run.lines[:ncols]
+        groups.append(run)
+        run_blanks = [b for b in run_blanks if b > run.lines[-1]]
+        run = rest
 
     def close_run() -> None:
+        """Emit the open run. A run is held open one value past ``ncols``: if that value, or one
+        before it, is a page number (a lone 1-3 digit line at a page break), it is dropped; else
+        the extra value starts the next row."""
         nonlocal run, run_blanks
+        if run is not None and len(run.cells) > ncols:
+            blanks = drop_page_number(region, run, run_blanks)
+            if blanks is not None:
+                run_blanks = blanks
+            else:
+                split_full_row()
         if run is not None and run.cells:
-            _blank_slots(run, run_blanks, ncols)
+            _blank_slots(region, run, run_blanks, ncols)
             groups.append(run)
         run, run_blanks = None, []
 
     for line in region.lines:
         ln = line.index
         cells = region.cells_on(ln)
+        if any(f.group and f.key.startswith("第二十条") for f in region.frags_on(ln, Label.ROW)):
+            # a new block of table 二 begins: labels still waiting that name a row of their own had
+            # no values (rows left blank); weak ones, or ones naming a row the block already has
+            # (a label's tail after a page break), name none
+            close_run()
+            named = {best_row(g.evidence, lexicon) for g in groups[block_start:] if g.evidence}
+            for unit in pending:
+                if frag_score(unit, lexicon) >= STRONG and best_row(unit, lexicon) not in named:
+                    groups.append(Group([], [ln], unit, False))
+            pending = []
+            block_start = len(groups)
         rfrags = [f for f in _row_frags(region.frags_on(ln)) if f.key not in groups_words]
         if not cells:
             if not rfrags:
                 raw = region.text[line.start : line.end]
                 if not raw.strip() and not region.frags_on(ln):
-                    if pending and run is None and separator_count(raw) >= ncols - 1:
+                    if pending and (run is None or len(run.cells) >= ncols) and separator_count(raw) >= ncols - 1:
                         # a printed row whose every cell is blank, its label displaced above
+                        close_run()
                         groups.append(Group([], [ln], pending.pop(0), False))
                         last_group_line = ln
                     else:
                         run_blanks.append(ln)  # inside a run, or between a label and its first value
                 continue
             strong = frag_score(rfrags, lexicon) >= STRONG
+            numbered = _numbered(rfrags[0])  # (二)…, 2.…: a label's first line, never a continuation
+            if (
+                run is None
+                and len(pending) == 1
+                and (strong or numbered)
+                and frag_score(pending[0], lexicon) >= STRONG
+                and cell_blanks(region, run_blanks)
+            ):
+                # one cell per line: a label, only empty lines, the next label: a row of blanks
+                groups.append(Group([], [pending[0][-1].line], pending.pop(), False))
             close_run()
             run_blanks = []
-            prev = groups[-1] if groups and not pending and ln - last_group_line <= 2 else None
-            if prev is not None and prev.evidence and (
-                not strong or best_row(rfrags, lexicon) == best_row(prev.evidence, lexicon)
+            near = ln - last_group_line <= 2 or furniture_between(region, last_group_line, ln)
+            prev = groups[-1] if groups and not pending and near else None
+            if prev is not None and prev.evidence and not numbered and (
+                not strong
+                or best_row(rfrags, lexicon) == best_row(prev.evidence, lexicon)
+                or _joins(prev.evidence, rfrags, lexicon)
             ):
                 prev.evidence.extend(rfrags)  # the label continues below its values
-            elif pending and frag_score(pending[-1] + rfrags, lexicon) > max(
-                frag_score(pending[-1], lexicon), frag_score(rfrags, lexicon)
-            ) + 0.02:
+            elif pending and not numbered and _joins(pending[-1], rfrags, lexicon):
                 pending[-1].extend(rfrags)  # the second line of a wrapped label
-            elif strong:
+            elif strong or numbered:
                 # weak units still waiting (group labels, vertical characters) name no row: drop them
-                pending = [u for u in pending if frag_score(u, lexicon) >= STRONG]
+                pending = [u for u in pending if frag_score(u, lexicon) >= STRONG or _numbered_row(u, groups_words)]
                 pending.append(list(rfrags))
             elif pending:
                 pending[-1].extend(rfrags)  # continuation of a wrapped label
             else:
                 pending.append(list(rfrags))
             continue
-        if len(cells) == 1 and not rfrags:
+        if len(cells) == 1 and not rfrags and grid_x is not None and page_number_aside(region, cells[0], grid_x):
+            continue  # a page number printed left of a space-aligned grid's value columns
+        if len(cells) == 1 and not rfrags and not _placed_in_grid(cells[0], grid_x):
+            if run is not None and len(run.cells) > ncols:
+                split_full_row()  # two values past a full row: the next row has begun
             if run is None:
                 run = Group([], [], pending.pop(0) if pending else [], False)
             run.cells.append(cells[0])
             run.lines.append(ln)
-            if len(run.cells) == ncols:
-                close_run()
             last_group_line = ln
             continue
         close_run()
@@ -123,12 +177,82 @@ def build_groups(
     return groups
 
 
-def _blank_slots(run: Group, blanks: list[int], ncols: int) -> None:
+def _first_value_x(region: Region) -> int | None:
+    """Where a grid's first value column starts: the leftmost value of the lines that hold several
+    values (None unless two lines do: one cell per line)."""
+    xs = [min(c.x for c in cs) for cs in _cells_by_line(region).values() if len(cs) >= 2]
+    return min(xs) if len(xs) >= 2 else None
+
+
+def _cells_by_line(region: Region) -> dict[int, list[Cell]]:
+    out: dict[int, list[Cell]] = {}
+    for c in region.cells:
+        out.setdefault(c.line, []).append(c)
+    return out
+
+
+def _placed_in_grid(cell: Cell, grid_x: int | None) -> bool:
+    """A lone value that sits in a grid column (after tabs, or under the grid's value columns) is a
+    row of its own with blank cells (a row that prints only 总计), not one cell of a one-per-line run."""
+    return cell.field > 0 or (grid_x is not None and cell.x >= grid_x - 1)
+
+
+def _joins(head: list[Frag], tail: list[Frag], lexicon: tuple[tuple[str, str], ...]) -> bool:
+    """Do two label pieces read as one label: better than either alone (``行政`` + ``事业性收费``),
+    or exactly a wording of the row the second names (``行政`` + ``规范性文件``)?"""
+    both = frag_score(head + tail, lexicon)
+    if both > max(frag_score(head, lexicon), frag_score(tail, lexicon)) + 0.02:
+        return True
+    return both >= 0.99 and best_row(head + tail, lexicon) == best_row(tail, lexicon)
+
+
+def _numbered(f: Frag) -> bool:
+    """Does the fragment start with its own numbering (（二）, 2., 三、)? Then it begins a label."""
+    t = normalize(f.text).strip()
+    return bool(f.key) and strip_numbering(t) != t
+
+
+def _numbered_row(unit: list[Frag], groups_words: frozenset[str] = frozenset()) -> bool:
+    """A weak label unit that still begins a row: numbered, and not (the start of) a group label."""
+    key = group_key("".join(f.text for f in unit))
+    return _numbered(unit[0]) and not is_group_prefix(key) and not any(w.startswith(key) for w in groups_words)
+
+
+def blank_line_slots(region: Region, group: Group, ncols: int) -> list[int] | None:
+    """One cell per line, blank cells as empty lines, for a row of ``ncols`` columns: the empty
+    lines between the row's label and its last value keep the blanks' places."""
+    if len(set(group.lines)) != len(group.cells) or len(group.cells) >= ncols:
+        return None
+    labels = [f.line for f in group.evidence if f.line < group.lines[0]]
+    idx = region.lines[0].index
+    lo = max(labels) + 1 if labels else group.lines[0]
+    hi = group.lines[-1] + 1
+    while hi - idx < len(region.lines) and _is_empty(region, hi):  # empty lines after the last value
+        hi += 1
+    blanks = [ln for ln in range(lo, hi) if ln not in group.lines and _is_empty(region, ln)]
+    return _slots_among_blanks(group.lines, cell_blanks(region, blanks), ncols)
+
+
+def _is_empty(region: Region, ln: int) -> bool:
+    line = region.lines[ln - region.lines[0].index]
+    return not region.text[line.start : line.end].strip() and not region.frags_on(ln)
+
+
+def _blank_slots(region: Region, run: Group, blanks: list[int], ncols: int) -> None:
     """One cell per line with blank cells printed as empty lines: keep the blanks' places."""
-    inner = [b for b in blanks if b < run.lines[-1]]  # blanks after the last value are layout
-    if len(run.cells) < ncols and len(run.cells) + len(inner) == ncols:
-        marks = sorted([(ln, True) for ln in run.lines] + [(ln, False) for ln in inner])
-        run.slots = [k for k, (_, is_cell) in enumerate(marks) if is_cell]
+    if len(run.cells) < ncols:
+        run.slots = _slots_among_blanks(run.lines, cell_blanks(region, blanks), ncols)
+
+
+def _slots_among_blanks(lines: list[int], blanks: list[int], ncols: int) -> list[int] | None:
+    """Column slots of one-per-line values among the empty lines that print blank cells: those
+    before the last value, or, if that does not make up the row, also those after it."""
+    inner = [b for b in blanks if b < lines[-1]]
+    for cand in (inner, blanks):
+        if len(lines) + len(cand) == ncols:
+            marks = sorted([(ln, True) for ln in lines] + [(ln, False) for ln in cand])
+            return [k for k, (_, is_cell) in enumerate(marks) if is_cell]
+    return None
 
 
 @dataclass

@@ -23,15 +23,20 @@ from ..layout import (
 )
 from ..lexicon import all_row_lexicon, best_match, col_lexicon, is_group_label, section_index
 from ..regions import TABLE_OF_SECTION, table_regions
-from ..normalize import label_key, normalize
+from ..normalize import label_key, normalize, squash
 
 # rules-MAJOR.MINOR: a minor release only learns to read text the previous one could not (its tags
 # on everything else are unchanged), so a model trained on its features stays valid; a major relabels.
-RULES_VERSION = "rules-1.1"  # 1.1: text-printed grids (bars, ruling lines), 第X部分 headings
+# 1.1: text-printed grids (bars, ruling lines), 第X部分 headings
+# 1.2: page furniture inside tables (a running header next to a page number; not a value line above
+#      a printed page mark), a wrapped 勾稽关系 caption, header cells right after 第二十条第（X）项
+RULES_VERSION = "rules-1.2"
 
 _MD_STRIP = re.compile(r"^[\s#*＊>]+|[\s*＊]+$")
+_PAGE_MARK = r"[-—–－_]\s*\d{1,3}\s*[-—–－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
+PAGE_MARK_RE = re.compile(r"^(?:" + _PAGE_MARK + r")$")  # a printed page number (not a bare one)
 NOISE_LINE_RE = re.compile(
-    r"^(?:[-—–－_]\s*\d{1,3}\s*[-—–－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+    r"^(?:" + _PAGE_MARK + r"|"
     r"错误[!！].*|.*未指定文件名.*|.*未找到引用源.*|.*未定义书签.*|Evaluation Warning.*|"
     r"(?:相关|熱門|热门|相關)(?:词条|詞條|链接|鏈接).*|扫一扫.*|网站地图.*|网站标识码.*|.*ICP备.*|主办单位[:：].*|"
     r"(?:上一篇|下一篇)[:：]?.*|当前位置[:：].*|首页\s*[>›].*|发布时间[:：].*|【?字体[:：].*|"
@@ -117,13 +122,15 @@ class RuleTagger:
         spans: list[Span] = []
         sections = find_sections(text, lines)
         first_heading = sections[0][2] if sections else len(text)
-        for a, b in find_title(text, lines, first_heading):
+        title = find_title(text, lines, first_heading)
+        for a, b in title:
             spans.append(Span(a, b, Label.TITLE))
+        title_key = squash("".join(text[a:b] for a, b in title))
         for _, _, a, b in sections:
             spans.append(Span(a, b, Label.SECTION))
         section_lines = {ln.index for _, ln, _, _ in sections}
         for table, (lo, hi) in table_regions(text, lines, sections).items():
-            spans += self._tag_table(text, lines[lo:hi], table, section_lines)
+            spans += self._tag_table(text, lines[lo:hi], table, section_lines, title_key)
         # noise anywhere outside tables (page numbers in prose, web junk after the report)
         covered = {(s.start) for s in spans}
         for line in lines:
@@ -135,10 +142,13 @@ class RuleTagger:
                     spans.append(Span(b[0], b[1], Label.NOISE))
         return doc.with_spans(_dedupe(spans))
 
-    def _tag_table(self, text: str, lines: tuple[Line, ...], table: str, skip: set[int]) -> list[Span]:
+    def _tag_table(
+        self, text: str, lines: tuple[Line, ...], table: str, skip: set[int], title_key: str = ""
+    ) -> list[Span]:
         spans: list[Span] = []
         in_header = True
         header_ctx = False  # the previous line was header cells (a header repeated after a page break)
+        caption_open = False  # the 勾稽关系 caption goes on on the next line
         rows_lex = all_row_lexicon(table)
         cols_lex = col_lexicon(table)
         for i, line in enumerate(lines):
@@ -148,15 +158,31 @@ class RuleTagger:
             if not content.strip():
                 continue
             norm = normalize(content.strip())
-            if NOISE_LINE_RE.match(norm) or is_grid_rule(content) or _bare_page_number(text, lines, i, cols_lex):
+            if (
+                NOISE_LINE_RE.match(norm)
+                or is_grid_rule(content)
+                or _bare_page_number(text, lines, i, cols_lex, title_key)
+                or _running_header(text, lines, i, title_key)
+            ):
                 b = _content_bounds(text, line)
                 if b:
                     spans.append(Span(b[0], b[1], Label.NOISE))
                 continue
+            if caption_open:  # the caption wrapped: its rest leads this line, header cells follow
+                pcs = pieces(text, line)
+                if pcs and _caption_tail(text[pcs[0].start : pcs[0].end]):
+                    caption_open = _caption_unfinished(text[pcs[0].start : pcs[0].end])
+                    header_ctx = True
+                    for p in pcs[1:]:
+                        spans += self._label_piece(text, p, table, True, rows_lex, cols_lex)
+                    continue
+                caption_open = False
             if "勾稽关系" in norm or _is_prose(content):
                 if "勾稽关系" in norm:  # the caption may share its line with header cells
                     header_ctx = True
-                    for p in pieces(text, line)[1:]:
+                    pcs = pieces(text, line)
+                    caption_open = bool(pcs) and _caption_unfinished(text[pcs[0].start : pcs[0].end])
+                    for p in pcs[1:]:
                         spans += self._label_piece(text, p, table, True, rows_lex, cols_lex)
                 continue
             line_spans: list[Span] = []
@@ -172,7 +198,11 @@ class RuleTagger:
                     line_spans = []
                     for p in pieces(text, line):
                         line_spans += self._label_piece(text, p, table, False, rows_lex, cols_lex)
-            header_ctx = bool(line_spans) and all(s.label == Label.COL for s in line_spans)
+            # header cells follow header cells, and a block's 第二十条第（X）项 label (table 二)
+            header_ctx = bool(line_spans) and (
+                all(s.label == Label.COL for s in line_spans)
+                or all(s.label == Label.ROW and _is_article_label(text[s.start : s.end]) for s in line_spans)
+            )
             spans += line_spans
         return spans
 
@@ -215,16 +245,67 @@ class RuleTagger:
         return Label.COL if in_header else Label.ROW
 
 
-def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex) -> bool:
-    """A lone 1-3 digit line closing a page: a blank line, then a header or caption repeated."""
-    if not re.fullmatch(r"\s*\d{1,3}\s*", text[lines[i].start : lines[i].end]):
+def _is_article_label(s: str) -> bool:
+    """第二十条第（X）项: the group label that opens each block of table 二, its header next."""
+    return is_group_label(s) and label_key(s).startswith("第二十条")
+
+
+def _caption_unfinished(piece: str) -> bool:
+    """Does the 勾稽关系 caption piece wrap onto the next line (an open bracket, or not yet 之和)?"""
+    n = normalize(piece)
+    opens, closes = sum(n.count(c) for c in "(（"), sum(n.count(c) for c in ")）")
+    return opens > closes or (opens == 0 and not squash(n).endswith("之和"))
+
+
+def _caption_tail(piece: str) -> bool:
+    """The rest of a wrapped 勾稽关系 caption (``加第四项之和）``), not a row label or a value."""
+    k = squash(piece)
+    return 0 < len(k) <= 40 and not re.search(r"\d", k) and any(w in k for w in ("项", "之和", "等于"))
+
+
+_BARE_NUMBER = re.compile(r"\s*[1-9]\d{0,2}\s*")
+
+
+def _title_like(s: str, title_key: str) -> bool:
+    """A running header's text: the report's title or a part of it (the organ), or a 年度报告 line."""
+    k = squash(s)
+    return len(k) >= 4 and ((bool(title_key) and k in title_key) or (k.endswith("报告") and len(k) <= 60))
+
+
+def _running_header(text: str, lines: tuple[Line, ...], i: int, title_key: str) -> bool:
+    """The page's running header inside a table (``北京市司法厅``, ``…年度报告``): title-like text
+    next to the page's number (a page mark or a bare number), empty lines aside."""
+    if not _title_like(text[lines[i].start : lines[i].end], title_key):
         return False
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and abs(j - i) <= 2 and not text[lines[j].start : lines[j].end].strip():
+            j += step
+        if 0 <= j < len(lines) and abs(j - i) <= 2:
+            s = normalize(text[lines[j].start : lines[j].end]).strip()
+            if PAGE_MARK_RE.match(s) or _BARE_NUMBER.fullmatch(s):
+                return True
+    return False
+
+
+def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex, title_key: str = "") -> bool:
+    """A lone 1-3 digit line closing a page: a blank line, then a header or caption repeated; or
+    right above the next page's running header.
+
+    Not a 0, and not the line before a printed page mark (``第2页``, ``- 2 -``): that mark is the
+    page's number, the digits above it a value."""
+    if not _BARE_NUMBER.fullmatch(text[lines[i].start : lines[i].end]):
+        return False
+    if i + 1 < len(lines) and _title_like(text[lines[i + 1].start : lines[i + 1].end], title_key):
+        return True
     if i + 1 >= len(lines) or text[lines[i + 1].start : lines[i + 1].end].strip():
         return False
     for ln in lines[i + 2 : i + 5]:
         s = normalize(text[ln.start : ln.end]).strip()
         if not s:
             continue
+        if PAGE_MARK_RE.match(s):
+            return False
         if "勾稽关系" in s or "申请人情况" in s or NOISE_LINE_RE.match(s):
             return True
         m = best_match(label_key(s.split()[0]) if s.split() else "", cols_lex)
