@@ -7,7 +7,7 @@ from .checks import all_checks
 from .document import Document
 from .labels import Label
 from .layout import Line, line_of, split_lines
-from .lexicon import section_index
+from .lexicon import COL_WORDS, best_match, col_lexicon, section_index
 from .normalize import normalize
 from .regions import table_regions
 from .sections import organ_of, sections, title_text, year_of
@@ -88,7 +88,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         # a table whose region runs to the end of the text with no later heading may be cut off
         truncated = hi >= len(lines) and lo > last_heading_line
         named_rows = sum(f.label == Label.ROW and not f.group for f in region.frags)
-        if not region.cells and named_rows < 3:
+        if not region.cells and named_rows < 3 and not _prints_its_header(region.frags, name):
             tables[name] = None
             if region.frags:
                 warnings.append(f"{name}: headers found but no rows or values; the table is treated as absent")
@@ -118,6 +118,19 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         "warnings": warnings,
         "provenance": provenance,
     }
+
+
+def _prints_its_header(frags: list, table: str) -> bool:
+    """Most of the table's column headers are printed: the table is there with every cell blank
+    (a null table means "not in the report", never "all blank")."""
+    lexicon = col_lexicon(table)
+    named = set()
+    for f in frags:
+        if f.label == Label.COL:
+            m = best_match(f.key, lexicon)
+            if m is not None and m.score >= 0.9:
+                named.add(m.key)
+    return len(named) >= max(3, len(COL_WORDS[table]) // 2)
 
 
 def _empty_output(year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:

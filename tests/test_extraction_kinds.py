@@ -16,7 +16,9 @@ from tests.reportkit import (
     APP_HEADER,
     APP_LABELS_2021,
     COLS,
+    REVIEW_COLS,
     REVIEW_HEADER,
+    REVIEW_KEYS,
     REVIEW_VALUES,
     applications_2021,
     applications_tab,
@@ -280,3 +282,19 @@ def test_displaced_labels_with_blank_cells_and_an_all_blank_row(extract):
     values = ["\t".join(fmt_num(t[k][c]) for c in COLS) for k, _ in APP_LABELS_2021]
     out = extract(full_report("\n".join(labels) + "\n" + "\n".join(values)))
     assert out["tables"]["applications"] == t
+
+
+@pytest.mark.parametrize("blank", ["", "\t".join([""] * 15), "\t".join(["—"] * 15)])
+def test_review_table_printed_with_every_cell_blank_is_present(extract, blank):
+    """The header printed and no value: the table is in the report, every cell null (a null table
+    would mean the report has no such table)."""
+    out = extract(full_report(review_text=REVIEW_HEADER + "\n" + blank))
+    assert out["tables"]["review_litigation"] == {g: {c: None for c in REVIEW_COLS} for g in REVIEW_KEYS}
+    if not blank.strip("\t"):  # nothing printed under the header: said in a warning
+        assert any("every cell is null" in w for w in out["warnings"])
+
+
+def test_heading_without_its_table_is_still_absent(extract):
+    out = extract(full_report(review_text="本年度未发生政府信息公开行政复议、行政诉讼。"))
+    assert out["tables"]["review_litigation"] is None
+    assert any("table is missing" in w for w in out["warnings"])

@@ -36,10 +36,7 @@ CASES = [
 
 
 # still open: each is an xfail below until the pipeline handles it
-OPEN = {
-    # extraction/report.py treats a region with headers but no values as an absent table
-    "table 四 printed with every cell blank (all zeros left empty)",
-}
+OPEN: set[str] = set()
 FIXED = [c for c in CASES if c[0] not in OPEN]
 STILL_OPEN = [c for c in CASES if c[0] in OPEN]
 
