@@ -7,7 +7,7 @@ from .checks import all_checks
 from .document import Document
 from .labels import Label
 from .layout import Line, line_of, split_lines
-from .lexicon import COL_WORDS, best_match, col_lexicon, section_index
+from .lexicon import COL_WORDS, match_col, section_index
 from .normalize import normalize
 from .regions import table_regions
 from .sections import organ_of, sections, title_text, year_of
@@ -123,13 +123,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
 def _prints_its_header(frags: list, table: str) -> bool:
     """Most of the table's column headers are printed: the table is there with every cell blank
     (a null table means "not in the report", never "all blank")."""
-    lexicon = col_lexicon(table)
-    named = set()
-    for f in frags:
-        if f.label == Label.COL:
-            m = best_match(f.key, lexicon)
-            if m is not None and m.score >= 0.9:
-                named.add(m.key)
+    matches = (match_col(f.text, table) for f in frags if f.label == Label.COL)
+    named = {m.key for m in matches if m is not None and m.score >= 0.9}
     return len(named) >= max(3, len(COL_WORDS[table]) // 2)
 
 

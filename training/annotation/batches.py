@@ -34,17 +34,21 @@ _BATCH_RE = re.compile(r"^b(\d{4})-\d{8}T\d{6}Z$")
 DEFAULT_HELDOUT_FRACTION = 0.25
 
 
+def _in_share(salt: str, doc_id: str, fraction: float) -> bool:
+    """Whether a report falls in ``fraction`` of all reports for one purpose (``salt``): its content
+    hash alone decides, so the answer never changes between batches and runs."""
+    return int(hashlib.sha256(f"{salt}:{doc_id}".encode()).hexdigest()[:8], 16) % 10_000 < fraction * 10_000
+
+
 def split_of(doc_id: str, heldout_fraction: float = DEFAULT_HELDOUT_FRACTION) -> str:
     """``heldout`` or ``train``, from the content hash alone (stable across batches and runs)."""
-    bucket = int(hashlib.sha256(f"split:{doc_id}".encode()).hexdigest()[:8], 16) % 10_000
-    return "heldout" if bucket < heldout_fraction * 10_000 else "train"
+    return "heldout" if _in_share("split", doc_id, heldout_fraction) else "train"
 
 
 def in_dev(doc_id: str, dev_fraction: float) -> bool:
     """Whether a train-split report serves as retraining's dev data (epoch selection and the rule
     prior's calibration) instead of as a training example; hashed apart from ``split_of``."""
-    bucket = int(hashlib.sha256(f"dev:{doc_id}".encode()).hexdigest()[:8], 16) % 10_000
-    return bucket < dev_fraction * 10_000
+    return _in_share("dev", doc_id, dev_fraction)
 
 
 def spans_digest(doc_id: str, spans: Iterable[Span]) -> str:

@@ -310,11 +310,10 @@ def split_dev(train_docs: Sequence[Document], dev_fraction: float) -> tuple[list
     epoch selection and the rule prior are chosen on data that shows the new kind too: calibrated
     on generated reports alone, the prior keeps the rules' tags and undoes what the annotations
     taught (measured in docs/benchmarks.md). Never all of them: at least one stays for training."""
-    dev = [d for d in train_docs if in_dev(d.origin.sha256, dev_fraction)]
-    if len(dev) == len(train_docs):
-        dev = dev[:-1]
-    ids = {id(d) for d in dev}
-    return [d for d in train_docs if id(d) not in ids], dev
+    flags = [in_dev(d.origin.sha256, dev_fraction) for d in train_docs]
+    if flags and all(flags):
+        flags[-1] = False
+    return [d for d, f in zip(train_docs, flags) if not f], [d for d, f in zip(train_docs, flags) if f]
 
 
 def retrain(
