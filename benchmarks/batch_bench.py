@@ -32,10 +32,10 @@ from typing import Any, Callable
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from extraction.export import write_markdown_section  # noqa: E402
-from service.batch import run_batch  # noqa: E402
-from training.registry import atomic_write_text  # noqa: E402
-from training.synth import generate  # noqa: E402
+from govreport.extraction.export import write_markdown_section  # noqa: E402
+from govreport.service.batch import run_batch  # noqa: E402
+from govreport.training.registry import atomic_write_text  # noqa: E402
+from govreport.training.synth import generate  # noqa: E402
 
 SECTION = "## Batch"
 PER_DAY = 86_400
@@ -141,7 +141,7 @@ def write_inputs(d: Path, n: int, seed: int) -> None:
 
 def tagger_version(tagger: str, model: str | None) -> tuple[str | None, str | None]:
     """(version, None) when the tagger loads, else (None, why not)."""
-    from extraction.taggers import get_tagger
+    from govreport.extraction.taggers import get_tagger
 
     try:
         t = get_tagger(tagger, model if tagger != "rules" else None)

@@ -29,8 +29,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from extraction.export import write_markdown_section  # noqa: E402
-from service.app import ServerProcess  # noqa: E402
+from govreport.extraction.export import write_markdown_section  # noqa: E402
+from govreport.service.app import ServerProcess  # noqa: E402
 
 SECTION = "## Service"
 

@@ -33,14 +33,14 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from extraction.export import write_markdown_section  # noqa: E402
-from extraction.document import Document  # noqa: E402
-from extraction.errors import GovReportError  # noqa: E402
-from extraction.evaluate import aggregate, score_report  # noqa: E402
-from extraction.pipeline import Extractor  # noqa: E402
-from extraction.report import assemble_report  # noqa: E402
-from training.evaluate import span_scores  # noqa: E402
-from training.registry import atomic_write_text  # noqa: E402
+from govreport.extraction.export import write_markdown_section  # noqa: E402
+from govreport.extraction.document import Document  # noqa: E402
+from govreport.extraction.errors import GovReportError  # noqa: E402
+from govreport.extraction.evaluate import aggregate, score_report  # noqa: E402
+from govreport.extraction.pipeline import Extractor  # noqa: E402
+from govreport.extraction.report import assemble_report  # noqa: E402
+from govreport.training.evaluate import span_scores  # noqa: E402
+from govreport.training.registry import atomic_write_text  # noqa: E402
 
 SECTION = "## Model"
 CORPUS = REPO / "tests" / "data" / "corpus"
@@ -88,7 +88,7 @@ def score_generated(tagger: Any, reports: list[Any]) -> dict[str, Any]:
 
 
 def accuracy(taggers: dict[str, Any], n: int, isolated: int) -> dict[str, Any]:
-    from training.synth import KINDS, generate, make_report
+    from govreport.training.synth import KINDS, generate, make_report
 
     mixed = generate(n, HELDOUT_SEED)
     by_kind: dict[str, list[int]] = defaultdict(list)
@@ -141,8 +141,8 @@ def corpus_scores(taggers: dict[str, Any]) -> dict[str, Any]:
 
 def speed_worker(model: str | None, precision: str, threads: int, rounds: int) -> dict[str, Any]:
     """Runs in its own process: load, warm up, time extraction; report peak RSS."""
-    from extraction.taggers.model import ModelTagger
-    from training.synth import generate
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.synth import generate
 
     t0 = time.perf_counter()
     tagger = ModelTagger.load(model, precision=precision, num_threads=threads)
@@ -393,9 +393,9 @@ def write_section(path: Path, section: str) -> None:
 
 def precision_f1(model: str | None, precisions: list[str], n: int) -> dict[str, float]:
     """Entity F1 of each inference precision on the same held-out reports."""
-    from extraction.taggers.model import ModelTagger
-    from training.evaluate import entity_f1
-    from training.synth import generate
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.evaluate import entity_f1
+    from govreport.training.synth import generate
 
     docs = [r.to_document() for r in generate(n, HELDOUT_SEED + 2)]
     return {p: entity_f1(ModelTagger.load(model, precision=p), docs)["overall"]["f1"] for p in precisions}
@@ -414,9 +414,9 @@ def onnx_compare(model_dir: Path, threads: int) -> dict[str, Any] | None:
 
     import numpy as np
 
-    from training.features import rule_token_ids
-    from training.modeling import Predictor, export_onnx, load_model_dir, quantize_int8, set_num_threads, window_bounds
-    from training.synth import generate
+    from govreport.training.features import rule_token_ids
+    from govreport.training.modeling import Predictor, export_onnx, load_model_dir, quantize_int8, set_num_threads, window_bounds
+    from govreport.training.synth import generate
 
     set_num_threads(threads)
     model, tok, info = load_model_dir(model_dir)
@@ -488,8 +488,8 @@ def main() -> None:
         print(json.dumps(speed_worker(args.model, args.precision, int(args.threads), args.rounds)))
         return
 
-    from extraction.taggers.model import ModelTagger
-    from extraction.taggers.rules import RuleTagger
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.extraction.taggers.rules import RuleTagger
 
     load_before = os.getloadavg()[0]
     model = ModelTagger.load(args.model)

@@ -73,3 +73,20 @@ class Extractor:
         t0 = time.perf_counter()
         doc = load_path(path, max_bytes=self.max_bytes)
         return self.extract_document(doc, time.perf_counter() - t0)
+
+    def extract(self, source: str | bytes | Path, filename: str | None = None) -> ExtractionResult:
+        """Dispatch on the source: a ``Path`` (or a ``str`` naming an existing file) is read from
+        disk, ``bytes`` are sniffed like an upload, any other ``str`` is the report's text."""
+        if isinstance(source, bytes):
+            return self.extract_bytes(source, filename=filename)
+        if isinstance(source, Path):
+            return self.extract_path(source)
+        if isinstance(source, str) and "\n" not in source and len(source) < 4096:
+            try:
+                if Path(source).is_file():
+                    return self.extract_path(source)
+            except OSError:
+                pass
+        if isinstance(source, str):
+            return self.extract_text(source, filename=filename)
+        raise TypeError(f"extract() takes a path, bytes or text, not {type(source).__name__}")

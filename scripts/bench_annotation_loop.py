@@ -45,21 +45,21 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("/tmp/govreport-bench-loop"))
     args = ap.parse_args()
 
-    from extraction.taggers.model import ModelTagger
-    from training.annotation.batches import DEFAULT_HELDOUT_FRACTION
-    from training.annotation.client import LabelStudioClient
-    from training.annotation.convert import spans_to_result
-    from training.annotation.lsserver import LabelStudioServer
-    from training.annotation.pull import pull
-    from training.annotation.push import push_documents
-    from training.annotation.retrain import (
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.annotation.batches import DEFAULT_HELDOUT_FRACTION
+    from govreport.training.annotation.client import LabelStudioClient
+    from govreport.training.annotation.convert import spans_to_result
+    from govreport.training.annotation.lsserver import LabelStudioServer
+    from govreport.training.annotation.pull import pull
+    from govreport.training.annotation.push import push_documents
+    from govreport.training.annotation.retrain import (
         DEFAULT_GOLD_DIR, PromotionPolicy, RetrainOptions, gold_items, parse_overrides, retrain, span_scores,
         table_scores,
     )  # fmt: skip
-    from training.config import TrainConfig
-    from training.registry import ModelRegistry
-    from training.synth import DEFAULT_RATES, generate
-    from training.train import train
+    from govreport.training.config import TrainConfig
+    from govreport.training.registry import ModelRegistry
+    from govreport.training.synth import DEFAULT_RATES, generate
+    from govreport.training.train import train
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -143,7 +143,7 @@ def main() -> None:
     # 4. /predict on a long report with the candidate model (in process, through the endpoint)
     from fastapi.testclient import TestClient
 
-    from service.ml_backend import JobRunner, MLBackendSettings, MLBackendState, TaggerHolder, create_backend_app
+    from govreport.service.ml_backend import JobRunner, MLBackendSettings, MLBackendState, TaggerHolder, create_backend_app
 
     long_text = "\n\n".join(p.read_text("utf-8") for _ in range(10) for p in sorted(DEFAULT_GOLD_DIR.glob("*.txt")))
     settings = MLBackendSettings(runs_dir=out / "runs")

@@ -50,13 +50,13 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from extraction.errors import InputError, InputTooLarge
-from extraction.export import atomic_write
-from extraction.labels import LABEL_INFO, LABEL_SET_VERSION
-from extraction.pipeline import Extractor
-from extraction.taggers import Tagger, get_tagger
-from extraction.templates import FORMATS, TABLES, table_spec
-from training.registry import ModelRegistry, RegistryError
+from govreport.extraction.errors import InputError, InputTooLarge
+from govreport.extraction.export import atomic_write
+from govreport.extraction.labels import LABEL_INFO, LABEL_SET_VERSION
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import Tagger, get_tagger
+from govreport.extraction.templates import FORMATS, TABLES, table_spec
+from govreport.training.registry import ModelRegistry, RegistryError
 
 from .metrics import ASGIApp, Message, MetricsMiddleware, Scope, ServiceMetrics
 from .schemas import (
@@ -965,7 +965,7 @@ def create_app(
     # Other routers (the Label Studio ML backend: /predict, /setup, /health, /webhook) go here.
     for router in routers:
         app.include_router(router)
-    app.include_router(importlib.import_module("service.ml_backend").router)  # Label Studio ML backend
+    app.include_router(importlib.import_module("govreport.service.ml_backend").router)  # Label Studio ML backend
 
     # Added last = outermost: metrics see every answer, request ids are on every answer.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes, metrics=metrics)
@@ -1056,7 +1056,7 @@ class ServerProcess:
         self.port = free_port()
         env = {**os.environ, **self.env, "GOVREPORT_HOST": "127.0.0.1", "GOVREPORT_PORT": str(self.port)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve"], env=env, stdout=self._log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "govreport.service.cli", "serve"], env=env, stdout=self._log, stderr=subprocess.STDOUT
         )
         end = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < end:

@@ -38,11 +38,11 @@ from typing import Any, Iterable, Iterator, Sequence
 import click
 from tqdm import tqdm
 
-from extraction.errors import GovReportError, InputError
-from extraction.export import to_json
-from extraction.ingest import DEFAULT_MAX_BYTES
-from extraction.pipeline import Extractor
-from extraction.taggers import get_tagger
+from govreport.extraction.errors import GovReportError, InputError
+from govreport.extraction.export import to_json
+from govreport.extraction.ingest import DEFAULT_MAX_BYTES
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
 
 log = logging.getLogger(__name__)
 

@@ -11,15 +11,15 @@ import click
 
 # name -> (module:attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "extract": ("service.cmd_extract:extract", "Extract the tables of one or more reports."),
-    "eval": ("service.cmd_extract:eval_cmd", "Score extraction against gold files (the contract's scores)."),
-    "serve": ("service.app:serve_cmd", "Run the HTTP API (uvicorn)."),
-    "synth": ("training.synth.cli:synth_cmd", "Generate synthetic labelled reports as a HF dataset."),
-    "train": ("training.cli:train_cmd", "Train a token-classification model into a new version."),
-    "models": ("training.cli:models_group", "List and promote model versions."),
-    "label": ("training.annotation.cli:label_group", "Label Studio: config, push predictions, pull annotations."),
-    "retrain": ("training.annotation.cli:retrain_cmd", "Fine-tune on annotated batches; promote only if better."),
-    "batch": ("service.batch:batch_cmd", "Extract a whole corpus (local or Ray), resumable."),
+    "extract": ("govreport.service.cmd_extract:extract", "Extract the tables of one or more reports."),
+    "eval": ("govreport.service.cmd_extract:eval_cmd", "Score extraction against gold files (the contract's scores)."),
+    "serve": ("govreport.service.app:serve_cmd", "Run the HTTP API (uvicorn)."),
+    "synth": ("govreport.training.synth.cli:synth_cmd", "Generate synthetic labelled reports as a HF dataset."),
+    "train": ("govreport.training.cli:train_cmd", "Train a token-classification model into a new version."),
+    "models": ("govreport.training.cli:models_group", "List and promote model versions."),
+    "label": ("govreport.training.annotation.cli:label_group", "Label Studio: config, push predictions, pull annotations."),
+    "retrain": ("govreport.training.annotation.cli:retrain_cmd", "Fine-tune on annotated batches; promote only if better."),
+    "batch": ("govreport.service.batch:batch_cmd", "Extract a whole corpus (local or Ray), resumable."),
 }
 
 

@@ -8,11 +8,11 @@ from typing import Any, Iterator
 
 import click
 
-from extraction.errors import GovReportError
-from extraction.evaluate import ReportScore, aggregate, score_report
-from extraction.export import atomic_write, cells_csv, tidy_cells, to_json
-from extraction.pipeline import Extractor
-from extraction.taggers import get_tagger
+from govreport.extraction.errors import GovReportError
+from govreport.extraction.evaluate import ReportScore, aggregate, score_report
+from govreport.extraction.export import atomic_write, cells_csv, tidy_cells, to_json
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
 
 SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
 
@@ -72,7 +72,7 @@ def extract_files(
             stem = _unique_stem(path, used)
             atomic_write(out_dir / f"{stem}.json", to_json(d) + "\n")
             if html:
-                from extraction.render import render_html
+                from govreport.extraction.render import render_html
 
                 atomic_write(out_dir / f"{stem}.html", render_html(result.document))
     if jsonl_lines and out_dir is not None:

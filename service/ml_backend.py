@@ -25,10 +25,10 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from extraction.document import Document
-from extraction.taggers import Tagger, get_tagger
-from training.annotation.config import DATA_KEY, FROM_NAME, TO_NAME, LabelConfigError, parse_label_config
-from training.annotation.convert import prediction_from_spans
+from govreport.extraction.document import Document
+from govreport.extraction.taggers import Tagger, get_tagger
+from govreport.training.annotation.config import DATA_KEY, FROM_NAME, TO_NAME, LabelConfigError, parse_label_config
+from govreport.training.annotation.convert import prediction_from_spans
 
 log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
@@ -43,7 +43,7 @@ class MLBackendSettings(BaseSettings):
     retrain_after: int = Field(50, ge=0, description="new annotations that start a background retrain; 0: only START_TRAINING")
     runs_dir: Path = Field(REPO / "annotations" / "runs", description="webhook event log and job logs")
     retrain_command: str = Field(
-        "{python} -m service.cli label pull --project-id {project} && {python} -m service.cli retrain",
+        "{python} -m govreport.service.cli label pull --project-id {project} && {python} -m govreport.service.cli retrain",
         description="shell command of the background job; {python} and {project} are filled in",
     )
     registry_poll_s: float = Field(2.0, ge=0, description="seconds between checks of the registry's ACTIVE pointer")
@@ -53,7 +53,7 @@ class MLBackendSettings(BaseSettings):
 
 
 def _active_version() -> str | None:
-    from training.registry import ModelRegistry
+    from govreport.training.registry import ModelRegistry
 
     try:
         active = ModelRegistry().active()

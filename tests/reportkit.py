@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from extraction.templates import table_spec
+from govreport.extraction.templates import table_spec
 
 APP_LABELS_2021 = [
     ("new_received", "一、本年新收政府信息公开申请数量"),

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from extraction.document import Document, Span
-from extraction.labels import LABELS, Label
-from service.ml_backend import JobRunner, MLBackendSettings, MLBackendState, TaggerHolder, create_backend_app
-from training.annotation.batches import list_batches, load_documents, split_of, write_batch
-from training.annotation.config import (
+from govreport.extraction.document import Document, Span
+from govreport.extraction.labels import LABELS, Label
+from govreport.service.ml_backend import JobRunner, MLBackendSettings, MLBackendState, TaggerHolder, create_backend_app
+from govreport.training.annotation.batches import list_batches, load_documents, split_of, write_batch
+from govreport.training.annotation.config import (
     CONFIG_PATH,
     LabelConfigError,
     label_config_xml,
     parse_label_config,
 )
-from training.annotation.convert import (
+from govreport.training.annotation.convert import (
     AnnotationError,
     document_to_task,
     latest_annotation,
@@ -284,7 +284,7 @@ def _new_version(registry, tag: str) -> str:
 
 
 def test_predict_answers_in_task_order_with_the_registry_version(tmp_path: Path) -> None:
-    from training.registry import ModelRegistry
+    from govreport.training.registry import ModelRegistry
 
     registry = ModelRegistry(tmp_path / "models")
     registry.promote(_new_version(registry, "base"))
@@ -363,8 +363,8 @@ def test_webhook_records_events_and_starts_one_background_job(tmp_path: Path) ->
 
 
 def test_the_service_app_serves_the_ml_backend_with_its_loaded_model() -> None:
-    from service.app import create_app
-    from service.settings import ServiceSettings
+    from govreport.service.app import create_app
+    from govreport.service.settings import ServiceSettings
 
     app = create_app(ServiceSettings(tagger="rules", reload_poll_s=0))
     with TestClient(app) as client:
@@ -377,7 +377,7 @@ def test_the_service_app_serves_the_ml_backend_with_its_loaded_model() -> None:
 def test_cli_config_check_and_clear_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from training.annotation.cli import label_group
+    from govreport.training.annotation.cli import label_group
 
     runner = CliRunner()
     out = tmp_path / "cfg.xml"

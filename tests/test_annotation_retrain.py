@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from extraction.document import Document, Span
-from extraction.labels import Label
-from training.annotation.batches import split_of, write_batch
-from training.annotation.retrain import (
+from govreport.extraction.document import Document, Span
+from govreport.extraction.labels import Label
+from govreport.training.annotation.batches import split_of, write_batch
+from govreport.training.annotation.retrain import (
     PromotionPolicy,
     RetrainError,
     RetrainHooks,
@@ -23,7 +23,7 @@ from training.annotation.retrain import (
     parse_overrides,
     retrain,
 )
-from training.registry import ModelRegistry, ModelVersion
+from govreport.training.registry import ModelRegistry, ModelVersion
 
 PHRASES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"]
 
@@ -200,8 +200,8 @@ def test_dev_part_of_the_annotations_selects_and_never_trains(tmp_path: Path) ->
     rule prior); the held-out split appears in neither; the same reports are chosen every run."""
     from types import SimpleNamespace
 
-    from training.annotation.batches import in_dev
-    from training.annotation.retrain import split_dev
+    from govreport.training.annotation.batches import in_dev
+    from govreport.training.annotation.retrain import split_dev
 
     reg = ModelRegistry(tmp_path / "models")
     seed_active(reg)

@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from extraction.errors import InputError
-from extraction.pipeline import Extractor
-from service import batch
-from service.batch import (
+from govreport.extraction.errors import InputError
+from govreport.extraction.pipeline import Extractor
+from govreport.service import batch
+from govreport.service.batch import (
     CELL_FIELDS,
     ResultStore,
     check_index,
@@ -23,8 +23,8 @@ from service.batch import (
     record_cells,
     run_batch,
 )
-from service.cli import main
-from training.synth import generate
+from govreport.service.cli import main
+from govreport.training.synth import generate
 
 N_REPORTS = 24  # generated: 20 in a/, 4 in b/
 FAILING = {"empty.txt": "empty", "weather.txt": "not_a_report", "old_format.doc": "unsupported_format"}

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 
 ray = pytest.importorskip("ray")
 
-from service.batch import iter_records, run_batch  # noqa: E402
-from service.cli import main  # noqa: E402
-from training.synth import generate  # noqa: E402
+from govreport.service.batch import iter_records, run_batch  # noqa: E402
+from govreport.service.cli import main  # noqa: E402
+from govreport.training.synth import generate  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*")]
 N_REPORTS = 300
@@ -100,7 +100,7 @@ def test_a_separate_driver_joins_the_cluster_by_address(
         (subset / p.name).write_bytes(p.read_bytes())
     out = tmp_path / "out"
     address = ray.get_runtime_context().gcs_address
-    cmd = [sys.executable, "-m", "service.cli", "batch", str(subset), "-o", str(out), "--engine", "ray"]
+    cmd = [sys.executable, "-m", "govreport.service.cli", "batch", str(subset), "-o", str(out), "--engine", "ray"]
     res = subprocess.run(
         cmd + ["--address", address, "--tagger", "rules", "--no-progress"], capture_output=True, text=True, timeout=300
     )

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from service.cli import COMMANDS, main
+from govreport.service.cli import COMMANDS, main
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
-GOVREPORT = [sys.executable, "-m", "service.cli"]
+GOVREPORT = [sys.executable, "-m", "govreport.service.cli"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from extraction.labels import Label
-from extraction.layout import BARS, display_width, is_grid_rule, pieces, split_lines
-from extraction.lexicon import section_index
-from extraction.pipeline import Extractor
-from extraction.taggers.rules import RuleTagger
-from extraction.templates import table_spec
+from govreport.extraction.labels import Label
+from govreport.extraction.layout import BARS, display_width, is_grid_rule, pieces, split_lines
+from govreport.extraction.lexicon import section_index
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers.rules import RuleTagger
+from govreport.extraction.templates import table_spec
 from tests.reportkit import (
     ACTIVE_EXPECTED,
     APP_LABELS_2021,

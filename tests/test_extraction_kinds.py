@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from extraction.normalize import to_traditional
-from extraction.pipeline import Extractor
-from extraction.taggers.rules import RuleTagger
-from extraction.layout import display_width
+from govreport.extraction.normalize import to_traditional
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers.rules import RuleTagger
+from govreport.extraction.layout import display_width
 from tests.reportkit import (
     ACTIVE_EXPECTED,
     ACTIVE_2021,

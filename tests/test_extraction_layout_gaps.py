@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.document import Document
-from extraction.labels import Label
-from extraction.layout import display_width
-from extraction.pipeline import Extractor
-from extraction.taggers.rules import RuleTagger
+from govreport.extraction.document import Document
+from govreport.extraction.labels import Label
+from govreport.extraction.layout import display_width
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers.rules import RuleTagger
 from tests.reportkit import (
     APP_LABELS_2021,
     COLS,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extraction.evaluate import score_report
-from extraction.pipeline import Extractor
-from extraction.taggers import get_tagger
+from govreport.extraction.evaluate import score_report
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 GOLDS = sorted(CORPUS.glob("*.gold.json"))
@@ -59,8 +59,8 @@ def test_shipped_model_matches_the_rule_release(caplog):
     warning), a major one must not load silently."""
     import logging
 
-    from extraction.taggers.rules import RULES_VERSION
-    from training.modeling import _rules_major
+    from govreport.extraction.taggers.rules import RULES_VERSION
+    from govreport.training.modeling import _rules_major
 
     with caplog.at_level(logging.WARNING):
         tagger = get_tagger("model")

@@ -20,9 +20,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from extraction import errors
-from extraction.document import Span
-from extraction.ingest import (
+from govreport.extraction import errors
+from govreport.extraction.document import Span
+from govreport.extraction.ingest import (
     DEFAULT_MAX_BYTES,
     Decoded,
     chinese_plausibility,
@@ -31,8 +31,8 @@ from extraction.ingest import (
     load_path,
     load_text,
 )
-from extraction.ingest_html import flatten_html, looks_like_html
-from extraction.labels import Label
+from govreport.extraction.ingest_html import flatten_html, looks_like_html
+from govreport.extraction.labels import Label
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -452,7 +452,7 @@ def test_docx_automatic_list_numbers_are_text() -> None:
     ("n", "text"), [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (99, "九十九"), (100, "100")]
 )
 def test_chinese_list_numbers(n: int, text: str) -> None:
-    from extraction.ingest_office import _chinese_number
+    from govreport.extraction.ingest_office import _chinese_number
 
     assert _chinese_number(n) == text
 

@@ -14,14 +14,14 @@ from typing import Any, Iterator
 
 import pytest
 
-from extraction.document import Document, Span
-from extraction.ingest import load_path
-from extraction.labels import Label
-from extraction.taggers import get_tagger
-from training.annotation.batches import list_batches, load_documents, split_of
-from training.annotation.client import LabelStudioClient
-from training.annotation.config import label_config_xml
-from training.annotation.convert import (
+from govreport.extraction.document import Document, Span
+from govreport.extraction.ingest import load_path
+from govreport.extraction.labels import Label
+from govreport.extraction.taggers import get_tagger
+from govreport.training.annotation.batches import list_batches, load_documents, split_of
+from govreport.training.annotation.client import LabelStudioClient
+from govreport.training.annotation.config import label_config_xml
+from govreport.training.annotation.convert import (
     AnnotationError,
     document_to_task,
     prediction_to_spans,
@@ -29,9 +29,9 @@ from training.annotation.convert import (
     span_to_region,
     task_to_document,
 )
-from training.annotation.lsserver import LabelStudioServer, default_venv, free_port, label_studio_bin
-from training.annotation.pull import pull
-from training.annotation.push import push_files
+from govreport.training.annotation.lsserver import LabelStudioServer, default_venv, free_port, label_studio_bin
+from govreport.training.annotation.pull import pull
+from govreport.training.annotation.push import push_files
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -194,10 +194,10 @@ def test_annotate_pull_retrain_loop(ls: LabelStudioClient, rules: Any, tmp_path:
 
 def _retrain_tiny(batches: Path, tmp_path: Path) -> None:
     """A tiny model, a few steps: the loop runs end to end and ACTIVE only moves under the policy."""
-    pytest.importorskip("training.train", reason="training.train (model issue) is not in this tree yet")
-    pytest.importorskip("extraction.taggers.model", reason="ModelTagger (model issue) is not in this tree yet")
-    from training.registry import ModelRegistry
-    from training.annotation.retrain import PromotionPolicy, RetrainOptions, retrain
+    pytest.importorskip("govreport.training.train", reason="govreport.training.train (model issue) is not in this tree yet")
+    pytest.importorskip("govreport.extraction.taggers.model", reason="ModelTagger (model issue) is not in this tree yet")
+    from govreport.training.registry import ModelRegistry
+    from govreport.training.annotation.retrain import PromotionPolicy, RetrainOptions, retrain
 
     registry = ModelRegistry(tmp_path / "models")
     tiny = {"hidden_size": 32, "num_layers": 1, "num_heads": 2, "intermediate_size": 64, "epochs": 1,
@@ -222,15 +222,15 @@ def _retrain_tiny(batches: Path, tmp_path: Path) -> None:
 def backend(ls_server: LabelStudioServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     import uvicorn
 
-    from service.app import create_app
-    from service.ml_backend import JobRunner, MLBackendSettings, MLBackendState, TaggerHolder
-    from service.settings import ServiceSettings
+    from govreport.service.app import create_app
+    from govreport.service.ml_backend import JobRunner, MLBackendSettings, MLBackendState, TaggerHolder
+    from govreport.service.settings import ServiceSettings
 
     work = tmp_path_factory.mktemp("ml-backend")
     env = f"LABEL_STUDIO_URL={shlex.quote(ls_server.url)} LABEL_STUDIO_API_KEY={shlex.quote(ls_server.token)}"
     settings = MLBackendSettings(
         runs_dir=work / "runs", retrain_after=2,
-        retrain_command=f"{env} {{python}} -m service.cli label pull --project-id {{project}} --out {shlex.quote(str(work / 'batches'))}",
+        retrain_command=f"{env} {{python}} -m govreport.service.cli label pull --project-id {{project}} --out {shlex.quote(str(work / 'batches'))}",
     )  # fmt: skip
     app = create_app(ServiceSettings(tagger="rules", reload_poll_s=0))
     app.state.ml_backend = MLBackendState(settings, TaggerHolder(), JobRunner(settings))

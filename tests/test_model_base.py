@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from tests.test_model_overfit import tiny_config, tiny_docs
-from training.registry import ModelRegistry
+from govreport.training.registry import ModelRegistry
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +25,8 @@ def checkpoint(tmp_path_factory):
 def test_embeddings_come_from_the_checkpoint(checkpoint):
     from transformers import AutoModel, AutoTokenizer
 
-    from training.modeling import model_from_base
-    from training.tokenizer import CharTokenizer
+    from govreport.training.modeling import model_from_base
+    from govreport.training.tokenizer import CharTokenizer
 
     tok = CharTokenizer.train([d.text for d in tiny_docs()])
     model = model_from_base(checkpoint, tok, max_len=64, rule_features=True)
@@ -47,8 +47,8 @@ def test_embeddings_come_from_the_checkpoint(checkpoint):
 
 
 def test_train_from_base_model(checkpoint, tmp_path):
-    from extraction.taggers.model import ModelTagger
-    from training.train import train
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.train import train
 
     docs = tiny_docs()
     mv = train(tiny_config(base_model=str(checkpoint), epochs=2), ModelRegistry(tmp_path), extra_docs=docs, eval_docs=docs, progress=False)

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extraction.document import Document, Span
-from extraction.labels import Label
-from training.config import TrainConfig
-from training.registry import ModelRegistry
+from govreport.extraction.document import Document, Span
+from govreport.extraction.labels import Label
+from govreport.training.config import TrainConfig
+from govreport.training.registry import ModelRegistry
 
 # (text, [(fragment, label, occurrence)]) - spans are found by their text, so the examples stay readable
 _EXAMPLES: list[tuple[str, list[tuple[str, Label]]]] = [
@@ -95,7 +95,7 @@ def key(spans) -> list[tuple[int, int, str]]:
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from training.train import train
+    from govreport.training.train import train
 
     reg = ModelRegistry(tmp_path_factory.mktemp("models"))
     docs = tiny_docs()
@@ -104,7 +104,7 @@ def trained(tmp_path_factory):
 
 
 def test_overfit_recovers_spans(trained):
-    from extraction.taggers.model import ModelTagger
+    from govreport.extraction.taggers.model import ModelTagger
 
     _, mv, docs = trained
     tagger = ModelTagger.load(str(mv.path))
@@ -118,7 +118,7 @@ def test_overfit_recovers_spans(trained):
 
 
 def test_save_reload_identical_predictions(trained, tmp_path):
-    from training.modeling import Predictor, load_model_dir, save_model_dir
+    from govreport.training.modeling import Predictor, load_model_dir, save_model_dir
 
     _, mv, docs = trained
     texts = [d.text for d in docs]
@@ -136,7 +136,7 @@ def test_save_reload_identical_predictions(trained, tmp_path):
 def test_same_seed_same_weights(trained, tmp_path):
     from safetensors.numpy import load_file
 
-    from training.train import train
+    from govreport.training.train import train
 
     _, mv, docs = trained
     again = train(tiny_config(), ModelRegistry(tmp_path), extra_docs=docs, eval_docs=docs, progress=False)
@@ -152,7 +152,7 @@ def test_concurrent_calls_match_sequential(trained):
     """The API calls one ModelTagger from a thread pool: results must not depend on interleaving."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from extraction.taggers.model import ModelTagger
+    from govreport.extraction.taggers.model import ModelTagger
 
     _, mv, docs = trained
     tagger = ModelTagger.load(str(mv.path))
@@ -171,8 +171,8 @@ def test_rule_feature_channel_round_trip(tmp_path):
     tags at inference, and reloads to identical predictions."""
     import json
 
-    from extraction.taggers.model import ModelTagger
-    from training.train import train
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.train import train
 
     docs = tiny_docs()
     mv = train(tiny_config(rule_features=True, epochs=3), ModelRegistry(tmp_path), extra_docs=docs, eval_docs=docs, progress=False)

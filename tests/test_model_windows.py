@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extraction.document import Document, Span
-from extraction.labels import LABEL2ID, Label
-from training.data import token_labels
-from training.modeling import decode_bio, merge_windows, window_bounds
-from training.tokenizer import CharTokenizer
+from govreport.extraction.document import Document, Span
+from govreport.extraction.labels import LABEL2ID, Label
+from govreport.training.data import token_labels
+from govreport.training.modeling import decode_bio, merge_windows, window_bounds
+from govreport.training.tokenizer import CharTokenizer
 
 
 @pytest.mark.parametrize("n,max_len,stride", [(0, 8, 6), (1, 8, 6), (8, 8, 6), (9, 8, 6), (100, 16, 12), (101, 16, 16), (37, 10, 3)])
@@ -154,13 +154,13 @@ def test_span_edge_inside_a_digit_run_is_counted():
 
 
 def _features(lengths):
-    from training.data import DocFeatures
+    from govreport.training.data import DocFeatures
 
     return [DocFeatures(np.arange(n), np.arange(n) % 3, 0) for n in lengths]
 
 
 def test_shifted_windows_cover_each_token_once():
-    from training.data import shifted_windows
+    from govreport.training.data import shifted_windows
 
     rng = np.random.default_rng(3)
     feats = _features([1, 16, 17, 100, 250])
@@ -171,7 +171,7 @@ def test_shifted_windows_cover_each_token_once():
 
 
 def test_length_batches_group_equal_lengths():
-    from training.data import length_batches
+    from govreport.training.data import length_batches
 
     rng = np.random.default_rng(0)
     lengths = [16] * 37 + [3, 9, 5, 16, 2, 11]
@@ -183,7 +183,7 @@ def test_length_batches_group_equal_lengths():
 
 
 def test_rule_prior_only_overrides_unconfident_predictions():
-    from training.features import BLANK, apply_prior
+    from govreport.training.features import BLANK, apply_prior
 
     probs = np.array([[0.6, 0.4, 0.0], [0.05, 0.95, 0.0], [0.3, 0.3, 0.4]], dtype=np.float32)
     rules = np.array([1, 0, BLANK])

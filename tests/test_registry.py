@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from service.cli import main
+from govreport.service.cli import main
 from tests.test_model_overfit import tiny_config, tiny_docs
-from training.registry import ACTIVE_FILE, ModelRegistry
+from govreport.training.registry import ACTIVE_FILE, ModelRegistry
 
 FAST = dict(epochs=2, patience=0)  # these tests are about the registry, not about accuracy
 
@@ -27,7 +27,7 @@ def tree_digest(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory) -> ModelRegistry:
-    from training.train import train
+    from govreport.training.train import train
 
     reg = ModelRegistry(tmp_path_factory.mktemp("registry"))
     docs = tiny_docs()
@@ -38,7 +38,7 @@ def registry(tmp_path_factory) -> ModelRegistry:
 
 
 def test_training_adds_a_version_and_never_promotes_or_overwrites(registry):
-    from training.train import train
+    from govreport.training.train import train
 
     before = {v.version: tree_digest(v.path) for v in registry.versions()}
     active = registry.active()
@@ -63,7 +63,7 @@ def test_training_adds_a_version_and_never_promotes_or_overwrites(registry):
 
 
 def test_fine_tuning_records_its_parent(registry):
-    from training.train import train
+    from govreport.training.train import train
 
     parent = registry.active()
     docs = tiny_docs()
@@ -73,8 +73,7 @@ def test_fine_tuning_records_its_parent(registry):
 
 
 def test_failed_run_leaves_no_version_and_active_untouched(registry, monkeypatch):
-    import training.train as train_mod
-
+    import govreport.training.train as train_mod
     before = [v.version for v in registry.versions()]
     active = (registry.root / ACTIVE_FILE).read_text("utf-8")
 
@@ -92,8 +91,8 @@ def test_failed_run_leaves_no_version_and_active_untouched(registry, monkeypatch
 
 
 def test_bad_training_input_fails_before_touching_the_registry(registry):
-    from extraction.errors import InputError
-    from training.train import train
+    from govreport.extraction.errors import InputError
+    from govreport.training.train import train
 
     before = [v.version for v in registry.versions()]
     with pytest.raises(InputError, match="no training documents"):
@@ -126,9 +125,9 @@ def test_models_cli_list_and_promote(registry):
 
 
 def test_model_tagger_load_errors(tmp_path, monkeypatch):
-    from extraction.taggers import get_tagger
-    from extraction.taggers.model import ModelTagger
-    from extraction.taggers.rules import RuleTagger
+    from govreport.extraction.taggers import get_tagger
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.extraction.taggers.rules import RuleTagger
 
     empty = tmp_path / "empty"
     monkeypatch.setenv("GOVREPORT_MODELS_DIR", str(empty))
@@ -142,8 +141,8 @@ def test_model_tagger_load_errors(tmp_path, monkeypatch):
 
 
 def test_auto_tagger_uses_the_active_model(registry, monkeypatch):
-    from extraction.taggers import get_tagger
-    from extraction.taggers.model import ModelTagger
+    from govreport.extraction.taggers import get_tagger
+    from govreport.extraction.taggers.model import ModelTagger
 
     monkeypatch.setenv("GOVREPORT_MODELS_DIR", str(registry.root))
     tagger = get_tagger("auto")
@@ -158,9 +157,9 @@ def test_annotated_batches_feed_training(tmp_path):
     stay out; a bad span is a clear input error."""
     from datasets import Dataset
 
-    from extraction.errors import InputError
-    from training.data import load_annotation_dir
-    from training.train import train
+    from govreport.extraction.errors import InputError
+    from govreport.training.data import load_annotation_dir
+    from govreport.training.train import train
 
     docs = tiny_docs()
     rows = {

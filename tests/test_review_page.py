@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from extraction.labels import LABEL_INFO
-from service.app import ServerProcess
+from govreport.extraction.labels import LABEL_INFO
+from govreport.service.app import ServerProcess
 from tests.reportkit import REVIEW_HEADER, REVIEW_VALUES, report
 
 CHROMIUM = Path("/usr/bin/chromium")

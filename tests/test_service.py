@@ -22,17 +22,17 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import ValidationError
 
-from extraction.errors import InputError
-from extraction.labels import LABEL_INFO
-from extraction.pipeline import Extractor
-from extraction.taggers import get_tagger
-from extraction.taggers.rules import RuleTagger
-from extraction.templates import FORMATS, TABLES, table_spec
-from service import app as app_module
-from service.app import ExtractorDep, ModelLoadError, create_app, get_runtime
-from service.cli import main as cli_main
-from service.settings import ServiceSettings
-from training.registry import ModelRegistry
+from govreport.extraction.errors import InputError
+from govreport.extraction.labels import LABEL_INFO
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+from govreport.extraction.taggers.rules import RuleTagger
+from govreport.extraction.templates import FORMATS, TABLES, table_spec
+from govreport.service import app as app_module
+from govreport.service.app import ExtractorDep, ModelLoadError, create_app, get_runtime
+from govreport.service.cli import main as cli_main
+from govreport.service.settings import ServiceSettings
+from govreport.training.registry import ModelRegistry
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 GOLD = sorted(CORPUS.glob("*.gold.json"))
@@ -341,7 +341,7 @@ def _input_error_classes() -> list[type[InputError]]:
     out, todo = [], [InputError]
     while todo:
         cls = todo.pop()
-        if cls.__module__ == "extraction.errors":
+        if cls.__module__ == "govreport.extraction.errors":
             out.append(cls)
         todo += cls.__subclasses__()
     return sorted(out, key=lambda c: c.__name__)

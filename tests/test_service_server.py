@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.app import ServerProcess
+from govreport.service.app import ServerProcess
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 GOLD = {p.name.removesuffix(".gold.json"): json.loads(p.read_text("utf-8")) for p in CORPUS.glob("*.gold.json")}

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.checks import application_checks, review_checks
-from extraction.document import Document, Span
-from extraction.evaluate import aggregate, score_report, values_equal
-from extraction.labels import BIO_TAGS, ID2LABEL, LABEL2ID, Label, parse_label
-from extraction.layout import Line, pieces, split_lines, value_tokens
-from extraction.lexicon import match_col, match_row, section_index
-from extraction.normalize import label_key, normalize, to_traditional
-from extraction.report import detect_format
-from extraction.sections import organ_of, year_of
-from extraction.tables.base import parse_value
-from extraction.taggers.rules import RuleTagger
-from extraction.templates import table_spec
+from govreport.extraction.checks import application_checks, review_checks
+from govreport.extraction.document import Document, Span
+from govreport.extraction.evaluate import aggregate, score_report, values_equal
+from govreport.extraction.labels import BIO_TAGS, ID2LABEL, LABEL2ID, Label, parse_label
+from govreport.extraction.layout import Line, pieces, split_lines, value_tokens
+from govreport.extraction.lexicon import match_col, match_row, section_index
+from govreport.extraction.normalize import label_key, normalize, to_traditional
+from govreport.extraction.report import detect_format
+from govreport.extraction.sections import organ_of, year_of
+from govreport.extraction.tables.base import parse_value
+from govreport.extraction.taggers.rules import RuleTagger
+from govreport.extraction.templates import table_spec
 
 
 def test_label_set_is_derived_in_declaration_order():
@@ -172,7 +172,7 @@ def test_rule_tagger_spans_follow_the_labelling_guide():
 
 
 def test_spacy_view_and_displacy_rendering():
-    from extraction.render import SPANS_KEY, render_html, to_spacy
+    from govreport.extraction.render import SPANS_KEY, render_html, to_spacy
 
     text = "规章\t3\t5\t74\n自 然 人\t𠀀总计"
     doc = RuleTagger()(Document.from_text(text))
@@ -185,7 +185,7 @@ def test_spacy_view_and_displacy_rendering():
 
 
 def test_markdown_section_writer_replaces_only_its_section(tmp_path):
-    from extraction.export import write_markdown_section
+    from govreport.extraction.export import write_markdown_section
 
     p = tmp_path / "b.md"
     p.write_text("# B\n\n## A\nold a\n\n## C\nc\n", encoding="utf-8")

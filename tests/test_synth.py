@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extraction.labels import Label
-from extraction.normalize import normalize
-from extraction.templates import TABLES, table_spec
-from training.synth import DEFAULT_RATES, KINDS, SynthReport, generate, iter_reports, make_report
-from training.synth.content import arithmetic_failures
-from training.synth.transforms import KIND_BY_NAME, LAYOUT_KINDS, to_traditional
+from govreport.extraction.labels import Label
+from govreport.extraction.normalize import normalize
+from govreport.extraction.templates import TABLES, table_spec
+from govreport.training.synth import DEFAULT_RATES, KINDS, SynthReport, generate, iter_reports, make_report
+from govreport.training.synth.content import arithmetic_failures
+from govreport.training.synth.transforms import KIND_BY_NAME, LAYOUT_KINDS, to_traditional
 
 SEEDS = (1, 2, 3)
 PER_SEED = 3
@@ -174,7 +174,7 @@ def _dir_digest(path: Path) -> dict[str, str]:
 
 
 def test_dataset_same_seed_same_bytes(tmp_path: Path) -> None:
-    from training.synth.cli import synth_cmd
+    from govreport.training.synth.cli import synth_cmd
 
     runner = CliRunner()
     for name in ("a", "b"):
@@ -197,7 +197,7 @@ def test_dataset_same_seed_same_bytes(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_bad_rates_and_non_empty_output(tmp_path: Path) -> None:
-    from training.synth.cli import synth_cmd
+    from govreport.training.synth.cli import synth_cmd
 
     runner = CliRunner()
     res = runner.invoke(synth_cmd, ["-n", "2", "-o", str(tmp_path / "x"), "--rate", "bogus=0.5"])
@@ -221,7 +221,7 @@ def test_every_kind_has_a_rate_and_a_doc() -> None:
 
 
 def test_realism_loop_reports_every_kind(tmp_path: Path) -> None:
-    from training.synth import realism
+    from govreport.training.synth import realism
 
     out = tmp_path / "realism.md"
     assert realism.main(["-n", "4", "--seed", "3", "--isolated", "1", "--pairs", "0", "--out", str(out)]) == 0
@@ -258,8 +258,8 @@ class _GoldSpans:
 def test_assembly_reads_units_when_the_spans_are_right(kind: str) -> None:
     """With exact CELL + UNIT spans (what annotators give and the model must learn), the assembly
     rebuilds every table: a measure word after a count changes nothing, 元 is converted to 万元."""
-    from extraction.evaluate import aggregate, score_report
-    from extraction.pipeline import Extractor
+    from govreport.extraction.evaluate import aggregate, score_report
+    from govreport.extraction.pipeline import Extractor
 
     reports = generate(12, 31, rates={**DEFAULT_RATES, kind: 1.0})
     shown = [r for r in reports if kind in r.transforms]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.pipeline import Extractor
-from extraction.taggers import get_tagger
-from training.synth import make_report
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+from govreport.training.synth import make_report
 
 # (name, seed, index, kinds, fmt, bare, what must match)
 CASES = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from training.tokenizer import MAX_DIGITS, MAX_RUN, UNK, CharTokenizer
+from govreport.training.tokenizer import MAX_DIGITS, MAX_RUN, UNK, CharTokenizer
 
 TRAIN_TEXTS = ["政府信息公开工作年度报告", "自然人\t商业企业\n规章 3 件", "测试"]
 
@@ -90,8 +90,8 @@ def test_loads_as_transformers_tokenizer(tok, tmp_path):
     already normalised: the traditional->simplified map is applied by CharTokenizer.encode)."""
     from transformers import AutoTokenizer
 
-    from extraction.normalize import normalize
-    from training.modeling import hf_tokenizer
+    from govreport.extraction.normalize import normalize
+    from govreport.training.modeling import hf_tokenizer
 
     hf_tokenizer(tok, max_len=64).save_pretrained(str(tmp_path))
     hf = AutoTokenizer.from_pretrained(str(tmp_path))

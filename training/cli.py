@@ -66,7 +66,7 @@ def train_cmd(
         )
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    from extraction.errors import InputError
+    from govreport.extraction.errors import InputError
 
     from .train import train
 

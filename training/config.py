@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from extraction.errors import InputError
+from govreport.extraction.errors import InputError
 
 
 class ConfigError(InputError):

@@ -15,9 +15,9 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from extraction.document import Document, Span
-from extraction.errors import InputError
-from extraction.labels import LABEL2ID, LABELS
+from govreport.extraction.document import Document, Span
+from govreport.extraction.errors import InputError
+from govreport.extraction.labels import LABEL2ID, LABELS
 
 from .modeling import IGNORE_INDEX, window_bounds
 from .tokenizer import CharTokenizer, Encoding
@@ -199,7 +199,7 @@ def annotation_dirs_under(root: str | Path) -> list[Path]:
 
 def synth_available() -> bool:
     try:
-        from training.synth import generate  # noqa: F401
+        from govreport.training.synth import generate  # noqa: F401
     except ImportError:
         return False
     return True
@@ -209,7 +209,7 @@ def synth_documents(n: int, seed: int) -> list[Document]:
     """``n`` generated reports with gold spans; ``meta['transforms']`` lists their messiness kinds."""
     if n <= 0:
         return []
-    from training.synth import generate
+    from govreport.training.synth import generate
 
     out = []
     for rep in generate(n, seed):

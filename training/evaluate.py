@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
-from extraction.document import Document, Span
-from extraction.labels import LABELS
-from extraction.taggers.base import Tagger
+from govreport.extraction.document import Document, Span
+from govreport.extraction.labels import LABELS
+from govreport.extraction.taggers.base import Tagger
 
 _ZERO = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from extraction.labels import BIO_TAGS, ID2LABEL, LABEL2ID, LABEL_SET_VERSION, Label
+from govreport.extraction.labels import BIO_TAGS, ID2LABEL, LABEL2ID, LABEL_SET_VERSION, Label
 
 from .tokenizer import CharTokenizer, Encoding
 

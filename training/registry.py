@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from extraction.export import atomic_write
+from govreport.extraction.export import atomic_write
 
 ACTIVE_FILE = "ACTIVE"
 META_FILE = "meta.json"

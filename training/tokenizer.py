@@ -25,7 +25,7 @@ from typing import Iterable
 import numpy as np
 from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers
 
-from extraction.normalize import normalize
+from govreport.extraction.normalize import normalize
 
 PAD, UNK, MASK = "[PAD]", "[UNK]", "[MASK]"
 SPECIAL_TOKENS: tuple[str, ...] = (PAD, UNK, MASK)
@@ -159,5 +159,5 @@ class CharTokenizer:
             "vocab_size": self.vocab_size,
             "max_run": MAX_RUN,
             "max_digits": MAX_DIGITS,
-            "pre_normalization": "extraction.normalize.normalize (1:1 characters)",
+            "pre_normalization": "govreport.extraction.normalize.normalize (1:1 characters)",
         }

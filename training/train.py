@@ -19,9 +19,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from extraction.document import Document, Span
-from extraction.errors import InputError
-from extraction.labels import BIO_TAGS, LABEL_SET_VERSION
+from govreport.extraction.document import Document, Span
+from govreport.extraction.errors import InputError
+from govreport.extraction.labels import BIO_TAGS, LABEL_SET_VERSION
 
 from .config import TrainConfig
 from .data import (

@@ -45,7 +45,7 @@ class ModelTagger:
 
         Raises FileNotFoundError (with what to do) when there is no such model.
         """
-        from training.registry import META_FILE, ModelRegistry, RegistryError
+        from govreport.training.registry import META_FILE, ModelRegistry, RegistryError
 
         registry = ModelRegistry(models_dir)
         if model is None:
@@ -67,7 +67,7 @@ class ModelTagger:
             except RegistryError as exc:
                 raise FileNotFoundError(f"{exc}; give a version from `govreport models list` or a model directory") from None
 
-        from training.modeling import ModelLoadError, Predictor
+        from govreport.training.modeling import ModelLoadError, Predictor
 
         meta_path = path / META_FILE
         meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}

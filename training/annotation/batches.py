@@ -21,9 +21,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-from extraction.document import Document, Origin, Span
-from extraction.labels import LABEL_SET_VERSION, parse_label
-from training.registry import atomic_write_text
+from govreport.extraction.document import Document, Origin, Span
+from govreport.extraction.labels import LABEL_SET_VERSION, parse_label
+from govreport.training.registry import atomic_write_text
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BATCHES_DIR = REPO / "annotations" / "batches"

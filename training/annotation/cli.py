@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from extraction.errors import GovReportError
+from govreport.extraction.errors import GovReportError
 
 from .batches import DEFAULT_BATCHES_DIR, DEFAULT_HELDOUT_FRACTION
 from .config import CONFIG_PATH, label_config_xml, write_label_config
@@ -49,7 +49,7 @@ def config_cmd(out: Path, check: bool) -> None:
 @_key
 def push_cmd(files: tuple[Path, ...], project: str, tagger: str, model: str | None, url: str, api_key: str | None) -> None:
     """Import reports as tasks with the model's spans as predictions (same content never twice)."""
-    from extraction.taggers import get_tagger
+    from govreport.extraction.taggers import get_tagger
 
     from .client import LabelStudioClient
     from .push import push_files
@@ -110,7 +110,7 @@ def retrain_cmd(batches: Path, models_dir: Path | None, config_path: Path | None
                 policy_path: Path | None, min_gain: float | None, tolerance: float | None, gold_dir: Path | None,
                 synth_val: int | None, no_promote: bool, report_dir: Path | None, as_json: bool) -> None:  # fmt: skip
     """Fine-tune the active model on annotated batches; promote only if better (docs/annotation.md)."""
-    from training.registry import ModelRegistry
+    from govreport.training.registry import ModelRegistry
 
     from .retrain import RetrainOptions, load_policy, parse_overrides, retrain
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from extraction.errors import GovReportError
+from govreport.extraction.errors import GovReportError
 
 
 class LabelStudioError(GovReportError):

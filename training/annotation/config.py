@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from extraction.errors import InputError
-from extraction.labels import LABEL_INFO, LABEL_SET_VERSION, LABELS
+from govreport.extraction.errors import InputError
+from govreport.extraction.labels import LABEL_INFO, LABEL_SET_VERSION, LABELS
 
 FROM_NAME = "label"  # the <Labels> control
 TO_NAME = "text"  # the <Text> object
@@ -87,7 +87,7 @@ def parse_label_config(xml: str) -> ConfigInfo:
 
 
 def write_label_config(path: Path = CONFIG_PATH) -> Path:
-    from training.registry import atomic_write_text
+    from govreport.training.registry import atomic_write_text
 
     atomic_write_text(path, label_config_xml())
     return path

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from extraction.document import Document, Span, SpanSource
-from extraction.errors import InputError
-from extraction.labels import LABEL_SET_VERSION, parse_label
+from govreport.extraction.document import Document, Span, SpanSource
+from govreport.extraction.errors import InputError
+from govreport.extraction.labels import LABEL_SET_VERSION, parse_label
 
 from .config import DATA_KEY, FROM_NAME, TO_NAME
 

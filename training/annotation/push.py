@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from extraction.document import Document
-from extraction.ingest import load_path
-from extraction.taggers import Tagger
+from govreport.extraction.document import Document
+from govreport.extraction.ingest import load_path
+from govreport.extraction.taggers import Tagger
 
 from .client import LabelStudioClient
 from .config import label_config_xml

@@ -25,10 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from extraction.document import Document
-from extraction.errors import GovReportError
-from extraction.taggers import Tagger
-from training.registry import ModelRegistry, ModelVersion, atomic_write_text
+from govreport.extraction.document import Document
+from govreport.extraction.errors import GovReportError
+from govreport.extraction.taggers import Tagger
+from govreport.training.registry import ModelRegistry, ModelVersion, atomic_write_text
 
 from .batches import DEFAULT_BATCHES_DIR, in_dev, list_batches, load_documents
 
@@ -129,7 +129,7 @@ class Decision:
 def span_scores(tagger: Tagger, docs: Sequence[Document]) -> dict[str, float]:
     """Entity precision/recall/F1 (seqeval: label, start and end must all match; the model's own
     evaluation, so the numbers agree with its training reports); the gold is each doc's spans."""
-    from training.evaluate import entity_f1
+    from govreport.training.evaluate import entity_f1
 
     overall = entity_f1(tagger, list(docs))["overall"]
     return {k: float(overall[k]) for k in ("precision", "recall", "f1", "support")} | {"reports": float(len(docs))}
@@ -137,8 +137,8 @@ def span_scores(tagger: Tagger, docs: Sequence[Document]) -> dict[str, float]:
 
 def table_scores(tagger: Tagger, items: Sequence[tuple[str, dict[str, Any], str]]) -> dict[str, float]:
     """The contract's aggregate scores for (text, gold, name) items; a failed extraction scores as empty."""
-    from extraction.evaluate import aggregate, score_report
-    from extraction.pipeline import Extractor
+    from govreport.extraction.evaluate import aggregate, score_report
+    from govreport.extraction.pipeline import Extractor
 
     ex = Extractor(tagger=tagger, require_report=False)
     scores = []
@@ -166,30 +166,30 @@ def gold_items(gold_dir: Path) -> list[tuple[str, dict[str, Any], str]]:
 
 def _default_train(config: Any, registry: ModelRegistry, **kw: Any) -> ModelVersion:
     try:
-        from training.train import train
+        from govreport.training.train import train
     except ImportError as exc:
         raise RetrainError(f"training is not available: {exc}") from None
     return train(config, registry, **kw)
 
 
 def _default_load_tagger(mv: ModelVersion | None) -> Tagger:
-    from extraction.taggers import get_tagger
+    from govreport.extraction.taggers import get_tagger
 
     if mv is None:
         return get_tagger("rules")
-    from extraction.taggers.model import ModelTagger
+    from govreport.extraction.taggers.model import ModelTagger
 
     return ModelTagger.load(str(mv.path))
 
 
 def _default_synth(n: int, seed: int) -> list[tuple[Document, dict[str, Any]]]:
-    from training.synth import generate
+    from govreport.training.synth import generate
 
     return [(r.to_document(), r.gold) for r in generate(n, seed)]
 
 
 def _default_config(path: Path | None, overrides: dict[str, Any]) -> Any:
-    from training.config import TrainConfig
+    from govreport.training.config import TrainConfig
 
     if path is not None:
         loader = getattr(TrainConfig, "from_json", None) or getattr(TrainConfig, "load", None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from extraction.templates import table_spec
+from govreport.extraction.templates import table_spec
 
 from . import prose
 

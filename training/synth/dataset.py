@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from extraction.labels import LABEL_SET_VERSION
+from govreport.extraction.labels import LABEL_SET_VERSION
 
 from .generator import SynthReport, iter_reports
 

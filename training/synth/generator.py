@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from extraction.document import Document, Span
+from govreport.extraction.document import Document, Span
 
 from .content import make_content
 from .render import Style, finalize, render_report

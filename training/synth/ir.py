@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
-from extraction.labels import Label
+from govreport.extraction.labels import Label
 
 NL = object()  # a line break inside an emitted row (a <br>, a wrapped cell)
 

@@ -12,9 +12,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from extraction.document import Span
-from extraction.labels import Label
-from extraction.templates import TABLES, table_spec
+from govreport.extraction.document import Span
+from govreport.extraction.labels import Label
+from govreport.extraction.templates import TABLES, table_spec
 
 from .content import Para, ReportContent
 from .ir import Line, O, Seg, blank_line

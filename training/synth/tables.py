@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extraction.labels import Label
+from govreport.extraction.labels import Label
 
 from .content import APPLICANTS, REVIEW_RESULTS, ReportContent
 from .ir import GCell, GRow, Grid, O, Seg

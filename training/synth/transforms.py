@@ -15,8 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
-from extraction.labels import Label
-from extraction.normalize import normalize
+from govreport.extraction.labels import Label
+from govreport.extraction.normalize import normalize
 
 from . import prose
 from .content import APPLICANTS, Para, ReportContent, inject_errors
