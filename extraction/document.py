@@ -22,6 +22,9 @@ class Span:
     score: float = 1.0
     source: SpanSource = "rule"
     model_version: str | None = None
+    # What the normalised view repaired inside the span (``normalize.REPAIR_KINDS``, e.g. "ocr_digit":
+    # OCR letters read as digits, so the value is inferred, not read); set by ``textview``.
+    repairs: tuple[str, ...] = field(default=(), compare=False)
 
     def text(self, doc_text: str) -> str:
         return doc_text[self.start : self.end]
@@ -36,6 +39,8 @@ class Span:
         }
         if self.model_version:
             d["model_version"] = self.model_version
+        if self.repairs:
+            d["repairs"] = list(self.repairs)
         if doc_text is not None:
             d["text"] = doc_text[self.start : self.end]
         return d
@@ -49,6 +54,7 @@ class Span:
             score=float(d.get("score", 1.0)),
             source=d.get("source", "human"),
             model_version=d.get("model_version"),
+            repairs=tuple(d.get("repairs", ())),
         )
 
 

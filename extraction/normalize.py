@@ -8,6 +8,9 @@ table is used, which is what 1:1 offsets require.)
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -76,3 +79,249 @@ def label_key(s: str) -> str:
 def squash(s: str) -> str:
     """Normalised with every whitespace/punctuation character removed (numbering kept)."""
     return _NOISE_CHARS.sub("", normalize(s))
+
+
+# --- the normalised view: converter damage read away, offsets kept on the original -----------------
+#
+# ``normalize`` above is for *matching* (same length, used on any substring). ``clean_view`` is the
+# one step every tagger and the assembly read the text through: it repairs what PDF/Word/HTML/OCR
+# converters do to a report, mapping every original character to one character or to nothing, and
+# keeps for every character of the view the offset of the original character it came from.
+
+REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "change_word", "space")
+"""What ``clean_view`` repairs (a ``Repair.kind``):
+
+- ``invisible``: zero-width space/joiners, BOM, soft hyphen, word joiner (Unicode category Cf), skipped;
+- ``compat``: Kangxi radicals and CJK compatibility ideographs read as the unified ideograph (NFKC of
+  the one character), a radical printed before its own ideograph (``⾏行``) read once;
+- ``space``: no-break and other fixed-width spaces read as a space (the ideographic space is kept:
+  it is a cell boundary);
+- ``doubled``: faux-bold glyphs drawn twice (``（（七七））总总计计  1133336644``) read once;
+- ``ocr_digit``: OCR letters inside a figure (``3O75``, ``l29``) read as digits;
+- ``measure_word``: a measure word after a count in a cell (``12件``) skipped;
+- ``change_word``: a change in words (``增加3``, ``减少3``, ``减3``, ``- 3``) read as a signed figure.
+"""
+
+_INVISIBLE_KEEP = frozenset("\t\n\r\f\v")
+_COMPAT_RANGES = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+_SPACE_KEEP = frozenset(" \u3000")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One repaired stretch: ``original[start:end]`` was read as ``read_as`` (original offsets)."""
+
+    start: int
+    end: int
+    kind: str
+    original: str
+    read_as: str
+
+
+@dataclass(frozen=True)
+class TextView:
+    """The repaired text and, for each of its characters, the original offset it came from.
+
+    ``index`` has ``len(text) + 1`` entries; the last is ``len(original)``, so an exclusive end
+    offset maps too. ``repairs`` lists what was read differently (original offsets, in order).
+    """
+
+    original: str
+    text: str
+    index: tuple[int, ...]
+    repairs: tuple[Repair, ...] = ()
+
+    @property
+    def identity(self) -> bool:
+        return self.text == self.original
+
+    def start_to_original(self, i: int) -> int:
+        """Original offset of the view's character ``i`` (``len(view)`` -> ``len(original)``)."""
+        return self.index[max(0, min(i, len(self.text)))]
+
+    def end_to_original(self, j: int) -> int:
+        """Original exclusive end of a view range ending at ``j``: one past its last character's source."""
+        if j <= 0:
+            return 0
+        return self.index[min(j, len(self.text)) - 1] + 1
+
+    def to_view(self, i: int) -> int:
+        """The view offset of original offset ``i`` (the first view character at or after it)."""
+        return bisect_left(self.index, i, 0, len(self.text))
+
+    def repairs_in(self, start: int, end: int, kinds: tuple[str, ...] | None = None) -> list[Repair]:
+        """Repairs overlapping the original range [start, end)."""
+        return [r for r in self.repairs if r.start < end and start < r.end and (kinds is None or r.kind in kinds)]
+
+
+def _is_compat(cp: int) -> bool:
+    return any(a <= cp <= b for a, b in _COMPAT_RANGES)
+
+
+@lru_cache(maxsize=None)
+def _compat_char(ch: str) -> str | None:
+    """The ordinary character of a Kangxi radical / CJK compatibility ideograph / fixed-width space
+    (NFKC of that one character when it is one character), else None."""
+    cp = ord(ch)
+    if _is_compat(cp) or (unicodedata.category(ch) == "Zs" and ch not in _SPACE_KEEP):
+        out = unicodedata.normalize("NFKC", ch)
+        if len(out) == 1 and out != ch:
+            return out
+    return None
+
+
+# a change in words at the start of a cell: 增加3 / 减少 3 / 减3
+_CHANGE_WORD = re.compile(r"(?:^|(?<=[\t \u3000|｜│┃]))(增加|减少|增|减)( ?)(?=\d)", re.M)
+# a sign, one space, a figure, alone in its cell: ``- 3`` (never the page mark ``- 3 -``)
+_SPACED_SIGN = re.compile(r"(?:^|(?<=\t)|(?<=  )|(?<=[\u3000|｜│┃]))([-－+＋−]) (?=\d+(?:\.\d+)?(?:$|\t|  |[\u3000|｜│┃]))", re.M)
+_MEASURE = re.compile(r"(?<![第\d.])(\d+(?:\.\d+)?)(件次|人次|件|个|项|条|次|人|家|份|宗|起)(?=$|[\t \u3000|｜│┃])", re.M)
+_OCR_TOKEN = re.compile(r"(?<![A-Za-z0-9.])[0-9OolI|]+(?:[.,][0-9OolI]+)*(?![A-Za-z0-9])")
+_OCR_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def clean_view(text: str) -> TextView:
+    """The normalised view of ``text`` (see ``REPAIR_KINDS``); one character to one or to nothing.
+
+    Returns a ``TextView`` whose ``index`` maps every view character back to ``text``. The view of
+    clean text is the text itself (``view.identity``).
+    """
+    chars: list[tuple[int, str]] = []
+    repairs: list[Repair] = []
+    for i, ch in enumerate(text):
+        if ch not in _INVISIBLE_KEEP and unicodedata.category(ch) == "Cf":
+            repairs.append(Repair(i, i + 1, "invisible", ch, ""))
+            continue
+        rep = _compat_char(ch)
+        if rep is not None:
+            kind = "space" if rep == " " else "compat"
+            if kind == "compat" and i + 1 < len(text) and text[i + 1] == rep:
+                repairs.append(Repair(i, i + 1, kind, ch, ""))  # ⾏行: the radical, then its ideograph
+                continue
+            repairs.append(Repair(i, i + 1, kind, ch, rep))
+            ch = rep
+        chars.append((i, ch))
+    chars = _undouble(chars, repairs, text)
+    chars = _read_figures(chars, repairs, text)
+    repairs.sort(key=lambda r: (r.start, r.end))
+    view = "".join(c for _, c in chars)
+    index = tuple(i for i, _ in chars) + (len(text),)
+    return TextView(text, view, index, tuple(repairs))
+
+
+def _lines(chars: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """(start, end) positions in ``chars`` of each line (without its newline)."""
+    out, a = [], 0
+    for k, (_, c) in enumerate(chars):
+        if c == "\n":
+            out.append((a, k))
+            a = k + 1
+    out.append((a, len(chars)))
+    return out
+
+
+def _doubled_tokens(s: str) -> tuple[bool, int]:
+    """Is every whitespace-separated token of ``s`` its characters drawn twice? And how many CJK pairs."""
+    toks = s.split()
+    if not toks:
+        return False, 0
+    cjk = 0
+    for t in toks:
+        if len(t) % 2 or any(t[k] != t[k + 1] for k in range(0, len(t), 2)):
+            return False, 0
+        cjk += len(_CJK.findall(t[::2]))
+    return True, cjk
+
+
+def _undouble(chars: list[tuple[int, str]], repairs: list[Repair], text: str) -> list[tuple[int, str]]:
+    """Faux bold: a line whose every token is its characters twice is read once.
+
+    A line qualifies when it doubles at least two CJK characters (``总总计计``); so do the lines of
+    figures right after it (a bold row printed one cell per line), and, when most lines of the text
+    are doubled (the whole document drawn twice), every doubled line. A lone ``11`` elsewhere is eleven.
+    """
+    spans = _lines(chars)
+    info = []
+    for a, b in spans:
+        s = "".join(c for _, c in chars[a:b])
+        ok, cjk = _doubled_tokens(s)
+        info.append((ok, cjk, len(s.strip()) >= 2))
+    content = [k for k, (_, _, nonblank) in enumerate(info) if nonblank]
+    bold_words = sum(info[k][0] and info[k][1] >= 2 for k in content)
+    doubled_all = bold_words >= 3 and sum(info[k][0] for k in content) >= 0.8 * len(content)
+    read_once: set[int] = set()
+    prev_bold = False  # the last non-empty line was read once
+    for k, (ok, cjk, nonblank) in enumerate(info):
+        if not nonblank:
+            a, b = spans[k]
+            if any(not c.isspace() for _, c in chars[a:b]):
+                prev_bold = False  # one character: not drawn twice
+            continue
+        prev_bold = ok and (cjk >= 2 or doubled_all or prev_bold)
+        if prev_bold:
+            read_once.add(k)
+    if not read_once:
+        return chars
+    out: list[tuple[int, str]] = []
+    for k, (a, b) in enumerate(spans):
+        if k in read_once:
+            j = a
+            while j < b:
+                if chars[j][1].isspace():
+                    out.append(chars[j])
+                    j += 1
+                    continue
+                out.append(chars[j])
+                repairs.append(Repair(chars[j + 1][0], chars[j + 1][0] + 1, "doubled", chars[j + 1][1], ""))
+                j += 2
+        else:
+            out.extend(chars[a:b])
+        if b < len(chars):
+            out.append(chars[b])  # the newline
+    return out
+
+
+def _read_figures(chars: list[tuple[int, str]], repairs: list[Repair], text: str) -> list[tuple[int, str]]:
+    """OCR letters in figures, measure words after counts, changes in words (per line)."""
+    s = "".join(c for _, c in chars)
+    drop: set[int] = set()
+    subst: dict[int, str] = {}
+
+    def rec(a: int, b: int, kind: str, read_as: str) -> None:
+        oa, ob = chars[a][0], chars[b - 1][0] + 1
+        repairs.append(Repair(oa, ob, kind, text[oa:ob], read_as))
+
+    for m in _OCR_TOKEN.finditer(s):
+        tok = m.group(0)
+        if not any(c.isdigit() for c in tok) or all(c.isdigit() or c in ".," for c in tok):
+            continue
+        a = m.start()
+        bars = [k for k, c in enumerate(tok) if c == "|"]
+        line_a, line_b = s.rfind("\n", 0, a) + 1, s.find("\n", m.end())
+        line = s[line_a : line_b if line_b >= 0 else len(s)]
+        if bars and (line.count("|") > len(bars) or any(k == 0 or k == len(tok) - 1 for k in bars)):
+            continue  # a grid's bar, not a one
+        read = "".join(_OCR_DIGIT.get(c, c) for c in tok)
+        if not re.fullmatch(r"\d+(?:[.,]\d+)*", read):
+            continue
+        for k, c in enumerate(tok):
+            if c in _OCR_DIGIT:
+                subst[a + k] = _OCR_DIGIT[c]
+        rec(a, m.end(), "ocr_digit", read)
+    view = "".join(subst.get(k, c) for k, (_, c) in enumerate(chars))
+    for m in _MEASURE.finditer(view):
+        a, b = m.span(2)
+        drop.update(range(a, b))
+        rec(a, b, "measure_word", "")
+    for m in _CHANGE_WORD.finditer(view):
+        word = m.group(1)
+        a = m.start(1)
+        subst[a] = "+" if word.startswith("增") else "-"
+        drop.update(range(a + 1, m.end()))
+        rec(a, m.end(), "change_word", subst[a])
+    for m in _SPACED_SIGN.finditer(view):
+        drop.add(m.end() - 1)  # the space between the sign and the figure
+        rec(m.start(), m.end(), "change_word", m.group(1))
+    if not drop and not subst:
+        return chars
+    return [(i, subst.get(k, c)) for k, (i, c) in enumerate(chars) if k not in drop]

@@ -11,6 +11,7 @@ from .errors import NotAReport
 from .ingest import DEFAULT_MAX_BYTES, load_bytes, load_path, load_text
 from .report import assemble_report
 from .taggers import Tagger, get_tagger
+from .textview import mark_repairs, repair_warnings, to_original, view_document
 
 
 @dataclass
@@ -43,9 +44,12 @@ class Extractor:
 
     def extract_document(self, doc: Document, t_ingest: float = 0.0) -> ExtractionResult:
         t0 = time.perf_counter()
-        tagged = self.tagger(doc)
+        work, view = view_document(doc)  # taggers and the assembly read the normalised view
+        tagged = mark_repairs(self.tagger(work), view)
         t1 = time.perf_counter()
         output = assemble_report(tagged)
+        tagged, output = to_original(tagged, output, doc, view)  # every offset back on the original
+        output["warnings"] = output["warnings"] + repair_warnings(output, view)
         t2 = time.perf_counter()
         if self.require_report and output["template"] is None:
             raise NotAReport(

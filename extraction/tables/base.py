@@ -25,6 +25,7 @@ class Cell:
     x: int
     score: float
     unit: str | None = None
+    repairs: tuple[str, ...] = ()  # Span.repairs: what the normalised view repaired ("ocr_digit": inferred)
 
 
 @dataclass
@@ -116,7 +117,7 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
         raw = text[s.start : s.end]
         if s.label == Label.CELL:
             unit = _unit_after(text, s, units)
-            cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit))
+            cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit, s.repairs))
         else:
             frags.append(Frag(raw, label_key(raw), s.label, s.start, s.end, ln, fld, x, is_group_label(raw)))
     _mark_wrapped_groups(frags)
@@ -170,9 +171,12 @@ def _unit_after(text: str, cell: Span, units: list[Span]) -> str | None:
 
 
 def provenance(cell: Cell, row_score: float = 1.0) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "start": cell.start,
         "end": cell.end,
         "text": cell.raw,
         "confidence": round(min(cell.score, row_score), 4),
     }
+    if cell.repairs:
+        out["repairs"] = list(cell.repairs)
+    return out
