@@ -35,6 +35,11 @@ def _char_table() -> dict[int, str]:
     for dash in "‐‑‒–﹣":
         table[ord(dash)] = "-"
     table[ord("〇")] = "〇"
+    for a, b in _COMPAT_RANGES:  # Kangxi radicals, compatibility ideographs: Unicode's NFKC, 1:1
+        for cp in range(a, b + 1):
+            n = unicodedata.normalize("NFKC", chr(cp))
+            if len(n) == 1 and n != chr(cp):
+                table[cp] = table.get(ord(n), n)
     return table
 
 
@@ -173,7 +178,7 @@ def _compat_char(ch: str) -> str | None:
 # a change in words at the start of a cell: 增加3 / 减少 3 / 减3
 _CHANGE_WORD = re.compile(r"(?:^|(?<=[\t \u3000|｜│┃]))(增加|减少|增|减)( ?)(?=\d)", re.M)
 # a sign, one space, a figure, alone in its cell: ``- 3`` (never the page mark ``- 3 -``)
-_SPACED_SIGN = re.compile(r"(?:^|(?<=\t)|(?<=  )|(?<=[\u3000|｜│┃]))([-－+＋−]) (?=\d+(?:\.\d+)?(?:$|\t|  |[\u3000|｜│┃]))", re.M)
+_SPACED_SIGN = re.compile(r"(?:^|(?<=\t)|(?<=  )|(?<=[\u3000|｜│┃]))([-－+＋−]) (?=\d+(?:\.\d+)?(?:[ \t]*$|\t|  |[\u3000|｜│┃]))", re.M)
 _MEASURE = re.compile(r"(?<![第\d.])(\d+(?:\.\d+)?)(件次|人次|件|个|项|条|次|人|家|份|宗|起)(?=$|[\t \u3000|｜│┃])", re.M)
 _OCR_TOKEN = re.compile(r"(?<![A-Za-z0-9.])[0-9OolI|]+(?:[.,][0-9OolI]+)*(?![A-Za-z0-9])")
 _OCR_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}

@@ -20,12 +20,18 @@ INFERRED_REPAIRS = ("ocr_digit",)
 
 
 def view_document(doc: Document) -> tuple[Document, TextView]:
-    """(the Document to tag, its view). The view Document carries no spans (taggers add them);
-    when nothing needs repair it is ``doc`` itself."""
+    """(the Document to tag, its view). Spans the Document already has (human or gold) are carried
+    into the view; one that covers only skipped characters is dropped. When nothing needs repair
+    the view Document is ``doc`` itself."""
     view = clean_view(doc.text)
     if view.identity:
         return doc, view
-    return replace(doc, text=view.text, spans=()), view
+    spans = []
+    for s in doc.spans:
+        a, b = view.to_view(s.start), view.to_view(s.end)
+        if a < b:
+            spans.append(replace(s, start=a, end=b))
+    return replace(doc, text=view.text, spans=tuple(spans)), view
 
 
 def mark_repairs(tagged: Document, view: TextView) -> Document:

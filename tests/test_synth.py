@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from govreport.extraction.labels import Label
-from govreport.extraction.normalize import normalize
+from govreport.extraction.normalize import clean_view, normalize
 from govreport.extraction.templates import TABLES, table_spec
 from govreport.training.synth import DEFAULT_RATES, KINDS, SynthReport, generate, iter_reports, make_report
 from govreport.training.synth.content import arithmetic_failures
@@ -20,7 +20,7 @@ from govreport.training.synth.transforms import KIND_BY_NAME, LAYOUT_KINDS, to_t
 SEEDS = (1, 2, 3)
 PER_SEED = 3
 BLANK_MARKERS = {"-", "—", "－", "无"}
-NUMBER_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
+NUMBER_RE = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-+]?\d+(?:\.\d+)?$")
 
 
 def _fmt_for(kind: str) -> str | None:
@@ -39,6 +39,11 @@ def check_spans(r: SynthReport) -> None:
     """Every span is a non-empty, whitespace-free, non-overlapping piece of the text that says what
     its label says; the gold's sections and cell values are where the spans put them."""
     text = r.text
+    view = clean_view(text)  # what the pipeline reads: converter damage (doubling, OCR letters…) repaired
+
+    def read(s) -> str:
+        return view.text[view.to_view(s.start) : view.to_view(s.end)]
+
     lines_start = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
     last_end = 0
     sections = {}
@@ -50,15 +55,15 @@ def check_spans(r: SynthReport) -> None:
         assert s.source == "gold"
         last_end = s.end
         if s.label == Label.CELL:
-            v = cell_number(piece)
+            v = cell_number(read(s))
             if v is not None:
                 unit = normalize(text[s.end : s.end + 3]).strip()
                 cell_values.append(v / 10000 if unit.startswith("元") else v)
         elif s.label == Label.UNIT:
-            assert normalize(piece) in ("万元", "元", "件", "个", "项", "条"), piece
+            assert normalize(piece) in ("万元", "元", "件", "个", "项", "条") or not read(s).strip(), piece
         elif s.label == Label.SECTION:
             line_no = max(i for i, p in enumerate(lines_start) if p <= s.start) + 1
-            sections[line_no] = normalize(piece)
+            sections[line_no] = normalize(read(s))
         elif s.label in (Label.ROW, Label.COL, Label.TITLE, Label.NOISE):
             assert "\n" not in piece, (r.id, s.label, piece)
     # every section the gold places is a SECTION span on that line, with its numeral

@@ -133,6 +133,7 @@ class TableStyle:
     money: str | None = None  # None | "wan_unit" | "yuan_unit" | "yuan_header"
     unit_space: bool = True  # "966.0898 万元" rather than "966.0898万元"
     count_units: dict[str, str] = field(default_factory=dict)  # table -> unit printed after counts ("12件")
+    change_words: str | None = None  # None | words | short | spaced | signed | fullwidth: how 本年增/减 is printed
     caption: bool = True
 
 
@@ -170,10 +171,26 @@ def value_segs(content: ReportContent, table: str, row: str, col: str, style: Ta
         if style.money == "wan_unit":
             segs += ([O(" ")] if style.unit_space else []) + [Seg("万元", Label.UNIT)]
         return segs
+    if col == "change" and style.change_words and v != 0:
+        return [Seg(change_text(int(v), style.change_words), Label.CELL, key, int(v))]
     segs = [Seg(number_text(v, style), Label.CELL, key, int(v))]
     if table in style.count_units:
         segs.append(Seg(style.count_units[table], Label.UNIT))
     return segs
+
+
+def change_text(v: int, how: str) -> str:
+    """A change printed in words or loosely signed (``增加3``, ``减3``, ``- 3``, ``+4``, ``－2``)."""
+    n = abs(v)
+    if how == "words":
+        return ("增加" if v > 0 else "减少") + str(n)
+    if how == "short":
+        return ("增" if v > 0 else "减") + str(n)
+    if how == "spaced":
+        return ("+ " if v > 0 else "- ") + str(n)
+    if how == "fullwidth":
+        return ("＋" if v > 0 else "－") + str(n)
+    return ("+" if v > 0 else "-") + str(n)
 
 
 _NUMBERING_PAREN = re.compile(r"^（([一二三四五六七八九十]+)）")

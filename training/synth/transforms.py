@@ -446,6 +446,157 @@ def text_grid(ctx: Ctx) -> bool:
     return applied
 
 
+# --- converter damage (issue 15): what PDF/Word/HTML/OCR tools leave in the text -----------------------
+def _bold(text: str) -> str:
+    """Faux bold: every glyph drawn twice (whitespace is not a glyph)."""
+    return "".join(c if c.isspace() else c + c for c in text)
+
+
+def faux_bold(ctx: Ctx) -> bool:
+    """Bold text drawn twice by the converter: the section headings, one table's header and one
+    bold row (label and figures: ``（（七七））总总计计  1133336644``)."""
+    rng, lines = ctx.rng, ctx.lines
+    tables = sorted({ln.table for ln in lines if ln.table})
+    targets = [ln for ln in lines if ln.role == "heading"]
+    if tables:
+        t = rng.choice(tables)
+        targets += [ln for ln in lines if ln.table == t and ln.part == "header"]
+        targets += _row_lines(lines, rng)
+    for ln in {id(x): x for x in targets}.values():
+        ln.segs = [sg.copy(text=_bold(sg.text)) for sg in ln.segs]
+    return bool(targets)
+
+
+def _row_lines(lines: list[Line], rng: random.Random) -> list[Line]:
+    """Every physical line of one printed table row (its label and all its figures, however the
+    layout spreads them: one line, label above/below, one cell per line)."""
+    rows = sorted({sg.key[1:3] for ln in lines for sg in ln.segs if sg.key and sg.key[0] == "cell" and sg.text})
+    if not rows:
+        return []
+    t, row = rng.choice(rows)
+    idx = [i for i, ln in enumerate(lines) if any(sg.key and sg.key[0] == "cell" and sg.key[1:3] == (t, row) for sg in ln.segs)]
+    blocks = {lines[i].block for i in idx if lines[i].block is not None and lines[i].block >= 0}
+    lo, hi = min(idx), max(idx)
+    if lo > 0 and lines[lo - 1].table and not any(sg.label == Label.CELL for sg in lines[lo - 1].segs):
+        lo -= 1  # the row's label on the line above its figures
+    out = [lines[i] for i in range(lo, hi + 1)]
+    return out + [ln for ln in lines if ln.block in blocks and ln.table]
+
+
+def faux_bold_document(ctx: Ctx) -> bool:
+    """The whole document drawn twice (every glyph of every line doubled)."""
+    for ln in ctx.lines:
+        ln.segs = [sg.copy(text=_bold(sg.text)) for sg in ln.segs]
+    return True
+
+
+@lru_cache(maxsize=1)
+def compat_forms() -> dict[str, list[str]]:
+    """Ideograph -> its Kangxi radical / CJK compatibility forms (Unicode's NFKC decompositions,
+    inverted: the characters a converter's font mapping puts in place of the ideograph)."""
+    import unicodedata
+
+    out: dict[str, list[str]] = {}
+    for cp in [*range(0x2F00, 0x2FE0), *range(0xF900, 0xFB00)]:
+        ch = chr(cp)
+        n = unicodedata.normalize("NFKC", ch)
+        if len(n) == 1 and n != ch and "\u4e00" <= n <= "\u9fff":
+            out.setdefault(n, []).append(ch)
+    return out
+
+
+def compat_ideographs(ctx: Ctx) -> bool:
+    """Kangxi radicals / compatibility ideographs for ideographs in headings and table labels
+    (``⼀、总体情况``, ``⾏政许可``), sometimes radical + ideograph (``⾏行``)."""
+    rng, forms = ctx.rng, compat_forms()
+    applied = False
+    both = rng.random() < 0.3
+    for ln in ctx.lines:
+        if ln.role != "heading" and not ln.table and ln.role != "title":
+            continue
+        segs = []
+        for sg in ln.segs:
+            if sg.label in (Label.CELL, Label.UNIT):
+                segs.append(sg)
+                continue
+            chars = []
+            for c in sg.text:
+                if c in forms and rng.random() < 0.7:
+                    chars.append(rng.choice(forms[c]) + (c if both and rng.random() < 0.5 else ""))
+                    applied = True
+                else:
+                    chars.append(c)
+            segs.append(sg.copy(text="".join(chars)))
+        ln.segs = segs
+    return applied
+
+
+INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+
+
+def invisible_chars(ctx: Ctx) -> bool:
+    """Zero-width space/joiners, word joiner, BOM, soft hyphen inside headings and labels and
+    after figures."""
+    rng = ctx.rng
+    applied = False
+    for ln in ctx.lines:
+        if ln.role not in ("heading", "title") and not ln.table:
+            continue
+        segs: list[Seg] = []
+        for sg in ln.segs:
+            if sg.label == Label.CELL and sg.text and rng.random() < 0.3:
+                segs += [sg, O(rng.choice(INVISIBLE))]
+                applied = True
+                continue
+            if sg.label in (Label.SECTION, Label.ROW, Label.COL, Label.TITLE) and len(sg.text) >= 2 and rng.random() < 0.4:
+                k = rng.randint(1, len(sg.text) - 1)
+                segs.append(sg.copy(text=sg.text[:k] + rng.choice(INVISIBLE) + sg.text[k:]))
+                applied = True
+                continue
+            segs.append(sg)
+        ln.segs = segs
+    return applied
+
+
+_OCR_FOR = {"0": "Oo", "1": "lI"}
+
+
+def ocr_digits(ctx: Ctx) -> bool:
+    """OCR letters inside figures: ``O``/``o`` for 0, ``l``/``I`` for 1 (``3O75``, ``l29``) in
+    figures of two or more digits (a lone ``O`` is no figure; it stays a digit)."""
+    rng = ctx.rng
+    applied = False
+    for ln in ctx.lines:
+        if not ln.table:
+            continue
+        segs = []
+        for sg in ln.segs:
+            t = sg.text
+            if sg.label == Label.CELL and len(t) >= 2 and t.isdigit() and any(c in _OCR_FOR for c in t) and rng.random() < 0.5:
+                pos = [k for k, c in enumerate(t) if c in _OCR_FOR]
+                chars = list(t)
+                for k in rng.sample(pos, rng.randint(1, len(pos))):
+                    chars[k] = rng.choice(_OCR_FOR[t[k]])
+                if any(c.isdigit() for c in chars):
+                    sg = sg.copy(text="".join(chars))
+                    applied = True
+            segs.append(sg)
+        ln.segs = segs
+    return applied
+
+
+def change_words(ctx: Ctx) -> bool:
+    """本年增/减 printed in words or loosely signed: ``增加3`` / ``减少3``, ``减3``, ``- 3``, ``+4``, ``－2``."""
+    rng, vals = ctx.rng, ctx.content.values["active_disclosure"]
+    rows = [r for r, cols in vals.items() if "change" in cols]
+    for r in rng.sample(rows, rng.randint(1, len(rows))):
+        prev = vals[r]["prev_year_items"] or rng.randint(1, 80)
+        vals[r]["prev_year_items"] = prev
+        vals[r]["change"] = rng.choice([-1, 1]) * rng.randint(1, prev)
+    ctx.style.table.change_words = rng.choice(["words", "short", "spaced", "signed", "fullwidth"])
+    return ctx.content.tables_present["active_disclosure"]
+
+
 KINDS_SPEC: list[Kind] = [
     Kind("tab_grid", "layout", 0.3, _layout("tab_grid"), doc="Word-style tab grid: merged cells leave stray tabs"),
     Kind("html_copy", "layout", 0.12, _layout("html_copy"), doc="browser copy of an HTML page: rowspans vanish, <br> splits labels, web head"),
@@ -486,6 +637,17 @@ KINDS_SPEC: list[Kind] = [
     Kind("truncated", "lines", 0.04, truncated, doc="the text stops mid-table"),
     Kind("text_grid", "lines", 0.0, text_grid, late=True, layouts=("canonical", "tab_grid", "html_copy"),
          doc="tables printed as text grids: │ / | / ｜ bars, ├──┼──┤ / +---+ / |---| rulings (rate 0: opt-in)"),
+    Kind("faux_bold", "lines", 0.0, faux_bold, late=True,
+         doc="faux bold drawn twice: headings, a table header and a bold row doubled (（（七七））总总计计  1133336644)"),
+    Kind("faux_bold_document", "lines", 0.0, faux_bold_document, late=True,
+         doc="the whole document drawn twice (every glyph doubled)"),
+    Kind("compat_ideographs", "lines", 0.0, compat_ideographs, late=True,
+         doc="Kangxi radicals / CJK compatibility ideographs in headings and labels (⼀、总体情况, ⾏政, ⾏行)"),
+    Kind("invisible_chars", "lines", 0.0, invisible_chars, late=True,
+         doc="zero-width space/joiners, word joiner, BOM, soft hyphen in headings, labels and after figures"),
+    Kind("ocr_digits", "lines", 0.0, ocr_digits, late=True, doc="OCR letters in figures: 3O75, l29"),
+    Kind("change_words", "content", 0.0, change_words, late=True, formats=("2019",),
+         doc="本年增/减 in words or loosely signed: 增加3, 减少3, 减3, - 3, +4, －2"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
