@@ -135,6 +135,7 @@ class TextView:
     text: str
     index: tuple[int, ...]
     repairs: tuple[Repair, ...] = ()
+    glued: frozenset[int] = frozenset()  # skipped second copies of doubled glyphs: part of the glyph before
 
     @property
     def identity(self) -> bool:
@@ -148,7 +149,10 @@ class TextView:
         """Original exclusive end of a view range ending at ``j``: one past its last character's source."""
         if j <= 0:
             return 0
-        return self.index[min(j, len(self.text)) - 1] + 1
+        e = self.index[min(j, len(self.text)) - 1] + 1
+        while e in self.glued:  # a doubled glyph's second copy belongs to the range
+            e += 1
+        return e
 
     def to_view(self, i: int) -> int:
         """The view offset of original offset ``i`` (the first view character at or after it)."""
@@ -211,7 +215,8 @@ def clean_view(text: str) -> TextView:
     repairs.sort(key=lambda r: (r.start, r.end))
     view = "".join(c for _, c in chars)
     index = tuple(i for i, _ in chars) + (len(text),)
-    return TextView(text, view, index, tuple(repairs))
+    glued = frozenset(r.start for r in repairs if r.kind == "doubled")
+    return TextView(text, view, index, tuple(repairs), glued)
 
 
 def _lines(chars: list[tuple[int, str]]) -> list[tuple[int, int]]:
@@ -306,6 +311,8 @@ def _read_figures(chars: list[tuple[int, str]], repairs: list[Repair], text: str
         line = s[line_a : line_b if line_b >= 0 else len(s)]
         if bars and (line.count("|") > len(bars) or any(k == 0 or k == len(tok) - 1 for k in bars)):
             continue  # a grid's bar, not a one
+        if re.search(r"[A-Za-z]{2,}", line[: a - line_a] + " " + line[m.end() - line_a :]):
+            continue  # Latin words around it: not a table's figure (``Office 2O``)
         read = "".join(_OCR_DIGIT.get(c, c) for c in tok)
         if not re.fullmatch(r"\d+(?:[.,]\d+)*", read):
             continue

@@ -1,0 +1,270 @@
+"""Converter damage (issue 15): the normalised view and the smallest reports that carry each kind.
+
+The view maps every original character to one character or to nothing; every offset of the
+result is on the original text.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from govreport.extraction.document import Document, Span
+from govreport.extraction.labels import Label
+from govreport.extraction.normalize import clean_view
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers.rules import RuleTagger
+from govreport.extraction.textview import view_document
+
+from .reportkit import REVIEW_HEADER, REVIEW_VALUES, applications_2021, applications_tab, report, review_expected
+
+
+def _view(text: str) -> str:
+    return clean_view(text).text
+
+
+def _assert_maps_back(text: str) -> None:
+    """Every view character comes from the original character its index names (or is its repair)."""
+    v = clean_view(text)
+    assert len(v.index) == len(v.text) + 1 and v.index[-1] == len(text)
+    assert list(v.index[:-1]) == sorted(set(v.index[:-1]))  # one to one or to nothing, in order
+    repaired = {i for r in v.repairs for i in range(r.start, r.end)}
+    for k, i in enumerate(v.index[:-1]):
+        assert v.text[k] == text[i] or i in repaired, (k, i, v.text[k], text[i])
+
+
+# --- the view, smallest inputs ------------------------------------------------------------------------
+@pytest.mark.parametrize("ch", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_invisible_characters_are_skipped_not_deleted(ch: str) -> None:
+    text = f"规{ch}章\t136{ch}12{ch}\n"
+    v = clean_view(text)
+    assert v.text == "规章\t13612\n"
+    assert v.start_to_original(v.text.index("1")) == text.index("1")
+    assert v.end_to_original(v.text.index("\n")) == text.index("2") + 1  # the figure ends at its last digit
+    assert {r.kind for r in v.repairs} == {"invisible"}
+    _assert_maps_back(text)
+
+
+def test_kangxi_radicals_and_compatibility_ideographs_read_as_ideographs() -> None:
+    assert _view("⼀、总体情况") == "一、总体情况"  # U+2F00 KANGXI RADICAL ONE
+    assert _view("⼆、主动公开") == "二、主动公开"
+    assert _view("⾏政许可") == "行政许可"
+    assert _view("⾏行政许可") == "行政许可"  # radical + its ideograph: read once
+    assert _view("\uf967") == "不"  # CJK COMPATIBILITY IDEOGRAPH-F967
+    assert _view("行行") == "行行"  # two ordinary ideographs stay two
+    _assert_maps_back("⾏行政⼀、")
+
+
+def test_no_break_space_is_a_space_and_ideographic_space_stays() -> None:
+    assert _view("万\u00a0元") == "万 元"
+    assert _view("规章\u3000\u30003") == "规章\u3000\u30003"
+
+
+def test_faux_bold_line_read_once() -> None:
+    v = clean_view("（（七七））总总计计\t1133336644\t00\n")
+    assert v.text == "（七）总计\t13364\t0\n"
+    assert v.start_to_original(v.text.index("1")) == 11  # the first 1 of 1133336644
+    assert v.end_to_original(v.text.index("\t", 6)) == 21  # through the last 4
+    _assert_maps_back("（（七七））总总计计\t1133336644\t00\n")
+
+
+def test_faux_bold_row_one_cell_per_line() -> None:
+    assert _view("（（七七））总总计计\n1133336644\n00\n55\n（八）其他\n11\n") == "（七）总计\n13364\n0\n5\n（八）其他\n11\n"
+
+
+def test_faux_bold_whole_document() -> None:
+    text = "\n".join(["一一、、总总体体情情况况", "二二、、主主动动公公开开", "规规章章\t33\t55", "1122", "三三、、收收到到申申请请", "-- 33 --"])
+    assert _view(text) == "一、总体情况\n二、主动公开\n规章\t3\t5\n12\n三、收到申请\n- 3 -"
+
+
+@pytest.mark.parametrize("text", ["11\n22\n", "谢谢\n", "规章\t11\t22\n", "总计\t1133\n"])
+def test_no_doubling_without_the_pattern(text: str) -> None:
+    """A lone 11 is eleven; a label that is not doubled makes its figures ordinary."""
+    assert _view(text) == text
+
+
+def test_ocr_letters_in_figures_read_as_digits() -> None:
+    v = clean_view("规章\t3O75\tl29\t1o\tI0\n")
+    assert v.text == "规章\t3075\t129\t10\t10\n"
+    reps = [(r.original, r.read_as) for r in v.repairs if r.kind == "ocr_digit"]
+    assert reps == [("3O75", "3075"), ("l29", "129"), ("1o", "10"), ("I0", "10")]
+    assert len(v.text) == len("规章\t3O75\tl29\t1o\tI0\n")  # one to one
+
+
+@pytest.mark.parametrize("text", ["Office 2O", "O\tl\tI", "│3│4│", "| 12 | 3 |", "COVID-19", "l", "2O2Ox"])
+def test_ocr_letters_left_alone_outside_figures(text: str) -> None:
+    assert _view(text) == text
+
+
+def test_ocr_bar_between_digits_is_a_one_but_a_grid_bar_is_not() -> None:
+    assert _view("行政许可\t1|2\n") == "行政许可\t112\n"
+    assert _view("|行政许可|1|2|\n") == "|行政许可|1|2|\n"
+
+
+def test_measure_words_after_counts_skipped() -> None:
+    assert _view("行政许可\t13612件\t3个\t5项\t6条\n") == "行政许可\t13612\t3\t5\t6\n"
+    assert _view("规章 12件 3件\n") == "规章 12 3\n"
+
+
+@pytest.mark.parametrize("text", ["第20条第（一）项", "共12件，其中", "12件次较多", "（单位：件）"])
+def test_measure_words_kept_outside_counts(text: str) -> None:
+    assert _view(text) == text
+
+
+def test_changes_in_words_read_as_signed_figures() -> None:
+    assert _view("行政许可\t10\t增加3\t1\n") == "行政许可\t10\t+3\t1\n"
+    assert _view("行政许可\t10\t减少3\t1\n") == "行政许可\t10\t-3\t1\n"
+    assert _view("行政许可\t10\t减少 3\t1\n") == "行政许可\t10\t-3\t1\n"
+    assert _view("行政许可\t10\t减3\t1\n") == "行政许可\t10\t-3\t1\n"
+    assert _view("行政许可\t10\t- 3\t1\n") == "行政许可\t10\t-3\t1\n"
+    assert _view("行政许可  10  - 3  1\n") == "行政许可  10  -3  1\n"
+    assert _view("- 3 \n") == "-3 \n"  # one cell per line, trailing space
+
+
+@pytest.mark.parametrize("text", ["- 3 -", "较上年减少3件。", "0 - 3 5", "第 3 页"])
+def test_changes_left_alone_outside_cells(text: str) -> None:
+    assert _view(text) == text
+
+
+def test_clean_text_is_its_own_view() -> None:
+    text = "规章\t3\t5\n二、主动公开\n- 3 -\n"
+    v = clean_view(text)
+    assert v.identity and v.index == tuple(range(len(text) + 1)) and not v.repairs
+
+
+def test_view_document_carries_spans_into_the_view() -> None:
+    text = "总\u200b计\t13612件"
+    a = text.index("1")
+    doc = Document.from_text(text).with_spans(
+        [Span(0, 3, Label.ROW), Span(a, a + 5, Label.CELL), Span(a + 5, a + 6, Label.UNIT)]
+    )
+    vdoc, view = view_document(doc)
+    assert vdoc.text == "总计\t13612" and vdoc.origin == doc.origin
+    # the label keeps both characters, the figure its digits, the skipped measure word no span
+    assert [(vdoc.text[s.start : s.end], s.label) for s in vdoc.spans] == [("总计", Label.ROW), ("13612", Label.CELL)]
+
+
+# --- the smallest reports: values right, offsets on the original ------------------------------------
+def _extract(text: str):
+    return Extractor(RuleTagger()).extract_text(text, filename="t.txt")
+
+
+def _apps_report(mutate) -> tuple[str, dict]:
+    table = applications_2021()
+    return report(applications=mutate(applications_tab(table))), table
+
+
+def _provenance_points_at_original(res) -> None:
+    text = res.document.text
+    for table, rows in res.output["provenance"].items():
+        for row, cols in rows.items():
+            for col, p in cols.items():
+                assert text[p["start"] : p["end"]] == p["text"], (table, row, col, p)
+    for s in res.output["sections"]:
+        assert 0 <= s["start"] < s["end"] <= len(text)
+    for sp in res.document.spans:
+        assert 0 <= sp.start < sp.end <= len(text)
+
+
+def test_zero_width_space_after_figures_and_in_labels() -> None:
+    def damage(t: str) -> str:
+        t = re.sub(r"(\d)(?=\t|\n|$)", "\\1\u200b", t)
+        return t.replace("予以公开", "予以\u200b公开").replace("总计", "总\ufeff计")
+
+    text, table = _apps_report(damage)
+    text = text.replace("三、收到", "三、\u00ad收到")
+    res = _extract(text)
+    assert res.output["tables"]["applications"] == table
+    assert [s["index"] for s in res.output["sections"]] == [1, 2, 3, 4, 5, 6]
+    _provenance_points_at_original(res)
+    total = res.output["provenance"]["applications"]["total_handled"]["total"]
+    assert text[total["start"] : total["end"]] == str(table["total_handled"]["total"])
+
+
+def test_faux_bold_headings_and_bold_row() -> None:
+    """Headings and the review table's header drawn twice, and its value row: table 四 is there."""
+    bold = lambda s: "".join(c if c.isspace() else c + c for c in s)  # noqa: E731
+    text = report(review=bold(REVIEW_HEADER) + "\n" + bold("\t".join(str(v) for v in REVIEW_VALUES)))
+    for h in ("一、总体情况", "四、政府信息公开行政复议、行政诉讼情况"):
+        text = text.replace(h, bold(h))
+    res = _extract(text)
+    assert res.output["tables"]["review_litigation"] == review_expected()
+    secs = {s["index"]: s for s in res.output["sections"]}
+    assert set(secs) == {1, 2, 3, 4, 5, 6}
+    assert text[secs[4]["start"] :].startswith("四四、、政政府府")  # the heading's first character
+    assert secs[4]["title"] == "四、政府信息公开行政复议、行政诉讼情况"
+    _provenance_points_at_original(res)
+    assert any("faux-bold" in w for w in res.output["warnings"])
+
+
+def test_faux_bold_whole_report() -> None:
+    text, table = _apps_report(lambda t: t)
+    doubled = "\n".join("".join(c if c.isspace() else c + c for c in line) for line in text.split("\n"))
+    res = _extract(doubled)
+    assert res.output["tables"]["applications"] == table
+    assert res.output["year"] == 2022 and res.output["organ"] == "某某市交通运输局"
+    assert len(res.output["sections"]) == 6
+    _provenance_points_at_original(res)
+
+
+def test_kangxi_headings_found() -> None:
+    text, table = _apps_report(lambda t: t.replace("一、本年新收", "⼀、本年新收"))
+    text = text.replace("一、总体情况", "⼀、总体情况").replace("二、主动公开", "⼆、主动公开").replace("行政复议", "⾏行政复议")
+    res = _extract(text)
+    assert [s["index"] for s in res.output["sections"]] == [1, 2, 3, 4, 5, 6]
+    assert res.output["tables"]["applications"] == table
+    secs = {s["index"]: s for s in res.output["sections"]}
+    assert text[secs[1]["start"]] == "⼀" and secs[1]["title"] == "一、总体情况"
+
+
+def test_ocr_letters_in_a_figure_are_inferred_with_a_warning() -> None:
+    table = applications_2021()
+    table["new_received"]["natural_person"] = 3075
+    table["new_received"]["total"] = sum(table["new_received"][c] for c in list(table["new_received"])[:6])
+    tab = applications_tab(table).replace("\t3075\t", "\t3O75\t", 1)
+    res = _extract(report(applications=tab))
+    assert res.output["tables"]["applications"]["new_received"]["natural_person"] == 3075
+    p = res.output["provenance"]["applications"]["new_received"]["natural_person"]
+    assert p["text"] == "3O75" and p["read_as"] == "3075" and p["repairs"] == ["ocr_digit"]
+    assert res.document.text[p["start"] : p["end"]] == "3O75"
+    cell = [s for s in res.document.spans if s.label == Label.CELL and s.start == p["start"]]
+    assert cell and cell[0].repairs == ("ocr_digit",)
+    warn = [w for w in res.output["warnings"] if "3O75" in w]
+    assert warn and "inferred" in warn[0] and "applications.new_received.natural_person" in warn[0]
+    # the row is not shifted: every other value of the table is right
+    got = res.output["tables"]["applications"]
+    assert got == table
+
+
+def test_measure_word_does_not_shift_a_row() -> None:
+    text, table = _apps_report(lambda t: re.sub(r"(?m)^(\t（七）总计\t\d+)", r"\1件", t))
+    assert "件" in text.split("（七）总计")[1].split("\n")[0]
+    res = _extract(text)
+    assert res.output["tables"]["applications"] == table
+    _provenance_points_at_original(res)
+
+
+ACTIVE_2019 = (
+    "第二十条第（一）项\t\t\t\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+    "规章\t1\t1\t10\n规范性文件\t2\t2\t20\n"
+    "第二十条第（五）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+    "行政许可\t10\t增加3\t100\n其他对外管理服务事项\t5\t减少 2\t7\n"
+    "第二十条第（六）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+    "行政处罚\t8\t- 3\t9\n行政强制\t4\t+4\t1\n"
+    "第二十条第（八）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t\n行政事业性收费\t6\t－2\t\n"
+    "第二十条第（九）项\t\t\t\n信息内容\t采购项目数量\t采购总金额\t\n政府集中采购\t3\t12.5\t"
+)
+
+
+def test_changes_in_words() -> None:
+    res = _extract(report(active=ACTIVE_2019, year=2020))
+    t = res.output["tables"]["active_disclosure"]
+    assert res.output["template"] == "2019"
+    got = {r: t[r]["change"] for r in ("administrative_license", "other_external_services", "administrative_penalty",
+                                        "administrative_coercion", "administrative_fees")}  # fmt: skip
+    assert got == {"administrative_license": 3, "other_external_services": -2, "administrative_penalty": -3,
+                   "administrative_coercion": 4, "administrative_fees": -2}  # fmt: skip
+    assert t["administrative_license"]["decisions"] == 100 and t["centralized_procurement"]["amount"] == 12.5
+    _provenance_points_at_original(res)
+    p = res.output["provenance"]["active_disclosure"]["other_external_services"]["change"]
+    assert p["text"] == "减少 2" and p["read_as"] == "-2"
