@@ -4,7 +4,9 @@ Block elements end lines, ``<br>`` forces one, a table row is one line of tab-se
 (a ``colspan``/``rowspan`` cell appears once, where it starts; an empty cell stays an empty field).
 The page ``<title>`` heads the text, followed by two blank lines, as in the reference copy
 (tests/data/corpus/hangzhou_fixture.html -> hangzhou_fixture.txt). Line breaks inside a table cell
-become spaces so that every row stays on one line.
+become spaces so that every row stays on one line. A layout table (old pages put the whole article
+in one cell, the report's own tables nested inside) is no table: a cell holding block content (a table
+of its own, a heading, several paragraphs of text) is a container whose blocks flow as lines.
 """
 
 from __future__ import annotations
@@ -162,8 +164,33 @@ class _Flattener:
 
     def row(self, tr: etree._Element) -> None:
         cells = [c for c in tr if _tag(c) in _CELL and not _hidden(c)]
-        if cells:
+        if any(_is_container(c) for c in cells):
+            for c in cells:  # a layout row: each cell's content flows as blocks, its tables are tables
+                self.out.soft_break()
+                self.children(c)
+                self.out.soft_break()
+        elif cells:
             self.out.line("\t".join(_cell_text(c) for c in cells))
+
+
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_CONTAINER_BLOCKS = 3  # paragraphs in one cell that, with enough text, make it a page column
+_CONTAINER_TEXT = 200
+
+
+def _is_container(cell: etree._Element) -> bool:
+    """A layout cell (old pages put the whole article in one): it holds a table of its own, a
+    heading, or several paragraphs of running text. Such a cell is a container of blocks, not a
+    table cell; a data cell with one or two ``<p>`` (Word's HTML export) stays a cell."""
+    blocks = 0
+    for el in cell.iterdescendants():
+        tag = _tag(el)
+        if tag is None or _hidden(el):
+            continue
+        if tag == "table" or tag in _HEADINGS:
+            return True
+        blocks += tag in ("p", "div", "li")
+    return blocks >= _CONTAINER_BLOCKS and len(cell.text_content().strip()) >= _CONTAINER_TEXT
 
 
 def _cell_text(cell: etree._Element) -> str:

@@ -245,13 +245,48 @@ class _DocxText:
         return rows
 
     def lines(self, body) -> list[str]:  # type: ignore[no-untyped-def]
+        """``body``: the document body or a container cell (``w:tc``) — paragraphs and tables."""
         lines: list[str] = []
         for child in _unwrap(body):
             if child.tag == _W_P:
                 lines.append(self.paragraph(child))
             elif child.tag == _W_TBL:
-                lines.extend("\t".join(row) for row in self.table_rows(child) if row)
+                lines.extend(self.table_lines(child))
         return lines
+
+    def table_lines(self, tbl) -> list[str]:  # type: ignore[no-untyped-def]
+        """One tab-separated line per row; a layout row (a cell holding block content: a table of
+        its own, or several paragraphs of text) gives its cells' blocks as lines instead."""
+        out: list[str] = []
+        for tr in _unwrap(tbl):
+            if tr.tag != _W_TR:
+                continue
+            cells = [tc for tc in _unwrap(tr) if tc.tag == _W_TC and not _continues_vertical_merge(tc)]
+            if any(_is_container(tc) for tc in cells):
+                for tc in cells:
+                    out.extend(self.lines(tc))
+            elif cells:
+                out.append("\t".join(self.cell(tc) for tc in cells))
+        return out
+
+
+_CONTAINER_PARAGRAPHS = 3
+_CONTAINER_TEXT = 200
+
+
+def _is_container(tc) -> bool:  # type: ignore[no-untyped-def]
+    """A layout cell: a table nested in it, or several paragraphs of running text (not the one or
+    two paragraphs of a wrapped label)."""
+    children = list(_unwrap(tc))
+    if any(c.tag == _W_TBL for c in children):
+        return True
+    paras = [c for c in children if c.tag == _W_P]
+    if len(paras) < _CONTAINER_PARAGRAPHS:
+        return False
+    text: list[str] = []
+    for p in paras:
+        _run_text(p, text)
+    return len("".join(text).strip()) >= _CONTAINER_TEXT
 
 
 def _continues_vertical_merge(tc) -> bool:  # type: ignore[no-untyped-def]
