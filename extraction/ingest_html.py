@@ -179,15 +179,16 @@ _CONTAINER_TEXT = 200
 
 
 def _is_container(cell: etree._Element) -> bool:
-    """A layout cell (old pages put the whole article in one): it holds a table of its own, a
-    heading, or several paragraphs of running text. Such a cell is a container of blocks, not a
+    """A layout cell (old pages put the whole article in one): it holds a table of its own (of two
+    rows or more: a one-row table inside a data cell is read inline), a heading, or several
+    paragraphs of running text. Such a cell is a container of blocks, not a
     table cell; a data cell with one or two ``<p>`` (Word's HTML export) stays a cell."""
     blocks = 0
     for el in cell.iterdescendants():
         tag = _tag(el)
         if tag is None or _hidden(el):
             continue
-        if tag == "table" or tag in _HEADINGS:
+        if tag in _HEADINGS or (tag == "table" and sum(_tag(r) == "tr" for r in el.iter()) >= 2):
             return True
         blocks += tag in ("p", "div", "li")
     return blocks >= _CONTAINER_BLOCKS and len(cell.text_content().strip()) >= _CONTAINER_TEXT

@@ -278,8 +278,8 @@ def _is_container(tc) -> bool:  # type: ignore[no-untyped-def]
     """A layout cell: a table nested in it, or several paragraphs of running text (not the one or
     two paragraphs of a wrapped label)."""
     children = list(_unwrap(tc))
-    if any(c.tag == _W_TBL for c in children):
-        return True
+    if any(c.tag == _W_TBL and sum(r.tag == _W_TR for r in _unwrap(c)) >= 2 for c in children):
+        return True  # a table of its own (a one-row table inside a data cell is read inline)
     paras = [c for c in children if c.tag == _W_P]
     if len(paras) < _CONTAINER_PARAGRAPHS:
         return False
