@@ -89,10 +89,11 @@ SECTION_KEYWORDS: dict[int, tuple[tuple[str, ...], ...]] = {
     5: (("问题",), ("改进",), ("不足",)),
     6: (("其他", "报告"), ("其他事项",), ("其他需要",)),
 }
-_SECTION_NUMERALS = "一二三四五六"
-SECTION_RE = re.compile(r"^\s*([一二三四五六])\s*[、.．,，:：]\s*(\S.{0,40})$")
+_SECTION_NUMERALS = "一二三四五六七八"
+# 七/八: reports older than the 2019 format have up to eight parts, matched to the six by topic
+SECTION_RE = re.compile(r"^\s*([一二三四五六七八])\s*[、.．,，:：]\s*(\S.{0,40})$")
 # 第一部分 总体情况 / 第二部分：主动公开… / 第三部分、… (some reports number their parts so)
-SECTION_PART_RE = re.compile(r"^\s*第\s*([一二三四五六])\s*部\s*分\s*[、.．,，:：]?\s*(\S.{0,40})$")
+SECTION_PART_RE = re.compile(r"^\s*第\s*([一二三四五六七八])\s*部\s*分\s*[、.．,，:：]?\s*(\S.{0,40})$")
 
 
 def section_index(heading: str) -> int | None:
@@ -110,7 +111,11 @@ def section_index(heading: str) -> int | None:
         return None
     if num in matches:
         return num
-    return matches[0] if len(matches) == 1 else None
+    if len(matches) == 1:
+        return matches[0]
+    if num > 6 and 6 in matches:  # 七、其他需要报告的事项 of an old report: the last part is the other matters
+        return 6
+    return None
 
 
 def similarity(a: str, b: str) -> float:

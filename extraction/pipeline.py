@@ -51,7 +51,7 @@ class Extractor:
         tagged, output = to_original(tagged, output, doc, view)  # every offset back on the original
         output["warnings"] = output["warnings"] + repair_warnings(output, view)
         t2 = time.perf_counter()
-        if self.require_report and output["template"] is None:
+        if self.require_report and output["template"] is None and not output.get("old_format"):
             raise NotAReport(
                 "this does not look like a 政府信息公开工作年度报告: no section headings, table labels or title were found"
             )

@@ -31,6 +31,23 @@ ASSEMBLERS = {
 }
 
 
+# Wordings only the national formats' tables print (both formats' table 三/四 and each one's table 二).
+NATIONAL_WORDINGS = MARKERS["2019"] + MARKERS["2021"] + (
+    "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理", "申请人情况",
+    "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正",
+)
+LAST_OLD_FORMAT_YEAR = 2018  # 国办公开办函〔2019〕60号 applies from the reports for 2019
+
+
+def is_old_format(text: str, year: int | None) -> bool:
+    """A report older than the 2019 format: its year is 2018 or earlier and its tables print
+    (almost) none of the national formats' wordings (it has its own free-form statistics)."""
+    if year is None or year > LAST_OLD_FORMAT_YEAR:
+        return False
+    norm = normalize(text).replace(" ", "")
+    return sum(w in norm for w in NATIONAL_WORDINGS) < 2
+
+
 def detect_format(text: str, year: int | None) -> tuple[str | None, str]:
     """'2019' or '2021' from header wordings, the year breaking ties; and how it was decided."""
     norm = normalize(text).replace(" ", "")
@@ -73,6 +90,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
     is_report = fmt is not None and (len(secs) >= 2 or (regions and has_table_spans) or title is not None)
     if not is_report:
         return _empty_output(year, organ, secs, warnings)
+    if is_old_format(text, year):
+        return _old_format_output(year, organ, secs, warnings)
     if "inferred" in how or "assumed" in how:
         warnings.append(how)
     last_heading_line = max((t[1].index for t in sec_tuples), default=-1)
@@ -126,6 +145,25 @@ def _prints_its_header(frags: list, table: str) -> bool:
     matches = (match_col(f.text, table) for f in frags if f.label == Label.COL)
     named = {m.key for m in matches if m is not None and m.score >= 0.9}
     return len(named) >= max(3, len(COL_WORDS[table]) // 2)
+
+
+def _old_format_output(year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:
+    """A report for a year before the 2019 format (spec): template null, every table null (its own
+    tables are of neither template), sections found by topic, a warning; a result, not an error."""
+    return {
+        "template": None,
+        "old_format": True,
+        "year": year,
+        "organ": organ,
+        "sections": secs,
+        "tables": {name: None for name in TABLES},
+        "checks": [],
+        "warnings": warnings + [
+            f"a report for {year}, older than the 2019 national format (国办公开办函〔2019〕60号): its own "
+            "statistics tables are of neither template, so every table is null; sections were found by topic"
+        ],
+        "provenance": {},
+    }
 
 
 def _empty_output(year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:
