@@ -183,7 +183,8 @@ def _compat_char(ch: str) -> str | None:
 _CHANGE_WORD = re.compile(r"(?:^|(?<=[\t \u3000|｜│┃]))(增加|减少|增|减)( ?)(?=\d)", re.M)
 # a sign, one space, a figure, alone in its cell: ``- 3`` (never the page mark ``- 3 -``)
 _SPACED_SIGN = re.compile(r"(?:^|(?<=\t)|(?<=  )|(?<=[\u3000|｜│┃]))([-－+＋−]) (?=\d+(?:\.\d+)?(?:[ \t]*$|\t|  |[\u3000|｜│┃]))", re.M)
-_MEASURE = re.compile(r"(?<![第\d.])(\d+(?:\.\d+)?)(件次|人次|件|个|项|条|次|人|家|份|宗|起)(?=$|[\t \u3000|｜│┃])", re.M)
+# a count in a cell of its own followed by its measure word (``13612件``; not ``其中1091件`` in prose)
+_MEASURE = re.compile(r"(?:^|(?<=[\t \u3000|｜│┃]))(\d+(?:\.\d+)?)(件次|人次|件|个|项|条|次|人|家|份|宗|起)(?=$|[\t \u3000|｜│┃])", re.M)
 _OCR_TOKEN = re.compile(r"(?<![A-Za-z0-9.])[0-9OolI|]+(?:[.,][0-9OolI]+)*(?![A-Za-z0-9])")
 _OCR_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -311,8 +312,9 @@ def _read_figures(chars: list[tuple[int, str]], repairs: list[Repair], text: str
         line = s[line_a : line_b if line_b >= 0 else len(s)]
         if bars and (line.count("|") > len(bars) or any(k == 0 or k == len(tok) - 1 for k in bars)):
             continue  # a grid's bar, not a one
-        if re.search(r"[A-Za-z]{2,}", line[: a - line_a] + " " + line[m.end() - line_a :]):
-            continue  # Latin words around it: not a table's figure (``Office 2O``)
+        others = _OCR_TOKEN.sub(lambda t: " " if any(c.isdigit() for c in t.group(0)) else t.group(0), line)
+        if re.search(r"[A-Za-z]{2,}", others):
+            continue  # Latin words around it (other figures aside): not a table's figure (``Office 2O``)
         read = "".join(_OCR_DIGIT.get(c, c) for c in tok)
         if not re.fullmatch(r"\d+(?:[.,]\d+)*", read):
             continue

@@ -268,3 +268,12 @@ def test_changes_in_words() -> None:
     _provenance_points_at_original(res)
     p = res.output["provenance"]["active_disclosure"]["other_external_services"]["change"]
     assert p["text"] == "减少 2" and p["read_as"] == "-2"
+
+
+def test_ocr_figures_next_to_each_other_are_all_read() -> None:
+    """Other OCR-damaged figures on the line are no Latin words."""
+    assert _view("一、本年新收\t2IOI\t6I\tl8\n") == "一、本年新收\t2101\t61\t18\n"
+
+
+def test_measure_word_in_prose_is_kept() -> None:
+    assert _view("行政诉讼4505件，其中1091件\n被纠正。") == "行政诉讼4505件，其中1091件\n被纠正。"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ class TrainConfig:
     n_synth: int = 1000  # generated training reports (training.synth.generate)
     synth_seed: int = 1
     synth_per_epoch: bool = False  # fresh generated reports every epoch (seed synth_seed + epoch - 1), not the same ones again
+    # generator rate overrides {kind: p} for the training reports (opt-in kinds such as faux_bold); {}: the defaults
+    synth_rates: dict[str, float] = field(default_factory=dict)
     n_dev: int = 100  # generated held-out reports for the per-epoch evaluation (another seed)
     dev_seed: int = 1_000_003
     annotation_dirs: tuple[str, ...] = ()  # annotated batches: HF datasets on disk (text + spans)
@@ -76,6 +78,10 @@ class TrainConfig:
             problems.append("rule_disagreement_weight must be > 0")
         if self.lr <= 0 or self.max_train_minutes <= 0 or self.replay_ratio < 0:
             problems.append("lr and max_train_minutes must be > 0, replay_ratio >= 0")
+        if not isinstance(self.synth_rates, dict) or not all(
+            isinstance(k, str) and isinstance(v, (int, float)) and 0 <= v <= 1 for k, v in self.synth_rates.items()
+        ):
+            problems.append("synth_rates must map kind names to probabilities in [0, 1]")
         if problems:
             raise ConfigError("invalid training config: " + "; ".join(problems))
 

@@ -58,8 +58,12 @@ def token_labels(doc: Document, enc: Encoding) -> tuple[np.ndarray, int]:
 
 
 def featurize(docs: Sequence[Document], tokenizer: CharTokenizer, rule_features: bool = False) -> list[DocFeatures]:
+    from govreport.extraction.textview import view_document
+
     from .features import rule_token_ids
 
+    # the model reads what it reads at inference: the normalised view (spans carried into it)
+    docs = [view_document(d)[0] for d in docs]
     encs = tokenizer.encode_batch([d.text for d in docs])
     out = []
     for doc, enc in zip(docs, encs):
@@ -205,14 +209,15 @@ def synth_available() -> bool:
     return True
 
 
-def synth_documents(n: int, seed: int) -> list[Document]:
-    """``n`` generated reports with gold spans; ``meta['transforms']`` lists their messiness kinds."""
+def synth_documents(n: int, seed: int, rates: dict[str, float] | None = None) -> list[Document]:
+    """``n`` generated reports with gold spans; ``meta['transforms']`` lists their messiness kinds.
+    ``rates`` overrides the generator's default rates (e.g. the opt-in converter-damage kinds)."""
     if n <= 0:
         return []
     from govreport.training.synth import generate
 
     out = []
-    for rep in generate(n, seed):
+    for rep in generate(n, seed, rates=rates or None):
         doc = rep.to_document()
         out.append(doc.with_meta(transforms=list(getattr(rep, "transforms", []) or [])))
     return out

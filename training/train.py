@@ -124,10 +124,10 @@ def collect_data(
         )
     fresh: list[list[Document]] = []
     if config.synth_per_epoch and n_gen > 0:
-        fresh = [synth_documents(n_gen, config.synth_seed + k) for k in range(config.epochs)]
+        fresh = [synth_documents(n_gen, config.synth_seed + k, config.synth_rates) for k in range(config.epochs)]
         generated: list[Document] = []
     else:
-        generated = synth_documents(n_gen, config.synth_seed) if n_gen > 0 else []
+        generated = synth_documents(n_gen, config.synth_seed, config.synth_rates) if n_gen > 0 else []
     train_docs = generated + annotated + extra
     if not train_docs and not fresh:
         raise InputError("no training documents: set n_synth > 0, add annotation_dirs, or pass documents")
@@ -135,7 +135,7 @@ def collect_data(
     if eval_docs is not None:
         dev = list(eval_docs)
     elif config.n_dev > 0 and synth_available():
-        dev = synth_documents(config.n_dev, config.dev_seed)
+        dev = synth_documents(config.n_dev, config.dev_seed, config.synth_rates)
         dev_source = f"generated (seed {config.dev_seed})"
     elif config.n_dev > 0 and len(train_docs) >= 10 and not fresh:
         rng = random.Random(config.seed)
