@@ -185,9 +185,51 @@ _CHANGE_WORD = re.compile(r"(?:^|(?<=[\t \u3000|｜│┃]))(增加|减少|增|�
 _SPACED_SIGN = re.compile(r"(?:^|(?<=\t)|(?<=  )|(?<=[\u3000|｜│┃]))([-－+＋−]) (?=\d+(?:\.\d+)?(?:[ \t]*$|\t|  |[\u3000|｜│┃]))", re.M)
 # a count in a cell of its own followed by its measure word (``13612件``; not ``其中1091件`` in prose)
 _MEASURE = re.compile(r"(?:^|(?<=[\t \u3000|｜│┃]))(\d+(?:\.\d+)?)(件次|人次|件|个|项|条|次|人|家|份|宗|起)(?=$|[\t \u3000|｜│┃])", re.M)
-_OCR_TOKEN = re.compile(r"(?<![A-Za-z0-9.])[0-9OolI|]+(?:[.,][0-9OolI]+)*(?![A-Za-z0-9])")
+# a figure with OCR letters in it: digits and O/o/l/I/| only, at least one of each kind
+_OCR_TOKEN = re.compile(r"(?<![A-Za-z0-9.])(?=[0-9OolI|.,]*[OolI|])(?=[0-9OolI|.,]*\d)[0-9OolI|]+(?:[.,][0-9OolI]+)*(?![A-Za-z0-9])")
 _OCR_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _special_re() -> re.Pattern[str]:
+    """Characters the first pass looks at: format characters (Cf), compatibility ideographs and
+    radicals, fixed-width spaces — from Unicode's tables (``unicodedata``), built once, so that
+    clean text costs one regex scan. Planes 0-1, the compatibility supplement and plane 14 (tags,
+    variation selectors) hold every such character."""
+    planes = [*range(0x80, 0x20000), *range(0x2F800, 0x2FA20), *range(0xE0000, 0xE1000)]
+    cps = []
+    for cp in planes:
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        if cat == "Cf" or ((_is_compat(cp) or cat == "Zs") and ch not in _SPACE_KEEP):
+            if cat == "Cf" or _compat_char(ch) is not None:
+                cps.append(cp)
+    ranges: list[str] = []
+    a = prev = cps[0]
+    for cp in cps[1:] + [-1]:
+        if cp != prev + 1:
+            ranges.append(re.escape(chr(a)) + ("-" + re.escape(chr(prev)) if prev > a else ""))
+            a = cp
+        prev = cp
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+class _Text:
+    """The view under construction: its characters and, for each, the original offset."""
+
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.idx: list[int] | None = None  # None: the identity
+
+    def orig(self, k: int) -> int:
+        return k if self.idx is None else self.idx[k]
+
+    def rebuild(self, drop: set[int], subst: dict[int, str]) -> None:
+        idx = self.idx if self.idx is not None else range(len(self.s))
+        keep = [k for k in range(len(self.s)) if k not in drop]
+        self.s = "".join(subst.get(k, self.s[k]) for k in keep)
+        self.idx = [idx[k] for k in keep]
 
 
 def clean_view(text: str) -> TextView:
@@ -196,39 +238,32 @@ def clean_view(text: str) -> TextView:
     Returns a ``TextView`` whose ``index`` maps every view character back to ``text``. The view of
     clean text is the text itself (``view.identity``).
     """
-    chars: list[tuple[int, str]] = []
+    t = _Text(text)
     repairs: list[Repair] = []
-    for i, ch in enumerate(text):
-        if ch not in _INVISIBLE_KEEP and unicodedata.category(ch) == "Cf":
-            repairs.append(Repair(i, i + 1, "invisible", ch, ""))
-            continue
+    glued: set[int] = set()
+    drop: set[int] = set()
+    subst: dict[int, str] = {}
+    for m in _special_re().finditer(text):
+        i, ch = m.start(), m.group(0)
         rep = _compat_char(ch)
-        if rep is not None:
-            kind = "space" if rep == " " else "compat"
-            if kind == "compat" and i + 1 < len(text) and text[i + 1] == rep:
-                repairs.append(Repair(i, i + 1, kind, ch, ""))  # ⾏行: the radical, then its ideograph
-                continue
-            repairs.append(Repair(i, i + 1, kind, ch, rep))
-            ch = rep
-        chars.append((i, ch))
-    chars = _undouble(chars, repairs, text)
-    chars = _read_figures(chars, repairs, text)
+        if rep is None:
+            repairs.append(Repair(i, i + 1, "invisible", ch, ""))
+            drop.add(i)
+            continue
+        kind = "space" if rep == " " else "compat"
+        if kind == "compat" and i + 1 < len(text) and text[i + 1] == rep:
+            repairs.append(Repair(i, i + 1, kind, ch, ""))  # ⾏行: the radical, then its ideograph
+            drop.add(i)
+            continue
+        repairs.append(Repair(i, i + 1, kind, ch, rep))
+        subst[i] = rep
+    if drop or subst:
+        t.rebuild(drop, subst)
+    _undouble(t, repairs, glued, text)
+    _read_figures(t, repairs, text)
     repairs.sort(key=lambda r: (r.start, r.end))
-    view = "".join(c for _, c in chars)
-    index = tuple(i for i, _ in chars) + (len(text),)
-    glued = frozenset(r.start for r in repairs if r.kind == "doubled")
-    return TextView(text, view, index, tuple(repairs), glued)
-
-
-def _lines(chars: list[tuple[int, str]]) -> list[tuple[int, int]]:
-    """(start, end) positions in ``chars`` of each line (without its newline)."""
-    out, a = [], 0
-    for k, (_, c) in enumerate(chars):
-        if c == "\n":
-            out.append((a, k))
-            a = k + 1
-    out.append((a, len(chars)))
-    return out
+    index = tuple(t.idx) + (len(text),) if t.idx is not None else tuple(range(len(text) + 1))
+    return TextView(text, t.s, index, tuple(repairs), frozenset(glued))
 
 
 def _doubled_tokens(s: str) -> tuple[bool, int]:
@@ -237,82 +272,81 @@ def _doubled_tokens(s: str) -> tuple[bool, int]:
     if not toks:
         return False, 0
     cjk = 0
-    for t in toks:
-        if len(t) % 2 or any(t[k] != t[k + 1] for k in range(0, len(t), 2)):
+    for tok in toks:
+        if len(tok) % 2 or tok[::2] != tok[1::2]:
             return False, 0
-        cjk += len(_CJK.findall(t[::2]))
+        cjk += len(_CJK.findall(tok[::2]))
     return True, cjk
 
 
-def _undouble(chars: list[tuple[int, str]], repairs: list[Repair], text: str) -> list[tuple[int, str]]:
+def _undouble(t: _Text, repairs: list[Repair], glued: set[int], text: str) -> None:
     """Faux bold: a line whose every token is its characters twice is read once.
 
     A line qualifies when it doubles at least two CJK characters (``总总计计``); so do the lines of
     figures right after it (a bold row printed one cell per line), and, when most lines of the text
     are doubled (the whole document drawn twice), every doubled line. A lone ``11`` elsewhere is eleven.
     """
-    spans = _lines(chars)
+    lines = t.s.split("\n")
     info = []
-    for a, b in spans:
-        s = "".join(c for _, c in chars[a:b])
-        ok, cjk = _doubled_tokens(s)
-        info.append((ok, cjk, len(s.strip()) >= 2))
-    content = [k for k, (_, _, nonblank) in enumerate(info) if nonblank]
+    for line in lines:
+        stripped = line.strip()
+        ok, cjk = _doubled_tokens(line) if len(stripped) >= 2 else (False, 0)
+        info.append((ok, cjk, len(stripped)))
+    if not any(ok for ok, _, _ in info):
+        return
+    content = [k for k, (_, _, n) in enumerate(info) if n >= 2]
     bold_words = sum(info[k][0] and info[k][1] >= 2 for k in content)
     doubled_all = bold_words >= 3 and sum(info[k][0] for k in content) >= 0.8 * len(content)
-    read_once: set[int] = set()
+    read_once: list[int] = []
     prev_bold = False  # the last non-empty line was read once
-    for k, (ok, cjk, nonblank) in enumerate(info):
-        if not nonblank:
-            a, b = spans[k]
-            if any(not c.isspace() for _, c in chars[a:b]):
+    for k, (ok, cjk, n) in enumerate(info):
+        if n < 2:
+            if n:
                 prev_bold = False  # one character: not drawn twice
             continue
         prev_bold = ok and (cjk >= 2 or doubled_all or prev_bold)
         if prev_bold:
-            read_once.add(k)
+            read_once.append(k)
     if not read_once:
-        return chars
-    out: list[tuple[int, str]] = []
-    for k, (a, b) in enumerate(spans):
-        if k in read_once:
-            j = a
-            while j < b:
-                if chars[j][1].isspace():
-                    out.append(chars[j])
-                    j += 1
-                    continue
-                out.append(chars[j])
-                repairs.append(Repair(chars[j + 1][0], chars[j + 1][0] + 1, "doubled", chars[j + 1][1], ""))
-                j += 2
-        else:
-            out.extend(chars[a:b])
-        if b < len(chars):
-            out.append(chars[b])  # the newline
-    return out
+        return
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    drop: set[int] = set()
+    for k in read_once:
+        a, line = starts[k], lines[k]
+        j = 0
+        while j < len(line):
+            if line[j].isspace():
+                j += 1
+                continue
+            drop.add(a + j + 1)
+            glued.add(t.orig(a + j + 1))
+            j += 2
+        oa, ob = t.orig(a), t.orig(a + len(line) - 1) + 1
+        repairs.append(Repair(oa, ob, "doubled", text[oa:ob], "".join(c for q, c in enumerate(line) if a + q not in drop)))
+    t.rebuild(drop, {})
 
 
-def _read_figures(chars: list[tuple[int, str]], repairs: list[Repair], text: str) -> list[tuple[int, str]]:
+def _read_figures(t: _Text, repairs: list[Repair], text: str) -> None:
     """OCR letters in figures, measure words after counts, changes in words (per line)."""
-    s = "".join(c for _, c in chars)
+    s = t.s
     drop: set[int] = set()
     subst: dict[int, str] = {}
 
     def rec(a: int, b: int, kind: str, read_as: str) -> None:
-        oa, ob = chars[a][0], chars[b - 1][0] + 1
+        oa, ob = t.orig(a), t.orig(b - 1) + 1
         repairs.append(Repair(oa, ob, kind, text[oa:ob], read_as))
 
     for m in _OCR_TOKEN.finditer(s):
         tok = m.group(0)
-        if not any(c.isdigit() for c in tok) or all(c.isdigit() or c in ".," for c in tok):
-            continue
         a = m.start()
         bars = [k for k, c in enumerate(tok) if c == "|"]
         line_a, line_b = s.rfind("\n", 0, a) + 1, s.find("\n", m.end())
         line = s[line_a : line_b if line_b >= 0 else len(s)]
         if bars and (line.count("|") > len(bars) or any(k == 0 or k == len(tok) - 1 for k in bars)):
             continue  # a grid's bar, not a one
-        others = _OCR_TOKEN.sub(lambda t: " " if any(c.isdigit() for c in t.group(0)) else t.group(0), line)
+        others = _OCR_TOKEN.sub(" ", line)
         if re.search(r"[A-Za-z]{2,}", others):
             continue  # Latin words around it (other figures aside): not a table's figure (``Office 2O``)
         read = "".join(_OCR_DIGIT.get(c, c) for c in tok)
@@ -322,7 +356,7 @@ def _read_figures(chars: list[tuple[int, str]], repairs: list[Repair], text: str
             if c in _OCR_DIGIT:
                 subst[a + k] = _OCR_DIGIT[c]
         rec(a, m.end(), "ocr_digit", read)
-    view = "".join(subst.get(k, c) for k, (_, c) in enumerate(chars))
+    view = "".join(subst.get(k, c) for k, c in enumerate(s)) if subst else s
     for m in _MEASURE.finditer(view):
         a, b = m.span(2)
         drop.update(range(a, b))
@@ -336,6 +370,5 @@ def _read_figures(chars: list[tuple[int, str]], repairs: list[Repair], text: str
     for m in _SPACED_SIGN.finditer(view):
         drop.add(m.end() - 1)  # the space between the sign and the figure
         rec(m.start(), m.end(), "change_word", m.group(1))
-    if not drop and not subst:
-        return chars
-    return [(i, subst.get(k, c)) for k, (i, c) in enumerate(chars) if k not in drop]
+    if drop or subst:
+        t.rebuild(drop, subst)
