@@ -50,6 +50,16 @@ def mark_repairs(tagged: Document, view: TextView) -> Document:
     return replace(tagged, spans=tuple(out))
 
 
+def tag_original(tagger: Any, doc: Document) -> Document:
+    """``tagger`` run on ``doc``'s normalised view, its spans back on ``doc``'s text (what every
+    caller that tags without assembling uses: Label Studio pre-annotations, the ML backend)."""
+    work, view = view_document(doc)
+    tagged = mark_repairs(tagger(work), view)
+    if view.identity:
+        return tagged
+    return replace(doc, spans=tuple(sorted(spans_to_original(tagged.spans, view))))
+
+
 def spans_to_original(spans: tuple[Span, ...], view: TextView) -> list[Span]:
     return [replace(s, start=view.start_to_original(s.start), end=view.end_to_original(s.end)) for s in spans]
 

@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from govreport.extraction.document import Document
 from govreport.extraction.taggers import Tagger, get_tagger
+from govreport.extraction.textview import tag_original
 from govreport.training.annotation.config import DATA_KEY, FROM_NAME, TO_NAME, LabelConfigError, parse_label_config
 from govreport.training.annotation.convert import prediction_from_spans
 
@@ -279,7 +280,7 @@ def predict(body: PredictRequest, tagger: Annotated[Tagger, Depends(get_backend_
         text = data.get(DATA_KEY)
         if not isinstance(text, str) or not text:
             raise HTTPException(422, f"task {task.get('id', i)} has no text in data[{DATA_KEY!r}]")
-        doc = tagger(Document.from_text(text, filename=data.get("filename") or None))
+        doc = tag_original(tagger, Document.from_text(text, filename=data.get("filename") or None))
         results.append(prediction_from_spans(doc.text, doc.spans, tagger.version))
     return {"results": results, "model_version": tagger.version}
 

@@ -277,3 +277,17 @@ def test_ocr_figures_next_to_each_other_are_all_read() -> None:
 
 def test_measure_word_in_prose_is_kept() -> None:
     assert _view("行政诉讼4505件，其中1091件\n被纠正。") == "行政诉讼4505件，其中1091件\n被纠正。"
+
+
+def test_tag_original_puts_the_spans_of_the_view_on_the_original() -> None:
+    """Label Studio pre-annotations and the ML backend tag without assembling: same view."""
+    from govreport.extraction.textview import tag_original
+
+    table = applications_2021()
+    text = report(applications=applications_tab(table)).replace("（七）总计", "（（七七））总总计计").replace("总体情况", "总体\u200b情况")
+    doc = tag_original(RuleTagger(), Document.from_text(text))
+    assert doc.text == text
+    sections = [text[s.start : s.end] for s in doc.spans if s.label == Label.SECTION]
+    assert "一、总体\u200b情况" in sections
+    rows = [text[s.start : s.end] for s in doc.spans if s.label == Label.ROW]
+    assert "（（七七））总总计计" in rows

@@ -14,6 +14,7 @@ from typing import Iterable
 from govreport.extraction.document import Document
 from govreport.extraction.ingest import load_path
 from govreport.extraction.taggers import Tagger
+from govreport.extraction.textview import tag_original
 
 from .client import LabelStudioClient
 from .config import label_config_xml
@@ -62,7 +63,7 @@ def push_documents(
             result.skipped.append(name)
             continue
         present.add(doc.origin.sha256)
-        tagged = tagger(doc.with_spans(()))
+        tagged = tag_original(tagger, doc.with_spans(()))  # through the normalised view
         pending.append(document_to_task(tagged, model_version=version))
         result.imported.append(name)
         if len(pending) >= chunk:
