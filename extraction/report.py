@@ -7,6 +7,7 @@ from .checks import all_checks
 from .document import Document
 from .labels import Label
 from .layout import Line, line_of, split_lines
+from .narrative import find_prose_figures, narrative_checks
 from .lexicon import COL_WORDS, match_col, section_index
 from .normalize import normalize
 from .regions import table_regions
@@ -120,6 +121,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         warnings += res.warnings
         checks += res.checks
     checks = all_checks(tables, fmt) + checks
+    checks += narrative_checks(_prose_figures(doc, lines, regions, fmt, year), tables, provenance)
     for name in TABLES:
         if tables[name] is None and any(t[0] == {"active_disclosure": 2, "applications": 3, "review_litigation": 4}[name] for t in sec_tuples):
             warnings.append(f"{name}: the section heading is present but the table is missing")
@@ -137,6 +139,17 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         "warnings": warnings,
         "provenance": provenance,
     }
+
+
+def _prose_figures(doc: Document, lines: tuple[Line, ...], regions: dict[str, tuple[int, int]], fmt: str,
+                   year: int | None) -> list:
+    """Figures stated in the prose; a figure inside a table (a CELL span, or a multi-line table
+    region) is a table cell, not prose."""
+    exclude = [(s.start, s.end) for s in doc.spans_of(Label.CELL)]
+    for lo, hi in regions.values():
+        if hi - lo > 1:
+            exclude.append((lines[lo].start, lines[min(hi, len(lines)) - 1].end))
+    return find_prose_figures(doc.text, fmt, year, exclude)
 
 
 def _prints_its_header(frags: list, table: str) -> bool:
