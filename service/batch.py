@@ -38,6 +38,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import click
 from tqdm import tqdm
 
+from govreport.extraction.crosscheck import ReportRef, summary_table, year_on_year
 from govreport.extraction.errors import GovReportError, InputError
 from govreport.extraction.export import to_json
 from govreport.extraction.ingest import DEFAULT_MAX_BYTES
@@ -51,6 +52,7 @@ MANIFEST = "manifest.json"
 CELLS_CSV = "cells.csv"
 CELLS_PARQUET = "cells.parquet"
 SUMMARY = "summary.json"
+CROSSCHECK = "crosscheck.jsonl"
 MANIFEST_FORMAT = 1
 
 # What a directory walk picks up (a glob or an explicit file is taken as given): the formats
@@ -577,7 +579,7 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
         counts["ok"] += 1
         out = rec["output"]
         by_template[str(out.get("template"))] = by_template.get(str(out.get("template")), 0) + 1
-        bad = [c["rule"] for c in out.get("checks") or [] if not c.get("ok")]
+        bad = [c["rule"] for c in out.get("checks") or [] if c.get("status", "pass" if c.get("ok") else "fail") == "fail"]
         if bad:
             counts["arithmetic_failed"] += 1
             if len(arithmetic) < max_listed:
@@ -733,8 +735,31 @@ def run_batch(
         "recovered_tail_bytes": store.recovered_tail,
     }
     summary = summarize(out, run)
+    summary["year_on_year"] = write_crosscheck(out)
     atomic_text(out / SUMMARY, to_json(summary))
     return summary
+
+
+def _for_crosscheck(output: dict[str, Any]) -> dict[str, Any]:
+    """What the year-on-year identities read of a report (its tables and their provenance); the
+    rest is dropped so a large corpus is grouped in little memory."""
+    prov = output.get("provenance") or {}
+    keep_prov = {"active_disclosure": prov.get("active_disclosure") or {},
+                 "applications": {r: (prov.get("applications") or {}).get(r) or {}
+                                  for r in ("carried_over", "carried_forward")}}
+    tables = output.get("tables") or {}
+    return {"organ": output.get("organ"), "year": output.get("year"), "template": output.get("template"),
+            "tables": {k: tables.get(k) for k in ("active_disclosure", "applications")}, "provenance": keep_prov}
+
+
+def write_crosscheck(out_dir: str | Path) -> list[dict[str, Any]]:
+    """crosscheck.jsonl: the year-on-year identities between each body's consecutive reports (one
+    JSON object a line, replaced atomically); returns the per-body table for summary.json."""
+    refs = [ReportRef(rec["source"], _for_crosscheck(rec["output"])) for rec in iter_records(out_dir)
+            if rec.get("status") == "ok" and rec.get("output")]
+    entries = year_on_year(refs)
+    atomic_text(Path(out_dir) / CROSSCHECK, "".join(to_json(e, pretty=False) + "\n" for e in entries))
+    return summary_table(entries)
 
 
 @click.command("batch")

@@ -89,3 +89,25 @@ def test_an_unread_operand_is_not_assessable(extractor: Extractor) -> None:
 def test_organ_key_ignores_spacing_punctuation_and_variants() -> None:
     assert organ_key("平潭綜合實驗區") == organ_key("平潭综合实验区 ") == organ_key("平潭（综合）实验区")
     assert organ_key(None) is None and organ_key(" ") is None
+
+
+def test_batch_writes_crosscheck_and_a_summary_table(tmp_path) -> None:
+    import json
+
+    from govreport.service.batch import run_batch
+
+    a = applications_2021()
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "y2021.txt").write_text(_text(2021, a, (74, 4185)), encoding="utf-8")
+    (inputs / "y2022.txt").write_text(_text(2022, _next_year(a), (72, 4000)), encoding="utf-8")
+    summary = run_batch(inputs, tmp_path / "out", tagger="rules", workers=1)
+    lines = (tmp_path / "out" / "crosscheck.jsonl").read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(x) for x in lines]
+    assert len(entries) == 9 and {e["organ"] for e in entries} == {"某某市交通运输局"}
+    stock = next(e for e in entries if e["rule"].endswith("in_force[normative_documents]"))
+    assert stock["status"] == "fail" and stock["left"][0]["report"].endswith("y2022.txt")
+    (row,) = summary["year_on_year"]
+    assert row["years"] == [2021, 2022] and row["fail"] == 1 and row["pass"] == 8
+    on_disk = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert on_disk["year_on_year"] == summary["year_on_year"]
