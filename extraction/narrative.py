@@ -26,9 +26,10 @@ from .normalize import normalize
 Cell = tuple[str, str, str]  # (table, row, col)
 
 # A figure: digits, optional decimal part, then its unit. Spaces allowed between (PDF copies).
-_FIG = r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>件|万元|元)"
+_FIG = r"(?P<num>\d+(?:\.\d+)?) ?(?P<unit>件|万元|元)"
 # What may stand between a phrase and its figure.
-_GLUE = r"[\s:：]*(?:共计|合计|总计|共|计|为|达)?[\s:：]*"
+# No tab or line break, at most two spaces: a figure in a table's next column is not prose.
+_GLUE = r"[ \u3000:：]{0,2}(?:共计|合计|总计|共|计|为|达)?[ \u3000:：]{0,2}"
 _CLAUSE_BREAK = re.compile(r"[。；;！!？?\n]")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 # Words that make the figure a comparison or another period's figure.
@@ -86,7 +87,7 @@ def _app(*rows: str, col: str = "total") -> tuple[Cell, ...]:
 _APPL = r"(?:政府)?信息公开申请|依申请公开(?:申请)?|公开申请|申请"
 QUANTITIES: tuple[Quantity, ...] = (
     Quantity("applications.new_received", "本年新收申请",
-             r"(?:新收|收到|接收|受理|新增)[^。；;，,\d]{0,16}?(?:" + _APPL + r")",
+             r"(?:新收|收到|接收|受理|新增)[^。；;，,\d\t\n]{0,16}?(?:" + _APPL + r")",
              (_app("new_received"), _app("new_received", "carried_over"))),
     Quantity("applications.new_received.natural_person", "本年新收申请 · 自然人", r"(?:涉及|其中|来自)?自然人(?:申请)?",
              (_app("new_received", col="natural_person"), _app("new_received", "carried_over", col="natural_person")), context=r"(?:新收|收到|接收|受理)[^。；;]*申请"),
@@ -155,7 +156,7 @@ def find_prose_figures(text: str, fmt: str, year: int | None,
                        exclude: Iterable[tuple[int, int]] = ()) -> list[ProseFigure]:
     """Prose figures in ``text`` (the Document's text) for a report of format ``fmt`` and ``year``.
 
-    ``exclude``: character ranges (the tables' regions) where figures are table cells, not prose.
+    ``exclude``: character ranges where figures are table cells, not prose (the CELL spans).
     Returns figures in text order; a figure matched by several quantities keeps the longest phrase.
     """
     if fmt not in _PATTERNS:

@@ -121,7 +121,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         warnings += res.warnings
         checks += res.checks
     checks = all_checks(tables, fmt) + checks
-    checks += narrative_checks(_prose_figures(doc, lines, regions, fmt, year), tables, provenance)
+    checks += narrative_checks(_prose_figures(doc, fmt, year), tables, provenance)
     for name in TABLES:
         if tables[name] is None and any(t[0] == {"active_disclosure": 2, "applications": 3, "review_litigation": 4}[name] for t in sec_tuples):
             warnings.append(f"{name}: the section heading is present but the table is missing")
@@ -141,15 +141,9 @@ def assemble_report(doc: Document) -> dict[str, Any]:
     }
 
 
-def _prose_figures(doc: Document, lines: tuple[Line, ...], regions: dict[str, tuple[int, int]], fmt: str,
-                   year: int | None) -> list:
-    """Figures stated in the prose; a figure inside a table (a CELL span, or a multi-line table
-    region) is a table cell, not prose."""
-    exclude = [(s.start, s.end) for s in doc.spans_of(Label.CELL)]
-    for lo, hi in regions.values():
-        if hi - lo > 1:
-            exclude.append((lines[lo].start, lines[min(hi, len(lines)) - 1].end))
-    return find_prose_figures(doc.text, fmt, year, exclude)
+def _prose_figures(doc: Document, fmt: str, year: int | None) -> list:
+    """Figures stated in the prose; a figure the tagger labelled a table cell is not prose."""
+    return find_prose_figures(doc.text, fmt, year, [(s.start, s.end) for s in doc.spans_of(Label.CELL)])
 
 
 def _prints_its_header(frags: list, table: str) -> bool:

@@ -138,3 +138,24 @@ def _corpus_narrative(extractor: Extractor) -> dict[str, list[dict]]:
 if __name__ == "__main__":  # regenerate the golden file
     GOLDEN.write_text(json.dumps(_corpus_narrative(Extractor(get_tagger("rules"))), ensure_ascii=False, indent=1) + "\n",
                       encoding="utf-8")
+
+
+def test_generated_prose_restates_the_tables_and_planted_mismatches_are_found(extractor: Extractor) -> None:
+    from govreport.training.synth import make_report
+
+    checked = 0
+    for i in range(12):
+        r = make_report(31, i, kinds=["prose_numbers"])
+        out = extractor.extract_document(r.to_document()).output
+        if out["tables"] != r.gold["tables"]:
+            continue
+        narr = _narrative(out)
+        checked += len(narr)
+        assert [c["detail"] for c in narr if c["status"] == "fail"] == [], r.id
+    assert checked >= 12
+    for i in range(6):
+        r = make_report(32, i, kinds=["prose_mismatch"])
+        out = extractor.extract_document(r.to_document()).output
+        failed = [c for c in _narrative(out) if c["status"] == "fail"]
+        assert [c["rule"] for c in failed] == ["narrative.applications.new_received"], r.id
+        assert failed[0]["prose"]["value"] != r.gold["tables"]["applications"]["new_received"]["total"]

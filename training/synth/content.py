@@ -377,6 +377,9 @@ def _preamble(rng: random.Random, ctx: dict[str, Any]) -> list[str]:
     return out
 
 
+_RECEIVED = "\x00received\x00"  # placeholder until the applications table is drawn
+
+
 def make_content(rng: random.Random, fmt: str | None = None) -> ReportContent:
     """A complete, arithmetically consistent report in format ``fmt`` (random when None)."""
     fmt = fmt or rng.choice(["2019", "2021"])
@@ -403,7 +406,7 @@ def make_content(rng: random.Random, fmt: str | None = None) -> ReportContent:
     sub_numbering = rng.choices(["paren", "half", "arabic"], weights=[8, 2, 1])[0]
     titles = {i: rng.choice(prose.SECTION_TITLES[i]) for i in range(1, 7)}
     sections = {i: Section(i, CN_NUM[i - 1] + "、", titles[i]) for i in range(1, 7)}
-    sections[1].before = _overview(rng, ctx, sub_numbering)
+    sections[1].before = _overview(rng, {**ctx, "received": _RECEIVED}, sub_numbering)
     for i, table in ((2, "active_disclosure"), (3, "applications"), (4, "review_litigation")):
         sections[i].table = table
         lead = rng.choice(prose.TABLE_LEADS)
@@ -417,6 +420,9 @@ def make_content(rng: random.Random, fmt: str | None = None) -> ReportContent:
         "applications": gen_applications(rng, fmt, scale),
         "review_litigation": gen_review(rng, scale),
     }
+    received = values["applications"]["new_received"]["total"]
+    for para in sections[1].before:  # the overview restates the table's figure (after the values exist)
+        para.body = para.body.replace(_RECEIVED, str(received))
     m, d = rng.randint(1, 3), rng.randint(1, 28)
     footer = [organ, f"{year + 1}年{m}月{d}日"] if rng.random() < 0.7 else []
     return ReportContent(

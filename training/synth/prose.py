@@ -149,7 +149,7 @@ SUBSECTIONS: list[tuple[list[str], list[str]]] = [
         ["依申请公开", "依申请公开情况", "依申请公开办理情况"],
         [
             "进一步规范依申请公开受理、登记、审查、答复等环节，确保依法按时答复。",
-            "全年共受理政府信息公开申请{n4}件，均在法定期限内予以答复。",
+            "全年共受理政府信息公开申请{received}件，均在法定期限内予以答复。",
             "严格执行依申请公开工作制度，对申请内容逐件研判，做到答复规范、依据充分。",
             "畅通网上申请、信函申请、当面申请等渠道，为申请人提供便利。",
             "本年度未收到政府信息公开申请。",
@@ -207,7 +207,9 @@ TABLE_LEADS = [
 ]
 TABLE_UNIT_NOTES = ["单位：件", "（单位：件）", "单位：条、件"]
 
-# numbers in prose near the tables (kind prose_numbers)
+# numbers in prose near the tables (kind prose_numbers): slots a-d are filled from the tables
+# (PROSE_SLOTS; the prose restates the report's own figures, as real reports do), other numbers
+# are random
 PROSE_NUMBERS = {
     "active_disclosure": [
         "本年度共主动公开政府信息{a}条，其中规范性文件{b}件。",
@@ -225,6 +227,33 @@ PROSE_NUMBERS = {
         "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。",
     ],
 }
+# (table, template index) -> slot -> the table quantity it restates: a list of (row, col) summed;
+# "2019:"/"2021:" prefixed keys apply to that format only
+PROSE_SLOTS: dict[tuple[str, int], dict[str, list[tuple[str, str]]]] = {
+    ("active_disclosure", 1): {"2019:b": [("normative_documents", "new_made")],
+                               "2021:b": [("normative_documents", "issued")],
+                               "2021:c": [("normative_documents", "in_force")]},
+    ("applications", 0): {"a": [("new_received", "total")], "b": [("new_received", "natural_person")],
+                          "c": [("new_received", "commercial_enterprise"), ("new_received", "research_institution"),
+                                ("new_received", "social_welfare_org"), ("new_received", "legal_service_org"),
+                                ("new_received", "other_org")],
+                          "d": [("carried_over", "total")]},
+    ("applications", 1): {"a": [("new_received", "total")], "b": [("total_handled", "total")],
+                          "c": [("carried_forward", "total")]},
+    ("applications", 2): {"a": [("new_received", "total")], "b": [("granted", "total")]},
+    ("review_litigation", 0): {"a": [("administrative_review", "total")],
+                               "b": [("litigation_direct", "total"), ("litigation_after_review", "total")],
+                               "c": [("administrative_review", "corrected"), ("litigation_direct", "corrected"),
+                                     ("litigation_after_review", "corrected")]},
+    ("review_litigation", 1): {"a": [("administrative_review", "total")],
+                               "b": [("litigation_direct", "total"), ("litigation_after_review", "total")]},
+}
+# kind prose_mismatch: one sentence whose figure disagrees with the table (slot a: new_received.total)
+PROSE_MISMATCH = [
+    "全年新收政府信息公开申请{a}件。",
+    "本年度共收到政府信息公开申请{a}件。",
+    "{year}年，{short}共接收政府信息公开申请{a}件。",
+]
 
 # --- section 五 ----------------------------------------------------------------------------------
 PROBLEMS = [

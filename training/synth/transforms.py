@@ -260,10 +260,40 @@ def prose_numbers(ctx: Ctx) -> bool:
         if rng.random() < 0.6:
             t = rng.choice(prose.PROSE_NUMBERS[table])
             nums = {k: rng.randint(0, 5000) for k in "abcd"}
+            nums.update(_table_slots(content, table, prose.PROSE_NUMBERS[table].index(t)))
             para = prose_para(t.format(year=content.year, p=rng.randint(1, 40), **nums))
             (content.sections[i].before if rng.random() < 0.5 else content.sections[i].after).append(para)
         if rng.random() < 0.3:
             content.sections[i].before.append(prose_para(rng.choice(prose.TABLE_UNIT_NOTES)))
+    return True
+
+
+def _table_slots(content: ReportContent, table: str, template: int) -> dict[str, int | float]:
+    """The slots of a prose-numbers template that restate the table's own figures."""
+    out: dict[str, int | float] = {}
+    for slot, cells in prose.PROSE_SLOTS.get((table, template), {}).items():
+        fmt, _, name = slot.rpartition(":")
+        if fmt and fmt != content.fmt:
+            continue
+        vals = content.values[table]
+        out[name] = sum(vals[r][c] for r, c in cells if r in vals and c in vals[r])
+    return out
+
+
+def prose_mismatch(ctx: Ctx) -> bool:
+    """One prose figure disagrees with its table: the applications received, off by a few (neither
+    the new applications nor new + carried over, so no reading of the phrase fits)."""
+    rng, content = ctx.rng, ctx.content
+    if not content.tables_present["applications"]:
+        return False
+    app = content.values["applications"]
+    new, carried = app["new_received"]["total"], app["carried_over"]["total"]
+    wrong = new + rng.choice([-1, 1]) * rng.randint(1, 9)
+    while wrong < 0 or wrong in (new, new + carried):
+        wrong += rng.randint(1, 9)
+    para = prose_para(rng.choice(prose.PROSE_MISMATCH).format(a=wrong, year=content.year, short=content.short))
+    content.sections[3].before.insert(0, para)
+    content.notes.append(f"narrative mismatch planted: applications.new_received printed {wrong} in prose, {new} in the table")
     return True
 
 
@@ -629,6 +659,8 @@ KINDS_SPEC: list[Kind] = [
     Kind("extra_value", "content", 0.1, extra_value, doc="review row with 16 values for 15 columns"),
     Kind("arithmetic_errors", "content", 0.1, arithmetic_errors, doc="the report's own arithmetic is wrong (recorded)"),
     Kind("prose_numbers", "content", 0.25, prose_numbers, doc="numbers in prose near the tables"),
+    Kind("prose_mismatch", "content", 0.0, prose_mismatch, late=True,
+         doc="a prose figure (applications received) that disagrees with the table (rate 0: opt-in; narrative checks)"),
     Kind("markdown", "content", 0.25, markdown, doc="#, ##, ####, **bold** headings"),
     Kind("page_breaks", "lines", 0.3, page_breaks, doc="page numbers, labels split across pages, repeated headers"),
     Kind("garbage", "lines", 0.05, garbage, doc="'错误！未指定文件名。' and similar conversion garbage"),
