@@ -21,6 +21,7 @@ from charset_normalizer import from_bytes
 from .document import Document
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
 from .ingest_html import declared_charset, flatten_html, looks_like_html
+from .limits import ReadLimits, check_text, default_limits
 from .ingest_office import (
     DOCX_MEDIA_TYPE,
     OLE2_MAGIC,
@@ -30,6 +31,7 @@ from .ingest_office import (
     is_encrypted_office,
     pdf_to_text,
 )
+from .reader_pool import run_isolated
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -357,8 +359,11 @@ def _document(
     raw: bytes,
     encoding: str | None = None,
     warnings: list[str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> Document:
-    """The Document, once its text is known not to be empty or binary; meta says how it was read."""
+    """The Document, once its text is known not to be empty or binary and within ``limits``;
+    meta says how it was read."""
+    check_text(text, limits or default_limits(), input_name(filename))
     if not text.strip():
         what = {"html": "no visible text", "docx": "no text"}.get(fmt, "only whitespace")
         raise EmptyInput(f"{input_name(filename)} has {what}: supply a report with its text")
@@ -373,10 +378,17 @@ def _document(
 # ---------------------------------------------------------------- public API
 
 
-def load_text(text: str, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Text already decoded: plain text is kept as given (less a leading BOM); HTML is flattened."""
+def load_text(
+    text: str, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None
+) -> Document:
+    """Text already decoded: plain text is kept as given (less a leading BOM); HTML is flattened.
+
+    Raises TextTooLarge when the text passes ``limits`` (default: ``limits.default_limits()``)."""
+    limits = limits or default_limits()
     raw = text.encode("utf-8", "surrogatepass")
     _check_size(len(raw), max_bytes, filename)
+    if not looks_like_html(text):  # plain text: refuse before anything else is done with it
+        check_text(text, limits, input_name(filename))
     if not text.strip():
         what = "is empty" if not text else "contains only whitespace"
         raise EmptyInput(f"{input_name(filename)} {what}: supply a report with its text")
@@ -385,14 +397,29 @@ def load_text(text: str, filename: str | None = None, max_bytes: int = DEFAULT_M
     text = text.removeprefix("\ufeff")
     fmt = _format_from_name(filename, None)
     if fmt == "html" or (fmt is None and looks_like_html(text)):
-        return _document(flatten_html(text), "html", filename, raw)
-    return _document(text, "text", filename, raw)
+        return _document(flatten_html(text), "html", filename, raw, limits=limits)
+    return _document(text, "text", filename, raw, limits=limits)
+
+
+def _read_office(fn, args: tuple, limits: ReadLimits, filename: str | None):  # type: ignore[no-untyped-def]
+    """A DOCX/PDF reader, in a killable reader process with a memory cap unless ``limits.isolate`` is off."""
+    if limits.isolate:
+        return run_isolated("pdf" if fn is pdf_to_text else "docx", args, limits, input_name(filename))
+    return fn(*args)
 
 
 def load_bytes(
-    data: bytes, filename: str | None = None, media_type: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    filename: str | None = None,
+    media_type: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: ReadLimits | None = None,
 ) -> Document:
-    """A file's bytes: format from ``filename``'s extension, else ``media_type``, else the content."""
+    """A file's bytes: format from ``filename``'s extension, else ``media_type``, else the content.
+
+    DOCX and PDF are read in a reader process (``reader_pool``); every format's decoded text is
+    held to ``limits`` (TextTooLarge, DeadlinePassed, ReaderFailed are InputErrors)."""
+    limits = limits or default_limits()
     name = input_name(filename)
     _check_size(len(data), max_bytes, filename)
     if not data.strip():
@@ -412,23 +439,26 @@ def load_bytes(
             fmt = declared or "text"
 
     if fmt == "pdf":
-        text, empty_pages = pdf_to_text(data, filename)
+        text, empty_pages = _read_office(pdf_to_text, (data, filename, limits), limits, filename)
         pages = ", ".join(map(str, empty_pages))
         warnings = [f"page(s) {pages} have no text layer (scanned?): their text is missing"] if empty_pages else []
-        return _document(text, "pdf", filename, data, warnings=warnings)
+        return _document(text, "pdf", filename, data, warnings=warnings, limits=limits)
     if fmt == "docx":
-        return _document(docx_to_text(data, filename, max_bytes), "docx", filename, data)
+        text = _read_office(docx_to_text, (data, filename, max_bytes, limits), limits, filename)
+        return _document(text, "docx", filename, data, limits=limits)
     charset = _media_type_charset(media_type) or (declared_charset(data) if declared != "text" else None)
     decoded = decode_text(data, filename, declared=charset)
+    if fmt != "html" and not looks_like_html(decoded.text):
+        check_text(decoded.text, limits, name)  # before any further work on plain text
     warnings = []
     if decoded.replaced:
         warnings.append(f"{decoded.replaced} invalid {decoded.encoding} byte sequence(s) replaced by U+FFFD")
     if fmt == "html" or (declared is None and looks_like_html(decoded.text)):
-        return _document(flatten_html(decoded.text), "html", filename, data, decoded.encoding, warnings)
-    return _document(decoded.text, "text", filename, data, decoded.encoding, warnings)
+        return _document(flatten_html(decoded.text), "html", filename, data, decoded.encoding, warnings, limits)
+    return _document(decoded.text, "text", filename, data, decoded.encoding, warnings, limits)
 
 
-def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None) -> Document:
     """A file on disk; its size is checked with stat before anything is read."""
     p = Path(path)
     try:
@@ -445,4 +475,4 @@ def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
             data = f.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
         raise InputError(f"{p}: cannot be read ({exc.strerror}): check the path and its permissions") from None
-    return load_bytes(data, filename=p.name, max_bytes=max_bytes)
+    return load_bytes(data, filename=p.name, max_bytes=max_bytes, limits=limits)

@@ -10,11 +10,13 @@ import io
 import math
 import threading
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable
 
 from .errors import CorruptInput, EncryptedInput, InputError, InputTooLarge, NoTextLayer
+from .limits import ReadLimits, TextBudget, TextTooLarge, default_limits
 
 PDF_MEDIA_TYPE = "application/pdf"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -217,13 +219,17 @@ class _Numbering:
 class _DocxText:
     """The body of a Word document as lines: paragraphs, and table rows with tab-separated cells."""
 
-    def __init__(self, numbering: _Numbering) -> None:
+    def __init__(self, numbering: _Numbering, budget: TextBudget | None = None) -> None:
         self.numbering = numbering
+        self.budget = budget
 
     def paragraph(self, p) -> str:  # type: ignore[no-untyped-def]
         out: list[str] = [self.numbering.label(p)]
         _run_text(p, out)
-        return "".join(out)
+        text = "".join(out)
+        if self.budget is not None:  # every paragraph is read once, in the body or in a cell
+            self.budget.add(chars=len(text) + 1)
+        return text
 
     def cell(self, tc) -> str:  # type: ignore[no-untyped-def]
         parts: list[str] = []
@@ -242,6 +248,8 @@ class _DocxText:
                 rows.append(
                     [self.cell(tc) for tc in _unwrap(tr) if tc.tag == _W_TC and not _continues_vertical_merge(tc)]
                 )
+                if self.budget is not None:
+                    self.budget.add(cells=len(rows[-1]))
         return rows
 
     def lines(self, body) -> list[str]:  # type: ignore[no-untyped-def]
@@ -250,6 +258,8 @@ class _DocxText:
         for child in _unwrap(body):
             if child.tag == _W_P:
                 lines.append(self.paragraph(child))
+                if self.budget is not None:  # stop at the first limit passed, not after the whole body
+                    self.budget.add(lines=lines[-1].count("\n") + 1)
             elif child.tag == _W_TBL:
                 lines.extend(self.table_lines(child))
         return lines
@@ -267,6 +277,8 @@ class _DocxText:
                     out.extend(self.lines(tc))
             elif cells:
                 out.append("\t".join(self.cell(tc) for tc in cells))
+                if self.budget is not None:
+                    self.budget.add(lines=1, cells=len(cells))
         return out
 
 
@@ -296,7 +308,23 @@ def _continues_vertical_merge(tc) -> bool:  # type: ignore[no-untyped-def]
     return merge is not None and merge.get(_W_VAL, "continue") == "continue"
 
 
-def _check_docx_package(data: bytes, filename: str | None, max_bytes: int) -> None:
+def _unpacked_size(zf: zipfile.ZipFile, limit: int, name: str) -> int:
+    """Bytes the package really inflates to, counted while inflating in 1 MiB steps (the ZIP
+    header's sizes may lie); TextTooLarge as soon as ``limit`` is passed, before any parser runs."""
+    total = 0
+    for info in zf.infolist():
+        with zf.open(info) as member:
+            while chunk := member.read(1 << 20):
+                total += len(chunk)
+                if total > limit:
+                    raise TextTooLarge(
+                        f"{name} unpacks to more than {limit} bytes (the limit, setting "
+                        "GOVREPORT_MAX_UNPACKED_MB): refused as a possible ZIP bomb"
+                    )
+    return total
+
+
+def _check_docx_package(data: bytes, filename: str | None, max_bytes: int, limits: ReadLimits | None = None) -> None:
     name = input_name(filename)
     if is_encrypted_office(data):
         raise EncryptedInput(f"{name} is a password-protected Word document: remove the password in Word and save it again")
@@ -309,11 +337,13 @@ def _check_docx_package(data: bytes, filename: str | None, max_bytes: int) -> No
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             expanded = sum(info.file_size for info in zf.infolist())
-    except zipfile.BadZipFile:
+            limit = min(_DOCX_EXPANSION * max_bytes, (limits or default_limits()).max_unpacked_bytes)
+            if "word/document.xml" in names and expanded <= limit:
+                expanded = _unpacked_size(zf, limit, name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
         raise CorruptInput(f"{name} is not a valid .docx (it is not a ZIP package): re-save it from Word") from None
     if "word/document.xml" not in names:
         raise InputError(f"{name} is a ZIP file but not a Word .docx (no word/document.xml): supply the report itself")
-    limit = _DOCX_EXPANSION * max_bytes
     if expanded > limit:
         raise InputTooLarge(
             f"{name} expands to {expanded} bytes when unpacked, over the {limit}-byte limit: "
@@ -321,14 +351,20 @@ def _check_docx_package(data: bytes, filename: str | None, max_bytes: int) -> No
         )
 
 
-def docx_to_text(data: bytes, filename: str | None, max_bytes: int) -> str:
-    """Paragraphs and table rows in document order; cells tab-separated, merged cells given once."""
+def docx_to_text(data: bytes, filename: str | None, max_bytes: int, limits: ReadLimits | None = None) -> str:
+    """Paragraphs and table rows in document order; cells tab-separated, merged cells given once.
+
+    Raises TextTooLarge as soon as the unpacked package or the text passes ``limits``."""
     import docx  # python-docx; imported here so plain-text ingest does not pay for it
 
-    _check_docx_package(data, filename, max_bytes)
+    limits = limits or default_limits()
+    _check_docx_package(data, filename, max_bytes, limits)
+    budget = TextBudget(limits, input_name(filename))
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = _DocxText(_Numbering(document)).lines(document.element.body)
+        lines = _DocxText(_Numbering(document), budget).lines(document.element.body)
+    except (InputError, MemoryError):
+        raise
     except Exception as exc:  # untrusted file in a third-party parser: any failure means a broken file
         raise CorruptInput(
             f"{input_name(filename)} is a damaged .docx that cannot be read ({type(exc).__name__}: {exc}): "
@@ -436,9 +472,15 @@ def _layout_lines(glyphs: list[_Glyph]) -> list[str]:
     return out
 
 
-def pdf_to_text(data: bytes, filename: str | None) -> tuple[str, list[int]]:
-    """The text layer of every page, pages joined by a newline; and the pages (1-based) that have none."""
+def pdf_to_text(data: bytes, filename: str | None, limits: ReadLimits | None = None) -> tuple[str, list[int]]:
+    """The text layer of every page, pages joined by a newline; and the pages (1-based) that have none.
+
+    Raises TextTooLarge before reading when the page count passes ``limits.max_pages``, and before
+    laying out a page whose character count passes ``max_page_chars`` or the text's ``max_chars``."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    budget = TextBudget(limits or default_limits(), input_name(filename))
 
     name = input_name(filename)
     if b"%PDF-" not in data[:1024]:
@@ -450,9 +492,11 @@ def pdf_to_text(data: bytes, filename: str | None) -> tuple[str, list[int]]:
             raise _pdfium_error(exc, filename) from exc
         try:
             pages = []
+            budget.pages(len(pdf))
             for i in range(len(pdf)):
                 page = pdf[i]
                 textpage = page.get_textpage()
+                budget.page_chars(i + 1, pdfium_c.FPDFText_CountChars(textpage.raw))
                 pages.append("\n".join(_layout_lines(_glyphs(textpage))))
                 textpage.close()
                 page.close()

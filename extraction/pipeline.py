@@ -9,6 +9,7 @@ from typing import Any
 from .document import Document
 from .errors import NotAReport
 from .ingest import DEFAULT_MAX_BYTES, load_bytes, load_path, load_text
+from .limits import ReadLimits, check_deadline
 from .report import assemble_report
 from .taggers import Tagger, get_tagger
 from .textview import mark_repairs, repair_warnings, to_original, view_document
@@ -33,20 +34,30 @@ class ExtractionResult:
 class Extractor:
     """Holds one tagger (and so one loaded model); safe to call from several threads."""
 
-    def __init__(self, tagger: Tagger | None = None, max_bytes: int = DEFAULT_MAX_BYTES, require_report: bool = True):
+    def __init__(
+        self,
+        tagger: Tagger | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        require_report: bool = True,
+        limits: ReadLimits | None = None,
+    ):
+        """``limits``: what one input's decoded text may cost (None: ``limits.default_limits()``)."""
         self.tagger = tagger if tagger is not None else get_tagger("auto")
         self.max_bytes = max_bytes
         self.require_report = require_report
+        self.limits = limits
 
     @property
     def tagger_info(self) -> dict[str, str]:
         return {"name": self.tagger.name, "version": self.tagger.version}
 
     def extract_document(self, doc: Document, t_ingest: float = 0.0) -> ExtractionResult:
+        check_deadline("reading")  # stop points between stages: work past a time limit ends here
         t0 = time.perf_counter()
         work, view = view_document(doc)  # taggers and the assembly read the normalised view
         tagged = mark_repairs(self.tagger(work), view)
         t1 = time.perf_counter()
+        check_deadline("tagging")
         output = assemble_report(tagged)
         tagged, output = to_original(tagged, output, doc, view)  # every offset back on the original
         output["warnings"] = output["warnings"] + repair_warnings(output, view)
@@ -65,17 +76,17 @@ class Extractor:
 
     def extract_text(self, text: str, filename: str | None = None) -> ExtractionResult:
         t0 = time.perf_counter()
-        doc = load_text(text, filename=filename, max_bytes=self.max_bytes)
+        doc = load_text(text, filename=filename, max_bytes=self.max_bytes, limits=self.limits)
         return self.extract_document(doc, time.perf_counter() - t0)
 
     def extract_bytes(self, data: bytes, filename: str | None = None, media_type: str | None = None) -> ExtractionResult:
         t0 = time.perf_counter()
-        doc = load_bytes(data, filename=filename, media_type=media_type, max_bytes=self.max_bytes)
+        doc = load_bytes(data, filename=filename, media_type=media_type, max_bytes=self.max_bytes, limits=self.limits)
         return self.extract_document(doc, time.perf_counter() - t0)
 
     def extract_path(self, path: str | Path) -> ExtractionResult:
         t0 = time.perf_counter()
-        doc = load_path(path, max_bytes=self.max_bytes)
+        doc = load_path(path, max_bytes=self.max_bytes, limits=self.limits)
         return self.extract_document(doc, time.perf_counter() - t0)
 
     def extract(self, source: str | bytes | Path, filename: str | None = None) -> ExtractionResult:

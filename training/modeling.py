@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from govreport.extraction.labels import BIO_TAGS, ID2LABEL, LABEL2ID, LABEL_SET_VERSION, Label
+from govreport.extraction.limits import check_deadline
 
 from .tokenizer import CharTokenizer, Encoding
 
@@ -471,6 +472,7 @@ class Predictor:
         windows.sort(key=lambda w: w.end - w.start, reverse=True)  # similar lengths share a batch
         results: dict[int, list[tuple[tuple[int, int], np.ndarray]]] = {k: [] for k in range(len(encodings))}
         for i in range(0, len(windows), self.batch_size):
+            check_deadline("tagging")  # cooperative stop: a request past its time limit frees its thread
             batch = windows[i : i + self.batch_size]
             width = max(w.end - w.start for w in batch)
             ids = np.full((len(batch), width), self.tokenizer.pad_id, dtype=np.int64)

@@ -1,0 +1,77 @@
+"""The reader process of ``reader_pool``: reads requests from stdin, answers on stdout.
+
+Run as ``python -m govreport.extraction.reader_worker MEMORY_BYTES CPU_SECONDS``. A request is a
+length-prefixed pickle ``(reader name, args)`` from the parent (trusted); the answer is a
+length-prefixed pickle ``(kind, value, recycle)``. The process caps its own address space and
+CPU time, so a bomb fails here; it exits on EOF (its parent is gone) and after a job that grew
+it past ``_RECYCLE_RSS`` (the pool starts a fresh one, so idle readers stay small).
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import struct
+import sys
+from typing import Any, BinaryIO
+
+_RECYCLE_RSS = 300 * 1024 * 1024
+_HEADER = struct.Struct("<Q")
+
+
+def _read_exact(f: BinaryIO, n: int) -> bytes | None:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = f.read(n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return bytes(buf)
+
+
+def _readers() -> dict[str, Any]:
+    from .ingest_office import docx_to_text, pdf_to_text
+
+    return {"pdf": pdf_to_text, "docx": docx_to_text}
+
+
+def main(argv: list[str]) -> None:
+    memory, cpu = int(argv[0]), int(argv[1])
+    from .errors import InputError
+
+    readers = _readers()  # imported before the cap: libraries count once, not per job
+    if memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        header = _read_exact(stdin, _HEADER.size)
+        if header is None:
+            return
+        payload = _read_exact(stdin, _HEADER.unpack(header)[0])
+        if payload is None:
+            return
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        spent = int(used.ru_utime + used.ru_stime)
+        resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu, spent + cpu + 1))  # a backstop per job
+        try:
+            name, args = pickle.loads(payload)
+            answer: tuple[str, Any] = ("ok", readers[name](*args))
+        except MemoryError:
+            answer = ("memory", None)
+        except InputError as exc:
+            answer = ("input", exc)
+        except Exception as exc:  # a defect in a reader: the parent reports it
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        recycle = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > _RECYCLE_RSS
+        try:
+            out = pickle.dumps((*answer, recycle), protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            out = pickle.dumps(("memory", None, True))
+        stdout.write(_HEADER.pack(len(out)) + out)
+        stdout.flush()
+        if recycle:
+            return
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
