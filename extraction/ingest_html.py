@@ -15,6 +15,8 @@ import re
 
 from lxml import etree, html
 
+from .errors import InputError
+
 # Elements whose content a browser never shows (or that we cannot render as text).
 _SKIP = frozenset(
     "head title script style noscript template iframe object embed svg math select textarea canvas "
@@ -208,13 +210,55 @@ def _title(root: etree._Element) -> str:
     return ""
 
 
+# Nesting the flattener follows (it recurses, two frames a level); real pages nest a few dozen.
+MAX_BLOCK_DEPTH = 200
+_TRANSPARENT_EXCEPT = _SKIP | _BLOCK | _PRE | {"br", "hr"}
+
+
+def _unwrap_inline(root: etree._Element) -> None:
+    """Drop the tags of visible inline elements (``<font>``, ``<span>``, ``<b>`` …), keeping their text.
+
+    The flattener treats them as transparent anyway; old editors leave thousands of them unclosed,
+    one inside the next, which would otherwise nest the tree thousands deep. Outermost first, so
+    each element's children move once. Non-recursive.
+    """
+    for el in list(root.iter()):
+        tag = _tag(el)
+        if tag is not None and tag not in _TRANSPARENT_EXCEPT and not _hidden(el) and el.getparent() is not None:
+            el.drop_tag()
+
+
+def _block_depth(root: etree._Element, limit: int) -> int:
+    """The deepest element nesting under ``root``, counted without recursion (stops past ``limit``)."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        stack.extend((child, depth + 1) for child in el)
+    return deepest
+
+
 def flatten_html(markup: str) -> str:
-    """The text of an HTML page, one line per block and per table row; ``""`` if nothing is visible."""
-    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    """The text of an HTML page, one line per block and per table row; ``""`` if nothing is visible.
+
+    Parsed without libxml2's depth limit (``huge_tree``: past 255 open tags it used to drop the
+    rest of the page silently); a page whose blocks still nest deeper than ``MAX_BLOCK_DEPTH``
+    after inline tags are unwrapped is refused (InputError), never truncated."""
+    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except etree.ParserError:  # lxml's "Document is empty"
         return ""
+    if _block_depth(root, MAX_BLOCK_DEPTH) > MAX_BLOCK_DEPTH:  # only then: unwrapping joins text runs
+        _unwrap_inline(root)
+    if _block_depth(root, MAX_BLOCK_DEPTH) > MAX_BLOCK_DEPTH:
+        raise InputError(
+            f"the HTML nests its blocks more than {MAX_BLOCK_DEPTH} deep (unclosed <div>/<p>/<table> tags?): "
+            "save the page as .docx, .pdf or .txt"
+        )
     out = _Lines()
     title = _title(root)
     if title:
