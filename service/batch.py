@@ -16,6 +16,7 @@ cut off, so an interrupted run never leaves a corrupt results file and never red
 from __future__ import annotations
 
 import csv
+import fcntl
 import glob
 import hashlib
 import itertools
@@ -25,6 +26,7 @@ import multiprocessing as mp
 import os
 import re
 import tempfile
+import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -195,8 +197,30 @@ def process(extractor: Extractor, item: InputFile) -> Done:
 _WORKER_EXTRACTOR: Extractor | None = None
 
 
-def _init_worker(tagger: str, model: str | None, threads: int) -> None:
+def _exit_with(driver_pid: int, interval_s: float = 0.5) -> None:
+    """Watchdog thread of a pool worker: exit as soon as the driver process is gone.
+
+    A forkserver worker is the child of the fork server, not of the driver, so it would neither
+    get a parent-death signal nor notice a killed driver (it waits on its task queue forever,
+    holding a loaded model)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval_s)
+            try:
+                os.kill(driver_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process: ours is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="govreport-driver-watch", daemon=True).start()
+
+
+def _init_worker(tagger: str, model: str | None, threads: int, driver_pid: int | None = None) -> None:
     global _WORKER_EXTRACTOR
+    if driver_pid is not None:
+        _exit_with(driver_pid)
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))  # read by torch when a model loads
     _WORKER_EXTRACTOR = make_extractor(tagger, model)
 
@@ -225,7 +249,7 @@ def iter_local(todo: Sequence[InputFile], tagger: str, model: str | None, worker
     size = max(1, min(16, len(todo) // (workers * 8)))
     chunks = (list(todo[i : i + size]) for i in range(0, len(todo), size))
     ex = ProcessPoolExecutor(
-        workers, mp_context=mp.get_context("forkserver"), initializer=_init_worker, initargs=(tagger, model, threads)
+        workers, mp_context=mp.get_context("forkserver"), initializer=_init_worker, initargs=(tagger, model, threads, os.getpid())
     )
     try:
         pending: deque[tuple[list[InputFile], Future[list[Done]]]] = deque()
@@ -250,6 +274,36 @@ def iter_local(todo: Sequence[InputFile], tagger: str, model: str | None, worker
 
 
 # ---------------------------------------------------------------- results store
+
+LOCK = ".batch.lock"
+
+
+class OutputLocked(GovReportError):
+    """Another run holds the output folder."""
+
+    code = "locked"
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``OUT/.batch.lock`` for the whole run; a second run on the same
+    OUT is refused at once (the kernel drops the lock when its holder dies, even by ``kill -9``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            raise OutputLocked(
+                f"{out_dir} is in use by another govreport batch (pid {holder}): wait for it to finish, "
+                "or write to another -o folder"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 @contextmanager
@@ -315,37 +369,76 @@ class ResultStore:
             return None
         return m if isinstance(m, dict) and m.get("format") == MANIFEST_FORMAT else None
 
+    def _fingerprint(self, upto: int) -> str:
+        """SHA-256 of the last 64 KiB of results.jsonl before ``upto``: a replaced or rewritten
+        file no longer matches the manifest that counted it."""
+        if upto <= 0:
+            return ""
+        with open(self.results_path, "rb") as f:
+            f.seek(max(0, upto - 65536))
+            return hashlib.sha256(f.read(upto - max(0, upto - 65536))).hexdigest()
+
     def open(self) -> "ResultStore":
+        """Reconcile the manifest with results.jsonl: the manifest's prefix is trusted only when
+        the file still holds it (size and fingerprint); otherwise every line is read again. Lines
+        that do not parse and repeated contents are dropped (the file is rewritten atomically);
+        a torn last line is cut. Afterwards ``done`` holds exactly the hashes in the file."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
         path = self.results_path
         size = path.stat().st_size if path.exists() else 0
         m = self._read_manifest()
-        if m is not None and int(m.get("committed_bytes", -1)) <= size:
-            self.done = dict(m.get("done", {}))
-            start = int(m["committed_bytes"])
+        start = 0
+        self.done = {}
+        if m is not None:
             self.meta = dict(m.get("meta", {}))
-        else:  # no manifest, or results.jsonl was replaced behind our back: trust nothing
-            self.done, start = {}, 0
-        good = start
+            committed = m.get("committed_bytes")
+            if (
+                isinstance(committed, int) and 0 <= committed <= size
+                and m.get("fingerprint", "") == self._fingerprint(committed)
+                and isinstance(m.get("done"), dict)
+            ):  # fmt: skip
+                self.done, start = dict(m["done"]), committed
+            elif size:
+                log.warning("manifest.json does not match results.jsonl: reading every record again")
+        keep: list[bytes] = []
+        dropped = torn = 0
         if size > start:
             with open(path, "rb") as f:
                 f.seek(start)
                 for line in f:
                     if not line.endswith(b"\n"):
+                        torn = len(line)
                         break
                     try:
                         rec = json.loads(line)
                         sha, status = rec["sha256"], rec["status"]
+                        if not isinstance(sha, str):
+                            raise TypeError
                     except (ValueError, KeyError, TypeError):
-                        break
-                    self.done[sha] = "ok" if status == "ok" else (rec.get("error") or {}).get("code", "failed")
-                    good += len(line)
-        if good < size:
-            self.recovered_tail = size - good
-            log.warning("results.jsonl: cut %d bytes of an interrupted write at offset %d", size - good, good)
+                        dropped += 1
+                        continue
+                    if sha in self.done:
+                        dropped += 1  # a second record of one content (two runs wrote here before locking)
+                        continue
+                    self.done[sha] = "ok" if status == "ok" else ((rec.get("error") or {}).get("code") or "failed")
+                    keep.append(line)
+        if dropped:
+            log.warning("results.jsonl: dropped %d unreadable or repeated record(s)", dropped)
+            with _replaced(path, "wb") as dst, open(path, "rb") as src:
+                remaining = start
+                while remaining > 0:
+                    chunk = src.read(min(remaining, 1 << 20))
+                    dst.write(chunk)
+                    remaining -= len(chunk)
+                dst.writelines(keep)
+        elif torn:
             with open(path, "r+b") as f:
-                f.truncate(good)
+                f.truncate(size - torn)
                 os.fsync(f.fileno())
+        good = start + sum(len(x) for x in keep)
+        if torn:
+            self.recovered_tail = torn
+            log.warning("results.jsonl: cut %d bytes of an interrupted write at offset %d", torn, good)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self._size = good
         self.commit(force=True)
@@ -389,6 +482,7 @@ class ResultStore:
                     "updated": _now(),
                     "results": RESULTS,
                     "committed_bytes": self._size,
+                    "fingerprint": self._fingerprint(self._size),
                     "records": len(self.done),
                     "meta": self.meta,
                     "done": self.done,
@@ -401,26 +495,26 @@ class ResultStore:
         self._commit_cost = time.perf_counter() - t0
 
     def drop_failed(self) -> int:
-        """Remove failed records (to retry them): rewrite results.jsonl atomically."""
+        """Remove failed records (to retry them): rewrite results.jsonl atomically, then the manifest.
+
+        Safe on any file: ``open`` has already dropped unreadable lines; should the process die
+        between the two replaces, the manifest's fingerprint no longer matches and the next
+        ``open`` reads every record again."""
         failed = {h for h, s in self.done.items() if s != "ok"}
         if not failed:
             return 0
         self.close()
-        fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{RESULTS}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as dst, open(self.results_path, "rb") as src:
-                for line in src:
-                    if json.loads(line)["sha256"] not in failed:
-                        dst.write(line)
-                dst.flush()
-                os.fsync(dst.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.results_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        for h in failed:
-            del self.done[h]
+        done: dict[str, str] = {}
+        with _replaced(self.results_path, "wb") as dst, open(self.results_path, "rb") as src:
+            for line in src:
+                try:
+                    sha = json.loads(line)["sha256"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if sha not in failed and line.endswith(b"\n"):
+                    dst.write(line)
+                    done[sha] = self.done.get(sha, "ok")
+        self.done = done
         self._size = self.results_path.stat().st_size
         self._fd = os.open(self.results_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.commit(force=True)
@@ -697,6 +791,14 @@ def run_batch(
         from .batch_ray import iter_ray  # before touching OUT: fails fast when Ray is missing
 
     out = Path(out_dir)
+    with output_lock(out):
+        return _run_locked(inputs, out, engine, address, tagger, model, workers, retry_failed, progress,
+                           fsync_interval, tables, iter_ray)  # fmt: skip
+
+
+def _run_locked(  # type: ignore[no-untyped-def]
+    inputs, out: Path, engine, address, tagger, model, workers, retry_failed, progress, fsync_interval, tables, iter_ray
+) -> dict[str, Any]:
     store = ResultStore(out, fsync_interval=fsync_interval).open()
     try:
         retried = store.drop_failed() if retry_failed else 0
@@ -811,7 +913,7 @@ def batch_cmd(
             inputs, out_dir, engine=engine, address=address, tagger=tagger, model=model,
             workers=workers, retry_failed=retry_failed, progress=not no_progress,
         )  # fmt: skip
-    except (InputError, WorkerDied) as exc:
+    except (InputError, WorkerDied, OutputLocked) as exc:
         raise click.ClickException(str(exc)) from None
     except ImportError as exc:
         raise click.ClickException(f'{exc}: install Ray with `pip install "govreport[ray]"`') from None
@@ -819,7 +921,7 @@ def batch_cmd(
 
 
 __all__ = [
-    "InputFile", "ResultStore", "batch_cmd", "check_index", "discover_inputs", "encode_record", "extract_file",
+    "InputFile", "OutputLocked", "ResultStore", "output_lock", "batch_cmd", "check_index", "discover_inputs", "encode_record", "extract_file",
     "format_summary", "iter_local", "iter_records", "make_extractor", "plan", "record_cells", "run_batch",
     "summarize", "write_cells",
 ]  # fmt: skip

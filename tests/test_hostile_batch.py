@@ -1,0 +1,108 @@
+"""Batch under an unlucky user (issue 19): two runs on one OUT, manifest and results that disagree,
+--retry-failed on a damaged OUT, a killed driver."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from click.testing import CliRunner
+
+from govreport.service.batch import OutputLocked, ResultStore, iter_records, output_lock, run_batch
+from govreport.service.cli import main
+from govreport.training.synth import generate
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("reports")
+    for r in generate(8, 31):
+        (d / f"{r.id}.txt").write_text(r.text, encoding="utf-8")
+    (d / "weather.txt").write_text("今天天气很好，我们去公园散步。\n", encoding="utf-8")  # fails: not_a_report
+    return d
+
+
+def _shas(out: Path) -> list[str]:
+    return [r["sha256"] for r in iter_records(out)]
+
+
+def test_a_second_run_on_the_same_out_is_refused(reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with output_lock(out):
+        with pytest.raises(OutputLocked, match="in use by another govreport batch"):
+            run_batch(reports, out, tagger="rules", workers=1)
+        result = CliRunner().invoke(main, ["batch", str(reports), "-o", str(out), "--tagger", "rules", "--no-progress"])
+        assert result.exit_code == 1 and "in use by another govreport batch" in result.output
+        assert "Traceback" not in result.output
+    assert not (out / "results.jsonl").exists()  # the refused runs wrote nothing
+    run_batch(reports, out, tagger="rules", workers=1)  # the lock is gone with its holder
+    assert len(_shas(out)) == 9
+
+
+def test_results_and_manifest_cannot_disagree(reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch(reports, out, tagger="rules", workers=1)
+    path = out / "results.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    # what two unlocked runs left behind: records twice, a line cut in the middle, and the first
+    # three records lost, while the manifest still counts all of them
+    damaged = lines[3:] + lines[3:5] + [lines[5][:40] + b"\n"] + lines[6:]
+    path.write_bytes(b"".join(damaged))
+    store = ResultStore(out).open()
+    shas = _shas(out)
+    assert sorted(store.done) == sorted(set(shas)) and len(shas) == len(set(shas)) == 6
+    store.close()
+    summary = run_batch(reports, out, tagger="rules", workers=1)  # resume: the three lost are redone
+    assert summary["run"]["processed"] == 3
+    shas = _shas(out)
+    assert len(shas) == len(set(shas)) == 9
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert set(manifest["done"]) == set(shas) and manifest["committed_bytes"] == path.stat().st_size
+
+
+def test_retry_failed_is_safe_on_a_damaged_out(reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch(reports, out, tagger="rules", workers=1)
+    path = out / "results.jsonl"
+    path.write_bytes(b"not json at all\n" + path.read_bytes() + b'{"sha256": 7}\n{"torn')
+    summary = run_batch(reports, out, tagger="rules", workers=1, retry_failed=True)
+    assert summary["run"]["retried_failed"] == 1 and summary["counts"]["reports"] == 9
+    recs = list(iter_records(out))
+    assert len(recs) == 9 and sum(r["status"] == "failed" for r in recs) == 1
+
+
+def test_workers_die_with_their_driver(reports: Path, tmp_path: Path) -> None:
+    """kill -9 of the driver: its pool's worker processes exit within seconds (they held ~870 MB each)."""
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from govreport.service.batch import InputFile, iter_local, file_sha256
+        from pathlib import Path
+        files = sorted(Path({str(reports)!r}).glob("*.txt"))
+        todo = [InputFile(str(p), p.name, file_sha256(p)) for p in files]
+        it = iter_local(todo, "rules", None, 2)
+        next(it)
+        print("running", flush=True)
+        time.sleep(120)
+        """
+    )
+    driver = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=os.environ.copy())
+    try:
+        assert driver.stdout is not None and driver.stdout.readline().strip() == b"running"
+        family = psutil.Process(driver.pid).children(recursive=True)
+        assert len(family) >= 3  # the fork server and two workers (plus the resource tracker)
+        driver.send_signal(signal.SIGKILL)
+        driver.wait()
+        gone, alive = psutil.wait_procs(family, timeout=10)
+        assert not alive, f"still running after the driver died: {[p.pid for p in alive]}"
+    finally:
+        if driver.poll() is None:
+            driver.kill()
