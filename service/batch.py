@@ -46,6 +46,7 @@ from govreport.extraction.export import to_json
 from govreport.extraction.ingest import DEFAULT_MAX_BYTES
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
+from govreport.extraction.taggers.model import ModelUnusable
 
 log = logging.getLogger(__name__)
 
@@ -915,6 +916,8 @@ def batch_cmd(
         )  # fmt: skip
     except (InputError, WorkerDied, OutputLocked) as exc:
         raise click.ClickException(str(exc)) from None
+    except (FileNotFoundError, ModelUnusable) as exc:
+        raise click.ClickException(f"cannot use the model: {exc}") from None
     except ImportError as exc:
         raise click.ClickException(f'{exc}: install Ray with `pip install "govreport[ray]"`') from None
     click.echo(format_summary(summary))

@@ -92,6 +92,16 @@ def _tagger_options(f):
     return f
 
 
+def load_tagger(tagger: str, model: str | None):  # type: ignore[no-untyped-def]
+    """The tagger, or a one-line error (no traceback) when the model is missing or unusable."""
+    from govreport.extraction.taggers.model import ModelUnusable
+
+    try:
+        return get_tagger(tagger, model)
+    except (FileNotFoundError, ModelUnusable, ImportError) as exc:
+        raise click.ClickException(f"cannot use the model: {exc}") from None
+
+
 @click.command("extract")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--out", required=True, help="Output directory, or - for JSON lines on stdout.")
@@ -109,7 +119,7 @@ def extract(inputs, out, fmt, with_spans, html, max_bytes, tagger, model) -> Non
     files = list(iter_inputs(list(inputs)))
     if not files:
         raise click.UsageError("no report files found in the given inputs")
-    extractor = Extractor(get_tagger(tagger, model), max_bytes=max_bytes)
+    extractor = Extractor(load_tagger(tagger, model), max_bytes=max_bytes)
     failures = extract_files(files, out, fmt, extractor, with_spans, progress=len(files) > 1, html=html)
     if out != "-":
         click.echo(f"{len(files) - len(failures)} of {len(files)} reports extracted to {out}", err=True)
@@ -141,7 +151,7 @@ def evaluate_dir(gold_dir: Path, inputs_dir: Path, extractor: Extractor) -> tupl
 @_tagger_options
 def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
     """Score extraction against gold files with the contract's scores, per report and overall."""
-    extractor = Extractor(get_tagger(tagger, model), require_report=False)
+    extractor = Extractor(load_tagger(tagger, model), require_report=False)
     scores, overall = evaluate_dir(Path(gold_dir), Path(inputs_dir or gold_dir), extractor)
     if as_json:
         click.echo(to_json({"reports": [s.to_dict() for s in scores], "overall": overall}))

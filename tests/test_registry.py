@@ -113,7 +113,7 @@ def test_models_cli_list_and_promote(registry):
 
     other = next(v for v in versions if v != active)
     r = runner.invoke(main, ["models", "promote", other, "--models-dir", root])
-    assert r.exit_code == 0 and other in r.output
+    assert r.exit_code == 0 and other in r.output, r.output
     assert registry.active().version == other
     rows = json.loads(runner.invoke(main, ["models", "list", "--json", "--models-dir", root]).output)
     assert [row["version"] for row in rows if row["active"]] == [other]

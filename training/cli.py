@@ -140,6 +140,16 @@ def promote_cmd(version: str, models_dir: Path | None) -> None:
     except RegistryError:
         before = None
     try:
+        reg.get(version)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:  # a version that cannot serve is never made active
+        from govreport.extraction.taggers.model import ModelTagger
+
+        ModelTagger.load(version, models_dir=reg.root)
+    except Exception as exc:
+        raise click.ClickException(f"{version} does not load, so it stays inactive: {exc}") from None
+    try:
         mv = reg.promote(version)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,17 @@ from govreport.extraction.export import atomic_write
 ACTIVE_FILE = "ACTIVE"
 META_FILE = "meta.json"
 _VERSION_RE = re.compile(r"^v\d{4}-[0-9a-z-]+$")
+_OWNER_FILE = ".owner"  # pid of the process writing a temporary version folder
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def default_models_dir() -> Path:
@@ -96,6 +108,25 @@ class ModelRegistry:
         tag = re.sub(r"[^0-9a-z-]+", "-", tag.lower()).strip("-") or "model"
         return f"v{(max(nums) + 1 if nums else 1):04d}-{stamp}-{tag}"
 
+    def clean_stale(self, min_age_s: float = 3600.0) -> list[str]:
+        """Remove temporary version folders (``.tmp-*``) left by killed runs: those whose owner
+        process is gone, or, without an owner file, older than ``min_age_s``. Returns their names."""
+        removed = []
+        if not self.root.is_dir():
+            return removed
+        for p in self.root.glob(".tmp-*"):
+            if not p.is_dir():
+                continue
+            try:
+                pid = int((p / _OWNER_FILE).read_text("ascii").strip())
+                alive = _pid_alive(pid)
+            except (OSError, ValueError):
+                alive = time.time() - p.stat().st_mtime < min_age_s
+            if not alive:
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p.name)
+        return removed
+
     @contextmanager
     def new_version(self, tag: str = "model") -> Iterator["VersionDraft"]:
         """Yield a draft whose ``path`` (a temporary directory) receives the model; on success it
@@ -105,14 +136,20 @@ class ModelRegistry:
         On any exception the temporary directory is removed and the registry is unchanged.
         """
         self.root.mkdir(parents=True, exist_ok=True)
+        self.clean_stale()
         tmp = self.root / f".tmp-{uuid.uuid4().hex[:12]}"
         tmp.mkdir()
+        (tmp / _OWNER_FILE).write_text(f"{os.getpid()}\n", "ascii")
         draft = VersionDraft(tmp)
         try:
             yield draft
             meta_path = tmp / META_FILE
             if not meta_path.exists():
                 raise RegistryError("a model version needs a meta.json")
+            (tmp / _OWNER_FILE).unlink()
+            from .model_check import write_checksums
+
+            write_checksums(tmp)  # of every file but meta.json, which is renamed into below
             for _ in range(5):
                 name = self._next_version_name(tag)
                 meta = json.loads(meta_path.read_text("utf-8"))

@@ -452,12 +452,20 @@ def train(
     }
     with registry.new_version(tag) as draft:
         save_model_dir(model, tokenizer, draft.path, max_len, stride, rule_features, rule_prior)
+        meta["smoke"] = _smoke_of(draft.path)  # what loading checks this version still predicts
         (draft.path / TRAIN_CONFIG_FILE).write_text(config.to_json(), "utf-8")
         meta["model"]["size_bytes"] = sum(p.stat().st_size for p in draft.path.iterdir() if p.is_file())
         (draft.path / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
     assert draft.version is not None
     log.info("wrote model version %s (best epoch %d, stopped: %s)", draft.version, best_epoch, stopped)
     return registry.get(draft.version)
+
+
+def _smoke_of(directory: Path) -> dict[str, Any]:
+    from .model_check import smoke_record
+    from .modeling import Predictor
+
+    return smoke_record(Predictor.load(directory, precision="fp32"))
 
 
 def read_meta(path: str | Path) -> dict[str, Any]:

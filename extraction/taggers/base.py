@@ -28,7 +28,7 @@ def get_tagger(kind: str = "auto", model: str | None = None, **model_options: An
 
             return ModelTagger.load(model, **model_options)
         except (ImportError, FileNotFoundError, ModuleNotFoundError) as exc:
-            if kind == "model":
+            if kind == "model" or model is not None:  # a model asked for by name must load
                 raise
             import logging
 

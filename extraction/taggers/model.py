@@ -14,6 +14,11 @@ from ..document import Document, Span
 log = logging.getLogger(__name__)
 
 
+class ModelUnusable(RuntimeError):
+    """A model that exists but must not serve: a directory that is not a model, files that fail
+    their checksums, or predictions that fail the smoke test. Never a silent switch to rules."""
+
+
 class ModelTagger:
     """Thread-safe: one loaded model serves concurrent calls (see ``training.modeling.Predictor``)."""
 
@@ -61,20 +66,36 @@ class ModelTagger:
             path = mv.path
         elif Path(model).is_dir():
             path = Path(model)
+            if not (path / "inference.json").exists():
+                raise ModelUnusable(
+                    f"{path.name} is a directory but not a govreport model (no inference.json): "
+                    "give a model version or a directory written by `govreport train`"
+                )
         else:
             try:
                 path = registry.get(model).path
             except RegistryError as exc:
                 raise FileNotFoundError(f"{exc}; give a version from `govreport models list` or a model directory") from None
 
+        from govreport.training.model_check import verify_checksums, verify_model
         from govreport.training.modeling import ModelLoadError, Predictor
 
         meta_path = path / META_FILE
-        meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+        try:
+            meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+        except ValueError:
+            raise ModelUnusable(f"model {path.name}: {META_FILE} is not valid JSON") from None
+        verify_checksums(path)  # before the weights are parsed at all
         try:
             predictor = Predictor.load(path, num_threads=num_threads, precision=precision)
         except ModelLoadError as exc:
-            raise FileNotFoundError(f"no usable model in {path}: {exc}") from None
+            if model is not None:  # asked for by name: a broken model is an error, not "no model"
+                raise ModelUnusable(f"no usable model in {path.name}: {exc}") from None
+            raise FileNotFoundError(f"no usable model in {path.name}: {exc}") from None
+        except Exception as exc:  # damaged weights or config inside transformers/safetensors
+            raise ModelUnusable(f"model {path.name} cannot be loaded ({type(exc).__name__}: {exc})") from None
+        for warning in verify_model(path, predictor, meta):
+            log.warning(warning)
         version = str(meta.get("version") or path.name)
         _warn_library_drift(version, meta)
         return cls(predictor, version, path, meta)
