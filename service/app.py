@@ -53,6 +53,8 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from govreport.extraction.errors import InputError, InputTooLarge
 from govreport.extraction.export import atomic_write
 from govreport.extraction.labels import LABEL_INFO, LABEL_SET_VERSION
+from govreport.extraction.limits import deadline_scope
+from govreport.extraction.reader_pool import set_max_readers
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import Tagger, get_tagger
 from govreport.extraction.templates import FORMATS, TABLES, table_spec
@@ -342,7 +344,7 @@ class ModelSlot:
         except RegistryError as exc:
             raise ModelLoadError(f"the registry's ACTIVE pointer is broken: {exc}") from None
         tagger = self.tagger_factory(self.settings)
-        extractor = Extractor(tagger=tagger, max_bytes=self.settings.max_bytes)
+        extractor = Extractor(tagger=tagger, max_bytes=self.settings.max_bytes, limits=self.settings.read_limits())
         return LoadedModel(extractor, seen, datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     async def load(self) -> tuple[LoadedModel | None, LoadedModel]:
@@ -553,14 +555,16 @@ def extract_job(
     with_text: bool,
     save_dir: Path | None,
     queued_at: float,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
     queue_ms = (time.perf_counter() - queued_at) * 1000
     if save_dir is not None:
         save_input(save_dir, doc)
-    if doc.text is not None:
-        result = extractor.extract_text(doc.text, doc.filename)
-    else:
-        result = extractor.extract_bytes(doc.data or b"", doc.filename, doc.media_type)
+    with deadline_scope(deadline):  # readers and the tagger stop at the request's time limit
+        if doc.text is not None:
+            result = extractor.extract_text(doc.text, doc.filename)
+        else:
+            result = extractor.extract_bytes(doc.data or b"", doc.filename, doc.media_type)
     out = result.to_dict(with_spans=with_spans)
     out["model_version"] = extractor.tagger.version
     out["timings_ms"]["queue"] = round(queue_ms, 2)
@@ -588,6 +592,7 @@ async def run_extractions(
                 with_text=with_text,
                 save_dir=runtime.settings.save_inputs_dir,
                 queued_at=t0,
+                deadline=deadline,
             )
         )
         for d in docs
@@ -687,6 +692,9 @@ def build_info_router(settings: ServiceSettings) -> APIRouter:
             "max_request_bytes": settings.max_request_bytes,
             "max_batch_items": settings.max_batch_items,
             "request_timeout_s": settings.request_timeout_s,
+            "max_chars": settings.max_chars,
+            "max_lines": settings.max_lines,
+            "max_pages": settings.max_pages,
         },
     }
 
@@ -927,6 +935,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        set_max_readers(settings.readers)
         runtime.pool = InferencePool(settings.workers, settings.max_pending, metrics)
         watcher: asyncio.Task[None] | None = None
         try:

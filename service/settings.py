@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from govreport.extraction.limits import DEFAULT_LIMITS, ReadLimits
+
 MiB = 1024 * 1024
 
 
@@ -55,6 +57,30 @@ class ServiceSettings(BaseSettings):
         64, ge=1, description="documents queued or running at once; beyond it requests get 503"
     )
 
+    max_chars: int = Field(DEFAULT_LIMITS.max_chars, gt=0, description="most characters of one document's decoded text (413 beyond)")
+    max_lines: int = Field(DEFAULT_LIMITS.max_lines, gt=0, description="most lines of one document's decoded text (413 beyond)")
+    max_pages: int = Field(DEFAULT_LIMITS.max_pages, gt=0, description="most PDF pages, checked before any page is read")
+    max_page_chars: int = Field(
+        DEFAULT_LIMITS.max_page_chars, gt=0, description="most characters on one PDF page, checked before it is laid out"
+    )
+    max_cells: int = Field(DEFAULT_LIMITS.max_cells, gt=0, description="most table cells of one DOCX document")
+    max_unpacked_mb: int = Field(
+        DEFAULT_LIMITS.max_unpacked_bytes // MiB, gt=0,
+        description="most MiB a DOCX may unpack to, measured while inflating (ZIP headers may lie)",
+    )
+    read_timeout_s: float = Field(
+        DEFAULT_LIMITS.read_timeout_s, gt=0,
+        description="seconds a DOCX/PDF reader process may run before it is killed (the request's own limit also applies)",
+    )
+    reader_memory_mb: int = Field(
+        DEFAULT_LIMITS.reader_memory_bytes // MiB, ge=0,
+        description="address-space cap of a DOCX/PDF reader process, in MiB (a bomb fails there); 0: no cap",
+    )
+    readers: int = Field(
+        default_factory=lambda: max(2, min(8, os.cpu_count() or 2)), ge=1, le=64,
+        description="DOCX/PDF reader processes at most at once",
+    )
+
     api_key: SecretStr | None = Field(None, description="when set, every /v1 request must carry it")
     api_key_header: str = Field("X-API-Key", min_length=1, description="header that carries the API key")
 
@@ -93,3 +119,16 @@ class ServiceSettings(BaseSettings):
     @property
     def auth_enabled(self) -> bool:
         return self.api_key is not None
+
+    def read_limits(self) -> ReadLimits:
+        """The limits every document read by this service is held to."""
+        return ReadLimits(
+            max_chars=self.max_chars,
+            max_lines=self.max_lines,
+            max_pages=self.max_pages,
+            max_page_chars=self.max_page_chars,
+            max_cells=self.max_cells,
+            max_unpacked_bytes=self.max_unpacked_mb * MiB,
+            read_timeout_s=self.read_timeout_s,
+            reader_memory_bytes=self.reader_memory_mb * MiB,
+        )
