@@ -7,6 +7,7 @@ manifest.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,43 @@ class PullResult:
         return f"{head}: {tail} {where}"
 
 
+def _finite(value: Any) -> tuple[Any, int]:
+    """``value`` with NaN/inf numbers (Label Studio exports them, e.g. ``lead_time``) replaced by
+    None, so the archived export is valid JSON; and how many were replaced. Non-recursive."""
+    count = 0
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        v = parent[key]
+        if isinstance(v, float) and not math.isfinite(v):
+            parent[key] = None
+            count += 1
+        elif isinstance(v, dict):
+            stack.extend((v, k) for k in v)
+        elif isinstance(v, list):
+            stack.extend((v, i) for i in range(len(v)))
+    return root[0], count
+
+
+def _task_problem(task: Any, index: int) -> str | None:
+    """What makes an exported task unusable before conversion (a shape Label Studio never sends)."""
+    if not isinstance(task, dict):
+        return f"export item {index}: not a task object ({type(task).__name__})"
+    tid = task.get("id", f"#{index}")
+    if not isinstance(task.get("data"), dict):
+        return f"task {tid}: 'data' is not an object"
+    anns = task.get("annotations")
+    if anns is not None and not (isinstance(anns, list) and all(isinstance(a, dict) for a in anns)):
+        return f"task {tid}: 'annotations' is not a list of objects"
+    for a in anns or []:
+        if a.get("result") is not None and not (
+            isinstance(a["result"], list) and all(isinstance(r, dict) for r in a["result"])
+        ):
+            return f"task {tid}: annotation {a.get('id')}: 'result' is not a list of regions"
+    return None
+
+
 def pull(
     client: LabelStudioClient,
     project: str | int,
@@ -45,12 +83,20 @@ def pull(
         raise LabelStudioError(f"no Label Studio project titled {project!r} at {client.url}")
     project_title = client.project(project_id).get("title") or str(project)
     export = client.export_tasks(project_id)
+    if not isinstance(export, list):
+        raise LabelStudioError(f"the export of project {project_id} is not a list of tasks ({type(export).__name__})")
+    export, _ = _finite(export)
     seen = seen_annotations(batches_dir, project_id)
 
     counts = {"tasks": len(export), "annotated": 0, "new": 0, "changed": 0, "unchanged": 0, "rejected": 0,
               "repaired_utf16": 0, "trimmed": 0, "duplicates": 0}  # fmt: skip
     docs, raw, problems = [], [], []
-    for task in export:
+    for index, task in enumerate(export):
+        shape = _task_problem(task, index)
+        if shape is not None:
+            counts["rejected"] += 1
+            problems.append(shape)
+            continue
         ann = latest_annotation(task)
         if ann is None:
             continue
@@ -60,6 +106,10 @@ def pull(
         except AnnotationError as exc:
             counts["rejected"] += 1
             problems.extend(exc.problems)
+            continue
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:  # a malformed region
+            counts["rejected"] += 1
+            problems.append(f"task {task.get('id')}: malformed annotation ({type(exc).__name__}: {exc})")
             continue
         prev = seen.get(str(task.get("id")))
         if prev == spans_digest(doc.origin.sha256, doc.spans):
