@@ -880,7 +880,7 @@ def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return respond(request, exc.status_code, code, str(exc.detail), exc.headers)
 
     @app.exception_handler(Exception)

@@ -6,11 +6,25 @@ model, ``/predict`` runs in the thread pool, and the webhook only records the ev
 job runs in a separate process, started in the background once enough annotations accumulate (or
 on ``START_TRAINING``), never inside a request. Predictions name the model version from the model
 registry (the loaded tagger's ``version``), never a random or reused one.
+
+Every route but ``/health`` honours the service's API key (its header, or HTTP Basic/Bearer
+with the key as the password/token, as Label Studio's ML-backend connection sends it).
+``/predict`` is held to the service's limits: at most ``MAX_BATCH_ITEMS`` tasks, each text within
+``MAX_BYTES`` and the decoded-text limits, run on the service's inference pool with its queue cap
+and time limit. Webhook events are validated and bounded (``GOVREPORT_LS_WEBHOOK_MAX_BYTES``)
+and logged outside the repository (``GOVREPORT_LS_RUNS_DIR``, by default the user's state
+directory), the log rotated at ``GOVREPORT_LS_EVENTS_MAX_BYTES``.
 """
 from __future__ import annotations
 
+import asyncio
+import base64
+import binascii
 import json
 import logging
+import os
+import re
+import secrets
 import shlex
 import subprocess
 import sys
@@ -22,10 +36,13 @@ from pathlib import Path
 from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from govreport.extraction.document import Document
+from govreport.extraction.errors import InputError, InputTooLarge
+from govreport.extraction.limits import check_text, deadline_scope, default_limits
 from govreport.extraction.taggers import Tagger, get_tagger
 from govreport.extraction.textview import tag_original
 from govreport.training.annotation.config import DATA_KEY, FROM_NAME, TO_NAME, LabelConfigError, parse_label_config
@@ -34,6 +51,13 @@ from govreport.training.annotation.convert import prediction_from_spans
 log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
 TRAINING_ACTIONS = {"ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_CREATED"}
+_ACTION_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+
+
+def default_runs_dir() -> Path:
+    """Outside the repository: ``$XDG_STATE_HOME/govreport/ml-backend`` (``~/.local/state/...``)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "govreport" / "ml-backend"
 
 
 class MLBackendSettings(BaseSettings):
@@ -42,7 +66,14 @@ class MLBackendSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVREPORT_LS_", extra="ignore")
 
     retrain_after: int = Field(50, ge=0, description="new annotations that start a background retrain; 0: only START_TRAINING")
-    runs_dir: Path = Field(REPO / "annotations" / "runs", description="webhook event log and job logs")
+    runs_dir: Path = Field(
+        default_factory=default_runs_dir,
+        description="webhook event log and job logs (default: the user's state directory, never the repository)",
+    )
+    webhook_max_bytes: int = Field(2 * 1024 * 1024, gt=0, description="largest webhook body (413 beyond)")
+    events_max_bytes: int = Field(
+        10 * 1024 * 1024, gt=0, description="the event log is rotated (to .1) when it passes this size"
+    )
     retrain_command: str = Field(
         "{python} -m govreport.service.cli label pull --project-id {project} && {python} -m govreport.service.cli retrain",
         description="shell command of the background job; {python} and {project} are filled in",
@@ -166,12 +197,20 @@ class MLBackendState:
     events: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    seen: set[tuple[str, int, int]] = field(default_factory=set)  # (action, project, annotation) counted
+
     def record(self, event: dict[str, Any]) -> None:
         path = self.settings.runs_dir / "webhook_events.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(event, ensure_ascii=False) + "\n"
-        with self._lock, open(path, "a", encoding="utf-8") as f:  # one short append per event
-            f.write(line)
+        with self._lock:
+            try:
+                if path.stat().st_size > self.settings.events_max_bytes:
+                    os.replace(path, path.with_name(path.name + ".1"))  # bounded: one old generation kept
+            except FileNotFoundError:
+                pass
+            with open(path, "a", encoding="utf-8") as f:  # one short append per event
+                f.write(line)
             self.events += 1
 
 
@@ -199,6 +238,45 @@ def get_backend_tagger(request: Request, state: Annotated[MLBackendState, Depend
     return tagger if tagger is not None else state.holder.get()
 
 
+# ---- the service's API key and limits ----
+
+
+def _service_settings(request: Request) -> Any:
+    return getattr(getattr(request.app.state, "runtime", None), "settings", None)
+
+
+def _presented_keys(request: Request, header: str) -> list[str]:
+    keys = [request.headers.get(header) or ""]
+    scheme, _, value = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() in ("bearer", "token"):
+        keys.append(value.strip())
+    elif scheme.lower() == "basic":
+        try:
+            keys.append(base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2])
+        except (binascii.Error, UnicodeDecodeError):
+            pass
+    return [k for k in keys if k]
+
+
+def require_key(request: Request) -> None:
+    """The service's API key (GOVREPORT_API_KEY), when one is set: in its header, or as an HTTP
+    Basic password or a Bearer token (what Label Studio's ML-backend connection can send)."""
+    settings = _service_settings(request)
+    if settings is not None:
+        secret, header = settings.api_key, settings.api_key_header
+        expected = secret.get_secret_value() if secret is not None else None
+    else:  # a bare backend app: the same variables
+        expected, header = os.environ.get("GOVREPORT_API_KEY") or None, os.environ.get("GOVREPORT_API_KEY_HEADER", "X-API-Key")
+    if not expected:
+        return
+    want = expected.encode()
+    if not any(secrets.compare_digest(k.encode(), want) for k in _presented_keys(request, header)):
+        raise HTTPException(401, f"missing or wrong {header} header (or Basic/Bearer credentials)")
+
+
+KeyDep = Depends(require_key)
+
+
 # ---- schemas (only what we read; Label Studio sends more) ----
 
 
@@ -219,20 +297,33 @@ class SetupRequest(BaseModel):
 class WebhookRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     action: str
-    project: dict[str, Any] | None = None
+    project: dict[str, Any] | int | None = None
     task: dict[str, Any] | None = None
     annotation: dict[str, Any] | None = None
+
+    @field_validator("action")
+    @classmethod
+    def _known_shape(cls, v: str) -> str:
+        if not _ACTION_RE.match(v):
+            raise ValueError("an action is 1-64 capital letters, digits and underscores (e.g. ANNOTATION_CREATED)")
+        return v
 
 
 def _project_id(value: str | int | dict[str, Any] | None) -> int | None:
     if isinstance(value, dict):
         value = value.get("id")
-    if value is None:
+    if value is None or isinstance(value, (bool, float)):
         return None
     try:
-        return int(str(value).split(".")[0])  # /predict and /setup send "<id>.<timestamp>"
+        n = int(str(value).split(".")[0])  # /predict and /setup send "<id>.<timestamp>"
     except ValueError:
         return None
+    return n if 0 <= n < 2**63 else None
+
+
+def _int_id(obj: dict[str, Any] | None) -> int | None:
+    v = (obj or {}).get("id")
+    return v if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**63 else None
 
 
 def _check_config(xml: str | None) -> None:
@@ -242,6 +333,8 @@ def _check_config(xml: str | None) -> None:
         info = parse_label_config(xml)
     except LabelConfigError as exc:
         raise HTTPException(422, str(exc)) from None
+    except (ValueError, UnicodeError) as exc:  # not XML at all (lone surrogates, NUL, …)
+        raise HTTPException(422, f"the label config is not valid XML: {exc}") from None
     if (info.from_name, info.to_name, info.data_key) != (FROM_NAME, TO_NAME, DATA_KEY):
         raise HTTPException(
             422,
@@ -263,7 +356,7 @@ def health(request: Request, state: StateDep) -> dict[str, Any]:
     return {"status": "UP", "model_class": "govreport", "model_version": version}
 
 
-@router.post("/setup")
+@router.post("/setup", dependencies=[KeyDep])
 def setup(body: SetupRequest, request: Request, state: StateDep) -> dict[str, Any]:
     _check_config(body.schema_)
     if getattr(request.app.state, "runtime", None) is None:
@@ -271,36 +364,93 @@ def setup(body: SetupRequest, request: Request, state: StateDep) -> dict[str, An
     return {"model_version": health(request, state)["model_version"]}
 
 
-@router.post("/predict")
-def predict(body: PredictRequest, tagger: Annotated[Tagger, Depends(get_backend_tagger)]) -> dict[str, Any]:
+def _task_text(task: dict[str, Any], i: int, max_bytes: int) -> tuple[str, str | None]:
+    """The task's text and file name, within the limits; InputError (4xx) for anything else."""
+    data = task.get("data")
+    tid = task.get("id", i)
+    if not isinstance(data, dict):
+        raise InputError(f"task {tid}: 'data' must be an object with the text in data[{DATA_KEY!r}]")
+    text = data.get(DATA_KEY)
+    if not isinstance(text, str) or not text:
+        raise InputError(f"task {tid} has no text in data[{DATA_KEY!r}]")
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InputError(f"task {tid}: the text contains a lone surrogate (\\ud800-\\udfff), which is not text") from None
+    if size > max_bytes:
+        raise InputTooLarge(f"task {tid}: the text is {size} bytes; the limit is {max_bytes} bytes")
+    name = data.get("filename")
+    return text, name if isinstance(name, str) and name else None
+
+
+@router.post("/predict", dependencies=[KeyDep])
+async def predict(request: Request, body: PredictRequest, tagger: Annotated[Tagger, Depends(get_backend_tagger)]) -> dict[str, Any]:
     _check_config(body.label_config)
-    results = []
-    for i, task in enumerate(body.tasks):
-        data = task.get("data") or {}
-        text = data.get(DATA_KEY)
-        if not isinstance(text, str) or not text:
-            raise HTTPException(422, f"task {task.get('id', i)} has no text in data[{DATA_KEY!r}]")
-        doc = tag_original(tagger, Document.from_text(text, filename=data.get("filename") or None))
-        results.append(prediction_from_spans(doc.text, doc.spans, tagger.version))
-    return {"results": results, "model_version": tagger.version}
+    settings = _service_settings(request)
+    runtime = getattr(request.app.state, "runtime", None)
+    max_items = settings.max_batch_items if settings is not None else 32
+    if len(body.tasks) > max_items:
+        raise InputTooLarge(f"{len(body.tasks)} tasks in one request; the limit is {max_items} (GOVREPORT_MAX_BATCH_ITEMS)")
+    max_bytes = settings.max_bytes if settings is not None else 10 * 1024 * 1024
+    limits = settings.read_limits() if settings is not None else default_limits()
+    texts = [_task_text(task, i, max_bytes) for i, task in enumerate(body.tasks)]
+    for i, (text, _) in enumerate(texts):
+        check_text(text, limits, f"task {body.tasks[i].get('id', i)}")
+    deadline = time.monotonic() + (settings.request_timeout_s if settings is not None else 100.0)
+
+    def job(text: str, filename: str | None) -> dict[str, Any]:
+        with deadline_scope(deadline):
+            doc = tag_original(tagger, Document.from_text(text, filename=filename))
+        return prediction_from_spans(doc.text, doc.spans, tagger.version)
+
+    pool = getattr(runtime, "pool", None)
+    if pool is not None:  # the service's pool: its queue cap (503) and time limit (504) apply
+        outcomes = await pool.run([lambda t=t, f=f: job(t, f) for t, f in texts], deadline)
+    else:
+        outcomes = [await asyncio.to_thread(job, t, f) for t, f in texts]
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return {"results": outcomes, "model_version": tagger.version}
 
 
-@router.post("/webhook")
-def webhook(body: WebhookRequest, state: StateDep) -> dict[str, Any]:
+@router.post("/webhook", dependencies=[KeyDep])
+async def webhook(request: Request, state: StateDep) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > state.settings.webhook_max_bytes:
+        raise InputTooLarge(f"the webhook body is {len(raw)} bytes; the limit is {state.settings.webhook_max_bytes}")
+    try:
+        body = WebhookRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0] if exc.errors() else {"msg": "invalid"}
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise InputError(f"not a Label Studio webhook event: {where}: {first['msg']}") from None
+    return await asyncio.to_thread(_handle_event, body, state)
+
+
+def _handle_event(body: WebhookRequest, state: MLBackendState) -> dict[str, Any]:
     project_id = _project_id(body.project)
+    annotation_id = _int_id(body.annotation)
     event = {
         "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "action": body.action,
         "project": project_id,
-        "task": (body.task or {}).get("id"),
-        "annotation": (body.annotation or {}).get("id"),
+        "task": _int_id(body.task),
+        "annotation": annotation_id,
     }
     state.record(event)
     job: dict[str, Any] | None = None
     with state._lock:
         if body.action in TRAINING_ACTIONS and project_id is not None:
             bulk = (body.model_extra or {}).get("annotations")  # ANNOTATIONS_CREATED carries a list
-            state.pending[project_id] = state.pending.get(project_id, 0) + (len(bulk) if isinstance(bulk, list) else 1)
+            if isinstance(bulk, list):
+                new = len(bulk[:100_000])
+            else:  # the same event delivered twice (a retry) counts once
+                key = (body.action, project_id, annotation_id if annotation_id is not None else -1)
+                new = 0 if annotation_id is not None and key in state.seen else 1
+                if annotation_id is not None and len(state.seen) < 1_000_000:
+                    state.seen.add(key)
+            state.pending[project_id] = state.pending.get(project_id, 0) + new
         pending = state.pending.get(project_id, 0) if project_id is not None else 0
         due = body.action == "START_TRAINING" or (0 < state.settings.retrain_after <= pending)
         if due and project_id is not None:
@@ -310,7 +460,7 @@ def webhook(body: WebhookRequest, state: StateDep) -> dict[str, Any]:
     return {"status": "ok", "pending_annotations": 0 if job else pending, "job": job}
 
 
-@router.get("/webhook/status")
+@router.get("/webhook/status", dependencies=[KeyDep])
 def webhook_status(state: StateDep) -> dict[str, Any]:
     """What the webhook has seen and what the retraining job is doing (for operators and tests)."""
     return {"events": state.events, "pending": state.pending, "job": dict(state.jobs.state)}
@@ -321,5 +471,10 @@ def create_backend_app(state: MLBackendState | None = None) -> FastAPI:
     app = FastAPI(title="govreport ML backend")
     if state is not None:
         app.state.ml_backend = state
+
+    @app.exception_handler(InputError)
+    async def on_input_error(request: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=exc.http_status)
+
     app.include_router(router)
     return app

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from govreport.service.app import create_app
@@ -43,3 +44,95 @@ def test_a_timed_out_request_frees_its_slot_at_once() -> None:
         assert r.status_code == 200, r.text  # the one worker thread is free again
         assert time.monotonic() - t0 < 3.0
         assert client.get("/readyz").json()["pending"] == 0
+
+
+# ---------------------------------------------------------------- the Label Studio ML-backend routes
+
+KEY = "s3cret-key"
+
+
+def test_ml_backend_routes_honour_the_api_key() -> None:
+    import base64
+
+    task = {"tasks": [{"data": {"text": "二、主动公开政府信息情况\n1"}}]}
+    with _client(api_key=KEY) as client:
+        assert client.get("/health").status_code == 200  # Label Studio's health check carries no data
+        for method, path, body in [("post", "/predict", task), ("post", "/setup", {"project": "1.2"}),
+                                   ("post", "/webhook", {"action": "START_TRAINING", "project": {"id": 1}}),
+                                   ("get", "/webhook/status", None)]:  # fmt: skip
+            r = client.request(method.upper(), path, json=body)
+            assert r.status_code == 401, (path, r.status_code)
+            assert r.json()["error"]["code"] == "unauthorized"
+        assert client.post("/predict", json=task, headers={"X-API-Key": KEY}).status_code == 200
+        basic = base64.b64encode(f"ls:{KEY}".encode()).decode()
+        assert client.post("/predict", json=task, headers={"Authorization": f"Basic {basic}"}).status_code == 200
+        assert client.post("/predict", json=task, headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_predict_is_held_to_the_service_limits() -> None:
+    with _client(max_batch_items=2, max_pending=2, max_chars=1000) as client:
+        many = {"tasks": [{"data": {"text": "一"}}] * 3}
+        r = client.post("/predict", json=many)
+        assert r.status_code == 413 and "GOVREPORT_MAX_BATCH_ITEMS" in r.json()["error"]["message"]
+        r = client.post("/predict", json={"tasks": [{"data": {"text": "一" * 1001}}]})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "text_too_large"
+
+
+def test_predict_has_a_time_limit() -> None:
+    from govreport.extraction.taggers.rules import RuleTagger
+
+    class Slow(RuleTagger):
+        def __call__(self, doc):  # type: ignore[no-untyped-def]
+            time.sleep(3)
+            return super().__call__(doc)
+
+    app = create_app(ServiceSettings(tagger="rules", request_timeout_s=0.5, reload_poll_s=0), tagger_factory=lambda s: Slow())
+    with TestClient(app) as client:
+        t0 = time.monotonic()
+        r = client.post("/predict", json={"tasks": [{"data": {"text": "一"}}]})
+        assert r.status_code == 504 and time.monotonic() - t0 < 2.5
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"tasks": [{"data": "a string"}]}',
+        b'{"tasks": [{"data": ["x"]}]}',
+        b'{"tasks": [{"data": {"text": "\\ud800 lone"}}]}',
+        b'{"tasks": "nope"}',
+        b'{"tasks": [1, 2]}',
+        b"not json",
+        b'{"tasks": [{"data": {"text": "x"}}], "label_config": "<View>\\ud800</View>"}',
+        b"[]",
+    ],
+)
+def test_malformed_predict_bodies_are_4xx_never_500(body: bytes) -> None:
+    with _client() as client:
+        r = client.post("/predict", content=body, headers={"Content-Type": "application/json"})
+        assert 400 <= r.status_code < 500, (r.status_code, r.text)
+        assert "error" in r.json()
+
+
+def test_webhook_events_are_validated_bounded_and_kept_outside_the_repository(tmp_path: Path, monkeypatch) -> None:
+    from govreport.service.ml_backend import REPO, MLBackendSettings
+
+    monkeypatch.delenv("GOVREPORT_LS_RUNS_DIR", raising=False)
+    assert not MLBackendSettings().runs_dir.resolve().is_relative_to(REPO.resolve())
+    monkeypatch.setenv("GOVREPORT_LS_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setenv("GOVREPORT_LS_WEBHOOK_MAX_BYTES", "10000")
+    monkeypatch.setenv("GOVREPORT_LS_RETRAIN_AFTER", "0")
+    with _client() as client:
+        r = client.post("/webhook", json={"action": "ANNOTATION_CREATED", "project": {"id": 1}, "pad": "x" * 20_000})
+        assert r.status_code == 413
+        for bad in [{"action": "x" * 200}, {"action": "lower case"}, {"project": 1}, {"action": 7}]:
+            r = client.post("/webhook", json=bad)
+            assert r.status_code == 422, bad
+        r = client.post("/webhook", content=b'{"action": "ANNOTATION_CREATED", "project": {"id": "\\ud800"}}',
+                        headers={"Content-Type": "application/json"})  # fmt: skip
+        assert r.status_code in (200, 422)  # a lone surrogate: refused or ignored, never a 500
+        ev = {"action": "ANNOTATION_CREATED", "project": {"id": 4}, "task": {"id": 1}, "annotation": {"id": 10}}
+        for _ in range(5):  # one event delivered five times counts once
+            r = client.post("/webhook", json=ev)
+        assert r.json()["pending_annotations"] == 1
+    lines = (tmp_path / "runs" / "webhook_events.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) in (5, 6) and all(len(line) < 300 for line in lines)
