@@ -60,6 +60,7 @@ from govreport.extraction.taggers import Tagger, get_tagger
 from govreport.extraction.templates import FORMATS, TABLES, table_spec
 from govreport.training.registry import ModelRegistry, RegistryError
 
+from .guards import HostAllowListMiddleware, UploadTimeoutMiddleware, redact_paths
 from .metrics import ASGIApp, Message, MetricsMiddleware, Scope, ServiceMetrics
 from .schemas import (
     EXAMPLE_TEXT,
@@ -133,7 +134,7 @@ def error_response(
 ) -> JSONResponse:
     if metrics is not None:
         metrics.errors.labels(code).inc()
-    body = {"error": {"code": code, "message": message, "request_id": request_id, **extra}}
+    body = {"error": {"code": code, "message": redact_paths(message), "request_id": request_id, **extra}}
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
@@ -977,7 +978,9 @@ def create_app(
     app.include_router(importlib.import_module("govreport.service.ml_backend").router)  # Label Studio ML backend
 
     # Added last = outermost: metrics see every answer, request ids are on every answer.
+    app.add_middleware(UploadTimeoutMiddleware, timeout_s=settings.upload_timeout_s)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes, metrics=metrics)
+    app.add_middleware(HostAllowListMiddleware, allowed=settings.allowed_hosts.split(","))
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.openapi = _openapi_with_request_schemas(app)  # type: ignore[method-assign]

@@ -81,6 +81,13 @@ class ServiceSettings(BaseSettings):
         description="DOCX/PDF reader processes at most at once",
     )
 
+    allowed_hosts: str = Field(
+        "*", description="comma-separated Host names the service answers (e.g. 'localhost,127.0.0.1,*.example.org'); '*': any"
+    )
+    upload_timeout_s: float = Field(
+        60.0, gt=0, description="seconds a request body may take to arrive (408 upload_timeout beyond)"
+    )
+
     api_key: SecretStr | None = Field(None, description="when set, every /v1 request must carry it")
     api_key_header: str = Field("X-API-Key", min_length=1, description="header that carries the API key")
 

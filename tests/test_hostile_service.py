@@ -17,7 +17,8 @@ CORPUS = Path(__file__).parent / "data" / "corpus"
 
 
 def _client(**settings: object) -> TestClient:
-    return TestClient(create_app(ServiceSettings(tagger="rules", **settings)))
+    settings.setdefault("tagger", "rules")
+    return TestClient(create_app(ServiceSettings(**settings)))
 
 
 def test_decoded_text_over_the_limit_is_413_before_tagging() -> None:
@@ -136,3 +137,44 @@ def test_webhook_events_are_validated_bounded_and_kept_outside_the_repository(tm
         assert r.json()["pending_annotations"] == 1
     lines = (tmp_path / "runs" / "webhook_events.jsonl").read_text("utf-8").splitlines()
     assert len(lines) in (5, 6) and all(len(line) < 300 for line in lines)
+
+
+# ---------------------------------------------------------------- edge guards
+
+
+def test_hosts_outside_the_allow_list_are_refused() -> None:
+    with _client(allowed_hosts="localhost,127.0.0.1,*.example.org") as client:
+        r = client.get("/healthz")  # TestClient's Host is "testserver"
+        assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_host"
+        for host in ("localhost:8000", "127.0.0.1", "api.example.org", "LOCALHOST"):
+            assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+        assert client.get("/healthz", headers={"Host": "evil.example.com"}).status_code == 400
+
+
+def test_a_trickling_upload_is_timed_out() -> None:
+    import socket
+
+    from govreport.service.app import ServerProcess
+
+    with ServerProcess({"GOVREPORT_TAGGER": "rules", "GOVREPORT_UPLOAD_TIMEOUT_S": "1"}) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+            s.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                      b"Content-Length: 100000\r\n\r\n" + "政府".encode() * 10)  # fmt: skip
+            t0 = time.monotonic()
+            answer = s.recv(65536).decode("utf-8", "replace")
+        assert answer.startswith("HTTP/1.1 408") and "upload_timeout" in answer, answer[:300]
+        assert time.monotonic() - t0 < 5
+
+
+def test_error_messages_do_not_show_server_paths(tmp_path: Path) -> None:
+    from govreport.service.guards import redact_paths
+
+    assert redact_paths("no model version 'v1' in /srv/app/models (known: none)") == "no model version 'v1' in …/models (known: none)"
+    assert redact_paths("limit 10/20 MiB, a/b") == "limit 10/20 MiB, a/b"
+    models = tmp_path / "models"
+    models.mkdir()
+    with _client(models_dir=models, tagger="auto") as client:
+        (models / "ACTIVE").write_text("v0009-missing\n", "utf-8")
+        r = client.post("/v1/models/reload")
+        assert r.status_code == 409 and "v0009-missing" in r.json()["error"]["message"]
+        assert str(tmp_path) not in r.text
