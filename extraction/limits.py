@@ -14,6 +14,7 @@ its slot (``DeadlinePassed``).
 from __future__ import annotations
 
 import contextvars
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -79,11 +80,43 @@ class ReadLimits:
 
 
 DEFAULT_LIMITS = ReadLimits()
-_default = DEFAULT_LIMITS
+_default: ReadLimits | None = None
+# GOVREPORT_* variables the CLI and batch runs read (the service reads the same through its settings).
+_ENV = {
+    "max_chars": ("GOVREPORT_MAX_CHARS", int, 1),
+    "max_lines": ("GOVREPORT_MAX_LINES", int, 1),
+    "max_pages": ("GOVREPORT_MAX_PAGES", int, 1),
+    "max_page_chars": ("GOVREPORT_MAX_PAGE_CHARS", int, 1),
+    "max_cells": ("GOVREPORT_MAX_CELLS", int, 1),
+    "max_unpacked_bytes": ("GOVREPORT_MAX_UNPACKED_MB", int, MiB),
+    "read_timeout_s": ("GOVREPORT_READ_TIMEOUT_S", float, 1),
+    "reader_memory_bytes": ("GOVREPORT_READER_MEMORY_MB", int, MiB),
+}
+
+
+def limits_from_env(environ: dict[str, str] | None = None) -> ReadLimits:
+    """``ReadLimits`` with every ``GOVREPORT_*`` limit variable that is set; ValueError on a bad value."""
+    env = os.environ if environ is None else environ
+    changes: dict[str, object] = {}
+    for field_name, (var, kind, unit) in _ENV.items():
+        raw = env.get(var, "").strip()
+        if raw:
+            try:
+                value = kind(raw)
+            except ValueError:
+                raise ValueError(f"{var}={raw!r} is not a number") from None
+            if value < 0 or (value == 0 and field_name != "reader_memory_bytes"):
+                raise ValueError(f"{var}={raw!r} must be positive")
+            changes[field_name] = value * unit
+    return replace(DEFAULT_LIMITS, **changes)  # type: ignore[arg-type]
 
 
 def default_limits() -> ReadLimits:
-    """The limits readers use when the caller gives none (the service sets them from its settings)."""
+    """The limits readers use when the caller gives none: the defaults with any ``GOVREPORT_*``
+    limit variables applied (the service passes its own settings explicitly)."""
+    global _default
+    if _default is None:
+        _default = limits_from_env()
     return _default
 
 

@@ -167,3 +167,18 @@ def test_html_nested_too_deep_in_blocks_is_refused_not_truncated() -> None:
     markup = "<html><body>" + "<div>层" * 3000 + "结尾" + "</div>" * 3000 + "</body></html>"
     with pytest.raises(InputError, match="nests its blocks"):
         load_text(markup, "deep.html")
+
+
+def test_the_cli_reads_the_limits_from_the_environment(tmp_path: Path) -> None:
+    import os
+
+    from govreport.extraction.limits import limits_from_env
+
+    assert limits_from_env({"GOVREPORT_MAX_CHARS": "10", "GOVREPORT_MAX_UNPACKED_MB": "2"}).max_unpacked_bytes == 2 * MiB
+    with pytest.raises(ValueError, match="GOVREPORT_MAX_PAGES"):
+        limits_from_env({"GOVREPORT_MAX_PAGES": "many"})
+    report = Path(__file__).parent / "data" / "corpus" / "seed_000.txt"
+    env = {**os.environ, "GOVREPORT_MAX_CHARS": "100"}
+    r = subprocess.run([sys.executable, "-m", "govreport.service.cli", "extract", str(report), "-o", str(tmp_path),
+                        "--tagger", "rules"], capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    assert r.returncode == 1 and "GOVREPORT_MAX_CHARS" in r.stderr and "Traceback" not in r.stderr
