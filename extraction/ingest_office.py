@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import threading
 import zipfile
 import zlib
@@ -34,6 +35,7 @@ _BASELINE_TOLERANCE = 0.3
 _WORD_GAP = 0.25
 # Line breaks (we make our own), NUL, PDFium's soft-hyphen mark and its "no Unicode" mark.
 _PDF_SKIP_CODES = frozenset((0x0, 0x2, 0xA, 0xD, 0xFFFE, 0xFFFF))
+_PDF_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
 
 
 def input_name(filename: str | None) -> str:
@@ -481,6 +483,12 @@ def pdf_to_text(data: bytes, filename: str | None, limits: ReadLimits | None = N
     import pypdfium2.raw as pdfium_c
 
     budget = TextBudget(limits or default_limits(), input_name(filename))
+    # A page tree's declared /Count, read from the bytes before PDFium parses it: a tree naming one
+    # page a million times costs PDFium seconds just to count (object streams hide /Count; then
+    # PDFium's count below is the check).
+    declared = [int(a or b) for a, b in _PDF_COUNT.findall(data) if len(a or b) <= 12]
+    if declared:
+        budget.pages(max(declared))
 
     name = input_name(filename)
     if b"%PDF-" not in data[:1024]:
