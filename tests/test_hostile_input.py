@@ -9,6 +9,7 @@ lower still (``ReadLimits.reader_memory_bytes``).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -28,7 +29,8 @@ MiB = 1024 * 1024
 
 
 def probe(tmp_path: Path, data: bytes, filename: str, limits: str = "ReadLimits()") -> dict:
-    """Read ``data`` in a capped subprocess; its error code, time and peak RSS (self, readers)."""
+    """Read ``data`` in a capped subprocess (a clean environment); its error code, time, and how much
+    reading raised the subprocess's peak RSS (its readers are separate processes with their own cap)."""
     src = tmp_path / "probe.bin"
     src.write_bytes(data)
     code = textwrap.dedent(
@@ -39,6 +41,7 @@ def probe(tmp_path: Path, data: bytes, filename: str, limits: str = "ReadLimits(
         from govreport.extraction.errors import InputError
         from govreport.extraction.limits import ReadLimits
         data = open({str(src)!r}, "rb").read()
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0 = time.monotonic()
         try:
             doc = load_bytes(data, {filename!r}, limits={limits})
@@ -46,11 +49,12 @@ def probe(tmp_path: Path, data: bytes, filename: str, limits: str = "ReadLimits(
         except InputError as exc:
             out = {{"code": exc.code, "status": exc.http_status, "message": str(exc)}}
         out["seconds"] = time.monotonic() - t0
-        out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out["rss_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024  # what reading added
         print(json.dumps(out, ensure_ascii=False))
         """
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "PYTHONPATH", "LANG", "TMPDIR")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout.strip().splitlines()[-1])
 
@@ -170,8 +174,6 @@ def test_html_nested_too_deep_in_blocks_is_refused_not_truncated() -> None:
 
 
 def test_the_cli_reads_the_limits_from_the_environment(tmp_path: Path) -> None:
-    import os
-
     from govreport.extraction.limits import limits_from_env
 
     assert limits_from_env({"GOVREPORT_MAX_CHARS": "10", "GOVREPORT_MAX_UNPACKED_MB": "2"}).max_unpacked_bytes == 2 * MiB
