@@ -84,7 +84,8 @@ def smoke_record(predictor: Any) -> dict[str, Any]:
     return {"text": SMOKE_TEXT, "spans": smoke_spans(predictor), "precision": predictor.precision}
 
 
-# Another arithmetic (bf16, int8) may move a span boundary by a character, never most labels.
+# Another arithmetic (bf16, int8) or a newer minor rules release (for a model with rule features)
+# may move a span boundary by a character, never most labels.
 MIN_AGREEMENT_OTHER_PRECISION = 0.9
 
 
@@ -108,9 +109,13 @@ def verify_model(directory: str | Path, predictor: Any, meta: dict[str, Any]) ->
     spans = smoke_spans(predictor)
     smoke = meta.get("smoke")
     if isinstance(smoke, dict) and smoke.get("text") == SMOKE_TEXT:
-        same_arithmetic = smoke.get("precision", "fp32") == getattr(predictor, "precision", "fp32")
+        # Exact when nothing differs; a model fed the rule tagger's labels may see a newer minor
+        # rules release (same tags, a boundary moved), and other arithmetic moves boundaries too.
+        exact = smoke.get("precision", "fp32") == getattr(predictor, "precision", "fp32") and not getattr(
+            predictor, "rule_features", False
+        )
         agreement = label_agreement(spans, list(smoke.get("spans") or []), len(SMOKE_TEXT))
-        if agreement < (1.0 if same_arithmetic else MIN_AGREEMENT_OTHER_PRECISION):
+        if agreement < (1.0 if exact else MIN_AGREEMENT_OTHER_PRECISION):
             raise ModelUnusable(
                 f"model {Path(directory).name} fails its smoke test: it labels the check sentence "
                 f"{spans[:4]}… where it was trained to give {smoke.get('spans', [])[:4]}…"
