@@ -34,6 +34,10 @@ _HEADER_SIZE = 8
 _ROOT = str(Path(__file__).resolve().parents[1])  # where ``govreport`` is importable from in a checkout
 
 
+class _Stale(Exception):
+    """The reader was gone before it got the job (an idle process that exited): use a fresh one."""
+
+
 class _Reader:
     def __init__(self, memory: int, cpu_s: int):
         env = dict(os.environ)
@@ -67,7 +71,7 @@ class _Reader:
             self.proc.stdin.write(len(payload).to_bytes(_HEADER_SIZE, "little") + payload)
             self.proc.stdin.flush()
         except BrokenPipeError:
-            raise EOFError from None
+            raise _Stale from None
         end = time.monotonic() + timeout
         fd = self.proc.stdout.fileno()
         buf = bytearray()
@@ -123,7 +127,12 @@ class ReaderPool:
         try:
             reader = self._take(limits.reader_memory_bytes, math.ceil(limits.read_timeout_s) + 1)
             try:
-                kind, value, recycle = reader.call(name, args, max(0.0, timeout - (time.monotonic() - t0)))
+                try:
+                    kind, value, recycle = reader.call(name, args, max(0.0, timeout - (time.monotonic() - t0)))
+                except _Stale:
+                    reader.kill()
+                    reader = _Reader(limits.reader_memory_bytes, math.ceil(limits.read_timeout_s) + 1)
+                    kind, value, recycle = reader.call(name, args, max(0.0, timeout - (time.monotonic() - t0)))
             except TimeoutError:
                 reader.kill()
                 raise DeadlinePassed(

@@ -184,3 +184,13 @@ def test_the_cli_reads_the_limits_from_the_environment(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "govreport.service.cli", "extract", str(report), "-o", str(tmp_path),
                         "--tagger", "rules"], capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
     assert r.returncode == 1 and "GOVREPORT_MAX_CHARS" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_reader_that_died_while_idle_is_replaced() -> None:
+    from govreport.extraction import reader_pool
+
+    load_bytes(hostile.pdf_text_page(["first"]), "a.pdf")
+    for r in list(reader_pool._pool._idle):
+        r.proc.kill()
+        r.proc.wait()
+    assert "second" in load_bytes(hostile.pdf_text_page(["second"]), "b.pdf").text
