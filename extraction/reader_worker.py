@@ -52,7 +52,11 @@ def main(argv: list[str]) -> None:
             return
         used = resource.getrusage(resource.RUSAGE_SELF)
         spent = int(used.ru_utime + used.ru_stime)
-        resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu, spent + cpu + 1))  # a backstop per job
+        # A backstop per job, on the soft limit only (SIGXCPU ends the process): a lowered hard
+        # limit could not be raised again for the next job's longer allowance.
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        soft = spent + cpu if hard == resource.RLIM_INFINITY else min(spent + cpu, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
         try:
             name, args = pickle.loads(payload)
             answer: tuple[str, Any] = ("ok", readers[name](*args))
