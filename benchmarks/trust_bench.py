@@ -43,7 +43,7 @@ from govreport.extraction.export import write_markdown_section
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 from govreport.extraction.templates import TABLES
-from govreport.extraction.trust import TABLE_MARKERS
+from govreport.extraction.trust import TABLE_MARKERS, check_cells
 from govreport.training.synth.generator import iter_reports
 from govreport.training.synth.transforms import KINDS
 
@@ -176,7 +176,7 @@ def judge(case: Case, out: dict[str, Any] | None) -> Tally:
     if out is None:  # refused as not a report: every gold cell is lost, and said so (an error)
         out = {"template": None, "tables": {n: None for n in TABLES}, "cell_status": {}, "checks": [],
                "needs_review": True, "review_reasons": [{"code": "error", "tables": list(TABLES)}]}  # fmt: skip
-    failed_cells = {x for c in out.get("checks") or [] if c.get("status") == "fail" for x in c.get("operands") or []}
+    failed_cells = {x for c in out.get("checks") or [] if c.get("status") == "fail" for x in check_cells(c)}
     named = {tb for r in out.get("review_reasons") or [] for tb in r.get("tables") or []}
     review = bool(out.get("needs_review"))
     wrong = not case.consistent or any(out.get(k) != gold.get(k) for k in ("template", "year", "organ"))

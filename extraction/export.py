@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from .trust import check_cells
+
 TIDY_FIELDS = ("source", "table", "row", "col", "value", "start", "end", "confidence", "status", "text", "checks")
 
 
@@ -24,7 +26,7 @@ def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]
     for c in output.get("checks") or []:
         st = c.get("status") or ("pass" if c.get("ok") else "fail")
         if st != "pass":
-            for name in c.get("operands") or []:
+            for name in check_cells(c):
                 open_checks.setdefault(name, []).append(f"{c['rule']}:{st}")
     for table, rows in (output.get("tables") or {}).items():
         if rows is None:

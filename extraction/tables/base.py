@@ -221,8 +221,8 @@ def _untagged_figures(
     """Figures printed in the table that the tagger left unlabelled (``13612\u200b``, ``3O75``):
     cells with confidence 0, so they are placed like any value and flagged, never silently lost.
 
-    On a line with tagged values every unlabelled token without CJK is such a cell (unreadable if
-    it is no figure); elsewhere only lines where every other token is labelled or a figure (a
+    An unlabelled token without CJK is such a cell (unreadable if it is no figure: ``27Z3``) when
+    it holds a digit or its line has tagged values; only on lines without unlabelled words (a
     table line, not prose).
     """
     from ..layout import display_width
@@ -245,13 +245,14 @@ def _untagged_figures(
                 um = _UNIT_SUFFIX.search(normalize(tok))
                 fig, unit = (tok[: um.start()], normalize(tok[um.start() :])) if um else (tok, None)
                 figure = bool(fig) and looks_like_figure(fig)
-                if figure or (value_line and not CJK.search(tok) and INVISIBLE_RE.sub("", tok).strip()):
+                damaged = not CJK.search(tok) and (value_line or re.search(r"\d", tok)) and INVISIBLE_RE.sub("", tok).strip()
+                if figure or damaged:
                     fig = fig if figure else tok
                     x = p.x + display_width(text[p.start : a])
                     value = parse_value(fig) if figure else None
                     found.append(Cell(value, fig, a, a + len(fig), ln, p.field, x, 0.0, unit, tagged=False))
-                elif INVISIBLE_RE.sub("", tok).strip():
-                    prose = True
+                elif CJK.search(tok):
+                    prose = True  # unlabelled words: a sentence, not a table line
         if found and not prose:
             out += found
     return out
