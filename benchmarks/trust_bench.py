@@ -217,19 +217,24 @@ def judge(case: Case, out: dict[str, Any] | None) -> Tally:
     return t
 
 
+def consistent(r: Any) -> bool:
+    """The report agrees with itself: its arithmetic holds and its prose restates its tables."""
+    return not r.inconsistent and "prose_mismatch" not in r.transforms
+
+
 def synth_cases(n: int, mixed: int, seed: int) -> Iterable[Case]:
     for j, kind in enumerate(["(none)", *KINDS]):
         kinds = [] if kind == "(none)" else [kind]
         for r in iter_reports(n, seed * 1000 + 7 + j, kinds=kinds):
-            yield Case(f"kind:{kind}", r.id, r.text, r.gold, not r.inconsistent)
+            yield Case(f"kind:{kind}", r.id, r.text, r.gold, consistent(r))
     for r in iter_reports(mixed, seed):
-        yield Case("mixed", r.id, r.text, r.gold, not r.inconsistent)
+        yield Case("mixed", r.id, r.text, r.gold, consistent(r))
     for j, (name, damage) in enumerate(DAMAGE.items()):
         rng = random.Random(f"trust-bench:{seed}:{name}")
         for r in iter_reports(n, seed * 1000 + 900 + j):
             text = damage(r.text, rng)
             if text is not None:
-                yield Case(name, r.id, text, r.gold, not r.inconsistent)
+                yield Case(name, r.id, text, r.gold, consistent(r))
 
 
 def corpus_cases() -> Iterable[Case]:
@@ -281,13 +286,13 @@ def calibrate(n: int, seed: int) -> str:
     extractor = Extractor(get_tagger("model"))
     wrong_conf: list[float] = []
     clean_min: list[float] = []
-    cases = [Case("mixed", r.id, r.text, r.gold, not r.inconsistent) for r in iter_reports(n, seed + 77)]
+    cases = [Case("mixed", r.id, r.text, r.gold, consistent(r)) for r in iter_reports(n, seed + 77)]
     for j, (name, damage) in enumerate(DAMAGE.items()):
         rng = random.Random(f"trust-calibrate:{seed}:{name}")
         for r in iter_reports(max(1, n // 4), seed * 1000 + 950 + j):
             text = damage(r.text, rng)
             if text is not None:
-                cases.append(Case(name, r.id, text, r.gold, not r.inconsistent))
+                cases.append(Case(name, r.id, text, r.gold, consistent(r)))
     for case in cases:
         try:
             out = extractor.extract_text(case.text).output

@@ -12,7 +12,6 @@ from .ingest import DEFAULT_MAX_BYTES, load_bytes, load_path, load_text
 from .report import assemble_report
 from .taggers import Tagger, get_tagger
 from .textview import mark_repairs, repair_warnings, to_original, view_document
-from .trust import view_reasons
 
 
 @dataclass
@@ -51,7 +50,6 @@ class Extractor:
         output = assemble_report(tagged)
         tagged, output = to_original(tagged, output, doc, view)  # every offset back on the original
         output["warnings"] = output["warnings"] + repair_warnings(output, view)
-        view_reasons(output, len({view.original.count("\n", 0, r.start) for r in view.repairs if r.kind == "doubled"}))
         t2 = time.perf_counter()
         if self.require_report and output["template"] is None and not output.get("old_format"):
             raise NotAReport(

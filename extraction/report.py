@@ -110,7 +110,6 @@ def assemble_report(doc: Document) -> dict[str, Any]:
     checks: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []  # review reasons found while rebuilding
     ambiguous: list[str] = []
-    repaired: list[str] = []
     for name in TABLES:
         tables[name] = status[name] = None
         if name not in regions:
@@ -132,7 +131,6 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         provenance[name] = res.provenance
         status[name] = res.statuses()
         ambiguous += [f"{name}.{r}.{c}" for r, c in sorted(res.ambiguous)]
-        repaired += [f"{name}.{r}.{c}" for r, c in sorted(res.repaired)]
         missing = [r for r, cols in status[name].items() if all(v == "missing" for v in cols.values())]
         if missing and region.cells:
             code = "table_truncated" if res.cut_off else "rows_not_found"
@@ -174,7 +172,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         "provenance": provenance,
         "cell_status": status,
     }
-    out.update(verdict(out, doc.meta.get("ingest_warnings", []), text, ambiguous, notes, repaired))
+    out.update(verdict(out, doc.meta.get("ingest_warnings", []), text, ambiguous, notes))
     return out
 
 

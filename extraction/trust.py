@@ -24,7 +24,6 @@ REASONS: dict[str, tuple[str, str]] = {
                     "{n} 个合计为空而其组成项不为空：可能有数值错位"),
     "unreadable_cell": ("{n} printed value(s) could not be read as numbers", "{n} 个印出的数值无法识别"),
     "ambiguous_cell": ("{n} value(s) placed by a guess among several possible places", "{n} 个数值的位置是在多种可能中推测的"),
-    "ocr_repair": ("{n} value(s) read from OCR letters as digits (3O75 as 3075)", "{n} 个数值由识别错误的字母读作数字（3O75 读作 3075）"),
     "low_confidence": ("{n} value(s) read with low tagger confidence", "{n} 个数值的识别置信度低"),
     "table_not_rebuilt": ("the table is printed but could not be rebuilt; its cells are unreadable",
                           "表格已印出但无法重建，其单元格均为无法识别"),
@@ -80,14 +79,6 @@ def check_cells(check: dict[str, Any]) -> list[str]:
     return [f"{e['table']}.{e['row']}.{e['col']}" for e in check.get("cells") or [] if isinstance(e, dict) and "table" in e]
 
 
-def view_reasons(output: dict[str, Any], doubled_lines: int) -> None:
-    """Add the reading doubts of the normalised view (``extraction.textview``) to ``output``'s
-    verdict: text drawn in faux bold that was read once (``doubled_lines`` lines)."""
-    if doubled_lines and not any(r["code"] == "doubled_characters" for r in output.get("review_reasons", [])):
-        output.setdefault("review_reasons", []).append(reason("doubled_characters", list(TABLES), n=doubled_lines))
-        output["needs_review"] = True
-
-
 def reason(code: str, tables: list[str] | tuple[str, ...] = (), cells: list[str] | None = None, **fmt: Any) -> dict[str, Any]:
     en, zh = REASONS[code]
     fmt.setdefault("n", len(cells) if cells else len(tables))
@@ -97,12 +88,13 @@ def reason(code: str, tables: list[str] | tuple[str, ...] = (), cells: list[str]
 
 
 def verdict(output: dict[str, Any], ingest_warnings: list[str] = (), text: str = "",
-            ambiguous: list[str] = (), notes: list[dict[str, Any]] = (), repaired: list[str] = ()) -> dict[str, Any]:  # fmt: skip
+            ambiguous: list[str] = (), notes: list[dict[str, Any]] = ()) -> dict[str, Any]:  # fmt: skip
     """``{"needs_review": bool, "review_reasons": [...]}`` for an assembled output.
 
     ``output`` holds ``tables``, ``cell_status``, ``provenance``, ``checks``, ``year``, ``organ``;
-    ``ambiguous`` the cells (``table.row.col``) inferred from more than one candidate, ``repaired``
-    those read through a repair (OCR letters as digits); ``notes``
+    ``ambiguous`` the cells (``table.row.col``) inferred from more than one candidate (a cell read
+    through a repair, OCR letters as digits, is ``inferred`` with one candidate: its status and a
+    warning say so, it raises no reason); ``notes``
     reasons the assembly already raised (tables not rebuilt or not found, rows not found, cut off).
     """
     reasons: list[dict[str, Any]] = list(notes)
@@ -139,8 +131,6 @@ def verdict(output: dict[str, Any], ingest_warnings: list[str] = (), text: str =
         reasons.append(reason("unreadable_cell", by_table(cells), cells))
     if ambiguous:
         reasons.append(reason("ambiguous_cell", by_table(ambiguous), list(ambiguous)))
-    if repaired:
-        reasons.append(reason("ocr_repair", by_table(repaired), list(repaired)))
     if low:
         reasons.append(reason("low_confidence", by_table(low), low))
     if output.get("template") is not None:

@@ -23,7 +23,6 @@ class TableResult:
     rows_found: int = 0
     status: dict[str, dict[str, str]] = field(default_factory=dict)  # set cells only; see ``statuses``
     ambiguous: set[tuple[str, str]] = field(default_factory=set)  # inferred from more than one candidate
-    repaired: set[tuple[str, str]] = field(default_factory=set)  # read through a repair (OCR letters as digits)
     printed_rows: set[str] = field(default_factory=set)  # rows found in the text (their unset cells are blank)
     cut_off: bool = False  # the text stops inside the table
 
@@ -43,7 +42,6 @@ class TableResult:
         st = status or cell_status(cell)
         if st == READ and any(r in INFERRED_REPAIRS for r in cell.repairs):
             st = INFERRED  # the digits were not printed: OCR letters read as digits
-            self.repaired.add((row, col))
         if st == READ and (inferred or ambiguous):
             st = INFERRED
         self.status.setdefault(row, {})[col] = st
