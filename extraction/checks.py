@@ -13,72 +13,109 @@ def _fmt(x: float | int) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _check(rule: str, left: list, right: list, lname: str, rname: str) -> Check | None:
-    if any(v is None for v in left + right):
-        return None
-    lsum, rsum = sum(left), sum(right)
+PASS, FAIL, NOT_ASSESSABLE = "pass", "fail", "not_assessable"
+Operand = tuple[str, Any]  # ("applications.new_received.total", value)
+
+
+def _check(rule: str, left: list[Operand], right: list[Operand], lname: str, rname: str,
+           statuses: dict[str, str] | None = None) -> Check:  # fmt: skip
+    """One identity ``sum(left) == sum(right)``.
+
+    Returns ``{"rule", "status": pass|fail|not_assessable, "ok": bool|None, "detail", "operands"}``;
+    ``operands`` names every cell (``table.row.col``). A null operand makes the check
+    ``not_assessable`` (``ok`` null) and the detail names it with its cell status; ``ok`` stays for
+    compatibility (true only for ``pass``).
+    """
+    names = [n for n, _ in left + right]
+    nulls = [n for n, v in left + right if v is None]
+    if nulls:
+        why = ", ".join(f"{n} ({(statuses or {}).get(n, 'null')})" for n in nulls)
+        out = {"rule": rule, "status": NOT_ASSESSABLE, "ok": None, "operands": names, "not_assessable": nulls,
+               "detail": f"{lname} = {rname} cannot be checked: no number in {why}"}  # fmt: skip
+        blank = all((statuses or {}).get(n, "blank") == "blank" for n, _ in right)  # not missing or unreadable
+        if all(v is None for _, v in right) and blank and any(v for _, v in left):
+            out["blank_total"] = True  # a total left blank under non-zero parts: a misplaced value, most likely
+        return out
+    lv, rv = [v for _, v in left], [v for _, v in right]
+    lsum, rsum = sum(lv), sum(rv)
     ok = abs(lsum - rsum) <= TOL * max(1.0, abs(lsum), abs(rsum))
-    detail = f"{lname} = {'+'.join(_fmt(v) for v in left)} = {_fmt(lsum)}; {rname} = {'+'.join(_fmt(v) for v in right)} = {_fmt(rsum)}"
-    return {"rule": rule, "ok": ok, "detail": detail}
+    detail = f"{lname} = {'+'.join(_fmt(v) for v in lv)} = {_fmt(lsum)}; {rname} = {'+'.join(_fmt(v) for v in rv)} = {_fmt(rsum)}"
+    return {"rule": rule, "status": PASS if ok else FAIL, "ok": ok, "operands": names, "detail": detail}
 
 
-def application_checks(table: dict[str, dict[str, Any]], fmt: str) -> list[Check]:
+def _ops(table: dict[str, dict[str, Any]], name: str, cells: list[tuple[str, str]]) -> list[Operand]:
+    return [(f"{name}.{r}.{c}", table[r][c]) for r, c in cells]
+
+
+def application_checks(table: dict[str, dict[str, Any]], fmt: str, statuses: dict[str, str] | None = None) -> list[Check]:
     spec = table_spec(fmt, "applications")
     cols = spec.rows[0].cols
     keys = spec.row_keys
     results = keys[keys.index("granted") : keys.index("total_handled")]
-    out: list[Check | None] = []
+    t = "applications"
+    out: list[Check] = []
     for c in cols:
         out.append(
             _check(
                 f"applications.balance[{c}]",
-                [table["new_received"][c], table["carried_over"][c]],
-                [table["total_handled"][c], table["carried_forward"][c]],
+                _ops(table, t, [("new_received", c), ("carried_over", c)]),
+                _ops(table, t, [("total_handled", c), ("carried_forward", c)]),
                 "一+二",
                 "三(七)总计+四",
+                statuses,
             )
         )
         out.append(
             _check(
                 f"applications.results_total[{c}]",
-                [table[r][c] for r in results],
-                [table["total_handled"][c]],
+                _ops(table, t, [(r, c) for r in results]),
+                _ops(table, t, [("total_handled", c)]),
                 "sum of 三(一)…(六)",
                 "三(七)总计",
+                statuses,
             )
         )
     for r in keys:
         out.append(
             _check(
                 f"applications.row_total[{r}]",
-                [table[r][c] for c in cols[:-1]],
-                [table[r]["total"]],
+                _ops(table, t, [(r, c) for c in cols[:-1]]),
+                _ops(table, t, [(r, "total")]),
                 "six applicant columns",
                 "总计",
+                statuses,
             )
         )
-    return [c for c in out if c]
+    return out
 
 
-def review_checks(table: dict[str, dict[str, Any]]) -> list[Check]:
-    out: list[Check | None] = []
-    for g, row in table.items():
+def review_checks(table: dict[str, dict[str, Any]], statuses: dict[str, str] | None = None) -> list[Check]:
+    out: list[Check] = []
+    for g in table:
         out.append(
             _check(
                 f"review_litigation.total[{g}]",
-                [row["upheld"], row["corrected"], row["other"], row["pending"]],
-                [row["total"]],
+                _ops(table, "review_litigation", [(g, c) for c in ("upheld", "corrected", "other", "pending")]),
+                _ops(table, "review_litigation", [(g, "total")]),
                 "维持+纠正+其他+尚未审结",
                 "总计",
+                statuses,
             )
         )
-    return [c for c in out if c]
+    return out
 
 
-def all_checks(tables: dict[str, Any], fmt: str) -> list[Check]:
+def flat_statuses(cell_status: dict[str, Any]) -> dict[str, str]:
+    """``{table: {row: {col: status}}}`` -> ``{"table.row.col": status}``."""
+    return {f"{t}.{r}.{c}": st for t, rows in cell_status.items() if rows for r, cols in rows.items() for c, st in cols.items()}
+
+
+def all_checks(tables: dict[str, Any], fmt: str, cell_status: dict[str, Any] | None = None) -> list[Check]:
+    """Every identity of the report's tables (see ``_check`` for the shape)."""
+    statuses = flat_statuses(cell_status or {})
     out: list[Check] = []
     if tables.get("applications"):
-        out += application_checks(tables["applications"], fmt)
+        out += application_checks(tables["applications"], fmt, statuses)
     if tables.get("review_litigation"):
-        out += review_checks(tables["review_litigation"])
+        out += review_checks(tables["review_litigation"], statuses)
     return out

@@ -9,13 +9,25 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-TIDY_FIELDS = ("source", "table", "row", "col", "value", "start", "end", "confidence")
+from .trust import check_cells
+
+TIDY_FIELDS = ("source", "table", "row", "col", "value", "start", "end", "confidence", "status", "text", "checks")
 
 
 def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]:
-    """One record per table × row × column (blanks included), with where each value came from."""
+    """One record per table × row × column (blanks included), with where each value came from,
+    its status (read, inferred, blank, unreadable, missing: docs/trust.md), the printed text and
+    the checks that do not pass with it as an operand (``rule:fail`` / ``rule:not_assessable``,
+    ``;``-separated)."""
     out: list[dict[str, Any]] = []
     prov = output.get("provenance") or {}
+    status = output.get("cell_status") or {}
+    open_checks: dict[str, list[str]] = {}
+    for c in output.get("checks") or []:
+        st = c.get("status") or ("pass" if c.get("ok") else "fail")
+        if st != "pass":
+            for name in check_cells(c):
+                open_checks.setdefault(name, []).append(f"{c['rule']}:{st}")
     for table, rows in (output.get("tables") or {}).items():
         if rows is None:
             continue
@@ -32,6 +44,9 @@ def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]
                         "start": p.get("start"),
                         "end": p.get("end"),
                         "confidence": p.get("confidence"),
+                        "status": ((status.get(table) or {}).get(row) or {}).get(col),
+                        "text": p.get("text"),
+                        "checks": ";".join(open_checks.get(f"{table}.{row}.{col}", [])) or None,
                     }
                 )
     return out

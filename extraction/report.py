@@ -17,7 +17,8 @@ from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.result import TableResult
 from .tables.review import assemble_review
-from .templates import TABLES
+from .templates import TABLES, table_spec
+from .trust import printed_tables, reason, undouble, verdict
 
 MARKERS = {
     "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件", "本年处理决定数量", "本年收费金额",
@@ -86,22 +87,32 @@ def assemble_report(doc: Document) -> dict[str, Any]:
     regions = table_regions(text, lines, sec_tuples)
     has_table_spans = any(s.label in (Label.CELL, Label.ROW, Label.COL) for s in doc.spans)
     fmt, how = detect_format(text, year)
-    if fmt is None and (secs or has_table_spans):
+    printed = printed_tables(text)  # the tables whose wordings are in the text, read or not
+    if fmt is None and printed:  # wordings found only with the faux-bold doubling undone
+        fmt, how = detect_format(undouble(text), year)
+    if fmt is None and (secs or has_table_spans or printed):
         fmt, how = "2021", "format 2021 assumed (no wording or year to decide)"
-    is_report = fmt is not None and (len(secs) >= 2 or (regions and has_table_spans) or title is not None)
+    is_report = fmt is not None and (len(secs) >= 2 or (regions and has_table_spans) or title is not None or bool(printed))
     if not is_report:
-        return _empty_output(year, organ, secs, warnings)
+        out = _empty_output(year, organ, secs, warnings)
+        out.update(verdict(out, doc.meta.get("ingest_warnings", [])))
+        return out
     if is_old_format(text, year):
-        return _old_format_output(year, organ, secs, warnings)
+        out = _old_format_output(year, organ, secs, warnings)
+        out.update(verdict(out, doc.meta.get("ingest_warnings", [])))
+        return out
     if "inferred" in how or "assumed" in how:
         warnings.append(how)
     last_heading_line = max((t[1].index for t in sec_tuples), default=-1)
     tables: dict[str, Any] = {}
     provenance: dict[str, Any] = {}
+    status: dict[str, Any] = {}
     checks: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []  # review reasons found while rebuilding
+    ambiguous: list[str] = []
     for name in TABLES:
+        tables[name] = status[name] = None
         if name not in regions:
-            tables[name] = None
             continue
         lo, hi = regions[name]
         region = build_region(doc, name, lo, hi)
@@ -109,27 +120,48 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         truncated = hi >= len(lines) and lo > last_heading_line
         named_rows = sum(f.label == Label.ROW and not f.group for f in region.frags)
         if not region.cells and named_rows < 3 and not _prints_its_header(region.frags, name):
-            tables[name] = None
-            if region.frags:
+            if region.frags and name not in printed:
                 warnings.append(f"{name}: headers found but no rows or values; the table is treated as absent")
             continue
         res: TableResult = ASSEMBLERS[name](region, fmt, truncated)
         if not region.cells:
             warnings.append(f"{name}: labels found but no values; every cell is null")
+            notes.append(reason("no_values", [name]))
         tables[name] = res.values
         provenance[name] = res.provenance
+        status[name] = res.statuses()
+        ambiguous += [f"{name}.{r}.{c}" for r, c in sorted(res.ambiguous)]
+        missing = [r for r, cols in status[name].items() if all(v == "missing" for v in cols.values())]
+        if missing and region.cells:
+            code = "table_truncated" if res.cut_off else "rows_not_found"
+            notes.append(reason(code, [name], [f"{name}.{r}.{c}" for r in missing for c in status[name][r]], n=len(missing)))
         warnings += res.warnings
+        unread = [f"{r}.{c} {res.provenance[r][c]['text']!r}" for r, cols in status[name].items()
+                  for c, st in cols.items() if st == "unreadable" and c in res.provenance.get(r, {})]  # fmt: skip
+        if unread:
+            warnings.append(f"{name}: printed but not a number, left null: {', '.join(unread)}")
         checks += res.checks
-    checks = all_checks(tables, fmt) + checks
-    checks += narrative_checks(_prose_figures(doc, fmt, year), tables, provenance)
     for name in TABLES:
-        if tables[name] is None and any(t[0] == {"active_disclosure": 2, "applications": 3, "review_litigation": 4}[name] for t in sec_tuples):
+        if tables[name] is not None:
+            continue
+        if name in printed:
+            # printed but not rebuilt (a heading or header the reading missed): never "absent"
+            tables[name] = table_spec(fmt, name).empty()
+            status[name] = {r: {c: "unreadable" for c in cols} for r, cols in tables[name].items()}
+            warnings.append(f"{name}: the table's wordings are in the text but the table could not be rebuilt; every cell is unreadable")
+            notes.append(reason("table_not_rebuilt", [name]))
+        elif any(t[0] == {"active_disclosure": 2, "applications": 3, "review_litigation": 4}[name] for t in sec_tuples):
             warnings.append(f"{name}: the section heading is present but the table is missing")
+            notes.append(reason("table_not_found", [name]))
+    checks = all_checks(tables, fmt, status) + checks
+    checks += narrative_checks(_prose_figures(doc, fmt, year), tables, provenance)
     if year is None:
         warnings.append("year not found in the title")
     if organ is None:
         warnings.append("organ not found (no title)")
-    return {
+    if title is None:
+        notes.append(reason("title_missing"))
+    out = {
         "template": fmt,
         "year": year,
         "organ": organ,
@@ -138,7 +170,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         "checks": checks,
         "warnings": warnings,
         "provenance": provenance,
+        "cell_status": status,
     }
+    out.update(verdict(out, doc.meta.get("ingest_warnings", []), text, ambiguous, notes))
+    return out
 
 
 def _prose_figures(doc: Document, fmt: str, year: int | None) -> list:
@@ -169,7 +204,7 @@ def _old_format_output(year: int | None, organ: str | None, secs: list, warnings
             f"a report for {year}, older than the 2019 national format (国办公开办函〔2019〕60号): its own "
             "statistics tables are of neither template, so every table is null; sections were found by topic"
         ],
-        "provenance": {},
+        "provenance": {},    "cell_status": {name: None for name in TABLES},
     }
 
 
@@ -183,4 +218,5 @@ def _empty_output(year: int | None, organ: str | None, secs: list, warnings: lis
         "checks": [],
         "warnings": warnings + ["not recognised as a 政府信息公开工作年度报告"],
         "provenance": {},
+        "cell_status": {name: None for name in TABLES},
     }

@@ -558,6 +558,8 @@ def check_index(output: dict[str, Any]) -> dict[str, tuple[dict[str, bool], dict
             continue
         rows = tables[m["table"]]
         by_row, by_col = idx.setdefault(m["table"], ({}, {}))
+        if chk.get("ok") is None and chk.get("status") == "not_assessable":
+            continue  # says nothing about the cells (the output's checks name the null operand)
         key, ok = m["key"], bool(chk.get("ok"))
         if key in rows:
             by_row[key] = by_row.get(key, True) and ok

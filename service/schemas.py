@@ -73,8 +73,21 @@ class SectionOut(_Open):
 
 class CheckOut(_Open):
     rule: str
-    ok: bool
+    status: Literal["pass", "fail", "not_assessable"] = Field("pass", description="not_assessable: an operand has no number")
+    ok: bool | None = Field(description="true: pass, false: fail, null: not assessable (kept for compatibility)")
     detail: str | None = None
+    operands: list[str] = Field(default_factory=list, description="the cells compared, as table.row.col")
+
+
+CellStatus = Literal["read", "inferred", "blank", "unreadable", "missing"]
+
+
+class ReviewReasonOut(_Open):
+    code: str = Field(description="stable reason code (docs/trust.md)")
+    message: str
+    message_zh: str
+    tables: list[str] = Field(default_factory=list, description="the tables it concerns (empty: the whole report)")
+    cells: list[str] = Field(default_factory=list, description="the cells it concerns, as table.row.col")
 
 
 class TaggerOut(_Open):
@@ -108,8 +121,18 @@ EXAMPLE_RESULT: dict[str, Any] = {
         "applications": {"new_received": {"natural_person": 3, "total": 3}},
         "review_litigation": None,
     },
-    "checks": [{"rule": "applications.total_column", "ok": True, "detail": ""}],
+    "checks": [{"rule": "applications.balance[total]", "status": "pass", "ok": True, "detail": "一+二 = 3+0 = 3; 三(七)总计+四 = 3+0 = 3",
+                "operands": ["applications.new_received.total", "applications.carried_over.total",
+                             "applications.total_handled.total", "applications.carried_forward.total"]}],
     "warnings": [],
+    "cell_status": {
+        "active_disclosure": {"centralized_procurement": {"projects": "read", "amount": "read"}},
+        "applications": {"new_received": {"natural_person": "read", "total": "read"}},
+        "review_litigation": None,
+    },
+    "needs_review": True,
+    "review_reasons": [{"code": "table_not_found", "message": "the section heading is there but its table was not found",
+                        "message_zh": "有该部分标题，但未找到表格", "tables": ["review_litigation"], "cells": []}],
     "tagger": {"name": "rules", "version": "rules-1"},
     "model_version": "rules-1",
     "timings_ms": {"ingest": 0.4, "tag": 12.1, "assemble": 3.2, "queue": 0.1, "total": 16.0},
@@ -129,6 +152,10 @@ class ExtractResponse(_Open):
     tables: dict[str, Table | None]
     checks: list[CheckOut]
     warnings: list[str]
+    cell_status: dict[str, dict[str, dict[str, CellStatus]] | None] = Field(
+        default_factory=dict, description="per table, row and column: how the value was read (docs/trust.md)")
+    needs_review: bool = Field(False, description="true: a person should check this result; see review_reasons")
+    review_reasons: list[ReviewReasonOut] = Field(default_factory=list)
     tagger: TaggerOut
     model_version: str = Field(description="the tagger's version: a registry model version or the rule-set version")
     timings_ms: dict[str, float]

@@ -123,7 +123,7 @@ def test_records_match_a_direct_extraction(full_run: tuple[Path, dict], corpus: 
 def test_summary_counts_failures_and_arithmetic(full_run: tuple[Path, dict]) -> None:
     out, summary = full_run
     recs = list(iter_records(out))
-    bad_arith = {r["source"] for r in recs if r["status"] == "ok" and any(not c["ok"] for c in r["output"]["checks"])}
+    bad_arith = {r["source"] for r in recs if r["status"] == "ok" and any(c["ok"] is False for c in r["output"]["checks"])}
     c = summary["counts"]
     assert c == {"reports": N_DISTINCT, "ok": N_REPORTS, "failed": len(FAILING), "arithmetic_failed": len(bad_arith)}
     assert {a["source"] for a in summary["arithmetic_failures"]} == bad_arith

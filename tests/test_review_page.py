@@ -113,9 +113,21 @@ def assert_page_shows(page: Any, expected: dict[str, Any]) -> None:
             assert shown[key] == "—" if value is None else float(shown[key]) == value, (key, shown[key], value)
 
     # Failed checks listed one by one, the rest counted.
-    failed = [c for c in expected["checks"] if not c["ok"]]
+    failed = [c for c in expected["checks"] if c["ok"] is False]
     rules = page.eval_on_selector_all("#failed-checks li.failed", "ls => ls.map(l => l.dataset.rule)")
     assert rules == [c["rule"] for c in failed]
+
+    # The verdict at the top with its reasons, and every cell's status.
+    assert page.locator("#verdict.needs-review").count() == int(expected["needs_review"])
+    codes = page.eval_on_selector_all("#review-reasons li", "ls => ls.map(l => l.dataset.code)")
+    assert codes == [r["code"] for r in expected["review_reasons"]]
+    for name, rows in (expected.get("cell_status") or {}).items():
+        if rows is None:
+            continue
+        shown = page.eval_on_selector_all(
+            f'td[data-table="{name}"]', "tds => tds.map(td => [td.dataset.row, td.dataset.col, td.dataset.status])"
+        )
+        assert {(r, c): st for r, c, st in shown} == {(r, c): st for r, cols in rows.items() for c, st in cols.items()}
     assert str(len(expected["checks"])) in page.text_content("#checks-summary")
     assert page.locator("#sections li").count() == len(expected["sections"])
 
@@ -126,7 +138,8 @@ def test_a_pasted_report_with_a_wrong_total_shows_spans_tables_and_the_failed_ch
     review = REVIEW_HEADER + "\n" + "\t".join(str(v) for v in values)
     text = report(review=review)
     expected = api(server, json={"text": text})
-    assert any(not c["ok"] for c in expected["checks"]), "precondition: the wrong total fails a check"
+    assert any(c["ok"] is False for c in expected["checks"]), "precondition: the wrong total fails a check"
+    assert expected["needs_review"] and "check_failed" in {r["code"] for r in expected["review_reasons"]}
     assert expected["tables"]["review_litigation"] is not None and expected["spans"]
 
     page.fill("#report-text", text)

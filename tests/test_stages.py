@@ -134,10 +134,18 @@ def test_checks_detect_each_broken_identity():
     assert not chk["ok"] and "= 2" in chk["detail"] and "= 3" in chk["detail"]
 
 
-def test_checks_skip_identities_with_blanks():
+def test_checks_with_a_null_operand_are_not_assessable_and_name_it():
     spec = table_spec("2021", "applications")
     t = {r.key: {c: None for c in r.cols} for r in spec.rows}
-    assert application_checks(t, "2021") == []
+    checks = application_checks(t, "2021")
+    assert checks and all(c["status"] == "not_assessable" and c["ok"] is None for c in checks)
+    t = {r.key: {c: 0 for c in r.cols} for r in spec.rows}
+    t["carried_over"]["total"] = None
+    status = {"applications.carried_over.total": "unreadable"}
+    (chk,) = [c for c in application_checks(t, "2021", status) if c["rule"] == "applications.balance[total]"]
+    assert chk["status"] == "not_assessable" and chk["not_assessable"] == ["applications.carried_over.total"]
+    assert "applications.carried_over.total (unreadable)" in chk["detail"]
+    assert all(c["status"] == "pass" for c in application_checks(t, "2021") if "total" not in c["rule"])
 
 
 def test_scoring_follows_the_contract():

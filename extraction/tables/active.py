@@ -1,13 +1,15 @@
 """Table 二 (主动公开政府信息情况): rows with their own columns, headers repeated per group."""
 from __future__ import annotations
 
+import re
+
 from ..labels import Label
 from ..layout import display_width
 from ..lexicon import match_col, row_lexicon
 from ..normalize import normalize
 from ..templates import table_spec
-from .base import Cell, Frag, Region
-from .result import TableResult
+from .base import INVISIBLE_RE, Cell, Frag, Region
+from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns
 from .rows import align_rows, blank_line_slots, build_groups, slot_by_label
 
@@ -85,20 +87,39 @@ def _stacked_text(region: Region, head: Frag, below: int) -> str:
     return "".join(parts)
 
 
-def _to_wanyuan(value, cell: Cell, header_text: str | None):
-    """Money is reported in 万元; a value or header in 元 is converted."""
-    if value is None:
+# 万元 per unit: the report gives money in 万元 (ten thousand yuan)
+UNIT_SCALE = {"亿元": 10000, "千万元": 1000, "百万元": 100, "十万元": 10, "万元": 1, "千元": 0.1, "元": 0.0001}
+_UNIT_RE = re.compile(r"(亿|千万|百万|十万|万|千)?元")
+_UNIT_MARK = re.compile(r"单位|[(（]")
+
+
+def money_unit(cell_unit: str | None, header_text: str | None) -> str | None:
+    """The unit of an amount: the one printed after the value, else the one in its column header
+    read whatever spaces, zero-width or no-break characters sit inside it (``万 元``, ``万\u200b元``).
+
+    Returns a key of ``UNIT_SCALE``; ``万元`` when nothing names a unit (the template's unit);
+    ``None`` when a unit is printed but is not one of these (``万美元``, ``单位：吨``): unreadable."""
+    for text in (cell_unit, header_text):
+        if not text:
+            continue
+        squashed = re.sub(r"\s", "", INVISIBLE_RE.sub("", normalize(text)))
+        m = _UNIT_RE.search(squashed)
+        if m:
+            before = squashed[: m.start()]
+            if before.endswith(("美", "港", "欧", "日")) or squashed[m.end() : m.end() + 1] == "币":
+                return None  # a foreign currency
+            return f"{m.group(1) or ''}元"
+        if text is header_text and "单位" in squashed:
+            return None  # a unit is printed, but not one of money
+    return "万元"
+
+
+def _to_wanyuan(value, unit: str | None):
+    """Money is reported in 万元; a value in another unit of yuan is converted."""
+    if value is None or unit is None:
         return None
-    unit = cell.unit
-    if unit is None and header_text:
-        h = normalize(header_text)
-        if "万元" in h:
-            unit = "万元"
-        elif "元" in h:
-            unit = "元"
-    if unit == "元":
-        return round(value / 10000, 8)
-    return value
+    scale = UNIT_SCALE[unit]
+    return value if scale == 1 else round(value * scale, 8)
 
 
 def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
@@ -112,11 +133,14 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
         k = len(row_cols)
         cells = a.group.cells
         if not cells:  # a printed row of blanks
+            res.found(a.row)
             continue
         header = _header_above(region, a.group.lines[0], row_cols)
         header_text = {key: _stacked_text(region, f, a.group.lines[0]) for f, key in header}
         placed: list[tuple[Cell, str]] = []
+        guessed = False  # placed by order with nothing in the layout to confirm it
         if len(cells) >= k:
+            guessed = len(cells) > k
             if len(cells) > k:
                 res.warn(f"row {a.row}: {len(cells)} values for {k} columns; the extra ones were left out")
             placed = list(zip(cells[:k], row_cols))
@@ -135,12 +159,18 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
             else:
                 res.warn(f"row {a.row}: {len(cells)} values for {k} columns, placed from the left")
                 placed = list(zip(cells, row_cols))
+                guessed = True
         for cell, col in placed:
-            value = cell.value
+            value, status = cell.value, None
             if col in MONEY_COLS:
-                value = _to_wanyuan(value, cell, header_text.get(col))
-            res.put(a.row, col, cell, a.score, value=value)
+                unit = money_unit(cell.unit, header_text.get(col))
+                value = _to_wanyuan(value, unit)
+                if unit is None and cell.value is not None:
+                    status = UNREADABLE
+                    res.warn(f"row {a.row}: the unit of {cell.raw!r} cannot be read; the amount is null")
+            res.put(a.row, col, cell, a.score, value=value, ambiguous=guessed, status=status)
     res.rows_found = len(assignments)
+    res.cut_off = truncated
     found = {a.row for a in assignments}
     missing = [r for r in spec.row_keys if r not in found]
     if missing and assignments:

@@ -45,6 +45,24 @@ def _subtotal_slot(groups_cells: list[list[Cell]], after_other: bool | None = No
     return int(votes.most_common(1)[0][0]) if votes else 1
 
 
+def subtotal_determined(groups_cells: list[list[Cell]], sub: int) -> bool:
+    """Does the arithmetic alone put the subtotal at ``sub`` (some full row fits it, none fits the
+    other place)? Otherwise the header or a default decided, and the five organisation columns
+    between the two places are inferred from more than one candidate."""
+    fits = {1: 0, 6: 0}
+    same = True  # leaving out either place gives the same values in every row
+    for cells in groups_cells:
+        v = [c.value for c in cells]
+        if len(v) != 8:
+            continue
+        same &= v[:1] + v[2:] == v[:6] + v[7:]
+        if any(x is None for x in v):
+            continue
+        fits[1] += abs(v[1] - sum(v[2:7])) < 1e-9 and any(v[2:7])
+        fits[6] += abs(v[6] - sum(v[1:6])) < 1e-9 and any(v[1:6])
+    return same or (fits[sub] > 0 and fits[7 - sub] == 0)
+
+
 def _detect_ncols(region: Region, lexicon) -> int:
     if any(f.label == Label.COL and "小计" in f.key for f in region.frags):
         return 8
@@ -52,11 +70,13 @@ def _detect_ncols(region: Region, lexicon) -> int:
     return 8 if counts.get(8, 0) > counts.get(7, 0) else 7
 
 
-def _drop_extra(values: list[Cell], ncols: int) -> tuple[list[Cell], int | None]:
-    """16 numbers under 15 columns and the like: drop the cell(s) whose removal restores the arithmetic."""
+def _drop_extra(values: list[Cell], ncols: int) -> tuple[list[Cell], int | None, int]:
+    """16 numbers under 15 columns and the like: drop the cell(s) whose removal restores the
+    arithmetic. Also returns how many drops restore it (1: the choice is determined)."""
     extra = len(values) - ncols
     if extra > 3:
-        return values[:ncols], ncols
+        return values[:ncols], ncols, 0
+    fits: set[tuple] = set()  # the distinct rows that restore the arithmetic
     best: tuple[int, int, list[Cell]] | None = None
     for drop in combinations(range(len(values)), extra):
         kept = [c for i, c in enumerate(values) if i not in drop]
@@ -67,10 +87,12 @@ def _drop_extra(values: list[Cell], ncols: int) -> tuple[list[Cell], int | None]
         # prefer arithmetic, then dropping blanks, then dropping at the end
         blanks = sum(values[i].value is None for i in drop)
         score = ok * 100 + blanks * 10 + sum(drop)
+        if ok:
+            fits.add(tuple(v))
         if best is None or score > best[0]:
             best = (score, drop[0], kept)
     assert best is not None
-    return best[2], best[1]
+    return best[2], best[1], len(fits)
 
 
 def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableResult:
@@ -90,25 +112,32 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     if centers is None and not region.has_tabs and region.cells:
         head_centers = header_centers(region, min(c.line for c in region.cells), VALUE_COLS, ncols)
     sub = _subtotal_slot([a.group.cells for a in assignments], _subtotal_after_other(region)) if ncols == 8 else None
+    shifted: frozenset[str] = frozenset()  # columns whose place depends on an undetermined subtotal slot
     if sub is not None:
         res.warn(f"an extra 法人或其他组织 subtotal column (slot {sub + 1} of 8) was recognised and left out")
+        if not subtotal_determined([a.group.cells for a in assignments], sub):
+            shifted = frozenset(cols[1:APPLICANT_COLS])
     last_group = assignments[-1].group if assignments else None
     for a in assignments:
         cells = a.group.cells
         n = len(cells)
         if not cells:  # a printed row of blanks
+            res.found(a.row)
             continue
         slots: list[int] | None
+        inferred = guessed = False  # placed by arithmetic or order / with more than one candidate
         if n == ncols:
             slots = list(range(n))
         elif n > ncols:
-            cells, dropped = _drop_extra(cells, ncols)
+            cells, dropped, fits = _drop_extra(cells, ncols)
+            inferred, guessed = True, fits != 1
             slots = list(range(ncols))
             res.warn(f"row {a.row}: {n} values for {ncols} columns; value {dropped + 1} was left out")
         else:
             slots = a.group.slots
             if slots is None and truncated and a.group is last_group and region.has_tabs:
                 slots = list(range(n))
+                inferred = True
                 res.warn(f"row {a.row}: cut off after {n} values; the rest are null")
             if slots is None:
                 slots = slot_by_label(cells, a.group.evidence, a.group.same_line, ncols)
@@ -119,22 +148,26 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             if slots is None and head_centers and len({c.line for c in cells}) == 1:
                 slots = slot_by_columns(cells, head_centers)
             if slots is None:
+                inferred = True
                 if truncated and a.group is last_group:
                     slots = list(range(n))
                     res.warn(f"row {a.row}: cut off after {n} values; the rest are null")
                 elif n == 1:
                     slots = [ncols - 1]
+                    guessed = True
                     res.warn(f"row {a.row}: one value, taken as 总计 (blank applicant columns)")
                 else:
                     slots = list(range(n))
+                    guessed = True
                     res.warn(f"row {a.row}: {n} values for {ncols} columns, placed from the left")
         for cell, slot in zip(cells, slots):
             if sub is not None:
                 if slot == sub:
                     continue
                 slot = slot - 1 if slot > sub else slot
-            res.put(a.row, cols[slot], cell, a.score)
+            res.put(a.row, cols[slot], cell, a.score, inferred=inferred, ambiguous=guessed or cols[slot] in shifted)
     res.rows_found = len(assignments)
+    res.cut_off = truncated
     found = {a.row for a in assignments}
     missing = [r for r in spec.row_keys if r not in found]
     if missing:

@@ -4,6 +4,7 @@ Built from spans (whatever tagger produced them) plus the layout of the original
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ class Cell:
     score: float
     unit: str | None = None
     repairs: tuple[str, ...] = ()  # Span.repairs: what the normalised view repaired ("ocr_digit": inferred)
+    tagged: bool = True  # False: a value-like token the tagger left unlabelled, picked up by the layout
 
 
 @dataclass
@@ -71,10 +73,47 @@ class Region:
         return any(c.field > 0 for c in self.cells)
 
 
+# Characters a converter leaves inside a printed figure that carry nothing (zero-width space and
+# joiners, word joiner, BOM, soft hyphen, no-break spaces): read through, never part of a value.
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u00a0\u202f\u2007]")
+BLANK_MARKS = set("-—－–─/／")
+# a token that is meant as a figure but holds letters an OCR put for digits (3O75, l29)
+_DAMAGED_FIGURE = re.compile(r"[+\-−]?[0-9OoIlS|][0-9OoIlS|,，.]*")
+
+
+def clean_figure(raw: str) -> str:
+    """The token normalised with its invisible characters and thousands separators removed."""
+    return INVISIBLE_RE.sub("", normalize(raw)).strip().replace(",", "").replace("，", "").replace("−", "-")
+
+
+def is_blank_mark(raw: str) -> bool:
+    """Is the printed token a blank cell (``-``, ``—``, ``/``, ``无``, or nothing)?"""
+    s = clean_figure(raw)
+    return not s or set(s) <= BLANK_MARKS or s == "无"
+
+
+def looks_like_figure(raw: str) -> bool:
+    """A token meant as a figure: digits, possibly with OCR letters (O for 0, l/I for 1, S for 5)
+    or invisible characters inside, at least one real digit and more digits than letters."""
+    s = clean_figure(raw)
+    if not _DAMAGED_FIGURE.fullmatch(s):
+        return False
+    digits = sum(c.isdigit() for c in s)
+    return digits >= 1 and digits >= sum(c.isalpha() or c == "|" for c in s)
+
+
+def cell_status(cell: Cell) -> str:
+    """``read`` (parsed), ``blank`` (printed blank mark) or ``unreadable`` (text printed, not a number)."""
+    if cell.value is not None:
+        return "read"
+    return "blank" if is_blank_mark(cell.raw) else "unreadable"
+
+
 def parse_value(raw: str) -> int | float | None:
-    """'1,234' -> 1234, '966.0898' -> 966.0898, '－3' -> -3, '-'/'—'/'无' -> None."""
-    s = normalize(raw).strip().replace(",", "").replace("，", "").replace("−", "-")
-    if not s or set(s) <= set("-—－–─/／") or s == "无":
+    """'1,234' -> 1234, '966.0898' -> 966.0898, '－3' -> -3, '13612\u200b' -> 13612,
+    '-'/'—'/'无' -> None; anything else that is not a number (``3O75``) -> None (see ``cell_status``)."""
+    s = clean_figure(raw)
+    if not s or set(s) <= BLANK_MARKS or s == "无":
         return None
     try:
         return float(s) if "." in s else int(s)
@@ -115,13 +154,108 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
 
             x += display_width(text[p.start : s.start])
         raw = text[s.start : s.end]
+        if s.label != Label.CELL and _inside_figure(text, s):
+            continue  # a piece of a damaged figure (``8`` of ``l8``): the whole token is taken below
+        if s.label != Label.CELL and _ocr_figure(raw):
+            # a figure with OCR letters (``l8``) the tagger took for a label: an unreadable value, not lost
+            cells.append(Cell(None, raw, s.start, s.end, ln, fld, x, s.score, None, tagged=False))
+            continue
+        if s.label != Label.CELL and (fig := _figure_with_unit(raw)) is not None:
+            # a figure with its measure word (``24件``) labelled as a label: it is a value
+            value_raw, unit = fig
+            cells.append(Cell(parse_value(value_raw), value_raw, s.start, s.start + len(value_raw), ln, fld, x,
+                              s.score, unit, tagged=False))  # fmt: skip
+            continue
         if s.label == Label.CELL:
             unit = _unit_after(text, s, units)
             cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit, s.repairs))
         else:
             frags.append(Frag(raw, label_key(raw), s.label, s.start, s.end, ln, fld, x, is_group_label(raw)))
+    cells += _untagged_figures(text, all_lines, lo, hi, spans, pieces_by_line)
+    cells.sort(key=lambda c: c.start)
     _mark_wrapped_groups(frags)
     return Region(table, lines, cells, frags, text)
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+# a unit printed after a figure: of money, or a measure word of a count (12件, 3个)
+_UNIT_SUFFIX = re.compile(r"(?:(?:亿|千万|百万|十万|万|千)?元|件|个|项|次|宗|起|条|家|人次|人)$")
+
+
+def _part_of_figure(over: list[Span], a: int, b: int) -> bool:
+    """Only labels strictly inside the token ``a:b`` overlap it (a tagger labelled part of it)."""
+    return all(s.label != Label.CELL and a <= s.start and s.end <= b for s in over) and any(
+        (s.start, s.end) != (a, b) for s in over
+    )
+
+
+def _inside_figure(text: str, span: Span) -> bool:
+    """Is the span a strict part of a whitespace-delimited token that is a figure (``8`` of ``l8``)?"""
+    a, b = span.start, span.end
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    return (a, b) != (span.start, span.end) and looks_like_figure(text[a:b])
+
+
+def _ocr_figure(raw: str) -> bool:
+    """A figure with letters an OCR put for digits (``3O75``, ``l8``), not a clean number."""
+    return looks_like_figure(raw) and parse_value(raw) is None and any(c.isalpha() for c in raw)
+
+
+def _figure_with_unit(raw: str) -> tuple[str, str] | None:
+    """``24件`` -> (``24``, ``件``); None unless the text is one figure followed by a unit."""
+    m = _UNIT_SUFFIX.search(normalize(raw).rstrip())
+    if not m or m.start() == 0:
+        return None
+    fig = raw[: m.start()].rstrip()
+    if not fig or parse_value(fig) is None:
+        return None
+    return fig, normalize(raw[m.start() : m.end()])
+
+
+def _untagged_figures(
+    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, list[Piece]]
+) -> list[Cell]:
+    """Figures printed in the table that the tagger left unlabelled (``13612\u200b``, ``3O75``):
+    cells with confidence 0, so they are placed like any value and flagged, never silently lost.
+
+    An unlabelled token without CJK is such a cell (unreadable if it is no figure: ``27Z3``) when
+    it holds a digit or its line has tagged values; only on lines without unlabelled words (a
+    table line, not prose).
+    """
+    from ..layout import display_width
+
+    out: list[Cell] = []
+    for ln in range(lo, hi):
+        line = all_lines[ln]
+        if ln not in pcs:
+            pcs[ln] = pieces(text, line)
+        found: list[Cell] = []
+        prose = False
+        value_line = any(s.label == Label.CELL and line.start <= s.start < line.end for s in spans)
+        for p in pcs[ln]:
+            for m in re.finditer(r"[^\s\u3000]+", text[p.start : p.end]):
+                a, b = p.start + m.start(), p.start + m.end()
+                over = [s for s in spans if s.start < b and a < s.end]
+                tok = m.group(0)
+                if over and not (_part_of_figure(over, a, b) and looks_like_figure(tok)):
+                    continue
+                um = _UNIT_SUFFIX.search(normalize(tok))
+                fig, unit = (tok[: um.start()], normalize(tok[um.start() :])) if um else (tok, None)
+                figure = bool(fig) and looks_like_figure(fig)
+                damaged = not CJK.search(tok) and (value_line or re.search(r"\d", tok)) and INVISIBLE_RE.sub("", tok).strip()
+                if figure or damaged:
+                    fig = fig if figure else tok
+                    x = p.x + display_width(text[p.start : a])
+                    value = parse_value(fig) if figure else None
+                    found.append(Cell(value, fig, a, a + len(fig), ln, p.field, x, 0.0, unit, tagged=False))
+                elif CJK.search(tok):
+                    prose = True  # unlabelled words: a sentence, not a table line
+        if found and not prose:
+            out += found
+    return out
 
 
 def _same_column(a: Frag, b: Frag) -> bool:
@@ -176,7 +310,10 @@ def provenance(cell: Cell, row_score: float = 1.0) -> dict[str, Any]:
         "end": cell.end,
         "text": cell.raw,
         "confidence": round(min(cell.score, row_score), 4),
+        "tagger_confidence": round(cell.score, 4),  # the tagger's alone (confidence also weighs the row label)
     }
     if cell.repairs:
         out["repairs"] = list(cell.repairs)
+    if not cell.tagged:
+        out["source"] = "layout"  # not labelled by the tagger: picked up from the table's layout
     return out

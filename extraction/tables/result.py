@@ -1,11 +1,16 @@
-"""The outcome of assembling one table: values, where each came from, and what was inferred."""
+"""The outcome of assembling one table: values, where each came from, how each was read, and what was inferred."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..templates import TableSpec
-from .base import Cell, provenance
+from ..textview import INFERRED_REPAIRS
+from .base import Cell, cell_status, provenance
+
+# How a value came to its cell (see docs/trust.md):
+READ, INFERRED, BLANK, UNREADABLE, MISSING = "read", "inferred", "blank", "unreadable", "missing"
+STATUSES = (READ, INFERRED, BLANK, UNREADABLE, MISSING)
 
 
 @dataclass
@@ -16,14 +21,48 @@ class TableResult:
     warnings: list[str] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     rows_found: int = 0
+    status: dict[str, dict[str, str]] = field(default_factory=dict)  # set cells only; see ``statuses``
+    ambiguous: set[tuple[str, str]] = field(default_factory=set)  # inferred from more than one candidate
+    printed_rows: set[str] = field(default_factory=set)  # rows found in the text (their unset cells are blank)
+    cut_off: bool = False  # the text stops inside the table
 
     @classmethod
     def empty(cls, spec: TableSpec) -> "TableResult":
         return cls(spec, spec.empty())
 
-    def put(self, row: str, col: str, cell: Cell, row_score: float = 1.0, value: Any = "cell") -> None:
+    def put(
+        self, row: str, col: str, cell: Cell, row_score: float = 1.0, value: Any = "cell",
+        inferred: bool = False, ambiguous: bool = False, status: str | None = None,
+    ) -> None:  # fmt: skip
+        """Set a cell from a printed token. ``inferred``: placed by arithmetic or order rather than
+        read in place; ``ambiguous``: more than one placement fitted; ``status`` overrides (a unit
+        that cannot be read makes an amount ``unreadable``)."""
         self.values[row][col] = cell.value if value == "cell" else value
         self.provenance.setdefault(row, {})[col] = provenance(cell, row_score)
+        st = status or cell_status(cell)
+        if st == READ and any(r in INFERRED_REPAIRS for r in cell.repairs):
+            st = INFERRED  # the digits were not printed: OCR letters read as digits
+        if st == READ and (inferred or ambiguous):
+            st = INFERRED
+        self.status.setdefault(row, {})[col] = st
+        if ambiguous and st == INFERRED:
+            self.ambiguous.add((row, col))
+        self.printed_rows.add(row)
+
+    def found(self, row: str) -> None:
+        """The row is printed (a row of blanks has no values to ``put``)."""
+        self.printed_rows.add(row)
+
+    def statuses(self) -> dict[str, dict[str, str]]:
+        """Every template cell's status: set cells as put, the rest ``blank`` in a printed row and
+        ``missing`` in a row that was not found."""
+        out: dict[str, dict[str, str]] = {}
+        for row, cols in self.values.items():
+            out[row] = {}
+            for col in cols:
+                st = self.status.get(row, {}).get(col)
+                out[row][col] = st or (BLANK if row in self.printed_rows else MISSING)
+        return out
 
     def warn(self, msg: str) -> None:
         self.warnings.append(f"{self.spec.name}: {msg}")

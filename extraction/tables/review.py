@@ -24,18 +24,23 @@ def _arith_ok(values: list[Cell]) -> int:
     return ok
 
 
-def _drop_extra(cells: list[Cell]) -> tuple[list[Cell], tuple[int, ...]]:
+def _drop_extra(cells: list[Cell]) -> tuple[list[Cell], tuple[int, ...], bool]:
+    """Drop the value(s) whose removal restores the three groups' arithmetic; also whether that
+    choice is determined (exactly one drop restores all three groups)."""
     extra = len(cells) - NCOLS
     if extra > 2:
-        return cells[:NCOLS], tuple(range(NCOLS, len(cells)))
+        return cells[:NCOLS], tuple(range(NCOLS, len(cells))), False
     best = None
+    full_fits: set[tuple] = set()  # the distinct rows that restore all three groups
     for drop in combinations(range(len(cells)), extra):
         kept = [c for i, c in enumerate(cells) if i not in drop]
         score = (_arith_ok(kept), sum(cells[i].value is None for i in drop), sum(drop))
+        if score[0] == 3:
+            full_fits.add(tuple(c.value for c in kept))
         if best is None or score > best[0]:
             best = (score, kept, drop)
     assert best is not None
-    return best[1], best[2]
+    return best[1], best[2], len(full_fits) == 1
 
 
 def _data_cells(region: Region) -> list[Cell]:
@@ -83,8 +88,10 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
     if not cells:
         return res
     slots: list[int]
+    inferred = guessed = False
     if len(cells) > NCOLS:
-        cells, dropped = _drop_extra(cells)
+        cells, dropped, determined = _drop_extra(cells)
+        inferred, guessed = True, not determined
         res.warn(f"{len(cells) + len(dropped)} values for {NCOLS} columns; value(s) {[d + 1 for d in dropped]} left out")
         slots = list(range(NCOLS))
     elif len(cells) == NCOLS:
@@ -105,12 +112,17 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
             slots = by_x  # blank cells: each value under its header
         else:
             slots = list(range(len(cells)))
+            inferred, guessed = True, not truncated
             res.warn(
                 f"{len(cells)} values for {NCOLS} columns"
                 + ("; the table is cut off" if truncated else "")
                 + ", placed from the left"
             )
     for cell, slot in zip(cells, slots):
-        res.put(GROUPS[slot // 5], cols[slot % 5], cell)
+        res.put(GROUPS[slot // 5], cols[slot % 5], cell, inferred=inferred, ambiguous=guessed)
+    if not (truncated and inferred):  # every group is printed, its other cells blank
+        for g in GROUPS:
+            res.found(g)
     res.rows_found = len({s // 5 for s in slots})
+    res.cut_off = truncated
     return res

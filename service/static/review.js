@@ -75,10 +75,12 @@ function render(data) {
   $("sum-filename").textContent = (data.origin && data.origin.filename) || "(pasted)";
   $("sum-model").textContent = `${data.tagger.name} ${data.model_version}`;
   $("sum-time").textContent = `${data.timings_ms.total ?? "?"} ms`;
+  renderVerdict(data);
   renderText(data.text, data.spans || []);
   renderChecks(data.checks || [], data.warnings || []);
   renderSections(data.sections || []);
   renderTables(data.template, data.tables || {});
+  markCellStatus(data.cell_status || {}, data.provenance || {});
   $("result").hidden = false;
 }
 
@@ -136,15 +138,46 @@ function renderLegend(counts) {
   }
 }
 
+// --- trust: verdict and cell status (docs/trust.md) ---
+function renderVerdict(data) {
+  const review = !!data.needs_review;
+  const box = $("verdict");
+  box.classList.toggle("needs-review", review);
+  $("verdict-text").textContent = review ? "Needs review · 需要人工核对" : "No doubt found · 未发现疑点";
+  $("review-reasons").replaceChildren(
+    ...(data.review_reasons || []).map((r) =>
+      el("li", { "data-code": r.code }, el("code", {}, r.code), " ", r.message_zh, " — ", r.message,
+        r.tables && r.tables.length ? ` (${r.tables.join(", ")})` : ""),
+    ),
+  );
+}
+
+// Each cell carries its status as a class and a tooltip (with the printed text where it is kept):
+// read, inferred, blank, unreadable, missing.
+function markCellStatus(status, provenance) {
+  for (const td of $("tables").querySelectorAll("td[data-table]")) {
+    const { table, row, col } = td.dataset;
+    const st = ((status[table] || {})[row] || {})[col];
+    if (!st) continue;
+    const printed = (((provenance[table] || {})[row] || {})[col] || {}).text;
+    td.dataset.status = st;
+    td.classList.add(`st-${st}`);
+    td.title = printed !== undefined && st !== "read" ? `${st}: printed "${printed}"` : st;
+  }
+}
+
 function renderChecks(checks, warnings) {
-  const failed = checks.filter((c) => !c.ok);
+  const failed = checks.filter((c) => c.ok === false);
+  const open = checks.filter((c) => c.status === "not_assessable");
   const summary = $("checks-summary");
-  summary.textContent = failed.length
+  summary.textContent = (failed.length
     ? `${failed.length} of ${checks.length} checks failed`
-    : `all ${checks.length} checks pass`;
+    : `${checks.length - open.length} of ${checks.length} checks pass`)
+    + (open.length ? `, ${open.length} not assessable` : "");
   summary.classList.toggle("all-ok", failed.length === 0);
   $("failed-checks").replaceChildren(
     ...failed.map((c) => el("li", { class: "failed", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "")),
+    ...open.map((c) => el("li", { class: "not-assessable", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "")),
   );
   $("warnings").replaceChildren(...warnings.map((w) => el("li", { class: "warning" }, w)));
 }
