@@ -20,6 +20,10 @@ LOW_CONFIDENCE = 0.5
 # code -> (English, 中文); ``{n}`` is the number of cells or tables concerned
 REASONS: dict[str, tuple[str, str]] = {
     "check_failed": ("the report's own arithmetic does not add up", "报告自身的勾稽关系不成立"),
+    "narrative_mismatch": ("{n} figure(s) stated in the report's text disagree with its tables",
+                           "正文中 {n} 处数字与表格不一致"),
+    "year_on_year_mismatch": ("{n} figure(s) disagree with the body's report of the year before",
+                              "{n} 处数字与该机关上一年度报告不衔接"),
     "blank_total": ("{n} total(s) are blank while their parts are not: a value may sit in the wrong column",
                     "{n} 个合计为空而其组成项不为空：可能有数值错位"),
     "unreadable_cell": ("{n} printed value(s) could not be read as numbers", "{n} 个印出的数值无法识别"),
@@ -99,13 +103,20 @@ def verdict(output: dict[str, Any], ingest_warnings: list[str] = (), text: str =
     """
     reasons: list[dict[str, Any]] = list(notes)
     failed: dict[str, list[str]] = {}
+    narrative: list[dict[str, Any]] = []
     for c in output.get("checks") or []:
         if c.get("status", "fail" if c.get("ok") is False else "pass") == "fail":
+            if c["rule"].startswith("narrative."):  # the prose or the table is wrong: its own reason
+                narrative.append(c)
+                continue
             cells = check_cells(c)
             for table in {x.split(".", 1)[0] for x in cells} or {c["rule"].split(".", 1)[0]}:
                 failed.setdefault(table, []).extend(x for x in cells if x.startswith(table + "."))
     if failed:
         reasons.append(reason("check_failed", sorted(failed), sorted({x for v in failed.values() for x in v})))
+    if narrative:
+        cells = sorted({x for c in narrative for x in check_cells(c)})
+        reasons.append(reason("narrative_mismatch", sorted({x.split(".", 1)[0] for x in cells}), cells, n=len(narrative)))
     blank_totals = [c for c in output.get("checks") or [] if c.get("blank_total")]
     if blank_totals:
         cells = sorted({x for c in blank_totals for x in c.get("operands") or []})

@@ -75,6 +75,11 @@ def test_a_wrong_prose_figure_fails_and_never_changes_the_table(extractor: Extra
     assert check["prose"]["value"] == right + 10 and check["cells"][0]["value"] == right
     assert str(right + 10) in check["detail"] and str(right) in check["detail"]
     assert _narrative(good)[0]["status"] == "pass"
+    codes = [r["code"] for r in bad["review_reasons"]]
+    assert "narrative_mismatch" in codes and "check_failed" not in codes
+    (why,) = [r for r in bad["review_reasons"] if r["code"] == "narrative_mismatch"]
+    assert why["cells"] == ["applications.new_received.total"] and "正文" in why["message_zh"]
+    assert "narrative_mismatch" not in [r["code"] for r in good["review_reasons"]]
 
 
 def test_received_may_include_the_applications_carried_over(extractor: Extractor) -> None:
