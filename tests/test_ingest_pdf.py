@@ -35,11 +35,14 @@ def cells(text: str) -> list[list[str]]:
     return [re.split(r" {2,}", line.strip()) for line in text.split("\n") if line.strip()]
 
 
-def draw_table(c: QuirkCanvas, top: float, rows: list[list[str]], size: float = 10.5, leading: float = 22) -> float:
+def draw_table(c: QuirkCanvas, top: float, rows: list[list[str]], size: float = 10.5, leading: float = 22,
+               bold: bool = True) -> float:  # fmt: skip
+    """Rows at ``COLUMNS``; every cell of the header row and every row label in bold (faux bold where
+    the producer fakes it)."""
     for i, row in enumerate(rows):
-        for x, cell in zip(COLUMNS, row):
+        for j, (x, cell) in enumerate(zip(COLUMNS, row)):
             if cell:
-                c.text(x, top - i * leading, cell, size)
+                c.text(x, top - i * leading, cell, size, bold=bold and (i == 0 or j == 0))
     return top - len(rows) * leading
 
 

@@ -54,7 +54,8 @@ def has_embeddable_cjk_font() -> bool:
 @dataclass(frozen=True)
 class Quirks:
     """How a producer draws text. ``matrix_scale`` < 1 draws at ``size / matrix_scale`` nominal points
-    scaled by the text matrix; ``faux_bold`` overprints every glyph at ``bold_offset`` x size."""
+    scaled by the text matrix; ``faux_bold`` fakes bold text (titles, headings, header rows) by
+    overprinting each of its glyphs at ``bold_offset`` x size (the font has no bold face)."""
 
     matrix_scale: float = 1.0
     per_glyph: bool = False
@@ -89,8 +90,9 @@ class QuirkCanvas:
         return pdfmetrics.stringWidth(text, self.font, size)
 
     def text(self, x: float, y: float, s: str, size: float = 12.0, bold: bool = False) -> None:
-        """Draw ``s`` with its baseline starting at (x, y) points; ``bold`` overprints if the producer fakes bold."""
-        passes = [0.0, self.quirks.bold_offset * size] if (bold or self.quirks.faux_bold) else [0.0]
+        """Draw ``s`` with its baseline starting at (x, y) points; ``bold`` text is overprinted if the
+        producer fakes bold."""
+        passes = [0.0, self.quirks.bold_offset * size] if (bold and self.quirks.faux_bold) else [0.0]
         k = self.quirks.matrix_scale
         for dx in passes:
             t = self.canvas.beginText()
