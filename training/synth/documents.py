@@ -172,7 +172,20 @@ def render_docx(doc: SourceDocument) -> bytes:
             section.page_width, section.page_height = section.page_height, section.page_width
     buf = io.BytesIO()
     d.save(buf)
-    return buf.getvalue()
+    return _stable_zip(buf.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The package with fixed member timestamps, so a document's bytes (and its conversion cache key)
+    depend only on its content."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), src.read(info.filename),
+                         compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
+    return out.getvalue()
 
 
 def _docx_table(d, grid: Grid, Pt) -> None:  # type: ignore[no-untyped-def]
@@ -273,7 +286,11 @@ def _html_table(grid: Grid, rng: random.Random) -> str:
             attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
                 f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
             )
-            lines = [html.escape(t) for t in _cell_text_lines(cell)]
+            texts = _cell_text_lines(cell)
+            if len(texts) == 1 and cell.kind == "row" and len(texts[0]) > 12 and rng.random() < 0.3:
+                k = rng.randint(4, len(texts[0]) - 4)  # an editor's line break inside a long label
+                texts = [texts[0][:k], texts[0][k:]]
+            lines = [html.escape(t) for t in texts]
             inner = "<br>".join(lines) if lines else "&nbsp;"
             if lines and cell.kind in ("row", "col") and rng.random() < 0.2:
                 inner = f"<p>{inner}</p>"

@@ -81,7 +81,7 @@ class QuirkCanvas:
         self.quirks = quirks
         self.font = font or cjk_font()
         self._buf = io.BytesIO()
-        self.canvas = canvas.Canvas(self._buf, pagesize=pagesize, pageCompression=0)
+        self.canvas = canvas.Canvas(self._buf, pagesize=pagesize, pageCompression=0, invariant=True)
         self.pagesize = pagesize
 
     def width(self, text: str, size: float) -> float:

@@ -52,7 +52,6 @@ ROUTES: dict[str, tuple[str, str]] = {
 SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf"}
 # How far ahead (characters) a label or value may be from the previous one found; beyond that it
 # counts as not found rather than jumping over text (which would lose everything in between).
-_WINDOW = {Label.TITLE: None, Label.SECTION: None}
 _DEFAULT_WINDOW = 600
 _DIGITISH = r"\d.,０-９"
 
@@ -214,14 +213,37 @@ def _nth_newline(text: str, pos: int, n: int) -> int:
 
 def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[str, int | None], int]:
     """Gold spans of ``items`` (labelled segments in reading order) in ``text``; the 1-based line of
-    each section heading found; and how many items were not found. A row or column label broken
-    over lines gets one span per piece."""
+    each section heading found; and how many items were not found.
+
+    The title and the section headings are found first (in order, anywhere after the previous one);
+    every other item is then looked for only between the headings around it, so a value that is not
+    where it should be is never taken from another section. A row or column label broken over lines
+    gets one span per piece."""
     spans: list[Span] = []
     sections: dict[str, int | None] = {str(i): None for i in range(1, 7)}
-    cursor, unlocated = 0, 0
-    for seg, _ in items:
-        window = _WINDOW.get(seg.label, _DEFAULT_WINDOW) if seg.label is not None else _DEFAULT_WINDOW
-        end = len(text) if window is None else min(len(text), cursor + window + len(seg.text) * 3)
+    anchors: dict[int, tuple[int, int]] = {}
+    cursor = 0
+    for k, (seg, _) in enumerate(items):
+        if seg.label in (Label.TITLE, Label.SECTION):
+            m = _pattern(seg).search(text, cursor)
+            if m is not None:
+                anchors[k] = (m.start(), m.end())
+                cursor = m.end()
+    unlocated = 0
+    cursor = 0
+    for k, (seg, _) in enumerate(items):
+        if seg.label in (Label.TITLE, Label.SECTION):
+            if k not in anchors:
+                unlocated += 1
+                continue
+            a, b = anchors[k]
+            spans.append(Span(a, b, seg.label, source="gold"))
+            cursor = b
+            if seg.key and seg.key[0] == "section":
+                sections[seg.key[1]] = text.count("\n", 0, a) + 1
+            continue
+        bound = min((anchors[j][0] for j in anchors if j > k), default=len(text))
+        end = min(bound, cursor + _DEFAULT_WINDOW + len(seg.text) * 3)
         m = _pattern(seg).search(text, cursor, end)
         if m is None and seg.label in (Label.ROW, Label.COL):
             pieces = _fragments("".join(c for c in seg.text if not c.isspace()), text, cursor, end)
@@ -234,8 +256,7 @@ def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[st
             continue
         spans.append(Span(m.start(), m.end(), seg.label, source="gold"))
         cursor = m.end()
-        if seg.key and seg.key[0] == "section":
-            sections[seg.key[1]] = text.count("\n", 0, m.start()) + 1
+    spans.sort(key=lambda sp: sp.start)
     return spans, sections, unlocated
 
 
