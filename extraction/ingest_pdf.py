@@ -25,6 +25,7 @@ import ctypes
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -253,14 +254,13 @@ def render_lines(lines: list[list[Glyph]], unit: float, x0: float) -> list[str]:
 
 
 def _wide(ch: str) -> bool:
-    import unicodedata
-
-    return unicodedata.east_asian_width(ch) in "WF" if len(ch) == 1 and not 0xD800 <= ord(ch) <= 0xDFFF else True
+    """Whether a glyph takes two text columns (CJK, full-width; a lone surrogate is half of a wide one)."""
+    return 0xD800 <= ord(ch) <= 0xDFFF or unicodedata.east_asian_width(ch) in "WF"
 
 
 def _suspect(lines: list[list[Glyph]], texts: list[str]) -> str | None:
     """Why the lines look wrongly merged, or None."""
-    overlapping = sum(_overlaps(line) for line in lines)
+    overlapping = _overlap_count(lines)
     if overlapping:
         return f"{overlapping} overlapping glyph pair(s) on one line"
     runs = [m.group() for t in texts for m in _DIGIT_RUN.finditer(t)]

@@ -85,6 +85,19 @@ def test_gold_spans_are_the_rendered_segments(extractor: Extractor) -> None:
     _all_right(extractor, report)
 
 
+def test_routed_reports_are_training_records() -> None:
+    from govreport.training.synth.dataset import to_record
+
+    source = make_document(2, 7)
+    (report,) = read_routes([source], ["html:browser-copy"])
+    record = to_record(report.to_synth_report())
+    assert record["text"] == report.text and record["transforms"][0] == "route:html:browser-copy"
+    assert len(record["spans"]) == len(report.spans) > 100
+    doc = report.to_document()
+    titles = [doc.span_text(s) for s in doc.spans if s.label == Label.TITLE]
+    assert titles == [source.content.title]
+
+
 def test_locate_counts_what_it_cannot_find() -> None:
     doc = make_document(2, 6)
     items = doc.labelled_items()

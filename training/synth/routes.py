@@ -33,6 +33,7 @@ from .documents import (
     render_quirk_pdf,
     soffice_path,
 )
+from .generator import SynthReport
 from .ir import Seg
 
 # route name -> (document format, reader)
@@ -74,6 +75,14 @@ class RoutedReport:
     def to_document(self) -> Document:
         """The flattened text as a Document carrying its gold spans (training data)."""
         return Document.from_text(self.text, filename=f"{self.id}.txt").with_spans(self.spans)
+
+    def to_synth_report(self) -> SynthReport:
+        """The reading as a generated report (``dataset.to_record`` writes it like any other): its
+        transforms are ``route:<route>`` and the document's kinds."""
+        m = self.meta
+        return SynthReport(self.id, self.text, self.spans, self.gold, [f"route:{self.route}", *self.kinds],
+                           m["inconsistent"], self.gold["template"], m["seed"], m["index"],
+                           {"route": self.route, "unlocated": self.unlocated, "quirks": m.get("quirks")})  # fmt: skip
 
 
 def missing_tools(routes: Iterable[str]) -> dict[str, str]:
@@ -318,7 +327,8 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
             text, document = _read(fmt, reader, rendered[fmt][i], name)
             spans, sections, unlocated = locate(items, text)
             rid = f"{d.id}-{route.replace(':', '-')}"
-            meta = {"format": fmt, "reader": reader, "quirks": d.quirks.name if fmt == "quirk-pdf" else None}
+            meta = {"format": fmt, "reader": reader, "quirks": d.quirks.name if fmt == "quirk-pdf" else None,
+                    "seed": d.seed, "index": d.index, "inconsistent": d.content.inconsistent}  # fmt: skip
             out.append(RoutedReport(rid, route, text, spans, gold_of(d, sections, name), unlocated, d.kinds,
                                     document, meta))  # fmt: skip
     return out
