@@ -362,7 +362,8 @@ class _PdfLayout:
             xs.append(xs[-1] + w)
         placed = grid.placed()
         leading = size * 1.35
-        pad = 3.0
+        pad = 3.0  # left and right cell margins; Word's and WPS's default top and bottom margins are 0,
+        # so the lines of a cell spanning rows keep the rows' pitch
         # the height each row needs: its single-row cells' wrapped lines
         wrapped: dict[tuple[int, int], list[str]] = {}
         heights = []
@@ -374,7 +375,7 @@ class _PdfLayout:
                 wrapped[(r, col)] = lines
                 if cell.rowspan == 1:
                     need = max(need, len(lines))
-            heights.append(need * leading + 2 * pad)
+            heights.append(need * leading)
         header = [r for r, row in enumerate(grid.rows) if row.part == "header" and all(
             grid.rows[k].part == "header" for k in range(r))]  # fmt: skip
 
@@ -383,7 +384,7 @@ class _PdfLayout:
             for col, cell in placed[r]:
                 lines = wrapped[(r, col)]
                 for i, line in enumerate(lines):
-                    self.c.text(xs[col] + pad, top - pad - (i + 1) * leading + size * 0.25, line, size,
+                    self.c.text(xs[col] + pad, top - (i + 1) * leading + size * 0.3, line, size,
                                 bold=grid.rows[r].part == "header")
             self.c.rule(xs[0], top, xs[-1], top)
             self.c.rule(xs[0], top - heights[r], xs[-1], top - heights[r])
