@@ -3,7 +3,7 @@
 The format comes from the file extension, else from the media type, else from the content (magic
 bytes, HTML sniffing). Plain text is decoded and kept exactly as it is (no newline normalisation,
 no stripping; a BOM is not text), so offsets refer to the input; HTML, DOCX and PDF are flattened
-to one line per paragraph or table row, table cells tab-separated (see ingest_html / ingest_office).
+to one line per paragraph or table row, table cells tab-separated (see ingest_html / ingest_office / ingest_pdf).
 The Document's sha256 is always that of the original bytes.
 """
 
@@ -25,12 +25,11 @@ from .limits import ReadLimits, check_text, default_limits
 from .ingest_office import (
     DOCX_MEDIA_TYPE,
     OLE2_MAGIC,
-    PDF_MEDIA_TYPE,
     docx_to_text,
     input_name,
     is_encrypted_office,
-    pdf_to_text,
 )
+from .ingest_pdf import PDF_MEDIA_TYPE, pdf_to_text
 from .reader_pool import run_isolated
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -439,10 +438,10 @@ def load_bytes(
             fmt = declared or "text"
 
     if fmt == "pdf":
-        text, empty_pages = _read_office(pdf_to_text, (data, filename, limits), limits, filename)
+        text, empty_pages, pdf_warnings = _read_office(pdf_to_text, (data, filename, limits), limits, filename)
         pages = ", ".join(map(str, empty_pages))
         warnings = [f"page(s) {pages} have no text layer (scanned?): their text is missing"] if empty_pages else []
-        return _document(text, "pdf", filename, data, warnings=warnings, limits=limits)
+        return _document(text, "pdf", filename, data, warnings=warnings + list(pdf_warnings), limits=limits)
     if fmt == "docx":
         text = _read_office(docx_to_text, (data, filename, max_bytes, limits), limits, filename)
         return _document(text, "docx", filename, data, limits=limits)

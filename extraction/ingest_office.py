@@ -1,22 +1,18 @@
-"""DOCX and PDF to text: the reading order a person sees, one table row per line.
+"""DOCX to text: the reading order a person sees, one table row per line (PDF: ``ingest_pdf``).
 
-Both parse untrusted files with third-party libraries; any failure inside them is reported as a
+It parses untrusted files with third-party libraries; any failure inside them is reported as a
 bad file (an ``InputError`` naming what to do), never as the library's own exception type.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import re
-import threading
 import zipfile
 import zlib
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from .errors import CorruptInput, EncryptedInput, InputError, InputTooLarge, NoTextLayer
+from .errors import CorruptInput, EncryptedInput, InputError, InputTooLarge
 from .limits import ReadLimits, TextBudget, TextTooLarge, default_limits
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -27,15 +23,6 @@ _OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Decompressed DOCX parts may exceed the input size limit by this factor (a guard against zip bombs).
 _DOCX_EXPANSION = 20
-# PDFium is not thread-safe; the Extractor may be shared between threads.
-_PDFIUM_LOCK = threading.Lock()
-# Glyphs whose baselines differ by less than this share of the font size are on one line; a gap
-# wider than _WORD_GAP font sizes between two glyphs is a space (pdfplumber uses 3 pt at 12 pt).
-_BASELINE_TOLERANCE = 0.3
-_WORD_GAP = 0.25
-# Line breaks (we make our own), NUL, PDFium's soft-hyphen mark and its "no Unicode" mark.
-_PDF_SKIP_CODES = frozenset((0x0, 0x2, 0xA, 0xD, 0xFFFE, 0xFFFF))
-_PDF_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
 
 
 def input_name(filename: str | None) -> str:
@@ -373,150 +360,3 @@ def docx_to_text(data: bytes, filename: str | None, max_bytes: int, limits: Read
             "open it in Word and save it again"
         ) from exc
     return "\n".join(lines) + "\n" if lines else ""
-
-
-# ---------------------------------------------------------------- PDF
-
-
-def _pdfium_error(exc: Exception, filename: str | None) -> InputError:  # Encrypted or Corrupt
-    import pypdfium2.raw as pdfium_c
-
-    name = input_name(filename)
-    code = getattr(exc, "err_code", None)
-    if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-        return EncryptedInput(
-            f"{name} is a password-protected PDF: remove the password (or print it to a new PDF) and retry"
-        )
-    return CorruptInput(f"{name} is a damaged PDF that cannot be read ({exc}): re-export or re-download it")
-
-
-@dataclass(frozen=True)
-class _Glyph:
-    text: str
-    left: float
-    right: float
-    baseline: float
-    size: float
-
-
-def _upright(x: float, y: float, quarter_turns: int) -> tuple[float, float]:
-    """Page coordinates turned back by ``quarter_turns`` x 90 degrees, so rotated text reads left to right."""
-    for _ in range(quarter_turns % 4):
-        x, y = y, -x
-    return x, y
-
-
-def _glyphs(textpage) -> list[_Glyph]:  # type: ignore[no-untyped-def]
-    """The page's characters, upright, without the spaces and breaks PDFium invents.
-
-    A landscape table printed sideways has its text rotated on the page; the page's dominant text
-    angle is turned back so that its rows become lines again.
-    """
-    import ctypes
-
-    import pypdfium2.raw as pdfium_c
-
-    raw = textpage.raw
-    x, y = ctypes.c_double(), ctypes.c_double()
-    found = []
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-            continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in _PDF_SKIP_CODES:
-            continue
-        box = textpage.get_charbox(i, loose=True)
-        pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
-        # PDFium measures the angle clockwise; turning back is counter-clockwise.
-        turns = -round(max(pdfium_c.FPDFText_GetCharAngle(raw, i), 0.0) / (math.pi / 2)) % 4
-        found.append((chr(code), box, (x.value, y.value), pdfium_c.FPDFText_GetFontSize(raw, i), turns))
-    if not found:
-        return []
-    turns = Counter(f[4] for f in found).most_common(1)[0][0]
-    glyphs = []
-    for text, (left, bottom, right, top), origin, font_size, _ in found:
-        corners = [_upright(cx, cy, turns) for cx, cy in ((left, bottom), (right, top))]
-        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-        # The font size alone misleads when a PDF scales text by its matrix (1 pt fonts are common).
-        size = max(font_size, max(ys) - min(ys)) or 10.0
-        glyphs.append(_Glyph(text, min(xs), max(xs), _upright(*origin, turns)[1], size))
-    return glyphs
-
-
-def _gap_between(a: _Glyph, b: _Glyph) -> bool:
-    """Whether a space separates two glyphs that the PDF draws apart without one."""
-    return not a.text.isspace() and not b.text.isspace() and b.left - a.right > _WORD_GAP * b.size
-
-
-def _layout_lines(glyphs: list[_Glyph]) -> list[str]:
-    """Glyphs on one baseline make one line, read left to right, with a space where there is a gap.
-
-    PDFium's own text order follows the content stream and breaks a table row into several lines
-    when its cells are far apart; the visual line keeps a row on one line, as pdftotext does.
-    """
-    lines: list[list[_Glyph]] = []
-    for g in sorted(glyphs, key=lambda g: -g.baseline):
-        if lines and abs(lines[-1][0].baseline - g.baseline) <= _BASELINE_TOLERANCE * g.size:
-            lines[-1].append(g)
-        else:
-            lines.append([g])
-    out = []
-    for line in lines:
-        parts: list[str] = []
-        prev: _Glyph | None = None
-        for g in sorted(line, key=lambda g: g.left):
-            if prev is not None and _gap_between(prev, g):
-                parts.append(" ")
-            parts.append(g.text)
-            prev = g
-        # Characters outside the BMP come as two UTF-16 surrogates; join them.
-        out.append("".join(parts).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"))
-    return out
-
-
-def pdf_to_text(data: bytes, filename: str | None, limits: ReadLimits | None = None) -> tuple[str, list[int]]:
-    """The text layer of every page, pages joined by a newline; and the pages (1-based) that have none.
-
-    Raises TextTooLarge before reading when the page count passes ``limits.max_pages``, and before
-    laying out a page whose character count passes ``max_page_chars`` or the text's ``max_chars``."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    budget = TextBudget(limits or default_limits(), input_name(filename))
-    # A page tree's declared /Count, read from the bytes before PDFium parses it: a tree naming one
-    # page a million times costs PDFium seconds just to count (object streams hide /Count; then
-    # PDFium's count below is the check).
-    declared = [int(a or b) for a, b in _PDF_COUNT.findall(data) if len(a or b) <= 12]
-    if declared:
-        budget.pages(max(declared))
-
-    name = input_name(filename)
-    if b"%PDF-" not in data[:1024]:
-        raise InputError(f"{name} is named as a PDF but its content is not a PDF (no %PDF- header): check the file")
-    with _PDFIUM_LOCK:
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            raise _pdfium_error(exc, filename) from exc
-        try:
-            pages = []
-            budget.pages(len(pdf))
-            for i in range(len(pdf)):
-                page = pdf[i]
-                textpage = page.get_textpage()
-                budget.page_chars(i + 1, pdfium_c.FPDFText_CountChars(textpage.raw))
-                pages.append("\n".join(_layout_lines(_glyphs(textpage))))
-                textpage.close()
-                page.close()
-        except pdfium.PdfiumError as exc:
-            raise _pdfium_error(exc, filename) from exc
-        finally:
-            pdf.close()
-    if not pages:
-        raise InputError(f"{name} is a PDF with no pages: re-export or re-download it")
-    if not any(p.strip() for p in pages):
-        raise NoTextLayer(
-            f"{name} is a PDF without a text layer ({len(pages)} page(s), probably scanned images): "
-            "run OCR on it first (e.g. ocrmypdf) or supply the report's text"
-        )
-    return "\n".join(pages), [i + 1 for i, p in enumerate(pages) if not p.strip()]

@@ -30,7 +30,8 @@ def _read_exact(f: BinaryIO, n: int) -> bytes | None:
 
 
 def _readers() -> dict[str, Any]:
-    from .ingest_office import docx_to_text, pdf_to_text
+    from .ingest_office import docx_to_text
+    from .ingest_pdf import pdf_to_text
 
     return {"pdf": pdf_to_text, "docx": docx_to_text}
 

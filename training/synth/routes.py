@@ -1,0 +1,342 @@
+"""How users read a rendered document, and where the gold lies in what they read.
+
+A *route* is a document format plus a reader: govreport's own readers (DOCX, HTML, PDF), poppler's
+``pdftotext`` (raw reading order and ``-layout``), pdfplumber's ``extract_text()``, and a browser's
+copy of the HTML page. ``read_routes`` renders one ``SourceDocument`` per needed format, flattens it
+every requested way, and returns one ``RoutedReport`` per route: the flattened text, gold spans
+found in it, and the contract's gold answer.
+
+Gold spans come from the rendering, not from a tagger: the document's labelled segments (title,
+section headings, header/row labels, cell values, units) are located in the flattened text in
+reading order, whitespace inside them tolerated (a wrapped cell). A segment that cannot be found
+is counted in ``unlocated`` rather than guessed; the gold *values* never depend on locating.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from govreport.extraction.document import Document, Span
+from govreport.extraction.labels import Label
+
+from .documents import (
+    SourceDocument,
+    convert_docx_to_pdf,
+    make_document,
+    render_docx,
+    render_html,
+    render_quirk_pdf,
+    soffice_path,
+)
+from .generator import SynthReport
+from .ir import Seg
+
+# route name -> (document format, reader)
+ROUTES: dict[str, tuple[str, str]] = {
+    "docx": ("docx", "govreport"),
+    "html": ("html", "govreport"),
+    "html:browser-copy": ("html", "browser-copy"),
+    "lo-pdf": ("lo-pdf", "govreport"),
+    "lo-pdf:pdftotext": ("lo-pdf", "pdftotext"),
+    "lo-pdf:pdftotext-layout": ("lo-pdf", "pdftotext-layout"),
+    "lo-pdf:pdfplumber": ("lo-pdf", "pdfplumber"),
+    "wps-pdf": ("quirk-pdf", "govreport"),
+    "wps-pdf:pdftotext": ("quirk-pdf", "pdftotext"),
+    "wps-pdf:pdftotext-layout": ("quirk-pdf", "pdftotext-layout"),
+    "wps-pdf:pdfplumber": ("quirk-pdf", "pdfplumber"),
+}
+SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf"}
+# How far ahead (characters) a label or value may be from the previous one found; beyond that it
+# counts as not found rather than jumping over text (which would lose everything in between).
+_DEFAULT_WINDOW = 600
+_DIGITISH = r"\d.,０-９"
+
+
+@dataclass
+class RoutedReport:
+    """One document read one way: ``text`` as the reader produced it, gold ``spans`` located in it,
+    the contract's ``gold``; ``document`` is govreport's own Document where govreport read the file."""
+
+    id: str
+    route: str
+    text: str
+    spans: list[Span]
+    gold: dict[str, Any]
+    unlocated: int
+    kinds: list[str]
+    document: Document | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_document(self) -> Document:
+        """The flattened text as a Document carrying its gold spans (training data)."""
+        return Document.from_text(self.text, filename=f"{self.id}.txt").with_spans(self.spans)
+
+    def to_synth_report(self) -> SynthReport:
+        """The reading as a generated report (``dataset.to_record`` writes it like any other): its
+        transforms are ``route:<route>`` and the document's kinds."""
+        m = self.meta
+        return SynthReport(self.id, self.text, self.spans, self.gold, [f"route:{self.route}", *self.kinds],
+                           m["inconsistent"], self.gold["template"], m["seed"], m["index"],
+                           {"route": self.route, "unlocated": self.unlocated, "quirks": m.get("quirks")})  # fmt: skip
+
+
+def missing_tools(routes: Iterable[str]) -> dict[str, str]:
+    """Routes that cannot run here -> why (a system program is not installed)."""
+    out = {}
+    for r in routes:
+        fmt, reader = ROUTES[r]
+        if fmt == "lo-pdf" and soffice_path() is None:
+            out[r] = "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+        elif reader.startswith("pdftotext") and shutil.which("pdftotext") is None:
+            out[r] = "pdftotext is not installed: apt-get install poppler-utils"
+    return out
+
+
+# ---------------------------------------------------------------- readers
+
+
+def pdftotext(data: bytes, layout: bool = False) -> str:
+    """poppler's pdftotext (UTF-8; ``-layout`` keeps the columns); pages end with a form feed."""
+    cmd = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), "-", "-"]
+    proc = subprocess.run(cmd, input=data, capture_output=True, timeout=120, check=True)
+    return proc.stdout.decode("utf-8", errors="replace")
+
+
+def pdfplumber_text(data: bytes) -> str:
+    """pdfplumber's ``extract_text()`` of every page, pages joined by a newline."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+_BLOCK_TAGS = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol table tbody thead tfoot section article header footer "
+                        "blockquote pre form center".split())  # fmt: skip
+
+
+def browser_copy(html_text: str) -> str:
+    """What select-all + copy in a browser gives (the rules of ``innerText``): block elements on their
+    own lines, table cells tab-separated and rows on lines, ``<br>`` a line break, ``&nbsp;`` a space,
+    runs of other whitespace collapsed."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html_text)
+    for bad in root.xpath("//script|//style|//head"):
+        bad.drop_tree()
+    out: list[str] = []
+
+    def newline() -> None:
+        if out and not out[-1].endswith("\n"):
+            out.append("\n")
+
+    def text(s: str | None) -> None:
+        if s:
+            s = re.sub(r"[ \t\r\n]+", " ", s).replace("\xa0", " ")
+            if out and (out[-1].endswith(("\n", "\t")) or not out[-1]):
+                s = s.lstrip(" ")
+            out.append(s)
+
+    def walk(el) -> None:  # type: ignore[no-untyped-def]
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "br":
+            out.append("\n")
+        elif tag == "tr":
+            newline()
+            cells = [c for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            for i, c in enumerate(cells):
+                if i:
+                    out.append("\t")
+                text(c.text)
+                for child in c:
+                    walk(child)
+                    text(child.tail)
+                if out and out[-1].endswith(" "):
+                    out[-1] = out[-1].rstrip(" ")
+            newline()
+            return
+        else:
+            if tag in _BLOCK_TAGS:
+                newline()
+            text(el.text)
+            for child in el:
+                walk(child)
+                text(child.tail)
+            if tag in _BLOCK_TAGS:
+                newline()
+
+    walk(root.body if root.find("body") is not None else root)
+    return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip("\n") + "\n"
+
+
+# ---------------------------------------------------------------- gold spans
+
+
+def _pattern(seg: Seg) -> re.Pattern[str]:
+    chars = [re.escape(c) for c in seg.text if not c.isspace()]
+    body = r"\s*".join(chars)
+    if seg.label == Label.CELL:
+        body = rf"(?<![{_DIGITISH}]){body}(?![{_DIGITISH}])"
+    return re.compile(body)
+
+
+def _fragments(chars: str, text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """A label that a PDF reading broke into pieces on successive lines (the cell wraps while its
+    row's values stand beside it): each piece the longest run of the label's next characters found
+    within the next few lines; None unless all of the label is found so."""
+    out: list[tuple[int, int]] = []
+    i, pos = 0, start
+    while i < len(chars):
+        limit = end if not out else min(end, _nth_newline(text, pos, 4))
+        found = None
+        for k in range(len(chars) - i, 0, -1):
+            if k == 1 and out and len(chars) - i > 1:
+                break  # a one-character piece only as the label's last
+            body = r"\s*".join(re.escape(c) for c in chars[i : i + k])
+            # a later piece starts a line's cell (after a newline or a column gap), never mid-text
+            pattern = body if not out else r"(?:(?<=\n)|(?<=  ))[ ]*" + body
+            m = re.compile(pattern).search(text, pos, limit)
+            if m:
+                found = (m.start() + len(m.group()) - len(m.group().lstrip(" ")), m.end())
+                i += k
+                break
+        if found is None:
+            return None
+        out.append(found)
+        pos = found[1]
+    return out
+
+
+def _nth_newline(text: str, pos: int, n: int) -> int:
+    for _ in range(n):
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            return len(text)
+        pos = nxt + 1
+    return pos
+
+
+def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[str, int | None], int]:
+    """Gold spans of ``items`` (labelled segments in reading order) in ``text``; the 1-based line of
+    each section heading found; and how many items were not found.
+
+    The title and the section headings are found first (in order, anywhere after the previous one);
+    every other item is then looked for only between the headings around it, so a value that is not
+    where it should be is never taken from another section. A row or column label broken over lines
+    gets one span per piece."""
+    spans: list[Span] = []
+    sections: dict[str, int | None] = {str(i): None for i in range(1, 7)}
+    anchors: dict[int, tuple[int, int]] = {}
+    cursor = 0
+    for k, (seg, _) in enumerate(items):
+        if seg.label in (Label.TITLE, Label.SECTION):
+            m = _pattern(seg).search(text, cursor)
+            if m is not None:
+                anchors[k] = (m.start(), m.end())
+                cursor = m.end()
+    unlocated = 0
+    cursor = 0
+    for k, (seg, _) in enumerate(items):
+        if seg.label in (Label.TITLE, Label.SECTION):
+            if k not in anchors:
+                unlocated += 1
+                continue
+            a, b = anchors[k]
+            spans.append(Span(a, b, seg.label, source="gold"))
+            cursor = b
+            if seg.key and seg.key[0] == "section":
+                sections[seg.key[1]] = text.count("\n", 0, a) + 1
+            continue
+        bound = min((anchors[j][0] for j in anchors if j > k), default=len(text))
+        end = min(bound, cursor + _DEFAULT_WINDOW + len(seg.text) * 3)
+        m = _pattern(seg).search(text, cursor, end)
+        if m is None and seg.label in (Label.ROW, Label.COL):
+            pieces = _fragments("".join(c for c in seg.text if not c.isspace()), text, cursor, end)
+            if pieces:
+                spans += [Span(a, b, seg.label, source="gold") for a, b in pieces]
+                cursor = pieces[0][1]  # the row's values follow its first piece
+                continue
+        if m is None:
+            unlocated += 1
+            continue
+        spans.append(Span(m.start(), m.end(), seg.label, source="gold"))
+        cursor = m.end()
+    spans.sort(key=lambda sp: sp.start)
+    return spans, sections, unlocated
+
+
+def gold_of(doc: SourceDocument, sections: dict[str, int | None], source: str) -> dict[str, Any]:
+    c = doc.content
+    return {"source": source, "template": c.fmt, "year": c.year, "organ": c.organ, "sections": sections,
+            "tables": doc.gold_tables(), "notes": "; ".join(c.notes)}  # fmt: skip
+
+
+# ---------------------------------------------------------------- documents read every way
+
+
+def _read(fmt: str, reader: str, data: bytes | str, name: str) -> tuple[str, Document | None]:
+    from govreport.extraction.ingest import load_bytes
+
+    if reader == "govreport":
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        doc = load_bytes(raw, filename=name)
+        return doc.text, doc
+    if reader == "browser-copy":
+        assert isinstance(data, str)
+        return browser_copy(data), None
+    assert isinstance(data, bytes)
+    if reader == "pdftotext":
+        return pdftotext(data), None
+    if reader == "pdftotext-layout":
+        return pdftotext(data, layout=True), None
+    if reader == "pdfplumber":
+        return pdfplumber_text(data), None
+    raise ValueError(f"unknown reader {reader!r}")
+
+
+def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path | None = None) -> list[RoutedReport]:
+    """Every document read every route's way (LibreOffice converts all documents in one call).
+
+    Raises ``RuntimeError`` if a route needs a program that is missing (see ``missing_tools``)."""
+    unknown = [r for r in routes if r not in ROUTES]
+    if unknown:
+        raise ValueError(f"unknown route(s) {unknown}; known: {', '.join(ROUTES)}")
+    missing = missing_tools(routes)
+    if missing:
+        raise RuntimeError("; ".join(f"{r}: {why}" for r, why in missing.items()))
+    fmts = {ROUTES[r][0] for r in routes}
+    rendered: dict[str, list[bytes | str]] = {}
+    if "docx" in fmts or "lo-pdf" in fmts:
+        rendered["docx"] = [render_docx(d) for d in docs]
+    if "lo-pdf" in fmts:
+        rendered["lo-pdf"] = list(convert_docx_to_pdf([bytes(x) for x in rendered["docx"]], cache_dir))
+    if "html" in fmts:
+        rendered["html"] = [render_html(d) for d in docs]
+    if "quirk-pdf" in fmts:
+        rendered["quirk-pdf"] = [render_quirk_pdf(d) for d in docs]
+    out = []
+    for i, d in enumerate(docs):
+        items = d.labelled_items()
+        for route in routes:
+            fmt, reader = ROUTES[route]
+            name = d.id + SUFFIX[fmt]
+            text, document = _read(fmt, reader, rendered[fmt][i], name)
+            spans, sections, unlocated = locate(items, text)
+            rid = f"{d.id}-{route.replace(':', '-')}"
+            meta = {"format": fmt, "reader": reader, "quirks": d.quirks.name if fmt == "quirk-pdf" else None,
+                    "seed": d.seed, "index": d.index, "inconsistent": d.content.inconsistent}  # fmt: skip
+            out.append(RoutedReport(rid, route, text, spans, gold_of(d, sections, name), unlocated, d.kinds,
+                                    document, meta))  # fmt: skip
+    return out
+
+
+def generate_routed(n: int, seed: int, routes: list[str], cache_dir: Path | None = None,
+                    batch: int = 50) -> Iterable[RoutedReport]:  # fmt: skip
+    """``n`` documents of stream ``seed`` read every route's way, in batches (one LibreOffice call each)."""
+    for start in range(0, n, batch):
+        docs = [make_document(seed, i) for i in range(start, min(n, start + batch))]
+        yield from read_routes(docs, routes, cache_dir)
