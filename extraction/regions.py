@@ -24,11 +24,14 @@ def table_regions(
     bounds = [(idx, ln.index) for idx, ln, _, _ in sections]
     n = len(lines)
     for sec, table in TABLE_OF_SECTION.items():
-        here = [b for b in bounds if b[0] == sec]
+        here = [s for s in sections if s[0] == sec]
         if here:
-            lo = here[0][1] + 1
-            nxt = [b[1] for b in bounds if b[1] > here[0][1]]
-            regions[table] = (lo, nxt[0] if nxt else n)
+            lo = here[0][1].index + 1
+            # the next heading in text order, on a later line or (run-on text) on the same one
+            nxt = [s[1].index for s in sections if s[2] > here[0][2]]
+            hi = min(nxt) if nxt else n
+            if hi >= lo:
+                regions[table] = (lo, hi)
             continue
         prev = [b[1] for b in bounds if b[0] < sec]
         nxt = [b[1] for b in bounds if b[0] > sec]
@@ -52,3 +55,23 @@ def table_regions(
         if lo1 < lo2 < hi1:
             regions[t1] = (lo1, lo2)
     return regions
+
+
+def runon_ranges(
+    text: str, lines: tuple[Line, ...], sections: list[tuple[int, Line, int, int]]
+) -> dict[str, tuple[int, int]]:
+    """Character ranges [start, end) of tables that run on after their heading on the heading's own
+    line (a crawler's one-line report): from the heading's end to the next heading on that line, or
+    to the line's end. Only where the rest of the line holds values."""
+    from .runon import runon_range
+
+    out: dict[str, tuple[int, int]] = {}
+    for idx, line, _start, end in sections:
+        table = TABLE_OF_SECTION.get(idx)
+        if table is None:
+            continue
+        later = [s[2] for s in sections if s[2] > _start and s[1].index == line.index]
+        rng = runon_range(text, line, end, min(later) if later else None)
+        if rng is not None:
+            out[table] = rng
+    return out
