@@ -80,7 +80,7 @@ def runon_range(text: str, line: Line, heading_end: int, next_start: int | None)
     """The part of a table's heading line after the heading (to the next heading on the same line,
     or the line's end) if a table runs on there: values (digits) after the heading on its own line."""
     end = line.end if next_start is None or next_start > line.end else next_start
-    if end - heading_end < 8 or not re.search(r"\d", text[heading_end:end]):
+    if end - heading_end < 8 or not re.search(r"[\d０-９—－]", text[heading_end:end]):
         return None
     return heading_end, end
 
@@ -91,7 +91,9 @@ def runon_range(text: str, line: Line, heading_end: int, next_start: int | None)
 _VALUE = re.compile(r"[+\-−]?\d+(?:\.\d+)?(?:\s*(?:万元|元))?")
 _NUMBERING_AFTER = re.compile(r"[.．、]\s*[\u3400-\u9fff（(“]")
 _UNIT = re.compile(r"\s*(万元|元)$")
-_BLANK_TOKEN = re.compile(r"(?<![\u3400-\u9fff\w])(?:[-—－–]+|/)(?![\w\u3400-\u9fff])")
+# blank marks: dash runs (``——`` may be one blank or two: the cell count decides), a hyphen that
+# signs no number
+_BLANK_TOKEN = re.compile(r"[—－–─]+|-(?![\d-])")
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,10 @@ class Token:
 def tokens(text: str, a: int, b: int) -> list[Token]:
     """Value tokens (digit runs, whitespace-separated; a blank mark) and the label text between them."""
     s = normalize(text[a:b])
+    masked = _mask_prose_numbers(s)
     vals: list[Token] = []
     pos = 0
-    for m in _VALUE.finditer(s):
+    for m in _VALUE.finditer(masked):
         vs, ve = m.start(), m.end()
         if vs < pos:
             continue
@@ -122,14 +125,11 @@ def tokens(text: str, a: int, b: int) -> list[Token]:
                 continue
             if s[num_end - 1] == ".":
                 num_end -= 1
-        if s[vs - 1 : vs] and re.match(r"[\u3400-\u9fffA-Za-z]", s[vs - 1]) and _in_label_number(s, vs, num_end):
-            pos = ve
-            continue
         unit = (a + ve - len(um.group(1)), a + ve) if um else None
         vals.append(Token("value", a + vs, a + num_end, unit))
         pos = ve
     for m in _BLANK_TOKEN.finditer(s):
-        if not any(t.start <= a + m.start() < t.end for t in vals) and s[m.start() - 1 : m.start()].isspace():
+        if not any(t.start <= a + m.start() < t.end for t in vals):
             vals.append(Token("value", a + m.start(), a + m.end()))
     vals.sort(key=lambda t: t.start)
     out: list[Token] = []
@@ -146,16 +146,28 @@ def tokens(text: str, a: int, b: int) -> list[Token]:
     return out
 
 
-def _in_label_number(s: str, vs: int, ve: int) -> bool:
-    """A number that is part of a label's words (``第20条``, ``2021年``): followed by a CJK unit word."""
-    nxt = s[ve : ve + 1]
-    return nxt in ("年", "条", "项", "号", "月", "日")
+# numbers of prose and notes, not cells: a year (``2021年``, also glued to a cell's digits:
+# ``42021年主动公开…``), a date, a percentage, a count with its measure word after a word
+# (``行政复议284件``), ``保留4位小数``
+_PROSE_NUMBER = re.compile(
+    r"(?:19|20)\d{2}(?=\s*年)|\d+(?=\s*(?:月|日|%|％|次|余|篇|人次|位|号|倍))"
+    r"|(?<=[\u3400-\u9fff])\d+(?:\.\d+)?(?=\s*(?:件|条|个|项|家|人)(?![\d—－]))"
+)
+
+
+def _mask_prose_numbers(s: str) -> str:
+    """``s`` with the digits of prose numbers replaced by ``X`` (same length)."""
+    out = list(s)
+    for m in _PROSE_NUMBER.finditer(s):
+        for i in range(m.start(), m.end()):
+            out[i] = "X"
+    return "".join(out)
 
 
 # --- label pieces ---------------------------------------------------------------------------------------
 _NUMBERING = re.compile(r"[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]|\d\s*[.．、]")
 _CAPTION = re.compile(r"[（(][^（()）]*勾稽关系[^（()）]*[)）]?")
-_UNIT_NOTE = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?(?:万元|元|件|个)\s*[)）]")
+_UNIT_NOTE = re.compile(r"[（(]\s*(?:单位\s*[:：][^（()）]*|万元|元|件|个)\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -278,4 +290,64 @@ def _words(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out = []
     for m in re.finditer(r"\S+", text[a:b]):
         out.append((a + m.start(), a + m.end()))
+    return out
+
+
+# --- where the table itself starts and ends inside its range ------------------------------------------------
+_SENTENCE_END = re.compile(r"[。！？：:]")
+
+
+def _outside_brackets(s: str, i: int) -> bool:
+    depth = 0
+    for ch in s[:i]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth == 0
+
+
+def _names_table_words(text: str, tok: Token, table: str) -> bool:
+    """Does a label chunk read as the table's words (a row, a header, a group label)?"""
+    from .lexicon import all_row_lexicon, best_match, col_lexicon, is_group_label
+
+    pieces = [p for p in label_pieces(text, tok.start, tok.end, table) if p.kind != "noise"]
+    if not pieces:
+        return True
+    rows, cols = all_row_lexicon(table), col_lexicon(table)
+    for p in pieces:
+        raw = text[p.start : p.end]
+        key = label_key(raw)
+        if not key or is_group_label(raw) or _UNIT_NOTE.fullmatch(normalize(raw).strip()):
+            continue
+        r = best_match(key, rows) if table != "review_litigation" else None
+        c = best_match(key, cols)
+        if max(r.score if r else 0.0, c.score if c else 0.0) >= 0.5:
+            continue
+        return False
+    return True
+
+
+def table_tokens(text: str, a: int, b: int, table: str) -> list[Token]:
+    """The tokens of the table inside a run-on range, prose around it left out: sentences before
+    its first value (``具体情况见下表：``) and, after its values, everything from the first chunk
+    that is no wording of the table (a sentence with numbers of its own)."""
+    toks = tokens(text, a, b)
+    first = next((i for i, t in enumerate(toks) if t.kind == "value"), None)
+    if first is None:
+        return []
+    out: list[Token] = []
+    for i, t in enumerate(toks):
+        if i < first and t.kind == "label":
+            s = normalize(text[t.start : t.end])
+            cut = [m.end() for m in _SENTENCE_END.finditer(s) if _outside_brackets(s, m.start())]
+            if cut:
+                if t.start + cut[-1] >= t.end:
+                    continue
+                t = Token("label", t.start + cut[-1], t.end)
+            out.append(t)
+            continue
+        if i > first and t.kind == "label" and not _names_table_words(text, t, table):
+            break
+        out.append(t)
     return out

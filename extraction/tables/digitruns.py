@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import product
 from typing import Callable, Iterator, Sequence
 
 from ..normalize import normalize
 
 _BLANK = re.compile(r"^(?:[-—－–─]+|无|/|／)$")
+_DASHES = re.compile(r"^[—－–─]+$")
 _INT = re.compile(r"0|[1-9]\d*")
 _COMMA_NUMBER = re.compile(r"^[+\-−]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$")
 DEFAULT_LIMIT = 50_000
@@ -93,6 +95,14 @@ def enumerate_splits(
         left = k - len(parts)
         if left <= 0 or left > max_parts[ti + 1] + (len(tok) - pos) + 1:
             return
+        if _DASHES.match(tok):
+            # blank marks run together (``——``): one or more dashes per blank cell
+            for e in range(pos + 1, len(tok) + 1):
+                parts.append(Part(ti, pos, e, None))
+                if prune is None or prune(parts):
+                    rec(ti + 1, 0) if e == len(tok) else rec(ti, e)
+                parts.pop()
+            return
         if pos == 0 and (_BLANK.match(tok) or _COMMA_NUMBER.match(tok)):
             parts.append(Part(ti, 0, len(tok), None if _BLANK.match(tok) else _number(tok)))
             if prune is None or prune(parts):
@@ -130,3 +140,126 @@ def agreement(cands: Sequence[Split], k: int) -> list[Part | None]:
 
 def digits_text(tokens: Sequence[str]) -> str:
     return " ".join(normalize(t).strip() for t in tokens)
+
+
+# --- choosing by the report's identities -------------------------------------------------------------------
+TOL = 1e-6
+APP_COLS = 7
+COMBO_LIMIT = 200_000
+
+
+def values(s: Split) -> list[int | float | None]:
+    return [p.value for p in s]
+
+
+def _z(x: int | float | None) -> int | float:
+    """A blank cell adds nothing to a sum (for choosing a split only; it stays null)."""
+    return 0 if x is None else x
+
+
+def row_total_ok(v: Sequence[int | float | None]) -> bool:
+    """Table 三 per row: 总计 (the 7th cell) = the six applicant columns."""
+    return abs(sum(_z(x) for x in v[:6]) - _z(v[6])) < TOL
+
+
+def application_identities(row_keys: Sequence[str]) -> list[tuple[list[str], list[str]]]:
+    """Table 三 per column: 一+二 = (七)总计+四, and (七)总计 = the sum of the rows of 三(一)…(六)."""
+    keys = list(row_keys)
+    results = keys[keys.index("granted") : keys.index("total_handled")]
+    return [(["new_received", "carried_over"], ["total_handled", "carried_forward"]), (results, ["total_handled"])]
+
+
+def _identities_met(chosen: dict[str, list], idents: list[tuple[list[str], list[str]]]) -> tuple[int, int]:
+    """(identities met, identities that can be assessed and fail)."""
+    met = failed = 0
+    for left, right in idents:
+        if not all(r in chosen for r in left + right):
+            continue
+        for c in range(APP_COLS):
+            lv = [_z(chosen[r][c]) for r in left]
+            rv = [_z(chosen[r][c]) for r in right]
+            if abs(sum(lv) - sum(rv)) < TOL:
+                met += 1
+            else:
+                failed += 1
+    return met, failed
+
+
+@dataclass
+class RowChoice:
+    """What table 三's arithmetic leaves of one row: the fitting splits (one: decided), how many
+    splits the digits allow (None: too many to enumerate), whether any met the row's 总计."""
+
+    splits: list[Split]
+    possible: int | None
+    row_fits: bool
+
+
+def solve_applications(row_splits: dict[str, list[Split] | None], row_keys: Sequence[str]) -> dict[str, RowChoice]:
+    """Choose each row's split of table 三: first by the row's 总计, then, among the rows still
+    open, the combinations meeting the most column identities. Every split of a row that is part
+    of such a best combination stays (the caller nulls the cells they disagree on)."""
+    out: dict[str, RowChoice] = {}
+    for r, splits in row_splits.items():
+        fitting = [s for s in splits or [] if row_total_ok(values(s))]
+        out[r] = RowChoice(fitting or list(splits or []), None if splits is None else len(splits), bool(fitting))
+    open_rows = [r for r, ch in out.items() if len(ch.splits) > 1]
+    size = 1
+    for r in open_rows:
+        size *= len(out[r].splits)
+    if not open_rows or size > COMBO_LIMIT:
+        return out
+    idents = application_identities(row_keys)
+    fixed = {r: values(ch.splits[0]) for r, ch in out.items() if len(ch.splits) == 1}
+    # only combinations under which no identity fails count; where every combination breaks one
+    # (the report's own arithmetic is wrong) the identities cannot choose and every split stays
+    best, keep = -1, []
+    for combo in product(*(out[r].splits for r in open_rows)):
+        chosen = dict(fixed)
+        chosen.update({r: values(s) for r, s in zip(open_rows, combo)})
+        met, failed = _identities_met(chosen, idents)
+        if failed:
+            continue
+        if met > best:
+            best, keep = met, [combo]
+        elif met == best:
+            keep.append(combo)
+    if not keep:
+        return out
+    for k, r in enumerate(open_rows):
+        uniq: list[Split] = []
+        for combo in keep:
+            if combo[k] not in uniq:
+                uniq.append(combo[k])
+        out[r].splits = uniq
+    return out
+
+
+def _group_ok(parts: list[Part]) -> bool:
+    """Prune: every complete group of five meets 总计 = the four results (table 四)."""
+    n = len(parts)
+    if n % 5 or n == 0:
+        return True
+    v = [_z(p.value) for p in parts[n - 5 : n]]
+    return abs(sum(v[:4]) - v[4]) < TOL
+
+
+def solve_review(tokens: Sequence[str], ncells: int = 15) -> tuple[list[Split] | None, bool]:
+    """Table 四's splits into ``ncells`` cells: those where every group's 总计 is the sum of its four
+    results, else (the report's arithmetic is wrong) every split. Returns (splits or None when too
+    many, whether the identities held)."""
+    try:
+        cands = enumerate_splits(tokens, ncells, prune=_group_ok)
+        if cands:
+            return cands, True
+        return enumerate_splits(tokens, ncells), False
+    except TooManySplits:
+        return None, False
+
+
+def solve_row(tokens: Sequence[str], k: int) -> list[Split] | None:
+    """A row with no identities (table 二): every split (None when too many)."""
+    try:
+        return enumerate_splits(tokens, k)
+    except TooManySplits:
+        return None

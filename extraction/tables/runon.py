@@ -12,7 +12,6 @@ fitting splits disagree on is null, with a warning that says so.
 from __future__ import annotations
 
 import re
-from itertools import product
 from typing import Any
 
 from ..document import Document
@@ -21,14 +20,11 @@ from ..lexicon import is_group_label, row_lexicon
 from ..normalize import label_key, normalize
 from ..templates import table_spec
 from .base import Cell, Frag, Group, parse_value
-from .digitruns import Part, Split, TooManySplits, agreement, enumerate_splits
+from .digitruns import APP_COLS, Part, Split, agreement, solve_applications, solve_review, solve_row
 from .result import UNREADABLE, TableResult
 from .rows import STRONG, align_rows, frag_score
 
-TOL = 1e-6
-APP_COLS = 7
 REVIEW_GROUPS = ("administrative_review", "litigation_direct", "litigation_after_review")
-COMBO_LIMIT = 200_000
 
 
 def _spans(doc: Document, a: int, b: int):
@@ -110,10 +106,7 @@ def _describe(cells: list[Cell]) -> str:
 
 
 def _splits(cells: list[Cell], k: int) -> list[Split] | None:
-    try:
-        return enumerate_splits([c.raw for c in cells], k)
-    except TooManySplits:
-        return None
+    return solve_row([c.raw for c in cells], k)
 
 
 def _put_split(res: TableResult, row: str, cols: tuple[str, ...], cells: list[Cell], parts: list[Part | None],
@@ -177,35 +170,6 @@ def assemble_active_runon(doc: Document, a: int, b: int, fmt: str) -> TableResul
 
 
 # --- table 三 -------------------------------------------------------------------------------------------------
-def _vals(s: Split) -> list[Any]:
-    return [p.value for p in s]
-
-
-def _row_ok(v: list[Any]) -> bool:
-    return all(x is not None for x in v) and abs(sum(v[:6]) - v[6]) < TOL
-
-
-def _column_identities(row_keys: tuple[str, ...]) -> list[tuple[list[str], list[str]]]:
-    results = list(row_keys[row_keys.index("granted") : row_keys.index("total_handled")])
-    return [
-        (["new_received", "carried_over"], ["total_handled", "carried_forward"]),
-        (results, ["total_handled"]),
-    ]
-
-
-def _identities_met(chosen: dict[str, list[Any]], idents) -> int:
-    n = 0
-    for left, right in idents:
-        if not all(r in chosen for r in left + right):
-            continue
-        for c in range(APP_COLS):
-            lv = [chosen[r][c] for r in left]
-            rv = [chosen[r][c] for r in right]
-            if all(x is not None for x in lv + rv) and abs(sum(lv) - sum(rv)) < TOL:
-                n += 1
-    return n
-
-
 def assemble_applications_runon(doc: Document, a: int, b: int, fmt: str) -> TableResult:
     spec = table_spec(fmt, "applications")
     res = TableResult.empty(spec)
@@ -214,49 +178,15 @@ def assemble_applications_runon(doc: Document, a: int, b: int, fmt: str) -> Tabl
     skip = frozenset({"其他处理"}) if fmt == "2021" else frozenset()
     groups, _ = _read(doc, a, b, lexicon, skip)
     assignments = [x for x in align_rows(groups, spec.row_keys, lexicon) if x.group.cells]
-    cands: dict[str, list[Split]] = {}
-    counts: dict[str, int | None] = {}
-    row_fits: dict[str, bool] = {}
-    for asg in assignments:
-        all_splits = _splits(asg.group.cells, APP_COLS)
-        counts[asg.row] = None if all_splits is None else len(all_splits)
-        fitting = [s for s in all_splits or [] if _row_ok(_vals(s))]
-        row_fits[asg.row] = bool(fitting)
-        cands[asg.row] = fitting or (all_splits or [])
-    # the column identities choose among the rows that still have several candidates
-    open_rows = [r for r, cs in cands.items() if len(cs) > 1]
-    size = 1
-    for r in open_rows:
-        size *= len(cands[r])
-    chosen_sets: dict[str, list[Split]] = {r: list(cs) for r, cs in cands.items()}
-    if open_rows and size <= COMBO_LIMIT:
-        idents = _column_identities(spec.row_keys)
-        fixed = {r: _vals(cs[0]) for r, cs in cands.items() if len(cs) == 1}
-        best, keep = -1, []
-        for combo in product(*(cands[r] for r in open_rows)):
-            chosen = dict(fixed)
-            chosen.update({r: _vals(s) for r, s in zip(open_rows, combo)})
-            met = _identities_met(chosen, idents)
-            if met > best:
-                best, keep = met, [combo]
-            elif met == best:
-                keep.append(combo)
-        for k, r in enumerate(open_rows):
-            uniq: list[Split] = []
-            for combo in keep:
-                if combo[k] not in uniq:
-                    uniq.append(combo[k])
-            chosen_sets[r] = uniq
     by_row = {asg.row: asg for asg in assignments}
-    for r, cs in chosen_sets.items():
+    choice = solve_applications({r: _splits(asg.group.cells, APP_COLS) for r, asg in by_row.items()}, spec.row_keys)
+    for r, ch in choice.items():
         asg = by_row[r]
-        parts = agreement(cs, APP_COLS)
+        parts = agreement(ch.splits, APP_COLS)
         _put_split(res, r, cols, asg.group.cells, parts, asg.score, inferred=ch.possible is None or ch.possible > 1)
-        if counts[r] is None and not cs:
-            _warn_ambiguous(res, r, cols, asg.group.cells, parts, None)
-        elif any(p is None for p in parts):
-            why = "" if row_fits[r] else " and none meets the row's 总计"
-            _warn_ambiguous(res, r, cols, asg.group.cells, parts, len(cs), why + " (row and column identities)")
+        if any(p is None for p in parts):
+            why = " (row and column identities)" if ch.row_fits else " and none meets the row's 总计"
+            _warn_ambiguous(res, r, cols, asg.group.cells, parts, None if ch.possible is None else len(ch.splits), why)
     res.rows_found = len(assignments)
     missing = [r for r in spec.row_keys if r not in by_row]
     if missing and assignments:
@@ -265,15 +195,6 @@ def assemble_applications_runon(doc: Document, a: int, b: int, fmt: str) -> Tabl
 
 
 # --- table 四 -------------------------------------------------------------------------------------------------
-def _group_ok(parts: list[Part]) -> bool:
-    """Prune: every complete group of five meets 总计 = the four results."""
-    n = len(parts)
-    if n % 5 or n == 0:
-        return True
-    v = [p.value for p in parts[n - 5 : n]]
-    return all(x is not None for x in v) and abs(sum(v[:4]) - v[4]) < TOL
-
-
 def assemble_review_runon(doc: Document, a: int, b: int, fmt: str) -> TableResult:
     spec = table_spec(fmt, "review_litigation")
     res = TableResult.empty(spec)
@@ -281,16 +202,8 @@ def assemble_review_runon(doc: Document, a: int, b: int, fmt: str) -> TableResul
     cells = [_cell(doc, s, None) for s in _spans(doc, a, b) if s.label == Label.CELL]
     if not cells:
         return res
-    toks = [c.raw for c in cells]
-    n_cells = 3 * len(cols)
-    why = ""
-    try:
-        cands = enumerate_splits(toks, n_cells, prune=_group_ok)
-        if not cands:
-            cands = enumerate_splits(toks, n_cells)
-            why = " and none meets every 总计"
-    except TooManySplits:
-        cands = None
+    n_cells = len(REVIEW_GROUPS) * len(cols)
+    cands, held = solve_review([c.raw for c in cells], n_cells)
     parts = agreement(cands or [], n_cells)
     flat = [(g, c) for g in REVIEW_GROUPS for c in cols]
     for g in REVIEW_GROUPS:
@@ -303,9 +216,10 @@ def assemble_review_runon(doc: Document, a: int, b: int, fmt: str) -> TableResul
             res.status.setdefault(g, {})[c] = UNREADABLE
     if any(p is None for p in parts):
         unknown = [f"{g}.{c}" for (g, c), p in zip(flat, parts) if p is None]
-        count = "too many splits" if cands is None else (f"{len(cands)} splits fit" if cands else "no split into 15 cells fits")
+        count = "too many splits" if cands is None else (f"{len(cands)} splits fit" if cands else f"no split into {n_cells} cells fits")
+        why = "" if held or not cands else " and none meets every 总计"
         res.warn(f"the values '{_describe(cells)}' run together; {count}{why}; {', '.join(unknown)} null (the text cannot tell them)")
-    res.rows_found = 3
+    res.rows_found = len(REVIEW_GROUPS)
     return res
 
 

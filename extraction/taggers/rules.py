@@ -23,7 +23,7 @@ from ..layout import (
 )
 from ..lexicon import all_row_lexicon, best_match, col_lexicon, is_group_label, section_index
 from ..regions import TABLE_OF_SECTION, runon_ranges, table_regions
-from ..runon import LONG_LINE, inline_headings, label_pieces, tokens
+from ..runon import LONG_LINE, inline_headings, label_pieces, table_tokens
 from ..normalize import label_key, normalize, squash
 
 # rules-MAJOR.MINOR: a minor release only learns to read text the previous one could not (its tags
@@ -113,6 +113,12 @@ def find_title(text: str, lines: tuple[Line, ...], before: int) -> list[tuple[in
             if starts_with_year and prev is not None:
                 return [prev, b]
             return [b]
+        if len(s) > 80 and not _BREADCRUMB.search(s[:80]):
+            # run-on text (a crawler's copy): the title leads the line, prose follows on it
+            k = s.find("报告", 0, 64)
+            head = s[: k + 2].rstrip() if k >= 0 else ""
+            if head and "年" in head and "公开" in head and not _PROSE_PUNCT.search(head) and b[0] + len(head) <= before:
+                return [(b[0], b[0] + len(head))]
         ps = normalize(text[b[0] : b[1]]).strip()
         prev = b if 2 <= len(ps) <= 30 and not re.search(r"[。，,：:；]", ps) and not NOISE_LINE_RE.match(ps) else None
     return []
@@ -267,7 +273,7 @@ class RuleTagger:
 def _tag_runon(text: str, a: int, b: int, table: str) -> list[Span]:
     """A table that runs on inside a line: value tokens (digit runs kept whole) and label pieces."""
     spans: list[Span] = []
-    for t in tokens(text, a, b):
+    for t in table_tokens(text, a, b, table):
         if t.kind == "value":
             spans.append(Span(t.start, t.end, Label.CELL))
             if t.unit:

@@ -82,7 +82,8 @@ def run_routes(n: int, seed: int, routes: list[str] | None = None, failures: lis
     }  # fmt: skip
 
 
-def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None = None) -> dict[str, Any]:
+def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None = None,
+        only: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
     extractor = Extractor(get_tagger("rules"))
     mixed: dict[str, list[ReportScore]] = defaultdict(list)
     alone: dict[str, list[ReportScore]] = defaultdict(list)
@@ -102,6 +103,8 @@ def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None 
             mixed[k].append(sc)
         record(r, sc, "mixed")
     for j, kind in enumerate([BASELINE, *KINDS]):
+        if only is not None and kind not in only:
+            continue
         kinds = [] if kind == BASELINE else [kind]
         for r in iter_reports(isolated, seed * 1000 + 7 + j, kinds=kinds):
             sc = score_one(extractor, r)
@@ -109,6 +112,8 @@ def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None 
             record(r, sc, f"isolated:{kind}")
     paired: dict[str, dict[str, Any]] = {}
     for j, kind in enumerate(k for k in KINDS if k not in LAYOUT_KINDS):
+        if only is not None and kind not in only:
+            continue
         for layout in LAYOUT_KINDS:
             spec = KIND_BY_NAME[kind]
             if pairs <= 0 or (spec.layouts is not None and layout not in spec.layouts):
@@ -234,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--routes", type=int, default=0, metavar="N",
                     help="also render N documents and score every reading route (slow: LibreOffice ~1-2 s/doc, cached)")
     ap.add_argument("--route", action="append", choices=list(ROUTES), help="only these routes (repeatable)")
+    ap.add_argument("--kinds", default=None, help="comma-separated kinds: the isolated and paired views only for these")
     ap.add_argument("--routes-only", action="store_true",
                     help="run only the routes; replace their section of --out, keeping the rest of the file")
     args = ap.parse_args(argv)
@@ -253,7 +259,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             atomic_write_text(args.json, json.dumps(res, ensure_ascii=False, indent=1))
         return 0
-    res = run(args.n, args.seed, isolated, args.pairs, args.failures)
+    only = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
+    if only is not None:
+        unknown = [k for k in only if k not in KIND_BY_NAME and k != BASELINE]
+        if unknown:
+            ap.error(f"unknown kind(s) {unknown}; known: {', '.join(KINDS)}")
+    res = run(args.n, args.seed, isolated, args.pairs, args.failures, only)
     if args.routes:
         route_failures: list[dict[str, Any]] = []
         res["routes"] = run_routes(args.routes, args.seed, args.route, route_failures)
@@ -263,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     cmd = f"python -m govreport.training.synth.realism -n {args.n} --seed {args.seed} --isolated {isolated} --pairs {args.pairs}"
     if args.routes:
         cmd += f" --routes {args.routes}" + "".join(f" --route {r}" for r in args.route or [])
+    if only is not None:
+        cmd += f" --kinds {','.join(only)}"
     md = to_markdown(res, cmd)
     if str(args.out) == "-":
         sys.stdout.write(md)
