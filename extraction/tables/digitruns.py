@@ -96,12 +96,16 @@ def enumerate_splits(
         if left <= 0 or left > max_parts[ti + 1] + (len(tok) - pos) + 1:
             return
         if _DASHES.match(tok):
-            # blank marks run together (``——``): one or more dashes per blank cell
-            for e in range(pos + 1, len(tok) + 1):
-                parts.append(Part(ti, pos, e, None))
+            # blank marks run together: ``————`` is four blanks of ``—`` or two of ``——`` (one
+            # mark length per run)
+            for size in (1, 2):
+                if len(tok) % size or (size == 2 and len(tok) < 2):
+                    continue
+                blanks = [Part(ti, i, i + size, None) for i in range(0, len(tok), size)]
+                parts.extend(blanks)
                 if prune is None or prune(parts):
-                    rec(ti + 1, 0) if e == len(tok) else rec(ti, e)
-                parts.pop()
+                    rec(ti + 1, 0)
+                del parts[len(parts) - len(blanks) :]
             return
         if pos == 0 and (_BLANK.match(tok) or _COMMA_NUMBER.match(tok)):
             parts.append(Part(ti, 0, len(tok), None if _BLANK.match(tok) else _number(tok)))
@@ -152,14 +156,17 @@ def values(s: Split) -> list[int | float | None]:
     return [p.value for p in s]
 
 
-def _z(x: int | float | None) -> int | float:
-    """A blank cell adds nothing to a sum (for choosing a split only; it stays null)."""
-    return 0 if x is None else x
+def _holds(left: Sequence[int | float | None], right: Sequence[int | float | None]) -> bool | None:
+    """sum(left) = sum(right)? None when a blank is among them: a blank may hide a number (a
+    report that prints only 总计), so the identity cannot be assessed and decides nothing."""
+    if any(x is None for x in left) or any(x is None for x in right):
+        return None
+    return abs(sum(left) - sum(right)) < TOL  # type: ignore[arg-type]
 
 
 def row_total_ok(v: Sequence[int | float | None]) -> bool:
-    """Table 三 per row: 总计 (the 7th cell) = the six applicant columns."""
-    return abs(sum(_z(x) for x in v[:6]) - _z(v[6])) < TOL
+    """Table 三 per row: 总计 (the 7th cell) = the six applicant columns, or not assessable."""
+    return _holds(v[:6], v[6:7]) is not False
 
 
 def application_identities(row_keys: Sequence[str]) -> list[tuple[list[str], list[str]]]:
@@ -176,11 +183,10 @@ def _identities_met(chosen: dict[str, list], idents: list[tuple[list[str], list[
         if not all(r in chosen for r in left + right):
             continue
         for c in range(APP_COLS):
-            lv = [_z(chosen[r][c]) for r in left]
-            rv = [_z(chosen[r][c]) for r in right]
-            if abs(sum(lv) - sum(rv)) < TOL:
+            held = _holds([chosen[r][c] for r in left], [chosen[r][c] for r in right])
+            if held is True:
                 met += 1
-            else:
+            elif held is False:
                 failed += 1
     return met, failed
 
@@ -211,18 +217,16 @@ def solve_applications(row_splits: dict[str, list[Split] | None], row_keys: Sequ
         return out
     idents = application_identities(row_keys)
     fixed = {r: values(ch.splits[0]) for r, ch in out.items() if len(ch.splits) == 1}
-    # only combinations under which no identity fails count; where every combination breaks one
-    # (the report's own arithmetic is wrong) the identities cannot choose and every split stays
-    best, keep = -1, []
+    # the combinations under which no identity fails stay (one that leaves an identity unassessed,
+    # a blank among its numbers, is not ruled out: the blank may hide the number that makes it
+    # hold); where every combination breaks one (the report's own arithmetic is wrong) the
+    # identities cannot choose and every split stays
+    keep = []
     for combo in product(*(out[r].splits for r in open_rows)):
         chosen = dict(fixed)
         chosen.update({r: values(s) for r, s in zip(open_rows, combo)})
-        met, failed = _identities_met(chosen, idents)
-        if failed:
-            continue
-        if met > best:
-            best, keep = met, [combo]
-        elif met == best:
+        _met, failed = _identities_met(chosen, idents)
+        if not failed:
             keep.append(combo)
     if not keep:
         return out
@@ -240,8 +244,8 @@ def _group_ok(parts: list[Part]) -> bool:
     n = len(parts)
     if n % 5 or n == 0:
         return True
-    v = [_z(p.value) for p in parts[n - 5 : n]]
-    return abs(sum(v[:4]) - v[4]) < TOL
+    v = [p.value for p in parts[n - 5 : n]]
+    return _holds(v[:4], v[4:]) is not False
 
 
 def solve_review(tokens: Sequence[str], ncells: int = 15) -> tuple[list[Split] | None, bool]:
