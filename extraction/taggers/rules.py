@@ -33,7 +33,9 @@ from ..normalize import label_key, normalize, squash
 #      a printed page mark), a wrapped 勾稽关系 caption, header cells right after 第二十条第（X）项
 # 1.3: 七、/八、 headings of reports older than the 2019 format, matched to the six sections by topic
 #      (the converter damage of issue 15 is read by the normalised view before any tagger)
-RULES_VERSION = "rules-1.3"
+# 1.4: run-on text (a crawler's copy): headings and the title inside long lines, a table that runs on
+#      after its heading tagged as label pieces and whole digit runs (extraction/runon.py)
+RULES_VERSION = "rules-1.4"
 
 _MD_STRIP = re.compile(r"^[\s#*＊>]+|[\s*＊]+$")
 _PAGE_MARK = r"[-—–－_]\s*\d{1,3}\s*[-—–－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
