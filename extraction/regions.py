@@ -10,6 +10,7 @@ _TABLE_ANCHORS = {
     "applications": ("本年新收", "申请人情况"),
     "review_litigation": ("结果维持", "未经复议"),
 }
+# (a run-on table whose heading is missing starts at the first of these)
 
 
 def table_regions(
@@ -74,4 +75,25 @@ def runon_ranges(
         rng = runon_range(text, line, end, min(later) if later else None)
         if rng is not None:
             out[table] = rng
+    ordered = sorted(sections, key=lambda s: s[2])
+    for sec, table in TABLE_OF_SECTION.items():
+        if table in out or any(s[0] == sec for s in sections):
+            continue
+        # the table's heading is missing: it runs on after an earlier heading's section, from its
+        # anchor words on
+        prev = [s for s in ordered if s[0] < sec]
+        if not prev:
+            continue
+        _, line, p_start, p_end = prev[-1]
+        later = [s[2] for s in ordered if s[2] > p_start and s[1].index == line.index]
+        end = min(later) if later else line.end
+        chunk = normalize(text[p_end:end])
+        hits = [i for a in _TABLE_ANCHORS[table] if (i := chunk.find(a)) >= 0]
+        if hits and runon_range(text, line, p_end + min(hits), end) is not None:
+            out[table] = (p_end + min(hits), end)
+    # a range that holds the start of another table's ends there
+    items = sorted(out.items(), key=lambda kv: kv[1][0])
+    for (t1, (a1, b1)), (_, (a2, _)) in zip(items, items[1:]):
+        if a1 < a2 < b1:
+            out[t1] = (a1, a2)
     return out

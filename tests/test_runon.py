@@ -206,3 +206,16 @@ def test_crawler_kind_reports_are_one_body_line_with_exact_spans() -> None:
             piece = r.text[s.start : s.end]
             assert piece and piece == piece.strip()
         assert any(t is not None for t in r.gold["tables"].values())
+
+
+def test_a_run_on_table_whose_heading_is_missing_is_found_by_its_anchor(extractor: Extractor) -> None:
+    # no 三、 heading: table 三 runs on inside section 二's text, table 二's range ends where it starts
+    text = (
+        TITLE + "一、总体情况 无。" + HEAD_2 + "规章000行政规范性文件111"
+        + "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+        + "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1" + HEAD_4 + "000000000000000"
+    )  # fmt: skip
+    out = extractor.extract_text(text).output
+    assert out["tables"]["active_disclosure"]["normative_documents"] == {"issued": 1, "repealed": 1, "in_force": 1}
+    assert out["tables"]["applications"]["new_received"]["total"] == 1
+    assert out["tables"]["applications"]["carried_over"]["total"] is None
