@@ -23,6 +23,7 @@ LONG_LINE = 45  # a heading line is at most this long; longer lines are searched
 
 _HEAD_START = re.compile(r"([一二三四五六])\s*[、.．]\s*")
 _HEAD_STOP = re.compile(r"[\s\d。；;，,：:（(！？!?“”\"]")
+_LIST_PUNCT = "；;、，,：:"
 _HEAD_END_WORDS = ("情况", "事项", "概述", "工作", "问题")
 
 
@@ -45,6 +46,8 @@ def inline_headings(text: str, line: Line) -> list[InlineHeading]:
     s = normalize(text[line.start : line.end])
     out: list[InlineHeading] = []
     for m in _HEAD_START.finditer(s):
+        if m.start() > 0 and s[m.start() - 1] in _LIST_PUNCT:
+            continue  # 本报告包括：一、总体情况；二、… lists the sections, it does not head them
         tail_start = m.end()
         stop = _HEAD_STOP.search(s, tail_start)
         tail_end = min(stop.start() if stop else len(s), tail_start + 40)
@@ -61,7 +64,7 @@ def inline_headings(text: str, line: Line) -> list[InlineHeading]:
             if idx is not None and idx == "一二三四五六".index(m.group(1)) + 1:
                 chosen = e
                 break
-        if chosen is None:
+        if chosen is None or s[tail_start + chosen : tail_start + chosen + 1] in _LIST_PUNCT:
             continue
         out.append(InlineHeading("一二三四五六".index(m.group(1)) + 1, line.start + m.start(), line.start + tail_start + chosen))
     return out

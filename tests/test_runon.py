@@ -219,3 +219,13 @@ def test_a_run_on_table_whose_heading_is_missing_is_found_by_its_anchor(extracto
     assert out["tables"]["active_disclosure"]["normative_documents"] == {"issued": 1, "repealed": 1, "in_force": 1}
     assert out["tables"]["applications"]["new_received"]["total"] == 1
     assert out["tables"]["applications"]["carried_over"]["total"] is None
+
+
+def test_a_sentence_listing_the_sections_heads_none(extractor: Extractor) -> None:
+    text = (
+        TITLE + "本报告包括：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况。"
+        + " 一、总体情况 无。" + HEAD_2 + "规章000行政规范性文件111"
+    )  # fmt: skip
+    out = extractor.extract_text(text).output
+    got = {s["index"]: s["start"] for s in out["sections"]}
+    assert got[1] == text.index(" 一、总体情况 无") + 1 and got[2] == text.index(HEAD_2)
