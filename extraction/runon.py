@@ -24,7 +24,7 @@ LONG_LINE = 45  # a heading line is at most this long; longer lines are searched
 _HEAD_START = re.compile(r"([一二三四五六])\s*[、.．]\s*")
 _HEAD_STOP = re.compile(r"[\s\d。；;，,：:（(！？!?“”\"]")
 _LIST_PUNCT = "；;、，,：:"
-_HEAD_END_WORDS = ("情况", "事项", "概述", "工作", "问题")
+_HEAD_END_WORDS = ("情况", "事项", "概述", "概况", "工作", "问题")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def inline_headings(text: str, line: Line) -> list[InlineHeading]:
             if idx is not None and idx == "一二三四五六".index(m.group(1)) + 1:
                 chosen = e
                 break
-        if chosen is None or s[tail_start + chosen : tail_start + chosen + 1] in _LIST_PUNCT:
+        if chosen is None or (s[tail_start + chosen : tail_start + chosen + 1] or "x") in "；;、":
             continue
         out.append(InlineHeading("一二三四五六".index(m.group(1)) + 1, line.start + m.start(), line.start + tail_start + chosen))
     return out
