@@ -118,6 +118,10 @@ def test_table_two_run_without_arithmetic_is_null_with_a_warning(extractor: Extr
     assert t["regulations"] == {"issued": 0, "repealed": 0, "in_force": 0}
     assert t["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}
     assert any("8855698" in w and "15 splits fit" in w for w in out["warnings"])
+    # printed but not determinable: unreadable (not blank), and the report goes to review
+    assert set(out["cell_status"]["active_disclosure"]["normative_documents"].values()) == {"unreadable"}
+    assert set(out["cell_status"]["active_disclosure"]["regulations"].values()) == {"read"}
+    assert out["needs_review"] is True
 
 
 def test_numbering_of_the_next_row_is_not_a_value(extractor: Extractor) -> None:
