@@ -34,6 +34,7 @@ class ReportScore:
     template_ok: bool = False
     year_ok: bool = False
     organ_ok: bool = False
+    wrong_numbers: int = 0  # cells predicted as a number that is not gold's (a miss is null, not this)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -52,6 +53,7 @@ class ReportScore:
             "year_ok": self.year_ok,
             "organ_ok": self.organ_ok,
             "cells": self.cells,
+            "wrong_numbers": self.wrong_numbers,
             "errors": self.errors,
         }
 
@@ -84,6 +86,8 @@ def score_report(pred: dict[str, Any], gold: dict[str, Any], text: str, name: st
                 if gv is not None:
                     sc.values += 1
                     sc.values_ok += ok
+                if not ok and pv is not None and pv != "missing":
+                    sc.wrong_numbers += 1
                 if not ok and p is not None:
                     sc.errors.append(f"{t}.{row}.{col}: predicted {pv!r}, gold {gv!r}")
     lines = split_lines(text)
@@ -110,4 +114,5 @@ def aggregate(scores: list[ReportScore]) -> dict[str, Any]:
         "template_accuracy": sum(s.template_ok for s in scores) / n if n else 1.0,
         "year_accuracy": sum(s.year_ok for s in scores) / n if n else 1.0,
         "organ_accuracy": sum(s.organ_ok for s in scores) / n if n else 1.0,
+        "wrong_numbers": sum(s.wrong_numbers for s in scores),
     }

@@ -10,6 +10,7 @@ _TABLE_ANCHORS = {
     "applications": ("本年新收", "申请人情况"),
     "review_litigation": ("结果维持", "未经复议"),
 }
+# (a run-on table whose heading is missing starts at the first of these)
 
 
 def table_regions(
@@ -24,11 +25,14 @@ def table_regions(
     bounds = [(idx, ln.index) for idx, ln, _, _ in sections]
     n = len(lines)
     for sec, table in TABLE_OF_SECTION.items():
-        here = [b for b in bounds if b[0] == sec]
+        here = [s for s in sections if s[0] == sec]
         if here:
-            lo = here[0][1] + 1
-            nxt = [b[1] for b in bounds if b[1] > here[0][1]]
-            regions[table] = (lo, nxt[0] if nxt else n)
+            lo = here[0][1].index + 1
+            # the next heading in text order, on a later line or (run-on text) on the same one
+            nxt = [s[1].index for s in sections if s[2] > here[0][2]]
+            hi = min(nxt) if nxt else n
+            if hi >= lo:
+                regions[table] = (lo, hi)
             continue
         prev = [b[1] for b in bounds if b[0] < sec]
         nxt = [b[1] for b in bounds if b[0] > sec]
@@ -52,3 +56,44 @@ def table_regions(
         if lo1 < lo2 < hi1:
             regions[t1] = (lo1, lo2)
     return regions
+
+
+def runon_ranges(
+    text: str, lines: tuple[Line, ...], sections: list[tuple[int, Line, int, int]]
+) -> dict[str, tuple[int, int]]:
+    """Character ranges [start, end) of tables that run on after their heading on the heading's own
+    line (a crawler's one-line report): from the heading's end to the next heading on that line, or
+    to the line's end. Only where the rest of the line holds values."""
+    from .runon import runon_range
+
+    out: dict[str, tuple[int, int]] = {}
+    for idx, line, _start, end in sections:
+        table = TABLE_OF_SECTION.get(idx)
+        if table is None:
+            continue
+        later = [s[2] for s in sections if s[2] > _start and s[1].index == line.index]
+        rng = runon_range(text, line, end, min(later) if later else None)
+        if rng is not None:
+            out[table] = rng
+    ordered = sorted(sections, key=lambda s: s[2])
+    for sec, table in TABLE_OF_SECTION.items():
+        if table in out or any(s[0] == sec for s in sections):
+            continue
+        # the table's heading is missing: it runs on after an earlier heading's section, from its
+        # anchor words on
+        prev = [s for s in ordered if s[0] < sec]
+        if not prev:
+            continue
+        _, line, p_start, p_end = prev[-1]
+        later = [s[2] for s in ordered if s[2] > p_start and s[1].index == line.index]
+        end = min(later) if later else line.end
+        chunk = normalize(text[p_end:end])
+        hits = [i for a in _TABLE_ANCHORS[table] if (i := chunk.find(a)) >= 0]
+        if hits and runon_range(text, line, p_end + min(hits), end) is not None:
+            out[table] = (p_end + min(hits), end)
+    # a range that holds the start of another table's ends there
+    items = sorted(out.items(), key=lambda kv: kv[1][0])
+    for (t1, (a1, b1)), (_, (a2, _)) in zip(items, items[1:]):
+        if a1 < a2 < b1:
+            out[t1] = (a1, a2)
+    return out

@@ -10,13 +10,14 @@ from .layout import Line, line_of, split_lines
 from .narrative import find_prose_figures, narrative_checks
 from .lexicon import COL_WORDS, match_col, section_index
 from .normalize import normalize
-from .regions import table_regions
+from .regions import runon_ranges, table_regions
 from .sections import organ_of, sections, title_text, year_of
 from .tables.active import assemble_active
 from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.result import TableResult
 from .tables.review import assemble_review
+from .tables.runon import RUNON_ASSEMBLERS
 from .templates import TABLES, table_spec
 from .trust import printed_tables, reason, undouble, verdict
 
@@ -110,8 +111,19 @@ def assemble_report(doc: Document) -> dict[str, Any]:
     checks: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []  # review reasons found while rebuilding
     ambiguous: list[str] = []
+    runon = runon_ranges(text, lines, sec_tuples)
     for name in TABLES:
         tables[name] = status[name] = None
+        if name in runon and _runon_cells(doc, runon[name]) >= _region_cells(doc, lines, regions.get(name)):
+            # the table runs on after its heading inside one line (crawler text)
+            res = RUNON_ASSEMBLERS[name](doc, *runon[name], fmt)
+            tables[name] = res.values
+            provenance[name] = res.provenance
+            status[name] = res.statuses()
+            ambiguous += [f"{name}.{r}.{c}" for r, c in sorted(res.ambiguous)]
+            warnings += res.warnings
+            checks += res.checks
+            continue
         if name not in regions:
             continue
         lo, hi = regions[name]
@@ -179,6 +191,19 @@ def assemble_report(doc: Document) -> dict[str, Any]:
 def _prose_figures(doc: Document, fmt: str, year: int | None) -> list:
     """Figures stated in the prose; a figure the tagger labelled a table cell is not prose."""
     return find_prose_figures(doc.text, fmt, year, [(s.start, s.end) for s in doc.spans_of(Label.CELL)])
+
+
+def _runon_cells(doc: Document, rng: tuple[int, int]) -> int:
+    a, b = rng
+    n = sum(1 for s in doc.spans if s.label == Label.CELL and a <= s.start < b)
+    return n if n else -1
+
+
+def _region_cells(doc: Document, lines: tuple[Line, ...], region: tuple[int, int] | None) -> int:
+    if region is None or region[0] >= region[1] or region[0] >= len(lines):
+        return 0
+    a, b = lines[region[0]].start, lines[min(region[1], len(lines)) - 1].end
+    return sum(1 for s in doc.spans if s.label == Label.CELL and a <= s.start < b)
 
 
 def _prints_its_header(frags: list, table: str) -> bool:

@@ -63,7 +63,7 @@ def check_spans(r: SynthReport) -> None:
             assert normalize(piece) in ("万元", "元", "件", "个", "项", "条") or not read(s).strip(), piece
         elif s.label == Label.SECTION:
             line_no = max(i for i, p in enumerate(lines_start) if p <= s.start) + 1
-            sections[line_no] = normalize(read(s))
+            sections.setdefault(line_no, []).append(normalize(read(s)))  # crawler text: all on one line
         elif s.label in (Label.ROW, Label.COL, Label.TITLE, Label.NOISE):
             assert "\n" not in piece, (r.id, s.label, piece)
     # every section the gold places is a SECTION span on that line, with its numeral
@@ -71,7 +71,7 @@ def check_spans(r: SynthReport) -> None:
     for k, line in r.gold["sections"].items():
         if line is not None:
             assert line in sections, (r.id, k, line)
-            assert sections[line].removeprefix("第").startswith(numerals[int(k) - 1]), (r.id, sections[line])
+            assert any(h.removeprefix("第").startswith(numerals[int(k) - 1]) for h in sections[line]), (r.id, sections[line])
     # every printed gold value can be read from some CELL span (元 amounts converted, headers too)
     readable = {round(v, 6) for v in cell_values} | {round(v / 10000, 6) for v in cell_values}
     for t, table in r.gold["tables"].items():

@@ -22,7 +22,8 @@ from ..layout import (
     value_tokens,
 )
 from ..lexicon import all_row_lexicon, best_match, col_lexicon, is_group_label, section_index
-from ..regions import TABLE_OF_SECTION, table_regions
+from ..regions import TABLE_OF_SECTION, runon_ranges, table_regions
+from ..runon import LONG_LINE, inline_headings, label_pieces, table_tokens
 from ..normalize import label_key, normalize, squash
 
 # rules-MAJOR.MINOR: a minor release only learns to read text the previous one could not (its tags
@@ -32,7 +33,9 @@ from ..normalize import label_key, normalize, squash
 #      a printed page mark), a wrapped 勾稽关系 caption, header cells right after 第二十条第（X）项
 # 1.3: 七、/八、 headings of reports older than the 2019 format, matched to the six sections by topic
 #      (the converter damage of issue 15 is read by the normalised view before any tagger)
-RULES_VERSION = "rules-1.3"
+# 1.4: run-on text (a crawler's copy): headings and the title inside long lines, a table that runs on
+#      after its heading tagged as label pieces and whole digit runs (extraction/runon.py)
+RULES_VERSION = "rules-1.4"
 
 _MD_STRIP = re.compile(r"^[\s#*＊>]+|[\s*＊]+$")
 _PAGE_MARK = r"[-—–－_]\s*\d{1,3}\s*[-—–－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
@@ -65,18 +68,27 @@ def find_sections(text: str, lines: tuple[Line, ...]) -> list[tuple[int, Line, i
     last = 0
     for line in lines:
         b = _content_bounds(text, line)
-        if b is None or b[1] - b[0] > 45:
+        if b is None:
             continue
-        idx = section_index(text[b[0] : b[1]])
-        if idx is None or any(f[0] == idx for f in found):
-            continue
-        if idx < last:  # numbering went backwards: a table row like 四、结转…, not a heading
-            continue
-        found.append((idx, line, b[0], b[1]))
-        last = idx
+        if b[1] - b[0] > LONG_LINE:
+            # run-on text (a crawler's copy): headings inside the line
+            if "\t" in text[b[0] : b[1]] or has_cell_bars(text[b[0] : b[1]]):
+                continue
+            cands = [(h.index, h.start, h.end) for h in inline_headings(text, line)]
+        else:
+            idx = section_index(text[b[0] : b[1]])
+            cands = [] if idx is None else [(idx, b[0], b[1])]
+        for idx, a, e in cands:
+            if any(f[0] == idx for f in found):
+                continue
+            if idx < last:  # numbering went backwards: a table row like 四、结转…, not a heading
+                continue
+            found.append((idx, line, a, e))
+            last = idx
     return found
 
 
+_CRAWL_FIELD = re.compile(r"^(?:标题|題目|题目|title)\s*[:：]\s*", re.I)
 _BREADCRUMB = re.compile(r"[>›»＞]|当前位置|首页")
 
 
@@ -91,6 +103,10 @@ def find_title(text: str, lines: tuple[Line, ...], before: int) -> list[tuple[in
         if b is None:
             continue
         s = normalize(text[b[0] : b[1]])
+        lead = _CRAWL_FIELD.match(s)
+        if lead:  # a crawler's header field (标题: …): the title is its value
+            b = (b[0] + lead.end(), b[1])
+            s = s[lead.end() :]
         if _BREADCRUMB.search(s):
             prev = None
             continue
@@ -99,6 +115,12 @@ def find_title(text: str, lines: tuple[Line, ...], before: int) -> list[tuple[in
             if starts_with_year and prev is not None:
                 return [prev, b]
             return [b]
+        if len(s) > 80 and not _BREADCRUMB.search(s[:80]):
+            # run-on text (a crawler's copy): the title leads the line, prose follows on it
+            k = s.find("报告", 0, 64)
+            head = s[: k + 2].rstrip() if k >= 0 else ""
+            if head and "年" in head and "公开" in head and not _PROSE_PUNCT.search(head) and b[0] + len(head) <= before:
+                return [(b[0], b[0] + len(head))]
         ps = normalize(text[b[0] : b[1]]).strip()
         prev = b if 2 <= len(ps) <= 30 and not re.search(r"[。，,：:；]", ps) and not NOISE_LINE_RE.match(ps) else None
     return []
@@ -131,8 +153,11 @@ class RuleTagger:
         for _, _, a, b in sections:
             spans.append(Span(a, b, Label.SECTION))
         section_lines = {ln.index for _, ln, _, _ in sections}
+        runon = runon_ranges(text, lines, sections)
         for table, (lo, hi) in table_regions(text, lines, sections).items():
             spans += self._tag_table(text, lines[lo:hi], table, section_lines, title_key)
+        for table, (a, b) in runon.items():
+            spans += _tag_runon(text, a, b, table)
         # noise anywhere outside tables (page numbers in prose, web junk after the report)
         covered = {(s.start) for s in spans}
         for line in lines:
@@ -245,6 +270,27 @@ class RuleTagger:
         if rs > cs + 0.05:
             return Label.ROW
         return Label.COL if in_header else Label.ROW
+
+
+def _tag_runon(text: str, a: int, b: int, table: str) -> list[Span]:
+    """A table that runs on inside a line: value tokens (digit runs kept whole) and label pieces."""
+    spans: list[Span] = []
+    for t in table_tokens(text, a, b, table):
+        if t.kind == "value":
+            spans.append(Span(t.start, t.end, Label.CELL))
+            if t.unit:
+                spans.append(Span(t.unit[0], t.unit[1], Label.UNIT))
+            continue
+        for p in label_pieces(text, t.start, t.end, table):
+            if p.kind == "noise":
+                continue
+            if p.kind == "row" or (p.kind == "group" and table != "review_litigation"):
+                key = label_key(text[p.start : p.end])
+                is_col = table == "review_litigation" or key in ("信息内容", "申请人情况", "法人或其他组织")
+                spans.append(Span(p.start, p.end, Label.COL if is_col else Label.ROW))
+            else:
+                spans.append(Span(p.start, p.end, Label.COL))
+    return spans
 
 
 def _is_article_label(s: str) -> bool:

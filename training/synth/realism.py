@@ -82,7 +82,8 @@ def run_routes(n: int, seed: int, routes: list[str] | None = None, failures: lis
     }  # fmt: skip
 
 
-def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None = None) -> dict[str, Any]:
+def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None = None,
+        only: list[str] | None = None, rates: dict[str, float] | None = None) -> dict[str, Any]:  # fmt: skip
     extractor = Extractor(get_tagger("rules"))
     mixed: dict[str, list[ReportScore]] = defaultdict(list)
     alone: dict[str, list[ReportScore]] = defaultdict(list)
@@ -95,13 +96,15 @@ def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None 
                               "errors": sc.errors[:12]})  # fmt: skip
 
     all_mixed: list[ReportScore] = []
-    for r in iter_reports(n, seed):
+    for r in iter_reports(n, seed, rates=rates):
         sc = score_one(extractor, r)
         all_mixed.append(sc)
         for k in r.transforms or [BASELINE]:
             mixed[k].append(sc)
         record(r, sc, "mixed")
     for j, kind in enumerate([BASELINE, *KINDS]):
+        if only is not None and kind not in only:
+            continue
         kinds = [] if kind == BASELINE else [kind]
         for r in iter_reports(isolated, seed * 1000 + 7 + j, kinds=kinds):
             sc = score_one(extractor, r)
@@ -109,6 +112,8 @@ def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None 
             record(r, sc, f"isolated:{kind}")
     paired: dict[str, dict[str, Any]] = {}
     for j, kind in enumerate(k for k in KINDS if k not in LAYOUT_KINDS):
+        if only is not None and kind not in only:
+            continue
         for layout in LAYOUT_KINDS:
             spec = KIND_BY_NAME[kind]
             if pairs <= 0 or (spec.layouts is not None and layout not in spec.layouts):
@@ -149,15 +154,18 @@ def to_markdown(res: dict[str, Any], command: str) -> str:
         f"Overall (mixed, {o['reports']} reports): cell accuracy {_pct(o['cell_accuracy'])}, exact reports "
         f"{_pct(o['exact_reports'])}, table presence {_pct(o['table_presence'])}, sections "
         f"{_pct(o['section_accuracy'])}, template {_pct(o['template_accuracy'])}, year {_pct(o['year_accuracy'])}, "
-        f"organ {_pct(o['organ_accuracy'])}.",
+        f"organ {_pct(o['organ_accuracy'])}, wrong numbers {o.get('wrong_numbers', 0)} (a cell given a number that is "
+        "not gold's; a miss is null, not this).",
         "",
-        "| kind | alone: cells | exact | tables | sections | mixed: n | cells | exact | tables | sections |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| kind | alone: cells | exact | tables | sections | wrong | mixed: n | cells | exact | tables | sections | wrong |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for k in [BASELINE, *KINDS]:
         a, m = res["alone"].get(k), res["mixed"].get(k)
         av = [_pct(a[x]) if a else "–" for x in ("cell_accuracy", "exact_reports", "table_presence", "section_accuracy")]
+        av.append(str(a["wrong_numbers"]) if a else "–")
         mv = [_pct(m[x]) if m else "–" for x in ("cell_accuracy", "exact_reports", "table_presence", "section_accuracy")]
+        mv.append(str(m["wrong_numbers"]) if m else "–")
         out.append(f"| `{k}` | " + " | ".join(av) + f" | {m['reports'] if m else 0} | " + " | ".join(mv) + " |")
     if res.get("paired"):
         out += [
@@ -234,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--routes", type=int, default=0, metavar="N",
                     help="also render N documents and score every reading route (slow: LibreOffice ~1-2 s/doc, cached)")
     ap.add_argument("--route", action="append", choices=list(ROUTES), help="only these routes (repeatable)")
+    ap.add_argument("--rate", action="append", default=[], metavar="KIND=P",
+                    help="override a kind's rate in the mixed view (repeatable), e.g. crawler_text=1")
+    ap.add_argument("--kinds", default=None, help="comma-separated kinds: the isolated and paired views only for these")
     ap.add_argument("--routes-only", action="store_true",
                     help="run only the routes; replace their section of --out, keeping the rest of the file")
     args = ap.parse_args(argv)
@@ -253,7 +264,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             atomic_write_text(args.json, json.dumps(res, ensure_ascii=False, indent=1))
         return 0
-    res = run(args.n, args.seed, isolated, args.pairs, args.failures)
+    only = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
+    if only is not None:
+        unknown = [k for k in only if k not in KIND_BY_NAME and k != BASELINE]
+        if unknown:
+            ap.error(f"unknown kind(s) {unknown}; known: {', '.join(KINDS)}")
+    rates: dict[str, float] = {}
+    for item in args.rate:
+        k, sep, p = item.partition("=")
+        if not sep or k not in KIND_BY_NAME:
+            ap.error(f"--rate wants KIND=P with a known kind, got {item!r}")
+        try:
+            rates[k] = float(p)
+        except ValueError:
+            ap.error(f"--rate {item!r}: P is not a number")
+    res = run(args.n, args.seed, isolated, args.pairs, args.failures, only, rates or None)
     if args.routes:
         route_failures: list[dict[str, Any]] = []
         res["routes"] = run_routes(args.routes, args.seed, args.route, route_failures)
@@ -263,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     cmd = f"python -m govreport.training.synth.realism -n {args.n} --seed {args.seed} --isolated {isolated} --pairs {args.pairs}"
     if args.routes:
         cmd += f" --routes {args.routes}" + "".join(f" --route {r}" for r in args.route or [])
+    if only is not None:
+        cmd += f" --kinds {','.join(only)}"
+    cmd += "".join(f" --rate {k}={p:g}" for k, p in rates.items())
     md = to_markdown(res, cmd)
     if str(args.out) == "-":
         sys.stdout.write(md)

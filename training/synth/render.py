@@ -40,6 +40,7 @@ class Style:
     section_numbering: str | None = None  # None | "dot" | "fwdot" | "space" | "part" (第一部分)
     part_sep: str = " "  # after 第X部分
     web_head: list[str] = field(default_factory=list)  # NOISE lines above the title (html_copy)
+    crawler: bool = False  # crawler text: the body on one line, table cells run together (crawler.py)
 
 
 def _prose_lines(text: str, style: Style, rng: random.Random) -> list[Line]:
@@ -140,6 +141,10 @@ def render_report(content: ReportContent, style: Style, rng: random.Random) -> l
     for f in content.footer:
         pad = " " * rng.randint(20, 40) if style.layout == "space_aligned" else ""
         out.append(Line(([O(pad)] if pad else []) + [O(f)]))
+    if style.crawler:
+        from .crawler import flatten
+
+        out = flatten(out, content.fmt, content.organ, content.year, rng)
     return out
 
 
@@ -154,6 +159,8 @@ def finalize(lines: list[Line], content: ReportContent, organ: str, source: str)
     section_line: dict[str, int | None] = {str(i): None for i in range(1, 7)}
     tables: dict[str, Any] = {t: None for t in TABLES}
     present = {ln.table for ln in lines if ln.table}
+    # crawler text: one body line holds every table; a table is there if any of its cells is
+    present |= {s.key[1] for ln in lines if ln.table is None for s in ln.segs if s.key and s.key[0] == "cell"}
     for t in TABLES:
         if t in present:
             tables[t] = table_spec(content.fmt, t).empty()

@@ -306,6 +306,23 @@ def markdown(ctx: Ctx) -> bool:
     return True
 
 
+def crawler_text(ctx: Ctx) -> bool:
+    """A crawler's copy of the web page: tags stripped, no separators (render.py flattens the body
+    into one line, crawler.py). Blank cells print as ``—`` (a truly empty cell leaves no trace in
+    run-together text, so no reader could place its neighbours) and counts without thousands
+    separators; not with labels displaced from their values, an 8-column table 三 or a 16th value
+    in table 四 (run together, those cannot be read back)."""
+    t = ctx.style.table
+    if ctx.style.displaced or t.app_8col or t.extra_value is not None:
+        return False
+    ctx.style.crawler = True
+    t.thousands = False
+    for cell, marker in list(ctx.content.blanks.items()):
+        if marker in ("", "-", "－", "无"):
+            ctx.content.blanks[cell] = "—"
+    return True
+
+
 # --- lines ------------------------------------------------------------------------------------------------
 PAGE_NUMBERS = ["-{n}-", "- {n} -", "— {n} —", "第{n}页", "第 {n} 页 共 {total} 页", "{n}", "{n}/{total}"]
 
@@ -419,6 +436,8 @@ def truncated(ctx: Ctx) -> bool:
     """The text stops inside a table (sometimes mid-row, after a complete cell); the table keeps
     at least one printed cell, so it is still present."""
     rng, lines = ctx.rng, ctx.lines
+    if ctx.style.crawler:
+        return False  # a run cut mid-row reads like a whole row: no text could tell
     data = [i for i, ln in enumerate(lines) if ln.part in ("data", "values") and any(s.label == Label.CELL for s in ln.segs)]
     if not data:
         return False
@@ -662,6 +681,8 @@ KINDS_SPEC: list[Kind] = [
     Kind("prose_mismatch", "content", 0.0, prose_mismatch, late=True,
          doc="a prose figure (applications received) that disagrees with the table (rate 0: opt-in; narrative checks)"),
     Kind("markdown", "content", 0.25, markdown, doc="#, ##, ####, **bold** headings"),
+    Kind("crawler_text", "content", 0.0, crawler_text, late=True, layouts=("canonical", "html_copy"),
+         doc="crawler text: the body on one line, headings mid-line, table cells run together (rate 0: opt-in)"),
     Kind("page_breaks", "lines", 0.3, page_breaks, doc="page numbers, labels split across pages, repeated headers"),
     Kind("garbage", "lines", 0.05, garbage, doc="'错误！未指定文件名。' and similar conversion garbage"),
     Kind("web_junk", "lines", 0.1, web_junk, doc="web-page junk after the report (相關詞條 熱門詞條)"),
