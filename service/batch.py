@@ -42,7 +42,7 @@ from tqdm import tqdm
 
 from govreport.extraction.crosscheck import ReportRef, summary_table, year_on_year
 from govreport.extraction.errors import GovReportError, InputError
-from govreport.extraction.export import to_json
+from govreport.extraction.export import UTF8_BOM, cell_labels, to_json
 from govreport.extraction.ingest import DEFAULT_MAX_BYTES
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
@@ -67,9 +67,11 @@ INPUT_SUFFIXES = frozenset(
 )
 ENGINES = ("local", "ray")
 
+# the CLI's tidy columns (export.TIDY_FIELDS) plus the record's id and hash and the check verdicts
 CELL_FIELDS = (
     "report_id", "source", "sha256", "template", "year", "organ",
-    "table", "row", "col", "value", "start", "end", "confidence", "row_check", "col_check",
+    "table", "table_label", "row", "row_label", "col", "col_label",
+    "value", "start", "end", "confidence", "row_check", "col_check",
 )  # fmt: skip
 
 
@@ -588,9 +590,11 @@ def record_cells(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
             rprov = tprov.get(row) or {}
             for col, value in cols.items():
                 p = rprov.get(col) or {}
+                table_label, row_label, col_label = cell_labels(base["template"], table, row, col)
                 yield {
                     **base,
-                    "table": table, "row": row, "col": col, "value": value,
+                    "table": table, "table_label": table_label, "row": row, "row_label": row_label,
+                    "col": col, "col_label": col_label, "value": value,
                     "start": p.get("start"), "end": p.get("end"), "confidence": p.get("confidence"),
                     "row_check": by_row.get(row), "col_check": by_col.get(col),
                 }  # fmt: skip
@@ -613,7 +617,8 @@ def _parquet_schema() -> Any:
         [
             ("report_id", pa.string()), ("source", pa.string()), ("sha256", pa.string()),
             ("template", pa.string()), ("year", pa.int32()), ("organ", pa.string()),
-            ("table", pa.string()), ("row", pa.string()), ("col", pa.string()),
+            ("table", pa.string()), ("table_label", pa.string()), ("row", pa.string()), ("row_label", pa.string()),
+            ("col", pa.string()), ("col_label", pa.string()),
             ("value", pa.float64()), ("start", pa.int64()), ("end", pa.int64()),
             ("confidence", pa.float64()), ("row_check", pa.bool_()), ("col_check", pa.bool_()),
         ]
@@ -623,8 +628,9 @@ def _parquet_schema() -> Any:
 def write_cells(out_dir: str | Path, records: Iterable[dict[str, Any]] | None = None, row_group: int = 65536) -> int:
     """cells.csv and cells.parquet from results.jsonl, streamed, each replaced atomically.
 
-    The CSV keeps numbers as printed in the JSON (counts as integers); Parquet stores ``value`` as
-    float64 (exact for counts), nullable everywhere a cell can be blank."""
+    The CSV keeps numbers as printed in the JSON (counts as integers) and starts with a UTF-8
+    byte-order mark (Excel); Parquet stores ``value`` as float64 (exact for counts), nullable
+    everywhere a cell can be blank."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -633,6 +639,7 @@ def write_cells(out_dir: str | Path, records: Iterable[dict[str, Any]] | None = 
     n = 0
     buf: list[dict[str, Any]] = []
     with _replaced(out_dir / CELLS_CSV) as fcsv, _replaced(out_dir / CELLS_PARQUET, "wb") as fpq:
+        fcsv.write(UTF8_BOM)
         w = csv.writer(fcsv, lineterminator="\n")
         w.writerow(CELL_FIELDS)
         with pq.ParquetWriter(fpq, schema, compression="zstd") as pw:
