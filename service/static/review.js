@@ -138,6 +138,16 @@ const STRINGS = {
 let LANG = new URLSearchParams(location.search).get("lang") || localStorage.getItem("govreport.lang") || "zh";
 if (!(LANG in STRINGS)) LANG = "zh";
 const T = (key) => STRINGS[LANG][key];
+let STATUS = null; // [key, ...args] of the status line, so that it follows a language switch
+
+function setStatus(key, ...args) {
+  STATUS = key ? [key, ...args] : null;
+  if (!key) $("status").textContent = "";
+  else {
+    const s = STRINGS[LANG][key];
+    $("status").textContent = typeof s === "function" ? s(...args) : s === undefined ? key : s;
+  }
+}
 
 function applyLanguage() {
   document.documentElement.lang = LANG === "zh" ? "zh-CN" : "en";
@@ -147,6 +157,7 @@ function applyLanguage() {
   $("lang-switch").lang = other === "en" ? "en" : "zh-CN";
   document.title = `govreport · ${T("app_subtitle")}`;
   if (DATA) render(DATA);
+  if (STATUS) setStatus(...STATUS);
   if (!$("error").hidden) showError($("error-code").textContent, $("error-message").textContent, $("error").dataset.status);
 }
 
@@ -213,7 +224,7 @@ async function submit(event) {
   $("error").hidden = true;
   const req = buildRequest();
   $("extract-button").disabled = true;
-  $("status").textContent = T("extracting");
+  setStatus("extracting");
   const t0 = performance.now();
   try {
     const r = await fetch("/v1/extract?spans=true&text=true", { method: "POST", headers: req.headers, body: req.body });
@@ -222,16 +233,16 @@ async function submit(event) {
       $("result").hidden = true;
       DATA = null;
       showError(err.code, err.message, r.status);
-      $("status").textContent = `${r.status}`;
+      setStatus(`${r.status}`);
       return;
     }
     DATA = await r.json();
     REQUEST = req;
     render(DATA);
-    $("status").textContent = T("done_in")(Math.round(performance.now() - t0));
+    setStatus("done_in", Math.round(performance.now() - t0));
   } catch (e) {
     showError("network", String(e));
-    $("status").textContent = "";
+    setStatus(null);
   } finally {
     $("extract-button").disabled = false;
   }
@@ -436,7 +447,7 @@ function focusSource(td) {
   td.classList.add("focus");
   const start = +td.dataset.start, end = +td.dataset.end;
   if (!td.dataset.start) {
-    $("status").textContent = T("no_source");
+    setStatus("no_source");
     return;
   }
   const marks = [...$("doc-text").querySelectorAll("mark")].filter((m) => +m.dataset.start < end && +m.dataset.end > start);
@@ -549,7 +560,8 @@ $("extract-form").addEventListener("submit", submit);
 $("lang-switch").addEventListener("click", switchLanguage);
 $("report-file").addEventListener("change", () => {
   const f = $("report-file").files[0];
-  $("status").textContent = f ? T("will_upload")(f.name) : "";
+  if (f) setStatus("will_upload", f.name);
+  else setStatus(null);
 });
 $("doc-text").addEventListener("click", (e) => {
   const mark = e.target.closest("mark");
