@@ -35,6 +35,22 @@ def cell_labels(template: str | None, table: str, row: str, col: str) -> tuple[s
     return p.title, p.row_label(row), p.col_label(col)
 
 
+def cell_status(output: dict[str, Any], table: str, row: str, col: str) -> str | None:
+    """The cell's status (read, inferred, blank, unreadable, missing; docs/trust.md) or None when
+    the output carries none."""
+    return (((output.get("cell_status") or {}).get(table) or {}).get(row) or {}).get(col)
+
+
+def failed_check_cells(output: dict[str, Any]) -> dict[str, list[str]]:
+    """``"table.row.col"`` -> the rules of the failed checks that compare it (their operands)."""
+    out: dict[str, list[str]] = {}
+    for c in output.get("checks") or []:
+        if c.get("status", "fail" if c.get("ok") is False else "pass") == "fail":
+            for name in c.get("operands") or []:
+                out.setdefault(name, []).append(c.get("rule", ""))
+    return out
+
+
 def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]:
     """One record per table × row × column (blanks included): the ``TIDY_FIELDS``, with where
     each value came from (``start``/``end`` offsets into the input text, ``confidence``), its

@@ -11,13 +11,17 @@ import io
 import re
 from typing import Any
 
-from .export import TIDY_FIELDS, tidy_cells
+from .export import TIDY_FIELDS, cell_status, failed_check_cells, tidy_cells
 from .printed import PrintedTable, printed_table
 from .templates import TABLES
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _LABEL_WIDTH = {"corner": 16, "group": 16, "label": 34}
+# a cell not simply read is shaded; a cell inside a failed check is framed red (as on the review page)
+STATUS_FILLS = {"inferred": "DCE8FB", "unreadable": "FAD4D2", "missing": "E6E6E6"}
+STATUS_ZH = {"read": "已读取", "inferred": "推断所得", "blank": "空白", "unreadable": "无法识别", "missing": "缺失"}
+LEGEND = "底色：蓝 = 推断所得，红 = 无法识别，灰 = 缺失；红框 = 所在勾稽校验未通过（批注中有说明）"
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -31,15 +35,21 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _write_table(ws: Any, p: PrintedTable, values: dict[str, dict[str, Any]] | None, caption: str) -> None:
+def _write_table(ws: Any, p: PrintedTable, output: dict[str, Any], caption: str) -> None:
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    thin = Side(style="thin", color="999999")
+    values = (output.get("tables") or {}).get(p.name)
+    failed = failed_check_cells(output)
+    prov = (output.get("provenance") or {}).get(p.name) or {}
+    thin, red = Side(style="thin", color="999999"), Side(style="medium", color="C0392B")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    red_border = Border(left=red, right=red, top=red, bottom=red)
     head_fill = PatternFill("solid", start_color="EEF1F3")
     ws.cell(1, 1, p.title).font = Font(bold=True, size=13)
     ws.cell(2, 1, caption).font = Font(color="666666")
+    ws.cell(3, 1, LEGEND).font = Font(color="666666", size=9)
     if values is None:
         ws.cell(4, 1, "本报告中没有这张表（not in this report）")
         return
@@ -56,8 +66,21 @@ def _write_table(ws: Any, p: PrintedTable, values: dict[str, dict[str, Any]] | N
             if not origin:
                 continue
             if cell.kind == "value":
+                assert cell.row is not None and cell.col is not None
                 xl.value = (values.get(cell.row) or {}).get(cell.col)
                 xl.alignment = Alignment(horizontal="right", vertical="center")
+                status = cell_status(output, p.name, cell.row, cell.col)
+                notes = []
+                if status in STATUS_FILLS:
+                    xl.fill = PatternFill("solid", start_color=STATUS_FILLS[status])
+                    printed = ((prov.get(cell.row) or {}).get(cell.col) or {}).get("text")
+                    notes.append(STATUS_ZH[status] + (f"：印出「{printed}」" if printed else ""))
+                rules = failed.get(f"{p.name}.{cell.row}.{cell.col}")
+                if rules:
+                    xl.border = red_border
+                    notes.append("勾稽校验未通过：" + "，".join(rules))
+                if notes:
+                    xl.comment = Comment("\n".join(notes), "govreport")
             else:
                 xl.value = cell.text or None
                 xl.alignment = Alignment(
@@ -89,11 +112,10 @@ def to_xlsx(output: dict[str, Any], source: str = "") -> bytes:
     caption = " · ".join(
         str(x) for x in (output.get("organ"), output.get("year") and f"{output['year']}年", template and f"{template} 格式", source) if x
     )
-    tables = output.get("tables") or {}
     if template:
         for name in TABLES:
             p = printed_table(template, name)
-            _write_table(wb.create_sheet(_sheet_name(p.title, used)), p, tables.get(name), caption)
+            _write_table(wb.create_sheet(_sheet_name(p.title, used)), p, output, caption)
 
     ws = wb.create_sheet(_sheet_name("cells", used))
     ws.append(list(TIDY_FIELDS))

@@ -309,9 +309,17 @@ function renderVerdict(data) {
   box.classList.toggle("needs-review", data.needs_review);
   $("verdict-text").textContent = data.needs_review ? T("verdict_review") : T("verdict_ok");
   $("review-reasons").replaceChildren(
-    ...(data.review_reasons || []).map((r) =>
-      el("li", { "data-code": r.code }, el("code", {}, r.code), " ", r.message ?? r.text ?? ""),
-    ),
+    ...(data.review_reasons || []).map((r) => {
+      const text = (LANG === "zh" && r.message_zh) || r.message || r.text || "";
+      const where = (r.tables || []).map((t) => get(INFO, "templates", data.template, t, "title") || t).join("、");
+      const li = el("li", { "data-code": r.code }, text, where ? ` — ${where}` : "", " ", el("code", {}, r.code));
+      const cells = (r.cells || []).map((c) => c.split("."));
+      if (cells.length) {
+        li.classList.add("has-cells");
+        li.addEventListener("click", () => focusCells(cells));
+      }
+      return li;
+    }),
   );
 }
 
@@ -385,7 +393,11 @@ function renderChecks(checks, warnings) {
       li.addEventListener("click", () => focusCells(checkCells(c, DATA)));
       return li;
     }),
-    ...notAssessable.map((c) => el("li", { class: "not-assessable", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "")),
+    ...notAssessable.map((c) => {
+      const li = el("li", { class: "not-assessable", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "");
+      li.addEventListener("click", () => focusCells((c.not_assessable || []).map((n) => n.split("."))));
+      return li;
+    }),
   );
   $("warnings").replaceChildren(...warnings.map((w) => el("li", { class: "warning" }, typeof w === "string" ? w : w.message || JSON.stringify(w))));
 }
@@ -402,10 +414,10 @@ function renderSections(sections) {
 
 // ---- cells, checks and where they came from ---------------------------------------------------
 
-// The cells a check compares: its own list when the service gives one, else (as the batch
-// runner's row_check/col_check) the row or column named in brackets in its rule.
+// The cells a check compares: its operands ("table.row.col") when the service names them, else
+// (as the batch runner's row_check/col_check) the row or column named in brackets in its rule.
 function checkCells(check, data) {
-  if (Array.isArray(check.cells)) return check.cells.map((c) => (Array.isArray(c) ? c : [c.table, c.row, c.col]));
+  if (Array.isArray(check.operands)) return check.operands.map((name) => name.split("."));
   const m = /^(\w+)\.\w+\[([^\]]+)\]$/.exec(check.rule || "");
   const rows = m && get(data, "tables", m[1]);
   if (!rows) return [];
