@@ -2,6 +2,7 @@
 summary, the displaCy view, and the CLI's output options."""
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from govreport.extraction.document import Document, Span
-from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, cells_csv, tidy_cells
+from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, cell_status, cells_csv, failed_check_cells, tidy_cells
 from govreport.extraction.export_text import summary_text, to_markdown
 from govreport.extraction.labels import Label
 from govreport.extraction.pipeline import Extractor
@@ -149,15 +150,67 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", text)
 
 
-def test_markdown_tables_hold_every_value_in_order(outputs: dict[str, dict[str, Any]]) -> None:
+def _md_cells(md: str) -> list[str]:
+    rows = [line for line in md.splitlines() if line.startswith("| ") and not line.startswith("| 项目")]
+    return [c.strip() for line in rows for c in line.strip("|").split(" | ")[1:]]
+
+
+def _expected_text(d: dict[str, Any], table: str, row: str, col: str, failed: set[str]) -> str:
+    v, st = d["tables"][table][row][col], cell_status(d, table, row, col)
+    text = {"unreadable": "?", "missing": "…"}[st] if v is None and st in ("unreadable", "missing") else "—" if v is None else str(v)
+    text += "~" if st == "inferred" else "?" if st == "unreadable" and v is not None else ""
+    return text + ("!" if f"{table}.{row}.{col}" in failed else "")
+
+
+def test_markdown_tables_hold_every_value_in_order_with_its_marks(outputs: dict[str, dict[str, Any]]) -> None:
     d = outputs["seed_000.txt"]
     md = to_markdown(d, "s.txt")
     for name in TABLES:
         assert f"## {printed_table(d['template'], name).title}" in md
-    rows = [line for line in md.splitlines() if line.startswith("| ") and not line.startswith("| 项目")]
-    values = [v for t in d["tables"].values() for cols in t.values() for v in cols.values()]
-    cells = [c.strip() for line in rows for c in line.strip("|").split(" | ")[1:]]
-    assert cells == ["—" if v is None else str(v) for v in values]
+    keys = [(t, r, c) for t, rows in d["tables"].items() for r, cols in rows.items() for c in cols]
+    failed = set(failed_check_cells(d))
+    assert _md_cells(md) == [_expected_text(d, *k, failed) for k in keys]
+
+
+def test_marks_show_how_each_cell_was_read_and_which_failed_a_check(outputs: dict[str, dict[str, Any]]) -> None:
+    """Hand-set statuses and a failed check on a real result: every export marks them."""
+    from openpyxl import load_workbook
+
+    from govreport.extraction.export_xlsx import STATUS_FILLS, to_xlsx
+
+    d = copy.deepcopy(outputs["hangzhou_fixture.html"])
+    rl = d["tables"]["review_litigation"]
+    d["cell_status"] = {t: {r: {c: "read" for c in cols} for r, cols in rows.items()} for t, rows in d["tables"].items()}
+    st = d["cell_status"]["review_litigation"]
+    st["administrative_review"]["upheld"] = "inferred"
+    st["administrative_review"]["other"], rl["administrative_review"]["other"] = "unreadable", None
+    st["litigation_direct"]["pending"], rl["litigation_direct"]["pending"] = "missing", None
+    ops = [f"review_litigation.litigation_after_review.{c}" for c in rl["litigation_after_review"]]
+    d["checks"] = [{"rule": "review_litigation.total[litigation_after_review]", "status": "fail", "ok": False, "operands": ops, "detail": "x"}]
+    failed = set(failed_check_cells(d))
+    assert failed == set(ops)
+
+    md = to_markdown(d)
+    keys = [(t, r, c) for t, rows in d["tables"].items() for r, cols in rows.items() for c in cols]
+    texts = dict(zip(keys, _md_cells(md)))
+    assert texts[("review_litigation", "administrative_review", "upheld")] == f"{rl['administrative_review']['upheld']}~"
+    assert texts[("review_litigation", "administrative_review", "other")] == "?"
+    assert texts[("review_litigation", "litigation_direct", "pending")] == "…"
+    assert all(texts[("review_litigation", "litigation_after_review", c)].endswith("!") for c in rl["litigation_after_review"])
+    assert sum(t.endswith(("~", "?", "…", "!")) for t in texts.values()) == 3 + len(ops)
+    summary = summary_text(d)
+    assert "?" in summary and "…" in summary and "~ 推断所得" in summary
+
+    wb = load_workbook(io.BytesIO(to_xlsx(d)))
+    ws = wb.worksheets[2]
+    p = printed_table(d["template"], "review_litigation")
+    where = {(cell.row, cell.col): (r, c) for r, row in enumerate(p.grid()) for c, (cell, o) in enumerate(row) if o and cell.kind == "value"}
+    for (row, col), (r, c) in where.items():
+        xl = ws.cell(4 + r, c + 1)
+        status = st[row][col]
+        assert (xl.fill.fgColor.rgb[-6:] == STATUS_FILLS[status]) if status in STATUS_FILLS else xl.fill.fill_type is None
+        assert (xl.border.left.color is not None and xl.border.left.color.rgb[-6:] == "C0392B") == (f"review_litigation.{row}.{col}" in failed)
+        assert (xl.comment is not None) == (status in STATUS_FILLS or f"review_litigation.{row}.{col}" in failed)
 
 
 def test_summary_shows_the_three_tables_with_labels(outputs: dict[str, dict[str, Any]]) -> None:
