@@ -104,16 +104,27 @@ def assert_page_shows(page: Any, expected: dict[str, Any]) -> None:
             assert page.locator(f"{block} .absent").count() == 1
             continue
         cells = page.eval_on_selector_all(
-            f'td[data-table="{name}"]', "tds => tds.map(td => [td.dataset.row, td.dataset.col, td.textContent])"
+            f'td[data-table="{name}"]', "tds => tds.map(td => [td.dataset.row, td.dataset.col, td.textContent, td.dataset.status])"
         )
-        shown = {(r, c): t for r, c, t in cells}
+        shown = {(r, c): t for r, c, t, _ in cells}
         want = {(r, c): v for r, cols in rows.items() for c, v in cols.items()}
         assert shown.keys() == want.keys()
-        for key, value in want.items():
-            assert shown[key] == "—" if value is None else float(shown[key]) == value, (key, shown[key], value)
+        statuses = expected.get("cell_status") or {}
+        for (r, c), value in want.items():
+            status = ((statuses.get(name) or {}).get(r) or {}).get(c)
+            printed = (((expected.get("provenance") or {}).get(name) or {}).get(r) or {}).get(c) or {}
+            if value is not None:
+                assert float(shown[r, c]) == value, (r, c, shown[r, c], value)
+            elif status == "unreadable":  # what was printed, kept for the reader
+                assert shown[r, c] == printed.get("text", "?")
+            else:
+                assert shown[r, c] == ("…" if status == "missing" else "—"), (r, c, shown[r, c])
+        assert {(r, c): s for r, c, _, s in cells if s} == {
+            (r, c): s for r, cols in (statuses.get(name) or {}).items() for c, s in cols.items()
+        }
 
     # Failed checks listed one by one, the rest counted.
-    failed = [c for c in expected["checks"] if c["ok"] is False]
+    failed = [c for c in expected["checks"] if c.get("status", "pass" if c["ok"] else "fail") == "fail"]
     rules = page.eval_on_selector_all("#failed-checks li.failed", "ls => ls.map(l => l.dataset.rule)")
     assert rules == [c["rule"] for c in failed]
 

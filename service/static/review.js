@@ -40,7 +40,8 @@ const STRINGS = {
     format_name: (f) => `${f} 年版格式`,
     checks_all_ok: (n) => `全部 ${n} 项勾稽校验通过`,
     checks_failed: (f, n) => `${n} 项勾稽校验中 ${f} 项未通过`,
-    checks_na: (n) => `${n} 项无法校验`,
+    checks_some_ok: (p, n) => `${n} 项勾稽校验中 ${p} 项通过`,
+    checks_na: (n) => `${n} 项无法校验（缺少数值）`,
     absent: "本报告中没有这张表",
     verdict_ok: "无需人工复核：所有数值均已读取，勾稽校验通过",
     verdict_review: "需要人工复核",
@@ -101,7 +102,8 @@ const STRINGS = {
     format_name: (f) => `${f} format`,
     checks_all_ok: (n) => `all ${n} checks pass`,
     checks_failed: (f, n) => `${f} of ${n} checks failed`,
-    checks_na: (n) => `${n} cannot be assessed`,
+    checks_some_ok: (p, n) => `${p} of ${n} checks pass`,
+    checks_na: (n) => `${n} cannot be assessed (a value is missing)`,
     absent: "not in this report",
     verdict_ok: "No review needed: every value was read and the report's arithmetic holds",
     verdict_review: "Needs review",
@@ -383,7 +385,12 @@ function renderChecks(checks, warnings) {
   const failed = checks.filter(isFailed);
   const notAssessable = checks.filter((c) => c.status === "not_assessable");
   const summary = $("checks-summary");
-  let text = failed.length ? T("checks_failed")(failed.length, checks.length) : T("checks_all_ok")(checks.length);
+  const passed = checks.length - failed.length - notAssessable.length;
+  let text = failed.length
+    ? T("checks_failed")(failed.length, checks.length)
+    : notAssessable.length
+      ? T("checks_some_ok")(passed, checks.length)
+      : T("checks_all_ok")(checks.length);
   if (notAssessable.length) text += ` · ${T("checks_na")(notAssessable.length)}`;
   summary.textContent = text;
   summary.classList.toggle("all-ok", failed.length === 0 && notAssessable.length === 0);
@@ -487,8 +494,13 @@ function focusCells(keys) {
   if (tds.length) tds[0].scrollIntoView({ block: "center", behavior: "instant" });
 }
 
-function formatValue(v) {
-  return v === null || v === undefined ? "—" : String(v);
+// What a cell shows: the value; for no value, what was printed there when it could not be read
+// (or "?"), "…" when nothing was printed (cut off), "—" for a printed blank.
+function formatValue(v, status, prov) {
+  if (v !== null && v !== undefined) return String(v);
+  if (status === "unreadable") return (prov && prov.text) || "?";
+  if (status === "missing") return "…";
+  return "—";
 }
 
 function valueCell(data, failedCells, table, row, col, span) {
@@ -514,7 +526,7 @@ function valueCell(data, failedCells, table, row, col, span) {
     "data-status": status || undefined,
     "data-start": prov && prov.start !== undefined ? String(prov.start) : undefined,
     "data-end": prov && prov.end !== undefined ? String(prov.end) : undefined,
-  }, formatValue(value));
+  }, formatValue(value, status, prov));
   td.addEventListener("click", () => focusSource(td));
   return td;
 }
