@@ -81,12 +81,6 @@ def extract_files(
             continue
         d = result.to_dict(with_spans=with_spans)
         d["source"] = str(path)
-        if summary:
-            from govreport.extraction.export_text import summary_text
-
-            tqdm.write(summary_text(d, str(path)), file=sys.stdout)
-        if out is None:
-            continue
         if to_stdout:
             if fmt == "csv":
                 sys.stdout.write(cells_csv(tidy_cells(d, str(path)), header=not header_done, bom=bool(bom)))
@@ -96,17 +90,19 @@ def extract_files(
             else:
                 sys.stdout.write(to_json(d, pretty=False) + "\n")
             sys.stdout.flush()
-            continue
-        assert out_dir is not None
-        if fmt == "jsonl":
+        elif out_dir is not None and fmt == "jsonl":
             jsonl_lines.append(to_json(d, pretty=False))
-        else:
+        elif out_dir is not None:
             stem = _unique_stem(path, used)
             atomic_write(out_dir / f"{stem}.{fmt}", _file_bytes(d, fmt, str(path), bom is not False))
             if html:
                 from govreport.extraction.render import render_html
 
                 atomic_write(out_dir / f"{stem}.html", render_html(result.document))
+        if summary:  # after the files: a reader closing stdout early (| head) loses nothing
+            from govreport.extraction.export_text import summary_text
+
+            tqdm.write(summary_text(d, str(path)), file=sys.stdout)
     if jsonl_lines and out_dir is not None:
         atomic_write(out_dir / "results.jsonl", "\n".join(jsonl_lines) + "\n")
     return failures

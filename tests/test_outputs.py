@@ -285,3 +285,14 @@ def test_extract_formats_collisions_and_errors_above_the_progress_bar(tmp_path: 
     assert not r.stdout.startswith(UTF8_BOM) and r.stdout.startswith(",".join(TIDY_FIELDS))
     r = run("extract", str(inputs / "a.txt"), "-o", "-", "--format", "csv", "--bom", "--tagger", "rules")
     assert r.stdout.startswith(UTF8_BOM)
+
+
+def test_the_readme_first_command_writes_the_json_and_prints_the_summary(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    assert "govreport extract examples/report_2020.txt -o out/ --summary" in readme
+    example = Path(__file__).parents[1] / "examples" / "report_2020.txt"
+    r = run("extract", str(example), "-o", str(tmp_path / "out"), "--summary", "--tagger", "rules")
+    assert r.returncode == 0, r.stderr
+    d = json.loads((tmp_path / "out" / "report_2020.json").read_text("utf-8"))
+    assert d["organ"] in r.stdout.splitlines()[0] and "三、收到和处理政府信息公开申请情况" in r.stdout
+    assert len(r.stdout) < 8000 and "provenance" not in r.stdout
