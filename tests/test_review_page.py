@@ -351,3 +351,17 @@ def test_redoc_renders_offline_and_the_favicon_is_served(offline_page: tuple[Any
     assert refused == []
     r = httpx.get(server.url + "/favicon.ico", timeout=10)
     assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon" and r.content[:4] == b"\x00\x00\x01\x00"
+
+
+def test_a_failed_narrative_check_shows_its_cell_and_its_figure_in_the_prose(page: Any, server: ServerProcess) -> None:
+    claim = "全年行政复议案件99件。"  # the table says 6
+    text = report(review=REVIEW_HEADER + "\n" + "\t".join(map(str, REVIEW_VALUES))).replace("办理申请56件。", "办理申请56件。" + claim)
+    expected = api(server, json={"text": text})
+    (check,) = [c for c in expected["checks"] if c["rule"].startswith("narrative.") and c["status"] == "fail"]
+    page.fill("#report-text", text)
+    submit_and_wait(page)
+    page.click(f'#failed-checks li.failed[data-rule="{check["rule"]}"]')
+    focused = page.eval_on_selector_all("#tables td.focus", "ts => ts.map(t => [t.dataset.table, t.dataset.row, t.dataset.col])")
+    assert focused == [[c["table"], c["row"], c["col"]] for c in check["cells"]]
+    selected = page.evaluate("() => window.getSelection().toString()")
+    assert selected == text[check["prose"]["start"] : check["prose"]["end"]] and "99" in selected

@@ -397,12 +397,12 @@ function renderChecks(checks, warnings) {
   $("failed-checks").replaceChildren(
     ...failed.map((c) => {
       const li = el("li", { class: "failed", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "");
-      li.addEventListener("click", () => focusCells(checkCells(c, DATA)));
+      li.addEventListener("click", () => focusCheck(c));
       return li;
     }),
     ...notAssessable.map((c) => {
       const li = el("li", { class: "not-assessable", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "");
-      li.addEventListener("click", () => focusCells((c.not_assessable || []).map((n) => n.split("."))));
+      li.addEventListener("click", () => focusCheck({ ...c, operands: c.not_assessable || [] }));
       return li;
     }),
   );
@@ -421,10 +421,12 @@ function renderSections(sections) {
 
 // ---- cells, checks and where they came from ---------------------------------------------------
 
-// The cells a check compares: its operands ("table.row.col") when the service names them, else
-// (as the batch runner's row_check/col_check) the row or column named in brackets in its rule.
+// The cells a check compares: its operands ("table.row.col"; narrative checks: cells {table, row,
+// col}) when the service names them, else (as the batch runner's row_check/col_check) the row or
+// column named in brackets in its rule.
 function checkCells(check, data) {
-  if (Array.isArray(check.operands)) return check.operands.map((name) => name.split("."));
+  if (Array.isArray(check.operands) && check.operands.length) return check.operands.map((name) => name.split("."));
+  if (Array.isArray(check.cells) && check.cells.length) return check.cells.map((c) => [c.table, c.row, c.col]);
   const m = /^(\w+)\.\w+\[([^\]]+)\]$/.exec(check.rule || "");
   const rows = m && get(data, "tables", m[1]);
   if (!rows) return [];
@@ -472,6 +474,7 @@ function focusSource(td) {
   const marks = [...$("doc-text").querySelectorAll("mark")].filter((m) => +m.dataset.start < end && +m.dataset.end > start);
   for (const m of marks) m.classList.add("focus");
   if (marks.length) marks[0].scrollIntoView({ block: "center", behavior: "instant" });
+  else selectText(start, end); // read where no span was labelled
 }
 
 // A mark in the text -> the table cell(s) read from it.
@@ -483,6 +486,38 @@ function focusCellOf(mark) {
   mark.classList.add("focus");
   for (const td of tds) td.classList.add("focus");
   tds[0].scrollIntoView({ block: "center", behavior: "instant" });
+}
+
+// Select characters [start, end) of the text (a stretch no span covers, e.g. a figure of the prose).
+function selectText(start, end) {
+  const pre = $("doc-text");
+  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let pos = 0, node, started = false;
+  while ((node = walker.nextNode())) {
+    const len = node.data.length;
+    if (!started && start < pos + len) {
+      range.setStart(node, start - pos);
+      started = true;
+    }
+    if (started && end <= pos + len) {
+      range.setEnd(node, end - pos);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      const box = range.getBoundingClientRect(), pbox = pre.getBoundingClientRect();
+      pre.scrollTop += box.top - pbox.top - pre.clientHeight / 2;
+      return true;
+    }
+    pos += len;
+  }
+  return false;
+}
+
+// A check -> its cells in the tables, and (a narrative check) its figure in the prose.
+function focusCheck(check) {
+  focusCells(checkCells(check, DATA));
+  if (check.prose && Number.isInteger(check.prose.start)) selectText(check.prose.start, check.prose.end);
 }
 
 function focusCells(keys) {
