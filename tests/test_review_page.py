@@ -365,3 +365,33 @@ def test_a_failed_narrative_check_shows_its_cell_and_its_figure_in_the_prose(pag
     assert focused == [[c["table"], c["row"], c["col"]] for c in check["cells"]]
     selected = page.evaluate("() => window.getSelection().toString()")
     assert selected == text[check["prose"]["start"] : check["prose"]["end"]] and "99" in selected
+
+
+def test_the_verdict_and_its_reasons_lead_and_an_unreadable_cell_shows_what_was_printed(page: Any, server: ServerProcess) -> None:
+    values = [str(v) for v in REVIEW_VALUES]
+    values[1] = "l"  # an OCR letter where 结果纠正 of 行政复议 is printed
+    text = report(review=REVIEW_HEADER + "\n" + "\t".join(values))
+    expected = api(server, json={"text": text})
+    if "needs_review" not in expected:
+        pytest.skip("the output carries no verdict yet (cell status and verdict: the trust issue)")
+    assert expected["needs_review"] is True, "precondition"
+    assert expected["cell_status"]["review_litigation"]["administrative_review"]["corrected"] == "unreadable"
+    page.fill("#report-text", text)
+    submit_and_wait(page)
+    assert_page_shows(page, expected)
+    # the verdict is the first thing in the result, above the summary and the tables
+    order = page.evaluate("() => [...document.querySelectorAll('#result > *')].map(n => n.id || n.className)")
+    assert order[0] == "verdict" and page.is_visible("#verdict.needs-review")
+    assert page.text_content("#verdict-text") == "需要人工复核"
+    codes = page.eval_on_selector_all("#review-reasons li", "ls => ls.map(l => l.dataset.code)")
+    assert codes == [r["code"] for r in expected["review_reasons"]]
+    reason = next(r for r in expected["review_reasons"] if r["code"] == "unreadable_cell")
+    li = page.locator('#review-reasons li[data-code="unreadable_cell"]')
+    assert reason["message_zh"] in li.text_content()
+    td = 'td[data-table="review_litigation"][data-row="administrative_review"][data-col="corrected"]'
+    assert page.text_content(td) == "l" and "st-unreadable" in page.get_attribute(td, "class")
+    li.click()
+    assert page.eval_on_selector_all("#tables td.focus", "ts => ts.map(t => t.dataset.col)") == ["corrected"]
+    page.click("#lang-switch")
+    assert reason["message"] in page.text_content('#review-reasons li[data-code="unreadable_cell"]')
+    assert page.text_content("#verdict-text") == "Needs review"
