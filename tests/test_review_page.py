@@ -142,6 +142,12 @@ def assert_page_shows(page: Any, expected: dict[str, Any]) -> None:
     assert str(len(expected["checks"])) in page.text_content("#checks-summary")
     assert page.locator("#sections li").count() == len(expected["sections"])
 
+    # The verdict at the top with its reasons (when the output has one: the trust issue).
+    if "needs_review" in expected:
+        assert page.locator("#verdict.needs-review").count() == int(expected["needs_review"])
+        codes = page.eval_on_selector_all("#review-reasons li", "ls => ls.map(l => l.dataset.code)")
+        assert codes == [r["code"] for r in expected["review_reasons"]]
+
 
 def test_a_pasted_report_with_a_wrong_total_shows_spans_tables_and_the_failed_check(page: Any, server: ServerProcess) -> None:
     values = list(REVIEW_VALUES)
