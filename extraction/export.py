@@ -41,20 +41,12 @@ def cell_status(output: dict[str, Any], table: str, row: str, col: str) -> str |
     return (((output.get("cell_status") or {}).get(table) or {}).get(row) or {}).get(col)
 
 
-def check_operands(check: dict[str, Any]) -> list[str]:
-    """The cells a check compares, as ``"table.row.col"``: its ``operands`` (table arithmetic) or
-    its ``cells`` (narrative checks: ``{table, row, col, …}``); empty when it names none."""
-    if check.get("operands"):
-        return list(check["operands"])
-    return [f"{c['table']}.{c['row']}.{c['col']}" for c in check.get("cells") or [] if isinstance(c, dict) and "table" in c]
-
-
 def failed_check_cells(output: dict[str, Any]) -> dict[str, list[str]]:
     """``"table.row.col"`` -> the rules of the failed checks that compare it."""
     out: dict[str, list[str]] = {}
     for c in output.get("checks") or []:
         if c.get("status", "fail" if c.get("ok") is False else "pass") == "fail":
-            for name in check_operands(c):
+            for name in check_cells(c):
                 out.setdefault(name, []).append(c.get("rule", ""))
     return out
 

@@ -142,12 +142,6 @@ def assert_page_shows(page: Any, expected: dict[str, Any]) -> None:
     assert str(len(expected["checks"])) in page.text_content("#checks-summary")
     assert page.locator("#sections li").count() == len(expected["sections"])
 
-    # The verdict at the top with its reasons (when the output has one: the trust issue).
-    if "needs_review" in expected:
-        assert page.locator("#verdict.needs-review").count() == int(expected["needs_review"])
-        codes = page.eval_on_selector_all("#review-reasons li", "ls => ls.map(l => l.dataset.code)")
-        assert codes == [r["code"] for r in expected["review_reasons"]]
-
 
 def test_a_pasted_report_with_a_wrong_total_shows_spans_tables_and_the_failed_check(page: Any, server: ServerProcess) -> None:
     values = list(REVIEW_VALUES)
@@ -378,8 +372,6 @@ def test_the_verdict_and_its_reasons_lead_and_an_unreadable_cell_shows_what_was_
     values[1] = "l"  # an OCR letter where 结果纠正 of 行政复议 is printed
     text = report(review=REVIEW_HEADER + "\n" + "\t".join(values))
     expected = api(server, json={"text": text})
-    if "needs_review" not in expected:
-        pytest.skip("the output carries no verdict yet (cell status and verdict: the trust issue)")
     assert expected["needs_review"] is True, "precondition"
     assert expected["cell_status"]["review_litigation"]["administrative_review"]["corrected"] == "unreadable"
     page.fill("#report-text", text)
