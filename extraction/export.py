@@ -11,12 +11,50 @@ from typing import Any, Iterable
 
 from .trust import check_cells
 
-TIDY_FIELDS = ("source", "table", "row", "col", "value", "start", "end", "confidence", "status", "text", "checks")
+# The tidy columns: one row per table × row × column, the report's own template/year/organ on every
+# row (so files of many reports concatenate), the printed Chinese labels beside the stable keys.
+TIDY_FIELDS = (
+    "source", "template", "year", "organ",
+    "table", "table_label", "row", "row_label", "col", "col_label",
+    "value", "start", "end", "confidence", "status", "text", "checks",
+)  # fmt: skip
+# Excel on Windows reads a CSV without a byte-order mark in the ANSI code page (GBK): mojibake.
+UTF8_BOM = "\ufeff"
+
+
+def cell_labels(template: str | None, table: str, row: str, col: str) -> tuple[str, str, str]:
+    """(table title, row label, column label) as printed in the report's format; the keys
+    themselves where the format is unknown. Row labels carry their groups, outermost first,
+    joined by `` · `` (``三、本年度办理结果 · （三）不予公开 · 1.属于国家秘密``)."""
+    from .printed import printed_table
+
+    try:
+        p = printed_table(template or "", table)
+    except KeyError:
+        return table, row, col
+    return p.title, p.row_label(row), p.col_label(col)
+
+
+def cell_status(output: dict[str, Any], table: str, row: str, col: str) -> str | None:
+    """The cell's status (read, inferred, blank, unreadable, missing; docs/trust.md) or None when
+    the output carries none."""
+    return (((output.get("cell_status") or {}).get(table) or {}).get(row) or {}).get(col)
+
+
+def failed_check_cells(output: dict[str, Any]) -> dict[str, list[str]]:
+    """``"table.row.col"`` -> the rules of the failed checks that compare it."""
+    out: dict[str, list[str]] = {}
+    for c in output.get("checks") or []:
+        if c.get("status", "fail" if c.get("ok") is False else "pass") == "fail":
+            for name in check_cells(c):
+                out.setdefault(name, []).append(c.get("rule", ""))
+    return out
 
 
 def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]:
-    """One record per table × row × column (blanks included), with where each value came from,
-    its status (read, inferred, blank, unreadable, missing: docs/trust.md), the printed text and
+    """One record per table × row × column (blanks included): the ``TIDY_FIELDS``, with where
+    each value came from (``start``/``end`` offsets into the input text, ``confidence``), its
+    status (read, inferred, blank, unreadable, missing: docs/trust.md), the printed text and
     the checks that do not pass with it as an operand (``rule:fail`` / ``rule:not_assessable``,
     ``;``-separated)."""
     out: list[dict[str, Any]] = []
@@ -28,34 +66,39 @@ def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]
         if st != "pass":
             for name in check_cells(c):
                 open_checks.setdefault(name, []).append(f"{c['rule']}:{st}")
+    template = output.get("template")
+    base = {"source": source, "template": template, "year": output.get("year"), "organ": output.get("organ")}
     for table, rows in (output.get("tables") or {}).items():
         if rows is None:
             continue
         for row, cols in rows.items():
             for col, value in cols.items():
                 p = ((prov.get(table) or {}).get(row) or {}).get(col) or {}
+                table_label, row_label, col_label = cell_labels(template, table, row, col)
                 out.append(
                     {
-                        "source": source,
-                        "table": table,
-                        "row": row,
-                        "col": col,
+                        **base,
+                        "table": table, "table_label": table_label,
+                        "row": row, "row_label": row_label,
+                        "col": col, "col_label": col_label,
                         "value": value,
-                        "start": p.get("start"),
-                        "end": p.get("end"),
-                        "confidence": p.get("confidence"),
+                        "start": p.get("start"), "end": p.get("end"), "confidence": p.get("confidence"),
                         "status": ((status.get(table) or {}).get(row) or {}).get(col),
                         "text": p.get("text"),
                         "checks": ";".join(open_checks.get(f"{table}.{row}.{col}", [])) or None,
-                    }
+                    }  # fmt: skip
                 )
     return out
 
 
-def cells_csv(records: Iterable[dict[str, Any]], header: bool = True) -> str:
+def cells_csv(records: Iterable[dict[str, Any]], header: bool = True, bom: bool = False) -> str:
+    """The records as CSV text (UTF-8 when encoded); ``bom`` puts a byte-order mark before the
+    header so that Excel opens the file as UTF-8. Blank cells are empty fields."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(TIDY_FIELDS), extrasaction="ignore", lineterminator="\n")
     if header:
+        if bom:
+            buf.write(UTF8_BOM)
         w.writeheader()
     for r in records:
         w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in TIDY_FIELDS})

@@ -35,11 +35,44 @@ def to_spacy(doc: Document) -> Any:
     return sd
 
 
+# displaCy's entity view (one mark per span, its label written after it), with a template that
+# puts no whitespace inside the mark: the text keeps its own whitespace (see PAGE_CSS).
+ENT_TEMPLATE = (
+    '<mark class="entity" style="background: {bg}33; box-shadow: inset 0 -2px {bg}" title="{label}">{text}'
+    '<span class="label">{label}</span></mark>'
+)
+# pre-wrap keeps runs of spaces and tabs (a tab is a cell gap in a flattened table); displaCy
+# turns line breaks into <br>. The label after every span keeps one-character spans readable.
+PAGE_CSS = """
+body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2rem; }
+.entities { white-space: pre-wrap; tab-size: 6; line-height: 2.2 !important; font-size: 15px; }
+mark.entity { padding: 0.1em 0.25em; border-radius: 0.3em; line-height: 1; }
+mark.entity .label { font-size: 0.6em; font-weight: bold; color: #444; margin-left: 0.25em; vertical-align: middle; opacity: .8; }
+"""
+
+
 def render_html(doc: Document, page: bool = True) -> str:
-    """displaCy's span view of the labelled text, in the label set's colours."""
+    """displaCy's entity view of the labelled text, in the label set's colours, keeping the text's
+    layout (line breaks, runs of spaces, tabs). ``page``: a whole HTML page, else a fragment.
+    Spans overlapping an earlier one are left out (the label set has none)."""
+    from html import escape
+
     from spacy import displacy
 
     colors = {label.value: LABEL_INFO[label].color for label in LABELS}
-    return displacy.render(
-        to_spacy(doc), style="span", page=page, options={"spans_key": SPANS_KEY, "colors": colors}
+    ents, end = [], 0
+    for s in sorted(doc.spans, key=lambda s: (s.start, s.end)):
+        if s.start >= end:
+            ents.append({"start": s.start, "end": s.end, "label": s.label.value})
+            end = s.end
+    body = displacy.render(
+        {"text": doc.text, "ents": ents, "title": None},
+        style="ent", manual=True, page=False, options={"colors": colors, "template": ENT_TEMPLATE},
+    )  # fmt: skip
+    if not page:
+        return body
+    title = escape(doc.origin.filename or "govreport")
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{PAGE_CSS}</style></head>\n<body>\n{body}\n</body>\n</html>\n"
     )

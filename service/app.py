@@ -57,9 +57,12 @@ from govreport.extraction.limits import deadline_scope
 from govreport.extraction.reader_pool import set_max_readers
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import Tagger, get_tagger
+from govreport.extraction.printed import printed_table
 from govreport.extraction.templates import FORMATS, TABLES, table_spec
 from govreport.training.registry import ModelRegistry, RegistryError
 
+from .docs_pages import install_docs
+from .downloads import DOWNLOAD_RESPONSES, DownloadFormat, download_response
 from .guards import HostAllowListMiddleware, UploadTimeoutMiddleware, redact_paths
 from .metrics import ASGIApp, Message, MetricsMiddleware, Scope, ServiceMetrics
 from .schemas import (
@@ -676,6 +679,7 @@ def build_info_router(settings: ServiceSettings) -> APIRouter:
                 "title": (spec := table_spec(fmt, name)).title,
                 "rows": {r.key: r.label for r in spec.rows},
                 "cols": spec.col_labels,
+                "printed": printed_table(fmt, name).to_dict(),  # the layout of the national form
             }
             for name in TABLES
         }
@@ -726,6 +730,7 @@ def build_api_router(settings: ServiceSettings) -> APIRouter:
             "extraction contract's object plus `model_version`, `timings_ms` and `origin`."
         ),
         openapi_extra=_request_body_doc(ExtractRequest, "file", False, {"text": EXAMPLE_TEXT, "filename": "report.txt"}),
+        responses=DOWNLOAD_RESPONSES,
     )
     async def extract(
         request: Request,
@@ -735,7 +740,10 @@ def build_api_router(settings: ServiceSettings) -> APIRouter:
         spans: SpansQuery = False,
         text: TextQuery = False,
         filename: Annotated[str | None, Query(max_length=255, description="file name for a raw body")] = None,
-    ) -> dict[str, Any]:
+        fmt: Annotated[
+            DownloadFormat, Query(alias="format", description="json, or a file to download: csv (tidy cells), xlsx, md")
+        ] = "json",
+    ) -> Any:
         deadline = time.monotonic() + runtime.settings.request_timeout_s
         doc = await read_single(request, runtime.settings, filename)
         (outcome,) = await run_extractions(runtime, pool, extractor, [doc], deadline, spans, text)
@@ -744,7 +752,7 @@ def build_api_router(settings: ServiceSettings) -> APIRouter:
         if isinstance(outcome, BaseException):
             status, code, message = classify(outcome, request_id_of(request.scope))  # logs the traceback
             raise ServiceError(status, code, message)
-        return outcome
+        return outcome if fmt == "json" else download_response(outcome, fmt)
 
     @router.post(
         "/extract/batch",
@@ -955,6 +963,8 @@ def create_app(
         version=importlib.metadata.version("govreport"),
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
         openapi_tags=[
             {"name": "extraction", "description": "Reports in, tables out"},
             {"name": "models", "description": "Model versions from the registry"},
@@ -972,6 +982,7 @@ def create_app(
     app.include_router(build_api_router(settings))
     app.include_router(build_page_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)  # /docs, /redoc, /favicon.ico without a CDN
     # Other routers (the Label Studio ML backend: /predict, /setup, /health, /webhook) go here.
     for router in routers:
         app.include_router(router)

@@ -42,7 +42,7 @@ from tqdm import tqdm
 
 from govreport.extraction.crosscheck import ReportRef, summary_table, year_on_year
 from govreport.extraction.errors import GovReportError, InputError
-from govreport.extraction.export import to_json
+from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, tidy_cells, to_json
 from govreport.extraction.ingest import DEFAULT_MAX_BYTES
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
@@ -67,10 +67,8 @@ INPUT_SUFFIXES = frozenset(
 )
 ENGINES = ("local", "ray")
 
-CELL_FIELDS = (
-    "report_id", "source", "sha256", "template", "year", "organ",
-    "table", "row", "col", "value", "start", "end", "confidence", "row_check", "col_check",
-)  # fmt: skip
+# the CLI's tidy columns (export.TIDY_FIELDS) plus the record's id and hash and the check verdicts
+CELL_FIELDS = ("report_id", "source", "sha256", *(f for f in TIDY_FIELDS if f != "source"), "row_check", "col_check")
 
 
 # ---------------------------------------------------------------- inputs
@@ -569,31 +567,18 @@ def check_index(output: dict[str, Any]) -> dict[str, tuple[dict[str, bool], dict
 
 
 def record_cells(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """One row per table × row × column of a report (blank cells included)."""
+    """One row per table × row × column of a report (blank cells included): ``export.tidy_cells``
+    (the columns of ``extract --format csv``) with the record's id and hash and the check verdicts."""
     out = rec.get("output")
     if not out:
         return
-    prov = out.get("provenance") or {}
     checks = check_index(out)
-    base = {
-        "report_id": rec["id"], "source": rec["source"], "sha256": rec["sha256"],
-        "template": out.get("template"), "year": out.get("year"), "organ": out.get("organ"),
-    }  # fmt: skip
-    for table, rows in (out.get("tables") or {}).items():
-        if rows is None:
-            continue
-        by_row, by_col = checks.get(table, ({}, {}))
-        tprov = prov.get(table) or {}
-        for row, cols in rows.items():
-            rprov = tprov.get(row) or {}
-            for col, value in cols.items():
-                p = rprov.get(col) or {}
-                yield {
-                    **base,
-                    "table": table, "row": row, "col": col, "value": value,
-                    "start": p.get("start"), "end": p.get("end"), "confidence": p.get("confidence"),
-                    "row_check": by_row.get(row), "col_check": by_col.get(col),
-                }  # fmt: skip
+    for cell in tidy_cells(out, rec["source"]):
+        by_row, by_col = checks.get(cell["table"], ({}, {}))
+        yield {
+            "report_id": rec["id"], "sha256": rec["sha256"], **cell,
+            "row_check": by_row.get(cell["row"]), "col_check": by_col.get(cell["col"]),
+        }  # fmt: skip
 
 
 def _csv_value(v: Any) -> str:
@@ -606,25 +591,25 @@ def _csv_value(v: Any) -> str:
     return str(v)
 
 
+# Parquet column types; every other cell field is a string
+_PARQUET_TYPES = {
+    "year": "int32", "value": "float64", "start": "int64", "end": "int64", "confidence": "float64",
+    "row_check": "bool_", "col_check": "bool_",
+}  # fmt: skip
+
+
 def _parquet_schema() -> Any:
     import pyarrow as pa
 
-    return pa.schema(
-        [
-            ("report_id", pa.string()), ("source", pa.string()), ("sha256", pa.string()),
-            ("template", pa.string()), ("year", pa.int32()), ("organ", pa.string()),
-            ("table", pa.string()), ("row", pa.string()), ("col", pa.string()),
-            ("value", pa.float64()), ("start", pa.int64()), ("end", pa.int64()),
-            ("confidence", pa.float64()), ("row_check", pa.bool_()), ("col_check", pa.bool_()),
-        ]
-    )  # fmt: skip
+    return pa.schema([(f, getattr(pa, _PARQUET_TYPES.get(f, "string"))()) for f in CELL_FIELDS])
 
 
 def write_cells(out_dir: str | Path, records: Iterable[dict[str, Any]] | None = None, row_group: int = 65536) -> int:
     """cells.csv and cells.parquet from results.jsonl, streamed, each replaced atomically.
 
-    The CSV keeps numbers as printed in the JSON (counts as integers); Parquet stores ``value`` as
-    float64 (exact for counts), nullable everywhere a cell can be blank."""
+    The CSV keeps numbers as printed in the JSON (counts as integers) and starts with a UTF-8
+    byte-order mark (Excel); Parquet stores ``value`` as float64 (exact for counts), nullable
+    everywhere a cell can be blank."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -633,6 +618,7 @@ def write_cells(out_dir: str | Path, records: Iterable[dict[str, Any]] | None = 
     n = 0
     buf: list[dict[str, Any]] = []
     with _replaced(out_dir / CELLS_CSV) as fcsv, _replaced(out_dir / CELLS_PARQUET, "wb") as fpq:
+        fcsv.write(UTF8_BOM)
         w = csv.writer(fcsv, lineterminator="\n")
         w.writerow(CELL_FIELDS)
         with pq.ParquetWriter(fpq, schema, compression="zstd") as pw:

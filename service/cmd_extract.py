@@ -11,6 +11,7 @@ import click
 from govreport.extraction.errors import GovReportError
 from govreport.extraction.evaluate import ReportScore, aggregate, score_report
 from govreport.extraction.export import atomic_write, cells_csv, tidy_cells, to_json
+from govreport.extraction.export_text import to_markdown
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
@@ -27,6 +28,8 @@ def iter_inputs(paths: list[str]) -> Iterator[Path]:
 
 
 def _unique_stem(path: Path, used: set[str]) -> str:
+    """The input's stem, or ``stem-2``, ``stem-3``… when an earlier input (in the order given,
+    directories sorted) already took it: ``a.html`` and ``a.txt`` become ``a.json`` and ``a-2.json``."""
     stem, k = path.stem, 2
     while stem in used:
         stem, k = f"{path.stem}-{k}", k + 1
@@ -34,50 +37,87 @@ def _unique_stem(path: Path, used: set[str]) -> str:
     return stem
 
 
+FORMATS = ("json", "jsonl", "csv", "xlsx", "md")
+
+
+def _report_failure(failures: list[tuple[Path, str]], path: Path, exc: BaseException) -> None:
+    from tqdm import tqdm
+
+    msg = f"{type(exc).__name__}: {exc}"
+    failures.append((path, msg))
+    # tqdm.write prints above the progress bar instead of into its line
+    tqdm.write(f"error: {path}: {msg}", file=sys.stderr)
+
+
 def extract_files(
-    inputs: list[Path], out: str, fmt: str, extractor: Extractor, with_spans: bool, progress: bool, html: bool = False
+    inputs: list[Path],
+    out: str | None,
+    fmt: str,
+    extractor: Extractor,
+    with_spans: bool,
+    progress: bool,
+    html: bool = False,
+    bom: bool | None = None,
+    summary: bool = False,
 ) -> list[tuple[Path, str]]:
-    """Extract each input; returns the failures (path, message). Never stops at a bad file."""
+    """Extract each input; returns the failures (path, message). Never stops at a bad file.
+
+    ``out`` is a directory (one file per input, or ``results.jsonl``), ``"-"`` (JSON lines, CSV
+    or Markdown on stdout) or None (nothing written; ``summary`` prints each report's tables).
+    ``bom``: a UTF-8 byte-order mark before CSV (default: in files yes, on stdout no)."""
     from tqdm import tqdm
 
     failures: list[tuple[Path, str]] = []
     used: set[str] = set()
     to_stdout = out == "-"
-    out_dir = None if to_stdout else Path(out)
+    out_dir = Path(out) if out and not to_stdout else None
     jsonl_lines: list[str] = []
     header_done = False
     for path in tqdm(inputs, desc="extract", unit="report", disable=not progress, file=sys.stderr):
         try:
             result = extractor.extract_path(path)
         except (GovReportError, OSError) as exc:
-            msg = f"{type(exc).__name__}: {exc}"
-            failures.append((path, msg))
-            click.echo(f"error: {path}: {msg}", err=True)
+            _report_failure(failures, path, exc)
             continue
         d = result.to_dict(with_spans=with_spans)
         d["source"] = str(path)
-        if fmt == "csv":
-            text = cells_csv(tidy_cells(d, str(path)), header=not (to_stdout and header_done))
-            header_done = True
-            if to_stdout:
-                sys.stdout.write(text)
+        if to_stdout:
+            if fmt == "csv":
+                sys.stdout.write(cells_csv(tidy_cells(d, str(path)), header=not header_done, bom=bool(bom)))
+                header_done = True
+            elif fmt == "md":
+                sys.stdout.write(to_markdown(d, str(path)) + "\n")
             else:
-                atomic_write(out_dir / f"{_unique_stem(path, used)}.csv", text)
-        elif to_stdout:
-            sys.stdout.write(to_json(d, pretty=False) + "\n")
+                sys.stdout.write(to_json(d, pretty=False) + "\n")
             sys.stdout.flush()
-        elif fmt == "jsonl":
+        elif out_dir is not None and fmt == "jsonl":
             jsonl_lines.append(to_json(d, pretty=False))
-        else:
+        elif out_dir is not None:
             stem = _unique_stem(path, used)
-            atomic_write(out_dir / f"{stem}.json", to_json(d) + "\n")
+            atomic_write(out_dir / f"{stem}.{fmt}", _file_bytes(d, fmt, str(path), bom is not False))
             if html:
                 from govreport.extraction.render import render_html
 
                 atomic_write(out_dir / f"{stem}.html", render_html(result.document))
+        if summary:  # after the files: a reader closing stdout early (| head) loses nothing
+            from govreport.extraction.export_text import summary_text
+
+            tqdm.write(summary_text(d, str(path)), file=sys.stdout)
     if jsonl_lines and out_dir is not None:
         atomic_write(out_dir / "results.jsonl", "\n".join(jsonl_lines) + "\n")
     return failures
+
+
+def _file_bytes(d: dict[str, Any], fmt: str, source: str, bom: bool) -> str | bytes:
+    if fmt == "csv":
+        return cells_csv(tidy_cells(d, source), bom=bom)
+    if fmt == "xlsx":
+        from govreport.extraction.export_xlsx import to_xlsx
+
+        return to_xlsx(d, source)
+    if fmt == "md":
+        return to_markdown(d, source)
+    return to_json(d) + "\n"
 
 
 def _tagger_options(f):
@@ -104,24 +144,47 @@ def load_tagger(tagger: str, model: str | None):  # type: ignore[no-untyped-def]
 
 @click.command("extract")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-o", "--out", required=True, help="Output directory, or - for JSON lines on stdout.")
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), default="json", show_default=True)
+@click.option(
+    "-o", "--out", default=None,
+    help="Output directory, or - for stdout. Without it, a summary of each report is printed and nothing is written.",
+)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+              help="json/csv/xlsx/md: OUT/<stem>.<format> per input; jsonl: OUT/results.jsonl. "
+              "On stdout (-o -): JSON lines, CSV or Markdown.")  # fmt: skip
 @click.option("--with-spans", is_flag=True, help="Include every labelled span in the JSON.")
 @click.option("--html", is_flag=True, help="Also write OUT/<stem>.html: the text with its labels (displaCy).")
+@click.option("--summary", is_flag=True, help="Also print each report's tables as text (the default without -o).")
+@click.option(
+    "--bom/--no-bom", default=None,
+    help="A UTF-8 byte-order mark before CSV, so that Excel reads it as UTF-8 (default: in files yes, on stdout no).",
+)  # fmt: skip
 @click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True, help="Reject larger inputs.")
 @_tagger_options
-def extract(inputs, out, fmt, with_spans, html, max_bytes, tagger, model) -> None:
+def extract(inputs, out, fmt, with_spans, html, summary, bom, max_bytes, tagger, model) -> None:
     """Extract the tables of report files (.txt .html .docx .pdf) or directories of them.
 
-    Writes OUT/<input stem>.json (or .csv; or OUT/results.jsonl). Bad files are reported and
-    skipped; the exit status is 1 if any file failed.
+    Writes OUT/<input stem>.<format> (or OUT/results.jsonl). Inputs with the same stem
+    (a.html, a.txt) are written as a.json, a-2.json, … in the order given. Without -o, prints
+    a short summary of each report. Bad files are reported and skipped; the exit status is 1 if
+    any file failed.
     """
+    if out == "-" and html:
+        raise click.UsageError("--html writes OUT/<stem>.html files; give -o DIR (it cannot go to stdout)")
+    if out == "-" and summary:
+        raise click.UsageError("--summary prints to stdout; it cannot share it with -o -")
+    if out == "-" and fmt in ("xlsx", "jsonl"):
+        raise click.UsageError(f"--format {fmt} writes a file; give -o DIR (stdout takes json, csv or md)")
+    if out is None and (html or fmt != "json"):
+        raise click.UsageError("--html and --format need -o DIR (or -o - for stdout)")
     files = list(iter_inputs(list(inputs)))
     if not files:
         raise click.UsageError("no report files found in the given inputs")
     extractor = Extractor(load_tagger(tagger, model), max_bytes=max_bytes)
-    failures = extract_files(files, out, fmt, extractor, with_spans, progress=len(files) > 1, html=html)
-    if out != "-":
+    failures = extract_files(
+        files, out, fmt, extractor, with_spans, progress=len(files) > 1, html=html, bom=bom,
+        summary=summary or out is None,
+    )  # fmt: skip
+    if out not in (None, "-"):
         click.echo(f"{len(files) - len(failures)} of {len(files)} reports extracted to {out}", err=True)
     if failures:
         sys.exit(1)

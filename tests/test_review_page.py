@@ -104,16 +104,27 @@ def assert_page_shows(page: Any, expected: dict[str, Any]) -> None:
             assert page.locator(f"{block} .absent").count() == 1
             continue
         cells = page.eval_on_selector_all(
-            f'td[data-table="{name}"]', "tds => tds.map(td => [td.dataset.row, td.dataset.col, td.textContent])"
+            f'td[data-table="{name}"]', "tds => tds.map(td => [td.dataset.row, td.dataset.col, td.textContent, td.dataset.status])"
         )
-        shown = {(r, c): t for r, c, t in cells}
+        shown = {(r, c): t for r, c, t, _ in cells}
         want = {(r, c): v for r, cols in rows.items() for c, v in cols.items()}
         assert shown.keys() == want.keys()
-        for key, value in want.items():
-            assert shown[key] == "—" if value is None else float(shown[key]) == value, (key, shown[key], value)
+        statuses = expected.get("cell_status") or {}
+        for (r, c), value in want.items():
+            status = ((statuses.get(name) or {}).get(r) or {}).get(c)
+            printed = (((expected.get("provenance") or {}).get(name) or {}).get(r) or {}).get(c) or {}
+            if value is not None:
+                assert float(shown[r, c]) == value, (r, c, shown[r, c], value)
+            elif status == "unreadable":  # what was printed, kept for the reader
+                assert shown[r, c] == printed.get("text", "?")
+            else:
+                assert shown[r, c] == ("…" if status == "missing" else "—"), (r, c, shown[r, c])
+        assert {(r, c): s for r, c, _, s in cells if s} == {
+            (r, c): s for r, cols in (statuses.get(name) or {}).items() for c, s in cols.items()
+        }
 
     # Failed checks listed one by one, the rest counted.
-    failed = [c for c in expected["checks"] if c["ok"] is False]
+    failed = [c for c in expected["checks"] if c.get("status", "pass" if c["ok"] else "fail") == "fail"]
     rules = page.eval_on_selector_all("#failed-checks li.failed", "ls => ls.map(l => l.dataset.rule)")
     assert rules == [c["rule"] for c in failed]
 
@@ -145,7 +156,7 @@ def test_a_pasted_report_with_a_wrong_total_shows_spans_tables_and_the_failed_ch
     page.fill("#report-text", text)
     submit_and_wait(page)
     assert_page_shows(page, expected)
-    assert page.text_content("#sum-filename") == "(pasted)"
+    assert page.text_content("#sum-filename") == "（粘贴的文本）"  # the interface is Chinese by default
     assert not page.is_visible("#api-key-field")  # no key configured
 
     # The legend switches a label's highlighting off.
@@ -181,3 +192,204 @@ def test_bad_input_shows_the_error_and_hides_old_results(page: Any, server: Serv
         page.wait_for_function(f"document.getElementById('error-code').textContent === {json.dumps(err['code'])}")
         assert page.is_visible("#error") and not page.is_visible("#result")
         assert page.text_content("#error-message") == err["message"]
+
+
+# ---- the page for the people who use it: language, verdict, provenance, downloads, layout --------
+
+
+def wrong_total_report() -> str:
+    values = list(REVIEW_VALUES)
+    values[4] += 5  # 行政复议 总计 no longer the sum of its four results
+    return report(review=REVIEW_HEADER + "\n" + "\t".join(str(v) for v in values))
+
+
+def test_chinese_by_default_with_an_english_switch_and_error_texts(page: Any, server: ServerProcess) -> None:
+    assert page.text_content("#extract-button") == "提取" and page.get_attribute("html", "lang") == "zh-CN"
+    page.fill("#report-text", "北京是中国的首都。今天天气很好。")
+    page.click("#extract-button")
+    page.wait_for_function("document.getElementById('error-code').textContent === 'not_a_report'")
+    zh = page.text_content("#error-text")
+    assert "年度报告" in zh and "422" not in zh
+    page.click("#lang-switch")
+    assert page.text_content("#extract-button") == "Extract" and page.get_attribute("html", "lang") == "en"
+    en = page.text_content("#error-text")
+    assert en != zh and "annual report" in en
+    page.click("#lang-switch")
+    assert page.text_content("#extract-button") == "提取"
+
+
+def test_a_cell_and_its_source_in_the_text_find_each_other(page: Any, server: ServerProcess) -> None:
+    path = CORPUS / "hangzhou_fixture.html"
+    expected = api(server, files={"file": (path.name, path.read_bytes(), "text/html")})
+    page.set_input_files("#report-file", str(path))
+    submit_and_wait(page)
+    # a cell far down the text, so that finding it needs a scroll of the text pane
+    table, row, col = "applications", "carried_forward", "total"
+    prov = expected["provenance"][table][row][col]
+    assert expected["text"][prov["start"] : prov["end"]] == str(expected["tables"][table][row][col])
+    page.click(f'td[data-table="{table}"][data-row="{row}"][data-col="{col}"]')
+    focused = page.eval_on_selector_all("#doc-text mark.focus", "ms => ms.map(m => [+m.dataset.start, +m.dataset.end])")
+    assert focused == [[prov["start"], prov["end"]]]
+    visible = page.evaluate(
+        """() => { const m = document.querySelector('#doc-text mark.focus').getBoundingClientRect();
+                   const p = document.getElementById('doc-text').getBoundingClientRect();
+                   return m.top >= p.top && m.bottom <= p.bottom && m.top >= 0 && m.bottom <= innerHeight; }"""
+    )
+    assert visible, "the highlighted span is scrolled into view"
+    assert page.get_attribute(f'td[data-table="{table}"][data-row="{row}"][data-col="{col}"]', "class").count("focus") == 1
+
+    # and the reverse: a value in the text -> its cell
+    other = expected["provenance"]["review_litigation"]["litigation_direct"]["pending"]
+    page.click(f'#doc-text mark[data-start="{other["start"]}"]')
+    cells = page.eval_on_selector_all("#tables td.focus", "ts => ts.map(t => [t.dataset.table, t.dataset.row, t.dataset.col])")
+    assert cells == [["review_litigation", "litigation_direct", "pending"]]
+
+
+def test_cells_of_a_failed_check_are_marked(page: Any, server: ServerProcess) -> None:
+    text = wrong_total_report()
+    expected = api(server, json={"text": text})
+    failed = [c for c in expected["checks"] if not c["ok"]]
+    assert [c["rule"] for c in failed] == ["review_litigation.total[administrative_review]"], "precondition"
+    page.fill("#report-text", text)
+    submit_and_wait(page)
+    marked = page.eval_on_selector_all("td.in-failed-check", "ts => ts.map(t => [t.dataset.table, t.dataset.row, t.dataset.col])")
+    assert sorted(marked) == sorted(["review_litigation", "administrative_review", c] for c in expected["tables"]["review_litigation"]["administrative_review"])
+    page.click("#failed-checks li.failed")
+    assert page.locator("#tables td.focus").count() == len(marked)
+
+
+def test_tables_are_laid_out_as_printed_without_one_character_lines(page: Any, server: ServerProcess) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_input_files("#report-file", str(CORPUS / "hangzhou_fixture.html"))
+    submit_and_wait(page)
+    spans = page.eval_on_selector_all(
+        '.table-block[data-table="applications"] thead th', "ts => ts.map(t => [t.textContent, t.colSpan, t.rowSpan])"
+    )
+    assert ["申请人情况", 7, 1] in spans and ["法人或其他组织", 5, 1] in spans and ["总计", 1, 2] in spans
+    group = page.eval_on_selector_all(
+        '.table-block[data-table="applications"] tbody th.k-group', "ts => ts.map(t => [t.textContent, t.rowSpan])"
+    )
+    assert ["（三）不予公开", 8] in group and group[0][0] == "三、本年度办理结果"
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('#tables thead th, #tables th.k-head, #tables td')].map(c => {
+             const r = document.createRange(); r.selectNodeContents(c);
+             const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+             return [c.textContent, tops.size]; })"""
+    )
+    assert lines and all(n <= 1 for _, n in lines), [x for x in lines if x[1] > 1]
+
+
+def test_downloads_give_the_json_csv_and_xlsx_of_the_result(page: Any, server: ServerProcess, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    path = CORPUS / "hangzhou_fixture.html"
+    expected = api(server, files={"file": (path.name, path.read_bytes(), "text/html")})
+    page.set_input_files("#report-file", str(path))
+    submit_and_wait(page)
+    got = {}
+    for fmt in ("json", "csv", "xlsx"):
+        with page.expect_download() as info:
+            page.click(f'#downloads button[data-format="{fmt}"]')
+        dl = info.value
+        assert dl.suggested_filename == f"hangzhou_fixture.{fmt}"
+        target = tmp_path / dl.suggested_filename
+        dl.save_as(target)
+        got[fmt] = target.read_bytes()
+    d = json.loads(got["json"])
+    assert d["tables"] == expected["tables"] and d["checks"] == expected["checks"] and "text" not in d
+    assert got["csv"].startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(got["csv"].decode("utf-8-sig"))))
+    want = [(t, r, c, v) for t, rs in expected["tables"].items() for r, cs in rs.items() for c, v in cs.items()]
+    assert [(x["table"], x["row"], x["col"], x["value"]) for x in rows] == [(t, r, c, "" if v is None else str(v)) for t, r, c, v in want]
+    assert {x["organ"] for x in rows} == {expected["organ"]} and rows[0]["row_label"]
+    wb = load_workbook(io.BytesIO(got["xlsx"]))
+    assert "cells" in wb.sheetnames and wb.worksheets[1]["A1"].value == "三、收到和处理政府信息公开申请情况"
+    assert wb["cells"].max_row == 1 + len(want)
+
+
+# ---- the API docs work offline -----------------------------------------------------------------
+
+
+@pytest.fixture
+def offline_page(browser: Any, server: ServerProcess) -> Iterator[tuple[Any, list[str]]]:
+    """A page whose every request off the test server is refused (an intranet with no internet)."""
+    ctx = browser.new_context()
+    refused: list[str] = []
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", only_local)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page, refused
+    ctx.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def test_swagger_ui_renders_offline(offline_page: tuple[Any, list[str]], server: ServerProcess) -> None:
+    page, refused = offline_page
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.eval_on_selector_all(".opblock-summary-path", "ps => ps.map(p => p.textContent.replace(/\\u200b/g, ''))")
+    assert "/v1/extract" in paths and "/v1/info" in paths
+    assert refused == []
+
+
+def test_redoc_renders_offline_and_the_favicon_is_served(offline_page: tuple[Any, list[str]], server: ServerProcess) -> None:
+    page, refused = offline_page
+    page.goto(server.url + "/redoc")
+    page.wait_for_selector("h2:has-text('Extract the tables of one report')", timeout=30_000)  # ReDoc's operation heading
+    assert refused == []
+    r = httpx.get(server.url + "/favicon.ico", timeout=10)
+    assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon" and r.content[:4] == b"\x00\x00\x01\x00"
+
+
+def test_a_failed_narrative_check_shows_its_cell_and_its_figure_in_the_prose(page: Any, server: ServerProcess) -> None:
+    claim = "全年行政复议案件99件。"  # the table says 6
+    text = report(review=REVIEW_HEADER + "\n" + "\t".join(map(str, REVIEW_VALUES))).replace("办理申请56件。", "办理申请56件。" + claim)
+    expected = api(server, json={"text": text})
+    (check,) = [c for c in expected["checks"] if c["rule"].startswith("narrative.") and c["status"] == "fail"]
+    page.fill("#report-text", text)
+    submit_and_wait(page)
+    page.click(f'#failed-checks li.failed[data-rule="{check["rule"]}"]')
+    focused = page.eval_on_selector_all("#tables td.focus", "ts => ts.map(t => [t.dataset.table, t.dataset.row, t.dataset.col])")
+    assert focused == [[c["table"], c["row"], c["col"]] for c in check["cells"]]
+    selected = page.evaluate("() => window.getSelection().toString()")
+    assert selected == text[check["prose"]["start"] : check["prose"]["end"]] and "99" in selected
+
+
+def test_the_verdict_and_its_reasons_lead_and_an_unreadable_cell_shows_what_was_printed(page: Any, server: ServerProcess) -> None:
+    values = [str(v) for v in REVIEW_VALUES]
+    values[1] = "l"  # an OCR letter where 结果纠正 of 行政复议 is printed
+    text = report(review=REVIEW_HEADER + "\n" + "\t".join(values))
+    expected = api(server, json={"text": text})
+    assert expected["needs_review"] is True, "precondition"
+    assert expected["cell_status"]["review_litigation"]["administrative_review"]["corrected"] == "unreadable"
+    page.fill("#report-text", text)
+    submit_and_wait(page)
+    assert_page_shows(page, expected)
+    # the verdict is the first thing in the result, above the summary and the tables
+    order = page.evaluate("() => [...document.querySelectorAll('#result > *')].map(n => n.id || n.className)")
+    assert order[0] == "verdict" and page.is_visible("#verdict.needs-review")
+    assert page.text_content("#verdict-text") == "需要人工复核"
+    codes = page.eval_on_selector_all("#review-reasons li", "ls => ls.map(l => l.dataset.code)")
+    assert codes == [r["code"] for r in expected["review_reasons"]]
+    reason = next(r for r in expected["review_reasons"] if r["code"] == "unreadable_cell")
+    li = page.locator('#review-reasons li[data-code="unreadable_cell"]')
+    assert reason["message_zh"] in li.text_content()
+    td = 'td[data-table="review_litigation"][data-row="administrative_review"][data-col="corrected"]'
+    assert page.text_content(td) == "l" and "st-unreadable" in page.get_attribute(td, "class")
+    li.click()
+    assert page.eval_on_selector_all("#tables td.focus", "ts => ts.map(t => t.dataset.col)") == ["corrected"]
+    page.click("#lang-switch")
+    assert reason["message"] in page.text_content('#review-reasons li[data-code="unreadable_cell"]')
+    assert page.text_content("#verdict-text") == "Needs review"

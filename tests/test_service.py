@@ -756,3 +756,15 @@ def test_an_extra_router_shares_the_extractor_and_the_pool(tmp_path: Path) -> No
         assert c.post("/extra/version").json() == {"version": RuleTagger.version, "same": True}
         r = c.get("/extra/version")
         assert r.status_code == 405 and error_of(r)["code"] == "method_not_allowed"
+
+
+def test_a_check_that_cannot_be_assessed_is_answered_not_an_internal_error(client: TestClient) -> None:
+    from tests.reportkit import REVIEW_HEADER, REVIEW_VALUES, report
+
+    values = [str(v) for v in REVIEW_VALUES]
+    values[4] = "-"  # 行政复议 总计 printed blank: every check on it has an operand without value
+    text = report(review=REVIEW_HEADER + "\n" + "\t".join(values)).replace("办理申请56件。", "办理申请56件。全年行政复议案件11件。")
+    r = client.post("/v1/extract", json={"text": text})
+    assert r.status_code == 200, r.text
+    na = [c for c in r.json()["checks"] if c.get("status") == "not_assessable"]
+    assert na and all(c["ok"] is None for c in na)

@@ -1,14 +1,180 @@
-// The review page: send a report to /v1/extract, show its text with the labelled spans beside the
-// rebuilt tables and failed checks. Plain DOM, no dependencies; report text is only ever set
-// through textContent, never as HTML.
+// The review page: send a report to /v1/extract, show its verdict, its text with the labelled spans
+// beside the rebuilt tables (laid out as the printed form) and the checks; a table cell and its
+// source in the text find each other on click. Plain DOM, no dependencies; report text is only
+// ever set through textContent, never as HTML.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-let INFO = null; // GET /v1/info: label colours, template labels, auth
+let INFO = null; // GET /v1/info: label colours, template labels and printed layouts, auth
+let DATA = null; // the last extraction result
+let REQUEST = null; // how to send the last input again (for CSV / XLSX downloads)
+
+// ---- language ------------------------------------------------------------------------------
+
+const STRINGS = {
+  zh: {
+    app_subtitle: "政府信息公开工作年度报告审阅",
+    api_docs: "API 文档",
+    paste_label: "粘贴年报全文（政府信息公开工作年度报告）",
+    upload_label: "或上传文件（.txt .html .docx .pdf）",
+    api_key: "API 密钥",
+    extract: "提取",
+    error: "错误",
+    template: "格式",
+    year: "年度",
+    organ: "机关",
+    file: "文件",
+    tagger: "标注器",
+    time: "耗时",
+    download: "下载",
+    text: "标注文本",
+    checks: "校验",
+    sections: "章节",
+    tables: "表格",
+    tables_hint: "点击数值可在原文中定位；点击原文中的数值可定位到表格。",
+    pasted: "（粘贴的文本）",
+    extracting: "正在提取…",
+    done_in: (ms) => `完成，用时 ${ms} 毫秒`,
+    will_upload: (name) => `将上传 ${name}`,
+    spans: (n) => `${n} 个标注`,
+    format_name: (f) => `${f} 年版格式`,
+    checks_all_ok: (n) => `全部 ${n} 项勾稽校验通过`,
+    checks_failed: (f, n) => `${n} 项勾稽校验中 ${f} 项未通过`,
+    checks_some_ok: (p, n) => `${n} 项勾稽校验中 ${p} 项通过`,
+    checks_na: (n) => `${n} 项无法校验（缺少数值）`,
+    absent: "本报告中没有这张表",
+    verdict_ok: "无需人工复核：所有数值均已读取，勾稽校验通过",
+    verdict_review: "需要人工复核",
+    key_failed: "所在勾稽校验未通过",
+    status: { read: "已读取", inferred: "推断所得", blank: "空白", unreadable: "无法识别", missing: "缺失" },
+    no_source: "此数值在原文中没有对应位置",
+    network: "无法连接服务",
+    errors: {
+      empty: "输入为空：没有可提取的文本。",
+      binary: "这是二进制文件，不是可读取的文本或文档。",
+      undecodable: "无法识别文本编码。",
+      too_large: "文件太大，超过服务的大小限制。",
+      unsupported_format: "不支持的文件格式，请提供 .txt、.html、.docx 或 .pdf。",
+      no_text_layer: "PDF 没有文字层（扫描件），需要先做文字识别（OCR）。",
+      encrypted: "文件已加密，无法读取。",
+      corrupt: "文件已损坏，无法读取。",
+      not_a_report: "这不是政府信息公开工作年度报告：没有找到标题、章节或统计表。",
+      bad_input: "输入无法处理。",
+      invalid_request: "请求格式不正确。",
+      invalid_multipart: "上传的表单无法解析。",
+      unsupported_media_type: "不支持的请求内容类型。",
+      too_many_items: "一次提交的文件太多。",
+      unauthorized: "缺少或错误的 API 密钥。",
+      busy: "服务繁忙，请稍后再试。",
+      not_ready: "服务尚未就绪（模型正在加载），请稍后再试。",
+      timeout: "处理超时。",
+      not_found: "地址不存在。",
+      internal: "服务内部错误（详见服务日志）。",
+      network: "无法连接服务。",
+    },
+    unknown_error: (status) => `请求失败（HTTP ${status}）。`,
+  },
+  en: {
+    app_subtitle: "review of government information-disclosure annual reports",
+    api_docs: "API docs",
+    paste_label: "Paste a report (政府信息公开工作年度报告)",
+    upload_label: "…or upload a file (.txt .html .docx .pdf)",
+    api_key: "API key",
+    extract: "Extract",
+    error: "Error",
+    template: "Format",
+    year: "Year",
+    organ: "Organ",
+    file: "File",
+    tagger: "Tagger",
+    time: "Time",
+    download: "Download",
+    text: "Labelled text",
+    checks: "Checks",
+    sections: "Sections",
+    tables: "Tables",
+    tables_hint: "Click a value to find it in the text; click a value in the text to find its cell.",
+    pasted: "(pasted)",
+    extracting: "extracting…",
+    done_in: (ms) => `done in ${ms} ms`,
+    will_upload: (name) => `will upload ${name}`,
+    spans: (n) => `${n} spans`,
+    format_name: (f) => `${f} format`,
+    checks_all_ok: (n) => `all ${n} checks pass`,
+    checks_failed: (f, n) => `${f} of ${n} checks failed`,
+    checks_some_ok: (p, n) => `${p} of ${n} checks pass`,
+    checks_na: (n) => `${n} cannot be assessed (a value is missing)`,
+    absent: "not in this report",
+    verdict_ok: "No review needed: every value was read and the report's arithmetic holds",
+    verdict_review: "Needs review",
+    key_failed: "in a failed check",
+    status: { read: "read", inferred: "inferred", blank: "blank", unreadable: "unreadable", missing: "missing" },
+    no_source: "this value has no place in the text",
+    network: "cannot reach the service",
+    errors: {
+      empty: "The input is empty: there is no text to extract.",
+      binary: "This is a binary file, not text or a document.",
+      undecodable: "The text's encoding could not be recognised.",
+      too_large: "The file is larger than the service accepts.",
+      unsupported_format: "Unsupported file format: send .txt, .html, .docx or .pdf.",
+      no_text_layer: "The PDF has no text layer (a scan): it needs OCR first.",
+      encrypted: "The file is encrypted.",
+      corrupt: "The file is damaged and cannot be read.",
+      not_a_report: "This is not a government information-disclosure annual report: no title, sections or tables were found.",
+      bad_input: "The input cannot be processed.",
+      invalid_request: "The request is malformed.",
+      invalid_multipart: "The uploaded form cannot be read.",
+      unsupported_media_type: "Unsupported request content type.",
+      too_many_items: "Too many files in one request.",
+      unauthorized: "Missing or wrong API key.",
+      busy: "The service is busy; try again shortly.",
+      not_ready: "The service is not ready yet (the model is loading); try again shortly.",
+      timeout: "The request took too long.",
+      not_found: "No such address.",
+      internal: "Internal error in the service (see its log).",
+      network: "Cannot reach the service.",
+    },
+    unknown_error: (status) => `The request failed (HTTP ${status}).`,
+  },
+};
+let LANG = new URLSearchParams(location.search).get("lang") || localStorage.getItem("govreport.lang") || "zh";
+if (!(LANG in STRINGS)) LANG = "zh";
+const T = (key) => STRINGS[LANG][key];
+let STATUS = null; // [key, ...args] of the status line, so that it follows a language switch
+
+function setStatus(key, ...args) {
+  STATUS = key ? [key, ...args] : null;
+  if (!key) $("status").textContent = "";
+  else {
+    const s = STRINGS[LANG][key];
+    $("status").textContent = typeof s === "function" ? s(...args) : s === undefined ? key : s;
+  }
+}
+
+function applyLanguage() {
+  document.documentElement.lang = LANG === "zh" ? "zh-CN" : "en";
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = T(node.dataset.i18n);
+  const other = LANG === "zh" ? "en" : "zh";
+  $("lang-switch").textContent = other === "en" ? "English" : "中文";
+  $("lang-switch").lang = other === "en" ? "en" : "zh-CN";
+  document.title = `govreport · ${T("app_subtitle")}`;
+  if (DATA) render(DATA);
+  if (STATUS) setStatus(...STATUS);
+  if (!$("error").hidden) showError($("error-code").textContent, $("error-message").textContent, $("error").dataset.status);
+}
+
+function switchLanguage() {
+  LANG = LANG === "zh" ? "en" : "zh";
+  localStorage.setItem("govreport.lang", LANG);
+  applyLanguage();
+}
+
+// ---- helpers --------------------------------------------------------------------------------
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null) continue;
     if (k === "class") node.className = v;
     else if (k === "style") node.style.cssText = v;
     else if (k.startsWith("data-")) node.setAttribute(k, v);
@@ -18,6 +184,8 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+const get = (obj, ...keys) => keys.reduce((o, k) => (o && typeof o === "object" ? o[k] : undefined), obj);
+
 async function loadInfo() {
   const r = await fetch("/v1/info");
   INFO = await r.json();
@@ -25,63 +193,136 @@ async function loadInfo() {
   $("api-key-field").hidden = !INFO.auth.required;
 }
 
-function showError(code, message) {
+function showError(code, message, status) {
   $("error-code").textContent = code;
+  $("error-text").textContent = T("errors")[code] || T("unknown_error")(status || "?");
   $("error-message").textContent = message;
+  $("error").dataset.status = status || "";
   $("error").hidden = false;
+}
+
+// ---- sending a report -----------------------------------------------------------------------
+
+function buildRequest() {
+  const file = $("report-file").files[0];
+  const headers = {};
+  if (INFO && INFO.auth.required) headers[INFO.auth.header] = $("api-key").value;
+  if (file) {
+    const body = new FormData();
+    body.append("file", file, file.name);
+    return { headers, body };
+  }
+  headers["Content-Type"] = "application/json";
+  return { headers, body: JSON.stringify({ text: $("report-text").value, filename: null }) };
+}
+
+async function errorOf(r) {
+  const data = await r.json().catch(() => null);
+  return (data && data.error) || { code: `http_${r.status}`, message: r.statusText };
 }
 
 async function submit(event) {
   event.preventDefault();
   $("error").hidden = true;
-  const file = $("report-file").files[0];
-  const headers = {};
-  if (INFO && INFO.auth.required) headers[INFO.auth.header] = $("api-key").value;
-  let body;
-  if (file) {
-    body = new FormData();
-    body.append("file", file, file.name);
-  } else {
-    headers["Content-Type"] = "application/json";
-    body = JSON.stringify({ text: $("report-text").value, filename: null });
-  }
+  const req = buildRequest();
   $("extract-button").disabled = true;
-  $("status").textContent = "extracting…";
+  setStatus("extracting");
   const t0 = performance.now();
   try {
-    const r = await fetch("/v1/extract?spans=true&text=true", { method: "POST", headers, body });
-    const data = await r.json().catch(() => null);
+    const r = await fetch("/v1/extract?spans=true&text=true", { method: "POST", headers: req.headers, body: req.body });
     if (!r.ok) {
-      const err = (data && data.error) || { code: `http_${r.status}`, message: r.statusText };
+      const err = await errorOf(r);
       $("result").hidden = true;
-      showError(err.code, err.message);
-      $("status").textContent = `${r.status}`;
+      DATA = null;
+      showError(err.code, err.message, r.status);
+      setStatus(`${r.status}`);
       return;
     }
-    render(data);
-    $("status").textContent = `done in ${Math.round(performance.now() - t0)} ms`;
+    DATA = await r.json();
+    REQUEST = req;
+    render(DATA);
+    setStatus("done_in", Math.round(performance.now() - t0));
   } catch (e) {
     showError("network", String(e));
-    $("status").textContent = "";
+    setStatus(null);
   } finally {
     $("extract-button").disabled = false;
   }
 }
 
+// ---- downloads ------------------------------------------------------------------------------
+
+function stemOf(data) {
+  const name = get(data, "origin", "filename") || "report";
+  return name.replace(/\.[^.]*$/, "") || "report";
+}
+
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function download(fmt) {
+  if (!DATA) return;
+  if (fmt === "json") {
+    const { text, spans, ...result } = DATA; // the contract's object, as `extract -o` writes it
+    saveBlob(new Blob([JSON.stringify(result, null, 2)], { type: "application/json" }), `${stemOf(DATA)}.json`);
+    return;
+  }
+  // CSV and XLSX are made by the service (openpyxl), from the same input sent again
+  const r = await fetch(`/v1/extract?format=${fmt}`, { method: "POST", headers: REQUEST.headers, body: REQUEST.body });
+  if (!r.ok) {
+    const err = await errorOf(r);
+    showError(err.code, err.message, r.status);
+    return;
+  }
+  saveBlob(await r.blob(), `${stemOf(DATA)}.${fmt}`);
+}
+
+// ---- rendering ------------------------------------------------------------------------------
+
 function render(data) {
   $("sum-template").textContent = data.template ?? "—";
   $("sum-year").textContent = data.year ?? "—";
   $("sum-organ").textContent = data.organ ?? "—";
-  $("sum-filename").textContent = (data.origin && data.origin.filename) || "(pasted)";
+  $("sum-filename").textContent = get(data, "origin", "filename") || T("pasted");
   $("sum-model").textContent = `${data.tagger.name} ${data.model_version}`;
-  $("sum-time").textContent = `${data.timings_ms.total ?? "?"} ms`;
+  $("sum-time").textContent = `${get(data, "timings_ms", "total") ?? "?"} ms`;
+  const failedCells = cellsOfFailedChecks(data);
   renderVerdict(data);
-  renderText(data.text, data.spans || []);
+  renderText(data.text || "", data.spans || []);
   renderChecks(data.checks || [], data.warnings || []);
   renderSections(data.sections || []);
-  renderTables(data.template, data.tables || {});
-  markCellStatus(data.cell_status || {}, data.provenance || {});
+  renderTables(data, failedCells);
   $("result").hidden = false;
+}
+
+function renderVerdict(data) {
+  const box = $("verdict");
+  if (typeof data.needs_review !== "boolean") {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  box.classList.toggle("needs-review", data.needs_review);
+  $("verdict-text").textContent = data.needs_review ? T("verdict_review") : T("verdict_ok");
+  $("review-reasons").replaceChildren(
+    ...(data.review_reasons || []).map((r) => {
+      const text = (LANG === "zh" && r.message_zh) || r.message || r.text || "";
+      const where = (r.tables || []).map((t) => get(INFO, "templates", data.template, t, "title") || t).join("、");
+      const li = el("li", { "data-code": r.code }, text, where ? ` — ${where}` : "", " ", el("code", {}, r.code));
+      const cells = (r.cells || []).map((c) => c.split("."));
+      if (cells.length) {
+        li.classList.add("has-cells");
+        li.addEventListener("click", () => focusCells(cells));
+      }
+      return li;
+    }),
+  );
 }
 
 function labelColor(label) {
@@ -117,7 +358,7 @@ function renderText(text, spans) {
   }
   if (pos < text.length) frag.append(text.slice(pos));
   pre.append(frag);
-  $("span-count").textContent = `${sorted.length} spans`;
+  $("span-count").textContent = T("spans")(sorted.length);
   renderLegend(counts);
 }
 
@@ -138,48 +379,34 @@ function renderLegend(counts) {
   }
 }
 
-// --- trust: verdict and cell status (docs/trust.md) ---
-function renderVerdict(data) {
-  const review = !!data.needs_review;
-  const box = $("verdict");
-  box.classList.toggle("needs-review", review);
-  $("verdict-text").textContent = review ? "Needs review · 需要人工核对" : "No doubt found · 未发现疑点";
-  $("review-reasons").replaceChildren(
-    ...(data.review_reasons || []).map((r) =>
-      el("li", { "data-code": r.code }, el("code", {}, r.code), " ", r.message_zh, " — ", r.message,
-        r.tables && r.tables.length ? ` (${r.tables.join(", ")})` : ""),
-    ),
-  );
-}
-
-// Each cell carries its status as a class and a tooltip (with the printed text where it is kept):
-// read, inferred, blank, unreadable, missing.
-function markCellStatus(status, provenance) {
-  for (const td of $("tables").querySelectorAll("td[data-table]")) {
-    const { table, row, col } = td.dataset;
-    const st = ((status[table] || {})[row] || {})[col];
-    if (!st) continue;
-    const printed = (((provenance[table] || {})[row] || {})[col] || {}).text;
-    td.dataset.status = st;
-    td.classList.add(`st-${st}`);
-    td.title = printed !== undefined && st !== "read" ? `${st}: printed "${printed}"` : st;
-  }
-}
+const isFailed = (c) => c.ok === false && c.status !== "not_assessable";
 
 function renderChecks(checks, warnings) {
-  const failed = checks.filter((c) => c.ok === false);
-  const open = checks.filter((c) => c.status === "not_assessable");
+  const failed = checks.filter(isFailed);
+  const notAssessable = checks.filter((c) => c.status === "not_assessable");
   const summary = $("checks-summary");
-  summary.textContent = (failed.length
-    ? `${failed.length} of ${checks.length} checks failed`
-    : `${checks.length - open.length} of ${checks.length} checks pass`)
-    + (open.length ? `, ${open.length} not assessable` : "");
-  summary.classList.toggle("all-ok", failed.length === 0);
+  const passed = checks.length - failed.length - notAssessable.length;
+  let text = failed.length
+    ? T("checks_failed")(failed.length, checks.length)
+    : notAssessable.length
+      ? T("checks_some_ok")(passed, checks.length)
+      : T("checks_all_ok")(checks.length);
+  if (notAssessable.length) text += ` · ${T("checks_na")(notAssessable.length)}`;
+  summary.textContent = text;
+  summary.classList.toggle("all-ok", failed.length === 0 && notAssessable.length === 0);
   $("failed-checks").replaceChildren(
-    ...failed.map((c) => el("li", { class: "failed", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "")),
-    ...open.map((c) => el("li", { class: "not-assessable", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "")),
+    ...failed.map((c) => {
+      const li = el("li", { class: "failed", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "");
+      li.addEventListener("click", () => focusCheck(c));
+      return li;
+    }),
+    ...notAssessable.map((c) => {
+      const li = el("li", { class: "not-assessable", "data-rule": c.rule }, el("code", {}, c.rule), " ", c.detail || "");
+      li.addEventListener("click", () => focusCheck({ ...c, operands: c.not_assessable || [] }));
+      return li;
+    }),
   );
-  $("warnings").replaceChildren(...warnings.map((w) => el("li", { class: "warning" }, w)));
+  $("warnings").replaceChildren(...warnings.map((w) => el("li", { class: "warning" }, typeof w === "string" ? w : w.message || JSON.stringify(w))));
 }
 
 function renderSections(sections) {
@@ -192,9 +419,40 @@ function renderSections(sections) {
   );
 }
 
-// The section's heading span: the first SECTION mark inside the section's extent.
+// ---- cells, checks and where they came from ---------------------------------------------------
+
+// The cells a check compares: its operands ("table.row.col"; narrative checks: cells {table, row,
+// col}) when the service names them, else (as the batch runner's row_check/col_check) the row or
+// column named in brackets in its rule.
+function checkCells(check, data) {
+  if (Array.isArray(check.operands) && check.operands.length) return check.operands.map((name) => name.split("."));
+  if (Array.isArray(check.cells) && check.cells.length) return check.cells.map((c) => [c.table, c.row, c.col]);
+  const m = /^(\w+)\.\w+\[([^\]]+)\]$/.exec(check.rule || "");
+  const rows = m && get(data, "tables", m[1]);
+  if (!rows) return [];
+  const [, table, key] = m;
+  if (key in rows) return Object.keys(rows[key]).map((col) => [table, key, col]);
+  return Object.entries(rows).filter(([, cols]) => key in cols).map(([row]) => [table, row, key]);
+}
+
+function cellsOfFailedChecks(data) {
+  const out = new Set();
+  for (const c of (data.checks || []).filter(isFailed)) for (const [t, r, col] of checkCells(c, data)) out.add(`${t}|${r}|${col}`);
+  return out;
+}
+
+// A cell's status (read / inferred / blank / unreadable / missing) where the service reports one.
+function cellStatus(data, table, row, col) {
+  const p = get(data, "provenance", table, row, col);
+  return get(data, "cell_status", table, row, col) || get(data, "status", table, row, col) || (p && p.status) || null;
+}
+
+function clearFocus() {
+  for (const n of document.querySelectorAll(".focus")) n.classList.remove("focus");
+}
+
 function focusSection(section) {
-  for (const m of $("doc-text").querySelectorAll("mark.focus")) m.classList.remove("focus");
+  clearFocus();
   const mark = [...$("doc-text").querySelectorAll('mark[data-label="SECTION"]')].find(
     (m) => +m.dataset.start >= section.start && +m.dataset.start < section.end,
   );
@@ -204,54 +462,170 @@ function focusSection(section) {
   }
 }
 
-function formatValue(v) {
-  return v === null || v === undefined ? "—" : String(v);
-}
-
-// Rows with the same columns form one grid (table 二 is several small grids in the printed report).
-function groupRows(rows) {
-  const groups = [];
-  for (const [key, cells] of Object.entries(rows)) {
-    const cols = Object.keys(cells);
-    const sig = cols.join("|");
-    const last = groups[groups.length - 1];
-    if (last && last.sig === sig) last.rows.push([key, cells]);
-    else groups.push({ sig, cols, rows: [[key, cells]] });
+// A table cell -> the marks of the text it was read from.
+function focusSource(td) {
+  clearFocus();
+  td.classList.add("focus");
+  const start = +td.dataset.start, end = +td.dataset.end;
+  if (!td.dataset.start) {
+    setStatus("no_source");
+    return;
   }
-  return groups;
+  const marks = [...$("doc-text").querySelectorAll("mark")].filter((m) => +m.dataset.start < end && +m.dataset.end > start);
+  for (const m of marks) m.classList.add("focus");
+  if (marks.length) marks[0].scrollIntoView({ block: "center", behavior: "instant" });
+  else selectText(start, end); // read where no span was labelled
 }
 
-function renderTables(template, tables) {
+// A mark in the text -> the table cell(s) read from it.
+function focusCellOf(mark) {
+  const start = +mark.dataset.start, end = +mark.dataset.end;
+  const tds = [...$("tables").querySelectorAll("td[data-start]")].filter((td) => +td.dataset.start < end && +td.dataset.end > start);
+  if (!tds.length) return;
+  clearFocus();
+  mark.classList.add("focus");
+  for (const td of tds) td.classList.add("focus");
+  tds[0].scrollIntoView({ block: "center", behavior: "instant" });
+}
+
+// Select characters [start, end) of the text (a stretch no span covers, e.g. a figure of the prose).
+function selectText(start, end) {
+  const pre = $("doc-text");
+  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let pos = 0, node, started = false;
+  while ((node = walker.nextNode())) {
+    const len = node.data.length;
+    if (!started && start < pos + len) {
+      range.setStart(node, start - pos);
+      started = true;
+    }
+    if (started && end <= pos + len) {
+      range.setEnd(node, end - pos);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      const box = range.getBoundingClientRect(), pbox = pre.getBoundingClientRect();
+      pre.scrollTop += box.top - pbox.top - pre.clientHeight / 2;
+      return true;
+    }
+    pos += len;
+  }
+  return false;
+}
+
+// A check -> its cells in the tables, and (a narrative check) its figure in the prose.
+function focusCheck(check) {
+  focusCells(checkCells(check, DATA));
+  if (check.prose && Number.isInteger(check.prose.start)) selectText(check.prose.start, check.prose.end);
+}
+
+function focusCells(keys) {
+  clearFocus();
+  const tds = keys
+    .map(([t, r, c]) => $("tables").querySelector(`td[data-table="${t}"][data-row="${r}"][data-col="${c}"]`))
+    .filter(Boolean);
+  for (const td of tds) td.classList.add("focus");
+  if (tds.length) tds[0].scrollIntoView({ block: "center", behavior: "instant" });
+}
+
+// What a cell shows: the value; for no value, what was printed there when it could not be read
+// (or "?"), "…" when nothing was printed (cut off), "—" for a printed blank.
+function formatValue(v, status, prov) {
+  if (v !== null && v !== undefined) return String(v);
+  if (status === "unreadable") return (prov && prov.text) || "?";
+  if (status === "missing") return "…";
+  return "—";
+}
+
+function valueCell(data, failedCells, table, row, col, span) {
+  const value = get(data, "tables", table, row, col);
+  const prov = get(data, "provenance", table, row, col);
+  const status = cellStatus(data, table, row, col);
+  const classes = ["value"];
+  if (value === null || value === undefined) classes.push("null");
+  if (status) classes.push(`st-${status}`);
+  if (failedCells.has(`${table}|${row}|${col}`)) classes.push("in-failed-check");
+  const tips = [];
+  if (status) tips.push(T("status")[status] || status);
+  if (failedCells.has(`${table}|${row}|${col}`)) tips.push(T("key_failed"));
+  if (prov && prov.text !== undefined) tips.push(`「${prov.text}」 ${prov.start}–${prov.end}`);
+  const td = el("td", {
+    class: classes.join(" "),
+    colSpan: span.colspan || 1,
+    rowSpan: span.rowspan || 1,
+    title: tips.join(" · ") || undefined,
+    "data-table": table,
+    "data-row": row,
+    "data-col": col,
+    "data-status": status || undefined,
+    "data-start": prov && prov.start !== undefined ? String(prov.start) : undefined,
+    "data-end": prov && prov.end !== undefined ? String(prov.end) : undefined,
+  }, formatValue(value, status, prov));
+  td.addEventListener("click", () => focusSource(td));
+  return td;
+}
+
+// One table as the national form prints it (the service's `printed` layout: header spans, row groups).
+function printedTable(data, failedCells, name, layout) {
+  const head = el("thead"), body = el("tbody");
+  layout.rows.forEach((cells, i) => {
+    const tr = el("tr");
+    for (const c of cells) {
+      const span = { colSpan: c.colspan || 1, rowSpan: c.rowspan || 1 };
+      if (c.kind === "value") tr.append(valueCell(data, failedCells, name, c.row, c.col, c));
+      else tr.append(el("th", { ...span, class: `k-${c.kind}`, scope: c.kind === "head" ? "col" : "row" }, c.text));
+    }
+    (i < layout.header_rows ? head : body).append(tr);
+  });
+  return el("div", { class: "table-scroll" }, el("table", { class: `report t-${name}` }, head, body));
+}
+
+function renderTables(data, failedCells) {
   const out = $("tables");
   out.replaceChildren();
-  const spec = (INFO && template && INFO.templates[template]) || {};
-  for (const [name, rows] of Object.entries(tables)) {
-    const tspec = spec[name] || { title: name, rows: {}, cols: {} };
-    const block = el("div", { class: "table-block", "data-table": name }, el("h3", {}, tspec.title));
-    if (rows === null) {
-      block.append(el("p", { class: "absent" }, "not in this report"));
-      out.append(block);
-      continue;
-    }
-    for (const group of groupRows(rows)) {
-      const head = el("tr", {}, el("th", {}, ""), ...group.cols.map((c) => el("th", { "data-col": c }, tspec.cols[c] || c)));
-      const body = group.rows.map(([key, cells]) =>
-        el("tr", { "data-row": key },
-          el("th", {}, tspec.rows[key] || key),
-          ...group.cols.map((c) =>
-            el("td", { class: cells[c] === null ? "null" : "", "data-table": name, "data-row": key, "data-col": c }, formatValue(cells[c])),
-          ),
-        ),
-      );
-      block.append(el("table", { class: "report" }, el("thead", {}, head), el("tbody", {}, ...body)));
+  const spec = (INFO && data.template && INFO.templates[data.template]) || {};
+  $("cell-key").replaceChildren(
+    ...["inferred", "unreadable", "missing", "blank"].map((s) => el("span", { class: `key st-${s}` }, T("status")[s])),
+    el("span", { class: "key in-failed-check" }, T("key_failed")),
+  );
+  for (const [name, rows] of Object.entries(data.tables || {})) {
+    const tspec = spec[name];
+    const block = el("div", { class: "table-block", "data-table": name }, el("h3", {}, tspec ? tspec.title : name));
+    if (rows === null) block.append(el("p", { class: "absent" }, T("absent")));
+    else if (tspec && tspec.printed) block.append(printedTable(data, failedCells, name, tspec.printed));
+    else {
+      // no layout for this template: one plain grid, rows × columns as in the JSON
+      const cols = [...new Set(Object.values(rows).flatMap((r) => Object.keys(r)))];
+      const layout = {
+        header_rows: 1,
+        rows: [
+          [{ kind: "corner", text: "" }, ...cols.map((c) => ({ kind: "head", text: c }))],
+          ...Object.entries(rows).map(([r, cells]) => [
+            { kind: "label", text: r },
+            ...cols.map((c) => (c in cells ? { kind: "value", row: r, col: c } : { kind: "label", text: "" })),
+          ]),
+        ],
+      };
+      block.append(printedTable(data, failedCells, name, layout));
     }
     out.append(block);
   }
 }
 
+// ---- wiring ---------------------------------------------------------------------------------
+
 $("extract-form").addEventListener("submit", submit);
+$("lang-switch").addEventListener("click", switchLanguage);
 $("report-file").addEventListener("change", () => {
   const f = $("report-file").files[0];
-  $("status").textContent = f ? `will upload ${f.name}` : "";
+  if (f) setStatus("will_upload", f.name);
+  else setStatus(null);
 });
-loadInfo().catch((e) => showError("network", `cannot reach the service: ${e}`));
+$("doc-text").addEventListener("click", (e) => {
+  const mark = e.target.closest("mark");
+  if (mark) focusCellOf(mark);
+});
+for (const b of $("downloads").querySelectorAll("button")) b.addEventListener("click", () => download(b.dataset.format));
+applyLanguage();
+loadInfo().catch((e) => showError("network", `${T("network")}: ${e}`));

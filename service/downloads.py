@@ -1,0 +1,70 @@
+"""One extraction result as a file to download: CSV (tidy cells), XLSX or Markdown.
+
+Used by ``POST /v1/extract?format=…`` (the review page's download buttons). The file name is
+the input's stem with the format's extension, sent both as plain ASCII and, for Chinese names,
+as RFC 5987 ``filename*``.
+"""
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any, Literal
+from urllib.parse import quote
+
+from fastapi.responses import Response
+
+from govreport.extraction.export import cells_csv, tidy_cells, to_json
+
+DownloadFormat = Literal["json", "csv", "xlsx", "md"]
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+def download_name(filename: str | None, fmt: str) -> str:
+    stem = PurePath(filename or "").stem.strip() or "report"
+    return f"{stem}.{fmt}"
+
+
+def content_disposition(name: str) -> str:
+    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def export_bytes(output: dict[str, Any], fmt: str) -> bytes:
+    """The contract's object (as /v1/extract answers it) in ``fmt``. CSV starts with a UTF-8
+    byte-order mark (Excel); ``text``/``spans`` in the object are ignored by CSV, XLSX, Markdown."""
+    source = (output.get("origin") or {}).get("filename") or ""
+    if fmt == "csv":
+        return cells_csv(tidy_cells(output, source), bom=True).encode("utf-8")
+    if fmt == "xlsx":
+        from govreport.extraction.export_xlsx import to_xlsx
+
+        return to_xlsx(output, source)
+    if fmt == "md":
+        from govreport.extraction.export_text import to_markdown
+
+        return to_markdown(output, source).encode("utf-8")
+    if fmt == "json":
+        return to_json(output).encode("utf-8")
+    raise ValueError(f"unknown download format {fmt!r}")
+
+
+def download_response(output: dict[str, Any], fmt: str) -> Response:
+    name = download_name((output.get("origin") or {}).get("filename"), fmt)
+    return Response(
+        export_bytes(output, fmt),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": content_disposition(name)},
+    )
+
+
+# OpenAPI: the other media types /v1/extract can answer with
+DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the result: JSON by default; with `format=csv|xlsx|md` a file to download",
+        "content": {MEDIA_TYPES[f].split(";")[0]: {} for f in ("csv", "xlsx", "md")},
+    }
+}
