@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from govreport.training.tokenizer import MAX_DIGITS, MAX_RUN, UNK, CharTokenizer
+from govreport.extraction.model.tokenizer import MAX_DIGITS, MAX_RUN, UNK, CharTokenizer
 
 TRAIN_TEXTS = ["政府信息公开工作年度报告", "自然人\t商业企业\n规章 3 件", "测试"]
 
@@ -91,7 +91,7 @@ def test_loads_as_transformers_tokenizer(tok, tmp_path):
     from transformers import AutoTokenizer
 
     from govreport.extraction.normalize import normalize
-    from govreport.training.modeling import hf_tokenizer
+    from govreport.extraction.model.predictor import hf_tokenizer
 
     hf_tokenizer(tok, max_len=64).save_pretrained(str(tmp_path))
     hf = AutoTokenizer.from_pretrained(str(tmp_path))

@@ -19,8 +19,8 @@ from govreport.extraction.document import Document, Span
 from govreport.extraction.errors import InputError
 from govreport.extraction.labels import LABEL2ID, LABELS
 
-from .modeling import IGNORE_INDEX, window_bounds
-from .tokenizer import CharTokenizer, Encoding
+from govreport.extraction.model.predictor import IGNORE_INDEX, window_bounds
+from govreport.extraction.model.tokenizer import CharTokenizer, Encoding
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,8 @@ def token_labels(doc: Document, enc: Encoding) -> tuple[np.ndarray, int]:
 
 
 def featurize(docs: Sequence[Document], tokenizer: CharTokenizer, rule_features: bool = False) -> list[DocFeatures]:
+    from govreport.extraction.model.features import rule_token_ids
     from govreport.extraction.textview import view_document
-
-    from .features import rule_token_ids
 
     # the model reads what it reads at inference: the normalised view (spans carried into it)
     docs = [view_document(d)[0] for d in docs]

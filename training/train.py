@@ -38,8 +38,8 @@ from .data import (
     synth_documents,
 )
 from .evaluate import span_scores
-from .features import BLANK, PRIOR_GRID
-from .modeling import (
+from govreport.extraction.model.features import BLANK, PRIOR_GRID
+from govreport.extraction.model.predictor import (
     IGNORE_INDEX,
     INFERENCE_FILE,
     Predictor,
@@ -52,7 +52,7 @@ from .modeling import (
     window_bounds,
 )
 from .registry import META_FILE, ModelRegistry, ModelVersion, RegistryError
-from .tokenizer import SPECIAL_TOKENS, CharTokenizer, layout_tokens
+from govreport.extraction.model.tokenizer import SPECIAL_TOKENS, CharTokenizer, layout_tokens
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The model tagger: a trained token-classification model from the registry behind the tagger interface.
 
-torch/transformers are imported by ``training.modeling`` when a model is loaded, never at import.
+torch/transformers are imported by ``extraction.model.predictor`` when a model is loaded, never at import.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class ModelUnusable(RuntimeError):
 
 
 class ModelTagger:
-    """Thread-safe: one loaded model serves concurrent calls (see ``training.modeling.Predictor``)."""
+    """Thread-safe: one loaded model serves concurrent calls (see ``extraction.model.predictor.Predictor``)."""
 
     name = "model"
 
@@ -77,8 +77,8 @@ class ModelTagger:
             except RegistryError as exc:
                 raise FileNotFoundError(f"{exc}; give a version from `govreport models list` or a model directory") from None
 
+        from govreport.extraction.model.predictor import ModelLoadError, Predictor
         from govreport.training.model_check import verify_checksums, verify_model
-        from govreport.training.modeling import ModelLoadError, Predictor
 
         meta_path = path / META_FILE
         try:

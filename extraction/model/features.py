@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from govreport.extraction.document import Document
-from govreport.extraction.labels import BIO_TAGS
+from ..document import Document
+from ..labels import BIO_TAGS
 
 N_RULE_TAGS = len(BIO_TAGS)
 BLANK = N_RULE_TAGS  # "no rule information" (training-time channel dropout)
@@ -26,16 +26,16 @@ PRIOR_GRID: tuple[float, ...] = (0.0, 1.0, 2.0, 4.0, 8.0, 20.0)
 
 
 def rules_version() -> str:
-    from govreport.extraction.taggers.rules import RULES_VERSION
+    from ..taggers.rules import RULES_VERSION
 
     return RULES_VERSION
 
 
 def rule_token_ids(text: str, enc) -> np.ndarray:
     """Per-token BIO tag ids of the rule tagger's spans on ``text`` (aligned to ``enc.offsets``)."""
-    from govreport.extraction.taggers.rules import RuleTagger
+    from ..taggers.rules import RuleTagger
 
-    from .data import token_labels
+    from govreport.training.data import token_labels
 
     tagged = RuleTagger()(Document.from_text(text))
     ids, _ = token_labels(tagged, enc)

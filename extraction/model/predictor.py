@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from govreport.extraction.labels import BIO_TAGS, ID2LABEL, LABEL2ID, LABEL_SET_VERSION, Label
-from govreport.extraction.limits import check_deadline
+from ..labels import BIO_TAGS, ID2LABEL, LABEL2ID, LABEL_SET_VERSION, Label
+from ..limits import check_deadline
 
 from .tokenizer import CharTokenizer, Encoding
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .config import TrainConfig
+    from govreport.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
 
@@ -500,7 +500,7 @@ class Predictor:
         return [rule_token_ids(t, e) for t, e in zip(texts, encodings)]
 
     def predict(self, texts: Sequence[str], rule_prior: tuple[float, float] | None = None) -> list[list[TaggedSpan]]:
-        """Spans per text; ``rule_prior`` overrides the model's saved prior (see training.features)."""
+        """Spans per text; ``rule_prior`` overrides the model's saved prior (see extraction.model.features)."""
         encodings = self.tokenizer.encode_batch(list(texts))
         rule_tags = self.rule_tags(texts, encodings)
         all_probs = self.token_probs(encodings, rule_tags)
