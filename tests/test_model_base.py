@@ -25,7 +25,7 @@ def checkpoint(tmp_path_factory):
 def test_embeddings_come_from_the_checkpoint(checkpoint):
     from transformers import AutoModel, AutoTokenizer
 
-    from govreport.extraction.model.predictor import model_from_base
+    from govreport.training.modeling import model_from_base
     from govreport.extraction.model.tokenizer import CharTokenizer
 
     tok = CharTokenizer.train([d.text for d in tiny_docs()])

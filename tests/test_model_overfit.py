@@ -118,7 +118,7 @@ def test_overfit_recovers_spans(trained):
 
 
 def test_save_reload_identical_predictions(trained, tmp_path):
-    from govreport.extraction.model.predictor import Predictor, load_model_dir, save_model_dir
+    from govreport.training.modeling import TorchPredictor as Predictor, load_model_dir, save_model_dir
 
     _, mv, docs = trained
     texts = [d.text for d in docs]

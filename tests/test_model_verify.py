@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from govreport.extraction.taggers import get_tagger
 from govreport.extraction.taggers.model import ModelTagger, ModelUnusable
 from govreport.service.cli import main
-from govreport.training.model_check import CHECKSUMS_FILE, SMOKE_TEXT, write_checksums
+from govreport.extraction.model.check import CHECKSUMS_FILE, SMOKE_TEXT, write_checksums
 from govreport.training.registry import ModelRegistry
 from tests.test_model_overfit import tiny_config, tiny_docs
 

@@ -6,7 +6,7 @@ import pytest
 
 from govreport.extraction.document import Document, Span
 from govreport.extraction.labels import LABEL2ID, Label
-from govreport.training.data import token_labels
+from govreport.extraction.model.features import token_labels
 from govreport.extraction.model.predictor import decode_bio, merge_windows, window_bounds
 from govreport.extraction.model.tokenizer import CharTokenizer
 

@@ -91,7 +91,7 @@ def test_loads_as_transformers_tokenizer(tok, tmp_path):
     from transformers import AutoTokenizer
 
     from govreport.extraction.normalize import normalize
-    from govreport.extraction.model.predictor import hf_tokenizer
+    from govreport.training.modeling import hf_tokenizer
 
     hf_tokenizer(tok, max_len=64).save_pretrained(str(tmp_path))
     hf = AutoTokenizer.from_pretrained(str(tmp_path))

@@ -39,10 +39,10 @@ from .data import (
 )
 from .evaluate import span_scores
 from govreport.extraction.model.features import BLANK, PRIOR_GRID
-from govreport.extraction.model.predictor import (
+from .modeling import (
     IGNORE_INDEX,
     INFERENCE_FILE,
-    Predictor,
+    TorchPredictor,
     build_model,
     count_parameters,
     load_model_dir,
@@ -72,7 +72,7 @@ class TrainingData:
 
 def library_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for name in ("govreport", "torch", "transformers", "tokenizers", "safetensors", "numpy", "datasets"):
+    for name in ("govreport", "torch", "transformers", "tokenizers", "safetensors", "numpy", "datasets", "onnx", "onnxruntime"):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -183,7 +183,7 @@ def evaluate_model(
 ) -> dict[str, Any]:
     if not docs:
         return {}
-    predictor = Predictor(
+    predictor = TorchPredictor(
         model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=rule_features, rule_prior=rule_prior
     )
     pred = predictor.predict([d.text for d in docs])
@@ -196,7 +196,7 @@ def calibrate_rule_prior(
 ) -> tuple[tuple[float, float], dict[str, float]]:
     """The (span, outside) rule prior with the best dev entity F1; ties go to the larger priors
     (the more conservative decoding)."""
-    predictor = Predictor(model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=True)
+    predictor = TorchPredictor(model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=True)
     texts = [d.text for d in docs]
     encs = tokenizer.encode_batch(texts)
     rule_tags = predictor.rule_tags(texts, encs) or []
@@ -462,7 +462,7 @@ def train(
 
 
 def _smoke_of(directory: Path) -> dict[str, Any]:
-    from .model_check import smoke_record
+    from govreport.extraction.model.check import smoke_record
     from .modeling import Predictor
 
     return smoke_record(Predictor.load(directory, precision="fp32"))

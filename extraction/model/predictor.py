@@ -1,7 +1,9 @@
-"""The token-classification model: build, save/load, windows, BIO decoding, batched inference.
+"""The token-classification model at inference: windows, BIO decoding and the predictor.
 
-This module and ``training.train`` are the only ones that import torch/transformers, and they do
-so inside functions: the pure parts (windows, merging, decoding) load without them.
+No torch here: the default runtime is ONNX Runtime on the ``model.onnx`` every model version
+carries (``OnnxPredictor``); ``extraction.model.torch_runtime`` runs the same model in torch for
+training and debugging (``--runtime torch``); ``extraction.model.runtimes.load_predictor`` picks one. Both share the windowing, batching and decoding of
+``Predictor``, so they differ only in the forward pass.
 
 Long documents are cut into windows of ``max_len`` tokens every ``stride`` tokens; each token takes
 its prediction from the window in which it sits farthest from a cut edge (the overlap is split in
@@ -12,26 +14,25 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from ..labels import BIO_TAGS, ID2LABEL, LABEL2ID, LABEL_SET_VERSION, Label
+from ..labels import BIO_TAGS, ID2LABEL, LABEL_SET_VERSION, Label
 from ..limits import check_deadline
-
 from .tokenizer import CharTokenizer, Encoding
-
-if TYPE_CHECKING:  # pragma: no cover
-    from govreport.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
 
 INFERENCE_FILE = "inference.json"
 WEIGHTS_FILE = "model.safetensors"
-IGNORE_INDEX = -100
-PRECISIONS = ("fp32", "bf16", "int8")
+ONNX_FILE = "model.onnx"
+ONNX_INT8_FILE = "model.int8.onnx"
+ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+ONNX_PRECISIONS = ("fp32", "int8")
 
 
 class ModelLoadError(RuntimeError):
@@ -150,146 +151,15 @@ def decode_bio(
     return spans
 
 
-# --------------------------------------------------------------------------- build / save / load
+# --------------------------------------------------------------------------- model directory (read side)
 
 
-def _torch():
-    import torch
-
-    return torch
-
-
-def _quiet_transformers() -> None:
-    """No per-call progress bars from transformers' weight loading/saving (logs stay readable)."""
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-
-
-def label_config_kwargs() -> dict[str, Any]:
-    return {
-        "num_labels": len(BIO_TAGS),
-        "id2label": dict(ID2LABEL),
-        "label2id": dict(LABEL2ID),
-    }
-
-
-def build_model(config: "TrainConfig", tokenizer: CharTokenizer, max_len: int):
-    """A small BERT for token classification, built from the config (no hub)."""
-    from transformers import BertConfig, BertForTokenClassification
-
-    _quiet_transformers()
-    cfg = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=config.hidden_size,
-        num_hidden_layers=config.num_layers,
-        num_attention_heads=config.num_heads,
-        intermediate_size=config.intermediate_size,
-        hidden_dropout_prob=config.dropout,
-        attention_probs_dropout_prob=config.dropout,
-        max_position_embeddings=max_len,
-        type_vocab_size=len(BIO_TAGS) + 1 if config.rule_features else 1,  # + the BLANK channel id
-        pad_token_id=tokenizer.pad_id,
-        **label_config_kwargs(),
-    )
-    return BertForTokenClassification(cfg)
-
-
-def model_from_base(base_dir: str | Path, tokenizer: CharTokenizer, max_len: int, rule_features: bool = False):
-    """Fine-tune a local HF checkpoint with our layout-keeping tokenizer: the checkpoint's encoder
-    is loaded as is, and each of our tokens starts from the checkpoint's embedding of the same
-    string (Chinese BERT vocabularies are per character); tokens it lacks (whitespace runs, digit
-    runs) start from the mean embedding."""
-    torch = _torch()
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
-
-    _quiet_transformers()
-    base = Path(base_dir)
-    if not (base / "config.json").exists():
-        raise ModelLoadError(f"--base-model {base}: not a Hugging Face checkpoint directory (no config.json)")
-    model = AutoModelForTokenClassification.from_pretrained(str(base), ignore_mismatched_sizes=True, **label_config_kwargs())
-    limit = getattr(model.config, "max_position_embeddings", max_len)
-    if max_len > limit:
-        raise ModelLoadError(f"max_len {max_len} exceeds the base model's {limit} positions")
-    try:
-        base_vocab = AutoTokenizer.from_pretrained(str(base)).get_vocab()
-    except (OSError, ValueError) as exc:
-        log.warning("base model %s has no usable tokenizer (%s): embeddings start from the mean", base, exc)
-        base_vocab = {}
-    old = model.get_input_embeddings().weight.detach()
-    mean = old.mean(0)
-    new = mean.repeat(tokenizer.vocab_size, 1).clone()
-    new += torch.randn_like(new) * 0.02 * old.std()
-    hits = 0
-    for token, idx in tokenizer.tokenizer.get_vocab().items():
-        for cand in (token, token.lower(), token[:1] if token and token[0] == "0" else None):
-            if cand is not None and cand in base_vocab and base_vocab[cand] < old.shape[0]:
-                new[idx] = old[base_vocab[cand]]
-                hits += 1
-                break
-    emb = torch.nn.Embedding(tokenizer.vocab_size, old.shape[1], padding_idx=tokenizer.pad_id)
-    emb.weight.data.copy_(new)
-    model.set_input_embeddings(emb)
-    model.config.vocab_size = tokenizer.vocab_size
-    model.config.pad_token_id = tokenizer.pad_id
-    if rule_features:
-        embeddings = getattr(getattr(model, model.base_model_prefix), "embeddings", None)
-        types = getattr(embeddings, "token_type_embeddings", None)
-        if types is None:
-            raise ModelLoadError(f"base model {base} has no token-type embeddings to carry the rule features")
-        n_types = len(BIO_TAGS) + 1  # + the BLANK channel id
-        new_types = torch.nn.Embedding(n_types, types.weight.shape[1])
-        new_types.weight.data.copy_(types.weight.data[0].repeat(n_types, 1))
-        new_types.weight.data[1:] += torch.randn_like(new_types.weight.data[1:]) * 0.02
-        embeddings.token_type_embeddings = new_types
-        model.config.type_vocab_size = n_types
-    log.info("base model %s: %d of %d token embeddings taken from its vocabulary", base, hits, tokenizer.vocab_size)
-    return model
-
-
-def hf_tokenizer(tokenizer: CharTokenizer, max_len: int):
-    """The tokenizer as a transformers ``PreTrainedTokenizerFast`` (without our text normalisation)."""
-    from transformers import PreTrainedTokenizerFast
-
-    return PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer.tokenizer, unk_token="[UNK]", pad_token="[PAD]", mask_token="[MASK]", model_max_length=max_len
-    )
-
-
-def save_model_dir(
-    model,
-    tokenizer: CharTokenizer,
-    directory: str | Path,
-    max_len: int,
-    stride: int,
-    rule_features: bool = False,
-    rule_prior: tuple[float, float] = (0.0, 0.0),
-) -> None:
-    """Weights (safetensors) + HF config with the label map + tokenizer + window settings."""
-    _quiet_transformers()
-    d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(str(d), safe_serialization=True)
-    hf_tokenizer(tokenizer, max_len).save_pretrained(str(d))
-    info = {
-        "max_len": max_len,
-        "stride": stride,
-        "label_set_version": LABEL_SET_VERSION,
-        "bio_tags": list(BIO_TAGS),
-        "tokenizer": tokenizer.describe(),
-        "rule_features": rule_features,
-        "rule_prior": {"span": rule_prior[0], "outside": rule_prior[1]},
-    }
-    if rule_features:
-        from .features import rules_version
-
-        info["rules_version"] = rules_version()
-    (d / INFERENCE_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=2), "utf-8")
-
-
-def _rules_major(version: str | None) -> str | None:
+def rules_major(version: str | None) -> str | None:
     """``rules-1.1`` -> ``rules-1``: minor rule releases keep the tags the model was trained on."""
     return version.rsplit(".", 1)[0] if version else None
+
+
+_rules_major = rules_major  # the name tests and older callers use
 
 
 def read_rule_prior(info: dict[str, Any]) -> tuple[float, float]:
@@ -300,66 +170,31 @@ def read_rule_prior(info: dict[str, Any]) -> tuple[float, float]:
 
 
 def read_inference_info(directory: str | Path) -> dict[str, Any]:
-    p = Path(directory) / INFERENCE_FILE
+    """``inference.json`` of a model directory, checked against this govreport's label set.
+
+    Raises ModelLoadError when it is missing or the model was trained on another label set."""
+    d = Path(directory)
+    p = d / INFERENCE_FILE
     if not p.exists():
         raise ModelLoadError(f"{directory} is not a govreport model directory (no {INFERENCE_FILE})")
-    return json.loads(p.read_text("utf-8"))
-
-
-def load_model_dir(directory: str | Path):
-    """(model in eval mode, tokenizer, inference info); refuses a model of another label set."""
-    from transformers import AutoModelForTokenClassification
-
-    _quiet_transformers()
-    d = Path(directory)
-    info = read_inference_info(d)
+    info = json.loads(p.read_text("utf-8"))
     if list(info.get("bio_tags", [])) != list(BIO_TAGS):
         raise ModelLoadError(
             f"{d} was trained on label set {info.get('label_set_version')!r} ({info.get('bio_tags')}); "
             f"this govreport uses {LABEL_SET_VERSION} ({list(BIO_TAGS)}): retrain it"
         )
-    if not (d / WEIGHTS_FILE).exists():
-        raise ModelLoadError(f"{d} has no {WEIGHTS_FILE}")
-    model = AutoModelForTokenClassification.from_pretrained(str(d))
-    model.eval()
-    return model, CharTokenizer.load(d), info
+    return info
 
 
-def quantize_int8(model):
-    """Dynamic int8 quantisation of the linear layers (weights int8, activations quantised per call)."""
-    torch = _torch()
-    import warnings
+def warn_rules_drift(directory: str | Path, info: dict[str, Any]) -> None:
+    if info.get("rule_features"):
+        from .features import rules_version
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch.ao.quantization deprecation notices
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-def set_num_threads(n: int) -> None:
-    """torch's intra-op threads (process-wide)."""
-    _torch().set_num_threads(n)
-
-
-def export_onnx(model, path: str | Path, max_len: int) -> Path:
-    """The model as ONNX (inputs input_ids, attention_mask, token_type_ids; output logits) for
-    ONNX Runtime; needs the ``onnx`` package. Used by the benchmark to compare runtimes."""
-    torch = _torch()
-    import warnings
-
-    example = torch.zeros((2, max_len), dtype=torch.int64)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            model, (example, torch.ones_like(example), example), str(path),
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
-            dynamic_axes={k: {0: "b", 1: "t"} for k in ("input_ids", "attention_mask", "token_type_ids", "logits")},
-            opset_version=17, dynamo=False,
-        )  # fmt: skip
-    return Path(path)
-
-
-def count_parameters(model) -> int:
-    return int(sum(p.numel() for p in model.parameters()))
+        if rules_major(info.get("rules_version")) != rules_major(rules_version()):
+            log.warning(
+                "model in %s was trained on the rule tagger's %s labels; this is %s: retrain it",
+                directory, info.get("rules_version"), rules_version(),
+            )
 
 
 # --------------------------------------------------------------------------- inference
@@ -372,35 +207,18 @@ class _Window:
     end: int
 
 
-def bf16_is_fast() -> bool:
-    """True where the CPU has native bf16 (AVX512-BF16 or AMX): there autocast is several times
-    faster than fp32 for this model; elsewhere it is emulated and slower."""
-    torch = _torch()
-    try:
-        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
-    except AttributeError:  # pragma: no cover - older torch
-        return False
-
-
-def resolve_precision(precision: str | None) -> str:
-    if precision in (None, "auto"):
-        return "bf16" if bf16_is_fast() else "fp32"
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be auto or one of {', '.join(PRECISIONS)}, got {precision!r}")
-    return precision
-
-
 class Predictor:
-    """Batched windowed inference over several texts at once.
+    """Batched windowed inference over several texts at once; subclasses give the forward pass
+    (``OnnxPredictor``, ``torch_runtime.TorchPredictor``).
 
-    Thread-safe without a lock: inference reads the model and never changes it (the caller puts
-    the model in eval mode), so concurrent calls (the API's thread pool) run their forward passes
-    in parallel, each on torch's intra-op threads.
+    Thread-safe without a lock: inference reads the model and never changes it, so concurrent
+    calls (the API's thread pool) run their forward passes in parallel.
     """
+
+    runtime = "none"
 
     def __init__(
         self,
-        model,
         tokenizer: CharTokenizer,
         max_len: int,
         stride: int,
@@ -409,57 +227,17 @@ class Predictor:
         rule_features: bool = False,
         rule_prior: tuple[float, float] = (0.0, 0.0),
     ):
-        self.model = model
         self.rule_features = rule_features
         self.rule_prior = rule_prior  # (where the rules found a span, where they found none)
         self.tokenizer = tokenizer
         self.max_len = max_len
         self.stride = stride
         self.batch_size = batch_size
-        self.precision = resolve_precision(precision)
-
-    @classmethod
-    def load(
-        cls, directory: str | Path, num_threads: int | None = None, batch_size: int = 64, precision: str | None = None
-    ) -> "Predictor":
-        """``precision``: None/``auto`` = bf16 where the CPU computes it natively, else fp32; or
-        ``fp32``, ``bf16`` (autocast) or ``int8`` (dynamic quantisation of the linear layers).
-        ``num_threads`` sets torch's (process-wide) intra-op threads."""
-        torch = _torch()
-        if num_threads:
-            torch.set_num_threads(num_threads)
-        model, tok, info = load_model_dir(directory)
-        precision = resolve_precision(precision or info.get("precision"))
-        if precision == "int8":
-            model = quantize_int8(model)
-        if info.get("rule_features"):
-            from .features import rules_version
-
-            if _rules_major(info.get("rules_version")) != _rules_major(rules_version()):
-                log.warning(
-                    "model in %s was trained on the rule tagger's %s labels; this is %s: retrain it",
-                    directory, info.get("rules_version"), rules_version(),
-                )
-        return cls(
-            model,
-            tok,
-            int(info["max_len"]),
-            int(info["stride"]),
-            batch_size,
-            precision,
-            bool(info.get("rule_features")),
-            read_rule_prior(info),
-        )
+        self.precision = precision
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
-        """Softmax probabilities [b, t, tags] for a padded batch of windows."""
-        torch = _torch()
-        with torch.inference_mode():
-            attn = None if mask.all() else torch.from_numpy(mask)  # no mask: the fused attention kernel
-            tt = torch.from_numpy(types) if types is not None else None
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-                logits = self.model(input_ids=torch.from_numpy(ids), attention_mask=attn, token_type_ids=tt).logits
-            return torch.softmax(logits.float(), dim=-1).numpy()
+        """Softmax probabilities [b, t, tags] (float32) for a padded batch of windows."""
+        raise NotImplementedError
 
     def token_probs(self, encodings: Sequence[Encoding], rule_tags: Sequence[np.ndarray] | None = None) -> list[np.ndarray]:
         """Per-token tag probabilities [n, tags] for each encoding, windows merged; ``rule_tags``
@@ -523,3 +301,79 @@ class Predictor:
         tags = probs.argmax(axis=1)
         conf = probs[np.arange(len(tags)), tags]
         return decode_bio(tags, conf, enc.offsets, text)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits.astype(np.float32, copy=False)
+    z = np.exp(z - z.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def resolve_onnx_precision(precision: str | None, info: dict[str, Any]) -> str:
+    """None/``auto`` = the precision the model recommends (``inference.json`` ``onnx.precision``,
+    chosen by measurement at export), else fp32; ``bf16`` has no fast ONNX Runtime CPU kernel
+    here and runs as fp32."""
+    if precision in (None, "auto"):
+        precision = (info.get("onnx") or {}).get("precision") or "fp32"
+    if precision == "bf16":
+        return "fp32"
+    if precision not in ONNX_PRECISIONS:
+        raise ValueError(f"precision must be auto or one of {', '.join(ONNX_PRECISIONS)}, got {precision!r}")
+    return precision
+
+
+class OnnxPredictor(Predictor):
+    """The model exported to ONNX, run by ONNX Runtime (no torch, no transformers).
+
+    An ``InferenceSession`` is safe to call from several threads at once."""
+
+    runtime = "onnx"
+
+    def __init__(self, session: Any, tokenizer: CharTokenizer, max_len: int, stride: int, **kwargs: Any):
+        super().__init__(tokenizer, max_len, stride, **kwargs)
+        self.session = session
+        self._inputs = {i.name for i in session.get_inputs()}
+
+    @classmethod
+    def load(
+        cls, directory: str | Path, num_threads: int | None = None, batch_size: int = 64, precision: str | None = None
+    ) -> "OnnxPredictor":
+        """``precision``: None/``auto`` (the model's measured choice), ``fp32`` or ``int8``
+        (``model.int8.onnx``, dynamic quantisation). ``num_threads``: ONNX Runtime's intra-op
+        threads for this session (None: ``OMP_NUM_THREADS`` or 1).
+
+        Raises ModelLoadError when the directory has no ONNX export."""
+        import onnxruntime as ort
+
+        d = Path(directory)
+        info = read_inference_info(d)
+        precision = resolve_onnx_precision(precision, info)
+        path = d / (ONNX_INT8_FILE if precision == "int8" else ONNX_FILE)
+        if not path.exists():
+            raise ModelLoadError(
+                f"{d} has no {path.name}: export it with `python -m govreport.training.export {d}` "
+                "(or run the model in torch with --runtime torch)"
+            )
+        warn_rules_drift(d, info)
+        opts = ort.SessionOptions()
+        threads = num_threads or int(os.environ.get("OMP_NUM_THREADS") or 1)
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+        return cls(
+            session,
+            CharTokenizer.load(d),
+            int(info["max_len"]),
+            int(info["stride"]),
+            batch_size=batch_size,
+            precision=precision,
+            rule_features=bool(info.get("rule_features")),
+            rule_prior=read_rule_prior(info),
+        )
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types if types is not None else np.zeros_like(ids)}
+        (logits,) = self.session.run(["logits"], {k: v for k, v in feeds.items() if k in self._inputs})
+        return _softmax(logits)
+
