@@ -89,6 +89,12 @@ def tiny_config(**kw) -> TrainConfig:
     return TrainConfig(**base)
 
 
+def assert_same_spans(a, b) -> None:
+    """Same spans (start, end, label); confidences equal up to float noise of the two runtimes."""
+    assert [[(s.start, s.end, s.label) for s in doc] for doc in a] == [[(s.start, s.end, s.label) for s in doc] for doc in b]
+    assert all(abs(x.score - y.score) < 1e-4 for da, db in zip(a, b) for x, y in zip(da, db))
+
+
 def key(spans) -> list[tuple[int, int, str]]:
     return [(s.start, s.end, s.label.value) for s in spans]
 
@@ -115,6 +121,19 @@ def test_overfit_recovers_spans(trained):
         assert key(out.spans) == key(doc.spans), doc.origin.filename
         assert all(s.source == "model" and s.model_version == mv.version and 0 < s.score <= 1 for s in out.spans)
     assert mv.meta["metrics"]["best"]["overall"]["f1"] == 1.0
+    assert tagger.predictor.runtime == "onnx"  # train wrote the ONNX export, and extraction runs it
+
+
+def test_trained_version_onnx_matches_torch(trained):
+    from govreport.extraction.model.predictor import OnnxPredictor
+    from govreport.training.modeling import TorchPredictor
+
+    _, mv, docs = trained
+    texts = [d.text for d in docs]
+    tp, op = TorchPredictor.load(mv.path, precision="fp32"), OnnxPredictor.load(mv.path)
+    for a, b in zip(tp.token_probs(tp.tokenizer.encode_batch(texts)), op.token_probs(op.tokenizer.encode_batch(texts))):
+        assert np.abs(a - b).max() < 1e-4
+    assert_same_spans(tp.predict(texts), op.predict(texts))
 
 
 def test_save_reload_identical_predictions(trained, tmp_path):
