@@ -48,6 +48,7 @@ from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and ca
 from govreport.extraction.taggers.model import ModelUnusable
 
 from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
+from .options import runtime_option
 
 log = logging.getLogger(__name__)
 
@@ -835,6 +836,7 @@ def write_crosscheck(out_dir: str | Path) -> list[dict[str, Any]]:
     show_default=True,
     help="auto = the model when one is installed, else the rules.",
 )
+@runtime_option
 @click.option("--model", default=None, help="Model version or checkpoint directory (default: the active one).")
 @click.option(
     "-j",

@@ -14,6 +14,8 @@ from govreport.extraction.export import atomic_write, cells_csv, tidy_cells, to_
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
+from .options import runtime_option
+
 SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 
@@ -81,6 +83,7 @@ def extract_files(
 
 
 def _tagger_options(f):
+    f = runtime_option(f)
     f = click.option("--model", default=None, help="Model version or checkpoint directory (default: the active one).")(f)
     f = click.option(
         "--tagger",
