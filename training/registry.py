@@ -24,9 +24,11 @@ from govreport.extraction.model.registry import (  # noqa: F401  (the read side,
     ACTIVE_FILE,
     META_FILE,
     VERSION_RE,
+    MODELS_DIR_ENV,
     ModelVersion,
     RegistryError,
     default_models_dir,
+    is_packaged_models_dir,
 )
 from govreport.extraction.model.registry import ModelRegistry as ReadOnlyRegistry
 
@@ -58,7 +60,15 @@ def atomic_write_text(path: Path, text: str) -> None:
 class ModelRegistry(ReadOnlyRegistry):
     """The registry with its write side: new versions (never overwritten) and ``promote``."""
 
+    def _check_writable(self) -> None:
+        if is_packaged_models_dir(self.root):
+            raise RegistryError(
+                f"{self.root} is the model shipped inside the installed package and is never written to: "
+                f"set {MODELS_DIR_ENV} to a registry directory of your own (copy the shipped version there to keep it)"
+            )
+
     def promote(self, version: str) -> ModelVersion:
+        self._check_writable()
         mv = self.get(version)
         atomic_write_text(self.root / ACTIVE_FILE, mv.version + "\n")
         return mv
@@ -96,6 +106,7 @@ class ModelRegistry(ReadOnlyRegistry):
         The caller must write ``meta.json``; the final version name is stored in it as ``version``.
         On any exception the temporary directory is removed and the registry is unchanged.
         """
+        self._check_writable()
         self.root.mkdir(parents=True, exist_ok=True)
         self.clean_stale()
         tmp = self.root / f".tmp-{uuid.uuid4().hex[:12]}"

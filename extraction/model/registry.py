@@ -30,6 +30,13 @@ def default_models_dir() -> Path:
     return _PACKAGE / "models"
 
 
+def is_packaged_models_dir(root: str | Path) -> bool:
+    """True for the models directory shipped inside an installed package (site-packages: never
+    written to; ``GOVREPORT_MODELS_DIR`` names a writable registry instead)."""
+    installed = (_PACKAGE / "__init__.py").is_file()  # in a checkout _PACKAGE is the repo root
+    return installed and Path(root).resolve() == (_PACKAGE / "models").resolve()
+
+
 @dataclass(frozen=True)
 class ModelVersion:
     version: str
