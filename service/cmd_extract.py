@@ -119,6 +119,11 @@ def extract(inputs, out, fmt, with_spans, html, max_bytes, tagger, model) -> Non
     Writes OUT/<input stem>.json (or .csv; or OUT/results.jsonl). Bad files are reported and
     skipped; the exit status is 1 if any file failed.
     """
+    if html:
+        import importlib.util
+
+        if importlib.util.find_spec("spacy") is None:  # before any work is done
+            raise click.UsageError('--html renders with displaCy: pip install "govreport[html]"')
     files = list(iter_inputs(list(inputs)))
     if not files:
         raise click.UsageError("no report files found in the given inputs")

@@ -2,6 +2,7 @@
 dozen steps; the spans come back; saved and reloaded, the predictions are identical; seeded."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -130,10 +131,16 @@ def test_trained_version_onnx_matches_torch(trained):
 
     _, mv, docs = trained
     texts = [d.text for d in docs]
-    tp, op = TorchPredictor.load(mv.path, precision="fp32"), OnnxPredictor.load(mv.path)
+    tp, op = TorchPredictor.load(mv.path, precision="fp32"), OnnxPredictor.load(mv.path, precision="fp32")
     for a, b in zip(tp.token_probs(tp.tokenizer.encode_batch(texts)), op.token_probs(op.tokenizer.encode_batch(texts))):
         assert np.abs(a - b).max() < 1e-4
     assert_same_spans(tp.predict(texts), op.predict(texts))
+    # int8 is the default only where measured at least as good on the dev reports
+    info = json.loads((mv.path / "inference.json").read_text("utf-8"))
+    chosen = mv.meta["onnx"]
+    assert info["onnx"]["precision"] == chosen["precision"] == OnnxPredictor.load(mv.path).precision
+    assert (chosen["precision"] == "int8") == (chosen["dev_entity_f1"]["int8"] >= chosen["dev_entity_f1"]["fp32"])
+    assert (mv.path / "model.int8.onnx").exists() == (chosen["precision"] == "int8")
 
 
 def test_save_reload_identical_predictions(trained, tmp_path):

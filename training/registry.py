@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from govreport.extraction.export import atomic_write
 from govreport.extraction.model.registry import (  # noqa: F401  (the read side, re-exported)
