@@ -2,8 +2,9 @@
 
 No torch here: the default runtime is ONNX Runtime on the ``model.onnx`` every model version
 carries (``OnnxPredictor``); ``extraction.model.torch_runtime`` runs the same model in torch for
-training and debugging (``--runtime torch``); ``extraction.model.runtimes.load_predictor`` picks one. Both share the windowing, batching and decoding of
-``Predictor``, so they differ only in the forward pass.
+training and debugging (``--runtime torch``); ``extraction.model.runtimes.load_predictor`` picks
+one. Both share the windowing, batching and decoding of ``Predictor``, so they differ only in the
+forward pass.
 
 Long documents are cut into windows of ``max_len`` tokens every ``stride`` tokens; each token takes
 its prediction from the window in which it sits farthest from a cut edge (the overlap is split in
