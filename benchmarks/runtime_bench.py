@@ -141,6 +141,33 @@ print(json.dumps({"reports": len(texts), "cpu_s": cpu, "wall_s": wall, "reports_
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def stages(texts: list[str]) -> dict[str, float]:
+    """CPU ms per report of each step of the model path (one thread, after a warm-up)."""
+    code = r"""
+import json, os, sys, time
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+texts = json.loads(sys.stdin.read())
+tagger = get_tagger("model", num_threads=1)
+p, ex = tagger.predictor, Extractor(tagger)
+for t in texts[:5]:
+    ex.extract_text(t, "warm.txt")
+out, encs, rules, probs = {}, [], [], []
+def timed(name, fn):
+    c = time.process_time(); fn(); out[name] = (time.process_time() - c) / len(texts) * 1000
+timed("tokenize", lambda: encs.extend(p.tokenizer.encode_batch([t])[0] for t in texts))
+timed("rule channel (the rule tagger on the text)", lambda: rules.extend(p.rule_tags([t], [e])[0] for t, e in zip(texts, encs)))
+timed("forward (ONNX Runtime)", lambda: probs.extend(p.token_probs([e], [r])[0] for e, r in zip(encs, rules)))
+timed("prior + BIO decoding", lambda: [p.decode(t, e, q, r, p.rule_prior) for t, e, q, r in zip(texts, encs, probs, rules)])
+timed("whole extraction (ingest, tagging, assembly, checks)", lambda: [ex.extract_text(t, "r.txt") for t in texts])
+out["tokens per report"] = sum(len(e.ids) for e in encs) / len(encs)
+print(json.dumps(out))
+"""
+    r = subprocess.run([sys.executable, "-c", code], input=json.dumps(texts), text=True, capture_output=True, env=env_for(), check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
 def base_install(venv: Path | None) -> dict[str, object]:
     """Build the wheel, install it without extras into a fresh venv, measure site-packages."""
     made = venv is None
@@ -200,6 +227,17 @@ def markdown(res: dict) -> str:
         "|---|---:|---:|---|---|",
         *[f"| {a} | {b_} | {c} | {d} | {e} |" for a, b_, c, d, e in rows],
     ]
+    st = res.get("stages")
+    if st:
+        lines += ["", f"Where the model path's CPU time goes (ms per report, {st['tokens per report']:.0f} tokens per report on average, windows of 256 every 192):", "",
+                  "| step | CPU ms per report |", "|---|---:|"]
+        lines += [f"| {k} | {v:.1f} |" for k, v in st.items() if k != "tokens per report"]
+    lines += [
+        "",
+        "How to read: the wall-clock targets are for an idle 2-core machine; this one runs other engineers' jobs (load average above), "
+        "so the CPU seconds are the comparable figure — a command that needs 0.5 CPU-s finishes in about that on idle cores. "
+        "Reports per CPU-second is reports per second per busy core. The service's peak RSS is its VmHWM after the burst.",
+    ]
     if b:
         lines += ["", f"The base install has torch: {b['has_torch']}, transformers: {b['has_transformers']}; a fresh `govreport.extract()` in it used the **{b['extracts_with']}** tagger."]
     return "\n".join(lines) + "\n"
@@ -236,6 +274,8 @@ def main() -> int:
     for tagger in TAGGERS:
         res["taggers"][tagger]["steady"] = steady(tagger, texts)
         print(tagger, "steady", res["taggers"][tagger]["steady"], flush=True)
+    res["stages"] = stages(texts)
+    print("stages", res["stages"], flush=True)
     if not args.no_install:
         res["base_install"] = base_install(args.base_venv)
         print("base install", res["base_install"], flush=True)
