@@ -73,19 +73,24 @@ def test_torch_runtime_through_the_tagger():
 def test_a_version_without_onnx_is_refused_with_what_to_do(tmp_path):
     import shutil
 
+    from govreport.extraction.model.check import CHECKSUMS_FILE, ModelUnusable
+
     d = tmp_path / "v0009-20260101-copy"
     shutil.copytree(shipped_model(), d)
+    (d / CHECKSUMS_FILE).unlink()  # as a version made before checksums: the missing export is what fails
     (d / ONNX_FILE).unlink()
     (d / "model.int8.onnx").unlink(missing_ok=True)
     info = json.loads((d / "inference.json").read_text("utf-8"))
     info["onnx"]["precision"] = "fp32"
     (d / "inference.json").write_text(json.dumps(info), "utf-8")
-    with pytest.raises(FileNotFoundError, match="govreport.training.export"):
+    with pytest.raises(ModelUnusable, match="govreport.training.export"):
         ModelTagger.load(str(d))
 
 
 def test_unknown_runtime_is_an_error():
-    with pytest.raises(ValueError, match="runtime"):
+    from govreport.extraction.model.check import ModelUnusable
+
+    with pytest.raises(ModelUnusable, match="runtime must be one of onnx, torch"):
         ModelTagger.load(str(shipped_model()), runtime="tensorflow")
 
 
