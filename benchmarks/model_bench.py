@@ -414,8 +414,8 @@ def onnx_compare(model_dir: Path, threads: int) -> dict[str, Any] | None:
 
     import numpy as np
 
-    from govreport.training.features import rule_token_ids
-    from govreport.training.modeling import Predictor, export_onnx, load_model_dir, quantize_int8, set_num_threads, window_bounds
+    from govreport.extraction.model.features import rule_token_ids
+    from govreport.training.modeling import TorchPredictor as Predictor, export_onnx, load_model_dir, quantize_int8, set_num_threads, window_bounds
     from govreport.training.synth import generate
 
     set_num_threads(threads)

@@ -45,7 +45,7 @@ class TableSpec:
 
 @lru_cache(maxsize=1)
 def raw_templates() -> dict[str, Any]:
-    text = resources.files("extraction").joinpath("resources/templates.json").read_text("utf-8")
+    text = resources.files("govreport.extraction").joinpath("resources/templates.json").read_text("utf-8")
     return json.loads(text)
 
 

@@ -45,8 +45,11 @@ from govreport.extraction.errors import GovReportError, InputError
 from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, tidy_cells, to_json
 from govreport.extraction.ingest import DEFAULT_MAX_BYTES
 from govreport.extraction.pipeline import Extractor
-from govreport.extraction.taggers import get_tagger
+from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and callers use batch.get_tagger)
 from govreport.extraction.taggers.model import ModelUnusable
+
+from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
+from .options import runtime_option
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +75,6 @@ CELL_FIELDS = ("report_id", "source", "sha256", *(f for f in TIDY_FIELDS if f !=
 
 
 # ---------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True)
-class InputFile:
-    path: str  # absolute, as the workers open it
-    source: str  # relative to the input root (POSIX), what the outputs call the report
-    sha256: str
 
 
 def _glob_root(pattern: str) -> Path:
@@ -135,60 +131,7 @@ def discover_inputs(specs: str | Path | Sequence[str | Path]) -> list[tuple[Path
     return sorted(out, key=lambda t: t[1])
 
 
-# ---------------------------------------------------------------- the per-document function
-
-
-class FileChanged(InputError):
-    """The file's bytes differ from those hashed when the run was planned."""
-
-    code = "changed"
-
-
-def make_extractor(tagger: str = "auto", model: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Extractor:
-    return Extractor(tagger=get_tagger(tagger, model), max_bytes=max_bytes)
-
-
-def extract_file(extractor: Extractor, path: str, source: str, sha256: str) -> dict[str, Any]:
-    """One input -> one record; bad input and internal defects are recorded, never raised,
-    so one file cannot stop a corpus run."""
-    t0 = time.perf_counter()
-    rec: dict[str, Any] = {
-        "id": sha256[:16],
-        "source": source,
-        "sha256": sha256,
-        "status": "ok",
-        "error": None,
-        "tagger": extractor.tagger_info,
-        "output": None,
-    }
-    timings: dict[str, float] = {}
-    try:
-        res = extractor.extract_path(path)
-        if res.document.origin.sha256 != sha256:  # the record must hold the content its key names
-            raise FileChanged(f"{source} changed while the batch ran: run the batch again to extract its new content")
-        out = res.to_dict(with_spans=False)
-        timings = out.pop("timings_ms", {})
-        rec["output"] = out
-    except InputError as exc:
-        rec.update(status="failed", error={"code": exc.code, "message": str(exc)})
-    except Exception as exc:  # a defect in extraction: keep going, report it loudly
-        log.exception("internal error on %s", source)
-        rec.update(status="failed", error={"code": "internal", "message": f"{type(exc).__name__}: {exc}"})
-    rec["timings_ms"] = {**timings, "total": round((time.perf_counter() - t0) * 1000, 2)}
-    return rec
-
-
-Done = tuple[str, str, str]  # (sha256, "ok" | error code, the JSON line): what a worker hands back
-
-
-def encode_record(rec: dict[str, Any]) -> Done:
-    """The one serialisation both engines use (so their results.jsonl lines are identical)."""
-    state = "ok" if rec["status"] == "ok" else rec["error"]["code"]
-    return rec["sha256"], state, json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
-
-
-def process(extractor: Extractor, item: InputFile) -> Done:
-    return encode_record(extract_file(extractor, item.path, item.source, item.sha256))
+# ---------------------------------------------------------------- the per-document function: service/batch_worker.py
 
 
 # ---------------------------------------------------------------- local engine
@@ -880,6 +823,7 @@ def write_crosscheck(out_dir: str | Path) -> list[dict[str, Any]]:
     show_default=True,
     help="auto = the model when one is installed, else the rules.",
 )
+@runtime_option
 @click.option("--model", default=None, help="Model version or checkpoint directory (default: the active one).")
 @click.option(
     "-j",

@@ -17,7 +17,7 @@ import numpy as np
 import ray
 import ray.data
 
-from .batch import Done, InputFile, make_extractor, process
+from .batch_worker import Done, InputFile, make_extractor, process
 
 log = logging.getLogger(__name__)
 

@@ -34,10 +34,12 @@ class LazyGroup(click.Group):
         module, attr = target.split(":")
         try:
             return getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError) as exc:  # a subcommand whose code is not there yet
+        except (ImportError, AttributeError) as exc:  # a subcommand whose code or libraries are missing
+            reason = str(exc)  # `exc` is unbound once the except block ends
+
             @click.command(name=name, help=COMMANDS[name][1])
             def unavailable() -> None:
-                raise click.ClickException(f"'{name}' is not available: {exc}")
+                raise click.ClickException(f"'{name}' is not available: {reason}")
 
             return unavailable
 

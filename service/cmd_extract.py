@@ -15,6 +15,8 @@ from govreport.extraction.export_text import to_markdown
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
+from .options import runtime_option
+
 SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 
@@ -121,6 +123,7 @@ def _file_bytes(d: dict[str, Any], fmt: str, source: str, bom: bool) -> str | by
 
 
 def _tagger_options(f):
+    f = runtime_option(f)
     f = click.option("--model", default=None, help="Model version or checkpoint directory (default: the active one).")(f)
     f = click.option(
         "--tagger",
@@ -176,6 +179,11 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, max_bytes, tagger,
         raise click.UsageError(f"--format {fmt} writes a file; give -o DIR (stdout takes json, csv or md)")
     if out is None and (html or fmt != "json"):
         raise click.UsageError("--html and --format need -o DIR (or -o - for stdout)")
+    if html:
+        import importlib.util
+
+        if importlib.util.find_spec("spacy") is None:  # before any work is done
+            raise click.UsageError('--html renders with displaCy: pip install "govreport[html]"')
     files = list(iter_inputs(list(inputs)))
     if not files:
         raise click.UsageError("no report files found in the given inputs")

@@ -33,10 +33,13 @@ class ServiceSettings(BaseSettings):
     )
     model_threads: int = Field(
         1, ge=1, le=64,
-        description="torch threads per forward pass (process-wide); 1 keeps parallel requests from stalling each other",
+        description="intra-op threads per forward pass; 1 keeps parallel requests from stalling each other",
     )
     model_precision: Literal["auto", "fp32", "bf16", "int8"] | None = Field(
-        None, description="model arithmetic; unset: the model's own setting (auto: bf16 where the CPU has it)"
+        None, description="model arithmetic; unset: the model's own setting (onnx: as measured at export; bf16 runs as fp32)"
+    )
+    model_runtime: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: ONNX Runtime on the version's model.onnx; torch: debugging (needs the train extra)"
     )
     reload_poll_s: float = Field(
         10.0, ge=0, description="seconds between checks of the registry's ACTIVE pointer; 0: never"

@@ -60,7 +60,7 @@ def test_shipped_model_matches_the_rule_release(caplog):
     import logging
 
     from govreport.extraction.taggers.rules import RULES_VERSION
-    from govreport.training.modeling import _rules_major
+    from govreport.extraction.model.predictor import _rules_major
 
     with caplog.at_level(logging.WARNING):
         tagger = get_tagger("model")

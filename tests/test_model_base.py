@@ -26,7 +26,7 @@ def test_embeddings_come_from_the_checkpoint(checkpoint):
     from transformers import AutoModel, AutoTokenizer
 
     from govreport.training.modeling import model_from_base
-    from govreport.training.tokenizer import CharTokenizer
+    from govreport.extraction.model.tokenizer import CharTokenizer
 
     tok = CharTokenizer.train([d.text for d in tiny_docs()])
     model = model_from_base(checkpoint, tok, max_len=64, rule_features=True)

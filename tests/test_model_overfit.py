@@ -2,6 +2,7 @@
 dozen steps; the spans come back; saved and reloaded, the predictions are identical; seeded."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,12 @@ def tiny_config(**kw) -> TrainConfig:
     return TrainConfig(**base)
 
 
+def assert_same_spans(a, b) -> None:
+    """Same spans (start, end, label); confidences equal up to float noise of the two runtimes."""
+    assert [[(s.start, s.end, s.label) for s in doc] for doc in a] == [[(s.start, s.end, s.label) for s in doc] for doc in b]
+    assert all(abs(x.score - y.score) < 1e-4 for da, db in zip(a, b) for x, y in zip(da, db))
+
+
 def key(spans) -> list[tuple[int, int, str]]:
     return [(s.start, s.end, s.label.value) for s in spans]
 
@@ -115,10 +122,29 @@ def test_overfit_recovers_spans(trained):
         assert key(out.spans) == key(doc.spans), doc.origin.filename
         assert all(s.source == "model" and s.model_version == mv.version and 0 < s.score <= 1 for s in out.spans)
     assert mv.meta["metrics"]["best"]["overall"]["f1"] == 1.0
+    assert tagger.predictor.runtime == "onnx"  # train wrote the ONNX export, and extraction runs it
+
+
+def test_trained_version_onnx_matches_torch(trained):
+    from govreport.extraction.model.predictor import OnnxPredictor
+    from govreport.training.modeling import TorchPredictor
+
+    _, mv, docs = trained
+    texts = [d.text for d in docs]
+    tp, op = TorchPredictor.load(mv.path, precision="fp32"), OnnxPredictor.load(mv.path, precision="fp32")
+    for a, b in zip(tp.token_probs(tp.tokenizer.encode_batch(texts)), op.token_probs(op.tokenizer.encode_batch(texts))):
+        assert np.abs(a - b).max() < 1e-4
+    assert_same_spans(tp.predict(texts), op.predict(texts))
+    # int8 is the default only where measured at least as good on the dev reports
+    info = json.loads((mv.path / "inference.json").read_text("utf-8"))
+    chosen = mv.meta["onnx"]
+    assert info["onnx"]["precision"] == chosen["precision"] == OnnxPredictor.load(mv.path).precision
+    assert (chosen["precision"] == "int8") == (chosen["dev_entity_f1"]["int8"] >= chosen["dev_entity_f1"]["fp32"])
+    assert (mv.path / "model.int8.onnx").exists() == (chosen["precision"] == "int8")
 
 
 def test_save_reload_identical_predictions(trained, tmp_path):
-    from govreport.training.modeling import Predictor, load_model_dir, save_model_dir
+    from govreport.training.modeling import TorchPredictor as Predictor, load_model_dir, save_model_dir
 
     _, mv, docs = trained
     texts = [d.text for d in docs]

@@ -6,9 +6,9 @@ import pytest
 
 from govreport.extraction.document import Document, Span
 from govreport.extraction.labels import LABEL2ID, Label
-from govreport.training.data import token_labels
-from govreport.training.modeling import decode_bio, merge_windows, window_bounds
-from govreport.training.tokenizer import CharTokenizer
+from govreport.extraction.model.features import token_labels
+from govreport.extraction.model.predictor import decode_bio, merge_windows, window_bounds
+from govreport.extraction.model.tokenizer import CharTokenizer
 
 
 @pytest.mark.parametrize("n,max_len,stride", [(0, 8, 6), (1, 8, 6), (8, 8, 6), (9, 8, 6), (100, 16, 12), (101, 16, 16), (37, 10, 3)])
@@ -183,7 +183,7 @@ def test_length_batches_group_equal_lengths():
 
 
 def test_rule_prior_only_overrides_unconfident_predictions():
-    from govreport.training.features import BLANK, apply_prior
+    from govreport.extraction.model.features import BLANK, apply_prior
 
     probs = np.array([[0.6, 0.4, 0.0], [0.05, 0.95, 0.0], [0.3, 0.3, 0.4]], dtype=np.float32)
     rules = np.array([1, 0, BLANK])

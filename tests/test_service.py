@@ -29,6 +29,7 @@ from govreport.extraction.taggers import get_tagger
 from govreport.extraction.taggers.rules import RuleTagger
 from govreport.extraction.templates import FORMATS, TABLES, table_spec
 from govreport.service import app as app_module
+from govreport.service import model_runtime
 from govreport.service.app import ExtractorDep, ModelLoadError, create_app, get_runtime
 from govreport.service.cli import main as cli_main
 from govreport.service.settings import ServiceSettings
@@ -618,7 +619,7 @@ def test_default_tagger_resolves_versions_in_the_services_registry(tmp_path: Pat
     root = tmp_path / "models"
     v1, v2 = make_versions(root, 2)
     calls: list[tuple[str, str | None]] = []
-    monkeypatch.setattr(app_module, "get_tagger", lambda kind, model=None, **_: calls.append((kind, model)) or RuleTagger())
+    monkeypatch.setattr(model_runtime, "get_tagger", lambda kind, model=None, **_: calls.append((kind, model)) or RuleTagger())
     app_module.default_tagger(settings_for(tmp_path, tagger="auto"))  # no ACTIVE yet
     app_module.default_tagger(settings_for(tmp_path, tagger="model", model=v2))
     ModelRegistry(root).promote(v1)
@@ -690,19 +691,22 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_model_threads_and_precision_reach_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    """GOVREPORT_MODEL_PRECISION / _THREADS configure the loaded model, not just the settings."""
-    import torch
-
-    monkeypatch.setenv("GOVREPORT_MODEL_PRECISION", "int8")
-    monkeypatch.setenv("GOVREPORT_MODEL_THREADS", "1")
+    """GOVREPORT_MODEL_PRECISION / _THREADS / _RUNTIME configure the loaded model, not just the settings."""
+    monkeypatch.setenv("GOVREPORT_MODEL_PRECISION", "fp32")
+    monkeypatch.setenv("GOVREPORT_MODEL_THREADS", "2")
     settings = ServiceSettings(tagger="model")
-    assert (settings.model_precision, settings.model_threads) == ("int8", 1)
+    assert (settings.model_precision, settings.model_threads, settings.model_runtime) == ("fp32", 2, "onnx")
+    tagger = app_module.default_tagger(settings)
+    assert tagger.name == "model" and tagger.predictor.runtime == "onnx" and tagger.predictor.precision == "fp32"
+    assert tagger.predictor.session.get_session_options().intra_op_num_threads == 2
+    torch = pytest.importorskip("torch", reason="the torch runtime needs the train extra")
     before = torch.get_num_threads()
     try:
-        tagger = app_module.default_tagger(settings)
-        assert tagger.name == "model" and tagger.predictor.precision == "int8"
+        monkeypatch.setenv("GOVREPORT_MODEL_RUNTIME", "torch")
+        monkeypatch.setenv("GOVREPORT_MODEL_THREADS", "1")
+        tagger = app_module.default_tagger(ServiceSettings(tagger="model", model_precision="int8"))
+        assert tagger.predictor.runtime == "torch" and tagger.predictor.precision == "int8"
         assert torch.get_num_threads() == 1
-        assert app_module.default_tagger(ServiceSettings(tagger="model", model_precision="fp32")).predictor.precision == "fp32"
     finally:
         torch.set_num_threads(before)
     with pytest.raises(ValidationError):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from govreport.training.tokenizer import MAX_DIGITS, MAX_RUN, UNK, CharTokenizer
+from govreport.extraction.model.tokenizer import MAX_DIGITS, MAX_RUN, UNK, CharTokenizer
 
 TRAIN_TEXTS = ["政府信息公开工作年度报告", "自然人\t商业企业\n规章 3 件", "测试"]
 

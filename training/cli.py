@@ -68,6 +68,9 @@ def train_cmd(
         raise click.ClickException(str(exc)) from None
     from govreport.extraction.errors import InputError
 
+    from .extras import require_train_extra
+
+    require_train_extra("train")
     from .train import train
 
     try:

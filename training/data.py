@@ -17,10 +17,12 @@ import numpy as np
 
 from govreport.extraction.document import Document, Span
 from govreport.extraction.errors import InputError
-from govreport.extraction.labels import LABEL2ID, LABELS
+from govreport.extraction.labels import LABELS
+from govreport.extraction.model.features import token_labels
+from govreport.extraction.model.predictor import window_bounds
+from govreport.extraction.model.tokenizer import CharTokenizer
 
-from .modeling import IGNORE_INDEX, window_bounds
-from .tokenizer import CharTokenizer, Encoding
+from .modeling import IGNORE_INDEX
 
 
 @dataclass(frozen=True)
@@ -31,36 +33,9 @@ class DocFeatures:
     rules: np.ndarray | None = None  # int64 [n]: the rule tagger's BIO tag ids (the model's second input)
 
 
-def token_labels(doc: Document, enc: Encoding) -> tuple[np.ndarray, int]:
-    """BIO tag ids per token of ``enc`` from ``doc``'s spans, and the number of misaligned tokens."""
-    n_chars = len(doc.text)
-    span_of = np.full(n_chars + 1, -1, dtype=np.int64)  # char -> index into spans, -1 outside
-    spans = sorted(doc.spans)
-    for k, s in enumerate(spans):
-        span_of[s.start : s.end] = k
-    if len(enc.ids) == 0:
-        return np.zeros(0, dtype=np.int64), 0
-    a, b = enc.offsets[:, 0], enc.offsets[:, 1]
-    valid = b > a
-    k = np.where(valid, span_of[a], -1)
-    # a token crosses a span edge iff the char -> span map changes inside it
-    changes = np.concatenate([[0], np.cumsum(span_of[1:] != span_of[:-1])])
-    misaligned = int((valid & (changes[np.maximum(b - 1, a)] != changes[a])).sum())
-    prev = np.concatenate([[-1], k[:-1]])
-    starts = np.array([s.start for s in spans] or [0], dtype=np.int64)
-    b_ids = np.array([LABEL2ID[f"B-{s.label.value}"] for s in spans] or [0], dtype=np.int64)
-    i_ids = np.array([LABEL2ID[f"I-{s.label.value}"] for s in spans] or [0], dtype=np.int64)
-    inside = k >= 0
-    kk = np.where(inside, k, 0)
-    is_b = (prev != k) | (a == starts[kk])
-    labels = np.where(inside, np.where(is_b, b_ids[kk], i_ids[kk]), 0)
-    return labels.astype(np.int64), misaligned
-
-
 def featurize(docs: Sequence[Document], tokenizer: CharTokenizer, rule_features: bool = False) -> list[DocFeatures]:
+    from govreport.extraction.model.features import rule_token_ids
     from govreport.extraction.textview import view_document
-
-    from .features import rule_token_ids
 
     # the model reads what it reads at inference: the normalised view (spans carried into it)
     docs = [view_document(d)[0] for d in docs]

@@ -1,4 +1,5 @@
-"""Model registry: immutable version directories under ``models/`` plus an ``ACTIVE`` pointer.
+"""Model registry, write side: immutable version directories under ``models/`` plus an ``ACTIVE`` pointer
+(the read side is ``extraction.model.registry``).
 
 A version is written into a hidden temporary directory and renamed into place only when complete,
 so a failed run leaves nothing behind that looks like a model, and ``ACTIVE`` changes only through
@@ -16,13 +17,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from govreport.extraction.export import atomic_write
+from govreport.extraction.model.registry import (  # noqa: F401  (the read side, re-exported)
+    ACTIVE_FILE,
+    META_FILE,
+    VERSION_RE,
+    MODELS_DIR_ENV,
+    ModelVersion,
+    RegistryError,
+    default_models_dir,
+    is_packaged_models_dir,
+)
+from govreport.extraction.model.registry import ModelRegistry as ReadOnlyRegistry
 
-ACTIVE_FILE = "ACTIVE"
-META_FILE = "meta.json"
-_VERSION_RE = re.compile(r"^v\d{4}-[0-9a-z-]+$")
+_VERSION_RE = VERSION_RE
 _OWNER_FILE = ".owner"  # pid of the process writing a temporary version folder
 
 
@@ -36,28 +46,6 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def default_models_dir() -> Path:
-    env = os.environ.get("GOVREPORT_MODELS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1] / "models"
-
-
-@dataclass(frozen=True)
-class ModelVersion:
-    version: str
-    path: Path
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        p = self.path / META_FILE
-        return json.loads(p.read_text("utf-8")) if p.exists() else {}
-
-
-class RegistryError(RuntimeError):
-    pass
-
-
 @dataclass
 class VersionDraft:
     path: Path
@@ -69,35 +57,18 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, text)
 
 
-class ModelRegistry:
-    def __init__(self, root: str | Path | None = None):
-        self.root = Path(root) if root is not None else default_models_dir()
+class ModelRegistry(ReadOnlyRegistry):
+    """The registry with its write side: new versions (never overwritten) and ``promote``."""
 
-    def versions(self) -> list[ModelVersion]:
-        if not self.root.is_dir():
-            return []
-        out = [
-            ModelVersion(p.name, p)
-            for p in self.root.iterdir()
-            if p.is_dir() and _VERSION_RE.match(p.name) and (p / META_FILE).exists()
-        ]
-        return sorted(out, key=lambda v: v.version)
-
-    def get(self, version: str) -> ModelVersion:
-        p = self.root / version
-        if not (_VERSION_RE.match(version) and (p / META_FILE).exists()):
-            known = ", ".join(v.version for v in self.versions()) or "none"
-            raise RegistryError(f"no model version {version!r} in {self.root} (known: {known})")
-        return ModelVersion(version, p)
-
-    def active(self) -> ModelVersion | None:
-        f = self.root / ACTIVE_FILE
-        if not f.exists():
-            return None
-        name = f.read_text("utf-8").strip()
-        return self.get(name) if name else None
+    def _check_writable(self) -> None:
+        if is_packaged_models_dir(self.root):
+            raise RegistryError(
+                f"{self.root} is the model shipped inside the installed package and is never written to: "
+                f"set {MODELS_DIR_ENV} to a registry directory of your own (copy the shipped version there to keep it)"
+            )
 
     def promote(self, version: str) -> ModelVersion:
+        self._check_writable()
         mv = self.get(version)
         atomic_write_text(self.root / ACTIVE_FILE, mv.version + "\n")
         return mv
@@ -135,6 +106,7 @@ class ModelRegistry:
         The caller must write ``meta.json``; the final version name is stored in it as ``version``.
         On any exception the temporary directory is removed and the registry is unchanged.
         """
+        self._check_writable()
         self.root.mkdir(parents=True, exist_ok=True)
         self.clean_stale()
         tmp = self.root / f".tmp-{uuid.uuid4().hex[:12]}"
@@ -147,7 +119,7 @@ class ModelRegistry:
             if not meta_path.exists():
                 raise RegistryError("a model version needs a meta.json")
             (tmp / _OWNER_FILE).unlink()
-            from .model_check import write_checksums
+            from govreport.extraction.model.check import write_checksums
 
             write_checksums(tmp)  # of every file but meta.json, which is renamed into below
             for _ in range(5):
@@ -166,7 +138,3 @@ class ModelRegistry:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-
-    def latest_created(self) -> ModelVersion | None:
-        vs = self.versions()
-        return vs[-1] if vs else None

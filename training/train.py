@@ -38,21 +38,24 @@ from .data import (
     synth_documents,
 )
 from .evaluate import span_scores
-from .features import BLANK, PRIOR_GRID
+from govreport.extraction.model.features import BLANK, PRIOR_GRID
 from .modeling import (
     IGNORE_INDEX,
     INFERENCE_FILE,
-    Predictor,
+    ONNX_FILE,
+    ONNX_INT8_FILE,
+    TorchPredictor,
     build_model,
     count_parameters,
     load_model_dir,
     model_from_base,
+    quantize_onnx_int8,
     read_rule_prior,
     save_model_dir,
     window_bounds,
 )
 from .registry import META_FILE, ModelRegistry, ModelVersion, RegistryError
-from .tokenizer import SPECIAL_TOKENS, CharTokenizer, layout_tokens
+from govreport.extraction.model.tokenizer import SPECIAL_TOKENS, CharTokenizer, layout_tokens
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +75,7 @@ class TrainingData:
 
 def library_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for name in ("govreport", "torch", "transformers", "tokenizers", "safetensors", "numpy", "datasets"):
+    for name in ("govreport", "torch", "transformers", "tokenizers", "safetensors", "numpy", "datasets", "onnx", "onnxruntime"):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -183,7 +186,7 @@ def evaluate_model(
 ) -> dict[str, Any]:
     if not docs:
         return {}
-    predictor = Predictor(
+    predictor = TorchPredictor(
         model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=rule_features, rule_prior=rule_prior
     )
     pred = predictor.predict([d.text for d in docs])
@@ -196,7 +199,7 @@ def calibrate_rule_prior(
 ) -> tuple[tuple[float, float], dict[str, float]]:
     """The (span, outside) rule prior with the best dev entity F1; ties go to the larger priors
     (the more conservative decoding)."""
-    predictor = Predictor(model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=True)
+    predictor = TorchPredictor(model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=True)
     texts = [d.text for d in docs]
     encs = tokenizer.encode_batch(texts)
     rule_tags = predictor.rule_tags(texts, encs) or []
@@ -452,6 +455,7 @@ def train(
     }
     with registry.new_version(tag) as draft:
         save_model_dir(model, tokenizer, draft.path, max_len, stride, rule_features, rule_prior)
+        meta["onnx"] = choose_onnx_precision(draft.path, data.dev)
         meta["smoke"] = _smoke_of(draft.path)  # what loading checks this version still predicts
         (draft.path / TRAIN_CONFIG_FILE).write_text(config.to_json(), "utf-8")
         meta["model"]["size_bytes"] = sum(p.stat().st_size for p in draft.path.iterdir() if p.is_file())
@@ -462,10 +466,35 @@ def train(
 
 
 def _smoke_of(directory: Path) -> dict[str, Any]:
-    from .model_check import smoke_record
-    from .modeling import Predictor
+    """The smoke record of the version as it is served: ONNX Runtime at its default precision."""
+    from govreport.extraction.model.check import smoke_record
+    from govreport.extraction.model.predictor import OnnxPredictor
 
-    return smoke_record(Predictor.load(directory, precision="fp32"))
+    return smoke_record(OnnxPredictor.load(directory))
+
+
+def choose_onnx_precision(directory: Path, dev: Sequence[Document]) -> dict[str, Any]:
+    """Quantise the version's ONNX export to int8 and make it the default only where it is
+    measured equal: entity F1 on the dev reports at least fp32's. Returns the measurement (for
+    meta.json); ``inference.json`` names the chosen precision."""
+    from govreport.extraction.model.predictor import OnnxPredictor
+
+    texts = [d.text for d in dev]
+    if not texts:
+        return {"precision": "fp32", "reason": "no dev reports to measure int8 on"}
+    quantize_onnx_int8(directory / ONNX_FILE, directory / ONNX_INT8_FILE)
+    f1 = {}
+    for precision in ("fp32", "int8"):
+        pred = OnnxPredictor.load(directory, precision=precision).predict(texts)
+        spans = [[Span(s.start, s.end, s.label, s.score, "model") for s in p] for p in pred]
+        f1[precision] = span_scores(texts, [d.spans for d in dev], spans)["overall"]["f1"]
+    info = json.loads((directory / INFERENCE_FILE).read_text("utf-8"))
+    if f1["int8"] >= f1["fp32"]:
+        info["onnx"].update(precision="int8", int8_file=ONNX_INT8_FILE)
+    else:
+        (directory / ONNX_INT8_FILE).unlink()
+    (directory / INFERENCE_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=2), "utf-8")
+    return {"precision": info["onnx"]["precision"], "dev_entity_f1": f1, "dev_reports": len(texts)}
 
 
 def read_meta(path: str | Path) -> dict[str, Any]:

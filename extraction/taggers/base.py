@@ -17,7 +17,7 @@ class Tagger(Protocol):
 def get_tagger(kind: str = "auto", model: str | None = None, **model_options: Any) -> Tagger:
     """``rules``; ``model`` (the active registry model, or ``model`` = a version or a directory);
     ``auto``: the model when one is available, else the rules. ``model_options`` go to
-    ``ModelTagger.load`` (``num_threads``, ``precision``, ``models_dir``)."""
+    ``ModelTagger.load`` (``num_threads``, ``precision``, ``runtime``, ``models_dir``)."""
     from .rules import RuleTagger
 
     if kind == "rules":

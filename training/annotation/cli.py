@@ -110,8 +110,10 @@ def retrain_cmd(batches: Path, models_dir: Path | None, config_path: Path | None
                 policy_path: Path | None, min_gain: float | None, tolerance: float | None, gold_dir: Path | None,
                 synth_val: int | None, no_promote: bool, report_dir: Path | None, as_json: bool) -> None:  # fmt: skip
     """Fine-tune the active model on annotated batches; promote only if better (docs/annotation.md)."""
+    from govreport.training.extras import require_train_extra
     from govreport.training.registry import ModelRegistry
 
+    require_train_extra("retrain")
     from .retrain import RetrainOptions, load_policy, parse_overrides, retrain
 
     try:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from govreport.extraction.document import Document
-from govreport.extraction.labels import BIO_TAGS
+from ..document import Document
+from ..labels import BIO_TAGS, LABEL2ID
+from .tokenizer import Encoding
 
 N_RULE_TAGS = len(BIO_TAGS)
 BLANK = N_RULE_TAGS  # "no rule information" (training-time channel dropout)
@@ -26,16 +27,40 @@ PRIOR_GRID: tuple[float, ...] = (0.0, 1.0, 2.0, 4.0, 8.0, 20.0)
 
 
 def rules_version() -> str:
-    from govreport.extraction.taggers.rules import RULES_VERSION
+    from ..taggers.rules import RULES_VERSION
 
     return RULES_VERSION
 
 
+def token_labels(doc: Document, enc: Encoding) -> tuple[np.ndarray, int]:
+    """BIO tag ids per token of ``enc`` from ``doc``'s spans, and the number of misaligned tokens."""
+    n_chars = len(doc.text)
+    span_of = np.full(n_chars + 1, -1, dtype=np.int64)  # char -> index into spans, -1 outside
+    spans = sorted(doc.spans)
+    for k, s in enumerate(spans):
+        span_of[s.start : s.end] = k
+    if len(enc.ids) == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    a, b = enc.offsets[:, 0], enc.offsets[:, 1]
+    valid = b > a
+    k = np.where(valid, span_of[a], -1)
+    # a token crosses a span edge iff the char -> span map changes inside it
+    changes = np.concatenate([[0], np.cumsum(span_of[1:] != span_of[:-1])])
+    misaligned = int((valid & (changes[np.maximum(b - 1, a)] != changes[a])).sum())
+    prev = np.concatenate([[-1], k[:-1]])
+    starts = np.array([s.start for s in spans] or [0], dtype=np.int64)
+    b_ids = np.array([LABEL2ID[f"B-{s.label.value}"] for s in spans] or [0], dtype=np.int64)
+    i_ids = np.array([LABEL2ID[f"I-{s.label.value}"] for s in spans] or [0], dtype=np.int64)
+    inside = k >= 0
+    kk = np.where(inside, k, 0)
+    is_b = (prev != k) | (a == starts[kk])
+    labels = np.where(inside, np.where(is_b, b_ids[kk], i_ids[kk]), 0)
+    return labels.astype(np.int64), misaligned
+
+
 def rule_token_ids(text: str, enc) -> np.ndarray:
     """Per-token BIO tag ids of the rule tagger's spans on ``text`` (aligned to ``enc.offsets``)."""
-    from govreport.extraction.taggers.rules import RuleTagger
-
-    from .data import token_labels
+    from ..taggers.rules import RuleTagger
 
     tagged = RuleTagger()(Document.from_text(text))
     ids, _ = token_labels(tagged, enc)

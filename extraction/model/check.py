@@ -16,7 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from govreport.extraction.taggers.model import ModelUnusable
+
+
+class ModelUnusable(RuntimeError):
+    """A model that exists but must not serve: a directory that is not a model, files that fail
+    their checksums, or predictions that fail the smoke test. Never a silent switch to rules."""
 
 CHECKSUMS_FILE = "checksums.json"
 # Not checksummed: meta.json is rewritten when the version is named (it describes, it does not compute).

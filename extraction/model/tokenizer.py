@@ -25,7 +25,7 @@ from typing import Iterable
 import numpy as np
 from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers
 
-from govreport.extraction.normalize import normalize
+from ..normalize import normalize
 
 PAD, UNK, MASK = "[PAD]", "[UNK]", "[MASK]"
 SPECIAL_TOKENS: tuple[str, ...] = (PAD, UNK, MASK)
@@ -59,7 +59,7 @@ def base_chars() -> str:
     character of the templates' wordings, so a small training set still knows the table vocabulary."""
     chars = {chr(c) for c in range(33, 127) if not chr(c).isdigit()}
     chars |= set(normalize("，。、；：？！“”‘’（）【】《》〈〉「」『』—…·％～－＋×÷●○■□▲△※〇一二三四五六七八九十百千万亿元"))
-    text = resources.files("extraction").joinpath("resources/templates.json").read_text("utf-8")
+    text = resources.files("govreport.extraction").joinpath("resources/templates.json").read_text("utf-8")
     chars |= {c for c in normalize(text) if not c.isspace() and not c.isdigit()}
     return "".join(sorted(chars))
 

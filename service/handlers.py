@@ -1,0 +1,47 @@
+"""Exception handlers: every error leaves the app as the JSON error body of ``errors``."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from govreport.extraction.errors import InputError
+
+from .errors import ServiceError, classify, error_response
+from .metrics import ServiceMetrics
+from .middleware import request_id_of
+
+
+def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
+    def respond(request: Request, status: int, code: str, message: str, headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
+        return error_response(metrics, status, code, message, request_id_of(request.scope), headers, **extra)
+
+    @app.exception_handler(ServiceError)
+    async def on_service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        return respond(request, exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(InputError)
+    async def on_input_error(request: Request, exc: InputError) -> JSONResponse:
+        return respond(request, exc.http_status, exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
+        ]
+        first = details[0] if details else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        return respond(request, 422, "invalid_request", f"{where}: {first['msg']}", details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return respond(request, exc.status_code, code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        status, code, message = classify(exc, request_id_of(request.scope))
+        return respond(request, status, code, message)

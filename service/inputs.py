@@ -1,0 +1,133 @@
+"""Reading a request's documents: JSON text, multipart uploads or a raw body, all in memory (the
+body is already size-limited); optionally kept on disk by content hash (GOVREPORT_SAVE_INPUTS_DIR)."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from govreport.extraction.export import atomic_write
+
+from .errors import ServiceError
+from .schemas import BatchRequest, ExtractRequest
+from .settings import ServiceSettings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class InputDoc:
+    """One document from a request: text (JSON) or bytes (upload) with what is known of its format."""
+
+    filename: str | None
+    text: str | None = None
+    data: bytes | None = None
+    media_type: str | None = None
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _upload_media_type(content_type: str | None) -> str | None:
+    """Browsers send application/octet-stream for anything they do not know: let ingest sniff it."""
+    mt = _media_type(content_type)
+    return None if mt in ("", "application/octet-stream") else mt
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+async def _parse_json(request: Request, model: type[T]) -> T:
+    body = await request.body()
+    try:
+        return model.model_validate_json(body)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from None
+
+
+async def _read_uploads(request: Request, settings: ServiceSettings) -> list[InputDoc]:
+    """Every file part of a multipart body, kept in memory (the body is already size-limited)."""
+    limit = settings.max_batch_items
+    parser = MultiPartParser(request.headers, request.stream(), max_files=limit, max_fields=64, max_part_size=64 * 1024)
+    # Starlette spools parts over 1 MiB to a temporary file; a spool larger than any allowed body
+    # keeps every upload in memory, so nothing from a request is written to disk.
+    parser.spool_max_size = settings.max_request_bytes + 1
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        if str(exc).startswith("Too many files"):  # Starlette stops at max_files: no unbounded part list
+            raise ServiceError(413, "too_many_items", f"more than {limit} files in one request") from None
+        raise ServiceError(400, "invalid_multipart", f"cannot parse the multipart body: {exc}") from None
+    docs = []
+    try:
+        for _, value in form.multi_items():
+            if isinstance(value, str):
+                continue
+            data = await value.read()
+            docs.append(InputDoc(value.filename or None, data=data, media_type=_upload_media_type(value.content_type)))
+    finally:
+        await form.close()
+    return docs
+
+
+async def read_single(request: Request, settings: ServiceSettings, filename: str | None) -> InputDoc:
+    media_type = _media_type(request.headers.get("content-type"))
+    if _is_json(media_type):
+        body = await _parse_json(request, ExtractRequest)
+        return InputDoc(body.filename or filename, text=body.text)
+    if media_type == "multipart/form-data":
+        docs = await _read_uploads(request, settings)
+        if len(docs) != 1:
+            raise ServiceError(
+                422,
+                "invalid_request",
+                f"send exactly one file (got {len(docs)}); several files go to /v1/extract/batch",
+            )
+        return docs[0] if docs[0].filename else InputDoc(filename, data=docs[0].data, media_type=docs[0].media_type)
+    # Any other body is the document itself (curl --data-binary @report.pdf -H 'Content-Type: application/pdf').
+    return InputDoc(filename, data=await request.body(), media_type=_upload_media_type(media_type))
+
+
+async def read_batch(request: Request, settings: ServiceSettings) -> list[InputDoc]:
+    media_type = _media_type(request.headers.get("content-type"))
+    if _is_json(media_type):
+        body = await _parse_json(request, BatchRequest)
+        docs = [InputDoc(item.filename, text=item.text) for item in body.items]
+    elif media_type == "multipart/form-data":
+        docs = await _read_uploads(request, settings)
+    else:
+        raise ServiceError(
+            415, "unsupported_media_type", "a batch is application/json ({\"items\": [...]}) or multipart/form-data files"
+        )
+    if not docs:
+        raise ServiceError(422, "invalid_request", "the batch has no documents")
+    if len(docs) > settings.max_batch_items:
+        raise ServiceError(
+            413, "too_many_items", f"the batch has {len(docs)} documents; the limit is {settings.max_batch_items}"
+        )
+    return docs
+
+
+# ---- the extraction job (runs on a pool thread) ------------------------------------------------
+
+
+def save_input(directory: Path, doc: InputDoc) -> Path:
+    """Keep an input as ``<sha256><suffix>`` (only when GOVREPORT_SAVE_INPUTS_DIR is set)."""
+    data = doc.data if doc.data is not None else (doc.text or "").encode("utf-8")
+    suffix = Path(doc.filename or "").suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
+        suffix = ".txt" if doc.text is not None else ".bin"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{hashlib.sha256(data).hexdigest()}{suffix}"
+    if not path.exists():
+        atomic_write(path, data)
+    return path

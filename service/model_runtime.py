@@ -1,0 +1,216 @@
+"""The model runtime of the service: the bounded inference pool, the model slot (the Extractor held
+for requests, rebuilt off the event loop and swapped on reload) and the watcher that reloads when
+the registry's ``ACTIVE`` pointer moves. ``Runtime`` is the per-app state routes reach through
+``deps``."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence, TypeVar
+
+from govreport.extraction.model.registry import ModelRegistry, RegistryError
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import Tagger, get_tagger
+
+from .errors import ModelLoadError, ServiceError
+from .metrics import ServiceMetrics
+from .settings import ServiceSettings
+
+logger = logging.getLogger("govreport.service")
+
+T = TypeVar("T")
+TaggerFactory = Callable[[ServiceSettings], Tagger]
+
+
+# ---- the inference pool ------------------------------------------------------------------------
+
+
+class InferencePool:
+    """A bounded thread pool with a cap on queued work and a deadline per request.
+
+    Threads cannot be stopped: work that passes its deadline finishes in the background and still
+    counts as pending until it does, so a stuck model turns into 503s rather than a growing queue.
+    """
+
+    def __init__(self, workers: int, max_pending: int, metrics: ServiceMetrics):
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govreport-infer")
+        self.max_pending = max_pending
+        self.metrics = metrics
+        self._pending = 0
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def _finished(self) -> None:
+        self._pending -= 1
+        self.metrics.pending.set(self._pending)
+
+    def _submit(self, fn: Callable[[], T]) -> "asyncio.Future[T]":
+        loop = asyncio.get_running_loop()
+        histogram = self.metrics.inference
+
+        def job() -> T:
+            with histogram.time():
+                return fn()
+
+        def on_done(_: object) -> None:
+            try:
+                loop.call_soon_threadsafe(self._finished)
+            except RuntimeError:  # the loop is closed: the server is gone, nothing to count
+                pass
+
+        cf = self._executor.submit(job)
+        self._pending += 1
+        self.metrics.pending.set(self._pending)
+        cf.add_done_callback(on_done)
+        return asyncio.wrap_future(cf)
+
+    async def run(self, fns: Sequence[Callable[[], T]], deadline: float) -> list[T | BaseException]:
+        """Run every function on the pool; each slot holds its result, its exception, or a 504
+        ServiceError for work not done by ``deadline`` (``time.monotonic()``); the rest is cancelled."""
+        if self._pending + len(fns) > self.max_pending:
+            raise ServiceError(
+                503,
+                "busy",
+                f"the service is busy ({self._pending} documents pending); retry shortly",
+                {"Retry-After": "1"},
+            )
+        futures = [self._submit(fn) for fn in fns]
+        try:
+            done, _ = await asyncio.wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+        finally:
+            for f in futures:
+                if not f.done():
+                    f.cancel()  # a job still queued is dropped; a running one finishes unobserved
+        timeout = ServiceError(504, "timeout", "the request passed its time limit")
+        return [(f.exception() or f.result()) if f in done else timeout for f in futures]
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+# ---- the model slot ----------------------------------------------------------------------------
+
+
+def default_tagger(settings: ServiceSettings) -> Tagger:
+    """The tagger the settings ask for; a version name is resolved in *this* service's registry."""
+    if settings.tagger == "rules":
+        return get_tagger("rules")
+    registry = ModelRegistry(settings.models_dir)
+    if settings.model is not None:
+        path = Path(settings.model)
+        try:
+            model_dir = path if path.is_dir() else registry.get(settings.model).path
+        except RegistryError as exc:
+            raise ModelLoadError(str(exc)) from None
+    else:
+        try:
+            active = registry.active()
+        except RegistryError as exc:
+            raise ModelLoadError(f"the registry's ACTIVE pointer is broken: {exc}") from None
+        if active is None:
+            if settings.tagger == "model":
+                raise ModelLoadError(f"GOVREPORT_TAGGER=model but the registry at {registry.root} has no active model")
+            return get_tagger("rules")
+        model_dir = active.path
+    return get_tagger(
+        settings.tagger, str(model_dir), num_threads=settings.model_threads, precision=settings.model_precision,
+        runtime=settings.model_runtime,
+    )
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    extractor: Extractor
+    active_seen: str | None  # the registry's ACTIVE when this was built (what the watcher compares)
+    loaded_at: str
+
+
+class ModelSlot:
+    """Holds the current Extractor; ``load()`` builds a new one off the loop and swaps it in."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        metrics: ServiceMetrics,
+        tagger_factory: TaggerFactory,
+        on_swap: Callable[[LoadedModel], None] = lambda loaded: None,
+    ):
+        self.settings = settings
+        self.metrics = metrics
+        self.tagger_factory = tagger_factory
+        self.on_swap = on_swap
+        self.registry = ModelRegistry(settings.models_dir)
+        self._current: LoadedModel | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def current(self) -> LoadedModel | None:
+        return self._current
+
+    @property
+    def follows_active(self) -> bool:
+        return self.settings.tagger != "rules" and self.settings.model is None
+
+    def active_version(self) -> str | None:
+        active = self.registry.active()
+        return active.version if active else None
+
+    def _build(self) -> LoadedModel:
+        try:
+            seen = self.active_version() if self.follows_active else None
+        except RegistryError as exc:
+            raise ModelLoadError(f"the registry's ACTIVE pointer is broken: {exc}") from None
+        tagger = self.tagger_factory(self.settings)
+        extractor = Extractor(tagger=tagger, max_bytes=self.settings.max_bytes, limits=self.settings.read_limits())
+        return LoadedModel(extractor, seen, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    async def load(self) -> tuple[LoadedModel | None, LoadedModel]:
+        """Build and swap; on failure the previous Extractor stays in place and the error propagates."""
+        async with self._lock:
+            try:
+                new = await asyncio.to_thread(self._build)
+            except BaseException:
+                self.metrics.reloads.labels("failed").inc()
+                raise
+            old, self._current = self._current, new
+            self.on_swap(new)
+            info = new.extractor.tagger_info
+            self.metrics.set_model(info["name"], info["version"])
+            self.metrics.reloads.labels("ok").inc()
+            logger.info("loaded tagger %s %s", info["name"], info["version"])
+            return old, new
+
+    async def reload_if_active_changed(self) -> bool:
+        if not self.follows_active or self._current is None:
+            return False
+        active = await asyncio.to_thread(self.active_version)
+        if active == self._current.active_seen:
+            return False
+        logger.info("registry ACTIVE is now %s; reloading", active)
+        await self.load()
+        return True
+
+
+async def follow_active(slot: ModelSlot, interval_s: float) -> None:
+    """Background task: reload when the registry's ACTIVE pointer moves (a promoted model)."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await slot.reload_if_active_changed()
+        except Exception:  # keep serving on the old model; the next tick retries
+            logger.exception("automatic reload failed; the previous model stays loaded")
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    metrics: ServiceMetrics
+    slot: ModelSlot
+    pool: InferencePool | None = None

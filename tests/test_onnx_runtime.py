@@ -1,0 +1,108 @@
+"""The ONNX export every model version carries: ONNX Runtime and torch predict the same."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from govreport.extraction.model.predictor import ONNX_FILE, OnnxPredictor
+from govreport.extraction.model.registry import ModelRegistry
+from govreport.extraction.taggers.model import ModelTagger
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "tests" / "data" / "corpus"
+
+
+def assert_same_spans(a, b) -> None:
+    """Same spans (start, end, label); confidences equal up to float noise of the two runtimes."""
+    assert [[(s.start, s.end, s.label) for s in doc] for doc in a] == [[(s.start, s.end, s.label) for s in doc] for doc in b]
+    assert all(abs(x.score - y.score) < 1e-4 for da, db in zip(a, b) for x, y in zip(da, db))
+
+
+def shipped_model() -> Path:
+    mv = ModelRegistry(REPO / "models").active()
+    assert mv is not None, "the checkout ships an active model"
+    return mv.path
+
+
+def corpus_texts() -> list[str]:
+    return [p.read_text("utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+
+
+def test_shipped_model_has_its_onnx_export():
+    d = shipped_model()
+    info = json.loads((d / "inference.json").read_text("utf-8"))
+    assert (d / info["onnx"]["file"]).is_file() and info["onnx"]["file"] == ONNX_FILE
+    assert info["onnx"]["precision"] in ("fp32", "int8")
+
+
+def test_model_tagger_runs_onnx_by_default():
+    tagger = ModelTagger.load(str(shipped_model()))
+    assert tagger.predictor.runtime == "onnx"
+
+
+def test_onnx_and_torch_agree_on_the_shipped_model():
+    pytest.importorskip("torch", reason="torch is in the train extra")
+    pytest.importorskip("transformers", reason="transformers is in the train extra")
+    from govreport.extraction.model.torch_runtime import TorchPredictor
+    from govreport.training.data import synth_documents
+
+    d = shipped_model()
+    texts = corpus_texts() + [doc.text for doc in synth_documents(4, seed=11)]
+    tp, op = TorchPredictor.load(d, precision="fp32"), OnnxPredictor.load(d, precision="fp32")
+    encs = tp.tokenizer.encode_batch(texts)
+    rules = tp.rule_tags(texts, encs)
+    for a, b in zip(tp.token_probs(encs, rules), op.token_probs(encs, rules)):
+        assert a.shape == b.shape and np.abs(a - b).max() < 1e-4
+    assert_same_spans(tp.predict(texts), op.predict(texts))
+
+
+def test_torch_runtime_through_the_tagger():
+    pytest.importorskip("torch", reason="torch is in the train extra")
+    from govreport.extraction.document import Document
+
+    d = str(shipped_model())
+    doc = Document.from_text(corpus_texts()[0])
+    by_onnx = ModelTagger.load(d, runtime="onnx", precision="fp32")(doc).spans
+    by_torch = ModelTagger.load(d, runtime="torch", precision="fp32")(doc).spans
+    assert [(s.start, s.end, s.label) for s in by_onnx] == [(s.start, s.end, s.label) for s in by_torch]
+
+
+def test_a_version_without_onnx_is_refused_with_what_to_do(tmp_path):
+    import shutil
+
+    from govreport.extraction.model.check import CHECKSUMS_FILE, ModelUnusable
+
+    d = tmp_path / "v0009-20260101-copy"
+    shutil.copytree(shipped_model(), d)
+    (d / CHECKSUMS_FILE).unlink()  # as a version made before checksums: the missing export is what fails
+    (d / ONNX_FILE).unlink()
+    (d / "model.int8.onnx").unlink(missing_ok=True)
+    info = json.loads((d / "inference.json").read_text("utf-8"))
+    info["onnx"]["precision"] = "fp32"
+    (d / "inference.json").write_text(json.dumps(info), "utf-8")
+    with pytest.raises(ModelUnusable, match="govreport.training.export"):
+        ModelTagger.load(str(d))
+
+
+def test_unknown_runtime_is_an_error():
+    from govreport.extraction.model.check import ModelUnusable
+
+    with pytest.raises(ModelUnusable, match="runtime must be one of onnx, torch"):
+        ModelTagger.load(str(shipped_model()), runtime="tensorflow")
+
+
+def test_shipped_int8_default_extracts_the_same_tables_as_fp32():
+    """int8 is the shipped default only because it was measured equal (docs/benchmarks.md,
+    "ONNX precision"); on the development corpus its tables equal fp32's."""
+    from govreport.extraction.pipeline import Extractor
+
+    d = str(shipped_model())
+    default, fp32 = ModelTagger.load(d), ModelTagger.load(d, precision="fp32")
+    assert default.predictor.precision == json.loads((shipped_model() / "inference.json").read_text("utf-8"))["onnx"]["precision"]
+    for path in sorted(CORPUS.glob("*.txt")):
+        a = Extractor(default).extract_path(path).output
+        b = Extractor(fp32).extract_path(path).output
+        assert a["tables"] == b["tables"], path.name
