@@ -111,3 +111,29 @@ def test_batch_writes_crosscheck_and_a_summary_table(tmp_path) -> None:
     assert row["years"] == [2021, 2022] and row["fail"] == 1 and row["pass"] == 8
     on_disk = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert on_disk["year_on_year"] == summary["year_on_year"]
+
+
+def test_the_api_crosschecks_several_reports_of_one_body(tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from govreport.service.app import create_app
+    from govreport.service.settings import ServiceSettings
+
+    a = applications_2021()
+    items = [{"text": _text(2021, a, (74, 4185)), "filename": "y2021.txt"},
+             {"text": _text(2022, _next_year(a), (72, 4000)), "filename": "y2022.txt"},
+             {"text": "not a report at all", "filename": "junk.txt"}]
+    settings = ServiceSettings(tagger="rules", models_dir=tmp_path / "models", reload_poll_s=0)
+    with TestClient(create_app(settings)) as client:
+        r = client.post("/v1/crosscheck", json={"items": items})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert [x["ok"] for x in body["reports"]] == [True, True, False]
+        failed = [e for e in body["checks"] if e["status"] == "fail"]
+        assert [e["rule"] for e in failed] == ["year_on_year.active_disclosure.in_force[normative_documents]"]
+        assert body["summary"] == [{"organ": "某某市交通运输局", "years": [2021, 2022], "pass": 8, "fail": 1,
+                                    "not_assessable": 0, "failed_rules": [failed[0]["rule"]]}]
+        for rep in body["reports"][:2]:  # both reports hold a cell of the failed identity
+            codes = [x["code"] for x in rep["result"]["review_reasons"]]
+            assert "year_on_year_mismatch" in codes and rep["result"]["needs_review"] is True
+        assert client.post("/v1/crosscheck", json={"items": []}).status_code in (400, 422)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ..settings import ServiceSettings
+from .crosscheck import build_crosscheck_router
 from .extract import build_extract_router
 from .info import build_info_router
 from .models import build_models_router
@@ -17,5 +18,6 @@ def build_api_router(settings: ServiceSettings) -> APIRouter:
     """``/v1`` extraction and model routes (behind the API key when one is configured)."""
     router = APIRouter()
     router.include_router(build_extract_router(settings))
+    router.include_router(build_crosscheck_router(settings))
     router.include_router(build_models_router(settings))
     return router
