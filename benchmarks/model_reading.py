@@ -69,7 +69,7 @@ def cells(extractor, reports) -> dict[str, Any]:
 
     t0 = time.process_time()
     agg = aggregate([score_one(extractor, r) for r in reports])
-    return {"cells": agg["cell_accuracy"], "exact": agg["exact_reports"], "n": len(reports),
+    return {"cells": agg["cell_accuracy"], "exact": agg["exact_reports"], "sections": agg["section_accuracy"], "n": len(reports),
             "cpu_s": round(time.process_time() - t0, 2)}  # fmt: skip
 
 
@@ -108,19 +108,20 @@ def main(argv: list[str] | None = None) -> int:
            "seconds": round(time.perf_counter() - t0, 1), "columns": [c for c, _ in columns], "rows": rows}  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(res, ensure_ascii=False, indent=2), "utf-8")
-    md = to_markdown(res)
+    md = "Cell accuracy (%)\n\n" + to_markdown(res) + "\nSection accuracy (%)\n\n" + to_markdown(res, "sections")
     if args.markdown:
         args.markdown.write_text(md, "utf-8")
     print(md)
     return 0
 
 
-def to_markdown(res: dict[str, Any]) -> str:
+def to_markdown(res: dict[str, Any], measure: str = "cells") -> str:
+    """One table of ``measure`` (cells | sections | exact) in %: a row per kind, a column per tagger."""
     cols = res["columns"]
     out = ["| kind | reports | " + " | ".join(cols) + " |", "|---|---:|" + "---:|" * len(cols)]
     for name, row in res["rows"].items():
         n = next(iter(row.values()))["n"]
-        vals = ["–" if row[c]["cells"] is None else f"{100 * row[c]['cells']:.1f}" for c in cols]
+        vals = ["–" if row[c].get(measure) is None else f"{100 * row[c][measure]:.1f}" for c in cols]
         out.append(f"| {name} | {n} | " + " | ".join(vals) + " |")
     return "\n".join(out) + "\n"
 
