@@ -26,7 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-    from govreport.extraction.document import Document
     from govreport.extraction.model.predictor import OnnxPredictor
     from govreport.training.registry import ModelRegistry
     from govreport.training.synth.generator import make_report
@@ -65,7 +64,6 @@ def main(argv: list[str] | None = None) -> int:
             tw, tc = timed(lambda: pred.predict([text]))
             fw, fc = timed(lambda: pred.token_probs([enc], rules))
             print(f"| {path.name} | {precision} | {size:.1f} | {len(enc.ids)} | {tw:.1f} | {tc:.1f} | {fw:.1f} | {fc:.1f} |", flush=True)
-    del Document
     return 0
 
 
