@@ -101,3 +101,69 @@ def test_loads_as_transformers_tokenizer(tok, tmp_path):
     assert got["input_ids"] == enc.ids.tolist()
     assert [tuple(o) for o in got["offset_mapping"]] == [tuple(o) for o in enc.offsets.tolist()]
     assert hf.pad_token == "[PAD]" and hf.unk_token == UNK
+
+
+# --------------------------------------------------------------------------- char-2: fixed vocabulary
+
+
+@pytest.fixture(scope="module")
+def fixed() -> CharTokenizer:
+    return CharTokenizer.fixed()
+
+
+def test_fixed_vocabulary_covers_every_cjk_ideograph(fixed):
+    """Every CJK Unified Ideograph and Extension A character has an id of its own (or its
+    normalised form's: a traditional character shares its simplified form's id), never a bucket."""
+    from govreport.extraction.normalize import normalize
+
+    vocab = fixed.tokenizer.get_vocab()
+    ranges = [*range(0x4E00, 0xA000), *range(0x3400, 0x4DC0)]
+    text = "".join(chr(c) for c in ranges)
+    enc = fixed.encode(text)
+    assert len(enc.ids) == len(ranges)
+    assert not set(enc.ids.tolist()) & set(fixed.bucket_ids.tolist())
+    assert UNK not in fixed.tokens(text)
+    inv = {v: k for k, v in vocab.items()}
+    assert all(inv[i] == normalize(c) for i, c in zip(enc.ids.tolist(), text))
+
+
+@pytest.mark.parametrize(
+    "chars",
+    ["，。、；：？！“”‘’（）【】《》〈〉「」『』〔〕…—·～", "ＡＢＣａｂｃ！＃％＆", "abcXYZ", "éüçĀŁ", "│├┼┤─═║", "①②⑩ⅠⅡⅫ", "％‰×÷±≤≥"],
+)
+def test_fixed_vocabulary_covers_punctuation_latin_and_table_symbols(fixed, chars):
+    enc = fixed.encode(chars)
+    assert len(enc.ids) == len(chars)
+    assert all(i >= fixed.first_char_id for i in enc.ids.tolist()), fixed.tokens(chars)
+
+
+def test_characters_outside_the_vocabulary_go_to_hashed_buckets(fixed):
+    """Emoji, Extension B ideographs, other scripts: a bucket chosen by the code point (the same
+    character always the same bucket, different characters mostly different ones), never [UNK]."""
+    outside = "😀😁🙂𠀀𠀁𠀂𪚥ᚠᚡअआกขᄀ"
+    enc = fixed.encode(outside)
+    buckets = set(fixed.bucket_ids.tolist())
+    assert len(enc.ids) == len(outside) and all(i in buckets for i in enc.ids.tolist())
+    assert fixed.unk_id not in enc.ids.tolist()
+    assert len(set(enc.ids.tolist())) >= len(outside) - 3  # 15 characters over 64 buckets
+    again = fixed.encode("x" + outside[::-1])
+    assert again.ids[1:].tolist() == enc.ids.tolist()[::-1]  # by character, not by position
+
+
+def test_fixed_vocabulary_offsets_tile_the_text(fixed):
+    enc = fixed.encode(MESSY)
+    pos = 0
+    for a, b in enc.offsets:
+        assert a == pos and b > a
+        pos = b
+    assert pos == len(MESSY)
+    assert fixed.encode_batch([MESSY, "甲😀"])[0].ids.tolist() == enc.ids.tolist()
+
+
+def test_fixed_vocabulary_is_independent_of_data_and_round_trips(fixed, tmp_path):
+    assert CharTokenizer.fixed().tokenizer.get_vocab() == fixed.tokenizer.get_vocab()
+    fixed.save(tmp_path)
+    back = CharTokenizer.load(tmp_path)
+    assert back.hashed and back.describe()["kind"] == "char-2" and back.describe()["hash_buckets"] == 64
+    assert back.encode(MESSY).ids.tolist() == fixed.encode(MESSY).ids.tolist()
+    assert not CharTokenizer.train(TRAIN_TEXTS).hashed  # char-1 keeps [UNK]

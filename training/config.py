@@ -20,6 +20,8 @@ class TrainConfig:
     num_threads: int = 2  # torch intra-op threads for training (the default model's budget is 2 cores)
     # model: built from this config, or fine-tuned from a local HF checkpoint directory
     base_model: str | None = None
+    architecture: str = "bert"  # or "albert": BERT with a factorised embedding (embedding_size) and unshared layers
+    embedding_size: int | None = None  # albert: the width of the token embeddings (None: hidden_size)
     hidden_size: int = 128
     num_layers: int = 2
     num_heads: int = 4
@@ -27,7 +29,10 @@ class TrainConfig:
     dropout: float = 0.0  # generated data is plentiful (and fresh per epoch): no need, and it costs ~25 % of a step
     rule_features: bool = False  # feed the rule tagger's BIO tags as a second input channel (token types)
     rule_dropout: float = 0.1  # share of training windows whose rule channel is blanked (the model must not only copy)
+    rule_corrupt: float = 0.0  # share of the other windows whose rule channel is corrupted (spans dropped, relabelled, cut short)
+    calibrate_rule_prior: bool = True  # choose the decoding rule prior on dev; False: decode with the model alone (prior 0/0, the search is still recorded)
     rule_disagreement_weight: float = 1.0  # loss weight of tokens where the rules' tag is wrong (learn the corrections)
+    vocabulary: str = "data"  # "data": the training texts' characters (char-1); "fixed": every CJK ideograph etc. + hashed buckets (char-2)
     vocab_min_freq: int = 1  # a character must occur this often in the training texts to get an id
     vocab_max_size: int | None = 8000
     # windows (tokens): the same for training and inference, saved with the model
@@ -50,6 +55,7 @@ class TrainConfig:
     synth_per_epoch: bool = False  # fresh generated reports every epoch (seed synth_seed + epoch - 1), not the same ones again
     # generator rate overrides {kind: p} for the training reports (opt-in kinds such as faux_bold); {}: the defaults
     synth_rates: dict[str, float] = field(default_factory=dict)
+    char_noise: float = 0.0  # per training report, the chance of each character-level damage family (training.synth.noise)
     n_dev: int = 100  # generated held-out reports for the per-epoch evaluation (another seed)
     dev_seed: int = 1_000_003
     annotation_dirs: tuple[str, ...] = ()  # annotated batches: HF datasets on disk (text + spans)
@@ -72,6 +78,14 @@ class TrainConfig:
                 problems.append(f"{name} must be >= 0")
         if not (0.0 <= self.unk_dropout < 1.0 and 0.0 <= self.dropout < 1.0 and 0.0 <= self.rule_dropout <= 1.0):
             problems.append("unk_dropout and dropout must be in [0, 1), rule_dropout in [0, 1]")
+        if not (0.0 <= self.rule_corrupt <= 1.0 and 0.0 <= self.char_noise <= 1.0):
+            problems.append("rule_corrupt and char_noise must be in [0, 1]")
+        if self.vocabulary not in ("data", "fixed"):
+            problems.append("vocabulary must be data or fixed")
+        if self.architecture not in ("bert", "albert"):
+            problems.append("architecture must be bert or albert")
+        if self.embedding_size is not None and self.embedding_size < 1:
+            problems.append("embedding_size must be >= 1")
         if self.train_precision not in ("fp32", "bf16"):
             problems.append("train_precision must be fp32 or bf16")
         if self.rule_disagreement_weight <= 0:
@@ -107,7 +121,7 @@ class TrainConfig:
             default = known[k].default
             if isinstance(default, float) and isinstance(v, int) and not isinstance(v, bool):
                 kw[k] = float(v)
-            elif isinstance(default, (int, float)) and not isinstance(v, (int, float)) and not (v is None and k == "vocab_max_size"):
+            elif isinstance(default, (int, float)) and not isinstance(v, (int, float)) and not (v is None and k in ("vocab_max_size", "embedding_size")):
                 raise ConfigError(f"training config {k!r} must be a number, got {v!r}")
         try:
             return cls(**kw)

@@ -52,10 +52,32 @@ def label_config_kwargs() -> dict[str, Any]:
 
 
 def build_model(config: "TrainConfig", tokenizer: CharTokenizer, max_len: int):
-    """A small BERT for token classification, built from the config (no hub)."""
-    from transformers import BertConfig, BertForTokenClassification
+    """A small BERT (or ALBERT: BERT with a factorised embedding, layers unshared) for token
+    classification, built from the config (no hub). ALBERT's narrower token embeddings keep a
+    model with a vocabulary of every CJK ideograph small (26k x 64 instead of 26k x 128)."""
+    from transformers import AlbertConfig, AlbertForTokenClassification, BertConfig, BertForTokenClassification
 
     _quiet_transformers()
+    if config.architecture == "albert":
+        acfg = AlbertConfig(
+            vocab_size=tokenizer.vocab_size,
+            embedding_size=config.embedding_size or config.hidden_size,
+            hidden_size=config.hidden_size,
+            num_hidden_layers=config.num_layers,
+            num_hidden_groups=config.num_layers,  # one group per layer: no weight sharing
+            inner_group_num=1,
+            num_attention_heads=config.num_heads,
+            intermediate_size=config.intermediate_size,
+            hidden_act="gelu",
+            hidden_dropout_prob=config.dropout,
+            attention_probs_dropout_prob=config.dropout,
+            classifier_dropout_prob=config.dropout,
+            max_position_embeddings=max_len,
+            type_vocab_size=len(BIO_TAGS) + 1 if config.rule_features else 1,
+            pad_token_id=tokenizer.pad_id,
+            **label_config_kwargs(),
+        )
+        return AlbertForTokenClassification(acfg)
     cfg = BertConfig(
         vocab_size=tokenizer.vocab_size,
         hidden_size=config.hidden_size,

@@ -38,7 +38,7 @@ from .data import (
     synth_documents,
 )
 from .evaluate import span_scores
-from govreport.extraction.model.features import BLANK, PRIOR_GRID
+from govreport.extraction.model.features import BLANK, N_RULE_TAGS, PRIOR_GRID
 from .modeling import (
     IGNORE_INDEX,
     INFERENCE_FILE,
@@ -55,7 +55,7 @@ from .modeling import (
     window_bounds,
 )
 from .registry import META_FILE, ModelRegistry, ModelVersion, RegistryError
-from govreport.extraction.model.tokenizer import SPECIAL_TOKENS, CharTokenizer, layout_tokens
+from govreport.extraction.model.tokenizer import CharTokenizer
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +163,50 @@ def collect_data(
     return TrainingData(train_docs, dev, sources, fresh)
 
 
+def damage_training_doc(doc: Document, rng: random.Random, rate: float) -> Document:
+    from .synth.noise import train_damage
+
+    return train_damage(doc, rng, rate)
+
+
+def unseen_char_ids(tokenizer: CharTokenizer, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    """Stand-ins for characters the model has not seen: ``[UNK]`` (char-1), else half hash
+    buckets and half random vocabulary characters (so the ideographs that generated text never
+    shows still get trained as "some character", and the model does not rely on any one glyph)."""
+    if not tokenizer.hashed:
+        return np.full(shape, tokenizer.unk_id, dtype=np.int64)
+    buckets = tokenizer.bucket_ids[rng.integers(0, len(tokenizer.bucket_ids), size=shape)]
+    chars = rng.integers(tokenizer.first_char_id, tokenizer.vocab_size, size=shape)
+    return np.where(rng.random(shape) < 0.5, buckets, chars).astype(np.int64)
+
+
+def corrupt_rule_tags(tags: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The rule channel of one window made wrong the ways rules go wrong: each rule span is,
+    with probability 0.3, dropped (``O``), given another label, or cut short by its last tokens."""
+    out = tags.copy()
+    n_labels = (N_RULE_TAGS - 1) // 2
+    k = 0
+    while k < len(out):
+        if out[k] == 0 or out[k] >= N_RULE_TAGS:
+            k += 1
+            continue
+        e = k + 1
+        while e < len(out) and out[e] != 0 and out[e] < N_RULE_TAGS and (out[e] - 1) // 2 == (out[k] - 1) // 2 and out[e] % 2 == 0:
+            e += 1
+        if rng.random() < 0.3:
+            how = rng.integers(0, 3)
+            if how == 0:
+                out[k:e] = 0
+            elif how == 1:
+                lab = int(rng.integers(0, n_labels))
+                out[k] = 1 + 2 * lab
+                out[k + 1 : e] = 2 + 2 * lab
+            elif e - k > 1:
+                out[int(rng.integers(k + 1, e)) : e] = 0
+        k = e
+    return out
+
+
 def _lr_lambda(total_steps: int, warmup_ratio: float):
     warmup = max(1, int(total_steps * warmup_ratio))
 
@@ -259,14 +303,21 @@ def train(
             log.info("fine-tuning keeps the parent's windows (%d/%d), not the config's", max_len, stride)
     else:
         max_len, stride = config.max_len, config.stride
-        tokenizer = CharTokenizer.train(
-            (d.text for d in data.all_train()), min_freq=config.vocab_min_freq, max_size=config.vocab_max_size
-        )
+        if config.vocabulary == "fixed":
+            tokenizer = CharTokenizer.fixed()
+        else:
+            tokenizer = CharTokenizer.train(
+                (d.text for d in data.all_train()), min_freq=config.vocab_min_freq, max_size=config.vocab_max_size
+            )
         if config.base_model:
             model = model_from_base(config.base_model, tokenizer, max_len, rule_features)
         else:
             model = build_model(config, tokenizer, max_len)
 
+    if config.char_noise > 0:  # character-level damage the model must read through (training.synth.noise)
+        noise_rng = random.Random(f"govreport-char-noise:{config.seed}")
+        data.train = [damage_training_doc(d, noise_rng, config.char_noise) for d in data.train]
+        data.fresh = [[damage_training_doc(d, noise_rng, config.char_noise) for d in docs] for docs in data.fresh]
     features = featurize(data.train, tokenizer, rule_features)
     fresh_features = [featurize(docs, tokenizer, rule_features) for docs in data.fresh]
     train_summary = {
@@ -284,7 +335,7 @@ def train(
         "features: %d tokens, vocabulary %d, rule features %s (%.0fs)",
         n_tokens, tokenizer.vocab_size, "on" if rule_features else "off", time.monotonic() - t_start,
     )
-    char_floor = len(SPECIAL_TOKENS) + len(layout_tokens())  # ids below are specials and layout tokens
+    char_floor = tokenizer.first_char_id  # ids below are specials, layout tokens and hash buckets
 
     rng = np.random.default_rng(config.seed)
 
@@ -327,12 +378,15 @@ def train(
             ids, mask, labels = pad_batch([windows[i] for i in batch_idx], tokenizer.pad_id)
             if config.unk_dropout > 0:
                 drop = (rng.random(ids.shape) < config.unk_dropout) & (ids >= char_floor)
-                ids = np.where(drop, tokenizer.unk_id, ids)
+                ids = np.where(drop, unseen_char_ids(tokenizer, ids.shape, rng), ids)
             types = None
             weights = (labels != IGNORE_INDEX).astype(np.float32)
             if rule_features:
                 rule_tags = pad_rule_tags([windows[i] for i in batch_idx])
                 blank = rng.random(len(batch_idx)) < config.rule_dropout
+                if config.rule_corrupt > 0:
+                    for r in np.flatnonzero(~blank & (rng.random(len(batch_idx)) < config.rule_corrupt)):
+                        rule_tags[r] = corrupt_rule_tags(rule_tags[r], rng)
                 if config.rule_disagreement_weight != 1.0:
                     wrong = (rule_tags != labels) & (labels != IGNORE_INDEX) & ~blank[:, None]
                     weights[wrong] = config.rule_disagreement_weight
@@ -403,7 +457,10 @@ def train(
     rule_prior = read_rule_prior(info)  # the parent's, unless recalibrated
     prior_search: dict[str, float] = {}
     if rule_features and data.dev:
-        rule_prior, prior_search = calibrate_rule_prior(model, tokenizer, data.dev, max_len, stride, config.eval_batch_size)
+        best_prior, prior_search = calibrate_rule_prior(model, tokenizer, data.dev, max_len, stride, config.eval_batch_size)
+        # the prior multiplies the rules in again: only where the config asks for it (else the
+        # search is recorded, and the model decodes from its own reading, 0/0)
+        rule_prior = best_prior if config.calibrate_rule_prior else (0.0, 0.0)
         log.info(
             "rule prior span %.1f outside %.1f: dev entity F1 %.4f (model alone %.4f)",
             *rule_prior, prior_search[f"{rule_prior[0]}/{rule_prior[1]}"], prior_search["0.0/0.0"],

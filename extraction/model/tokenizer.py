@@ -4,7 +4,16 @@ Tables survive flattening only as whitespace, so tabs, newlines and runs of spac
 their own (a run is one token up to ``MAX_RUN`` characters). Digits carry no label information by
 their value, so every digit becomes ``0`` and a run of up to ``MAX_DIGITS`` digits is one token
 (``966.0898`` -> ``000`` ``.`` ``0000``): fewer tokens, and a value the model never saw is still
-known. Every other character is its own token; characters outside the vocabulary are ``[UNK]``.
+known. Every other character is its own token.
+
+Two vocabularies: ``char-1`` (the first default model: the characters of the training texts,
+everything else ``[UNK]``) and ``char-2`` (:func:`fixed_vocab`, independent of the training data:
+every CJK Unified Ideograph and Extension A, CJK and full-width punctuation, Latin letters, the
+symbols tables are drawn with, the layout tokens). In ``char-2`` a character outside the
+vocabulary (a rare symbol, an ideograph of a later extension, an emoji) is not ``[UNK]`` but one of
+``HASH_BUCKETS`` hashed bucket tokens ``[#k]`` chosen by its code point, so two unknown characters
+are usually told apart. The buckets are vocabulary entries, so the version is read from the
+saved ``tokenizer.json`` itself.
 
 Before tokenizing, the text goes through :func:`extraction.normalize.normalize` (traditional ->
 simplified, full-width -> half-width), a same-length character map, so offsets are unchanged. The
@@ -21,6 +30,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
+import unicodedata
 
 import numpy as np
 from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers
@@ -28,12 +38,38 @@ from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers
 from ..normalize import normalize
 
 PAD, UNK, MASK = "[PAD]", "[UNK]", "[MASK]"
+HASH_BUCKETS = 64
+BUCKET_TOKENS: tuple[str, ...] = tuple(f"[#{k}]" for k in range(HASH_BUCKETS))
 SPECIAL_TOKENS: tuple[str, ...] = (PAD, UNK, MASK)
 MAX_RUN = 8  # longest whitespace run that is one token; longer runs are several tokens
 MAX_NEWLINES = 3
 MAX_DIGITS = 8
 TOKENIZER_FILE = "tokenizer.json"
-TOKENIZER_VERSION = "char-1"
+TOKENIZER_VERSION = "char-1"  # data-derived vocabulary, [UNK] for the rest
+FIXED_TOKENIZER_VERSION = "char-2"  # fixed vocabulary, hashed buckets for the rest
+
+# Code point ranges of the fixed vocabulary (before normalisation; the vocabulary holds their
+# normalised forms, so a traditional or full-width character shares its normalised form's id).
+FIXED_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0021, 0x007E, "ASCII letters, punctuation and symbols"),
+    (0x00A1, 0x00FF, "Latin-1 punctuation and letters"),
+    (0x0100, 0x017F, "Latin Extended-A"),
+    (0x0391, 0x03C9, "Greek letters (units, list markers)"),
+    (0x2010, 0x205E, "general punctuation (dashes, quotes, ellipsis, per mille)"),
+    (0x2150, 0x218B, "number forms (Roman numerals)"),
+    (0x2190, 0x21FF, "arrows"),
+    (0x2200, 0x22FF, "mathematical operators"),
+    (0x2460, 0x24FF, "enclosed alphanumerics (circled figures)"),
+    (0x2500, 0x257F, "box drawing (text-grid tables)"),
+    (0x2580, 0x25FF, "block elements and geometric shapes"),
+    (0x2600, 0x26FF, "miscellaneous symbols"),
+    (0x3000, 0x303F, "CJK symbols and punctuation"),
+    (0x3200, 0x32FF, "enclosed CJK letters and months"),
+    (0x3400, 0x4DBF, "CJK Unified Ideographs Extension A"),
+    (0x4E00, 0x9FFF, "CJK Unified Ideographs"),
+    (0xFE30, 0xFE4F, "CJK compatibility forms (vertical punctuation)"),
+    (0xFF01, 0xFF65, "full-width ASCII and half-width CJK punctuation"),
+)
 
 # Pre-tokenizer: newline runs, digit runs (already mapped to "0"), tab runs, space runs, any char.
 _SPLIT = rf"(?:\r\n){{1,{MAX_NEWLINES}}}|\n{{1,{MAX_NEWLINES}}}|0{{1,{MAX_DIGITS}}}|\t{{1,{MAX_RUN}}}| {{1,{MAX_RUN}}}|."
@@ -62,6 +98,41 @@ def base_chars() -> str:
     text = resources.files("govreport.extraction").joinpath("resources/templates.json").read_text("utf-8")
     chars |= {c for c in normalize(text) if not c.isspace() and not c.isdigit()}
     return "".join(sorted(chars))
+
+
+@lru_cache(maxsize=1)
+def fixed_chars() -> str:
+    """The characters of the fixed (``char-2``) vocabulary, in a fixed order: the normalised forms
+    of every code point of ``FIXED_RANGES`` and of :func:`base_chars`, minus digits and whitespace
+    (digits and whitespace are layout tokens)."""
+    chars: dict[str, None] = {}
+    for c in base_chars():
+        chars.setdefault(c)
+    for a, b, _what in FIXED_RANGES:
+        for cp in range(a, b + 1):
+            ch = chr(cp)
+            if unicodedata.category(ch) in ("Cn", "Cs", "Co", "Cc", "Cf"):
+                continue  # unassigned, surrogates, private use, controls, invisible formats
+            n = normalize(ch)
+            if not n.isspace() and n not in "0123456789":  # ASCII digits are digit-run tokens (① is a character)
+                chars.setdefault(n)
+    return "".join(chars)
+
+
+def fixed_vocab() -> dict[str, int]:
+    """The ``char-2`` vocabulary: specials, layout tokens, hash buckets, :func:`fixed_chars`.
+    The same for every training run (so a fine-tuned model and its parent share ids)."""
+    vocab: dict[str, int] = {}
+    for t in [*SPECIAL_TOKENS, *layout_tokens(), *BUCKET_TOKENS, *fixed_chars()]:
+        vocab.setdefault(t, len(vocab))
+    return vocab
+
+
+def bucket_of(cp: np.ndarray | int, n_buckets: int = HASH_BUCKETS) -> np.ndarray:
+    """Hash bucket index (``0..n_buckets-1``) of code points: a multiplicative (Fibonacci) hash,
+    so neighbouring code points (one script's characters) spread over the buckets."""
+    x = (np.asarray(cp, dtype=np.uint64) * np.uint64(2654435761)) & np.uint64(0xFFFFFFFF)
+    return ((x >> np.uint64(16)) % np.uint64(n_buckets)).astype(np.int64)
 
 
 def _pipeline(vocab: dict[str, int]) -> Tokenizer:
@@ -111,10 +182,23 @@ class CharTokenizer:
         self.pad_id = vocab[PAD]
         self.unk_id = vocab[UNK]
         self.mask_id = vocab[MASK]
+        # hashed buckets for characters outside the vocabulary (char-2); none in char-1
+        self.bucket_ids = np.asarray([vocab[t] for t in BUCKET_TOKENS if t in vocab], dtype=np.int64)
+        if 0 < len(self.bucket_ids) < HASH_BUCKETS:
+            raise ValueError(f"tokenizer has {len(self.bucket_ids)} of {HASH_BUCKETS} bucket tokens")
+        # ids from here on are characters (below: specials, layout tokens, buckets)
+        self.first_char_id = max(
+            [vocab[t] for t in (*SPECIAL_TOKENS, *layout_tokens(), *BUCKET_TOKENS) if t in vocab], default=-1
+        ) + 1
 
     @classmethod
     def from_vocab(cls, vocab: dict[str, int]) -> "CharTokenizer":
         return cls(_pipeline(vocab))
+
+    @classmethod
+    def fixed(cls) -> "CharTokenizer":
+        """The ``char-2`` tokenizer (fixed vocabulary, hashed buckets)."""
+        return cls.from_vocab(fixed_vocab())
 
     @classmethod
     def train(cls, texts: Iterable[str], min_freq: int = 1, max_size: int | None = None) -> "CharTokenizer":
@@ -137,26 +221,41 @@ class CharTokenizer:
     def vocab_size(self) -> int:
         return self.tokenizer.get_vocab_size()
 
-    def encode(self, text: str) -> Encoding:
-        enc = self.tokenizer.encode(normalize(text), add_special_tokens=False)
+    @property
+    def hashed(self) -> bool:
+        return len(self.bucket_ids) > 0
+
+    def _encoding(self, norm: str, enc) -> Encoding:
         ids = np.asarray(enc.ids, dtype=np.int64)
         offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+        if self.hashed:
+            unk = np.flatnonzero(ids == self.unk_id)
+            if len(unk):  # an unknown token is one character: its code point picks the bucket
+                cps = np.fromiter((ord(norm[a]) for a in offsets[unk, 0]), dtype=np.int64, count=len(unk))
+                ids[unk] = self.bucket_ids[bucket_of(cps, len(self.bucket_ids))]
         return Encoding(ids, offsets)
 
+    def encode(self, text: str) -> Encoding:
+        norm = normalize(text)
+        return self._encoding(norm, self.tokenizer.encode(norm, add_special_tokens=False))
+
     def encode_batch(self, texts: list[str]) -> list[Encoding]:
-        encs = self.tokenizer.encode_batch([normalize(t) for t in texts], add_special_tokens=False)
-        return [
-            Encoding(np.asarray(e.ids, dtype=np.int64), np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2))
-            for e in encs
-        ]
+        norms = [normalize(t) for t in texts]
+        encs = self.tokenizer.encode_batch(norms, add_special_tokens=False)
+        return [self._encoding(n, e) for n, e in zip(norms, encs)]
 
     def tokens(self, text: str) -> list[str]:
-        return self.tokenizer.encode(normalize(text), add_special_tokens=False).tokens
+        """Token strings (a hashed character shows as its bucket token ``[#k]``)."""
+        inv = {v: k for k, v in self.tokenizer.get_vocab().items()} if self.hashed else None
+        if inv is None:
+            return self.tokenizer.encode(normalize(text), add_special_tokens=False).tokens
+        return [inv[int(i)] for i in self.encode(text).ids]
 
     def describe(self) -> dict[str, object]:
         return {
-            "kind": TOKENIZER_VERSION,
+            "kind": FIXED_TOKENIZER_VERSION if self.hashed else TOKENIZER_VERSION,
             "vocab_size": self.vocab_size,
+            "hash_buckets": len(self.bucket_ids),
             "max_run": MAX_RUN,
             "max_digits": MAX_DIGITS,
             "pre_normalization": "govreport.extraction.normalize.normalize (1:1 characters)",

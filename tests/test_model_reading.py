@@ -1,0 +1,57 @@
+"""Training that teaches reading: the rule channel corrupted, unseen characters, ALBERT + char-2."""
+from __future__ import annotations
+
+import numpy as np
+
+from govreport.training.registry import ModelRegistry
+from govreport.extraction.model.tokenizer import CharTokenizer
+
+from .test_model_overfit import key, tiny_config, tiny_docs
+
+
+def test_corrupted_rule_channel_keeps_shape_and_changes_spans():
+    from govreport.training.train import corrupt_rule_tags
+
+    tags = np.array([0, 1, 2, 2, 0, 3, 4, 0, 9, 10, 10, 10, 0, 5, 6, 0] * 8)
+    rng = np.random.default_rng(0)
+    outs = [corrupt_rule_tags(tags, rng) for _ in range(20)]
+    assert all(o.shape == tags.shape and o.min() >= 0 and o.max() < 15 for o in outs)
+    assert sum((o != tags).any() for o in outs) >= 15
+    assert (tags == np.array([0, 1, 2, 2, 0, 3, 4, 0, 9, 10, 10, 10, 0, 5, 6, 0] * 8)).all()  # input untouched
+    for o in outs:  # a span is never continued (I-) under another label's B-
+        for a, b in zip(o[:-1], o[1:]):
+            if b and b % 2 == 0:
+                assert a in (b - 1, b), (a, b)
+
+
+def test_unseen_character_stand_ins_are_characters_or_buckets():
+    from govreport.training.train import unseen_char_ids
+
+    tok = CharTokenizer.fixed()
+    ids = unseen_char_ids(tok, (50, 40), np.random.default_rng(1))
+    buckets = set(tok.bucket_ids.tolist())
+    is_bucket = np.isin(ids, list(buckets))
+    assert is_bucket.any() and (~is_bucket).any()
+    assert ((ids >= tok.first_char_id) & (ids < tok.vocab_size) | is_bucket).all()
+    old = CharTokenizer.train(["报告"])
+    assert (unseen_char_ids(old, (3, 3), np.random.default_rng(1)) == old.unk_id).all()
+
+
+def test_albert_with_fixed_vocabulary_and_damage_overfits(tmp_path):
+    """The default's recipe (ALBERT, char-2, rule channel blanked/corrupted, character damage)
+    still learns the tiny examples, decodes without a prior, and records the prior search."""
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.train import train
+
+    docs = tiny_docs()
+    cfg = tiny_config(architecture="albert", embedding_size=16, vocabulary="fixed", rule_features=True,
+                      rule_dropout=0.5, rule_corrupt=0.3, calibrate_rule_prior=False, epochs=60)  # fmt: skip
+    mv = train(cfg, ModelRegistry(tmp_path), extra_docs=docs, eval_docs=docs, progress=False)
+    assert mv.meta["model"]["architecture"] == "AlbertForTokenClassification"
+    assert mv.meta["model"]["vocab_size"] == CharTokenizer.fixed().vocab_size
+    assert mv.meta["metrics"]["rule_prior"] == {"span": 0.0, "outside": 0.0}
+    assert len(mv.meta["metrics"]["rule_prior_search"]) > 1
+    tagger = ModelTagger.load(str(mv.path))
+    assert tagger.predictor.tokenizer.hashed
+    hits = sum(key(tagger(d.with_spans([])).spans) == key(d.spans) for d in docs)
+    assert hits >= 2, mv.meta["metrics"]["best"]
