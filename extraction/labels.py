@@ -23,17 +23,17 @@ class Label(str, Enum):
 @dataclass(frozen=True)
 class LabelInfo:
     description: str
-    color: str  # shared by displaCy and the Label Studio config
+    color: str  # shared by displaCy and the Label Studio config; neighbours in a table (ROW/COL/CELL) must differ in hue
 
 
 LABEL_INFO: dict[Label, LabelInfo] = {
     Label.TITLE: LabelInfo("Report title", "#8e44ad"),
     Label.SECTION: LabelInfo("Section heading (一、总体情况 …)", "#2980b9"),
     Label.ROW: LabelInfo("Table row label or fragment", "#27ae60"),
-    Label.COL: LabelInfo("Table column header or fragment", "#16a085"),
+    Label.COL: LabelInfo("Table column header or fragment", "#d81b60"),
     Label.CELL: LabelInfo("Table cell value", "#e67e22"),
     Label.UNIT: LabelInfo("Unit (万元, 元, 件)", "#f1c40f"),
-    Label.NOISE: LabelInfo("Page number, footer, garbage", "#95a5a6"),
+    Label.NOISE: LabelInfo("Page number, footer, garbage", "#566573"),
 }
 
 LABELS: tuple[Label, ...] = tuple(Label)

@@ -305,3 +305,81 @@ def test_webhook_starts_a_background_pull(ls: LabelStudioClient, backend: dict[s
     assert batch.manifest["counts"]["new"] == 2 and batch.manifest["project_id"] == pid
     events = [json.loads(l) for l in (backend["work"] / "runs" / "webhook_events.jsonl").read_text("utf-8").splitlines()]
     assert [e["action"] for e in events].count("ANNOTATION_CREATED") == 2
+
+
+# ---- issue 17: empty submits, project settings, predictions after a promotion ---------------------
+
+
+class RenamedTagger:
+    """Another model version: the rule tagger's spans minus the first CELL (so the predictions differ)."""
+
+    name = "model"
+
+    def __init__(self, inner: Any, version: str):
+        self.inner, self.version = inner, version
+
+    def __call__(self, doc: Document) -> Document:
+        spans = list(self.inner(doc).spans)
+        first_cell = next(i for i, s in enumerate(spans) if s.label == Label.CELL)
+        return doc.with_spans(s for i, s in enumerate(spans) if i != first_cell)
+
+
+def test_project_shows_the_table_layout_and_instructions(ls: LabelStudioClient, rules: Any) -> None:
+    from govreport.training.annotation.config import parse_label_config
+
+    pushed = push_files(ls, "govreport settings", corpus_files()[:1], rules)
+    p = ls.project(pushed.project_id)
+    config = p["label_config"]
+    assert "white-space: pre-wrap" in config and "tab-size" in config and "<Style>" in config
+    assert parse_label_config(config).labels == tuple(l.value for l in Label)  # still ours for /setup, pull
+    assert p["show_instruction"] is True and "NOISE" in p["expert_instruction"] and "Skip" in p["expert_instruction"]
+    assert p["enable_empty_annotation"] is False
+    # a project made before these settings (plain config, no instructions) is brought up to date
+    old_xml = "\n".join(l for l in label_config_xml().splitlines() if "<Style>" not in l)
+    old = ls.get_or_create_project("govreport old settings", old_xml)
+    assert ls.project(old.id)["enable_empty_annotation"] is True  # Label Studio's default
+    again = push_files(ls, "govreport old settings", corpus_files()[:1], rules)
+    assert {"label_config", "expert_instruction", "enable_empty_annotation"} <= set(again.settings_updated)
+    q = ls.project(old.id)
+    assert q["label_config"].strip() == label_config_xml().strip() and q["enable_empty_annotation"] is False
+    assert push_files(ls, "govreport old settings", corpus_files()[:1], rules).settings_updated == []
+
+
+def test_empty_annotation_is_never_gold(ls: LabelStudioClient, rules: Any, tmp_path: Path) -> None:
+    files = corpus_files()[:2]
+    pushed = push_files(ls, "govreport empty", files, rules)
+    (t_empty, t_good) = sorted(ls.iter_tasks(pushed.project_id), key=lambda t: t["id"])
+    ls.create_annotation(t_empty["id"], [])  # an untouched submit: the API stores it (HTTP 201)
+    ls.create_annotation(t_good["id"], [{k: v for k, v in r.items() if k != "score"} for r in t_good["predictions"][0]["result"]])
+    res = pull(ls, pushed.project_id, tmp_path / "batches")
+    assert res.counts["empty"] == 1 and res.counts["new"] == 1
+    (warning,) = res.warnings
+    assert f"task {t_empty['id']}" in warning and t_empty["data"]["filename"] in warning and "empty" in warning
+    assert res.batch is not None
+    assert [d.origin.sha256 for d in res.batch.documents()] == [t_good["data"]["doc_id"]]
+    assert res.batch.manifest["empty"] == res.warnings
+    assert "1 empty (left out)" in res.summary()
+
+
+def test_repush_after_a_promotion_moves_the_predictions(ls: LabelStudioClient, rules: Any) -> None:
+    files = corpus_files()[:2]
+    first = push_files(ls, "govreport repush", files, rules)
+    newer = RenamedTagger(rules, "v0099-20261129-retrain")
+    second = push_files(ls, "govreport repush", files, newer)
+    assert not second.imported and sorted(second.updated) == sorted(p.name for p in files)
+    assert second.previous_model_version == rules.version and "project model version" in second.summary()
+    assert ls.project(first.project_id)["model_version"] == newer.version
+    for task in ls.iter_tasks(first.project_id):
+        versions = sorted(p["model_version"] for p in ls.predictions(task["id"]))
+        assert versions == sorted([rules.version, newer.version])
+    # what the labelling editor receives: only the new version's spans
+    shown = ls.labelling_task(first.project_id)
+    assert shown is not None
+    (pred,) = shown["predictions"]
+    assert pred["model_version"] == newer.version
+    expected = newer(Document.from_text(shown["data"]["text"]))
+    assert [(s.start, s.end, s.label) for s in prediction_to_spans(shown["data"]["text"], pred)] == [
+        (s.start, s.end, s.label) for s in expected.spans
+    ]
+    third = push_files(ls, "govreport repush", files, newer)
+    assert not third.imported and not third.updated and len(third.skipped) == len(files)

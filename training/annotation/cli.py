@@ -84,6 +84,8 @@ def pull_cmd(project: str | None, project_id: int | None, out: Path, skip_invali
     except GovReportError as exc:
         _fail(exc)
     click.echo(result.summary())
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
     for p in result.rejected:
         click.echo(f"rejected: {p}", err=True)
 

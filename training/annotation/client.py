@@ -72,11 +72,15 @@ class LabelStudioClient:
                 return int(p.id)
         return None
 
-    def get_or_create_project(self, title: str, label_config: str, model_version: str | None = None) -> ProjectRef:
+    def get_or_create_project(
+        self, title: str, label_config: str, model_version: str | None = None, settings: dict[str, Any] | None = None
+    ) -> ProjectRef:
+        """Find the project by title or create it; ``settings`` are further project fields (instructions,
+        ``enable_empty_annotation`` ...) given at creation only (``update_project`` changes them later)."""
         pid = self.find_project(title)
         if pid is not None:
             return ProjectRef(pid, title, False)
-        kwargs: dict[str, Any] = {"title": title, "label_config": label_config, "show_collab_predictions": True}
+        kwargs: dict[str, Any] = {"show_collab_predictions": True, **(settings or {}), "title": title, "label_config": label_config}
         if model_version:
             kwargs["model_version"] = model_version
         p = self._call(f"create project {title!r}", self._ls.projects.create, **kwargs)
@@ -84,6 +88,11 @@ class LabelStudioClient:
 
     def project(self, project_id: int) -> dict[str, Any]:
         return _plain(self._call(f"get project {project_id}", self._ls.projects.get, id=project_id))
+
+    def update_project(self, project_id: int, **fields: Any) -> None:
+        """Change project fields (names as in Label Studio's API, e.g. ``expert_instruction``)."""
+        if fields:
+            self._call("update the project", self._ls.projects.update, id=project_id, **fields)
 
     def set_project_model_version(self, project_id: int, model_version: str) -> None:
         """The version whose predictions Label Studio shows; tasks that already hold a prediction
@@ -129,6 +138,34 @@ class LabelStudioClient:
 
     def predictions(self, task_id: int) -> list[dict[str, Any]]:
         return [_plain(p) for p in self._call(f"list predictions of task {task_id}", self._ls.predictions.list, task=task_id)]
+
+    def create_prediction(self, task_id: int, prediction: dict[str, Any]) -> int:
+        """Add a prediction (``{model_version, score, result}``) to an existing task."""
+        p = self._call(
+            f"add a prediction to task {task_id}",
+            self._ls.predictions.create,
+            task=task_id,
+            result=prediction["result"],
+            score=prediction.get("score"),
+            model_version=prediction.get("model_version"),
+        )
+        return int(p.id)
+
+    def labelling_task(self, project_id: int) -> dict[str, Any] | None:
+        """The next task of the labelling stream as the labelling UI receives it (its predictions
+        are only those of the project's ``model_version``: what the editor pre-fills). The SDK has
+        no method for this endpoint, so it goes through the SDK's own authenticated HTTP client."""
+        r = self._call(
+            "get the next task",
+            self._ls._client_wrapper.httpx_client.request,
+            f"api/projects/{project_id}/next/",
+            method="GET",
+        )
+        if r.status_code == 404:
+            return None
+        if r.status_code >= 400:
+            raise LabelStudioError(f"Label Studio refused to get the next task: HTTP {r.status_code}: {r.text[:300]}")
+        return r.json()
 
     # --- annotations (what an annotator does in the UI) ---
     def create_annotation(self, task_id: int, result: list[dict[str, Any]], lead_time: float = 0.0) -> int:

@@ -4,6 +4,10 @@ Every region is validated (``convert.result_to_spans``); by default one bad regi
 pull with the list of every problem and writes nothing, because a silently dropped correction is
 worse than a loud one. ``skip_invalid`` writes the valid tasks and lists the rejected ones in the
 manifest.
+
+An annotation without a single span is never taken as gold: Label Studio lets an annotator submit
+an untouched empty task (its API never refuses one), and such a report would teach "everything is
+O". ``pull`` leaves it out and warns, naming the task; the manifest lists it under ``empty``.
 """
 from __future__ import annotations
 
@@ -23,11 +27,14 @@ class PullResult:
     batch: Batch | None
     counts: dict[str, int]
     rejected: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. empty annotations left out
 
     def summary(self) -> str:
         c = self.counts
         head = f"project {self.project_id}: {c['tasks']} task(s), {c['annotated']} annotated"
         tail = f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['rejected']} rejected"
+        if c.get("empty"):
+            tail += f", {c['empty']} empty (left out)"
         where = f"-> {self.batch.path}" if self.batch else "-> nothing new, no batch written"
         return f"{head}: {tail} {where}"
 
@@ -89,8 +96,8 @@ def pull(
     seen = seen_annotations(batches_dir, project_id)
 
     counts = {"tasks": len(export), "annotated": 0, "new": 0, "changed": 0, "unchanged": 0, "rejected": 0,
-              "repaired_utf16": 0, "trimmed": 0, "duplicates": 0}  # fmt: skip
-    docs, raw, problems = [], [], []
+              "repaired_utf16": 0, "trimmed": 0, "duplicates": 0, "empty": 0}  # fmt: skip
+    docs, raw, problems, warnings = [], [], [], []
     for index, task in enumerate(export):
         shape = _task_problem(task, index)
         if shape is not None:
@@ -111,6 +118,17 @@ def pull(
             counts["rejected"] += 1
             problems.append(f"task {task.get('id')}: malformed annotation ({type(exc).__name__}: {exc})")
             continue
+        if not doc.spans:
+            counts["empty"] += 1
+            preds = task.get("predictions") if isinstance(task.get("predictions"), list) else []
+            sizes = [len(p["result"]) for p in preds if isinstance(p, dict) and isinstance(p.get("result"), list)]  # the export may give ids only
+            had = f"; the prediction had {max(sizes)}" if sizes else ""
+            name = (task.get("data") or {}).get("filename") or ""
+            warnings.append(
+                f"task {task.get('id')}{f' ({name})' if name else ''}: annotation {ann.get('id')} is empty "
+                f"(0 spans{had}): left out of the training data — correct and submit it again, or skip the task"
+            )
+            continue
         prev = seen.get(str(task.get("id")))
         if prev == spans_digest(doc.origin.sha256, doc.spans):
             counts["unchanged"] += 1
@@ -123,13 +141,14 @@ def pull(
     if problems and not skip_invalid:
         raise AnnotationError(problems)
     if not docs:
-        return PullResult(project_id, None, counts, problems)
+        return PullResult(project_id, None, counts, problems, warnings)
     manifest: dict[str, Any] = {
         "project": project_title,
         "project_id": project_id,
         "label_studio": client.url,
         "counts": counts,
         "rejected": problems,
+        "empty": warnings,
     }
     batch = write_batch(batches_dir, docs, raw, manifest, heldout_fraction)
-    return PullResult(project_id, batch, counts, problems)
+    return PullResult(project_id, batch, counts, problems, warnings)

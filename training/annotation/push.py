@@ -4,12 +4,17 @@ Idempotent by content: a task carries the sha256 of its text (``data.doc_id``) a
 hash is already in the project (or earlier in the same call) is not imported again. Predictions
 travel with the tasks and the project's ``model_version`` is set to the tagger's, so Label Studio
 never needs to call an ML backend for these tasks (long reports can't time out).
+
+After a promotion, pushing the same reports again adds the new version's prediction to every task
+that lacks one and moves the project's ``model_version`` to it: Label Studio's editor pre-fills only
+the predictions of the project's ``model_version``, so without this the annotators would keep
+correcting the old model's spans.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from govreport.extraction.document import Document
 from govreport.extraction.ingest import load_path
@@ -17,8 +22,8 @@ from govreport.extraction.taggers import Tagger
 from govreport.extraction.textview import tag_original
 
 from .client import LabelStudioClient
-from .config import label_config_xml
-from .convert import document_to_task
+from .config import label_config_xml, project_settings
+from .convert import document_to_task, prediction_from_spans
 
 
 @dataclass
@@ -28,14 +33,35 @@ class PushResult:
     model_version: str
     imported: list[str] = field(default_factory=list)  # file names
     skipped: list[str] = field(default_factory=list)  # already in the project (same content)
+    updated: list[str] = field(default_factory=list)  # already present: a prediction of this version added
     task_ids: list[int] = field(default_factory=list)
+    previous_model_version: str | None = None  # the project's version before this push
+    settings_updated: list[str] = field(default_factory=list)  # project fields brought up to date
 
     def summary(self) -> str:
         what = "created" if self.project_created else "reused"
-        return (
+        line = (
             f"project {self.project_id} ({what}): imported {len(self.imported)} report(s), "
             f"skipped {len(self.skipped)} already present; predictions by {self.model_version}"
         )
+        if self.updated:
+            line += f"; added {self.model_version} predictions to {len(self.updated)} existing task(s)"
+        if self.previous_model_version and self.previous_model_version != self.model_version:
+            line += f"; project model version {self.previous_model_version} -> {self.model_version}"
+        if self.settings_updated:
+            line += f"; updated project {', '.join(self.settings_updated)}"
+        return line
+
+
+def _sync_settings(client: LabelStudioClient, project: dict[str, Any]) -> list[str]:
+    """Bring a reused project's config, instructions and empty-submit setting up to date."""
+    def same(a: Any, b: Any) -> bool:  # Label Studio strips the config's trailing newline
+        return a.strip() == b.strip() if isinstance(a, str) and isinstance(b, str) else a == b
+
+    wanted = project_settings()
+    changed = {k: v for k, v in wanted.items() if not same(project.get(k), v)}
+    client.update_project(int(project["id"]), **changed)
+    return sorted(changed)
 
 
 def push_documents(
@@ -47,9 +73,17 @@ def push_documents(
     chunk: int = 50,
 ) -> PushResult:
     version = tagger.version
-    ref = client.get_or_create_project(project, label_config_xml(), model_version=version)
-    present = {t.get("data", {}).get("doc_id") for t in client.iter_tasks(ref.id)}
-    result = PushResult(ref.id, ref.created, version)
+    settings = project_settings()
+    ref = client.get_or_create_project(
+        project, str(settings.pop("label_config")), model_version=version, settings=settings
+    )
+    info = client.project(ref.id)
+    result = PushResult(ref.id, ref.created, version, previous_model_version=info.get("model_version") or None)
+    if not ref.created:
+        result.settings_updated = _sync_settings(client, info)
+    present: dict[str, dict[str, Any]] = {}
+    for t in client.iter_tasks(ref.id):
+        present.setdefault(t.get("data", {}).get("doc_id"), t)
     pending: list[dict] = []
 
     def flush() -> None:
@@ -57,19 +91,30 @@ def push_documents(
             result.task_ids += client.import_tasks(ref.id, pending)
             pending.clear()
 
+    seen: set[str] = set()
     for doc in docs:
         name = doc.origin.filename or doc.origin.sha256[:12]
-        if doc.origin.sha256 in present:
+        if doc.origin.sha256 in seen:
             result.skipped.append(name)
             continue
-        present.add(doc.origin.sha256)
+        seen.add(doc.origin.sha256)
+        task = present.get(doc.origin.sha256)
+        if task is not None:
+            if any(p.get("model_version") == version for p in task.get("predictions") or []):
+                result.skipped.append(name)
+            else:
+                text_doc = Document.from_text(task["data"]["text"], filename=doc.origin.filename)
+                tagged = tag_original(tagger, text_doc)  # through the normalised view
+                client.create_prediction(int(task["id"]), prediction_from_spans(tagged.text, tagged.spans, version))
+                result.updated.append(name)
+            continue
         tagged = tag_original(tagger, doc.with_spans(()))  # through the normalised view
         pending.append(document_to_task(tagged, model_version=version))
         result.imported.append(name)
         if len(pending) >= chunk:
             flush()
     flush()
-    if result.imported and client.project(ref.id).get("model_version") != version:
+    if (result.imported or result.updated) and client.project(ref.id).get("model_version") != version:
         client.set_project_model_version(ref.id, version)
     return result
 
