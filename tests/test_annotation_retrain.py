@@ -228,3 +228,131 @@ def test_dev_part_of_the_annotations_selects_and_never_trains(tmp_path: Path) ->
     assert rep.data["annotated_dev"] == len(annotated_dev) and rep.data["train_examples"] == len(train_ids)
     one = [gold_doc(0)]
     assert split_dev(one, 1.0) == (one, [])  # never all of them
+
+
+# ---- issue 17: defaults that learn, a tolerant-but-strict policy, no duplicate runs, progress ----
+
+
+def test_default_fine_tune_config_makes_enough_steps_on_a_small_batch(tmp_path: Path) -> None:
+    """Two annotated reports: the epochs follow from MIN_STEPS (TrainConfig's 4 epochs would be ~8
+    steps); a config that sets epochs is obeyed."""
+    import dataclasses
+
+    from govreport.training.annotation.retrain import FINE_TUNE_DEFAULTS, MAX_EPOCHS, MIN_STEPS, _default_config, fit_epochs
+
+    cfg = _default_config(None, {})
+    assert (cfg.lr, cfg.replay_ratio, cfg.batch_size) == (FINE_TUNE_DEFAULTS["lr"], FINE_TUNE_DEFAULTS["replay_ratio"], 16)
+    assert _default_config(None, {"lr": 5e-4}).lr == 5e-4
+    reg = ModelRegistry(tmp_path / "models")
+    seed_active(reg)
+    make_batches(tmp_path / "batches", n_train=3, n_heldout=2)
+    hooks = make_hooks(reg)
+    hooks.config = lambda path, ov: dataclasses.replace(_default_config(None, {}), **ov)
+    seen: dict[str, Any] = {}
+    inner = hooks.train
+    hooks.train = lambda config, r, **kw: (seen.update(config=config, docs=kw["extra_docs"]), inner(config, r, **kw))[1]
+    rep = retrain(reg, opts(tmp_path), hooks=hooks)
+    config, docs = seen["config"], seen["docs"]
+    windows = sum(len(d.text) // 256 + 2 for d in docs) * (1 + config.replay_ratio)
+    steps = config.epochs * -(-windows // config.batch_size)
+    assert steps >= MIN_STEPS or config.epochs == MAX_EPOCHS  # the minimum, unless capped (tiny reports here)
+    assert config.epochs == fit_epochs(config, docs, 256, MIN_STEPS, MAX_EPOCHS) > 4
+    big = [d.with_spans(()) for d in docs for _ in range(1)]
+    big = [type(d)(text=d.text * 200, origin=d.origin) for d in big]  # ~reports of a few thousand characters
+    e = fit_epochs(config, big, 256, MIN_STEPS, MAX_EPOCHS)
+    spe = -(-sum(len(d.text) // 256 + 2 for d in big) * (1 + config.replay_ratio) // config.batch_size)
+    assert e * spe >= MIN_STEPS > (e - 1) * spe  # just enough epochs
+    assert rep.data["train_config"]["epochs"] == config.epochs
+    fixed = retrain(reg, opts(tmp_path, overrides={"epochs": 3}, force=True), hooks=hooks)
+    assert seen["config"].epochs == 3 and fixed.status in ("promoted", "kept")
+
+
+@pytest.mark.parametrize(
+    "suite, metric, drop, promote",
+    [
+        ("synthetic_val", "f1", 0.0008, True),  # one span in thousands: noise of a 30-report sample
+        ("synthetic_val", "cell_accuracy", 0.0015, True),
+        ("synthetic_val", "f1", 0.01, False),  # a real regression
+        ("synthetic_val", "cell_accuracy", 0.005, False),
+        ("gold_corpus", "cell_accuracy", 0.0008, False),  # the gold corpus allows no drop at all
+        ("annotated_heldout", "f1", 0.0, False),  # no gain on the new data
+    ],
+)
+def test_default_policy_tolerates_noise_but_not_regressions(suite: str, metric: str, drop: float, promote: bool) -> None:
+    active = {"annotated_heldout": {"f1": 0.5}, "gold_corpus": {"cell_accuracy": 1.0},
+              "synthetic_val": {"f1": 0.998, "cell_accuracy": 0.998}}  # fmt: skip
+    cand = {s: dict(m) for s, m in active.items()}
+    cand["annotated_heldout"]["f1"] = 0.5 if suite == "annotated_heldout" else 0.9
+    cand[suite][metric] -= drop
+    d = PromotionPolicy().decide(active, cand)
+    assert d.promote is promote, d.reasons
+    assert PromotionPolicy.from_dict(json.loads(json.dumps(PromotionPolicy().to_dict()))) == PromotionPolicy()
+
+
+def test_same_data_twice_makes_no_second_version(tmp_path: Path) -> None:
+    reg = ModelRegistry(tmp_path / "models")
+    seed_active(reg)
+    make_batches(tmp_path / "batches")
+    first = retrain(reg, opts(tmp_path), hooks=make_hooks(reg))
+    n_versions = len(reg.versions())
+    again = retrain(reg, opts(tmp_path), hooks=make_hooks(reg))
+    assert again.status == "nothing_new" and again.candidate == first.candidate
+    assert len(reg.versions()) == n_versions and "nothing new" in again.summary()
+    other = retrain(reg, opts(tmp_path, overrides={"lr": 0.5}), hooks=make_hooks(reg))  # another config: trains
+    assert other.status in ("promoted", "kept") and other.candidate != first.candidate
+    forced = retrain(reg, opts(tmp_path, overrides={"lr": 0.5}, force=True), hooks=make_hooks(reg))
+    assert forced.candidate not in (first.candidate, other.candidate)
+    # new annotations: a new run
+    write_batch(tmp_path / "batches", [gold_doc(500).with_meta(task_id=99, annotation_id=99)], [], {"project_id": 1})
+    assert retrain(reg, opts(tmp_path, overrides={"lr": 0.5}), hooks=make_hooks(reg)).status != "nothing_new"
+
+
+def test_report_states_the_models_actual_rule_features(tmp_path: Path) -> None:
+    """A fine-tuned model keeps its parent's inputs whatever the config says; the report says what the model uses."""
+    reg = ModelRegistry(tmp_path / "models")
+    seed_active(reg)
+    make_batches(tmp_path / "batches")
+    hooks = make_hooks(reg)
+    inner = hooks.train
+
+    def train_with_parent_inputs(config: Any, r: ModelRegistry, **kw: Any) -> ModelVersion:
+        mv = inner(config, r, **kw)
+        meta = json.loads((mv.path / "meta.json").read_text("utf-8"))
+        meta["model"] = {"rule_features": True, "max_len": 256, "stride": 192}
+        (mv.path / "meta.json").write_text(json.dumps(meta), "utf-8")
+        return mv
+
+    hooks.train = train_with_parent_inputs
+    hooks.config = lambda path, ov: __import__("dataclasses").replace(__import__("govreport.training.config", fromlist=["x"]).TrainConfig(), **ov)
+    rep = retrain(reg, opts(tmp_path), hooks=hooks)
+    assert rep.data["train_config"]["rule_features"] is True  # TrainConfig() says False
+    assert rep.data["candidate_model"]["rule_features"] is True
+
+
+def test_progress_lines_for_every_stage(tmp_path: Path) -> None:
+    reg = ModelRegistry(tmp_path / "models")
+    seed_active(reg)
+    make_batches(tmp_path / "batches")
+    lines: list[str] = []
+    rep = retrain(reg, opts(tmp_path), hooks=make_hooks(reg), progress=lines.append)
+    text = "\n".join(lines)
+    for stage in ("loading annotated batches", "annotated report(s)", "evaluating", "fine-tuning", f"trained {rep.candidate}", "promoted"):
+        assert stage in text, text
+
+
+def test_retrain_command_prints_progress_when_not_on_a_terminal(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    make_batches(tmp_path / "batches")
+    r = subprocess.run(
+        [sys.executable, "-m", "govreport.service.cli", "retrain", "--batches", str(tmp_path / "batches"),
+         "--models-dir", str(tmp_path / "models"), "--report-dir", str(tmp_path / "reports"),
+         "--set", "epochs=0"],  # an invalid config: the run stops right after the first stages
+        capture_output=True, text=True, cwd=root, env={**__import__("os").environ, "PYTHONPATH": str(root)}, timeout=300,
+    )  # fmt: skip
+    assert r.returncode == 1
+    progress = [l for l in r.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d retrain: ", l)]
+    assert any("loading annotated batches" in l for l in progress), r.stderr
+    assert any("annotated report(s)" in l for l in progress) and any("FAILED" in l for l in progress), r.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -16,6 +17,27 @@ _url = click.option("--url", envvar="LABEL_STUDIO_URL", default="http://127.0.0.
                     help="Label Studio URL (env LABEL_STUDIO_URL).")  # fmt: skip
 _key = click.option("--api-key", envvar="LABEL_STUDIO_API_KEY", default=None,
                     help="Legacy token or personal access token (env LABEL_STUDIO_API_KEY).")  # fmt: skip
+
+
+def _progress_lines() -> "Callable[[str], None]":
+    """Timestamped lines on stderr for the run's stages, and the trainer's own log lines (epochs,
+    steps every minute) — tqdm draws a bar only on a terminal, so a job log would stay empty."""
+    import logging
+    import time
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s retrain: %(message)s", "%H:%M:%S"))
+    train_log = logging.getLogger("govreport.training")
+    if not any(getattr(h, "_govreport_progress", False) for h in train_log.handlers):
+        handler._govreport_progress = True  # type: ignore[attr-defined]
+        train_log.addHandler(handler)
+        train_log.setLevel(logging.INFO)
+
+    def say(msg: str) -> None:
+        click.echo(f"{time.strftime('%H:%M:%S')} retrain: {msg}", err=True)
+        sys.stderr.flush()
+
+    return say
 
 
 def _fail(exc: GovReportError) -> None:
@@ -107,16 +129,26 @@ def pull_cmd(project: str | None, project_id: int | None, out: Path, skip_invali
 @click.option("--synth-val", type=int, default=None, help="Generated validation reports (0: skip).")
 @click.option("--no-promote", is_flag=True, help="Evaluate and report, never promote.")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--min-steps", type=int, default=None,
+              help="Optimizer steps at least, when epochs are not set (default: retrain.MIN_STEPS).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Train even when the same annotations and config made a candidate before.")
+@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison report as JSON.")
 def retrain_cmd(batches: Path, models_dir: Path | None, config_path: Path | None, overrides: tuple[str, ...],
                 policy_path: Path | None, min_gain: float | None, tolerance: float | None, gold_dir: Path | None,
-                synth_val: int | None, no_promote: bool, report_dir: Path | None, as_json: bool) -> None:  # fmt: skip
-    """Fine-tune the active model on annotated batches; promote only if better (docs/annotation.md)."""
+                synth_val: int | None, no_promote: bool, report_dir: Path | None, min_steps: int | None, force: bool,
+                quiet: bool, as_json: bool) -> None:  # fmt: skip
+    """Fine-tune the active model on annotated batches; promote only if better (docs/annotation.md).
+
+    Progress goes to stderr, one timestamped line per stage and per training epoch, also when
+    stderr is a file (the webhook job's log)."""
     from govreport.training.extras import require_train_extra
     from govreport.training.registry import ModelRegistry
 
     require_train_extra("retrain")
     from .retrain import RetrainOptions, load_policy, parse_overrides, retrain
+
+    progress = None if quiet else _progress_lines()
 
     try:
         policy = load_policy(policy_path)
@@ -132,7 +164,10 @@ def retrain_cmd(batches: Path, models_dir: Path | None, config_path: Path | None
             opts.synth_val = synth_val
         if report_dir is not None:
             opts.report_dir = report_dir
-        report = retrain(ModelRegistry(models_dir), opts, policy)
+        if min_steps is not None:
+            opts.min_steps = min_steps
+        opts.force = force
+        report = retrain(ModelRegistry(models_dir), opts, policy, progress=progress)
     except GovReportError as exc:
         _fail(exc)
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.summary())
