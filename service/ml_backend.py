@@ -12,8 +12,11 @@ with the key as the password/token, as Label Studio's ML-backend connection send
 ``/predict`` is held to the service's limits: at most ``MAX_BATCH_ITEMS`` tasks, each text within
 ``MAX_BYTES`` and the decoded-text limits, run on the service's inference pool with its queue cap
 and time limit. Webhook events are validated and bounded (``GOVREPORT_LS_WEBHOOK_MAX_BYTES``)
-and logged outside the repository (``GOVREPORT_LS_RUNS_DIR``, by default the user's state
-directory), the log rotated at ``GOVREPORT_LS_EVENTS_MAX_BYTES``.
+and logged outside the repository, the log rotated at ``GOVREPORT_LS_EVENTS_MAX_BYTES``; a
+retried delivery counts once. Everything the unattended job writes lives under
+``GOVREPORT_LS_DATA_DIR`` (default ``$XDG_DATA_HOME/govreport/annotation``): ``batches/`` and
+``runs/`` (``GOVREPORT_LS_RUNS_DIR`` moves only the latter: event log, trigger state, job logs,
+retrain reports).
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from govreport.extraction.document import Document
@@ -52,33 +55,49 @@ log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
 TRAINING_ACTIONS = {"ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_CREATED"}
 _ACTION_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+TRIGGER_STATE = "trigger_state.json"  # in runs_dir: pending annotations per project, survives restarts
+SEEN_KEPT = 100_000  # webhook deliveries remembered for dedupe (in memory; the newest SEEN_SAVED persisted)
+SEEN_SAVED = 1_000
 
 
-def default_runs_dir() -> Path:
-    """Outside the repository: ``$XDG_STATE_HOME/govreport/ml-backend`` (``~/.local/state/...``)."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "govreport" / "ml-backend"
+def default_data_dir() -> Path:
+    """Where the unattended job writes (batches with full report texts, event log, job logs, retrain
+    reports): outside the repository, ``$XDG_DATA_HOME/govreport/annotation`` (``~/.local/share/...``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "govreport" / "annotation"
 
 
 class MLBackendSettings(BaseSettings):
-    """``GOVREPORT_LS_*``: when the webhook starts retraining, and what it runs."""
+    """``GOVREPORT_LS_*``: when the webhook starts retraining, what it runs and where it writes."""
 
     model_config = SettingsConfigDict(env_prefix="GOVREPORT_LS_", extra="ignore")
 
     retrain_after: int = Field(50, ge=0, description="new annotations that start a background retrain; 0: only START_TRAINING")
-    runs_dir: Path = Field(
-        default_factory=default_runs_dir,
-        description="webhook event log and job logs (default: the user's state directory, never the repository)",
+    data_dir: Path = Field(default_factory=default_data_dir, description="the job's batches, logs and reports (outside the repo)")
+    runs_dir: Path | None = Field(
+        None, description="webhook event log, job logs, trigger state (default: DATA_DIR/runs, never the repository)"
     )
     webhook_max_bytes: int = Field(2 * 1024 * 1024, gt=0, description="largest webhook body (413 beyond)")
     events_max_bytes: int = Field(
         10 * 1024 * 1024, gt=0, description="the event log is rotated (to .1) when it passes this size"
     )
     retrain_command: str = Field(
-        "{python} -m govreport.service.cli label pull --project-id {project} && {python} -m govreport.service.cli retrain",
-        description="shell command of the background job; {python} and {project} are filled in",
+        "{python} -m govreport.service.cli label pull --project-id {project} --out {data_dir}/batches"
+        " && {python} -m govreport.service.cli retrain --batches {data_dir}/batches --report-dir {runs_dir}/retrain",
+        description="shell command of the background job; {python}, {project}, {data_dir} and {runs_dir} are filled in",
     )
     registry_poll_s: float = Field(2.0, ge=0, description="seconds between checks of the registry's ACTIVE pointer")
+
+    @model_validator(mode="after")
+    def _runs_in_data_dir(self) -> "MLBackendSettings":
+        if self.runs_dir is None:
+            self.runs_dir = self.data_dir / "runs"
+        return self
+
+    @property
+    def runs(self) -> Path:
+        assert self.runs_dir is not None  # set by the validator
+        return self.runs_dir
 
 
 # ---- the tagger: the service's when mounted in it, else our own (reloaded when ACTIVE changes) ----
@@ -149,9 +168,12 @@ class JobRunner:
     def _run(self, project_id: int, reason: str) -> None:
         while True:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-            log_path = self.settings.runs_dir / "jobs" / f"retrain-{stamp}.log"
+            log_path = self.settings.runs / "jobs" / f"retrain-{stamp}.log"
             log_path.parent.mkdir(parents=True, exist_ok=True)
-            cmd = self.settings.retrain_command.format(python=shlex.quote(sys.executable), project=int(project_id))
+            cmd = self.settings.retrain_command.format(
+                python=shlex.quote(sys.executable), project=int(project_id),
+                data_dir=shlex.quote(str(self.settings.data_dir)), runs_dir=shlex.quote(str(self.settings.runs)),
+            )
             t0 = time.monotonic()
             try:
                 rc = (self.spawn or _spawn_shell)(cmd, log_path)
@@ -182,25 +204,89 @@ def _spawn_shell(cmd: str, log_path: Path) -> int:
     with open(log_path, "ab") as f:
         f.write(f"$ {cmd}\n".encode())
         f.flush()
-        return subprocess.run(cmd, shell=True, cwd=REPO, stdout=f, stderr=subprocess.STDOUT).returncode
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # progress lines reach the log as they happen
+        return subprocess.run(cmd, shell=True, cwd=REPO, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
 
 
 # ---- state shared by the endpoints ----
 
 
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
 @dataclass
 class MLBackendState:
+    """What the webhook has counted. The per-project count of new annotations and the time of the
+    latest one counted (Label Studio's ``updated_at``) are written to ``runs_dir/trigger_state.json``
+    on every change, so a restart continues the count; ``catch_up`` adds the annotations made while
+    the service was down."""
+
     settings: MLBackendSettings
     holder: TaggerHolder
     jobs: JobRunner
     pending: dict[int, int] = field(default_factory=dict)  # project -> annotations since the last job
+    seen_until: dict[int, str] = field(default_factory=dict)  # project -> latest annotation time counted
     events: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    seen: set[tuple[str, int, int]] = field(default_factory=set)  # (action, project, annotation) counted
+    # webhook deliveries already counted: (action, project, annotation, updated_at) -> None, oldest
+    # first; a retried delivery counts once, also across a restart (the newest are in trigger_state)
+    seen: dict[tuple[str, int, int, str], None] = field(default_factory=dict)
+    def __post_init__(self) -> None:
+        path = self.settings.runs / TRIGGER_STATE
+        try:
+            saved = json.loads(path.read_text("utf-8"))
+            projects = {int(pid): rec for pid, rec in (saved.get("projects") or {}).items()}
+            pending = {pid: int(rec.get("pending") or 0) for pid, rec in projects.items()}
+            seen_until = {pid: str(rec["seen_until"]) for pid, rec in projects.items() if rec.get("seen_until")}
+            seen = {(str(k[0]), int(k[1]), int(k[2]), str(k[3])): None for k in saved.get("seen") or []}
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+            # a damaged file must not stop the service; say so
+            log.warning("cannot read %s (%s): counting new annotations from zero", path, exc)
+            return
+        self.pending.update(pending)
+        self.seen_until.update(seen_until)
+        self.seen.update(seen)
+
+    def save(self) -> None:
+        """Write the counts and the newest ``SEEN_SAVED`` deliveries (call with ``_lock`` held):
+        atomic, one small file."""
+        from govreport.training.registry import atomic_write_text
+
+        projects = {
+            str(pid): {"pending": self.pending.get(pid, 0), "seen_until": self.seen_until.get(pid)}
+            for pid in sorted(set(self.pending) | set(self.seen_until))
+        }
+        recent = list(self.seen)[-SEEN_SAVED:]
+        self.settings.runs.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.settings.runs / TRIGGER_STATE, json.dumps({"projects": projects, "seen": recent}))
+
+    def first_delivery(self, action: str, project_id: int, annotation: dict[str, Any]) -> bool:
+        """False for a delivery of this annotation event already counted (Label Studio or a proxy
+        retrying); an edit of the annotation has a new ``updated_at`` and counts again. Events
+        without an annotation id cannot be told apart and always count. Call with ``_lock`` held."""
+        aid = _int_id(annotation)
+        if aid is None:
+            return True
+        key = (action, project_id, aid, str(annotation.get("updated_at") or ""))
+        if key in self.seen:
+            return False
+        self.seen[key] = None
+        if len(self.seen) > SEEN_KEPT:  # bounded: forget the oldest
+            del self.seen[next(iter(self.seen))]
+        return True
 
     def record(self, event: dict[str, Any]) -> None:
-        path = self.settings.runs_dir / "webhook_events.jsonl"
+        path = self.settings.runs / "webhook_events.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(event, ensure_ascii=False) + "\n"
         with self._lock:
@@ -213,6 +299,66 @@ class MLBackendState:
                 f.write(line)
             self.events += 1
 
+    def count(self, project_id: int, n: int, latest: str | None) -> int:
+        """Add ``n`` new annotations (the latest updated at ``latest``); returns the pending count.
+        Call with ``_lock`` held."""
+        self.pending[project_id] = self.pending.get(project_id, 0) + n
+        t_new, t_old = _parse_time(latest), _parse_time(self.seen_until.get(project_id))
+        if t_new is not None and (t_old is None or t_new > t_old):
+            self.seen_until[project_id] = t_new.isoformat()
+        self.save()
+        return self.pending[project_id]
+
+    def reset(self, project_id: int) -> None:
+        self.pending[project_id] = 0
+        self.save()
+
+    def catch_up(self, export: Callable[[int], list[dict[str, Any]]]) -> dict[int, int]:
+        """Count, for every project seen before, the annotations Label Studio holds that were
+        created or updated after the latest one counted (made while the service was down), and
+        start the job where that makes enough. ``export(project_id)`` returns the project's tasks
+        with their annotations (``LabelStudioClient.export_tasks``). Returns project -> added."""
+        added: dict[int, int] = {}
+        for pid in list(self.seen_until):
+            since = _parse_time(self.seen_until.get(pid))
+            times = [
+                _parse_time(a.get("updated_at") or a.get("created_at"))
+                for task in export(pid)
+                if isinstance(task, dict) and isinstance(task.get("annotations"), list)
+                for a in task["annotations"]
+                if isinstance(a, dict) and not a.get("was_cancelled")
+            ]
+            newer = [t for t in times if t is not None and (since is None or t > since)]
+            with self._lock:
+                if newer:
+                    pending = self.count(pid, len(newer), max(newer).isoformat())
+                else:
+                    pending = self.pending.get(pid, 0)
+                due = 0 < self.settings.retrain_after <= pending
+                if due:
+                    self.reset(pid)
+            added[pid] = len(newer)
+            if due:
+                self.jobs.trigger(pid, f"{pending} new annotations (counted at start)")
+        return added
+
+    def start_catch_up(self) -> None:
+        """``catch_up`` in the background against ``LABEL_STUDIO_URL``/``LABEL_STUDIO_API_KEY``
+        (the job's own credentials); without them, say so once and count from the webhook only."""
+        from govreport.training.annotation.client import LabelStudioClient, LabelStudioError
+
+        if not self.seen_until:
+            return
+
+        def run() -> None:
+            try:
+                client = LabelStudioClient()
+                self.catch_up(client.export_tasks)
+            except (LabelStudioError, ImportError) as exc:
+                log.warning("cannot count the annotations made while the service was down: %s", exc)
+
+        threading.Thread(target=run, name="ml-backend-catch-up", daemon=True).start()
+
 
 def get_state(request: Request) -> MLBackendState:
     st = getattr(request.app.state, "ml_backend", None)
@@ -220,6 +366,7 @@ def get_state(request: Request) -> MLBackendState:
         settings = MLBackendSettings()
         st = MLBackendState(settings, TaggerHolder(poll_s=settings.registry_poll_s), JobRunner(settings))
         request.app.state.ml_backend = st
+        st.start_catch_up()  # annotations made while the service was down
     return st
 
 
@@ -444,17 +591,18 @@ def _handle_event(body: WebhookRequest, state: MLBackendState) -> dict[str, Any]
         if body.action in TRAINING_ACTIONS and project_id is not None:
             bulk = (body.model_extra or {}).get("annotations")  # ANNOTATIONS_CREATED carries a list
             if isinstance(bulk, list):
-                new = len(bulk[:100_000])
-            else:  # the same event delivered twice (a retry) counts once
-                key = (body.action, project_id, annotation_id if annotation_id is not None else -1)
-                new = 0 if annotation_id is not None and key in state.seen else 1
-                if annotation_id is not None and len(state.seen) < 1_000_000:
-                    state.seen.add(key)
-            state.pending[project_id] = state.pending.get(project_id, 0) + new
+                anns = [a if isinstance(a, dict) else {} for a in bulk[:100_000]]
+            else:
+                anns = [body.annotation or {}]
+            new = [a for a in anns if state.first_delivery(body.action, project_id, a)]  # a retry counts once
+            stamps = [str(a.get("updated_at") or a.get("created_at") or "") for a in new]
+            latest = max((t for t in stamps if _parse_time(t)), key=lambda t: _parse_time(t), default=None)  # type: ignore[arg-type,return-value]
+            if new:
+                state.count(project_id, len(new), latest or event["time"])
         pending = state.pending.get(project_id, 0) if project_id is not None else 0
         due = body.action == "START_TRAINING" or (0 < state.settings.retrain_after <= pending)
         if due and project_id is not None:
-            state.pending[project_id] = 0
+            state.reset(project_id)
     if due and project_id is not None:
         job = state.jobs.trigger(project_id, "START_TRAINING" if body.action == "START_TRAINING" else f"{pending} new annotations")
     return {"status": "ok", "pending_annotations": 0 if job else pending, "job": job}
@@ -463,7 +611,7 @@ def _handle_event(body: WebhookRequest, state: MLBackendState) -> dict[str, Any]
 @router.get("/webhook/status", dependencies=[KeyDep])
 def webhook_status(state: StateDep) -> dict[str, Any]:
     """What the webhook has seen and what the retraining job is doing (for operators and tests)."""
-    return {"events": state.events, "pending": state.pending, "job": dict(state.jobs.state)}
+    return {"events": state.events, "pending": state.pending, "seen_until": state.seen_until, "job": dict(state.jobs.state)}
 
 
 def create_backend_app(state: MLBackendState | None = None) -> FastAPI:

@@ -390,3 +390,94 @@ def test_cli_config_check_and_clear_errors(tmp_path: Path, monkeypatch: pytest.M
     assert r.exit_code == 1 and "no Label Studio API key" in r.output
     r = runner.invoke(label_group, ["pull", "--project", "x", "--project-id", "3"])
     assert r.exit_code == 2 and "exactly one" in r.output
+
+
+# ---- issue 17: the webhook job's data dir and a trigger count that survives restarts ----------
+
+
+def test_webhook_job_writes_outside_the_repository_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("GOVREPORT_LS_DATA_DIR", raising=False)
+    monkeypatch.delenv("GOVREPORT_LS_RUNS_DIR", raising=False)
+    s = MLBackendSettings()
+    assert s.data_dir == tmp_path / "xdg" / "govreport" / "annotation" and s.runs == s.data_dir / "runs"
+    assert repo not in s.data_dir.parents
+    monkeypatch.setenv("GOVREPORT_LS_DATA_DIR", str(tmp_path / "data dir"))
+    s = MLBackendSettings()
+    seen: list[str] = []
+    jobs = JobRunner(s, spawn=lambda cmd, log: seen.append(cmd) or 0)
+    jobs.trigger(7, "test")
+    assert jobs.wait_idle(10)
+    (cmd,) = seen
+    assert f"--out '{tmp_path}/data dir'/batches" in cmd and f"--batches '{tmp_path}/data dir'/batches" in cmd
+    assert f"--report-dir '{tmp_path}/data dir/runs'/retrain" in cmd
+    assert Path(jobs.state["last"]["log"]).parent == tmp_path / "data dir" / "runs" / "jobs"
+    # GOVREPORT_LS_RUNS_DIR moves the runs (logs, reports, event log), the batches stay in the data dir
+    monkeypatch.setenv("GOVREPORT_LS_RUNS_DIR", str(tmp_path / "runs2"))
+    s = MLBackendSettings()
+    assert s.runs == tmp_path / "runs2" and s.data_dir == tmp_path / "data dir"
+    seen.clear()
+    jobs = JobRunner(s, spawn=lambda cmd, log: seen.append(cmd) or 0)
+    jobs.trigger(7, "test")
+    assert jobs.wait_idle(10)
+    assert f"--report-dir {tmp_path}/runs2/retrain" in seen[0] and f"--out '{tmp_path}/data dir'/batches" in seen[0]
+    monkeypatch.delenv("GOVREPORT_LS_RUNS_DIR")
+    # what the job would write inside a checkout is git-ignored (the shipped model stays tracked)
+    ignored = subprocess.run(["git", "check-ignore", "annotations/batches/b0001-20260101T000000Z/manifest.json",
+                              "models/v0002-20260101-retrain/meta.json", "models/v0001-20261123-default/meta.json"],
+                             cwd=repo, capture_output=True, text=True).stdout.split()  # fmt: skip
+    assert ignored == ["annotations/batches/b0001-20260101T000000Z/manifest.json", "models/v0002-20260101-retrain/meta.json"]
+
+
+def test_trigger_count_survives_a_restart_and_counts_annotations_made_meanwhile(tmp_path: Path) -> None:
+    started: list[str] = []
+    client, state = backend(tmp_path, {"v": "v0001-x"}, spawn=lambda cmd, log: started.append(cmd) or 0, retrain_after=4)
+    ev = {"action": "ANNOTATION_CREATED", "project": {"id": 4}, "task": {"id": 1}}
+    for k, t in enumerate(["2026-11-29T10:00:00.000000Z", "2026-11-29T10:05:00.000000Z"]):
+        r = client.post("/webhook", json={**ev, "annotation": {"id": 10 + k, "updated_at": t}}).json()
+    assert r["pending_annotations"] == 2 and not started
+
+    # the service restarts: a new state from the same settings continues the count
+    client2, state2 = backend(tmp_path, {"v": "v0001-x"}, spawn=lambda cmd, log: started.append(cmd) or 0, retrain_after=4)
+    assert state2.pending == {4: 2}
+    assert client2.get("/webhook/status").json()["pending"] == {"4": 2}
+
+    # while it was down, the annotators made two more (and one older one is already counted)
+    export = [{"id": 1, "annotations": [{"id": 10, "updated_at": "2026-11-29T10:00:00.000000Z"},
+                                        {"id": 11, "updated_at": "2026-11-29T10:05:00.000000Z"}]},
+              {"id": 2, "annotations": [{"id": 12, "updated_at": "2026-11-29T11:00:00Z"}]},
+              {"id": 3, "annotations": [{"id": 13, "updated_at": "2026-11-29T11:30:00+00:00"},
+                                        {"id": 14, "updated_at": "2026-11-29T12:00:00Z", "was_cancelled": True}]}]  # fmt: skip
+    asked: list[int] = []
+    added = state2.catch_up(lambda pid: asked.append(pid) or export)
+    assert asked == [4] and added == {4: 2}
+    assert state2.jobs.wait_idle(10) and len(started) == 1 and "--project-id 4" in started[0]  # 2 + 2 >= 4
+    assert state2.pending[4] == 0
+    state3 = backend(tmp_path, {"v": "v0001-x"})[1]
+    assert state3.pending == {4: 0} and state3.catch_up(lambda pid: export) == {4: 0}  # nothing counted twice
+
+
+def test_a_retried_webhook_delivery_counts_once_also_after_a_restart(tmp_path: Path) -> None:
+    started: list[str] = []
+    client, state = backend(tmp_path, {"v": "v0001-x"}, spawn=lambda cmd, log: started.append(cmd) or 0, retrain_after=3)
+    ev = {"action": "ANNOTATION_CREATED", "project": {"id": 5}, "task": {"id": 1},
+          "annotation": {"id": 20, "updated_at": "2026-11-29T10:00:00Z"}}  # fmt: skip
+    assert [client.post("/webhook", json=ev).json()["pending_annotations"] for _ in range(3)] == [1, 1, 1]
+    client2, state2 = backend(tmp_path, {"v": "v0001-x"}, spawn=lambda cmd, log: started.append(cmd) or 0, retrain_after=3)
+    assert client2.post("/webhook", json=ev).json()["pending_annotations"] == 1  # the restart remembers it
+    edited = {**ev, "action": "ANNOTATION_UPDATED", "annotation": {"id": 20, "updated_at": "2026-11-29T10:07:00Z"}}
+    assert client2.post("/webhook", json=edited).json()["pending_annotations"] == 2  # a real edit counts
+    assert client2.post("/webhook", json=edited).json()["pending_annotations"] == 2
+    assert not started and state2.pending == {5: 2}
+    assert state2.seen_until[5].startswith("2026-11-29T10:07")
+
+
+def test_damaged_trigger_state_is_reported_not_fatal(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "trigger_state.json").write_text("{not json", "utf-8")
+    with caplog.at_level("WARNING"):
+        _, state = backend(tmp_path, {"v": "v0001-x"})
+    assert state.pending == {} and "trigger_state.json" in caplog.text
