@@ -383,3 +383,43 @@ def test_repush_after_a_promotion_moves_the_predictions(ls: LabelStudioClient, r
     ]
     third = push_files(ls, "govreport repush", files, newer)
     assert not third.imported and not third.updated and len(third.skipped) == len(files)
+
+
+def test_label_server_command_starts_and_stops_label_studio(tmp_path: Path) -> None:
+    """`govreport label server start|status|stop`: the annotators' server, with credentials kept for the next start."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    import httpx
+
+    if label_studio_bin() is None:
+        pytest.skip(f"no Label Studio venv at {default_venv()}")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "govreport.service.cli", "label", "server", *args,
+                               "--data-dir", str(tmp_path / "ls")], capture_output=True, text=True, env=env, cwd=root,
+                              timeout=300)  # fmt: skip
+
+    port = free_port()
+    try:
+        up = cli("start", "--port", str(port))
+        assert up.returncode == 0, up.stderr
+        token = re.search(r"API token\s+(\S+)", up.stdout).group(1)  # type: ignore[union-attr]
+        url = f"http://127.0.0.1:{port}"
+        assert url in up.stdout and "log in as" in up.stdout and f"LABEL_STUDIO_API_KEY={token}" in up.stdout
+        assert httpx.get(f"{url}/api/projects", headers={"Authorization": f"Token {token}"}).status_code == 200
+        assert cli("status").returncode == 0 and "already running" in cli("start", "--port", str(port)).stdout
+        assert (os.stat(tmp_path / "ls" / "credentials.json").st_mode & 0o777) == 0o600
+        assert cli("stop").returncode == 0
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"{url}/api/projects", timeout=2)
+        assert cli("status").returncode == 3
+        again = cli("start", "--port", str(port))  # same database, same credentials
+        assert again.returncode == 0 and f"API token  {token}" in again.stdout
+        assert httpx.get(f"{url}/api/projects", headers={"Authorization": f"Token {token}"}).status_code == 200
+    finally:
+        cli("stop")

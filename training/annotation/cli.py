@@ -112,6 +112,63 @@ def pull_cmd(project: str | None, project_id: int | None, out: Path, skip_invali
         click.echo(f"rejected: {p}", err=True)
 
 
+@label_group.group("server")
+def server_group() -> None:
+    """Run Label Studio for annotators (its own venv: scripts/labelstudio_venv.sh)."""
+
+
+_server_dir = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           help="Label Studio's database, media and credentials (default: GOVREPORT_LS_SERVER_DIR "
+                                "or ~/.local/share/govreport/label-studio).")  # fmt: skip
+
+
+@server_group.command("start")
+@_server_dir
+@click.option("--port", type=int, default=8080, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Listen address; 0.0.0.0 lets annotators on other machines in.")  # fmt: skip
+@click.option("--username", default=None, help="Admin e-mail on first start (default admin@govreport.local).")
+def server_start(data_dir: Path | None, port: int, host: str, username: str | None) -> None:
+    """Start Label Studio in the background and print its URL and credentials."""
+    from .lsserver import default_server_dir, start_server
+
+    data_dir = data_dir or default_server_dir()
+    try:
+        info = start_server(data_dir, port=port, host=host, username=username)
+    except (FileNotFoundError, RuntimeError, TimeoutError) as exc:
+        raise click.ClickException(str(exc)) from None
+    what = "already running" if info["already_running"] else f"started in {info.get('started_seconds', '?')} s"
+    click.echo(f"Label Studio {what}: {info['url']} (pid {info['pid']}, data {data_dir})")
+    click.echo(f"  log in as  {info['username']}  /  {info['password']}")
+    click.echo(f"  API token  {info['token']}")
+    click.echo(f"  for push/pull: export LABEL_STUDIO_URL={info['url']} LABEL_STUDIO_API_KEY={info['token']}")
+    click.echo("  stop it with: govreport label server stop" + (f" --data-dir {data_dir}" if data_dir else ""))
+
+
+@server_group.command("stop")
+@_server_dir
+def server_stop(data_dir: Path | None) -> None:
+    """Stop the Label Studio started by `label server start`."""
+    from .lsserver import default_server_dir, stop_server
+
+    data_dir = data_dir or default_server_dir()
+    click.echo("Label Studio stopped" if stop_server(data_dir) else f"no Label Studio running from {data_dir}")
+
+
+@server_group.command("status")
+@_server_dir
+def server_status_cmd(data_dir: Path | None) -> None:
+    """Whether it runs, and where."""
+    from .lsserver import default_server_dir, server_status
+
+    data_dir = data_dir or default_server_dir()
+    state = server_status(data_dir)
+    if state is None:
+        click.echo(f"no Label Studio running from {data_dir}")
+        sys.exit(3)
+    click.echo(f"Label Studio running: {state['url']} (pid {state['pid']}, user {state['username']})")
+
+
 @click.command("retrain")
 @click.option("--batches", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_BATCHES_DIR, show_default=True)
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -61,6 +61,7 @@ class LabelStudioServer:
     token: str = "govreport0test0token0000000000000000000"
     venv: Path | None = None
     start_timeout: float = 180.0
+    host: str = "127.0.0.1"  # the address it listens on (0.0.0.0: reachable by annotators on other machines)
     proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
     start_seconds: float = field(default=0.0, init=False)
 
@@ -80,7 +81,7 @@ class LabelStudioServer:
         self.port = self.port or free_port()
         cmd = [
             str(exe), "start", "-b", "--debug",
-            "--data-dir", str(self.data_dir), "--internal-host", "127.0.0.1", "-p", str(self.port),
+            "--data-dir", str(self.data_dir), "--internal-host", self.host, "-p", str(self.port),
             "--username", self.username, "--password", self.password,
             "--user-token", self.token, "--enable-legacy-api-token",
         ]  # fmt: skip
@@ -155,3 +156,119 @@ class LabelStudioServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+
+
+# ---- a server for annotators: `govreport label server start|stop|status` ---------------------------
+
+STATE_FILE = "server.json"  # in the data dir: pid, port, url, user (the password and token: credentials.json)
+CREDENTIALS_FILE = "credentials.json"  # created once with random secrets, mode 0600, reused by every start
+
+
+def default_server_dir() -> Path:
+    """``GOVREPORT_LS_SERVER_DIR``, else ``$XDG_DATA_HOME/govreport/label-studio`` (outside the repo)."""
+    env = os.environ.get("GOVREPORT_LS_SERVER_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "govreport" / "label-studio"
+
+
+def load_credentials(data_dir: Path, username: str | None = None) -> dict[str, str]:
+    """The admin user's credentials: created on first use (random password and API token), then the
+    same on every start (Label Studio keeps the user in its database)."""
+    import json
+    import secrets
+
+    path = data_dir / CREDENTIALS_FILE
+    if path.exists():
+        creds = json.loads(path.read_text("utf-8"))
+    else:
+        creds = {
+            "username": username or "admin@govreport.local",
+            "password": secrets.token_urlsafe(12),
+            "token": secrets.token_hex(20),
+        }
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(creds, f, indent=1)
+    return creds
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def server_status(data_dir: Path) -> dict[str, object] | None:
+    """The recorded server if its process still runs, else None (a stale record is removed)."""
+    import json
+
+    path = data_dir / STATE_FILE
+    if not path.exists():
+        return None
+    state = json.loads(path.read_text("utf-8"))
+    if not _alive(int(state["pid"])):
+        path.unlink(missing_ok=True)
+        return None
+    return state
+
+
+def start_server(data_dir: Path, port: int = 8080, host: str = "127.0.0.1", username: str | None = None,
+                 venv: Path | None = None) -> dict[str, object]:  # fmt: skip
+    """Start Label Studio in the background (it keeps running after this process exits) and
+    return its record: url, port, pid, username, password, token, log. Already running: its record."""
+    import json
+
+    from govreport.training.registry import atomic_write_text
+
+    running = server_status(data_dir)
+    if running is not None:
+        return {**running, **load_credentials(data_dir), "already_running": True}
+    creds = load_credentials(data_dir, username)
+    server = LabelStudioServer(data_dir, port=port, username=creds["username"], password=creds["password"],
+                               token=creds["token"], venv=venv, host=host)  # fmt: skip
+    server.start()
+    assert server.proc is not None
+    state: dict[str, object] = {
+        "pid": server.proc.pid, "port": server.port, "host": host, "url": server.url,
+        "username": creds["username"], "log": str(server.log_path), "started_seconds": round(server.start_seconds, 1),
+    }  # fmt: skip
+    atomic_write_text(data_dir / STATE_FILE, json.dumps(state, indent=1))
+    return {**state, **creds, "already_running": False}
+
+
+def stop_server(data_dir: Path, timeout: float = 15.0) -> bool:
+    """SIGTERM the recorded server's process group (SIGKILL after ``timeout``); False if none ran."""
+    state = server_status(data_dir)
+    if state is None:
+        return False
+    pid = int(state["pid"])  # type: ignore[arg-type]
+    try:
+        os.killpg(os.getpgid(pid), signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        _reap(pid)
+        time.sleep(0.2)
+    if _alive(pid):
+        try:
+            os.killpg(os.getpgid(pid), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    (data_dir / STATE_FILE).unlink(missing_ok=True)
+    return True
+
+
+def _reap(pid: int) -> None:
+    """A server started by this very process is its child: collect it so it does not linger as a zombie."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
