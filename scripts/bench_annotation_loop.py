@@ -8,9 +8,16 @@
 4. Score base and candidate on *other* reports of that kind, on generated reports without it and
    on the gold corpus; time each step and ``/predict`` on a long report.
 
-Usage (the run in docs/benchmarks.md):
+With no fine-tuning flags, step 3 is exactly ``govreport retrain`` with its default config and
+promotion policy (the learning target of issue 17). ``--n-annotate 2,5,10,20`` draws a learning
+curve: each point starts again from the base model with a fresh project and registry. "Cell errors
+fixed" is the share of the base model's wrong cells on the other reports that the candidate gets
+right: (cell accuracy after - before) / (1 - before), on the same gold cells.
+
+Usage (the runs in docs/benchmarks.md):
   .venv/bin/python scripts/bench_annotation_loop.py --base models/v0001-20261123-default \
-      --kind count_units --mixed --n-annotate 48 --epochs 12 --lr 1e-3 --replay-ratio 4
+      --kind count_units --mixed --n-annotate 2,5,10,20
+  (the older tuned run: --n-annotate 48 --epochs 12 --lr 1e-3 --replay-ratio 4 --set rule_disagreement_weight=5)
 Needs the Label Studio venv (scripts/labelstudio_venv.sh). Writes result.json and result.md to --out.
 """
 from __future__ import annotations
@@ -30,13 +37,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kind", default="count_units")
     ap.add_argument("--n-base", type=int, default=400, help="generated training reports for the base model")
-    ap.add_argument("--n-annotate", type=int, default=12, help="reports of the kind annotated in Label Studio")
+    ap.add_argument("--n-annotate", default="12", help="reports of the kind annotated in Label Studio (a comma list: a learning curve)")
     ap.add_argument("--n-eval", type=int, default=40, help="reports per evaluation set")
     ap.add_argument("--base-epochs", type=int, default=4)
-    ap.add_argument("--epochs", type=int, default=4, help="fine-tuning epochs")
-    ap.add_argument("--lr", type=float, default=5e-4, help="fine-tuning learning rate")
-    ap.add_argument("--replay-ratio", type=float, default=3.0)
-    ap.add_argument("--n-dev", type=int, default=30, help="generated dev reports (with the annotated dev part: epoch selection, rule prior)")
+    ap.add_argument("--epochs", type=int, default=None, help="fine-tuning epochs (default: retrain's, from its minimum steps)")
+    ap.add_argument("--lr", type=float, default=None, help="fine-tuning learning rate (default: retrain's)")
+    ap.add_argument("--replay-ratio", type=float, default=None, help="(default: retrain's)")
+    ap.add_argument("--n-dev", type=int, default=None, help="generated dev reports (default: retrain's)")
     ap.add_argument("--base", type=Path, default=None, help="use this model directory as the base (skip step 1)")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=JSON",
                     help="another TrainConfig override for the fine-tuning (as govreport retrain --set)")
@@ -46,16 +53,9 @@ def main() -> None:
     args = ap.parse_args()
 
     from govreport.extraction.taggers.model import ModelTagger
-    from govreport.training.annotation.batches import DEFAULT_HELDOUT_FRACTION
     from govreport.training.annotation.client import LabelStudioClient
-    from govreport.training.annotation.convert import spans_to_result
     from govreport.training.annotation.lsserver import LabelStudioServer
-    from govreport.training.annotation.pull import pull
-    from govreport.training.annotation.push import push_documents
-    from govreport.training.annotation.retrain import (
-        DEFAULT_GOLD_DIR, PromotionPolicy, RetrainOptions, gold_items, parse_overrides, retrain, span_scores,
-        table_scores,
-    )  # fmt: skip
+    from govreport.training.annotation.retrain import DEFAULT_GOLD_DIR, gold_items, parse_overrides, span_scores, table_scores
     from govreport.training.config import TrainConfig
     from govreport.training.registry import ModelRegistry
     from govreport.training.synth import DEFAULT_RATES, generate
@@ -108,91 +108,96 @@ def main() -> None:
     base_tagger = ModelTagger.load(str(base.path))
     before = scores(base_tagger)
 
-    # 2. annotate a few reports of the kind through Label Studio
+    ns = [int(x) for x in str(args.n_annotate).split(",") if x.strip()]
+    tuned = {k: v for k, v in {"epochs": args.epochs, "lr": args.lr, "replay_ratio": args.replay_ratio, "n_dev": args.n_dev}.items() if v is not None}
+    overrides = {**tuned, **parse_overrides(args.set)}
+    points = []
     with LabelStudioServer(out / "label-studio") as ls_server:
         client = LabelStudioClient(ls_server.url, ls_server.token)
-        pool = of_kind(args.n_annotate, 3103)
-        t0 = time.monotonic()
-        pushed = push_documents(client, f"bench {args.kind}", [d.with_spans(()) for d in docs(pool)], base_tagger)
-        timings["push (tag + import)"] = time.monotonic() - t0
-        by_hash = {d.origin.sha256: d for d in docs(pool)}
-        t0 = time.monotonic()
-        for task in client.iter_tasks(pushed.project_id):
-            gold = by_hash[task["data"]["doc_id"]]
-            client.create_annotation(task["id"], spans_to_result(gold.text, gold.spans, with_score=False))
-        timings["annotate through the API"] = time.monotonic() - t0
-        t0 = time.monotonic()
-        pulled = pull(client, pushed.project_id, out / "batches")
-        timings["pull"] = time.monotonic() - t0
-
-    # 3. retrain with replay under the real policy
-    t0 = time.monotonic()
-    opts = RetrainOptions(batches_dir=out / "batches", report_dir=out / "reports", synth_val=30,
-                          overrides={"epochs": args.epochs, "lr": args.lr, "replay_ratio": args.replay_ratio, "n_dev": args.n_dev, **parse_overrides(args.set)})  # fmt: skip
-    report = retrain(registry, opts, PromotionPolicy())
-    timings["retrain (train + evaluate both)"] = time.monotonic() - t0
-    if report.candidate is None:
-        raise SystemExit(f"retrain produced no candidate: {report.summary()}")
-    cand_tagger = ModelTagger.load(str(registry.get(report.candidate).path))
-    after = scores(cand_tagger)
-
-    # replay contamination: how many replayed generated reports happened to show the kind
-    n_replay = min(TrainConfig().n_synth, round(args.replay_ratio * report.data["train_examples"]))
-    replay_with_kind = sum(args.kind in r.transforms for r in generate(n_replay, TrainConfig().synth_seed))
-
-    # 4. /predict on a long report with the candidate model (in process, through the endpoint)
-    from fastapi.testclient import TestClient
-
-    from govreport.service.ml_backend import JobRunner, MLBackendSettings, MLBackendState, TaggerHolder, create_backend_app
-
-    long_text = "\n\n".join(p.read_text("utf-8") for _ in range(10) for p in sorted(DEFAULT_GOLD_DIR.glob("*.txt")))
-    settings = MLBackendSettings(runs_dir=out / "runs")
-    state = MLBackendState(settings, TaggerHolder(factory=lambda: cand_tagger, active_version=lambda: "x"), JobRunner(settings))
-    with TestClient(create_backend_app(state)) as c:
-        c.post("/predict", json={"tasks": [{"data": {"text": "一、总体情况"}}]})  # warm
-        lat = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            r = c.post("/predict", json={"tasks": [{"data": {"text": long_text}}]})
-            lat.append(time.perf_counter() - t0)
-            assert r.status_code == 200
-    result = {
-        "kind": args.kind,
-        "base_version": base.version,
-        "candidate": report.candidate,
-        "retrain_status": report.status,
-        "fine_tune": report.data.get("train_config", {}) and {k: report.data["train_config"].get(k) for k in (
-            "epochs", "lr", "replay_ratio", "rule_dropout", "rule_disagreement_weight", "n_dev")},  # fmt: skip
-        "decision": report.decision.get("reasons"),
-        "annotated": {"pushed": len(pushed.imported), "batch": pulled.batch.id if pulled.batch else None,
-                      "train": report.data.get("train_examples"), "dev": report.data.get("annotated_dev"),
-                      "generated_dev": report.data.get("generated_dev"), "heldout": report.data["heldout_reports"],
-                      "heldout_fraction": DEFAULT_HELDOUT_FRACTION},  # fmt: skip
-        "replay": {"generated_reports": n_replay, "of_which_show_the_kind": replay_with_kind},
-        "before": before,
-        "after": after,
-        "retrain_scores": report.scores,
-        "seconds": {k: round(v, 1) for k, v in timings.items()},
-        "predict_long_report": {"characters": len(long_text), "seconds": [round(x, 2) for x in lat]},
-        "report": str(report.path),
-    }
+        for n in ns:
+            points.append(one_point(n, client, base, base_tagger, before, overrides, out / f"n{n:03d}", args.kind, of_kind, docs, scores))
+    result = {"kind": args.kind, "base_version": base.version, "base_seconds": round(timings.popitem()[1], 1),
+              "fine_tune_overrides": overrides or "none (retrain's defaults)", "before": before, "points": points}  # fmt: skip
     (out / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), "utf-8")
     (out / "result.md").write_text(markdown(result), "utf-8")
     print(markdown(result))
 
 
+def one_point(n: int, client: Any, base: Any, base_tagger: Any, before: dict, overrides: dict, out: Path, kind: str,
+              of_kind: Any, docs: Any, scores: Any) -> dict[str, Any]:  # fmt: skip
+    """Push n reports of the kind, annotate them with their gold spans through the API, pull, retrain
+    from the base model with the default command and policy; score on the other reports."""
+    import shutil
+
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.annotation.convert import spans_to_result
+    from govreport.training.annotation.pull import pull
+    from govreport.training.annotation.push import push_documents
+    from govreport.training.annotation.retrain import PromotionPolicy, RetrainOptions, retrain
+    from govreport.training.registry import ModelRegistry
+
+    out.mkdir(parents=True, exist_ok=True)
+    registry = ModelRegistry(out / "models")
+    with registry.new_version("base") as draft:
+        shutil.copytree(base.path, draft.path, dirs_exist_ok=True)
+    registry.promote(draft.version)
+    timings: dict[str, float] = {}
+    pool = of_kind(n, 3103)
+    t0 = time.monotonic()
+    pushed = push_documents(client, f"bench {kind} n{n}", [d.with_spans(()) for d in docs(pool)], base_tagger)
+    timings["push (tag + import)"] = time.monotonic() - t0
+    by_hash = {d.origin.sha256: d for d in docs(pool)}
+    t0 = time.monotonic()
+    for task in client.iter_tasks(pushed.project_id):
+        gold = by_hash[task["data"]["doc_id"]]
+        client.create_annotation(task["id"], spans_to_result(gold.text, gold.spans, with_score=False))
+    timings["annotate through the API"] = time.monotonic() - t0
+    t0 = time.monotonic()
+    pulled = pull(client, pushed.project_id, out / "batches")
+    timings["pull"] = time.monotonic() - t0
+    t0 = time.monotonic()
+    opts = RetrainOptions(batches_dir=out / "batches", report_dir=out / "reports", overrides=dict(overrides))
+    report = retrain(registry, opts, PromotionPolicy(), progress=lambda m: print(f"  [n={n}] {m}", flush=True))
+    timings["retrain (train + evaluate both)"] = time.monotonic() - t0
+    point: dict[str, Any] = {
+        "n_annotated": n, "retrain_status": report.status, "candidate": report.candidate,
+        "decision": report.decision.get("reasons"),
+        "split": {"train": report.data.get("train_examples"), "dev": report.data.get("annotated_dev"),
+                  "heldout": report.data.get("heldout_reports")},
+        "fine_tune": {k: (report.data.get("train_config") or {}).get(k) for k in ("epochs", "lr", "batch_size", "replay_ratio", "rule_disagreement_weight", "n_dev")},
+        "candidate_model": report.data.get("candidate_model"),
+        "seconds": {k: round(v, 1) for k, v in timings.items()},
+        "pulled_batch": pulled.batch.id if pulled.batch else None, "report": str(report.path),
+    }  # fmt: skip
+    if report.candidate is None:
+        return point
+    after = scores(ModelTagger.load(str(registry.get(report.candidate).path)))
+    point["after"] = after
+    k = f"{kind} (other reports)"
+    b, a = before[k]["cell_accuracy"], after[k]["cell_accuracy"]
+    point["cell_errors_fixed"] = round((a - b) / (1 - b), 4) if b < 1 else None
+    return point
+
+
 def markdown(r: dict[str, Any]) -> str:
-    keys = ["f1", "precision", "recall", "cell_accuracy", "exact_reports"]
-    lines = [f"kind `{r['kind']}`: base `{r['base_version']}` -> candidate `{r['candidate']}` ({r['retrain_status']})", "",
-             "| set | metric | before | after | delta |", "|---|---|---|---|---|"]  # fmt: skip
-    for suite, b in r["before"].items():
-        a = r["after"][suite]
-        for k in keys:
-            if k in b:
-                lines.append(f"| {suite} | {k} | {b[k]:.4f} | {a[k]:.4f} | {a[k] - b[k]:+.4f} |")
-    lines += ["", "seconds: " + ", ".join(f"{k} {v}" for k, v in r["seconds"].items()),
-              f"/predict on {r['predict_long_report']['characters']} characters: {r['predict_long_report']['seconds']} s",
-              f"annotated: {r['annotated']}; replay: {r['replay']}", f"decision: {r['decision']}"]  # fmt: skip
+    kind = f"{r['kind']} (other reports)"
+    other = next(k for k in r["before"] if k.startswith("generated without"))
+    b = r["before"]
+    lines = [f"kind `{r['kind']}`, base `{r['base_version']}`, fine-tuning overrides: {r['fine_tune_overrides']}", "",
+             "| annotated | train/dev/held-out | epochs | kind cell acc. | cell errors fixed | kind exact | w/o kind cell acc. | gold cells | decision | push / annotate / pull / retrain s |",
+             "|---|---|---|---|---|---|---|---|---|---|",
+             f"| 0 (base) | – | – | {b[kind]['cell_accuracy']:.3f} | – | {b[kind]['exact_reports']:.3f} | {b[other]['cell_accuracy']:.4f} | {b['gold corpus']['cell_accuracy']:.3f} | – | – |"]  # fmt: skip
+    for p in r["points"]:
+        a = p.get("after")
+        s = p["seconds"]
+        times = " / ".join(str(v) for v in s.values())
+        split = "/".join(str(p["split"][x]) for x in ("train", "dev", "heldout"))
+        if a is None:
+            lines.append(f"| {p['n_annotated']} | {split} | – | – | – | – | – | – | {p['retrain_status']}: {'; '.join(p['decision'] or [])} | {times} |")
+            continue
+        lines.append(f"| {p['n_annotated']} | {split} | {p['fine_tune']['epochs']} | {a[kind]['cell_accuracy']:.3f} | "
+                     f"{p['cell_errors_fixed']:.1%} | {a[kind]['exact_reports']:.3f} | {a[other]['cell_accuracy']:.4f} | "
+                     f"{a['gold corpus']['cell_accuracy']:.3f} | {p['retrain_status']}: {'; '.join(p['decision'] or [])} | {times} |")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

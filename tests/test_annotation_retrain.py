@@ -356,3 +356,23 @@ def test_retrain_command_prints_progress_when_not_on_a_terminal(tmp_path: Path) 
     progress = [l for l in r.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d retrain: ", l)]
     assert any("loading annotated batches" in l for l in progress), r.stderr
     assert any("annotated report(s)" in l for l in progress) and any("FAILED" in l for l in progress), r.stderr
+
+
+def test_too_few_annotations_for_a_dev_part_put_the_training_reports_in_dev(tmp_path: Path) -> None:
+    """Two annotated reports: no dev part; epoch choice and the rule prior must still see the new kind."""
+    from types import SimpleNamespace
+
+    reg = ModelRegistry(tmp_path / "models")
+    seed_active(reg)
+    make_batches(tmp_path / "batches", n_train=2, n_heldout=1)
+    hooks = make_hooks(reg)
+    seen: dict[str, Any] = {}
+    inner = hooks.train
+    hooks.train = lambda config, r, **kw: (seen.update(kw), inner(config, r, **kw))[1]
+    hooks.config = lambda path, ov: SimpleNamespace(n_dev=3, dev_seed=5)
+    rep = retrain(reg, opts(tmp_path, dev_fraction=0.0), hooks=hooks)
+    train_ids = {d.origin.sha256 for d in seen["extra_docs"]}
+    dev_ids = {d.origin.sha256 for d in seen["eval_docs"]}
+    assert len(train_ids) == 2 and train_ids <= dev_ids and len(dev_ids) == 2 + 3
+    assert rep.data["dev_from_train"] is True and rep.data["annotated_dev"] == 0
+    assert all(split_of(h) == "train" for h in train_ids)  # the held-out report never selects

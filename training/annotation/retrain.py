@@ -494,13 +494,19 @@ def retrain(
         report.seconds["evaluate_active"] = time.monotonic() - t0
 
         n_dev = getattr(config, "n_dev", 0)
-        dev_docs = dev_part + [d for d, _ in hooks.synth(n_dev, getattr(config, "dev_seed", SYNTH_VAL_SEED + 1))] if n_dev else list(dev_part)
-        report.data.update(train_examples=len(train_part), annotated_dev=len(dev_part), generated_dev=len(dev_docs) - len(dev_part))
+        # Too few annotated reports for a dev part (fewer than ~5): the training reports join the dev
+        # set instead, so that epoch choice and the rule prior still see the new kind. Chosen on
+        # generated reports alone, they keep the least-changed model and undo the annotations.
+        annotated_dev = dev_part if dev_part else list(train_part)
+        report.data["dev_from_train"] = not dev_part
+        dev_docs = annotated_dev + [d for d, _ in hooks.synth(n_dev, getattr(config, "dev_seed", SYNTH_VAL_SEED + 1))] if n_dev else list(annotated_dev)
+        report.data.update(train_examples=len(train_part), annotated_dev=len(dev_part), generated_dev=len(dev_docs) - len(annotated_dev))
 
         t0 = time.monotonic()
         say(f"fine-tuning {report.active_before or 'a new model'} on {len(train_part)} annotated report(s) "
             f"(epochs {getattr(config, 'epochs', '?')}, lr {getattr(config, 'lr', '?')}, "
-            f"replay x{getattr(config, 'replay_ratio', '?')}; dev: {len(dev_part)} annotated + {len(dev_docs) - len(dev_part)} generated)")  # fmt: skip
+            f"replay x{getattr(config, 'replay_ratio', '?')}; dev: {len(annotated_dev)} annotated"
+            f"{' (the training reports)' if not dev_part else ''} + {len(dev_docs) - len(annotated_dev)} generated)")  # fmt: skip
         candidate = hooks.train(
             config, registry, extra_docs=train_part, eval_docs=dev_docs or None,  # held-out never trains or selects
             init_from=active.version if active else None, tag=opts.tag,
