@@ -234,11 +234,12 @@ def test_dev_part_of_the_annotations_selects_and_never_trains(tmp_path: Path) ->
 
 
 def test_default_fine_tune_config_makes_enough_steps_on_a_small_batch(tmp_path: Path) -> None:
-    """Two annotated reports: the epochs follow from MIN_STEPS (TrainConfig's 4 epochs would be ~8
-    steps); a config that sets epochs is obeyed."""
+    """Few annotated reports: at least MIN_STEPS optimizer steps in at most MAX_EPOCHS epochs (the
+    annotated reports repeated within an epoch); TrainConfig's own 4 epochs would be a few steps.
+    A config that sets epochs is obeyed."""
     import dataclasses
 
-    from govreport.training.annotation.retrain import FINE_TUNE_DEFAULTS, MAX_EPOCHS, MIN_STEPS, _default_config, fit_epochs
+    from govreport.training.annotation.retrain import FINE_TUNE_DEFAULTS, MAX_EPOCHS, MIN_STEPS, _default_config, fit_schedule
 
     cfg = _default_config(None, {})
     assert (cfg.lr, cfg.replay_ratio, cfg.batch_size) == (FINE_TUNE_DEFAULTS["lr"], FINE_TUNE_DEFAULTS["replay_ratio"], 16)
@@ -253,18 +254,19 @@ def test_default_fine_tune_config_makes_enough_steps_on_a_small_batch(tmp_path: 
     hooks.train = lambda config, r, **kw: (seen.update(config=config, docs=kw["extra_docs"]), inner(config, r, **kw))[1]
     rep = retrain(reg, opts(tmp_path), hooks=hooks)
     config, docs = seen["config"], seen["docs"]
+    distinct = {d.origin.sha256 for d in docs}
+    repeat = len(docs) // len(distinct)
+    assert repeat > 1 and len(docs) == repeat * len(distinct) == repeat * rep.data["train_examples"]
     windows = sum(len(d.text) // 256 + 2 for d in docs) * (1 + config.replay_ratio)
-    steps = config.epochs * -(-windows // config.batch_size)
-    assert steps >= MIN_STEPS or config.epochs == MAX_EPOCHS  # the minimum, unless capped (tiny reports here)
-    assert config.epochs == fit_epochs(config, docs, 256, MIN_STEPS, MAX_EPOCHS) > 4
-    big = [d.with_spans(()) for d in docs for _ in range(1)]
-    big = [type(d)(text=d.text * 200, origin=d.origin) for d in big]  # ~reports of a few thousand characters
-    e = fit_epochs(config, big, 256, MIN_STEPS, MAX_EPOCHS)
-    spe = -(-sum(len(d.text) // 256 + 2 for d in big) * (1 + config.replay_ratio) // config.batch_size)
-    assert e * spe >= MIN_STEPS > (e - 1) * spe  # just enough epochs
-    assert rep.data["train_config"]["epochs"] == config.epochs
+    assert config.epochs * -(-windows // config.batch_size) >= MIN_STEPS and config.epochs <= MAX_EPOCHS
+    assert rep.data["train_config"]["epochs"] == config.epochs and rep.data["repeat_annotated"] == repeat
+    # reports of a few thousand characters: no repetition needed past the cap, just enough epochs
+    big = [type(d)(text=d.text * 300, origin=d.origin) for d in docs[: len(distinct)]]
+    e, r = fit_schedule(config, big, 256, MIN_STEPS, MAX_EPOCHS)
+    spe = -(-sum(len(d.text) // 256 + 2 for d in big) * r * (1 + config.replay_ratio) // config.batch_size)
+    assert e * spe >= MIN_STEPS and (r == 1 or e == MAX_EPOCHS or (e - 1) * spe < MIN_STEPS)
     fixed = retrain(reg, opts(tmp_path, overrides={"epochs": 3}, force=True), hooks=hooks)
-    assert seen["config"].epochs == 3 and fixed.status in ("promoted", "kept")
+    assert seen["config"].epochs == 3 and len(seen["docs"]) == len(distinct) and fixed.status in ("promoted", "kept")
 
 
 @pytest.mark.parametrize(

@@ -65,8 +65,11 @@ FINE_TUNE_DEFAULTS: dict[str, Any] = {
     "n_dev": 30,  # generated dev reports, next to the annotated dev part
     "synth_per_epoch": False,
 }
-MIN_STEPS = 240  # optimizer steps a fine-tuning run makes at least (epochs = steps / steps per epoch)
-MAX_EPOCHS = 60
+MIN_STEPS = 240  # optimizer steps a fine-tuning run makes at least
+# Every epoch ends with an evaluation on the dev reports (~30 generated + annotated), which costs far
+# more than the handful of steps an epoch over two annotated reports makes; past MAX_EPOCHS the
+# annotated reports are repeated within an epoch instead (with their share of replay).
+MAX_EPOCHS = 8
 
 
 class RetrainError(GovReportError):
@@ -367,20 +370,29 @@ def _model_info(mv: ModelVersion | None) -> dict[str, Any]:
     return info
 
 
-def fit_epochs(config: Any, train_docs: Sequence[Document], max_len: int, min_steps: int, max_epochs: int) -> int | None:
-    """Epochs so that fine-tuning makes at least ``min_steps`` optimizer steps: an epoch over a
-    handful of annotated reports (plus their replay) is only a few steps. The windows are estimated
-    as training cuts them (``len // max_len + 2`` per report, one token per character); the replayed
-    generated reports are counted at the annotated reports' mean length. None when ``config`` is
-    not a TrainConfig-like object."""
+def fit_schedule(
+    config: Any, train_docs: Sequence[Document], max_len: int, min_steps: int, max_epochs: int
+) -> tuple[int, int] | None:
+    """``(epochs, repeat)`` so that fine-tuning makes at least ``min_steps`` optimizer steps in at
+    most ``max_epochs`` epochs, each annotated report appearing ``repeat`` times per epoch: an epoch
+    over a handful of annotated reports (plus their replay) is only a few steps. The windows are
+    estimated as training cuts them (``len // max_len + 2`` per report, one token per character);
+    the replayed generated reports are counted at the annotated reports' mean length. None when
+    ``config`` is not a TrainConfig-like object."""
     batch = getattr(config, "batch_size", None)
     if not batch or not train_docs:
         return None
-    n_replay = min(getattr(config, "n_synth", 0), round(getattr(config, "replay_ratio", 0.0) * len(train_docs)))
     windows = sum(len(d.text) // max_len + 2 for d in train_docs)
-    windows += n_replay * (windows / len(train_docs))
-    steps_per_epoch = max(1, math.ceil(windows / batch))
-    return max(1, min(max_epochs, math.ceil(min_steps / steps_per_epoch)))
+
+    def steps_per_epoch(repeat: int) -> int:
+        n = repeat * len(train_docs)
+        n_replay = min(getattr(config, "n_synth", 0), round(getattr(config, "replay_ratio", 0.0) * n))
+        return max(1, math.ceil((repeat * windows + n_replay * windows / len(train_docs)) / batch))
+
+    repeat = max(1, math.ceil(math.ceil(min_steps / steps_per_epoch(1)) / max_epochs))
+    while math.ceil(min_steps / steps_per_epoch(repeat)) > max_epochs:  # rounding of the replay count
+        repeat += 1
+    return max(1, math.ceil(min_steps / steps_per_epoch(repeat))), repeat
 
 
 def retrain_key(train_part: Sequence[Document], dev_part: Sequence[Document], config: Any) -> str:
@@ -463,14 +475,16 @@ def retrain(
         config = hooks.config(opts.config_path, opts.overrides)
         train_part, dev_part = split_dev(train_docs, opts.dev_fraction)
         parent_info = _model_info(active)
+        repeat = 1
         if "epochs" not in opts.overrides and opts.config_path is None and dataclasses.is_dataclass(config):
             max_len = int(parent_info.get("max_len") or getattr(config, "max_len", 256))
-            epochs = fit_epochs(config, train_part, max_len, opts.min_steps, opts.max_epochs)
-            if epochs is not None and hasattr(config, "epochs"):
-                patience = max(getattr(config, "patience", 2), epochs // 4)  # early stopping scaled with the epochs
-                config = dataclasses.replace(config, epochs=epochs, patience=patience)
+            schedule = fit_schedule(config, train_part, max_len, opts.min_steps, opts.max_epochs)
+            if schedule is not None and hasattr(config, "epochs"):
+                epochs, repeat = schedule
+                config = dataclasses.replace(config, epochs=epochs)
         report.data["train_config"] = {k: v for k, v in dataclasses.asdict(config).items()} if dataclasses.is_dataclass(config) else str(config)
-        key = retrain_key(train_part, dev_part, config)
+        report.data["repeat_annotated"] = repeat
+        key = retrain_key(train_part, dev_part, config) + (f"x{repeat}" if repeat > 1 else "")
         report.data["retrain_key"] = key
         prev = None if opts.force else _previous_run(opts.report_dir, key, registry, report.active_before)
         if prev is not None:
@@ -503,12 +517,12 @@ def retrain(
         report.data.update(train_examples=len(train_part), annotated_dev=len(dev_part), generated_dev=len(dev_docs) - len(annotated_dev))
 
         t0 = time.monotonic()
-        say(f"fine-tuning {report.active_before or 'a new model'} on {len(train_part)} annotated report(s) "
-            f"(epochs {getattr(config, 'epochs', '?')}, lr {getattr(config, 'lr', '?')}, "
+        say(f"fine-tuning {report.active_before or 'a new model'} on {len(train_part)} annotated report(s)"
+            f"{f' (each {repeat} times per epoch)' if repeat > 1 else ''} (epochs {getattr(config, 'epochs', '?')}, lr {getattr(config, 'lr', '?')}, "
             f"replay x{getattr(config, 'replay_ratio', '?')}; dev: {len(annotated_dev)} annotated"
             f"{' (the training reports)' if not dev_part else ''} + {len(dev_docs) - len(annotated_dev)} generated)")  # fmt: skip
         candidate = hooks.train(
-            config, registry, extra_docs=train_part, eval_docs=dev_docs or None,  # held-out never trains or selects
+            config, registry, extra_docs=train_part * repeat, eval_docs=dev_docs or None,  # held-out never trains or selects
             init_from=active.version if active else None, tag=opts.tag,
         )  # fmt: skip
         report.candidate = candidate.version
