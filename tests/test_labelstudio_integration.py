@@ -377,7 +377,9 @@ def test_repush_after_a_promotion_moves_the_predictions(ls: LabelStudioClient, r
     assert shown is not None
     (pred,) = shown["predictions"]
     assert pred["model_version"] == newer.version
-    expected = newer(Document.from_text(shown["data"]["text"]))
+    from govreport.extraction.textview import tag_original
+
+    expected = tag_original(newer, Document.from_text(shown["data"]["text"]))
     assert [(s.start, s.end, s.label) for s in prediction_to_spans(shown["data"]["text"], pred)] == [
         (s.start, s.end, s.label) for s in expected.spans
     ]
