@@ -18,6 +18,7 @@ from .tables.base import build_region
 from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.runon import RUNON_ASSEMBLERS
+from .tables.streamorder import assemble_from_stream, table_fails
 from .templates import TABLES, table_spec
 from .trust import printed_tables, reason, undouble, verdict
 
@@ -136,6 +137,9 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 warnings.append(f"{name}: headers found but no rows or values; the table is treated as absent")
             continue
         res: TableResult = ASSEMBLERS[name](region, fmt, truncated)
+        if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
+            # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
+            res = assemble_from_stream(res, doc, lines[lo:hi]) or res
         if not region.cells:
             warnings.append(f"{name}: labels found but no values; every cell is null")
             notes.append(reason("no_values", [name]))

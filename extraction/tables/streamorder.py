@@ -1,0 +1,229 @@
+"""Table 三 read from a stream of one-value lines in content-stream order (raw ``pdftotext``).
+
+Raw ``pdftotext`` (no ``-layout``) writes every value of table 三 on its own line, the labels
+apart, and rows that share a merged label cell (三(一) and 三(二), for instance) column by column:
+``250 23 | 44 10 | …`` for the rows (250, 44, …) and (23, 10, …). The value stream then is a
+sequence of *row groups*: ``k`` consecutive template rows written column-major (``k`` = 1: one
+row in order). Which ``k`` each group has is not printed; the report's arithmetic decides it:
+every row must meet 总计 = the six applicant columns, and the whole table the column identities
+(一+二 = (七)总计+四, (七)总计 = 三(一)…(六)).
+
+``solve_stream`` finds every division of the stream into row groups under which every row meets
+its 总计 (a dynamic programme over (stream position, template row), so the count of divisions
+does not matter), and keeps per cell the values the divisions agree on; a cell they disagree on
+is ``None`` (the caller reports it unreadable with a warning), never a guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..document import Document
+from ..layout import Line
+from .base import Cell, parse_value
+from .digitruns import _holds, application_identities
+from .result import UNREADABLE, TableResult
+
+# the most rows one merged label cell spans in the templates (三(三) has eight, but the pdftotext
+# readings seen write at most a few rows column-major; more only widens the search)
+MAX_GROUP = 3
+APP_COLS = 7
+_LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
+
+Number = int | float
+
+
+@dataclass
+class StreamSolution:
+    """Rows of table 三 (template order) as the stream's arithmetic leaves them: a value, or
+    ``None`` where divisions that fit disagree; ``grouped``: rows that came column-major."""
+
+    rows: list[list[Number | None]]
+    grouped: set[int]
+    ambiguous: int  # cells the fitting divisions disagree on
+    index: list[list[int | None]]  # each determined cell's token in the stream
+
+
+def lone_numbers(doc: Document, lines: Sequence[Line]) -> list[Cell]:
+    """Every line of ``lines`` that holds one number and nothing else, as a Cell (offsets in the
+    original text)."""
+    out: list[Cell] = []
+    text = doc.text
+    for ln in lines:
+        raw = text[ln.start : ln.end]
+        s = raw.strip()
+        if not s or not _LONE_NUMBER.fullmatch(s):
+            continue
+        value = parse_value(s)
+        if value is None:
+            continue
+        start = ln.start + raw.index(s)
+        out.append(Cell(value, s, start, start + len(s), ln.index, 0, 0, 1.0))
+    return out
+
+
+def _group(values: Sequence[Number], p: int, k: int) -> list[list[tuple[Number, int]]] | None:
+    """Rows (value, stream index) of a group of ``k`` rows written column-major from ``p``, if
+    each meets its 总计."""
+    if p + k * APP_COLS > len(values):
+        return None
+    rows = [[(values[p + c * k + j], p + c * k + j) for c in range(APP_COLS)] for j in range(k)]
+    for r in rows:
+        v = [x for x, _ in r]
+        if _holds(v[:6], v[6:7]) is not True:
+            return None
+    return rows
+
+
+def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset()) -> StreamSolution | None:
+    """Divide ``values`` into ``nrows`` rows in row groups meeting every row's 总计, passing over
+    values at the indices in ``skippable`` (lone numbers next to a page break: page numbers) only
+    between groups; ``None`` when no division fits."""
+    n = len(values)
+    if nrows == 0 or n < nrows * APP_COLS or n - nrows * APP_COLS > len(skippable):
+        return None
+    State = tuple[int, int]  # (stream position, template row)
+    edges: dict[State, list[tuple[State, list[list[tuple[Number, int]]]]]] = {}
+    seen: set[State] = {(0, 0)}
+    todo: list[State] = [(0, 0)]
+    while todo:
+        p, r = todo.pop()
+        nxt: list[tuple[State, list]] = []
+        if p in skippable:
+            nxt.append(((p + 1, r), []))
+        for k in range(1, min(MAX_GROUP, nrows - r) + 1):
+            rows = _group(values, p, k)
+            if rows is not None:
+                nxt.append(((p + k * APP_COLS, r + k), rows))
+        edges[(p, r)] = nxt
+        for st, _ in nxt:
+            if st not in seen:
+                seen.add(st)
+                todo.append(st)
+    goal = (n, nrows)
+    if goal not in seen:
+        return None
+    # the states from which the goal is reachable
+    alive: set[State] = {goal}
+    changed = True
+    while changed:
+        changed = False
+        for st, nxt in edges.items():
+            if st not in alive and any(t in alive for t, _ in nxt):
+                alive.add(st)
+                changed = True
+    cells: list[list[dict[Number, int]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
+    grouped: set[int] = set()
+    for (p, r), nxt in edges.items():
+        if (p, r) not in alive:
+            continue
+        for t, rows in nxt:
+            if t not in alive:
+                continue
+            for j, row in enumerate(rows):
+                for c, (v, idx) in enumerate(row):
+                    cells[r + j][c].setdefault(v, idx)
+                if len(rows) > 1:
+                    grouped.add(r + j)
+    out: list[list[Number | None]] = []
+    index: list[list[int | None]] = []
+    ambiguous = 0
+    for r in range(nrows):
+        out.append([])
+        index.append([])
+        for c in range(APP_COLS):
+            vals = cells[r][c]
+            if len(vals) == 1:
+                (v, idx), = vals.items()
+                out[r].append(v)
+                index[r].append(idx)
+            else:
+                out[r].append(None)
+                index[r].append(None)
+                ambiguous += 1
+    return StreamSolution(out, grouped, ambiguous, index)
+
+
+def identities_hold(rows: dict[str, list[Number | None]], row_keys: Sequence[str]) -> bool:
+    """No column identity of table 三 fails (a null operand leaves it unassessed)."""
+    for left, right in application_identities(row_keys):
+        for c in range(APP_COLS):
+            if _holds([rows[r][c] for r in left], [rows[r][c] for r in right]) is False:
+                return False
+    return True
+
+
+def table_fails(values: dict[str, dict[str, Number | None]], row_keys: Sequence[str], cols: Sequence[str]) -> bool:
+    """The assembled table breaks its arithmetic or leaves a cell null."""
+    rows = {r: [values[r][c] for c in cols] for r in row_keys}
+    if any(v is None for row in rows.values() for v in row):
+        return True
+    if any(_holds(row[:6], row[6:7]) is False for row in rows.values()):
+        return True
+    return not identities_hold(rows, row_keys)
+
+
+def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
+    """Table 三 rebuilt from the region's one-value lines when their order is the content stream's:
+    a new result, or ``None`` when the stream does not divide into the template's rows or the
+    division breaks a column identity (the caller keeps its own reading)."""
+    spec = res.spec
+    cols = spec.rows[0].cols
+    if len(cols) != APP_COLS:
+        return None
+    cells = lone_numbers(doc, lines)
+    sol = solve_stream([c.value for c in cells], len(spec.row_keys), _page_numbers(doc, cells))  # type: ignore[misc]
+    if sol is None:
+        return None
+    chosen = dict(zip(spec.row_keys, sol.rows))
+    if not identities_hold(chosen, spec.row_keys):
+        return None
+    out = TableResult.empty(spec)
+    out.rows_found = len(spec.row_keys)
+    unknown: list[str] = []
+    for r, row in enumerate(sol.rows):
+        key = spec.row_keys[r]
+        out.found(key)
+        for c, v in enumerate(row):
+            col = cols[c]
+            if v is None:
+                out.status.setdefault(key, {})[col] = UNREADABLE
+                unknown.append(f"{key}.{col}")
+                continue
+            cell = cells[sol.index[r][c]] if sol.index[r][c] is not None else None
+            if cell is None:
+                out.status.setdefault(key, {})[col] = UNREADABLE
+                unknown.append(f"{key}.{col}")
+                continue
+            out.put(key, col, cell, inferred=r in sol.grouped)
+    out.warn(
+        "values read one per line in the PDF's content order (rows sharing a label written column by column); "
+        "rows rebuilt by the report's arithmetic"
+    )
+    if unknown:
+        out.warn(f"more than one order of the values fits the arithmetic; null: {', '.join(unknown)}")
+    return out
+
+
+def _page_numbers(doc: Document, cells: Sequence[Cell]) -> frozenset[int]:
+    """Indices of lone numbers that may be page numbers: a page break (form feed) within two
+    lines before or after them."""
+    text = doc.text
+    out = set()
+    for i, c in enumerate(cells):
+        a = c.start
+        for _ in range(3):
+            a = text.rfind("\n", 0, a - 1) if a > 0 else -1
+            if a < 0:
+                break
+        b = c.end
+        for _ in range(3):
+            nb = text.find("\n", b + 1)
+            if nb < 0:
+                b = len(text)
+                break
+            b = nb
+        if "\f" in text[max(a, 0) : b]:
+            out.add(i)
+    return frozenset(out)

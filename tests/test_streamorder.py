@@ -1,0 +1,59 @@
+"""Table 三 rebuilt from one-value lines in content-stream order (raw pdftotext)."""
+from govreport.extraction.tables.streamorder import solve_stream
+
+
+def _col_major(*rows):
+    return [rows[j][c] for c in range(7) for j in range(len(rows))]
+
+
+A = [4, 1, 0, 0, 0, 0, 5]
+B = [2, 0, 1, 0, 0, 0, 3]
+C = [1, 1, 1, 1, 1, 1, 6]
+
+
+def test_rows_in_order():
+    sol = solve_stream(A + B + C, 3)
+    assert sol is not None and sol.rows == [A, B, C] and sol.ambiguous == 0 and not sol.grouped
+
+
+def test_two_rows_written_column_by_column():
+    # rows B and C share a merged label cell: pdftotext writes them 2 0 1 1 1 1 0 1 ...
+    stream = A + _col_major(B, C)
+    assert stream[7:11] == [2, 1, 0, 1]
+    sol = solve_stream(stream, 3)
+    assert sol is not None and sol.rows == [A, B, C]
+    assert sol.grouped == {1, 2}
+    # each value points at its own token in the stream
+    assert [stream[i] for i in sol.index[2]] == C
+
+
+def test_page_number_between_groups_is_passed_over_only_when_at_a_page_break():
+    stream = A + [17] + B + C
+    assert solve_stream(stream, 3) is None
+    sol = solve_stream(stream, 3, frozenset({7}))
+    assert sol is not None and sol.rows == [A, B, C]
+
+
+def test_divisions_that_disagree_leave_null_cells():
+    # two rows of the same shape: in order or column by column both meet 总计 for these values
+    x = [1, 0, 0, 0, 0, 0, 1]
+    y = [0, 1, 0, 0, 0, 0, 1]
+    stream = x + y
+    col = _col_major(x, y)  # 1 0 0 1 0 0 ... : read in order, row 1 is (1,0,0,1,0,0,0): 总计 fails
+    assert solve_stream(col, 2).rows == [x, y]
+    zx = [0, 0, 0, 0, 0, 0, 0]
+    sol = solve_stream([0] * 14, 2)
+    assert sol.rows == [zx, zx] and sol.ambiguous == 0
+    # in order (0 0 0 0 0 1 | 1) (1 0 2 0 1 1 | 5) and column by column (0 0 0 0 1 0 | 1)
+    # (0 0 1 1 2 1 | 5): both meet 总计 and the values differ -> those cells null, never a guess
+    amb = [0, 0, 0, 0, 0, 1, 1, 1, 0, 2, 0, 1, 1, 5]
+    sol = solve_stream(amb, 2)
+    assert sol is not None and sol.ambiguous == 6
+    assert sol.rows == [[0, 0, 0, None, 0, None, 1], [None, 0, None, None, None, 1, 5]]
+    assert stream  # the plain order reads as itself
+    assert solve_stream(stream, 2).rows == [x, y]
+
+
+def test_wrong_count_or_no_fitting_division():
+    assert solve_stream(A + B, 3) is None
+    assert solve_stream([1, 2, 3, 4, 5, 6, 7], 1) is None
