@@ -57,3 +57,17 @@ def test_divisions_that_disagree_leave_null_cells():
 def test_wrong_count_or_no_fitting_division():
     assert solve_stream(A + B, 3) is None
     assert solve_stream([1, 2, 3, 4, 5, 6, 7], 1) is None
+
+
+def test_first_row_placed_by_the_headers_printed_between_its_values():
+    # pdftotext writes 12 5 0 | 法律服务 0 | 其他 0 | 社会公益 1 | 18: the headers name three columns
+    row = [12, 5, 0, 1, 0, 0, 18]
+    stream = [12, 5, 0, 0, 0, 1, 18] + B
+    hints = [None, None, None, 4, 5, 3, None] + [None] * 7
+    sol = solve_stream(stream, 2, hints=hints)
+    assert sol is not None and sol.rows == [row, B]
+    assert [stream[i] for i in sol.index[0]] == row
+    # without the headers the text order is all there is (it meets 总计 too): the headers decide
+    assert solve_stream(stream, 2).rows[0] == [12, 5, 0, 0, 0, 1, 18]
+    # two headers naming one column contradict each other: the text order stays
+    assert solve_stream(stream, 2, hints=[None, None, None, 4, 4, 3, None] + [None] * 7).rows[0] == stream[:7]

@@ -29,6 +29,10 @@ from .result import UNREADABLE, TableResult
 # readings seen write at most a few rows column-major; more only widens the search)
 MAX_GROUP = 3
 APP_COLS = 7
+# the applicant columns' headers as pdftotext writes them whole; a value printed right after one
+# (the first row, interleaved with the header cells) is that column's
+COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "其他", "总计")
+_HINT_LINES = 4
 _LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 
 Number = int | float
@@ -45,30 +49,71 @@ class StreamSolution:
     index: list[list[int | None]]  # each determined cell's token in the stream
 
 
-def lone_numbers(doc: Document, lines: Sequence[Line]) -> list[Cell]:
+def _header_column(lines: Sequence[str]) -> int | None:
+    """The applicant column a value's preceding lines name: the last of them (at most
+    ``_HINT_LINES`` since the previous value) that holds exactly one column header."""
+    if len(lines) > _HINT_LINES:
+        return None
+    for s in reversed(lines):
+        s = re.sub(r"\s+", "", s)
+        found = [c for c, name in enumerate(COLUMN_HEADERS) if name in s]
+        if s == "其他":
+            return 5
+        if s == "总计":
+            return 6
+        if len(found) == 1 and s.startswith(COLUMN_HEADERS[found[0]]):
+            return found[0]
+    return None
+
+
+def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list[int | None]]:
     """Every line of ``lines`` that holds one number and nothing else, as a Cell (offsets in the
-    original text)."""
+    original text), and the column a header printed just before it names (``_header_column``)."""
     out: list[Cell] = []
+    hints: list[int | None] = []
     text = doc.text
+    between: list[str] = []
     for ln in lines:
         raw = text[ln.start : ln.end]
         s = raw.strip()
-        if not s or not _LONE_NUMBER.fullmatch(s):
+        if not s:
             continue
-        value = parse_value(s)
+        value = parse_value(s) if _LONE_NUMBER.fullmatch(s) else None
         if value is None:
+            between.append(s)
             continue
         start = ln.start + raw.index(s)
         out.append(Cell(value, s, start, start + len(s), ln.index, 0, 0, 1.0))
-    return out
+        hints.append(_header_column(between))
+        between = []
+    return out, hints
 
 
-def _group(values: Sequence[Number], p: int, k: int) -> list[list[tuple[Number, int]]] | None:
+def _hinted_order(hints: Sequence[int | None], p: int) -> list[int] | None:
+    """Stream indices of one row's seven values in column order when headers printed between them
+    name some columns (the rest fill the unnamed columns in stream order); None without hints."""
+    h = list(hints[p : p + APP_COLS])
+    named = [x for x in h if x is not None]
+    if not named or len(set(named)) != len(named):
+        return None
+    free = iter(c for c in range(APP_COLS) if c not in named)
+    order = [0] * APP_COLS
+    for i, x in enumerate(h):
+        order[x if x is not None else next(free)] = p + i
+    return order
+
+
+def _group(values: Sequence[Number], p: int, k: int,
+           hints: Sequence[int | None] = ()) -> list[list[tuple[Number, int]]] | None:  # fmt: skip
     """Rows (value, stream index) of a group of ``k`` rows written column-major from ``p``, if
-    each meets its 总计."""
+    each meets its 总计; a single row whose values headers name is placed by them."""
     if p + k * APP_COLS > len(values):
         return None
-    rows = [[(values[p + c * k + j], p + c * k + j) for c in range(APP_COLS)] for j in range(k)]
+    order = _hinted_order(hints, p) if k == 1 and hints else None
+    if order is not None:
+        rows = [[(values[i], i) for i in order]]
+    else:
+        rows = [[(values[p + c * k + j], p + c * k + j) for c in range(APP_COLS)] for j in range(k)]
     for r in rows:
         v = [x for x, _ in r]
         if _holds(v[:6], v[6:7]) is not True:
@@ -76,10 +121,12 @@ def _group(values: Sequence[Number], p: int, k: int) -> list[list[tuple[Number, 
     return rows
 
 
-def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset()) -> StreamSolution | None:
+def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
+                 hints: Sequence[int | None] = ()) -> StreamSolution | None:  # fmt: skip
     """Divide ``values`` into ``nrows`` rows in row groups meeting every row's 总计, passing over
     values at the indices in ``skippable`` (lone numbers next to a page break: page numbers) only
-    between groups; ``None`` when no division fits."""
+    between groups; ``hints``: per value, the column a header printed just before it names
+    (``_hinted_order``); ``None`` when no division fits."""
     n = len(values)
     if nrows == 0 or n < nrows * APP_COLS or n - nrows * APP_COLS > len(skippable):
         return None
@@ -93,7 +140,7 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         if p in skippable:
             nxt.append(((p + 1, r), []))
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
-            rows = _group(values, p, k)
+            rows = _group(values, p, k, hints)
             if rows is not None:
                 nxt.append(((p + k * APP_COLS, r + k), rows))
         edges[(p, r)] = nxt
@@ -172,8 +219,9 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     cols = spec.rows[0].cols
     if len(cols) != APP_COLS:
         return None
-    cells = lone_numbers(doc, lines)
-    sol = solve_stream([c.value for c in cells], len(spec.row_keys), _page_numbers(doc, cells))  # type: ignore[misc]
+    cells, hints = lone_numbers(doc, lines)
+    values = [c.value for c in cells]
+    sol = solve_stream(values, len(spec.row_keys), _page_numbers(doc, cells), hints)  # type: ignore[arg-type]
     if sol is None:
         return None
     chosen = dict(zip(spec.row_keys, sol.rows))
