@@ -198,20 +198,42 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, max_bytes, tagger,
         sys.exit(1)
 
 
-def evaluate_dir(gold_dir: Path, inputs_dir: Path, extractor: Extractor) -> tuple[list[ReportScore], dict[str, Any]]:
+EVAL_SUFFIXES = (".txt", ".html", ".docx", ".pdf")  # where an eval input is looked for, in this order
+
+
+def find_eval_input(inputs_dir: Path, name: str) -> Path | None:
+    """The input a gold file scores: ``inputs_dir/name`` when it exists, else the first of
+    ``<stem>.txt|.html|.docx|.pdf`` that does; None when there is none."""
+    src = inputs_dir / name
+    if src.is_file():
+        return src
+    stem = Path(name).stem
+    return next((c for c in (inputs_dir / f"{stem}{s}" for s in EVAL_SUFFIXES) if c.is_file()), None)
+
+
+def evaluate_dir(
+    gold_dir: Path, inputs_dir: Path, extractor: Extractor
+) -> tuple[list[ReportScore], dict[str, Any], list[tuple[str, str]]]:
+    """Scores of every ``*.gold.json`` whose input was read, the overall scores over them, and
+    the (gold report, message) of those that could not be scored: no input, or input unreadable.
+    A report that could not be scored is left out of the scores (it would read as 0 %, "WRONG")."""
     scores: list[ReportScore] = []
+    errors: list[tuple[str, str]] = []
     for gold_path in sorted(gold_dir.glob("*.gold.json")):
         gold = json.loads(gold_path.read_text("utf-8"))
         name = gold.get("source") or gold_path.name.replace(".gold.json", ".txt")
-        src = inputs_dir / name
+        src = find_eval_input(inputs_dir, name)
+        if src is None:
+            tried = ", ".join(f"{Path(name).stem}{s}" for s in EVAL_SUFFIXES)
+            errors.append((name, f"no input in {inputs_dir} (looked for {name}, {tried})"))
+            continue
         try:
             result = extractor.extract_path(src)
-            pred, text = result.output, result.document.text
         except (GovReportError, OSError) as exc:
-            pred, text = {"template": None, "tables": {}, "sections": []}, src.read_text("utf-8", "replace") if src.exists() else ""
-            click.echo(f"error: {src}: {exc}", err=True)
-        scores.append(score_report(pred, gold, text, name))
-    return scores, aggregate(scores)
+            errors.append((name, f"{src}: {type(exc).__name__}: {exc}"))
+            continue
+        scores.append(score_report(result.output, gold, result.document.text, name))
+    return scores, aggregate(scores), errors
 
 
 @click.command("eval")
@@ -221,11 +243,19 @@ def evaluate_dir(gold_dir: Path, inputs_dir: Path, extractor: Extractor) -> tupl
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @_tagger_options
 def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
-    """Score extraction against gold files with the contract's scores, per report and overall."""
+    """Score extraction against gold files with the contract's scores, per report and overall.
+
+    Each NAME.gold.json scores its "source" file, else NAME.txt, .html, .docx or .pdf (the first
+    found). A gold file with no readable input is an error, not a 0 % score: exit status 1."""
     extractor = Extractor(load_tagger(tagger, model), require_report=False)
-    scores, overall = evaluate_dir(Path(gold_dir), Path(inputs_dir or gold_dir), extractor)
+    scores, overall, errors = evaluate_dir(Path(gold_dir), Path(inputs_dir or gold_dir), extractor)
+    for name, msg in errors:
+        click.echo(f"error: {name}: {msg}", err=True)
     if as_json:
-        click.echo(to_json({"reports": [s.to_dict() for s in scores], "overall": overall}))
+        failed = [{"report": n, "error": m} for n, m in errors]
+        click.echo(to_json({"reports": [s.to_dict() for s in scores], "overall": overall, "failed": failed}))
+        if errors:
+            sys.exit(1)
         return
     click.echo(f"tagger: {extractor.tagger.name} {extractor.tagger.version}")
     click.echo(f"{'report':<28} {'cells':>6} {'cell acc':>9} {'val rec':>8} {'tables':>7} {'sections':>9} {'exact':>6} {'format':>7}")
@@ -244,3 +274,6 @@ def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
         f"{'OVERALL':<28} {sum(s.cells for s in scores):>6} {o['cell_accuracy']:>9.2%} {o['value_recall']:>8.2%} "
         f"{o['table_presence']:>7.0%} {o['section_accuracy']:>9.0%} {o['exact_reports']:>6.0%} {o['template_accuracy']:>7.0%}"
     )
+    if errors:
+        click.echo(f"{len(errors)} gold report(s) not scored (no input or unreadable input; see the errors above)")
+        sys.exit(1)

@@ -96,3 +96,26 @@ def test_eval_detail_lists_wrong_cells(tmp_path):
     shutil.copy(CORPUS / "seed_000.txt", tmp_path)
     r = run("eval", "--gold", str(tmp_path), "--detail", "--tagger", "rules")
     assert "active_disclosure.regulations.new_made: predicted 0, gold 7" in r.stdout
+
+
+def test_eval_finds_the_input_by_any_supported_suffix_and_fails_on_a_missing_one(tmp_path):
+    # hangzhou_fixture has an .html twin: gold names the .txt, only the .html is there
+    shutil.copy(CORPUS / "hangzhou_fixture.gold.json", tmp_path)
+    shutil.copy(CORPUS / "hangzhou_fixture.html", tmp_path)
+    r = run("eval", "--gold", str(tmp_path), "--tagger", "rules", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert [x["report"] for x in d["reports"]] == ["hangzhou_fixture.txt"] and d["failed"] == []
+    assert d["reports"][0]["cells"] > 0 and d["reports"][0]["template_ok"]
+    # a second gold file with no input at all: an error and exit 1, never a 0 % row
+    gold = json.loads((CORPUS / "seed_000.gold.json").read_text("utf-8"))
+    (tmp_path / "seed_000.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    r = run("eval", "--gold", str(tmp_path), "--tagger", "rules", "--json")
+    assert r.returncode == 1
+    d = json.loads(r.stdout)
+    assert [x["report"] for x in d["reports"]] == ["hangzhou_fixture.txt"]
+    assert [x["report"] for x in d["failed"]] == [gold["source"]] and "no input" in d["failed"][0]["error"]
+    assert "seed_000" in r.stderr
+    r = run("eval", "--gold", str(tmp_path), "--tagger", "rules")
+    assert r.returncode == 1 and "seed_000" not in r.stdout.split("OVERALL")[0]
+    assert "1 gold report(s) not scored" in r.stdout
