@@ -25,6 +25,7 @@ import logging
 import multiprocessing as mp
 import os
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -49,7 +50,7 @@ from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and ca
 from govreport.extraction.taggers.model import ModelUnusable
 
 from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
-from .options import runtime_option
+from .options import PROGRESS_MIN_FILES, max_bytes_from_env, max_bytes_option, runtime_option
 
 log = logging.getLogger(__name__)
 
@@ -744,7 +745,8 @@ def _run_locked(  # type: ignore[no-untyped-def]
         t0 = time.perf_counter()
         n = 0
         try:
-            bar = tqdm(total=len(todo), desc=f"extracting ({engine})", unit="report", disable=not progress)
+            bar = tqdm(total=len(todo), desc=f"extracting ({engine})", unit="report",
+                       disable=not progress or len(todo) < PROGRESS_MIN_FILES)
             with bar:
                 for done in records:
                     store.append(done)
@@ -833,7 +835,8 @@ def write_crosscheck(out_dir: str | Path) -> list[dict[str, Any]]:
     help="Local: processes (1 = in this process; default: one per core from 50 inputs up). Ray: actors (default: one per cluster CPU).",
 )
 @click.option("--retry-failed", is_flag=True, help="Extract again the inputs that failed in an earlier run.")
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@max_bytes_option
+@click.option("--no-progress", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
 def batch_cmd(
     inputs, out_dir, engine, address, tagger, model, workers, retry_failed, no_progress
 ) -> None:  # noqa: ANN001
@@ -842,9 +845,13 @@ def batch_cmd(
     if address and engine != "ray":
         raise click.UsageError("--address needs --engine ray")
     try:
+        max_bytes_from_env()  # a bad GOVREPORT_MAX_BYTES stops the run here, not in every worker
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
         summary = run_batch(
             inputs, out_dir, engine=engine, address=address, tagger=tagger, model=model,
-            workers=workers, retry_failed=retry_failed, progress=not no_progress,
+            workers=workers, retry_failed=retry_failed, progress=not no_progress and sys.stderr.isatty(),
         )  # fmt: skip
     except (InputError, WorkerDied, OutputLocked) as exc:
         raise click.ClickException(str(exc)) from None

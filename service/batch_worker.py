@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from govreport.extraction.errors import InputError
-from govreport.extraction.ingest import DEFAULT_MAX_BYTES
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
+
+from .options import max_bytes_from_env
 
 log = logging.getLogger("govreport.service.batch")
 
@@ -34,7 +35,10 @@ class FileChanged(InputError):
     code = "changed"
 
 
-def make_extractor(tagger: str = "auto", model: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Extractor:
+def make_extractor(tagger: str = "auto", model: str | None = None, max_bytes: int | None = None) -> Extractor:
+    """``max_bytes`` None: ``GOVREPORT_MAX_BYTES`` or the service's default (workers inherit the variable)."""
+    if max_bytes is None:
+        max_bytes = max_bytes_from_env()
     return Extractor(tagger=get_tagger(tagger, model), max_bytes=max_bytes)
 
 

@@ -15,7 +15,7 @@ from govreport.extraction.export_text import to_markdown
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
-from .options import runtime_option
+from .options import max_bytes_from_env, max_bytes_option, runtime_option, show_progress
 
 SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
 
@@ -161,9 +161,9 @@ def load_tagger(tagger: str, model: str | None):  # type: ignore[no-untyped-def]
     "--bom/--no-bom", default=None,
     help="A UTF-8 byte-order mark before CSV, so that Excel reads it as UTF-8 (default: in files yes, on stdout no).",
 )  # fmt: skip
-@click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True, help="Reject larger inputs.")
+@max_bytes_option
 @_tagger_options
-def extract(inputs, out, fmt, with_spans, html, summary, bom, max_bytes, tagger, model) -> None:
+def extract(inputs, out, fmt, with_spans, html, summary, bom, tagger, model) -> None:
     """Extract the tables of report files (.txt .html .docx .pdf) or directories of them.
 
     Writes OUT/<input stem>.<format> (or OUT/results.jsonl). Inputs with the same stem
@@ -184,12 +184,16 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, max_bytes, tagger,
 
         if importlib.util.find_spec("spacy") is None:  # before any work is done
             raise click.UsageError('--html renders with displaCy: pip install "govreport[html]"')
+    try:
+        max_bytes = max_bytes_from_env()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     files = list(iter_inputs(list(inputs)))
     if not files:
         raise click.UsageError("no report files found in the given inputs")
     extractor = Extractor(load_tagger(tagger, model), max_bytes=max_bytes)
     failures = extract_files(
-        files, out, fmt, extractor, with_spans, progress=len(files) > 1, html=html, bom=bom,
+        files, out, fmt, extractor, with_spans, progress=show_progress(len(files)), html=html, bom=bom,
         summary=summary or out is None,
     )  # fmt: skip
     if out not in (None, "-"):

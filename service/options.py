@@ -26,3 +26,57 @@ def runtime_option(f: Callable[..., Any]) -> Callable[..., Any]:
         callback=set_env,
         help="Model runtime: onnx (ONNX Runtime, the default) or torch (debugging; needs the train extra).",
     )(f)
+
+
+MAX_BYTES_ENV = "GOVREPORT_MAX_BYTES"  # the service's ServiceSettings.max_bytes
+
+
+def max_bytes_from_env(environ: dict[str, str] | None = None) -> int:
+    """The largest input in bytes: ``GOVREPORT_MAX_BYTES`` when set, else the service's default
+    (``ServiceSettings.max_bytes``, 10 MiB), so extract, batch and the API refuse the same files.
+    ValueError on a value that is not a positive integer."""
+    from .settings import ServiceSettings  # lazily: pydantic-settings is not needed for --help
+
+    raw = (os.environ if environ is None else environ).get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return int(ServiceSettings.model_fields["max_bytes"].default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{MAX_BYTES_ENV}={raw!r} is not a whole number of bytes") from None
+    if value <= 0:
+        raise ValueError(f"{MAX_BYTES_ENV}={raw!r} must be positive")
+    return value
+
+
+def max_bytes_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-bytes N``: overrides ``GOVREPORT_MAX_BYTES`` for this process and the workers it
+    starts; the command reads the limit with ``max_bytes_from_env()``."""
+
+    def set_env(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+        if value is not None:
+            if value <= 0:
+                raise click.BadParameter("must be positive")
+            os.environ[MAX_BYTES_ENV] = str(value)
+        return value
+
+    return click.option(
+        "--max-bytes",
+        type=int,
+        default=None,
+        expose_value=False,
+        callback=set_env,
+        help="Reject larger inputs (default: GOVREPORT_MAX_BYTES, else 10 MiB: the service's limit).",
+    )(f)
+
+
+PROGRESS_MIN_FILES = 6  # a bar for a handful of files is noise
+
+
+def show_progress(n_files: int, stream: Any = None) -> bool:
+    """A progress bar only over many files and only on a terminal (in a log ``\r`` is noise)."""
+    import sys
+
+    stream = sys.stderr if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    return n_files >= PROGRESS_MIN_FILES and bool(isatty and isatty())

@@ -119,3 +119,52 @@ def test_eval_finds_the_input_by_any_supported_suffix_and_fails_on_a_missing_one
     r = run("eval", "--gold", str(tmp_path), "--tagger", "rules")
     assert r.returncode == 1 and "seed_000" not in r.stdout.split("OVERALL")[0]
     assert "1 gold report(s) not scored" in r.stdout
+
+
+def test_extract_and_batch_take_the_size_limit_from_the_service_setting(tmp_path):
+    from govreport.service.batch_worker import make_extractor
+    from govreport.service.options import max_bytes_from_env
+    from govreport.service.settings import ServiceSettings
+
+    assert max_bytes_from_env({}) == ServiceSettings.model_fields["max_bytes"].default == 10 * 1024 * 1024
+    assert max_bytes_from_env({"GOVREPORT_MAX_BYTES": "100"}) == 100
+    with pytest.raises(ValueError, match="GOVREPORT_MAX_BYTES"):
+        max_bytes_from_env({"GOVREPORT_MAX_BYTES": "ten"})
+    src = CORPUS / "seed_000.txt"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "GOVREPORT_MAX_BYTES": "100"}
+    r = subprocess.run([*GOVREPORT, "extract", str(src), "--tagger", "rules"], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 1 and "100" in r.stderr, r.stderr
+    # --max-bytes overrides the variable
+    big = str(src.stat().st_size)
+    r = subprocess.run([*GOVREPORT, "extract", str(src), "--tagger", "rules", "--max-bytes", big], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([*GOVREPORT, "extract", str(src), "--tagger", "rules"], capture_output=True, text=True,
+                       env={**env, "GOVREPORT_MAX_BYTES": "-1"}, timeout=300)  # fmt: skip
+    assert r.returncode == 2 and "GOVREPORT_MAX_BYTES" in r.stderr
+    # batch: the workers' extractor reads the same variable
+    out = tmp_path / "b"
+    r = subprocess.run([*GOVREPORT, "batch", str(src), "-o", str(out), "--tagger", "rules", "-j", "1"],
+                       capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rec = json.loads((out / "results.jsonl").read_text("utf-8").splitlines()[0])
+    assert rec["status"] == "failed" and rec["error"]["code"] == "too_large"
+    os.environ.pop("GOVREPORT_MAX_BYTES", None)
+    assert make_extractor("rules").max_bytes == 10 * 1024 * 1024
+
+
+def test_no_progress_bar_off_a_terminal_or_for_a_few_files(tmp_path):
+    from govreport.service.options import show_progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert show_progress(50, Tty()) and not show_progress(3, Tty()) and not show_progress(50, io.StringIO())
+    for k in range(8):
+        shutil.copy(CORPUS / "seed_000.txt", tmp_path / f"r{k}.txt")
+    r = run("extract", str(tmp_path), "-o", str(tmp_path / "out"), "--tagger", "rules")
+    assert r.returncode == 0, r.stderr
+    assert "\r" not in r.stderr and "report/s" not in r.stderr and "extracted" in r.stderr
+    r = run("batch", str(tmp_path), "-o", str(tmp_path / "b"), "--tagger", "rules", "-j", "1")
+    assert r.returncode == 0, r.stderr
+    assert "\r" not in r.stderr and "it/s" not in r.stderr and "report/s" not in r.stderr
