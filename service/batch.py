@@ -584,13 +584,15 @@ def write_cells(out_dir: str | Path, records: Iterable[dict[str, Any]] | None = 
 
 def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed: int = 200) -> dict[str, Any]:
     """Counts over every record in OUT, the failures with reasons, and the reports whose own
-    arithmetic does not add up (the failing rules named)."""
-    counts = {"reports": 0, "ok": 0, "failed": 0, "arithmetic_failed": 0}
+    arithmetic does not add up (the failing rules named) and those that need review (reason codes,
+    docs/trust.md); each list holds at most ``max_listed`` reports, the counts are complete."""
+    counts = {"reports": 0, "ok": 0, "failed": 0, "arithmetic_failed": 0, "needs_review": 0}
     by_code: dict[str, int] = {}
     by_template: dict[str, int] = {}
     taggers: dict[str, int] = {}
     failures: list[dict[str, Any]] = []
     arithmetic: list[dict[str, Any]] = []
+    review: list[dict[str, Any]] = []
     for rec in iter_records(out_dir):
         counts["reports"] += 1
         t = rec.get("tagger") or {}
@@ -611,6 +613,11 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
             counts["arithmetic_failed"] += 1
             if len(arithmetic) < max_listed:
                 arithmetic.append({"source": rec["source"], "sha256": rec["sha256"], "failed_checks": bad})
+        if out.get("needs_review"):
+            counts["needs_review"] += 1
+            if len(review) < max_listed:
+                codes = list(dict.fromkeys(r.get("code") for r in out.get("review_reasons") or []))
+                review.append({"source": rec["source"], "sha256": rec["sha256"], "reasons": codes})
     return {
         "out_dir": str(out_dir),
         "updated": _now(),
@@ -620,6 +627,7 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
         "taggers": taggers,
         "failures": failures,
         "arithmetic_failures": arithmetic,
+        "needs_review": review,
         "listed_at_most": max_listed,
         "run": run or {},
     }
@@ -629,7 +637,7 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
     c, r = s["counts"], s.get("run", {})
     lines = [
         f"{c['reports']} reports in {s['out_dir']}: {c['ok']} extracted, {c['failed']} failed, "
-        f"{c['arithmetic_failed']} with arithmetic that does not add up",
+        f"{c['arithmetic_failed']} with arithmetic that does not add up, {c.get('needs_review', 0)} to review",
     ]
     if r:
         lines.append(
@@ -656,6 +664,12 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
             lines.append(f"  {a['source']}: {', '.join(rules[:3])}{more}")
         if c["arithmetic_failed"] > max_lines:
             lines.append(f"  … {c['arithmetic_failed'] - max_lines} more in summary.json")
+    if s.get("needs_review"):
+        lines.append(f"needs review: {c['needs_review']} (docs/trust.md)")
+        for v in s["needs_review"][:max_lines]:
+            lines.append(f"  {v['source']}: {', '.join(v['reasons'])}")
+        if c["needs_review"] > max_lines:
+            lines.append(f"  … {c['needs_review'] - max_lines} more in summary.json")
     return "\n".join(lines)
 
 

@@ -125,12 +125,22 @@ def test_summary_counts_failures_and_arithmetic(full_run: tuple[Path, dict]) -> 
     recs = list(iter_records(out))
     bad_arith = {r["source"] for r in recs if r["status"] == "ok" and any(c["ok"] is False for c in r["output"]["checks"])}
     c = summary["counts"]
-    assert c == {"reports": N_DISTINCT, "ok": N_REPORTS, "failed": len(FAILING), "arithmetic_failed": len(bad_arith)}
+    review = {r["source"]: [x["code"] for x in r["output"]["review_reasons"]]
+              for r in recs if r["status"] == "ok" and r["output"]["needs_review"]}  # fmt: skip
+    assert c == {"reports": N_DISTINCT, "ok": N_REPORTS, "failed": len(FAILING), "arithmetic_failed": len(bad_arith),
+                 "needs_review": len(review)}  # fmt: skip
     assert {a["source"] for a in summary["arithmetic_failures"]} == bad_arith
     assert summary["failures_by_code"] == {code: 1 for code in FAILING.values()}
     assert json.loads((out / "summary.json").read_text("utf-8"))["counts"] == c
     text = batch.format_summary(summary)
     assert "weather.txt: [not_a_report]" in text and f"{c['failed']} failed" in text
+    assert review, "the corpus has reports that need review"
+    assert {v["source"]: v["reasons"] for v in summary["needs_review"]} == {k: list(dict.fromkeys(v)) for k, v in review.items()}
+    assert f"{len(review)} to review" in text and f"needs review: {len(review)}" in text
+    src, codes = next(iter(review.items()))
+    assert f"  {src}: {codes[0]}" in text
+    capped = batch.summarize(out, max_listed=1)
+    assert capped["counts"]["needs_review"] == len(review) and len(capped["needs_review"]) == 1
 
 
 def test_cells_csv_and_parquet_are_the_tidy_tables(full_run: tuple[Path, dict]) -> None:
