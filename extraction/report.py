@@ -11,7 +11,7 @@ from .narrative import find_prose_figures, narrative_checks
 from .lexicon import COL_WORDS, match_col, section_index
 from .normalize import normalize
 from .regions import runon_ranges, table_regions
-from .sections import organ_of, sections, title_text, year_of
+from .sections import organ_of, period_year, sections, title_text, year_of
 from .tables.active import assemble_active
 from .tables.applications import assemble_applications
 from .tables.base import build_region
@@ -173,6 +173,9 @@ def assemble_report(doc: Document) -> dict[str, Any]:
     checks += narrative_checks(_prose_figures(doc, fmt, year), tables, provenance)
     if year is None:
         warnings.append("year not found in the title")
+    elif (py := period_year(text)) is not None and py != year:
+        warnings.append(f"the title's year {year} differs from the statistics period's year {py}; the title's is reported")
+        notes.append(reason("year_conflict", title_year=year, period_year=py))
     if organ is None:
         warnings.append("organ not found (no title)")
     if title is None:

@@ -62,6 +62,21 @@ def year_of(title: str | None, text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# The report's own statement of its statistics period: 统计期限/统计时限为2025年1月1日至… or
+# 统计期限自2023年1月1日起至2023年12月31日止; the clause runs to the sentence's end.
+_PERIOD_RE = re.compile(r"统计(?:期限|时限)\s*[为自是：:]\s*((?:19|20)\d{2})\s*年([^。；;\n]{0,40})")
+
+
+def period_year(text: str) -> int | None:
+    """The one year the statistics-period statement names (统计期限为2025年1月1日至12月31日 -> 2025);
+    None when there is no such statement or its clause names several years (a period across years)."""
+    m = _PERIOD_RE.search(normalize(text))
+    if not m:
+        return None
+    years = {int(m.group(1))} | {int(y) for y in _YEAR_RE.findall(m.group(2))}
+    return years.pop() if len(years) == 1 else None
+
+
 def organ_of(title: str | None) -> str | None:
     """The publishing body: the title's words before the year (or before 政府信息公开 when the year leads)."""
     if not title:

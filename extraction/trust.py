@@ -38,6 +38,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "title_missing": ("no title found", "未找到标题"),
     "year_missing": ("the reporting year was not found", "未找到报告年度"),
     "organ_missing": ("the publishing body was not found", "未找到发布机关"),
+    "year_conflict": ("the title says {title_year} but the statistics period is {period_year}: the year may be wrong",
+                      "标题年度为{title_year}年，但统计期限为{period_year}年：年度可能有误"),
     "ingest_warning": ("reading the file raised a doubt: {detail}", "读取文件时有疑问：{detail}"),
     "doubled_characters": ("characters are printed twice (faux bold): headings and values may be misread",
                            "文字重复出现（仿粗体），标题和数值可能被误读"),

@@ -297,3 +297,28 @@ def test_a_damaged_figure_a_tagger_labelled_in_part_is_taken_whole(base):
     assert out["cell_status"]["active_disclosure"]["administrative_penalty"]["decisions"] == "unreadable"
     assert out["provenance"]["active_disclosure"]["administrative_penalty"]["decisions"]["text"] == "l8"
     assert out["needs_review"] and "unreadable_cell" in codes(out)
+
+
+@pytest.mark.parametrize(
+    "period, conflict",
+    [
+        ("本报告中所列数据统计期限为{y}年1月1日至12月31日。", True),
+        ("本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。", True),
+        ("统计时限为{y}年1月1日至{y}年12月31日。", True),
+        ("统计期限为{t}年1月1日至{t}年12月31日。", False),  # agrees with the title
+        ("统计期限为{t}年7月1日至{y}年6月30日。", False),  # a period across two years: not a single year
+        ("{y}年，本机关继续推进政务公开。", False),  # a year in prose is not the period statement
+    ],
+)
+def test_a_statistics_period_naming_another_year_than_the_title_is_flagged(rules, base, period, conflict):
+    title_year = int(base.split("\n", 1)[0].split("年")[0].split()[-1])
+    body = period.format(t=title_year, y=title_year + 1)
+    text = base.replace("一、总体情况\n", "一、总体情况\n\n" + body + "\n", 1)
+    out = rules.extract_text(text).output
+    assert out["year"] == title_year
+    c = codes(out)
+    assert ("year_conflict" in c) is conflict
+    assert any("statistics period" in w for w in out["warnings"]) is conflict
+    if conflict:
+        assert out["needs_review"]
+        assert str(title_year) in c["year_conflict"]["message"] and str(title_year + 1) in c["year_conflict"]["message_zh"]
