@@ -15,6 +15,7 @@ BLANK = "—"
 # How a cell was read, after its value (a plain number was read where it is printed)
 MARKS = {"inferred": "~", "unreadable": "?", "missing": "…"}
 FAILED_MARK = "!"
+WARNING_MARK = "提示 note:"  # a warning line under the checks
 MARKS_LEGEND = "~ 推断所得 inferred · ? 无法识别 unreadable · … 缺失 missing · ! 所在勾稽校验未通过 in a failed check · — 空白 blank"
 
 
@@ -87,7 +88,8 @@ def _check_lines(output: dict[str, Any]) -> list[str]:
     lines.append(tally)
     lines += [f"  ✗ {c.get('rule')}: {c.get('detail', '')}" for c in by["fail"]]
     lines += [f"  ? {c.get('rule')}: {c.get('detail', '')}" for c in by["not_assessable"]]
-    lines += [f"  ! {w}" for w in output.get("warnings") or []]
+    # not ``!``: in the tables that marks a cell in a failed check, and a warning is often no fault
+    lines += [f"  {WARNING_MARK} {w}" for w in output.get("warnings") or []]
     return lines
 
 

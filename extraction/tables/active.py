@@ -11,7 +11,7 @@ from ..templates import table_spec
 from .base import INVISIBLE_RE, Cell, Frag, Region
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns
-from .rows import align_rows, blank_line_slots, build_groups, slot_by_label
+from .rows import align_rows, blank_line_slots, build_groups, short_tab_row, slot_by_label, spilled
 
 MONEY_COLS = ("amount",)
 
@@ -128,10 +128,11 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
     lexicon = row_lexicon(fmt, "active_disclosure")
     groups = build_groups(region, lexicon, 3)
     assignments = align_rows(groups, spec.row_keys, lexicon)
+    extra = spilled(groups, assignments)
     for a in assignments:
         row_cols = spec.row(a.row).cols
         k = len(row_cols)
-        cells = a.group.cells
+        cells = a.group.cells + extra.get(id(a.group), [])
         if not cells:  # a printed row of blanks
             res.found(a.row)
             continue
@@ -146,11 +147,13 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
             placed = list(zip(cells[:k], row_cols))
         else:
             # headers may be scrambled by the flattening: the row's own tab fields come first
-            slots = slot_by_label(cells, a.group.evidence, a.group.same_line, k)
+            # a tab row short of fields has lost a value: neither its fields nor the header place them
+            short = short_tab_row(region, cells, a.group.evidence, k)
+            slots = None if short else slot_by_label(cells, a.group.evidence, a.group.same_line, k)
             by_field = {f.field: key for f, key in header}
             if slots is not None:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, slots)]
-            elif header and region.has_tabs and all(c.field in by_field for c in cells):
+            elif not short and header and region.has_tabs and all(c.field in by_field for c in cells):
                 placed = [(c, by_field[c.field]) for c in cells]
             elif (by_x := _slots_under_header(region, cells, row_cols)) is not None:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_x)]  # blank cells, space-aligned

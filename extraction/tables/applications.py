@@ -10,7 +10,9 @@ from ..templates import table_spec
 from .base import Cell, Region
 from .result import TableResult
 from .columns import header_centers, slot_by_columns
-from .rows import align_rows, build_groups, calibrate_x, slot_by_label, slot_by_x, slot_right_aligned
+from .rows import (
+    align_rows, build_groups, calibrate_x, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
+)
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
 VALUE_COLS = frozenset({"natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
@@ -118,8 +120,9 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         if not subtotal_determined([a.group.cells for a in assignments], sub):
             shifted = frozenset(cols[1:APPLICANT_COLS])
     last_group = assignments[-1].group if assignments else None
+    extra = spilled(groups, assignments)
     for a in assignments:
-        cells = a.group.cells
+        cells = a.group.cells + extra.get(id(a.group), [])
         n = len(cells)
         if not cells:  # a printed row of blanks
             res.found(a.row)
@@ -139,9 +142,11 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 slots = list(range(n))
                 inferred = True
                 res.warn(f"row {a.row}: cut off after {n} values; the rest are null")
-            if slots is None:
+            # a tab row short of fields has lost a value: its fields do not place the rest
+            short = slots is None and short_tab_row(region, cells, a.group.evidence, ncols)
+            if slots is None and not short:
                 slots = slot_by_label(cells, a.group.evidence, a.group.same_line, ncols)
-            if slots is None and region.has_tabs:
+            if slots is None and region.has_tabs and not short:
                 slots = slot_right_aligned(cells, ncols)
             if slots is None and centers:
                 slots = slot_by_x(cells, centers)

@@ -52,6 +52,7 @@ class Group:
     evidence: list[Frag] = field(default_factory=list)  # row-label fragments that name this row
     same_line: bool = False  # evidence comes from the values' own line
     slots: list[int] | None = None  # column slots known from the layout (blank lines in a one-cell run)
+    spill_of: "Group | None" = None  # one cell per line: the full row whose run overflowed into this one
 
 
 @dataclass
@@ -77,6 +78,7 @@ class Region:
 # joiners, word joiner, BOM, soft hyphen, no-break spaces): read through, never part of a value.
 INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u00a0\u202f\u2007]")
 BLANK_MARKS = set("-—－–─/／")
+ZERO_WORDS = {"零", "〇"}  # zero written as a word: the figure 0, not a blank
 # a token that is meant as a figure but holds letters an OCR put for digits (3O75, l29)
 _DAMAGED_FIGURE = re.compile(r"[+\-−]?[0-9OoIlS|][0-9OoIlS|,，.]*")
 
@@ -96,6 +98,8 @@ def looks_like_figure(raw: str) -> bool:
     """A token meant as a figure: digits, possibly with OCR letters (O for 0, l/I for 1, S for 5)
     or invisible characters inside, at least one real digit and more digits than letters."""
     s = clean_figure(raw)
+    if s in ZERO_WORDS:
+        return True
     if not _DAMAGED_FIGURE.fullmatch(s):
         return False
     digits = sum(c.isdigit() for c in s)
@@ -111,10 +115,12 @@ def cell_status(cell: Cell) -> str:
 
 def parse_value(raw: str) -> int | float | None:
     """'1,234' -> 1234, '966.0898' -> 966.0898, '－3' -> -3, '13612\u200b' -> 13612,
-    '-'/'—'/'无' -> None; anything else that is not a number (``3O75``) -> None (see ``cell_status``)."""
+    '零' -> 0, '-'/'—'/'无' -> None; anything else that is not a number (``3O75``) -> None (see ``cell_status``)."""
     s = clean_figure(raw)
     if not s or set(s) <= BLANK_MARKS or s == "无":
         return None
+    if s in ZERO_WORDS:
+        return 0
     try:
         return float(s) if "." in s else int(s)
     except ValueError:
@@ -159,6 +165,10 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
         if s.label != Label.CELL and _ocr_figure(raw):
             # a figure with OCR letters (``l8``) the tagger took for a label: an unreadable value, not lost
             cells.append(Cell(None, raw, s.start, s.end, ln, fld, x, s.score, None, tagged=False))
+            continue
+        if s.label != Label.CELL and clean_figure(raw) in ZERO_WORDS:
+            # 零 alone in a cell, taken for a label: the figure 0
+            cells.append(Cell(0, raw, s.start, s.end, ln, fld, x, s.score, None, tagged=False))
             continue
         if s.label != Label.CELL and (fig := _figure_with_unit(raw)) is not None:
             # a figure with its measure word (``24件``) labelled as a label: it is a value

@@ -11,6 +11,8 @@ from .base import Cell, cell_status, provenance
 # How a value came to its cell (see docs/trust.md):
 READ, INFERRED, BLANK, UNREADABLE, MISSING = "read", "inferred", "blank", "unreadable", "missing"
 STATUSES = (READ, INFERRED, BLANK, UNREADABLE, MISSING)
+# the only columns that may hold a negative value: 本年增/减 (2019 format)
+SIGNED_COLS = frozenset({"change"})
 
 
 @dataclass
@@ -36,10 +38,16 @@ class TableResult:
     ) -> None:  # fmt: skip
         """Set a cell from a printed token. ``inferred``: placed by arithmetic or order rather than
         read in place; ``ambiguous``: more than one placement fitted; ``status`` overrides (a unit
-        that cannot be read makes an amount ``unreadable``)."""
-        self.values[row][col] = cell.value if value == "cell" else value
-        self.provenance.setdefault(row, {})[col] = provenance(cell, row_score)
+        that cannot be read makes an amount ``unreadable``). A negative value outside
+        ``SIGNED_COLS`` is ``unreadable`` (null, its text kept in provenance)."""
+        value = cell.value if value == "cell" else value
         st = status or cell_status(cell)
+        if isinstance(value, (int, float)) and value < 0 and col not in SIGNED_COLS:
+            # a count or amount is never negative: a stray minus, or a value misread
+            value, st = None, UNREADABLE
+            self.warn(f"row {row}: {cell.raw!r} in {col} is negative; only 本年增/减 may be, so it is not read")
+        self.values[row][col] = value
+        self.provenance.setdefault(row, {})[col] = provenance(cell, row_score)
         if st == READ and any(r in INFERRED_REPAIRS for r in cell.repairs):
             st = INFERRED  # the digits were not printed: OCR letters read as digits
         if st == READ and (inferred or ambiguous):

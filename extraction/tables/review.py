@@ -9,6 +9,7 @@ from .base import Cell, Region
 from .result import TableResult
 from .columns import header_centers, slot_by_columns
 from .pagebreak import cell_blanks
+from .rows import short_tab_row
 
 GROUPS = ("administrative_review", "litigation_direct", "litigation_after_review")
 NCOLS = 15
@@ -41,6 +42,20 @@ def _drop_extra(cells: list[Cell]) -> tuple[list[Cell], tuple[int, ...], bool]:
             best = (score, kept, drop)
     assert best is not None
     return best[1], best[2], len(full_fits) == 1
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _drop_message(printed: list[Cell], dropped: tuple[int, ...], determined: bool) -> str:
+    """What was left out of a row of more than 15 values, and why (``_drop_extra``)."""
+    what = " and ".join(f"the {_ordinal(d + 1)} value ({printed[d].raw})" for d in dropped)
+    where = f" printed after the {NCOLS} columns" if all(d >= NCOLS for d in dropped) else ""
+    verb = "were" if len(dropped) > 1 else "was"
+    why = ("the totals add up without it" if len(dropped) == 1 else "the totals add up without them") if determined \
+        else "more than one choice fits (or none does), so the row is a guess"
+    return f"{len(printed)} values for {NCOLS} columns: {what}{where} {verb} left out: {why}"
 
 
 def _data_cells(region: Region) -> list[Cell]:
@@ -90,9 +105,10 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
     slots: list[int]
     inferred = guessed = False
     if len(cells) > NCOLS:
+        printed = cells
         cells, dropped, determined = _drop_extra(cells)
         inferred, guessed = True, not determined
-        res.warn(f"{len(cells) + len(dropped)} values for {NCOLS} columns; value(s) {[d + 1 for d in dropped]} left out")
+        res.warn(_drop_message(printed, dropped, determined))
         slots = list(range(NCOLS))
     elif len(cells) == NCOLS:
         slots = list(range(NCOLS))
@@ -106,7 +122,9 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
         centers = None
         if one_line and not region.has_tabs:
             centers = header_centers(region, cells[0].line, LEAF_COLS, NCOLS)
-        if one_line and region.has_tabs and all(0 <= f < NCOLS for f in fields) and fields == sorted(set(fields)):
+        # a tab line short of fields has lost a value (a blank keeps its field): placed by order
+        short = short_tab_row(region, cells, labels, NCOLS)
+        if one_line and region.has_tabs and not short and all(0 <= f < NCOLS for f in fields) and fields == sorted(set(fields)):
             slots = fields
         elif centers is not None and (by_x := slot_by_columns(cells, centers)) is not None:
             slots = by_x  # blank cells: each value under its header

@@ -68,6 +68,8 @@ def build_groups(
         nonlocal run, run_blanks
         assert run is not None
         rest = Group(run.cells[ncols:], run.lines[ncols:], pending.pop(0) if pending else [], False)
+        if not rest.evidence:
+            rest.spill_of = run  # no label begins it: it may be the row's own extra value (see ``spilled``)
         run.cells, run.lines = run.cells[:ncols], run.lines[:ncols]
         groups.append(run)
         run_blanks = [b for b in run_blanks if b > run.lines[-1]]
@@ -344,6 +346,33 @@ def slot_by_label(cells: list[Cell], evidence: list[Frag], same_line: bool, ncol
     if all(0 <= s < ncols for s in slots) and slots == sorted(set(slots)):
         return slots
     return None
+
+
+def spilled(groups: list[Group], assignments: list["Assignment"]) -> dict[int, list[Cell]]:
+    """The values of unlabelled one-cell-per-line groups that no row took, by ``id`` of the full
+    row their run overflowed from: printed right after that row's values with no label between,
+    they are that row's extra values; the assembler counts them with the row (``N values for M
+    columns``) so that leaving them out is warned about and flagged, never silent."""
+    taken = {id(a.group) for a in assignments}
+    out: dict[int, list[Cell]] = {}
+    for g in groups:
+        if g.spill_of is not None and g.cells and id(g) not in taken and id(g.spill_of) in taken:
+            out.setdefault(id(g.spill_of), []).extend(g.cells)
+    return out
+
+
+def short_tab_row(region: Region, cells: list[Cell], evidence: list[Frag], ncols: int) -> bool:
+    """A tab row whose line prints fewer fields after its label than the table has columns
+    (``规章\t3\t74`` under three columns): a value is missing, not a blank cell (a blank keeps its
+    field, ``3\t\t74``), so its fields do not say which column each value belongs to; the values
+    can only be placed by order."""
+    if len({c.line for c in cells}) != 1 or not any(c.field > 0 for c in cells):
+        return False
+    line = cells[0].line
+    labels = [f.field for f in evidence if f.line == line]
+    base = max(labels) + 1 if labels else 0
+    raw = region.lines[line - region.lines[0].index]
+    return separator_count(region.text[raw.start : raw.end]) - base + 1 < ncols
 
 
 def slot_right_aligned(cells: list[Cell], ncols: int) -> list[int] | None:
