@@ -36,7 +36,8 @@ _VERSION_RE = VERSION_RE
 _OWNER_FILE = ".owner"  # pid of the process writing a temporary version folder
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid runs (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -90,7 +91,7 @@ class ModelRegistry(ReadOnlyRegistry):
                 continue
             try:
                 pid = int((p / _OWNER_FILE).read_text("ascii").strip())
-                alive = _pid_alive(pid)
+                alive = pid_alive(pid)
             except (OSError, ValueError):
                 alive = time.time() - p.stat().st_mtime < min_age_s
             if not alive:

@@ -236,6 +236,12 @@ class Predictor:
         self.batch_size = batch_size
         self.precision = precision
 
+    @staticmethod
+    def info_kwargs(info: dict[str, Any], batch_size: int, precision: str) -> dict[str, Any]:
+        """The constructor's settings from a version's ``inference.json`` (shared by the runtimes)."""
+        return {"batch_size": batch_size, "precision": precision, "rule_features": bool(info.get("rule_features")),
+                "rule_prior": read_rule_prior(info)}
+
     def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         """Softmax probabilities [b, t, tags] (float32) for a padded batch of windows."""
         raise NotImplementedError
@@ -362,16 +368,8 @@ class OnnxPredictor(Predictor):
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
-        return cls(
-            session,
-            CharTokenizer.load(d),
-            int(info["max_len"]),
-            int(info["stride"]),
-            batch_size=batch_size,
-            precision=precision,
-            rule_features=bool(info.get("rule_features")),
-            rule_prior=read_rule_prior(info),
-        )
+        return cls(session, CharTokenizer.load(d), int(info["max_len"]), int(info["stride"]),
+                   **cls.info_kwargs(info, batch_size, precision))
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types if types is not None else np.zeros_like(ids)}

@@ -16,7 +16,6 @@ from .predictor import (
     ModelLoadError,
     Predictor,
     read_inference_info,
-    read_rule_prior,
     warn_rules_drift,
 )
 from .tokenizer import CharTokenizer
@@ -108,16 +107,7 @@ class TorchPredictor(Predictor):
         if precision == "int8":
             model = quantize_int8(model)
         warn_rules_drift(directory, info)
-        return cls(
-            model,
-            tok,
-            int(info["max_len"]),
-            int(info["stride"]),
-            batch_size=batch_size,
-            precision=precision,
-            rule_features=bool(info.get("rule_features")),
-            rule_prior=read_rule_prior(info),
-        )
+        return cls(model, tok, int(info["max_len"]), int(info["stride"]), **cls.info_kwargs(info, batch_size, precision))
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         """Softmax probabilities [b, t, tags] for a padded batch of windows."""

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from ..registry import pid_alive
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -195,16 +197,6 @@ def load_credentials(data_dir: Path, username: str | None = None) -> dict[str, s
     return creds
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def server_status(data_dir: Path) -> dict[str, object] | None:
     """The recorded server if its process still runs, else None (a stale record is removed)."""
     import json
@@ -213,7 +205,7 @@ def server_status(data_dir: Path) -> dict[str, object] | None:
     if not path.exists():
         return None
     state = json.loads(path.read_text("utf-8"))
-    if not _alive(int(state["pid"])):
+    if not pid_alive(int(state["pid"])):
         path.unlink(missing_ok=True)
         return None
     return state
@@ -254,10 +246,10 @@ def stop_server(data_dir: Path, timeout: float = 15.0) -> bool:
     except ProcessLookupError:
         pass
     deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
+    while pid_alive(pid) and time.monotonic() < deadline:
         _reap(pid)
         time.sleep(0.2)
-    if _alive(pid):
+    if pid_alive(pid):
         try:
             os.killpg(os.getpgid(pid), signal.SIGKILL)
         except ProcessLookupError:
