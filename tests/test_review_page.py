@@ -393,3 +393,74 @@ def test_the_verdict_and_its_reasons_lead_and_an_unreadable_cell_shows_what_was_
     page.click("#lang-switch")
     assert reason["message"] in page.text_content('#review-reasons li[data-code="unreadable_cell"]')
     assert page.text_content("#verdict-text") == "Needs review"
+
+
+# ---- year on year: several reports of one body ---------------------------------------------------
+
+
+def test_year_on_year_shows_each_identity_with_both_sources_and_its_status(page: Any, server: ServerProcess, tmp_path: Path) -> None:
+    from tests.reportkit import applications_2021
+    from tests.test_crosscheck import _next_year, _text
+
+    a = applications_2021()
+    files = {
+        "y2021.txt": _text(2021, a, (74, 4185)),
+        "y2022.txt": _text(2022, _next_year(a), (72, 4000)),  # 现行有效件数 should be 4185 + 564 − 984
+        "junk.txt": "北京是中国的首都。今天天气很好。",
+    }
+    paths = []
+    for name, text in files.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_text(text, encoding="utf-8")
+    r = httpx.post(server.url + "/v1/crosscheck", timeout=60,
+                   files=[("files", (n, t.encode("utf-8"), "text/plain")) for n, t in files.items()])
+    assert r.status_code == 200, r.text
+    expected = r.json()["checks"]
+    broken = "year_on_year.active_disclosure.in_force[normative_documents]"
+    assert [c["rule"] for c in expected if c["status"] == "fail"] == [broken], "precondition"
+    assert sum(c["status"] == "pass" for c in expected) >= 8, "precondition"
+
+    page.set_input_files("#yoy-files", [str(p) for p in paths])
+    page.click("#yoy-button")
+    page.wait_for_function("!document.getElementById('yoy-result').hidden || !document.getElementById('yoy-error').hidden",
+                           timeout=60_000)
+    assert page.is_visible("#yoy-result") and not page.is_visible("#yoy-error")
+    rows = page.eval_on_selector_all(
+        "#yoy-rows tr", "trs => trs.map(t => [t.dataset.rule, t.dataset.status, t.className, t.querySelector('.yoy-status').textContent])"
+    )
+    assert [r[:2] for r in rows] == [[c["rule"], c["status"]] for c in expected]
+    for rule, status, cls, shown in rows:
+        assert (cls, shown) == ({"pass": ("passed", "通过"), "fail": ("failed", "未通过")}[status]), (rule, status)
+    failed = f'#yoy-rows tr[data-rule="{broken}"]'
+    cells = page.eval_on_selector_all(f"{failed} td", "tds => tds.map(t => t.textContent)")
+    assert cells[0].startswith("现行有效件数") and "行政规范性文件" in cells[0]
+    # last year's stock from the 2021 report, this year's issued and repealed from the 2022 one
+    assert cells[1:] == ["2021→2022", "4000", "y2022.txt", "4185 + 564 − 984", "y2021.txt、y2022.txt", "未通过"]
+    colour = page.eval_on_selector(f"{failed} .yoy-status", "t => getComputedStyle(t).color")
+    assert colour == rgb("#c0392b")  # the page's colour of a failed check
+    carry = page.eval_on_selector_all('#yoy-rows tr[data-rule="year_on_year.applications.carry[total]"] td', "tds => tds.map(t => t.textContent)")
+    total = a["carried_forward"]["total"]
+    assert carry[2:6] == [str(total), "y2022.txt", str(total), "y2021.txt"] and carry[0].startswith("上年结转")
+    # the file that is no report is named with its error, the others still compared
+    assert page.get_attribute("#yoy-report-errors li", "data-report") == "junk.txt"
+    assert "not_a_report" in page.text_content("#yoy-report-errors li")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("#yoy-panel").screenshot(path=str(tmp_path / "yoy.png"))
+    page.click("#lang-switch")
+    assert page.text_content(f"{failed} .yoy-status") == "failed"
+    assert page.text_content(f"{failed} td.yoy-rule").startswith("in force = ")
+
+
+def test_year_on_year_request_errors_show_like_the_other_errors(page: Any, server: ServerProcess, tmp_path: Path) -> None:
+    paths = [tmp_path / f"r{i}.txt" for i in range(33)]  # more files than the service takes at once (32)
+    for p in paths:
+        p.write_text("x", encoding="utf-8")
+    r = httpx.post(server.url + "/v1/crosscheck", timeout=30, files=[("files", (p.name, b"x", "text/plain")) for p in paths])
+    err = r.json()["error"]
+    assert r.status_code == 413 and err["code"] == "too_many_items", "precondition"
+    page.set_input_files("#yoy-files", [str(p) for p in paths])
+    page.click("#yoy-button")
+    page.wait_for_function("!document.getElementById('yoy-error').hidden")
+    assert not page.is_visible("#yoy-result") and page.get_attribute("#yoy-error", "class") == "error"
+    assert page.text_content("#yoy-error-code") == "too_many_items" and page.text_content("#yoy-error-message") == err["message"]
+    assert page.text_content("#yoy-error-text") == "一次提交的文件太多。"

@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 let INFO = null; // GET /v1/info: label colours, template labels and printed layouts, auth
 let DATA = null; // the last extraction result
 let REQUEST = null; // how to send the last input again (for CSV / XLSX downloads)
+let YOY = null; // the last /v1/crosscheck answer
 
 // ---- language ------------------------------------------------------------------------------
 
@@ -73,6 +74,28 @@ const STRINGS = {
       network: "无法连接服务。",
     },
     unknown_error: (status) => `请求失败（HTTP ${status}）。`,
+    yoy_title: "跨年度核对",
+    yoy_hint: "上传同一机关若干年度的年报，核对相邻年度之间的结转数和现行有效件数。",
+    yoy_upload: "年报文件（可多选）",
+    yoy_check: "核对",
+    yoy_rule: "核对项",
+    yoy_years: "年度",
+    yoy_left: "本年数值",
+    yoy_left_report: "本年报告",
+    yoy_right: "对应数值",
+    yoy_right_report: "对应报告",
+    yoy_status: "结果",
+    yoy_checking: "正在核对…",
+    yoy_pick: "请先选择至少两份年报文件",
+    yoy_none: "没有可比对的相邻年度（需同一机关、连续两年的报告）",
+    yoy_counts: (p, f, n) => `通过 ${p} 项 · 未通过 ${f} 项 · 无法核对 ${n} 项`,
+    yoy_rules: {
+      "applications.carry": "上年结转 = 上年度结转下年度继续办理",
+      "active_disclosure.in_force": "现行有效件数 = 上年度现行有效件数 + 本年制发 − 本年废止",
+      "active_disclosure.prev_year_items": "上一年项目数量 = 上年度上一年项目数量 + 本年增/减",
+      ambiguous: "同一机关同一年度有多份报告，该年度未比对",
+    },
+    yoy_verdict: { pass: "通过", fail: "未通过", not_assessable: "无法核对" },
   },
   en: {
     app_subtitle: "review of government information-disclosure annual reports",
@@ -135,6 +158,28 @@ const STRINGS = {
       network: "Cannot reach the service.",
     },
     unknown_error: (status) => `The request failed (HTTP ${status}).`,
+    yoy_title: "Year on year",
+    yoy_hint: "Upload several years' reports of one body to check the carried-over and in-force figures between consecutive years.",
+    yoy_upload: "Reports (several files)",
+    yoy_check: "Check",
+    yoy_rule: "Identity",
+    yoy_years: "Years",
+    yoy_left: "This year",
+    yoy_left_report: "Report",
+    yoy_right: "Compared with",
+    yoy_right_report: "Report",
+    yoy_status: "Result",
+    yoy_checking: "checking…",
+    yoy_pick: "choose at least two report files first",
+    yoy_none: "No consecutive years to compare (reports of one body, two years in a row)",
+    yoy_counts: (p, f, n) => `${p} pass · ${f} failed · ${n} cannot be assessed`,
+    yoy_rules: {
+      "applications.carry": "carried over = last year's carried forward",
+      "active_disclosure.in_force": "in force = last year's in force + issued − repealed",
+      "active_disclosure.prev_year_items": "previous-year items = last year's + this year's change",
+      ambiguous: "several reports of one body for one year: not compared",
+    },
+    yoy_verdict: { pass: "pass", fail: "failed", not_assessable: "cannot be assessed" },
   },
 };
 let LANG = new URLSearchParams(location.search).get("lang") || localStorage.getItem("govreport.lang") || "zh";
@@ -159,8 +204,11 @@ function applyLanguage() {
   $("lang-switch").lang = other === "en" ? "en" : "zh-CN";
   document.title = `govreport · ${T("app_subtitle")}`;
   if (DATA) render(DATA);
+  if (YOY) renderYoy(YOY);
   if (STATUS) setStatus(...STATUS);
-  if (!$("error").hidden) showError($("error-code").textContent, $("error-message").textContent, $("error").dataset.status);
+  for (const box of ["error", "yoy-error"]) {
+    if (!$(box).hidden) showError($(`${box}-code`).textContent, $(`${box}-message`).textContent, $(box).dataset.status, box);
+  }
 }
 
 function switchLanguage() {
@@ -193,20 +241,26 @@ async function loadInfo() {
   $("api-key-field").hidden = !INFO.auth.required;
 }
 
-function showError(code, message, status) {
-  $("error-code").textContent = code;
-  $("error-text").textContent = T("errors")[code] || T("unknown_error")(status || "?");
-  $("error-message").textContent = message;
-  $("error").dataset.status = status || "";
-  $("error").hidden = false;
+// box: the id of the error block ("error" under the report input, "yoy-error" under year on year)
+function showError(code, message, status, box = "error") {
+  $(`${box}-code`).textContent = code;
+  $(`${box}-text`).textContent = T("errors")[code] || T("unknown_error")(status || "?");
+  $(`${box}-message`).textContent = message;
+  $(box).dataset.status = status || "";
+  $(box).hidden = false;
 }
 
 // ---- sending a report -----------------------------------------------------------------------
 
-function buildRequest() {
-  const file = $("report-file").files[0];
+function authHeaders() {
   const headers = {};
   if (INFO && INFO.auth.required) headers[INFO.auth.header] = $("api-key").value;
+  return headers;
+}
+
+function buildRequest() {
+  const file = $("report-file").files[0];
+  const headers = authHeaders();
   if (file) {
     const body = new FormData();
     body.append("file", file, file.name);
@@ -248,6 +302,87 @@ async function submit(event) {
   } finally {
     $("extract-button").disabled = false;
   }
+}
+
+// ---- year on year: several reports of one body -> /v1/crosscheck ------------------------------
+
+async function submitYoy(event) {
+  event.preventDefault();
+  $("yoy-error").hidden = true;
+  const files = [...$("yoy-files").files];
+  if (files.length < 2) {
+    $("yoy-status").textContent = T("yoy_pick");
+    return;
+  }
+  const body = new FormData();
+  for (const f of files) body.append("files", f, f.name);
+  $("yoy-button").disabled = true;
+  $("yoy-status").textContent = T("yoy_checking");
+  try {
+    const r = await fetch("/v1/crosscheck", { method: "POST", headers: authHeaders(), body });
+    if (!r.ok) {
+      const err = await errorOf(r);
+      $("yoy-result").hidden = true;
+      YOY = null;
+      showError(err.code, err.message, r.status, "yoy-error");
+      $("yoy-status").textContent = `${r.status}`;
+      return;
+    }
+    YOY = await r.json();
+    renderYoy(YOY);
+    $("yoy-status").textContent = "";
+  } catch (e) {
+    showError("network", String(e), undefined, "yoy-error");
+    $("yoy-status").textContent = "";
+  } finally {
+    $("yoy-button").disabled = false;
+  }
+}
+
+// "year_on_year.applications.carry[total]" -> its label, with the row or column's printed name in
+// the template of the report it is read from (`template`, e.g. "2021").
+function yoyRuleLabel(rule, template) {
+  const m = /^year_on_year\.(?:(\w+)\.)?(\w+)(?:\[([^\]]+)\])?$/.exec(rule || "");
+  if (!m) return rule;
+  const [, table, kind, key] = m;
+  const label = T("yoy_rules")[table ? `${table}.${kind}` : kind] || rule;
+  if (!key) return label;
+  const t = get(INFO, "templates", template, table);
+  const name = (LANG === "zh" && (get(t, "cols", key) || get(t, "rows", key))) || key;
+  return `${label}（${name}）`;
+}
+
+// Operands as a sum: "4185 + 564 − 984"; a value not read shows "?".
+function yoyValues(side) {
+  return (side || []).map((x, i) => `${i === 0 ? (x.sign < 0 ? "−" : "") : x.sign < 0 ? " − " : " + "}${x.value ?? "?"}`).join("");
+}
+
+const yoyReports = (side) => [...new Set((side || []).map((x) => x.report))].join("、");
+const YOY_CLASS = { pass: "passed", fail: "failed", not_assessable: "not-assessable" };
+
+function renderYoy(data) {
+  const checks = data.checks || [];
+  const templates = Object.fromEntries((data.reports || []).filter((r) => r.ok).map((r) => [r.report, r.result.template]));
+  const n = (st) => checks.filter((c) => c.status === st).length;
+  const summary = $("yoy-summary");
+  summary.textContent = checks.length ? T("yoy_counts")(n("pass"), n("fail"), n("not_assessable")) : T("yoy_none");
+  summary.classList.toggle("all-ok", checks.length > 0 && n("pass") === checks.length);
+  $("yoy-report-errors").replaceChildren(
+    ...(data.reports || []).filter((r) => !r.ok).map((r) => el("li", { "data-report": r.report },
+      `${r.report}: `, T("errors")[r.error.code] || r.error.message, " ", el("code", {}, r.error.code))),
+  );
+  $("yoy-rows").replaceChildren(
+    ...checks.map((c) => el("tr", { class: YOY_CLASS[c.status] || "", "data-rule": c.rule, "data-status": c.status },
+      el("td", { class: "yoy-rule", title: c.detail || "" }, yoyRuleLabel(c.rule, templates[get(c, "left", 0, "report")]), " ", el("code", {}, c.rule.replace(/^year_on_year\./, ""))),
+      el("td", {}, (c.years || []).join("→")),
+      el("td", { class: "yoy-value yoy-left", title: c.organ || "" }, yoyValues(c.left)),
+      el("td", { class: "yoy-report" }, yoyReports(c.left) || (c.reports || []).join("、")),
+      el("td", { class: "yoy-value yoy-right" }, yoyValues(c.right)),
+      el("td", { class: "yoy-report" }, yoyReports(c.right)),
+      el("td", { class: "yoy-status" }, T("yoy_verdict")[c.status] || c.status))),
+  );
+  $("yoy-table").hidden = checks.length === 0;
+  $("yoy-result").hidden = false;
 }
 
 // ---- downloads ------------------------------------------------------------------------------
@@ -616,6 +751,7 @@ function renderTables(data, failedCells) {
 // ---- wiring ---------------------------------------------------------------------------------
 
 $("extract-form").addEventListener("submit", submit);
+$("yoy-form").addEventListener("submit", submitYoy);
 $("lang-switch").addEventListener("click", switchLanguage);
 $("report-file").addEventListener("change", () => {
   const f = $("report-file").files[0];
