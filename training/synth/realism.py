@@ -33,28 +33,28 @@ EMPTY_PRED: dict[str, Any] = {"template": None, "year": None, "organ": None, "se
                               "tables": {"active_disclosure": None, "applications": None, "review_litigation": None}}  # fmt: skip
 
 
-def score_one(extractor: Extractor, r: SynthReport) -> ReportScore:
+def _score(extractor: Extractor, rid: str, text: str, gold: dict[str, Any], document: Any = None) -> ReportScore:
+    """Extract one generated report (its Document when a reader made one, else its text) and score it;
+    a report the pipeline refuses scores as an empty prediction with the error named."""
     try:
-        pred = extractor.extract_text(r.text, filename=f"{r.id}.txt").output
+        if document is not None:
+            pred = extractor.extract_document(document).output
+        else:
+            pred = extractor.extract_text(text, filename=f"{rid}.txt").output
     except GovReportError as exc:
-        sc = score_report(EMPTY_PRED, r.gold, r.text, r.id)
+        sc = score_report(EMPTY_PRED, gold, text, rid)
         sc.errors.insert(0, f"{type(exc).__name__}: {exc}")
         return sc
-    return score_report(pred, r.gold, r.text, r.id)
+    return score_report(pred, gold, text, rid)
+
+
+def score_one(extractor: Extractor, r: SynthReport) -> ReportScore:
+    return _score(extractor, r.id, r.text, r.gold)
 
 
 def score_routed(extractor: Extractor, r: RoutedReport) -> ReportScore:
     """A document read one way: through govreport's own reader (its Document) or the text a tool gave."""
-    try:
-        if r.document is not None:
-            pred = extractor.extract_document(r.document).output
-        else:
-            pred = extractor.extract_text(r.text, filename=f"{r.id}.txt").output
-    except GovReportError as exc:
-        sc = score_report(EMPTY_PRED, r.gold, r.text, r.id)
-        sc.errors.insert(0, f"{type(exc).__name__}: {exc}")
-        return sc
-    return score_report(pred, r.gold, r.text, r.id)
+    return _score(extractor, r.id, r.text, r.gold, r.document)
 
 
 def run_routes(n: int, seed: int, routes: list[str] | None = None, failures: list[dict[str, Any]] | None = None,
