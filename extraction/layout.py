@@ -100,12 +100,28 @@ def display_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
-def pieces(text: str, line: Line) -> list[Piece]:
+@lru_cache(maxsize=8)
+def _pieces_memo(text: str) -> dict[Line, tuple[Piece, ...]]:
+    return {}
+
+
+def pieces(text: str, line: Line) -> tuple[Piece, ...]:
     """Non-blank pieces of a line, split at tabs, at bars and at runs of two or more spaces.
 
     A bar is a field boundary like a tab, except a leading one (the grid's left border), so that
     ``│规章││0│`` has the fields of ``规章\t\t0``. A grid rule line has no pieces.
+
+    Remembered per line of the last few texts (like ``split_lines``): the rule tagger and the
+    table assembly split the same lines of a report, the model path does both.
     """
+    memo = _pieces_memo(text)
+    got = memo.get(line)
+    if got is None:
+        got = memo[line] = tuple(_split_pieces(text, line))
+    return got
+
+
+def _split_pieces(text: str, line: Line) -> list[Piece]:
     out: list[Piece] = []
     s = text[line.start : line.end]
     if is_grid_rule(s):

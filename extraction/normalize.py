@@ -45,6 +45,29 @@ def _char_table() -> dict[int, str]:
 
 def normalize(text: str) -> str:
     """Same-length normalised copy of ``text`` (see module docstring)."""
+    n = len(text)
+    if n <= _SHORT:
+        return _normalize_short(text)
+    if n >= _LONG:
+        return _normalize_long(text)
+    return text.translate(_char_table())
+
+
+# ``str.translate`` with a dict looks every character up (about 50 ns each), and one report asks
+# for the same strings many times: ~1,800 calls on labels and lines (mostly the same template
+# wordings in every report) and five or so on the whole text (tokenizer, format, year, trust).
+# Both are remembered; the caches are bounded in entries and so in memory (short strings, and a
+# few whole texts, like ``layout.split_lines``).
+_SHORT, _LONG = 256, 4096
+
+
+@lru_cache(maxsize=16384)
+def _normalize_short(text: str) -> str:
+    return text.translate(_char_table())
+
+
+@lru_cache(maxsize=4)
+def _normalize_long(text: str) -> str:
     return text.translate(_char_table())
 
 

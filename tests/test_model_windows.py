@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from govreport.extraction.document import Document, Span
-from govreport.extraction.labels import LABEL2ID, Label
+from govreport.extraction.labels import ID2LABEL, LABEL2ID, Label
 from govreport.extraction.model.features import token_labels
 from govreport.extraction.model.predictor import decode_bio, merge_windows, window_bounds
 from govreport.extraction.model.tokenizer import CharTokenizer
@@ -193,3 +193,51 @@ def test_rule_prior_only_overrides_unconfident_predictions():
     np.testing.assert_array_equal(apply_prior(probs, rules, 0.0), probs)
     # a prior only where the rules found nothing: the first row keeps the model's answer
     assert apply_prior(probs, np.array([1, 0, 0]), 0.0, 5.0).argmax(axis=1).tolist() == [0, 0, 0]
+
+
+def _decode_bio_by_token(tag_ids, scores, offsets, text, split_on_b=False):
+    """The decoding rule of ``decode_bio`` written token by token, as a reference."""
+    spans, cur = [], None
+
+    def close():
+        if cur is not None:
+            label, a, b, total, count = cur
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a < b:
+                spans.append((a, b, label, total / count))
+
+    for tag_id, score, (a, b) in zip(tag_ids, scores, offsets):
+        if b <= a:
+            continue
+        tag = ID2LABEL[tag_id]
+        if tag == "O":
+            close()
+            cur = None
+            continue
+        prefix, name = tag.split("-", 1)
+        if cur is not None and cur[0] == name and (prefix == "I" or not split_on_b):
+            cur = [name, cur[1], b, cur[3] + score, cur[4] + 1]
+            continue
+        close()
+        cur = [name, a, b, score, 1]
+    close()
+    return spans
+
+
+@pytest.mark.parametrize("split_on_b", [False, True])
+def test_decode_bio_agrees_with_token_by_token_decoding(split_on_b):
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(0, 60))
+        text = "".join(rng.choice(list("规章 \t12万元\n")) for _ in range(n + 5))
+        # runs of few labels (so spans continue), O, and now and then a token without characters
+        tag_ids = rng.choice([0, 0, 5, 6, 6, 9, 10, 10, 11, 12], size=n).tolist()
+        scores = rng.random(n).astype(np.float32).tolist()
+        starts = np.sort(rng.integers(0, n + 5, size=n))
+        lengths = rng.choice([0, 1, 1, 1, 2], size=n)
+        offsets = [(int(a), int(min(a + k, n + 5))) for a, k in zip(starts, lengths)]
+        got = [(s.start, s.end, s.label.value, s.score) for s in decode_bio(tag_ids, scores, offsets, text, split_on_b)]
+        assert got == _decode_bio_by_token(tag_ids, scores, offsets, text, split_on_b)

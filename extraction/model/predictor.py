@@ -34,6 +34,15 @@ ONNX_FILE = "model.onnx"
 ONNX_INT8_FILE = "model.int8.onnx"
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 ONNX_PRECISIONS = ("fp32", "int8")
+# Windows per ONNX Runtime call: one. On a CPU thread it is the fastest (a window's attention
+# scores, 1 MB, stay in cache; a report's 11 windows at once do not): 14 % less forward time than
+# 64 at a time (docs/benchmarks.md, "Runtime"). It also makes a window's result independent of the
+# other windows in the call, which int8 models otherwise are not (dynamic quantisation scales the
+# activations of the whole call), so a report reads the same alone or in a batch job.
+ONNX_BATCH_WINDOWS = 1
+# ONNX Runtime graph rewrites left out: its SkipLayerNormalization kernel is slower on CPU here than
+# the Add + LayerNormalization it replaces (12 % of the forward pass; docs/benchmarks.md, "Runtime").
+ONNX_DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
 
 
 class ModelLoadError(RuntimeError):
@@ -116,40 +125,44 @@ def decode_bio(
     never starts or ends on it) and dropped if nothing is left. The score is the mean confidence of
     the span's tokens.
     """
+    tags = np.asarray(tag_ids, dtype=np.int64).reshape(-1)
+    offs = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    conf = np.asarray(scores, dtype=np.float64).reshape(-1)
+    keep = offs[:, 1] > offs[:, 0]  # tokens without characters neither extend nor end a span
+    if not keep.all():
+        tags, offs, conf = tags[keep], offs[keep], conf[keep]
+    if len(tags) == 0:
+        return []
+    # Runs are found with numpy (this loop ran once per token: 2,000 per report); only the spans
+    # are visited in Python.
+    label = _TAG_LABEL[tags]  # -1 for O
+    inside = label >= 0
+    starts = inside & (np.concatenate(([-1], label[:-1])) != label)  # O before, or another label
+    if split_on_b:
+        starts |= inside & _TAG_IS_B[tags]
+    continues = np.concatenate((inside[1:] & ~starts[1:], [False]))
+    first = np.flatnonzero(starts).tolist()
+    last = np.flatnonzero(inside & ~continues).tolist()
+    conf_list = conf.tolist()
+    begin, finish, label_list = offs[:, 0].tolist(), offs[:, 1].tolist(), label.tolist()
     spans: list[TaggedSpan] = []
-    cur: list[Any] | None = None  # [label, start, end, score_sum, count]
-
-    def close() -> None:
-        nonlocal cur
-        if cur is not None:
-            label, a, b, total, count = cur
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b:
-                spans.append(TaggedSpan(a, b, label, total / count))
-            cur = None
-
-    tolist = lambda x: x.tolist() if isinstance(x, np.ndarray) else list(x)  # noqa: E731  (plain ints: 5x faster loop)
-    for tag_id, score, (a, b) in zip(tolist(tag_ids), tolist(scores), tolist(offsets)):
-        if b <= a:
-            continue
-        tag = ID2LABEL[tag_id]
-        if tag == "O":
-            close()
-            continue
-        prefix, name = tag.split("-", 1)
-        label = Label(name)
-        if cur is not None and cur[0] == label and (prefix == "I" or not split_on_b):
-            cur[2] = b
-            cur[3] += float(score)
-            cur[4] += 1
-            continue
-        close()
-        cur = [label, a, b, float(score), 1]
-    close()
+    for i, j in zip(first, last):
+        a, b = begin[i], finish[j]
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append(TaggedSpan(a, b, _LABELS[label_list[i]], sum(conf_list[i : j + 1]) / (j + 1 - i)))
     return spans
+
+
+_LABELS: tuple[Label, ...] = tuple(Label)
+_TAG_LABEL = np.array(
+    [-1 if ID2LABEL[k] == "O" else _LABELS.index(Label(ID2LABEL[k].split("-", 1)[1])) for k in range(len(ID2LABEL))],
+    dtype=np.int64,
+)
+_TAG_IS_B = np.array([ID2LABEL[k].startswith("B-") for k in range(len(ID2LABEL))], dtype=bool)
 
 
 # --------------------------------------------------------------------------- model directory (read side)
@@ -343,11 +356,16 @@ class OnnxPredictor(Predictor):
 
     @classmethod
     def load(
-        cls, directory: str | Path, num_threads: int | None = None, batch_size: int = 64, precision: str | None = None
+        cls,
+        directory: str | Path,
+        num_threads: int | None = None,
+        batch_size: int = ONNX_BATCH_WINDOWS,
+        precision: str | None = None,
     ) -> "OnnxPredictor":
         """``precision``: None/``auto`` (the model's measured choice), ``fp32`` or ``int8``
         (``model.int8.onnx``, dynamic quantisation). ``num_threads``: ONNX Runtime's intra-op
-        threads for this session (None: ``OMP_NUM_THREADS`` or 1).
+        threads for this session (None: ``OMP_NUM_THREADS`` or 1). ``batch_size``: windows per
+        ONNX Runtime call (the default is the fastest measured on one thread).
 
         Raises ModelLoadError when the directory has no ONNX export."""
         import onnxruntime as ort
@@ -367,7 +385,10 @@ class OnnxPredictor(Predictor):
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
-        session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(
+            str(path), sess_options=opts, providers=["CPUExecutionProvider"],
+            disabled_optimizers=list(ONNX_DISABLED_OPTIMIZERS),
+        )  # fmt: skip
         return cls(session, CharTokenizer.load(d), int(info["max_len"]), int(info["stride"]),
                    **cls.info_kwargs(info, batch_size, precision))
 

@@ -5,8 +5,9 @@ Built from spans (whatever tagger produced them) plus the layout of the original
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from ..document import Document, Span
 from ..labels import Label
@@ -127,7 +128,7 @@ def parse_value(raw: str) -> int | float | None:
         return None
 
 
-def _piece_at(pcs: list[Piece], offset: int) -> Piece | None:
+def _piece_at(pcs: Sequence[Piece], offset: int) -> Piece | None:
     for p in pcs:
         if p.start <= offset < p.end:
             return p
@@ -142,7 +143,7 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
         return Region(table, lines, [], [], text)
     a, b = lines[0].start, lines[-1].end
     spans = [s for s in doc.spans if a <= s.start < b]
-    pieces_by_line: dict[int, list[Piece]] = {}
+    pieces_by_line: dict[int, tuple[Piece, ...]] = {}
     cells: list[Cell] = []
     frags: list[Frag] = []
     units = [s for s in spans if s.label == Label.UNIT]
@@ -226,7 +227,7 @@ def _figure_with_unit(raw: str) -> tuple[str, str] | None:
 
 
 def _untagged_figures(
-    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, list[Piece]]
+    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]]
 ) -> list[Cell]:
     """Figures printed in the table that the tagger left unlabelled (``13612\u200b``, ``3O75``):
     cells with confidence 0, so they are placed like any value and flagged, never silently lost.
@@ -238,17 +239,23 @@ def _untagged_figures(
     from ..layout import display_width
 
     out: list[Cell] = []
+    # spans by start, so the spans over a token are found by bisection (not a scan per token)
+    by_start = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in by_start]
+    longest = max((s.end - s.start for s in spans), default=0)
+    cell_starts = sorted(s.start for s in spans if s.label == Label.CELL)
     for ln in range(lo, hi):
         line = all_lines[ln]
         if ln not in pcs:
             pcs[ln] = pieces(text, line)
         found: list[Cell] = []
         prose = False
-        value_line = any(s.label == Label.CELL and line.start <= s.start < line.end for s in spans)
+        value_line = bisect_left(cell_starts, line.start) < bisect_left(cell_starts, line.end)
         for p in pcs[ln]:
             for m in re.finditer(r"[^\s\u3000]+", text[p.start : p.end]):
                 a, b = p.start + m.start(), p.start + m.end()
-                over = [s for s in spans if s.start < b and a < s.end]
+                near = by_start[bisect_left(starts, a - longest) : bisect_left(starts, b)]
+                over = [s for s in near if a < s.end]
                 tok = m.group(0)
                 if over and not (_part_of_figure(over, a, b) and looks_like_figure(tok)):
                     continue

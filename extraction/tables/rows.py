@@ -272,7 +272,7 @@ def align_rows(
     if n == 0:
         return []
     skip_row, skip_group = 0.12, 0.9
-    scores = [[_pair_score(g, r, lexicon) for r in row_keys] for g in groups]
+    scores = [_pair_scores(g, row_keys, lexicon) for g in groups]
     NEG = -1e9
     # f[i][j]: best total for the first i groups with the last assigned row < j
     f = [[NEG] * (m + 1) for _ in range(n + 1)]
@@ -314,23 +314,30 @@ def _row_scores(key: str, lexicon: tuple[tuple[str, str], ...]) -> dict[str, flo
     return out
 
 
-def _pair_score(g: Group, row: str, lexicon: tuple[tuple[str, str], ...]) -> float:
-    """How well a group's label evidence names ``row``: +1 for a perfect name, negative for another row."""
+def _pair_scores(g: Group, row_keys: tuple[str, ...], lexicon: tuple[tuple[str, str], ...]) -> list[float]:
+    """How well a group's label evidence names each row: +1 for a perfect name, negative where
+    another row fits better (discouraging that pairing); 0 without evidence.
+
+    The evidence (all fragments joined, and each fragment alone) is scored once per group; per row
+    only the row's own score and the best score of any other row are looked up."""
     if not g.evidence:
-        return 0.0
+        return [0.0] * len(row_keys)
     cands = [g.evidence] + ([[f] for f in g.evidence] if len(g.evidence) > 1 else [])
-    best_here = 0.0
-    best_other = 0.0
+    tables = []  # per candidate key: its row scores and its two best (row, score) pairs
     for frs in cands:
         key = "".join(f.key for f in frs)
-        if not key:
-            continue
-        sc = _row_scores(key, lexicon)
-        best_here = max(best_here, sc.get(row, 0.0))
-        best_other = max(best_other, max((v for k, v in sc.items() if k != row), default=0.0))
-    if best_here >= best_other:
-        return best_here
-    return best_here - best_other  # another row fits better: discourage this pairing
+        if key:
+            sc = _row_scores(key, lexicon)
+            tables.append((sc, sorted(sc.items(), key=lambda kv: kv[1], reverse=True)[:2]))
+    out = []
+    for row in row_keys:
+        best_here = best_other = 0.0
+        for sc, top in tables:
+            best_here = max(best_here, sc.get(row, 0.0))
+            other = next((v for k, v in top if k != row), 0.0)  # the best row that is not this one
+            best_other = max(best_other, other)
+        out.append(best_here if best_here >= best_other else best_here - best_other)
+    return out
 
 
 def slot_by_label(cells: list[Cell], evidence: list[Frag], same_line: bool, ncols: int) -> list[int] | None:
