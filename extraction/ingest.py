@@ -21,7 +21,7 @@ from charset_normalizer import from_bytes
 from .document import Document
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
 from .ingest_html import declared_charset, flatten_html, looks_like_html
-from .limits import ReadLimits, check_text, default_limits
+from .limits import DEFAULT_MAX_BYTES, ReadLimits, check_text, default_limits, max_bytes_from_env
 from .ingest_office import (
     DOCX_MEDIA_TYPE,
     OLE2_MAGIC,
@@ -32,7 +32,8 @@ from .ingest_office import (
 from .ingest_pdf import PDF_MEDIA_TYPE, pdf_to_text
 from .reader_pool import run_isolated
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_BYTES", "load_bytes", "load_path", "load_text"]  # DEFAULT_MAX_BYTES: see limits
+
 
 Format = Literal["text", "html", "docx", "pdf"]
 MEDIA_TYPES: dict[Format, str] = {
@@ -378,12 +379,15 @@ def _document(
 
 
 def load_text(
-    text: str, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None
+    text: str, filename: str | None = None, max_bytes: int | None = None, limits: ReadLimits | None = None
 ) -> Document:
     """Text already decoded: plain text is kept as given (less a leading BOM); HTML is flattened.
 
-    Raises TextTooLarge when the text passes ``limits`` (default: ``limits.default_limits()``)."""
+    ``max_bytes`` None: ``GOVREPORT_MAX_BYTES`` or ``DEFAULT_MAX_BYTES`` (the service's limit).
+    Raises InputTooLarge over ``max_bytes`` (UTF-8), TextTooLarge when the text passes ``limits``
+    (default: ``limits.default_limits()``)."""
     limits = limits or default_limits()
+    max_bytes = max_bytes_from_env() if max_bytes is None else max_bytes
     raw = text.encode("utf-8", "surrogatepass")
     _check_size(len(raw), max_bytes, filename)
     if not looks_like_html(text):  # plain text: refuse before anything else is done with it
@@ -411,14 +415,16 @@ def load_bytes(
     data: bytes,
     filename: str | None = None,
     media_type: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     limits: ReadLimits | None = None,
 ) -> Document:
     """A file's bytes: format from ``filename``'s extension, else ``media_type``, else the content.
 
     DOCX and PDF are read in a reader process (``reader_pool``); every format's decoded text is
-    held to ``limits`` (TextTooLarge, DeadlinePassed, ReaderFailed are InputErrors)."""
+    held to ``limits`` (TextTooLarge, DeadlinePassed, ReaderFailed are InputErrors). ``max_bytes``
+    None: ``GOVREPORT_MAX_BYTES`` or ``DEFAULT_MAX_BYTES`` (InputTooLarge above it)."""
     limits = limits or default_limits()
+    max_bytes = max_bytes_from_env() if max_bytes is None else max_bytes
     name = input_name(filename)
     _check_size(len(data), max_bytes, filename)
     if not data.strip():
@@ -457,8 +463,10 @@ def load_bytes(
     return _document(decoded.text, "text", filename, data, decoded.encoding, warnings, limits)
 
 
-def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None) -> Document:
-    """A file on disk; its size is checked with stat before anything is read."""
+def load_path(path: str | Path, max_bytes: int | None = None, limits: ReadLimits | None = None) -> Document:
+    """A file on disk; its size is checked with stat before anything is read (``max_bytes`` None:
+    ``GOVREPORT_MAX_BYTES`` or ``DEFAULT_MAX_BYTES``)."""
+    max_bytes = max_bytes_from_env() if max_bytes is None else max_bytes
     p = Path(path)
     try:
         size = p.stat().st_size

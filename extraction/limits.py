@@ -23,6 +23,10 @@ from typing import Iterator
 from .errors import InputError, InputTooLarge
 
 MiB = 1024 * 1024
+# The largest single input, in bytes: one setting for the Python API, the CLI, batch runs and the
+# service (``ServiceSettings.max_bytes`` defaults to it); ``GOVREPORT_MAX_BYTES`` overrides it.
+DEFAULT_MAX_BYTES = 10 * MiB
+MAX_BYTES_ENV = "GOVREPORT_MAX_BYTES"
 
 
 class TextTooLarge(InputTooLarge):
@@ -109,6 +113,22 @@ def limits_from_env(environ: dict[str, str] | None = None) -> ReadLimits:
                 raise ValueError(f"{var}={raw!r} must be positive")
             changes[field_name] = value * unit
     return replace(DEFAULT_LIMITS, **changes)  # type: ignore[arg-type]
+
+
+def max_bytes_from_env(environ: dict[str, str] | None = None) -> int:
+    """The largest input in bytes: ``GOVREPORT_MAX_BYTES`` when set, else ``DEFAULT_MAX_BYTES``
+    (10 MiB), so the Python API, extract, batch and the service refuse the same files.
+    ValueError on a value that is not a positive integer."""
+    raw = (os.environ if environ is None else environ).get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{MAX_BYTES_ENV}={raw!r} is not a whole number of bytes") from None
+    if value <= 0:
+        raise ValueError(f"{MAX_BYTES_ENV}={raw!r} must be positive")
+    return value
 
 
 def default_limits() -> ReadLimits:

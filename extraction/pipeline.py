@@ -8,8 +8,8 @@ from typing import Any
 
 from .document import Document
 from .errors import NotAReport
-from .ingest import DEFAULT_MAX_BYTES, load_bytes, load_path, load_text
-from .limits import ReadLimits, check_deadline
+from .ingest import load_bytes, load_path, load_text
+from .limits import ReadLimits, check_deadline, max_bytes_from_env
 from .report import assemble_report
 from .taggers import Tagger, get_tagger
 from .textview import mark_repairs, repair_warnings, to_original, view_document
@@ -37,13 +37,15 @@ class Extractor:
     def __init__(
         self,
         tagger: Tagger | None = None,
-        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_bytes: int | None = None,
         require_report: bool = True,
         limits: ReadLimits | None = None,
     ):
-        """``limits``: what one input's decoded text may cost (None: ``limits.default_limits()``)."""
+        """``max_bytes``: the largest input (None: ``GOVREPORT_MAX_BYTES``, else 10 MiB, the
+        service's limit too: ``limits.max_bytes_from_env``); ``limits``: what one input's decoded
+        text may cost (None: ``limits.default_limits()``). ValueError on a bad ``GOVREPORT_MAX_BYTES``."""
         self.tagger = tagger if tagger is not None else get_tagger("auto")
-        self.max_bytes = max_bytes
+        self.max_bytes = max_bytes_from_env() if max_bytes is None else max_bytes
         self.require_report = require_report
         self.limits = limits
 

@@ -6,6 +6,10 @@ from typing import Any, Callable
 
 import click
 
+# One setting with the Python API and the service: extraction.limits.DEFAULT_MAX_BYTES (10 MiB),
+# GOVREPORT_MAX_BYTES overriding it.
+from govreport.extraction.limits import MAX_BYTES_ENV, max_bytes_from_env  # noqa: F401  (re-exported)
+
 RUNTIME_ENV = "GOVREPORT_MODEL_RUNTIME"  # read by ModelTagger.load (extraction.taggers.model)
 
 
@@ -26,27 +30,6 @@ def runtime_option(f: Callable[..., Any]) -> Callable[..., Any]:
         callback=set_env,
         help="Model runtime: onnx (ONNX Runtime, the default) or torch (debugging; needs the train extra).",
     )(f)
-
-
-MAX_BYTES_ENV = "GOVREPORT_MAX_BYTES"  # the service's ServiceSettings.max_bytes
-
-
-def max_bytes_from_env(environ: dict[str, str] | None = None) -> int:
-    """The largest input in bytes: ``GOVREPORT_MAX_BYTES`` when set, else the service's default
-    (``ServiceSettings.max_bytes``, 10 MiB), so extract, batch and the API refuse the same files.
-    ValueError on a value that is not a positive integer."""
-    from .settings import ServiceSettings  # lazily: pydantic-settings is not needed for --help
-
-    raw = (os.environ if environ is None else environ).get(MAX_BYTES_ENV, "").strip()
-    if not raw:
-        return int(ServiceSettings.model_fields["max_bytes"].default)
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{MAX_BYTES_ENV}={raw!r} is not a whole number of bytes") from None
-    if value <= 0:
-        raise ValueError(f"{MAX_BYTES_ENV}={raw!r} must be positive")
-    return value
 
 
 def max_bytes_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from govreport.extraction.limits import DEFAULT_LIMITS, ReadLimits
+from govreport.extraction.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, ReadLimits
 
 MiB = 1024 * 1024
 
@@ -45,7 +45,7 @@ class ServiceSettings(BaseSettings):
         10.0, ge=0, description="seconds between checks of the registry's ACTIVE pointer; 0: never"
     )
 
-    max_bytes: int = Field(10 * MiB, gt=0, description="largest single document, in bytes")
+    max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0, description="largest single document, in bytes")
     max_request_bytes: int = Field(
         32 * MiB, gt=0, description="largest request body (a batch, multipart overhead included)"
     )

@@ -644,7 +644,29 @@ def test_size_limit_on_bytes_and_text() -> None:
     with pytest.raises(errors.InputTooLarge):
         load_text("一" * 40, max_bytes=100)  # 40 characters, 120 bytes of UTF-8
     assert load_bytes(data, max_bytes=len(data)).text == data.decode("utf-8")
-    assert DEFAULT_MAX_BYTES >= 10 * 1024 * 1024
+
+
+def test_one_size_limit_for_the_python_api_the_cli_and_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+    from govreport.service.options import max_bytes_from_env
+    from govreport.service.settings import ServiceSettings
+
+    monkeypatch.delenv("GOVREPORT_MAX_BYTES", raising=False)
+    service_default = ServiceSettings.model_fields["max_bytes"].default
+    assert DEFAULT_MAX_BYTES == service_default == max_bytes_from_env() == Extractor(RuleTagger()).max_bytes
+    just_over = "一" * (service_default // 3 + 1)  # 3 bytes of UTF-8 each: one character past the limit
+    with pytest.raises(errors.InputTooLarge, match=f"the limit is {service_default} bytes"):
+        load_text(just_over)  # a direct Python caller is refused what the service refuses
+    with pytest.raises(errors.InputTooLarge):
+        load_bytes(just_over.encode("utf-8"))
+    # GOVREPORT_MAX_BYTES moves the one limit everywhere
+    monkeypatch.setenv("GOVREPORT_MAX_BYTES", "100")
+    assert max_bytes_from_env() == Extractor(RuleTagger()).max_bytes == 100
+    with pytest.raises(errors.InputTooLarge, match="the limit is 100 bytes"):
+        Extractor(RuleTagger()).extract_text("一、总体情况\n" * 10)
+    with pytest.raises(errors.InputTooLarge, match="the limit is 100 bytes"):
+        load_text("一" * 40)
 
 
 def test_size_limit_on_paths_is_checked_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
