@@ -21,7 +21,7 @@ from charset_normalizer import from_bytes
 from .document import Document
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
 from .ingest_html import declared_charset, flatten_html, looks_like_html
-from .limits import DEFAULT_MAX_BYTES, ReadLimits, check_text, default_limits, max_bytes_from_env
+from .limits import DEFAULT_MAX_BYTES, ReadLimits, check_text, default_limits, max_bytes_from_env  # noqa: F401  (DEFAULT_MAX_BYTES re-exported)
 from .ingest_office import (
     DOCX_MEDIA_TYPE,
     OLE2_MAGIC,
@@ -31,8 +31,6 @@ from .ingest_office import (
 )
 from .ingest_pdf import PDF_MEDIA_TYPE, pdf_to_text
 from .reader_pool import run_isolated
-
-__all__ = ["DEFAULT_MAX_BYTES", "load_bytes", "load_path", "load_text"]  # DEFAULT_MAX_BYTES: see limits
 
 
 Format = Literal["text", "html", "docx", "pdf"]
