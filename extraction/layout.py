@@ -97,6 +97,14 @@ def separator_count(s: str) -> int:
 
 
 def display_width(s: str) -> int:
+    """Terminal columns of ``s``: wide and full-width characters count 2."""
+    if len(s) <= 64:  # remembered: the same cell texts and gaps recur on every line
+        return _display_width(s)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+@lru_cache(maxsize=8192)
+def _display_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
@@ -153,6 +161,8 @@ NUMBER_RE = re.compile(r"[+\-−]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?")
 VALUE_RE = re.compile(r"^(?P<num>[+\-−]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
 BLANK_RE = re.compile(r"^(?:[-—－–─]+|无|/|／)$")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_VALUE_TOKEN = re.compile(r"\S+(?:\s*(?:万元|元))?")
+_TRAILING_VALUES = re.compile(r"(?:\s+[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*万元|\s*元)?)+$")
 
 
 def value_tokens(text: str, piece: Piece) -> list[tuple[int, int, int, int] | None]:
@@ -164,7 +174,7 @@ def value_tokens(text: str, piece: Piece) -> list[tuple[int, int, int, int] | No
     raw = text[piece.start : piece.end]
     norm = normalize(raw)
     out: list[tuple[int, int, int, int] | None] = []
-    for m in re.finditer(r"\S+(?:\s*(?:万元|元))?", norm):
+    for m in _VALUE_TOKEN.finditer(norm):
         tok = m.group(0)
         a = piece.start + m.start()
         vm = VALUE_RE.match(tok)
@@ -185,7 +195,7 @@ def value_tokens(text: str, piece: Piece) -> list[tuple[int, int, int, int] | No
 def split_label_and_values(text: str, piece: Piece) -> tuple[tuple[int, int] | None, list[tuple[int, int, int, int]]]:
     """A piece like ``（一）予以公开 5345 129``: the label part and trailing single-space values."""
     raw = normalize(text[piece.start : piece.end])
-    m = re.search(r"(?:\s+[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*万元|\s*元)?)+$", raw)
+    m = _TRAILING_VALUES.search(raw)
     if not m or not CJK_RE.search(raw[: m.start()]):
         return (piece.start, piece.end), []
     label_end = len(raw[: m.start()].rstrip())

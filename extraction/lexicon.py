@@ -182,7 +182,17 @@ def _group_keys() -> tuple[str, ...]:
 
 def group_key(fragment: str) -> str:
     """The key group labels are compared by: ``label_key`` without brackets."""
-    return re.sub(r"[()（）]", "", label_key(fragment))
+    if len(fragment) <= 256:  # remembered: ~270 calls a report, mostly the template's wordings
+        return _group_key(fragment)
+    return _BRACKETS.sub("", label_key(fragment))
+
+
+_BRACKETS = re.compile(r"[()（）]")
+
+
+@lru_cache(maxsize=8192)
+def _group_key(fragment: str) -> str:
+    return _BRACKETS.sub("", label_key(fragment))
 
 
 def is_group_label(fragment: str) -> bool:

@@ -106,3 +106,18 @@ def test_shipped_int8_default_extracts_the_same_tables_as_fp32():
         a = Extractor(default).extract_path(path).output
         b = Extractor(fp32).extract_path(path).output
         assert a["tables"] == b["tables"], path.name
+
+
+def test_a_report_reads_the_same_alone_and_in_a_batch():
+    """Windows run one per ONNX Runtime call: int8's dynamic quantisation scales a call's
+    activations together, so with several windows per call a report's spans depended on the
+    other reports of a batch job."""
+    from govreport.training.data import synth_documents
+
+    texts = corpus_texts()[:3] + [doc.text for doc in synth_documents(3, seed=5)]
+    p = OnnxPredictor.load(shipped_model())  # the shipped default precision (int8)
+    alone = [p.predict([t])[0] for t in texts]
+    together = p.predict(texts)
+    assert [[(s.start, s.end, s.label, s.score) for s in d] for d in alone] == [
+        [(s.start, s.end, s.label, s.score) for s in d] for d in together
+    ]

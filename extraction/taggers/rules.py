@@ -55,8 +55,9 @@ def _content_bounds(text: str, line: Line) -> tuple[int, int] | None:
     s = text[line.start : line.end]
     m = _MD_STRIP.match(s)
     a = m.end() if m else 0
-    stripped_right = re.search(r"[\s*＊#]*$", s)
-    b = stripped_right.start() if stripped_right else len(s)
+    b = len(s)
+    while b > a and (s[b - 1].isspace() or s[b - 1] in "*＊#"):  # what r"[\s*＊#]*$" matches, without a scan per position
+        b -= 1
     if a >= b:
         return None
     return line.start + a, line.start + b
