@@ -344,7 +344,7 @@ def test_bars_are_cell_boundaries_like_tabs(bars: str, tabs: str) -> None:
 def test_grid_rule_lines(line: str, rule: bool) -> None:
     assert is_grid_rule(line) is rule
     if rule:
-        assert pieces(line, split_lines(line)[0]) == []
+        assert pieces(line, split_lines(line)[0]) == ()
 
 
 def test_bars_cover_the_printed_kinds() -> None:
