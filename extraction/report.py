@@ -13,6 +13,7 @@ from .normalize import normalize
 from .regions import runon_ranges, table_regions
 from .sections import organ_of, period_year, sections, title_text, year_of
 from .tables.active import assemble_active
+from .tables.activestream import assemble_active_stream
 from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.result import TableResult
@@ -140,6 +141,9 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
             # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
             res = assemble_from_stream(res, doc, lines[lo:hi]) or res
+        elif name == "active_disclosure":
+            # one value a line, each column header followed by its group's values (raw pdftotext)
+            res = assemble_active_stream(res, region, fmt) or res
         if not region.cells:
             warnings.append(f"{name}: labels found but no values; every cell is null")
             notes.append(reason("no_values", [name]))

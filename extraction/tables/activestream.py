@@ -1,0 +1,241 @@
+"""Table 二 read from a stream of one-value lines in content-stream order (raw ``pdftotext``).
+
+Raw ``pdftotext`` (no ``-layout``) writes table 二 column by column: the group's row labels come
+as one block (``规章 / 规范性文件``), then each column header with the group's values under it in
+row order (``本年新制作数量 / 0 / —``). Some readings (WPS-drawn PDFs) print a header with nothing
+under it and its values later as a block of their own (``本年增/减 … 采购总金额 / -4 0 / -35 4 /
+-34 / 0 万元``). Table 二 has no arithmetic, so only order and labels place the values:
+
+* the k-th header of a column wording is the k-th group (in template order) that has the column;
+* values right under a header are its group's rows in template order, when their count is the
+  group's row count;
+* headers with nothing under them take the value blocks that follow no header, in order, when
+  the counts of headers and blocks and each block's size agree.
+
+Anything else (a count that does not fit, a header not found) leaves the cells ``None`` with a
+warning, never a guess. The reading is used only when the region has the stream's shape: every
+value alone on its line and no value run right after a row label (a one-cell-per-line reading in
+row order has those).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..lexicon import match_col, row_lexicon, best_match, label_key
+from .base import Cell, Region, parse_value
+from .result import UNREADABLE, TableResult
+
+# a header wording and its piece on the next line (``本年新制作`` / ``数量``) are one header when
+# the joined text matches at least as well; below this score a line is not a column header
+_HEADER_SCORE = 0.75
+_ROW_SCORE = 0.9
+_FIGURE = re.compile(r"[+\-−－]?[0-9][0-9,]*(?:\.[0-9]+)?")
+_MARKER = re.compile(r"[-—－–─]+|无")
+_UNIT = re.compile(r"\s*((?:亿|千万|百万|十万|万|千)?元)")
+
+
+@dataclass
+class _Event:
+    kind: str  # "H" header, "V" value, "B" blank line, "T" other text, "R" row label
+    col: str = ""
+    cell: Cell | None = None
+    text: str = ""
+
+
+@dataclass
+class _Slot:
+    """One (group, column) of the template in print order."""
+
+    col: str
+    rows: list[str]
+    values: list[Cell] = field(default_factory=list)
+    header: str = ""
+    direct: bool = False  # values found right under the header
+    unsure: set[int] = field(default_factory=set)  # rows whose value another group's may be
+
+
+def template_slots(res: TableResult) -> list[_Slot]:
+    """(column, the group's rows that have it) per group in template order, columns in order."""
+    out: list[_Slot] = []
+    groups: dict[str | None, list] = {}
+    for r in res.spec.rows:
+        groups.setdefault(r.group or r.key, []).append(r)
+    for rows in groups.values():
+        cols: list[str] = []
+        for r in rows:
+            cols += [c for c in r.cols if c not in cols]
+        for c in cols:
+            out.append(_Slot(c, [r.key for r in rows if c in r.cols]))
+    return out
+
+
+def _value_cell(region: Region, ln, s: str) -> Cell | None:  # type: ignore[no-untyped-def]
+    """The one value (or blank marker) a line holds, as a Cell; None when the line holds anything else."""
+    raw = region.text[ln.start : ln.end]
+    start = ln.start + raw.index(s)
+    if _MARKER.fullmatch(s):
+        return Cell(None, s, start, start + len(s), ln.index, 0, 0, 1.0)
+    m = _FIGURE.match(s)
+    if not m:
+        return None
+    rest = s[m.end() :]
+    unit = None
+    if rest:
+        um = _UNIT.fullmatch(rest)
+        if not um:
+            return None
+        unit = um.group(1)
+    fig = m.group(0)
+    tagged = [c for c in region.cells_on(ln.index) if c.start == start]
+    if tagged and tagged[0].raw == fig:
+        c = tagged[0]
+        return Cell(c.value, c.raw, c.start, c.end, c.line, c.field, c.x, c.score, c.unit or unit, c.repairs)
+    return Cell(parse_value(fig), fig, start, start + len(fig), ln.index, 0, 0, 1.0, unit)
+
+
+def _is_label(s: str, rows: tuple[tuple[str, str], ...]) -> bool:
+    """A line that is a column header, a group label (第二十条第（X）项, 信息内容) or a row label."""
+    if re.match(r"第.{1,4}条", s):
+        return True
+    m = match_col(s, "active_disclosure")
+    if m is not None and m.score >= _HEADER_SCORE:
+        return True
+    r = best_match(label_key(s), rows)
+    return r is not None and r.score >= _ROW_SCORE
+
+
+def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
+    """The region as headers, values, blank lines, row labels and other text; None when a line
+    holds a value among other words (not a one-value-a-line reading)."""
+    rows = row_lexicon(fmt, "active_disclosure")
+    out: list[_Event] = []
+    lines = region.lines
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        s = region.text[ln.start : ln.end].replace("\f", "").strip()
+        i += 1
+        if not s:
+            out.append(_Event("B"))
+            continue
+        if re.search(r"\d", s) or _MARKER.fullmatch(s):
+            cell = _value_cell(region, ln, s)
+            if cell is None:
+                if region.cells_on(ln.index):
+                    return None
+                out.append(_Event("T", text=s))
+                continue
+            out.append(_Event("V", cell=cell))
+            continue
+        m = match_col(s, "active_disclosure")
+        if m is not None and m.key in cols and m.score >= _HEADER_SCORE:
+            # a header wraps onto the next lines (``本年新制作`` / ``数量``, ``（单位：万`` / ``元）``)
+            # until an empty line, a value, or a line that is a header or label of its own
+            text = s
+            while i < len(lines):
+                nxt = region.text[lines[i].start : lines[i].end].replace("\f", "").strip()
+                if not nxt or _value_cell(region, lines[i], nxt) is not None or _is_label(nxt, rows):
+                    break
+                text, i = text + nxt, i + 1
+            out.append(_Event("H", col=m.key, text=text))
+            continue
+        r = best_match(label_key(s), rows)
+        out.append(_Event("R" if r is not None and r.score >= _ROW_SCORE else "T", text=s))
+    return out
+
+
+def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableResult | None:
+    """Table 二 rebuilt from a raw ``pdftotext`` stream: a new result, or ``None`` when the region
+    does not have the stream's shape or its headers do not match the template's (the caller
+    keeps its own reading)."""
+    from .active import MONEY_COLS, _to_wanyuan, money_unit
+
+    slots = template_slots(res)
+    events = _events(region, {s.col for s in slots}, fmt)
+    if events is None or not any(e.kind == "V" for e in events):
+        return None
+    # value runs: consecutive values; the event before a run decides whose they are
+    runs: list[tuple[int, list[Cell]]] = []  # (index of the event before the run, cells)
+    k = 0
+    while k < len(events):
+        if events[k].kind != "V":
+            k += 1
+            continue
+        j = k
+        while j < len(events) and events[j].kind == "V":
+            j += 1
+        runs.append((k - 1, [e.cell for e in events[k:j] if e.cell is not None]))
+        k = j
+    if any(b >= 0 and events[b].kind == "R" for b, _ in runs):
+        return None  # values right after a row label: a reading in row order
+    headers = [(n, e) for n, e in enumerate(events) if e.kind == "H"]
+    by_col: dict[str, list[_Slot]] = {}
+    for s in slots:
+        by_col.setdefault(s.col, []).append(s)
+    seen: dict[str, int] = {}
+    order: list[tuple[int, _Slot]] = []
+    for n, e in headers:
+        i = seen.get(e.col, 0)
+        seen[e.col] = i + 1
+        if i >= len(by_col[e.col]):
+            return None
+        order.append((n, by_col[e.col][i]))
+    if any(seen.get(c, 0) != len(v) for c, v in by_col.items()):
+        return None  # a header not found (or found twice): the labels cannot place the values
+    direct = {b: cells for b, cells in runs if b >= 0 and events[b].kind == "H"}
+    if 2 * len(direct) < len(slots):
+        return None  # mostly headers without values under them: not the stream's shape
+    orphans = [cells for b, cells in runs if not (b >= 0 and events[b].kind == "H")]
+    unplaced: list[_Slot] = []
+    out = TableResult.empty(res.spec)
+    unknown: list[str] = []
+    placed_late: set[int] = set()
+    for n, slot in order:
+        slot.header = events[n].text
+        if n in direct:
+            slot.values, slot.direct = direct[n], True
+        else:
+            unplaced.append(slot)
+    if unplaced and len(unplaced) == len(orphans) and all(len(c) == len(s.rows) for c, s in zip(orphans, unplaced)):
+        for cells, slot in zip(orphans, unplaced):
+            slot.values = cells
+            placed_late.add(id(slot))
+    elif orphans and not unplaced:
+        out.warn(f"{sum(len(c) for c in orphans)} value(s) under no column header were left out")
+    if [id(s) for _, s in order] != [id(s) for s in slots]:
+        # the headers are not in the table's order (a WPS drawing): two groups under the same
+        # wording may come in either order; the cells in which they differ are null
+        for col, same in by_col.items():
+            for a in same:
+                for b in same:
+                    if a is not b and len(a.rows) == len(b.rows) == len(a.values) == len(b.values):
+                        for j, (x, y) in enumerate(zip(a.values, b.values)):
+                            if x.value != y.value:
+                                a.unsure.add(j)
+    for slot in slots:
+        for r in slot.rows:
+            out.found(r)
+        if len(slot.values) != len(slot.rows):
+            for r in slot.rows:
+                out.status.setdefault(r, {})[slot.col] = UNREADABLE
+                unknown.append(f"{r}.{slot.col}")
+            continue
+        for j, (r, cell) in enumerate(zip(slot.rows, slot.values)):
+            if j in slot.unsure:
+                out.status.setdefault(r, {})[slot.col] = UNREADABLE
+                unknown.append(f"{r}.{slot.col}")
+                continue
+            value, status = cell.value, None
+            if slot.col in MONEY_COLS:
+                unit = money_unit(cell.unit, slot.header)
+                value = _to_wanyuan(value, unit)
+                if unit is None and cell.value is not None:
+                    status = UNREADABLE
+            out.put(r, slot.col, cell, value=value, inferred=id(slot) in placed_late, status=status)
+    out.rows_found = len(res.spec.rows)
+    out.warn("values read one per line in the PDF's content order (each column header followed by its group's values)")
+    if unknown:
+        out.warn("the values under a header do not match its rows (a blank cell leaves no line), or two groups "
+                 f"under one wording may be in either order; null: {', '.join(unknown)}")
+    return out
