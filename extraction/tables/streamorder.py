@@ -34,6 +34,8 @@ APP_COLS = 7
 COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "其他", "总计")
 _HINT_LINES = 4
 _LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
+# a cell printed as a dash or 无: a blank, its own token in the stream (0 in a row's arithmetic)
+_BLANK_MARK = re.compile(r"[-—－–─]{1,2}|无")
 
 Number = int | float
 
@@ -73,13 +75,15 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
     hints: list[int | None] = []
     text = doc.text
     between: list[str] = []
-    for ln in lines:
+    filled = [ln for ln in lines if text[ln.start : ln.end].strip()]
+    kinds = ["n" if _LONE_NUMBER.fullmatch(s) else "m" if _BLANK_MARK.fullmatch(s) else "t"
+             for s in (text[ln.start : ln.end].strip() for ln in filled)]  # fmt: skip
+    for k, ln in enumerate(filled):
         raw = text[ln.start : ln.end]
         s = raw.strip()
-        if not s:
-            continue
-        value = parse_value(s) if _LONE_NUMBER.fullmatch(s) else None
-        if value is None:
+        value = parse_value(s) if kinds[k] == "n" else None
+        # a dash or 无 among values is a blank cell; among words it is part of a label (（四）无…)
+        if kinds[k] == "t" or (kinds[k] == "m" and "t" == (kinds[k - 1] if k else "t") == (kinds[k + 1] if k + 1 < len(kinds) else "t")):
             between.append(s)
             continue
         start = ln.start + raw.index(s)
@@ -115,20 +119,22 @@ def _group(values: Sequence[Number], p: int, k: int,
     else:
         rows = [[(values[p + c * k + j], p + c * k + j) for c in range(APP_COLS)] for j in range(k)]
     for r in rows:
-        v = [x for x, _ in r]
+        v = [0 if x is None else x for x, _ in r]
         if _holds(v[:6], v[6:7]) is not True:
             return None
     return rows
 
 
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
-                 hints: Sequence[int | None] = ()) -> StreamSolution | None:  # fmt: skip
+                 hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False) -> StreamSolution | None:  # fmt: skip
     """Divide ``values`` into ``nrows`` rows in row groups meeting every row's 总计, passing over
     values at the indices in ``skippable`` (lone numbers next to a page break: page numbers) only
-    between groups; ``hints``: per value, the column a header printed just before it names
+    between groups, any of the first ``lead`` values before the first row (printed before the
+    table's header: another table's) and, with ``trail``, every value after the last row (the
+    next table's); ``hints``: per value, the column a header printed just before it names
     (``_hinted_order``); ``None`` when no division fits."""
     n = len(values)
-    if nrows == 0 or n < nrows * APP_COLS or n - nrows * APP_COLS > len(skippable):
+    if nrows == 0 or n < nrows * APP_COLS or (not trail and n - nrows * APP_COLS > len(skippable) + lead):
         return None
     State = tuple[int, int]  # (stream position, template row)
     edges: dict[State, list[tuple[State, list[list[tuple[Number, int]]]]]] = {}
@@ -137,7 +143,7 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
     while todo:
         p, r = todo.pop()
         nxt: list[tuple[State, list]] = []
-        if p in skippable:
+        if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
             nxt.append(((p + 1, r), []))
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
             rows = _group(values, p, k, hints)
@@ -152,14 +158,17 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
     if goal not in seen:
         return None
     # the states from which the goal is reachable
+    back: dict[State, list[State]] = {}
+    for st, nxt in edges.items():
+        for t, _ in nxt:
+            back.setdefault(t, []).append(st)
     alive: set[State] = {goal}
-    changed = True
-    while changed:
-        changed = False
-        for st, nxt in edges.items():
-            if st not in alive and any(t in alive for t, _ in nxt):
+    stack = [goal]
+    while stack:
+        for st in back.get(stack.pop(), []):
+            if st not in alive:
                 alive.add(st)
-                changed = True
+                stack.append(st)
     cells: list[list[dict[Number, int]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
     grouped: set[int] = set()
     for (p, r), nxt in edges.items():
@@ -221,10 +230,14 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
         return None
     cells, hints = lone_numbers(doc, lines)
     values = [c.value for c in cells]
-    sol = solve_stream(values, len(spec.row_keys), _page_numbers(doc, cells), hints)  # type: ignore[arg-type]
+    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
+    lead = sum(c.start < header for c in cells) if header is not None else 0
+    sol = solve_stream(values, len(spec.row_keys), _page_numbers(doc, cells), hints, lead, trail=True)  # type: ignore[arg-type]
     if sol is None:
         return None
-    chosen = dict(zip(spec.row_keys, sol.rows))
+    # a printed blank (— or 无) counts 0 here: the rebuilt table must meet the identities in full
+    determined = [[0 if v is None and i is not None else v for v, i in zip(row, idx)] for row, idx in zip(sol.rows, sol.index)]
+    chosen = dict(zip(spec.row_keys, determined))
     if not identities_hold(chosen, spec.row_keys):
         return None
     out = TableResult.empty(spec)
@@ -235,10 +248,6 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
         out.found(key)
         for c, v in enumerate(row):
             col = cols[c]
-            if v is None:
-                out.status.setdefault(key, {})[col] = UNREADABLE
-                unknown.append(f"{key}.{col}")
-                continue
             cell = cells[sol.index[r][c]] if sol.index[r][c] is not None else None
             if cell is None:
                 out.status.setdefault(key, {})[col] = UNREADABLE
