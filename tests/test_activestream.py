@@ -93,3 +93,27 @@ def test_a_reading_in_row_order_is_not_taken_for_the_stream():
     assert not any("content order" in w for w in out["warnings"])
     got = out["tables"]["active_disclosure"]
     assert got["regulations"] == {"new_made": 1, "new_published": 3, "total_published": 5}
+
+
+def test_headers_side_by_side_take_their_values_row_by_row():
+    # WPS: 上一年项目 本年增/减 on one line, 数量 under them, then (五)'s rows: 7 -1 | 8 0
+    side = IN_ORDER.replace("上一年项目数量\n7\n8\n\n本年增/减\n-1\n0\n\n", "上一年项目 本年增/减\n数量\n7\n-1\n8\n0\n\n")
+    assert side != IN_ORDER
+    out = _extract(LABELS + FIRST + side)
+    assert out["tables"]["active_disclosure"] == GOLD
+
+
+def test_blocks_under_no_header_are_not_placed_when_a_header_s_own_values_do_not_fit():
+    # the three (一) headers side by side with one value under them (blanks left no line): the
+    # block under no header (5) may be theirs, so it is not given to the header without values
+    text = (
+        "本年制发件 本年废止件 现行有效件\n数\n数\n数\n无\n\n5\n\n本年处理决定数量\n\n本年处理决定数量\n8\n1\n\n"
+        "本年收费金额（单位：万元）\n-\n"
+    )
+    labels = ("第二十条第（一）项\n信息内容\n规章\n行政规范性文件\n第二十条第（五）项\n信息内容\n行政许可\n"
+              "第二十条第（六）项\n信息内容\n行政处罚\n行政强制\n\n")
+    out = _extract(labels + text).get("tables")
+    got = out["active_disclosure"]
+    assert got["administrative_license"]["decisions"] is None
+    assert got["regulations"] == {"issued": None, "repealed": None, "in_force": None}
+    assert got["administrative_penalty"]["decisions"] == 8 and got["administrative_coercion"]["decisions"] == 1

@@ -38,7 +38,7 @@ _UNIT = re.compile(r"\s*((?:亿|千万|百万|十万|万|千)?元)")
 @dataclass
 class _Event:
     kind: str  # "H" header, "V" value, "B" blank line, "T" other text, "R" row label
-    col: str = ""
+    cols: tuple[str, ...] = ()  # a header's columns: more than one where a line prints several
     cell: Cell | None = None
     text: str = ""
 
@@ -94,6 +94,21 @@ def _value_cell(region: Region, ln, s: str) -> Cell | None:  # type: ignore[no-u
     return Cell(parse_value(fig), fig, start, start + len(fig), ln.index, 0, 0, 1.0, unit)
 
 
+def _several_headers(s: str, cols: set[str]) -> tuple[str, ...] | None:
+    """The columns of a line that prints several headers side by side (``上一年项目 本年增/减``),
+    each piece a header of its own; None otherwise."""
+    pieces = s.split()
+    if len(pieces) < 2:
+        return None
+    keys = []
+    for p in pieces:
+        m = match_col(p, "active_disclosure")
+        if m is None or m.key not in cols or m.score < _HEADER_SCORE:
+            return None
+        keys.append(m.key)
+    return tuple(keys) if len(set(keys)) == len(keys) else None
+
+
 def _is_label(s: str, rows: tuple[tuple[str, str], ...]) -> bool:
     """A line that is a column header, a group label (第二十条第（X）项, 信息内容) or a row label."""
     if re.match(r"第.{1,4}条", s):
@@ -128,8 +143,9 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
                 continue
             out.append(_Event("V", cell=cell))
             continue
+        several = _several_headers(s, cols)
         m = match_col(s, "active_disclosure")
-        if m is not None and m.key in cols and m.score >= _HEADER_SCORE:
+        if several or (m is not None and m.key in cols and m.score >= _HEADER_SCORE):
             # a header wraps onto the next lines (``本年新制作`` / ``数量``, ``（单位：万`` / ``元）``)
             # until an empty line, a value, or a line that is a header or label of its own
             text = s
@@ -138,7 +154,7 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
                 if not nxt or _value_cell(region, lines[i], nxt) is not None or _is_label(nxt, rows):
                     break
                 text, i = text + nxt, i + 1
-            out.append(_Event("H", col=m.key, text=text))
+            out.append(_Event("H", cols=several or (m.key,), text=text))  # type: ignore[union-attr]
             continue
         r = best_match(label_key(s), rows)
         out.append(_Event("R" if r is not None and r.score >= _ROW_SCORE else "T", text=s))
@@ -176,15 +192,16 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     seen: dict[str, int] = {}
     order: list[tuple[int, _Slot]] = []
     for n, e in headers:
-        i = seen.get(e.col, 0)
-        seen[e.col] = i + 1
-        if i >= len(by_col[e.col]):
-            return None
-        order.append((n, by_col[e.col][i]))
+        for col in e.cols:
+            i = seen.get(col, 0)
+            seen[col] = i + 1
+            if i >= len(by_col[col]):
+                return None
+            order.append((n, by_col[col][i]))
     if any(seen.get(c, 0) != len(v) for c, v in by_col.items()):
         return None  # a header not found (or found twice): the labels cannot place the values
     direct = {b: cells for b, cells in runs if b >= 0 and events[b].kind == "H"}
-    if 2 * len(direct) < len(slots):
+    if 2 * sum(n in direct for n, _ in order) < len(slots):
         return None  # mostly headers without values under them: not the stream's shape
     orphans = [cells for b, cells in runs if not (b >= 0 and events[b].kind == "H")]
     unplaced: list[_Slot] = []
@@ -193,11 +210,23 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     placed_late: set[int] = set()
     for n, slot in order:
         slot.header = events[n].text
-        if n in direct:
-            slot.values, slot.direct = direct[n], True
-        else:
+        if n not in direct:
             unplaced.append(slot)
-    if unplaced and len(unplaced) == len(orphans) and all(len(c) == len(s.rows) for c, s in zip(orphans, unplaced)):
+            continue
+        slot.direct = True
+        side = [s for m, s in order if m == n]
+        if len(side) == 1:
+            slot.values = direct[n]
+        elif len({tuple(s.rows) for s in side}) == 1 and len(direct[n]) == len(side) * len(slot.rows):
+            # headers side by side on one line: their values come row by row
+            j = side.index(slot)
+            slot.values = direct[n][j :: len(side)]
+        else:
+            slot.values = []  # cannot be divided among the headers: null
+    # a header whose values under it do not fit may own some of the blocks under no header:
+    # the blocks are then not the other headers' by order
+    fits = all(len(s.values) == len(s.rows) for s in slots if s.direct)
+    if fits and unplaced and len(unplaced) == len(orphans) and all(len(c) == len(s.rows) for c, s in zip(orphans, unplaced)):
         for cells, slot in zip(orphans, unplaced):
             slot.values = cells
             placed_late.add(id(slot))

@@ -16,7 +16,7 @@ from .result import INFERRED, READ, TableResult
 
 # the words table 四's header cells are printed in, one piece a line in such readings
 _PIECES = frozenset("结果 维持 纠正 其他 尚未 审结 总计 结果维持 结果纠正 其他结果 尚未审结 行政复议 行政诉讼 "
-                    "未经复议直接起诉 复议后起诉 维持 纠正 结果 结果 结果 维持 纠正 结果".split())
+                    "未经复议直接起诉 复议后起诉".split())
 _VALUE = re.compile(r"[0-9][0-9,]*|[-—－–]+|无")
 
 
