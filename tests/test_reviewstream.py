@@ -36,3 +36,30 @@ def test_prose_after_the_heading_is_not_taken():
     after = "本年度存在的问题如下。\n结果维持\n2\n结果纠正\n0\n其他结果\n1\n尚未审结\n0\n总计\n3\n"
     got = _table(HEAD + FIRST + "五、存在的主要问题及改进情况\n" + after + TAIL)
     assert got["litigation_direct"]["total"] is None
+
+
+# raw pdftotext of a drawn table 四: 行政复议's five values after all its header pieces, in an
+# order of their own (维持, 其他, 纠正, 总计, 尚未); the 行政诉讼 rows' values after the pieces naming them
+STREAM = (
+    "行政复议\n结果 结果\n维持 纠正\n其他\n结果\n尚未\n审结\n总计\n{review}\n行政诉讼\n未经复议直接起诉\n"
+    "结果 结果 其他\n维持 纠正 结果\n1\n0\n0\n尚未\n审结\n1\n总计\n2\n复议后起诉\n结果 结果\n维持 纠正\n0\n0\n"
+    "其他\n结果\n1\n尚未\n审结\n0\n总计\n1\n"
+)
+
+
+def test_values_after_the_header_pieces_naming_them_and_a_whole_row_placed_by_its_total():
+    # 1 1 4 1 1: only 4 can be 总计 (= the other four); the four others are 1 whatever their order
+    got = _table(HEAD + STREAM.format(review="1\n1\n4\n1\n1") + "五、存在的主要问题及改进情况\n" + TAIL)
+    assert got["administrative_review"] == {"upheld": 1, "corrected": 1, "other": 1, "pending": 1, "total": 4}
+    assert got["litigation_direct"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}
+    assert got["litigation_after_review"] == {"upheld": 0, "corrected": 0, "other": 1, "pending": 0, "total": 1}
+
+
+def test_a_whole_row_whose_order_the_total_cannot_tell_leaves_those_cells_null():
+    # 0 0 1 2 1: 总计 is 2, but which of 维持/纠正/其他/尚未 hold the two 1s is not printed
+    out = Extractor(get_tagger("rules")).extract_text(
+        HEAD + STREAM.format(review="0\n0\n1\n2\n1") + "五、存在的主要问题及改进情况\n" + TAIL).output
+    got = out["tables"]["review_litigation"]
+    assert got["administrative_review"] == {"upheld": None, "corrected": None, "other": None, "pending": None, "total": 2}
+    assert got["litigation_direct"]["total"] == 2
+    assert any("more than one order" in w for w in out["warnings"])

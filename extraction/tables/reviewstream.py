@@ -8,11 +8,16 @@ after that heading (``五、存在的主要问题…`` then ``其他 / 结果 / 
 from __future__ import annotations
 
 import re
+from itertools import permutations
 from typing import Sequence
 
+from ..document import Document
 from ..layout import Line
+from .base import Cell, parse_value
 from .digitruns import _holds
-from .result import INFERRED, READ, TableResult
+from .result import INFERRED, READ, UNREADABLE, TableResult
+
+Number = int | float
 
 # the words table 四's header cells are printed in, one piece a line in such readings
 _PIECES = frozenset("结果 维持 纠正 其他 尚未 审结 总计 结果维持 结果纠正 其他结果 尚未审结 行政复议 行政诉讼 "
@@ -64,3 +69,139 @@ def merge_continued(short: TableResult, extended: TableResult) -> TableResult:
         short.warn(f"rows {', '.join(taken)} read with the table's lines printed after the next heading "
                    "(raw pdftotext); each meets 总计 = the four results")
     return short
+
+
+# the column a header fragment names (a piece ``结果`` alone names none: it belongs to its neighbour)
+_COLUMN_WORDS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("尚未", "pending"),
+                 ("审结", "pending"), ("总计", "total"))  # fmt: skip
+_GROUP_WORDS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
+COLS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _header_columns(pieces: list[str]) -> list[str]:
+    """The columns named by the header pieces printed since the previous value, in print order:
+    two lines of as many words (``结果 结果`` / ``维持 纠正``) are stacked cells read word by word."""
+    frags: list[str] = []
+    k = 0
+    while k < len(pieces):
+        a = pieces[k].split()
+        b = pieces[k + 1].split() if k + 1 < len(pieces) else []
+        if len(a) > 1 and len(a) == len(b):
+            frags += [x + y for x, y in zip(a, b)]
+            k += 2
+        else:
+            frags += a
+            k += 1
+    cols: list[str] = []
+    for f in frags:
+        named = [c for w, c in _COLUMN_WORDS if w in f]
+        for c in dict.fromkeys(named):
+            if not cols or cols[-1] != c:
+                cols.append(c)
+    return cols
+
+
+def _fits(values: list[Number | None]) -> bool:
+    v = [0 if x is None else x for x in values]
+    return _holds(v[:4], v[4:]) is True
+
+
+def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Cell | None], bool] | None:
+    """One group's five cells from its chunks (header columns, the values after them): a chunk
+    that names all five columns at once has its values in an order of its own (seen: 维持, 其他,
+    纠正, 总计, 尚未), so they are placed by the arithmetic alone (总计 = the four results), and
+    a cell the fitting placements disagree on is None; a smaller chunk, its header pieces printed
+    right before its values, in print order. ``(cells, ambiguous)``, or None when nothing fits."""
+    cells: dict[str, Cell | None] = {}
+    for cols, vals in chunks:
+        if len(cols) == len(COLS) and set(cols) == set(COLS):
+            fitting = [p for p in permutations(range(5)) if _fits([vals[i].value for i in p])]
+            if not fitting:
+                return None
+            for c, col in enumerate(COLS):
+                seen = {(vals[p[c]].value, vals[p[c]].raw) for p in fitting}
+                cells[col] = vals[fitting[0][c]] if len(seen) == 1 else None
+        else:
+            cells.update(zip(cols, vals))
+    if set(cells) != set(COLS):
+        return None
+    if all(c is not None for c in cells.values()) and not _fits([cells[c].value for c in COLS]):  # type: ignore[union-attr]
+        return None
+    return cells, any(c is None for c in cells.values())
+
+
+def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
+    """Table 四 rebuilt from one-value lines in content-stream order: each value belongs to the
+    columns whose header pieces were printed since the previous value, a group ends when its five
+    columns are filled; a new result, or ``None`` when the stream does not divide into the three
+    groups that way or a group breaks 总计 = the four results (the caller keeps its reading)."""
+    text = doc.text
+    chunks: list[tuple[list[str], list[Cell]]] = []
+    pieces: list[str] = []
+    vals: list[Cell] = []
+    started = False
+    for ln in lines:
+        s = text[ln.start : ln.end].replace("\f", "").strip()
+        if not s:
+            continue
+        if _VALUE.fullmatch(s):
+            if not started:
+                return None
+            start = ln.start + text[ln.start : ln.end].index(s)
+            vals.append(Cell(parse_value(s), s, start, start + len(s), ln.index, 0, 0, 1.0))
+            continue
+        if vals:
+            chunks.append((_header_columns(pieces), vals))
+            pieces, vals = [], []
+        if all(_piece(p) for p in s.split()):
+            started = True
+            if not any(w == s for w in _GROUP_WORDS):
+                pieces.append(s)
+        elif started:
+            pieces = []  # another heading or words between the table's pieces: they name nothing
+    if vals:
+        chunks.append((_header_columns(pieces), vals))
+    groups: list[list[tuple[list[str], list[Cell]]]] = [[]]
+    filled: set[str] = set()
+    for cols, vs in chunks:
+        if len(cols) != len(vs) or len(set(cols)) != len(cols):
+            return None
+        if filled & set(cols):
+            return None  # a column named twice in a group before it is complete
+        groups[-1].append((cols, vs))
+        filled |= set(cols)
+        if filled == set(COLS):
+            groups.append([])
+            filled = set()
+    if groups[-1] or len(groups) != len(res.spec.rows) + 1:
+        return None
+    out = TableResult.empty(res.spec)
+    unknown: list[str] = []
+    for row, chunk in zip(res.spec.row_keys, groups):
+        placed = _place_row(chunk)
+        if placed is None:
+            return None
+        cells, _ = placed
+        out.found(row)
+        for col in COLS:
+            cell = cells[col]
+            if cell is None:
+                out.status.setdefault(row, {})[col] = UNREADABLE
+                unknown.append(f"{row}.{col}")
+            else:
+                out.put(row, col, cell, inferred=True)
+    out.rows_found = len(res.spec.rows)
+    out.warn("values read one per line in the PDF's content order (each after the header pieces naming its "
+             "columns; a whole row after its header placed by 总计 = the four results)")
+    if unknown:
+        out.warn(f"more than one order of a row's values meets its 总计; null: {', '.join(unknown)}")
+    return out
+
+
+def review_fails(res: TableResult) -> bool:
+    """A cell of table 四 is null or a row breaks 总计 = the four results."""
+    for cols in res.values.values():
+        v = [cols.get(c) for c in COLS]
+        if any(x is None for x in v) or _holds(v[:4], v[4:]) is False:
+            return True
+    return False
