@@ -145,3 +145,25 @@ def test_rows_that_print_only_their_total():
     sol = solve_stream([0] * 7 + [0] * 7, 8, total_only=True)
     assert sol is not None and all(row[6] == 0 for row in sol.rows)
     assert sol.rows[0][:6] == [None] * 6 and sol.ambiguous > 0
+
+
+def test_two_rows_after_a_page_s_repeated_header_placed_by_the_headers_between_their_values():
+    # page 2 starts with 三(一) and 三(二): 自然人/商业企业/科研机构 row by row (100 5 0 | 29 0 0),
+    # then 社会公益 0 0 | 法律服务 4 0 | 其他 0 0 | 109 29 (总计, unnamed)
+    g = [100, 5, 0, 0, 4, 0, 109]
+    p = [29, 0, 0, 0, 0, 0, 29]
+    stream = [100, 5, 0, 29, 0, 0, 0, 0, 4, 0, 0, 0, 109, 29]
+    hints = [None] * 6 + [3, None, 4, None, 5, None, None, None]
+    sol = solve_stream(stream, 2, hints=hints)
+    assert sol is not None and sol.rows == [g, p] and sol.grouped == {0, 1}
+    # named columns not starting every second value contradict a two-row group: no division
+    assert solve_stream(stream, 2, hints=[None] * 7 + [3] + [None] * 6) is None
+
+
+def test_a_header_cut_into_pieces_names_its_column():
+    from govreport.extraction.tables.streamorder import _header_column
+
+    assert _header_column(["社会公", "益组织"]) == 3
+    assert _header_column(["法律服", "务机构"]) == 4
+    # pieces naming two columns: none
+    assert _header_column(["社会公", "益组织", "法律服", "务机构"]) is None

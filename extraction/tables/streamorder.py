@@ -67,6 +67,11 @@ def _header_column(lines: Sequence[str]) -> int | None:
             return 6
         if len(found) == 1 and s.startswith(COLUMN_HEADERS[found[0]]):
             return found[0]
+    # a header cut into pieces, one a line (``社会公`` / ``益组织``): the pieces joined name one column
+    joined = re.sub(r"\s+", "", "".join(lines))
+    found = [c for c, name in enumerate(COLUMN_HEADERS[:5]) if name in joined]
+    if len(found) == 1 and joined.startswith(COLUMN_HEADERS[found[0]]):
+        return found[0]
     return None
 
 
@@ -109,6 +114,36 @@ def _hinted_order(hints: Sequence[int | None], p: int) -> list[int] | None:
     return order
 
 
+def _hinted_group(hints: Sequence[int | None], p: int, k: int) -> list[list[int]] | None:
+    """Stream indices of a group of ``k`` rows, row by row in column order, when headers printed
+    between its values name columns (the first rows after a page's repeated header): the values
+    before the first named column are the leading unnamed columns written row by row, each named
+    column's ``k`` values follow its header, the remaining unnamed columns come after them column
+    by column. None without hints or when the named columns do not start every ``k`` values."""
+    h = list(hints[p : p + k * APP_COLS])
+    named = [(i, x) for i, x in enumerate(h) if x is not None]
+    if not named:
+        return None
+    cols = [x for _, x in named]
+    first = named[0][0]
+    if len(set(cols)) != len(cols) or first % k or any(i != first + n * k for n, (i, _) in enumerate(named)):
+        return None
+    free = [c for c in range(APP_COLS) if c not in cols]
+    lead = first // k
+    if lead > len(free):
+        return None
+    grid = [[0] * APP_COLS for _ in range(k)]
+    for j in range(k):
+        for c in range(lead):
+            grid[j][free[c]] = p + j * lead + c
+    at = p + first
+    for c in cols + free[lead:]:
+        for j in range(k):
+            grid[j][c] = at + j
+        at += k
+    return grid
+
+
 def _group(values: Sequence[Number], p: int, k: int,
            hints: Sequence[int | None] = ()) -> list[list[tuple[Number, int]]] | None:  # fmt: skip
     """Rows (value, stream index) of a group of ``k`` rows written column-major from ``p``, if
@@ -116,8 +151,11 @@ def _group(values: Sequence[Number], p: int, k: int,
     if p + k * APP_COLS > len(values):
         return None
     order = _hinted_order(hints, p) if k == 1 and hints else None
+    grid = _hinted_group(hints, p, k) if k > 1 and hints else None
     if order is not None:
         rows = [[(values[i], i) for i in order]]
+    elif grid is not None:
+        rows = [[(values[i], i) for i in row] for row in grid]
     else:
         rows = [[(values[p + c * k + j], p + c * k + j) for c in range(APP_COLS)] for j in range(k)]
     for r in rows:
