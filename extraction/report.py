@@ -18,7 +18,7 @@ from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.result import TableResult
 from .tables.review import assemble_review
-from .tables.reviewstream import assemble_review_stream, continuation, merge_continued, review_fails
+from .tables.reviewstream import assemble_review_stream, continuation, review_fails
 from .tables.runon import RUNON_ASSEMBLERS
 from .tables.streamorder import assemble_from_stream, table_fails
 from .templates import TABLES, table_spec
@@ -130,10 +130,6 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         if name not in regions:
             continue
         lo, hi = regions[name]
-        short_hi = hi
-        if name == "review_litigation" and hi < len(lines) and lo <= hi and any(t[1].index == hi for t in sec_tuples):
-            # raw pdftotext: the table's second half printed after the next heading
-            hi = continuation(text, lines, hi)
         region = build_region(doc, name, lo, hi)
         # a table whose region runs to the end of the text with no later heading may be cut off
         truncated = hi >= len(lines) and lo > last_heading_line
@@ -146,12 +142,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
             # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
             res = assemble_from_stream(res, doc, lines[lo:hi]) or res
-        elif name == "review_litigation":
-            if hi != short_hi:
-                res = merge_continued(ASSEMBLERS[name](build_region(doc, name, lo, short_hi), fmt, truncated), res)
-            if review_fails(res):
-                # one value a line after the header pieces naming it (raw pdftotext)
-                res = assemble_review_stream(res, doc, lines[lo:hi]) or res
+        elif name == "review_litigation" and review_fails(res):
+            # one value a line after the header pieces naming it (raw pdftotext), the table's second
+            # half perhaps printed after the next heading
+            more = continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
+            res = assemble_review_stream(res, doc, lines[lo:more]) or res
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)
             res = assemble_active_stream(res, region, fmt) or res

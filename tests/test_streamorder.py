@@ -131,22 +131,6 @@ def test_a_dash_among_values_is_a_blank_cell_counted_zero_in_the_row():
     assert solve_stream([3, None, 0, 0, 0, 0, 4], 1) is None
 
 
-def test_rows_that_print_only_their_total():
-    from govreport.extraction.tables.streamorder import BLANK_INDEX
-
-    # row 2 prints only 总计 (5); the stream holds 7 + 1 + 7 values for 3 rows
-    stream = A + [5] + C
-    assert solve_stream(stream, 3) is None
-    sol = solve_stream(stream, 3, total_only=True)
-    assert sol is not None and sol.rows == [A, [None] * 6 + [5], C]
-    assert sol.index[1][:6] == [BLANK_INDEX] * 6
-    # seven zeros are one row of zeros or seven rows of blanks and a zero 总计: 总计 agrees,
-    # the six other cells are null, never a guess
-    sol = solve_stream([0] * 7 + [0] * 7, 8, total_only=True)
-    assert sol is not None and all(row[6] == 0 for row in sol.rows)
-    assert sol.rows[0][:6] == [None] * 6 and sol.ambiguous > 0
-
-
 def test_two_rows_after_a_page_s_repeated_header_placed_by_the_headers_between_their_values():
     # page 2 starts with 三(一) and 三(二): 自然人/商业企业/科研机构 row by row (100 5 0 | 29 0 0),
     # then 社会公益 0 0 | 法律服务 4 0 | 其他 0 0 | 109 29 (总计, unnamed)

@@ -3,7 +3,8 @@
 ``pdftotext`` without ``-layout`` writes the text in the order of the PDF's blocks; a table 四
 that ends a page next to the following section's heading comes out cut in two, its second half
 after that heading (``五、存在的主要问题…`` then ``其他 / 结果 / 0 / 总计 / 复议后起诉 / …``).
-``continuation`` finds those lines so that the table's region takes them in.
+``continuation`` finds those lines; ``assemble_review_stream`` reads them with the rest (a
+reading in the table's order, ``tables/review.py``, does not take them: their order is the stream's).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell, parse_value
 from .digitruns import _holds
-from .result import INFERRED, READ, UNREADABLE, TableResult
+from .result import UNREADABLE, TableResult
 
 Number = int | float
 
@@ -46,29 +47,6 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
         totals += s == "总计"
         end = ln.index + 1
     return end if values and totals else heading
-
-
-def merge_continued(short: TableResult, extended: TableResult) -> TableResult:
-    """Table 四 read with and without the lines past the next heading: a row of the longer reading
-    replaces the shorter reading's only where all five of its cells are numbers and its 总计 is
-    the sum of the four results (their order in the stream is not the table's; a row that does
-    not add up keeps the shorter reading)."""
-    taken = []
-    for row, cols in extended.values.items():
-        v = list(cols.values())
-        if len(v) != 5 or any(not isinstance(x, (int, float)) for x in v) or _holds(v[:4], v[4:]) is not True:
-            continue
-        if short.values.get(row) == cols:
-            continue
-        short.values[row] = dict(cols)
-        short.provenance[row] = extended.provenance.get(row, {})
-        short.status[row] = {c: (INFERRED if s == READ else s) for c, s in extended.status.get(row, {}).items()}
-        short.printed_rows.add(row)
-        taken.append(row)
-    if taken:
-        short.warn(f"rows {', '.join(taken)} read with the table's lines printed after the next heading "
-                   "(raw pdftotext); each meets 总计 = the four results")
-    return short
 
 
 # the column a header fragment names (a piece ``结果`` alone names none: it belongs to its neighbour)

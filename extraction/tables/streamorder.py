@@ -28,8 +28,6 @@ from .result import UNREADABLE, TableResult
 # the most rows one merged label cell spans in the templates (三(三) has eight, but the pdftotext
 # readings seen write at most a few rows column-major; more only widens the search)
 MAX_GROUP = 3
-# the stream index of a cell left blank in a row that prints only its 总计
-BLANK_INDEX = -1
 APP_COLS = 7
 # the applicant columns' headers as pdftotext writes them whole; a value printed right after one
 # (the first row, interleaved with the header cells) is that column's
@@ -166,18 +164,15 @@ def _group(values: Sequence[Number], p: int, k: int,
 
 
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
-                 hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False,
-                 total_only: bool = False) -> StreamSolution | None:  # fmt: skip
+                 hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False) -> StreamSolution | None:  # fmt: skip
     """Divide ``values`` into ``nrows`` rows in row groups meeting every row's 总计, passing over
     values at the indices in ``skippable`` (lone numbers next to a page break: page numbers) only
     between groups, any of the first ``lead`` values before the first row (printed before the
     table's header: another table's) and, with ``trail``, every value after the last row (the
     next table's); ``hints``: per value, the column a header printed just before it names
-    (``_hinted_order``). With ``total_only`` a row may also be one value alone, its 总计 (a
-    report that prints only the totals of some rows; the six blanks are index ``BLANK_INDEX``,
-    value ``None``: not printed, may hide a number). ``None`` when no division fits."""
+    (``_hinted_order``); ``None`` when no division fits."""
     n = len(values)
-    if nrows == 0 or (n < nrows * APP_COLS and not total_only) or (not trail and n - nrows * APP_COLS > len(skippable) + lead):
+    if nrows == 0 or n < nrows * APP_COLS or (not trail and n - nrows * APP_COLS > len(skippable) + lead):
         return None
     State = tuple[int, int]  # (stream position, template row)
     edges: dict[State, list[tuple[State, list[list[tuple[Number, int]]]]]] = {}
@@ -192,8 +187,6 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
             rows = _group(values, p, k, hints)
             if rows is not None:
                 nxt.append(((p + k * APP_COLS, r + k), rows))
-        if total_only and p < n and r < nrows and values[p] is not None:
-            nxt.append(((p + 1, r + 1), [[(None, BLANK_INDEX)] * (APP_COLS - 1) + [(values[p], p)]]))
         edges[(p, r)] = nxt
         for st, _ in nxt:
             if st not in seen:
@@ -267,8 +260,8 @@ def table_fails(values: dict[str, dict[str, Number | None]], row_keys: Sequence[
 
 def _meets_identities(sol: StreamSolution, row_keys: Sequence[str]) -> bool:
     """The division meets the column identities: a printed blank (— or 无) counts 0, a cell
-    not printed (``BLANK_INDEX``) or not determined leaves its identity unassessed."""
-    determined = [[0 if v is None and i is not None and i != BLANK_INDEX else v for v, i in zip(row, idx)]
+    not determined leaves its identity unassessed."""
+    determined = [[0 if v is None and i is not None else v for v, i in zip(row, idx)]
                   for row, idx in zip(sol.rows, sol.index)]  # fmt: skip
     return identities_hold(dict(zip(row_keys, determined)), row_keys)
 
@@ -289,13 +282,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     nrows = len(spec.row_keys)
     sol = solve_stream(values, nrows, pages, hints, lead, trail=True)  # type: ignore[arg-type]
     if sol is None or not _meets_identities(sol, spec.row_keys):
-        # fewer values than cells: rows that print only their 总计 (the stream must then be used
-        # up, so that a division cannot drop values to make room for them)
-        sol = solve_stream(values, nrows, pages, hints, lead, total_only=True)  # type: ignore[arg-type]
-        if sol is None or not _meets_identities(sol, spec.row_keys):
-            return None
-        if any(row[APP_COLS - 1] is None for row in sol.rows):
-            return None  # the 总计 column is the only check left on such rows: it must be assessed in full
+        return None
     out = TableResult.empty(spec)
     out.rows_found = len(spec.row_keys)
     unknown: list[str] = []
@@ -304,8 +291,6 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
         out.found(key)
         for c, v in enumerate(row):
             col = cols[c]
-            if sol.index[r][c] == BLANK_INDEX:
-                continue  # blank in a row that prints only its 总计
             cell = cells[sol.index[r][c]] if sol.index[r][c] is not None else None
             if cell is None:
                 out.status.setdefault(key, {})[col] = UNREADABLE
