@@ -1,4 +1,4 @@
-"""Training that teaches reading: the rule channel corrupted, unseen characters, ALBERT + char-2."""
+"""Training that teaches reading: the rule channel corrupted, unseen characters, ALBERT and ModernBERT + char-2."""
 from __future__ import annotations
 
 import numpy as np
@@ -55,3 +55,44 @@ def test_albert_with_fixed_vocabulary_and_damage_overfits(tmp_path):
     assert tagger.predictor.tokenizer.hashed
     hits = sum(key(tagger(d.with_spans([])).spans) == key(d.spans) for d in docs)
     assert hits >= 2, mv.meta["metrics"]["best"]
+
+
+def test_modernbert_with_the_rule_channel_overfits_and_onnx_agrees(tmp_path):
+    """The default's architecture: ModernBERT with a factorised embedding and the rule channel as
+    an added embedding learns the tiny examples, exports to ONNX with the same three inputs as
+    every version (OnnxPredictor runs it unchanged, and agrees with torch), loads back in torch
+    as the same class, and its rule channel changes what it predicts."""
+    import torch
+
+    from govreport.extraction.model.modernbert import ARCHITECTURE
+    from govreport.extraction.model.predictor import ONNX_INPUTS, OnnxPredictor
+    from govreport.extraction.model.torch_runtime import TorchPredictor, load_model_dir
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.train import train
+
+    docs = tiny_docs()
+    cfg = tiny_config(architecture="modernbert", embedding_size=16, num_layers=2, local_attention=16, vocabulary="fixed",
+                      rule_features=True, rule_dropout=0.5, rule_corrupt=0.3, calibrate_rule_prior=False, epochs=60)  # fmt: skip
+    mv = train(cfg, ModelRegistry(tmp_path), extra_docs=docs, eval_docs=docs, progress=False)
+    assert mv.meta["model"]["architecture"] == ARCHITECTURE
+    model, tok, info = load_model_dir(mv.path)
+    assert type(model).__name__ == ARCHITECTURE and info["rule_features"]
+    word = model.model.embeddings.tok_embeddings.word.weight
+    assert tuple(word.shape) == (tok.vocab_size, 16)  # factorised: vocab x 16, then a projection to 32
+    tagger = ModelTagger.load(str(mv.path))
+    assert tagger.predictor.runtime == "onnx"
+    assert [i.name for i in tagger.predictor.session.get_inputs()] == list(ONNX_INPUTS)
+    hits = sum(key(tagger(d.with_spans([])).spans) == key(d.spans) for d in docs)
+    assert hits >= 2, mv.meta["metrics"]["best"]
+    texts = [d.text for d in docs]
+    tp, op = TorchPredictor.load(mv.path, precision="fp32"), OnnxPredictor.load(mv.path, precision="fp32")
+    encs = tp.tokenizer.encode_batch(texts)
+    rules = tp.rule_tags(texts, encs)
+    for a, b in zip(tp.token_probs(encs, rules), op.token_probs(encs, rules)):
+        assert a.shape == b.shape and np.abs(a - b).max() < 1e-4
+    from govreport.extraction.model.features import BLANK
+
+    blank = [np.full_like(r, BLANK) for r in rules]
+    with torch.no_grad():
+        diff = max(float(np.abs(a - b).max()) for a, b in zip(tp.token_probs(encs, rules), tp.token_probs(encs, blank)))
+    assert diff > 1e-3  # the rule channel is an input the model uses

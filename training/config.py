@@ -20,8 +20,10 @@ class TrainConfig:
     num_threads: int = 2  # torch intra-op threads for training (the default model's budget is 2 cores)
     # model: built from this config, or fine-tuned from a local HF checkpoint directory
     base_model: str | None = None
-    architecture: str = "bert"  # or "albert": BERT with a factorised embedding (embedding_size) and unshared layers
-    embedding_size: int | None = None  # albert: the width of the token embeddings (None: hidden_size)
+    architecture: str = "bert"  # or "albert": BERT with a factorised embedding (embedding_size) and unshared layers; or "modernbert" (extraction.model.modernbert)
+    embedding_size: int | None = None  # albert/modernbert: the width of the token embeddings (None: hidden_size)
+    local_attention: int = 64  # modernbert: the local attention window (tokens, both sides together)
+    global_attn_every_n_layers: int = 2  # modernbert: every n-th layer attends to the whole window
     hidden_size: int = 128
     num_layers: int = 2
     num_heads: int = 4
@@ -55,6 +57,12 @@ class TrainConfig:
     synth_per_epoch: bool = False  # fresh generated reports every epoch (seed synth_seed + epoch - 1), not the same ones again
     # generator rate overrides {kind: p} for the training reports (opt-in kinds such as faux_bold); {}: the defaults
     synth_rates: dict[str, float] = field(default_factory=dict)
+    # rendered documents (DOCX/PDF/HTML) read the ways users read them (training.synth.routes), gold
+    # located in the rendering; cached after the first (slow: LibreOffice) rendering; spread over the epochs
+    routed_docs: int = 0  # documents rendered (each read every route of routed_routes)
+    routed_seed: int = 31  # their document stream (the realism report's routes use seed 1)
+    routed_routes: tuple[str, ...] = ()
+    routed_max_unlocated: int = 5  # a reading with more gold segments not located in it is left out
     char_noise: float = 0.0  # per training report, the chance of each character-level damage family (training.synth.noise)
     n_dev: int = 100  # generated held-out reports for the per-epoch evaluation (another seed)
     dev_seed: int = 1_000_003
@@ -73,7 +81,7 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "num_layers", "num_heads", "num_threads", "hidden_size", "intermediate_size"):
             if getattr(self, name) < 1:
                 problems.append(f"{name} must be >= 1")
-        for name in ("n_synth", "n_dev", "patience"):
+        for name in ("n_synth", "n_dev", "patience", "routed_docs", "routed_max_unlocated"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} must be >= 0")
         if not (0.0 <= self.unk_dropout < 1.0 and 0.0 <= self.dropout < 1.0 and 0.0 <= self.rule_dropout <= 1.0):
@@ -82,8 +90,10 @@ class TrainConfig:
             problems.append("rule_corrupt and char_noise must be in [0, 1]")
         if self.vocabulary not in ("data", "fixed"):
             problems.append("vocabulary must be data or fixed")
-        if self.architecture not in ("bert", "albert"):
-            problems.append("architecture must be bert or albert")
+        if self.architecture not in ("bert", "albert", "modernbert"):
+            problems.append("architecture must be bert, albert or modernbert")
+        if self.local_attention < 2 or self.local_attention % 2 or self.global_attn_every_n_layers < 1:
+            problems.append("local_attention must be an even number >= 2, global_attn_every_n_layers >= 1")
         if self.embedding_size is not None and self.embedding_size < 1:
             problems.append("embedding_size must be >= 1")
         if self.train_precision not in ("fp32", "bf16"):
@@ -103,6 +113,7 @@ class TrainConfig:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["annotation_dirs"] = list(self.annotation_dirs)
+        d["routed_routes"] = list(self.routed_routes)
         return d
 
     def to_json(self) -> str:
@@ -115,8 +126,9 @@ class TrainConfig:
         if unknown:
             raise ConfigError(f"unknown training config key(s): {', '.join(unknown)} (known: {', '.join(known)})")
         kw = {k: v for k, v in d.items() if k in known}
-        if "annotation_dirs" in kw:
-            kw["annotation_dirs"] = tuple(kw["annotation_dirs"] or ())
+        for k in ("annotation_dirs", "routed_routes"):
+            if k in kw:
+                kw[k] = tuple(kw[k] or ())
         for k, v in list(kw.items()):
             default = known[k].default
             if isinstance(default, float) and isinstance(v, int) and not isinstance(v, bool):

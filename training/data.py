@@ -17,7 +17,7 @@ import numpy as np
 
 from govreport.extraction.document import Document, Span
 from govreport.extraction.errors import InputError
-from govreport.extraction.labels import LABELS
+from govreport.extraction.labels import LABELS, Label
 from govreport.extraction.model.features import token_labels
 from govreport.extraction.model.predictor import window_bounds
 from govreport.extraction.model.tokenizer import CharTokenizer
@@ -214,3 +214,66 @@ def label_counts(docs: Iterable[Document]) -> dict[str, int]:
             counts[s.label.value] += 1
     return counts
 
+
+
+ROUTED_CACHE_VERSION = 1
+
+
+def routed_cache_dir() -> Path:
+    from .synth.documents import default_cache_dir
+
+    return default_cache_dir().parent / "routed"
+
+
+def routed_documents(
+    n: int, seed: int, routes: Sequence[str], cache_dir: Path | None = None, max_unlocated: int = 0
+) -> tuple[list[Document], dict[str, Any]]:
+    """Rendered documents (DOCX/PDF/HTML, ``training.synth.documents``) read the ways users read
+    them (``training.synth.routes``): one Document per (document, route) whose gold spans were
+    all located in the route's text (at most ``max_unlocated`` missing: a segment the locator
+    could not find would otherwise teach ``O`` for a real label). Routes whose program is missing
+    here are skipped (named in the summary).
+
+    Rendering is slow (LibreOffice), so the readings are cached: a gzipped JSON-lines file under
+    ``routed_cache_dir()`` keyed by ``n``, ``seed``, the routes and the source of the renderers
+    and readers (a change to them makes a new file). Returns (documents, summary)."""
+    import gzip
+    import os
+
+    from .synth import documents as _documents
+    from .synth import routes as _routes
+
+    if n <= 0 or not routes:
+        return [], {"n_documents": 0, "routes": []}
+    missing = _routes.missing_tools(routes)
+    runnable = [r for r in routes if r not in missing]
+    h = hashlib.sha256(json.dumps([ROUTED_CACHE_VERSION, n, seed, sorted(runnable)]).encode())
+    for mod in (_documents, _routes):
+        h.update(Path(mod.__file__).read_bytes())
+    cache = (cache_dir or routed_cache_dir()) / f"routed-{n}-{seed}-{h.hexdigest()[:16]}.jsonl.gz"
+    if cache.exists():
+        records = [json.loads(line) for line in gzip.open(cache, "rt", encoding="utf-8")]
+    else:
+        records = [
+            {"id": r.id, "route": r.route, "text": r.text, "unlocated": r.unlocated,
+             "spans": [[s.start, s.end, s.label.value] for s in r.spans]}
+            for r in _routes.generate_routed(n, seed, runnable)
+        ]  # fmt: skip
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        with gzip.open(tmp, "wt", encoding="utf-8") as f:
+            for rec in records:
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        os.replace(tmp, cache)
+    docs = []
+    kept: dict[str, int] = {}
+    for rec in records:
+        if rec["unlocated"] > max_unlocated:
+            continue
+        spans = [Span(a, b, Label(lab)) for a, b, lab in rec["spans"]]
+        docs.append(Document.from_text(rec["text"], filename=f"{rec['id']}.txt").with_spans(spans)
+                    .with_meta(transforms=[f"route:{rec['route']}"]))  # fmt: skip
+        kept[rec["route"]] = kept.get(rec["route"], 0) + 1
+    summary = {"n_documents": n, "seed": seed, "routes": runnable, "skipped_routes": missing,
+               "kept_per_route": kept, "dropped_unlocated": len(records) - len(docs), "cache": cache.name}  # fmt: skip
+    return docs, summary

@@ -52,12 +52,25 @@ def label_config_kwargs() -> dict[str, Any]:
 
 
 def build_model(config: "TrainConfig", tokenizer: CharTokenizer, max_len: int):
-    """A small BERT (or ALBERT: BERT with a factorised embedding, layers unshared) for token
-    classification, built from the config (no hub). ALBERT's narrower token embeddings keep a
-    model with a vocabulary of every CJK ideograph small (26k x 64 instead of 26k x 128)."""
+    """A small BERT, ALBERT (BERT with a factorised embedding, layers unshared) or ModernBERT
+    (rotary positions, local attention; with a factorised embedding and the rule channel as an
+    added embedding: ``extraction.model.modernbert``) for token classification, built from the
+    config (no hub). A narrower token embedding keeps a model with a vocabulary of every CJK
+    ideograph small (26k x 64 instead of 26k x 128)."""
     from transformers import AlbertConfig, AlbertForTokenClassification, BertConfig, BertForTokenClassification
 
     _quiet_transformers()
+    if config.architecture == "modernbert":
+        from govreport.extraction.model.modernbert import build_config, model_class
+
+        mcfg = build_config(
+            tokenizer.vocab_size, tokenizer.pad_id, max_len, hidden_size=config.hidden_size, num_layers=config.num_layers,
+            num_heads=config.num_heads, intermediate_size=config.intermediate_size, embedding_size=config.embedding_size,
+            type_vocab_size=len(BIO_TAGS) + 1 if config.rule_features else 0, local_attention=config.local_attention,
+            global_attn_every_n_layers=config.global_attn_every_n_layers, dropout=config.dropout,
+            label_kwargs=label_config_kwargs(),
+        )  # fmt: skip
+        return model_class()(mcfg)
     if config.architecture == "albert":
         acfg = AlbertConfig(
             vocab_size=tokenizer.vocab_size,

@@ -131,7 +131,23 @@ def collect_data(
         generated: list[Document] = []
     else:
         generated = synth_documents(n_gen, config.synth_seed, config.synth_rates) if n_gen > 0 else []
-    train_docs = generated + annotated + extra
+    routed: list[Document] = []
+    routed_summary: dict[str, Any] = {}
+    if config.routed_docs > 0 and config.routed_routes and not (fine_tuning and (annotated or extra)):
+        from .data import routed_documents
+
+        routed, routed_summary = routed_documents(
+            config.routed_docs, config.routed_seed, config.routed_routes, max_unlocated=config.routed_max_unlocated
+        )
+        if fresh:  # spread over the epochs (like the fresh generated reports), not all of them every epoch
+            for k, doc in enumerate(routed):
+                fresh[k % len(fresh)].append(doc)
+            routed_in_train: list[Document] = []
+        else:
+            routed_in_train = routed
+    else:
+        routed_in_train = []
+    train_docs = generated + routed_in_train + annotated + extra
     if not train_docs and not fresh:
         raise InputError("no training documents: set n_synth > 0, add annotation_dirs, or pass documents")
     dev_source = "eval_docs"
@@ -152,7 +168,9 @@ def collect_data(
         dev = []
         dev_source = "none"
     sources = {
-        "n_generated": len(generated) + sum(len(f) for f in fresh),
+        "n_generated": len(generated) + sum(len(f) for f in fresh) - len(routed),
+        "n_routed": len(routed),
+        "routed": routed_summary,
         "generated_per_epoch": bool(fresh),
         "n_annotated": len(annotated),
         "n_extra": len(extra),

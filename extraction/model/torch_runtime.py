@@ -36,16 +36,28 @@ def quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
-def load_model_dir(directory: str | Path):
-    """(torch model in eval mode, tokenizer, inference info); refuses a model of another label set."""
+def model_loader(directory: str | Path) -> Any:
+    """The class that loads a version's weights: govreport's ModernBERT (``modernbert``) when
+    ``config.json`` names it, else transformers' Auto class (BERT, ALBERT: v0001 and older)."""
+    import json
+
     from transformers import AutoModelForTokenClassification
 
+    from .modernbert import ARCHITECTURE, model_class
+
+    cfg = Path(directory) / "config.json"
+    archs = json.loads(cfg.read_text("utf-8")).get("architectures") or [] if cfg.exists() else []
+    return model_class() if ARCHITECTURE in archs else AutoModelForTokenClassification
+
+
+def load_model_dir(directory: str | Path):
+    """(torch model in eval mode, tokenizer, inference info); refuses a model of another label set."""
     quiet_transformers()
     d = Path(directory)
     info = read_inference_info(d)
     if not (d / WEIGHTS_FILE).exists():
         raise ModelLoadError(f"{d} has no {WEIGHTS_FILE}")
-    model = AutoModelForTokenClassification.from_pretrained(str(d))
+    model = model_loader(d).from_pretrained(str(d))
     model.eval()
     return model, CharTokenizer.load(d), info
 

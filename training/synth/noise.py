@@ -10,13 +10,17 @@ Two disjoint sets of families:
 
 * ``TRAIN_FAMILIES`` damage the model's training reports (``TrainConfig.char_noise``).
 * ``HELDOUT_FAMILIES`` (listed in ``training/configs/heldout_damage.json``) are never in the
-  training data nor in any rule or lexicon tuning: a different invisible character, tripled instead
-  of doubled glyphs, label paraphrases of another table, another line-break pattern. They measure
-  whether the model reads text it was not shown (``benchmarks/model_reading.py``).
+  training data nor in any rule or lexicon tuning: blank-looking letters that are not format
+  characters (the normalised view keeps them) inside labels, after figures and between the cells
+  of a row; tripled instead of doubled glyphs (column headers too); every label word of another
+  paraphrase table; another line-break pattern. They are made to defeat the normalised view and
+  the lexicon (the rules lose cells or headings on them) while a model that reads characters can
+  still see the figures and labels. They measure whether the model reads text it was not shown
+  (``benchmarks/model_reading.py``).
 
-Figures are never changed in value: a family that touches a CELL only adds characters the
-normalised view reads away (invisible characters, OCR letters it reads back as digits), so the
-report's gold tables stay the truth.
+Figures are never changed in value: a family that touches a CELL only adds characters next to it
+(outside the span) or characters the normalised view reads away (invisible characters, OCR
+letters it reads back as digits), so the report's gold tables stay the truth.
 """
 from __future__ import annotations
 
@@ -84,7 +88,9 @@ def _spans_of(doc: Document, labels) -> list[Span]:
 # each: (doc, edit, rng) -> bool (applied)
 
 TRAIN_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u2060")
-HELDOUT_INVISIBLE = ("\u2063", "\u180e", "\u2064")  # invisible separator, Mongolian vowel separator, invisible plus
+# blank-looking *letters* (category Lo/So, not Cf: the normalised view keeps them, as it must keep letters):
+# HANGUL FILLER, BRAILLE PATTERN BLANK, HALFWIDTH HANGUL FILLER
+HELDOUT_FILLERS = ("\u3164", "\u2800", "\uffa0")
 TRAIN_CONFUSABLE_DIGITS = {"0": "Oo", "1": "lI"}
 
 
@@ -116,11 +122,11 @@ def _invisible(chars: tuple[str, ...]) -> Callable[[Document, _Edit, random.Rand
     return apply
 
 
-def _repeat_glyphs(times: int) -> Callable[[Document, _Edit, random.Random], bool]:
+def _repeat_glyphs(times: int, labels=(Label.SECTION, Label.ROW, Label.TITLE), rate: float = 0.25) -> Callable[[Document, _Edit, random.Random], bool]:
     def apply(doc: Document, edit: _Edit, rng: random.Random) -> bool:
         applied = False
-        for s in _spans_of(doc, (Label.SECTION, Label.ROW, Label.TITLE)):
-            if rng.random() < 0.25:
+        for s in _spans_of(doc, labels):
+            if rng.random() < rate:
                 for i in range(s.start, s.end):
                     if not doc.text[i].isspace():
                         edit.as_[i] = doc.text[i] * times
@@ -201,7 +207,7 @@ TRAIN_SYNONYMS = {
 }
 
 
-def _synonyms(table_name: str) -> Callable[[Document, _Edit, random.Random], bool]:
+def _synonyms(table_name: str, rate: float = 0.5) -> Callable[[Document, _Edit, random.Random], bool]:
     def apply(doc: Document, edit: _Edit, rng: random.Random) -> bool:
         table = _heldout_table(table_name) if table_name != "train" else TRAIN_SYNONYMS
         applied = False
@@ -209,7 +215,7 @@ def _synonyms(table_name: str) -> Callable[[Document, _Edit, random.Random], boo
             t = doc.text[s.start : s.end]
             for word, alts in table.items():
                 k = t.find(word)
-                if k < 0 or rng.random() >= 0.5:
+                if k < 0 or rng.random() >= rate:
                     continue
                 a = s.start + k
                 if any(edit.as_[i] != doc.text[i] for i in range(a, a + len(word))):
@@ -262,10 +268,30 @@ def heldout_line_breaks(doc: Document, edit: _Edit, rng: random.Random) -> bool:
     return applied
 
 
+def heldout_fillers(doc: Document, edit: _Edit, rng: random.Random) -> bool:
+    """Blank-looking letters (``HELDOUT_FILLERS``) inside labels and headings, after figures, and
+    in place of the spaces between two cells of a row (``12ㅤ34``): the rules' normalised view
+    keeps them (they are letters), so figures run into them; the characters around are unchanged."""
+    applied = _insert_in_labels(doc, edit, rng, HELDOUT_FILLERS, 0.3)
+    cells = _spans_of(doc, (Label.CELL,))
+    for s in cells:
+        if rng.random() < 0.3 and s.end < len(doc.text):
+            edit.before[s.end] += rng.choice(HELDOUT_FILLERS)
+            applied = True
+    for a, b in zip(cells, cells[1:]):
+        gap = doc.text[a.end : b.start]
+        if gap and not gap.strip() and "\n" not in gap and rng.random() < 0.5:
+            edit.as_[a.end] = rng.choice(HELDOUT_FILLERS)
+            for i in range(a.end + 1, b.start):
+                edit.as_[i] = ""
+            applied = True
+    return applied
+
+
 HELDOUT_FAMILIES: dict[str, Callable[[Document, _Edit, random.Random], bool]] = {
-    "heldout_invisible": _invisible(HELDOUT_INVISIBLE),
-    "heldout_tripled": _repeat_glyphs(3),
-    "heldout_paraphrase": _synonyms("heldout"),
+    "heldout_fillers": heldout_fillers,
+    "heldout_tripled": _repeat_glyphs(3, (Label.SECTION, Label.ROW, Label.TITLE, Label.COL), 0.6),
+    "heldout_paraphrase": _synonyms("heldout", rate=1.0),
     "heldout_line_breaks": heldout_line_breaks,
 }
 FAMILIES = {**TRAIN_FAMILIES, **HELDOUT_FAMILIES}

@@ -1,0 +1,42 @@
+"""Rendered documents read the ways users read them, as training data (TrainConfig.routed_*)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from govreport.training.config import DEFAULT_CONFIG_PATH, TrainConfig
+from govreport.training.data import routed_documents
+
+
+def test_routed_readings_carry_located_gold_and_are_cached(tmp_path):
+    docs, summary = routed_documents(2, 31, ["docx", "html:browser-copy"], cache_dir=tmp_path)
+    assert len(docs) == 4 and summary["kept_per_route"] == {"docx": 2, "html:browser-copy": 2}
+    for d in docs:
+        assert d.spans and d.meta["transforms"][0].startswith("route:")
+        for s in d.spans:  # every gold span lies on text of the reading, trimmed
+            t = d.text[s.start : s.end]
+            assert t and t == t.strip()
+    (cache,) = tmp_path.iterdir()
+    again, summary2 = routed_documents(2, 31, ["docx", "html:browser-copy"], cache_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == [cache] and summary2["cache"] == cache.name
+    assert [(d.text, d.spans) for d in again] == [(d.text, d.spans) for d in docs]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_a_reading_whose_gold_cannot_be_located_is_left_out(tmp_path):
+    # raw pdftotext of a WPS-style PDF: content-stream order, most labelled segments not found in order
+    docs, summary = routed_documents(2, 31, ["wps-pdf:pdftotext", "docx"], cache_dir=tmp_path, max_unlocated=0)
+    assert summary["dropped_unlocated"] == 2 and "wps-pdf:pdftotext" not in summary["kept_per_route"]
+    assert [d.meta["transforms"] for d in docs] == [["route:docx"], ["route:docx"]]
+
+
+def test_default_config_trains_on_routes_and_every_late_kind():
+    from govreport.training.synth.routes import ROUTES
+    from govreport.training.synth.transforms import KINDS_SPEC
+
+    cfg = TrainConfig.load(DEFAULT_CONFIG_PATH)
+    assert cfg.routed_docs > 0 and cfg.routed_routes and set(cfg.routed_routes) <= set(ROUTES)
+    late = {k.name for k in KINDS_SPEC if k.late}
+    assert late <= {k for k, v in cfg.synth_rates.items() if v > 0}
+    assert TrainConfig.from_dict(cfg.to_dict()) == cfg
