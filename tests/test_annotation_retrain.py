@@ -378,3 +378,147 @@ def test_too_few_annotations_for_a_dev_part_put_the_training_reports_in_dev(tmp_
     assert len(train_ids) == 2 and train_ids <= dev_ids and len(dev_ids) == 2 + 3
     assert rep.data["dev_from_train"] is True and rep.data["annotated_dev"] == 0
     assert all(split_of(h) == "train" for h in train_ids)  # the held-out report never selects
+
+
+# ---- issue 17: the learning target — few annotated reports, the view as served, cross-validation ----
+
+
+def _train_split_docs(same_phrase: bool, n: int = 2) -> list[Document]:
+    """``n`` train-split reports: with one phrase (what one report teaches holds for the others)
+    or each with its own (what a model learns from one says nothing about the next)."""
+    out = []
+    for i in range(5, 400):
+        d = gold_doc(i)
+        if split_of(d.origin.sha256) != "train":
+            continue
+        if same_phrase and i % len(PHRASES) != 0:
+            continue
+        if not same_phrase and any(i % len(PHRASES) == j % len(PHRASES) for j in (int(o.origin.filename[1:-4]) for o in out)):
+            continue
+        out.append(d)
+        if len(out) == n:
+            break
+    return [d.with_meta(task_id=k + 1, annotation_id=k + 1) for k, d in enumerate(out)]
+
+
+def test_few_reports_all_train_and_no_dev_part() -> None:
+    from govreport.training.annotation.retrain import MIN_DEV_SPLIT, split_dev
+
+    docs = [gold_doc(i) for i in range(40)]
+    few = docs[: MIN_DEV_SPLIT - 1]
+    assert split_dev(few, 0.5, MIN_DEV_SPLIT) == (few, [])
+    train, dev = split_dev(docs, 0.5, MIN_DEV_SPLIT)
+    assert dev and len(train) + len(dev) == 40
+
+
+def test_no_heldout_gain_is_cross_validated_and_a_learning_candidate_is_promoted(tmp_path: Path) -> None:
+    """Two annotated reports, none held out: each is tagged by a model fine-tuned (like the
+    candidate, from ACTIVE) on the other one; what generalises is promoted, fold models leave no
+    registry version behind."""
+    reg = ModelRegistry(tmp_path / "models")
+    base = seed_active(reg)
+    docs = _train_split_docs(same_phrase=True)
+    write_batch(tmp_path / "batches", docs, [], {"project_id": 1})
+    hooks = make_hooks(reg)
+    calls: list[dict[str, Any]] = []
+    inner = hooks.train
+    hooks.train = lambda config, r, **kw: (calls.append({"registry": r.root, **kw}), inner(config, r, **kw))[1]
+    lines: list[str] = []
+    rep = retrain(reg, opts(tmp_path), hooks=hooks, progress=lines.append)
+    assert rep.status == "promoted", rep.decision
+    assert rep.data["heldout_reports"] == 0 and rep.data["train_examples"] == 2  # both train (no dev part)
+    assert len(calls) == 3  # the candidate + one model per fold
+    final, *folds = calls
+    assert final["registry"] == reg.root and {d.origin.sha256 for d in final["extra_docs"]} == {d.origin.sha256 for d in docs}
+    tested = [f["fold"] for f in rep.data["cross_validation"]]
+    assert tested == [1, 2]
+    for fold in folds:
+        trained = {d.origin.sha256 for d in fold["extra_docs"]}
+        assert len(trained) == 1 and fold["registry"] != reg.root and not fold["registry"].exists()
+        assert Path(fold["init_from"]) == reg.get(base).path  # fine-tuned from ACTIVE, like the candidate
+    assert {v.version for v in reg.versions()} == {base, rep.candidate}
+    cv = rep.scores["annotated_cv"]
+    assert cv["candidate"]["f1"] > cv["active"]["f1"] and cv["candidate"]["reports"] == 2
+    gain = [c for c in rep.decision["checks"] if c["check"] == "better on the new data"]
+    assert gain and gain[0]["suite"] == "annotated_cv"
+    assert any("cross-validating" in l for l in lines) and rep.seconds["cross_validate"] >= 0
+
+
+def test_memorising_the_annotated_reports_is_not_promoted_without_heldout(tmp_path: Path) -> None:
+    """What a fold model learns from one report does not carry over to the other: no cross-validated
+    gain, so the candidate (which knows both reports) is kept."""
+    reg = ModelRegistry(tmp_path / "models")
+    base = seed_active(reg)
+    write_batch(tmp_path / "batches", _train_split_docs(same_phrase=False), [], {"project_id": 1})
+    rep = retrain(reg, opts(tmp_path), hooks=make_hooks(reg))
+    assert rep.status == "kept" and reg.active().version == base
+    assert any("not better on annotated_cv" in r for r in rep.decision["reasons"]), rep.decision
+
+
+def test_no_cross_validation_when_a_guard_fails_or_with_one_report(tmp_path: Path) -> None:
+    for n, forget in ((2, True), (1, False)):
+        reg = ModelRegistry(tmp_path / f"models{n}")
+        base = seed_active(reg)
+        write_batch(tmp_path / f"batches{n}", _train_split_docs(same_phrase=True, n=n), [], {"project_id": 1})
+        hooks = make_hooks(reg, forget_digits=forget)
+        calls: list[int] = []
+        inner = hooks.train
+        hooks.train = lambda config, r, **kw: (calls.append(1), inner(config, r, **kw))[1]
+        o = RetrainOptions(batches_dir=tmp_path / f"batches{n}", gold_dir=None, synth_val=4, report_dir=tmp_path / f"rep{n}")
+        rep = retrain(reg, o, hooks=hooks)
+        assert rep.status == "kept" and reg.active().version == base and len(calls) == 1
+        assert "cross_validation" not in rep.data
+
+
+@pytest.mark.parametrize(
+    "active, cand, promote",
+    [
+        ({"annotated_cv": {"f1": 0.5}}, {"annotated_cv": {"f1": 0.7}}, True),
+        ({"annotated_cv": {"f1": 0.5}}, {"annotated_cv": {"f1": 0.5}}, False),
+        # held-out annotations, when there are any, decide: cross-validation does not overrule them
+        ({"annotated_heldout": {"f1": 0.5}, "annotated_cv": {"f1": 0.5}}, {"annotated_heldout": {"f1": 0.5}, "annotated_cv": {"f1": 0.9}}, False),
+        ({"annotated_cv": {"f1": 0.5}, "gold_corpus": {"cell_accuracy": 1.0}}, {"annotated_cv": {"f1": 0.9}, "gold_corpus": {"cell_accuracy": 0.99}}, False),
+    ],
+)  # fmt: skip
+def test_policy_uses_the_cross_validated_gain_only_without_heldout(active: dict, cand: dict, promote: bool) -> None:
+    assert PromotionPolicy().decide(active, cand).promote is promote
+    assert PromotionPolicy(cv_suite="").decide(active, cand).promote is (promote and "annotated_heldout" in active)
+
+
+def test_scores_are_of_the_tagger_as_served_on_the_normalised_view() -> None:
+    """A count printed with its measure word (``12件``) is read as ``12``: the tagger sees the view,
+    its spans come back on the original text (as the pipeline and ``label push`` tag)."""
+    from govreport.training.annotation.retrain import span_scores, tag_as_served
+
+    text = "项目\t本年\n自然人\t12件\t3件\n"
+    seen: list[str] = []
+
+    class DigitTagger:
+        name = "model"
+
+        def __call__(self, doc: Document) -> Document:
+            seen.append(doc.text)
+            return doc.with_spans([Span(m.start(), m.end(), Label.CELL) for m in re.finditer(r"\d+", doc.text)])
+
+    doc = Document.from_text(text).with_spans([Span(text.index("12"), text.index("12") + 2, Label.CELL),
+                                               Span(text.index("3件"), text.index("3件") + 1, Label.CELL)])  # fmt: skip
+    tagged = tag_as_served(DigitTagger(), [doc])[0]
+    assert "件" not in seen[0] and tagged.text == text
+    assert [(s.start, s.end) for s in tagged.spans] == [(s.start, s.end) for s in doc.spans]
+    assert span_scores(DigitTagger(), [doc])["f1"] == 1.0
+
+
+def test_training_chooses_on_the_dev_reports_as_the_model_reads_them(tmp_path: Path) -> None:
+    """The dev reports (epochs, rule prior, ONNX precision) are the normalised view, as the training
+    reports are and inference is: the recorded dev data is the view's."""
+    from govreport.extraction.textview import view_document
+    from govreport.training.data import data_hash
+    from govreport.training.train import train
+    from tests.test_model_overfit import tiny_config, tiny_docs
+
+    docs = tiny_docs()
+    dev = [Document.from_text(d.text.replace("\t3\n", "\t3件\n", 1) if "\t3\n" in d.text else d.text + "\n合计\t12件\t4件\n").with_spans(()) for d in docs]
+    views = [view_document(d)[0] for d in dev]
+    assert any(v.text != d.text for v, d in zip(views, dev))
+    mv = train(tiny_config(epochs=1), ModelRegistry(tmp_path), extra_docs=docs, eval_docs=dev, progress=False)
+    assert mv.meta["data"]["dev_hash"] == data_hash(views) != data_hash(dev)

@@ -56,6 +56,7 @@ from .modeling import (
 )
 from .registry import META_FILE, ModelRegistry, ModelVersion, RegistryError
 from govreport.extraction.model.tokenizer import CharTokenizer
+from govreport.extraction.textview import view_document
 
 log = logging.getLogger(__name__)
 
@@ -337,6 +338,9 @@ def train(
         data.train = [damage_training_doc(d, noise_rng, config.char_noise) for d in data.train]
         data.fresh = [[damage_training_doc(d, noise_rng, config.char_noise) for d in docs] for docs in data.fresh]
     features = featurize(data.train, tokenizer, rule_features)
+    # the dev reports are read as training and inference read them (the normalised view): epochs,
+    # the rule prior and the ONNX precision are chosen on what the model will really see
+    data.dev = [view_document(d)[0] for d in data.dev]
     fresh_features = [featurize(docs, tokenizer, rule_features) for docs in data.fresh]
     train_summary = {
         "hash": data_hash(data.all_train()),

@@ -70,6 +70,13 @@ MIN_STEPS = 240  # optimizer steps a fine-tuning run makes at least
 # more than the handful of steps an epoch over two annotated reports makes; past MAX_EPOCHS the
 # annotated reports are repeated within an epoch instead (with their share of replay).
 MAX_EPOCHS = 8
+# With fewer annotated train reports than this, none is set aside as dev data: with two reports, the
+# hashed fifth took one of them away from training (and a dev part of one report chooses little).
+MIN_DEV_SPLIT = 5
+# No annotated held-out report yet (a hashed quarter: with up to ~4 reports often none): the gain on
+# the new data is measured by cross-validation over the annotated training reports instead, in at
+# most this many folds (each fold model trained like the candidate, on the other reports).
+CV_FOLDS = 3
 
 
 class RetrainError(GovReportError):
@@ -88,7 +95,10 @@ class PromotionPolicy:
     min_gain_new: float = 0.0  # candidate - active on the new data must be > this
     tolerance: float = 0.0  # any guarded metric may drop at most this much (unless its suite has its own)
     guarded: tuple[tuple[str, str], ...] = DEFAULT_GUARDED
-    require_new_data: bool = True  # no annotated held-out reports: never promote
+    require_new_data: bool = True  # no measure of the new data at all: never promote
+    # No annotated held-out report: the gain on the new data is measured here instead (the
+    # cross-validated scores of models fine-tuned like the candidate, ``cross_validate``).
+    cv_suite: str = "annotated_cv"
     # Per-suite allowed drops. The generated validation reports are a sample: a fine-tuned model that
     # moves one span of ~3000 (F1 0.0008) has not regressed; 0.002 is 0.2 points, a few spans or cells.
     # The gold corpus and the annotators' held-out reports allow no drop at all.
@@ -117,18 +127,23 @@ class PromotionPolicy:
 
     def decide(self, active: dict[str, dict[str, float]], candidate: dict[str, dict[str, float]]) -> "Decision":
         checks, reasons = [], []
-        a_new = active.get(self.new_data_suite, {}).get(self.new_data_metric)
-        c_new = candidate.get(self.new_data_suite, {}).get(self.new_data_metric)
+        suite = self.new_data_suite
+        a_new = active.get(suite, {}).get(self.new_data_metric)
+        c_new = candidate.get(suite, {}).get(self.new_data_metric)
+        if (a_new is None or c_new is None) and self.cv_suite:
+            suite = self.cv_suite
+            a_new = active.get(suite, {}).get(self.new_data_metric)
+            c_new = candidate.get(suite, {}).get(self.new_data_metric)
         if a_new is None or c_new is None:
             ok_new = not self.require_new_data
             reasons.append(f"no {self.new_data_suite} data to measure the gain on" + ("" if ok_new else ": not promoted"))
         else:
             ok_new = c_new - a_new > self.min_gain_new
-            checks.append({"check": "better on the new data", "suite": self.new_data_suite, "metric": self.new_data_metric,
+            checks.append({"check": "better on the new data", "suite": suite, "metric": self.new_data_metric,
                            "active": a_new, "candidate": c_new, "delta": c_new - a_new, "ok": ok_new})  # fmt: skip
             if not ok_new:
                 reasons.append(
-                    f"not better on {self.new_data_suite}: {self.new_data_metric} {c_new:.4f} vs {a_new:.4f} "
+                    f"not better on {suite}: {self.new_data_metric} {c_new:.4f} vs {a_new:.4f} "
                     f"(needs a gain > {self.min_gain_new})"
                 )
         ok_all = True
@@ -156,12 +171,29 @@ class Decision:
 # ---- metrics -----------------------------------------------------------------------------------
 
 
-def span_scores(tagger: Tagger, docs: Sequence[Document]) -> dict[str, float]:
-    """Entity precision/recall/F1 (seqeval: label, start and end must all match; the model's own
-    evaluation, so the numbers agree with its training reports); the gold is each doc's spans."""
-    from govreport.training.evaluate import entity_f1
+def tag_as_served(tagger: Tagger, docs: Sequence[Document]) -> list[Document]:
+    """``docs`` (gold spans dropped) tagged as the pipeline, ``label push`` and the ML backend tag
+    them: on the normalised view, spans mapped back to the original text. Tagging the raw text
+    instead scores a model on input it never reads (e.g. ``12件`` where it reads ``12``)."""
+    from govreport.extraction.textview import spans_to_original, view_document
 
-    overall = entity_f1(tagger, list(docs))["overall"]
+    views = [view_document(d.with_spans([], replace_existing=True)) for d in docs]
+    work = [w for w, _ in views]
+    many = getattr(tagger, "tag_many", None)
+    tagged = list(many(work)) if callable(many) else [tagger(w) for w in work]
+    return [
+        t if view.identity else d.with_spans(spans_to_original(t.spans, view), replace_existing=True)
+        for d, t, (_, view) in zip(docs, tagged, views)
+    ]
+
+
+def span_scores(tagger: Tagger, docs: Sequence[Document]) -> dict[str, float]:
+    """Entity precision/recall/F1 (seqeval: label, start and end must all match) of the tagger as
+    served (``tag_as_served``) on the original text; the gold is each doc's spans."""
+    from govreport.training.evaluate import span_scores as seqeval_scores
+
+    tagged = tag_as_served(tagger, docs)
+    overall = seqeval_scores([d.text for d in docs], [d.spans for d in docs], [t.spans for t in tagged])["overall"]
     return {k: float(overall[k]) for k in ("precision", "recall", "f1", "support")} | {"reports": float(len(docs))}
 
 
@@ -245,6 +277,8 @@ class RetrainOptions:
     gold_dir: Path | None = DEFAULT_GOLD_DIR
     synth_val: int = 30  # generated validation reports (0: skip the suite)
     dev_fraction: float = 0.2  # of the annotated train split: dev data, not training examples (see split_dev)
+    min_dev_split: int = MIN_DEV_SPLIT  # fewer annotated train reports: no dev part (they all train)
+    cv_folds: int = CV_FOLDS  # no held-out annotations: the gain on the new data is cross-validated (0: off)
     report_dir: Path = DEFAULT_REPORT_DIR
     promote: bool = True
     tag: str = "retrain"
@@ -339,11 +373,17 @@ def evaluate_suites(
     return out
 
 
-def split_dev(train_docs: Sequence[Document], dev_fraction: float) -> tuple[list[Document], list[Document]]:
+def split_dev(
+    train_docs: Sequence[Document], dev_fraction: float, min_reports: int = 0
+) -> tuple[list[Document], list[Document]]:
     """(train, dev) of the annotated train split. The dev reports join the generated dev set, so
     epoch selection and the rule prior are chosen on data that shows the new kind too: calibrated
     on generated reports alone, the prior keeps the rules' tags and undoes what the annotations
-    taught (measured in docs/benchmarks.md). Never all of them: at least one stays for training."""
+    taught (measured in docs/benchmarks.md). Never all of them: at least one stays for training;
+    with fewer than ``min_reports`` none (each of a handful of reports is worth more as training
+    data: the caller lets the training reports stand in for the dev part)."""
+    if len(train_docs) < min_reports:
+        return list(train_docs), []
     flags = [in_dev(d.origin.sha256, dev_fraction) for d in train_docs]
     if flags and all(flags):
         flags[-1] = False
@@ -438,6 +478,104 @@ def _record_run(report_dir: Path, report: RetrainReport) -> None:
         f.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
+def plan_run(
+    config: Any, train_docs: Sequence[Document], opts: "RetrainOptions", parent_info: dict[str, Any]
+) -> tuple[list[Document], list[Document], Any, int]:
+    """(training reports, annotated dev reports, config with its epochs, repeat): the dev part of
+    the annotated train split and the schedule (``fit_schedule``) unless the config fixes epochs."""
+    train_part, dev_part = split_dev(train_docs, opts.dev_fraction, opts.min_dev_split)
+    repeat = 1
+    if "epochs" not in opts.overrides and opts.config_path is None and dataclasses.is_dataclass(config):
+        max_len = int(parent_info.get("max_len") or getattr(config, "max_len", 256))
+        schedule = fit_schedule(config, train_part, max_len, opts.min_steps, opts.max_epochs)
+        if schedule is not None and hasattr(config, "epochs"):
+            epochs, repeat = schedule
+            config = dataclasses.replace(config, epochs=epochs)
+    return train_part, dev_part, config, repeat
+
+
+def _generated_dev(hooks: "RetrainHooks", config: Any) -> list[Document]:
+    n_dev = getattr(config, "n_dev", 0)
+    return [d for d, _ in hooks.synth(n_dev, getattr(config, "dev_seed", SYNTH_VAL_SEED + 1))] if n_dev else []
+
+
+def _wants_cross_validation(
+    decision: "Decision", heldout: Sequence[Document], train_docs: Sequence[Document],
+    policy: "PromotionPolicy", opts: "RetrainOptions",
+) -> bool:  # fmt: skip
+    """Only when it can change the decision: no held-out annotations, at least two annotated
+    reports, and every guard already passed (a candidate worse anywhere is kept without it)."""
+    return (
+        not heldout
+        and opts.cv_folds >= 2
+        and len(train_docs) >= 2
+        and bool(policy.cv_suite)
+        and all(c["ok"] for c in decision.checks)
+    )
+
+
+def cv_folds(docs: Sequence[Document], k: int) -> list[list[Document]]:
+    """``k`` folds of ``docs`` by content hash (the same folds every run for the same reports)."""
+    ordered = sorted(docs, key=lambda d: d.origin.sha256)
+    return [ordered[i::k] for i in range(k)]
+
+
+def cross_validate(
+    hooks: "RetrainHooks",
+    base_config: Any,
+    active: ModelVersion | None,
+    active_tagger: Tagger,
+    train_docs: Sequence[Document],
+    generated_dev: list[Document],
+    opts: "RetrainOptions",
+    parent_info: dict[str, Any],
+    say: Callable[[str], None],
+) -> tuple[dict[str, float], dict[str, float], list[dict[str, Any]]]:
+    """The new-data gain without held-out annotations: each fold's reports are tagged by a model
+    fine-tuned from the active one exactly as the candidate was (same config, schedule rule, dev
+    rule, replay) on the other folds' reports, in a temporary registry that is removed afterwards.
+    Returns (active's span scores on all the reports, the fold models' pooled span scores, per fold:
+    reports, training reports, both F1s)."""
+    import shutil
+    import tempfile
+
+    from govreport.training.evaluate import span_scores as seqeval_scores
+
+    folds = cv_folds(train_docs, min(opts.cv_folds, len(train_docs)))
+    texts, gold, pred_active, pred_cv, info = [], [], [], [], []
+    tmp = Path(tempfile.mkdtemp(prefix="govreport-cv-"))
+    try:
+        for i, fold in enumerate(folds):
+            rest = [d for j, f in enumerate(folds) if j != i for d in f]
+            part, dev, config, repeat = plan_run(base_config, rest, opts, parent_info)
+            say(f"fold {i + 1}/{len(folds)}: fine-tuning on {len(part)} report(s), testing on {len(fold)}")
+            mv = hooks.train(
+                config, ModelRegistry(tmp / f"fold{i + 1}"), extra_docs=part * repeat,
+                eval_docs=(dev or list(part)) + generated_dev or None,
+                init_from=str(active.path) if active else None, tag=f"cv{i + 1}",
+            )  # fmt: skip
+            got_cv = tag_as_served(hooks.load_tagger(mv), fold)
+            got_active = tag_as_served(active_tagger, fold)
+            f_texts, f_gold = [d.text for d in fold], [d.spans for d in fold]
+            f1_cv = seqeval_scores(f_texts, f_gold, [t.spans for t in got_cv])["overall"]["f1"]
+            f1_active = seqeval_scores(f_texts, f_gold, [t.spans for t in got_active])["overall"]["f1"]
+            info.append({"fold": i + 1, "test_reports": len(fold), "train_reports": len(part),
+                         "f1_active": f1_active, "f1_fold_model": f1_cv})  # fmt: skip
+            say(f"fold {i + 1}/{len(folds)}: F1 {f1_active:.4f} (active) -> {f1_cv:.4f} (fold model)")
+            texts += f_texts
+            gold += f_gold
+            pred_cv += [t.spans for t in got_cv]
+            pred_active += [t.spans for t in got_active]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    def scores(pred: list) -> dict[str, float]:
+        overall = seqeval_scores(texts, gold, pred)["overall"]
+        return {k: float(overall[k]) for k in ("precision", "recall", "f1", "support")} | {"reports": float(len(texts))}
+
+    return scores(pred_active), scores(pred_cv), info
+
+
 def retrain(
     registry: ModelRegistry,
     opts: RetrainOptions | None = None,
@@ -472,16 +610,9 @@ def retrain(
             report.decision = {"reasons": [f"no annotated reports in the train split ({len(heldout)} held out)"]}
             report.write(opts.report_dir)
             return report
-        config = hooks.config(opts.config_path, opts.overrides)
-        train_part, dev_part = split_dev(train_docs, opts.dev_fraction)
+        base_config = hooks.config(opts.config_path, opts.overrides)
         parent_info = _model_info(active)
-        repeat = 1
-        if "epochs" not in opts.overrides and opts.config_path is None and dataclasses.is_dataclass(config):
-            max_len = int(parent_info.get("max_len") or getattr(config, "max_len", 256))
-            schedule = fit_schedule(config, train_part, max_len, opts.min_steps, opts.max_epochs)
-            if schedule is not None and hasattr(config, "epochs"):
-                epochs, repeat = schedule
-                config = dataclasses.replace(config, epochs=epochs)
+        train_part, dev_part, config, repeat = plan_run(base_config, train_docs, opts, parent_info)
         report.data["train_config"] = {k: v for k, v in dataclasses.asdict(config).items()} if dataclasses.is_dataclass(config) else str(config)
         report.data["repeat_annotated"] = repeat
         key = retrain_key(train_part, dev_part, config) + (f"x{repeat}" if repeat > 1 else "")
@@ -507,13 +638,13 @@ def retrain(
         scores_active = evaluate_suites(baseline, heldout, gold, synth)
         report.seconds["evaluate_active"] = time.monotonic() - t0
 
-        n_dev = getattr(config, "n_dev", 0)
-        # Too few annotated reports for a dev part (fewer than ~5): the training reports join the dev
-        # set instead, so that epoch choice and the rule prior still see the new kind. Chosen on
-        # generated reports alone, they keep the least-changed model and undo the annotations.
+        generated_dev = _generated_dev(hooks, config)
+        # Too few annotated reports for a dev part (fewer than MIN_DEV_SPLIT): the training reports
+        # join the dev set instead, so that epoch choice and the rule prior still see the new kind.
+        # Chosen on generated reports alone, they keep the least-changed model and undo the annotations.
         annotated_dev = dev_part if dev_part else list(train_part)
         report.data["dev_from_train"] = not dev_part
-        dev_docs = annotated_dev + [d for d, _ in hooks.synth(n_dev, getattr(config, "dev_seed", SYNTH_VAL_SEED + 1))] if n_dev else list(annotated_dev)
+        dev_docs = annotated_dev + generated_dev
         report.data.update(train_examples=len(train_part), annotated_dev=len(dev_part), generated_dev=len(dev_docs) - len(annotated_dev))
 
         t0 = time.monotonic()
@@ -541,6 +672,19 @@ def retrain(
             for s in dict.fromkeys([*scores_active, *scores_candidate])
         }
         decision = policy.decide(scores_active, scores_candidate)
+        if _wants_cross_validation(decision, heldout, train_docs, policy, opts):
+            t0 = time.monotonic()
+            k = min(opts.cv_folds, len(train_docs))
+            say(f"no annotated held-out report: cross-validating the gain on the {len(train_docs)} annotated "
+                f"report(s) in {k} folds (each fold model fine-tuned like the candidate on the other reports)")  # fmt: skip
+            cv_active, cv_candidate, folds = cross_validate(
+                hooks, base_config, active, baseline, train_docs, generated_dev, opts, parent_info, say
+            )  # fmt: skip
+            scores_active[policy.cv_suite], scores_candidate[policy.cv_suite] = cv_active, cv_candidate
+            report.data["cross_validation"] = folds
+            report.seconds["cross_validate"] = time.monotonic() - t0
+            report.scores[policy.cv_suite] = {"active": cv_active, "candidate": cv_candidate}
+            decision = policy.decide(scores_active, scores_candidate)
         report.decision = dataclasses.asdict(decision)
         now = registry.active()
         if decision.promote and opts.promote:
