@@ -177,6 +177,7 @@ def save_model_dir(
     rule_features: bool = False,
     rule_prior: tuple[float, float] = (0.0, 0.0),
     onnx_precision: str = "fp32",
+    split_on_b: bool = False,
 ) -> None:
     """Weights (safetensors) + HF config with the label map + tokenizer + window settings
     (``inference.json``) + the ONNX export that extraction runs (``model.onnx``, and
@@ -195,6 +196,8 @@ def save_model_dir(
         "rule_features": rule_features,
         "rule_prior": {"span": rule_prior[0], "outside": rule_prior[1]},
     }
+    if split_on_b:  # absent = False: every model written before the setting decodes as it did
+        info["split_on_b"] = True
     if rule_features:
         from govreport.extraction.model.features import rules_version
 

@@ -246,12 +246,14 @@ def evaluate_model(
     batch_size: int,
     rule_features: bool = False,
     rule_prior: tuple[float, float] = (0.0, 0.0),
+    split_on_b: bool = False,
 ) -> dict[str, Any]:
     if not docs:
         return {}
     predictor = TorchPredictor(
-        model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=rule_features, rule_prior=rule_prior
-    )
+        model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=rule_features,
+        rule_prior=rule_prior, split_on_b=split_on_b,
+    )  # fmt: skip
     pred = predictor.predict([d.text for d in docs])
     pred_spans = [[Span(s.start, s.end, s.label, s.score, "model") for s in p] for p in pred]
     return span_scores([d.text for d in docs], [d.spans for d in docs], pred_spans)
@@ -281,6 +283,31 @@ def calibrate_rule_prior(
         ((a, b) for a in PRIOR_GRID for b in PRIOR_GRID), key=lambda ab: (scores[f"{ab[0]}/{ab[1]}"], ab[0] + ab[1])
     )
     return best, scores
+
+
+def choose_split_on_b(
+    model, tokenizer: CharTokenizer, docs: Sequence[Document], max_len: int, stride: int, batch_size: int,
+    rule_features: bool, rule_prior: tuple[float, float],
+) -> tuple[bool, dict[str, float]]:  # fmt: skip
+    """Whether decoding reads a ``B`` right after a span of the same label as a new span (see
+    ``decode_bio``), chosen on the dev reports: True only when it scores a better entity F1. Text
+    whose same-label spans touch (a crawler's run-on table) needs it; a model that slips a ``B``
+    into long labels is better without. One forward pass, two decodings."""
+    predictor = TorchPredictor(
+        model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=rule_features, rule_prior=rule_prior
+    )
+    texts = [d.text for d in docs]
+    encs = tokenizer.encode_batch(texts)
+    rule_tags = predictor.rule_tags(texts, encs)
+    probs = predictor.token_probs(encs, rule_tags)
+    f1 = {}
+    for split in (False, True):
+        pred = [
+            [Span(s.start, s.end, s.label, s.score, "model") for s in predictor.decode(t, e, p, r, rule_prior, split)]
+            for t, e, p, r in zip(texts, encs, probs, rule_tags if rule_tags is not None else [None] * len(texts))
+        ]
+        f1[str(split).lower()] = span_scores(texts, [d.spans for d in docs], pred)["overall"]["f1"]
+    return f1["true"] > f1["false"], f1
 
 
 def train(
@@ -487,10 +514,18 @@ def train(
             "rule prior span %.1f outside %.1f: dev entity F1 %.4f (model alone %.4f)",
             *rule_prior, prior_search[f"{rule_prior[0]}/{rule_prior[1]}"], prior_search["0.0/0.0"],
         )
-    best_dev = history[best_epoch - 1]["dev"] if best_epoch else {}
-    if max(rule_prior) > 0 and data.dev:  # the shipped decoding: with the prior
-        best_dev = evaluate_model(
+    split_on_b = bool(info.get("split_on_b", False))  # the parent's, unless chosen on dev
+    split_search: dict[str, float] = {}
+    if data.dev:
+        split_on_b, split_search = choose_split_on_b(
             model, tokenizer, data.dev, max_len, stride, config.eval_batch_size, rule_features, rule_prior
+        )
+        log.info("decoding: a B after the same label %s (dev entity F1 %s)",
+                 "starts a new span" if split_on_b else "continues the span", split_search)  # fmt: skip
+    best_dev = history[best_epoch - 1]["dev"] if best_epoch else {}
+    if (max(rule_prior) > 0 or split_on_b) and data.dev:  # the shipped decoding: with the prior
+        best_dev = evaluate_model(
+            model, tokenizer, data.dev, max_len, stride, config.eval_batch_size, rule_features, rule_prior, split_on_b
         )
     train_seconds = time.monotonic() - t_start
 
@@ -519,6 +554,8 @@ def train(
             "stopped": stopped,
             "rule_prior": {"span": rule_prior[0], "outside": rule_prior[1]},
             "rule_prior_search": prior_search,
+            "split_on_b": split_on_b,
+            "split_on_b_search": split_search,
         },
         "model": {
             "architecture": type(model).__name__,
@@ -533,7 +570,7 @@ def train(
         "libraries": library_versions(),
     }
     with registry.new_version(tag) as draft:
-        save_model_dir(model, tokenizer, draft.path, max_len, stride, rule_features, rule_prior)
+        save_model_dir(model, tokenizer, draft.path, max_len, stride, rule_features, rule_prior, split_on_b=split_on_b)
         meta["onnx"] = choose_onnx_precision(draft.path, data.dev)
         meta["smoke"] = _smoke_of(draft.path)  # what loading checks this version still predicts
         (draft.path / TRAIN_CONFIG_FILE).write_text(config.to_json(), "utf-8")

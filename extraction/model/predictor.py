@@ -240,9 +240,14 @@ class Predictor:
         precision: str = "fp32",
         rule_features: bool = False,
         rule_prior: tuple[float, float] = (0.0, 0.0),
+        split_on_b: bool = False,
     ):
         self.rule_features = rule_features
         self.rule_prior = rule_prior  # (where the rules found a span, where they found none)
+        # decode_bio's choice, made on dev data at training (inference.json ``split_on_b``): False
+        # reads a B right after the same label as a slip inside a long label; True as a new span
+        # (text where same-label spans touch: a crawler's run-on table, ``三、…结果（一）予以公开``)
+        self.split_on_b = split_on_b
         self.tokenizer = tokenizer
         self.max_len = max_len
         self.stride = stride
@@ -253,7 +258,7 @@ class Predictor:
     def info_kwargs(info: dict[str, Any], batch_size: int, precision: str) -> dict[str, Any]:
         """The constructor's settings from a version's ``inference.json`` (shared by the runtimes)."""
         return {"batch_size": batch_size, "precision": precision, "rule_features": bool(info.get("rule_features")),
-                "rule_prior": read_rule_prior(info)}
+                "rule_prior": read_rule_prior(info), "split_on_b": bool(info.get("split_on_b", False))}
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         """Softmax probabilities [b, t, tags] (float32) for a padded batch of windows."""
@@ -304,13 +309,14 @@ class Predictor:
         all_probs = self.token_probs(encodings, rule_tags)
         prior = self.rule_prior if rule_prior is None else rule_prior
         return [
-            self.decode(text, enc, probs, rule_tags[k] if rule_tags is not None else None, prior)
+            self.decode(text, enc, probs, rule_tags[k] if rule_tags is not None else None, prior, self.split_on_b)
             for k, (text, enc, probs) in enumerate(zip(texts, encodings, all_probs))
         ]
 
     @staticmethod
     def decode(
-        text: str, enc: Encoding, probs: np.ndarray, rule_tags: np.ndarray | None, prior: tuple[float, float]
+        text: str, enc: Encoding, probs: np.ndarray, rule_tags: np.ndarray | None, prior: tuple[float, float],
+        split_on_b: bool = False,
     ) -> list[TaggedSpan]:
         if len(enc.ids) == 0:
             return []
@@ -320,7 +326,7 @@ class Predictor:
             probs = apply_prior(probs, rule_tags, prior[0], prior[1])
         tags = probs.argmax(axis=1)
         conf = probs[np.arange(len(tags)), tags]
-        return decode_bio(tags, conf, enc.offsets, text)
+        return decode_bio(tags, conf, enc.offsets, text, split_on_b)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
