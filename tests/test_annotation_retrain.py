@@ -522,3 +522,51 @@ def test_training_chooses_on_the_dev_reports_as_the_model_reads_them(tmp_path: P
     assert any(v.text != d.text for v, d in zip(views, dev))
     mv = train(tiny_config(epochs=1), ModelRegistry(tmp_path), extra_docs=docs, eval_docs=dev, progress=False)
     assert mv.meta["data"]["dev_hash"] == data_hash(views) != data_hash(dev)
+
+
+def test_decoding_setting_is_read_from_the_model_and_splits_touching_spans() -> None:
+    """``split_on_b`` (inference.json): absent = the old decoding (a B after the same label
+    continues the span); True: it starts a new one, as touching same-label spans need."""
+    import numpy as np
+
+    from govreport.extraction.labels import LABEL2ID
+    from govreport.extraction.model.predictor import Predictor
+    from govreport.extraction.model.tokenizer import Encoding
+
+    assert Predictor.info_kwargs({}, 8, "fp32")["split_on_b"] is False
+    assert Predictor.info_kwargs({"split_on_b": True}, 8, "fp32")["split_on_b"] is True
+    text = "一、总体情况（一）主动公开"
+    tags = [LABEL2ID["B-ROW"]] + [LABEL2ID["I-ROW"]] * 5 + [LABEL2ID["B-ROW"]] + [LABEL2ID["I-ROW"]] * 6
+    probs = np.eye(len(LABEL2ID), dtype=np.float32)[tags]
+    enc = Encoding(np.arange(len(text)), np.array([[i, i + 1] for i in range(len(text))]))
+    joined = Predictor.decode(text, enc, probs, None, (0.0, 0.0))
+    split = Predictor.decode(text, enc, probs, None, (0.0, 0.0), split_on_b=True)
+    assert [text[s.start : s.end] for s in joined] == [text]
+    assert [text[s.start : s.end] for s in split] == ["一、总体情况", "（一）主动公开"]
+
+
+def test_training_chooses_the_decoding_on_dev(tmp_path: Path) -> None:
+    """Touching same-label spans in the dev reports (learnt by the model): the version decodes with
+    ``split_on_b`` and says so; reports where no spans touch keep the old decoding (a tie keeps it)."""
+    import json as _json
+
+    from govreport.extraction.taggers.model import ModelTagger
+    from govreport.training.train import train
+    from tests.test_model_overfit import _doc, tiny_config, tiny_docs
+
+    touching = [_doc("三、本年度办理结果（一）予以公开0—3（二）部分公开12—0\n", [
+        ("三、本年度办理结果", Label.ROW), ("（一）予以公开", Label.ROW), ("0", Label.CELL), ("—", Label.CELL),
+        ("3", Label.CELL), ("（二）部分公开", Label.ROW), ("12", Label.CELL), ("—", Label.CELL), ("0", Label.CELL)], f"t{i}.txt")
+        for i in range(2)]  # fmt: skip
+    docs = tiny_docs() + touching[:1]
+    mv = train(tiny_config(epochs=60), ModelRegistry(tmp_path / "a"), extra_docs=docs, eval_docs=docs, progress=False)
+    metrics = mv.meta["metrics"]
+    assert metrics["split_on_b"] is True, metrics["split_on_b_search"]
+    assert metrics["split_on_b_search"]["true"] > metrics["split_on_b_search"]["false"]
+    assert _json.loads((mv.path / "inference.json").read_text("utf-8"))["split_on_b"] is True
+    got = ModelTagger.load(str(mv.path))(touching[0].with_spans([]))
+    rows = [touching[0].text[s.start : s.end] for s in got.spans if s.label == Label.ROW]
+    assert "（一）予以公开" in rows and "三、本年度办理结果" in rows
+    plain = train(tiny_config(epochs=2), ModelRegistry(tmp_path / "b"), extra_docs=tiny_docs(), eval_docs=tiny_docs(), progress=False)
+    assert plain.meta["metrics"]["split_on_b"] is False
+    assert "split_on_b" not in _json.loads((plain.path / "inference.json").read_text("utf-8"))
