@@ -543,6 +543,13 @@ def test_decoding_setting_is_read_from_the_model_and_splits_touching_spans() -> 
     split = Predictor.decode(text, enc, probs, None, (0.0, 0.0), split_on_b=True)
     assert [text[s.start : s.end] for s in joined] == [text]
     assert [text[s.start : s.end] for s in split] == ["一、总体情况", "（一）主动公开"]
+    # a run of digits stays one span (two tokens of one long run, a B on the second): the assembly splits it
+    run = "0—713000074"
+    tags = [LABEL2ID["B-CELL"]] * 2 + [LABEL2ID["B-CELL"], LABEL2ID["B-CELL"]]
+    offsets = np.array([[0, 1], [1, 2], [2, 10], [10, 11]])
+    probs = np.eye(len(LABEL2ID), dtype=np.float32)[tags]
+    cells = Predictor.decode(run, Encoding(np.arange(4), offsets), probs, None, (0.0, 0.0), split_on_b=True)
+    assert [run[s.start : s.end] for s in cells] == ["0", "—", "713000074"]
 
 
 def test_training_chooses_the_decoding_on_dev(tmp_path: Path) -> None:

@@ -119,9 +119,11 @@ def decode_bio(
 
     A span is a run of tokens of one label with no ``O`` between them; ``O`` or another label ends
     it (a model's ``O I-X`` is read as ``O B-X``). A ``B-X`` right after a token of the same span
-    continues it unless ``split_on_b``: gold spans of one label are never contiguous (a cell, a
-    label fragment, a heading is always followed by whitespace or another label), so a ``B`` there
-    is a model slip inside a long label, not a boundary. Spans are trimmed of whitespace (a span
+    continues it unless ``split_on_b``: in most text gold spans of one label are never contiguous (a
+    cell, a label fragment, a heading is followed by whitespace or another label), so a ``B`` there
+    is a model slip inside a long label; where they touch (run-on crawler text) the model's version
+    sets ``split_on_b`` (chosen on dev at training), and a ``B`` starts a new span — except between
+    two digits: one run of digits stays one span (the assembly splits it by the arithmetic). Spans are trimmed of whitespace (a span
     never starts or ends on it) and dropped if nothing is left. The score is the mean confidence of
     the span's tokens.
     """
@@ -139,7 +141,15 @@ def decode_bio(
     inside = label >= 0
     starts = inside & (np.concatenate(([-1], label[:-1])) != label)  # O before, or another label
     if split_on_b:
-        starts |= inside & _TAG_IS_B[tags]
+        b_starts = inside & _TAG_IS_B[tags]
+        # never inside a run of digits: where one run's cells end is not for a tagger to say (the
+        # tokenizer cuts long runs into several tokens; the assembly splits a run by the report's
+        # arithmetic, extraction/tables/digitruns.py)
+        for i in (np.flatnonzero(b_starts[1:]) + 1).tolist():
+            a = int(offs[i, 0])
+            if label[i - 1] == label[i] and offs[i - 1, 1] == a and text[a - 1].isdigit() and text[a].isdigit():
+                b_starts[i] = False
+        starts |= b_starts
     continues = np.concatenate((inside[1:] & ~starts[1:], [False]))
     first = np.flatnonzero(starts).tolist()
     last = np.flatnonzero(inside & ~continues).tolist()
