@@ -171,6 +171,8 @@ def one_point(n: int, client: Any, base: Any, base_tagger: Any, before: dict, ov
                   "heldout": report.data.get("heldout_reports")},
         "fine_tune": {k: (report.data.get("train_config") or {}).get(k) for k in ("epochs", "lr", "batch_size", "replay_ratio", "rule_disagreement_weight", "n_dev")},
         "candidate_model": report.data.get("candidate_model"),
+        "cross_validation": report.data.get("cross_validation"),  # folds, when no report was held out
+        "retrain_seconds": {k: round(v, 1) for k, v in report.seconds.items()},  # evaluate / train / cross-validate
         "seconds": {k: round(v, 1) for k, v in timings.items()},
         "pulled_batch": pulled.batch.id if pulled.batch else None, "report": str(report.path),
     }  # fmt: skip
