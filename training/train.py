@@ -259,29 +259,43 @@ def evaluate_model(
     return span_scores([d.text for d in docs], [d.spans for d in docs], pred_spans)
 
 
+GUARD_META = "dev_role"  # a dev report whose meta has dev_role=guard: see calibrate_rule_prior
+
+
 def calibrate_rule_prior(
-    model, tokenizer: CharTokenizer, docs: Sequence[Document], max_len: int, stride: int, batch_size: int
+    model, tokenizer: CharTokenizer, docs: Sequence[Document], max_len: int, stride: int, batch_size: int,
+    floor_prior: tuple[float, float] | None = None,
 ) -> tuple[tuple[float, float], dict[str, float]]:
     """The (span, outside) rule prior with the best dev entity F1; ties go to the larger priors
-    (the more conservative decoding)."""
+    (the more conservative decoding). With ``floor_prior`` (fine-tuning: the parent's prior), only
+    priors that score the guard reports (``meta[GUARD_META] == "guard"``, e.g. retrain's generated
+    dev reports) at least as well as ``floor_prior`` does are eligible: a few annotated reports of
+    one kind, whose gold disagrees with the rules, must not buy their gain with the rest."""
     predictor = TorchPredictor(model, tokenizer, max_len, stride, batch_size, precision="auto", rule_features=True)
     texts = [d.text for d in docs]
     encs = tokenizer.encode_batch(texts)
     rule_tags = predictor.rule_tags(texts, encs) or []
     probs = predictor.token_probs(encs, rule_tags)
     gold = [d.spans for d in docs]
+    guard = [i for i, d in enumerate(docs) if d.meta.get(GUARD_META) == "guard"]
+    grid = [(a, b) for a in PRIOR_GRID for b in PRIOR_GRID]
+    if floor_prior is not None and guard and tuple(floor_prior) not in grid:
+        grid.append(tuple(floor_prior))
     scores: dict[str, float] = {}
-    for span_prior in PRIOR_GRID:
-        for outside_prior in PRIOR_GRID:
-            prior = (span_prior, outside_prior)
-            pred = [
-                [Span(s.start, s.end, s.label, s.score, "model") for s in predictor.decode(t, e, p, r, prior)]
-                for t, e, p, r in zip(texts, encs, probs, rule_tags)
-            ]
-            scores[f"{span_prior}/{outside_prior}"] = span_scores(texts, gold, pred)["overall"]["f1"]
-    best = max(
-        ((a, b) for a in PRIOR_GRID for b in PRIOR_GRID), key=lambda ab: (scores[f"{ab[0]}/{ab[1]}"], ab[0] + ab[1])
-    )
+    guard_scores: dict[tuple[float, float], float] = {}
+    for prior in grid:
+        pred = [
+            [Span(s.start, s.end, s.label, s.score, "model") for s in predictor.decode(t, e, p, r, prior)]
+            for t, e, p, r in zip(texts, encs, probs, rule_tags)
+        ]
+        scores[f"{prior[0]}/{prior[1]}"] = span_scores(texts, gold, pred)["overall"]["f1"]
+        if floor_prior is not None and guard:
+            guard_scores[prior] = span_scores([texts[i] for i in guard], [gold[i] for i in guard], [pred[i] for i in guard])["overall"]["f1"]
+    eligible = grid
+    if guard_scores:
+        floor = guard_scores[tuple(floor_prior)]
+        eligible = [p for p in grid if guard_scores[p] >= floor - 1e-9]
+    best = max(eligible, key=lambda ab: (scores[f"{ab[0]}/{ab[1]}"], ab[0] + ab[1]))
     return best, scores
 
 
@@ -506,7 +520,10 @@ def train(
     rule_prior = read_rule_prior(info)  # the parent's, unless recalibrated
     prior_search: dict[str, float] = {}
     if rule_features and data.dev:
-        best_prior, prior_search = calibrate_rule_prior(model, tokenizer, data.dev, max_len, stride, config.eval_batch_size)
+        best_prior, prior_search = calibrate_rule_prior(
+            model, tokenizer, data.dev, max_len, stride, config.eval_batch_size,
+            floor_prior=read_rule_prior(info) if parent_dir is not None else None,
+        )  # fmt: skip
         # the prior multiplies the rules in again: only where the config asks for it (else the
         # search is recorded, and the model decodes from its own reading, 0/0)
         rule_prior = best_prior if config.calibrate_rule_prior else (0.0, 0.0)

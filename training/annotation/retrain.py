@@ -498,8 +498,12 @@ def plan_run(
 
 
 def _generated_dev(hooks: "RetrainHooks", config: Any) -> list[Document]:
+    """The generated dev reports, marked as the guard of the rule prior's recalibration (the
+    candidate's prior may not score them worse than the parent's: training.train.calibrate_rule_prior)."""
     n_dev = getattr(config, "n_dev", 0)
-    return [d for d, _ in hooks.synth(n_dev, getattr(config, "dev_seed", SYNTH_VAL_SEED + 1))] if n_dev else []
+    if not n_dev:
+        return []
+    return [d.with_meta(dev_role="guard") for d, _ in hooks.synth(n_dev, getattr(config, "dev_seed", SYNTH_VAL_SEED + 1))]
 
 
 def _wants_cross_validation(
