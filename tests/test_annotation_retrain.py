@@ -577,3 +577,29 @@ def test_training_chooses_the_decoding_on_dev(tmp_path: Path) -> None:
     plain = train(tiny_config(epochs=2), ModelRegistry(tmp_path / "b"), extra_docs=tiny_docs(), eval_docs=tiny_docs(), progress=False)
     assert plain.meta["metrics"]["split_on_b"] is False
     assert "split_on_b" not in _json.loads((plain.path / "inference.json").read_text("utf-8"))
+
+
+def test_recalibrated_rule_prior_never_scores_the_guard_reports_below_the_parents(tmp_path: Path) -> None:
+    """Fine-tuning recalibrates the rule prior on dev, but only among priors that keep the guard
+    reports (retrain's generated dev reports) at least at the parent's prior's F1."""
+    from govreport.training.evaluate import span_scores as seqeval_scores
+    from govreport.training.modeling import TorchPredictor, load_model_dir
+    from govreport.training.train import calibrate_rule_prior, train
+    from tests.test_model_overfit import tiny_config, tiny_docs
+
+    docs = tiny_docs()
+    mv = train(tiny_config(epochs=3, rule_features=True), ModelRegistry(tmp_path), extra_docs=docs, eval_docs=docs, progress=False)
+    model, tok, info = load_model_dir(mv.path)
+    guard = [d.with_meta(dev_role="guard") for d in docs[:2]]
+    dev = guard + docs[2:]
+
+    def guard_f1(prior: tuple[float, float]) -> float:
+        p = TorchPredictor(model, tok, 64, 48, 8, precision="fp32", rule_features=True, rule_prior=prior)
+        pred = [[Span(s.start, s.end, s.label) for s in spans] for spans in p.predict([d.text for d in guard])]
+        return seqeval_scores([d.text for d in guard], [d.spans for d in guard], pred)["overall"]["f1"]
+
+    for floor in ((20.0, 20.0), (0.0, 0.0), (3.0, 1.0)):
+        best, scores = calibrate_rule_prior(model, tok, dev, 64, 48, 8, floor_prior=floor)
+        assert guard_f1(best) >= guard_f1(floor) - 1e-9, (floor, best)
+    free, scores = calibrate_rule_prior(model, tok, dev, 64, 48, 8)
+    assert scores[f"{free[0]}/{free[1]}"] == max(scores.values())  # no parent: the best dev F1
