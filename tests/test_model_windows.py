@@ -221,7 +221,8 @@ def _decode_bio_by_token(tag_ids, scores, offsets, text, split_on_b=False):
             cur = None
             continue
         prefix, name = tag.split("-", 1)
-        if cur is not None and cur[0] == name and (prefix == "I" or not split_on_b):
+        in_digit_run = cur is not None and cur[2] == a and text[a - 1].isdigit() and text[a].isdigit()
+        if cur is not None and cur[0] == name and (prefix == "I" or not split_on_b or in_digit_run):
             cur = [name, cur[1], b, cur[3] + score, cur[4] + 1]
             continue
         close()
