@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from collections import Counter
 from functools import lru_cache
+from typing import Callable
 
 from .normalize import normalize
 
@@ -45,7 +47,7 @@ class Piece:
     start: int
     end: int
     field: int  # number of tabs before it on its line
-    x: int  # display column of its start (CJK counts 2) within the line, tabs expanded to 8
+    x: int  # column of its start within the line (``column_width``: CJK 2, or 1 in a character grid), tabs to 8
 
 
 # Vertical bars of text-printed grids (box drawing, ASCII/markdown pipes, full-width ｜): cell
@@ -113,6 +115,50 @@ def _pieces_memo(text: str) -> dict[Line, tuple[Piece, ...]]:
     return {}
 
 
+def char_width(s: str) -> int:
+    """Columns of a character grid (``pdftotext -layout``): every character one column, CJK too."""
+    return len(s)
+
+
+_GRID_VALUE = re.compile(r"(?<!\S)(?:[0-9][0-9,.]*|[-—－–─]+|无|/|／)(?!\S)")  # a figure or a blank mark
+_MIN_GRID_VALUES = 20  # values after CJK text needed to tell the two grids apart
+# pdftotext -layout readings measured 1.4 times or more as many shared positions in the character
+# grid; typed space-aligned text 0.4 times or less
+_CHAR_GRID_MARGIN = 1.25
+
+
+@lru_cache(maxsize=8)
+def column_width(text: str) -> Callable[[str], int]:
+    """How ``text`` lines up its columns: ``display_width`` (typed or monospace text: CJK takes two
+    columns) or ``char_width`` (``pdftotext -layout`` places every glyph in one column of a grid, so
+    a value after a row label of N CJK characters starts N columns in, not 2N).
+
+    Decided from the figures and blank marks printed after CJK text on a line (a row's values): in
+    their own grid, values of different rows share a column's position. The character grid is taken
+    only when clearly more pairs of them share a position there (by ``_CHAR_GRID_MARGIN``) than in
+    the display grid, and there are enough of them to tell."""
+    xs_char: Counter[int] = Counter()
+    xs_disp: Counter[int] = Counter()
+    for line in split_lines(text):
+        s = text[line.start : line.end]
+        first_cjk = CJK_RE.search(s)
+        if first_cjk is None:
+            continue
+        for m in _GRID_VALUE.finditer(s, first_cjk.end()):
+            head = s[: m.start()]
+            xs_char[len(head)] += 1
+            xs_disp[display_width(head)] += 1
+    if sum(xs_char.values()) < _MIN_GRID_VALUES:
+        return display_width
+
+    def pairs(xs: Counter[int]) -> int:
+        return sum(n * (n - 1) for n in xs.values())
+
+    if pairs(xs_char) + 1 >= _CHAR_GRID_MARGIN * (pairs(xs_disp) + 1):
+        return char_width
+    return display_width
+
+
 def pieces(text: str, line: Line) -> tuple[Piece, ...]:
     """Non-blank pieces of a line, split at tabs, at bars and at runs of two or more spaces.
 
@@ -134,6 +180,7 @@ def _split_pieces(text: str, line: Line) -> list[Piece]:
     s = text[line.start : line.end]
     if is_grid_rule(s):
         return out
+    width = column_width(text)
     border = _LEADING_BAR.match(s)
     field = -1 if border else 0
     pos = 0
@@ -144,15 +191,15 @@ def _split_pieces(text: str, line: Line) -> list[Piece]:
         if stripped:
             lead = len(chunk) - len(chunk.lstrip())
             a = line.start + pos + lead
-            out.append(Piece(a, a + len(stripped), field, x + display_width(chunk[:lead])))
-        x += display_width(chunk)
+            out.append(Piece(a, a + len(stripped), field, x + width(chunk[:lead])))
+        x += width(chunk)
         sep = m.group(0)
         if sep == "\t":
             field += 1
             x = (x // 8 + 1) * 8
         else:
             field += sep in BARS
-            x += display_width(sep)
+            x += width(sep)
         pos = m.end()
     return out
 
@@ -162,7 +209,6 @@ VALUE_RE = re.compile(r"^(?P<num>[+\-−]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d
 BLANK_RE = re.compile(r"^(?:[-—－–─]+|无|/|／)$")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _VALUE_TOKEN = re.compile(r"\S+(?:\s*(?:万元|元))?")
-_TRAILING_VALUES = re.compile(r"(?:\s+[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*万元|\s*元)?)+$")
 
 
 def value_tokens(text: str, piece: Piece) -> list[tuple[int, int, int, int] | None]:
@@ -192,10 +238,20 @@ def value_tokens(text: str, piece: Piece) -> list[tuple[int, int, int, int] | No
     return out
 
 
+_NUMBER_TOKEN = r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*万元|\s*元)?"
+# a row's trailing values, printed blank cells among them (``7 0 0 － 2 — 9``: a reading that puts
+# one space between cells, pdfplumber's, keeps the blank marks in the run)
+_TRAILING_VALUES = re.compile(r"(?:\s+(?:" + _NUMBER_TOKEN + r"|[-—－–─]+|无|/|／)(?=\s|$))+$")
+_TRAILING_NUMBER = re.compile(r"\d")
+
+
 def split_label_and_values(text: str, piece: Piece) -> tuple[tuple[int, int] | None, list[tuple[int, int, int, int]]]:
-    """A piece like ``（一）予以公开 5345 129``: the label part and trailing single-space values."""
+    """A piece like ``（一）予以公开 5345 129`` or ``二、上年结转 7 0 — 2 9``: the label part and the
+    trailing single-space values and blank marks."""
     raw = normalize(text[piece.start : piece.end])
     m = _TRAILING_VALUES.search(raw)
+    if m and not _TRAILING_NUMBER.search(m.group()) and len(m.group().split()) < 2:
+        m = None  # one blank mark after a label is no evidence of a value run (``其他 —`` may be a label)
     if not m or not CJK_RE.search(raw[: m.start()]):
         return (piece.start, piece.end), []
     label_end = len(raw[: m.start()].rstrip())

@@ -165,10 +165,11 @@ def test_model_tagger_on_a_doubled_report_reads_it_or_flags_it(base):
 
 
 def test_values_placed_from_the_left_are_inferred_and_flagged(rules, base):
-    # the review row with three values dropped and no layout to tell which: placed by order
+    # the review row with three values dropped and no layout to tell which: placed by order (a tab
+    # row short of fields; one space apart, the groups' totals would place them: test_pdf_text_routes)
     line = "1\t2\t1\t3\t7\t1\t2\t1\t0\t4\t0\t0\t0\t0\t0"
     assert line in base
-    out = rules.extract_text(base.replace(line, "1 2 1 3 7 1 2 1 0 4 0 0")).output
+    out = rules.extract_text(base.replace(line, "1\t2\t1\t3\t7\t1\t2\t1\t0\t4\t0\t0")).output
     st = out["cell_status"]["review_litigation"]
     assert st["administrative_review"]["upheld"] == "inferred"
     r = codes(out)["ambiguous_cell"]

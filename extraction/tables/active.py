@@ -2,24 +2,40 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from ..labels import Label
-from ..layout import display_width
-from ..lexicon import match_col, row_lexicon
-from ..normalize import normalize
+from ..layout import column_width
+from ..lexicon import COL_WORDS, match_col, row_lexicon
+from ..normalize import label_key, normalize
 from ..templates import table_spec
-from .base import INVISIBLE_RE, Cell, Frag, Region
+from .base import INVISIBLE_RE, Cell, Frag, Group, Region
 from .result import UNREADABLE, TableResult
-from .columns import header_centers, slot_by_columns
-from .rows import align_rows, blank_line_slots, build_groups, short_tab_row, slot_by_label, spilled
+from .columns import header_centers, slot_by_columns, word_centers
+from .rows import (
+    align_rows, blank_line_slots, build_groups, positional, short_tab_row, slot_by_label, spilled, values_under,
+)
 
 MONEY_COLS = ("amount",)
+
+
+def _words(f: Frag, width: Callable[[str], int]) -> list[Frag]:
+    """A header piece that holds several headers one space apart (``信息内容 采购项目数量
+    采购总金额（单位：元）``, as a reading without column positions gives it): one piece per word."""
+    if not re.search(r"\s", f.text.strip()):
+        return [f]
+    out = []
+    for m in re.finditer(r"\S+", f.text):
+        a = f.start + m.start()
+        out.append(Frag(m.group(), label_key(m.group()), f.label, a, a + len(m.group()), f.line, f.field,
+                        f.x + width(f.text[: m.start()]), f.group))  # fmt: skip
+    return out
 
 
 def _header_above(region: Region, line: int, allowed: tuple[str, ...]) -> list[tuple[Frag, str]]:
     """The nearest header line above ``line`` whose headers name this row's columns."""
     for ln in range(line - 1, region.lines[0].index - 1, -1):
-        cols = region.frags_on(ln, Label.COL)
+        cols = [w for f in region.frags_on(ln, Label.COL) for w in _words(f, column_width(region.text))]
         named = []
         for f in cols:
             m = match_col(f.text, "active_disclosure")
@@ -60,7 +76,12 @@ def _slots_under_header(region: Region, cells: list[Cell], row_cols: tuple[str, 
     while top - 1 >= region.lines[0].index and _header_only(region, top - 1):
         top -= 1
     centers = header_centers(region, cells[0].line, frozenset(row_cols), len(row_cols), top=top)
-    return slot_by_columns(cells, centers) if centers else None
+    if centers is None:  # header cells run together (``上一年项目 本年增/减``): their words
+        leaf_text = "".join(w for k in row_cols for w in COL_WORDS["active_disclosure"].get(k, ()))
+        centers = word_centers(region, cells[0].line, leaf_text, len(row_cols), top=top)
+    if centers and not values_under([Group(cells, [cells[0].line])], centers, column_width(region.text)):
+        return None  # a figure between two headers (a long label pushed it along): no guide
+    return slot_by_columns(cells, centers, region.text) if centers else None
 
 
 def _stacked_text(region: Region, head: Frag, below: int) -> str:
@@ -73,16 +94,20 @@ def _stacked_text(region: Region, head: Frag, below: int) -> str:
     while hi + 1 < below and _header_only(region, hi + 1):
         hi += 1
     tabs = region.has_tabs or any(f.field > 0 for f in region.frags_on(head.line))
-    a, b = head.x, head.x + display_width(head.text)
+    # one space between cells, no positions: a header wrapped onto the next line (``采购总金额`` /
+    # ``（单位：元``) cannot be told from its neighbours' by position: the header lines count whole
+    spaced = tabs or positional(region)
+    width = column_width(region.text)
+    a, b = head.x, head.x + width(head.text)
     parts = []
     for ln in range(lo, hi + 1):
         for f in region.frags_on(ln, Label.COL):
-            if f is head:
+            if f is head or f.start <= head.start < f.end:  # the piece, or the piece it is a word of
                 parts.append(f.text)
             elif tabs:
                 if f.field == head.field:
                     parts.append(f.text)
-            elif f.x < b and a < f.x + display_width(f.text):
+            elif not spaced or (f.x < b and a < f.x + width(f.text)):
                 parts.append(f.text)
     return "".join(parts)
 
@@ -122,12 +147,46 @@ def _to_wanyuan(value, unit: str | None):
     return value if scale == 1 else round(value * scale, 8)
 
 
+def _wrapped_digits(region: Region, groups: list[Group]) -> dict[str, dict]:
+    """Figures a narrow cell wrapped (``16512`` / ``07`` under it, as a PDF of a Word table
+    prints a long number): an unlabelled line of short bare digit runs right below a row's values,
+    each run under one of them (inside its columns), a run of four or more bare digits. Returns
+    ``{"tails": {id(group) of such lines}, "cut": {id(cell above): tail cell}}``: the tails are
+    no row of their own, and the cut cells are read as nothing (the caller nulls and warns)."""
+    out: dict[str, dict] = {"tails": {}, "cut": {}}
+    if region.has_tabs:
+        return out
+    width = column_width(region.text)
+    by_line = {g.lines[0]: g for g in groups if g.cells and len(set(g.lines)) == 1}
+    for g in groups:
+        if g.evidence or not g.cells or len(set(g.lines)) != 1 or g.lines[0] - 1 not in by_line:
+            continue
+        above = by_line[g.lines[0] - 1]
+        pairs = []
+        for c in g.cells:
+            if not re.fullmatch(r"[0-9]+", c.raw):
+                break
+            over = [u for u in above.cells if u.value is not None and u.x <= c.x < u.x + width(u.raw)]
+            # a cell wraps when its figure fills it: a long run of bare digits above, a short one below
+            if len(over) != 1 or not re.fullmatch(r"[0-9]{4,}", over[0].raw) or len(c.raw) > 4:
+                break
+            pairs.append((over[0], c))
+        else:
+            out["tails"][id(g)] = g
+            for u, c in pairs:
+                out["cut"][id(u)] = c
+    return out
+
+
 def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
     spec = table_spec(fmt, "active_disclosure")
     res = TableResult.empty(spec)
     lexicon = row_lexicon(fmt, "active_disclosure")
     groups = build_groups(region, lexicon, 3)
+    wrapped = _wrapped_digits(region, groups)
+    groups = [g for g in groups if id(g) not in wrapped["tails"]]
     assignments = align_rows(groups, spec.row_keys, lexicon)
+    located = positional(region)
     extra = spilled(groups, assignments)
     for a in assignments:
         row_cols = spec.row(a.row).cols
@@ -159,6 +218,15 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_x)]  # blank cells, space-aligned
             elif (by_blank := blank_line_slots(region, a.group, k)) is not None:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_blank)]  # one per line, empty lines
+            elif not located:
+                # one space between values, no positions: which column is empty cannot be told
+                for col in row_cols:
+                    res.values[a.row][col] = None
+                    res.status.setdefault(a.row, {})[col] = UNREADABLE
+                res.found(a.row)
+                res.warn(f"row {a.row}: {len(cells)} values for {k} columns and no column positions; "
+                         f"which cell is empty cannot be told, the row is null")  # fmt: skip
+                continue
             else:
                 res.warn(f"row {a.row}: {len(cells)} values for {k} columns, placed from the left")
                 placed = list(zip(cells, row_cols))
@@ -171,6 +239,11 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                 if unit is None and cell.value is not None:
                     status = UNREADABLE
                     res.warn(f"row {a.row}: the unit of {cell.raw!r} cannot be read; the amount is null")
+            if id(cell) in wrapped["cut"]:
+                tail = wrapped["cut"][id(cell)]
+                value, status = None, UNREADABLE
+                res.warn(f"row {a.row}: {cell.raw!r} in {col} goes on with {tail.raw!r} on the next line "
+                         "(digits wrapped in a narrow cell); the value is null")  # fmt: skip
             res.put(a.row, col, cell, a.score, value=value, ambiguous=guessed, status=status)
     res.rows_found = len(assignments)
     res.cut_off = truncated

@@ -5,16 +5,21 @@ from collections import Counter
 from itertools import combinations
 
 from ..labels import Label
+from ..layout import char_width, column_width
 from ..lexicon import row_lexicon
 from ..templates import table_spec
-from .base import Cell, Region
-from .result import TableResult
-from .columns import header_centers, slot_by_columns
+from .base import Cell, Region, is_blank_mark
+from .blankcells import place_short_rows
+from .digitruns import application_identities
+from .result import UNREADABLE, TableResult
+from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, build_groups, calibrate_x, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
+    align_rows, build_groups, calibrate_blocks, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
 )
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
+# the leaf headers' texts run together (a reading may split, wrap or run them into one piece)
+LEAF_TEXT = "自然人商业企业科研机构社会公益组织法律服务机构其他总计"
 VALUE_COLS = frozenset({"natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
                         "legal_service_org", "other_org", "total", "subtotal"})  # fmt: skip
 
@@ -108,10 +113,19 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     if not groups:
         return res
     assignments = align_rows(groups, spec.row_keys, lexicon)
-    centers = None if region.has_tabs else calibrate_x(groups, ncols)
+    # column positions per page: a PDF reading lays every page out on its own grid
+    located = positional(region)
+    drifts = column_width(region.text) is char_width  # a reader's grid: positions only roughly kept
+    block_centers = {}
+    if located and not region.has_tabs:
+        block_centers = calibrate_blocks(
+            region, groups, ncols,
+            lambda top, below: header_centers(region, below, VALUE_COLS, ncols, top=top)
+            or word_centers(region, below, LEAF_TEXT, ncols, top=top),
+        )
     # no complete row to learn the columns from: the header's columns
     head_centers = None
-    if centers is None and not region.has_tabs and region.cells:
+    if located and not region.has_tabs and region.cells:
         head_centers = header_centers(region, min(c.line for c in region.cells), VALUE_COLS, ncols)
     sub = _subtotal_slot([a.group.cells for a in assignments], _subtotal_after_other(region)) if ncols == 8 else None
     shifted: frozenset[str] = frozenset()  # columns whose place depends on an undetermined subtotal slot
@@ -121,6 +135,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             shifted = frozenset(cols[1:APPLICANT_COLS])
     last_group = assignments[-1].group if assignments else None
     extra = spilled(groups, assignments)
+    deferred: dict[str, list[Cell]] = {}  # short rows without positions: placed by the arithmetic below
     for a in assignments:
         cells = a.group.cells + extra.get(id(a.group), [])
         n = len(cells)
@@ -148,10 +163,24 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 slots = slot_by_label(cells, a.group.evidence, a.group.same_line, ncols)
             if slots is None and region.has_tabs and not short:
                 slots = slot_right_aligned(cells, ncols)
+            centers = block_centers.get(id(a.group))
             if slots is None and centers:
                 slots = slot_by_x(cells, centers)
-            if slots is None and head_centers and len({c.line for c in cells}) == 1:
-                slots = slot_by_columns(cells, head_centers)
+                if slots is None and len({c.line for c in cells}) == 1:
+                    # two values nearest one column (a reading's grid drifts along a line): the
+                    # order-keeping placement nearest the page's columns, marked inferred
+                    slots = slot_by_columns(cells, [x + 0.5 for x in centers], region.text)
+                    inferred = slots is not None
+            # (a reader's drifting grid lays each page out anew: its blocks' own headers were tried above)
+            if slots is None and head_centers and not drifts and len({c.line for c in cells}) == 1:
+                slots = slot_by_columns(cells, head_centers, region.text)
+            if slots is None and (not located or drifts) and sub is None and ncols == 7 and not (
+                truncated and a.group is last_group
+            ):
+                # nothing in the layout places the values: the report's arithmetic does, or they are null
+                deferred[a.row] = cells
+                res.found(a.row)
+                continue
             if slots is None:
                 inferred = True
                 if truncated and a.group is last_group:
@@ -171,6 +200,8 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                     continue
                 slot = slot - 1 if slot > sub else slot
             res.put(a.row, cols[slot], cell, a.score, inferred=inferred, ambiguous=guessed or cols[slot] in shifted)
+    if deferred:
+        _place_by_arithmetic(res, deferred, spec.row_keys, cols)
     res.rows_found = len(assignments)
     res.cut_off = truncated
     found = {a.row for a in assignments}
@@ -194,3 +225,43 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                     }
                 )
     return res
+
+
+def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_keys: tuple[str, ...], cols) -> None:
+    """Rows short of values in a reading without column positions (see ``blankcells``): each
+    value where the report's arithmetic puts it; a cell the fitting placements disagree on is null
+    (unreadable) and named in a warning; in a row no placement fits, one number among blank marks
+    is 总计 (flagged), several numbers are all null (unreadable, warned)."""
+    fixed = {r: [res.values[r][c] for c in cols] for r in res.printed_rows if r not in short}
+    placed = place_short_rows(fixed, short, application_identities(row_keys))
+    unknown: list[str] = []
+    for row, cells in short.items():
+        p = placed.get(row)
+        if p is None:
+            numbers = [c for c in cells if c.value is not None]
+            if len(numbers) == 1 and all(c.value is not None or is_blank_mark(c.raw) for c in cells):
+                # one number, the rest printed blank: a row that prints only its 总计
+                res.put(row, cols[-1], numbers[0], inferred=True, ambiguous=True)
+                res.warn(f"row {row}: one value, taken as 总计 (blank applicant columns)")
+                continue
+            # no placement meets the row's 总计: which column each value is in cannot be told
+            for c in cols:
+                res.values[row][c] = None
+                res.status.setdefault(row, {})[c] = UNREADABLE
+                unknown.append(f"{row}.{c}")
+            continue
+        first = p.candidates[0]
+        for cell, slot in zip(cells, first):
+            if slot not in p.unknown:
+                res.put(row, cols[slot], cell, inferred=True)
+        for c in p.unknown:
+            res.values[row][cols[c]] = None
+            res.status.setdefault(row, {})[cols[c]] = UNREADABLE
+            unknown.append(f"{row}.{cols[c]}")
+        if p.slots is not None or not p.unknown:
+            res.warn(f"row {row}: {len(cells)} values for {len(cols)} columns, placed by the report's arithmetic")
+    if unknown:
+        res.warn(
+            "values of rows with empty cells cannot be placed (no column positions, more than one placement "
+            f"fits the arithmetic); null: {', '.join(unknown)}"
+        )

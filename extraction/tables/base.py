@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from ..document import Document, Span
 from ..labels import Label
-from ..layout import Line, Piece, line_of, pieces, split_lines
+from ..layout import Line, Piece, column_width, line_of, pieces, split_lines
 from ..lexicon import group_key, is_group_label, is_group_prefix
 from ..normalize import label_key, normalize
 
@@ -157,9 +157,7 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
         fld = p.field if p else 0
         x = p.x if p else 0
         if p is not None and s.start > p.start:  # inside a space-joined piece: shift x by the prefix
-            from ..layout import display_width
-
-            x += display_width(text[p.start : s.start])
+            x += column_width(text)(text[p.start : s.start])
         raw = text[s.start : s.end]
         if s.label != Label.CELL and _inside_figure(text, s):
             continue  # a piece of a damaged figure (``8`` of ``l8``): the whole token is taken below
@@ -236,8 +234,7 @@ def _untagged_figures(
     it holds a digit or its line has tagged values; only on lines without unlabelled words (a
     table line, not prose).
     """
-    from ..layout import display_width
-
+    width = column_width(text)
     out: list[Cell] = []
     # spans by start, so the spans over a token are found by bisection (not a scan per token)
     by_start = sorted(spans, key=lambda s: s.start)
@@ -265,7 +262,7 @@ def _untagged_figures(
                 damaged = not CJK.search(tok) and (value_line or re.search(r"\d", tok)) and INVISIBLE_RE.sub("", tok).strip()
                 if figure or damaged:
                     fig = fig if figure else tok
-                    x = p.x + display_width(text[p.start : a])
+                    x = p.x + width(text[p.start : a])
                     value = parse_value(fig) if figure else None
                     found.append(Cell(value, fig, a, a + len(fig), ln, p.field, x, 0.0, unit, tagged=False))
                 elif CJK.search(tok):

@@ -6,7 +6,7 @@ under the columns of the header (each column's bottom header piece) by their dis
 from __future__ import annotations
 
 from ..labels import Label
-from ..layout import display_width
+from ..layout import column_width
 from ..lexicon import match_col
 from .base import Cell, Region
 
@@ -22,7 +22,8 @@ def header_centers(
     ``ncols`` such pieces are found, side by side. Only header lines from ``top`` on count.
     """
     cols = [f for f in region.frags if f.label == Label.COL and (top or 0) <= f.line < below]
-    spans = [(f, f.x, f.x + display_width(f.text)) for f in cols]
+    width = column_width(region.text)
+    spans = [(f, f.x, f.x + width(f.text)) for f in cols]
     leaves: list[tuple[float, float]] = []
     for f, a, b in spans:
         if any(g.line > f.line and ga < b and a < gb for g, ga, gb in spans):
@@ -45,13 +46,43 @@ def header_centers(
     return [(a + b) / 2 for a, b in leaves]
 
 
-def slot_by_columns(cells: list[Cell], centers: list[float]) -> list[int] | None:
+def word_centers(region: Region, below: int, leaf_text: str, ncols: int, top: int | None = None) -> list[float] | None:
+    """Column centres from the header's words when its cells run together (``商业企业 科研机构
+    社会公益``, ``结果 结果 其他``: one space apart, one piece): every word on the header lines
+    (from ``top``, above ``below``) that is part of ``leaf_text`` (the leaf headers' texts run
+    together), less the words under one of them on a lower line (a header wrapped in its cell:
+    ``结果`` / ``维持``). None unless that gives ``ncols`` columns."""
+    import re
+
+    width = column_width(region.text)
+    words: list[tuple[int, int, int]] = []  # (line, x, width)
+    for line in region.lines:
+        ln = line.index
+        if ln < (top or 0) or ln >= below or region.cells_on(ln) or not region.frags_on(ln, Label.COL):
+            continue
+        s = region.text[line.start : line.end]
+        for m in re.finditer(r"\S+", s):
+            w = m.group()
+            if not w.isascii() and w in leaf_text:
+                words.append((ln, width(s[: m.start()]), width(w)))
+    leaves = [
+        (x, w) for ln, x, w in words
+        if not any(ln2 < ln and x2 < x + w and x < x2 + w2 for ln2, x2, w2 in words)
+    ]  # fmt: skip
+    leaves.sort()
+    if len(leaves) != ncols or any(x1 + w1 > x2 for (x1, w1), (x2, _) in zip(leaves, leaves[1:])):
+        return None
+    return [x + w / 2 for x, w in leaves]
+
+
+def slot_by_columns(cells: list[Cell], centers: list[float], text: str) -> list[int] | None:
     """Space-aligned values to columns: the order-preserving assignment that puts each value's
     centre nearest its column's centre (a blank cell leaves a column out, wherever it is)."""
     n, m = len(cells), len(centers)
+    width = column_width(text)
     if n == 0 or n > m:
         return None
-    mids = [c.x + display_width(c.raw) / 2 for c in cells]
+    mids = [c.x + width(c.raw) / 2 for c in cells]
     inf = float("inf")
     # best[i][j]: cost of placing the first i values in the first j columns
     best = [[inf] * (m + 1) for _ in range(n + 1)]

@@ -6,10 +6,10 @@ from itertools import combinations
 from ..labels import Label
 from ..templates import table_spec
 from .base import Cell, Region
-from .result import TableResult
-from .columns import header_centers, slot_by_columns
+from .result import UNREADABLE, TableResult
+from .columns import header_centers, slot_by_columns, word_centers
 from .pagebreak import cell_blanks
-from .rows import short_tab_row
+from .rows import positional, short_tab_row
 
 GROUPS = ("administrative_review", "litigation_direct", "litigation_after_review")
 NCOLS = 15
@@ -95,6 +95,36 @@ def _slots_with_blank_lines(region: Region, cells: list[Cell]) -> list[int] | No
     return None
 
 
+# the leaf headers' words as a reading splits or wraps them (结果维持 / 结果 维持 / 结果维 持)
+_LEAF_TEXT = "结果维持结果纠正其他结果尚未审结总计"
+_UNKNOWN = object()
+
+
+def _place_by_totals(cells: list[Cell]) -> list | None:
+    """A row short of values with no column positions: every order-preserving placement under the
+    15 columns whose three groups each meet 总计 = the four results (an empty cell as 0); per column
+    the cell the placements agree on (``None``: blank), ``_UNKNOWN`` where they disagree. None when
+    no placement fits or too many values are missing to try them all."""
+    n = len(cells)
+    if NCOLS - n > 3:
+        return None
+    rows: list[list] = []
+    for slots in combinations(range(NCOLS), n):
+        row: list = [None] * NCOLS
+        for c, k in zip(cells, slots):
+            row[k] = c
+        v = [0 if c is None or c.value is None else c.value for c in row]
+        if all(abs(sum(v[g * 5 : g * 5 + 4]) - v[g * 5 + 4]) < 1e-6 for g in range(3)):
+            rows.append(row)
+    if not rows:
+        return None
+    out: list = []
+    for k in range(NCOLS):
+        vals = {None if r[k] is None else r[k].value for r in rows}
+        out.append(rows[0][k] if len(vals) == 1 else _UNKNOWN)
+    return out
+
+
 def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
     spec = table_spec(fmt, "review_litigation")
     res = TableResult.empty(spec)
@@ -120,14 +150,44 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
         base = (max(f.field for f in labels) + 1) if labels else 0
         fields = [c.field - base for c in cells]
         centers = None
-        if one_line and not region.has_tabs:
-            centers = header_centers(region, cells[0].line, LEAF_COLS, NCOLS)
+        located = positional(region)
+        if one_line and not region.has_tabs and located:
+            centers = header_centers(region, cells[0].line, LEAF_COLS, NCOLS) or word_centers(
+                region, cells[0].line, _LEAF_TEXT, NCOLS
+            )
         # a tab line short of fields has lost a value (a blank keeps its field): placed by order
         short = short_tab_row(region, cells, labels, NCOLS)
         if one_line and region.has_tabs and not short and all(0 <= f < NCOLS for f in fields) and fields == sorted(set(fields)):
             slots = fields
-        elif centers is not None and (by_x := slot_by_columns(cells, centers)) is not None:
+        elif centers is not None and (by_x := slot_by_columns(cells, centers, region.text)) is not None:
             slots = by_x  # blank cells: each value under its header
+        elif not located and not region.has_tabs and not truncated and (fit := _place_by_totals(cells)) is not None:
+            # no column positions (one space between values): where the groups' totals place them
+            unknown = [k for k in range(NCOLS) if fit[k] is _UNKNOWN]
+            for k in range(NCOLS):
+                if fit[k] is _UNKNOWN:
+                    res.values[GROUPS[k // 5]][cols[k % 5]] = None
+                    res.status.setdefault(GROUPS[k // 5], {})[cols[k % 5]] = UNREADABLE
+                elif fit[k] is not None:
+                    res.put(GROUPS[k // 5], cols[k % 5], fit[k], inferred=True)
+            for g in GROUPS:
+                res.found(g)
+            msg = f"{len(cells)} values for {NCOLS} columns, placed by the groups' totals"
+            if unknown:
+                msg += "; more than one placement fits, null: " + ", ".join(
+                    f"{GROUPS[k // 5]}.{cols[k % 5]}" for k in unknown
+                )
+            res.warn(msg)
+            return res
+        elif not located and not region.has_tabs and not truncated:
+            # no positions and no placement meets the totals: which cells are empty cannot be told
+            for k in range(NCOLS):
+                res.status.setdefault(GROUPS[k // 5], {})[cols[k % 5]] = UNREADABLE
+            for g in GROUPS:
+                res.found(g)
+            res.warn(f"{len(cells)} values for {NCOLS} columns, no column positions and no placement meets the "
+                     "groups' totals; the row is null")  # fmt: skip
+            return res
         else:
             slots = list(range(len(cells)))
             inferred, guessed = True, not truncated

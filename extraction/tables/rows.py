@@ -7,13 +7,15 @@ on the right row as long as its neighbours are recognisable.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from bisect import bisect_right
 from functools import lru_cache
+from typing import Callable
 
 from ..labels import Label
-from ..layout import separator_count
+from ..layout import char_width, column_width, separator_count
 from ..lexicon import best_match, group_key, is_group_prefix
 from ..normalize import normalize, strip_numbering
-from .base import Cell, Frag, Group, Region
+from .base import Cell, Frag, Group, Region, is_blank_mark
 from .pagebreak import cell_blanks, drop_page_number, furniture_between, page_number_aside
 
 STRONG = 0.75  # a label fragment that names a row on its own
@@ -93,7 +95,7 @@ def build_groups(
 
     for line in region.lines:
         ln = line.index
-        cells = region.cells_on(ln)
+        cells = [c for c in region.cells_on(ln) if not _mark_in_label_area(c, grid_x)]
         if any(f.group and f.key.startswith("第二十条") for f in region.frags_on(ln, Label.ROW)):
             # a new block of table 二 begins: labels still waiting that name a row of their own had
             # no values (rows left blank); weak ones, or ones naming a row the block already has
@@ -170,13 +172,59 @@ def build_groups(
                 combined = pending[-1] + rfrags
                 if frag_score(combined, lexicon) > frag_score(rfrags, lexicon):
                     g.evidence = combined
+            if frag_score(rfrags, lexicon) >= STRONG:
+                # a waiting label that this line's label completes (``2.其他法律行政法规禁止`` / ``公开  0 …``),
+                # or a numbered one before an unnumbered piece, is the first part of this row's label
+                waiting = [u for u in pending if not _joins(u, rfrags, lexicon) and _numbered(u[0]) <= _numbered(rfrags[0])]
+                groups.extend(_blank_rows(waiting, best_row(rfrags, lexicon), _numbered(rfrags[0]), groups, lexicon))
             pending.clear()
         else:
             g = Group(list(cells), [ln], pending.pop(0) if pending else [], False)
         groups.append(g)
         last_group_line = ln
     close_run()
+    if pending:  # labels after the table's last values: printed rows whose cells are all empty
+        named = {best_row(g.evidence, lexicon) for g in groups[block_start:] if g.evidence}
+        for unit in pending:
+            numbered = any(_numbered(g.evidence[0]) for g in groups[-1:] if g.evidence)
+            if best_row(unit, lexicon) not in named and _blank_rows([unit], None, numbered, groups, lexicon):
+                groups.append(Group([], [unit[-1].line], unit, False))
     return groups
+
+
+def _blank_rows(
+    pending: list[list[Frag]], own: str | None, numbered: bool, groups: list[Group],
+    lexicon: tuple[tuple[str, str], ...],
+) -> list[Group]:
+    """Labels still waiting when a line with values and a strong label of its own (naming row
+    ``own``) comes, or when the table ends: rows
+    printed with every cell empty (``行政处罚`` alone on its line, ``行政强制  9`` next), each a
+    group without values, so that the row reads blank rather than not found. Only labels that
+    name a row by themselves, another row than the line's own, count (a weak piece may be the
+    first line of the line's own label), and none that reads as the rest of the label of the row
+    above, or may be (a long label wrapped below its values: ``5.要求行政机关确认`` / ``或重新出具已获取信息``;
+    a label's tail carried over a page break after a row named only ``1.``);
+    where the rows are ``numbered`` (table 三: ``2.重复申请``), only a numbered label begins one."""
+    out = []
+    for unit in pending:
+        if frag_score(unit, lexicon) < STRONG or best_row(unit, lexicon) in (None, own):
+            continue
+        if numbered and not _numbered(unit[0]):
+            continue
+        above = [g for g in groups if g.cells and g.lines[0] < unit[0].line]
+        if above and (frag_score(above[-1].evidence, lexicon) < STRONG or _joins(above[-1].evidence, unit, lexicon)):
+            continue  # the row above is not fully named: the waiting label may be the rest of its label
+        out.append(Group([], [unit[-1].line], unit, False))
+    return out
+
+
+def _mark_in_label_area(cell: Cell, grid_x: int | None) -> bool:
+    """A blank mark left of a space-aligned grid's value columns is no cell: a character of a
+    label printed one per line (the 无 of a vertical ``（四）无法提供``)."""
+    return (
+        grid_x is not None and cell.field == 0 and cell.value is None and cell.x < grid_x - 1
+        and is_blank_mark(cell.raw)
+    )
 
 
 def _first_value_x(region: Region) -> int | None:
@@ -409,3 +457,101 @@ def calibrate_x(groups: list[Group], ncols: int) -> list[float] | None:
     if not full or any(c.field > 0 for g in full for c in g.cells):
         return None
     return [sum(g.cells[k].x for g in full) / len(full) for k in range(ncols)]
+
+
+def positional(region: Region) -> bool:
+    """Does the reading keep column positions? Tabs or bars do; so do runs of spaces between a
+    row's values (``pdftotext -layout``, a space-aligned text). A reading that puts one space
+    between every two values of most rows (pdfplumber's ``extract_text()``) keeps none: a value's
+    x there says nothing about its column."""
+    if region.has_tabs:
+        return True
+    spaced = single = 0
+    for ln, cells in _cells_by_line(region).items():
+        if len(cells) < 2:
+            continue
+        gaps = [region.text[a.end : b.start] for a, b in zip(cells, cells[1:])]
+        if all(g == " " for g in gaps):
+            single += 1
+        else:
+            spaced += 1
+    return spaced >= single
+
+
+def page_blocks(region: Region) -> list[int]:
+    """First lines of the table's blocks: a new block begins at a page break (form feed) or at a
+    header line repeated after values (the header a PDF repeats on every page). A PDF reading lays
+    out every page on its own grid, so column positions hold only within one block."""
+    starts = [region.lines[0].index]
+    seen_values = False
+    for line in region.lines:
+        ln = line.index
+        if "\f" in region.text[line.start : line.end + 1] and seen_values:
+            starts.append(ln)
+            seen_values = False
+        elif region.frags_on(ln, Label.COL) and not region.cells_on(ln) and seen_values:
+            starts.append(ln)
+            seen_values = False
+        elif region.cells_on(ln):
+            seen_values = True
+    return starts
+
+
+def _clustered_x(groups: list[Group], ncols: int) -> list[float] | None:
+    """Column positions from where a block's values stand when no row is complete: their start
+    positions, those within two columns of each other merged, are the columns if there are
+    exactly ``ncols`` of them (a reading's header may sit a few columns off its values)."""
+    xs = sorted(c.x for g in groups if len(set(c.line for c in g.cells)) == 1 for c in g.cells)
+    if not xs or any(c.field > 0 for g in groups for c in g.cells):
+        return None
+    clusters: list[list[int]] = [[xs[0]]]
+    for x in xs[1:]:
+        if x - clusters[-1][-1] <= 2:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    if len(clusters) != ncols:
+        return None
+    return [sum(c) / len(c) for c in clusters]
+
+
+def values_under(groups: list[Group], centers: list[float], width: Callable[[str], int]) -> bool:
+    """Does every figure of these rows stand clearly under one header (its centre at most one
+    column off, or well nearer one header's centre than the next: within 0.4 of the distance)?
+    Blank marks are left out (a reading may centre them in a wide cell). Only a reader's
+    character grid drifts so (``pdftotext -layout``); typed text keeps its columns."""
+    if width is not char_width:
+        return True
+    for g in groups:
+        for c in g.cells:
+            if c.value is None or len(centers) < 2:
+                continue
+            d = sorted(abs(c.x + width(c.raw) / 2 - m) for m in centers)
+            if d[0] > 1.0 and d[0] > 0.4 * d[1]:
+                return False
+    return True
+
+
+def calibrate_blocks(
+    region: Region, groups: list[Group], ncols: int, header: Callable[[int, int], list[float] | None] | None = None
+) -> dict[int, list[float] | None]:
+    """``calibrate_x`` per block (``page_blocks``): ``id(group)`` -> the column positions of the
+    block the group begins in; where that block has no complete row, the positions its values
+    stand at (``_clustered_x``), else ``header(top, below)``'s (the block's own header, from line
+    ``top`` to the block's first value line ``below``), else None."""
+    starts = page_blocks(region)
+    by_block: dict[int, list[Group]] = {}
+    for g in groups:
+        first = min(c.line for c in g.cells) if g.cells else g.lines[0]
+        by_block.setdefault(bisect_right(starts, first), []).append(g)
+    out: dict[int, list[float] | None] = {}
+    for b, members in by_block.items():
+        centers = calibrate_x(members, ncols) or _clustered_x(members, ncols)
+        if centers is None and header is not None:
+            below = min((c.line for g in members for c in g.cells), default=None)
+            centers = header(starts[b - 1], below) if below is not None else None
+            if centers is not None and not values_under(members, centers, column_width(region.text)):
+                centers = None  # the header stands off its values (a reading's grid drifts): no guide
+        for g in members:
+            out[id(g)] = centers
+    return out

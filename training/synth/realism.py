@@ -209,7 +209,8 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
         "drawn with WPS Office's quirks (`wps-pdf`: scaled text matrix, one glyph per text-show, faux bold; "
         "sometimes a landscape page). It is then read as users read it (`training/synth/routes.py`): "
         "govreport's own reader (the route named by the format alone), `pdftotext`, `pdftotext -layout`, "
-        "pdfplumber `extract_text()`, a browser's copy of the page. *unlocated* = gold segments per report "
+        "pdfplumber `extract_text()`, a browser's copy of the page. *wrong numbers* = cells given a number "
+        "that is not gold's (a null is a miss, not this); *unlocated* = gold segments per report "
         "that could not be found in the reading (spans for training; the scores do not depend on them).",
         "",
         "| | " + " | ".join(f"`{r}`" for r in order) + " |",
@@ -223,6 +224,8 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
             a = rr["routes"].get(r)
             vals.append(f"{100 * a[key]:.2f}" if a and key == "cell_accuracy" else (_pct(a[key]) if a else "skipped"))
         out.append(f"| {title} | " + " | ".join(vals) + " |")
+    out.append("| wrong numbers | " + " | ".join(
+        str(rr["routes"][r].get("wrong_numbers", "–")) if r in rr["routes"] else "–" for r in order) + " |")  # fmt: skip
     out.append("| unlocated | " + " | ".join(
         f"{rr['routes'][r]['unlocated_per_report']:.1f}" if r in rr["routes"] else "–" for r in order) + " |")  # fmt: skip
     for r, why in rr["skipped"].items():
@@ -259,7 +262,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         cut = old.find("\n" + ROUTES_HEADING)
-        atomic_write_text(args.out, (old[:cut] if cut >= 0 else old).rstrip("\n") + "\n" + section)
+        # the sections after the routes' one stay
+        nxt = old.find("\n## ", cut + 1) if cut >= 0 else -1
+        rest = old[nxt:] if nxt >= 0 else ""
+        atomic_write_text(args.out, (old[:cut] if cut >= 0 else old).rstrip("\n") + "\n" + section + rest)
         print(section)
         if args.json:
             atomic_write_text(args.json, json.dumps(res, ensure_ascii=False, indent=1))

@@ -176,12 +176,30 @@ def browser_copy(html_text: str) -> str:
 # ---------------------------------------------------------------- gold spans
 
 
-def _pattern(seg: Seg) -> re.Pattern[str]:
-    chars = [re.escape(c) for c in seg.text if not c.isspace()]
+def _pattern(seg: Seg, doubled: bool = False) -> re.Pattern[str]:
+    """The segment's characters in order, whitespace tolerated between them; ``doubled``: every
+    character drawn twice (faux bold as pdfplumber reads it: ``总总计计``)."""
+    chars = [re.escape(c) * (2 if doubled else 1) for c in seg.text if not c.isspace()]
     body = r"\s*".join(chars)
     if seg.label == Label.CELL:
         body = rf"(?<![{_DIGITISH}]){body}(?![{_DIGITISH}])"
     return re.compile(body)
+
+
+def _search(seg: Seg, text: str, start: int, end: int | None = None) -> re.Match[str] | None:
+    """The segment in ``text[start:end]``; failing that, drawn twice (faux bold) on a line whose
+    every token is doubled, so that a lone ``11`` (eleven) is never taken for a bold ``1``."""
+    end = len(text) if end is None else end
+    m = _pattern(seg).search(text, start, end)
+    if m is not None:
+        return m
+    for m in _pattern(seg, doubled=True).finditer(text, start, end):
+        a = text.rfind("\n", 0, m.start()) + 1
+        b = text.find("\n", m.end())
+        line = text[a : b if b >= 0 else len(text)]
+        if all(len(t) % 2 == 0 and t[::2] == t[1::2] for t in line.split()):
+            return m
+    return None
 
 
 def _fragments(chars: str, text: str, start: int, end: int) -> list[tuple[int, int]] | None:
@@ -234,7 +252,7 @@ def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[st
     cursor = 0
     for k, (seg, _) in enumerate(items):
         if seg.label in (Label.TITLE, Label.SECTION):
-            m = _pattern(seg).search(text, cursor)
+            m = _search(seg, text, cursor)
             if m is not None:
                 anchors[k] = (m.start(), m.end())
                 cursor = m.end()
@@ -253,7 +271,7 @@ def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[st
             continue
         bound = min((anchors[j][0] for j in anchors if j > k), default=len(text))
         end = min(bound, cursor + _DEFAULT_WINDOW + len(seg.text) * 3)
-        m = _pattern(seg).search(text, cursor, end)
+        m = _search(seg, text, cursor, end)
         if m is None and seg.label in (Label.ROW, Label.COL):
             pieces = _fragments("".join(c for c in seg.text if not c.isspace()), text, cursor, end)
             if pieces:

@@ -1,0 +1,153 @@
+"""Table 三 rows short of values where the reading keeps no column positions.
+
+A printed cell left empty leaves no token, so a row of six values under seven columns does not say
+which column is blank. Where the reading keeps positions (tabs, ``pdftotext -layout``) the layout
+places them; a reading that puts one space between words (pdfplumber's ``extract_text()``) keeps
+none. Then the report's arithmetic decides: each order-preserving placement of a short row is a
+candidate, kept only if the row meets 总计 = the six applicant columns and the table its column
+identities (一+二 = (七)总计+四, (七)总计 = 三(一)…(六)), an empty cell counting as 0 (an empty cell
+is a zero left unprinted; a report that prints only 总计 has no placement that fits and is left to
+the caller). A cell on which the kept placements disagree is ``None``: the caller reports it
+unreadable with a warning, never a guess.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Sequence
+
+from .base import Cell
+
+TOL = 1e-6
+APP_COLS = 7
+# distinct running differences of the identities followed; beyond it each row is decided alone
+STATE_LIMIT = 200_000
+
+Number = int | float
+Slots = tuple[int, ...]
+
+
+@dataclass
+class Placement:
+    """What the arithmetic leaves of one short row: ``slots`` (one per cell) where every kept
+    placement agrees on every column, else ``None``; ``values`` per column (``None``: blank) with
+    ``unknown`` the columns the kept placements disagree on."""
+
+    slots: Slots | None
+    values: list[Number | None]
+    unknown: list[int]
+    candidates: list[Slots]
+
+
+def _as_zero(v: Number | None) -> Number:
+    return 0 if v is None else v
+
+
+def _row_values(cells: Sequence[Cell], slots: Slots) -> list[Number | None]:
+    out: list[Number | None] = [None] * APP_COLS
+    for c, s in zip(cells, slots):
+        out[s] = c.value
+    return out
+
+
+def _row_fits(v: Sequence[Number | None]) -> bool:
+    return abs(sum(_as_zero(x) for x in v[:6]) - _as_zero(v[6])) < TOL
+
+
+def candidates(cells: Sequence[Cell]) -> list[Slots]:
+    """Order-preserving placements of a short row's cells under the seven columns that meet the
+    row's 总计 (empty cells as 0), one per distinct row of values."""
+    seen: set[tuple] = set()
+    out: list[Slots] = []
+    for slots in combinations(range(APP_COLS), len(cells)):
+        v = _row_values(cells, slots)
+        key = tuple(v)
+        if key in seen or not _row_fits(v):
+            continue
+        seen.add(key)
+        out.append(slots)
+    return out
+
+
+def _fitting(
+    fixed: dict[str, list[Number | None]],
+    short: dict[str, list[Cell]],
+    cands: dict[str, list[Slots]],
+    idents: list[tuple[list[str], list[str]]],
+) -> dict[str, set[Slots]] | None:
+    """The placements of each open row that are part of some joint choice meeting every column
+    identity (empty cells as 0), by a pass over the rows that keeps the identities' running
+    differences (so rows that do not touch an identity do not multiply the work); None when the
+    differences take too many values to follow."""
+    rows = set(fixed) | set(short)
+    live = [(left, right) for left, right in idents if all(r in rows for r in left + right)]
+    if not live:
+        return None
+    coef = {r: tuple((r in left) - (r in right) for left, right in live) for r in rows}
+
+    def add(state: tuple, r: str, v: Sequence[Number | None]) -> tuple:
+        out = list(state)
+        for i, k in enumerate(coef[r]):
+            if k:
+                for c in range(APP_COLS):
+                    out[i * APP_COLS + c] = round(out[i * APP_COLS + c] + k * _as_zero(v[c]), 6)
+        return tuple(out)
+
+    start: tuple = (0.0,) * (len(live) * APP_COLS)
+    for r, v in fixed.items():
+        start = add(start, r, v)
+    order = list(cands)
+    layers: list[dict[tuple, list[tuple[tuple, int]]]] = []
+    states = {start}
+    for r in order:
+        nxt: dict[tuple, list[tuple[tuple, int]]] = {}
+        for st in states:
+            for k, slots in enumerate(cands[r]):
+                nxt.setdefault(add(st, r, _row_values(short[r], slots)), []).append((st, k))
+        if len(nxt) > STATE_LIMIT:
+            return None
+        layers.append(nxt)
+        states = set(nxt)
+    ok = {st for st in states if all(abs(x) < TOL for x in st)}
+    if not ok:
+        return {r: set() for r in order}
+    used: dict[str, set[Slots]] = {r: set() for r in order}
+    for depth in range(len(order) - 1, -1, -1):
+        r = order[depth]
+        prev = set()
+        for st in ok:
+            for p, k in layers[depth][st]:
+                used[r].add(cands[r][k])
+                prev.add(p)
+        ok = prev
+    return used
+
+
+def place_short_rows(
+    fixed: dict[str, list[Number | None]],
+    short: dict[str, list[Cell]],
+    idents: list[tuple[list[str], list[str]]],
+) -> dict[str, Placement]:
+    """Place every row of ``short`` (row key -> its cells in printed order, fewer than seven) given
+    the rows already placed (``fixed``: row key -> seven values, ``None`` blank). Rows with no
+    placement that meets their 总计 are left out of the result (the caller places them as before)."""
+    cands = {r: candidates(cells) for r, cells in short.items()}
+    open_rows = [r for r, c in cands.items() if c]
+    kept: dict[str, list[Slots]] = {r: list(cands[r]) for r in open_rows}
+    fits = _fitting(fixed, short, {r: cands[r] for r in open_rows}, idents) if open_rows else None
+    if fits is not None and any(fits.values()):  # else the report's own arithmetic is broken: the rows decide alone
+        kept = {r: [s for s in cands[r] if s in fits[r]] for r in open_rows}
+    out: dict[str, Placement] = {}
+    for r in open_rows:
+        rows = [_row_values(short[r], s) for s in kept[r]]
+        values: list[Number | None] = []
+        unknown: list[int] = []
+        for c in range(APP_COLS):
+            col = {rv[c] for rv in rows}
+            if len(col) == 1:
+                values.append(rows[0][c])
+            else:
+                values.append(None)
+                unknown.append(c)
+        out[r] = Placement(kept[r][0] if len(kept[r]) == 1 else None, values, unknown, kept[r])
+    return out
