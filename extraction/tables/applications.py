@@ -1,13 +1,15 @@
 """Table 三 (收到和处理政府信息公开申请情况): 23 or 25 rows × 7 applicant columns."""
 from __future__ import annotations
 
+import re
 from collections import Counter
+from functools import lru_cache
 from itertools import combinations
 
 from ..labels import Label
 from ..layout import char_width, column_width
 from ..lexicon import row_lexicon
-from ..templates import table_spec
+from ..templates import raw_templates, table_spec
 from .base import Cell, Region, is_blank_mark
 from .blankcells import place_short_rows
 from .digitruns import application_identities
@@ -22,6 +24,40 @@ APPLICANT_COLS = 6  # the six applicant columns before 总计
 LEAF_TEXT = "自然人商业企业科研机构社会公益组织法律服务机构其他总计"
 VALUE_COLS = frozenset({"natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
                         "legal_service_org", "other_org", "total", "subtotal"})  # fmt: skip
+
+
+# a row's printed numbering on its values' line, as fragment keys keep it: "（四）2.没有…" -> "四2没"
+_NUMBERED_KEY = re.compile(r"^[一二三四]?([一二三四五六七])(\d{1,2})(?!\d)")
+
+
+@lru_cache(maxsize=1)
+def _row_numbers() -> dict[tuple[str, int], str]:
+    """(group numeral, item number) -> row key, from the template's printed labels
+    ("（四）无法提供 1.本机关不掌握…" is 四/1; "2.没有现成信息…" after it is 四/2)."""
+    out: dict[tuple[str, int], str] = {}
+    group = None
+    for key, label in raw_templates()["shared"]["applications"]["rows_in_order"]:
+        label = re.sub(r"\s*\[[^\]]*\]\s*$", "", label)  # "[2021 format only]"
+        m = re.search(r"（([一二三四五六七])）", label)
+        if m:
+            group = m.group(1)
+        item = re.match(r"(\d+)\.", label.split()[-1])
+        if group and item:
+            out[(group, int(item.group(1)))] = key
+    return out
+
+
+def numbering_names_other_row(row: str, cells: list[Cell], evidence: list) -> str | None:
+    """The row that the numbering printed on the values' own line names ("（四）2." -> 四/2), where it
+    names one and it is not ``row``; else None. A label cut over many narrow lines can move a
+    row's values under the row above while every label word still seems to fit."""
+    lines = {c.line for c in cells}
+    key = "".join(f.key for f in evidence if f.line in lines)
+    m = _NUMBERED_KEY.match(key)
+    if not m:
+        return None
+    named = _row_numbers().get((m.group(1), int(m.group(2))))
+    return named if named is not None and named != row else None
 
 
 def _subtotal_after_other(region: Region) -> bool | None:
@@ -144,6 +180,9 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             continue
         slots: list[int] | None
         inferred = guessed = False  # placed by arithmetic or order / with more than one candidate
+        if (other := numbering_names_other_row(a.row, cells, a.group.evidence)) is not None:
+            inferred = guessed = True
+            res.warn(f"row {a.row}: the numbering printed beside its values names row {other}; placed by a guess")
         if n == ncols:
             slots = list(range(n))
         elif n > ncols:
