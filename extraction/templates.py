@@ -60,6 +60,23 @@ def _clean_app_label(label: str) -> str:
     return re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)", "", last)
 
 
+@lru_cache(maxsize=1)
+def application_row_numbers() -> dict[tuple[str, int], str]:
+    """Table 三's printed numbering: (group numeral, item number) -> row key, from the template's
+    labels ("（四）无法提供 1.本机关不掌握…" is 四/1; "2.没有现成信息…" after it is 四/2)."""
+    out: dict[tuple[str, int], str] = {}
+    group = None
+    for key, label in raw_templates()["shared"]["applications"]["rows_in_order"]:
+        label = _FORMAT_ONLY.sub("", label).strip()
+        m = re.search(r"（([一二三四五六七])）", label)
+        if m:
+            group = m.group(1)
+        item = re.match(r"(\d+)\.", label.split()[-1])
+        if group and item:
+            out[(group, int(item.group(1)))] = key
+    return out
+
+
 @lru_cache(maxsize=None)
 def table_spec(fmt: str, table: str) -> TableSpec:
     t = raw_templates()

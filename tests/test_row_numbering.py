@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import govreport
-from govreport.extraction.tables.applications import _row_numbers
+from govreport.extraction.templates import application_row_numbers
 
 DATA = Path(__file__).parent / "data"
 # the two table 三 rows printed in the input (pdfplumber extract_text() of a LibreOffice PDF)
@@ -20,7 +20,7 @@ COLS = ["natural_person", "commercial_enterprise", "research_institution", "soci
 
 
 def test_numbering_of_every_numbered_row_comes_from_the_template():
-    nums = _row_numbers()
+    nums = application_row_numbers()
     assert nums[("三", 8)] == "denied_administrative_inquiry"
     assert nums[("四", 3)] == "unable_unclear_after_correction"
     assert nums[("五", 1)] == "not_processed_petition"

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from itertools import combinations
 
 from ..labels import Label
 from ..layout import char_width, column_width
 from ..lexicon import row_lexicon
-from ..templates import raw_templates, table_spec
-from .base import Cell, Region, is_blank_mark
+from ..templates import application_row_numbers, table_spec
+from .base import Cell, Frag, Region, is_blank_mark
 from .blankcells import place_short_rows
 from .digitruns import application_identities
 from .result import UNREADABLE, TableResult
@@ -30,24 +29,7 @@ VALUE_COLS = frozenset({"natural_person", "commercial_enterprise", "research_ins
 _NUMBERED_KEY = re.compile(r"^[一二三四]?([一二三四五六七])(\d{1,2})(?!\d)")
 
 
-@lru_cache(maxsize=1)
-def _row_numbers() -> dict[tuple[str, int], str]:
-    """(group numeral, item number) -> row key, from the template's printed labels
-    ("（四）无法提供 1.本机关不掌握…" is 四/1; "2.没有现成信息…" after it is 四/2)."""
-    out: dict[tuple[str, int], str] = {}
-    group = None
-    for key, label in raw_templates()["shared"]["applications"]["rows_in_order"]:
-        label = re.sub(r"\s*\[[^\]]*\]\s*$", "", label)  # "[2021 format only]"
-        m = re.search(r"（([一二三四五六七])）", label)
-        if m:
-            group = m.group(1)
-        item = re.match(r"(\d+)\.", label.split()[-1])
-        if group and item:
-            out[(group, int(item.group(1)))] = key
-    return out
-
-
-def numbering_names_other_row(row: str, cells: list[Cell], evidence: list) -> str | None:
+def numbering_names_other_row(row: str, cells: list[Cell], evidence: list[Frag]) -> str | None:
     """The row that the numbering printed on the values' own line names ("（四）2." -> 四/2), where it
     names one and it is not ``row``; else None. A label cut over many narrow lines can move a
     row's values under the row above while every label word still seems to fit."""
@@ -56,7 +38,7 @@ def numbering_names_other_row(row: str, cells: list[Cell], evidence: list) -> st
     m = _NUMBERED_KEY.match(key)
     if not m:
         return None
-    named = _row_numbers().get((m.group(1), int(m.group(2))))
+    named = application_row_numbers().get((m.group(1), int(m.group(2))))
     return named if named is not None and named != row else None
 
 
