@@ -33,19 +33,25 @@ EMPTY_PRED: dict[str, Any] = {"template": None, "year": None, "organ": None, "se
                               "tables": {"active_disclosure": None, "applications": None, "review_litigation": None}}  # fmt: skip
 
 
-def _score(extractor: Extractor, rid: str, text: str, gold: dict[str, Any], document: Any = None) -> ReportScore:
-    """Extract one generated report (its Document when a reader made one, else its text) and score it;
-    a report the pipeline refuses scores as an empty prediction with the error named."""
+def _extract(extractor: Extractor, rid: str, text: str, document: Any = None) -> tuple[dict[str, Any], str | None]:
+    """The pipeline's output for one generated report (its Document when a reader made one, else its
+    text), or an empty prediction and the error when the pipeline refuses it."""
     try:
         if document is not None:
-            pred = extractor.extract_document(document).output
-        else:
-            pred = extractor.extract_text(text, filename=f"{rid}.txt").output
+            return extractor.extract_document(document).output, None
+        return extractor.extract_text(text, filename=f"{rid}.txt").output, None
     except GovReportError as exc:
-        sc = score_report(EMPTY_PRED, gold, text, rid)
-        sc.errors.insert(0, f"{type(exc).__name__}: {exc}")
-        return sc
-    return score_report(pred, gold, text, rid)
+        return EMPTY_PRED, f"{type(exc).__name__}: {exc}"
+
+
+def _score(extractor: Extractor, rid: str, text: str, gold: dict[str, Any], document: Any = None) -> ReportScore:
+    """Extract one generated report and score it; a report the pipeline refuses scores as an empty
+    prediction with the error named."""
+    pred, err = _extract(extractor, rid, text, document)
+    sc = score_report(pred, gold, text, rid)
+    if err:
+        sc.errors.insert(0, err)
+    return sc
 
 
 def score_one(extractor: Extractor, r: SynthReport) -> ReportScore:
@@ -54,32 +60,58 @@ def score_one(extractor: Extractor, r: SynthReport) -> ReportScore:
 
 def score_routed(extractor: Extractor, r: RoutedReport) -> ReportScore:
     """A document read one way: through govreport's own reader (its Document) or the text a tool gave."""
-    return _score(extractor, r.id, r.text, r.gold, r.document)
+    return score_routed_both(extractor, r)[0]
+
+
+def score_routed_both(extractor: Extractor, r: RoutedReport) -> tuple[ReportScore, ReportScore, int]:
+    """One extraction scored against the contract's gold and against the rendered values (the same
+    score where they do not differ), and the cells gold determines that came back null."""
+    pred, err = _extract(extractor, r.id, r.text, r.document)
+    sc = score_report(pred, r.gold, r.text, r.id)
+    rendered = sc if r.rendered_tables is None else score_report({**pred}, {**r.gold, "tables": r.rendered_tables}, r.text, r.id)
+    if err:
+        sc.errors.insert(0, err)
+    missed = 0
+    for t, rows in (r.gold["tables"] or {}).items():
+        got = (pred.get("tables") or {}).get(t) or {}
+        for row, cols in (rows or {}).items():
+            missed += sum(v is not None and (got.get(row) or {}).get(col) is None for col, v in cols.items())
+    return sc, rendered, missed
 
 
 def run_routes(n: int, seed: int, routes: list[str] | None = None, failures: list[dict[str, Any]] | None = None,
                cache_dir: Path | None = None) -> dict[str, Any]:  # fmt: skip
     """``n`` rendered documents (DOCX, HTML, PDFs) read every route's way and scored; a route whose
-    program is missing here is reported as skipped with the reason."""
+    program is missing here is reported as skipped with the reason. A route whose reader drops empty
+    cells is scored against the contract's gold (the headline) and against the rendered values."""
     routes = list(routes or ROUTES)
     skipped = missing_tools(routes)
     runnable = [r for r in routes if r not in skipped]
     extractor = Extractor(get_tagger("rules"))
     scores: dict[str, list[ReportScore]] = defaultdict(list)
+    vs_rendered: dict[str, list[ReportScore]] = defaultdict(list)
     unlocated: dict[str, int] = defaultdict(int)
+    missed: dict[str, int] = defaultdict(int)
     t0 = time.perf_counter()
     if runnable and n > 0:
         for r in generate_routed(n, seed, runnable, cache_dir):
-            sc = score_routed(extractor, r)
+            sc, sc_rendered, miss = score_routed_both(extractor, r)
             scores[r.route].append(sc)
+            if r.rendered_tables is not None:
+                vs_rendered[r.route].append(sc_rendered)
             unlocated[r.route] += r.unlocated
+            missed[r.route] += miss
             if failures is not None and (not sc.exact or sc.sections_ok < 6 or sc.tables_ok < 3):
                 failures.append({"view": f"route:{r.route}", "id": r.id, "seed": seed, "errors": sc.errors[:12]})
-    return {
+    out = {
         "n": n, "seed": seed, "seconds": round(time.perf_counter() - t0, 1), "skipped": skipped,
-        "routes": {r: {**aggregate(v), "unlocated_per_report": unlocated[r] / len(v)} for r, v in scores.items()},
+        "routes": {r: {**aggregate(v), "unlocated_per_report": unlocated[r] / len(v), "determined_null": missed[r]}
+                   for r, v in scores.items()},
         "order": routes,
     }  # fmt: skip
+    for r, v in vs_rendered.items():
+        out["routes"][r]["vs_rendered"] = aggregate(v)
+    return out
 
 
 def run(n: int, seed: int, isolated: int, pairs: int = 0, failures: Path | None = None,
@@ -226,6 +258,14 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
         out.append(f"| {title} | " + " | ".join(vals) + " |")
     out.append("| wrong numbers | " + " | ".join(
         str(rr["routes"][r].get("wrong_numbers", "–")) if r in rr["routes"] else "–" for r in order) + " |")  # fmt: skip
+    out.append("| cells vs rendered values | " + " | ".join(
+        f"{100 * rr['routes'][r]['vs_rendered']['cell_accuracy']:.2f}" if "vs_rendered" in rr["routes"].get(r, {}) else "="
+        for r in order) + " |")  # fmt: skip
+    out.append("| wrong vs rendered | " + " | ".join(
+        str(rr["routes"][r]["vs_rendered"]["wrong_numbers"]) if "vs_rendered" in rr["routes"].get(r, {}) else "="
+        for r in order) + " |")  # fmt: skip
+    out.append("| determined, null | " + " | ".join(
+        str(rr["routes"][r].get("determined_null", "–")) if r in rr["routes"] else "–" for r in order) + " |")  # fmt: skip
     out.append("| unlocated | " + " | ".join(
         f"{rr['routes'][r]['unlocated_per_report']:.1f}" if r in rr["routes"] else "–" for r in order) + " |")  # fmt: skip
     for r, why in rr["skipped"].items():

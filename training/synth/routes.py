@@ -13,6 +13,7 @@ is counted in ``unlocated`` rather than guessed; the gold *values* never depend 
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
@@ -24,6 +25,7 @@ from typing import Any, Iterable
 from govreport.extraction.document import Document, Span
 from govreport.extraction.labels import Label
 
+from .blankgold import Stats, contract_tables
 from .documents import (
     SourceDocument,
     convert_docx_to_pdf,
@@ -50,6 +52,10 @@ ROUTES: dict[str, tuple[str, str]] = {
     "wps-pdf:pdftotext-layout": ("quirk-pdf", "pdftotext-layout"),
     "wps-pdf:pdfplumber": ("quirk-pdf", "pdfplumber"),
 }
+# Readers that write a row as its non-empty cells one after another (no column positions, an empty
+# cell leaves nothing): their gold is the contract's (``blankgold``: what the reading cannot
+# determine is null), the rendered values are kept beside it (``RoutedReport.rendered_tables``).
+DROPS_EMPTY_CELLS = frozenset({"pdfplumber", "pdftotext"})
 SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf"}
 # How far ahead (characters) a label or value may be from the previous one found; beyond that it
 # counts as not found rather than jumping over text (which would lose everything in between).
@@ -60,7 +66,9 @@ _DIGITISH = r"\d.,０-９"
 @dataclass
 class RoutedReport:
     """One document read one way: ``text`` as the reader produced it, gold ``spans`` located in it,
-    the contract's ``gold``; ``document`` is govreport's own Document where govreport read the file."""
+    the contract's ``gold``; ``document`` is govreport's own Document where govreport read the file;
+    ``rendered_tables`` the values as rendered where they differ from the gold's (a reader that drops
+    empty cells: ``DROPS_EMPTY_CELLS``), else None."""
 
     id: str
     route: str
@@ -71,6 +79,7 @@ class RoutedReport:
     kinds: list[str]
     document: Document | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    rendered_tables: dict[str, Any] | None = None
 
     def to_document(self) -> Document:
         """The flattened text as a Document carrying its gold spans (training data)."""
@@ -339,6 +348,8 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
     out = []
     for i, d in enumerate(docs):
         items = d.labelled_items()
+        contract: dict[str, Any] | None = None
+        stats = Stats()
         for route in routes:
             fmt, reader = ROUTES[route]
             name = d.id + SUFFIX[fmt]
@@ -347,8 +358,15 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
             rid = f"{d.id}-{route.replace(':', '-')}"
             meta = {"format": fmt, "reader": reader, "quirks": d.quirks.name if fmt == "quirk-pdf" else None,
                     "seed": d.seed, "index": d.index, "inconsistent": d.content.inconsistent}  # fmt: skip
-            out.append(RoutedReport(rid, route, text, spans, gold_of(d, sections, name), unlocated, d.kinds,
-                                    document, meta))  # fmt: skip
+            gold = gold_of(d, sections, name)
+            as_rendered = None
+            if reader in DROPS_EMPTY_CELLS:
+                if contract is None:
+                    grids = [b.grid for b in d.blocks if b.grid is not None]
+                    contract = contract_tables(grids, d.fmt, gold["tables"], stats)
+                meta["blankgold"] = stats
+                as_rendered, gold["tables"] = gold["tables"], copy.deepcopy(contract)
+            out.append(RoutedReport(rid, route, text, spans, gold, unlocated, d.kinds, document, meta, as_rendered))
     return out
 
 

@@ -1,0 +1,346 @@
+"""Contract gold of readings that drop empty cells (pdfplumber ``extract_text()``, raw ``pdftotext``).
+
+Such a reading writes a table row as its non-empty cells one after another: ``0 | (empty) | 0 | 0``
+reads ``0 0 0``, and which cell was empty is not in the text. The contract's rule — a value the input
+cannot determine is ``null`` — then applies to the gold itself, as it does for crawler text
+(``crawler.null_undetermined``). This module is the oracle, a brute force kept independent of the
+extractor (``extraction/tables/blankcells.py``) so that it can catch that module's mistakes:
+
+* per printed row, the *visible tokens* are its non-empty cells in order (a blank mark 无/—/－ is a
+  visible token whose value is ``None``); a placement puts them, keeping their order, into the row's
+  printed columns (8 for table 三 with a 小计 column), the other columns empty;
+* a placement is kept if it meets the report's identities, an empty cell counting 0: table 三 per
+  row 总计 = the six applicant columns (and 小计 = the five organisation columns where printed), per
+  column (七)总计 = (一)…(六) and 一+二 = (七)总计 + 四; table 四 each group's 总计 = its four results;
+  table 二 none (a short row of it is wholly undetermined unless only one placement exists);
+* a cell on which the kept placements disagree is ``null``.
+
+Where the report's own arithmetic is wrong (generated reports may carry errors) an identity can rule
+out every placement; the identity is then evidence of nothing and is dropped, so that only the order
+(and the identities that can hold) decide: a row's own identity when no placement of the row meets it,
+the column identities when no joint choice of the rows meets them all (the rows then decide alone).
+Table 三's joint choice is a plain product over the rows whose fitting placements differ in their
+numbers; beyond ``JOINT_CAP`` combinations each row keeps its row-level result, counted in
+``Stats.capped``.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import operator
+from dataclasses import dataclass, field
+from itertools import combinations, product
+from typing import Any, Sequence
+
+from govreport.extraction.templates import table_spec
+
+from .ir import Grid, GRow
+
+JOINT_CAP = 100_000
+APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+              "legal_service_org", "other_org")  # fmt: skip
+RESULTS = ("upheld", "corrected", "other", "pending")
+SUBTOTAL = "__subtotal__"  # 小计 of table 三's 8-column variant: printed, not a contract cell
+_TOL = 1e-6
+
+Value = int | float | None
+Vector = tuple[Value, ...]
+
+
+@dataclass
+class PrintedRow:
+    """One printed data row: ``columns`` the contract key of each printed value column ((row, col),
+    or (row, SUBTOTAL)); ``tokens`` the values of its non-empty cells in order (``None`` for a blank
+    mark); ``rendered`` the value of each column as rendered (``None`` empty or blank mark)."""
+
+    table: str
+    key: str
+    columns: list[tuple[str, str]]
+    tokens: list[Value]
+    rendered: list[Value]
+
+
+@dataclass
+class Stats:
+    """What the oracle did over a document: cells made null, rows whose placement was not unique,
+    identities dropped because nothing met them, joint searches over ``JOINT_CAP`` (row-level kept)."""
+
+    nulled: int = 0
+    open_rows: int = 0
+    dropped_row_identities: int = 0
+    dropped_column_identities: int = 0
+    capped: int = 0
+    misled: int = 0  # cells where the fitting placements agree on a value not printed (gold null)
+    notes: list[str] = field(default_factory=list)
+
+
+def _z(v: Value) -> float:
+    return 0.0 if v is None else float(v)
+
+
+def placements(tokens: Sequence[Value], width: int) -> list[Vector]:
+    """Every order-keeping placement of ``tokens`` into ``width`` columns (the rest empty: ``None``),
+    one per distinct vector of values."""
+    out: dict[Vector, None] = {}
+    for slots in combinations(range(width), len(tokens)):
+        v: list[Value] = [None] * width
+        for s, t in zip(slots, tokens):
+            v[s] = t
+        out.setdefault(tuple(v), None)
+    return list(out)
+
+
+# ---------------------------------------------------------------- identities
+
+
+def _row_identities(row: PrintedRow) -> list[tuple[list[int], list[int]]]:
+    """The row's own identities as (left positions, right positions): sum(left) = sum(right)."""
+    pos = {col: i for i, (_, col) in enumerate(row.columns)}
+    if row.table == "applications":
+        ids = [([pos[c] for c in APPLICANTS], [pos["total"]])]
+        if SUBTOTAL in pos:
+            ids.append(([pos[c] for c in APPLICANTS[1:]], [pos[SUBTOTAL]]))
+        return ids
+    if row.table == "review_litigation":
+        ids = []
+        for g in dict.fromkeys(r for r, _ in row.columns):
+            at = {c: i for i, (r, c) in enumerate(row.columns) if r == g}
+            if all(c in at for c in (*RESULTS, "total")):
+                ids.append(([at[c] for c in RESULTS], [at["total"]]))
+        return ids
+    return []
+
+
+def _meets(v: Vector, ids: list[tuple[list[int], list[int]]]) -> bool:
+    return all(abs(sum(_z(v[i]) for i in left) - sum(_z(v[i]) for i in right)) < _TOL for left, right in ids)
+
+
+def _column_identities(fmt: str, printed: set[str]) -> list[tuple[list[str], list[str]]]:
+    """Table 三's per-column identities over the printed rows (an identity needs all its rows)."""
+    keys = table_spec(fmt, "applications").row_keys
+    results = list(keys[keys.index("granted") : keys.index("total_handled")])
+    # the 2021 format prints either （六）其他处理 or its three sub-rows: sum what is printed
+    if "other_handling" in results and printed & {"other_overdue_correction", "other_unpaid_fee", "other_other"}:
+        results.remove("other_handling")
+    elif "other_handling" in results:
+        results = [r for r in results if r not in ("other_overdue_correction", "other_unpaid_fee", "other_other")]
+    ids = [(results, ["total_handled"]), (["new_received", "carried_over"], ["total_handled", "carried_forward"])]
+    return [(a, b) for a, b in ids if all(r in printed for r in a + b)]
+
+
+# ---------------------------------------------------------------- rows of a document
+
+
+def printed_rows(grid: Grid, fmt: str) -> list[PrintedRow]:
+    """The data rows of a rendered table with each value column's contract key.
+
+    Raises ``ValueError`` where a row's value cells cannot be matched to the template's columns."""
+    spec = table_spec(fmt, grid.table)
+    out = []
+    sub_at = _subtotal_position(grid) if grid.table == "applications" else None
+    for row in grid.rows:
+        if row.part != "data":
+            continue
+        cells = [c for c in row.cells if c.kind == "val"]
+        if grid.table == "review_litigation":
+            columns = [(r.key, c) for r in spec.rows for c in r.cols]
+        else:
+            assert row.key is not None
+            columns = [(row.key, c) for c in spec.row(row.key).cols]
+            if sub_at is not None and len(cells) == len(columns) + 1:
+                columns.insert(sub_at, (row.key, SUBTOTAL))
+        if len(cells) != len(columns):
+            raise ValueError(f"{grid.table} row {row.key}: {len(cells)} value cells under {len(columns)} columns")
+        rendered, tokens = [], []
+        for (_, col), cell in zip(columns, cells):
+            segs = [s for line in cell.lines for s in line]
+            keyed = [s for s in segs if s.key and s.key[0] == "cell"]
+            if col == SUBTOTAL:
+                v = _subtotal_value(row, columns, cells) if not cell.empty else None
+            else:
+                v = keyed[0].value if keyed else None
+            rendered.append(v)
+            if not cell.empty:
+                tokens.append(v)
+        out.append(PrintedRow(grid.table, row.key or "review", columns, tokens, rendered))
+    return out
+
+
+def _subtotal_position(grid: Grid) -> int | None:
+    """Where table 三 prints its 小计 column: the value position holding an unkeyed number."""
+    for row in grid.rows:
+        if row.part == "data":
+            cells = [c for c in row.cells if c.kind == "val"]
+            for i, c in enumerate(cells):
+                if not c.empty and not any(s.key for line in c.lines for s in line):
+                    return i
+    return None
+
+
+def _subtotal_value(row: GRow, columns: list[tuple[str, str]], cells: list) -> Value:
+    """The printed 小计: the sum of the row's five organisation cells as rendered (blanks 0)."""
+    total = 0.0
+    for (_, col), cell in zip(columns, cells):
+        if col in APPLICANTS[1:]:
+            for s in (s for line in cell.lines for s in line):
+                if s.key and s.key[0] == "cell" and s.value is not None:
+                    total += float(s.value)
+    return int(total) if total == int(total) else total
+
+
+# ---------------------------------------------------------------- the oracle
+
+
+def row_candidates(row: PrintedRow, stats: Stats | None = None) -> list[Vector]:
+    """The placements of one row that meet its own identities; all of them where none does (the
+    row's arithmetic is broken, or it prints only 总计: the identities choose nothing)."""
+    cands = placements(row.tokens, len(row.columns))
+    fit = [v for v in cands if _meets(v, _row_identities(row))]
+    if not fit and stats is not None:
+        stats.dropped_row_identities += 1
+    return fit or cands
+
+
+Sig = tuple[int, ...]
+# one column identity in one column: sum of rows ``left`` = sum of rows ``right`` in column ``col``
+Constraint = tuple[tuple[str, ...], tuple[str, ...], int]
+COLS7 = (*APPLICANTS, "total")
+
+
+class _TooMany(Exception):
+    """More partial sums than ``JOINT_CAP``."""
+
+
+def _joint(rows: dict[str, PrintedRow], cands: dict[str, list[Vector]], fmt: str,
+           stats: Stats) -> dict[str, list[Vector]]:  # fmt: skip
+    """Table 三: keep the placements that are part of a choice of one per row meeting every column
+    identity (one identity in one column is one constraint); where no choice meets them all (the
+    report's arithmetic is broken somewhere) the identities choose nothing: the rows decide alone.
+    Which identities the printed table breaks is not used: a reader cannot know it."""
+    col_pos = {r: {c: i for i, (_, c) in enumerate(rows[r].columns)} for r in rows}
+
+    def numbers(r: str, v: Sequence[Value]) -> Sig:
+        # counts, as integers (in millionths, should a value have a fraction)
+        return tuple(round(_z(v[col_pos[r][c]]) * 1_000_000) for c in COLS7)
+
+    constraints: list[Constraint] = [
+        (tuple(left), tuple(right), c) for left, right in _column_identities(fmt, set(rows)) for c in range(len(COLS7))
+    ]
+    if not constraints:
+        return cands
+    # only the numbers enter the identities: rows whose fitting placements agree on them are fixed
+    sigs = {r: list(dict.fromkeys(numbers(r, v) for v in cands[r])) for r in rows}
+    free = {r: sigs[r] for r in rows if len(sigs[r]) > 1}
+    fixed = {r: sigs[r][0] for r in rows if r not in free}
+    if math.prod(len(v) for v in free.values()) <= JOINT_CAP:
+        kept = _joint_product(constraints, fixed, free)
+    else:
+        try:
+            kept = _joint_reachable(constraints, fixed, free)
+        except _TooMany:
+            stats.capped += 1
+            stats.notes.append(f"applications: over {JOINT_CAP} partial sums across {len(free)} rows: rows alone")
+            return cands
+    if kept is None:
+        stats.dropped_column_identities += 1
+        return cands
+    return {r: [v for v in cands[r] if r not in kept or numbers(r, v) in kept[r]] for r in rows}
+
+
+def _holds(constraints: list[Constraint], vals: dict[str, Sig]) -> bool:
+    return all(sum(vals[r][c] for r in a) == sum(vals[r][c] for r in b) for a, b, c in constraints)
+
+
+def _joint_product(constraints: list[Constraint], fixed: dict[str, Sig],
+                   free: dict[str, list[Sig]]) -> dict[str, set[Sig]] | None:  # fmt: skip
+    """Every combination of the free rows' numbers tried; per row the numbers that some fitting
+    combination uses; None where no combination fits."""
+    kept: dict[str, set[Sig]] = {r: set() for r in free}
+    fits = False
+    for choice in product(*free.values()):
+        if _holds(constraints, {**fixed, **dict(zip(free, choice))}):
+            fits = True
+            for r, sig in zip(free, choice):
+                kept[r].add(sig)
+    return kept if fits else None
+
+
+def _joint_reachable(constraints: list[Constraint], fixed: dict[str, Sig],
+                     free: dict[str, list[Sig]]) -> dict[str, set[Sig]] | None:  # fmt: skip
+    """The same answer as ``_joint_product`` without trying every combination: the constraints'
+    differences reachable from the first rows (forward), and those from which the last rows can
+    reach zero (backward); a row's numbers are kept where a forward state plus them is a backward
+    state. Raises ``_TooMany`` beyond ``JOINT_CAP`` states at one row."""
+    rows_of = [set(a) | set(b) for a, b, _ in constraints]
+    # rows of the constraints with fewest free rows first, so that a constraint is closed early
+    order = sorted(free, key=lambda r: min((len(rs & set(free)) for rs in rows_of if r in rs), default=99))
+
+    def diff(r: str, sig: Sig) -> Sig:
+        return tuple(((r in a) - (r in b)) * sig[c] for a, b, c in constraints)
+
+    def add(x: Sig, y: Sig) -> Sig:
+        return tuple(map(operator.add, x, y))
+
+    # the least and most that the rows after row k can still add to each difference: a state
+    # outside that reach of zero leads nowhere (this also closes a constraint after its last row)
+    n = len(constraints)
+    lo, hi = [[0] * n], [[0] * n]
+    for r in reversed(order):
+        ds = [diff(r, sig) for sig in free[r]]
+        lo.insert(0, [lo[0][i] + min(d[i] for d in ds) for i in range(n)])
+        hi.insert(0, [hi[0][i] + max(d[i] for d in ds) for i in range(n)])
+
+    def closed(s: Sig, k: int) -> bool:
+        """Can the rows after row k still bring state s to zero?"""
+        return all(s[i] + lo[k + 1][i] <= 0 <= s[i] + hi[k + 1][i] for i in range(n))
+
+    zero: Sig = (0,) * len(constraints)
+    start = zero
+    for r, sig in fixed.items():
+        start = add(start, diff(r, sig))
+    forward = [{start}]
+    for k, r in enumerate(order):
+        nxt = {t for s in forward[-1] for sig in free[r] if closed(t := add(s, diff(r, sig)), k)}
+        if len(nxt) > JOINT_CAP:
+            raise _TooMany
+        forward.append(nxt)
+    if zero not in forward[-1]:
+        return None
+    backward = {zero}
+    kept: dict[str, set[Sig]] = {}
+    for k in range(len(order) - 1, -1, -1):
+        r = order[k]
+        kept[r] = {sig for sig in free[r] if any(add(s, diff(r, sig)) in backward for s in forward[k])}
+        # the states before row k from which the rest reaches zero (only reachable ones matter)
+        backward = {add(t, tuple(-x for x in diff(r, sig))) for t in backward for sig in free[r]} & forward[k]
+    return kept
+
+
+def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any],
+                    stats: Stats | None = None) -> dict[str, Any]:  # fmt: skip
+    """``tables`` (the rendered gold, not changed) with every cell that a reading dropping empty
+    cells cannot determine set to ``None`` (see the module docstring)."""
+    stats = stats if stats is not None else Stats()
+    out = copy.deepcopy(tables)
+    for grid in grids:
+        rows = printed_rows(grid, fmt)
+        cands = {r.key: row_candidates(r, stats) for r in rows}
+        if grid.table == "applications":
+            cands = _joint({r.key: r for r in rows}, cands, fmt, stats)
+        for r in rows:
+            kept = cands[r.key]
+            stats.open_rows += len(kept) > 1
+            for i, (rk, col) in enumerate(r.columns):
+                if col == SUBTOTAL:
+                    continue
+                seen = {v[i] for v in kept}
+                if seen == {r.rendered[i]}:
+                    continue
+                if len(seen) == 1:
+                    # the fitting placements agree on a value that is not the printed one: the
+                    # report's arithmetic is wrong and points elsewhere; the text does not give it
+                    stats.misled += 1
+                if out[grid.table][rk][col] is not None:
+                    stats.nulled += 1
+                out[grid.table][rk][col] = None
+    return out
