@@ -128,8 +128,10 @@ def test_place_short_rows_by_the_arithmetic():
     # zeros only: every placement fits, the cells they disagree on are unknown (null), none guessed
     placed = place_short_rows({}, {"granted": _cells(0, 0, 0)}, idents)
     assert placed["granted"].unknown and all(placed["granted"].values[c] is None for c in placed["granted"].unknown)
-    # a lone number that is not 0 meets no placement's 总计: left to the caller
-    assert "granted" not in place_short_rows({}, {"granted": _cells(7)}, idents)
+    # a lone number that is not 0 meets no placement's 总计: every placement stays (its own identity
+    # chooses nothing), and with no column identity to place it, every cell is unknown
+    lone = place_short_rows({}, {"granted": _cells(7)}, idents)["granted"]
+    assert lone.unknown == list(range(7)) and lone.values == [None] * 7 and len(lone.candidates) == 7
 
 
 def test_single_spaced_row_with_an_empty_cell(extract):
@@ -272,3 +274,57 @@ def test_review_row_without_positions_is_placed_by_the_groups_totals(extract):
     assert all(v is None for v in t["litigation_after_review"].values())
     assert set(st["litigation_after_review"].values()) == {"unreadable"}
     assert any("groups' totals" in w and "litigation_after_review.total" in w for w in out["warnings"])
+
+
+def _single_spaced(t: dict, skip: dict[str, set[str]], sub_after_other: bool = False) -> str:
+    """Table 三 as pdfplumber writes it: one space between values, an empty cell leaves nothing;
+    ``skip``: per row the columns printed empty; a 小计 column after 其他 when asked."""
+    head = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） 申请人情况", "自然人 法人或其他组织 总计",
+            "商业企业 科研机构 社会公益组织 法律服务机构 其他" + (" 小计" if sub_after_other else "")]  # fmt: skip
+    lines = []
+    for key, label in APP_LABELS_2021:
+        cols = COLS[:6] + (["subtotal"] if sub_after_other else []) + ["total"]
+        vals = []
+        for c in cols:
+            if c in skip.get(key, set()):
+                continue
+            vals.append(str(sum(t[key][x] or 0 for x in COLS[1:6])) if c == "subtotal" else fmt_num(t[key][c]))
+        lines.append(label.split("\t")[-1] + " " + " ".join(vals))
+    return "\n".join(head + lines)
+
+
+def test_single_spaced_eight_columns_row_placed_by_the_arithmetic(extract):
+    """pdfplumber, table 三 with a 小计 column after 其他: a row short of one value is placed by the
+    arithmetic under eight columns (小计 = the five organisations too), not from the left."""
+    t = applications_2021()
+    gone = "research_institution"
+    old = t["granted"][gone]
+    for row in ("granted", "total_handled", "new_received"):
+        t[row][gone] -= old
+        t[row]["total"] -= old
+    text = _single_spaced(t, {"granted": {gone}}, sub_after_other=True)
+    out = extract(report(applications=text))
+    got = out["tables"]["applications"]
+    assert got["granted"] == {**t["granted"], gone: None}
+    assert got["total_handled"] == t["total_handled"]
+    assert out["cell_status"]["applications"]["granted"]["natural_person"] == "inferred"
+    assert any("granted" in w and "arithmetic" in w for w in out["warnings"])
+
+
+def test_single_spaced_row_that_prints_only_its_total(extract):
+    """pdfplumber: ``（一）予以公开 96`` under seven columns. Where the column identities hold only
+    with it under 总计 (the table's sums leave the row's applicants out) it is 总计; where they
+    cannot hold at all, a lone number could be in any column: null, unreadable, warned."""
+    t = applications_2021()
+    for c in COLS[:6]:  # the column sums without the granted row's applicant values
+        t["total_handled"][c] -= t["granted"][c]
+        t["new_received"][c] -= t["granted"][c]
+    out = extract(report(applications=_single_spaced(t, {"granted": set(COLS[:6])})))
+    got = out["tables"]["applications"]["granted"]
+    assert got == {**{c: None for c in COLS[:6]}, "total": t["granted"]["total"]}
+    t = applications_2021()  # the applicants' values are in the column sums: nothing places the 总计
+    out = extract(report(applications=_single_spaced(t, {"granted": set(COLS[:6])})))
+    got = out["tables"]["applications"]["granted"]
+    assert all(v is None for v in got.values())
+    assert set(out["cell_status"]["applications"]["granted"].values()) == {"unreadable"}
+    assert any("granted.total" in w for w in out["warnings"])

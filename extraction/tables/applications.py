@@ -9,8 +9,8 @@ from ..labels import Label
 from ..layout import char_width, column_width
 from ..lexicon import row_lexicon
 from ..templates import application_row_numbers, table_spec
-from .base import Cell, Frag, Region, is_blank_mark
-from .blankcells import place_short_rows
+from .base import Cell, Frag, Region
+from .blankcells import contract_slot, place_short_rows
 from .digitruns import application_identities
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
@@ -195,9 +195,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             # (a reader's drifting grid lays each page out anew: its blocks' own headers were tried above)
             if slots is None and head_centers and not drifts and len({c.line for c in cells}) == 1:
                 slots = slot_by_columns(cells, head_centers, region.text)
-            if slots is None and (not located or drifts) and sub is None and ncols == 7 and not (
-                truncated and a.group is last_group
-            ):
+            if slots is None and (not located or drifts) and not (truncated and a.group is last_group):
                 # nothing in the layout places the values: the report's arithmetic does, or they are null
                 deferred[a.row] = cells
                 res.found(a.row)
@@ -222,7 +220,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 slot = slot - 1 if slot > sub else slot
             res.put(a.row, cols[slot], cell, a.score, inferred=inferred, ambiguous=guessed or cols[slot] in shifted)
     if deferred:
-        _place_by_arithmetic(res, deferred, spec.row_keys, cols)
+        _place_by_arithmetic(res, deferred, spec.row_keys, cols, sub, shifted)
     res.rows_found = len(assignments)
     res.cut_off = truncated
     found = {a.row for a in assignments}
@@ -248,24 +246,20 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     return res
 
 
-def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_keys: tuple[str, ...], cols) -> None:
-    """Rows short of values in a reading without column positions (see ``blankcells``): each
-    value where the report's arithmetic puts it; a cell the fitting placements disagree on is null
-    (unreadable) and named in a warning; in a row no placement fits, one number among blank marks
-    is 总计 (flagged), several numbers are all null (unreadable, warned)."""
+def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_keys: tuple[str, ...], cols,
+                         sub: int | None = None, shifted: frozenset[str] = frozenset()) -> None:  # fmt: skip
+    """Rows short of values in a reading without column positions (see ``blankcells``; ``sub``: the
+    printed slot of a 小计 column, whose values are left out): each value where the report's
+    arithmetic puts it; a cell the fitting placements disagree on is null (unreadable) and named in
+    a warning (a row that prints only 总计 too: a lone number could be in any column); ``shifted``
+    columns are flagged ambiguous (the 小计's place was not decided by the arithmetic)."""
     fixed = {r: [res.values[r][c] for c in cols] for r in res.printed_rows if r not in short}
-    placed = place_short_rows(fixed, short, application_identities(row_keys))
+    placed = place_short_rows(fixed, short, application_identities(row_keys), sub)
     unknown: list[str] = []
     for row, cells in short.items():
         p = placed.get(row)
         if p is None:
-            numbers = [c for c in cells if c.value is not None]
-            if len(numbers) == 1 and all(c.value is not None or is_blank_mark(c.raw) for c in cells):
-                # one number, the rest printed blank: a row that prints only its 总计
-                res.put(row, cols[-1], numbers[0], inferred=True, ambiguous=True)
-                res.warn(f"row {row}: one value, taken as 总计 (blank applicant columns)")
-                continue
-            # no placement meets the row's 总计: which column each value is in cannot be told
+            # not placed at all: which column each value is in cannot be told
             for c in cols:
                 res.values[row][c] = None
                 res.status.setdefault(row, {})[c] = UNREADABLE
@@ -273,14 +267,15 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
             continue
         first = p.candidates[0]
         for cell, slot in zip(cells, first):
-            if slot not in p.unknown:
-                res.put(row, cols[slot], cell, inferred=True)
+            c = contract_slot(slot, sub)
+            if c is not None and c not in p.unknown:
+                res.put(row, cols[c], cell, inferred=True, ambiguous=cols[c] in shifted)
         for c in p.unknown:
             res.values[row][cols[c]] = None
             res.status.setdefault(row, {})[cols[c]] = UNREADABLE
             unknown.append(f"{row}.{cols[c]}")
         if p.slots is not None or not p.unknown:
-            res.warn(f"row {row}: {len(cells)} values for {len(cols)} columns, placed by the report's arithmetic")
+            res.warn(f"row {row}: {len(cells)} values for {len(cols) + (sub is not None)} columns, placed by the report's arithmetic")
     if unknown:
         res.warn(
             "values of rows with empty cells cannot be placed (no column positions, more than one placement "

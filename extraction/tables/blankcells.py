@@ -6,9 +6,13 @@ places them; a reading that puts one space between words (pdfplumber's ``extract
 none. Then the report's arithmetic decides: each order-preserving placement of a short row is a
 candidate, kept only if the row meets 总计 = the six applicant columns and the table its column
 identities (一+二 = (七)总计+四, (七)总计 = 三(一)…(六)), an empty cell counting as 0 (an empty cell
-is a zero left unprinted; a report that prints only 总计 has no placement that fits and is left to
-the caller). A cell on which the kept placements disagree is ``None``: the caller reports it
+is a zero left unprinted; a row that no placement fits — one that prints only 总计, say — keeps
+every placement, so that only the column identities can place it). A cell on which the kept placements disagree is ``None``: the caller reports it
 unreadable with a warning, never a guess.
+
+A table that prints an extra 法人或其他组织 小计 column (8 columns, the subtotal at printed slot
+``sub``) is placed the same way under its eight columns, a placement also meeting 小计 = the five
+organisation columns; values and unknown columns are then given in the seven contract columns.
 """
 from __future__ import annotations
 
@@ -43,26 +47,44 @@ def _as_zero(v: Number | None) -> Number:
     return 0 if v is None else v
 
 
-def _row_values(cells: Sequence[Cell], slots: Slots) -> list[Number | None]:
-    out: list[Number | None] = [None] * APP_COLS
+def _printed_values(cells: Sequence[Cell], slots: Slots, sub: int | None = None) -> list[Number | None]:
+    out: list[Number | None] = [None] * (APP_COLS + (sub is not None))
     for c, s in zip(cells, slots):
         out[s] = c.value
     return out
 
 
-def _row_fits(v: Sequence[Number | None]) -> bool:
-    return abs(sum(_as_zero(x) for x in v[:6]) - _as_zero(v[6])) < TOL
+def _row_values(cells: Sequence[Cell], slots: Slots, sub: int | None = None) -> list[Number | None]:
+    """The seven contract columns of a placement (the 小计 slot left out)."""
+    v = _printed_values(cells, slots, sub)
+    return v if sub is None else v[:sub] + v[sub + 1 :]
 
 
-def candidates(cells: Sequence[Cell]) -> list[Slots]:
-    """Order-preserving placements of a short row's cells under the seven columns that meet the
-    row's 总计 (empty cells as 0), one per distinct row of values."""
+def _row_fits(v: Sequence[Number | None], subtotal: Number | None = None, printed_sub: bool = False) -> bool:
+    if abs(sum(_as_zero(x) for x in v[:6]) - _as_zero(v[6])) >= TOL:
+        return False
+    return not printed_sub or abs(sum(_as_zero(x) for x in v[1:6]) - _as_zero(subtotal)) < TOL
+
+
+def contract_slot(slot: int, sub: int | None) -> int | None:
+    """The contract column (0-6) of printed slot ``slot``; None for the 小计 slot itself."""
+    if sub is None or slot < sub:
+        return slot
+    return None if slot == sub else slot - 1
+
+
+def candidates(cells: Sequence[Cell], sub: int | None = None, fit: bool = True) -> list[Slots]:
+    """Order-preserving placements of a short row's cells under the seven columns (eight with a
+    小计 at ``sub``) that meet the row's 总计 (and 小计; empty cells as 0), one per distinct row of
+    printed values; ``fit=False``: every placement."""
     seen: set[tuple] = set()
     out: list[Slots] = []
-    for slots in combinations(range(APP_COLS), len(cells)):
-        v = _row_values(cells, slots)
-        key = tuple(v)
-        if key in seen or not _row_fits(v):
+    width = APP_COLS + (sub is not None)
+    for slots in combinations(range(width), len(cells)):
+        printed = _printed_values(cells, slots, sub)
+        v = _row_values(cells, slots, sub)
+        key = tuple(printed)
+        if key in seen or fit and not _row_fits(v, printed[sub] if sub is not None else None, sub is not None):
             continue
         seen.add(key)
         out.append(slots)
@@ -74,6 +96,7 @@ def _fitting(
     short: dict[str, list[Cell]],
     cands: dict[str, list[Slots]],
     idents: list[tuple[list[str], list[str]]],
+    sub: int | None = None,
 ) -> dict[str, set[Slots]] | None:
     """The placements of each open row that are part of some joint choice meeting every column
     identity (empty cells as 0), by a pass over the rows that keeps the identities' running
@@ -103,7 +126,7 @@ def _fitting(
         nxt: dict[tuple, list[tuple[tuple, int]]] = {}
         for st in states:
             for k, slots in enumerate(cands[r]):
-                nxt.setdefault(add(st, r, _row_values(short[r], slots)), []).append((st, k))
+                nxt.setdefault(add(st, r, _row_values(short[r], slots, sub)), []).append((st, k))
         if len(nxt) > STATE_LIMIT:
             return None
         layers.append(nxt)
@@ -127,19 +150,24 @@ def place_short_rows(
     fixed: dict[str, list[Number | None]],
     short: dict[str, list[Cell]],
     idents: list[tuple[list[str], list[str]]],
+    sub: int | None = None,
 ) -> dict[str, Placement]:
-    """Place every row of ``short`` (row key -> its cells in printed order, fewer than seven) given
-    the rows already placed (``fixed``: row key -> seven values, ``None`` blank). Rows with no
-    placement that meets their 总计 are left out of the result (the caller places them as before)."""
-    cands = {r: candidates(cells) for r, cells in short.items()}
-    open_rows = [r for r, c in cands.items() if c]
+    """Place every row of ``short`` (row key -> its cells in printed order, fewer than the printed
+    columns) given the rows already placed (``fixed``: row key -> seven contract values, ``None``
+    blank); ``sub``: the printed slot of a 小计 column (eight printed columns), else None. Slots
+    in the result are printed slots; ``values`` and ``unknown`` are contract columns. A row with no
+    placement that meets its 总计 (its arithmetic is broken, or it prints only 总计 with the
+    applicant cells empty) keeps every placement: its own identity chooses nothing, the column
+    identities still may."""
+    cands = {r: candidates(cells, sub) or candidates(cells, sub, fit=False) for r, cells in short.items()}
+    open_rows = list(cands)
     kept: dict[str, list[Slots]] = {r: list(cands[r]) for r in open_rows}
-    fits = _fitting(fixed, short, {r: cands[r] for r in open_rows}, idents) if open_rows else None
+    fits = _fitting(fixed, short, {r: cands[r] for r in open_rows}, idents, sub) if open_rows else None
     if fits is not None and any(fits.values()):  # else the report's own arithmetic is broken: the rows decide alone
         kept = {r: [s for s in cands[r] if s in fits[r]] for r in open_rows}
     out: dict[str, Placement] = {}
     for r in open_rows:
-        rows = [_row_values(short[r], s) for s in kept[r]]
+        rows = [_row_values(short[r], s, sub) for s in kept[r]]
         values: list[Number | None] = []
         unknown: list[int] = []
         for c in range(APP_COLS):
