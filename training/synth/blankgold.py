@@ -15,13 +15,18 @@ extractor (``extraction/tables/blankcells.py``) so that it can catch that module
   table 二 none (a short row of it is wholly undetermined unless only one placement exists);
 * a cell on which the kept placements disagree is ``null``.
 
-Where the report's own arithmetic is wrong (generated reports may carry errors) an identity can rule
-out every placement; the identity is then evidence of nothing and is dropped, so that only the order
-(and the identities that can hold) decide: a row's own identity when no placement of the row meets it,
-the column identities when no joint choice of the rows meets them all (the rows then decide alone).
+Where the report's own arithmetic is wrong (generated reports may carry errors; a row that prints
+only 总计 meets its own identity nowhere, its applicant cells empty) the identities choose nothing
+and only the order evidence counts, at two levels: a row whose placements all break its own
+identity keeps all of them; where no joint choice of table 三's rows meets every column identity
+(each identity in each of the seven columns), the column identities are dropped and the rows decide
+alone. Which identities the printed table breaks is never used: a reader cannot know it. Where
+broken arithmetic is met by another placement instead and the kept placements agree on a value that
+is not the printed one, the cell is null too (``Stats.misled``): gold never holds a value not printed.
 Table 三's joint choice is a plain product over the rows whose fitting placements differ in their
-numbers; beyond ``JOINT_CAP`` combinations each row keeps its row-level result, counted in
-``Stats.capped``.
+numbers; beyond ``JOINT_CAP`` combinations an exact forward/backward search over the identities'
+partial sums replaces it (the same answer: a test compares them); beyond ``JOINT_CAP`` partial sums
+each row keeps its row-level result, counted in ``Stats.capped``.
 """
 from __future__ import annotations
 

@@ -1,0 +1,231 @@
+"""The contract gold of readings that drop empty cells (pdfplumber, raw pdftotext): the oracle in
+``training/synth/blankgold.py`` on the smallest hand-written rows, and the route gold of readers
+that keep positions left as rendered."""
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+
+from govreport.extraction.labels import Label
+from govreport.extraction.templates import table_spec
+from govreport.training.synth import blankgold
+from govreport.training.synth.blankgold import Stats, contract_tables, placements
+from govreport.training.synth.ir import GCell, Grid, GRow, Seg
+
+E = "E"  # an empty printed cell (no token); "—" is a blank mark (a visible token, value None)
+APPS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+        "legal_service_org", "other_org"]  # fmt: skip
+
+
+def _cell(table: str, row: str, col: str | None, v) -> GCell:  # type: ignore[no-untyped-def]
+    if v == E:
+        return GCell([], kind="val")
+    if v == "—":
+        return GCell([[Seg("—", Label.CELL, ("cell", table, row, col), None)]], kind="val")
+    key = ("cell", table, row, col) if col else None  # 小计: printed, no contract key
+    return GCell([[Seg(str(v), Label.CELL, key, v)]], kind="val")
+
+
+def grid(table: str, rows: dict[str, list], fmt: str = "2019", sub: int | None = None) -> Grid:
+    """A rendered table: per row key its printed values (``E`` empty, ``—`` a blank mark); table 四
+    is one row ``review`` of fifteen; ``sub``: the printed slot of table 三's 小计 column."""
+    spec = table_spec(fmt, table)
+    out = []
+    for key, vals in rows.items():
+        if table == "review_litigation":
+            cols = [(r.key, c) for r in spec.rows for c in r.cols]
+        else:
+            cols = [(key, c) for c in spec.row(key).cols]
+            if sub is not None:
+                cols.insert(sub, (key, None))
+        assert len(cols) == len(vals)
+        cells = [GCell([[Seg(key, Label.ROW)]], kind="row")] if table != "review_litigation" else []
+        cells += [_cell(table, r, c, v) for (r, c), v in zip(cols, vals)]
+        out.append(GRow(cells, "data", key))
+    return Grid(table, len(out[0].cells), out, 0 if table == "review_litigation" else 1)
+
+
+def rendered(g: Grid, fmt: str = "2019") -> dict:
+    """The rendered gold: every keyed cell's value (an empty cell None)."""
+    t = table_spec(fmt, g.table).empty()
+    for row in g.rows:
+        for c in row.cells:
+            for s in (s for line in c.lines for s in line):
+                if s.key and s.key[0] == "cell":
+                    t[s.key[2]][s.key[3]] = s.value
+    return t
+
+
+def oracle(g: Grid, fmt: str = "2019", stats: Stats | None = None) -> dict:
+    return contract_tables([g], fmt, {g.table: rendered(g, fmt)}, stats)[g.table]
+
+
+def test_placements_keep_order_and_count_distinct_rows():
+    assert placements([1, 2], 3) == [(1, 2, None), (1, None, 2), (None, 1, 2)]
+    assert placements([0, 0], 3) == [(0, 0, None), (0, None, 0), (None, 0, 0)]
+    assert placements([], 2) == [(None, None)]
+
+
+def test_short_row_of_table_two_is_wholly_undetermined():
+    """Table 二 has no identities: ``0 | (empty) | 0`` reads ``0 0`` and any cell may be the empty one."""
+    g = grid("active_disclosure", {"regulations": [0, E, 0], "normative_documents": [1, 2, 3],
+                                   "administrative_license": [E, E, E]})  # fmt: skip
+    out = oracle(g)
+    assert out["regulations"] == {c: None for c in out["regulations"]}
+    assert out["normative_documents"] == {"new_made": 1, "new_published": 2, "total_published": 3}
+    assert out["administrative_license"] == {c: None for c in out["administrative_license"]}
+
+
+def test_full_row_and_blank_marks_stay():
+    """A blank mark is a visible token: a row with marks in place of its empties keeps every cell."""
+    g = grid("active_disclosure", {"regulations": [0, "—", 4]})
+    assert oracle(g)["regulations"] == {"new_made": 0, "new_published": None, "total_published": 4}
+    st = Stats()
+    oracle(g, stats=st)
+    assert st.nulled == 0 and st.open_rows == 0
+
+
+def test_review_group_total_is_determined_its_results_are_not():
+    """Table 四: ``1 2 3`` in a group of five meets 总计 = the four results only with 3 under 总计;
+    where 1 and 2 sit among the four results the text does not say."""
+    full = [4, 1, 0, 0, 5, 1, 1, 1, 1, 4]
+    g = grid("review_litigation", {"review": [1, E, 2, E, 3] + full})
+    out = oracle(g)
+    assert out["administrative_review"] == {"upheld": None, "corrected": None, "other": None, "pending": None, "total": 3}
+    assert out["litigation_direct"] == {"upheld": 4, "corrected": 1, "other": 0, "pending": 0, "total": 5}
+    # ``2 0 0 2``: the last 2 is 总计 (under a result, 总计 would be an empty 0); the rest could sit
+    # in any four of the five result places
+    g = grid("review_litigation", {"review": [E, 2, 0, 0, 2] + full})
+    out = oracle(g)["administrative_review"]
+    assert out["total"] == 2 and out["upheld"] is None and out["corrected"] is None
+
+
+def _apps(**over: list) -> dict[str, list]:
+    """A consistent 2019 table 三: new 5+1, granted 5+1 (总计 6), the rest zeros; ``over`` replaces
+    rows as printed."""
+    zero = [0] * 7
+    rows = {k: list(zero) for k in table_spec("2019", "applications").row_keys}
+    rows["new_received"] = [5, 1, 0, 0, 0, 0, 6]
+    rows["granted"] = [5, 1, 0, 0, 0, 0, 6]
+    rows["total_handled"] = [5, 1, 0, 0, 0, 0, 6]
+    rows.update(over)
+    return rows
+
+
+def test_column_identity_places_an_empty_cell():
+    """(七)总计 printed ``5 1 0 0 0 6`` with 科研机构 empty: the column identities pin 5 and 1 under
+    自然人 and 商业企业 (三(一) holds them there); which of the zero columns is the empty one they
+    cannot tell."""
+    g = grid("applications", _apps(total_handled=[5, 1, E, 0, 0, 0, 6]))
+    out = oracle(g)["total_handled"]
+    assert out["natural_person"] == 5 and out["commercial_enterprise"] == 1 and out["total"] == 6
+    assert all(out[c] is None for c in APPS[2:])  # which zero is the empty one: undetermined
+
+
+def test_column_identity_places_a_number_the_row_alone_cannot():
+    """``(七)总计 5 1 6`` with four empty columns: the row's 总计 allows 5 and 1 in any two
+    applicant columns; the column identities put them under 自然人 and 商业企业."""
+    g = grid("applications", _apps(total_handled=[5, 1, E, E, E, E, 6]))
+    out = oracle(g)["total_handled"]
+    assert out == {"natural_person": 5, "commercial_enterprise": 1, "research_institution": None,
+                   "social_welfare_org": None, "legal_service_org": None, "other_org": None, "total": 6}  # fmt: skip
+
+
+def test_total_only_row_is_placed_by_the_columns_or_not_at_all():
+    """A row printing only 总计 meets its own identity nowhere (that identity chooses nothing): where
+    the columns' identities hold with it under 总计 only, it is 总计; where the table's arithmetic
+    is broken (the hidden applicant values are in the column totals) every cell is null."""
+    rows = _apps(granted=[E, E, E, E, E, E, 6])
+    rows["new_received"] = [0, 0, 0, 0, 0, 0, 6]
+    rows["total_handled"] = [0, 0, 0, 0, 0, 0, 6]
+    st = Stats()
+    out = oracle(grid("applications", rows), stats=st)["granted"]
+    assert out == {**{c: None for c in APPS}, "total": 6}
+    assert st.dropped_row_identities == 3  # the two full rows that print only 总计 too
+    st = Stats()
+    out = oracle(grid("applications", _apps(granted=[E, E, E, E, E, E, 6])), stats=st)["granted"]
+    assert all(v is None for v in out.values()) and st.dropped_column_identities == 1
+
+
+def test_broken_row_arithmetic_leaves_order_only():
+    """A row whose printed values meet its 总计 nowhere keeps every placement: ``3 4`` (3 ≠ 4)."""
+    st = Stats()
+    out = oracle(grid("applications", _apps(carried_forward=[3, E, E, E, E, E, 4])), stats=st)
+    assert all(v is None for v in out["carried_forward"].values())
+    assert st.dropped_row_identities == 1
+
+
+def test_eight_columns_subtotal_places_the_organisations():
+    """Table 三 with a 小计 after 其他 (8 printed columns): ``5 1 1 6`` under eight columns; 小计 =
+    the five organisations and 总计 = 自然人 + those five leave 1 in one organisation column, 5 under
+    自然人; the column identities then pin the 1 under 商业企业."""
+    rows = {k: v[:6] + [sum(x for x in v[1:6] if x != E)] + v[6:] for k, v in _apps().items()}
+    rows["total_handled"] = [5, 1, E, E, E, E, 1, 6]
+    out = oracle(grid("applications", rows, sub=6))["total_handled"]
+    assert out == {"natural_person": 5, "commercial_enterprise": 1, "research_institution": None,
+                   "social_welfare_org": None, "legal_service_org": None, "other_org": None, "total": 6}  # fmt: skip
+
+
+def test_the_two_joint_searches_agree():
+    """The plain product over the rows' choices and the forward/backward reach of the identities'
+    differences (used beyond ``JOINT_CAP`` combinations) keep the same numbers on random tables."""
+    rng = random.Random(5)
+    idents = [(("a", "b"), ("c",)), (("c", "d"), ("e",))]
+    constraints = [(a, b, c) for a, b in idents for c in range(7)]
+    pruned = 0
+    for _ in range(400):
+        truth = {r: [rng.choice([0, 0, 1, 2]) for _ in range(7)] for r in "abd"}
+        truth["c"] = [x + y for x, y in zip(truth["a"], truth["b"])]
+        truth["e"] = [x + y for x, y in zip(truth["c"], truth["d"])]
+        free = {}
+        for r in "abcde":
+            alts = [tuple(truth[r])]
+            for j in rng.sample(range(7), rng.randint(0, 3)):
+                alts.append(tuple(truth[r][:j] + [truth[r][j] + rng.choice([-1, 1])] + truth[r][j + 1 :]))
+            rng.shuffle(alts)
+            free[r] = list(dict.fromkeys(alts))
+        fixed = {r: free.pop(r)[0] for r in list(free) if len(free[r]) == 1}
+        a = blankgold._joint_product(constraints, fixed, free)
+        b = blankgold._joint_reachable(constraints, fixed, free)
+        assert a == b
+        pruned += sum(len(v) < len(free[r]) for r, v in (a or {}).items())
+    assert pruned > 100  # the identities did rule placements out
+
+
+def test_over_the_cap_gives_the_same_gold(monkeypatch):
+    """A table whose rows' choices multiply past the cap is decided by the reachable search, not
+    left to the rows alone."""
+    g = grid("applications", _apps(total_handled=[5, 1, E, E, E, E, 6], granted=[5, 1, E, E, E, E, 6]))
+    before = oracle(g)
+    # 一+二 = (七)总计+四 pins (七)总计, and (七)总计 = 三(一) pins 三(一)
+    assert before["granted"]["natural_person"] == before["total_handled"]["natural_person"] == 5
+    assert before["granted"]["commercial_enterprise"] == 1
+    monkeypatch.setattr(blankgold, "JOINT_CAP", 20)  # 15 x 15 choices; at most 15 partial sums
+    st = Stats()
+    assert oracle(g, stats=st) == before and st.capped == 0
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def test_route_gold_of_readers_that_keep_positions_is_unchanged():
+    """DOCX, HTML, a browser copy and ``pdftotext -layout`` keep every cell's place: their gold is
+    the rendered values; pdfplumber's is the contract gold, with the rendered values beside it."""
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    doc = next(d for d in (make_document(1, i) for i in range(40)) if "blank_cells" in d.kinds
+               and any(not c.lines for b in d.blocks if b.grid for r in b.grid.rows if r.part == "data"
+                       for c in r.cells if c.kind == "val"))  # fmt: skip
+    routes = ["docx", "html", "html:browser-copy", "wps-pdf:pdftotext-layout", "wps-pdf:pdfplumber", "wps-pdf:pdftotext"]
+    got = {r.route: r for r in read_routes([doc], routes)}
+    for route in routes[:4]:
+        assert got[route].gold["tables"] == doc.gold_tables() and got[route].rendered_tables is None
+    for route in routes[4:]:
+        r = got[route]
+        assert r.rendered_tables == doc.gold_tables() and r.gold["tables"] != r.rendered_tables
+        # the contract gold only ever nulls a rendered value, never changes one
+        for t, rows in r.gold["tables"].items():
+            for row, cols in (rows or {}).items():
+                for c, v in cols.items():
+                    assert v is None or v == r.rendered_tables[t][row][c]
