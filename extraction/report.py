@@ -228,7 +228,21 @@ def _prints_its_header(frags: list, table: str) -> bool:
     (a null table means "not in the report", never "all blank")."""
     matches = (match_col(f.text, table) for f in frags if f.label == Label.COL)
     named = {m.key for m in matches if m is not None and m.score >= 0.9}
-    return len(named) >= max(3, len(COL_WORDS[table]) // 2)
+    if len(named) >= max(3, len(COL_WORDS[table]) // 2):
+        return True
+    if table != "review_litigation":
+        return False
+    # table 四's leaf headers cut into two-character pieces over two lines (结果 / 维持, 尚未 / 审结),
+    # perhaps faux bold (every character drawn twice): most of the pieces name it
+    words = set()
+    for f in frags:
+        if f.label == Label.COL:
+            for w in f.text.split():
+                words.add(w[::2] if len(w) % 2 == 0 and w[::2] == w[1::2] else w)
+    return len(words & _REVIEW_PIECES) >= 4
+
+
+_REVIEW_PIECES = frozenset({"维持", "纠正", "尚未", "审结", "总计", "结果维持", "结果纠正", "尚未审结"})
 
 
 def _old_format_output(year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:

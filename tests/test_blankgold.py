@@ -229,3 +229,18 @@ def test_route_gold_of_readers_that_keep_positions_is_unchanged():
             for row, cols in (rows or {}).items():
                 for c, v in cols.items():
                     assert v is None or v == r.rendered_tables[t][row][c]
+
+
+def test_a_figure_with_its_money_unit_is_the_amount():
+    """``政府集中采购 0万元``: the figure printed with 万元 can only be under 采购总金额, so the empty
+    cell is 采购项目数量 — determined; without the unit either cell could be the empty one."""
+    spec_cols = table_spec("2019", "active_disclosure").row("centralized_procurement").cols
+    assert spec_cols == ("projects", "amount")
+    key = ("cell", "active_disclosure", "centralized_procurement", "amount")
+    with_unit = GCell([[Seg("0", Label.CELL, key, 0.0), Seg("万元", Label.UNIT)]], kind="val")
+    row = GRow([GCell([[Seg("政府集中采购", Label.ROW)]], kind="row"), GCell([], kind="val"), with_unit], "data",
+               "centralized_procurement")  # fmt: skip
+    g = Grid("active_disclosure", 3, [row], 1)
+    assert oracle(g)["centralized_procurement"] == {"projects": None, "amount": 0.0}
+    bare = grid("active_disclosure", {"centralized_procurement": [E, 0.0]})
+    assert oracle(bare)["centralized_procurement"] == {"projects": None, "amount": None}

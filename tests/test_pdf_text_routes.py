@@ -328,3 +328,69 @@ def test_single_spaced_row_that_prints_only_its_total(extract):
     assert all(v is None for v in got.values())
     assert set(out["cell_status"]["applications"]["granted"].values()) == {"unreadable"}
     assert any("granted.total" in w for w in out["warnings"])
+
+
+def test_single_spaced_header_run_into_the_caption_still_names_the_subtotal(extract):
+    """pdfplumber writes a narrow caption cell beside the header one space apart (``和，等于第三项加
+    第四项 小计 商业企 科研机 …``): the header is not tagged word by word, but its words still say
+    that a 小计 column is printed (before 商业企业), so the rows are read under eight columns."""
+    t = applications_2021()
+    gone = "research_institution"
+    keys = [k for k, _ in APP_LABELS_2021]
+    zero_rows = keys[keys.index("partially_granted") : keys.index("total_handled")]
+    for row in zero_rows:  # most rows zeros with one left unprinted: more short rows than full ones
+        t[row] = {c: 0 for c in COLS}
+    t["granted"][gone] = 0
+    t["granted"]["total"] = sum(t["granted"][c] for c in COLS[:6])
+    t["total_handled"] = dict(t["granted"])
+    t["new_received"] = {c: t["total_handled"][c] + t["carried_forward"][c] - t["carried_over"][c] for c in COLS}
+    head = ["（本列数据的勾稽关系 申请人情况", "为：第一项加第二项之 自然人 法人或其他组织 总计",
+            "和，等于第三项加第四项 小计 商业企 科研机 社会公 法律服 其他", "之和） 业 构 益组织 务机构"]  # fmt: skip
+    lines = []
+    for key, label in APP_LABELS_2021:
+        vals = [fmt_num(t[key]["natural_person"]), str(sum(t[key][c] for c in COLS[1:6]))]
+        vals += [fmt_num(t[key][c]) for c in COLS[1:] if not (key in ("granted", *zero_rows) and c == gone)]
+        lines.append(label.split("\t")[-1] + " " + " ".join(vals))
+    out = extract(report(applications="\n".join(head + lines)))
+    got = out["tables"]["applications"]
+    assert got["granted"] == {**t["granted"], gone: None}
+    assert got["new_received"] == t["new_received"] and got["total_handled"] == t["total_handled"]
+    assert any("subtotal column (slot 2 of 8)" in w for w in out["warnings"])
+
+
+def test_single_spaced_amount_with_its_unit_is_the_amount(extract):
+    """``政府集中采购 0万元`` under 采购项目数量 / 采购总金额: the figure printed with 万元 can only be
+    the amount, so the empty cell is the number of projects (before: the 0 was read as projects)."""
+    active = "\n".join([
+        "第二十条第（一）项", "信息内容 本年新制作数量 本年新公开数量 对外公开总数量", "规章 1 2 3", "规范性文件 4 5 6",
+        "第二十条第（九）项", "信息内容 采购项目数量 采购总金额", "政府集中采购 12万元",
+    ])  # fmt: skip
+    out = extract(report(active=active, year=2020))  # the 2019 format's 政府集中采购
+    t = out["tables"]["active_disclosure"]
+    assert t["centralized_procurement"] == {"projects": None, "amount": 12}
+    assert out["cell_status"]["active_disclosure"]["centralized_procurement"]["projects"] == "blank"
+
+
+def test_review_row_nine_values_placed_by_the_groups_totals(extract):
+    """Table 四 one space apart with six cells empty (not only three): every order-keeping
+    placement is tried; 总计 of the first and last group are determined, the rest null."""
+    from tests.reportkit import REVIEW_HEADER
+
+    out = extract(report(review=REVIEW_HEADER + "\n3 3 6 － 无 9 1 1 11"))
+    t = out["tables"]["review_litigation"]
+    assert t["administrative_review"]["total"] == 6 and t["litigation_after_review"]["total"] == 11
+    assert t["administrative_review"]["upheld"] is None and t["litigation_after_review"]["upheld"] is None
+    assert any("placed by the groups' totals" in w for w in out["warnings"])
+
+
+def test_review_table_printed_with_every_cell_empty_is_present(extract):
+    """Table 四's header in two-character pieces over two lines, faux bold, and no values (every
+    cell empty): the table is there with every cell null, not reported absent."""
+    review = "\n".join([
+        "行行政政复复议议 行行政政诉诉讼讼", "未未经经复复议议直直接接起起诉诉 复复议议后后起起诉诉",
+        "结结果果 结结果果 其其他他 尚尚未未 总总计计 结结果果 结结果果 其其他他 尚尚未未 总总计计",
+        "维维持持 纠纠正正 结结果果 审审结结 维维持持 纠纠正正 结结果果 审审结结",
+    ])  # fmt: skip
+    out = extract(report(review=review))
+    t = out["tables"]["review_litigation"]
+    assert t is not None and all(v is None for g in t.values() for v in g.values())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import combinations
 from typing import Callable
 
 from ..labels import Label
@@ -64,6 +65,14 @@ def _block_header_line(region: Region, line: int, allowed: tuple[str, ...]) -> i
             if m and m.score >= 0.6 and m.key in allowed:
                 return ln
     return None
+
+
+def _unit_placements(cells: list[Cell], row_cols: tuple[str, ...]) -> list[tuple[int, ...]]:
+    """The order-keeping placements of a short row's cells in which every figure printed with a
+    money unit is under a money column (a figure without one may be anywhere: the unit may be in
+    the header)."""
+    return [slots for slots in combinations(range(len(row_cols)), len(cells))
+            if all(row_cols[s] in MONEY_COLS for c, s in zip(cells, slots) if c.unit)]  # fmt: skip
 
 
 def _slots_under_header(region: Region, cells: list[Cell], row_cols: tuple[str, ...]) -> list[int] | None:
@@ -214,10 +223,15 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, slots)]
             elif not short and header and region.has_tabs and all(c.field in by_field for c in cells):
                 placed = [(c, by_field[c.field]) for c in cells]
-            elif (by_x := _slots_under_header(region, cells, row_cols)) is not None:
+            elif located and (by_x := _slots_under_header(region, cells, row_cols)) is not None:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_x)]  # blank cells, space-aligned
             elif (by_blank := blank_line_slots(region, a.group, k)) is not None:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_blank)]  # one per line, empty lines
+            elif not located and len(fits := _unit_placements(cells, row_cols)) == 1:
+                # one space between values, no positions: a figure printed with its money unit
+                # (``0万元``) can only be the amount, and that leaves one placement
+                placed = [(c, row_cols[s]) for c, s in zip(cells, fits[0])]
+                res.warn(f"row {a.row}: {len(cells)} values for {k} columns; placed by the money unit printed with them")
             elif not located:
                 # one space between values, no positions: which column is empty cannot be told
                 for col in row_cols:

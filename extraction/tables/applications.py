@@ -47,9 +47,26 @@ def _subtotal_after_other(region: Region) -> bool | None:
     sub = [f for f in region.frags if f.label == Label.COL and "小计" in f.key]
     other = [f for f in region.frags if f.label == Label.COL and f.key == "其他"]
     if not sub or not other:
-        return None
+        words = _header_words(region)
+        i = next((k for k, w in enumerate(words) if w.endswith("小计")), None)
+        j = next((k for k, w in enumerate(words) if w == "其他"), None)
+        return None if i is None or j is None else i > j
     a, b = sub[0], other[0]
     return (a.line, a.field, a.x) > (b.line, b.field, b.x)
+
+
+def _header_words(region: Region) -> list[str]:
+    """The words of the region's lines above its first value, a faux-bold word (every character
+    drawn twice) read once: a header that one space apart runs together with the caption's text
+    (pdfplumber) is not tagged piece by piece, but its words still name the columns."""
+    first = min((c.line for c in region.cells), default=None)
+    out = []
+    for line in region.lines:
+        if first is not None and line.index >= first:
+            break
+        for w in region.text[line.start : line.end].split():
+            out.append(w[::2] if len(w) % 2 == 0 and w[::2] == w[1::2] else w)
+    return out
 
 
 def _subtotal_slot(groups_cells: list[list[Cell]], after_other: bool | None = None) -> int:
@@ -90,6 +107,8 @@ def subtotal_determined(groups_cells: list[list[Cell]], sub: int) -> bool:
 
 def _detect_ncols(region: Region, lexicon) -> int:
     if any(f.label == Label.COL and "小计" in f.key for f in region.frags):
+        return 8
+    if any(w.endswith("小计") for w in _header_words(region)):
         return 8
     counts = Counter(len(g.cells) for g in build_groups(region, lexicon, 7) if len(g.cells) >= 7)
     return 8 if counts.get(8, 0) > counts.get(7, 0) else 7

@@ -120,13 +120,24 @@ def _fitting(
     for r, v in fixed.items():
         start = add(start, r, v)
     order = list(cands)
+    # the least and most each difference can still change by over the rows after each one: a
+    # state that the rest cannot bring back to zero leads nowhere and is not followed
+    zero = (0.0,) * len(start)
+    reach_lo, reach_hi = [list(zero)], [list(zero)]
+    for r in reversed(order):
+        moves = [add(zero, r, _row_values(short[r], slots, sub)) for slots in cands[r]]
+        reach_lo.insert(0, [a + min(m[i] for m in moves) for i, a in enumerate(reach_lo[0])])
+        reach_hi.insert(0, [a + max(m[i] for m in moves) for i, a in enumerate(reach_hi[0])])
     layers: list[dict[tuple, list[tuple[tuple, int]]]] = []
     states = {start}
-    for r in order:
+    for depth, r in enumerate(order):
         nxt: dict[tuple, list[tuple[tuple, int]]] = {}
+        lo, hi = reach_lo[depth + 1], reach_hi[depth + 1]
         for st in states:
             for k, slots in enumerate(cands[r]):
-                nxt.setdefault(add(st, r, _row_values(short[r], slots, sub)), []).append((st, k))
+                new = add(st, r, _row_values(short[r], slots, sub))
+                if all(x + a <= TOL and x + b >= -TOL for x, a, b in zip(new, lo, hi)):
+                    nxt.setdefault(new, []).append((st, k))
         if len(nxt) > STATE_LIMIT:
             return None
         layers.append(nxt)

@@ -13,6 +13,7 @@ extractor (``extraction/tables/blankcells.py``) so that it can catch that module
   row 总计 = the six applicant columns (and 小计 = the five organisation columns where printed), per
   column (七)总计 = (一)…(六) and 一+二 = (七)总计 + 四; table 四 each group's 总计 = its four results;
   table 二 none (a short row of it is wholly undetermined unless only one placement exists);
+* a figure printed with its money unit (``0万元``) is only placed under a money column;
 * a cell on which the kept placements disagree is ``null``.
 
 Where the report's own arithmetic is wrong (generated reports may carry errors; a row that prints
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, product
 from typing import Any, Sequence
 
+from govreport.extraction.labels import Label
 from govreport.extraction.templates import table_spec
 
 from .ir import Grid, GRow
@@ -45,6 +47,7 @@ JOINT_CAP = 100_000
 APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
               "legal_service_org", "other_org")  # fmt: skip
 RESULTS = ("upheld", "corrected", "other", "pending")
+MONEY_COLS = frozenset({"amount"})
 SUBTOTAL = "__subtotal__"  # 小计 of table 三's 8-column variant: printed, not a contract cell
 _TOL = 1e-6
 
@@ -56,13 +59,15 @@ Vector = tuple[Value, ...]
 class PrintedRow:
     """One printed data row: ``columns`` the contract key of each printed value column ((row, col),
     or (row, SUBTOTAL)); ``tokens`` the values of its non-empty cells in order (``None`` for a blank
-    mark); ``rendered`` the value of each column as rendered (``None`` empty or blank mark)."""
+    mark), ``units`` whether each was printed with a unit; ``rendered`` the value of each column as
+    rendered (``None`` empty or blank mark)."""
 
     table: str
     key: str
     columns: list[tuple[str, str]]
     tokens: list[Value]
     rendered: list[Value]
+    units: list[bool] = field(default_factory=list)  # per token: printed with a unit (万元, 元)
 
 
 @dataclass
@@ -83,11 +88,13 @@ def _z(v: Value) -> float:
     return 0.0 if v is None else float(v)
 
 
-def placements(tokens: Sequence[Value], width: int) -> list[Vector]:
+def placements(tokens: Sequence[Value], width: int, allowed: Sequence[set[int] | None] | None = None) -> list[Vector]:
     """Every order-keeping placement of ``tokens`` into ``width`` columns (the rest empty: ``None``),
-    one per distinct vector of values."""
+    one per distinct vector of values; ``allowed``: per token the columns it may take (None: any)."""
     out: dict[Vector, None] = {}
     for slots in combinations(range(width), len(tokens)):
+        if allowed and any(a is not None and s not in a for s, a in zip(slots, allowed)):
+            continue
         v: list[Value] = [None] * width
         for s, t in zip(slots, tokens):
             v[s] = t
@@ -156,7 +163,7 @@ def printed_rows(grid: Grid, fmt: str) -> list[PrintedRow]:
                 columns.insert(sub_at, (row.key, SUBTOTAL))
         if len(cells) != len(columns):
             raise ValueError(f"{grid.table} row {row.key}: {len(cells)} value cells under {len(columns)} columns")
-        rendered, tokens = [], []
+        rendered, tokens, units = [], [], []
         for (_, col), cell in zip(columns, cells):
             segs = [s for line in cell.lines for s in line]
             keyed = [s for s in segs if s.key and s.key[0] == "cell"]
@@ -167,7 +174,8 @@ def printed_rows(grid: Grid, fmt: str) -> list[PrintedRow]:
             rendered.append(v)
             if not cell.empty:
                 tokens.append(v)
-        out.append(PrintedRow(grid.table, row.key or "review", columns, tokens, rendered))
+                units.append(any(s.label == Label.UNIT for s in segs))
+        out.append(PrintedRow(grid.table, row.key or "review", columns, tokens, rendered, units))
     return out
 
 
@@ -199,7 +207,9 @@ def _subtotal_value(row: GRow, columns: list[tuple[str, str]], cells: list) -> V
 def row_candidates(row: PrintedRow, stats: Stats | None = None) -> list[Vector]:
     """The placements of one row that meet its own identities; all of them where none does (the
     row's arithmetic is broken, or it prints only 总计: the identities choose nothing)."""
-    cands = placements(row.tokens, len(row.columns))
+    # a figure printed with its money unit (``0万元``) can only be under a money column
+    money = {i for i, (_, c) in enumerate(row.columns) if c in MONEY_COLS}
+    cands = placements(row.tokens, len(row.columns), [money if u else None for u in row.units])
     fit = [v for v in cands if _meets(v, _row_identities(row))]
     if not fit and stats is not None:
         stats.dropped_row_identities += 1

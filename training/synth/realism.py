@@ -245,6 +245,13 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
         "that is not gold's (a null is a miss, not this); *unlocated* = gold segments per report "
         "that could not be found in the reading (spans for training; the scores do not depend on them).",
         "",
+        "Readers that drop empty cells (pdfplumber, raw `pdftotext`: a row is its non-empty cells one after "
+        "another) are scored against the **contract gold** (`training/synth/blankgold.py`): a cell the reading "
+        "cannot determine is null, as the contract says — every order-keeping placement of a printed row's "
+        "visible cells is tried, the placements that meet the report's identities kept (an empty cell as 0), "
+        "and a cell they disagree on is null. *cells vs rendered values* scores the same output against the "
+        "values as rendered (`=`: the same gold); *determined, null* = cells gold determines that came back null.",
+        "",
         "| | " + " | ".join(f"`{r}`" for r in order) + " |",
         "|---|" + "---:|" * len(order),
     ]
