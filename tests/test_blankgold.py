@@ -244,3 +244,31 @@ def test_a_figure_with_its_money_unit_is_the_amount():
     assert oracle(g)["centralized_procurement"] == {"projects": None, "amount": 0.0}
     bare = grid("active_disclosure", {"centralized_procurement": [E, 0.0]})
     assert oracle(bare)["centralized_procurement"] == {"projects": None, "amount": None}
+
+
+def test_realism_scores_a_route_against_both_golds():
+    """One extraction, two scores: against the contract gold (a row the reading cannot place is
+    null, and the extractor's null is right) and against the rendered values (the old figure);
+    cells gold determines that came back null are counted."""
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+    from govreport.training.synth.realism import score_routed_both
+    from govreport.training.synth.routes import RoutedReport
+    from tests.reportkit import report
+
+    active = "\n".join(["第二十条第（一）项", "信息内容 本年制发件数 本年废止件数 现行有效件数", "规章 7 46", "行政规范性文件 4 5 6"])
+    text = report(active=active)
+    spec = table_spec("2021", "active_disclosure").empty()
+    rendered_t = {**spec, "regulations": {"issued": 7, "repealed": None, "in_force": 46},
+                  "normative_documents": {"issued": 4, "repealed": 5, "in_force": 6}}  # fmt: skip
+    contract_t = {**rendered_t, "regulations": {"issued": None, "repealed": None, "in_force": None}}
+    gold = {"source": "x.txt", "template": "2021", "year": 2022, "organ": None, "sections": {},
+            "tables": {"active_disclosure": contract_t, "applications": None, "review_litigation": None}}  # fmt: skip
+    r = RoutedReport("x", "wps-pdf:pdfplumber", text, [], gold, 0, [], None, {},
+                     {"active_disclosure": rendered_t, "applications": None, "review_litigation": None})  # fmt: skip
+    sc, sc_rendered, missed = score_routed_both(Extractor(RuleTagger()), r)
+    assert sc.cells == sc_rendered.cells
+    assert sc.cells_ok - sc_rendered.cells_ok == 2  # 7 and 46: null is right against the contract gold
+    assert sc.wrong_numbers == 0 and missed == 0
+    r.gold["tables"]["active_disclosure"]["regulations"]["issued"] = 7  # had gold determined it
+    assert score_routed_both(Extractor(RuleTagger()), r)[2] == 1
