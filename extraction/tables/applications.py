@@ -9,7 +9,7 @@ from ..labels import Label
 from ..layout import char_width, column_width
 from ..lexicon import row_lexicon
 from ..templates import application_row_numbers, table_spec
-from .base import Cell, Frag, Region
+from .base import Cell, Frag, Region, is_blank_mark
 from .blankcells import contract_slot, place_short_rows
 from .digitruns import application_identities
 from .result import UNREADABLE, TableResult
@@ -239,7 +239,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 slot = slot - 1 if slot > sub else slot
             res.put(a.row, cols[slot], cell, a.score, inferred=inferred, ambiguous=guessed or cols[slot] in shifted)
     if deferred:
-        _place_by_arithmetic(res, deferred, spec.row_keys, cols, sub, shifted)
+        _place_by_arithmetic(res, deferred, spec.row_keys, cols, sub, shifted, lone_total=located)
     res.rows_found = len(assignments)
     res.cut_off = truncated
     found = {a.row for a in assignments}
@@ -266,12 +266,16 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
 
 
 def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_keys: tuple[str, ...], cols,
-                         sub: int | None = None, shifted: frozenset[str] = frozenset()) -> None:  # fmt: skip
+                         sub: int | None = None, shifted: frozenset[str] = frozenset(),
+                         lone_total: bool = False) -> None:  # fmt: skip
     """Rows short of values in a reading without column positions (see ``blankcells``; ``sub``: the
     printed slot of a 小计 column, whose values are left out): each value where the report's
     arithmetic puts it; a cell the fitting placements disagree on is null (unreadable) and named in
     a warning (a row that prints only 总计 too: a lone number could be in any column); ``shifted``
-    columns are flagged ambiguous (the 小计's place was not decided by the arithmetic)."""
+    columns are flagged ambiguous (the 小计's place was not decided by the arithmetic).
+    ``lone_total``: the reading keeps rough column positions (``pdftotext -layout``) that did not
+    place a row printing one number among blanks; that number is taken as 总计, flagged ambiguous,
+    where the arithmetic does not place it (a reading without positions leaves it null)."""
     fixed = {r: [res.values[r][c] for c in cols] for r in res.printed_rows if r not in short}
     placed = place_short_rows(fixed, short, application_identities(row_keys), sub)
     unknown: list[str] = []
@@ -283,6 +287,12 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
                 res.values[row][c] = None
                 res.status.setdefault(row, {})[c] = UNREADABLE
                 unknown.append(f"{row}.{c}")
+            continue
+        numbers = [c for c in cells if c.value is not None]
+        lone = len(numbers) == 1 and all(c.value is not None or is_blank_mark(c.raw) for c in cells)
+        if lone_total and lone and len(cols) - 1 in p.unknown:
+            res.put(row, cols[-1], numbers[0], inferred=True, ambiguous=True)
+            res.warn(f"row {row}: one value, taken as 总计 (blank applicant columns)")
             continue
         first = p.candidates[0]
         for cell, slot in zip(cells, first):
