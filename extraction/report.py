@@ -20,7 +20,7 @@ from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, review_fails
 from .tables.runon import RUNON_ASSEMBLERS
-from .tables.streamorder import assemble_from_stream, table_fails
+from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
 from .templates import TABLES, table_spec
 from .trust import printed_tables, reason, undouble, verdict
 
@@ -141,7 +141,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         res: TableResult = ASSEMBLERS[name](region, fmt, truncated)
         if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
             # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
-            res = assemble_from_stream(res, doc, lines[lo:hi]) or res
+            res = assemble_from_stream(res, doc, lines[lo:hi]) or distrust_order(res)
         elif name == "review_litigation" and review_fails(res):
             # one value a line after the header pieces naming it (raw pdftotext), the table's second
             # half perhaps printed after the next heading

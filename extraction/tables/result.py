@@ -27,6 +27,7 @@ class TableResult:
     ambiguous: set[tuple[str, str]] = field(default_factory=set)  # inferred from more than one candidate
     printed_rows: set[str] = field(default_factory=set)  # rows found in the text (their unset cells are blank)
     cut_off: bool = False  # the text stops inside the table
+    by_order: set[str] = field(default_factory=set)  # rows paired with their values by order alone
 
     @classmethod
     def empty(cls, spec: TableSpec) -> "TableResult":

@@ -403,6 +403,24 @@ def slot_by_label(cells: list[Cell], evidence: list[Frag], same_line: bool, ncol
     return None
 
 
+def placed_by_order(region: Region, group: Group) -> bool:
+    """A run of one-value lines whose row label is not right above it (only empty lines between):
+    the label was queued behind others, printed after the values, or is absent, so only the order
+    of labels and runs pairs them. Raw ``pdftotext`` writes a table's labels as one block and its
+    values in content-stream order, where that order is often not the rows' (docs/trust.md)."""
+    lines = [c.line for c in group.cells]
+    if group.same_line or len(lines) < 2 or len(set(lines)) < len(lines):
+        return False
+    if not group.evidence:
+        return True
+    last = max(f.line for f in group.evidence)
+    if last >= lines[0]:
+        return True
+    by_index = {ln.index: ln for ln in region.lines}
+    between = (by_index.get(i) for i in range(last + 1, lines[0]))
+    return any(ln is None or region.text[ln.start : ln.end].strip() for ln in between)
+
+
 def spilled(groups: list[Group], assignments: list["Assignment"]) -> dict[int, list[Cell]]:
     """The values of unlabelled one-cell-per-line groups that no row took, by ``id`` of the full
     row their run overflowed from: printed right after that row's values with no label between,

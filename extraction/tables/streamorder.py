@@ -23,7 +23,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell, parse_value
 from .digitruns import _holds, application_identities
-from .result import UNREADABLE, TableResult
+from .result import INFERRED, UNREADABLE, TableResult
 
 # the most rows one merged label cell spans in the templates (三(三) has eight, but the pdftotext
 # readings seen write at most a few rows column-major; more only widens the search)
@@ -304,6 +304,22 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     if unknown:
         out.warn(f"more than one order of the values fits the arithmetic; null: {', '.join(unknown)}")
     return out
+
+
+def distrust_order(res: TableResult) -> TableResult:
+    """The ordinary reading kept although it breaks the table's arithmetic or leaves cells null and
+    the stream does not rebuild it: its rows paired with their values by order alone
+    (``TableResult.by_order``) are guesses. Their cells are marked ambiguous (a review reason),
+    never reported ``read``; ``res`` is changed in place and returned."""
+    guessed = [(row, col) for row in sorted(res.by_order) for col, st in res.status.get(row, {}).items()
+               if st == INFERRED and res.values[row][col] is not None]  # fmt: skip
+    if guessed:
+        res.ambiguous.update(guessed)
+        res.warn(
+            "values read one per line with their row labels apart (a PDF's content order) do not meet the "
+            f"table's arithmetic; rows placed by order alone, their values a guess: {', '.join(sorted(res.by_order))}"
+        )
+    return res
 
 
 def _page_numbers(doc: Document, cells: Sequence[Cell]) -> frozenset[int]:

@@ -1,0 +1,73 @@
+"""No silent wrong number in readings in content-stream order (raw ``pdftotext``, no ``-layout``):
+a value placed by order alone is never ``read``, and where the table's arithmetic does not
+confirm the order it is flagged as a guess (docs/trust.md)."""
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+
+from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
+
+APP_HEADS = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+
+
+def _labels() -> list[str]:
+    return [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+
+
+def _extract(text: str) -> dict:
+    return Extractor(get_tagger("rules")).extract_text(text).output
+
+
+def _stream(table: dict, column_major: tuple[str, str] | None = None) -> list[str]:
+    """The values one a line in row order; the two rows ``column_major`` written column by column
+    (rows that share a merged label cell, as raw pdftotext writes them)."""
+    out: list[str] = []
+    keys = [k for k, _ in APP_LABELS_2021]
+    for k in keys:
+        if column_major and k == column_major[1]:
+            continue
+        if column_major and k == column_major[0]:
+            out += [str(table[r][c]) for c in COLS for r in column_major]
+        else:
+            out += [str(table[k][c]) for c in COLS]
+    return out
+
+
+def test_values_placed_by_order_under_a_block_of_labels_are_flagged_when_the_arithmetic_breaks():
+    t = applications_2021()
+    t["carried_forward"]["total"] += 1  # the report's own arithmetic is wrong: no order fits it
+    body = "\n".join(_labels() + APP_HEADS + _stream(t, ("granted", "partially_granted")))
+    out = _extract(report(applications=body))
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    wrong = [(r, c) for r, cols in t.items() for c, v in cols.items() if got[r][c] is not None and got[r][c] != v]
+    assert wrong, "the column-by-column rows must be misread by order for this test to show anything"
+    assert not [(r, c) for r, c in wrong if status[r][c] == "read"]
+    # every value placed by order is a guess the review names
+    assert out["needs_review"]
+    amb = next(x for x in out["review_reasons"] if x["code"] == "ambiguous_cell")
+    assert {f"applications.{r}.{c}" for r, c in wrong} <= set(amb["cells"])
+    assert any("placed by order alone" in w for w in out["warnings"])
+
+
+def test_values_right_under_their_own_label_stay_read_when_the_report_s_arithmetic_is_wrong():
+    # one cell per line, each label right above its values: the layout places them, not order
+    t = applications_2021()
+    t["carried_forward"]["total"] += 1
+    lines = APP_HEADS[:]
+    for k, label in APP_LABELS_2021:
+        lines += [label.replace("\t", "")] + [str(t[k][c]) for c in COLS]
+    out = _extract(report(applications="\n".join(lines)))
+    assert out["tables"]["applications"] == t
+    status = out["cell_status"]["applications"]
+    assert all(st == "read" for cols in status.values() for st in cols.values())
+    assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])
+    assert any(c["rule"].startswith("applications.") and c["ok"] is False for c in out["checks"])
+
+
+def test_values_placed_by_order_that_meet_the_arithmetic_are_inferred_not_read():
+    t = applications_2021()
+    body = "\n".join(_labels() + APP_HEADS + _stream(t))
+    out = _extract(report(applications=body))
+    assert out["tables"]["applications"] == t
+    status = out["cell_status"]["applications"]
+    assert not [st for cols in status.values() for st in cols.values() if st == "read"]
+    assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])
