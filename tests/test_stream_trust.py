@@ -71,3 +71,21 @@ def test_values_placed_by_order_that_meet_the_arithmetic_are_inferred_not_read()
     status = out["cell_status"]["applications"]
     assert not [st for cols in status.values() for st in cols.values() if st == "read"]
     assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])
+
+
+def test_unflagged_wrong_numbers_are_wrong_numbers_whose_cell_is_read():
+    from govreport.extraction.evaluate import aggregate, score_report
+    from govreport.training.synth.realism import routes_markdown
+
+    gold = {"template": "2021", "tables": {"review_litigation": {"administrative_review": {"upheld": 1, "corrected": 2, "other": None}}}}
+    pred = {"template": "2021", "tables": {"review_litigation": {"administrative_review": {"upheld": 9, "corrected": 8, "other": 7}}},
+            "cell_status": {"review_litigation": {"administrative_review": {"upheld": "read", "corrected": "inferred", "other": "read"}}}}  # fmt: skip
+    sc = score_report(pred, gold, "")
+    assert (sc.wrong_numbers, sc.unflagged_wrong) == (3, 2)
+    # a prediction without statuses (an older result) counts none as unflagged
+    assert score_report({**pred, "cell_status": None}, gold, "").unflagged_wrong == 0
+    agg = aggregate([sc, sc])
+    assert agg["unflagged_wrong"] == 4
+    md = "\n".join(routes_markdown({"n": 2, "seed": 1, "seconds": 0.0, "skipped": {}, "order": ["docx"],
+                                    "routes": {"docx": {**agg, "unlocated_per_report": 0.0}}}, "cmd"))  # fmt: skip
+    assert "| wrong numbers | 6 |" in md and "| unflagged wrong numbers | 4 |" in md
