@@ -19,6 +19,7 @@ from .tables.base import build_region
 from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, review_fails
+from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
 from .templates import TABLES, table_spec
@@ -146,7 +147,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # one value a line after the header pieces naming it (raw pdftotext), the table's second
             # half perhaps printed after the next heading
             more = continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
-            res = assemble_review_stream(res, doc, lines[lo:more]) or res
+            res = assemble_review_stream(res, doc, lines[lo:more]) or distrust_review(res, region)
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)
             res = assemble_active_stream(res, region, fmt) or res

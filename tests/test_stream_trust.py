@@ -89,3 +89,36 @@ def test_unflagged_wrong_numbers_are_wrong_numbers_whose_cell_is_read():
     md = "\n".join(routes_markdown({"n": 2, "seed": 1, "seconds": 0.0, "skipped": {}, "order": ["docx"],
                                     "routes": {"docx": {**agg, "unlocated_per_report": 0.0}}}, "cmd"))  # fmt: skip
     assert "| wrong numbers | 6 |" in md and "| unflagged wrong numbers | 4 |" in md
+
+
+# table 四 as raw pdftotext writes it: each group's header pieces, then its values, one a line
+REVIEW_PIECES = ["行政复议", "结果 结果", "维持 纠正"]
+REVIEW_TAIL = ["其他", "结果", "尚未", "审结", "总计", "行政诉讼", "未经复议直接起诉", "结果", "维持", "结果", "纠正", "其他", "结果",
+               "尚未", "审结", "总计", "复议后起诉", "结果", "维持", "结果", "纠正", "其他", "结果", "尚未", "审结", "总计"]  # fmt: skip
+
+
+def test_table_four_values_among_its_header_pieces_are_flagged_when_no_order_meets_the_totals():
+    from .reportkit import REVIEW_KEYS
+
+    # the first group's values (3 1 | 2 0 | 7: 3+1+2+0 is not 7) among the pieces, the rest after them
+    values = [3, 1, 2, 0, 7, 4, 0, 1, 2, 7, 1, 1, 0, 0, 2]
+    body = "\n".join(REVIEW_PIECES + ["3", "1"] + REVIEW_TAIL[:2] + ["2"] + REVIEW_TAIL[2:4] + ["0"]
+                     + REVIEW_TAIL[4:5] + ["7"] + REVIEW_TAIL[5:] + [str(v) for v in values[5:]])  # fmt: skip
+    out = _extract(report(review=body))
+    status = out["cell_status"]["review_litigation"]
+    assert not [st for g in REVIEW_KEYS for st in status[g].values() if st == "read"]
+    amb = next(x for x in out["review_reasons"] if x["code"] == "ambiguous_cell")
+    assert "review_litigation.administrative_review.total" in amb["cells"]
+    assert any("among the header's pieces" in w for w in out["warnings"])
+
+
+def test_table_four_one_value_a_line_after_its_whole_header_stays_read():
+    from .reportkit import REVIEW_HEADER, REVIEW_KEYS
+
+    values = [3, 1, 2, 0, 7, 4, 0, 1, 2, 7, 1, 1, 0, 0, 2]  # the report's own 总计 of the first group is wrong
+    head = [w for w in REVIEW_HEADER.replace("\t", "\n").split("\n") if w]
+    out = _extract(report(review="\n".join(head + [str(v) for v in values])))
+    status = out["cell_status"]["review_litigation"]
+    assert all(st == "read" for g in REVIEW_KEYS for st in status[g].values())
+    assert out["tables"]["review_litigation"]["administrative_review"]["total"] == 7
+    assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])

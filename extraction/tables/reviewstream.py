@@ -14,9 +14,9 @@ from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
-from .base import Cell, parse_value
+from .base import Cell, Region, parse_value
 from .digitruns import _holds
-from .result import UNREADABLE, TableResult
+from .result import INFERRED, READ, UNREADABLE, TableResult
 
 Number = int | float
 
@@ -183,3 +183,36 @@ def review_fails(res: TableResult) -> bool:
         if any(x is None for x in v) or _holds(v[:4], v[4:]) is False:
             return True
     return False
+
+
+def in_stream_order(region: Region) -> bool:
+    """Table 四's values one a line with header pieces printed between them (raw ``pdftotext``'s
+    content order), not after the whole header as a one-cell-per-line text prints them."""
+    lines = sorted({c.line for c in region.cells})
+    if len(lines) < 2 or len(lines) < len(region.cells):
+        return False
+    first, last = lines[0], lines[-1]
+    return any(
+        first < ln.index < last and (s := region.text[ln.start : ln.end].strip()) and all(p in _PIECES for p in s.split())
+        for ln in region.lines
+    )
+
+
+def distrust_order(res: TableResult, region: Region) -> TableResult:
+    """The reading in the table's order kept although a cell is null or a group breaks 总计 and the
+    content stream does not rebuild it: where the values came one a line among the header's pieces,
+    their order is the PDF's, so every value is a guess (ambiguous, warned), never ``read``;
+    ``res`` is changed in place and returned."""
+    if not in_stream_order(region):
+        return res
+    guessed = []
+    for row, cols in res.status.items():
+        for col, st in cols.items():
+            if st in (READ, INFERRED) and res.values[row][col] is not None:
+                cols[col] = INFERRED
+                guessed.append((row, col))
+    if guessed:
+        res.ambiguous.update(guessed)
+        res.warn("values read one per line among the header's pieces (a PDF's content order) do not meet the "
+                 "groups' totals and no order of them does; placed in text order, a guess")
+    return res

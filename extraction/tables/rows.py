@@ -411,11 +411,10 @@ def placed_by_order(region: Region, group: Group) -> bool:
     lines = [c.line for c in group.cells]
     if group.same_line or len(lines) < 2 or len(set(lines)) < len(lines):
         return False
-    if not group.evidence:
+    above = [f.line for f in group.evidence if f.line < lines[0]]  # (a label may continue below its values)
+    if not above:
         return True
-    last = max(f.line for f in group.evidence)
-    if last >= lines[0]:
-        return True
+    last = max(above)
     by_index = {ln.index: ln for ln in region.lines}
     between = (by_index.get(i) for i in range(last + 1, lines[0]))
     return any(ln is None or region.text[ln.start : ln.end].strip() for ln in between)
