@@ -213,6 +213,6 @@ def distrust_order(res: TableResult, region: Region) -> TableResult:
                 guessed.append((row, col))
     if guessed:
         res.ambiguous.update(guessed)
-        res.warn("values read one per line among the header's pieces (a PDF's content order) do not meet the "
+        res.warn("values read one per line among the header's pieces (in the order a PDF draws them) do not meet the "
                  "groups' totals and no order of them does; placed in text order, a guess")
     return res

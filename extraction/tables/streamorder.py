@@ -316,7 +316,7 @@ def distrust_order(res: TableResult) -> TableResult:
     if guessed:
         res.ambiguous.update(guessed)
         res.warn(
-            "values read one per line with their row labels apart (a PDF's content order) do not meet the "
+            "values read one per line with their row labels apart (in the order a PDF draws them) do not meet the "
             f"table's arithmetic; rows placed by order alone, their values a guess: {', '.join(sorted(res.by_order))}"
         )
     return res
