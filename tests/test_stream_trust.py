@@ -122,3 +122,45 @@ def test_table_four_one_value_a_line_after_its_whole_header_stays_read():
     assert all(st == "read" for g in REVIEW_KEYS for st in status[g].values())
     assert out["tables"]["review_litigation"]["administrative_review"]["total"] == 7
     assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])
+
+
+def test_table_two_value_beside_its_label_in_a_one_value_a_line_reading_is_not_placed_by_its_position():
+    # raw pdftotext: the headers one space apart, each value on its own line; ``行政规范性文件 564``
+    # puts 564 where the label's length ends, under 本年废止件数 by position: no column is shown
+    active = "\n".join(["第二十条第（一）项", "信息内容", "本年制发件数 本年废止件数 现行有效件数", "规章", "3",
+                        "行政规范性文件 564", "5", "74"])  # fmt: skip
+    out = _extract(report(active=active))
+    t, st = out["tables"]["active_disclosure"], out["cell_status"]["active_disclosure"]
+    assert t["normative_documents"]["repealed"] != 564
+    assert st["normative_documents"] == {"issued": "unreadable", "repealed": "unreadable", "in_force": "unreadable"}
+    assert out["needs_review"]
+
+
+def test_empty_lines_between_header_lines_are_spacing_not_blank_cells():
+    # every block followed by an empty line (raw pdftotext): the empty line under 行政许可 is no cell
+    lines = ["第二十条第（一）项", "信息内容", "规章", "规范性文件", "第二十条第（五）项", "信息内容", "",
+             "本年新制作数量", "", "本年新公开数量", "", "对外公开总数量", "", "上一年项目数量", "", "本年增/减", "",
+             "处理决定数量", "", "行政许可", "", "122", ""]  # fmt: skip
+    out = _extract(report(active="\n".join(lines), year=2019))
+    t, st = out["tables"]["active_disclosure"], out["cell_status"]["active_disclosure"]
+    assert t["administrative_license"]["change"] != 122
+    assert st["administrative_license"]["change"] != "read"
+
+
+def test_one_cell_per_line_blank_cells_still_keep_their_places():
+    # no empty line among the header lines: an empty line among values is a blank cell (read in place)
+    lines = ["第二十条第（五）项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量", "行政许可", "", "122", "7"]
+    out = _extract(report(active="\n".join(lines), year=2019))
+    t, st = out["tables"]["active_disclosure"], out["cell_status"]["active_disclosure"]
+    assert t["administrative_license"] == {"prev_year_items": None, "change": 122, "decisions": 7}
+    assert st["administrative_license"]["change"] == "read"
+
+
+def test_table_two_rows_under_a_block_of_labels_are_placed_by_order_not_read():
+    active = "\n".join(["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "行政规范性文件",
+                        "3", "5", "74", "564", "984", "4185"])  # fmt: skip
+    out = _extract(report(active=active))
+    t, st = out["tables"]["active_disclosure"], out["cell_status"]["active_disclosure"]
+    for row in ("regulations", "normative_documents"):
+        assert all(v != "read" for v in st[row].values()), (row, st[row])
+        assert all(t[row][c] is None or st[row][c] == "inferred" for c in t[row])
