@@ -143,11 +143,14 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
             # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
             res = assemble_from_stream(res, doc, lines[lo:hi]) or distrust_order(res)
-        elif name == "review_litigation" and review_fails(res):
-            # one value a line after the header pieces naming it (raw pdftotext), the table's second
-            # half perhaps printed after the next heading
-            more = continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
-            res = assemble_review_stream(res, doc, lines[lo:more]) or distrust_review(res, region)
+        elif name == "review_litigation":
+            rebuilt = None
+            if review_fails(res):
+                # one value a line after the header pieces naming it (raw pdftotext), the table's
+                # second half perhaps printed after the next heading
+                more = continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
+                rebuilt = assemble_review_stream(res, doc, lines[lo:more])
+            res = rebuilt or distrust_review(res, region)
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)
             res = assemble_active_stream(res, region, fmt) or res

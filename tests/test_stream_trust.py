@@ -164,3 +164,15 @@ def test_table_two_rows_under_a_block_of_labels_are_placed_by_order_not_read():
     for row in ("regulations", "normative_documents"):
         assert all(v != "read" for v in st[row].values()), (row, st[row])
         assert all(t[row][c] is None or st[row][c] == "inferred" for c in t[row])
+
+
+def test_table_four_values_among_its_header_pieces_that_meet_the_totals_are_placed_by_order():
+    from .reportkit import REVIEW_KEYS
+
+    values = [3, 1, 2, 0, 6, 4, 0, 1, 2, 7, 1, 1, 0, 0, 2]
+    body = "\n".join(REVIEW_PIECES + ["3", "1"] + REVIEW_TAIL[:2] + ["2"] + REVIEW_TAIL[2:4] + ["0"]
+                     + REVIEW_TAIL[4:5] + ["6"] + REVIEW_TAIL[5:] + [str(v) for v in values[5:]])  # fmt: skip
+    out = _extract(report(review=body))
+    status = out["cell_status"]["review_litigation"]
+    assert {st for g in REVIEW_KEYS for st in status[g].values()} == {"inferred"}
+    assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])

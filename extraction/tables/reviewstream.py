@@ -199,20 +199,24 @@ def in_stream_order(region: Region) -> bool:
 
 
 def distrust_order(res: TableResult, region: Region) -> TableResult:
-    """The reading in the table's order kept although a cell is null or a group breaks 总计 and the
-    content stream does not rebuild it: where the values came one a line among the header's pieces,
-    their order is the PDF's, so every value is a guess (ambiguous, warned), never ``read``;
-    ``res`` is changed in place and returned."""
+    """Table 四 read in the table's order (not rebuilt from the stream) although its values came one
+    a line among the header's pieces: their order is the PDF's, so each value is placed by order
+    (``inferred``), never ``read``; where a cell is null or a group breaks 总计 every value is a
+    guess (ambiguous, warned). ``res`` is changed in place and returned."""
     if not in_stream_order(region):
         return res
+    failing = review_fails(res)
     guessed = []
     for row, cols in res.status.items():
         for col, st in cols.items():
             if st in (READ, INFERRED) and res.values[row][col] is not None:
                 cols[col] = INFERRED
                 guessed.append((row, col))
-    if guessed:
+    if guessed and failing:
         res.ambiguous.update(guessed)
         res.warn("values read one per line among the header's pieces (in the order a PDF draws them) do not meet the "
                  "groups' totals and no order of them does; placed in text order, a guess")
+    elif guessed:
+        res.warn("values read one per line among the header's pieces (in the order a PDF draws them); placed in "
+                 "text order, which the groups' totals confirm only as far as they go")
     return res
