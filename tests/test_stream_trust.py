@@ -176,3 +176,18 @@ def test_table_four_values_among_its_header_pieces_that_meet_the_totals_are_plac
     status = out["cell_status"]["review_litigation"]
     assert {st for g in REVIEW_KEYS for st in status[g].values()} == {"inferred"}
     assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])
+
+
+def test_a_space_aligned_table_two_with_one_value_a_row_keeps_its_positions():
+    # no line holds two values, but the value stands after a run of spaces: a grid, placed by position
+    active = "\n".join([
+        "第二十条第（一）项",
+        "      信息内容          本年制发件数    本年废止件数    现行有效件数",
+        "规章                                                      22",
+        "行政规范性文件                            4",
+    ])  # fmt: skip
+    out = _extract(report(active=active))
+    t, st = out["tables"]["active_disclosure"], out["cell_status"]["active_disclosure"]
+    assert t["regulations"] == {"issued": None, "repealed": None, "in_force": 22}
+    assert t["normative_documents"] == {"issued": None, "repealed": 4, "in_force": None}
+    assert st["regulations"]["in_force"] == "read"

@@ -511,13 +511,20 @@ def positional(region: Region) -> bool:
 
 
 def keeps_positions(region: Region) -> bool:
-    """``positional``, and some line shows it: a row whose values stand apart by more than one
-    space. One value a line (raw ``pdftotext``'s content stream) shows no column at all, so a value
-    beside its label (``行政规范性文件 564``) stands where the label's length put it, under no header."""
+    """``positional``, and some value shows it: it stands after its line's text by a run of spaces
+    (a space-aligned grid). One value a line (raw ``pdftotext``'s content stream) shows no column at
+    all, so a value one space after its label (``行政规范性文件 564``) stands where the label's
+    length put it, under no header."""
     if region.has_tabs:
         return True
-    lines = [cells for cells in _cells_by_line(region).values() if len(cells) >= 2]
-    return bool(lines) and positional(region)
+    if not positional(region):
+        return False
+    starts = {ln.index: ln.start for ln in region.lines}
+    for c in region.cells:
+        before = region.text[starts.get(c.line, c.start) : c.start]
+        if before.strip() and before.endswith("  "):
+            return True
+    return False
 
 
 def page_blocks(region: Region) -> list[int]:
