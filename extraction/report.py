@@ -154,6 +154,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)
             res = assemble_active_stream(res, region, fmt) or res
+        res.unplaced_blanks()
         if not region.cells:
             warnings.append(f"{name}: labels found but no values; every cell is null")
             notes.append(reason("no_values", [name]))

@@ -191,3 +191,29 @@ def test_a_space_aligned_table_two_with_one_value_a_row_keeps_its_positions():
     assert t["regulations"] == {"issued": None, "repealed": None, "in_force": 22}
     assert t["normative_documents"] == {"issued": None, "repealed": 4, "in_force": None}
     assert st["regulations"]["in_force"] == "read"
+
+
+def test_values_that_went_to_no_row_leave_no_cell_claimed_printed_blank():
+    active = ("第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t3\t\t74\n"
+              "行政规范性文件\t564\t984\t4185\n\t7\t8\t9\n第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t11398")
+    out = _extract(report(active=active))
+    st = out["cell_status"]["active_disclosure"]
+    assert out["tables"]["active_disclosure"]["regulations"] == {"issued": 3, "repealed": None, "in_force": 74}
+    assert st["regulations"]["repealed"] == "unreadable"  # 7, 8 or 9 may belong there
+    assert any("went to no row" in w and "'7'" in w for w in out["warnings"])
+    assert out["needs_review"]
+    # without the stray values the empty tab field is a printed blank
+    out = _extract(report(active=active.replace("\t7\t8\t9\n", "")))
+    assert out["cell_status"]["active_disclosure"]["regulations"]["repealed"] == "blank"
+
+
+def test_a_stream_table_three_whose_rows_go_by_order_claims_no_blank_cell():
+    # blank cells of raw pdftotext leave no line: short runs under a block of labels
+    t = applications_2021()
+    t["carried_forward"]["total"] += 1
+    stream = _stream(t)
+    del stream[3], stream[9]  # two values not printed (blank cells)
+    out = _extract(report(applications="\n".join(_labels() + APP_HEADS + stream)))
+    status = out["cell_status"]["applications"]
+    assert not [st for cols in status.values() for st in cols.values() if st in ("blank", "read")]
+    assert any("not known to be blank" in w for w in out["warnings"])

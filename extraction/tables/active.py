@@ -13,7 +13,7 @@ from .base import INVISIBLE_RE, Cell, Frag, Group, Region
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, blank_line_slots, build_groups, keeps_positions, placed_by_order, positional, short_tab_row, slot_by_label, spilled, values_under,
+    align_rows, unplaced, blank_line_slots, build_groups, keeps_positions, placed_by_order, positional, short_tab_row, slot_by_label, spilled, values_under,
 )
 
 MONEY_COLS = ("amount",)
@@ -188,6 +188,7 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
     assignments = align_rows(groups, spec.row_keys, lexicon)
     located = keeps_positions(region)
     extra = spilled(groups, assignments)
+    res.unplaced = unplaced(groups, assignments, extra)
     for a in assignments:
         row_cols = spec.row(a.row).cols
         k = len(row_cols)

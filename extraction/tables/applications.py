@@ -15,7 +15,7 @@ from .digitruns import application_identities
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, build_groups, calibrate_blocks, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
+    align_rows, unplaced, build_groups, calibrate_blocks, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
 )
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
@@ -153,6 +153,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             shifted = frozenset(cols[1:APPLICANT_COLS])
     last_group = assignments[-1].group if assignments else None
     extra = spilled(groups, assignments)
+    res.unplaced = unplaced(groups, assignments, extra)
     deferred: dict[str, list[Cell]] = {}  # short rows without positions: placed by the arithmetic below
     for a in assignments:
         cells = a.group.cells + extra.get(id(a.group), [])

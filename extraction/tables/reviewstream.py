@@ -16,7 +16,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell, Region, parse_value
 from .digitruns import _holds
-from .result import INFERRED, READ, UNREADABLE, TableResult
+from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
 
 Number = int | float
 
@@ -212,6 +212,14 @@ def distrust_order(res: TableResult, region: Region) -> TableResult:
             if st in (READ, INFERRED) and res.values[row][col] is not None:
                 cols[col] = INFERRED
                 guessed.append((row, col))
+    if failing:
+        # a blank cell of raw pdftotext leaves no line: an empty cell here is not known to be printed blank
+        blank = [(row, col) for row, cols in res.statuses().items() for col, st in cols.items() if st == BLANK]
+        for row, col in blank:
+            res.status.setdefault(row, {})[col] = UNREADABLE
+        if blank:
+            res.warn("cells with no value among them are not known to be blank (a blank cell leaves no line in "
+                     "this reading): " + ", ".join(f"{r}.{c}" for r, c in blank))
     if guessed and failing:
         res.ambiguous.update(guessed)
         res.warn("values read one per line among the header's pieces (in the order a PDF draws them) do not meet the "

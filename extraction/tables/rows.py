@@ -448,6 +448,14 @@ def spilled(groups: list[Group], assignments: list["Assignment"]) -> dict[int, l
     return out
 
 
+def unplaced(groups: list[Group], assignments: list["Assignment"], extra: dict[int, list[Cell]]) -> list[Cell]:
+    """The values of groups that no row took (``align_rows`` passed them over) and that are not a
+    taken row's spilled values (``extra``, from ``spilled``)."""
+    taken = {id(a.group) for a in assignments}
+    spilt = {id(c) for cells in extra.values() for c in cells}
+    return [c for g in groups if id(g) not in taken for c in g.cells if id(c) not in spilt]
+
+
 def short_tab_row(region: Region, cells: list[Cell], evidence: list[Frag], ncols: int) -> bool:
     """A tab row whose line prints fewer fields after its label than the table has columns
     (``规章\t3\t74`` under three columns): a value is missing, not a blank cell (a blank keeps its

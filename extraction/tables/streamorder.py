@@ -23,7 +23,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell, parse_value
 from .digitruns import _holds, application_identities
-from .result import INFERRED, UNREADABLE, TableResult
+from .result import BLANK, INFERRED, UNREADABLE, TableResult
 
 # the most rows one merged label cell spans in the templates (三(三) has eight, but the pdftotext
 # readings seen write at most a few rows column-major; more only widens the search)
@@ -310,9 +310,20 @@ def distrust_order(res: TableResult) -> TableResult:
     """The ordinary reading kept although it breaks the table's arithmetic or leaves cells null and
     the stream does not rebuild it: its rows paired with their values by order alone
     (``TableResult.by_order``) are guesses. Their cells are marked ambiguous (a review reason),
-    never reported ``read``; ``res`` is changed in place and returned."""
+    never reported ``read``; where most rows are such, the table's empty cells are ``unreadable``
+    rather than ``blank``. ``res`` is changed in place and returned."""
     guessed = [(row, col) for row in sorted(res.by_order) for col, st in res.status.get(row, {}).items()
                if st == INFERRED and res.values[row][col] is not None]  # fmt: skip
+    with_values = {row for row, cols in res.status.items() if any(st != BLANK for st in cols.values())}
+    if guessed and 2 * len(res.by_order) >= len(with_values):
+        # most rows by order: the reading is the content stream, where a blank cell leaves no line,
+        # so an empty cell is not known to be printed blank
+        blank = [(row, col) for row, cols in res.statuses().items() for col, st in cols.items() if st == BLANK]
+        for row, col in blank:
+            res.status.setdefault(row, {})[col] = UNREADABLE
+        if blank:
+            res.warn("cells with no value are not known to be blank (a blank cell leaves no line in this reading): "
+                     + ", ".join(f"{r}.{c}" for r, c in blank))
     if guessed:
         res.ambiguous.update(guessed)
         res.warn(
