@@ -217,3 +217,23 @@ def test_a_stream_table_three_whose_rows_go_by_order_claims_no_blank_cell():
     status = out["cell_status"]["applications"]
     assert not [st for cols in status.values() for st in cols.values() if st in ("blank", "read")]
     assert any("not known to be blank" in w for w in out["warnings"])
+
+
+def test_one_cell_per_line_with_a_stray_line_under_one_label_and_a_blank_cell_needs_no_review():
+    # a page footer between a label and its values: that row is placed by order (inferred), but the
+    # table's arithmetic holds as far as its cells go (one blank cell) and most rows are under their labels
+    t = applications_2021()
+    lines = APP_HEADS[:]
+    for k, label in APP_LABELS_2021:
+        vals = [str(t[k][c]) for c in COLS]
+        if k == "granted":
+            lines += [label.replace("\t", ""), "第 2 页 共 5 页"] + vals
+        elif k == "carried_over":
+            lines += [label.replace("\t", "")] + vals[:2] + [""] + vals[3:]  # research_institution blank
+        else:
+            lines += [label.replace("\t", "")] + vals
+    out = _extract(report(applications="\n".join(lines)))
+    status = out["cell_status"]["applications"]
+    assert status["granted"]["natural_person"] == "inferred"
+    assert status["carried_over"]["research_institution"] == "blank"
+    assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])

@@ -248,6 +248,14 @@ def identities_hold(rows: dict[str, list[Number | None]], row_keys: Sequence[str
     return True
 
 
+def _breaks(values: dict[str, dict[str, Number | None]], row_keys: Sequence[str], cols: Sequence[str]) -> bool:
+    """A row's 总计 or a column identity of table 三 fails (null operands leave theirs unassessed)."""
+    rows = {r: [values[r][c] for c in cols] for r in row_keys}
+    if any(_holds(row[:6], row[6:7]) is False for row in rows.values()):
+        return True
+    return not identities_hold(rows, row_keys)
+
+
 def table_fails(values: dict[str, dict[str, Number | None]], row_keys: Sequence[str], cols: Sequence[str]) -> bool:
     """The assembled table breaks its arithmetic or leaves a cell null."""
     rows = {r: [values[r][c] for c in cols] for r in row_keys}
@@ -315,7 +323,13 @@ def distrust_order(res: TableResult) -> TableResult:
     guessed = [(row, col) for row in sorted(res.by_order) for col, st in res.status.get(row, {}).items()
                if st == INFERRED and res.values[row][col] is not None]  # fmt: skip
     with_values = {row for row, cols in res.status.items() if any(st != BLANK for st in cols.values())}
-    if guessed and 2 * len(res.by_order) >= len(with_values):
+    stream = 2 * len(res.by_order) >= len(with_values)  # most rows by order: the reading is the content stream
+    cols = res.spec.rows[0].cols
+    if not stream and not _breaks(res.values, res.spec.row_keys, cols):
+        # a few rows by order in a table whose arithmetic holds as far as its cells go (a page break
+        # or a stray line between a label and its values in a one-cell-per-line text): inferred is enough
+        return res
+    if guessed and stream:
         # most rows by order: the reading is the content stream, where a blank cell leaves no line,
         # so an empty cell is not known to be printed blank
         blank = [(row, col) for row, cols in res.statuses().items() for col, st in cols.items() if st == BLANK]
