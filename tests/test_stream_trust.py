@@ -237,3 +237,15 @@ def test_one_cell_per_line_with_a_stray_line_under_one_label_and_a_blank_cell_ne
     assert status["granted"]["natural_person"] == "inferred"
     assert status["carried_over"]["research_institution"] == "blank"
     assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])
+
+
+def test_a_row_without_any_label_placed_by_order_is_inferred():
+    from .reportkit import applications_tab
+
+    t = applications_2021()
+    labels = [(k, "\t\t" if k == "denied_internal_affairs" else label) for k, label in APP_LABELS_2021]
+    out = _extract(report(applications=applications_tab(t, labels)))
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    assert got == t  # order places it right here, but nothing printed says which row it is
+    assert set(status["denied_internal_affairs"].values()) == {"inferred"}
+    assert set(status["denied_third_party_rights"].values()) == {"read"}

@@ -200,7 +200,8 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
         header_text = {key: _stacked_text(region, f, a.group.lines[0]) for f, key in header}
         placed: list[tuple[Cell, str]] = []
         guessed = False  # placed by order with nothing in the layout to confirm it
-        by_order = placed_by_order(region, a.group, min_cells=1)  # its label is not right above it
+        # its label is not right above it, or it has none: only the order of rows placed it
+        by_order = placed_by_order(region, a.group, min_cells=1) or not a.group.evidence
         if len(cells) >= k:
             guessed = len(cells) > k
             if len(cells) > k:

@@ -224,7 +224,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 if slot == sub:
                     continue
                 slot = slot - 1 if slot > sub else slot
-            res.put(a.row, cols[slot], cell, a.score, inferred=inferred or by_order,
+            res.put(a.row, cols[slot], cell, a.score, inferred=inferred or by_order or not a.group.evidence,
                     ambiguous=guessed or cols[slot] in shifted)  # fmt: skip
     if deferred:
         _place_by_arithmetic(res, deferred, spec.row_keys, cols)
