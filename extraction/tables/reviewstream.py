@@ -124,7 +124,7 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             continue
         if _VALUE.fullmatch(s):
             if not started:
-                return None
+                continue  # before the table's first header piece: another table's value (table 三's tail)
             start = ln.start + text[ln.start : ln.end].index(s)
             vals.append(Cell(parse_value(s), s, start, start + len(s), ln.index, 0, 0, 1.0))
             continue
