@@ -133,7 +133,9 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             pieces, vals = [], []
         if all(_piece(p) for p in s.split()):
             started = True
-            if not any(w == s for w in _GROUP_WORDS):
+            if s == _GROUP_WORDS[0] and not vals and not chunks:
+                pieces = []  # the table's header begins here: pieces before it are another table's (三's 总计)
+            elif not any(w == s for w in _GROUP_WORDS):
                 pieces.append(s)
         elif started:
             pieces = []  # another heading or words between the table's pieces: they name nothing
