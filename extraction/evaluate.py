@@ -35,6 +35,7 @@ class ReportScore:
     year_ok: bool = False
     organ_ok: bool = False
     wrong_numbers: int = 0  # cells predicted as a number that is not gold's (a miss is null, not this)
+    unflagged_wrong: int = 0  # of those, cells whose status is ``read`` (no flag: docs/trust.md)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -54,6 +55,7 @@ class ReportScore:
             "organ_ok": self.organ_ok,
             "cells": self.cells,
             "wrong_numbers": self.wrong_numbers,
+            "unflagged_wrong": self.unflagged_wrong,
             "errors": self.errors,
         }
 
@@ -68,6 +70,7 @@ def score_report(pred: dict[str, Any], gold: dict[str, Any], text: str, name: st
     sc.year_ok = pred.get("year") == gold.get("year")
     sc.organ_ok = pred.get("organ") == gold.get("organ")
     ptables = pred.get("tables") or {}
+    pstatus = pred.get("cell_status") or {}
     for t in TABLES:
         g = (gold.get("tables") or {}).get(t)
         p = ptables.get(t)
@@ -88,6 +91,7 @@ def score_report(pred: dict[str, Any], gold: dict[str, Any], text: str, name: st
                     sc.values_ok += ok
                 if not ok and pv is not None and pv != "missing":
                     sc.wrong_numbers += 1
+                    sc.unflagged_wrong += (((pstatus.get(t) or {}).get(row) or {}).get(col)) == "read"
                 if not ok and p is not None:
                     sc.errors.append(f"{t}.{row}.{col}: predicted {pv!r}, gold {gv!r}")
     lines = split_lines(text)
@@ -115,4 +119,5 @@ def aggregate(scores: list[ReportScore]) -> dict[str, Any]:
         "year_accuracy": sum(s.year_ok for s in scores) / n if n else 1.0,
         "organ_accuracy": sum(s.organ_ok for s in scores) / n if n else 1.0,
         "wrong_numbers": sum(s.wrong_numbers for s in scores),
+        "unflagged_wrong": sum(s.unflagged_wrong for s in scores),
     }

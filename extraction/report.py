@@ -19,8 +19,9 @@ from .tables.base import build_region
 from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, review_fails
+from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
-from .tables.streamorder import assemble_from_stream, table_fails
+from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
 from .templates import TABLES, table_spec
 from .trust import printed_tables, reason, undouble, verdict
 
@@ -141,15 +142,19 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         res: TableResult = ASSEMBLERS[name](region, fmt, truncated)
         if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
             # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
-            res = assemble_from_stream(res, doc, lines[lo:hi]) or res
-        elif name == "review_litigation" and review_fails(res):
-            # one value a line after the header pieces naming it (raw pdftotext), the table's second
-            # half perhaps printed after the next heading
-            more = continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
-            res = assemble_review_stream(res, doc, lines[lo:more]) or res
+            res = assemble_from_stream(res, doc, lines[lo:hi]) or distrust_order(res)
+        elif name == "review_litigation":
+            rebuilt = None
+            if review_fails(res):
+                # one value a line after the header pieces naming it (raw pdftotext), the table's
+                # second half perhaps printed after the next heading
+                more = continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
+                rebuilt = assemble_review_stream(res, doc, lines[lo:more])
+            res = rebuilt or distrust_review(res, region)
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)
             res = assemble_active_stream(res, region, fmt) or res
+        res.unplaced_blanks()
         if not region.cells:
             warnings.append(f"{name}: labels found but no values; every cell is null")
             notes.append(reason("no_values", [name]))

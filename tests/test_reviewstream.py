@@ -63,3 +63,21 @@ def test_prose_after_the_heading_ends_the_table():
     prose = SPLIT.replace(HEADING, HEADING + "本年度存在的问题如下。\n")
     out = Extractor(get_tagger("rules")).extract_text(HEAD + prose + TAIL).output
     assert not any(w.startswith("review_litigation") and "content order" in w for w in out["warnings"])
+
+
+def test_values_before_the_first_header_piece_are_another_table_s_and_passed_over():
+    # table 三's last values drawn after table 四's heading, before its header pieces
+    text = HEAD + "126\n6\n\n4145\n" + STREAM.format(review="1\n1\n4\n1\n1") + "五、存在的主要问题及改进情况\n" + TAIL
+    out = Extractor(get_tagger("rules")).extract_text(text).output
+    got = out["tables"]["review_litigation"]
+    assert got["administrative_review"] == {"upheld": 1, "corrected": 1, "other": 1, "pending": 1, "total": 4}
+    assert got["litigation_after_review"] == {"upheld": 0, "corrected": 0, "other": 1, "pending": 0, "total": 1}
+    assert 4145 not in [v for row in got.values() for v in row.values()]
+
+
+def test_a_header_piece_before_the_table_s_own_header_is_another_table_s():
+    # table 三's 总计 drawn after table 四's heading, before 行政复议: it names no column of table 四
+    text = HEAD + "总计\n\f" + STREAM.format(review="1\n1\n4\n1\n1") + "五、存在的主要问题及改进情况\n" + TAIL
+    got = _table(text)
+    assert got["administrative_review"] == {"upheld": 1, "corrected": 1, "other": 1, "pending": 1, "total": 4}
+    assert got["litigation_direct"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}

@@ -14,7 +14,7 @@ from .base import INVISIBLE_RE, Cell, Frag, Group, Region
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, blank_line_slots, build_groups, positional, short_tab_row, slot_by_label, spilled, values_under,
+    align_rows, unplaced, blank_line_slots, build_groups, keeps_positions, placed_by_order, positional, short_tab_row, slot_by_label, spilled, values_under,
 )
 
 MONEY_COLS = ("amount",)
@@ -77,7 +77,7 @@ def _unit_placements(cells: list[Cell], row_cols: tuple[str, ...]) -> list[tuple
 
 def _slots_under_header(region: Region, cells: list[Cell], row_cols: tuple[str, ...]) -> list[int] | None:
     """Space-aligned row with blank cells: each value under its column of the header block above."""
-    if region.has_tabs or len({c.line for c in cells}) != 1:
+    if region.has_tabs or len({c.line for c in cells}) != 1 or not keeps_positions(region):
         return None
     top = _block_header_line(region, cells[0].line, row_cols)
     if top is None:
@@ -195,8 +195,9 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
     wrapped = _wrapped_digits(region, groups)
     groups = [g for g in groups if id(g) not in wrapped["tails"]]
     assignments = align_rows(groups, spec.row_keys, lexicon)
-    located = positional(region)
+    located = keeps_positions(region)
     extra = spilled(groups, assignments)
+    res.unplaced = unplaced(groups, assignments, extra)
     for a in assignments:
         row_cols = spec.row(a.row).cols
         k = len(row_cols)
@@ -208,6 +209,8 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
         header_text = {key: _stacked_text(region, f, a.group.lines[0]) for f, key in header}
         placed: list[tuple[Cell, str]] = []
         guessed = False  # placed by order with nothing in the layout to confirm it
+        # its label is not right above it, or it has none: only the order of rows placed it
+        by_order = placed_by_order(region, a.group, min_cells=1) or not a.group.evidence
         if len(cells) >= k:
             guessed = len(cells) > k
             if len(cells) > k:
@@ -258,7 +261,7 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                 value, status = None, UNREADABLE
                 res.warn(f"row {a.row}: {cell.raw!r} in {col} goes on with {tail.raw!r} on the next line "
                          "(digits wrapped in a narrow cell); the value is null")  # fmt: skip
-            res.put(a.row, col, cell, a.score, value=value, ambiguous=guessed, status=status)
+            res.put(a.row, col, cell, a.score, value=value, inferred=by_order, ambiguous=guessed, status=status)
     res.rows_found = len(assignments)
     res.cut_off = truncated
     found = {a.row for a in assignments}

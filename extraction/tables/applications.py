@@ -15,7 +15,7 @@ from .digitruns import application_identities
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, build_groups, calibrate_blocks, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
+    align_rows, unplaced, build_groups, calibrate_blocks, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
 )
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
@@ -172,6 +172,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             shifted = frozenset(cols[1:APPLICANT_COLS])
     last_group = assignments[-1].group if assignments else None
     extra = spilled(groups, assignments)
+    res.unplaced = unplaced(groups, assignments, extra)
     deferred: dict[str, list[Cell]] = {}  # short rows without positions: placed by the arithmetic below
     for a in assignments:
         cells = a.group.cells + extra.get(id(a.group), [])
@@ -181,6 +182,9 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             continue
         slots: list[int] | None
         inferred = guessed = False  # placed by arithmetic or order / with more than one candidate
+        by_order = placed_by_order(region, a.group)
+        if by_order:
+            res.by_order.add(a.row)
         if (other := numbering_names_other_row(a.row, cells, a.group.evidence)) is not None:
             inferred = guessed = True
             res.warn(f"row {a.row}: the numbering printed beside its values names row {other}; placed by a guess")
@@ -237,7 +241,8 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 if slot == sub:
                     continue
                 slot = slot - 1 if slot > sub else slot
-            res.put(a.row, cols[slot], cell, a.score, inferred=inferred, ambiguous=guessed or cols[slot] in shifted)
+            res.put(a.row, cols[slot], cell, a.score, inferred=inferred or by_order or not a.group.evidence,
+                    ambiguous=guessed or cols[slot] in shifted)  # fmt: skip
     if deferred:
         _place_by_arithmetic(res, deferred, spec.row_keys, cols, sub, shifted, lone_total=located)
     res.rows_found = len(assignments)

@@ -27,6 +27,8 @@ class TableResult:
     ambiguous: set[tuple[str, str]] = field(default_factory=set)  # inferred from more than one candidate
     printed_rows: set[str] = field(default_factory=set)  # rows found in the text (their unset cells are blank)
     cut_off: bool = False  # the text stops inside the table
+    by_order: set[str] = field(default_factory=set)  # rows paired with their values by order alone
+    unplaced: list[Cell] = field(default_factory=list)  # printed values that went to no row
 
     @classmethod
     def empty(cls, spec: TableSpec) -> "TableResult":
@@ -71,6 +73,23 @@ class TableResult:
                 st = self.status.get(row, {}).get(col)
                 out[row][col] = st or (BLANK if row in self.printed_rows else MISSING)
         return out
+
+    def unplaced_blanks(self) -> list[str]:
+        """Cells that would be ``blank`` although printed values of the table went to no row
+        (``unplaced``): an empty cell may be where one of them belongs, so none is claimed printed
+        blank; they become ``unreadable`` (null, warned). Returns them (``table.row.col`` less the table)."""
+        left = [c for c in self.unplaced if c.value is not None]
+        if not left:
+            return []
+        cells = [f"{row}.{col}" for row, cols in self.statuses().items() for col, st in cols.items() if st == BLANK]
+        for key in cells:
+            row, col = key.split(".")
+            self.status.setdefault(row, {})[col] = UNREADABLE
+        if cells:
+            self.warn(f"{len(left)} printed value(s) went to no row ({', '.join(repr(c.raw) for c in left[:6])}"
+                      f"{', …' if len(left) > 6 else ''}); an empty cell may be where one belongs, so none is read "
+                      "as blank: " + ", ".join(cells))  # fmt: skip
+        return cells
 
     def warn(self, msg: str) -> None:
         self.warnings.append(f"{self.spec.name}: {msg}")

@@ -14,9 +14,9 @@ from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
-from .base import Cell, parse_value
+from .base import Cell, Region, parse_value
 from .digitruns import _holds
-from .result import UNREADABLE, TableResult
+from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
 
 Number = int | float
 
@@ -124,7 +124,7 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             continue
         if _VALUE.fullmatch(s):
             if not started:
-                return None
+                continue  # before the table's first header piece: another table's value (table 三's tail)
             start = ln.start + text[ln.start : ln.end].index(s)
             vals.append(Cell(parse_value(s), s, start, start + len(s), ln.index, 0, 0, 1.0))
             continue
@@ -133,7 +133,9 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             pieces, vals = [], []
         if all(_piece(p) for p in s.split()):
             started = True
-            if not any(w == s for w in _GROUP_WORDS):
+            if s == _GROUP_WORDS[0] and not vals and not chunks:
+                pieces = []  # the table's header begins here: pieces before it are another table's (三's 总计)
+            elif not any(w == s for w in _GROUP_WORDS):
                 pieces.append(s)
         elif started:
             pieces = []  # another heading or words between the table's pieces: they name nothing
@@ -183,3 +185,48 @@ def review_fails(res: TableResult) -> bool:
         if any(x is None for x in v) or _holds(v[:4], v[4:]) is False:
             return True
     return False
+
+
+def in_stream_order(region: Region) -> bool:
+    """Table 四's values one a line with header pieces printed between them (raw ``pdftotext``'s
+    content order), not after the whole header as a one-cell-per-line text prints them."""
+    lines = sorted({c.line for c in region.cells})
+    if len(lines) < 2 or len(lines) < len(region.cells):
+        return False
+    first, last = lines[0], lines[-1]
+    return any(
+        first < ln.index < last and (s := region.text[ln.start : ln.end].strip()) and all(p in _PIECES for p in s.split())
+        for ln in region.lines
+    )
+
+
+def distrust_order(res: TableResult, region: Region) -> TableResult:
+    """Table 四 read in the table's order (not rebuilt from the stream) although its values came one
+    a line among the header's pieces: their order is the PDF's, so each value is placed by order
+    (``inferred``), never ``read``; where a cell is null or a group breaks 总计 every value is a
+    guess (ambiguous, warned). ``res`` is changed in place and returned."""
+    if not in_stream_order(region):
+        return res
+    failing = review_fails(res)
+    guessed = []
+    for row, cols in res.status.items():
+        for col, st in cols.items():
+            if st in (READ, INFERRED) and res.values[row][col] is not None:
+                cols[col] = INFERRED
+                guessed.append((row, col))
+    if failing:
+        # a blank cell of raw pdftotext leaves no line: an empty cell here is not known to be printed blank
+        blank = [(row, col) for row, cols in res.statuses().items() for col, st in cols.items() if st == BLANK]
+        for row, col in blank:
+            res.status.setdefault(row, {})[col] = UNREADABLE
+        if blank:
+            res.warn("cells with no value among them are not known to be blank (a blank cell leaves no line in "
+                     "this reading): " + ", ".join(f"{r}.{c}" for r, c in blank))
+    if guessed and failing:
+        res.ambiguous.update(guessed)
+        res.warn("values read one per line among the header's pieces (in the order a PDF draws them) do not meet the "
+                 "groups' totals and no order of them does; placed in text order, a guess")
+    elif guessed:
+        res.warn("values read one per line among the header's pieces (in the order a PDF draws them); placed in "
+                 "text order, which the groups' totals confirm only as far as they go")
+    return res

@@ -271,7 +271,7 @@ def _numbered_row(unit: list[Frag], groups_words: frozenset[str] = frozenset()) 
 def blank_line_slots(region: Region, group: Group, ncols: int) -> list[int] | None:
     """One cell per line, blank cells as empty lines, for a row of ``ncols`` columns: the empty
     lines between the row's label and its last value keep the blanks' places."""
-    if len(set(group.lines)) != len(group.cells) or len(group.cells) >= ncols:
+    if len(set(group.lines)) != len(group.cells) or len(group.cells) >= ncols or spaced_lines(region):
         return None
     labels = [f.line for f in group.evidence if f.line < group.lines[0]]
     idx = region.lines[0].index
@@ -281,6 +281,20 @@ def blank_line_slots(region: Region, group: Group, ncols: int) -> list[int] | No
         hi += 1
     blanks = [ln for ln in range(lo, hi) if ln not in group.lines and _is_empty(region, ln)]
     return _slots_among_blanks(group.lines, cell_blanks(region, blanks), ncols)
+
+
+def spaced_lines(region: Region) -> bool:
+    """Empty lines are the reader's spacing, not blank cells: one stands between two header lines
+    (``本年新制作数量`` / ``""`` / ``本年新公开数量``), where no cell can be (raw ``pdftotext``
+    puts an empty line after every block of a drawn table)."""
+    def header_only(ln: int) -> bool:
+        return bool(region.frags_on(ln, Label.COL)) and not region.cells_on(ln) and not region.frags_on(ln, Label.ROW)
+
+    first = region.lines[0].index
+    return any(
+        _is_empty(region, ln) and header_only(ln - 1) and header_only(ln + 1)
+        for ln in range(first + 1, first + len(region.lines) - 1)
+    )
 
 
 def _is_empty(region: Region, ln: int) -> bool:
@@ -403,6 +417,24 @@ def slot_by_label(cells: list[Cell], evidence: list[Frag], same_line: bool, ncol
     return None
 
 
+def placed_by_order(region: Region, group: Group, min_cells: int = 2) -> bool:
+    """A run of one-value lines whose row label is not right above it (only empty lines between):
+    the label was queued behind others, printed after the values, or is absent, so only the order
+    of labels and runs pairs them. Raw ``pdftotext`` writes a table's labels as one block and its
+    values in content-stream order, where that order is often not the rows' (docs/trust.md).
+    ``min_cells``: the fewest values a run needs to count (table 二's rows may hold one)."""
+    lines = [c.line for c in group.cells]
+    if group.same_line or len(lines) < max(min_cells, 1) or len(set(lines)) < len(lines):
+        return False
+    above = [f.line for f in group.evidence if f.line < lines[0]]  # (a label may continue below its values)
+    if not above:
+        return True
+    last = max(above)
+    by_index = {ln.index: ln for ln in region.lines}
+    between = (by_index.get(i) for i in range(last + 1, lines[0]))
+    return any(ln is None or region.text[ln.start : ln.end].strip() for ln in between)
+
+
 def spilled(groups: list[Group], assignments: list["Assignment"]) -> dict[int, list[Cell]]:
     """The values of unlabelled one-cell-per-line groups that no row took, by ``id`` of the full
     row their run overflowed from: printed right after that row's values with no label between,
@@ -414,6 +446,14 @@ def spilled(groups: list[Group], assignments: list["Assignment"]) -> dict[int, l
         if g.spill_of is not None and g.cells and id(g) not in taken and id(g.spill_of) in taken:
             out.setdefault(id(g.spill_of), []).extend(g.cells)
     return out
+
+
+def unplaced(groups: list[Group], assignments: list["Assignment"], extra: dict[int, list[Cell]]) -> list[Cell]:
+    """The values of groups that no row took (``align_rows`` passed them over) and that are not a
+    taken row's spilled values (``extra``, from ``spilled``)."""
+    taken = {id(a.group) for a in assignments}
+    spilt = {id(c) for cells in extra.values() for c in cells}
+    return [c for g in groups if id(g) not in taken for c in g.cells if id(c) not in spilt]
 
 
 def short_tab_row(region: Region, cells: list[Cell], evidence: list[Frag], ncols: int) -> bool:
@@ -476,6 +516,23 @@ def positional(region: Region) -> bool:
         else:
             spaced += 1
     return spaced >= single
+
+
+def keeps_positions(region: Region) -> bool:
+    """``positional``, and some value shows it: it stands after its line's text by a run of spaces
+    (a space-aligned grid). One value a line (raw ``pdftotext``'s content stream) shows no column at
+    all, so a value one space after its label (``行政规范性文件 564``) stands where the label's
+    length put it, under no header."""
+    if region.has_tabs:
+        return True
+    if not positional(region):
+        return False
+    starts = {ln.index: ln.start for ln in region.lines}
+    for c in region.cells:
+        before = region.text[starts.get(c.line, c.start) : c.start]
+        if before.strip() and before.endswith("  "):
+            return True
+    return False
 
 
 def page_blocks(region: Region) -> list[int]:

@@ -23,7 +23,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell, parse_value
 from .digitruns import _holds, application_identities
-from .result import UNREADABLE, TableResult
+from .result import BLANK, INFERRED, UNREADABLE, TableResult
 
 # the most rows one merged label cell spans in the templates (三(三) has eight, but the pdftotext
 # readings seen write at most a few rows column-major; more only widens the search)
@@ -248,6 +248,14 @@ def identities_hold(rows: dict[str, list[Number | None]], row_keys: Sequence[str
     return True
 
 
+def _breaks(values: dict[str, dict[str, Number | None]], row_keys: Sequence[str], cols: Sequence[str]) -> bool:
+    """A row's 总计 or a column identity of table 三 fails (null operands leave theirs unassessed)."""
+    rows = {r: [values[r][c] for c in cols] for r in row_keys}
+    if any(_holds(row[:6], row[6:7]) is False for row in rows.values()):
+        return True
+    return not identities_hold(rows, row_keys)
+
+
 def table_fails(values: dict[str, dict[str, Number | None]], row_keys: Sequence[str], cols: Sequence[str]) -> bool:
     """The assembled table breaks its arithmetic or leaves a cell null."""
     rows = {r: [values[r][c] for c in cols] for r in row_keys}
@@ -304,6 +312,39 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     if unknown:
         out.warn(f"more than one order of the values fits the arithmetic; null: {', '.join(unknown)}")
     return out
+
+
+def distrust_order(res: TableResult) -> TableResult:
+    """The ordinary reading kept although it breaks the table's arithmetic or leaves cells null and
+    the stream does not rebuild it: its rows paired with their values by order alone
+    (``TableResult.by_order``) are guesses. Their cells are marked ambiguous (a review reason),
+    never reported ``read``; where most rows are such, the table's empty cells are ``unreadable``
+    rather than ``blank``. ``res`` is changed in place and returned."""
+    guessed = [(row, col) for row in sorted(res.by_order) for col, st in res.status.get(row, {}).items()
+               if st == INFERRED and res.values[row][col] is not None]  # fmt: skip
+    with_values = {row for row, cols in res.status.items() if any(st != BLANK for st in cols.values())}
+    stream = 2 * len(res.by_order) >= len(with_values)  # most rows by order: the reading is the content stream
+    cols = res.spec.rows[0].cols
+    if not stream and not _breaks(res.values, res.spec.row_keys, cols):
+        # a few rows by order in a table whose arithmetic holds as far as its cells go (a page break
+        # or a stray line between a label and its values in a one-cell-per-line text): inferred is enough
+        return res
+    if guessed and stream:
+        # most rows by order: the reading is the content stream, where a blank cell leaves no line,
+        # so an empty cell is not known to be printed blank
+        blank = [(row, col) for row, cols in res.statuses().items() for col, st in cols.items() if st == BLANK]
+        for row, col in blank:
+            res.status.setdefault(row, {})[col] = UNREADABLE
+        if blank:
+            res.warn("cells with no value are not known to be blank (a blank cell leaves no line in this reading): "
+                     + ", ".join(f"{r}.{c}" for r, c in blank))
+    if guessed:
+        res.ambiguous.update(guessed)
+        res.warn(
+            "values read one per line with their row labels apart (in the order a PDF draws them) do not meet the "
+            f"table's arithmetic; rows placed by order alone, their values a guess: {', '.join(sorted(res.by_order))}"
+        )
+    return res
 
 
 def _page_numbers(doc: Document, cells: Sequence[Cell]) -> frozenset[int]:

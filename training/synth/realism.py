@@ -242,7 +242,8 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
         "sometimes a landscape page). It is then read as users read it (`training/synth/routes.py`): "
         "govreport's own reader (the route named by the format alone), `pdftotext`, `pdftotext -layout`, "
         "pdfplumber `extract_text()`, a browser's copy of the page. *wrong numbers* = cells given a number "
-        "that is not gold's (a null is a miss, not this); *unlocated* = gold segments per report "
+        "that is not gold's (a null is a miss, not this); *unflagged wrong numbers* = those of them whose "
+        "`cell_status` is `read` (no flag: docs/trust.md); *unlocated* = gold segments per report "
         "that could not be found in the reading (spans for training; the scores do not depend on them).",
         "",
         "Readers that drop empty cells (pdfplumber, raw `pdftotext`: a row is its non-empty cells one after "
@@ -265,6 +266,8 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
         out.append(f"| {title} | " + " | ".join(vals) + " |")
     out.append("| wrong numbers | " + " | ".join(
         str(rr["routes"][r].get("wrong_numbers", "–")) if r in rr["routes"] else "–" for r in order) + " |")  # fmt: skip
+    out.append("| unflagged wrong numbers | " + " | ".join(
+        str(rr["routes"][r].get("unflagged_wrong", "–")) if r in rr["routes"] else "–" for r in order) + " |")  # fmt: skip
     out.append("| cells vs rendered values | " + " | ".join(
         f"{100 * rr['routes'][r]['vs_rendered']['cell_accuracy']:.2f}" if "vs_rendered" in rr["routes"].get(r, {}) else "="
         for r in order) + " |")  # fmt: skip
