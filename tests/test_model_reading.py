@@ -96,3 +96,33 @@ def test_modernbert_with_the_rule_channel_overfits_and_onnx_agrees(tmp_path):
     with torch.no_grad():
         diff = max(float(np.abs(a - b).max()) for a, b in zip(tp.token_probs(encs, rules), tp.token_probs(encs, blank)))
     assert diff > 1e-3  # the rule channel is an input the model uses
+
+
+def test_modernbert_export_twin_computes_the_same_logits():
+    """The graph ONNX is traced from (rotary tables and the sliding band as constants,
+    rotate_half folded into the projection) gives transformers' logits: padded rows, a window
+    shorter than the longest, a local window narrower than the sequence, 1 and 4 heads."""
+    import torch
+
+    from govreport.extraction.labels import ID2LABEL, LABEL2ID
+    from govreport.extraction.model.modernbert import build_config, export_module_class, model_class
+
+    for heads in (1, 4):
+        torch.manual_seed(heads)
+        cfg = build_config(300, 0, 64, hidden_size=32, num_layers=3, num_heads=heads, intermediate_size=48,
+                           embedding_size=16, type_vocab_size=5, local_attention=8, global_attn_every_n_layers=2,
+                           dropout=0.0, label_kwargs={"id2label": ID2LABEL, "label2id": LABEL2ID})  # fmt: skip
+        model = model_class()(cfg).eval()
+        model.set_attn_implementation("eager")
+        twin = export_module_class()(model).eval()
+        ids = torch.randint(1, 300, (2, 64))
+        mask = torch.ones_like(ids)
+        mask[1, 40:] = 0
+        types = torch.randint(0, 5, (2, 64))
+        with torch.no_grad():
+            for t in (64, 23):
+                want = model(input_ids=ids[:, :t], attention_mask=mask[:, :t], token_type_ids=types[:, :t]).logits
+                got = twin(ids[:, :t], mask[:, :t], types[:, :t])
+                keep = mask[:, :t].bool()
+                assert float((want - got).abs()[keep].max()) < 1e-4
+                assert float(want.abs().max()) > 1e-2  # not a trivially zero output

@@ -24,6 +24,7 @@ from govreport.extraction.model.predictor import (  # noqa: F401  (re-exported f
     read_rule_prior,
     window_bounds,
 )
+from govreport.extraction.model.modernbert import ARCHITECTURE as MODERNBERT_ARCHITECTURE
 from govreport.extraction.model.tokenizer import CharTokenizer
 from govreport.extraction.model.torch_runtime import (  # noqa: F401
     TorchPredictor,
@@ -214,7 +215,9 @@ def export_onnx(model, path: str | Path, max_len: int) -> Path:
     ``token_type_ids`` (int64 [batch, tokens], both axes dynamic), output ``logits`` (float32
     [batch, tokens, tags]). The trace runs with a padded example so the mask is part of the graph,
     and with the eager attention: its graph runs about 20 % faster in ONNX Runtime than the SDPA
-    export (docs/benchmarks.md, "Runtime")."""
+    export (docs/benchmarks.md, "Runtime"). A ModernBERT is traced through its export twin
+    (``extraction.model.modernbert.export_module_class``: the same logits from a graph without
+    the rotary and mask arithmetic; docs/benchmarks.md, "Model cost")."""
     torch = _torch()
     import warnings
 
@@ -223,6 +226,11 @@ def export_onnx(model, path: str | Path, max_len: int) -> Path:
     if attn not in (None, "eager") and hasattr(model, "set_attn_implementation"):
         model.set_attn_implementation("eager")
     model.eval()
+    traced = model
+    if type(model).__name__ == MODERNBERT_ARCHITECTURE:
+        from govreport.extraction.model.modernbert import export_module_class
+
+        traced = export_module_class()(model).eval()  # same logits, a graph ~2x smaller
     ids = torch.zeros((2, max_len), dtype=torch.int64)
     mask = torch.ones_like(ids)
     mask[1, max_len // 2 :] = 0  # a padded row: the exported graph must use the mask
@@ -230,7 +238,7 @@ def export_onnx(model, path: str | Path, max_len: int) -> Path:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                model, (ids, mask, torch.zeros_like(ids)), str(path),
+                traced, (ids, mask, torch.zeros_like(ids)), str(path),
                 input_names=list(ONNX_INPUTS), output_names=["logits"],
                 dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*ONNX_INPUTS, "logits")},
                 opset_version=ONNX_OPSET, dynamo=False,

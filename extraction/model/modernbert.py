@@ -115,3 +115,99 @@ def build_config(
     cfg.type_vocab_size = type_vocab_size
     cfg.architectures = [ARCHITECTURE]
     return cfg
+
+
+@lru_cache(maxsize=1)
+def export_module_class() -> Any:
+    """The export twin of ``GovModernBertForTokenClassification`` (built on first use: needs torch).
+
+    ``ExportModule(model)`` computes the same logits from the same three inputs with the same
+    weights (to float rounding), written for a small ONNX graph: transformers' eager ModernBERT
+    traces to ~300 nodes per window (rotary tables rebuilt from ``sin``/``cos`` on every call, the
+    sliding-window mask rebuilt from index arithmetic, ``rotate_half`` as slices and a concat, the
+    GLU split as shape arithmetic), which cost as much as the matrix products at 256 tokens. Here:
+
+    - ``rotate_half`` is a fixed signed permutation, so it is folded into the projection weights:
+      one ``hidden -> 5 * hidden`` product gives q, rotate_half(q), k, rotate_half(k) and v, and the
+      attention scale is folded into q's rows;
+    - the rotary cos/sin tables of every layer type and the sliding-window band are constants of
+      ``max_position_embeddings`` rows, sliced to the window's length;
+    - the padding mask becomes one additive bias per call.
+
+    Attention stays a full ``t x t`` product (with the band as a bias on the local layers): at 256
+    tokens a banded computation needs gathers that cost more than the multiplications they save.
+    """
+    import torch
+    from torch import nn
+
+    class ExportModule(nn.Module):
+        def __init__(self, model: Any):
+            super().__init__()
+            cfg = model.config
+            hidden, heads = cfg.hidden_size, cfg.num_attention_heads
+            d = hidden // heads
+            if d % 2:
+                raise ValueError(f"head size {d} is odd: rotary positions need an even one")
+            self.heads, self.head_dim = heads, d
+            tok = model.model.embeddings.tok_embeddings
+            self.word = getattr(tok, "word", tok)
+            self.project = getattr(tok, "project", None)
+            self.rule = model.rule_embeddings
+            self.emb_norm = model.model.embeddings.norm
+            self.layers = model.model.layers
+            self.final_norm, self.head, self.classifier = model.model.final_norm, model.head, model.classifier
+            # rotate_half(y) = y @ P per head: out[:half] = -y[half:], out[half:] = y[:half]
+            half = d // 2
+            perm = torch.zeros(d, d)
+            perm[torch.arange(half) + half, torch.arange(half)] = -1.0
+            perm[torch.arange(half), torch.arange(half) + half] = 1.0
+            n = cfg.max_position_embeddings
+            positions = torch.arange(n, dtype=torch.float32)
+            self.sliding = []
+            self.qkv = nn.ModuleList()
+            for i, layer in enumerate(model.model.layers):
+                w = layer.attn.Wqkv.weight.detach()
+                wq, wk, wv = w[:hidden], w[hidden : 2 * hidden], w[2 * hidden :]
+
+                def rotated(wx: torch.Tensor) -> torch.Tensor:
+                    return torch.einsum("ndh,de->neh", wx.reshape(heads, d, hidden), perm).reshape(hidden, hidden)
+
+                scale = d**-0.5
+                proj = nn.Linear(hidden, 5 * hidden, bias=False)
+                proj.weight.data.copy_(torch.cat([wq * scale, rotated(wq) * scale, wk, rotated(wk), wv]))
+                self.qkv.append(proj)
+                kind = cfg.layer_types[i]
+                self.sliding.append(kind == "sliding_attention")
+                theta = cfg.rope_parameters[kind]["rope_theta"]
+                inv_freq = 1.0 / (theta ** (torch.arange(0, d, 2, dtype=torch.float32) / d))
+                angles = positions[:, None] * inv_freq[None]
+                angles = torch.cat([angles, angles], -1)
+                self.register_buffer(f"cos{i}", angles.cos(), persistent=False)
+                self.register_buffer(f"sin{i}", angles.sin(), persistent=False)
+            idx = torch.arange(n)
+            within = (idx[:, None] - idx[None]).abs() <= cfg.sliding_window  # transformers' bidirectional window
+            self.register_buffer("band", torch.where(within, 0.0, -1e9), persistent=False)
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
+            b, t = input_ids.shape
+            x = self.word(input_ids)
+            if self.project is not None:
+                x = self.project(x)
+            if self.rule is not None:
+                x = x + self.rule(token_type_ids)
+            x = self.emb_norm(x)
+            pad = (1.0 - attention_mask.to(torch.float32))[:, None, None, :] * -1e9
+            local = pad + self.band[:t, :t]
+            for i, layer in enumerate(self.layers):
+                qkv = self.qkv[i](layer.attn_norm(x)).view(b, t, 5, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
+                cos, sin = getattr(self, f"cos{i}")[:t], getattr(self, f"sin{i}")[:t]
+                q = qkv[0] * cos + qkv[1] * sin
+                k = qkv[2] * cos + qkv[3] * sin
+                scores = q @ k.transpose(-1, -2) + (local if self.sliding[i] else pad)
+                att = (torch.softmax(scores, -1) @ qkv[4]).transpose(1, 2).reshape(b, t, self.heads * self.head_dim)
+                x = x + layer.attn.Wo(att)
+                gate_in, gate = layer.mlp.Wi(layer.mlp_norm(x)).chunk(2, -1)
+                x = x + layer.mlp.Wo(layer.mlp.act(gate_in) * gate)
+            return self.classifier(self.head(self.final_norm(x)))
+
+    return ExportModule
