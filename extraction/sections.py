@@ -22,6 +22,8 @@ def sections(doc: Document) -> list[dict[str, Any]]:
     for s in doc.spans_of(Label.SECTION):
         raw = doc.text[s.start : s.end]
         idx = section_index(raw.strip("*# \t"))
+        if idx is None and (once := read_once(raw)) is not None:
+            idx = section_index(once.strip("*# \t"))
         if idx is None or idx in seen:
             continue
         seen.add(idx)
@@ -32,6 +34,20 @@ def sections(doc: Document) -> list[dict[str, Any]]:
         end = heads[i + 1][1] if i + 1 < len(heads) else len(doc.text.rstrip())
         out.append({"index": idx, "title": title, "start": start, "end": max(end, start)})
     return out
+
+
+def read_once(heading: str) -> str | None:
+    """A heading whose every glyph is drawn the same number of times k >= 2 (faux bold of a
+    producer that draws a bold glyph k times: ``三三三、、、收收收到到到``), each glyph read once; None
+    when the glyphs do not come in runs of one multiple k (an ordinary heading, or one whose span
+    starts inside a run). The normaliser reads whole doubled lines once (``normalize.view``); a
+    tagger may mark a heading drawn any number of times, and this reads the span it marked."""
+    glyphs = "".join(heading.split())
+    runs = [len(m.group(0)) for m in re.finditer(r"(.)\1*", glyphs, flags=re.S)]
+    k = min(runs, default=0)
+    if k < 2 or len(runs) < 3 or any(n % k for n in runs):
+        return None
+    return "".join(m.group(1) * (len(m.group(0)) // k) for m in re.finditer(r"(.)\1*", glyphs, flags=re.S))
 
 
 def title_text(doc: Document) -> str | None:

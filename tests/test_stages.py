@@ -200,3 +200,24 @@ def test_markdown_section_writer_replaces_only_its_section(tmp_path):
     write_markdown_section(p, "## A", "## A\nnew a\n")
     write_markdown_section(p, "## D", "## D\nd\n")
     assert p.read_text("utf-8") == "# B\n\n## A\nnew a\n\n## C\nc\n\n## D\nd\n"
+
+
+def test_a_heading_drawn_k_times_is_read_once():
+    """Faux bold that draws every glyph k times (k = 2, 3, 4): the SECTION span a tagger marked
+    over the whole heading gives its section; a span starting inside a run, or ordinary text
+    with a doubled character, is read as printed."""
+    from govreport.extraction.sections import read_once, sections
+
+    heading = "三、收到和处理政府信息公开申请情况"
+    for k in (2, 3, 4):
+        drawn = "".join(c * k for c in heading)
+        text = f"一、总体情况\n{drawn}\n正文\n"
+        start = text.index(drawn)
+        doc = Document.from_text(text).with_spans(
+            [Span(0, 6, Label.SECTION), Span(start, start + len(drawn), Label.SECTION)]
+        )
+        assert [(s["index"], s["start"]) for s in sections(doc)] == [(1, 0), (3, start)]
+        assert read_once(drawn) == heading
+    assert read_once("三、、、收收收到到到") is None  # the first glyph once: not k-fold
+    assert read_once("一、总体情况") is None
+    assert read_once("政府信息公开工作人人员") is None
