@@ -157,7 +157,8 @@ def onnx_int8_cost(model, enc, max_len: int, stride: int, rounds: int = 7) -> fl
     feeds = []
     for s, e in window_bounds(len(ids), max_len, stride):
         w = ids[None, s:e]
-        feeds.append({"input_ids": w, "attention_mask": np.ones_like(w), "token_type_ids": np.zeros_like(w)})
+        feed = {"input_ids": w, "attention_mask": np.ones_like(w), "token_type_ids": np.zeros_like(w)}
+        feeds.append({i.name: feed[i.name] for i in sess.get_inputs()})  # a model without the rule channel has two
     costs = []
     for _ in range(rounds + 1):
         c = time.process_time()

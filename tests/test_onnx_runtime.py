@@ -121,3 +121,22 @@ def test_a_report_reads_the_same_alone_and_in_a_batch():
     assert [[(s.start, s.end, s.label, s.score) for s in d] for d in alone] == [
         [(s.start, s.end, s.label, s.score) for s in d] for d in together
     ]
+
+
+def test_reexporting_a_registry_version_keeps_it_loadable_and_refuses_a_damaged_one(tmp_path):
+    """``training.export`` rewrites a version's ONNX files: its checksums follow them (the version
+    still loads), but a version whose weights fail their checksums is refused, not re-blessed."""
+    import shutil
+
+    pytest.importorskip("torch", reason="torch is in the train extra")
+    from govreport.extraction.model.check import ModelUnusable, verify_checksums
+    from govreport.training.export import export_version
+
+    d = tmp_path / "v0009-20260101-copy"
+    shutil.copytree(shipped_model(), d)
+    export_version(d, int8=True)
+    assert verify_checksums(d) and ModelTagger.load(str(d)).predictor.runtime == "onnx"
+    weights = d / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-1] + b"\x00")
+    with pytest.raises(ModelUnusable, match="checksum"):
+        export_version(d, int8=True)

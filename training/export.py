@@ -35,7 +35,10 @@ def agreement(directory: str | Path, texts: list[str], precision: str = "fp32") 
 
 
 def export_version(directory: str | Path, int8: bool = False) -> dict[str, object]:
+    from govreport.extraction.model.check import CHECKSUMS_FILE, verify_checksums, write_checksums
+
     d = Path(directory)
+    verify_checksums(d)  # never re-bless a damaged version's files below
     model, _tok, info = load_model_dir(d)
     try:
         info["onnx"] = export_onnx_files(model, d, int(info["max_len"]), int8=int8)
@@ -44,6 +47,8 @@ def export_version(directory: str | Path, int8: bool = False) -> dict[str, objec
             (d / name).unlink(missing_ok=True)
         raise
     atomic_write(d / INFERENCE_FILE, json.dumps(info, ensure_ascii=False, indent=2))
+    if (d / CHECKSUMS_FILE).exists():  # a registry version: its new files must verify on load
+        write_checksums(d)
     return info["onnx"]
 
 
