@@ -51,17 +51,28 @@ def read_once(heading: str) -> str | None:
 
 
 def title_text(doc: Document) -> str | None:
-    """The title; TITLE spans on consecutive lines (a title broken after the organ) are joined."""
+    """The title; TITLE spans on consecutive lines (a title broken after the organ) are joined, and
+    so are TITLE spans on one line with at most ``_TITLE_CUT`` characters between them (a tagger
+    that cut the title at a character it reads badly, ``平潭综合|实|验区2019年度…``): those
+    characters are part of the title."""
     spans = doc.spans_of(Label.TITLE)
     if not spans:
         return None
-    parts = [spans[0]]
+    pieces = [doc.text[spans[0].start : spans[0].end]]
+    last = spans[0]
     for s in spans[1:]:
-        gap = doc.text[parts[-1].end : s.start]
-        if gap.count("\n") > 1 or gap.strip("\r\n \t#*"):
+        gap = doc.text[last.end : s.start]
+        if "\n" not in gap and 0 < len(gap.strip()) <= _TITLE_CUT:
+            pieces[-1] += gap + doc.text[s.start : s.end]
+        elif gap.count("\n") > 1 or gap.strip("\r\n \t#*"):
             break
-        parts.append(s)
-    return "".join(re.sub(r"[*#]", "", doc.text[s.start : s.end]).strip() for s in parts)
+        else:
+            pieces.append(doc.text[s.start : s.end])
+        last = s
+    return "".join(re.sub(r"[*#]", "", p).strip() for p in pieces)
+
+
+_TITLE_CUT = 2  # characters between two TITLE spans of one line that still make one title
 
 
 def year_of(title: str | None, text: str) -> int | None:

@@ -221,3 +221,21 @@ def test_a_heading_drawn_k_times_is_read_once():
     assert read_once("三、、、收收收到到到") is None  # the first glyph once: not k-fold
     assert read_once("一、总体情况") is None
     assert read_once("政府信息公开工作人人员") is None
+
+
+def test_a_title_cut_at_one_character_is_one_title():
+    """A tagger that cut the title line at a character it reads badly gives two TITLE spans with
+    that character between: the title (and so the organ) is the whole line; spans further apart
+    on a line, or on lines with text between, stay apart."""
+    from govreport.extraction.sections import organ_of, title_text
+
+    line = "平潭综合实验区2019年度政府信息公开工作年度报告"
+    text = line + "\n正文\n"
+    cut = line.index("实")
+    doc = Document.from_text(text).with_spans([Span(0, cut, Label.TITLE), Span(cut + 1, len(line), Label.TITLE)])
+    assert title_text(doc) == line and organ_of(title_text(doc)) == "平潭综合实验区"
+    far = Document.from_text(text).with_spans([Span(0, 4, Label.TITLE), Span(8, len(line), Label.TITLE)])
+    assert title_text(far) == "平潭综合"
+    two_lines = "某某县人民政府\n2019年度政府信息公开工作年度报告\n"
+    doc2 = Document.from_text(two_lines).with_spans([Span(0, 7, Label.TITLE), Span(8, len(two_lines) - 1, Label.TITLE)])
+    assert title_text(doc2) == two_lines.replace("\n", "")
