@@ -1,6 +1,7 @@
 """Architecture probe: which small encoder learns to *read* fastest per CPU-millisecond.
 
     python benchmarks/arch_probe.py --steps 150 --n-train 120 --n-dev 30 [--archs bert,albert,modernbert]
+    python benchmarks/arch_probe.py --cost-only --archs bert,govmodernbert,govmodernbert:h=96:heads=2:ffn=144
 
 Every architecture gets the same windows of generated reports (char-2 tokenizer, character damage
 of ``training.synth.noise`` on, the rule channel *blank*: this measures reading, not copying),
@@ -8,12 +9,15 @@ the same optimiser and number of steps. Reported per architecture: parameters, s
 weights, dev token accuracy and entity F1 after the steps, training CPU seconds, and the CPU
 milliseconds of one forward pass over a ~6,000-character report (1 thread, fp32, best of 5).
 ModernBERT has no token-type input, so it could only carry the rule channel through extra code:
-the probe compares all three without it.
+the probe compares all three without it. ``govmodernbert[:h=..:heads=..:ffn=..:gevery=..]`` is the
+default's class (``extraction.model.modernbert``: factorised 64-wide embedding) with those sizes;
+its ONNX cost column is the shipped path (the export twin, int8, one window per call, 1 thread).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import time
 
@@ -68,6 +72,8 @@ def main() -> None:
     ap.add_argument("--n-dev", type=int, default=30)
     ap.add_argument("--max-len", type=int, default=256)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--cost-only", action="store_true", help="no training: the ONNX int8 forward cost of each architecture (random weights; cost depends on the shape only)")
+    ap.add_argument("--rounds", type=int, default=7, help="timing rounds of the ONNX int8 forward (median)")
     args = ap.parse_args()
 
     import torch
@@ -81,6 +87,17 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     tok = CharTokenizer.fixed()
+    if args.cost_only:
+        enc = tok.encode("".join(d.text for d in synth_documents(3, 99))[:6000])
+        print(f"{len(enc.ids)} tokens; load average {os.getloadavg()[0]:.1f}")
+        print("| architecture | parameters | ONNX int8 forward CPU ms / 6,000 chars |")
+        print("|---|---:|---:|")
+        for arch in args.archs.split(","):
+            torch.manual_seed(0)
+            model = build(arch, tok.vocab_size, tok.pad_id, args.max_len).eval()
+            ms = onnx_int8_cost(model, enc, args.max_len, 224 if "modernbert" in arch else 192, args.rounds)
+            print(f"| {arch} | {sum(p.numel() for p in model.parameters()):,} | {ms} |", flush=True)
+        return
     rng = random.Random(0)
     train_docs = [train_damage(d, rng, 0.15) for d in synth_documents(args.n_train, 11)]
     dev_docs = [train_damage(d, rng, 0.15) for d in synth_documents(args.n_dev, 12)]
