@@ -188,6 +188,9 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         if (other := numbering_names_other_row(a.row, cells, a.group.evidence)) is not None:
             inferred = guessed = True
             res.warn(f"row {a.row}: the numbering printed beside its values names row {other}; placed by a guess")
+        elif a.score < 0:  # its label names another row better: the row was taken by order, in doubt
+            inferred = guessed = True
+            res.warn(f"row {a.row}: its label reads more like another row's; placed by the rows' order, a guess")
         if n == ncols:
             slots = list(range(n))
         elif n > ncols:

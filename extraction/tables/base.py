@@ -13,7 +13,7 @@ from ..document import Document, Span
 from ..labels import Label
 from ..layout import Line, Piece, column_width, line_of, pieces, split_lines
 from ..lexicon import group_key, is_group_label, is_group_prefix
-from ..normalize import label_key, normalize
+from ..normalize import label_key, normalize, strip_numbering
 
 
 @dataclass
@@ -179,7 +179,10 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
             unit = _unit_after(text, s, units)
             cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit, s.repairs))
         else:
-            frags.append(Frag(raw, label_key(raw), s.label, s.start, s.end, ln, fld, x, is_group_label(raw)))
+            for a, b in _label_parts(raw) if s.label == Label.ROW else ((0, len(raw)),):
+                part = raw[a:b]
+                px = x + column_width(text)(raw[:a]) if a else x
+                frags.append(Frag(part, label_key(part), s.label, s.start + a, s.start + b, ln, fld, px, is_group_label(part)))
     cells += _untagged_figures(text, all_lines, lo, hi, spans, pieces_by_line)
     cells.sort(key=lambda c: c.start)
     _mark_wrapped_groups(frags)
@@ -187,6 +190,22 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
+_SPACE_RUN = re.compile(r"[ \u3000]+")
+
+
+def _label_parts(raw: str) -> tuple[tuple[int, int], ...]:
+    """A row label span that joins a group label's piece and the next row's numbered label one
+    space apart (``（三）不予公 2.其他法``: a narrow group column beside the row labels, as a browser's
+    PDF prints it) is two fragments, so that the piece can be chained with the rest of its group
+    label (``开`` below) and the row label names its own row. Else the span whole."""
+    m = _SPACE_RUN.search(raw)
+    if not m or not m.start():
+        return ((0, len(raw)),)
+    head, tail = raw[: m.start()], raw[m.end() :]
+    numbered = lambda t: strip_numbering(normalize(t)) != normalize(t)  # noqa: E731
+    if numbered(head) and numbered(tail) and group_key(head) and is_group_prefix(group_key(head)):
+        return ((0, m.start()), (m.end(), len(raw)))
+    return ((0, len(raw)),)
 # a unit printed after a figure: of money, or a measure word of a count (12件, 3个)
 _UNIT_SUFFIX = re.compile(r"(?:(?:亿|千万|百万|十万|万|千)?元|件|个|项|次|宗|起|条|家|人次|人)$")
 
@@ -297,7 +316,11 @@ def _mark_wrapped_groups(frags: list[Frag]) -> None:
         if not is_group_prefix(key):
             continue
         while True:
+            # the next piece is on the next line, or one further where the row labels beside the
+            # group column took a line of their own (``（五）不`` / ``4.无正当`` / ``予处理``)
             nxt = [g for g in below.get(cur.line + 1, []) if not g.group and _same_column(cur, g)]
+            if not nxt:
+                nxt = [g for g in below.get(cur.line + 2, []) if not g.group and _same_column(cur, g)]
             if len(nxt) != 1:
                 break
             cand = key + group_key(nxt[0].text)
@@ -323,7 +346,9 @@ def provenance(cell: Cell, row_score: float = 1.0) -> dict[str, Any]:
         "start": cell.start,
         "end": cell.end,
         "text": cell.raw,
-        "confidence": round(min(cell.score, row_score), 4),
+        # the row's alignment score goes below 0 where its label names another row better (the
+        # row is in doubt, see tables/rows.py); a confidence is a share, never negative
+        "confidence": round(max(0.0, min(cell.score, row_score)), 4),
         "tagger_confidence": round(cell.score, 4),  # the tagger's alone (confidence also weighs the row label)
     }
     if cell.repairs:

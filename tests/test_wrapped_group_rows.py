@@ -1,0 +1,120 @@
+"""Table 三 printed by a browser (Chromium print-to-PDF, then ``pdftotext -layout``): the group
+column is so narrow that a group label's pieces stand beside the row labels, on their lines or on
+the values' own line (``开   0 0 0 …`` from （三）不予公开). Such a piece must not shift the rows
+below it; and a printed row that comes back with nothing in it raises a review reason."""
+from __future__ import annotations
+
+import pytest
+
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+from govreport.extraction.trust import empty_rows
+from tests.reportkit import report
+
+HEADER = (
+    "                           申请人情况\n"
+    "                     自然 商业 科研 社会公 法律服 其    总计\n"
+    "                     人 企业 机构 益组织 务机构 他\n"
+)
+TOP = (
+    "一、本年新收政府信息公开申请数量        11   2   0     0   0   1   14\n"
+    "二、上年结转政府信息公开申请数量        0    0   0     0   0   0   0\n"
+    "      （一）予以公开           2    1   0     0   0   1   4\n"
+    "三、本年度 （二）部分公开     0    0   0     0   0   0   0\n"
+    "             1.属于国家秘密   0    0   0     0   0   0   0\n"
+)
+# the group label （三）不予公开 wrapped in its narrow column: 开 on row 2's values line
+DENIED = (
+    "      （三）不予公 2.其他法\n"
+    "      开                 0    0   0     0   0   0   0\n"
+    "             律行政法规禁止公开\n"
+    "             3.危及“三安全一稳\n"
+    "                        1    0   0     0   0   0   1\n"
+    "             定”\n"
+    "             4.保护第三方合法权\n"
+    "                        2    0   0     0   0   0   2\n"
+    "             益\n"
+    "             5.属于三类内部事务\n"
+    "                        1    0   0     0   0   0   1\n"
+    "             信息\n"
+    "             6.属于四类过程性信息 0     0       0   0       0       0   0\n"
+    "             7.属于行政执法案卷 0     0       0   0       0       0   0\n"
+    "             8.属于行政查询事项 0     0       0   0       0       0   0\n"
+)
+REST = (
+    "      （四）无法提供 1.本机关不掌握相关政府信息 0    0   0     0   0   0   0\n"
+    "             2.没有现成信息需要另行制作 0    0   0     0   0   0   0\n"
+    "             3.补正后申请内容仍不明确 0    0   0     0   0   0   0\n"
+    "      （五）不予处理 1.信访举报投诉类申请 1    0   0     0   0   0   1\n"
+    "             2.重复申请 1    0   0     0   0   0   1\n"
+    "             3.要求提供公开出版物 0    0   0     0   0   0   0\n"
+    "      （五）不\n"
+    "             4.无正当\n"
+    "      予处理            0    1   0     0   0   0   1\n"
+    "             理由大量反复申请\n"
+    "             5.要求行政机关确认或重新出具已获取信息 0    0   0     0   0   0   0\n"
+    "      （六）其他处理           1    0   0     0   0   0   1\n"
+    "      （七）总计               9    2   0     0   0   1   12\n"
+    "四、结转下年度继续办理            2    0   0     0   0   0   2\n"
+)
+EXPECTED = {
+    "denied_prohibited_by_law": [0, 0, 0, 0, 0, 0, 0],
+    "denied_security_stability": [1, 0, 0, 0, 0, 0, 1],
+    "denied_third_party_rights": [2, 0, 0, 0, 0, 0, 2],
+    "denied_internal_affairs": [1, 0, 0, 0, 0, 0, 1],
+    "not_processed_publication": [0, 0, 0, 0, 0, 0, 0],
+    "not_processed_excessive": [0, 1, 0, 0, 0, 0, 1],
+    "not_processed_reconfirmation": [0, 0, 0, 0, 0, 0, 0],
+}
+
+
+def _text(denied: str = DENIED) -> str:
+    # the first lines of the (2020, 2019-format) table with a heading of the section's own
+    return report(applications=HEADER + TOP + denied + REST, year=2020)
+
+
+@pytest.mark.parametrize("tagger", ["rules", "model"])
+def test_a_group_label_piece_on_a_values_line_does_not_shift_the_rows_below(tagger):
+    out = Extractor(get_tagger(tagger)).extract_text(_text()).output
+    table = out["tables"]["applications"]
+    for row, values in EXPECTED.items():
+        assert list(table[row].values()) == values, row
+    assert not [c for c in out["checks"] if c["rule"].startswith("applications.") and c["status"] != "pass"]
+
+
+def test_a_printed_row_with_nothing_in_it_raises_a_reason_naming_its_cells():
+    # row 5's values line left out: its label stands with no value (what a shift leaves behind)
+    denied = DENIED.replace("                        1    0   0     0   0   0   1\n             信息\n", "             信息\n")
+    out = Extractor(get_tagger("rules")).extract_text(_text(denied)).output
+    status = out["cell_status"]["applications"]["denied_internal_affairs"]
+    assert set(status.values()) == {"blank"}
+    reasons = {r["code"]: r for r in out["review_reasons"]}
+    assert out["needs_review"] is True and "blank_row" in reasons
+    assert "applications.denied_internal_affairs.total" in reasons["blank_row"]["cells"]
+
+
+def test_a_row_printed_with_blank_marks_is_an_answer_not_an_empty_row():
+    status = {"applications": {"granted": {"natural_person": "blank", "total": "blank"},
+                               "new_received": {"natural_person": "read", "total": "read"}}}  # fmt: skip
+    marked = {"applications": {"granted": {"natural_person": {"text": "-"}, "total": {"text": "-"}}}}
+    assert empty_rows(status, marked) == {}
+    assert empty_rows(status, {}) == {
+        "applications.granted": ["applications.granted.natural_person", "applications.granted.total"]
+    }
+    # a table with no number at all is another reason's business (no_values)
+    assert empty_rows({"applications": {"granted": status["applications"]["granted"]}}, {}) == {}
+
+
+def test_a_row_taken_by_order_whose_label_names_another_row_is_flagged_and_confidence_stays_a_share():
+    from tests.reportkit import APP_LABELS_2021, applications_2021, applications_tab
+
+    # row 4 of (五) printed with row 5's wording: order puts it in row 4, its label disagrees
+    labels = [(k, "\t\t要求行政机关确认或重新出具" if k == "not_processed_excessive" else v) for k, v in APP_LABELS_2021]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications=applications_tab(applications_2021(), labels))).output
+    status = out["cell_status"]["applications"]["not_processed_excessive"]
+    assert set(status.values()) == {"inferred"}
+    reasons = {r["code"]: r for r in out["review_reasons"]}
+    assert "applications.not_processed_excessive.total" in reasons["ambiguous_cell"]["cells"]
+    confidences = [p["confidence"] for rows in out["provenance"].values() if rows
+                   for cols in rows.values() for p in cols.values()]  # fmt: skip
+    assert confidences and min(confidences) >= 0
