@@ -26,8 +26,8 @@ REASONS: dict[str, tuple[str, str]] = {
                               "{n} 处数字与该机关上一年度报告不衔接"),
     "blank_total": ("{n} total(s) are blank while their parts are not: a value may sit in the wrong column",
                     "{n} 个合计为空而其组成项不为空：可能有数值错位"),
-    "blank_row": ("{n} printed row(s) came back with nothing in any cell: their values may have gone to another row",
-                  "{n} 个印出的行所有单元格均为空：其数值可能被归入了其他行"),
+    "blank_row": ("{n} printed row(s) came back with nothing in any cell while values of the table went to no row: "
+                  "the rows' values may be shifted", "{n} 个印出的行所有单元格均为空，而表格中有数值未归入任何行：各行数值可能错位"),
     "unreadable_cell": ("{n} printed value(s) could not be read as numbers", "{n} 个印出的数值无法识别"),
     "ambiguous_cell": ("{n} value(s) placed by a guess among several possible places", "{n} 个数值的位置是在多种可能中推测的"),
     "low_confidence": ("{n} value(s) read with low tagger confidence", "{n} 个数值的识别置信度低"),
@@ -87,17 +87,14 @@ def check_cells(check: dict[str, Any]) -> list[str]:
     return [f"{e['table']}.{e['row']}.{e['col']}" for e in check.get("cells") or [] if isinstance(e, dict) and "table" in e]
 
 
-# tables whose every row holds counts: a row printed with nothing at all in it is not an answer
-# (table 二's rows legitimately print only the columns that apply to them)
-COUNT_TABLES = ("applications", "review_litigation")
-
-
 def empty_rows(status: dict[str, Any], prov: dict[str, Any]) -> dict[str, list[str]]:
-    """Rows of tables 三 and 四 found in the text with every cell blank and nothing printed in
-    any of them (no ``-``, no ``0``), in a table where other rows hold numbers: ``table.row`` ->
-    its cells. A label whose values were taken by a neighbouring row looks exactly like this."""
+    """Rows found in the text with every cell blank and nothing printed in any of them (no ``-``,
+    no ``0``), in a table where other rows hold numbers: ``table.row`` -> its cells. ``status``
+    and ``prov`` are ``cell_status`` and ``provenance`` by table. A label whose values were taken
+    by a neighbouring row looks like this, and so does a row a report leaves empty: only with
+    values that went to no row (``TableResult.unplaced``) is it a reason (``blank_row``)."""
     out: dict[str, list[str]] = {}
-    for t in COUNT_TABLES:
+    for t in status:
         rows = status.get(t) or {}
         if not any(st in ("read", "inferred") for cols in rows.values() for st in cols.values()):
             continue
@@ -105,10 +102,6 @@ def empty_rows(status: dict[str, Any], prov: dict[str, Any]) -> dict[str, list[s
             if cols and all(st == "blank" for st in cols.values()) and not ((prov.get(t) or {}).get(r)):
                 out[f"{t}.{r}"] = [f"{t}.{r}.{c}" for c in cols]
     return out
-
-
-def by_table_of(names: Any) -> list[str]:
-    return sorted({x.split(".", 1)[0] for x in names})
 
 
 def reason(code: str, tables: list[str] | tuple[str, ...] = (), cells: list[str] | None = None, **fmt: Any) -> dict[str, Any]:
@@ -152,9 +145,6 @@ def verdict(output: dict[str, Any], ingest_warnings: list[str] = (), text: str =
                               n=len(blank_totals)))  # fmt: skip
     status = output.get("cell_status") or {}
     prov = output.get("provenance") or {}
-    empty = empty_rows(status, prov)
-    if empty:
-        reasons.append(reason("blank_row", by_table_of(empty), [c for cells in empty.values() for c in cells], n=len(empty)))
     unreadable, low = [], []
     for t in TABLES:
         for r, cols in (status.get(t) or {}).items():

@@ -82,15 +82,26 @@ def test_a_group_label_piece_on_a_values_line_does_not_shift_the_rows_below(tagg
     assert not [c for c in out["checks"] if c["rule"].startswith("applications.") and c["status"] != "pass"]
 
 
-def test_a_printed_row_with_nothing_in_it_raises_a_reason_naming_its_cells():
-    # row 5's values line left out: its label stands with no value (what a shift leaves behind)
-    denied = DENIED.replace("                        1    0   0     0   0   0   1\n             信息\n", "             信息\n")
+ROW5_VALUES = "                        1    0   0     0   0   0   1\n             信息\n"
+ROW8 = "             8.属于行政查询事项 0     0       0   0       0       0   0\n"
+
+
+def test_a_row_with_nothing_in_it_beside_values_that_went_to_no_row_is_a_reason_naming_its_cells():
+    # row 5 prints its label only and a values line too many stands further down: the rows between
+    # may have shifted (a label's values taken by its neighbour leaves exactly this)
+    denied = DENIED.replace(ROW5_VALUES, "             信息\n").replace(ROW8, ROW8 * 2)
     out = Extractor(get_tagger("rules")).extract_text(_text(denied)).output
-    status = out["cell_status"]["applications"]["denied_internal_affairs"]
-    assert set(status.values()) == {"blank"}
+    assert set(out["cell_status"]["applications"]["denied_internal_affairs"].values()) == {"blank"}
     reasons = {r["code"]: r for r in out["review_reasons"]}
     assert out["needs_review"] is True and "blank_row" in reasons
     assert "applications.denied_internal_affairs.total" in reasons["blank_row"]["cells"]
+    assert any("went to no row while row(s) denied_internal_affairs got none" in w for w in out["warnings"])
+
+
+def test_a_row_a_report_leaves_empty_is_no_reason_of_its_own():
+    out = Extractor(get_tagger("rules")).extract_text(_text(DENIED.replace(ROW5_VALUES, "             信息\n"))).output
+    assert set(out["cell_status"]["applications"]["denied_internal_affairs"].values()) == {"blank"}
+    assert "blank_row" not in {r["code"] for r in out["review_reasons"]}
 
 
 def test_a_row_printed_with_blank_marks_is_an_answer_not_an_empty_row():

@@ -167,8 +167,9 @@ def build_groups(
         run_blanks = []
         if rfrags:
             g = Group(list(cells), [ln], list(rfrags), True)
-            # a label-only line just above that does not name a row by itself is the label's first part
-            if pending and frag_score(pending[-1], lexicon) < STRONG:
+            # a label-only line just above that does not name a row by itself, or that this line's
+            # label completes (``2.其他法律行政法规禁止`` / ``公开  0 …``), is the label's first part
+            if pending and (frag_score(pending[-1], lexicon) < STRONG or _joins(pending[-1], rfrags, lexicon)):
                 combined = pending[-1] + rfrags
                 if frag_score(combined, lexicon) > frag_score(rfrags, lexicon):
                     g.evidence = combined
