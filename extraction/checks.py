@@ -28,6 +28,9 @@ def _check(rule: str, left: list[Operand], right: list[Operand], lname: str, rna
     """
     names = [n for n, _ in left + right]
     nulls = [n for n, v in left + right if v is None]
+    if nulls and (broken := _broken_anyway(left, right)) is not None:
+        return {"rule": rule, "status": FAIL, "ok": False, "operands": names, "not_assessable": nulls,
+                "detail": f"{lname} = {rname} fails whatever the cells without a number hold ({', '.join(nulls)}): {broken}"}  # fmt: skip
     if nulls:
         why = ", ".join(f"{n} ({(statuses or {}).get(n, 'null')})" for n in nulls)
         out = {"rule": rule, "status": NOT_ASSESSABLE, "ok": None, "operands": names, "not_assessable": nulls,
@@ -41,6 +44,20 @@ def _check(rule: str, left: list[Operand], right: list[Operand], lname: str, rna
     ok = abs(lsum - rsum) <= TOL * max(1.0, abs(lsum), abs(rsum))
     detail = f"{lname} = {'+'.join(_fmt(v) for v in lv)} = {_fmt(lsum)}; {rname} = {'+'.join(_fmt(v) for v in rv)} = {_fmt(rsum)}"
     return {"rule": rule, "status": PASS if ok else FAIL, "ok": ok, "operands": names, "detail": detail}
+
+
+def _broken_anyway(left: list[Operand], right: list[Operand]) -> str | None:
+    """Counts are never negative, so a cell without a number can only add to its side: where one
+    side is complete and the other's known numbers already exceed it (2+0+1+? > 总计 0), the
+    identity fails whatever the missing cell holds. Returns the detail, or None."""
+    for big, small, b, s in ((left, right, "left", "right"), (right, left, "right", "left")):
+        if any(v is None for _, v in small) or all(v is None for _, v in big):
+            continue
+        known, total = sum(v for _, v in big if v is not None), sum(v for _, v in small)
+        if known > total + TOL * max(1.0, abs(known), abs(total)):
+            shown = "+".join("?" if v is None else _fmt(v) for _, v in big)
+            return f"{b} side {shown} ≥ {_fmt(known)} > {s} side {_fmt(total)}"
+    return None
 
 
 def _ops(table: dict[str, dict[str, Any]], name: str, cells: list[tuple[str, str]]) -> list[Operand]:

@@ -123,6 +123,33 @@ def _place_by_totals(cells: list[Cell]) -> list | None:
     return out
 
 
+def _totals_hold(cells: list[Cell], slots: list[int]) -> bool:
+    """Do the three groups meet 总计 = the four results with the cells at ``slots`` (empty as 0)?"""
+    v = [0.0] * NCOLS
+    for c, k in zip(cells, slots):
+        v[k] = c.value or 0
+    return all(abs(sum(v[g * 5 : g * 5 + 4]) - v[g * 5 + 4]) < 1e-6 for g in range(3))
+
+
+def _put_fit(res: TableResult, cells: list[Cell], fit: list, cols, why: str = "") -> TableResult:
+    """Put the placement ``_place_by_totals`` found: agreed cells inferred, disputed ones null
+    (``unreadable``) and named in a warning."""
+    unknown = [k for k in range(NCOLS) if fit[k] is _UNKNOWN]
+    for k in range(NCOLS):
+        if fit[k] is _UNKNOWN:
+            res.values[GROUPS[k // 5]][cols[k % 5]] = None
+            res.status.setdefault(GROUPS[k // 5], {})[cols[k % 5]] = UNREADABLE
+        elif fit[k] is not None:
+            res.put(GROUPS[k // 5], cols[k % 5], fit[k], inferred=True)
+    for g in GROUPS:
+        res.found(g)
+    msg = f"{why}{len(cells)} values for {NCOLS} columns, placed by the groups' totals"
+    if unknown:
+        msg += "; more than one placement fits, null: " + ", ".join(f"{GROUPS[k // 5]}.{cols[k % 5]}" for k in unknown)
+    res.warn(msg)
+    return res
+
+
 def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
     spec = table_spec(fmt, "review_litigation")
     res = TableResult.empty(spec)
@@ -157,26 +184,20 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
         short = short_tab_row(region, cells, labels, NCOLS)
         if one_line and region.has_tabs and not short and all(0 <= f < NCOLS for f in fields) and fields == sorted(set(fields)):
             slots = fields
-        elif centers is not None and (by_x := slot_by_columns(cells, centers, region.text)) is not None:
+        elif (
+            centers is not None
+            and (by_x := slot_by_columns(cells, centers, region.text)) is not None
+            and (_totals_hold(cells, by_x) or truncated or (fit := _place_by_totals(cells)) is None)
+        ):
             slots = by_x  # blank cells: each value under its header
+        elif centers is not None and by_x is not None:
+            # under the header's positions the groups' totals break, while other placements meet
+            # them (a stacked header, 总计 on a line of its own, stands off its values): the totals
+            # place the values, and where they cannot tell, the cell is null
+            return _put_fit(res, cells, fit, cols, "the header's positions break the groups' totals; ")
         elif not located and not region.has_tabs and not truncated and (fit := _place_by_totals(cells)) is not None:
             # no column positions (one space between values): where the groups' totals place them
-            unknown = [k for k in range(NCOLS) if fit[k] is _UNKNOWN]
-            for k in range(NCOLS):
-                if fit[k] is _UNKNOWN:
-                    res.values[GROUPS[k // 5]][cols[k % 5]] = None
-                    res.status.setdefault(GROUPS[k // 5], {})[cols[k % 5]] = UNREADABLE
-                elif fit[k] is not None:
-                    res.put(GROUPS[k // 5], cols[k % 5], fit[k], inferred=True)
-            for g in GROUPS:
-                res.found(g)
-            msg = f"{len(cells)} values for {NCOLS} columns, placed by the groups' totals"
-            if unknown:
-                msg += "; more than one placement fits, null: " + ", ".join(
-                    f"{GROUPS[k // 5]}.{cols[k % 5]}" for k in unknown
-                )
-            res.warn(msg)
-            return res
+            return _put_fit(res, cells, fit, cols)
         elif not located and not region.has_tabs and not truncated:
             # no positions and no placement meets the totals: which cells are empty cannot be told
             for k in range(NCOLS):
