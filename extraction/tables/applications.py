@@ -9,7 +9,8 @@ from ..labels import Label
 from ..layout import char_width, column_width
 from ..lexicon import row_lexicon
 from ..templates import application_row_numbers, table_spec
-from .base import Cell, Frag, Region, is_blank_mark
+from ..checks import _check
+from .base import Cell, Frag, Region, cell_status, is_blank_mark
 from .blankcells import contract_slot, place_short_rows
 from .digitruns import application_identities
 from .result import UNREADABLE, TableResult
@@ -174,6 +175,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     extra = spilled(groups, assignments)
     res.unplaced = unplaced(groups, assignments, extra)
     deferred: dict[str, list[Cell]] = {}  # short rows without positions: placed by the arithmetic below
+    subtotals: dict[str, Cell] = {}  # the 法人或其他组织 小计 printed in each row (8 columns), left out of the table
     for a in assignments:
         cells = a.group.cells + extra.get(id(a.group), [])
         n = len(cells)
@@ -242,6 +244,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         for cell, slot in zip(cells, slots):
             if sub is not None:
                 if slot == sub:
+                    subtotals[a.row] = cell
                     continue
                 slot = slot - 1 if slot > sub else slot
             res.put(a.row, cols[slot], cell, a.score, inferred=inferred or by_order or not a.group.evidence,
@@ -258,19 +261,28 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         else:
             res.warn(f"rows not found: {', '.join(missing)}; their cells are null")
     if sub is not None:
-        for a in assignments:
-            v = [c.value for c in a.group.cells]
-            if len(v) == 8 and all(x is not None for x in v):
-                orgs = sum(v[2:7]) if sub == 1 else sum(v[1:6])
-                ok = abs(v[sub] - orgs) < 1e-6
-                res.checks.append(
-                    {
-                        "rule": f"applications.legal_person_subtotal[{a.row}]",
-                        "ok": ok,
-                        "detail": f"小计 {v[sub]} vs sum of the five organisation columns {orgs}",
-                    }
-                )
+        res.checks += _subtotal_checks(res, [a.row for a in assignments], subtotals, cols, frozenset(deferred))
     return res
+
+
+def _subtotal_checks(res: TableResult, rows: list[str], subtotals: dict[str, Cell], cols,
+                     deferred: frozenset[str] = frozenset()) -> list[dict]:  # fmt: skip
+    """``applications.legal_person_subtotal[row]``: the printed 小计 = the five organisation columns,
+    for every row found, shaped like the other checks (status, operands; a blank operand makes it
+    not assessable). The 小计 is no cell of the contract's table: its operand is named
+    ``applications.<row>.legal_person_subtotal``."""
+    out = []
+    status = res.statuses()
+    for row in rows:
+        orgs = [(f"applications.{row}.{c}", res.values[row][c]) for c in cols[1:APPLICANT_COLS]]
+        name = f"applications.{row}.legal_person_subtotal"
+        cell = subtotals.get(row)
+        statuses = {n: status[row][n.rsplit(".", 1)[1]] for n, _ in orgs}
+        # a row placed by the arithmetic (no positions) does not say which printed value was its 小计
+        statuses[name] = cell_status(cell) if cell is not None else ("not placed" if row in deferred else "blank")
+        out.append(_check(f"applications.legal_person_subtotal[{row}]", orgs, [(name, cell.value if cell else None)],
+                          "the five organisation columns", "小计", statuses))  # fmt: skip
+    return out
 
 
 def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_keys: tuple[str, ...], cols,
