@@ -11,7 +11,7 @@ from .narrative import find_prose_figures, narrative_checks
 from .lexicon import COL_WORDS, match_col, section_index
 from .normalize import normalize
 from .regions import runon_ranges, table_regions
-from .sections import organ_of, period_year, sections, title_text, year_of
+from .sections import organ_of, period_year, second_report_start, sections, title_text, year_of
 from .tables.active import assemble_active
 from .tables.activestream import assemble_active_stream
 from .tables.applications import assemble_applications
@@ -198,6 +198,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         notes.append(reason("year_conflict", title_year=year, period_year=py))
     if organ is None:
         warnings.append("organ not found (no title)")
+    if (second := second_report_start(doc)) is not None:
+        # never silently the first only: the second report is not read, and the result says so
+        warnings.append(f"a second report begins at character {second} (another title and 一、总体情况 after the "
+                        "first report's tables); only the first report is extracted")  # fmt: skip
+        notes.append(reason("multiple_reports", at=second))
     if title is None:
         notes.append(reason("title_missing"))
     out = {

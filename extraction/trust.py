@@ -37,6 +37,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "table_not_found": ("the section heading is there but its table was not found", "有该部分标题，但未找到表格"),
     "rows_not_found": ("{n} row(s) of the table were not found; their cells are missing", "表格有 {n} 行未找到，其单元格缺失"),
     "table_truncated": ("the text stops inside the table; the rest is missing", "文本在表格中途截断，其余部分缺失"),
+    "multiple_reports": ("the text holds more than one report (another title and 一、总体情况 at character {at}); "
+                         "only the first is extracted", "文本中含有不止一份报告（第 {at} 个字符处另有标题和“一、总体情况”），仅提取了第一份"),
     "title_missing": ("no title found", "未找到标题"),
     "year_missing": ("the reporting year was not found", "未找到报告年度"),
     "organ_missing": ("the publishing body was not found", "未找到发布机关"),

@@ -1,0 +1,50 @@
+"""Which report a text is: two reports in one file, and the title's organ and year when a web
+page's navigation or a letter-spaced year surrounds it."""
+from __future__ import annotations
+
+import pytest
+
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+from tests.reportkit import applications_2021, applications_tab, report
+
+
+@pytest.fixture(scope="module", params=["rules", "model"])
+def extractor(request) -> Extractor:
+    return Extractor(get_tagger(request.param))
+
+
+def codes(out: dict) -> set[str]:
+    return {r["code"] for r in out["review_reasons"]}
+
+
+def test_a_file_holding_two_reports_says_so_and_needs_review(extractor):
+    first = report(applications=applications_tab(applications_2021()), year=2024)
+    second = report(applications=applications_tab(applications_2021()), organ="某某县农业农村局", year=2021)
+    out = extractor.extract_text(first + "\n" + second).output
+    assert out["organ"] == "某某市交通运输局" and out["year"] == 2024
+    assert out["needs_review"] is True and "multiple_reports" in codes(out)
+    at = len(first) + 1  # the second report's title
+    assert any(f"a second report begins at character {at}" in w for w in out["warnings"])
+
+
+def test_a_table_of_contents_before_the_body_is_not_a_second_report(extractor):
+    toc = "目录\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n"
+    text = report(applications=applications_tab(applications_2021()))
+    title, rest = text.split("\n", 1)
+    out = extractor.extract_text(title + "\n" + toc + rest).output
+    assert "multiple_reports" not in codes(out)
+
+
+def test_a_letter_spaced_year_in_the_title_is_the_year_not_part_of_the_organ(extractor):
+    text = report(applications=applications_tab(applications_2021()), year=2024)
+    text = text.replace("某某市交通运输局2024年政府信息公开工作年度报告", "某某市交通运输局关于2 0 2 4年政府信息公开工作的年度报告")
+    out = extractor.extract_text(text).output
+    assert (out["organ"], out["year"]) == ("某某市交通运输局", 2024)
+
+
+def test_a_navigation_line_above_the_title_names_no_organ_or_year(extractor):
+    nav = "首页 > 政务公开\n上一篇：某某市交通运输局关于2023年政府信息公开工作的年度报告\n\n"
+    out = extractor.extract_text(nav + report(applications=applications_tab(applications_2021()), year=2024)).output
+    assert (out["organ"], out["year"]) == ("某某市交通运输局", 2024)
+    assert "year_conflict" not in codes(out) and "title_missing" not in codes(out)
