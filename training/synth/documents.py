@@ -6,6 +6,7 @@ PDF drawn with producer quirks (reportlab), and PDF converted from the DOCX by L
     html_text = render_html(doc)               # nested layout table, rowspan/colspan, <br>, &nbsp;
     pdf_bytes = render_quirk_pdf(doc)          # WPS-style: scaled text matrix, one glyph per show, faux bold
     pdfs = convert_docx_to_pdf([docx, ...])    # LibreOffice headless, batched, cached by content hash
+    pdfs = print_html_to_pdf([doc, ...])       # Chromium's print to PDF of the HTML page (A4, Letter or A5)
 
 How users flatten them (govreport's readers, pdftotext, pdfplumber, a browser copy) and where the
 gold spans lie in each flattened text: ``routes.py``.
@@ -479,6 +480,59 @@ def convert_docx_to_pdf(docs: list[bytes], cache_dir: Path | None = None, timeou
                 pdf = out / f"{k}.pdf"
                 if not pdf.exists():
                     raise RuntimeError(f"LibreOffice did not convert {k}.docx (exit {proc.returncode}): "
+                                       f"{proc.stderr.decode(errors='replace')[-400:]}")  # fmt: skip
+                tmp_target = cache / f".{k}.pdf.tmp"
+                shutil.copyfile(pdf, tmp_target)
+                os.replace(tmp_target, cache / f"{k}.pdf")
+    return [(cache / f"{k}.pdf").read_bytes() for k in keys]
+
+
+# ---------------------------------------------------------------- PDF printed from the HTML page by Chromium
+
+# The page sizes a user prints to; a narrow page (A5) wraps the tables' label columns beside their
+# values (a group label's pieces on the row labels' lines), which a wide one does not.
+CHROME_PAGES = ("A4", "Letter", "A5")
+
+
+def chromium_path() -> str | None:
+    """Chromium's command line (Debian ``chromium``), or None if it is not installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def chrome_page_size(doc: SourceDocument) -> str:
+    """The page size this document is printed to, drawn from a stream of its own (seed, index):
+    adding the route changes no other draw, so existing seeds keep producing identical reports."""
+    return random.Random(f"govreport-synth-documents-chrome-page:{doc.seed}:{doc.index}").choice(CHROME_PAGES)
+
+
+def chrome_html(doc: SourceDocument) -> str:
+    """The HTML page (``render_html``) with the print page size the user chose."""
+    page = chrome_page_size(doc)
+    return render_html(doc).replace("</head>", f"<style>@page {{ size: {page}; }}</style></head>", 1)
+
+
+def print_html_to_pdf(docs: list[SourceDocument], cache_dir: Path | None = None, timeout_s: float = 120.0) -> list[bytes]:
+    """PDF bytes for each document's HTML page as Chromium prints it (``--headless --print-to-pdf``,
+    no header or footer), one call per document not cached. The cache is keyed by the SHA-256 of the
+    printed HTML, written atomically. Raises ``RuntimeError`` when Chromium is missing or fails."""
+    exe = chromium_path()
+    cache = cache_dir or default_cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    pages = [chrome_html(d) for d in docs]
+    keys = ["chrome-" + hashlib.sha256(p.encode("utf-8")).hexdigest() for p in pages]
+    todo = {k: p for k, p in zip(keys, pages) if not (cache / f"{k}.pdf").exists()}
+    if todo:
+        if exe is None:
+            raise RuntimeError("Chromium is not installed: apt-get install chromium")
+        with tempfile.TemporaryDirectory(prefix="govreport-chrome-") as tmp:
+            for k, page in todo.items():
+                src, pdf = Path(tmp, f"{k}.html"), Path(tmp, f"{k}.pdf")
+                src.write_text(page, encoding="utf-8")
+                cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                       f"--user-data-dir={Path(tmp, 'profile')}", f"--print-to-pdf={pdf}", src.as_uri()]  # fmt: skip
+                proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
+                if not pdf.exists() or pdf.stat().st_size == 0:
+                    raise RuntimeError(f"Chromium did not print {k}.html (exit {proc.returncode}): "
                                        f"{proc.stderr.decode(errors='replace')[-400:]}")  # fmt: skip
                 tmp_target = cache / f".{k}.pdf.tmp"
                 shutil.copyfile(pdf, tmp_target)

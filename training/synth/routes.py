@@ -28,8 +28,11 @@ from govreport.extraction.labels import Label
 from .blankgold import Stats, contract_tables
 from .documents import (
     SourceDocument,
+    chrome_page_size,
+    chromium_path,
     convert_docx_to_pdf,
     make_document,
+    print_html_to_pdf,
     render_docx,
     render_html,
     render_quirk_pdf,
@@ -51,12 +54,17 @@ ROUTES: dict[str, tuple[str, str]] = {
     "wps-pdf:pdftotext": ("quirk-pdf", "pdftotext"),
     "wps-pdf:pdftotext-layout": ("quirk-pdf", "pdftotext-layout"),
     "wps-pdf:pdfplumber": ("quirk-pdf", "pdfplumber"),
+    # the HTML page printed to PDF by Chromium (a browser's "print / save as PDF")
+    "chrome-pdf": ("chrome-pdf", "govreport"),
+    "chrome-pdf:pdftotext": ("chrome-pdf", "pdftotext"),
+    "chrome-pdf:pdftotext-layout": ("chrome-pdf", "pdftotext-layout"),
+    "chrome-pdf:pdfplumber": ("chrome-pdf", "pdfplumber"),
 }
 # Readers that write a row as its non-empty cells one after another (no column positions, an empty
 # cell leaves nothing): their gold is the contract's (``blankgold``: what the reading cannot
 # determine is null), the rendered values are kept beside it (``RoutedReport.rendered_tables``).
 DROPS_EMPTY_CELLS = frozenset({"pdfplumber", "pdftotext"})
-SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf"}
+SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf", "chrome-pdf": ".pdf"}
 # How far ahead (characters) a label or value may be from the previous one found; beyond that it
 # counts as not found rather than jumping over text (which would lose everything in between).
 _DEFAULT_WINDOW = 600
@@ -101,6 +109,8 @@ def missing_tools(routes: Iterable[str]) -> dict[str, str]:
         fmt, reader = ROUTES[r]
         if fmt == "lo-pdf" and soffice_path() is None:
             out[r] = "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+        elif fmt == "chrome-pdf" and chromium_path() is None:
+            out[r] = "Chromium is not installed: apt-get install chromium"
         elif reader.startswith("pdftotext") and shutil.which("pdftotext") is None:
             out[r] = "pdftotext is not installed: apt-get install poppler-utils"
     return out
@@ -345,6 +355,8 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
         rendered["html"] = [render_html(d) for d in docs]
     if "quirk-pdf" in fmts:
         rendered["quirk-pdf"] = [render_quirk_pdf(d) for d in docs]
+    if "chrome-pdf" in fmts:
+        rendered["chrome-pdf"] = list(print_html_to_pdf(docs, cache_dir))
     out = []
     for i, d in enumerate(docs):
         items = d.labelled_items()
@@ -357,6 +369,7 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
             spans, sections, unlocated = locate(items, text)
             rid = f"{d.id}-{route.replace(':', '-')}"
             meta = {"format": fmt, "reader": reader, "quirks": d.quirks.name if fmt == "quirk-pdf" else None,
+                    "page": chrome_page_size(d) if fmt == "chrome-pdf" else None,
                     "seed": d.seed, "index": d.index, "inconsistent": d.content.inconsistent}  # fmt: skip
             gold = gold_of(d, sections, name)
             as_rendered = None
