@@ -127,11 +127,20 @@ def pdftotext(data: bytes, layout: bool = False) -> str:
 
 
 def pdfplumber_text(data: bytes) -> str:
-    """pdfplumber's ``extract_text()`` of every page, pages joined by a newline."""
+    """pdfplumber's ``extract_text()`` of every page, pages joined by a newline. pdfminer's warnings
+    about fonts without a bounding box (every Chromium PDF) are held back while it reads."""
+    import logging
+
     import pdfplumber
 
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+    log = logging.getLogger("pdfminer")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return "\n".join(page.extract_text() or "" for page in pdf.pages)
+    finally:
+        log.setLevel(level)
 
 
 _BLOCK_TAGS = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol table tbody thead tfoot section article header footer "
