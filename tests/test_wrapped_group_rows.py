@@ -96,6 +96,9 @@ def test_a_row_with_nothing_in_it_beside_values_that_went_to_no_row_is_a_reason_
     assert out["needs_review"] is True and "blank_row" in reasons
     assert "applications.denied_internal_affairs.total" in reasons["blank_row"]["cells"]
     assert any("went to no row while row(s) denied_internal_affairs got none" in w for w in out["warnings"])
+    # the rows between the empty row and the values that went nowhere may each hold their neighbour's
+    assert "applications.denied_process_information.total" in reasons["ambiguous_cell"]["cells"]
+    assert out["cell_status"]["applications"]["denied_enforcement_case_file"]["total"] == "inferred"
 
 
 def test_a_row_a_report_leaves_empty_is_no_reason_of_its_own():

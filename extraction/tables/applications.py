@@ -13,7 +13,7 @@ from ..checks import _check
 from .base import Cell, Frag, Region, cell_status, is_blank_mark
 from .blankcells import contract_slot, place_short_rows
 from .digitruns import application_identities
-from .result import UNREADABLE, TableResult
+from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
     align_rows, unplaced, build_groups, calibrate_blocks, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
@@ -253,6 +253,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         _place_by_arithmetic(res, deferred, spec.row_keys, cols, sub, shifted, lone_total=located)
     res.rows_found = len(assignments)
     res.cut_off = truncated
+    _doubt_between(res, assignments, cols)
     found = {a.row for a in assignments}
     missing = [r for r in spec.row_keys if r not in found]
     if missing:
@@ -263,6 +264,29 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     if sub is not None:
         res.checks += _subtotal_checks(res, [a.row for a in assignments], subtotals, cols, frozenset(deferred))
     return res
+
+
+def _doubt_between(res: TableResult, assignments: list, cols) -> None:
+    """Values that went to no row beside a row that got none (``TableResult.unplaced``): the rows
+    printed between the two may each hold their neighbour's values. Their read cells become
+    inferred from more than one candidate (``ambiguous_cell`` names them), with a warning."""
+    empty = [a for a in assignments if not a.group.cells]
+    doubt: list[str] = []
+    lines = sorted({c.line for c in res.unplaced})
+    for e in empty:
+        for u in lines:
+            lo, hi = sorted((u, e.group.lines[0]))
+            for a in assignments:
+                if a.row in doubt or not any(lo <= c.line <= hi for c in a.group.cells):
+                    continue
+                doubt.append(a.row)
+                for c in cols:
+                    if res.status.get(a.row, {}).get(c) == READ:
+                        res.status[a.row][c] = INFERRED
+                        res.ambiguous.add((a.row, c))
+    if doubt:
+        res.warn(f"rows {', '.join(doubt)} stand between values that went to no row and a row that got none: "
+                 "each may hold its neighbour's values")  # fmt: skip
 
 
 def _subtotal_checks(res: TableResult, rows: list[str], subtotals: dict[str, Cell], cols,

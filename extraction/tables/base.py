@@ -298,6 +298,9 @@ def _same_column(a: Frag, b: Frag) -> bool:
     return a.field > 0 or abs(a.x - b.x) <= 2
 
 
+_GROUP_GAP = 4  # lines from one piece of a wrapped group label to the next, at most
+
+
 def _mark_wrapped_groups(frags: list[Frag]) -> None:
     """A group label wrapped over lines (``（三）不`` / ``予公开``, ``三、本年`` / ``度办理结`` / ``果``,
     one character per line) is context like the unwrapped one, not a row: the pieces of such a
@@ -316,11 +319,14 @@ def _mark_wrapped_groups(frags: list[Frag]) -> None:
         if not is_group_prefix(key):
             continue
         while True:
-            # the next piece is on the next line, or one further where the row labels beside the
-            # group column took a line of their own (``（五）不`` / ``4.无正当`` / ``予处理``)
-            nxt = [g for g in below.get(cur.line + 1, []) if not g.group and _same_column(cur, g)]
-            if not nxt:
-                nxt = [g for g in below.get(cur.line + 2, []) if not g.group and _same_column(cur, g)]
+            # the next piece is on the next line of the group's column, or a few further where the
+            # row labels beside it took lines of their own (``（五）不`` / ``4.无正当`` / ``予处理``; a
+            # browser centres one character of the group label per row)
+            nxt = []
+            for ln in range(cur.line + 1, cur.line + 1 + _GROUP_GAP):
+                nxt = [g for g in below.get(ln, []) if not g.group and _same_column(cur, g)]
+                if nxt:
+                    break
             if len(nxt) != 1:
                 break
             cand = key + group_key(nxt[0].text)
