@@ -5,11 +5,12 @@ from itertools import combinations
 
 from ..labels import Label
 from ..templates import table_spec
-from .base import Cell, Region
+from ..layout import column_width
+from .base import Cell, Group, Region
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .pagebreak import cell_blanks
-from .rows import positional, short_tab_row
+from .rows import positional, short_tab_row, values_under
 
 GROUPS = ("administrative_review", "litigation_direct", "litigation_after_review")
 NCOLS = 15
@@ -180,6 +181,8 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
             centers = header_centers(region, cells[0].line, LEAF_COLS, NCOLS) or word_centers(
                 region, cells[0].line, _LEAF_TEXT, NCOLS
             )
+            if centers is not None and not values_under([Group(cells, [])], centers, column_width(region.text)):
+                centers = None  # the header stands off its values (stacked, 总计 on its own line): no guide
         # a tab line short of fields has lost a value (a blank keeps its field): placed by order
         short = short_tab_row(region, cells, labels, NCOLS)
         if one_line and region.has_tabs and not short and all(0 <= f < NCOLS for f in fields) and fields == sorted(set(fields)):
@@ -207,6 +210,9 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
             res.warn(f"{len(cells)} values for {NCOLS} columns, no column positions and no placement meets the "
                      "groups' totals; the row is null")  # fmt: skip
             return res
+        elif located and not truncated and (fit := _place_by_totals(cells)) is not None:
+            # positions but no header to read them by: where the groups' totals place the values
+            return _put_fit(res, cells, fit, cols, "no header stands over the values; ")
         else:
             slots = list(range(len(cells)))
             inferred, guessed = True, not truncated
