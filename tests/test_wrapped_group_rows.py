@@ -68,18 +68,38 @@ EXPECTED = {
 }
 
 
-def _text(denied: str = DENIED) -> str:
+# A5: the group label's first piece on the line of the row label's last character (出版 / 物)
+REST_A5 = REST.replace(
+    "             3.要求提供公开出版物 0    0   0     0   0   0   0\n"
+    "      （五）不\n"
+    "             4.无正当\n"
+    "      予处理            0    1   0     0   0   0   1\n"
+    "             理由大量反复申请\n",
+    "             3.要求提供公开出版\n"
+    "                        0    0   0     0   0   0   0\n"
+    "      （五）不予处 物\n"
+    "      理\n"
+    "             4.无正当理由大量反\n"
+    "                        0    1   0     0   0   0   1\n"
+    "             复申请\n",
+)
+
+
+def _text(denied: str = DENIED, rest: str = REST) -> str:
     # the first lines of the (2020, 2019-format) table with a heading of the section's own
-    return report(applications=HEADER + TOP + denied + REST, year=2020)
+    return report(applications=HEADER + TOP + denied + rest, year=2020)
 
 
+@pytest.mark.parametrize("rest", [REST, REST_A5], ids=["piece-on-values-line", "piece-beside-label-tail"])
 @pytest.mark.parametrize("tagger", ["rules", "model"])
-def test_a_group_label_piece_on_a_values_line_does_not_shift_the_rows_below(tagger):
-    out = Extractor(get_tagger(tagger)).extract_text(_text()).output
+def test_a_group_label_piece_on_a_values_line_does_not_shift_the_rows_below(tagger, rest):
+    assert rest.count("\n") > 10
+    out = Extractor(get_tagger(tagger)).extract_text(_text(rest=rest)).output
     table = out["tables"]["applications"]
     for row, values in EXPECTED.items():
         assert list(table[row].values()) == values, row
     assert not [c for c in out["checks"] if c["rule"].startswith("applications.") and c["status"] != "pass"]
+    assert "ambiguous_cell" not in {r["code"] for r in out["review_reasons"]}
 
 
 ROW5_VALUES = "                        1    0   0     0   0   0   1\n             信息\n"

@@ -194,16 +194,16 @@ _SPACE_RUN = re.compile(r"[ \u3000]+")
 
 
 def _label_parts(raw: str) -> tuple[tuple[int, int], ...]:
-    """A row label span that joins a group label's piece and the next row's numbered label one
-    space apart (``（三）不予公 2.其他法``: a narrow group column beside the row labels, as a browser's
-    PDF prints it) is two fragments, so that the piece can be chained with the rest of its group
-    label (``开`` below) and the row label names its own row. Else the span whole."""
+    """A row label span that joins a group label's piece and a row label's piece one space apart
+    (``（三）不予公 2.其他法``, ``（五）不予处 物``: a narrow group column beside the row labels, as a
+    browser's PDF prints it) is two fragments, so that the piece can be chained with the rest of its
+    group label (``开`` below) and the row label's piece names its own row. Else the span whole."""
     m = _SPACE_RUN.search(raw)
     if not m or not m.start():
         return ((0, len(raw)),)
     head, tail = raw[: m.start()], raw[m.end() :]
     numbered = lambda t: strip_numbering(normalize(t)) != normalize(t)  # noqa: E731
-    if numbered(head) and numbered(tail) and group_key(head) and is_group_prefix(group_key(head)):
+    if numbered(head) and tail and group_key(head) and is_group_prefix(group_key(head)):
         return ((0, m.start()), (m.end(), len(raw)))
     return ((0, len(raw)),)
 # a unit printed after a figure: of money, or a measure word of a count (12件, 3个)
