@@ -210,8 +210,9 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
             res.warn(f"{len(cells)} values for {NCOLS} columns, no column positions and no placement meets the "
                      "groups' totals; the row is null")  # fmt: skip
             return res
-        elif located and not truncated and (fit := _place_by_totals(cells)) is not None:
-            # positions but no header to read them by: where the groups' totals place the values
+        elif located and not region.has_tabs and not truncated and (fit := _place_by_totals(cells)) is not None:
+            # space-aligned, but no header to read the positions by: where the groups' totals place
+            # the values (a tab row short of fields has lost a value: placed by order, below)
             return _put_fit(res, cells, fit, cols, "no header stands over the values; ")
         else:
             slots = list(range(len(cells)))
