@@ -152,3 +152,39 @@ def test_a_row_taken_by_order_whose_label_names_another_row_is_flagged_and_confi
     confidences = [p["confidence"] for rows in out["provenance"].values() if rows
                    for cols in rows.values() for p in cols.values()]  # fmt: skip
     assert confidences and min(confidences) >= 0
+
+
+# govreport's own reading of a Chromium-printed A5 page: 其他 and 总计 printed upright, one
+# character a line (其 / 他, 总 / 计), so their header centres stand two columns apart; every row
+# prints one 0 (its 总计) among blank marks
+UPRIGHT = (
+    '    具体情况如下：\n'
+    '                                          申请人情况\n'
+    '                                          自\n'
+    '                                                                        总\n'
+    '                                          然  法人或其他组织\n'
+    '                                                                        计\n'
+    '（本列数据的勾稽关系为：第一项加第二项之 人\n'
+    '和，等于第三项加第四项之和）\n'
+    '                                              商业 科研 社会公 法律服 其\n'
+    '                                              企业 机构 益组织 务机构 他\n'
+    '一、本年新收政府信息公开申请数量              —                         0\n'
+    '二、上年结转政府信息公开申请数量          —            -                0\n'
+    '三、本年度\n'
+    '办理结果   （一）予以公开                         无                    0\n'
+    '           （二）部分公开（区分处理的，只\n'
+    '                                                                        0\n'
+    '           计这一情形，不计其他情形）\n'
+    '                     1.属于国家秘密       无                            0\n'
+)
+
+
+def test_a_header_whose_columns_stand_too_close_places_no_value_silently():
+    out = Extractor(get_tagger("rules")).extract_text(report(applications=UPRIGHT, year=2019)).output
+    table, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    flagged = {c for r in out["review_reasons"] for c in r["cells"]}
+    for row in ("new_received", "carried_over", "granted", "partially_granted", "denied_state_secret"):
+        zero = [c for c, v in table[row].items() if v == 0]
+        assert len(zero) == 1, row
+        # the 0 is the row's 总计, or where it went is flagged: never read into 其他 silently
+        assert zero == ["total"] or (status[row][zero[0]] != "read" and f"applications.{row}.{zero[0]}" in flagged), row

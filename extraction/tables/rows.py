@@ -590,6 +590,9 @@ def values_under(groups: list[Group], centers: list[float], width: Callable[[str
     return True
 
 
+_MIN_HEADER_GAP = 3  # columns between two header centres, at least, for them to place a value
+
+
 def calibrate_blocks(
     region: Region, groups: list[Group], ncols: int, header: Callable[[int, int], list[float] | None] | None = None
 ) -> dict[int, list[float] | None]:
@@ -610,6 +613,8 @@ def calibrate_blocks(
             centers = header(starts[b - 1], below) if below is not None else None
             if centers is not None and not values_under(members, centers, column_width(region.text)):
                 centers = None  # the header stands off its values (a reading's grid drifts): no guide
+            elif centers is not None and min(b - a for a, b in zip(centers, centers[1:])) < _MIN_HEADER_GAP:
+                centers = None  # two headers one character apart (其 / 他 and 总 / 计 printed upright) tell no column
         for g in members:
             out[id(g)] = centers
     return out
