@@ -17,7 +17,7 @@ PASS, FAIL, NOT_ASSESSABLE = "pass", "fail", "not_assessable"
 Operand = tuple[str, Any]  # ("applications.new_received.total", value)
 
 
-def _check(rule: str, left: list[Operand], right: list[Operand], lname: str, rname: str,
+def identity_check(rule: str, left: list[Operand], right: list[Operand], lname: str, rname: str,
            statuses: dict[str, str] | None = None) -> Check:  # fmt: skip
     """One identity ``sum(left) == sum(right)``.
 
@@ -73,7 +73,7 @@ def application_checks(table: dict[str, dict[str, Any]], fmt: str, statuses: dic
     out: list[Check] = []
     for c in cols:
         out.append(
-            _check(
+            identity_check(
                 f"applications.balance[{c}]",
                 _ops(table, t, [("new_received", c), ("carried_over", c)]),
                 _ops(table, t, [("total_handled", c), ("carried_forward", c)]),
@@ -83,7 +83,7 @@ def application_checks(table: dict[str, dict[str, Any]], fmt: str, statuses: dic
             )
         )
         out.append(
-            _check(
+            identity_check(
                 f"applications.results_total[{c}]",
                 _ops(table, t, [(r, c) for r in results]),
                 _ops(table, t, [("total_handled", c)]),
@@ -94,7 +94,7 @@ def application_checks(table: dict[str, dict[str, Any]], fmt: str, statuses: dic
         )
     for r in keys:
         out.append(
-            _check(
+            identity_check(
                 f"applications.row_total[{r}]",
                 _ops(table, t, [(r, c) for c in cols[:-1]]),
                 _ops(table, t, [(r, "total")]),
@@ -110,7 +110,7 @@ def review_checks(table: dict[str, dict[str, Any]], statuses: dict[str, str] | N
     out: list[Check] = []
     for g in table:
         out.append(
-            _check(
+            identity_check(
                 f"review_litigation.total[{g}]",
                 _ops(table, "review_litigation", [(g, c) for c in ("upheld", "corrected", "other", "pending")]),
                 _ops(table, "review_litigation", [(g, "total")]),
@@ -128,7 +128,7 @@ def flat_statuses(cell_status: dict[str, Any]) -> dict[str, str]:
 
 
 def all_checks(tables: dict[str, Any], fmt: str, cell_status: dict[str, Any] | None = None) -> list[Check]:
-    """Every identity of the report's tables (see ``_check`` for the shape)."""
+    """Every identity of the report's tables (see ``identity_check`` for the shape)."""
     statuses = flat_statuses(cell_status or {})
     out: list[Check] = []
     if tables.get("applications"):

@@ -9,7 +9,7 @@ from ..labels import Label
 from ..layout import char_width, column_width
 from ..lexicon import row_lexicon
 from ..templates import application_row_numbers, table_spec
-from ..checks import _check
+from ..checks import identity_check
 from .base import Cell, Frag, Region, cell_status, is_blank_mark
 from .blankcells import contract_slot, place_short_rows
 from .digitruns import application_identities
@@ -304,7 +304,7 @@ def _subtotal_checks(res: TableResult, rows: list[str], subtotals: dict[str, Cel
         statuses = {n: status[row][n.rsplit(".", 1)[1]] for n, _ in orgs}
         # a row placed by the arithmetic (no positions) does not say which printed value was its 小计
         statuses[name] = cell_status(cell) if cell is not None else ("not placed" if row in deferred else "blank")
-        out.append(_check(f"applications.legal_person_subtotal[{row}]", orgs, [(name, cell.value if cell else None)],
+        out.append(identity_check(f"applications.legal_person_subtotal[{row}]", orgs, [(name, cell.value if cell else None)],
                           "the five organisation columns", "小计", statuses))  # fmt: skip
     return out
 

@@ -206,6 +206,8 @@ def _label_parts(raw: str) -> tuple[tuple[int, int], ...]:
     if numbered(head) and tail and group_key(head) and is_group_prefix(group_key(head)):
         return ((0, m.start()), (m.end(), len(raw)))
     return ((0, len(raw)),)
+
+
 # a unit printed after a figure: of money, or a measure word of a count (12件, 3个)
 _UNIT_SUFFIX = re.compile(r"(?:(?:亿|千万|百万|十万|万|千)?元|件|个|项|次|宗|起|条|家|人次|人)$")
 
