@@ -23,7 +23,7 @@ from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
 from .templates import TABLES, table_spec
-from .trust import empty_rows, printed_tables, reason, undouble, verdict
+from .trust import printed_tables, reason, undouble, verdict
 
 MARKERS = {
     "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件", "本年处理决定数量", "本年收费金额",
@@ -166,11 +166,6 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         if missing and region.cells:
             code = "table_truncated" if res.cut_off else "rows_not_found"
             notes.append(reason(code, [name], [f"{name}.{r}.{c}" for r in missing for c in status[name][r]], n=len(missing)))
-        if res.unplaced and (empty := empty_rows({name: status[name]}, {name: res.provenance})):
-            # values that went to no row beside a row that got none: the rows may be shifted
-            warnings.append(f"{name}: values on line(s) {', '.join(str(n + 1) for n in sorted({c.line for c in res.unplaced}))} went to no row "
-                            f"while row(s) {', '.join(r.split('.', 1)[1] for r in empty)} got none")  # fmt: skip
-            notes.append(reason("blank_row", [name], [c for cells in empty.values() for c in cells], n=len(empty)))
         warnings += res.warnings
         unread = [f"{r}.{c} {res.provenance[r][c]['text']!r}" for r, cols in status[name].items()
                   for c, st in cols.items() if st == "unreadable" and c in res.provenance.get(r, {})]  # fmt: skip

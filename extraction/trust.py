@@ -26,8 +26,6 @@ REASONS: dict[str, tuple[str, str]] = {
                               "{n} 处数字与该机关上一年度报告不衔接"),
     "blank_total": ("{n} total(s) are blank while their parts are not: a value may sit in the wrong column",
                     "{n} 个合计为空而其组成项不为空：可能有数值错位"),
-    "blank_row": ("{n} printed row(s) came back with nothing in any cell while values of the table went to no row: "
-                  "the rows' values may be shifted", "{n} 个印出的行所有单元格均为空，而表格中有数值未归入任何行：各行数值可能错位"),
     "unreadable_cell": ("{n} printed value(s) could not be read as numbers", "{n} 个印出的数值无法识别"),
     "ambiguous_cell": ("{n} value(s) placed by a guess among several possible places", "{n} 个数值的位置是在多种可能中推测的"),
     "low_confidence": ("{n} value(s) read with low tagger confidence", "{n} 个数值的识别置信度低"),
@@ -87,23 +85,6 @@ def check_cells(check: dict[str, Any]) -> list[str]:
     if check.get("operands"):
         return list(check["operands"])
     return [f"{e['table']}.{e['row']}.{e['col']}" for e in check.get("cells") or [] if isinstance(e, dict) and "table" in e]
-
-
-def empty_rows(status: dict[str, Any], prov: dict[str, Any]) -> dict[str, list[str]]:
-    """Rows found in the text with every cell blank and nothing printed in any of them (no ``-``,
-    no ``0``), in a table where other rows hold numbers: ``table.row`` -> its cells. ``status``
-    and ``prov`` are ``cell_status`` and ``provenance`` by table. A label whose values were taken
-    by a neighbouring row looks like this, and so does a row a report leaves empty: only with
-    values that went to no row (``TableResult.unplaced``) is it a reason (``blank_row``)."""
-    out: dict[str, list[str]] = {}
-    for t in status:
-        rows = status.get(t) or {}
-        if not any(st in ("read", "inferred") for cols in rows.values() for st in cols.values()):
-            continue
-        for r, cols in rows.items():
-            if cols and all(st == "blank" for st in cols.values()) and not ((prov.get(t) or {}).get(r)):
-                out[f"{t}.{r}"] = [f"{t}.{r}.{c}" for c in cols]
-    return out
 
 
 def reason(code: str, tables: list[str] | tuple[str, ...] = (), cells: list[str] | None = None, **fmt: Any) -> dict[str, Any]:
