@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
 
 from ..document import Document, Span
@@ -122,10 +123,81 @@ def parse_value(raw: str) -> int | float | None:
         return None
     if s in ZERO_WORDS:
         return 0
+    if not well_grouped(raw):
+        return None  # ``966,09``, ``16,79``: a decimal comma or a lost digit, not thousands
     try:
         return float(s) if "." in s else int(s)
     except ValueError:
         return None
+
+
+# thousands separators only between groups of three digits, before any decimal point
+_GROUPED = re.compile(r"[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def well_grouped(raw: str) -> bool:
+    """Are the token's thousands separators (``,``/``，``) where thousands separators go
+    (``16,794``, ``1,234.5``)? True for a token without any."""
+    s = INVISIBLE_RE.sub("", normalize(raw)).strip().replace("，", ",").replace("−", "-")
+    return "," not in s or bool(_GROUPED.fullmatch(s))
+
+
+# What may follow a figure inside its cell: a unit of money, a multiplier (万, 亿), a measure word,
+# bare or in brackets (``16794（件）``, ``1.2 亿元``), or a note in brackets without digits
+# (``16794（含网上）``). One space may stand between the figure and what follows.
+_UNIT_WORDS = r"(?:亿|千万|百万|十万|万|千)?元|万|亿|件|个|项|次|宗|起|条|家|人次|人"
+_FIGURE_TOKEN = re.compile(
+    r"(?<!\S)(?P<fig>[+\-]?\d[\d,，.]*\d|\d)(?P<tail> ?(?:" + _UNIT_WORDS + r"|[(（][^()（）\d\s]*[)）]))?(?!\S)"
+)
+_BRACKETED_FIGURE = re.compile(r"(?<!\S)[(（][+\-]?\d[\d,，.]*[)）](?!\S)")  # ``(29)``: a minus, or a note?
+_UNIT_ONLY = re.compile(_UNIT_WORDS)
+
+
+def figure_tokens(text: str, line: Line) -> list[tuple[int, int, int, str | None]]:
+    """The figures of ``line`` printed with something after them in their cell, and the
+    bracketed ones: ``(start, end of the figure, end of the token, unit)``. The unit is the
+    word after the figure, bare or in brackets (``件``, ``万``, ``亿元``); None for a note in
+    brackets (``（含网上）``); ``"()"`` for a figure in brackets (``(29)``, read as nothing)."""
+    view = normalize(text[line.start : line.end])
+    out = []
+    for m in _FIGURE_TOKEN.finditer(view):
+        if m.group("tail") is None:
+            continue
+        tail = m.group("tail").strip().strip("()（）")
+        unit = tail if _UNIT_ONLY.fullmatch(tail) else None
+        out.append((line.start + m.start(), line.start + m.end("fig"), line.start + m.end(), unit))
+    for m in _BRACKETED_FIGURE.finditer(view):
+        out.append((line.start + m.start(), line.start + m.end(), line.start + m.end(), "()"))
+    return out
+
+
+# a count printed with a multiplier: ``1.6794万`` is 16794, exactly
+COUNT_SCALE = {"万": 10000, "亿": 100000000}
+_MONEY_UNIT = re.compile(r"(?:亿|千万|百万|十万|万|千)?元")
+
+
+def count_value(cell: Cell) -> tuple[int | float | None, str | None]:
+    """The cell read as a count (a whole number): ``(value, None)``, or ``(None, why)`` when the
+    printed text is no exact count: a fraction (``37.2``), a decimal point that may be a
+    thousands separator (``16.794``), a unit of money, a multiplier that leaves a fraction.
+    ``37.0`` is 37; ``1.6794万`` is 16794."""
+    if cell.value is None:
+        return None, None
+    s = clean_figure(cell.raw)
+    if cell.unit and _MONEY_UNIT.fullmatch(cell.unit):
+        return None, f"{cell.raw}{cell.unit} is an amount of money, not a count"
+    scale = COUNT_SCALE.get(cell.unit or "")
+    if not scale and isinstance(cell.value, int):
+        return cell.value, None  # printed as a whole number (also ``零``)
+    try:
+        exact = Decimal(s) * (scale or 1)
+    except InvalidOperation:
+        return None, f"{cell.raw!r} is not a number"
+    if exact != exact.to_integral_value():
+        return None, f"{cell.raw}{cell.unit or ''} is not a whole number"
+    if "." in s and not scale and len(s.split(".")[1]) == 3:
+        return None, f"{cell.raw!r}: '.' may be a thousands separator or a decimal point"
+    return int(exact), None
 
 
 def _piece_at(pcs: Sequence[Piece], offset: int) -> Piece | None:
@@ -147,6 +219,8 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
     cells: list[Cell] = []
     frags: list[Frag] = []
     units = [s for s in spans if s.label == Label.UNIT]
+    spans, whole, taken = _whole_figures(text, all_lines, lo, hi, spans, pieces_by_line)
+    cells += whole
     for s in spans:
         if s.label not in (Label.CELL, Label.ROW, Label.COL):
             continue
@@ -178,12 +252,76 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
         if s.label == Label.CELL:
             unit = _unit_after(text, s, units)
             cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit, s.repairs))
+        elif s.label == Label.ROW and (parts := _label_with_figures(raw)) is not None:
+            # ``行政处罚 7 -2 5191 行政强制`` taken as one label: two rows on one line, their labels and values
+            width = column_width(text)
+            for kind, a, b in parts:
+                piece, at = raw[a:b], x + width(raw[:a])
+                if kind == "cell":
+                    cells.append(Cell(parse_value(piece), piece, s.start + a, s.start + b, ln, fld, at, s.score,
+                                      None, tagged=False))  # fmt: skip
+                else:
+                    frags.append(Frag(piece, label_key(piece), s.label, s.start + a, s.start + b, ln, fld, at,
+                                      is_group_label(piece)))  # fmt: skip
         else:
             frags.append(Frag(raw, label_key(raw), s.label, s.start, s.end, ln, fld, x, is_group_label(raw)))
-    cells += _untagged_figures(text, all_lines, lo, hi, spans, pieces_by_line)
+    cells += _untagged_figures(text, all_lines, lo, hi, spans, pieces_by_line, taken)
     cells.sort(key=lambda c: c.start)
     _mark_wrapped_groups(frags)
     return Region(table, lines, cells, frags, text)
+
+
+def _whole_figures(
+    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]]
+) -> tuple[list[Span], list[Cell], list[tuple[int, int]]]:
+    """Figures printed with a unit, a multiplier or a note in their cell (``1.1千元``,
+    ``1.6794万``, ``16794（件）``, ``1.2 亿元``) that a tagger labelled in pieces or as a label
+    (``1.`` ROW + ``1`` CELL + ``千元`` ROW): one cell each, the whole figure with its unit, never
+    a fragment. A figure in brackets (``(29)``: a minus sign, or a note?) is a cell read as
+    nothing (unreadable). Tokens no span touches are left to ``_untagged_figures`` (a line of
+    prose is no table line). Returns the spans left over, the cells and the tokens they cover."""
+    by_start = sorted(spans, key=lambda s: s.start)
+    cells: list[Cell] = []
+    taken: list[tuple[int, int]] = []
+    for ln in range(lo, hi):
+        line = all_lines[ln]
+        found = figure_tokens(text, line)
+        if not found:
+            continue
+        on_line = [s for s in by_start if s.start < line.end and line.start < s.end]
+        if _prose(text, line, on_line, [(a, b) for a, _, b, _ in found]):
+            continue  # ``共公开 3546 条 …``: a sentence, not a table line
+        lead = len(text[line.start : line.end]) - len(text[line.start : line.end].lstrip())
+        for a, fig_end, b, unit in found:
+            over = [s for s in on_line if s.start < b and a < s.end]
+            if unit == "()" and a == line.start + lead:
+                continue  # ``(1) …`` at the start of a line: a numbering, not a value
+            if ln not in pcs:
+                pcs[ln] = pieces(text, all_lines[ln])
+            p = _piece_at(pcs[ln], a)
+            fld, x = (p.field, p.x + column_width(text)(text[p.start : a])) if p else (0, 0)
+            raw = text[a:fig_end]
+            tagged = any(s.label == Label.CELL for s in over)
+            score = min((s.score for s in over), default=0.0)
+            if unit == "()":
+                cells.append(Cell(None, raw, a, fig_end, ln, fld, x, score, None, tagged=tagged))
+            else:
+                cells.append(Cell(parse_value(raw), raw, a, fig_end, ln, fld, x, score, unit, tagged=tagged))
+            taken.append((a, b))
+    if not taken:
+        return spans, cells, taken
+    rest = [s for s in spans if not any(s.start < b and a < s.end for a, b in taken)]
+    return rest, cells, taken
+
+
+def _prose(text: str, line: Line, spans: list[Span], figures: list[tuple[int, int]]) -> bool:
+    """Does the line hold CJK text that no span labels and that is no part of a figure token
+    (unlabelled words: a sentence)?"""
+    covered = [(s.start, s.end) for s in spans] + figures
+    for m in CJK.finditer(text, line.start, line.end):
+        if not any(a <= m.start() < b for a, b in covered):
+            return True
+    return False
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -208,6 +346,22 @@ def _inside_figure(text: str, span: Span) -> bool:
     return (a, b) != (span.start, span.end) and looks_like_figure(text[a:b])
 
 
+def _label_with_figures(raw: str) -> list[tuple[str, int, int]] | None:
+    """A label span that holds whole figures between its words (``行政处罚 7 -2 5191 行政强制``):
+    its parts in order, ``("label"|"cell", start, end)`` relative to ``raw``; None unless a
+    label with CJK text comes first and a plain number (space-delimited) follows it."""
+    parts: list[tuple[str, int, int]] = []
+    for m in re.finditer(r"\S+", raw):
+        kind = "cell" if re.fullmatch(r"[+\-−]?\d[\d,.]*", normalize(m.group())) else "label"
+        if parts and parts[-1][0] == kind == "label":
+            parts[-1] = ("label", parts[-1][1], m.end())
+        else:
+            parts.append((kind, m.start(), m.end()))
+    if len(parts) < 2 or parts[0][0] != "label" or not CJK.search(raw[parts[0][1] : parts[0][2]]):
+        return None
+    return parts if any(k == "cell" for k, _, _ in parts) else None
+
+
 def _ocr_figure(raw: str) -> bool:
     """A figure with letters an OCR put for digits (``3O75``, ``l8``), not a clean number."""
     return looks_like_figure(raw) and parse_value(raw) is None and any(c.isalpha() for c in raw)
@@ -225,7 +379,8 @@ def _figure_with_unit(raw: str) -> tuple[str, str] | None:
 
 
 def _untagged_figures(
-    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]]
+    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]],
+    taken: list[tuple[int, int]] = (),  # type: ignore[assignment]
 ) -> list[Cell]:
     """Figures printed in the table that the tagger left unlabelled (``13612\u200b``, ``3O75``):
     cells with confidence 0, so they are placed like any value and flagged, never silently lost.
@@ -241,6 +396,7 @@ def _untagged_figures(
     starts = [s.start for s in by_start]
     longest = max((s.end - s.start for s in spans), default=0)
     cell_starts = sorted(s.start for s in spans if s.label == Label.CELL)
+    taken_tokens = list(taken)
     for ln in range(lo, hi):
         line = all_lines[ln]
         if ln not in pcs:
@@ -251,6 +407,8 @@ def _untagged_figures(
         for p in pcs[ln]:
             for m in re.finditer(r"[^\s\u3000]+", text[p.start : p.end]):
                 a, b = p.start + m.start(), p.start + m.end()
+                if any(ta <= a < tb or a <= ta < b for ta, tb in taken_tokens):
+                    continue  # read whole by ``_whole_figures``
                 near = by_start[bisect_left(starts, a - longest) : bisect_left(starts, b)]
                 over = [s for s in near if a < s.end]
                 tok = m.group(0)
