@@ -165,7 +165,8 @@ def _wrapped_digits(region: Region, groups: list[Group]) -> dict[str, dict]:
     values, with no label of its own and no more values than the row. Each piece continues the
     value it stands under: the one in its tab field, or the one its columns overlap in a
     space-aligned layout; where nothing places it (one space between values, no positions, a
-    piece under no value) it may continue any of the row's values, unless it is a page number.
+    piece under no value) it may continue any of the row's values, unless it is a page number
+    (beside an empty line or a page break, or inside a label that goes on below it).
     Returns ``{"tails": {id(group) of such lines}, "cut": {id(cell above): (tail cell, placed by
     the layout)}}``: the tails are no row of their own, and the cut cells are read as nothing
     (the caller nulls and warns), since the join is never certain."""
@@ -193,17 +194,22 @@ def _wrapped_digits(region: Region, groups: list[Group]) -> dict[str, dict]:
             if not over:  # nothing places it (no positions, or a grid of another width): any value
                 placed, over = False, list(above.cells)
             cut += [(u, c) for u in over]
-        if not placed and len(g.cells) == 1 and _page_number(region, g.cells[0]):
-            continue
+        nxt = g.lines[0] + 1  # a label piece alone below it: ``行政  2 10 0`` / ``2`` / ``许可``
+        label_goes_on = bool(region.frags_on(nxt, Label.ROW)) and not region.cells_on(nxt)
+        if not placed and len(g.cells) == 1 and (_page_number(region, g.cells[0]) or label_goes_on):
+            continue  # a page number, not a piece of a value
         out["tails"][id(g)] = g
         for u, c in cut:
             out["cut"][id(u)] = (c, placed)
     return out
 
 
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
+
+
 def _page_number(region: Region, cell: Cell) -> bool:
     """A lone 1-3 digit line followed by an empty line or a page break: a page number."""
-    if not re.fullmatch(r"[1-9][0-9]{0,2}", normalize(cell.raw)):
+    if not _PAGE_NUMBER.fullmatch(normalize(cell.raw)):
         return False
     nxt = cell.line + 1 - region.lines[0].index
     if nxt >= len(region.lines):
