@@ -12,6 +12,7 @@ import pytest
 
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
+from govreport.training.synth.generator import make_report
 from tests.reportkit import ACTIVE_2021, report
 
 ACTIVE = "active_disclosure"
@@ -193,3 +194,18 @@ def test_two_rows_on_one_line_are_split_at_the_second_row_label(tagger):
     out = extract(tagger, active)
     assert out["tables"][ACTIVE]["administrative_penalty"] == {"prev_year_items": 7, "change": -2, "decisions": 5191}
     assert out["tables"][ACTIVE]["administrative_coercion"] == {"prev_year_items": 23, "change": -21, "decisions": 0}
+
+
+# --- the generator kind: every layout, both formats ---------------------------------------------
+
+@pytest.mark.parametrize("index", range(8))
+def test_generated_cell_units_reports_read_table_2_exactly(tagger, index):
+    """``cell_units`` (training/synth): amounts in 千元/十万元/亿元/亿/万 and counts as 1.6794万 or
+    16794（件） in their cells, over whatever layout the report draws: table 二 exactly as gold."""
+    r = make_report(11, index, kinds=["cell_units"])
+    out = tagger.extract_text(r.text).output
+    gold = r.gold["tables"][ACTIVE]
+    for row, cols in gold.items():
+        for col, v in cols.items():
+            got = out["tables"][ACTIVE][row][col]
+            assert (got is None and v is None) or got == pytest.approx(v, abs=1e-9), (r.id, row, col, got, v)

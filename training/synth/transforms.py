@@ -22,7 +22,9 @@ from . import prose
 from .content import APPLICANTS, Para, ReportContent, inject_errors
 from .ir import Line, O, Seg, blank_line
 from .render import Style
-from .tables import HEADER_VARIANTS, SPACEABLE, SPLITTABLE, VERTICAL_GROUPS, WRAPPABLE, app_structure
+from .tables import (
+    CELL_COUNT_FORMS, CELL_MONEY_UNITS, HEADER_VARIANTS, SPACEABLE, SPLITTABLE, VERTICAL_GROUPS, WRAPPABLE, app_structure,
+)
 
 
 @dataclass
@@ -203,6 +205,20 @@ def count_units(ctx: Ctx) -> bool:
     for t in rng.sample(tables, rng.randint(1, len(tables))):
         ctx.style.table.count_units[t] = rng.choice(units[t])
     return True
+
+
+def cell_units(ctx: Ctx) -> bool:
+    """Table 二 figures with a unit or multiplier inside the cell: amounts in 千元/十万元/亿元/亿/万
+    (``1.1千元``, ``3.3 十万元``), counts of 10,000 or more as ``1.6794万`` or with ``（件）``
+    (a count is raised past 10,000 if none is, so it shows)."""
+    rng, vals = ctx.rng, ctx.content.values["active_disclosure"]
+    money = rng.choice(sorted(CELL_MONEY_UNITS))
+    ctx.style.table.cell_units = (money, rng.choice(CELL_COUNT_FORMS))
+    counts = [(r, c) for r, cols in vals.items() for c in cols if c not in ("amount", "change")]
+    if counts and not any(vals[r][c] >= 10000 for r, c in counts):
+        r, c = rng.choice(counts)
+        vals[r][c] = rng.randint(10000, 99999)
+    return ctx.content.tables_present["active_disclosure"]
 
 
 def part_headings(ctx: Ctx) -> bool:
@@ -701,6 +717,9 @@ KINDS_SPEC: list[Kind] = [
     Kind("ocr_digits", "lines", 0.0, ocr_digits, late=True, doc="OCR letters in figures: 3O75, l29"),
     Kind("change_words", "content", 0.0, change_words, late=True, formats=("2019",),
          doc="本年增/减 in words or loosely signed: 增加3, 减少3, 减3, - 3, +4, －2"),
+    Kind("cell_units", "content", 0.0, cell_units, late=True,
+         doc="table 二 figures with a unit or multiplier in the cell: 1.1千元, 1.2 亿元, 12.35万, 1.6794万, "
+             "16794（件）, 16794 (件) (rate 0: opt-in)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
