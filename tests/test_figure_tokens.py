@@ -209,3 +209,22 @@ def test_generated_cell_units_reports_read_table_2_exactly(tagger, index):
         for col, v in cols.items():
             got = out["tables"][ACTIVE][row][col]
             assert (got is None and v is None) or got == pytest.approx(v, abs=1e-9), (r.id, row, col, got, v)
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_generated_wrapped_figures_are_read_whole_or_null_and_flagged(tagger, index):
+    """``wrapped_figures`` (training/synth): a table 二 figure's last digits on the next line. Each
+    cell is the printed figure, or null, ``unreadable`` and named in a review reason; never a piece."""
+    r = make_report(12, index, kinds=["wrapped_figures"])
+    assert "wrapped_figures" in r.transforms
+    out = tagger.extract_text(r.text).output
+    nulls = 0
+    for row, cols in r.gold["tables"][ACTIVE].items():
+        for col, v in cols.items():
+            got, status = cell(out, row, col)
+            if got is None and v is not None:
+                nulls += 1
+                assert status == "unreadable" and flagged(out, row, col), (r.id, row, col)
+            else:
+                assert got == pytest.approx(v, abs=1e-9), (r.id, row, col, got, v)
+    assert nulls >= 1

@@ -83,6 +83,8 @@ def check_spans(r: SynthReport) -> None:
     # every printed gold value can be read from some CELL span (元 amounts converted, headers too)
     readable = {round(v, 6) for v in cell_values} | {round(v / 10000, 6) for v in cell_values}
     for t, table in r.gold["tables"].items():
+        if t == "active_disclosure" and "wrapped_figures" in r.transforms:
+            continue  # a figure printed in two pieces (head CELL, tail CELL on the next line): gold is the whole
         for row, cols in (table or {}).items():
             for col, v in cols.items():
                 if v is not None:

@@ -180,7 +180,7 @@ def _wrapped_digits(region: Region, groups: list[Group]) -> dict[str, dict]:
         above = by_line[g.lines[0] - 1]
         if not above.evidence or len(g.cells) > len(above.cells):
             continue
-        if not all(re.fullmatch(r"[0-9][0-9.,]*", normalize(c.raw)) for c in g.cells):
+        if not all(re.fullmatch(r"[0-9.][0-9.,]*", normalize(c.raw)) and re.search(r"[0-9]", c.raw) for c in g.cells):
             continue
         cut: list[tuple[Cell, Cell]] = []
         placed = True
