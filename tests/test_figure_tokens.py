@@ -114,6 +114,16 @@ def test_a_count_with_a_unit_or_note_in_its_cell_is_read_exactly(tagger, printed
     assert cell(out, "administrative_license", "change") == (-29, "read")
 
 
+@pytest.mark.parametrize("printed", ["约16794", "16794余", "16794以上", "16794（含网上12件）"])
+@pytest.mark.parametrize("layout", ["tab", "layout"])
+def test_an_approximate_figure_or_a_note_with_figures_is_unreadable_never_blank(tagger, printed, layout):
+    out = extract(tagger, active_2019(layout, {("行政许可", 2): printed}))
+    assert cell(out, "administrative_license", "decisions") == (None, "unreadable")
+    assert flagged(out, "administrative_license", "decisions")
+    assert out["provenance"][ACTIVE]["administrative_license"]["decisions"]["text"] == printed
+    assert cell(out, "administrative_license", "change") == (-29, "read")
+
+
 def test_a_figure_in_brackets_is_unreadable_never_blank(tagger):
     """``(29)`` in 本年增/减: an accountant's minus, or a note? Not read, and not ``blank``."""
     out = extract(tagger, active_2019("tab", {("行政许可", 1): "(29)"}))

@@ -143,28 +143,38 @@ def well_grouped(raw: str) -> bool:
 
 
 # What may follow a figure inside its cell: a unit of money, a multiplier (万, 亿), a measure word,
-# bare or in brackets (``16794（件）``, ``1.2 亿元``), or a note in brackets without digits
-# (``16794（含网上）``). One space may stand between the figure and what follows.
-_UNIT_WORDS = r"(?:亿|千万|百万|十万|万|千)?元|万|亿|件|个|项|次|宗|起|条|家|人次|人"
+# bare or in brackets (``16794（件）``, ``1.2 亿元``), or a note in brackets (``16794（含网上）``). One
+# space may stand between the figure and what follows. A word that makes the figure approximate
+# (``约16794``, ``16794余``, ``16794以上``) or a note with figures of its own (``16794（含网上12件）``)
+# leaves no exact value: the token is a cell read as nothing (unreadable), never a blank.
+_UNIT_WORDS = r"(?:亿|千万|百万|十万|万|千)?元|万|亿|件次|件|个|项|次|宗|起|条|家|人次|人"
 _FIGURE_TOKEN = re.compile(
-    r"(?<!\S)(?P<fig>[+\-]?\d[\d,，.]*\d|\d)(?P<tail> ?(?:" + _UNIT_WORDS + r"|[(（][^()（）\d\s]*[)）]))?(?!\S)"
+    r"(?<!\S)(?P<pre>约|近|逾|超过|超|不足|大约)?(?P<fig>[+\-]?\d[\d,，.]*\d|\d)"
+    r"(?P<tail> ?(?:(?:余|多)?(?:" + _UNIT_WORDS + r")|余|多|以上|左右|[(（][^()（）]*[)）]))?(?!\S)"
 )
 _BRACKETED_FIGURE = re.compile(r"(?<!\S)[(（][+\-]?\d[\d,，.]*[)）](?!\S)")  # ``(29)``: a minus, or a note?
 _UNIT_ONLY = re.compile(_UNIT_WORDS)
+NOT_EXACT = "~"  # figure_tokens: a figure printed with a word or note that leaves no exact value
 
 
 def figure_tokens(text: str, line: Line) -> list[tuple[int, int, int, str | None]]:
-    """The figures of ``line`` printed with something after them in their cell, and the
-    bracketed ones: ``(start, end of the figure, end of the token, unit)``. The unit is the
+    """The figures of ``line`` printed with something before or after them in their cell, and
+    the bracketed ones: ``(start, end of the figure, end of the token, unit)``. The unit is the
     word after the figure, bare or in brackets (``件``, ``万``, ``亿元``); None for a note in
-    brackets (``（含网上）``); ``"()"`` for a figure in brackets (``(29)``, read as nothing)."""
+    brackets without figures (``（含网上）``); ``NOT_EXACT`` for an approximate figure or a note
+    with figures (``约16794``, ``16794余``, ``16794（含网上12件）``) and ``"()"`` for a figure in
+    brackets (``(29)``): both read as nothing."""
     view = normalize(text[line.start : line.end])
     out = []
     for m in _FIGURE_TOKEN.finditer(view):
-        if m.group("tail") is None:
+        if m.group("tail") is None and m.group("pre") is None:
             continue
-        tail = m.group("tail").strip().strip("()（）")
-        unit = tail if _UNIT_ONLY.fullmatch(tail) else None
+        tail = (m.group("tail") or "").strip()
+        inner = tail.strip("()（）")
+        if m.group("pre") or re.match(r"余|多|以上|左右", tail) or re.search(r"\d", tail):
+            unit = NOT_EXACT
+        else:
+            unit = inner if _UNIT_ONLY.fullmatch(inner) else None
         out.append((line.start + m.start(), line.start + m.end("fig"), line.start + m.end(), unit))
     for m in _BRACKETED_FIGURE.finditer(view):
         out.append((line.start + m.start(), line.start + m.end(), line.start + m.end(), "()"))
@@ -303,8 +313,8 @@ def _whole_figures(
             raw = text[a:fig_end]
             tagged = any(s.label == Label.CELL for s in over)
             score = min((s.score for s in over), default=0.0)
-            if unit == "()":
-                cells.append(Cell(None, raw, a, fig_end, ln, fld, x, score, None, tagged=tagged))
+            if unit in ("()", NOT_EXACT):  # ``(29)``, ``约16794``: printed, but no exact figure
+                cells.append(Cell(None, text[a:b], a, b, ln, fld, x, score, None, tagged=tagged))
             else:
                 cells.append(Cell(parse_value(raw), raw, a, fig_end, ln, fld, x, score, unit, tagged=tagged))
             taken.append((a, b))
