@@ -239,12 +239,15 @@ def split_two_rows(groups: list[Group], lexicon: tuple[tuple[str, str], ...]) ->
         if len(heads) == 1 or any(c.start < frags[0].start for c in g.cells):
             out.append(g)
             continue
+        parts = []
         for k, i in enumerate(heads):
             end = heads[k + 1] if k + 1 < len(heads) else len(frags)
             lo = frags[i].start
             hi = frags[end].start if end < len(frags) else None
             cells = [c for c in g.cells if lo <= c.start and (hi is None or c.start < hi)]
-            out.append(Group(cells, [g.lines[0]], frags[i:end], True))
+            parts.append(Group(cells, [g.lines[0]], frags[i:end], True))
+        # every part has values of its own (a label's tail after its values, ``行政 40 -29 16794 许可``, is no row)
+        out += parts if all(p.cells for p in parts) else [g]
     return out
 
 
