@@ -173,6 +173,7 @@ WRAP_CASES = [
     ("layout", "行政许可", 2, "167", " " * 51 + "94"),       # under its value (-layout)
     ("layout", "行政许可", 0, "4", " " * 24 + "0"),          # a two-digit figure as 4 / 0
     ("layout", "政府集中采购", 1, "966.0", " " * 38 + "898"),  # a decimal amount
+    ("layout", "行政许可", 2, "167", " " * 53 + "94\n\f"),   # right beside it, before a page break
     ("plumber", "行政许可", 2, "167", "94"),                  # no positions: any of the row's values
     ("tab", "行政许可", 2, "167", "\t\t\t94"),                # tab text: in its field
 ]

@@ -189,6 +189,10 @@ def _wrapped_digits(region: Region, groups: list[Group]) -> dict[str, dict]:
                 over = [u for u in above.cells if u.field == c.field]
             elif located:
                 over = [u for u in above.cells if u.x < c.x + width(c.raw) and c.x < u.x + width(u.raw)]
+                if not over:  # right beside one value's columns (a right-aligned piece): that one
+                    gap = {id(u): max(u.x - c.x - width(c.raw), c.x - u.x - width(u.raw)) for u in above.cells}
+                    near = min(above.cells, key=lambda u: gap[id(u)])
+                    over = [near] if gap[id(near)] <= 1 else []
             else:
                 over = []
             if not over:  # nothing places it (no positions, or a grid of another width): any value

@@ -262,7 +262,11 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
         if s.label == Label.CELL:
             unit = _unit_after(text, s, units)
             cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit, s.repairs))
-        elif s.label == Label.ROW and (parts := _label_with_figures(raw)) is not None:
+        elif (
+            s.label == Label.ROW
+            and (parts := _label_with_figures(raw)) is not None
+            and (parts[-1][0] == "cell" or _value_after(spans, s, all_lines[ln]))
+        ):
             # ``行政处罚 7 -2 5191 行政强制`` taken as one label: two rows on one line, their labels and values
             width = column_width(text)
             for kind, a, b in parts:
@@ -369,7 +373,14 @@ def _label_with_figures(raw: str) -> list[tuple[str, int, int]] | None:
             parts.append((kind, m.start(), m.end()))
     if len(parts) < 2 or parts[0][0] != "label" or not CJK.search(raw[parts[0][1] : parts[0][2]]):
         return None
+    if any(k == "label" and raw[a] in "年月日号" for k, a, _ in parts):
+        return None  # ``… 2024 年 …``: a date in a running header, not values
     return parts if any(k == "cell" for k, _, _ in parts) else None
+
+
+def _value_after(spans: list[Span], span: Span, line: Line) -> bool:
+    """Is a CELL labelled after ``span`` on its line (the last row's values of a run-on line)?"""
+    return any(s.label == Label.CELL and span.end <= s.start < line.end for s in spans)
 
 
 def _ocr_figure(raw: str) -> bool:
