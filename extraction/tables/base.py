@@ -291,9 +291,10 @@ def _whole_figures(
     """Figures printed with a unit, a multiplier or a note in their cell (``1.1千元``,
     ``1.6794万``, ``16794（件）``, ``1.2 亿元``) that a tagger labelled in pieces or as a label
     (``1.`` ROW + ``1`` CELL + ``千元`` ROW): one cell each, the whole figure with its unit, never
-    a fragment. A figure in brackets (``(29)``: a minus sign, or a note?) is a cell read as
-    nothing (unreadable). Tokens no span touches are left to ``_untagged_figures`` (a line of
-    prose is no table line). Returns the spans left over, the cells and the tokens they cover."""
+    a fragment. A figure in brackets (``(29)``: a minus sign, or a note?) or an approximate one
+    (``约16794``) is a cell read as nothing (unreadable). Only on table lines: a line with CJK
+    words no span labels is prose, left alone. Returns the spans left over, the cells and the
+    tokens they cover (``_untagged_figures`` skips those)."""
     by_start = sorted(spans, key=lambda s: s.start)
     cells: list[Cell] = []
     taken: list[tuple[int, int]] = []
@@ -401,7 +402,7 @@ def _figure_with_unit(raw: str) -> tuple[str, str] | None:
 
 def _untagged_figures(
     text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]],
-    taken: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    taken: Sequence[tuple[int, int]] = (),
 ) -> list[Cell]:
     """Figures printed in the table that the tagger left unlabelled (``13612\u200b``, ``3O75``):
     cells with confidence 0, so they are placed like any value and flagged, never silently lost.
