@@ -8,9 +8,14 @@ that showed it, run with the rule tagger and the default tagger (the model where
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from govreport.extraction.document import Document, Span
+from govreport.extraction.labels import Label
 from govreport.extraction.pipeline import Extractor
+from govreport.extraction.report import assemble_report
 from govreport.extraction.taggers import get_tagger
 from govreport.training.synth.generator import make_report
 from tests.reportkit import ACTIVE_2021, report
@@ -239,3 +244,22 @@ def test_generated_wrapped_figures_are_read_whole_or_null_and_flagged(tagger, in
             else:
                 assert got == pytest.approx(v, abs=1e-9), (r.id, row, col, got, v)
     assert nulls >= 1
+
+
+# --- A2 at its root: a CELL span on part of a figure is never the value -----------------------
+
+@pytest.mark.parametrize("printed,cut,value", [
+    ("12.35", 3, 12.35),      # ``12.`` ROW + ``35`` CELL (the model's split at the point)
+    ("1,234", 2, 1234),       # ``1,`` ROW + ``234`` CELL
+    ("1.1千元", 2, 0.11),     # ``1.`` ROW + ``1千元`` …: the unit read with the whole figure
+])  # fmt: skip
+def test_a_cell_span_on_part_of_a_figure_reads_the_whole_figure(printed, cut, value):
+    """Spans as a tagger may give them (the rule tagger's, with the amount's CELL cut in two)."""
+    text = report(active_2019("tab", {("政府集中采购", 1): printed}), year=2019)
+    doc = get_tagger("rules")(Document.from_text(text))
+    start = text.index(printed, text.index("政府集中采购"))
+    spans = [s for s in doc.spans if not (s.start < start + len(printed) and start < s.end)]
+    spans += [Span(start, start + cut, Label.ROW, 0.9), Span(start + cut, start + len(printed), Label.CELL, 0.9)]
+    out = assemble_report(replace(doc, spans=tuple(sorted(spans, key=lambda s: s.start))))
+    assert out["tables"][ACTIVE]["centralized_procurement"]["amount"] == pytest.approx(value)
+    assert out["cell_status"][ACTIVE]["centralized_procurement"]["amount"] == "read"

@@ -157,17 +157,17 @@ _UNIT_ONLY = re.compile(_UNIT_WORDS)
 NOT_EXACT = "~"  # figure_tokens: a figure printed with a word or note that leaves no exact value
 
 
-def figure_tokens(text: str, line: Line) -> list[tuple[int, int, int, str | None]]:
+def figure_tokens(text: str, line: Line, bare: bool = False) -> list[tuple[int, int, int, str | None]]:
     """The figures of ``line`` printed with something before or after them in their cell, and
     the bracketed ones: ``(start, end of the figure, end of the token, unit)``. The unit is the
     word after the figure, bare or in brackets (``件``, ``万``, ``亿元``); None for a note in
     brackets without figures (``（含网上）``); ``NOT_EXACT`` for an approximate figure or a note
     with figures (``约16794``, ``16794余``, ``16794（含网上12件）``) and ``"()"`` for a figure in
-    brackets (``(29)``): both read as nothing."""
+    brackets (``(29)``): both read as nothing. ``bare``: plain figures too (unit None)."""
     view = normalize(text[line.start : line.end])
     out = []
     for m in _FIGURE_TOKEN.finditer(view):
-        if m.group("tail") is None and m.group("pre") is None:
+        if m.group("tail") is None and m.group("pre") is None and not bare:
             continue
         tail = (m.group("tail") or "").strip()
         inner = tail.strip("()（）")
@@ -289,9 +289,9 @@ def _whole_figures(
     text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]]
 ) -> tuple[list[Span], list[Cell], list[tuple[int, int]]]:
     """Figures printed with a unit, a multiplier or a note in their cell (``1.1千元``,
-    ``1.6794万``, ``16794（件）``, ``1.2 亿元``) that a tagger labelled in pieces or as a label
-    (``1.`` ROW + ``1`` CELL + ``千元`` ROW): one cell each, the whole figure with its unit, never
-    a fragment. A figure in brackets (``(29)``: a minus sign, or a note?) or an approximate one
+    ``1.6794万``, ``16794（件）``, ``1.2 亿元``) however a tagger labelled them, and plain figures
+    a tagger labelled in pieces (``1.`` ROW + ``1`` CELL + ``千元`` ROW, ``12.`` ROW + ``35``
+    CELL): one cell each, the whole figure with its unit, never a fragment. A figure in brackets (``(29)``: a minus sign, or a note?) or an approximate one
     (``约16794``) is a cell read as nothing (unreadable). Only on table lines: a line with CJK
     words no span labels is prose, left alone. Returns the spans left over, the cells and the
     tokens they cover (``_untagged_figures`` skips those)."""
@@ -300,10 +300,15 @@ def _whole_figures(
     taken: list[tuple[int, int]] = []
     for ln in range(lo, hi):
         line = all_lines[ln]
-        found = figure_tokens(text, line)
+        on_line = [s for s in by_start if s.start < line.end and line.start < s.end]
+        whole = {(s.start, s.end) for s in on_line if s.label == Label.CELL}
+        # a plain figure only when a tagger labelled part of it (``12.`` ROW + ``35`` CELL); never a
+        # token inside a longer span (``行政处罚 7 -2 5191 行政强制``: see ``_label_with_figures``)
+        found = [t for t in figure_tokens(text, line, bare=True) if (t[2] != t[1] or (
+            (t[0], t[1]) not in whole and any(s.start < t[2] and t[0] < s.end for s in on_line))) and not any(
+            s.start < t[2] and t[0] < s.end and (s.start < t[0] or s.end > t[2]) for s in on_line)]  # fmt: skip
         if not found:
             continue
-        on_line = [s for s in by_start if s.start < line.end and line.start < s.end]
         if _prose(text, line, on_line, [(a, b) for a, _, b, _ in found]):
             continue  # ``共公开 3546 条 …``: a sentence, not a table line
         lead = len(text[line.start : line.end]) - len(text[line.start : line.end].lstrip())
