@@ -264,6 +264,7 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
             cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit, s.repairs))
         elif (
             s.label == Label.ROW
+            and table == "active_disclosure"  # the rows of table 二 pdfplumber runs together (short labels)
             and (parts := _label_with_figures(raw)) is not None
             and (parts[-1][0] == "cell" or _value_after(spans, s, all_lines[ln]))
         ):
@@ -301,11 +302,11 @@ def _whole_figures(
     for ln in range(lo, hi):
         line = all_lines[ln]
         on_line = [s for s in by_start if s.start < line.end and line.start < s.end]
-        whole = {(s.start, s.end) for s in on_line if s.label == Label.CELL}
-        # a plain figure only when a tagger labelled part of it (``12.`` ROW + ``35`` CELL); never a
+        # a plain figure only when a CELL span covers part of it (``12.`` ROW + ``35`` CELL); never a
         # token inside a longer span (``行政处罚 7 -2 5191 行政强制``: see ``_label_with_figures``)
-        found = [t for t in figure_tokens(text, line, bare=True) if (t[2] != t[1] or (
-            (t[0], t[1]) not in whole and any(s.start < t[2] and t[0] < s.end for s in on_line))) and not any(
+        found = [t for t in figure_tokens(text, line, bare=True) if (t[2] != t[1] or any(
+            s.label == Label.CELL and t[0] <= s.start and s.end <= t[2] and (s.start, s.end) != (t[0], t[2])
+            for s in on_line)) and not any(
             s.start < t[2] and t[0] < s.end and (s.start < t[0] or s.end > t[2]) for s in on_line)]  # fmt: skip
         if not found:
             continue
@@ -369,10 +370,13 @@ def _inside_figure(text: str, span: Span) -> bool:
 def _label_with_figures(raw: str) -> list[tuple[str, int, int]] | None:
     """A label span that holds whole figures between its words (``行政处罚 7 -2 5191 行政强制``):
     its parts in order, ``("label"|"cell", start, end)`` relative to ``raw``; None unless a
-    label with CJK text comes first and a plain number (space-delimited) follows it."""
+    label with CJK text comes first, a plain number (space-delimited) follows it, and every
+    other word has CJK text (a word like ``3l`` or ``O`` is a damaged figure: no split)."""
     parts: list[tuple[str, int, int]] = []
     for m in re.finditer(r"\S+", raw):
         kind = "cell" if re.fullmatch(r"[+\-−]?\d[\d,.]*", normalize(m.group())) else "label"
+        if kind == "label" and not CJK.search(m.group()):
+            return None  # ``3l``, ``O``: a damaged figure among them, the split would misplace values
         if parts and parts[-1][0] == kind == "label":
             parts[-1] = ("label", parts[-1][1], m.end())
         else:
