@@ -304,7 +304,7 @@ def _whole_figures(
         on_line = [s for s in by_start if s.start < line.end and line.start < s.end]
         # a plain figure only when a CELL span covers part of it (``12.`` ROW + ``35`` CELL); never a
         # token inside a longer span (``行政处罚 7 -2 5191 行政强制``: see ``_label_with_figures``)
-        found = [t for t in figure_tokens(text, line, bare=True) if (t[2] != t[1] or any(
+        found = [t for t in figure_tokens(text, line, bare=True) if (t[3] is not None or t[2] != t[1] or any(
             s.label == Label.CELL and t[0] <= s.start and s.end <= t[2] and (s.start, s.end) != (t[0], t[2])
             for s in on_line)) and not any(
             s.start < t[2] and t[0] < s.end and (s.start < t[0] or s.end > t[2]) for s in on_line)]  # fmt: skip
