@@ -162,7 +162,7 @@ def _to_wanyuan(value, unit: str | None):
 def _wrapped_digits(region: Region, groups: list[Group]) -> dict[str, dict]:
     """Figures a narrow cell wrapped (``167`` / ``94`` under it, ``966.0`` / ``898``, ``4`` / ``0``,
     as a PDF of a Word table prints a long number): a line of bare figures right below a row's
-    values, with no label of its own and no more values than the row. Each piece continues the
+    values, with no label of its own and fewer values than the row (one under a one-value row). Each piece continues the
     value it stands under: the one in its tab field, or the one its columns overlap in a
     space-aligned layout; where nothing places it (one space between values, no positions, a
     piece under no value) it may continue any of the row's values, unless it is a page number
@@ -178,7 +178,8 @@ def _wrapped_digits(region: Region, groups: list[Group]) -> dict[str, dict]:
         if g.evidence or not g.cells or len(set(g.lines)) != 1 or g.lines[0] - 1 not in by_line:
             continue
         above = by_line[g.lines[0] - 1]
-        if not above.evidence or len(g.cells) > len(above.cells):
+        # fewer pieces than the row has values (one under a one-value row): as many is a row of its own
+        if not above.evidence or len(g.cells) > max(1, len(above.cells) - 1):
             continue
         if not all(re.fullmatch(r"[0-9.][0-9.,]*", normalize(c.raw)) and re.search(r"[0-9]", c.raw) for c in g.cells):
             continue
