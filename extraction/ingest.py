@@ -20,7 +20,7 @@ from charset_normalizer import from_bytes
 
 from .document import Document
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
-from .ingest_html import declared_charset, flatten_html, looks_like_html
+from .ingest_html import declared_charset, flatten_html, is_html_document, looks_like_html
 from .limits import DEFAULT_MAX_BYTES, ReadLimits, check_text, default_limits, max_bytes_from_env  # noqa: F401  (DEFAULT_MAX_BYTES re-exported)
 from .ingest_office import (
     DOCX_MEDIA_TYPE,
@@ -379,7 +379,8 @@ def _document(
 def load_text(
     text: str, filename: str | None = None, max_bytes: int | None = None, limits: ReadLimits | None = None
 ) -> Document:
-    """Text already decoded: plain text is kept as given (less a leading BOM); HTML is flattened.
+    """Text already decoded: plain text is kept as given (less a leading BOM); HTML is flattened
+    (also a whole HTML page, ``<!DOCTYPE html``/``<html``, under a .txt name: a saved web page).
 
     ``max_bytes`` None: ``GOVREPORT_MAX_BYTES`` or ``DEFAULT_MAX_BYTES`` (the service's limit).
     Raises InputTooLarge over ``max_bytes`` (UTF-8), TextTooLarge when the text passes ``limits``
@@ -397,6 +398,8 @@ def load_text(
         raise BinaryInput(f"{input_name(filename)} contains NUL characters, so it is binary data, not text")
     text = text.removeprefix("\ufeff")
     fmt = _format_from_name(filename, None)
+    if fmt == "text" and is_html_document(text):
+        fmt = "html"  # a web page saved under a .txt name: its markup is not the report's text
     if fmt == "html" or (fmt is None and looks_like_html(text)):
         return _document(flatten_html(text), "html", filename, raw, limits=limits)
     return _document(text, "text", filename, raw, limits=limits)
@@ -440,6 +443,8 @@ def load_bytes(
             raise BinaryInput(f"{name} is {sniffed}, not a text report: " + _SUPPLY)
         else:
             fmt = declared or "text"
+            if declared == "text" and is_html_document(data[:1024].decode("latin-1")):
+                fmt = declared = "html"  # a web page saved under a .txt name: read as the page it is
 
     if fmt == "pdf":
         text, empty_pages, pdf_warnings = _read_office(pdf_to_text, (data, filename, limits), limits, filename)
@@ -451,6 +456,8 @@ def load_bytes(
         return _document(text, "docx", filename, data, limits=limits)
     charset = _media_type_charset(media_type) or (declared_charset(data) if declared != "text" else None)
     decoded = decode_text(data, filename, declared=charset)
+    if fmt == "text" and is_html_document(decoded.text):
+        fmt = "html"  # (a UTF-16 page, which the byte check above cannot see)
     if fmt != "html" and not looks_like_html(decoded.text):
         check_text(decoded.text, limits, name)  # before any further work on plain text
     warnings = []

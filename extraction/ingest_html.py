@@ -51,6 +51,16 @@ def looks_like_html(text: str) -> bool:
     return _HTML_START.match(text[:1024]) is not None
 
 
+# A whole HTML document (not a text that merely opens with a tag): what a page saved under a .txt
+# name holds; its markup is never the report's text.
+_HTML_DOCUMENT = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html)(?:[\s>]|$)", re.I | re.S)
+
+
+def is_html_document(text: str) -> bool:
+    """Whether text opens as a whole HTML document (``<!DOCTYPE html``, ``<html``)."""
+    return _HTML_DOCUMENT.match(text[:1024]) is not None
+
+
 def declared_charset(data: bytes) -> str | None:
     """The charset a ``<meta>`` in the first 1024 bytes declares, if any (not yet validated)."""
     m = _META_CHARSET.search(data[:1024])

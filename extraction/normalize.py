@@ -116,7 +116,7 @@ def squash(s: str) -> str:
 # converters do to a report, mapping every original character to one character or to nothing, and
 # keeps for every character of the view the offset of the original character it came from.
 
-REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "change_word", "space")
+REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "change_word", "space", "line_end")
 """What ``clean_view`` repairs (a ``Repair.kind``):
 
 - ``invisible``: zero-width space/joiners, BOM, soft hyphen, word joiner (Unicode category Cf), skipped;
@@ -127,8 +127,12 @@ REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "
 - ``doubled``: faux-bold glyphs drawn twice (``（（七七））总总计计  1133336644``) read once;
 - ``ocr_digit``: OCR letters inside a figure (``3O75``, ``l29``) read as digits;
 - ``measure_word``: a measure word after a count in a cell (``12件``) skipped;
-- ``change_word``: a change in words (``增加3``, ``减少3``, ``减3``, ``- 3``) read as a signed figure.
+- ``change_word``: a change in words (``增加3``, ``减少3``, ``减3``, ``- 3``) read as a signed figure;
+- ``line_end``: a line break other than ``\n`` / ``\r\n`` (a lone ``\r`` of classic Mac text, U+2028,
+  U+2029) read as ``\n``, so every stage sees the same lines.
 """
+# line breaks that are not ``\n`` (a CR of ``\r\n`` is read as the end of its line already)
+_OTHER_LINE_END = re.compile("\r(?!\n)|[\u2028\u2029]")
 
 _INVISIBLE_KEEP = frozenset("\t\n\r\f\v")
 _COMPAT_RANGES = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
@@ -280,6 +284,9 @@ def clean_view(text: str) -> TextView:
             continue
         repairs.append(Repair(i, i + 1, kind, ch, rep))
         subst[i] = rep
+    for m in _OTHER_LINE_END.finditer(text):
+        repairs.append(Repair(m.start(), m.end(), "line_end", m.group(0), "\n"))
+        subst[m.start()] = "\n"
     if drop or subst:
         t.rebuild(drop, subst)
     _undouble(t, repairs, glued, text)

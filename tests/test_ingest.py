@@ -338,14 +338,31 @@ def test_html_declaring_latin1_is_detected_instead() -> None:
     assert load_bytes(data, filename="r.html").text == "一、总体情况\n"
 
 
-def test_html_is_sniffed_without_a_name_but_a_txt_name_keeps_it_verbatim() -> None:
+def test_html_is_sniffed_without_a_name_and_a_txt_name_keeps_only_a_fragment_verbatim() -> None:
     markup = "<!DOCTYPE html><html><body><table><tr><td>规章</td><td>3</td></tr></table></body></html>"
     assert looks_like_html(markup) and not looks_like_html("一、总体情况 <p>")
     assert load_bytes(markup.encode("utf-8")).text == "规章\t3\n"
     assert load_bytes(markup.encode("utf-8"), media_type="text/html; charset=utf-8").origin.media_type == "text/html"
-    assert load_bytes(markup.encode("utf-8"), filename="r.txt").text == markup
     assert load_text(markup, filename="page.html").text == "规章\t3\n"
     assert load_text(markup).origin.media_type == "text/html"
+    # a text that only opens with a tag stays as typed under a .txt name
+    fragment = "<p>一、总体情况</p>\n规章\t3\n"
+    assert load_bytes(fragment.encode("utf-8"), filename="r.txt").text == fragment
+    assert load_text(fragment, filename="r.txt").text == fragment
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
+def test_a_whole_html_page_saved_as_txt_is_read_as_the_page(encoding) -> None:
+    """A browser's "save as" under a .txt name keeps the markup (tester s5 B: every cell was lost);
+    a whole document (``<!DOCTYPE html``/``<html``) is read as HTML, in the charset its <meta> declares."""
+    charset = "" if encoding == "utf-16" else f'<meta charset="{encoding}">'
+    markup = (f"<!DOCTYPE html>\n<html><head>{charset}<title>t</title></head><body>"
+              "<table><tr><td>规章</td><td>3</td></tr></table></body></html>")  # fmt: skip
+    data = markup.encode(encoding)
+    doc = load_bytes(data, filename="report.txt")
+    assert doc.text.endswith("规章\t3\n") and doc.meta["format"] == "html"
+    assert doc.origin.sha256 == sha(data)
+    assert load_text(markup, filename="report.txt").text.endswith("规章\t3\n")
 
 
 def test_html_without_visible_text_is_empty() -> None:

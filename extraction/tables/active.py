@@ -14,7 +14,8 @@ from .base import INVISIBLE_RE, Cell, Frag, Group, Region
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, unplaced, blank_line_slots, build_groups, keeps_positions, placed_by_order, positional, short_tab_row, slot_by_label, spilled, values_under,
+    STRONG, align_rows, unplaced, blank_line_slots, build_groups, frag_score, keeps_positions, placed_by_order,
+    positional, short_tab_row, slot_by_label, spilled, values_under,
 )
 
 MONEY_COLS = ("amount",)
@@ -133,6 +134,8 @@ def money_unit(cell_unit: str | None, header_text: str | None) -> str | None:
 
     Returns a key of ``UNIT_SCALE``; ``万元`` when nothing names a unit (the template's unit);
     ``None`` when a unit is printed but is not one of these (``万美元``, ``单位：吨``): unreadable."""
+    if cell_unit in ("万", "亿"):
+        return f"{cell_unit}元"  # ``12.35万``, ``1.2亿`` in a money column
     for text in (cell_unit, header_text):
         if not text:
             continue
@@ -157,33 +160,99 @@ def _to_wanyuan(value, unit: str | None):
 
 
 def _wrapped_digits(region: Region, groups: list[Group]) -> dict[str, dict]:
-    """Figures a narrow cell wrapped (``16512`` / ``07`` under it, as a PDF of a Word table
-    prints a long number): an unlabelled line of short bare digit runs right below a row's values,
-    each run under one of them (inside its columns), a run of four or more bare digits. Returns
-    ``{"tails": {id(group) of such lines}, "cut": {id(cell above): tail cell}}``: the tails are
-    no row of their own, and the cut cells are read as nothing (the caller nulls and warns)."""
+    """Figures a narrow cell wrapped (``167`` / ``94`` under it, ``966.0`` / ``898``, ``4`` / ``0``,
+    as a PDF of a Word table prints a long number): a line of bare figures right below a row's
+    values, with no label of its own and fewer values than the row (one under a one-value row). Each piece continues the
+    value it stands under: the one in its tab field, or the one its columns overlap in a
+    space-aligned layout; where nothing places it (one space between values, no positions, a
+    piece under no value) it may continue any of the row's values, unless it is a page number
+    (beside an empty line or a page break, or inside a label that goes on below it).
+    Returns ``{"tails": {id(group) of such lines}, "cut": {id(cell above): (tail cell, placed by
+    the layout)}}``: the tails are no row of their own, and the cut cells are read as nothing
+    (the caller nulls and warns), since the join is never certain."""
     out: dict[str, dict] = {"tails": {}, "cut": {}}
-    if region.has_tabs:
-        return out
     width = column_width(region.text)
+    located = positional(region)
     by_line = {g.lines[0]: g for g in groups if g.cells and len(set(g.lines)) == 1}
     for g in groups:
         if g.evidence or not g.cells or len(set(g.lines)) != 1 or g.lines[0] - 1 not in by_line:
             continue
         above = by_line[g.lines[0] - 1]
-        pairs = []
+        # fewer pieces than the row has values (one under a one-value row): as many is a row of its own
+        if not above.evidence or len(g.cells) > max(1, len(above.cells) - 1):
+            continue
+        if not all(re.fullmatch(r"[0-9.][0-9.,]*", normalize(c.raw)) and re.search(r"[0-9]", c.raw) for c in g.cells):
+            continue
+        cut: list[tuple[Cell, Cell]] = []
+        placed = True
         for c in g.cells:
-            if not re.fullmatch(r"[0-9]+", c.raw):
-                break
-            over = [u for u in above.cells if u.value is not None and u.x <= c.x < u.x + width(u.raw)]
-            # a cell wraps when its figure fills it: a long run of bare digits above, a short one below
-            if len(over) != 1 or not re.fullmatch(r"[0-9]{4,}", over[0].raw) or len(c.raw) > 4:
-                break
-            pairs.append((over[0], c))
-        else:
-            out["tails"][id(g)] = g
-            for u, c in pairs:
-                out["cut"][id(u)] = c
+            if region.has_tabs:
+                over = [u for u in above.cells if u.field == c.field]
+            elif located:
+                over = [u for u in above.cells if u.x < c.x + width(c.raw) and c.x < u.x + width(u.raw)]
+                if not over:  # right beside one value's columns (a right-aligned piece): that one
+                    gap = {id(u): max(u.x - c.x - width(c.raw), c.x - u.x - width(u.raw)) for u in above.cells}
+                    near = min(above.cells, key=lambda u: gap[id(u)])
+                    over = [near] if gap[id(near)] <= 1 else []
+            else:
+                over = []
+            if not over:  # nothing places it (no positions, or a grid of another width): any value
+                placed, over = False, list(above.cells)
+            cut += [(u, c) for u in over]
+        nxt = g.lines[0] + 1  # a label piece alone below it: ``行政  2 10 0`` / ``2`` / ``许可``
+        label_goes_on = bool(region.frags_on(nxt, Label.ROW)) and not region.cells_on(nxt)
+        if not placed and len(g.cells) == 1 and (_page_number(region, g.cells[0]) or label_goes_on):
+            continue  # a page number, not a piece of a value
+        out["tails"][id(g)] = g
+        for u, c in cut:
+            out["cut"][id(u)] = (c, placed)
+    return out
+
+
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
+
+
+def _page_number(region: Region, cell: Cell) -> bool:
+    """A lone 1-3 digit line followed by an empty line or a page break: a page number."""
+    if not _PAGE_NUMBER.fullmatch(normalize(cell.raw)):
+        return False
+    nxt = cell.line + 1 - region.lines[0].index
+    if nxt >= len(region.lines):
+        return True
+    line = region.lines[nxt]
+    text = region.text[line.start : line.end]
+    return not text.strip() or "\f" in text
+
+
+def split_two_rows(groups: list[Group], lexicon: tuple[tuple[str, str], ...]) -> list[Group]:
+    """Rows printed one after the other on one line (``行政处罚 7 -2 5191 行政强制 23 -21 0``, as
+    pdfplumber joins a table's rows when their cells share a baseline): split at every row label
+    that follows a value on the line and names a row of its own. Each part keeps its label and
+    the values after it."""
+    out: list[Group] = []
+    for g in groups:
+        if not (g.same_line and g.cells and len(set(g.lines)) == 1):
+            out.append(g)
+            continue
+        frags = sorted(g.evidence, key=lambda f: f.start)
+        heads = [0] + [
+            i for i, f in enumerate(frags) if i > 0 and f.line == g.lines[0]
+            and any(frags[i - 1].end <= c.start < f.start for c in g.cells)
+            and frag_score([f] + [h for h in frags[i + 1 :] if h.line == f.line and not any(
+                f.end <= c.start < h.start for c in g.cells)], lexicon) >= STRONG
+        ]  # fmt: skip
+        if len(heads) == 1 or any(c.start < frags[0].start for c in g.cells):
+            out.append(g)
+            continue
+        parts = []
+        for k, i in enumerate(heads):
+            end = heads[k + 1] if k + 1 < len(heads) else len(frags)
+            lo = frags[i].start
+            hi = frags[end].start if end < len(frags) else None
+            cells = [c for c in g.cells if lo <= c.start and (hi is None or c.start < hi)]
+            parts.append(Group(cells, [g.lines[0]], frags[i:end], True))
+        # every part has values of its own (a label's tail after its values, ``行政 40 -29 16794 许可``, is no row)
+        out += parts if all(p.cells for p in parts) else [g]
     return out
 
 
@@ -191,7 +260,7 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
     spec = table_spec(fmt, "active_disclosure")
     res = TableResult.empty(spec)
     lexicon = row_lexicon(fmt, "active_disclosure")
-    groups = build_groups(region, lexicon, 3)
+    groups = split_two_rows(build_groups(region, lexicon, 3), lexicon)
     wrapped = _wrapped_digits(region, groups)
     groups = [g for g in groups if id(g) not in wrapped["tails"]]
     assignments = align_rows(groups, spec.row_keys, lexicon)
@@ -257,10 +326,14 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                     status = UNREADABLE
                     res.warn(f"row {a.row}: the unit of {cell.raw!r} cannot be read; the amount is null")
             if id(cell) in wrapped["cut"]:
-                tail = wrapped["cut"][id(cell)]
+                tail, under = wrapped["cut"][id(cell)]
                 value, status = None, UNREADABLE
-                res.warn(f"row {a.row}: {cell.raw!r} in {col} goes on with {tail.raw!r} on the next line "
-                         "(digits wrapped in a narrow cell); the value is null")  # fmt: skip
+                if under:
+                    res.warn(f"row {a.row}: {cell.raw!r} in {col} goes on with {tail.raw!r} on the next line "
+                             "(digits wrapped in a narrow cell); the value is null")  # fmt: skip
+                else:
+                    res.warn(f"row {a.row}: {tail.raw!r} on the next line goes on with one of the row's values "
+                             f"(a figure wrapped in a narrow cell), maybe {cell.raw!r} in {col}; the value is null")
             res.put(a.row, col, cell, a.score, value=value, inferred=by_order, ambiguous=guessed, status=status)
     res.rows_found = len(assignments)
     res.cut_off = truncated

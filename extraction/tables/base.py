@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
 
 from ..document import Document, Span
@@ -122,10 +123,91 @@ def parse_value(raw: str) -> int | float | None:
         return None
     if s in ZERO_WORDS:
         return 0
+    if not well_grouped(raw):
+        return None  # ``966,09``, ``16,79``: a decimal comma or a lost digit, not thousands
     try:
         return float(s) if "." in s else int(s)
     except ValueError:
         return None
+
+
+# thousands separators only between groups of three digits, before any decimal point
+_GROUPED = re.compile(r"[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def well_grouped(raw: str) -> bool:
+    """Are the token's thousands separators (``,``/``，``) where thousands separators go
+    (``16,794``, ``1,234.5``)? True for a token without any."""
+    s = INVISIBLE_RE.sub("", normalize(raw)).strip().replace("，", ",").replace("−", "-")
+    return "," not in s or bool(_GROUPED.fullmatch(s))
+
+
+# What may follow a figure inside its cell: a unit of money, a multiplier (万, 亿), a measure word,
+# bare or in brackets (``16794（件）``, ``1.2 亿元``), or a note in brackets (``16794（含网上）``). One
+# space may stand between the figure and what follows. A word that makes the figure approximate
+# (``约16794``, ``16794余``, ``16794以上``) or a note with figures of its own (``16794（含网上12件）``)
+# leaves no exact value: the token is a cell read as nothing (unreadable), never a blank.
+_UNIT_WORDS = r"(?:亿|千万|百万|十万|万|千)?元|万|亿|件次|件|个|项|次|宗|起|条|家|人次|人"
+_FIGURE_TOKEN = re.compile(
+    r"(?<!\S)(?P<pre>约|近|逾|超过|超|不足|大约)?(?P<fig>[+\-]?\d[\d,，.]*\d|\d)"
+    r"(?P<tail> ?(?:(?:余|多)?(?:" + _UNIT_WORDS + r")|余|多|以上|左右|[(（][^()（）]*[)）]))?(?!\S)"
+)
+_BRACKETED_FIGURE = re.compile(r"(?<!\S)[(（][+\-]?\d[\d,，.]*[)）](?!\S)")  # ``(29)``: a minus, or a note?
+_UNIT_ONLY = re.compile(_UNIT_WORDS)
+NOT_EXACT = "~"  # figure_tokens: a figure printed with a word or note that leaves no exact value
+
+
+def figure_tokens(text: str, line: Line, bare: bool = False) -> list[tuple[int, int, int, str | None]]:
+    """The figures of ``line`` printed with something before or after them in their cell, and
+    the bracketed ones: ``(start, end of the figure, end of the token, unit)``. The unit is the
+    word after the figure, bare or in brackets (``件``, ``万``, ``亿元``); None for a note in
+    brackets without figures (``（含网上）``); ``NOT_EXACT`` for an approximate figure or a note
+    with figures (``约16794``, ``16794余``, ``16794（含网上12件）``) and ``"()"`` for a figure in
+    brackets (``(29)``): both read as nothing. ``bare``: plain figures too (unit None)."""
+    view = normalize(text[line.start : line.end])
+    out = []
+    for m in _FIGURE_TOKEN.finditer(view):
+        if m.group("tail") is None and m.group("pre") is None and not bare:
+            continue
+        tail = (m.group("tail") or "").strip()
+        inner = tail.strip("()（）")
+        if m.group("pre") or re.match(r"余|多|以上|左右", tail) or re.search(r"\d", tail):
+            unit = NOT_EXACT
+        else:
+            unit = inner if _UNIT_ONLY.fullmatch(inner) else None
+        out.append((line.start + m.start(), line.start + m.end("fig"), line.start + m.end(), unit))
+    for m in _BRACKETED_FIGURE.finditer(view):
+        out.append((line.start + m.start(), line.start + m.end(), line.start + m.end(), "()"))
+    return out
+
+
+# a count printed with a multiplier: ``1.6794万`` is 16794, exactly
+COUNT_SCALE = {"万": 10000, "亿": 100000000}
+_MONEY_UNIT = re.compile(r"(?:亿|千万|百万|十万|万|千)?元")
+
+
+def count_value(cell: Cell) -> tuple[int | float | None, str | None]:
+    """The cell read as a count (a whole number): ``(value, None)``, or ``(None, why)`` when the
+    printed text is no exact count: a fraction (``37.2``), a decimal point that may be a
+    thousands separator (``16.794``), a unit of money, a multiplier that leaves a fraction.
+    ``37.0`` is 37; ``1.6794万`` is 16794."""
+    if cell.value is None:
+        return None, None
+    s = clean_figure(cell.raw)
+    if cell.unit and _MONEY_UNIT.fullmatch(cell.unit):
+        return None, f"{cell.raw}{cell.unit} is an amount of money, not a count"
+    scale = COUNT_SCALE.get(cell.unit or "")
+    if not scale and isinstance(cell.value, int):
+        return cell.value, None  # printed as a whole number (also ``零``)
+    try:
+        exact = Decimal(s) * (scale or 1)
+    except InvalidOperation:
+        return None, f"{cell.raw!r} is not a number"
+    if exact != exact.to_integral_value():
+        return None, f"{cell.raw}{cell.unit or ''} is not a whole number"
+    if "." in s and not scale and len(s.split(".")[1]) == 3:
+        return None, f"{cell.raw!r}: '.' may be a thousands separator or a decimal point"
+    return int(exact), None
 
 
 def _piece_at(pcs: Sequence[Piece], offset: int) -> Piece | None:
@@ -147,6 +229,8 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
     cells: list[Cell] = []
     frags: list[Frag] = []
     units = [s for s in spans if s.label == Label.UNIT]
+    spans, whole, taken = _whole_figures(text, all_lines, lo, hi, spans, pieces_by_line)
+    cells += whole
     for s in spans:
         if s.label not in (Label.CELL, Label.ROW, Label.COL):
             continue
@@ -178,15 +262,90 @@ def build_region(doc: Document, table: str, lo: int, hi: int) -> Region:
         if s.label == Label.CELL:
             unit = _unit_after(text, s, units)
             cells.append(Cell(parse_value(raw), raw, s.start, s.end, ln, fld, x, s.score, unit, s.repairs))
+        elif (
+            s.label == Label.ROW
+            and table == "active_disclosure"  # the rows of table 二 pdfplumber runs together (short labels)
+            and (parts := _label_with_figures(raw)) is not None
+            and (parts[-1][0] == "cell" or _value_after(spans, s, all_lines[ln]))
+        ):
+            # ``行政处罚 7 -2 5191 行政强制`` taken as one label: two rows on one line, their labels and values
+            width = column_width(text)
+            for kind, a, b in parts:
+                piece, at = raw[a:b], x + width(raw[:a])
+                if kind == "cell":
+                    cells.append(Cell(parse_value(piece), piece, s.start + a, s.start + b, ln, fld, at, s.score,
+                                      None, tagged=False))  # fmt: skip
+                else:
+                    frags.append(Frag(piece, label_key(piece), s.label, s.start + a, s.start + b, ln, fld, at,
+                                      is_group_label(piece)))  # fmt: skip
         else:
             for a, b in _label_parts(raw) if s.label == Label.ROW else ((0, len(raw)),):
                 part = raw[a:b]
                 px = x + column_width(text)(raw[:a]) if a else x
                 frags.append(Frag(part, label_key(part), s.label, s.start + a, s.start + b, ln, fld, px, is_group_label(part)))
-    cells += _untagged_figures(text, all_lines, lo, hi, spans, pieces_by_line)
+    cells += _untagged_figures(text, all_lines, lo, hi, spans, pieces_by_line, taken)
     cells.sort(key=lambda c: c.start)
     _mark_wrapped_groups(frags)
     return Region(table, lines, cells, frags, text)
+
+
+def _whole_figures(
+    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]]
+) -> tuple[list[Span], list[Cell], list[tuple[int, int]]]:
+    """Figures printed with a unit, a multiplier or a note in their cell (``1.1千元``,
+    ``1.6794万``, ``16794（件）``, ``1.2 亿元``) however a tagger labelled them, and plain figures
+    a tagger labelled in pieces (``1.`` ROW + ``1`` CELL + ``千元`` ROW, ``12.`` ROW + ``35``
+    CELL): one cell each, the whole figure with its unit, never a fragment. A figure in brackets (``(29)``: a minus sign, or a note?) or an approximate one
+    (``约16794``) is a cell read as nothing (unreadable). Only on table lines: a line with CJK
+    words no span labels is prose, left alone. Returns the spans left over, the cells and the
+    tokens they cover (``_untagged_figures`` skips those)."""
+    by_start = sorted(spans, key=lambda s: s.start)
+    cells: list[Cell] = []
+    taken: list[tuple[int, int]] = []
+    for ln in range(lo, hi):
+        line = all_lines[ln]
+        on_line = [s for s in by_start if s.start < line.end and line.start < s.end]
+        # a plain figure only when a CELL span covers part of it (``12.`` ROW + ``35`` CELL); never a
+        # token inside a longer span (``行政处罚 7 -2 5191 行政强制``: see ``_label_with_figures``)
+        found = [t for t in figure_tokens(text, line, bare=True) if (t[3] is not None or t[2] != t[1] or any(
+            s.label == Label.CELL and t[0] <= s.start and s.end <= t[2] and (s.start, s.end) != (t[0], t[2])
+            for s in on_line)) and not any(
+            s.start < t[2] and t[0] < s.end and (s.start < t[0] or s.end > t[2]) for s in on_line)]  # fmt: skip
+        if not found:
+            continue
+        if _prose(text, line, on_line, [(a, b) for a, _, b, _ in found]):
+            continue  # ``共公开 3546 条 …``: a sentence, not a table line
+        lead = len(text[line.start : line.end]) - len(text[line.start : line.end].lstrip())
+        for a, fig_end, b, unit in found:
+            over = [s for s in on_line if s.start < b and a < s.end]
+            if unit == "()" and a == line.start + lead:
+                continue  # ``(1) …`` at the start of a line: a numbering, not a value
+            if ln not in pcs:
+                pcs[ln] = pieces(text, all_lines[ln])
+            p = _piece_at(pcs[ln], a)
+            fld, x = (p.field, p.x + column_width(text)(text[p.start : a])) if p else (0, 0)
+            raw = text[a:fig_end]
+            tagged = any(s.label == Label.CELL for s in over)
+            score = min((s.score for s in over), default=0.0)
+            if unit in ("()", NOT_EXACT):  # ``(29)``, ``约16794``: printed, but no exact figure
+                cells.append(Cell(None, text[a:b], a, b, ln, fld, x, score, None, tagged=tagged))
+            else:
+                cells.append(Cell(parse_value(raw), raw, a, fig_end, ln, fld, x, score, unit, tagged=tagged))
+            taken.append((a, b))
+    if not taken:
+        return spans, cells, taken
+    rest = [s for s in spans if not any(s.start < b and a < s.end for a, b in taken)]
+    return rest, cells, taken
+
+
+def _prose(text: str, line: Line, spans: list[Span], figures: list[tuple[int, int]]) -> bool:
+    """Does the line hold CJK text that no span labels and that is no part of a figure token
+    (unlabelled words: a sentence)?"""
+    covered = [(s.start, s.end) for s in spans] + figures
+    for m in CJK.finditer(text, line.start, line.end):
+        if not any(a <= m.start() < b for a, b in covered):
+            return True
+    return False
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -229,6 +388,32 @@ def _inside_figure(text: str, span: Span) -> bool:
     return (a, b) != (span.start, span.end) and looks_like_figure(text[a:b])
 
 
+def _label_with_figures(raw: str) -> list[tuple[str, int, int]] | None:
+    """A label span that holds whole figures between its words (``行政处罚 7 -2 5191 行政强制``):
+    its parts in order, ``("label"|"cell", start, end)`` relative to ``raw``; None unless a
+    label with CJK text comes first, a plain number (space-delimited) follows it, and every
+    other word has CJK text (a word like ``3l`` or ``O`` is a damaged figure: no split)."""
+    parts: list[tuple[str, int, int]] = []
+    for m in re.finditer(r"\S+", raw):
+        kind = "cell" if re.fullmatch(r"[+\-−]?\d[\d,.]*", normalize(m.group())) else "label"
+        if kind == "label" and not CJK.search(m.group()):
+            return None  # ``3l``, ``O``: a damaged figure among them, the split would misplace values
+        if parts and parts[-1][0] == kind == "label":
+            parts[-1] = ("label", parts[-1][1], m.end())
+        else:
+            parts.append((kind, m.start(), m.end()))
+    if len(parts) < 2 or parts[0][0] != "label" or not CJK.search(raw[parts[0][1] : parts[0][2]]):
+        return None
+    if any(k == "label" and raw[a] in "年月日号" for k, a, _ in parts):
+        return None  # ``… 2024 年 …``: a date in a running header, not values
+    return parts if any(k == "cell" for k, _, _ in parts) else None
+
+
+def _value_after(spans: list[Span], span: Span, line: Line) -> bool:
+    """Is a CELL labelled after ``span`` on its line (the last row's values of a run-on line)?"""
+    return any(s.label == Label.CELL and span.end <= s.start < line.end for s in spans)
+
+
 def _ocr_figure(raw: str) -> bool:
     """A figure with letters an OCR put for digits (``3O75``, ``l8``), not a clean number."""
     return looks_like_figure(raw) and parse_value(raw) is None and any(c.isalpha() for c in raw)
@@ -246,7 +431,8 @@ def _figure_with_unit(raw: str) -> tuple[str, str] | None:
 
 
 def _untagged_figures(
-    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]]
+    text: str, all_lines: tuple[Line, ...], lo: int, hi: int, spans: list[Span], pcs: dict[int, tuple[Piece, ...]],
+    taken: Sequence[tuple[int, int]] = (),
 ) -> list[Cell]:
     """Figures printed in the table that the tagger left unlabelled (``13612\u200b``, ``3O75``):
     cells with confidence 0, so they are placed like any value and flagged, never silently lost.
@@ -262,6 +448,7 @@ def _untagged_figures(
     starts = [s.start for s in by_start]
     longest = max((s.end - s.start for s in spans), default=0)
     cell_starts = sorted(s.start for s in spans if s.label == Label.CELL)
+    taken_tokens = list(taken)
     for ln in range(lo, hi):
         line = all_lines[ln]
         if ln not in pcs:
@@ -272,6 +459,8 @@ def _untagged_figures(
         for p in pcs[ln]:
             for m in re.finditer(r"[^\s\u3000]+", text[p.start : p.end]):
                 a, b = p.start + m.start(), p.start + m.end()
+                if any(ta <= a < tb or a <= ta < b for ta, tb in taken_tokens):
+                    continue  # read whole by ``_whole_figures``
                 near = by_start[bisect_left(starts, a - longest) : bisect_left(starts, b)]
                 over = [s for s in near if a < s.end]
                 tok = m.group(0)

@@ -6,13 +6,15 @@ from typing import Any
 
 from ..templates import TableSpec
 from ..textview import INFERRED_REPAIRS
-from .base import Cell, cell_status, provenance
+from .base import Cell, cell_status, count_value, provenance
 
 # How a value came to its cell (see docs/trust.md):
 READ, INFERRED, BLANK, UNREADABLE, MISSING = "read", "inferred", "blank", "unreadable", "missing"
 STATUSES = (READ, INFERRED, BLANK, UNREADABLE, MISSING)
 # the only columns that may hold a negative value: 本年增/减 (2019 format)
 SIGNED_COLS = frozenset({"change"})
+# the only columns that hold money (万元, converted by the assembler); every other column is a count
+MONEY_COLS = frozenset({"amount"})
 
 
 @dataclass
@@ -41,9 +43,16 @@ class TableResult:
         """Set a cell from a printed token. ``inferred``: placed by arithmetic or order rather than
         read in place; ``ambiguous``: more than one placement fitted; ``status`` overrides (a unit
         that cannot be read makes an amount ``unreadable``). A negative value outside
-        ``SIGNED_COLS`` is ``unreadable`` (null, its text kept in provenance)."""
+        ``SIGNED_COLS`` is ``unreadable`` (null, its text kept in provenance), and so is a count
+        (a column outside ``MONEY_COLS``) that is no exact whole number (``base.count_value``)."""
         value = cell.value if value == "cell" else value
         st = status or cell_status(cell)
+        if col not in MONEY_COLS and cell.value is not None and value == cell.value and st == READ:
+            # a count is a whole number as printed: ``37.2``, ``16.794`` (a '.' for thousands?) are not read
+            value, why = count_value(cell)
+            if why:
+                st = UNREADABLE
+                self.warn(f"row {row}: {why} in {col}, so it is not read")
         if isinstance(value, (int, float)) and value < 0 and col not in SIGNED_COLS:
             # a count or amount is never negative: a stray minus, or a value misread
             value, st = None, UNREADABLE

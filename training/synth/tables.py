@@ -134,6 +134,7 @@ class TableStyle:
     unit_space: bool = True  # "966.0898 万元" rather than "966.0898万元"
     count_units: dict[str, str] = field(default_factory=dict)  # table -> unit printed after counts ("12件")
     change_words: str | None = None  # None | words | short | spaced | signed | fullwidth: how 本年增/减 is printed
+    cell_units: tuple[str, str] | None = None  # (amount unit, count form) printed inside table 二's cells
     caption: bool = True
 
 
@@ -160,6 +161,8 @@ def value_segs(content: ReportContent, table: str, row: str, col: str, style: Ta
     if marker is not None:
         return [Seg(marker, Label.CELL, key, None)] if marker else []
     v = content.values[table][row][col]
+    if style.cell_units and table == "active_disclosure" and (col == "amount" or (col != "change" and v >= 10000)):
+        return cell_unit_segs(v, col, key, style)
     if col == "amount":
         gold = float(v)
         if style.money in ("yuan_unit", "yuan_header"):
@@ -177,6 +180,32 @@ def value_segs(content: ReportContent, table: str, row: str, col: str, style: Ta
     if table in style.count_units:
         segs.append(Seg(style.count_units[table], Label.UNIT))
     return segs
+
+
+# a unit printed inside an amount's cell, and what one of it is in 万元 (the template's unit)
+CELL_MONEY_UNITS = {"千元": Decimal("0.1"), "十万元": Decimal(10), "亿元": Decimal(10000), "亿": Decimal(10000),
+                    "万": Decimal(1), "万元": Decimal(1)}  # fmt: skip
+# how a count is printed with its unit in the cell: 1.6794万, 16794（件）, 16794 (件)
+CELL_COUNT_FORMS = ("wan", "paren", "paren_space")
+
+
+def cell_unit_segs(v: int | Decimal, col: str, key: tuple, style: TableStyle) -> list[Seg]:
+    """A table 二 figure printed with a unit or multiplier in its cell (``cell_units``): an amount
+    in a scaled unit (``1.1千元``, ``0.0123 亿元``), a count of 10,000 or more as ``1.6794万``, or
+    with its measure word in brackets (``16794（件）``, ``16794 (件)``). Gold: the exact value."""
+    money, form = style.cell_units or ("万", "paren")
+    if col == "amount":
+        scaled = (Decimal(v) / CELL_MONEY_UNITS[money]).normalize()
+        scaled = scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value() else scaled
+        space = [O(" ")] if style.unit_space and money.endswith("元") else []
+        return [Seg(number_text(scaled, style), Label.CELL, key, float(v)), *space, Seg(money, Label.UNIT)]
+    if form == "wan":
+        scaled = (Decimal(int(v)) / 10000).normalize()
+        scaled = scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value() else scaled
+        return [Seg(number_text(scaled, style), Label.CELL, key, int(v)), Seg("万", Label.UNIT)]
+    unit = "（件）" if form == "paren" else "(件)"
+    space = [O(" ")] if form == "paren_space" else []
+    return [Seg(number_text(int(v), style), Label.CELL, key, int(v)), *space, Seg(unit, Label.UNIT)]
 
 
 def change_text(v: int, how: str) -> str:

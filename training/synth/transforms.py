@@ -10,6 +10,7 @@ segment stays a span and the gold is read back from what survives (see ``render.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -20,9 +21,11 @@ from govreport.extraction.normalize import normalize
 
 from . import prose
 from .content import APPLICANTS, Para, ReportContent, inject_errors
-from .ir import Line, O, Seg, blank_line
+from .ir import Line, O, Seg, blank_line, width
 from .render import Style
-from .tables import HEADER_VARIANTS, SPACEABLE, SPLITTABLE, VERTICAL_GROUPS, WRAPPABLE, app_structure
+from .tables import (
+    CELL_COUNT_FORMS, CELL_MONEY_UNITS, HEADER_VARIANTS, SPACEABLE, SPLITTABLE, VERTICAL_GROUPS, WRAPPABLE, app_structure,
+)
 
 
 @dataclass
@@ -205,6 +208,20 @@ def count_units(ctx: Ctx) -> bool:
     return True
 
 
+def cell_units(ctx: Ctx) -> bool:
+    """Table 二 figures with a unit or multiplier inside the cell: amounts in 千元/十万元/亿元/亿/万
+    (``1.1千元``, ``3.3 十万元``), counts of 10,000 or more as ``1.6794万`` or with ``（件）``
+    (a count is raised past 10,000 if none is, so it shows)."""
+    rng, vals = ctx.rng, ctx.content.values["active_disclosure"]
+    money = rng.choice(sorted(CELL_MONEY_UNITS))
+    ctx.style.table.cell_units = (money, rng.choice(CELL_COUNT_FORMS))
+    counts = [(r, c) for r, cols in vals.items() for c in cols if c not in ("amount", "change")]
+    if counts and not any(vals[r][c] >= 10000 for r, c in counts):
+        r, c = rng.choice(counts)
+        vals[r][c] = rng.randint(10000, 99999)
+    return ctx.content.tables_present["active_disclosure"]
+
+
 def part_headings(ctx: Ctx) -> bool:
     """Sections numbered as parts: 第一部分 总体情况, 第二部分：主动公开政府信息情况."""
     ctx.style.section_numbering = "part"
@@ -365,6 +382,39 @@ def page_breaks(ctx: Ctx) -> bool:
                     for h in lines if h.table == prev.table and h.part == "header" and h.block != -1]  # fmt: skip
         lines[i:i] = brk + new
     return True
+
+
+_WRAPPABLE_FIGURE = re.compile(r"[0-9][0-9.,]*[0-9]")
+
+
+def wrapped_figures(ctx: Ctx) -> bool:
+    """One or two figures of table 二 wrapped in a narrow cell, as a PDF of a Word table prints a
+    long number: the head stays in the row (``167``), the rest goes on the next line under it
+    (``94``; in its tab field in tab text). Gold keeps the whole figure; the assembly must not
+    read the head as the value (it nulls and flags it)."""
+    rng, lines = ctx.rng, ctx.lines
+    cands = [(i, k) for i, ln in enumerate(lines) if ln.table == "active_disclosure" and ln.part == "data"
+             for k, sg in enumerate(ln.segs)
+             if sg.label == Label.CELL and sg.key and _WRAPPABLE_FIGURE.fullmatch(sg.text)]  # fmt: skip
+    if not cands:
+        return False
+    applied = False
+    picks = rng.sample(cands, min(len(cands), rng.randint(1, 2)))
+    for i, k in sorted({p[0]: p for p in picks}.values(), reverse=True):  # one per line, bottom first
+        line = lines[i]
+        sg = line.segs[k]
+        cuts = [c for c in range(1, len(sg.text)) if sg.text[c - 1].isdigit() and sg.text[c].isdigit()]
+        if not cuts:
+            continue
+        cut = rng.choice(cuts)
+        before = "".join(x.text for x in line.segs[:k])
+        prefix = "\t" * before.count("\t") if "\t" in before else " " * width(before)
+        line.segs[k] = sg.copy(text=sg.text[:cut])
+        tail = Line(([O(prefix)] if prefix else []) + [Seg(sg.text[cut:], Label.CELL)], role="table",
+                    table=line.table, part="data", block=line.block)  # fmt: skip
+        lines.insert(i + 1, tail)
+        applied = True
+    return applied
 
 
 def _split_label(line: Line, rng: random.Random) -> Seg | None:
@@ -701,6 +751,12 @@ KINDS_SPEC: list[Kind] = [
     Kind("ocr_digits", "lines", 0.0, ocr_digits, late=True, doc="OCR letters in figures: 3O75, l29"),
     Kind("change_words", "content", 0.0, change_words, late=True, formats=("2019",),
          doc="本年增/减 in words or loosely signed: 增加3, 减少3, 减3, - 3, +4, －2"),
+    Kind("wrapped_figures", "lines", 0.0, wrapped_figures, late=True,
+         layouts=("canonical", "tab_grid", "html_copy", "space_aligned"),
+         doc="a table 二 figure wrapped in a narrow cell: 167 / 94 on the next line under it (rate 0: opt-in)"),
+    Kind("cell_units", "content", 0.0, cell_units, late=True,
+         doc="table 二 figures with a unit or multiplier in the cell: 1.1千元, 1.2 亿元, 12.35万, 1.6794万, "
+             "16794（件）, 16794 (件) (rate 0: opt-in)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
