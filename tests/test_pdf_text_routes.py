@@ -134,17 +134,23 @@ def test_place_short_rows_by_the_arithmetic():
     assert lone.unknown == list(range(7)) and lone.values == [None] * 7 and len(lone.candidates) == 7
 
 
+def _granted_research_unprinted() -> tuple[dict, str]:
+    """Table 三 (2021) whose granted row's research cell is a zero the report leaves unprinted, the
+    arithmetic kept; and that cell's column."""
+    t = applications_2021()
+    gone = "research_institution"
+    old = t["granted"][gone]
+    for row in ("granted", "total_handled", "new_received"):
+        t[row][gone] -= old
+        t[row]["total"] -= old
+    return t, gone
+
+
 def test_single_spaced_row_with_an_empty_cell(extract):
     """No positions: an empty cell (a zero left unprinted) leaves six values under seven columns;
     the report's arithmetic places them when it decides, and where it does not (zeros that could
     sit in either cell) the cells are null and warned about, never shifted."""
-    t = applications_2021()
-    gone = "research_institution"
-    old = t["granted"][gone]
-    # make the granted row's research cell a zero that the report leaves unprinted (arithmetic kept)
-    for row in ("granted", "total_handled", "new_received"):
-        t[row][gone] -= old
-        t[row]["total"] -= old
+    t, gone = _granted_research_unprinted()
     assert t["new_received"][gone] >= 0 and 0 not in [t["granted"][c] for c in COLS if c != gone]
     lines = []
     for key, label in APP_LABELS_2021:
@@ -296,12 +302,7 @@ def _single_spaced(t: dict, skip: dict[str, set[str]], sub_after_other: bool = F
 def test_single_spaced_eight_columns_row_placed_by_the_arithmetic(extract):
     """pdfplumber, table 三 with a 小计 column after 其他: a row short of one value is placed by the
     arithmetic under eight columns (小计 = the five organisations too), not from the left."""
-    t = applications_2021()
-    gone = "research_institution"
-    old = t["granted"][gone]
-    for row in ("granted", "total_handled", "new_received"):
-        t[row][gone] -= old
-        t[row]["total"] -= old
+    t, gone = _granted_research_unprinted()
     text = _single_spaced(t, {"granted": {gone}}, sub_after_other=True)
     out = extract(report(applications=text))
     got = out["tables"]["applications"]

@@ -97,14 +97,19 @@ REVIEW_TAIL = ["其他", "结果", "尚未", "审结", "总计", "行政诉讼",
                "尚未", "审结", "总计", "复议后起诉", "结果", "维持", "结果", "纠正", "其他", "结果", "尚未", "审结", "总计"]  # fmt: skip
 
 
+def _first_group_among_pieces(first_total: int) -> str:
+    """Table 四 as raw pdftotext writes it: the first group's values (3 1 | 2 0 | ``first_total``)
+    among the header's pieces, the other groups' after them."""
+    rest = [4, 0, 1, 2, 7, 1, 1, 0, 0, 2]
+    return "\n".join(REVIEW_PIECES + ["3", "1"] + REVIEW_TAIL[:2] + ["2"] + REVIEW_TAIL[2:4] + ["0"]
+                     + REVIEW_TAIL[4:5] + [str(first_total)] + REVIEW_TAIL[5:] + [str(v) for v in rest])  # fmt: skip
+
+
 def test_table_four_values_among_its_header_pieces_are_flagged_when_no_order_meets_the_totals():
     from .reportkit import REVIEW_KEYS
 
     # the first group's values (3 1 | 2 0 | 7: 3+1+2+0 is not 7) among the pieces, the rest after them
-    values = [3, 1, 2, 0, 7, 4, 0, 1, 2, 7, 1, 1, 0, 0, 2]
-    body = "\n".join(REVIEW_PIECES + ["3", "1"] + REVIEW_TAIL[:2] + ["2"] + REVIEW_TAIL[2:4] + ["0"]
-                     + REVIEW_TAIL[4:5] + ["7"] + REVIEW_TAIL[5:] + [str(v) for v in values[5:]])  # fmt: skip
-    out = _extract(report(review=body))
+    out = _extract(report(review=_first_group_among_pieces(7)))
     status = out["cell_status"]["review_litigation"]
     assert not [st for g in REVIEW_KEYS for st in status[g].values() if st == "read"]
     amb = next(x for x in out["review_reasons"] if x["code"] == "ambiguous_cell")
@@ -169,10 +174,7 @@ def test_table_two_rows_under_a_block_of_labels_are_placed_by_order_not_read():
 def test_table_four_values_among_its_header_pieces_that_meet_the_totals_are_placed_by_order():
     from .reportkit import REVIEW_KEYS
 
-    values = [3, 1, 2, 0, 6, 4, 0, 1, 2, 7, 1, 1, 0, 0, 2]
-    body = "\n".join(REVIEW_PIECES + ["3", "1"] + REVIEW_TAIL[:2] + ["2"] + REVIEW_TAIL[2:4] + ["0"]
-                     + REVIEW_TAIL[4:5] + ["6"] + REVIEW_TAIL[5:] + [str(v) for v in values[5:]])  # fmt: skip
-    out = _extract(report(review=body))
+    out = _extract(report(review=_first_group_among_pieces(6)))
     status = out["cell_status"]["review_litigation"]
     assert {st for g in REVIEW_KEYS for st in status[g].values()} == {"inferred"}
     assert not any(x["code"] == "ambiguous_cell" for x in out["review_reasons"])

@@ -477,14 +477,18 @@ def convert_docx_to_pdf(docs: list[bytes], cache_dir: Path | None = None, timeou
                    "--convert-to", "pdf", "--outdir", str(out), *sorted(str(p) for p in src.iterdir())]  # fmt: skip
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
             for k in todo:
-                pdf = out / f"{k}.pdf"
-                if not pdf.exists():
-                    raise RuntimeError(f"LibreOffice did not convert {k}.docx (exit {proc.returncode}): "
-                                       f"{proc.stderr.decode(errors='replace')[-400:]}")  # fmt: skip
-                tmp_target = cache / f".{k}.pdf.tmp"
-                shutil.copyfile(pdf, tmp_target)
-                os.replace(tmp_target, cache / f"{k}.pdf")
+                _cache_pdf(out / f"{k}.pdf", cache / f"{k}.pdf", f"LibreOffice did not convert {k}.docx", proc)
     return [(cache / f"{k}.pdf").read_bytes() for k in keys]
+
+
+def _cache_pdf(pdf: Path, target: Path, failure: str, proc: subprocess.CompletedProcess[bytes]) -> None:
+    """Copy a converter's PDF into the cache atomically; raise ``RuntimeError`` (``failure``, the
+    exit status and the end of its stderr) when it wrote none or an empty one."""
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        raise RuntimeError(f"{failure} (exit {proc.returncode}): {proc.stderr.decode(errors='replace')[-400:]}")
+    tmp_target = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(pdf, tmp_target)
+    os.replace(tmp_target, target)
 
 
 # ---------------------------------------------------------------- PDF printed from the HTML page by Chromium
@@ -531,10 +535,5 @@ def print_html_to_pdf(docs: list[SourceDocument], cache_dir: Path | None = None,
                 cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                        f"--user-data-dir={Path(tmp, 'profile')}", f"--print-to-pdf={pdf}", src.as_uri()]  # fmt: skip
                 proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
-                if not pdf.exists() or pdf.stat().st_size == 0:
-                    raise RuntimeError(f"Chromium did not print {k}.html (exit {proc.returncode}): "
-                                       f"{proc.stderr.decode(errors='replace')[-400:]}")  # fmt: skip
-                tmp_target = cache / f".{k}.pdf.tmp"
-                shutil.copyfile(pdf, tmp_target)
-                os.replace(tmp_target, cache / f"{k}.pdf")
+                _cache_pdf(pdf, cache / f"{k}.pdf", f"Chromium did not print {k}.html", proc)
     return [(cache / f"{k}.pdf").read_bytes() for k in keys]
