@@ -120,7 +120,20 @@ def char_width(s: str) -> int:
     return len(s)
 
 
-_GRID_VALUE = re.compile(r"(?<!\S)(?:[0-9][0-9,.]*|[-—－–─]+|无|/|／)(?!\S)")  # a figure or a blank mark
+def char_width_wide_space(s: str) -> int:
+    """Columns of a character grid whose gaps were written as ideographic spaces (U+3000) two
+    columns each: a reading's grid (CJK one column) where a converter turned each pair of padding
+    spaces into one U+3000, so the gaps keep their width but the glyphs do not."""
+    return len(s) + s.count("\u3000")
+
+
+def is_char_grid(width: Callable[[str], int]) -> bool:
+    """Is ``width`` (from ``column_width``) a reader's character grid, whose positions drift?"""
+    return width is char_width or width is char_width_wide_space
+
+
+# a figure (ASCII or full-width digits: a PDF may print either) or a blank mark
+_GRID_VALUE = re.compile(r"(?<!\S)(?:[0-9０-９][0-9０-９,.，．]*|[-—－–─]+|无|/|／)(?!\S)")
 _MIN_GRID_VALUES = 20  # values after CJK text needed to tell the two grids apart
 # pdftotext -layout readings measured 1.4 times or more as many shared positions in the character
 # grid; typed space-aligned text 0.4 times or less
@@ -129,16 +142,21 @@ _CHAR_GRID_MARGIN = 1.25
 
 @lru_cache(maxsize=8)
 def column_width(text: str) -> Callable[[str], int]:
-    """How ``text`` lines up its columns: ``display_width`` (typed or monospace text: CJK takes two
-    columns) or ``char_width`` (``pdftotext -layout`` places every glyph in one column of a grid, so
-    a value after a row label of N CJK characters starts N columns in, not 2N).
+    """How ``text`` lines up its columns: ``display_width`` (typed or monospace text: CJK and
+    full-width characters take two columns) or ``char_width`` (``pdftotext -layout`` places every
+    glyph in one column of a grid, so a value after a row label of N CJK characters starts N columns
+    in, not 2N; full-width digits ``１６７９４`` one column each too), or ``char_width_wide_space``
+    (that grid with its padding written as U+3000, two columns each).
 
     Decided from the figures and blank marks printed after CJK text on a line (a row's values): in
-    their own grid, values of different rows share a column's position. The character grid is taken
+    their own grid, values of different rows share a column's position. A character grid is taken
     only when clearly more pairs of them share a position there (by ``_CHAR_GRID_MARGIN``) than in
     the display grid, and there are enough of them to tell."""
-    xs_char: Counter[int] = Counter()
-    xs_disp: Counter[int] = Counter()
+    grids: tuple[Callable[[str], int], ...] = (display_width, char_width)
+    if "\u3000" in text:
+        grids += (char_width_wide_space,)
+    xs: dict[Callable[[str], int], Counter[int]] = {g: Counter() for g in grids}
+    n = 0
     for line in split_lines(text):
         s = text[line.start : line.end]
         first_cjk = CJK_RE.search(s)
@@ -146,16 +164,18 @@ def column_width(text: str) -> Callable[[str], int]:
             continue
         for m in _GRID_VALUE.finditer(s, first_cjk.end()):
             head = s[: m.start()]
-            xs_char[len(head)] += 1
-            xs_disp[display_width(head)] += 1
-    if sum(xs_char.values()) < _MIN_GRID_VALUES:
+            n += 1
+            for g in grids:
+                xs[g][g(head)] += 1
+    if n < _MIN_GRID_VALUES:
         return display_width
 
-    def pairs(xs: Counter[int]) -> int:
-        return sum(n * (n - 1) for n in xs.values())
+    def pairs(g: Callable[[str], int]) -> int:
+        return sum(k * (k - 1) for k in xs[g].values())
 
-    if pairs(xs_char) + 1 >= _CHAR_GRID_MARGIN * (pairs(xs_disp) + 1):
-        return char_width
+    best = max(grids[1:], key=pairs)  # the character grid, with its spaces as printed or as wide
+    if pairs(best) + 1 >= _CHAR_GRID_MARGIN * (pairs(display_width) + 1):
+        return best
     return display_width
 
 

@@ -79,6 +79,37 @@ def test_blank_cells_under_row_labels_of_different_lengths_in_the_character_grid
     assert out["tables"]["applications"] == t
 
 
+def _blank_cells_table() -> dict:
+    t = applications_2021()
+    for i, (key, _) in enumerate(APP_LABELS_2021):
+        if i % 3 == 1:
+            t[key][COLS[(i // 3) % 6]] = None
+    return t
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [
+        # a PDF that prints its figures as full-width glyphs: each still one column of the grid
+        lambda s: s.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+        # padding written as ideographic spaces, one U+3000 for two spaces (the gaps keep their width)
+        lambda s: s.replace("  ", "\u3000"),
+    ],
+    ids=["fullwidth_digits", "ideographic_spaces"],
+)
+def test_character_grid_with_wide_characters_reads_as_with_ascii(extract, convert):
+    """Full-width digits or U+3000 padding in a ``pdftotext -layout`` table: the values keep their
+    columns (blank cells stay blank, no value slides into its neighbour's column)."""
+    t = _blank_cells_table()
+    lines = app_grid(t)
+    assert column_width("\n".join(lines)) is char_width
+    converted = "\n".join(convert(ln) for ln in lines)
+    assert column_width(converted) is not display_width
+    out = extract(report(applications=converted))
+    assert out["tables"]["applications"] == t
+    assert not [r for r in out["review_reasons"] if "applications" in r["tables"]]
+
+
 def test_column_positions_are_learnt_per_page(extract):
     """The second page sits eight columns further left: its rows that print only 总计 take the
     total column of their own page's grid, not the first page's (where it would be 其他)."""

@@ -6,7 +6,7 @@ from collections import Counter
 from itertools import combinations
 
 from ..labels import Label
-from ..layout import char_width, column_width
+from ..layout import column_width, is_char_grid
 from ..lexicon import row_lexicon
 from ..templates import application_row_numbers, table_spec
 from ..checks import identity_check
@@ -153,7 +153,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     assignments = align_rows(groups, spec.row_keys, lexicon)
     # column positions per page: a PDF reading lays every page out on its own grid
     located = positional(region)
-    drifts = column_width(region.text) is char_width  # a reader's grid: positions only roughly kept
+    drifts = is_char_grid(column_width(region.text))  # a reader's grid: positions only roughly kept
     block_centers = {}
     if located and not region.has_tabs:
         block_centers = calibrate_blocks(

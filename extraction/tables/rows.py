@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Callable
 
 from ..labels import Label
-from ..layout import char_width, column_width, separator_count
+from ..layout import column_width, is_char_grid, separator_count
 from ..lexicon import best_match, group_key, is_group_prefix
 from ..normalize import normalize, strip_numbering
 from .base import Cell, Frag, Group, Region, is_blank_mark
@@ -578,7 +578,7 @@ def values_under(groups: list[Group], centers: list[float], width: Callable[[str
     column off, or well nearer one header's centre than the next: within 0.4 of the distance)?
     Blank marks are left out (a reading may centre them in a wide cell). Only a reader's
     character grid drifts so (``pdftotext -layout``); typed text keeps its columns."""
-    if width is not char_width:
+    if not is_char_grid(width):
         return True
     for g in groups:
         for c in g.cells:
