@@ -24,7 +24,7 @@ from ..layout import (
 from ..lexicon import all_row_lexicon, best_match, col_lexicon, is_group_label, section_index
 from ..regions import TABLE_OF_SECTION, runon_ranges, table_regions
 from ..runon import LONG_LINE, inline_headings, label_pieces, table_tokens
-from ..normalize import label_key, normalize, squash
+from ..normalize import label_key, normalize, squash, strip_numbering
 
 # rules-MAJOR.MINOR: a minor release only learns to read text the previous one could not (its tags
 # on everything else are unchanged), so a model trained on its features stays valid; a major relabels.
@@ -357,6 +357,11 @@ def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex, titl
             return False
         if "勾稽关系" in s or "申请人情况" in s or NOISE_LINE_RE.match(s):
             return True
+        if strip_numbering(s) != s:
+            # a numbered line (``（七）总计``, ``3.其他``) is a row label, whatever column header its
+            # words repeat: the line above is the last value of a row (one cell per line, blank
+            # lines for the merged cells that begin the next row), not a page number
+            return False
         m = best_match(label_key(s.split()[0]) if s.split() else "", cols_lex)
         return bool(m and m.score >= 0.99)
     return False
