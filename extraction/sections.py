@@ -121,8 +121,17 @@ def year_of(title: str | None, text: str) -> int | None:
         m = _CN_YEAR_RE.search(s)
         if m:
             return int("".join(_CN_DIGITS.get(c, c) for c in m.group(1)))
-    m = re.search(r"统计期限[^。\n]{0,20}?((?:19|20)\d{2})\s*年", normalize(text))
+    m = re.search(r"统计期限[^。\n]{0,20}?((?:19|20)\d{2})\s*年", _unwrapped(text))
     return int(m.group(1)) if m else None
+
+
+def _unwrapped(text: str) -> str:
+    """The text normalised with its line breaks inside paragraphs undone: a PDF reading wraps a
+    sentence anywhere (``统计期限自`` / ``2024 年 1 月 1 日起``); Chinese puts no space between words."""
+    return _WRAP.sub("", normalize(text))
+
+
+_WRAP = re.compile(r"[ \t\u3000]*\n[ \t\u3000]*(?=\S)")
 
 
 # The report's own statement of its statistics period: 统计期限/统计时限为2025年1月1日至… or

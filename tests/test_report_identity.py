@@ -48,3 +48,28 @@ def test_a_navigation_line_above_the_title_names_no_organ_or_year(extractor):
     out = extractor.extract_text(nav + report(applications=applications_tab(applications_2021()), year=2024)).output
     assert (out["organ"], out["year"]) == ("某某市交通运输局", 2024)
     assert "year_conflict" not in codes(out) and "title_missing" not in codes(out)
+
+
+PREAMBLE = "本报告由本机关按照《中华人民共和国政府信息公开条例》的要求编制，现予以公布。"
+
+
+@pytest.mark.parametrize("tail", ["报告", "年度报告"])
+def test_a_title_wrapped_before_its_last_word_gives_organ_and_year(extractor, tail):
+    """A PDF reading wraps the title before 报告 (``…工作的年度`` / ``报告``); the prose below,
+    which names the 政府信息公开条例 and 本报告, is not the title."""
+    text = report(applications=applications_tab(applications_2021()), year=2024)
+    head = "某某市交通运输局关于2024年政府信息公开工作的" + ("年度" if tail == "报告" else "")
+    text = text.replace("某某市交通运输局2024年政府信息公开工作年度报告\n", f"{head}\n{tail}\n{PREAMBLE}\n", 1)
+    out = extractor.extract_text(text).output
+    assert (out["organ"], out["year"]) == ("某某市交通运输局", 2024)
+    assert not codes(out) & {"title_missing", "year_missing", "organ_missing"}
+
+
+def test_the_year_of_a_statistics_period_wrapped_before_it_is_read(extractor):
+    """No year in the title: the statistics period gives it, also where the reading wrapped the
+    sentence right before the year (``统计期限自`` / ``2024 年 1 月 1 日起``)."""
+    text = report(applications=applications_tab(applications_2021()), year=2024)
+    text = text.replace("某某市交通运输局2024年政府信息公开工作年度报告", "某某市交通运输局政府信息公开工作年度报告", 1)
+    text = text.replace("数据统计期限为2024年1月1日至12月31日。", "数据统计期限自\n2024 年 1 月 1 日起至 2024 年 12 月 31 日止。", 1)
+    out = extractor.extract_text(text).output
+    assert out["year"] == 2024 and "year_missing" not in codes(out)

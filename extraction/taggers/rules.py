@@ -91,11 +91,14 @@ def find_sections(text: str, lines: tuple[Line, ...]) -> list[tuple[int, Line, i
 
 _CRAWL_FIELD = re.compile(r"^(?:标题|題目|题目|title)\s*[:：]\s*", re.I)
 _BREADCRUMB = re.compile(r"[>›»＞]|当前位置|首页")
+# the end of a title a PDF wrapped onto a line of its own
+_TITLE_TAIL = re.compile(r"\s*(?:工作)?(?:年度)?(?:报\s*告)\s*")
 
 
 def find_title(text: str, lines: tuple[Line, ...], before: int) -> list[tuple[int, int]]:
     """The title line(s): the first short line naming a 报告, plus the organ line above it when the
-    title is broken after the organ (``兰州市生态环境局`` / ``2020年政府信息公开工作年度报告``)."""
+    title is broken after the organ (``兰州市生态环境局`` / ``2020年政府信息公开工作年度报告``), or
+    the line above a lone ``报告`` / ``年度报告`` when it is wrapped before its end."""
     prev: tuple[int, int] | None = None
     for line in lines[:40]:
         if line.start >= before:
@@ -111,6 +114,11 @@ def find_title(text: str, lines: tuple[Line, ...], before: int) -> list[tuple[in
         if _BREADCRUMB.search(s):
             prev = None
             continue
+        if prev is not None and _TITLE_TAIL.fullmatch(s):
+            # the title wrapped before its last word (``…工作的年度`` / ``报告``): both lines
+            whole = normalize(text[prev[0] : prev[1]]) + s
+            if "信息公开" in whole and "年" in whole and not _PROSE_PUNCT.search(whole):
+                return [prev, b]
         if "报告" in s and ("年" in s or "公开" in s) and len(s) <= 80 and not _PROSE_PUNCT.search(s):
             starts_with_year = re.match(r"^\s*(?:19|20)\d{2}\s*年|^\s*[〇○零一二三四五六七八九]{4}\s*年", s)
             if starts_with_year and prev is not None:
@@ -123,7 +131,7 @@ def find_title(text: str, lines: tuple[Line, ...], before: int) -> list[tuple[in
             if head and "年" in head and "公开" in head and not _PROSE_PUNCT.search(head) and b[0] + len(head) <= before:
                 return [(b[0], b[0] + len(head))]
         ps = normalize(text[b[0] : b[1]]).strip()
-        prev = b if 2 <= len(ps) <= 30 and not re.search(r"[。，,：:；]", ps) and not NOISE_LINE_RE.match(ps) else None
+        prev = b if 2 <= len(ps) <= 40 and not re.search(r"[。，,：:；]", ps) and not NOISE_LINE_RE.match(ps) else None
     return []
 
 
