@@ -218,6 +218,25 @@ def _compat_char(ch: str) -> str | None:
 _CHANGE_WORD = re.compile(r"(?:^|(?<=[\t \u3000|｜│┃]))(增加|减少|增|减)( ?)(?=\d)", re.M)
 # a sign, one space, a figure, alone in its cell: ``- 3`` (never the page mark ``- 3 -``)
 _SPACED_SIGN = re.compile(r"(?:^|(?<=\t)|(?<=  )|(?<=[\u3000|｜│┃]))([-－+＋−]) (?=\d+(?:\.\d+)?(?:[ \t]*$|\t|  |[\u3000|｜│┃]))", re.M)
+# a dash standing alone as a cell (a printed blank)
+_LONE_DASH = re.compile(r"(?:^|(?<=[\s|｜│┃]))[-－—–─]{1,2}(?=[\s|｜│┃]|$)", re.M)
+_SIGNED_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _blank_mark_then_figure(view: str, m: re.Match[str]) -> bool:
+    """``－ 0``, ``－ 3`` read as two cells, a printed blank and a figure (a reading that puts one
+    space between cells, Chromium's PDF): when the figure is zero (no change has a sign) or the
+    line prints other blank cells as dashes (its dashes are blank marks)."""
+    figure = _SIGNED_FIGURE.match(view, m.end())
+    if figure is not None and float(figure.group(0)) == 0:
+        return True
+    a = view.rfind("\n", 0, m.start()) + 1
+    b = view.find("\n", m.end())
+    line = view[a : b if b >= 0 else len(view)]
+    at = m.start() - a
+    return any(d.start() != at for d in _LONE_DASH.finditer(line))
+
+
 # a count in a cell of its own followed by its measure word (``13612件``; not ``其中1091件`` in prose)
 _MEASURE = re.compile(r"(?:^|(?<=[\t \u3000|｜│┃]))(\d+(?:\.\d+)?)(件次|人次|件|个|项|条|次|人|家|份|宗|起)(?=$|[\t \u3000|｜│┃])", re.M)
 # a figure with OCR letters in it: digits and O/o/l/I/| only, at least one of each kind
@@ -410,6 +429,8 @@ def _read_figures(t: _Text, repairs: list[Repair], text: str) -> None:
         drop.update(range(a + 1, m.end()))
         rec(a, m.end(), "change_word", subst[a])
     for m in _SPACED_SIGN.finditer(view):
+        if _blank_mark_then_figure(view, m):
+            continue
         drop.add(m.end() - 1)  # the space between the sign and the figure
         rec(m.start(), m.end(), "change_word", m.group(1))
     if drop or subst:

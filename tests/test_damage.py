@@ -121,6 +121,15 @@ def test_changes_in_words_read_as_signed_figures() -> None:
     assert _view("- 3 \n") == "-3 \n"  # one cell per line, trailing space
 
 
+def test_a_blank_mark_one_space_before_a_figure_is_two_cells() -> None:
+    """``－ 0``: no change has a sign on zero; ``－ 3`` on a line printing other blank cells as
+    dashes: a blank mark, then the next cell (a reading that puts one space between cells)."""
+    assert _view("保护第三方合法权益   －      0   －   0   0   － 0\n") == "保护第三方合法权益   －      0   －   0   0   － 0\n"
+    assert _view("不再处理其政府 3        —   —   —   —   － 3\n") == "不再处理其政府 3        —   —   —   —   － 3\n"
+    assert _view("行政许可\t10\t- 0\t1\n") == "行政许可\t10\t- 0\t1\n"
+    assert _view("行政许可  10  - 3  1\n其他  —  —  —\n") == "行政许可  10  -3  1\n其他  —  —  —\n"  # another line's dashes
+
+
 @pytest.mark.parametrize("text", ["- 3 -", "较上年减少3件。", "0 - 3 5", "第 3 页"])
 def test_changes_left_alone_outside_cells(text: str) -> None:
     assert _view(text) == text

@@ -110,6 +110,29 @@ def test_character_grid_with_wide_characters_reads_as_with_ascii(extract, conver
     assert not [r for r in out["review_reasons"] if "applications" in r["tables"]]
 
 
+@pytest.mark.parametrize("total", [0, 21])
+def test_blank_mark_one_space_before_the_total_is_a_blank_cell(extract, total):
+    """A Chromium PDF read with ``-layout``: 其他 printed ``－`` one space before 总计 (``－ 0``,
+    ``－ 21`` beside another dash): a blank cell and the total, never one signed figure."""
+    t = _blank_cells_table()
+    row = t["carried_over"]
+    row.update(research_institution=None, other_org=None)
+    row["total"] = total
+    if total == 0:
+        row.update({c: 0 for c in COLS[:6] if row[c] is not None})
+    lines = app_grid(t)
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("二、上年结转"))
+    col = [LABEL_W + j * PITCH for j in range(7)]
+    chars = list(lines[k])
+    chars[col[2]] = "－"
+    chars[col[6] - 2] = "－"
+    lines[k] = "".join(chars)
+    assert f"－ {total}" in lines[k]
+    out = extract(report(applications="\n".join(lines)))
+    assert out["tables"]["applications"]["carried_over"] == row
+    assert out["cell_status"]["applications"]["carried_over"]["other_org"] == "blank"
+
+
 def test_column_positions_are_learnt_per_page(extract):
     """The second page sits eight columns further left: its rows that print only 总计 take the
     total column of their own page's grid, not the first page's (where it would be 其他)."""
