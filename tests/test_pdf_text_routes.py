@@ -133,6 +133,44 @@ def test_blank_mark_one_space_before_the_total_is_a_blank_cell(extract, total):
     assert out["cell_status"]["applications"]["carried_over"]["other_org"] == "blank"
 
 
+ACTIVE_2019_GRID = """第二十条第（一）项
+信息内容         本年新制作数量      本年新公开数量      对外公开总数量
+规章           7            7            7
+规范性文件        0            0            3
+第二十条第（五）项
+信息内容         上一年度项目数量     本年增/减        处理决定数量
+{license}
+其他对外管理服务事项   10            -10               5862
+第二十条第（六）项
+信息内容         上一年度项目数量      本年增/减             处理决定数量
+行政处罚         7             -2                5191
+行政强制         23            -21               0
+第二十条第（八）项
+信息内容         上一年度项目数量                        本年增/减
+行政事业性收费      12                              -3
+第二十条第（九）项
+信息内容         采购项目数量        采购总金额（单位：万元）
+政府集中采购       59            0"""
+
+
+def test_a_lone_value_under_a_middle_column_of_the_reader_grid_is_flagged(extract):
+    """A row of table 二 printing one value: under 处理决定数量 it is read; under 本年增/减 (a value
+    centred in a cell merged over the row stands there too) it is placed there but flagged."""
+    apps = "\n".join(app_grid(applications_2021()))
+    last = ACTIVE_2019_GRID.format(license="行政许可" + " " * 39 + "16794")
+    out = extract(report(active=last, applications=apps, year=2020))
+    assert column_width(last + "\n" + apps) is char_width
+    assert out["tables"]["active_disclosure"]["administrative_license"] == {
+        "prev_year_items": None, "change": None, "decisions": 16794}
+    assert not [r for r in out["review_reasons"] if "active_disclosure" in r["tables"]]
+    middle = ACTIVE_2019_GRID.format(license="行政许可" + " " * 22 + "16794")
+    out = extract(report(active=middle, applications=apps, year=2020))
+    key = "active_disclosure.administrative_license.change"
+    assert out["tables"]["active_disclosure"]["administrative_license"]["change"] == 16794
+    assert out["cell_status"]["active_disclosure"]["administrative_license"]["change"] == "inferred"
+    assert any(r["code"] == "ambiguous_cell" and key in r["cells"] for r in out["review_reasons"])
+
+
 def test_column_positions_are_learnt_per_page(extract):
     """The second page sits eight columns further left: its rows that print only 总计 take the
     total column of their own page's grid, not the first page's (where it would be 其他)."""

@@ -6,7 +6,7 @@ from itertools import combinations
 from typing import Callable
 
 from ..labels import Label
-from ..layout import column_width
+from ..layout import column_width, is_char_grid
 from ..lexicon import COL_WORDS, match_col, row_lexicon
 from ..normalize import label_key, normalize
 from ..templates import table_spec
@@ -297,6 +297,12 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                 placed = [(c, by_field[c.field]) for c in cells]
             elif located and (by_x := _slots_under_header(region, cells, row_cols)) is not None:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_x)]  # blank cells, space-aligned
+                if len(cells) == 1 and 0 < by_x[0] < k - 1 and is_char_grid(column_width(region.text)):
+                    # a lone value under a middle column of a reader's grid: a value centred in a
+                    # cell merged over the row, or the last column's pushed left, stands there too
+                    guessed = True
+                    res.warn(f"row {a.row}: its one value {cells[0].raw!r} stands under {row_cols[by_x[0]]} "
+                             "(between the first and the last column); which column it is cannot be told for sure")
             elif (by_blank := blank_line_slots(region, a.group, k)) is not None:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_blank)]  # one per line, empty lines
             elif not located and len(fits := _unit_placements(cells, row_cols)) == 1:
