@@ -228,6 +228,9 @@ NUMBER_RE = re.compile(r"[+\-−]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?")
 VALUE_RE = re.compile(r"^(?P<num>[+\-−]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
 BLANK_RE = re.compile(r"^(?:[-—－–─]+|无|/|／)$")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
+# a figure whose every digit an OCR read as a letter (``O`` for 0, ``l``/``I`` for 1: ``O``, ``lO``);
+# a value that cannot be read (never a blank, never part of a label)
+OCR_LETTERS_RE = re.compile(r"^[OoIl]{1,6}$")
 _VALUE_TOKEN = re.compile(r"\S+(?:\s*(?:万元|元))?")
 
 
@@ -251,8 +254,8 @@ def value_tokens(text: str, piece: Piece) -> list[tuple[int, int, int, int] | No
                 out.append((a + ns, a + ne, a + us, a + ue))
             else:
                 out.append((a + ns, a + ne, -1, -1))
-        elif BLANK_RE.match(tok):
-            out.append((a, a + len(tok), -1, -1))
+        elif BLANK_RE.match(tok) or OCR_LETTERS_RE.match(tok):
+            out.append((a, a + len(tok), -1, -1))  # a blank mark, or a figure an OCR read as letters only
         else:
             return []
     return out
@@ -261,8 +264,8 @@ def value_tokens(text: str, piece: Piece) -> list[tuple[int, int, int, int] | No
 _NUMBER_TOKEN = r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*万元|\s*元)?"
 # a row's trailing values, printed blank cells among them (``7 0 0 － 2 — 9``: a reading that puts
 # one space between cells, pdfplumber's, keeps the blank marks in the run)
-_TRAILING_VALUES = re.compile(r"(?:\s+(?:" + _NUMBER_TOKEN + r"|[-—－–─]+|无|/|／)(?=\s|$))+$")
-_TRAILING_NUMBER = re.compile(r"\d")
+_TRAILING_VALUES = re.compile(r"(?:\s+(?:" + _NUMBER_TOKEN + r"|[-—－–─]+|无|/|／|[OoIl]{1,6})(?=\s|$))+$")
+_TRAILING_NUMBER = re.compile(r"\d|(?<!\S)[OoIl]{1,6}(?!\S)")
 
 
 def split_label_and_values(text: str, piece: Piece) -> tuple[tuple[int, int] | None, list[tuple[int, int, int, int]]]:

@@ -300,3 +300,35 @@ def test_tag_original_puts_the_spans_of_the_view_on_the_original() -> None:
     assert "一、总体\u200b情况" in sections
     rows = [text[s.start : s.end] for s in doc.spans if s.label == Label.ROW]
     assert "（（七七））总总计计" in rows
+
+
+def _ocr_letters_only(table: dict, sep: str) -> str:
+    """Table 三 with every 0 and 1 an OCR read as ``O`` / ``l`` (``10`` -> ``lO``): figures left
+    without a digit, a row of zeros ``O O O O O O O``; ``sep`` between cells (pdfplumber: one space)."""
+    lines = []
+    for line in applications_tab(table).split("\n")[3:]:
+        label, *vals = [c for c in line.split("\t") if c]
+        lines.append(label + sep + sep.join(v.translate(str.maketrans("01", "Ol")) if set(v) <= set("01") else v
+                                            for v in vals))  # fmt: skip
+    return applications_tab(table).split("\n", 3)[0] + "\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize("sep", ["\t", " "])
+def test_figures_an_ocr_read_as_letters_only_are_unreadable_never_blank(sep: str) -> None:
+    """``O``, ``l``, ``lO``: printed figures that cannot be read are flagged, never taken as blank
+    cells (the row's other values stay where they are, or the row is null where only the
+    arithmetic could place them)."""
+    table = applications_2021()
+    table["granted"] = {c: 0 for c in table["granted"]}
+    table["carried_over"]["natural_person"] = 10
+    table["carried_over"]["total"] = sum(table["carried_over"][c] for c in list(table["carried_over"])[:6])
+    text = _ocr_letters_only(table, sep)
+    assert "（一）予以公开" + sep + sep.join("O" * 7) in text and sep + "lO" + sep in text
+    out = _extract(report(applications=text)).output
+    status = out["cell_status"]["applications"]
+    printed = [(r, c) for r, row in table.items() for c, v in row.items() if v is not None and set(str(v)) <= set("01")]
+    assert printed and all(status[r][c] == "unreadable" for r, c in printed)
+    unreadable = next(r for r in out["review_reasons"] if r["code"] == "unreadable_cell")
+    assert {f"applications.{r}.{c}" for r, c in printed} <= set(unreadable["cells"])
+    blank = [(r, c) for r, row in status.items() for c, s in row.items() if s == "blank"]
+    assert not blank

@@ -325,8 +325,9 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
     unknown: list[str] = []
     for row, cells in short.items():
         p = placed.get(row)
-        if p is None:
-            # not placed at all: which column each value is in cannot be told
+        if p is None or any(c.value is None and not is_blank_mark(c.raw) for c in cells):
+            # not placed at all, or a value in it cannot be read (``O``: its number is unknown, so
+            # the arithmetic cannot tell its column): which column each value is in cannot be told
             for c in cols:
                 res.values[row][c] = None
                 res.status.setdefault(row, {})[c] = UNREADABLE

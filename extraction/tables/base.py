@@ -438,8 +438,8 @@ def _untagged_figures(
     cells with confidence 0, so they are placed like any value and flagged, never silently lost.
 
     An unlabelled token without CJK is such a cell (unreadable if it is no figure: ``27Z3``) when
-    it holds a digit or its line has tagged values; only on lines without unlabelled words (a
-    table line, not prose).
+    it holds a digit, is made of OCR letters for digits only (``O``, ``lO``), or its line has tagged
+    values; only on lines without unlabelled words (a table line, not prose).
     """
     width = column_width(text)
     out: list[Cell] = []
@@ -469,7 +469,8 @@ def _untagged_figures(
                 um = _UNIT_SUFFIX.search(normalize(tok))
                 fig, unit = (tok[: um.start()], normalize(tok[um.start() :])) if um else (tok, None)
                 figure = bool(fig) and looks_like_figure(fig)
-                damaged = not CJK.search(tok) and (value_line or re.search(r"\d", tok)) and INVISIBLE_RE.sub("", tok).strip()
+                damaged = not CJK.search(tok) and (value_line or re.search(r"\d", tok) or _OCR_LETTERS.fullmatch(tok)) \
+                    and INVISIBLE_RE.sub("", tok).strip()
                 if figure or damaged:
                     fig = fig if figure else tok
                     x = p.x + width(text[p.start : a])
@@ -480,6 +481,11 @@ def _untagged_figures(
         if found and not prose:
             out += found
     return out
+
+
+# a token of only the letters an OCR reads for 0 and 1 (``O``, ``lO``): a figure without a digit
+# left, also on a line whose every value is so damaged (a row of zeros read ``O O O O O O O``)
+_OCR_LETTERS = re.compile(r"[OoIl]{1,6}")
 
 
 def _same_column(a: Frag, b: Frag) -> bool:
