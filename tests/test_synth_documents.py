@@ -5,6 +5,7 @@ those are missing; ``.ci/run`` installs them.
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import shutil
@@ -135,3 +136,44 @@ def test_unknown_route_and_missing_programs_are_clear() -> None:
     with pytest.raises(ValueError, match="unknown route"):
         read_routes([make_document(1, 0)], ["fax"])
     assert set(missing_tools(ROUTES)) <= set(ROUTES)
+
+
+needs_html2text = pytest.mark.skipif(importlib.util.find_spec("html2text") is None, reason="html2text not installed: pip install html2text")
+
+
+@needs_soffice
+def test_libreoffice_text_export_is_one_cell_per_line_and_read_like_the_document(extractor: Extractor, tmp_path: Path) -> None:
+    docs = [make_document(14, i) for i in range(2)]
+    reports = read_routes(docs, ["lo-text"], cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.txt"))) == 2
+    for report in reports:
+        assert "\t" not in report.text  # a cell per line, row by row: the row label alone on its line
+        assert re.search(r"\n[（(]七[）)]\s*总\s*计\n", report.text), report.text
+        assert report.unlocated == 0
+        _all_right(extractor, report)
+
+
+@needs_html2text
+def test_html2text_route_puts_the_layout_cell_on_one_line_and_is_read_like_the_document(extractor: Extractor) -> None:
+    for index in range(2):
+        (report,) = read_routes([make_document(15, index)], ["html:html2text"])
+        title_line = next(ln for ln in report.text.split("\n") if "年度报告" in ln)
+        assert title_line.startswith("**") and " | " in title_line  # the site's layout cell: one Markdown row
+        _all_right(extractor, report)
+
+
+def test_late_document_kinds_leave_other_documents_unchanged() -> None:
+    for index in range(5):
+        assert render_html(make_document(16, index, rates={"fullwidth_digits": 0.0})) == render_html(make_document(16, index))
+    doc = make_document(16, 0, rates={"fullwidth_digits": 1.0})
+    assert "fullwidth_digits" in doc.kinds and "fullwidth_digits" not in make_document(16, 0).kinds
+    assert re.search(r"<td[^>]*>[０-９]+</td>", render_html(doc))
+
+
+@needs_soffice
+@needs_pdftotext
+def test_fullwidth_digits_in_a_pdf_read_with_layout_like_the_document(extractor: Extractor, tmp_path: Path) -> None:
+    docs = [make_document(17, i, rates={"fullwidth_digits": 1.0}) for i in range(2)]
+    for report in read_routes(docs, ["lo-pdf:pdftotext-layout"], cache_dir=tmp_path):
+        assert re.search(r"[０-９]", report.text)
+        _all_right(extractor, report)

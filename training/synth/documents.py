@@ -40,6 +40,9 @@ from .transforms import KIND_BY_NAME, Ctx
 DOC_KINDS = ("vertical_labels", "header_variants", "bracket_variants", "total_only_rows", "blank_cells",
              "money_units", "thousands_sep", "negative_values", "applications_8col", "arithmetic_errors",
              "prose_numbers")  # fmt: skip
+# kinds added later: drawn from the document's own late stream (``make_document``), so adding one
+# leaves every document of a seed that does not show it unchanged; rate 0 unless asked for
+DOC_LATE_KINDS = ("fullwidth_digits",)
 CJK_FONT_NAME = "WenQuanYi Micro Hei"  # what the DOCX asks for (LibreOffice falls back through fontconfig)
 
 
@@ -102,8 +105,11 @@ class SourceDocument:
         return out
 
 
-def make_document(seed: int, index: int, fmt: str | None = None) -> SourceDocument:
-    """Report ``index`` of document stream ``seed`` (its own stream: text reports of a seed are unchanged)."""
+def make_document(seed: int, index: int, fmt: str | None = None, rates: dict[str, float] | None = None) -> SourceDocument:
+    """Report ``index`` of document stream ``seed`` (its own stream: text reports of a seed are unchanged).
+
+    ``rates``: the chance of each of ``DOC_LATE_KINDS`` (default 0), drawn from a stream of their
+    own (``fullwidth_digits``: a PDF printing its figures as ``１２３``)."""
     rng = random.Random(f"govreport-synth-documents:{seed}:{index}")
     content = make_content(rng, fmt)
     style = Style()
@@ -112,6 +118,12 @@ def make_document(seed: int, index: int, fmt: str | None = None) -> SourceDocume
     for name in DOC_KINDS:
         kind = KIND_BY_NAME[name]
         if rng.random() < kind.rate and content.fmt in kind.formats and kind.apply(ctx):
+            kinds.append(name)
+    late = random.Random(f"govreport-synth-documents-late:{seed}:{index}")
+    for name in DOC_LATE_KINDS:
+        kind = KIND_BY_NAME[name]
+        if late.random() < (rates or {}).get(name, 0.0) and content.fmt in kind.formats \
+                and kind.apply(Ctx(late, content, style)):  # fmt: skip
             kinds.append(name)
     blocks = [Block("title", [Seg(content.title, Label.TITLE, ("title",))])]
     blocks += [Block("prose", [Seg(p)]) for p in content.preamble]
@@ -460,11 +472,22 @@ def convert_docx_to_pdf(docs: list[bytes], cache_dir: Path | None = None, timeou
     The cache is keyed by the DOCX's SHA-256 (the same document always converts to the same file),
     written atomically. Raises ``RuntimeError`` when LibreOffice is missing or a conversion fails.
     """
+    return _convert_docx(docs, "pdf", "pdf", cache_dir, timeout_s)
+
+
+def convert_docx_to_text(docs: list[bytes], cache_dir: Path | None = None, timeout_s: float = 600.0) -> list[bytes]:
+    """LibreOffice's "Text" export of each DOCX (File > Save As > Text, UTF-8 with a BOM): every
+    paragraph and every table cell on a line of its own, a table's cells row by row, a merged
+    cell's continuation an empty line. Cached and raising like ``convert_docx_to_pdf``."""
+    return _convert_docx(docs, "txt:Text (encoded):UTF8", "txt", cache_dir, timeout_s)
+
+
+def _convert_docx(docs: list[bytes], target: str, suffix: str, cache_dir: Path | None, timeout_s: float) -> list[bytes]:
     exe = soffice_path()
     cache = cache_dir or default_cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     keys = [hashlib.sha256(d).hexdigest() for d in docs]
-    todo = {k: d for k, d in zip(keys, docs) if not (cache / f"{k}.pdf").exists()}
+    todo = {k: d for k, d in zip(keys, docs) if not (cache / f"{k}.{suffix}").exists()}
     if todo:
         if exe is None:
             raise RuntimeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
@@ -474,15 +497,15 @@ def convert_docx_to_pdf(docs: list[bytes], cache_dir: Path | None = None, timeou
             for k, d in todo.items():
                 (src / f"{k}.docx").write_bytes(d)
             cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(out), *sorted(str(p) for p in src.iterdir())]  # fmt: skip
+                   "--convert-to", target, "--outdir", str(out), *sorted(str(p) for p in src.iterdir())]  # fmt: skip
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
             for k in todo:
-                _cache_pdf(out / f"{k}.pdf", cache / f"{k}.pdf", f"LibreOffice did not convert {k}.docx", proc)
-    return [(cache / f"{k}.pdf").read_bytes() for k in keys]
+                _cache_pdf(out / f"{k}.{suffix}", cache / f"{k}.{suffix}", f"LibreOffice did not convert {k}.docx", proc)
+    return [(cache / f"{k}.{suffix}").read_bytes() for k in keys]
 
 
 def _cache_pdf(pdf: Path, target: Path, failure: str, proc: subprocess.CompletedProcess[bytes]) -> None:
-    """Copy a converter's PDF into the cache atomically; raise ``RuntimeError`` (``failure``, the
+    """Copy a converter's output (a PDF, a text) into the cache atomically; raise ``RuntimeError`` (``failure``, the
     exit status and the end of its stderr) when it wrote none or an empty one."""
     if not pdf.exists() or pdf.stat().st_size == 0:
         raise RuntimeError(f"{failure} (exit {proc.returncode}): {proc.stderr.decode(errors='replace')[-400:]}")

@@ -24,6 +24,7 @@ from govreport.extraction.taggers import get_tagger
 
 from govreport.training.registry import atomic_write_text
 
+from .documents import DOC_LATE_KINDS
 from .generator import SynthReport, iter_reports
 from .routes import ROUTES, RoutedReport, generate_routed, missing_tools
 from .transforms import KIND_BY_NAME, KINDS, LAYOUT_KINDS
@@ -80,10 +81,11 @@ def score_routed_both(extractor: Extractor, r: RoutedReport) -> tuple[ReportScor
 
 
 def run_routes(n: int, seed: int, routes: list[str] | None = None, failures: list[dict[str, Any]] | None = None,
-               cache_dir: Path | None = None) -> dict[str, Any]:  # fmt: skip
+               cache_dir: Path | None = None, doc_kinds: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
     """``n`` rendered documents (DOCX, HTML, PDFs) read every route's way and scored; a route whose
     program is missing here is reported as skipped with the reason. A route whose reader drops empty
-    cells is scored against the contract's gold (the headline) and against the rendered values."""
+    cells is scored against the contract's gold (the headline) and against the rendered values.
+    ``doc_kinds``: late document kinds every document shows (``documents.DOC_LATE_KINDS``)."""
     routes = list(routes or ROUTES)
     skipped = missing_tools(routes)
     runnable = [r for r in routes if r not in skipped]
@@ -94,7 +96,8 @@ def run_routes(n: int, seed: int, routes: list[str] | None = None, failures: lis
     missed: dict[str, int] = defaultdict(int)
     t0 = time.perf_counter()
     if runnable and n > 0:
-        for r in generate_routed(n, seed, runnable, cache_dir):
+        doc_rates = {k: 1.0 for k in doc_kinds or []}
+        for r in generate_routed(n, seed, runnable, cache_dir, doc_rates=doc_rates):
             sc, sc_rendered, miss = score_routed_both(extractor, r)
             scores[r.route].append(sc)
             if r.rendered_tables is not None:
@@ -297,15 +300,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--route", action="append", choices=list(ROUTES), help="only these routes (repeatable)")
     ap.add_argument("--rate", action="append", default=[], metavar="KIND=P",
                     help="override a kind's rate in the mixed view (repeatable), e.g. crawler_text=1")
+    ap.add_argument("--doc-kind", action="append", default=[], choices=list(DOC_LATE_KINDS),
+                    help="routes: every rendered document shows this late document kind (repeatable)")
     ap.add_argument("--kinds", default=None, help="comma-separated kinds: the isolated and paired views only for these")
     ap.add_argument("--routes-only", action="store_true",
                     help="run only the routes; replace their section of --out, keeping the rest of the file")
     args = ap.parse_args(argv)
     isolated = args.isolated if args.isolated is not None else max(10, args.n // 40)
     if args.routes_only:
-        res = run_routes(args.routes, args.seed, args.route)
+        res = run_routes(args.routes, args.seed, args.route, doc_kinds=args.doc_kind)
         cmd = f"python -m govreport.training.synth.realism --routes-only --routes {args.routes} --seed {args.seed}"
         cmd += "".join(f" --route {r}" for r in args.route or [])
+        cmd += "".join(f" --doc-kind {k}" for k in args.doc_kind)
         section = "\n".join(routes_markdown(res, cmd)) + "\n"
         if str(args.out) == "-":
             sys.stdout.write(section)

@@ -14,6 +14,7 @@ is counted in ``unlocated`` rather than guessed; the gold *values* never depend 
 from __future__ import annotations
 
 import copy
+import importlib.util
 import io
 import re
 import shutil
@@ -31,6 +32,7 @@ from .documents import (
     chrome_page_size,
     chromium_path,
     convert_docx_to_pdf,
+    convert_docx_to_text,
     make_document,
     print_html_to_pdf,
     render_docx,
@@ -46,6 +48,11 @@ ROUTES: dict[str, tuple[str, str]] = {
     "docx": ("docx", "govreport"),
     "html": ("html", "govreport"),
     "html:browser-copy": ("html", "browser-copy"),
+    # the page saved as Markdown by ``html2text`` (the site's layout table: the report up to the
+    # first table in one Markdown cell)
+    "html:html2text": ("html", "html2text"),
+    # the Word file saved as text by LibreOffice (one cell per line, row by row)
+    "lo-text": ("lo-text", "govreport"),
     "lo-pdf": ("lo-pdf", "govreport"),
     "lo-pdf:pdftotext": ("lo-pdf", "pdftotext"),
     "lo-pdf:pdftotext-layout": ("lo-pdf", "pdftotext-layout"),
@@ -64,7 +71,7 @@ ROUTES: dict[str, tuple[str, str]] = {
 # cell leaves nothing): their gold is the contract's (``blankgold``: what the reading cannot
 # determine is null), the rendered values are kept beside it (``RoutedReport.rendered_tables``).
 DROPS_EMPTY_CELLS = frozenset({"pdfplumber", "pdftotext"})
-SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf", "chrome-pdf": ".pdf"}
+SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf", "chrome-pdf": ".pdf", "lo-text": ".txt"}
 # How far ahead (characters) a label or value may be from the previous one found; beyond that it
 # counts as not found rather than jumping over text (which would lose everything in between).
 _DEFAULT_WINDOW = 600
@@ -107,12 +114,14 @@ def missing_tools(routes: Iterable[str]) -> dict[str, str]:
     out = {}
     for r in routes:
         fmt, reader = ROUTES[r]
-        if fmt == "lo-pdf" and soffice_path() is None:
+        if fmt in ("lo-pdf", "lo-text") and soffice_path() is None:
             out[r] = "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
         elif fmt == "chrome-pdf" and chromium_path() is None:
             out[r] = "Chromium is not installed: apt-get install chromium"
         elif reader.startswith("pdftotext") and shutil.which("pdftotext") is None:
             out[r] = "pdftotext is not installed: apt-get install poppler-utils"
+        elif reader == "html2text" and importlib.util.find_spec("html2text") is None:
+            out[r] = "html2text is not installed: pip install html2text"
     return out
 
 
@@ -141,6 +150,16 @@ def pdfplumber_text(data: bytes) -> str:
             return "\n".join(page.extract_text() or "" for page in pdf.pages)
     finally:
         log.setLevel(level)
+
+
+def html_to_markdown(html_text: str) -> str:
+    """``html2text``'s Markdown of the page, lines not re-wrapped (``body_width`` 0, as tools that
+    save a page as Markdown call it): a layout table's cell is one Markdown row."""
+    import html2text
+
+    conv = html2text.HTML2Text()
+    conv.body_width = 0
+    return conv.handle(html_text)
 
 
 _BLOCK_TAGS = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol table tbody thead tfoot section article header footer "
@@ -334,6 +353,9 @@ def _read(fmt: str, reader: str, data: bytes | str, name: str) -> tuple[str, Doc
     if reader == "browser-copy":
         assert isinstance(data, str)
         return browser_copy(data), None
+    if reader == "html2text":
+        assert isinstance(data, str)
+        return html_to_markdown(data), None
     assert isinstance(data, bytes)
     if reader == "pdftotext":
         return pdftotext(data), None
@@ -356,10 +378,12 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
         raise RuntimeError("; ".join(f"{r}: {why}" for r, why in missing.items()))
     fmts = {ROUTES[r][0] for r in routes}
     rendered: dict[str, list[bytes | str]] = {}
-    if "docx" in fmts or "lo-pdf" in fmts:
+    if fmts & {"docx", "lo-pdf", "lo-text"}:
         rendered["docx"] = [render_docx(d) for d in docs]
     if "lo-pdf" in fmts:
         rendered["lo-pdf"] = list(convert_docx_to_pdf([bytes(x) for x in rendered["docx"]], cache_dir))
+    if "lo-text" in fmts:
+        rendered["lo-text"] = list(convert_docx_to_text([bytes(x) for x in rendered["docx"]], cache_dir))
     if "html" in fmts:
         rendered["html"] = [render_html(d) for d in docs]
     if "quirk-pdf" in fmts:
@@ -393,8 +417,9 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
 
 
 def generate_routed(n: int, seed: int, routes: list[str], cache_dir: Path | None = None,
-                    batch: int = 50) -> Iterable[RoutedReport]:  # fmt: skip
-    """``n`` documents of stream ``seed`` read every route's way, in batches (one LibreOffice call each)."""
+                    batch: int = 50, doc_rates: dict[str, float] | None = None) -> Iterable[RoutedReport]:  # fmt: skip
+    """``n`` documents of stream ``seed`` read every route's way, in batches (one LibreOffice call each);
+    ``doc_rates``: the chance of each late document kind (``documents.DOC_LATE_KINDS``)."""
     for start in range(0, n, batch):
-        docs = [make_document(seed, i) for i in range(start, min(n, start + batch))]
+        docs = [make_document(seed, i, rates=doc_rates) for i in range(start, min(n, start + batch))]
         yield from read_routes(docs, routes, cache_dir)
