@@ -22,6 +22,7 @@ from .tables.reviewstream import assemble_review_stream, continuation, review_fa
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
+from .tables.wrapped import null_wrapped_figures
 from .templates import TABLES, table_spec
 from .trust import printed_tables, reason, undouble, verdict
 
@@ -154,6 +155,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)
             res = assemble_active_stream(res, region, fmt) or res
+        if name != "active_disclosure":
+            null_wrapped_figures(res, region)  # ``６７７`` / ``７``: a figure a narrow cell wrapped
         res.unplaced_blanks()
         if not region.cells:
             warnings.append(f"{name}: labels found but no values; every cell is null")

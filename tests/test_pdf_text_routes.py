@@ -171,6 +171,33 @@ def test_a_lone_value_under_a_middle_column_of_the_reader_grid_is_flagged(extrac
     assert any(r["code"] == "ambiguous_cell" and key in r["cells"] for r in out["review_reasons"])
 
 
+@pytest.mark.parametrize("fullwidth", [False, True])
+def test_a_figure_wrapped_in_a_narrow_cell_of_table_three_is_null_not_its_first_digits(extract, fullwidth):
+    """``1067`` printed ``106`` on the row's line and ``7`` under it beside the label's continuation
+    (``请数量``), as a narrow Word cell wraps it (full-width digits wrap far more often): the value
+    is null (unreadable, warned), never 106; the other values stay read."""
+    t = applications_2021()
+    for row in ("new_received", "carried_forward"):  # keeps 一+二 = (七)总计+四
+        t[row]["natural_person"] += 1000
+        t[row]["total"] += 1000
+    lines = app_grid(t)
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("一、本年新收"))
+    figure = str(t["new_received"]["natural_person"])
+    lines[k] = lines[k].replace(figure, figure[:3] + " ", 1)
+    lines.insert(k + 1, grid((0, "请数量"), (LABEL_W, figure[3])))
+    text = "\n".join(lines)
+    if fullwidth:
+        text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    out = extract(report(applications=text))
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    assert got["new_received"]["natural_person"] is None
+    assert status["new_received"]["natural_person"] == "unreadable"
+    assert any("wrapped in a narrow cell" in w and "new_received" in w for w in out["warnings"])
+    expected = {r: dict(cols) for r, cols in t.items()}
+    expected["new_received"]["natural_person"] = None
+    assert got == expected
+
+
 def test_column_positions_are_learnt_per_page(extract):
     """The second page sits eight columns further left: its rows that print only 总计 take the
     total column of their own page's grid, not the first page's (where it would be 其他)."""
