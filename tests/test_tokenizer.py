@@ -167,3 +167,49 @@ def test_fixed_vocabulary_is_independent_of_data_and_round_trips(fixed, tmp_path
     assert back.hashed and back.describe()["kind"] == "char-2" and back.describe()["hash_buckets"] == 64
     assert back.encode(MESSY).ids.tolist() == fixed.encode(MESSY).ids.tolist()
     assert not CharTokenizer.train(TRAIN_TEXTS).hashed  # char-1 keeps [UNK]
+
+
+# --------------------------------------------------------------------------- the numpy encoding path
+
+
+def _fuzz_texts(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    # every character class the pre-tokenizer treats apart, the normaliser's digits and spaces,
+    # line separators "." might not match, non-BMP and unknown characters, special-token text
+    alphabet = list("\r\n\t 0123456789０１\u3000\u00a0\u2003\x0b\x0c\x85\u2028\u2029ab一表[]🙂\U00020000\ufeff\u200b測")
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("which", ["train", "fixed"])
+def test_fast_encoding_equals_the_tokenizers_pipeline(tok, fixed, which):
+    """``encode`` (numpy) gives the ids and offsets of the ``tokenizers`` pipeline (``slow_encode``)
+    on the corpus, generated reports and random text of every character class."""
+    from pathlib import Path
+
+    from govreport.training.synth.generator import make_report
+
+    t = tok if which == "train" else fixed
+    assert t._fast is not None  # the standard pipeline takes the numpy path
+    corpus = sorted(Path(__file__).parent.joinpath("data/corpus").glob("*.txt"))
+    texts = [p.read_text("utf-8") for p in corpus] + [make_report(11, i).text for i in range(5)]
+    texts += _fuzz_texts(400, 3) + [MESSY, "[UNK]报告", "a[PAD]", "\r", "\r\r\n\n\r\n" * 4]
+    assert corpus
+    for text in texts:
+        fast, slow = t.encode(text), t.slow_encode(text)
+        assert fast.ids.tolist() == slow.ids.tolist(), repr(text[:80])
+        assert fast.offsets.tolist() == slow.offsets.tolist(), repr(text[:80])
+    batch = t.encode_batch(texts[-5:])
+    assert [e.ids.tolist() for e in batch] == [t.slow_encode(x).ids.tolist() for x in texts[-5:]]
+
+
+def test_another_pipeline_keeps_the_tokenizers_path():
+    """A saved tokenizer whose pre-tokenizer is not the standard one is not read by the numpy path."""
+    from tokenizers import Regex, Tokenizer, models, pre_tokenizers
+
+    raw = Tokenizer(models.WordLevel({"[PAD]": 0, "[UNK]": 1, "[MASK]": 2, "ab": 3}, unk_token="[UNK]"))
+    raw.pre_tokenizer = pre_tokenizers.Split(Regex(".."), behavior="isolated")
+    other = CharTokenizer(raw)
+    assert other._fast is None
+    assert other.encode("abab").ids.tolist() == [3, 3]
