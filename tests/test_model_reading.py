@@ -126,3 +126,36 @@ def test_modernbert_export_twin_computes_the_same_logits():
                 keep = mask[:, :t].bool()
                 assert float((want - got).abs()[keep].max()) < 1e-4
                 assert float(want.abs().max()) > 1e-2  # not a trivially zero output
+
+
+def test_modernbert_onnx_export_reads_every_window_length(tmp_path):
+    """The exported graph (banded local attention on a window zero-extended to max_len, sliced back
+    to the window) gives transformers' logits in ONNX Runtime at the full length, a short window, a
+    length that is not a multiple of the band's block, and with padded rows."""
+    import onnxruntime as ort
+    import torch
+
+    from govreport.extraction.labels import ID2LABEL, LABEL2ID
+    from govreport.extraction.model.modernbert import build_config, export_module_class, model_class
+    from govreport.training.modeling import export_onnx
+
+    torch.manual_seed(7)
+    cfg = build_config(300, 0, 64, hidden_size=32, num_layers=2, num_heads=2, intermediate_size=48,
+                       embedding_size=16, type_vocab_size=5, local_attention=16, global_attn_every_n_layers=2,
+                       dropout=0.0, label_kwargs={"id2label": ID2LABEL, "label2id": LABEL2ID})  # fmt: skip
+    model = model_class()(cfg).eval()
+    model.set_attn_implementation("eager")
+    assert export_module_class()(model).blocked  # 8 divides 64: the banded path is the one exported
+    path = export_onnx(model, tmp_path / "m.onnx", 64)
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    ids = torch.randint(1, 300, (2, 64))
+    types = torch.randint(0, 5, (2, 64))
+    for t in (64, 61, 9, 1):
+        mask = torch.ones(2, t, dtype=torch.int64)
+        mask[1, t // 2 + 1 :] = 0
+        with torch.no_grad():
+            want = model(input_ids=ids[:, :t], attention_mask=mask, token_type_ids=types[:, :t]).logits.numpy()
+        (got,) = sess.run(None, {"input_ids": ids[:, :t].numpy(), "attention_mask": mask.numpy(), "token_type_ids": types[:, :t].numpy()})
+        keep = mask.numpy().astype(bool)
+        assert got.shape == want.shape
+        assert float(np.abs(want - got)[keep].max()) < 1e-4, t

@@ -134,8 +134,9 @@ def export_module_class() -> Any:
       ``max_position_embeddings`` rows, sliced to the window's length;
     - the padding mask becomes one additive bias per call.
 
-    Attention stays a full ``t x t`` product (with the band as a bias on the local layers): at 256
-    tokens a banded computation needs gathers that cost more than the multiplications they save.
+    - the local (sliding-window) layers attend by blocks of ``sliding_window`` queries against the
+      3 blocks of keys around them (``256 x 96`` scores instead of ``256 x 256``; docs/benchmarks.md,
+      "Tagging cost"); the global layers keep the full ``t x t`` product.
     """
     import torch
     from torch import nn
@@ -185,8 +186,44 @@ def export_module_class() -> Any:
                 self.register_buffer(f"cos{i}", angles.cos(), persistent=False)
                 self.register_buffer(f"sin{i}", angles.sin(), persistent=False)
             idx = torch.arange(n)
-            within = (idx[:, None] - idx[None]).abs() <= cfg.sliding_window  # transformers' bidirectional window
+            w = int(cfg.sliding_window)
+            within = (idx[:, None] - idx[None]).abs() <= w  # transformers' bidirectional window
             self.register_buffer("band", torch.where(within, 0.0, -1e9), persistent=False)
+            # Banded local attention: queries in blocks of w, each against the keys of its own
+            # block and the two next to it (3w keys: every key within w of the block's queries),
+            # on the window zero-extended to n rows. 256 x 96 scores instead of 256 x 256 at
+            # w = 32; only where w divides n and 3w < n (else the full product with the band).
+            self.blocked = 0 < w and n % w == 0 and 3 * w < n
+            if self.blocked:
+                nb = n // w
+                keys = (torch.arange(nb)[:, None] * w - w + torch.arange(3 * w)[None]).reshape(-1)  # [nb * 3w]
+                inside = (keys >= 0) & (keys < n)
+                qpos = torch.arange(n).view(nb, w, 1)
+                near = (qpos - keys.view(nb, 1, 3 * w)).abs() <= w
+                self.block_w, self.n_blocks = w, nb
+                self.register_buffer("block_keys", keys.clamp(0, n - 1), persistent=False)
+                self.register_buffer(
+                    "block_band", torch.where(near & inside.view(nb, 1, 3 * w), 0.0, -1e9), persistent=False
+                )  # [nb, w, 3w]
+                self.register_buffer("zeros_n", torch.zeros(1, 1, n, 1), persistent=False)
+            self.n_positions = n
+
+        def _banded(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, key_bias: torch.Tensor) -> torch.Tensor:
+            """Local attention of ``q``/``k``/``v`` ``[b, heads, t, d]`` (t <= n) by blocks;
+            ``key_bias`` ``[b, n]``: the padding bias, zero-extended to n. Returns ``[b, heads, t, d]``."""
+            b, h, t, d = q.shape
+            n, w, nb = self.n_positions, self.block_w, self.n_blocks
+            zeros = self.zeros_n.expand(b, h, n, d)
+
+            def full(x: torch.Tensor) -> torch.Tensor:  # t rows -> n rows (concat + a constant slice: no shape arithmetic)
+                return torch.cat([x, zeros], 2)[:, :, :n]
+
+            qb = full(q).view(b, h, nb, w, d)
+            kb = full(k)[:, :, self.block_keys].view(b, h, nb, 3 * w, d)
+            vb = full(v)[:, :, self.block_keys].view(b, h, nb, 3 * w, d)
+            bias = self.block_band + key_bias[:, self.block_keys].view(b, 1, nb, 1, 3 * w)
+            att = torch.softmax(qb @ kb.transpose(-1, -2) + bias, -1) @ vb  # [b, h, nb, w, d]
+            return att.view(b, h, n, d)[:, :, :t]
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
             b, t = input_ids.shape
@@ -196,15 +233,23 @@ def export_module_class() -> Any:
             if self.rule is not None:
                 x = x + self.rule(token_type_ids)
             x = self.emb_norm(x)
-            pad = (1.0 - attention_mask.to(torch.float32))[:, None, None, :] * -1e9
+            key_pad = (1.0 - attention_mask.to(torch.float32)) * -1e9  # [b, t]
+            pad = key_pad[:, None, None, :]
             local = pad + self.band[:t, :t]
+            if self.blocked:  # padding keys beyond t: the zero-extension's rows are masked too
+                key_pad_n = torch.cat([key_pad, torch.full_like(self.zeros_n[0, 0, :, 0], -1e9).expand(b, -1)], 1)
+                key_pad_n = key_pad_n[:, : self.n_positions]
             for i, layer in enumerate(self.layers):
                 qkv = self.qkv[i](layer.attn_norm(x)).view(b, t, 5, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
                 cos, sin = getattr(self, f"cos{i}")[:t], getattr(self, f"sin{i}")[:t]
                 q = qkv[0] * cos + qkv[1] * sin
                 k = qkv[2] * cos + qkv[3] * sin
-                scores = q @ k.transpose(-1, -2) + (local if self.sliding[i] else pad)
-                att = (torch.softmax(scores, -1) @ qkv[4]).transpose(1, 2).reshape(b, t, self.heads * self.head_dim)
+                if self.sliding[i] and self.blocked:
+                    att = self._banded(q, k, qkv[4], key_pad_n)
+                else:
+                    scores = q @ k.transpose(-1, -2) + (local if self.sliding[i] else pad)
+                    att = torch.softmax(scores, -1) @ qkv[4]
+                att = att.transpose(1, 2).reshape(b, t, self.heads * self.head_dim)
                 x = x + layer.attn.Wo(att)
                 gate_in, gate = layer.mlp.Wi(layer.mlp_norm(x)).chunk(2, -1)
                 x = x + layer.mlp.Wo(layer.mlp.act(gate_in) * gate)
