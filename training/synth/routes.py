@@ -235,16 +235,14 @@ def _pattern(seg: Seg, doubled: bool = False) -> re.Pattern[str]:
 
 def _search(seg: Seg, text: str, start: int, end: int | None = None) -> re.Match[str] | None:
     """The segment in ``text[start:end]``; failing that, drawn twice (faux bold) on a line whose
-    every token is doubled, so that a lone ``11`` (eleven) is never taken for a bold ``1``."""
+    every token is doubled (``_all_doubled``), so that a lone ``11`` (eleven) is never taken for a
+    bold ``1``."""
     end = len(text) if end is None else end
     m = _pattern(seg).search(text, start, end)
     if m is not None:
         return m
     for m in _pattern(seg, doubled=True).finditer(text, start, end):
-        a = text.rfind("\n", 0, m.start()) + 1
-        b = text.find("\n", m.end())
-        line = text[a : b if b >= 0 else len(text)]
-        if all(len(t) % 2 == 0 and t[::2] == t[1::2] for t in line.split()):
+        if _all_doubled(text, m.start(), m.end()):
             return m
     return None
 
@@ -292,7 +290,13 @@ def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[st
     The title and the section headings are found first (in order, anywhere after the previous one);
     every other item is then looked for only between the headings around it, so a value that is not
     where it should be is never taken from another section. A row or column label broken over lines
-    gets one span per piece."""
+    gets one span per piece.
+
+    Readers that do not keep the rendering's order (raw ``pdftotext``: a merged cell's label block
+    after its values; pdfplumber: empty cells dropped, so the in-order pass skips ahead) leave items
+    that the in-order pass misses; a second pass (``_place_unordered``) puts each of them anywhere in
+    its section not yet covered, the items matched as a multiset (the labels are type-level: a CELL
+    need not be tied to its own cell, only every printed value must be a CELL and nothing else)."""
     spans: list[Span] = []
     sections: dict[str, int | None] = {str(i): None for i in range(1, 7)}
     anchors: dict[int, tuple[int, int]] = {}
@@ -303,12 +307,13 @@ def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[st
             if m is not None:
                 anchors[k] = (m.start(), m.end())
                 cursor = m.end()
-    unlocated = 0
+    missed: list[tuple[int, Seg]] = []
+    furniture = _page_number_lines(text)
     cursor = 0
     for k, (seg, _) in enumerate(items):
         if seg.label in (Label.TITLE, Label.SECTION):
             if k not in anchors:
-                unlocated += 1
+                missed.append((k, seg))
                 continue
             a, b = anchors[k]
             spans.append(Span(a, b, seg.label, source="gold"))
@@ -319,6 +324,8 @@ def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[st
         bound = min((anchors[j][0] for j in anchors if j > k), default=len(text))
         end = min(bound, cursor + _DEFAULT_WINDOW + len(seg.text) * 3)
         m = _search(seg, text, cursor, end)
+        while m is not None and seg.label == Label.CELL and _on(m.start(), furniture):
+            m = _search(seg, text, m.end(), end)  # a page number is never the value
         if m is None and seg.label in (Label.ROW, Label.COL):
             pieces = _fragments("".join(c for c in seg.text if not c.isspace()), text, cursor, end)
             if pieces:
@@ -326,12 +333,203 @@ def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[st
                 cursor = pieces[0][1]  # the row's values follow its first piece
                 continue
         if m is None:
-            unlocated += 1
+            missed.append((k, seg))
             continue
         spans.append(Span(m.start(), m.end(), seg.label, source="gold"))
         cursor = m.end()
+    unlocated = len([1 for _, seg in missed if seg.label in (Label.TITLE, Label.SECTION)])
+    rest = [(k, seg) for k, seg in missed if seg.label not in (Label.TITLE, Label.SECTION)]
+    if rest:
+        placed, unlocated_rest = _place_unordered(rest, anchors, spans, text, furniture)
+        spans += placed
+        unlocated += unlocated_rest
     spans.sort(key=lambda sp: sp.start)
     return spans, sections, unlocated
+
+
+# A page number as a line of its own: "- 3 -", "第 3 页", "第3页 共9页", "3 / 9", "Page 3".
+_PAGE_FURNITURE = re.compile(r"[-—–‒~ ]*[-—–‒~]\s*\d+\s*[-—–‒~][-—–‒~ ]*|第\s*\d+\s*页(?:\s*[,，/ ]?\s*共\s*\d+\s*页)?"
+                             r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?")
+
+
+def _page_number_lines(text: str) -> list[tuple[int, int]]:
+    """The lines of ``text`` that are page numbers (never a gold CELL), as (start, end) offsets:
+    every line shaped like one (``_PAGE_FURNITURE``), and a bare number first or last on its page
+    (pages end with a form feed) when such numbers run with the pages: at the same edge, the number
+    minus the page's ordinal the same on every page but one, and on at least two (raw pdftotext may
+    also begin or end a page with a lone value)."""
+    out: list[tuple[int, int]] = []
+    edges: dict[tuple[int, int], list[tuple[int, int]]] = {}  # (first/last line, number - page) -> lines
+    start = 0
+    for p, page in enumerate(text.split("\f")):
+        lines = []
+        pos = start
+        for line in page.split("\n"):
+            if line.strip():
+                a = pos + len(line) - len(line.lstrip())
+                lines.append((a, a + len(line.strip())))
+            pos += len(line) + 1
+        for a, b in lines:
+            if _PAGE_FURNITURE.fullmatch(text[a:b]):
+                out.append((a, b))
+        for edge, (a, b) in ((0, lines[0]), (1, lines[-1])) if lines else ():
+            if text[a:b].isdigit() and len(text[a:b]) < 5:
+                edges.setdefault((edge, int(text[a:b]) - p), []).append((a, b))
+        start += len(page) + 1
+    pages = len(text.rstrip("\f \n").split("\f"))
+    for lines in edges.values():
+        # on (nearly) every page: a lone value ending a page or two by chance is not a numbering
+        if len({text.count("\f", 0, a) for a, _ in lines}) >= max(2, pages - 1):
+            out += lines
+    return out
+
+
+def _place_unordered(
+    rest: list[tuple[int, Seg]],
+    anchors: dict[int, tuple[int, int]],
+    spans: list[Span],
+    text: str,
+    furniture: list[tuple[int, int]],
+) -> tuple[list[Span], int]:
+    """The items the in-order pass missed, each placed on text no span covers yet: in its section
+    (between the headings found around it), else that widened by one, then two headings each way.
+    Longer items first, so a short value never takes a piece of a longer label; a value only where a
+    table value can stand (``_table_value_at``); a label whole or in pieces (``_free_fragments``).
+    Returns (new spans, items still not found)."""
+    covered = [(s.start, s.end) for s in spans]
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in covered)
+
+    order = sorted(rest, key=lambda ks: (ks[1].label == Label.CELL, -len(ks[1].text.strip()), ks[0]))
+    out: list[Span] = []
+    # every item is first looked for in its own section, only then one heading wider each way, then two:
+    # a value printed where it belongs is never taken by another section's item that strayed
+    for widen in range(3):
+        left = []
+        for k, seg in order:
+            lo, hi = _region(k, anchors, len(text), widen)
+            found = _place_one(seg, text, lo, hi, free, furniture)
+            if found is None:
+                left.append((k, seg))
+                continue
+            covered += found
+            out += [Span(a, b, seg.label, source="gold") for a, b in found]
+        order = left
+    return out, len(order)
+
+
+def _region(k: int, anchors: dict[int, tuple[int, int]], n: int, widen: int) -> tuple[int, int]:
+    """Where item ``k`` is looked for out of order: its section (between the headings found around
+    it), widened by ``widen`` headings each way (raw pdftotext writes what a page draws in the
+    order the page draws it: a table's last values may stand after the next heading or two)."""
+    before = sorted((j for j in anchors if j < k), reverse=True)
+    after = sorted(j for j in anchors if j > k)
+    lo = anchors[before[widen]][1] if len(before) > widen else 0
+    hi = anchors[after[widen]][0] if len(after) > widen else n
+    return lo, hi
+
+
+def _place_one(
+    seg: Seg, text: str, lo: int, hi: int, free: Any, furniture: list[tuple[int, int]]
+) -> list[tuple[int, int]] | None:
+    """``seg`` on uncovered text in [lo, hi): whole (drawn twice only on a faux-bold line), else a
+    row or column label in pieces; None if nowhere."""
+    for doubled in (False, True):
+        pattern = _pattern(seg, doubled)
+        pos = lo
+        while (m := pattern.search(text, pos, hi)) is not None:
+            pos = m.start() + 1
+            a, b = m.span()
+            if not free(a, b):
+                continue
+            if seg.label == Label.CELL and not _table_value_at(text, a, b, furniture):
+                continue
+            if doubled and not _all_doubled(text, a, b):
+                continue
+            return [(a, b)]
+    if seg.label in (Label.ROW, Label.COL):
+        chars = "".join(c for c in seg.text if not c.isspace())
+        found = _free_fragments(chars, text, lo, hi, free)
+        if found is None:  # a faux-bold header read doubled and wrapped: 本本年年制制发发件件 / 数数
+            found = _free_fragments(chars, text, lo, hi, lambda a, b: free(a, b) and _all_doubled(text, a, b), 2)
+        return found
+    return None
+
+
+# A number in prose, even with spaces around it (pdftotext spaces digits off CJK: "2025 年 3 月"):
+# a unit or counter word after it, an ordinal or approximation before it.
+_PROSE_AFTER = frozenset("年月日号次件人项个条份元万亿%％页时分秒岁名家户批场期篇")
+_PROSE_BEFORE = frozenset("第约共近达超逾")  # not 计: "总计 4" is a row
+
+
+def _table_value_at(text: str, a: int, b: int, furniture: list[tuple[int, int]]) -> bool:
+    """Whether text[a:b] can be a printed table value placed out of order: a token of its own
+    (whitespace or the text's ends around it, so "培训14人次" is not), not a number in prose
+    ("2025 年 3 月"), not on a page-number line (``furniture``: ``_page_number_lines``)."""
+    if not ((a == 0 or text[a - 1].isspace()) and (b == len(text) or text[b].isspace())):
+        return False
+    nxt = re.match(r"[ \t]*(\S)", text[b : b + 8])
+    prev = re.search(r"(\S)[ \t]*\Z", text[max(0, a - 8) : a])
+    if (nxt and nxt.group(1) in _PROSE_AFTER) or (prev and prev.group(1) in _PROSE_BEFORE):
+        return False
+    return not _on(a, furniture)
+
+
+def _on(pos: int, lines: list[tuple[int, int]]) -> bool:
+    return any(x <= pos < y for x, y in lines)
+
+
+def _all_doubled(text: str, a: int, b: int) -> bool:
+    """Every token on the line holding text[a:b] is drawn twice (faux bold read by pdfplumber), one
+    of them not a number: a line of lone figures ("11", eleven) is no evidence of a doubled "1"."""
+    x = text.rfind("\n", 0, a) + 1
+    y = text.find("\n", b)
+    tokens = text[x : y if y >= 0 else len(text)].split()
+    return all(len(t) % 2 == 0 and t[::2] == t[1::2] for t in tokens) and not all(
+        re.fullmatch(rf"[{_DIGITISH}\-]+", t) for t in tokens)
+
+
+def _token_start(body: str, one_char: bool) -> re.Pattern[str]:
+    """``body`` starting a token (after whitespace or at a line's start); a one-character body also
+    ending one (a vertical header's lone character, never a character out of a word)."""
+    return re.compile(r"(?:(?<=\s)|^)" + body + (r"(?=\s|$)" if one_char else ""), re.M)
+
+
+def _free_fragments(
+    chars: str, text: str, lo: int, hi: int, free: Any, times: int = 1
+) -> list[tuple[int, int]] | None:
+    """A label broken into pieces that a reader put apart (a cell's wrapped lines between other cells'
+    text, a vertical header one character a line): each piece the longest run of the label's next
+    characters that starts a token on uncovered text, every later piece within the next four lines
+    of the one before; ``times`` 2: every character drawn twice (faux bold). Every token start in
+    [lo, hi) where the label begins is tried; None unless all of the label is placed."""
+
+    def piece(i: int, pos: int, limit: int, anchored: bool) -> tuple[int, int, int] | None:
+        for k in range(len(chars) - i, 0, -1):
+            pattern = _token_start(r"\s*".join(re.escape(c) * times for c in chars[i : i + k]), k == 1)
+            found = [pattern.match(text, pos, limit)] if anchored else pattern.finditer(text, pos, limit)
+            for m in found:
+                if m is not None and free(*m.span()):
+                    return m.start(), m.end(), k
+        return None
+
+    pos = lo
+    first = _token_start(re.escape(chars[0]) * times, False)
+    while (m := first.search(text, pos, hi)) is not None:
+        pos = m.start() + 1
+        out: list[tuple[int, int]] = []
+        i, at = 0, m.start()
+        while i < len(chars):
+            got = piece(i, at, hi if not out else min(hi, _nth_newline(text, at, 4)), anchored=not out)
+            if got is None:
+                break
+            a, b, k = got
+            out.append((a, b))
+            i, at = i + k, b
+        if i == len(chars):
+            return out
+    return None
 
 
 def gold_of(doc: SourceDocument, sections: dict[str, int | None], source: str) -> dict[str, Any]:
