@@ -9,6 +9,7 @@ reading's text with the rendering (``SourceDocument.labelled_items``):
   cell_miss    printed values without a CELL span, per reading
   cell_extra   CELL spans beyond the printed values (a prose number, a page number), per reading
   cell_prose   CELL spans on a prose line (one holding 。) or a page-number line, in all readings
+  cell_lines   CELL spans over a line break (a wrapped figure, or two values taken for one), in all readings
   row_cov      share of the printed row-label characters covered by ROW spans (multiset)
   col_cov      the same for column-header characters and COL spans
 Times are seconds per document: rendering per format (LibreOffice and Chromium cached after the first
@@ -49,6 +50,7 @@ def check(items: list[tuple[Any, str]], text: str, spans: list[Any]) -> dict[str
         "cell_miss": sum((want - got).values()),
         "cell_extra": sum((got - want).values()),
         "cell_prose": 0,
+        "cell_lines": sum(1 for sp in spans if sp.label == Label.CELL and "\n" in text[sp.start : sp.end]),
     }
     for sp in spans:
         if sp.label != Label.CELL:
@@ -133,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     n = args.n
     print(f"n={n} seed={args.seed} max_unlocated={args.max_unlocated}; render s/doc: "
           + ", ".join(f"{f} {s / n:.2f}" for f, s in render_s.items()))  # fmt: skip
-    print("| route | locate | kept | unlocated/reading | cell_exact | cell_miss | cell_extra | cell_prose | row_cov | col_cov | read s/doc |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| route | locate | kept | unlocated/reading | cell_exact | cell_miss | cell_extra | cell_prose | cell_lines | row_cov | col_cov | read s/doc |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for route in routes:
         for name in locates:
             qs = rows[(route, name)]
@@ -144,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"| {route} | {name} | {int(sum(q['kept'] for q in qs))}/{len(qs)} | {mean('unlocated'):.1f} "
                   f"| {100 * mean('cell_exact'):.0f} % | {mean('cell_miss'):.2f} | {mean('cell_extra'):.2f} "
-                  f"| {int(sum(q['cell_prose'] for q in qs))} | {100 * mean('row_cov'):.1f} % | {100 * mean('col_cov'):.1f} % "
+                  f"| {int(sum(q['cell_prose'] for q in qs))} | {int(sum(q['cell_lines'] for q in qs))} | {100 * mean('row_cov'):.1f} % | {100 * mean('col_cov'):.1f} % "
                   f"| {read_s[route] / n:.2f} |")  # fmt: skip
     return 0
 

@@ -96,3 +96,14 @@ def test_a_lone_eleven_is_not_a_bold_one() -> None:
     items = _items(TITLE, Seg("行政许可", Label.ROW), Seg("1", Label.CELL))
     spans, _, unlocated = locate(items, f"{TITLE.text}\n行政许可\n11\n")
     assert unlocated == 1 and _texts(f"{TITLE.text}\n行政许可\n11\n", spans, Label.CELL) == []
+
+
+def test_two_lone_values_are_never_one_wrapped_figure() -> None:
+    # raw pdftotext writes each value on a line of its own: "1", "0" are two values, not a wrapped 10
+    a, b = Seg("行政许可", Label.ROW), Seg("行政处罚", Label.ROW)
+    items = _items(TITLE, SEC3, a, Seg("10", Label.CELL), b, Seg("1", Label.CELL), Seg("0", Label.CELL), SEC4)
+    text = f"{TITLE.text}\n{SEC3.text}\n行政许可\n行政处罚\n\n1\n\n0\n\n10\n{SEC4.text}\n"
+    spans, _, unlocated = locate(items, text)
+    assert unlocated == 0
+    table = (text.index("行政许可"), text.index(SEC4.text))
+    assert sorted((s.start, s.end) for s in spans if s.label == Label.CELL) == _value_tokens(text, *table)

@@ -24,11 +24,38 @@ def test_routed_readings_carry_located_gold_and_are_cached(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
-def test_a_reading_whose_gold_cannot_be_located_is_left_out(tmp_path):
-    # raw pdftotext of a WPS-style PDF: content-stream order, most labelled segments not found in order
+def test_a_reading_whose_gold_cannot_be_located_is_left_out(tmp_path, monkeypatch):
+    from govreport.training.synth import routes
+
+    real = routes.locate
+
+    def one_short_in_pdf_text(items, text):  # every segment of a pdftotext reading (pages: form feeds) but one
+        spans, sections, unlocated = real(items, text)
+        return spans, sections, unlocated + ("\f" in text)
+
+    monkeypatch.setattr(routes, "locate", one_short_in_pdf_text)
     docs, summary = routed_documents(2, 31, ["wps-pdf:pdftotext", "docx"], cache_dir=tmp_path, max_unlocated=0)
     assert summary["dropped_unlocated"] == 2 and "wps-pdf:pdftotext" not in summary["kept_per_route"]
     assert [d.meta["transforms"] for d in docs] == [["route:docx"], ["route:docx"]]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_readings_out_of_order_are_kept_with_every_value_a_cell(tmp_path):
+    # raw pdftotext (content-stream order) and pdfplumber (empty cells dropped): located by locate's
+    # second pass; the CELL spans' texts are the printed values of the rendered tables, as a multiset
+    from collections import Counter
+
+    from govreport.extraction.labels import Label
+    from govreport.training.synth.documents import make_document
+
+    routes = ["wps-pdf:pdftotext", "wps-pdf:pdfplumber"]
+    docs, summary = routed_documents(2, 31, routes, cache_dir=tmp_path, max_unlocated=5)
+    assert summary["kept_per_route"] == {r: 2 for r in routes}
+    for d in docs:
+        source = make_document(31, int(d.origin.filename.split("-")[2]))
+        printed = Counter(s.text.strip() for s, _ in source.labelled_items() if s.label == Label.CELL)
+        got = Counter(d.text[s.start : s.end] for s in d.spans if s.label == Label.CELL)
+        assert got <= printed and sum((printed - got).values()) <= 5, (d.origin.filename, printed - got, got - printed)
 
 
 def test_default_config_trains_on_routes_and_every_late_kind():

@@ -234,13 +234,13 @@ def _pattern(seg: Seg, doubled: bool = False) -> re.Pattern[str]:
 
 
 def _search(seg: Seg, text: str, start: int, end: int | None = None) -> re.Match[str] | None:
-    """The segment in ``text[start:end]``; failing that, drawn twice (faux bold) on a line whose
-    every token is doubled (``_all_doubled``), so that a lone ``11`` (eleven) is never taken for a
-    bold ``1``."""
+    """The segment in ``text[start:end]`` (a value never made of lone lines: ``_lone_lines``);
+    failing that, drawn twice (faux bold) on a line whose every token is doubled (``_all_doubled``),
+    so that a lone ``11`` (eleven) is never taken for a bold ``1``."""
     end = len(text) if end is None else end
-    m = _pattern(seg).search(text, start, end)
-    if m is not None:
-        return m
+    for m in _pattern(seg).finditer(text, start, end):
+        if seg.label != Label.CELL or not _lone_lines(text, m.start(), m.end()):
+            return m
     for m in _pattern(seg, doubled=True).finditer(text, start, end):
         if _all_doubled(text, m.start(), m.end()):
             return m
@@ -272,6 +272,17 @@ def _fragments(chars: str, text: str, start: int, end: int) -> list[tuple[int, i
         out.append(found)
         pos = found[1]
     return out
+
+
+def _lone_lines(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] runs over a line break with every piece a line of its own ("1\\n0" in raw
+    pdftotext is two values, one a line, never a wrapped 10; a figure wrapped in its cell has its
+    row's label or other values beside a piece)."""
+    if "\n" not in text[a:b]:
+        return False
+    x = text.rfind("\n", 0, a) + 1
+    y = text.find("\n", b)
+    return not text[x:a].strip() and not text[b : y if y >= 0 else len(text)].strip()
 
 
 def _nth_newline(text: str, pos: int, n: int) -> int:
@@ -324,8 +335,8 @@ def locate(items: list[tuple[Seg, str]], text: str) -> tuple[list[Span], dict[st
         bound = min((anchors[j][0] for j in anchors if j > k), default=len(text))
         end = min(bound, cursor + _DEFAULT_WINDOW + len(seg.text) * 3)
         m = _search(seg, text, cursor, end)
-        while m is not None and seg.label == Label.CELL and _on(m.start(), furniture):
-            m = _search(seg, text, m.end(), end)  # a page number is never the value
+        while m is not None and seg.label == Label.CELL and (_on(m.start(), furniture) or _in_prose(text, m.start())):
+            m = _search(seg, text, m.end(), end)  # a page number or a figure in a sentence is never the value
         if m is None and seg.label in (Label.ROW, Label.COL):
             pieces = _fragments("".join(c for c in seg.text if not c.isspace()), text, cursor, end)
             if pieces:
@@ -464,16 +475,23 @@ _PROSE_BEFORE = frozenset("第约共近达超逾")  # not 计: "总计 4" is a r
 
 
 def _table_value_at(text: str, a: int, b: int, furniture: list[tuple[int, int]]) -> bool:
-    """Whether text[a:b] can be a printed table value placed out of order: a token of its own
-    (whitespace or the text's ends around it, so "培训14人次" is not), not a number in prose
-    ("2025 年 3 月"), not on a page-number line (``furniture``: ``_page_number_lines``)."""
-    if not ((a == 0 or text[a - 1].isspace()) and (b == len(text) or text[b].isspace())):
+    """Whether text[a:b] can be a printed table value placed out of order: a token of its own on one
+    line (whitespace or the text's ends around it, so "培训14人次" is not), not a number in prose
+    ("2025 年 3 月", a line with 。), not on a page-number line (``furniture``: ``_page_number_lines``)."""
+    if not ((a == 0 or text[a - 1].isspace()) and (b == len(text) or text[b].isspace())) or "\n" in text[a:b]:
         return False
     nxt = re.match(r"[ \t]*(\S)", text[b : b + 8])
     prev = re.search(r"(\S)[ \t]*\Z", text[max(0, a - 8) : a])
     if (nxt and nxt.group(1) in _PROSE_AFTER) or (prev and prev.group(1) in _PROSE_BEFORE):
         return False
-    return not _on(a, furniture)
+    return not _on(a, furniture) and not _in_prose(text, a)
+
+
+def _in_prose(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` is a sentence (it holds a full stop 。): no table row does."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return "。" in text[a : b if b >= 0 else len(text)]
 
 
 def _on(pos: int, lines: list[tuple[int, int]]) -> bool:
