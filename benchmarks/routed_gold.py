@@ -58,7 +58,8 @@ def check(items: list[tuple[Any, str]], text: str, spans: list[Any]) -> dict[str
         a = max(text.rfind("\n", 0, sp.start), text.rfind("\f", 0, sp.start)) + 1
         b = min([i for i in (text.find("\n", sp.end), text.find("\f", sp.end)) if i >= 0] or [len(text)])
         line = text[a:b].strip()
-        if "。" in line or re.fullmatch(r"[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页.*", line) and line != text[sp.start : sp.end].strip():
+        # a sentence, or a page number with its dashes / 第…页 (a bare number line is a value's own)
+        if "。" in line or re.fullmatch(r"[-—–]+\s*\d+\s*[-—–]+|第\s*\d+\s*页.*", line):
             out["cell_prose"] += 1
     for label, key in ((Label.ROW, "row_cov"), (Label.COL, "col_cov")):
         want_c = Counter("".join(_WS.sub("", s.text) for s, _ in items if s.label == label))
