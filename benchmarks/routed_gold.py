@@ -108,10 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         rendered[fmt] = list(fn())
         render_s[fmt] = time.perf_counter() - t
 
-    if fmts & {"docx", "lo-pdf"}:
+    if fmts & {"docx", "lo-pdf", "lo-text"}:
         timed("docx", lambda: [R.render_docx(d) for d in docs])
     if "lo-pdf" in fmts:
         timed("lo-pdf", lambda: R.convert_docx_to_pdf([bytes(x) for x in rendered["docx"]]))
+    if "lo-text" in fmts:
+        timed("lo-text", lambda: R.convert_docx_to_text([bytes(x) for x in rendered["docx"]]))
     if "html" in fmts:
         timed("html", lambda: [R.render_html(d) for d in docs])
     if "quirk-pdf" in fmts:
