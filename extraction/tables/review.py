@@ -10,7 +10,7 @@ from .base import Cell, Group, Region
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .pagebreak import cell_blanks
-from .rows import positional, short_tab_row, values_under
+from .rows import block_spaced, positional, short_tab_row, values_under
 
 GROUPS = ("administrative_review", "litigation_direct", "litigation_after_review")
 NCOLS = 15
@@ -77,9 +77,11 @@ def _slots_with_blank_lines(region: Region, cells: list[Cell]) -> list[int] | No
     before the first value (after the header) or after the last one are counted only if the inner
     ones alone do not make up the row."""
     lines = [c.line for c in cells]
-    if len(set(lines)) != len(cells):
-        return None
+    if len(set(lines)) != len(cells) or block_spaced(region, lines):
+        return None  # (empty lines that are the reader's spacing are no blank cells)
     first, last = lines[0], lines[-1]
+    if not any(f.label == Label.COL and f.line < first for f in region.frags):
+        return None  # values before the whole header (another table's tail in a PDF's order): no walk
     head = max((f.line for f in region.frags if f.line < first), default=region.lines[0].index - 1)
     empty = cell_blanks(region, [
         ln.index for ln in region.lines

@@ -272,7 +272,8 @@ def _numbered_row(unit: list[Frag], groups_words: frozenset[str] = frozenset()) 
 def blank_line_slots(region: Region, group: Group, ncols: int) -> list[int] | None:
     """One cell per line, blank cells as empty lines, for a row of ``ncols`` columns: the empty
     lines between the row's label and its last value keep the blanks' places."""
-    if len(set(group.lines)) != len(group.cells) or len(group.cells) >= ncols or spaced_lines(region):
+    if len(set(group.lines)) != len(group.cells) or len(group.cells) >= ncols or spaced_lines(region) \
+            or block_spaced(region, group.lines):
         return None
     labels = [f.line for f in group.evidence if f.line < group.lines[0]]
     idx = region.lines[0].index
@@ -304,9 +305,20 @@ def _is_empty(region: Region, ln: int) -> bool:
 
 
 def _blank_slots(region: Region, run: Group, blanks: list[int], ncols: int) -> None:
-    """One cell per line with blank cells printed as empty lines: keep the blanks' places."""
-    if len(run.cells) < ncols:
+    """One cell per line with blank cells printed as empty lines: keep the blanks' places (not
+    where the empty lines are the reader's block spacing, ``block_spaced``)."""
+    if len(run.cells) < ncols and not block_spaced(region, run.lines):
         run.slots = _slots_among_blanks(run.lines, cell_blanks(region, blanks), ncols)
+
+
+def block_spaced(region: Region, lines: list[int]) -> bool:
+    """Every value line stands alone between empty lines (``14 / "" / 5 / "" / 0``): raw
+    ``pdftotext`` ends each drawn block with an empty line, so those empty lines are its spacing
+    and cannot be told from blank cells (a text printing blanks as empty lines may alternate
+    too: then nothing tells them apart either, and the values are placed some other way)."""
+    if len(lines) < 2 or len(set(lines)) != len(lines):
+        return False
+    return all(b - a == 2 and _is_empty(region, a + 1) for a, b in zip(lines, lines[1:]))
 
 
 def _slots_among_blanks(lines: list[int], blanks: list[int], ncols: int) -> list[int] | None:
