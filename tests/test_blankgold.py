@@ -272,3 +272,40 @@ def test_realism_scores_a_route_against_both_golds():
     assert sc.wrong_numbers == 0 and missed == 0
     r.gold["tables"]["active_disclosure"]["regulations"]["issued"] = 7  # had gold determined it
     assert score_routed_both(Extractor(RuleTagger()), r)[2] == 1
+
+
+# ---------------------------------------------------------------- table 二 read column by column
+
+
+def _active(rows: dict[str, list], major: frozenset[str] = frozenset({"active_disclosure"})) -> dict:
+    g = grid("active_disclosure", rows)
+    return contract_tables([g], "2019", {g.table: rendered(g)}, Stats(), major)[g.table]
+
+
+def test_a_column_with_a_value_in_every_row_is_determined_when_the_reading_writes_columns():
+    # raw pdftotext: 上一年项目数量 / 3 / 29, 本年增/减 / 1 / 14, 处理决定数量 / 507 — the second
+    # row's 29 and 14 are its own (two values under a header of two rows), though its row, read
+    # as its non-empty cells, has two values for three columns
+    rows = {"administrative_penalty": [3, 1, 507], "administrative_coercion": [29, 14, E]}
+    assert _active(rows, frozenset())["administrative_coercion"] == dict.fromkeys(("prev_year_items", "change", "decisions"))
+    got = _active(rows)
+    assert got["administrative_coercion"] == {"prev_year_items": 29, "change": 14, "decisions": None}
+    assert got["administrative_penalty"] == {"prev_year_items": 3, "change": 1, "decisions": 507}
+
+
+def test_a_cell_is_null_only_where_neither_its_row_nor_its_column_determines_it():
+    # 上一年项目数量 prints one value for two rows (the column cannot tell whose), but the first
+    # row is full (its row can); the second row's 14 and 8 are determined by their full columns
+    rows = {"administrative_penalty": [3, 1, 507], "administrative_coercion": [E, 14, 8]}
+    got = _active(rows)
+    assert got["administrative_penalty"] == {"prev_year_items": 3, "change": 1, "decisions": 507}
+    assert got["administrative_coercion"] == {"prev_year_items": None, "change": 14, "decisions": 8}
+    # one value in a column of two rows, both rows short: nothing determines it
+    got = _active({"administrative_penalty": [3, E, 507], "administrative_coercion": [E, 14, 8]})
+    assert got["administrative_penalty"]["prev_year_items"] is None
+    assert got["administrative_penalty"]["change"] is None and got["administrative_coercion"]["change"] is None
+
+
+def test_only_table_two_is_read_column_by_column():
+    with pytest.raises(ValueError):
+        contract_tables([], "2019", {}, Stats(), frozenset({"applications"}))

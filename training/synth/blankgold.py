@@ -68,6 +68,7 @@ class PrintedRow:
     tokens: list[Value]
     rendered: list[Value]
     units: list[bool] = field(default_factory=list)  # per token: printed with a unit (万元, 元)
+    present: list[bool] = field(default_factory=list)  # per column: the cell is not empty
 
 
 @dataclass
@@ -163,7 +164,7 @@ def printed_rows(grid: Grid, fmt: str) -> list[PrintedRow]:
                 columns.insert(sub_at, (row.key, SUBTOTAL))
         if len(cells) != len(columns):
             raise ValueError(f"{grid.table} row {row.key}: {len(cells)} value cells under {len(columns)} columns")
-        rendered, tokens, units = [], [], []
+        rendered, tokens, units, present = [], [], [], []
         for (_, col), cell in zip(columns, cells):
             segs = [s for line in cell.lines for s in line]
             keyed = [s for s in segs if s.key and s.key[0] == "cell"]
@@ -172,10 +173,11 @@ def printed_rows(grid: Grid, fmt: str) -> list[PrintedRow]:
             else:
                 v = keyed[0].value if keyed else None
             rendered.append(v)
+            present.append(not cell.empty)
             if not cell.empty:
                 tokens.append(v)
                 units.append(any(s.label == Label.UNIT for s in segs))
-        out.append(PrintedRow(grid.table, row.key or "review", columns, tokens, rendered, units))
+        out.append(PrintedRow(grid.table, row.key or "review", columns, tokens, rendered, units, present))
     return out
 
 
@@ -331,14 +333,51 @@ def _joint_reachable(constraints: list[Constraint], fixed: dict[str, Sig],
     return kept
 
 
-def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any],
-                    stats: Stats | None = None) -> dict[str, Any]:  # fmt: skip
+def column_cells(rows: list[PrintedRow], fmt: str) -> dict[tuple[str, str], set[Value]]:
+    """Table 二 read column by column (raw ``pdftotext``: each column header of a group, then the
+    group's non-empty cells of that column in row order, one a line): per cell the values the
+    order-keeping placements of its column's visible tokens into the group's rows give it. The
+    visible tokens of a column are its non-empty cells (a blank mark is one, value ``None``); no
+    identity chooses among the placements (table 二 has none)."""
+    spec = table_spec(fmt, "active_disclosure")
+    by_key = {r.key: r for r in rows}
+    groups: dict[str, list[str]] = {}
+    for r in spec.rows:
+        if r.key in by_key:
+            groups.setdefault(r.group or r.key, []).append(r.key)
+    out: dict[tuple[str, str], set[Value]] = {}
+    for keys in groups.values():
+        cols = list(dict.fromkeys(c for k in keys for _, c in by_key[k].columns))
+        for col in cols:
+            members = [k for k in keys if any(c == col for _, c in by_key[k].columns)]
+            tokens = []
+            for k in members:
+                i = next(i for i, (_, c) in enumerate(by_key[k].columns) if c == col)
+                if by_key[k].present[i]:
+                    tokens.append(by_key[k].rendered[i])
+            cands = placements(tokens, len(members))
+            for j, k in enumerate(members):
+                out[(k, col)] = {v[j] for v in cands}
+    return out
+
+
+def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: Stats | None = None,
+                    column_major: frozenset[str] = frozenset()) -> dict[str, Any]:  # fmt: skip
     """``tables`` (the rendered gold, not changed) with every cell that a reading dropping empty
-    cells cannot determine set to ``None`` (see the module docstring)."""
+    cells cannot determine set to ``None`` (see the module docstring). ``column_major``: tables
+    the reading may write column by column as well as row by row (raw ``pdftotext``'s table 二:
+    column blocks, a group's later row sometimes row-wise after them): there a cell is ``None``
+    only where neither its row's placements (below) nor its column's (``column_cells``) determine
+    it — a value determined either way is the rendered one, so gold never holds one not printed.
+
+    Raises ``ValueError`` for a column-major table other than table 二."""
+    if column_major - {"active_disclosure"}:
+        raise ValueError(f"only table 二 is read column by column, not {sorted(column_major)}")
     stats = stats if stats is not None else Stats()
     out = copy.deepcopy(tables)
     for grid in grids:
         rows = printed_rows(grid, fmt)
+        by_column = column_cells(rows, fmt) if grid.table in column_major else {}
         cands = {r.key: row_candidates(r, stats) for r in rows}
         if grid.table == "applications":
             cands = _joint({r.key: r for r in rows}, cands, fmt, stats)
@@ -349,7 +388,7 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any],
                 if col == SUBTOTAL:
                     continue
                 seen = {v[i] for v in kept}
-                if seen == {r.rendered[i]}:
+                if seen == {r.rendered[i]} or by_column.get((rk, col)) == {r.rendered[i]}:
                     continue
                 if len(seen) == 1:
                     # the fitting placements agree on a value that is not the printed one: the

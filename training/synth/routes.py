@@ -71,6 +71,11 @@ ROUTES: dict[str, tuple[str, str]] = {
 # cell leaves nothing): their gold is the contract's (``blankgold``: what the reading cannot
 # determine is null), the rendered values are kept beside it (``RoutedReport.rendered_tables``).
 DROPS_EMPTY_CELLS = frozenset({"pdfplumber", "pdftotext"})
+# Raw pdftotext of the LibreOffice and WPS-style PDFs writes table 二 column by column (each column
+# header, then its group's non-empty cells one a line): its gold is determined per column, not per
+# row (``blankgold.column_cells``). Not Chromium's PDFs: their raw reading was not examined.
+COLUMN_MAJOR = {("lo-pdf", "pdftotext"): frozenset({"active_disclosure"}),
+                ("quirk-pdf", "pdftotext"): frozenset({"active_disclosure"})}  # fmt: skip
 SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf", "chrome-pdf": ".pdf", "lo-text": ".txt"}
 # How far ahead (characters) a label or value may be from the previous one found; beyond that it
 # counts as not found rather than jumping over text (which would lose everything in between).
@@ -609,8 +614,7 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
     out = []
     for i, d in enumerate(docs):
         items = d.labelled_items()
-        contract: dict[str, Any] | None = None
-        stats = Stats()
+        contracts: dict[frozenset[str], tuple[dict[str, Any], Stats]] = {}  # per set of column-major tables
         for route in routes:
             fmt, reader = ROUTES[route]
             name = d.id + SUFFIX[fmt]
@@ -623,10 +627,12 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
             gold = gold_of(d, sections, name)
             as_rendered = None
             if reader in DROPS_EMPTY_CELLS:
-                if contract is None:
+                major = COLUMN_MAJOR.get((fmt, reader), frozenset())
+                if major not in contracts:
                     grids = [b.grid for b in d.blocks if b.grid is not None]
-                    contract = contract_tables(grids, d.fmt, gold["tables"], stats)
-                meta["blankgold"] = stats
+                    stats = Stats()
+                    contracts[major] = (contract_tables(grids, d.fmt, gold["tables"], stats, major), stats)
+                contract, meta["blankgold"] = contracts[major]
                 as_rendered, gold["tables"] = gold["tables"], copy.deepcopy(contract)
             out.append(RoutedReport(rid, route, text, spans, gold, unlocated, d.kinds, document, meta, as_rendered))
     return out
