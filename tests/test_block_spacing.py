@@ -58,3 +58,19 @@ def test_values_before_table_four_s_whole_header_are_not_walked_into_its_cells()
     truth["litigation_direct"].update(upheld=1, total=1)
     got, status = out["tables"]["review_litigation"], out["cell_status"]["review_litigation"]
     assert not _read_wrong(got, status, truth)
+
+
+def test_a_table_two_value_after_an_empty_line_below_its_label_is_placed_by_order_in_a_spaced_reading():
+    # raw pdftotext, the stream reading refused (a value right after a row label): 23 is
+    # 行政规范性文件's 本年制发件数, drawn after 行政许可's label; the empty lines between the
+    # header lines show a reader that spaces its blocks, so the label does not vouch for the value
+    body = ["第二十条第（一）项", "信息内容", "", "本年制发件数", "", "本年废止件数", "", "现行有效件数", "", "规章", "",
+            "0", "", "行政规范性文件", "第二十条第（五）项", "信息内容", "行政许可", "", "23", ""]  # fmt: skip
+    out = _extract(report(active="\n".join(body)))
+    got, status = out["tables"]["active_disclosure"], out["cell_status"]["active_disclosure"]
+    assert got["administrative_license"]["decisions"] == 23  # (wrong: it is another row's)
+    assert status["administrative_license"]["decisions"] != "read"
+    # the same rows one cell per line, no spacing: the label right above vouches for its value
+    out = _extract(report(active="\n".join(["第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "23"])))
+    assert out["tables"]["active_disclosure"]["administrative_license"]["decisions"] == 23
+    assert out["cell_status"]["active_disclosure"]["administrative_license"]["decisions"] == "read"

@@ -14,7 +14,7 @@ from .base import INVISIBLE_RE, Cell, Frag, Group, Region
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    STRONG, align_rows, unplaced, blank_line_slots, build_groups, frag_score, keeps_positions, placed_by_order,
+    STRONG, align_rows, unplaced, blank_line_slots, build_groups, frag_score, keeps_positions, placed_by_order, spaced_lines,
     positional, short_tab_row, slot_by_label, spilled, values_under,
 )
 
@@ -267,6 +267,7 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
     located = keeps_positions(region)
     extra = spilled(groups, assignments)
     res.unplaced = unplaced(groups, assignments, extra)
+    spaced = spaced_lines(region)
     for a in assignments:
         row_cols = spec.row(a.row).cols
         k = len(row_cols)
@@ -279,7 +280,7 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
         placed: list[tuple[Cell, str]] = []
         guessed = False  # placed by order with nothing in the layout to confirm it
         # its label is not right above it, or it has none: only the order of rows placed it
-        by_order = placed_by_order(region, a.group, min_cells=1) or not a.group.evidence
+        by_order = placed_by_order(region, a.group, min_cells=1, spaced=spaced) or not a.group.evidence
         if len(cells) >= k:
             guessed = len(cells) > k
             if len(cells) > k:

@@ -430,12 +430,14 @@ def slot_by_label(cells: list[Cell], evidence: list[Frag], same_line: bool, ncol
     return None
 
 
-def placed_by_order(region: Region, group: Group, min_cells: int = 2) -> bool:
+def placed_by_order(region: Region, group: Group, min_cells: int = 2, spaced: bool = False) -> bool:
     """A run of one-value lines whose row label is not right above it (only empty lines between):
     the label was queued behind others, printed after the values, or is absent, so only the order
     of labels and runs pairs them. Raw ``pdftotext`` writes a table's labels as one block and its
     values in content-stream order, where that order is often not the rows' (docs/trust.md).
-    ``min_cells``: the fewest values a run needs to count (table 二's rows may hold one)."""
+    ``min_cells``: the fewest values a run needs to count (table 二's rows may hold one).
+    ``spaced``: the reader ends every block with an empty line (``spaced_lines``), so a label and
+    the values after an empty line are two blocks, paired by their order too."""
     lines = [c.line for c in group.cells]
     if group.same_line or len(lines) < max(min_cells, 1) or len(set(lines)) < len(lines):
         return False
@@ -445,7 +447,7 @@ def placed_by_order(region: Region, group: Group, min_cells: int = 2) -> bool:
     last = max(above)
     by_index = {ln.index: ln for ln in region.lines}
     between = (by_index.get(i) for i in range(last + 1, lines[0]))
-    return any(ln is None or region.text[ln.start : ln.end].strip() for ln in between)
+    return any(ln is None or region.text[ln.start : ln.end].strip() or spaced for ln in between)
 
 
 def spilled(groups: list[Group], assignments: list["Assignment"]) -> dict[int, list[Cell]]:
