@@ -13,7 +13,7 @@ from .normalize import normalize
 from .regions import runon_ranges, table_regions
 from .sections import organ_of, period_year, second_report_start, sections, title_text, year_of
 from .tables.active import assemble_active
-from .tables.activestream import assemble_active_stream
+from .tables.activestream import assemble_active_stream, continuation as active_continuation
 from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.result import TableResult
@@ -154,7 +154,15 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             res = rebuilt or distrust_review(res, region)
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)
-            res = assemble_active_stream(res, region, fmt) or res
+            stream = assemble_active_stream(res, region, fmt)
+            more = active_continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
+            if more > hi and (stream is None or _null_cells(stream) > 0):
+                # some of its columns printed after the next heading (a table that ends a page)
+                wider = build_region(doc, name, lo, more)
+                rebuilt = assemble_active_stream(res, wider, fmt)
+                if rebuilt is not None and (stream is None or _null_cells(rebuilt) < _null_cells(stream)):
+                    stream, region = rebuilt, wider
+            res = stream or res
         if name != "active_disclosure":
             null_wrapped_figures(res, region)  # ``６７７`` / ``７``: a figure a narrow cell wrapped
         res.unplaced_blanks()
@@ -289,3 +297,8 @@ def _empty_output(year: int | None, organ: str | None, secs: list, warnings: lis
         "provenance": {},
         "cell_status": {name: None for name in TABLES},
     }
+
+
+def _null_cells(res: TableResult) -> int:
+    """Cells of a table result that hold no number and are not printed blank."""
+    return sum(st not in ("read", "inferred", "blank") for cols in res.statuses().values() for st in cols.values())

@@ -22,6 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from typing import Sequence
+
+from ..layout import Line
 from ..lexicon import match_col, row_lexicon, best_match, label_key
 from .base import Cell, Region, parse_value
 from .result import UNREADABLE, TableResult
@@ -268,3 +271,40 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
         out.warn("the values under a header do not match its rows (a blank cell leaves no line), or two groups "
                  f"under one wording may be in either order; null: {', '.join(unknown)}")
     return out
+
+
+def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
+    """The index past the last line of table 二 printed right after the next section's heading on
+    line ``heading`` (raw ``pdftotext`` writes a table that ends a page in its blocks' order: some
+    of its column headers with their values, or all of them, come after that heading): column
+    headers (a wording cut over lines is joined) and lone values, up to the first other line;
+    ``heading`` when no value is there."""
+    end = heading
+    values = 0
+    piece = ""  # the first piece of a header cut over lines, not a header by itself
+    header = ""  # the header just read, whose wording may go on in the next line (``本年制发件`` / ``数``)
+    for ln in lines[heading + 1 :]:
+        s = text[ln.start : ln.end].replace("\f", "").strip()
+        if not s:
+            continue
+        fig = _FIGURE.match(s)
+        if (fig and (fig.end() == len(s) or _UNIT.fullmatch(s[fig.end() :]))) or _MARKER.fullmatch(s):
+            if piece:
+                break  # a value under something that is no header
+            values += 1
+            header = ""
+            end = ln.index + 1
+            continue
+        if header and (m := match_col(header + s, "active_disclosure")) is not None and m.score >= _HEADER_SCORE:
+            header += s
+            end = ln.index + 1
+            continue
+        m = match_col(piece + s, "active_disclosure")
+        if m is not None and m.score >= _HEADER_SCORE:
+            header, piece = piece + s, ""
+            end = ln.index + 1
+            continue
+        if piece or len(s) > 12:
+            break
+        piece = s
+    return end if values else heading
