@@ -23,6 +23,8 @@ Number = int | float
 # the words table 四's header cells are printed in, one piece a line in such readings
 _PIECES = frozenset("结果 维持 纠正 其他 尚未 审结 总计 结果维持 结果纠正 其他结果 尚未审结 行政复议 行政诉讼 "
                     "未经复议直接起诉 复议后起诉".split())
+# the same words cut in narrow cells, one piece a line (``结果维`` / ``结果纠`` / ``持`` / ``正``)
+_PIECES |= frozenset("结果维 结果纠 持 正 其他结 果 尚未审 结".split())
 _VALUE = re.compile(r"[0-9][0-9,]*|[-—－–]+|无")
 
 
@@ -51,7 +53,7 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
 
 # the column a header fragment names (a piece ``结果`` alone names none: it belongs to its neighbour)
 _COLUMN_WORDS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("尚未", "pending"),
-                 ("审结", "pending"), ("总计", "total"))  # fmt: skip
+                 ("审结", "pending"), ("总计", "total"), ("维", "upheld"), ("纠", "corrected"))  # fmt: skip
 _GROUP_WORDS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
 COLS = ("upheld", "corrected", "other", "pending", "total")
 
@@ -88,14 +90,15 @@ def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Ce
     """One group's five cells from its chunks (header columns, the values after them): a chunk
     that names all five columns at once has its values in an order of its own (seen: 维持, 其他,
     纠正, 总计, 尚未), so they are placed by the arithmetic alone (总计 = the four results), and
-    a cell the fitting placements disagree on is None; a smaller chunk, its header pieces printed
-    right before its values, in print order. ``(cells, ambiguous)``, or None when nothing fits."""
+    a cell the fitting placements disagree on is None (where none fits, the report's arithmetic
+    being wrong, every order is kept); a smaller chunk, its header pieces printed right before its
+    values, in print order. ``(cells, ambiguous)``, or None when nothing fits."""
     cells: dict[str, Cell | None] = {}
     for cols, vals in chunks:
         if len(cols) == len(COLS) and set(cols) == set(COLS):
-            fitting = [p for p in permutations(range(5)) if _fits([vals[i].value for i in p])]
-            if not fitting:
-                return None
+            # none fits where the report's own arithmetic is wrong: then 总计 chooses nothing, every
+            # order stays, and only cells on which they all agree (equal values) are placed
+            fitting = [p for p in permutations(range(5)) if _fits([vals[i].value for i in p])] or list(permutations(range(5)))
             for c, col in enumerate(COLS):
                 seen = {(vals[p[c]].value, vals[p[c]].raw) for p in fitting}
                 cells[col] = vals[fitting[0][c]] if len(seen) == 1 else None
@@ -103,7 +106,8 @@ def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Ce
             cells.update(zip(cols, vals))
     if set(cells) != set(COLS):
         return None
-    if all(c is not None for c in cells.values()) and not _fits([cells[c].value for c in COLS]):  # type: ignore[union-attr]
+    whole = any(len(cols) == len(COLS) for cols, _ in chunks)
+    if not whole and all(c is not None for c in cells.values()) and not _fits([cells[c].value for c in COLS]):  # type: ignore[union-attr]
         return None
     return cells, any(c is None for c in cells.values())
 
