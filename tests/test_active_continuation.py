@@ -43,3 +43,11 @@ def test_lines_after_the_heading_that_are_no_table_two_columns_are_not_taken():
     got = out["tables"]["active_disclosure"]
     assert 7 not in [v for cols in got.values() for v in cols.values()]
     assert got["administrative_license"]["decisions"] is None
+
+
+def test_the_section_s_opening_line_before_the_columns_is_passed_over():
+    apps = applications_2021()
+    before, after = COLUMNS[:15], COLUMNS[15:]
+    body = "\n".join(["统计情况如下表所示。", *after]) + "\n" + applications_tab(apps)
+    out = _extract(report(active="\n".join(LABELS + [""] + before), applications=body))
+    assert out["tables"]["active_disclosure"] == EXPECTED

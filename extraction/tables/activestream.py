@@ -304,6 +304,10 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
             header, piece = piece + s, ""
             end = ln.index + 1
             continue
+        if piece and end == heading and (m := match_col(s, "active_disclosure")) is not None and m.score >= _HEADER_SCORE:
+            header, piece = s, ""  # the piece was the section's opening line (统计情况如下表所示。), not a header's
+            end = ln.index + 1
+            continue
         if piece or len(s) > 12:
             break
         piece = s
