@@ -74,3 +74,17 @@ def test_a_table_two_value_after_an_empty_line_below_its_label_is_placed_by_orde
     out = _extract(report(active="\n".join(["第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "23"])))
     assert out["tables"]["active_disclosure"]["administrative_license"]["decisions"] == 23
     assert out["cell_status"]["active_disclosure"]["administrative_license"]["decisions"] == "read"
+
+
+def test_a_cell_per_line_row_alternating_with_blank_cells_is_placed_by_them():
+    # LibreOffice's Text export: a cell per line, row by row; blank cells alternate with values and
+    # the next row's label follows (no column header): the empty lines are the blank cells
+    t = applications_2021()
+    t["new_received"] = {c: None for c in COLS} | {"natural_person": 7, "research_institution": 2,
+                                                    "legal_service_org": 1, "total": 10}  # fmt: skip
+    lines = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    for k, label in APP_LABELS_2021:
+        lines += [label.replace("\t", "")] + ["" if t[k][c] is None else str(t[k][c]) for c in COLS]
+    out = _extract(report(applications="\n".join(lines)))
+    assert out["tables"]["applications"]["new_received"] == t["new_received"]
+    assert out["cell_status"]["applications"]["new_received"]["research_institution"] == "read"

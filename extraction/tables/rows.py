@@ -312,13 +312,20 @@ def _blank_slots(region: Region, run: Group, blanks: list[int], ncols: int) -> N
 
 
 def block_spaced(region: Region, lines: list[int]) -> bool:
-    """Every value line stands alone between empty lines (``14 / "" / 5 / "" / 0``): raw
-    ``pdftotext`` ends each drawn block with an empty line, so those empty lines are its spacing
-    and cannot be told from blank cells (a text printing blanks as empty lines may alternate
-    too: then nothing tells them apart either, and the values are placed some other way)."""
+    """Every value line stands alone between empty lines (``14 / "" / 5 / "" / 0``) and a column
+    header follows them (``总计 / 社会公益组织 / …``, the row's other values printed among the header's
+    pieces): raw ``pdftotext`` ends each drawn block with an empty line, so those empty lines are its
+    spacing, not blank cells. A text that prints a cell per line, row by row (LibreOffice's Text
+    export), may alternate values and blank cells too, but the next row's label follows them."""
     if len(lines) < 2 or len(set(lines)) != len(lines):
         return False
-    return all(b - a == 2 and _is_empty(region, a + 1) for a, b in zip(lines, lines[1:]))
+    if not all(b - a == 2 and _is_empty(region, a + 1) for a, b in zip(lines, lines[1:])):
+        return False
+    first = region.lines[0].index
+    after = [ln for ln in range(lines[-1] + 1, first + len(region.lines)) if not _is_empty(region, ln)][:2]
+    # (a bare 总计 or 其他 may be tagged a row label: the header piece after it decides)
+    return any(region.frags_on(ln, Label.COL) and not region.frags_on(ln, Label.ROW) and not region.cells_on(ln)
+               for ln in after)
 
 
 def _slots_among_blanks(lines: list[int], blanks: list[int], ncols: int) -> list[int] | None:
