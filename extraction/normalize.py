@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -340,32 +341,96 @@ def _doubled_tokens(s: str) -> tuple[bool, int]:
     return True, cjk
 
 
+def _glyphs_twice(line: str, single: Callable[[str], bool]) -> tuple[list[int], int] | None:
+    """Read ``line`` as faux bold that drew every glyph twice except those ``single`` accepts.
+
+    The positions of the second copies and the number of ideographs drawn twice; None when a glyph
+    that should be doubled is not (the line is not drawn that way).
+    """
+    drop: list[int] = []
+    pairs = j = 0
+    while j < len(line):
+        c = line[j]
+        if c.isspace() or single(c):
+            j += 1
+            continue
+        if j + 1 >= len(line) or line[j + 1] != c:
+            return None
+        drop.append(j + 1)
+        pairs += bool(_CJK.match(c))
+        j += 2
+    return drop, pairs
+
+
+def _not_ideograph(c: str) -> bool:
+    return not _CJK.match(c)
+
+
+def _digit(c: str) -> bool:
+    return c in _DIGITS
+
+
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def _partial_bold(line: str) -> tuple[list[int], int] | None:
+    """Faux bold some converters leave on a line: every glyph twice but the digits (``（（三三））  17``),
+    or only the ideographs twice (``三三、本本  （一一）予予以以公公开开  0``). The second copies and
+    the number of ideographs drawn twice, or None."""
+    for single in (_digit, _not_ideograph):  # the stricter reading first: it also reads the punctuation once
+        got = _glyphs_twice(line, single)
+        if got is not None and got[1]:
+            return got
+    return None
+
+
 def _undouble(t: _Text, repairs: list[Repair], glued: set[int], text: str) -> None:
     """Faux bold: a line whose every token is its characters twice is read once.
 
     A line qualifies when it doubles at least two CJK characters (``总总计计``); so do the lines of
     figures right after it (a bold row printed one cell per line), and, when most lines of the text
     are doubled (the whole document drawn twice), every doubled line. A lone ``11`` elsewhere is eleven.
+
+    Some converters draw only the ideographs twice (digits and punctuation once), or all but the
+    digits: such a line is read once when it doubles two ideographs and leaves none single, or one
+    when three such lines show the text is drawn that way. Where those lines print their figures
+    once, a line of figures after a bold heading is never read as doubled.
     """
     lines = t.s.split("\n")
     info = []
-    for line in lines:
+    partial: dict[int, tuple[list[int], int]] = {}
+    for k, line in enumerate(lines):
         stripped = line.strip()
         ok, cjk = _doubled_tokens(line) if len(stripped) >= 2 else (False, 0)
         info.append((ok, cjk, len(stripped)))
-    if not any(ok for ok, _, _ in info):
+        if not ok and len(stripped) >= 2 and (got := _partial_bold(line)) is not None:
+            partial[k] = got
+    strong_partial = [k for k, (_, pairs) in partial.items() if pairs >= 2]
+    if not any(ok for ok, _, _ in info) and not strong_partial:
         return
     content = [k for k, (_, _, n) in enumerate(info) if n >= 2]
     bold_words = sum(info[k][0] and info[k][1] >= 2 for k in content)
     doubled_all = bold_words >= 3 and sum(info[k][0] for k in content) >= 0.8 * len(content)
+    # figures drawn once on bold lines (the partial lines) outnumber figures drawn twice: no line of
+    # figures is read as doubled for following a bold one
+    has_digit = lambda k: any(c in _DIGITS for c in lines[k])  # noqa: E731
+    single_figures = sum(has_digit(k) for k in strong_partial) > sum(
+        has_digit(k) for k in content if info[k][0] and info[k][1] >= 2)
+    partial_style = len(strong_partial) >= 3
     read_once: list[int] = []
+    drops: dict[int, list[int]] = {}
     prev_bold = False  # the last non-empty line was read once
     for k, (ok, cjk, n) in enumerate(info):
         if n < 2:
             if n:
                 prev_bold = False  # one character: not drawn twice
             continue
-        prev_bold = ok and (cjk >= 2 or doubled_all or prev_bold)
+        if k in partial and (partial[k][1] >= 2 or partial_style):
+            read_once.append(k)
+            drops[k] = partial[k][0]
+            prev_bold = False  # its figures are drawn once
+            continue
+        prev_bold = ok and (cjk >= 2 or doubled_all or (prev_bold and not single_figures) or (partial_style and cjk >= 1))
         if prev_bold:
             read_once.append(k)
     if not read_once:
@@ -376,14 +441,19 @@ def _undouble(t: _Text, repairs: list[Repair], glued: set[int], text: str) -> No
     drop: set[int] = set()
     for k in read_once:
         a, line = starts[k], lines[k]
-        j = 0
-        while j < len(line):
-            if line[j].isspace():
-                j += 1
-                continue
-            drop.add(a + j + 1)
-            glued.add(t.orig(a + j + 1))
-            j += 2
+        if k in drops:
+            second = drops[k]
+        else:
+            second, j = [], 0
+            while j < len(line):
+                if line[j].isspace():
+                    j += 1
+                    continue
+                second.append(j + 1)
+                j += 2
+        for q in second:
+            drop.add(a + q)
+            glued.add(t.orig(a + q))
         oa, ob = t.orig(a), t.orig(a + len(line) - 1) + 1
         repairs.append(Repair(oa, ob, "doubled", text[oa:ob], "".join(c for q, c in enumerate(line) if a + q not in drop)))
     t.rebuild(drop, {})

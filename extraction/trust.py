@@ -52,8 +52,10 @@ REASONS: dict[str, tuple[str, str]] = {
 TABLE_MARKERS: dict[str, tuple[str, ...]] = {
     "active_disclosure": ("本年制发件数", "本年废止件数", "现行有效件数", "本年新制作数量", "本年新公开数量",
                           "对外公开总数量", "本年处理决定数量", "本年收费金额", "采购项目数量", "采购总金额"),
+    # the last three survive a narrow column's wrapping (``-layout``: ``商业企`` / ``业``)
     "applications": ("申请人情况", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "本年新收政府信息公开申请数量",
-                     "上年结转政府信息公开申请数量", "结转下年度继续办理"),
+                     "上年结转政府信息公开申请数量", "结转下年度继续办理", "本列数据的勾稽关系", "只计这一情形",
+                     "行政查询事项"),
     "review_litigation": ("未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "尚未审结"),
 }  # fmt: skip
 _DOUBLED = re.compile(r"([\u3400-\u9fff、，（）])\1")

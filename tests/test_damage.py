@@ -77,6 +77,32 @@ def test_faux_bold_whole_document() -> None:
     assert _view(text) == "一、总体情况\n二、主动公开\n规章\t3\t5\n12\n三、收到申请\n- 3 -"
 
 
+def _ideographs_twice(text: str) -> str:
+    """Faux bold as some PDF readings leave it: only the ideographs drawn twice."""
+    return re.sub(r"([\u3400-\u9fff])", r"\1\1", text)
+
+
+def test_faux_bold_of_the_ideographs_only_read_once() -> None:
+    """Digits and punctuation drawn once, the ideographs twice: the line is read once; so is a
+    line of one pair once the text shows the pattern; the figures stay as printed."""
+    text = ("三三、本本  （一一）予予以以公公开开   0\n请请数数量量\n11\n3.危危      53\n二二、上上年年结结转转申申请请  31  3\n"
+            "（二二）部部分分公公开开  267\n")
+    v = clean_view(text)
+    assert v.text == "三、本  （一）予以公开   0\n请数量\n11\n3.危      53\n二、上年结转申请  31  3\n（二）部分公开  267\n"
+    assert {r.kind for r in v.repairs} == {"doubled"}
+    assert v.start_to_original(v.text.index("53")) == text.index("53")
+    _assert_maps_back(text)
+
+
+def test_faux_bold_of_all_but_the_digits_read_once() -> None:
+    assert _view("（（三三））  1..属属于于   17\n行行政政许许可可  40  --29\n") == "（三）  1.属于   17\n行政许可  40  -29\n"
+
+
+@pytest.mark.parametrize("text", ["谢谢 12\n", "常常\t3\n", "总计 11 22\n"])
+def test_one_doubled_ideograph_alone_is_not_faux_bold(text: str) -> None:
+    assert _view(text) == text
+
+
 @pytest.mark.parametrize("text", ["11\n22\n", "谢谢\n", "规章\t11\t22\n", "总计\t1133\n"])
 def test_no_doubling_without_the_pattern(text: str) -> None:
     """A lone 11 is eleven; a label that is not doubled makes its figures ordinary."""
@@ -213,6 +239,17 @@ def test_faux_bold_whole_report() -> None:
     assert res.output["tables"]["applications"] == table
     assert res.output["year"] == 2022 and res.output["organ"] == "某某市交通运输局"
     assert len(res.output["sections"]) == 6
+    _provenance_points_at_original(res)
+
+
+def test_table_drawn_with_its_ideographs_twice_is_read() -> None:
+    """Table 三 and its heading with only the ideographs doubled (a ``pdftotext -layout`` reading of
+    a faux-bold PDF): the table is read, never reported absent."""
+    text, table = _apps_report(_ideographs_twice)
+    text = re.sub(r"^三、收到.*$", lambda m: _ideographs_twice(m.group(0)), text, flags=re.M)
+    res = _extract(text)
+    assert res.output["tables"]["applications"] == table
+    assert 3 in [s["index"] for s in res.output["sections"]]
     _provenance_points_at_original(res)
 
 

@@ -4,6 +4,8 @@ Each test takes the smallest report that shows one case (a bare generated 2021 r
 changed) and asserts the status and the reason; the value only where reading it is certain."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from govreport.extraction.export import cells_csv, tidy_cells
@@ -113,6 +115,10 @@ def test_figures_that_cannot_be_read_are_unreadable_text_kept_and_flagged(rules,
     assert row_total["status"] == "not_assessable" and row_total["ok"] is None
     assert row_total["not_assessable"] == ["applications.granted.natural_person"]
     assert "applications.granted.natural_person (unreadable)" in row_total["detail"]
+
+
+def _ideographs_twice(text: str) -> str:
+    return re.sub(r"([\u3400-\u9fff])", r"\1\1", text)
 
 
 def _faux_bold(line: str) -> str:
@@ -225,6 +231,12 @@ def test_printed_tables_and_doubling_detection():
     assert undouble("四四、、政政府府") == "四、政府"
     assert printed_tables("未未经经复复议议直直接接起起诉诉\t复复议议后后起起诉诉\t结结果果维维持持") == {"review_litigation"}
     assert printed_tables("本年度共收到申请，予以公开 3 件。") == set()
+    # table 三's header and labels wrapped in narrow columns (``pdftotext -layout``): still printed
+    wrapped = ("（本列数据的勾稽关系为：第     申请人情况\n一项加第二项之和，等于第三     自然人  法人或其他组织   总计\n"
+               "                       商业企  科研机\n                       业      构\n"
+               "理结果  （区分处理的，只\n    计这一情形，不计\n    其他情形）\n")
+    assert printed_tables(wrapped) == {"applications"}
+    assert printed_tables(_ideographs_twice(wrapped)) == {"applications"}
     assert doubled_share(_faux_bold("政府信息公开工作年度报告总体情况主动公开")) == 1.0
     assert doubled_share("政府信息公开工作年度报告总体情况主动公开情况说明") < 0.2
 
