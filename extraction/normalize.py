@@ -374,14 +374,14 @@ _DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 def _partial_bold(line: str) -> tuple[list[int], int] | None:
-    """Faux bold some converters leave on a line: every glyph twice but the digits (``（（三三））  17``),
-    or only the ideographs twice (``三三、本本  （一一）予予以以公公开开  0``). The second copies and
-    the number of ideographs drawn twice, or None."""
-    for single in (_digit, _not_ideograph):  # the stricter reading first: it also reads the punctuation once
-        got = _glyphs_twice(line, single)
-        if got is not None and got[1]:
-            return got
-    return None
+    """Faux bold some converters leave on a line: every glyph twice but the digits (``（（三三））  17``,
+    also a figure alone: ``746..0``), or only the ideographs twice (``三三、本本  （一一）予予以以公公开开  0``).
+    The second copies and the number of ideographs drawn twice, or None."""
+    got = _glyphs_twice(line, _digit)  # the stricter reading first: it also reads the punctuation once
+    if got is not None and got[0]:
+        return got
+    got = _glyphs_twice(line, _not_ideograph)
+    return got if got is not None and got[1] else None
 
 
 def _undouble(t: _Text, repairs: list[Repair], glued: set[int], text: str) -> None:
@@ -392,9 +392,11 @@ def _undouble(t: _Text, repairs: list[Repair], glued: set[int], text: str) -> No
     are doubled (the whole document drawn twice), every doubled line. A lone ``11`` elsewhere is eleven.
 
     Some converters draw only the ideographs twice (digits and punctuation once), or all but the
-    digits: such a line is read once when it doubles two ideographs and leaves none single, or one
-    when three such lines show the text is drawn that way. Where those lines print their figures
-    once, a line of figures after a bold heading is never read as doubled.
+    digits: such a line is read once when it doubles two ideographs and leaves none single; when
+    three such lines show the text is drawn that way, also a line of one such ideograph or of a
+    figure with its point drawn twice (``746..0``). Where those lines print their figures once
+    (more of them than lines whose figures are doubled), a line's figures are never read as
+    doubled: ``行行政政强强制制  33`` is 行政强制 33.
     """
     lines = t.s.split("\n")
     info = []
@@ -403,16 +405,14 @@ def _undouble(t: _Text, repairs: list[Repair], glued: set[int], text: str) -> No
         stripped = line.strip()
         ok, cjk = _doubled_tokens(line) if len(stripped) >= 2 else (False, 0)
         info.append((ok, cjk, len(stripped)))
-        if not ok and len(stripped) >= 2 and (got := _partial_bold(line)) is not None:
+        if len(stripped) >= 2 and (got := _partial_bold(line)) is not None:
             partial[k] = got
-    strong_partial = [k for k, (_, pairs) in partial.items() if pairs >= 2]
+    strong_partial = [k for k, (_, pairs) in partial.items() if pairs >= 2 and not info[k][0]]
     if not any(ok for ok, _, _ in info) and not strong_partial:
         return
     content = [k for k, (_, _, n) in enumerate(info) if n >= 2]
     bold_words = sum(info[k][0] and info[k][1] >= 2 for k in content)
     doubled_all = bold_words >= 3 and sum(info[k][0] for k in content) >= 0.8 * len(content)
-    # figures drawn once on bold lines (the partial lines) outnumber figures drawn twice: no line of
-    # figures is read as doubled for following a bold one
     has_digit = lambda k: any(c in _DIGITS for c in lines[k])  # noqa: E731
     single_figures = sum(has_digit(k) for k in strong_partial) > sum(
         has_digit(k) for k in content if info[k][0] and info[k][1] >= 2)
@@ -425,7 +425,7 @@ def _undouble(t: _Text, repairs: list[Repair], glued: set[int], text: str) -> No
             if n:
                 prev_bold = False  # one character: not drawn twice
             continue
-        if k in partial and (partial[k][1] >= 2 or partial_style):
+        if k in partial and (not ok or single_figures) and (partial[k][1] >= 2 or partial_style):
             read_once.append(k)
             drops[k] = partial[k][0]
             prev_bold = False  # its figures are drawn once

@@ -77,6 +77,9 @@ def test_faux_bold_whole_document() -> None:
     assert _view(text) == "一、总体情况\n二、主动公开\n规章\t3\t5\n12\n三、收到申请\n- 3 -"
 
 
+LAYOUTS = ("tab_grid", "html_copy", "space_aligned", "one_cell_per_line")
+
+
 def _ideographs_twice(text: str) -> str:
     """Faux bold as some PDF readings leave it: only the ideographs drawn twice."""
     return re.sub(r"([\u3400-\u9fff])", r"\1\1", text)
@@ -91,6 +94,14 @@ def test_faux_bold_of_the_ideographs_only_read_once() -> None:
     assert v.text == "三、本  （一）予以公开   0\n请数量\n11\n3.危      53\n二、上年结转申请  31  3\n（二）部分公开  267\n"
     assert {r.kind for r in v.repairs} == {"doubled"}
     assert v.start_to_original(v.text.index("53")) == text.index("53")
+    _assert_maps_back(text)
+
+
+def test_figures_drawn_once_keep_their_doubled_digits() -> None:
+    """Where bold lines print their figures once, ``33`` on a line that looks all doubled is 33."""
+    text = ("规规章章\t0\t10\t0\n行行政政规规范范性性文文件件\t25\t0\t25\n行行政政许许可可\t12\n"
+            "行行政政强强制制\t33\n（一一）予予以以公公开开\t267\n")
+    assert _view(text) == "规章\t0\t10\t0\n行政规范性文件\t25\t0\t25\n行政许可\t12\n行政强制\t33\n（一）予以公开\t267\n"
     _assert_maps_back(text)
 
 
@@ -251,6 +262,17 @@ def test_table_drawn_with_its_ideographs_twice_is_read() -> None:
     assert res.output["tables"]["applications"] == table
     assert 3 in [s["index"] for s in res.output["sections"]]
     _provenance_points_at_original(res)
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_generated_faux_bold_partial_reports_read_exactly(index: int) -> None:
+    """``faux_bold_partial`` (training/synth) over the layouts it draws: every table as gold."""
+    from govreport.training.synth.generator import make_report
+
+    r = make_report(21, index, kinds=["faux_bold_partial", LAYOUTS[index % len(LAYOUTS)]])
+    assert re.search(r"([\u4e00-\u9fff])\1([\u4e00-\u9fff])\2", r.text)  # the damage is there
+    out = _extract(r.text).output
+    assert out["tables"] == r.gold["tables"], r.id
 
 
 def test_kangxi_headings_found() -> None:

@@ -589,6 +589,29 @@ def faux_bold_document(ctx: Ctx) -> bool:
     return True
 
 
+def _bold_partly(text: str, single: Callable[[str], bool]) -> str:
+    """Faux bold as some readings leave it: every glyph twice except those ``single`` accepts."""
+    return "".join(c if c.isspace() or single(c) else c + c for c in text)
+
+
+def faux_bold_partial(ctx: Ctx) -> bool:
+    """Faux bold that a reading keeps for some glyphs only (``pdftotext -layout`` of a PDF whose bold
+    is drawn twice): only the ideographs twice (``三三、本本  （一一）予予以以公公开开  0``), or every
+    glyph but the digits (``（（三三））  1..属属于于  17``, ``--29``); the section headings and every
+    line of one or more tables."""
+    rng, lines = ctx.rng, ctx.lines
+    if rng.random() < 0.7:
+        single = lambda c: not ("\u3400" <= c <= "\u9fff")  # noqa: E731
+    else:
+        single = lambda c: c.isdigit()  # noqa: E731
+    tables = sorted({ln.table for ln in lines if ln.table})
+    chosen = set(rng.sample(tables, rng.randint(1, len(tables)))) if tables else set()
+    targets = [ln for ln in lines if ln.role == "heading" or ln.table in chosen]
+    for ln in targets:
+        ln.segs = [sg.copy(text=_bold_partly(sg.text, single)) for sg in ln.segs]
+    return bool(targets)
+
+
 @lru_cache(maxsize=1)
 def compat_forms() -> dict[str, list[str]]:
     """Ideograph -> its Kangxi radical / CJK compatibility forms (Unicode's NFKC decompositions,
@@ -757,6 +780,9 @@ KINDS_SPEC: list[Kind] = [
     Kind("cell_units", "content", 0.0, cell_units, late=True,
          doc="table 二 figures with a unit or multiplier in the cell: 1.1千元, 1.2 亿元, 12.35万, 1.6794万, "
              "16794（件）, 16794 (件) (rate 0: opt-in)"),
+    Kind("faux_bold_partial", "lines", 0.0, faux_bold_partial, late=True,
+         doc="faux bold kept for some glyphs only: the ideographs twice (三三、本本  （一一）予予以以公公开开  0) or all "
+             "but the digits (（（三三））  1..属属于于  17): headings and whole tables (rate 0: opt-in)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
