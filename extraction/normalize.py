@@ -226,8 +226,10 @@ _SIGNED_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 
 def _blank_mark_then_figure(view: str, m: re.Match[str]) -> bool:
     """``－ 0``, ``－ 3`` read as two cells, a printed blank and a figure (a reading that puts one
-    space between cells, Chromium's PDF): when the figure is zero (no change has a sign) or the
-    line prints other blank cells as dashes (its dashes are blank marks)."""
+    space between cells, Chromium's PDF): when the figure is zero (no change has a sign), the
+    line prints other blank cells as dashes (its dashes are blank marks), or it prints four other
+    figures (a row of table 三 or 四, where no value has a sign; a change row of table 二 prints
+    three values at most)."""
     figure = _SIGNED_FIGURE.match(view, m.end())
     if figure is not None and float(figure.group(0)) == 0:
         return True
@@ -235,7 +237,12 @@ def _blank_mark_then_figure(view: str, m: re.Match[str]) -> bool:
     b = view.find("\n", m.end())
     line = view[a : b if b >= 0 else len(view)]
     at = m.start() - a
-    return any(d.start() != at for d in _LONE_DASH.finditer(line))
+    if any(d.start() != at for d in _LONE_DASH.finditer(line)):
+        return True
+    return sum(f.start() != at + 2 for f in _LONE_FIGURE.finditer(line)) >= 4
+
+
+_LONE_FIGURE = re.compile(r"(?<!\S)\d+(?:\.\d+)?(?!\S)")
 
 
 # a count in a cell of its own followed by its measure word (``13612件``; not ``其中1091件`` in prose)

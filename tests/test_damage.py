@@ -165,6 +165,8 @@ def test_a_blank_mark_one_space_before_a_figure_is_two_cells() -> None:
     assert _view("不再处理其政府 3        —   —   —   —   － 3\n") == "不再处理其政府 3        —   —   —   —   － 3\n"
     assert _view("行政许可\t10\t- 0\t1\n") == "行政许可\t10\t- 0\t1\n"
     assert _view("行政许可  10  - 3  1\n其他  —  —  —\n") == "行政许可  10  -3  1\n其他  —  —  —\n"  # another line's dashes
+    # a row of table 三 (five figures besides): no value there has a sign
+    assert _view("2.其他法律行政法规禁止公开   0   1   0   0   0   － 1\n") == "2.其他法律行政法规禁止公开   0   1   0   0   0   － 1\n"
 
 
 @pytest.mark.parametrize("text", ["- 3 -", "较上年减少3件。", "0 - 3 5", "第 3 页"])
