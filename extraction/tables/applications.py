@@ -11,7 +11,7 @@ from ..lexicon import row_lexicon
 from ..templates import application_row_numbers, table_spec
 from ..checks import identity_check
 from .base import Cell, Frag, Region, cell_status, is_blank_mark
-from .blankcells import contract_slot, place_short_rows
+from .blankcells import contract_slot, place_short_rows, row_fits, row_values
 from .digitruns import application_identities
 from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
@@ -175,6 +175,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     extra = spilled(groups, assignments)
     res.unplaced = unplaced(groups, assignments, extra)
     deferred: dict[str, list[Cell]] = {}  # short rows without positions: placed by the arithmetic below
+    by_x: dict[str, tuple[list[Cell], list[int], float]] = {}  # short rows placed by positions in a drifting grid
     subtotals: dict[str, Cell] = {}  # the 法人或其他组织 小计 printed in each row (8 columns), left out of the table
     for a in assignments:
         cells = a.group.cells + extra.get(id(a.group), [])
@@ -215,6 +216,8 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             centers = block_centers.get(id(a.group))
             if slots is None and centers:
                 slots = slot_by_x(cells, centers)
+                if slots is not None and drifts:
+                    by_x[a.row] = (cells, slots, a.score)
                 if slots is None and len({c.line for c in cells}) == 1:
                     # two values nearest one column (a reading's grid drifts along a line): the
                     # order-keeping placement nearest the page's columns, marked inferred
@@ -251,6 +254,8 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                     ambiguous=guessed or cols[slot] in shifted)  # fmt: skip
     if deferred:
         _place_by_arithmetic(res, deferred, spec.row_keys, cols, sub, shifted, lone_total=located)
+    if by_x:
+        _check_positions(res, by_x, spec.row_keys, cols, sub)
     res.rows_found = len(assignments)
     res.cut_off = truncated
     _doubt_between(res, assignments, cols)
@@ -355,3 +360,72 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
             "values of rows with empty cells cannot be placed (no column positions, more than one placement "
             f"fits the arithmetic); null: {', '.join(unknown)}"
         )
+
+
+def _check_positions(res: TableResult, by_x: dict[str, tuple[list[Cell], list[int], float]], row_keys: tuple[str, ...],
+                     cols, sub: int | None) -> None:  # fmt: skip
+    """Short rows placed by their values' positions in a reader's drifting grid, checked against
+    the report's arithmetic (``blankcells.place_short_rows``, the other rows fixed). A reading may
+    squeeze an empty cell's gap (Chromium's PDF through ``pdftotext -layout``: ``13   0     0   1   0 14``
+    under seven columns), so the values after it stand under the column before: positions alone
+    do not tell which cell is empty. A row whose placement breaks its own 总计 or leaves it empty
+    beside values is checked (7 columns; any other placement, also 总计 printed alone, is kept as
+    read): placed where no
+    placement the arithmetic keeps puts it,
+    it is placed by the arithmetic instead (inferred; a column the kept placements disagree on is null,
+    unreadable), warned; a row placed where one of several kept placements puts it keeps its values,
+    those on columns the placements disagree on inferred from more than one candidate
+    (``ambiguous_cell``), warned."""
+    if sub is not None:
+        return
+    # a placement that meets its row's 总计 and prints it is taken as read: the squeeze shows where
+    # it breaks the 总计, or moves the 总计 under 其他 (a row of zeros meets it either way)
+    def suspect(cells: list[Cell], slots: list[int]) -> bool:
+        v = row_values(cells, tuple(slots))
+        applicants = any(x is not None for x in v[:-1])
+        if v[-1] is None:
+            return applicants
+        return applicants and not row_fits(v)  # a row that prints only its 总计 meets it as printed
+
+    by_x = {r: v for r, v in by_x.items() if suspect(v[0], v[1])}
+    if not by_x:
+        return
+    fixed = {r: [res.values[r][c] for c in cols] for r in res.printed_rows if r not in by_x}
+    placed = place_short_rows(fixed, {r: cells for r, (cells, _, _) in by_x.items()}, application_identities(row_keys))
+    moved: list[str] = []
+    doubt: list[str] = []
+    for row, (cells, slots, score) in by_x.items():
+        p = placed.get(row)
+        if p is None or p.slots is not None and tuple(p.slots) == tuple(slots):
+            continue
+        if any(c.value is None and not is_blank_mark(c.raw) for c in cells):
+            continue  # a value that cannot be read: the arithmetic cannot tell its column
+        if tuple(slots) not in p.candidates and p.candidates:
+            for c in cols:
+                res.values[row][c] = None
+                res.status.get(row, {}).pop(c, None)
+                res.provenance.get(row, {}).pop(c, None)
+                res.ambiguous.discard((row, c))
+            for cell, slot in zip(cells, p.candidates[0]):
+                if slot not in p.unknown:
+                    res.put(row, cols[slot], cell, score, inferred=True)
+            for k in p.unknown:
+                res.status.setdefault(row, {})[cols[k]] = UNREADABLE
+            moved.append(row)
+            continue
+        unsure = p.unknown if tuple(slots) in p.candidates else range(len(cols))
+        flagged = False
+        for k in unsure:
+            c = cols[k]
+            if res.status.get(row, {}).get(c) == READ:
+                res.status[row][c] = INFERRED
+                res.ambiguous.add((row, c))
+                flagged = True
+        if flagged:
+            doubt.append(row)
+    if moved:
+        res.warn(f"rows {', '.join(moved)}: their values' positions break the report's arithmetic (a reading that "
+                 "squeezes empty cells); placed by the arithmetic, a column it leaves open null")  # fmt: skip
+    if doubt:
+        res.warn(f"rows {', '.join(doubt)}: placed by their values' positions in a reading whose grid drifts, "
+                 "which the report's arithmetic does not confirm: an empty cell may be elsewhere")  # fmt: skip

@@ -66,6 +66,16 @@ def _row_fits(v: Sequence[Number | None], subtotal: Number | None = None, printe
     return not printed_sub or abs(sum(_as_zero(x) for x in v[1:6]) - _as_zero(subtotal)) < TOL
 
 
+def row_values(cells: Sequence[Cell], slots: Slots) -> list[Number | None]:
+    """The seven contract columns of a placement of a row under seven printed columns."""
+    return _row_values(cells, slots)
+
+
+def row_fits(v: Sequence[Number | None]) -> bool:
+    """Does a row of seven values meet 总计 = the six applicant columns (empty cells as 0)?"""
+    return _row_fits(v)
+
+
 def contract_slot(slot: int, sub: int | None) -> int | None:
     """The contract column (0-6) of printed slot ``slot``; None for the 小计 slot itself."""
     if sub is None or slot < sub:
