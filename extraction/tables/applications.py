@@ -11,7 +11,7 @@ from ..lexicon import row_lexicon
 from ..templates import application_row_numbers, table_spec
 from ..checks import identity_check
 from .base import Cell, Frag, Region, cell_status, is_blank_mark
-from .blankcells import contract_slot, place_short_rows, row_fits, row_values
+from .blankcells import contract_slot, place_short_rows, row_values
 from .digitruns import application_identities
 from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
@@ -368,9 +368,8 @@ def _check_positions(res: TableResult, by_x: dict[str, tuple[list[Cell], list[in
     the report's arithmetic (``blankcells.place_short_rows``, the other rows fixed). A reading may
     squeeze an empty cell's gap (Chromium's PDF through ``pdftotext -layout``: ``13   0     0   1   0 14``
     under seven columns), so the values after it stand under the column before: positions alone
-    do not tell which cell is empty. A row whose placement breaks its own 总计 or leaves it empty
-    beside values is checked (7 columns; any other placement, also 总计 printed alone, is kept as
-    read): placed where no
+    do not tell which cell is empty. A row whose placement leaves 总计 empty beside values is
+    checked (7 columns; any other placement is kept as read): placed where no
     placement the arithmetic keeps puts it,
     it is placed by the arithmetic instead (inferred; a column the kept placements disagree on is null,
     unreadable), warned; a row placed where one of several kept placements puts it keeps its values,
@@ -378,16 +377,14 @@ def _check_positions(res: TableResult, by_x: dict[str, tuple[list[Cell], list[in
     (``ambiguous_cell``), warned."""
     if sub is not None:
         return
-    # a placement that meets its row's 总计 and prints it is taken as read: the squeeze shows where
-    # it breaks the 总计, or moves the 总计 under 其他 (a row of zeros meets it either way)
-    def suspect(cells: list[Cell], slots: list[int]) -> bool:
+    # the squeeze shows where the values after an empty cell moved one column left: 总计 under 其他,
+    # 总计 empty beside values (a row whose own arithmetic fails with 总计 printed is the report's
+    # to answer for: a blank cell may hide a value, and its check says so)
+    def squeezed(cells: list[Cell], slots: list[int]) -> bool:
         v = row_values(cells, tuple(slots))
-        applicants = any(x is not None for x in v[:-1])
-        if v[-1] is None:
-            return applicants
-        return applicants and not row_fits(v)  # a row that prints only its 总计 meets it as printed
+        return v[-1] is None and any(x is not None for x in v[:-1])
 
-    by_x = {r: v for r, v in by_x.items() if suspect(v[0], v[1])}
+    by_x = {r: v for r, v in by_x.items() if squeezed(v[0], v[1])}
     if not by_x:
         return
     fixed = {r: [res.values[r][c] for c in cols] for r in res.printed_rows if r not in by_x}

@@ -71,11 +71,6 @@ def row_values(cells: Sequence[Cell], slots: Slots) -> list[Number | None]:
     return _row_values(cells, slots)
 
 
-def row_fits(v: Sequence[Number | None]) -> bool:
-    """Does a row of seven values meet 总计 = the six applicant columns (empty cells as 0)?"""
-    return _row_fits(v)
-
-
 def contract_slot(slot: int, sub: int | None) -> int | None:
     """The contract column (0-6) of printed slot ``slot``; None for the 小计 slot itself."""
     if sub is None or slot < sub:
