@@ -81,15 +81,18 @@ def score_routed_both(extractor: Extractor, r: RoutedReport) -> tuple[ReportScor
 
 
 def run_routes(n: int, seed: int, routes: list[str] | None = None, failures: list[dict[str, Any]] | None = None,
-               cache_dir: Path | None = None, doc_kinds: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+               cache_dir: Path | None = None, doc_kinds: list[str] | None = None,
+               tagger: str = "rules", model: str | None = None) -> dict[str, Any]:  # fmt: skip
     """``n`` rendered documents (DOCX, HTML, PDFs) read every route's way and scored; a route whose
     program is missing here is reported as skipped with the reason. A route whose reader drops empty
     cells is scored against the contract's gold (the headline) and against the rendered values.
-    ``doc_kinds``: late document kinds every document shows (``documents.DOC_LATE_KINDS``)."""
+    ``doc_kinds``: late document kinds every document shows (``documents.DOC_LATE_KINDS``).
+    ``tagger``/``model``: the tagger of the pipeline (``extraction.taggers.get_tagger``; default the
+    rules, so the table measures the rules the model is trained against)."""
     routes = list(routes or ROUTES)
     skipped = missing_tools(routes)
     runnable = [r for r in routes if r not in skipped]
-    extractor = Extractor(get_tagger("rules"))
+    extractor = Extractor(get_tagger(tagger, model=model))
     scores: dict[str, list[ReportScore]] = defaultdict(list)
     vs_rendered: dict[str, list[ReportScore]] = defaultdict(list)
     unlocated: dict[str, int] = defaultdict(int)
@@ -305,11 +308,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", default=None, help="comma-separated kinds: the isolated and paired views only for these")
     ap.add_argument("--routes-only", action="store_true",
                     help="run only the routes; replace their section of --out, keeping the rest of the file")
+    ap.add_argument("--tagger", default="rules", choices=["rules", "model"],
+                    help="routes: the pipeline's tagger (default rules)")
+    ap.add_argument("--model", default=None, help="routes with --tagger model: version or directory (default: active)")
     args = ap.parse_args(argv)
     isolated = args.isolated if args.isolated is not None else max(10, args.n // 40)
     if args.routes_only:
-        res = run_routes(args.routes, args.seed, args.route, doc_kinds=args.doc_kind)
+        res = run_routes(args.routes, args.seed, args.route, doc_kinds=args.doc_kind, tagger=args.tagger,
+                         model=args.model)
         cmd = f"python -m govreport.training.synth.realism --routes-only --routes {args.routes} --seed {args.seed}"
+        if args.tagger != "rules":
+            cmd += f" --tagger {args.tagger}" + (f" --model {args.model}" if args.model else "")
         cmd += "".join(f" --route {r}" for r in args.route or [])
         cmd += "".join(f" --doc-kind {k}" for k in args.doc_kind)
         section = "\n".join(routes_markdown(res, cmd)) + "\n"
