@@ -223,6 +223,27 @@ def test_a_heading_drawn_k_times_is_read_once():
     assert read_once("政府信息公开工作人人员") is None
 
 
+def test_a_heading_wrapped_over_lines_and_tagged_whole_gives_its_section():
+    """A heading a narrow text box wrapped (``六、其他需要说明`` / ``的事项``) tagged as one SECTION span
+    over the line break (as its gold is) is read as one line: its section, starting at the span;
+    a span over more than three lines is no heading."""
+    from govreport.extraction.sections import sections
+
+    for wrapped in ("六、其他需要说明\n的事项", "二、主动公开政\r\n府信息的情况", "三、收到和处理政府信息公开 \n 申请情况"):
+        text = f"一、总体情况\n正文。\n{wrapped}\n正文。\n"
+        start = text.index(wrapped)
+        doc = Document.from_text(text).with_spans(
+            [Span(0, 6, Label.SECTION), Span(start, start + len(wrapped), Label.SECTION)]
+        )
+        got = sections(doc)
+        assert [(s["index"], s["start"]) for s in got] == [(1, 0), (int("一二三四五六".index(wrapped[0])) + 1, start)]
+        assert "\n" not in got[1]["title"]
+    para = "六、其他\n需要\n说明\n的事项"  # a span over four lines
+    text = f"一、总体情况\n{para}\n"
+    doc = Document.from_text(text).with_spans([Span(0, 6, Label.SECTION), Span(7, 7 + len(para), Label.SECTION)])
+    assert [s["index"] for s in sections(doc)] == [1]
+
+
 def test_a_title_cut_at_one_character_is_one_title():
     """A tagger that cut the title line at a character it reads badly gives two TITLE spans with
     that character between: the title (and so the organ) is the whole line; spans further apart
