@@ -393,3 +393,21 @@ def test_figures_an_ocr_read_as_letters_only_are_unreadable_never_blank(sep: str
     assert {f"applications.{r}.{c}" for r, c in printed} <= set(unreadable["cells"])
     blank = [(r, c) for r, row in status.items() for c, s in row.items() if s == "blank"]
     assert not blank
+
+
+ACTIVE_2019_JOINED = ACTIVE_2019.replace("行政处罚\t8\t- 3\t9\n行政强制", "行政处罚\t8\t- 3\t9行政强制")
+
+
+def test_a_value_glued_to_the_next_rows_label_by_a_line_join_is_the_rows_value() -> None:
+    """Two table lines joined without a break (``…\\t9行政强制\\t4…``): the digits are the row's last
+    value and the rest the next row's label, for the rule tagger (and so the model's rule channel);
+    digits leading a label at a line start stay the label's (numbering)."""
+    res = _extract(report(active=ACTIVE_2019_JOINED, year=2020))
+    t = res.output["tables"]["active_disclosure"]
+    assert t["administrative_penalty"]["decisions"] == 9
+    assert t["administrative_coercion"] == {"prev_year_items": 4, "change": 4, "decisions": 1}
+    text = "二、主动公开政府信息情况\n行政处罚\t0\t3\t3行政强制\t0\n3行政强制\t0\n"
+    doc = RuleTagger()(Document.from_text(text))
+    got = [(s.label, text[s.start : s.end]) for s in doc.spans if s.label in (Label.ROW, Label.CELL)]
+    assert got[3:5] == [(Label.CELL, "3"), (Label.ROW, "行政强制")]
+    assert (Label.ROW, "3行政强制") in got  # at a line start: not split

@@ -253,6 +253,9 @@ class RuleTagger:
             return []
         (la, lb), tail = split_label_and_values(text, p)
         label_text = text[la:lb]
+        glued = _value_glued_to_label(text, la, lb, rows_lex)
+        if glued:  # two lines joined without a separator: the last value of one row, the next row's label
+            return [Span(la, glued, Label.CELL), Span(glued, lb, Label.ROW), *_value_spans(tail)]
         out = [Span(la, lb, self._classify(label_text, table, in_header, rows_lex, cols_lex))]
         return out + _value_spans(tail)
 
@@ -279,6 +282,22 @@ class RuleTagger:
         if rs > cs + 0.05:
             return Label.ROW
         return Label.COL if in_header else Label.ROW
+
+
+_GLUED_VALUE_RE = re.compile(r"(\d+)(?=[\u4e00-\u9fff])")
+
+
+def _value_glued_to_label(text: str, a: int, b: int, rows_lex) -> int | None:
+    """Where a label piece ``text[a:b]`` that is not the first thing on its line starts with bare
+    digits and what follows them is a row label of the table (``…\t3\t3行政强制\t0``: a line join
+    lost the break between a row's last value and the next row's label), the offset the label starts
+    at; else None. A label at a line start keeps its digits (numbering such as ``1行政许可``)."""
+    m = _GLUED_VALUE_RE.match(text, a, b)
+    if not m or not text[text.rfind("\n", 0, a) + 1 : a].strip():
+        return None
+    key = label_key(text[m.end() : b])
+    hit = best_match(key, rows_lex) if key else None
+    return m.end() if hit is not None and hit.score >= 0.9 else None
 
 
 def _tag_runon(text: str, a: int, b: int, table: str) -> list[Span]:
