@@ -151,3 +151,32 @@ def test_a_header_cut_into_pieces_names_its_column():
     assert _header_column(["法律服", "务机构"]) == 4
     # pieces naming two columns: none
     assert _header_column(["社会公", "益组织", "法律服", "务机构"]) is None
+
+
+def test_the_blocks_tell_a_row_group_from_single_rows():
+    # the stream of test_divisions_that_disagree_leave_null_cells fits in order and column by column;
+    # raw pdftotext joins a row group's cells of one column into one block (no empty line between
+    # them) and writes a single row's values a block each: the blocks decide
+    amb = [0, 0, 0, 0, 0, 1, 1, 1, 0, 2, 0, 1, 1, 5]
+    single = solve_stream(amb, 2, starts=[True] * 14)
+    assert single is not None and single.ambiguous == 0 and not single.grouped
+    assert single.rows == [amb[:7], amb[7:]]
+    paired = solve_stream(amb, 2, starts=[True, False] * 7)
+    assert paired is not None and paired.ambiguous == 0 and paired.grouped == {0, 1}
+    assert paired.rows == [amb[0::2], amb[1::2]] == [[0, 0, 0, 1, 0, 0, 1], [0, 0, 1, 1, 2, 1, 5]]
+    # blocks that fit neither (three values joined): no division; the caller falls back to the arithmetic
+    assert solve_stream(amb, 2, starts=[True, False, False] + [True] * 11) is None
+
+
+def test_block_starts_from_the_empty_lines_raw_pdftotext_writes():
+    from govreport.extraction.document import Document
+    from govreport.extraction.layout import split_lines
+    from govreport.extraction.tables.streamorder import block_starts, lone_numbers
+
+    text = "予以公开\n8\n0\n\n3\n1\n\n总计\n11\n\n2\n"
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    assert [c.raw for c in cells] == ["8", "0", "3", "1", "11", "2"]
+    # a number right under another continues its block; an empty line or a text line ends it
+    assert block_starts(cells, lines) == [True, False, True, False, True, True]

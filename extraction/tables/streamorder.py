@@ -142,10 +142,32 @@ def _hinted_group(hints: Sequence[int | None], p: int, k: int) -> list[list[int]
     return grid
 
 
+def block_starts(cells: Sequence[Cell], lines: Sequence[Line]) -> list[bool]:
+    """Per lone number: whether it starts a block of raw ``pdftotext`` (an empty line or a text
+    line stands between it and the previous number, which ends the block before it)."""
+    index = {ln.index: k for k, ln in enumerate(lines)}
+    out: list[bool] = []
+    for i, c in enumerate(cells):
+        a, b = index.get(cells[i - 1].line) if i else None, index.get(c.line)
+        out.append(a is None or b is None or b != a + 1)
+    return out
+
+
+def _fits_blocks(starts: Sequence[bool], p: int, k: int) -> bool:
+    """A group of ``k`` rows from ``p`` written column-major agrees with the blocks: each
+    column's ``k`` values one block of their own (a row group's cells of one column stand close
+    enough for pdftotext to join them; a single row's values stand apart, a block each)."""
+    end = p + k * APP_COLS
+    if end < len(starts) and not starts[end]:
+        return False
+    return all(starts[i] == ((i - p) % k == 0) for i in range(p, end))
+
+
 def _group(values: Sequence[Number], p: int, k: int,
-           hints: Sequence[int | None] = ()) -> list[list[tuple[Number, int]]] | None:  # fmt: skip
+           hints: Sequence[int | None] = (), starts: Sequence[bool] = ()) -> list[list[tuple[Number, int]]] | None:  # fmt: skip
     """Rows (value, stream index) of a group of ``k`` rows written column-major from ``p``, if
-    each meets its 总计; a single row whose values headers name is placed by them."""
+    each meets its 总计 (and, given ``starts``, agrees with the blocks: ``_fits_blocks``); a
+    single row whose values headers name is placed by them."""
     if p + k * APP_COLS > len(values):
         return None
     order = _hinted_order(hints, p) if k == 1 and hints else None
@@ -155,6 +177,8 @@ def _group(values: Sequence[Number], p: int, k: int,
     elif grid is not None:
         rows = [[(values[i], i) for i in row] for row in grid]
     else:
+        if starts and not _fits_blocks(starts, p, k):
+            return None
         rows = [[(values[p + c * k + j], p + c * k + j) for c in range(APP_COLS)] for j in range(k)]
     for r in rows:
         v = [0 if x is None else x for x, _ in r]
@@ -164,13 +188,15 @@ def _group(values: Sequence[Number], p: int, k: int,
 
 
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
-                 hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False) -> StreamSolution | None:  # fmt: skip
+                 hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False,
+                 starts: Sequence[bool] = ()) -> StreamSolution | None:  # fmt: skip
     """Divide ``values`` into ``nrows`` rows in row groups meeting every row's 总计, passing over
     values at the indices in ``skippable`` (lone numbers next to a page break: page numbers) only
     between groups, any of the first ``lead`` values before the first row (printed before the
     table's header: another table's) and, with ``trail``, every value after the last row (the
     next table's); ``hints``: per value, the column a header printed just before it names
-    (``_hinted_order``); ``None`` when no division fits."""
+    (``_hinted_order``); ``starts``: per value, whether it starts a block (``block_starts``; a
+    group must agree with them, ``_fits_blocks``); ``None`` when no division fits."""
     n = len(values)
     if nrows == 0 or n < nrows * APP_COLS or (not trail and n - nrows * APP_COLS > len(skippable) + lead):
         return None
@@ -184,7 +210,7 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
             nxt.append(((p + 1, r), []))
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
-            rows = _group(values, p, k, hints)
+            rows = _group(values, p, k, hints, starts)
             if rows is not None:
                 nxt.append(((p + k * APP_COLS, r + k), rows))
         edges[(p, r)] = nxt
@@ -288,7 +314,11 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     lead = sum(c.start < header for c in cells) if header is not None else 0
     pages = _page_numbers(doc, cells)
     nrows = len(spec.row_keys)
-    sol = solve_stream(values, nrows, pages, hints, lead, trail=True)  # type: ignore[arg-type]
+    # the blocks first (they tell a row group of k rows from k single rows); where no division agrees
+    # with them (a block joining cells of two groups), the arithmetic alone
+    sol = solve_stream(values, nrows, pages, hints, lead, trail=True, starts=block_starts(cells, lines))  # type: ignore[arg-type]
+    if sol is None or not _meets_identities(sol, spec.row_keys):
+        sol = solve_stream(values, nrows, pages, hints, lead, trail=True)  # type: ignore[arg-type]
     if sol is None or not _meets_identities(sol, spec.row_keys):
         return None
     out = TableResult.empty(spec)
