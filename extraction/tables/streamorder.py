@@ -11,7 +11,9 @@ every row must meet 总计 = the six applicant columns, and the whole table the 
 ``solve_stream`` finds every division of the stream into row groups under which every row meets
 its 总计 (a dynamic programme over (stream position, template row), so the count of divisions
 does not matter), and keeps per cell the values the divisions agree on; a cell they disagree on
-is ``None`` (the caller reports it unreadable with a warning), never a guess.
+is ``None`` (the caller reports it unreadable with a warning), never a guess. Raw ``pdftotext``'s
+blocks (an empty line after each) narrow the divisions first: a group's cells of one column are one
+block of ``k`` lines, a single row's values a block each (``block_starts``, ``_fits_blocks``).
 """
 from __future__ import annotations
 
@@ -155,8 +157,9 @@ def block_starts(cells: Sequence[Cell], lines: Sequence[Line]) -> list[bool]:
 
 def _fits_blocks(starts: Sequence[bool], p: int, k: int) -> bool:
     """A group of ``k`` rows from ``p`` written column-major agrees with the blocks: each
-    column's ``k`` values one block of their own (a row group's cells of one column stand close
-    enough for pdftotext to join them; a single row's values stand apart, a block each)."""
+    column's ``k`` values one block of their own, and the value after the group starts a new one
+    (a row group's cells of one column stand close enough for pdftotext to join them; a single
+    row's values stand apart, a block each)."""
     end = p + k * APP_COLS
     if end < len(starts) and not starts[end]:
         return False
