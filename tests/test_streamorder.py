@@ -180,3 +180,25 @@ def test_block_starts_from_the_empty_lines_raw_pdftotext_writes():
     assert [c.raw for c in cells] == ["8", "0", "3", "1", "11", "2"]
     # a number right under another continues its block; an empty line or a text line ends it
     assert block_starts(cells, lines) == [True, False, True, False, True, True]
+
+
+def test_the_eight_column_variant_divides_with_its_subtotal_left_out():
+    from govreport.extraction.tables.streamorder import _agree
+
+    # 小计 after 其他 (slot 6): 自然人, five organisations, 小计 (= the five), 总计
+    a8 = [4, 1, 0, 0, 0, 0, 1, 5]
+    b8 = [2, 0, 0, 0, 0, 0, 0, 2]
+    b = [2, 0, 0, 0, 0, 0, 2]
+    # eight values a row do not divide into rows of seven
+    assert solve_stream(a8 + b8, 2) is None
+    after_other = solve_stream(a8 + b8, 2, sub=6)
+    assert after_other is not None and after_other.rows == [A, b] and after_other.ambiguous == 0
+    # the 小计 must be the five organisations' sum: 2 there fits no row
+    assert solve_stream([4, 1, 0, 0, 0, 0, 2, 5] + b8, 2, sub=6) is None
+    # read with the 小计 after 自然人 (slot 1) both rows fit too, the first one's values placed
+    # differently: 4 | 小计 1 | 0 0 0 0 1 | 5 -> 商业企业 0, 其他 1
+    after_person = solve_stream(a8 + b8, 2, sub=1)
+    assert after_person is not None and after_person.rows == [[4, 0, 0, 0, 0, 1, 5], b]
+    both = _agree(after_other, after_person)
+    # the cells the two places disagree on are null, never a guess; the rest kept
+    assert both.rows == [[4, None, 0, 0, 0, None, 5], b] and both.ambiguous == 2

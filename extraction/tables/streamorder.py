@@ -31,6 +31,9 @@ from .result import BLANK, INFERRED, UNREADABLE, TableResult
 # readings seen write at most a few rows column-major; more only widens the search)
 MAX_GROUP = 3
 APP_COLS = 7
+# where the 8-column variant prints its 法人或其他组织 小计 (0-based slot of eight): after 自然人 or
+# after 其他 (``applications._subtotal_slot``)
+SUBTOTAL_SLOTS = (1, 6)
 # the applicant columns' headers as pdftotext writes them whole; a value printed right after one
 # (the first row, interleaved with the header cells) is that column's
 COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "其他", "总计")
@@ -155,34 +158,43 @@ def block_starts(cells: Sequence[Cell], lines: Sequence[Line]) -> list[bool]:
     return out
 
 
-def _fits_blocks(starts: Sequence[bool], p: int, k: int) -> bool:
+def _fits_blocks(starts: Sequence[bool], p: int, k: int, width: int = APP_COLS) -> bool:
     """A group of ``k`` rows from ``p`` written column-major agrees with the blocks: each
     column's ``k`` values one block of their own, and the value after the group starts a new one
     (a row group's cells of one column stand close enough for pdftotext to join them; a single
     row's values stand apart, a block each)."""
-    end = p + k * APP_COLS
+    end = p + k * width
     if end < len(starts) and not starts[end]:
         return False
     return all(starts[i] == ((i - p) % k == 0) for i in range(p, end))
 
 
-def _group(values: Sequence[Number], p: int, k: int,
-           hints: Sequence[int | None] = (), starts: Sequence[bool] = ()) -> list[list[tuple[Number, int]]] | None:  # fmt: skip
+def _group(values: Sequence[Number], p: int, k: int, hints: Sequence[int | None] = (),
+           starts: Sequence[bool] = (), sub: int | None = None) -> list[list[tuple[Number, int]]] | None:  # fmt: skip
     """Rows (value, stream index) of a group of ``k`` rows written column-major from ``p``, if
     each meets its 总计 (and, given ``starts``, agrees with the blocks: ``_fits_blocks``); a
-    single row whose values headers name is placed by them."""
-    if p + k * APP_COLS > len(values):
+    single row whose values headers name is placed by them. ``sub``: rows print an eighth value,
+    the 法人或其他组织 小计, at that slot (0-based), which must equal the five organisation
+    columns; it is left out of the rows returned (seven values each)."""
+    width = APP_COLS if sub is None else APP_COLS + 1
+    if p + k * width > len(values):
         return None
-    order = _hinted_order(hints, p) if k == 1 and hints else None
-    grid = _hinted_group(hints, p, k) if k > 1 and hints else None
+    order = _hinted_order(hints, p) if k == 1 and hints and sub is None else None
+    grid = _hinted_group(hints, p, k) if k > 1 and hints and sub is None else None
     if order is not None:
         rows = [[(values[i], i) for i in order]]
     elif grid is not None:
         rows = [[(values[i], i) for i in row] for row in grid]
     else:
-        if starts and not _fits_blocks(starts, p, k):
+        if starts and not _fits_blocks(starts, p, k, width):
             return None
-        rows = [[(values[p + c * k + j], p + c * k + j) for c in range(APP_COLS)] for j in range(k)]
+        rows = [[(values[p + c * k + j], p + c * k + j) for c in range(width)] for j in range(k)]
+    if sub is not None:
+        subtotals = [r.pop(sub) for r in rows]
+        for r, (x, _) in zip(rows, subtotals):
+            v = [0 if y is None else y for y, _ in r]
+            if _holds(v[1:6], [0 if x is None else x]) is not True:
+                return None
     for r in rows:
         v = [0 if x is None else x for x, _ in r]
         if _holds(v[:6], v[6:7]) is not True:
@@ -192,16 +204,18 @@ def _group(values: Sequence[Number], p: int, k: int,
 
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
                  hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False,
-                 starts: Sequence[bool] = ()) -> StreamSolution | None:  # fmt: skip
+                 starts: Sequence[bool] = (), sub: int | None = None) -> StreamSolution | None:  # fmt: skip
     """Divide ``values`` into ``nrows`` rows in row groups meeting every row's 总计, passing over
     values at the indices in ``skippable`` (lone numbers next to a page break: page numbers) only
     between groups, any of the first ``lead`` values before the first row (printed before the
     table's header: another table's) and, with ``trail``, every value after the last row (the
     next table's); ``hints``: per value, the column a header printed just before it names
     (``_hinted_order``); ``starts``: per value, whether it starts a block (``block_starts``; a
-    group must agree with them, ``_fits_blocks``); ``None`` when no division fits."""
+    group must agree with them, ``_fits_blocks``); ``sub``: the slot of a 小计 each row prints
+    (eight values a row, ``_group``; the rows returned leave it out); ``None`` when no division fits."""
     n = len(values)
-    if nrows == 0 or n < nrows * APP_COLS or (not trail and n - nrows * APP_COLS > len(skippable) + lead):
+    width = APP_COLS if sub is None else APP_COLS + 1
+    if nrows == 0 or n < nrows * width or (not trail and n - nrows * width > len(skippable) + lead):
         return None
     State = tuple[int, int]  # (stream position, template row)
     edges: dict[State, list[tuple[State, list[list[tuple[Number, int]]]]]] = {}
@@ -213,9 +227,9 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
             nxt.append(((p + 1, r), []))
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
-            rows = _group(values, p, k, hints, starts)
+            rows = _group(values, p, k, hints, starts, sub)
             if rows is not None:
-                nxt.append(((p + k * APP_COLS, r + k), rows))
+                nxt.append(((p + k * width, r + k), rows))
         edges[(p, r)] = nxt
         for st, _ in nxt:
             if st not in seen:
@@ -317,12 +331,25 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     lead = sum(c.start < header for c in cells) if header is not None else 0
     pages = _page_numbers(doc, cells)
     nrows = len(spec.row_keys)
-    # the blocks first (they tell a row group of k rows from k single rows); where no division agrees
-    # with them (a block joining cells of two groups), the arithmetic alone
-    sol = solve_stream(values, nrows, pages, hints, lead, trail=True, starts=block_starts(cells, lines))  # type: ignore[arg-type]
-    if sol is None or not _meets_identities(sol, spec.row_keys):
-        sol = solve_stream(values, nrows, pages, hints, lead, trail=True)  # type: ignore[arg-type]
-    if sol is None or not _meets_identities(sol, spec.row_keys):
+    starts = block_starts(cells, lines)
+
+    def solve(sub: int | None) -> StreamSolution | None:
+        # the blocks first (they tell a row group of k rows from k single rows); where no division
+        # agrees with them (a block joining cells of two groups), the arithmetic alone
+        for blocks in (starts, ()):
+            sol = solve_stream(values, nrows, pages, hints, lead, True, blocks, sub)  # type: ignore[arg-type]
+            if sol is not None and _meets_identities(sol, spec.row_keys):
+                return sol
+        return None
+
+    if any("小计" in doc.text[ln.start : ln.end] for ln in lines):
+        # the 8-column variant: a 法人或其他组织 小计 after 自然人 or after 其他 in every row; where
+        # both places fit, the cells the two disagree on are null
+        sols = [x for x in (solve(SUBTOTAL_SLOTS[0]), solve(SUBTOTAL_SLOTS[1])) if x is not None]
+        sol = _agree(sols[0], sols[1]) if len(sols) == 2 else sols[0] if sols else None
+    else:
+        sol = solve(None)
+    if sol is None:
         return None
     out = TableResult.empty(spec)
     out.rows_found = len(spec.row_keys)
@@ -345,6 +372,22 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     if unknown:
         out.warn(f"more than one order of the values fits the arithmetic; null: {', '.join(unknown)}")
     return out
+
+
+def _agree(a: StreamSolution, b: StreamSolution) -> StreamSolution:
+    """The cells two solutions give the same value (a's token); the others ``None``."""
+    rows: list[list[Number | None]] = []
+    index: list[list[int | None]] = []
+    ambiguous = 0
+    for ra, rb, ia, ib in zip(a.rows, b.rows, a.index, b.index):
+        rows.append([])
+        index.append([])
+        for va, vb, xa, xb in zip(ra, rb, ia, ib):
+            same = xa is not None and xb is not None and va == vb
+            rows[-1].append(va if same else None)
+            index[-1].append(xa if same else None)
+            ambiguous += not same
+    return StreamSolution(rows, a.grouped | b.grouped, ambiguous, index)
 
 
 def distrust_order(res: TableResult) -> TableResult:
