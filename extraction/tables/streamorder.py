@@ -346,7 +346,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
         # the 8-column variant: a 法人或其他组织 小计 after 自然人 or after 其他 in every row; where
         # both places fit, the cells the two disagree on are null
         sols = [x for x in (solve(SUBTOTAL_SLOTS[0]), solve(SUBTOTAL_SLOTS[1])) if x is not None]
-        sol = _agree(sols[0], sols[1]) if len(sols) == 2 else sols[0] if sols else None
+        sol = _agree(sols[0], sols[1]) if len(sols) == 2 else sols[0] if sols else solve(None)
     else:
         sol = solve(None)
     if sol is None:
