@@ -131,14 +131,16 @@ REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "
 - ``measure_word``: a measure word after a count in a cell (``12件``) skipped;
 - ``change_word``: a change in words (``增加3``, ``减少3``, ``减3``, ``- 3``) read as a signed figure;
 - ``line_end``: a line break other than ``\n`` / ``\r\n`` (a lone ``\r`` of classic Mac text, U+2028,
-  U+2029) read as ``\n``, so every stage sees the same lines;
+  U+2029) read as ``\n``, so every stage sees the same lines (the CR of ``\r\n`` is skipped without a
+  repair of its own: a CRLF text's view is its LF twin's text);
 - ``cell_break``: the bar after a long run of prose that ends a line's first markdown cell read as a
   line break (``html2text`` writes a page laid out in a table as one row: the whole report up to
   the first real table in its first cell, ``**标题** 根据…。 **一、总体情况** … | 第二十条第（一）项``),
   so the prose is read as run-on text (title, inline headings) and the table starts on its own line.
 """
-# line breaks that are not ``\n`` (a CR of ``\r\n`` is read as the end of its line already)
+# line breaks that are not ``\n`` (the CR of ``\r\n`` is skipped: ``_CRLF``)
 _OTHER_LINE_END = re.compile("\r(?!\n)|[\u2028\u2029]")
+_CRLF = re.compile("\r(?=\n)")
 # the first bar of a line after 120 or more characters of prose holding a sentence's end (a table
 # cell of a label or a figure never does; the 勾稽关系 caption is some 40 characters)
 _PROSE_CELL_BAR = re.compile(r"^(?=[^|\n]{120,}\|)(?=[^|\n]*。)[^|\n]*?(?P<bar>\|)", re.M)
@@ -322,6 +324,9 @@ def clean_view(text: str) -> TextView:
     for m in _OTHER_LINE_END.finditer(text):
         repairs.append(Repair(m.start(), m.end(), "line_end", m.group(0), "\n"))
         subst[m.start()] = "\n"
+    # the CR of a CRLF line end is skipped, not listed as a repair: a text saved with Windows line
+    # ends reads exactly as its LF twin (every ``$``, ``.*`` and line split sees ``\n`` alone)
+    drop.update(m.start() for m in _CRLF.finditer(text))
     for m in _PROSE_CELL_BAR.finditer(text):
         i = m.start("bar")
         repairs.append(Repair(i, i + 1, "cell_break", "|", "\n"))

@@ -1,4 +1,4 @@
-"""Line breaks other than ``\\n`` / ``\\r\\n`` (tester finding s5 B: classic Mac text with a lone ``\\r``
+"""Line breaks other than ``\\n`` (tester finding s5 B: classic Mac text with a lone ``\\r``
 lost 33 cells): the normalised view reads them as ``\\n`` (repair ``line_end``), offsets stay the
 original text's."""
 from __future__ import annotations
@@ -10,6 +10,8 @@ import pytest
 from govreport.extraction.normalize import clean_view
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
+
+from .reportkit import REVIEW_HEADER, REVIEW_VALUES, applications_2021, applications_tab, report
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 
@@ -35,5 +37,22 @@ def test_a_report_with_other_line_breaks_reads_like_the_one_with_newlines(tagger
 
 def test_crlf_and_mixed_line_ends_keep_offsets():
     view = clean_view("a\r\nb\rc\u2028d\n")
-    assert view.text == "a\r\nb\nc\nd\n" and len(view.text) == len(view.original)
+    assert view.text == "a\nb\nc\nd\n"  # the CR of CRLF skipped, the other breaks read as \n
+    assert [view.start_to_original(i) for i in range(len(view.text) + 1)] == [0, 2, 3, 4, 5, 6, 7, 8, 9]
     assert [r.kind for r in view.repairs] == ["line_end", "line_end"]
+
+
+def test_a_crlf_text_reads_exactly_as_its_lf_twin(tagger):
+    # tester finding s6 crlf: pdfplumber readings saved with CRLF line ends lost rows and review
+    # reasons under the model (it never saw a CR); the view is now the LF text itself
+    lf = report(applications=applications_tab(applications_2021()), review=REVIEW_HEADER + "\n" + "\t".join(map(str, REVIEW_VALUES)))
+    crlf = lf.replace("\n", "\r\n")
+    want, got = tagger.extract_text(lf).output, tagger.extract_text(crlf).output
+    for key in ("tables", "cell_status", "checks", "needs_review", "year", "organ"):
+        assert got[key] == want[key], key
+    assert [(r["code"], r["cells"]) for r in got["review_reasons"]] == [
+        (r["code"], r["cells"]) for r in want["review_reasons"]
+    ]
+    assert "table_not_found" in {r["code"] for r in got["review_reasons"]}  # table 二's heading without a table
+    p = got["provenance"]["applications"]["total_handled"]["total"]
+    assert crlf[p["start"] : p["end"]] == p["text"] == str(want["tables"]["applications"]["total_handled"]["total"])
