@@ -56,3 +56,14 @@ def test_a_crlf_text_reads_exactly_as_its_lf_twin(tagger):
     assert "table_not_found" in {r["code"] for r in got["review_reasons"]}  # table 二's heading without a table
     p = got["provenance"]["applications"]["total_handled"]["total"]
     assert crlf[p["start"] : p["end"]] == p["text"] == str(want["tables"]["applications"]["total_handled"]["total"])
+
+
+def test_the_crlf_generator_kind_is_its_lf_twin_and_reads_like_it(tagger):
+    from govreport.training.synth import make_report
+
+    for i in range(3):
+        twin, crlf = make_report(7, i, kinds=[]), make_report(7, i, kinds=["crlf_line_ends"])
+        assert crlf.transforms == ["crlf_line_ends"] and crlf.text == twin.text.replace("\n", "\r\n")
+        assert [crlf.text[s.start : s.end] for s in crlf.spans] == [twin.text[s.start : s.end] for s in twin.spans]
+        want, got = tagger.extract_text(twin.text).output, tagger.extract_text(crlf.text).output
+        assert (got["tables"], got["cell_status"], got["checks"]) == (want["tables"], want["cell_status"], want["checks"])

@@ -41,6 +41,7 @@ class Style:
     part_sep: str = " "  # after 第X部分
     web_head: list[str] = field(default_factory=list)  # NOISE lines above the title (html_copy)
     crawler: bool = False  # crawler text: the body on one line, table cells run together (crawler.py)
+    line_end: str = "\n"  # what ends a line in the saved text ("\r\n": kind crlf_line_ends)
 
 
 def _prose_lines(text: str, style: Style, rng: random.Random) -> list[Line]:
@@ -149,8 +150,9 @@ def render_report(content: ReportContent, style: Style, rng: random.Random) -> l
 
 
 # --- text, spans and gold ---------------------------------------------------------------------------
-def finalize(lines: list[Line], content: ReportContent, organ: str, source: str) -> tuple[str, list[Span], dict[str, Any]]:
-    """Join the lines; spans from labelled segments; gold from the keyed segments that survived.
+def finalize(lines: list[Line], content: ReportContent, organ: str, source: str,
+             line_end: str = "\n") -> tuple[str, list[Span], dict[str, Any]]:  # fmt: skip
+    """Join the lines with ``line_end``; spans from labelled segments; gold from the keyed segments that survived.
 
     ``organ`` is the simplified-character name even in a report printed in traditional characters
     (the pipeline normalises to simplified, and an organ is a name to look up, not a printed value)."""
@@ -167,8 +169,8 @@ def finalize(lines: list[Line], content: ReportContent, organ: str, source: str)
     pos = 0
     for n, line in enumerate(lines):
         if n:
-            parts.append("\n")
-            pos += 1
+            parts.append(line_end)
+            pos += len(line_end)
         for seg in line.segs:
             if seg.label is not None and seg.text:
                 if seg.text != seg.text.strip():

@@ -719,6 +719,13 @@ def change_words(ctx: Ctx) -> bool:
     return ctx.content.tables_present["active_disclosure"]
 
 
+def crlf_line_ends(ctx: Ctx) -> bool:
+    """The text saved with Windows line ends (``\\r\\n``): a reading (pdfplumber's, a copy) written
+    to a file on Windows. Takes nothing from the random stream."""
+    ctx.style.line_end = "\r\n"
+    return True
+
+
 KINDS_SPEC: list[Kind] = [
     Kind("tab_grid", "layout", 0.3, _layout("tab_grid"), doc="Word-style tab grid: merged cells leave stray tabs"),
     Kind("html_copy", "layout", 0.12, _layout("html_copy"), doc="browser copy of an HTML page: rowspans vanish, <br> splits labels, web head"),
@@ -783,6 +790,8 @@ KINDS_SPEC: list[Kind] = [
     Kind("faux_bold_partial", "lines", 0.0, faux_bold_partial, late=True,
          doc="faux bold kept for some glyphs only: the ideographs twice (三三、本本  （一一）予予以以公公开开  0) or all "
              "but the digits (（（三三））  1..属属于于  17): headings and whole tables (rate 0: opt-in)"),
+    Kind("crlf_line_ends", "lines", 0.0, crlf_line_ends, late=True,
+         doc="the text saved with Windows line ends (CRLF; rate 0: opt-in, the view reads it as its LF twin)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
