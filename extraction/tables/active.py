@@ -94,6 +94,45 @@ def _slots_under_header(region: Region, cells: list[Cell], row_cols: tuple[str, 
     return slot_by_columns(cells, centers, region.text) if centers else None
 
 
+def _block_row_centers(region: Region, top: int, line: int, k: int) -> list[float] | None:
+    """The columns' centres as the block's complete rows print them (every value of a row on its
+    line, ``k`` of them): the mean centre of each column's values. None where the block (from its
+    header line ``top`` to the next block's group label or header) has no complete row but ``line``'s."""
+    width = column_width(region.text)
+    rows: list[list[float]] = []
+    seen_values = False
+    for ln in range(top + 1, region.lines[-1].index + 1):
+        if any(f.group and f.label == Label.ROW for f in region.frags_on(ln)):
+            break
+        cells = region.cells_on(ln)
+        if seen_values and not cells and region.frags_on(ln, Label.COL):
+            break  # the next block's header
+        seen_values = seen_values or bool(cells)
+        if ln != line and len(cells) == k:
+            rows.append([c.x + width(c.raw) / 2 for c in cells])
+    if not rows:
+        return None
+    return [sum(r[j] for r in rows) / len(rows) for j in range(k)]
+
+
+def _short_row_slots(region: Region, cells: list[Cell], row_cols: tuple[str, ...]) -> tuple[list[int], bool] | None:
+    """(slots, in doubt) of a space-aligned row with blank cells, each value under its column of the
+    header block above (``_slots_under_header``). The header's words are centred over their columns
+    but a reader may print values at their columns' left edge (govreport's reader of Chromium's PDF:
+    ``规章  0  ·  0`` under ``本年新制作数量 本年新公开数量 对外公开总数量``, the second ``0`` nearer
+    the middle header's centre): where the block's complete rows place the values elsewhere, their
+    placement is taken, in doubt (``ambiguous_cell``)."""
+    slots = _slots_under_header(region, cells, row_cols)
+    if slots is None:
+        return None
+    top = _block_header_line(region, cells[0].line, row_cols)
+    centers = _block_row_centers(region, top, cells[0].line, len(row_cols)) if top is not None else None
+    by_rows = slot_by_columns(cells, centers, region.text) if centers else None
+    if by_rows is None or by_rows == slots:
+        return slots, False
+    return by_rows, True
+
+
 def _stacked_text(region: Region, head: Frag, below: int) -> str:
     """A header cell's whole text when it wraps over several lines (``采购总`` / ``金额（`` / ``元）``):
     the header pieces of the contiguous header lines around ``head`` (above ``below``, the row's
@@ -296,8 +335,12 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
                 placed = [(c, row_cols[s]) for c, s in zip(cells, slots)]
             elif not short and header and region.has_tabs and all(c.field in by_field for c in cells):
                 placed = [(c, by_field[c.field]) for c in cells]
-            elif located and (by_x := _slots_under_header(region, cells, row_cols)) is not None:
+            elif located and (under := _short_row_slots(region, cells, row_cols)) is not None:
+                by_x, guessed = under
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_x)]  # blank cells, space-aligned
+                if guessed:
+                    res.warn(f"row {a.row}: its values stand under other columns of the header than the "
+                             "complete rows' values of its block; placed by those rows, a guess")
                 if len(cells) == 1 and 0 < by_x[0] < k - 1 and is_char_grid(column_width(region.text)):
                     # a lone value under a middle column of a reader's grid: a value centred in a
                     # cell merged over the row, or the last column's pushed left, stands there too

@@ -258,7 +258,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         _check_positions(res, by_x, spec.row_keys, cols, sub)
     res.rows_found = len(assignments)
     res.cut_off = truncated
-    _doubt_between(res, assignments, cols)
+    _doubt_between(res, assignments, cols, spec.row_keys)
     found = {a.row for a in assignments}
     missing = [r for r in spec.row_keys if r not in found]
     if missing:
@@ -271,27 +271,60 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     return res
 
 
-def _doubt_between(res: TableResult, assignments: list, cols) -> None:
+def _doubt_between(res: TableResult, assignments: list, cols, row_keys: tuple[str, ...] = ()) -> None:
     """Values that went to no row beside a row that got none (``TableResult.unplaced``): the rows
     printed between the two may each hold their neighbour's values. Their read cells become
-    inferred from more than one candidate (``ambiguous_cell`` names them), with a warning."""
+    inferred from more than one candidate (``ambiguous_cell`` names them), with a warning.
+
+    A row that got none is a row found without values, or a row of ``row_keys`` not found at all
+    between two found rows (its label lost, as a narrow column wraps it beside another row's
+    values: ``2.其他法律行政法规禁止`` / ``办  0 0 0 …`` / ``公开``): there, each line of values
+    that went to no row is paired with the nearest such row, and the rows from the line to the
+    found row beside the gap are in doubt."""
     empty = [a for a in assignments if not a.group.cells]
     doubt: list[str] = []
     lines = sorted({c.line for c in res.unplaced})
-    for e in empty:
-        for u in lines:
-            lo, hi = sorted((u, e.group.lines[0]))
-            for a in assignments:
-                if a.row in doubt or not any(lo <= c.line <= hi for c in a.group.cells):
-                    continue
-                doubt.append(a.row)
-                for c in cols:
-                    if res.status.get(a.row, {}).get(c) == READ:
-                        res.status[a.row][c] = INFERRED
-                        res.ambiguous.add((a.row, c))
+    spans = [(u, e.group.lines[0]) for e in empty for u in lines]
+    spans += _gaps_to_unplaced(assignments, row_keys, lines)
+    for u, anchor in spans:
+        lo, hi = sorted((u, anchor))
+        for a in assignments:
+            if a.row in doubt or not any(lo <= c.line <= hi for c in a.group.cells):
+                continue
+            doubt.append(a.row)
+            for c in cols:
+                if res.status.get(a.row, {}).get(c) == READ:
+                    res.status[a.row][c] = INFERRED
+                    res.ambiguous.add((a.row, c))
     if doubt:
         res.warn(f"rows {', '.join(doubt)} stand between values that went to no row and a row that got none: "
                  "each may hold its neighbour's values")  # fmt: skip
+
+
+def _gaps_to_unplaced(assignments: list, row_keys: tuple[str, ...], lines: list[int]) -> list[tuple[int, int]]:
+    """(unplaced line, line of the found row beside the nearest gap) for each line of values that
+    went to no row, where rows of ``row_keys`` were not found between two found rows (a gap). A
+    line inside a gap (below the row before it, above the row after it) pairs with nothing: its
+    values may be the missing row's, and no found row stands between."""
+    if not lines or not row_keys:
+        return []
+    order = {r: i for i, r in enumerate(row_keys)}
+    found = sorted((a for a in assignments if a.row in order and a.group.lines), key=lambda a: order[a.row])
+    gaps = [(p, q) for p, q in zip(found, found[1:]) if order[q.row] - order[p.row] > 1]
+    out: list[tuple[int, int]] = []
+    for u in lines:
+        best: tuple[int, int] | None = None  # (distance, anchor line)
+        for p, q in gaps:
+            below, above = max(p.group.lines), min(q.group.lines)
+            if below < u < above:
+                best = (0, u)
+                break
+            cand = (below - u, below) if u <= below else (u - above, above)
+            if best is None or cand[0] < best[0]:
+                best = cand
+        if best is not None and best[0] > 0:
+            out.append((u, best[1]))
+    return out
 
 
 def _subtotal_checks(res: TableResult, rows: list[str], subtotals: dict[str, Cell], cols,
