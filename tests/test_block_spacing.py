@@ -36,14 +36,19 @@ def test_a_first_row_whose_values_alternate_with_empty_lines_is_not_placed_by_th
     assert got["carried_over"] == t["carried_over"]
 
 
+def _cell_per_line(t: dict) -> str:
+    """Table 三 a cell per line, row by row after its header words, a blank cell an empty line."""
+    lines = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    for k, label in APP_LABELS_2021:
+        lines += [label.replace("\t", "")] + ["" if t[k][c] is None else str(t[k][c]) for c in COLS]
+    return "\n".join(lines)
+
+
 def test_a_one_cell_per_line_row_with_blank_lines_is_still_placed_by_them():
     # one cell per line, a blank cell printed as an empty line, values not alternating with them
     t = applications_2021()
     t["new_received"] = {c: None for c in COLS} | {"natural_person": 7, "commercial_enterprise": 2, "total": 9}
-    lines = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
-    for k, label in APP_LABELS_2021:
-        lines += [label.replace("\t", "")] + ["" if t[k][c] is None else str(t[k][c]) for c in COLS]
-    out = _extract(report(applications="\n".join(lines)))
+    out = _extract(report(applications=_cell_per_line(t)))
     assert out["tables"]["applications"]["new_received"] == t["new_received"]
     assert out["cell_status"]["applications"]["new_received"]["total"] == "read"
 
@@ -82,9 +87,6 @@ def test_a_cell_per_line_row_alternating_with_blank_cells_is_placed_by_them():
     t = applications_2021()
     t["new_received"] = {c: None for c in COLS} | {"natural_person": 7, "research_institution": 2,
                                                     "legal_service_org": 1, "total": 10}  # fmt: skip
-    lines = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
-    for k, label in APP_LABELS_2021:
-        lines += [label.replace("\t", "")] + ["" if t[k][c] is None else str(t[k][c]) for c in COLS]
-    out = _extract(report(applications="\n".join(lines)))
+    out = _extract(report(applications=_cell_per_line(t)))
     assert out["tables"]["applications"]["new_received"] == t["new_received"]
     assert out["cell_status"]["applications"]["new_received"]["research_institution"] == "read"

@@ -7,7 +7,6 @@ import pytest
 from govreport.extraction.normalize import clean_view
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
-from govreport.extraction.taggers.rules import RuleTagger
 from tests.reportkit import (
     ACTIVE_2021,
     ACTIVE_EXPECTED,
@@ -19,12 +18,6 @@ from tests.reportkit import (
     fmt_num,
     report,
 )
-
-
-@pytest.fixture(scope="module")
-def extract():
-    ex = Extractor(RuleTagger())
-    return lambda text: ex.extract_text(text).output
 
 
 def cell_per_line(table: dict) -> str:

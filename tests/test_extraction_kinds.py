@@ -7,8 +7,6 @@ import re
 import pytest
 
 from govreport.extraction.normalize import to_traditional
-from govreport.extraction.pipeline import Extractor
-from govreport.extraction.taggers.rules import RuleTagger
 from govreport.extraction.layout import display_width
 from tests.reportkit import (
     ACTIVE_EXPECTED,
@@ -28,12 +26,6 @@ from tests.reportkit import (
 )
 
 ACTIVE_VALUES = dict(r0=3, r1=5, r2=74, n0=564, n1=984, n2=4185, lic=11398, pen=6937, coe=166, fee=31.5)
-
-
-@pytest.fixture(scope="module")
-def extract():
-    ex = Extractor(RuleTagger())
-    return lambda text: ex.extract_text(text).output
 
 
 def full_report(app_text=None, active_text=None, review_text=None, **kw) -> str:

@@ -8,7 +8,6 @@ import pytest
 from govreport.extraction.document import Document
 from govreport.extraction.labels import Label
 from govreport.extraction.layout import display_width
-from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers.rules import RuleTagger
 from tests.reportkit import (
     APP_LABELS_2021,
@@ -19,12 +18,6 @@ from tests.reportkit import (
     fmt_num,
     report,
 )
-
-
-@pytest.fixture(scope="module")
-def extract():
-    ex = Extractor(RuleTagger())
-    return lambda text: ex.extract_text(text).output
 
 
 def at(*items: tuple[int, str]) -> str:

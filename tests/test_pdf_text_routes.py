@@ -8,19 +8,11 @@ import pytest
 from govreport.extraction.document import Document
 from govreport.extraction.labels import Label
 from govreport.extraction.layout import char_width, column_width, display_width
-from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
 from govreport.extraction.tables.blankcells import place_short_rows
 from govreport.extraction.tables.digitruns import application_identities
-from govreport.extraction.taggers.rules import RuleTagger
 from govreport.extraction.templates import table_spec
 from tests.reportkit import APP_LABELS_2021, COLS, applications_2021, fmt_num, report
-
-
-@pytest.fixture(scope="module")
-def extract():
-    ex = Extractor(RuleTagger())
-    return lambda text: ex.extract_text(text).output
 
 
 def grid(*items: tuple[int, str]) -> str:
