@@ -160,7 +160,7 @@ def onnx_int8_cost(model, enc, max_len: int, stride: int, rounds: int = 7) -> fl
 
     import onnxruntime as ort
 
-    from govreport.extraction.model.predictor import ONNX_DISABLED_OPTIMIZERS, window_bounds
+    from govreport.extraction.model.predictor import ONNX_DISABLED_OPTIMIZERS
     from govreport.training.modeling import export_onnx, quantize_onnx_int8
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,19 +170,27 @@ def onnx_int8_cost(model, enc, max_len: int, stride: int, rounds: int = 7) -> fl
         so = ort.SessionOptions()
         so.intra_op_num_threads = so.inter_op_num_threads = 1
         sess = ort.InferenceSession(str(int8), so, providers=["CPUExecutionProvider"], disabled_optimizers=list(ONNX_DISABLED_OPTIMIZERS))
-    ids = np.asarray(enc.ids, dtype=np.int64)
+    return round(windows_cpu_ms(sess, np.asarray(enc.ids, dtype=np.int64), max_len, stride, rounds), 1)
+
+
+def windows_cpu_ms(sess, ids: np.ndarray, max_len: int, stride: int, rounds: int, warmup: int = 1) -> float:
+    """Median CPU ms of one pass over the windows of ``ids`` (1-D token ids; ``window_bounds``, one
+    ``sess.run`` per window as the predictor does, rule channel all 0) over ``rounds`` passes after
+    ``warmup`` untimed ones."""
+    from govreport.extraction.model.predictor import window_bounds
+
     feeds = []
     for s, e in window_bounds(len(ids), max_len, stride):
         w = ids[None, s:e]
         feed = {"input_ids": w, "attention_mask": np.ones_like(w), "token_type_ids": np.zeros_like(w)}
         feeds.append({i.name: feed[i.name] for i in sess.get_inputs()})  # a model without the rule channel has two
     costs = []
-    for _ in range(rounds + 1):
+    for _ in range(rounds + warmup):
         c = time.process_time()
         for f in feeds:
             sess.run(None, f)
         costs.append(1000 * (time.process_time() - c))
-    return round(float(np.median(costs[1:])), 1)
+    return float(np.median(costs[warmup:]))
 
 
 if __name__ == "__main__":

@@ -17,13 +17,13 @@ activation x activation attention products: ``MatMulConstBOnly=False``), ``q=u8`
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+
+from arch_probe import windows_cpu_ms  # benchmarks/ is sys.path[0] when a script here runs
 
 
 def main(specs: list[str]) -> None:
@@ -34,7 +34,7 @@ def main(specs: list[str]) -> None:
 
     import govreport.extraction.model.modernbert as mb
     from govreport.extraction.model.features import N_RULE_TYPES
-    from govreport.extraction.model.predictor import ONNX_DISABLED_OPTIMIZERS, window_bounds
+    from govreport.extraction.model.predictor import ONNX_DISABLED_OPTIMIZERS
     from govreport.extraction.model.tokenizer import CharTokenizer
     from govreport.training.modeling import export_onnx, label_config_kwargs
     from govreport.training.synth.generator import make_report
@@ -91,17 +91,8 @@ def main(specs: list[str]) -> None:
             so.graph_optimization_level = levels[o["lvl"]]
             sess = ort.InferenceSession(str(int8), so, providers=["CPUExecutionProvider"],
                                         disabled_optimizers=list(ONNX_DISABLED_OPTIMIZERS))  # fmt: skip
-        feeds = []
-        for a, b in window_bounds(len(ids), o["maxlen"], o["stride"]):
-            w = ids[None, a:b]
-            feeds.append({"input_ids": w, "attention_mask": np.ones_like(w), "token_type_ids": np.zeros_like(w)})
-        costs = []
-        for _ in range(rounds + 2):
-            c = time.process_time()
-            for f in feeds:
-                sess.run(None, f)
-            costs.append(1000 * (time.process_time() - c))
-        print(f"| {spec or '(v0002 shape)'} | {statistics.median(costs[2:]):.1f} |", flush=True)
+        ms = windows_cpu_ms(sess, ids, o["maxlen"], o["stride"], rounds, warmup=2)
+        print(f"| {spec or '(v0002 shape)'} | {ms:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
