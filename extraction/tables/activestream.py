@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..layout import Line
-from ..lexicon import match_col, row_lexicon, best_match, label_key
+from ..lexicon import Match, match_col, row_lexicon, best_match, label_key
 from .base import Cell, Region, parse_value
 from .result import UNREADABLE, TableResult
 
@@ -97,6 +97,23 @@ def _value_cell(region: Region, ln, s: str) -> Cell | None:  # type: ignore[no-u
     return Cell(parse_value(fig), fig, start, start + len(fig), ln.index, 0, 0, 1.0, unit)
 
 
+_NOTE = re.compile(r"[(（]")
+
+
+def _header_match(s: str) -> Match | None:
+    """The column a line names: its whole text, or the wording before a bracketed note that may
+    hold figures and be cut off at the line's end (``采购总金额（单位：万元，保留4位小数）``,
+    ``采购总金额（单位：万元``): the note makes the whole text a weaker match than the wording."""
+    m = match_col(s, "active_disclosure")
+    if m is not None and m.score >= _HEADER_SCORE:
+        return m
+    note = _NOTE.search(s)
+    if note is None or note.start() == 0:
+        return None
+    m = match_col(s[: note.start()], "active_disclosure")
+    return m if m is not None and m.score >= _HEADER_SCORE else None
+
+
 def _several_headers(s: str, cols: set[str]) -> tuple[str, ...] | None:
     """The columns of a line that prints several headers side by side (``上一年项目 本年增/减``),
     each piece a header of its own; None otherwise."""
@@ -116,8 +133,7 @@ def _is_label(s: str, rows: tuple[tuple[str, str], ...]) -> bool:
     """A line that is a column header, a group label (第二十条第（X）项, 信息内容) or a row label."""
     if re.match(r"第.{1,4}条", s):
         return True
-    m = match_col(s, "active_disclosure")
-    if m is not None and m.score >= _HEADER_SCORE:
+    if _header_match(s) is not None:
         return True
     r = best_match(label_key(s), rows)
     return r is not None and r.score >= _ROW_SCORE
@@ -137,7 +153,7 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
         if not s:
             out.append(_Event("B"))
             continue
-        if re.search(r"\d", s) or _MARKER.fullmatch(s):
+        if (re.search(r"\d", s) or _MARKER.fullmatch(s)) and not _header_match(s):
             cell = _value_cell(region, ln, s)
             if cell is None:
                 if region.cells_on(ln.index):
@@ -147,8 +163,8 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
             out.append(_Event("V", cell=cell))
             continue
         several = _several_headers(s, cols)
-        m = match_col(s, "active_disclosure")
-        if several or (m is not None and m.key in cols and m.score >= _HEADER_SCORE):
+        m = _header_match(s)
+        if several or (m is not None and m.key in cols):
             # a header wraps onto the next lines (``本年新制作`` / ``数量``, ``（单位：万`` / ``元）``)
             # until an empty line, a value, or a line that is a header or label of its own
             text = s
