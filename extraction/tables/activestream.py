@@ -114,6 +114,14 @@ def _header_match(s: str) -> Match | None:
     return m if m is not None and m.score >= _HEADER_SCORE else None
 
 
+def _completes(text: str, nxt: str, m: Match) -> bool:
+    """``nxt`` is the rest of the header ``text`` (matched as ``m``) cut over two lines, though it
+    names a column by itself (``本年处理决`` / ``定数量``): joined they match the same column better
+    than either piece does (two whole headers in a row match worse joined)."""
+    joined, own = _header_match(text + nxt), _header_match(nxt)
+    return joined is not None and joined.key == m.key and joined.score > max(m.score, own.score if own else 0.0)
+
+
 def _several_headers(s: str, cols: set[str]) -> tuple[str, ...] | None:
     """The columns of a line that prints several headers side by side (``上一年项目 本年增/减``),
     each piece a header of its own; None otherwise."""
@@ -122,8 +130,8 @@ def _several_headers(s: str, cols: set[str]) -> tuple[str, ...] | None:
         return None
     keys = []
     for p in pieces:
-        m = match_col(p, "active_disclosure")
-        if m is None or m.key not in cols or m.score < _HEADER_SCORE:
+        m = _header_match(p)
+        if m is None or m.key not in cols:
             return None
         keys.append(m.key)
     return tuple(keys) if len(set(keys)) == len(keys) else None
@@ -170,7 +178,9 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
             text = s
             while i < len(lines):
                 nxt = region.text[lines[i].start : lines[i].end].replace("\f", "").strip()
-                if not nxt or _value_cell(region, lines[i], nxt) is not None or _is_label(nxt, rows):
+                if not nxt or _value_cell(region, lines[i], nxt) is not None:
+                    break
+                if _is_label(nxt, rows) and not (m is not None and not several and _completes(text, nxt, m)):
                     break
                 text, i = text + nxt, i + 1
             out.append(_Event("H", cols=several or (m.key,), text=text))  # type: ignore[union-attr]
