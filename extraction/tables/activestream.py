@@ -261,16 +261,23 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             placed_late.add(id(slot))
     elif orphans and not unplaced:
         out.warn(f"{sum(len(c) for c in orphans)} value(s) under no column header were left out")
-    if [id(s) for _, s in order] != [id(s) for s in slots]:
-        # the headers are not in the table's order (a WPS drawing): two groups under the same
-        # wording may come in either order; the cells in which they differ are null
-        for col, same in by_col.items():
-            for a in same:
-                for b in same:
-                    if a is not b and len(a.rows) == len(b.rows) == len(a.values) == len(b.values):
-                        for j, (x, y) in enumerate(zip(a.values, b.values)):
-                            if x.value != y.value:
-                                a.unsure.add(j)
+    # the headers in the table's order as far as they go: up to there the reading walked the
+    # table group by group (the k-th header of a wording is the k-th group's). Past that (a WPS
+    # drawing) two groups under the same wording may come in either order, and values under no
+    # header may be any of them: the cells in which such slots differ are null
+    settled = 0
+    while settled < len(order) and order[settled][1] is slots[settled]:
+        settled += 1
+    doubtful = {id(s) for _, s in order[settled:]}
+    for col, same in by_col.items():
+        for a in same:
+            for b in same:
+                if a is b or id(a) not in doubtful or id(b) not in doubtful:
+                    continue
+                if len(a.rows) == len(b.rows) == len(a.values) == len(b.values):
+                    for j, (x, y) in enumerate(zip(a.values, b.values)):
+                        if x.value != y.value:
+                            a.unsure.add(j)
     for slot in slots:
         for r in slot.rows:
             out.found(r)
