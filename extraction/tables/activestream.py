@@ -52,7 +52,8 @@ class _Slot:
 
     col: str
     rows: list[str]
-    values: list[Cell] = field(default_factory=list)
+    group: str = ""
+    values: list[Cell | None] = field(default_factory=list)  # None: a cell that prints nothing
     header: str = ""
     direct: bool = False  # values found right under the header
     unsure: set[int] = field(default_factory=set)  # rows whose value another group's may be
@@ -69,7 +70,7 @@ def template_slots(res: TableResult) -> list[_Slot]:
         for r in rows:
             cols += [c for c in r.cols if c not in cols]
         for c in cols:
-            out.append(_Slot(c, [r.key for r in rows if c in r.cols]))
+            out.append(_Slot(c, [r.key for r in rows if c in r.cols], rows[0].key))
     return out
 
 
@@ -190,6 +191,65 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
     return out
 
 
+def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_Slot],
+            orphan_runs: list[tuple[int, list[Cell]]]) -> dict[int, list[Cell | None]] | None:
+    """The values under no header given to their slots (``id(slot)`` → its values in row order,
+    ``None`` for a cell that prints nothing), or None where they do not divide exactly.
+
+    Two kinds of claim, taken in the order of their headers, each from the next value runs:
+    a header with nothing under it takes a whole run of its group's row count (its column printed
+    apart from it); a group of two rows whose columns each hold at most one value under their
+    headers, one at least, takes one single-value run per column, back to back after its last
+    header: its second row written row-wise apart from the columns (a row whose label block stands
+    apart; a column with nothing under its header is then empty in the first row). Every run
+    must be claimed."""
+    pos = {id(s): n for n, s in order}
+    groups: dict[str, list[_Slot]] = {}
+    for s in slots:
+        groups.setdefault(s.group, []).append(s)
+    todo: list[tuple[int, _Slot | list[_Slot]]] = []
+    for members in groups.values():
+        direct = [s for s in members if s.direct]
+        if (direct and all(len(s.rows) == 2 for s in members) and all(len(s.values) == 1 for s in direct)
+                and all(s.direct or s in unplaced for s in members)):  # fmt: skip
+            todo.append((min(pos[id(s)] for s in members), members))
+        else:
+            todo += [(pos[id(s)], s) for s in members if s in unplaced]
+    todo.sort(key=lambda t: t[0])
+    out: dict[int, list[Cell | None]] = {}
+    k = 0
+    for _, what in todo:
+        if isinstance(what, _Slot):
+            if k >= len(orphan_runs) or len(orphan_runs[k][1]) != len(what.rows):
+                return None
+            out[id(what)] = list(orphan_runs[k][1])
+            k += 1
+            continue
+        picked = orphan_runs[k : k + len(what)]
+        if len(picked) != len(what) or any(len(c) != 1 for _, c in picked):
+            return None
+        if picked[0][0] < max(pos[id(s)] for s in what):
+            return None  # before the group's headers: not its row
+        if any(b2 != b1 + 2 for (b1, _), (b2, _) in zip(picked, picked[1:])):
+            return None  # one value a block, only an empty line between them
+        for s, (_, c) in zip(what, picked):
+            out[id(s)] = [s.values[0] if s.direct else None, c[0]]
+        k += len(what)
+    return out if k == len(orphan_runs) else None
+
+
+def _table_end(events: list[_Event]) -> int:
+    """Where table 二 ends in the events: at the first line of other text after its last column
+    header (the next table's header printed before its heading, prose after the table); group
+    labels (第二十条第（X）项, 信息内容) and row labels are the table's own."""
+    last = max((n for n, e in enumerate(events) if e.kind == "H"), default=-1)
+    for n in range(last + 1, len(events)):
+        e = events[n]
+        if e.kind == "T" and not re.match(r"第.{1,4}条", e.text) and label_key(e.text) != label_key("信息内容"):
+            return n
+    return len(events)
+
+
 def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableResult | None:
     """Table 二 rebuilt from a raw ``pdftotext`` stream: a new result, or ``None`` when the region
     does not have the stream's shape or its headers do not match the template's (the caller
@@ -200,6 +260,7 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     events = _events(region, {s.col for s in slots}, fmt)
     if events is None or not any(e.kind == "V" for e in events):
         return None
+    events = events[: _table_end(events)]
     # value runs: consecutive values; the event before a run decides whose they are
     runs: list[tuple[int, list[Cell]]] = []  # (index of the event before the run, cells)
     k = 0
@@ -232,7 +293,8 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     direct = {b: cells for b, cells in runs if b >= 0 and events[b].kind == "H"}
     if 2 * sum(n in direct for n, _ in order) < len(slots):
         return None  # mostly headers without values under them: not the stream's shape
-    orphans = [cells for b, cells in runs if not (b >= 0 and events[b].kind == "H")]
+    orphan_runs = [(b, cells) for b, cells in runs if not (b >= 0 and events[b].kind == "H")]
+    orphans = [cells for _, cells in orphan_runs]
     unplaced: list[_Slot] = []
     out = TableResult.empty(res.spec)
     unknown: list[str] = []
@@ -252,14 +314,13 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             slot.values = direct[n][j :: len(side)]
         else:
             slot.values = []  # cannot be divided among the headers: null
-    # a header whose values under it do not fit may own some of the blocks under no header:
-    # the blocks are then not the other headers' by order
-    fits = all(len(s.values) == len(s.rows) for s in slots if s.direct)
-    if fits and unplaced and len(unplaced) == len(orphans) and all(len(c) == len(s.rows) for c, s in zip(orphans, unplaced)):
-        for cells, slot in zip(orphans, unplaced):
-            slot.values = cells
-            placed_late.add(id(slot))
-    elif orphans and not unplaced:
+    claimed = _claims(slots, order, unplaced, orphan_runs) if orphan_runs else None
+    if claimed is not None:
+        for slot in slots:
+            if id(slot) in claimed:
+                slot.values = claimed[id(slot)]  # type: ignore[assignment]
+                placed_late.add(id(slot))
+    elif orphans:
         out.warn(f"{sum(len(c) for c in orphans)} value(s) under no column header were left out")
     # the headers in the table's order as far as they go: up to there the reading walked the
     # table group by group (the k-th header of a wording is the k-th group's). Past that (a WPS
@@ -276,7 +337,7 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
                     continue
                 if len(a.rows) == len(b.rows) == len(a.values) == len(b.values):
                     for j, (x, y) in enumerate(zip(a.values, b.values)):
-                        if x.value != y.value:
+                        if x is None or y is None or x.value != y.value:
                             a.unsure.add(j)
     for slot in slots:
         for r in slot.rows:
@@ -287,7 +348,7 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
                 unknown.append(f"{r}.{slot.col}")
             continue
         for j, (r, cell) in enumerate(zip(slot.rows, slot.values)):
-            if j in slot.unsure:
+            if j in slot.unsure or cell is None:
                 out.status.setdefault(r, {})[slot.col] = UNREADABLE
                 unknown.append(f"{r}.{slot.col}")
                 continue
