@@ -44,6 +44,7 @@ class _Event:
     cols: tuple[str, ...] = ()  # a header's columns: more than one where a line prints several
     cell: Cell | None = None
     text: str = ""
+    row: str = ""  # a row label's row
 
 
 @dataclass
@@ -187,12 +188,15 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
             out.append(_Event("H", cols=several or (m.key,), text=text))  # type: ignore[union-attr]
             continue
         r = best_match(label_key(s), rows)
-        out.append(_Event("R" if r is not None and r.score >= _ROW_SCORE else "T", text=s))
+        if r is not None and r.score >= _ROW_SCORE:
+            out.append(_Event("R", text=s, row=r.key))
+        else:
+            out.append(_Event("T", text=s))
     return out
 
 
 def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_Slot],
-            orphan_runs: list[tuple[int, list[Cell]]]) -> dict[int, list[Cell | None]] | None:
+            orphan_runs: list[tuple[int, list[Cell]]], labelled: dict[int, str]) -> dict[int, list[Cell | None]] | None:
     """The values under no header given to their slots (``id(slot)`` → its values in row order,
     ``None`` for a cell that prints nothing), or None where they do not divide exactly.
 
@@ -201,12 +205,27 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
     apart from it); a group of two rows whose columns each hold at most one value under their
     headers, one at least, takes one single-value run per column, back to back after its last
     header: its second row written row-wise apart from the columns (a row whose label block stands
-    apart; a column with nothing under its header is then empty in the first row). Every run
-    must be claimed."""
+    apart; a column with nothing under its header is then empty in the first row). Before
+    those, a run right after the label of a one-row group (``labelled``: run index → row) is that
+    row's, when it holds one value per column of the group with nothing under its header. Every
+    run must be claimed."""
     pos = {id(s): n for n, s in order}
     groups: dict[str, list[_Slot]] = {}
     for s in slots:
         groups.setdefault(s.group, []).append(s)
+    out: dict[int, list[Cell | None]] = {}
+    unplaced = list(unplaced)
+    left = []
+    for i, run in enumerate(orphan_runs):
+        members = groups.get(labelled.get(i, ""), [])
+        free = [s for s in members if s in unplaced]
+        if free and all(s.rows == [s.group] for s in members) and len(free) == len(run[1]):
+            for s, c in zip(free, run[1]):
+                out[id(s)] = [c]
+                unplaced.remove(s)
+        else:
+            left.append(run)
+    orphan_runs = left
     todo: list[tuple[int, _Slot | list[_Slot]]] = []
     for members in groups.values():
         direct = [s for s in members if s.direct]
@@ -216,7 +235,6 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
         else:
             todo += [(pos[id(s)], s) for s in members if s in unplaced]
     todo.sort(key=lambda t: t[0])
-    out: dict[int, list[Cell | None]] = {}
     k = 0
     for _, what in todo:
         if isinstance(what, _Slot):
@@ -314,7 +332,13 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             slot.values = direct[n][j :: len(side)]
         else:
             slot.values = []  # cannot be divided among the headers: null
-    claimed = _claims(slots, order, unplaced, orphan_runs) if orphan_runs else None
+    labelled = {}  # a run right after a row label (empty lines between)
+    for i, (b, _) in enumerate(orphan_runs):
+        while b >= 0 and events[b].kind == "B":
+            b -= 1
+        if b >= 0 and events[b].kind == "R":
+            labelled[i] = events[b].row
+    claimed = _claims(slots, order, unplaced, orphan_runs, labelled) if orphan_runs else None
     if claimed is not None:
         for slot in slots:
             if id(slot) in claimed:
