@@ -1,0 +1,131 @@
+"""Table 二 as raw ``pdftotext`` writes it (each column header, then its group's values, one a
+line; ``activestream``): header wordings with a note or cut over lines, headers out of the
+table's order past some point, values under no header (a column printed apart from its header,
+a two-row group's second row written row-wise, a value right after a one-row group's label), and
+the next table's header printed before its heading."""
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+
+from .reportkit import report
+
+LABELS_2021 = ["第二十条第（一）项", "信息内容", "规章", "行政规范性文件", "第二十条第（五）项", "信息内容", "行政许可",
+               "第二十条第（六）项", "信息内容", "行政处罚", "行政强制", "第二十条第（八）项", "信息内容", "行政事业性收费"]  # fmt: skip
+LABELS_2019 = ["第二十条第（一）项", "信息内容", "规章", "规范性文件", "第二十条第（五）项", "信息内容", "行政许可",
+               "其他对外管理服务事项", "第二十条第（六）项", "信息内容", "行政处罚", "行政强制", "第二十条第（八）项", "信息内容",
+               "行政事业性收费", "第二十条第（九）项", "信息内容", "政府集中采购"]  # fmt: skip
+REGULATIONS_2021 = ["本年制发件数", "0", "3", "", "本年废止件数", "13", "14", "", "现行有效件数", "1", "4", ""]
+EXPECTED_2021 = {"regulations": {"issued": 0, "repealed": 13, "in_force": 1},
+                 "normative_documents": {"issued": 3, "repealed": 14, "in_force": 4},
+                 "administrative_license": {"decisions": 2}, "administrative_penalty": {"decisions": 245},
+                 "administrative_coercion": {"decisions": 857}, "administrative_fees": {"amount": 0.25}}  # fmt: skip
+EXPECTED_2019 = {"regulations": {"new_made": 0, "new_published": 2, "total_published": 4},
+                 "normative_documents": {"new_made": 1, "new_published": 3, "total_published": 5},
+                 "administrative_license": {"prev_year_items": 6, "change": 8, "decisions": 18},
+                 "other_external_services": {"prev_year_items": 7, "change": 9, "decisions": 19},
+                 "administrative_penalty": {"prev_year_items": 10, "change": 12, "decisions": 20},
+                 "administrative_coercion": {"prev_year_items": 11, "change": 13, "decisions": 21},
+                 "administrative_fees": {"prev_year_items": 14, "change": 15},
+                 "centralized_procurement": {"projects": 16, "amount": 17}}  # fmt: skip
+
+
+def _active(lines: list[str], year: int = 2022) -> dict:
+    out = Extractor(get_tagger("rules")).extract_text(report(active="\n".join(lines), year=year)).output
+    return out["tables"]["active_disclosure"], out["cell_status"]["active_disclosure"], out["warnings"]
+
+
+def _regulations_2019() -> list[str]:
+    return ["本年新制作数量", "0", "1", "", "本年新公开数量", "2", "3", "", "对外公开总数量", "4", "5", ""]
+
+
+def test_a_header_with_a_note_that_holds_figures_is_its_column_s_header():
+    # ``保留 2 位小数`` puts figures on the header's line; ``单位：元`` gives the unit
+    lines = LABELS_2021 + [""] + REGULATIONS_2021 + ["本年处理决定数量", "2", "本年处理决定数量", "245", "857", "",
+                                                    "本年收费金额（单位：元，保留 2 位小数）", "2,500.00"]  # fmt: skip
+    got, _, _ = _active(lines)
+    assert got == EXPECTED_2021
+
+
+def test_a_header_cut_over_two_lines_whose_second_piece_names_the_column_too():
+    # ``定数量`` alone would be read as a second 处理决定数量 header
+    lines = LABELS_2021 + [""] + REGULATIONS_2021 + ["本年处理决", "定数量", "2", "", "本年处理决", "定数量", "245", "857", "",
+                                                    "本年收费金额（单位：元）", "2500"]  # fmt: skip
+    got, _, _ = _active(lines)
+    assert got == EXPECTED_2021
+
+
+def _out_of_order_2019() -> list[str]:
+    # in the table's order up to 行政许可's 本年增/减; then 行政处罚's columns come before
+    # 行政许可's 处理决定数量, whose two headers come last (a WPS drawing)
+    return LABELS_2019 + [""] + _regulations_2019() + [
+        "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "上一年项目数量", "10", "11", "", "本年增/减", "12", "13", "",
+        "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "16", "", "采购总金额（万元）", "17", "",
+        "处理决定数量", "18", "19", "", "处理决定数量", "20", "21"]  # fmt: skip
+
+
+def test_headers_in_the_table_s_order_up_to_a_point_settle_their_groups():
+    got, status, warnings = _active(_out_of_order_2019(), year=2019)
+    doubtful = {("administrative_license", "decisions"), ("other_external_services", "decisions"),
+                ("administrative_penalty", "decisions"), ("administrative_coercion", "decisions")}  # fmt: skip
+    for row, cols in EXPECTED_2019.items():
+        for col, v in cols.items():
+            if (row, col) in doubtful:
+                # the two 处理决定数量 headers past the point may be in either order: null, flagged
+                assert got[row][col] is None and status[row][col] == "unreadable"
+            else:
+                assert got[row][col] == v, (row, col)
+    assert any("either order" in w for w in warnings)
+
+
+def test_headers_of_one_wording_past_that_point_that_agree_are_read():
+    lines = [v if v not in ("20", "21") else {"20": "18", "21": "19"}[v] for v in _out_of_order_2019()]
+    got, _, _ = _active(lines, year=2019)
+    assert got["administrative_license"]["decisions"] == got["administrative_penalty"]["decisions"] == 18
+    assert got["other_external_services"]["decisions"] == got["administrative_coercion"]["decisions"] == 19
+
+
+def test_a_two_row_group_s_second_row_written_row_wise_after_the_labels():
+    # 规章's cells under the headers; 行政规范性文件's three values after the group labels, one a
+    # block; the first row's empty 本年废止件数 prints nothing under its header
+    lines = ["第二十条第（一）项", "信息内容", "规章", "", "本年制发件数", "0", "", "本年废止件数", "", "现行有效件数", "1", "",
+             *LABELS_2021[3:], "", "3", "", "14", "", "4", "",
+             "本年处理决定数量", "2", "本年处理决定数量", "245", "857", "", "本年收费金额（元）", "2500"]  # fmt: skip
+    got, status, _ = _active(lines)
+    expected = {**EXPECTED_2021, "regulations": {"issued": 0, "repealed": None, "in_force": 1}}
+    assert got == expected
+    assert status["normative_documents"]["repealed"] == "inferred"
+
+
+def test_values_under_no_header_that_do_not_divide_are_left_out():
+    # two values after the labels for a second row of three columns: no placement, null
+    lines = ["第二十条第（一）项", "信息内容", "规章", "", "本年制发件数", "0", "", "本年废止件数", "5", "", "现行有效件数", "1", "",
+             *LABELS_2021[3:], "", "3", "", "4", "",
+             "本年处理决定数量", "2", "本年处理决定数量", "245", "857", "", "本年收费金额（元）", "2500"]  # fmt: skip
+    got, _, warnings = _active(lines)
+    assert got["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}
+    assert got["regulations"] == {"issued": None, "repealed": None, "in_force": None}
+    assert got["administrative_fees"] == {"amount": 0.25}
+    assert any("under no column header were left out" in w for w in warnings)
+
+
+def test_a_value_right_after_a_one_row_group_s_label_is_that_row_s():
+    # 采购项目数量's 16 printed after 政府集中采购's label, before 行政处罚's 本年增/减 block that
+    # belongs to a header printed earlier: order alone would give 行政处罚's header the 16
+    lines = LABELS_2019[:-1] + [""] + _regulations_2019() + [
+        "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "处理决定数量", "18", "19", "",
+        "上一年项目数量", "10", "11", "", "本年增/减", "", "政府集中采购", "", "16", "", "12", "13", "", "处理决定数量", "20", "21", "",
+        "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "", "采购总金额（万元）", "17"]  # fmt: skip
+    got, status, _ = _active(lines, year=2019)
+    assert got == EXPECTED_2019
+    assert status["centralized_procurement"]["projects"] == "inferred"
+
+
+def test_the_next_table_s_header_before_its_heading_ends_table_two():
+    # 采购总金额's value printed apart from it, then table 三's header and first values before
+    # the heading 三: those are not table 二's values under no header
+    lines = LABELS_2019 + [""] + _regulations_2019() + [
+        "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "处理决定数量", "18", "19", "",
+        "上一年项目数量", "10", "11", "", "本年增/减", "12", "13", "", "处理决定数量", "20", "21", "",
+        "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "16", "", "采购总金额（万元）", "", "17", "",
+        "申请人情况", "自然人", "5", "0"]  # fmt: skip
+    got, _, _ = _active(lines, year=2019)
+    assert got == EXPECTED_2019
