@@ -208,7 +208,8 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
     apart; a column with nothing under its header is then empty in the first row). Before
     those, a run right after the label of a one-row group (``labelled``: run index → row) is that
     row's, when it holds one value per column of the group with nothing under its header. Every
-    run must be claimed."""
+    run must be claimed, and every header's values under it fit its rows but in such a group
+    (a header short of values may own some of the runs)."""
     pos = {id(s): n for n, s in order}
     groups: dict[str, list[_Slot]] = {}
     for s in slots:
@@ -234,6 +235,10 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
             todo.append((min(pos[id(s)] for s in members), members))
         else:
             todo += [(pos[id(s)], s) for s in members if s in unplaced]
+    apart = {id(s) for _, what in todo if isinstance(what, list) for s in what}
+    if any(isinstance(what, _Slot) for _, what in todo) and any(
+            s.direct and len(s.values) != len(s.rows) and id(s) not in apart for s in slots):  # fmt: skip
+        return None  # a header whose values under it do not fit may own one of the whole runs
     todo.sort(key=lambda t: t[0])
     k = 0
     for _, what in todo:
