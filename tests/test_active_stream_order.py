@@ -6,7 +6,7 @@ the next table's header printed before its heading."""
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
-from .reportkit import report
+from .reportkit import applications_2021, applications_tab, report
 
 LABELS_2021 = ["第二十条第（一）项", "信息内容", "规章", "行政规范性文件", "第二十条第（五）项", "信息内容", "行政许可",
                "第二十条第（六）项", "信息内容", "行政处罚", "行政强制", "第二十条第（八）项", "信息内容", "行政事业性收费"]  # fmt: skip
@@ -129,3 +129,27 @@ def test_the_next_table_s_header_before_its_heading_ends_table_two():
         "申请人情况", "自然人", "5", "0"]  # fmt: skip
     got, _, _ = _active(lines, year=2019)
     assert got == EXPECTED_2019
+
+
+def test_columns_after_the_next_heading_among_the_next_table_s_header_lines():
+    # 本年废止件数 and 现行有效件数 written after the heading 三, between table 三's note and header
+    # pieces; table 三's values after its header are not table 二's
+    apps = applications_2021()
+    before = LABELS_2021 + ["", "本年制发件", "数", "0", "3", "", "本年处理决定数量", "2", "本年处理决定数量", "245", "857", "",
+                            "本年收费金额（元）", "2500"]  # fmt: skip
+    after = ["（本列数据的勾稽关系为：第一", "项加第二项之和，等于第三项加", "第四项之和）", "", "本年废止件", "数", "13", "14", "",
+             "申请人情况", "", "现行有效件", "数", "1", "4", "", "自然人"]  # fmt: skip
+    text = report(active="\n".join(before), applications="\n".join(after) + "\n" + applications_tab(apps))
+    out = Extractor(get_tagger("rules")).extract_text(text).output
+    assert out["tables"]["active_disclosure"] == EXPECTED_2021
+    assert out["tables"]["applications"] == apps
+
+
+def test_a_side_by_side_header_short_of_values_keeps_the_value_under_no_header():
+    # 规章's row under three side-by-side headers prints one mark: the headers cannot divide it, and
+    # the 5 after it may be theirs, not 行政许可's (whose header has nothing under it)
+    lines = LABELS_2021[:11] + ["", "本年制发件 本年废止件 现行有效件", "数", "数", "数", "无", "", "5", "", "本年处理决定数量", "",
+                                "本年处理决定数量", "8", "1", "", *LABELS_2021[11:], "", "本年收费金额（单位：万元）", "-"]  # fmt: skip
+    got, _, _ = _active(lines)
+    assert got["administrative_license"]["decisions"] is None
+    assert got["administrative_penalty"]["decisions"] == 8

@@ -399,11 +399,13 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
 def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
     """The index past the last line of table 二 printed right after the next section's heading on
     line ``heading`` (raw ``pdftotext`` writes a table that ends a page in its blocks' order: some
-    of its column headers with their values, or all of them, come after that heading): column
-    headers (a wording cut over lines is joined) and lone values, up to the first other line;
-    ``heading`` when no value is there."""
+    of its column headers with their values, or all of them, come after that heading, sometimes
+    among the next table's header lines): column headers (a wording cut over lines is joined),
+    the values right under them, and lone values right after the heading, up to the first value
+    under other text; ``heading`` when no value is there."""
     end = heading
     values = 0
+    under = True  # the values read now are table 二's: right after the heading or a header
     piece = ""  # the first piece of a header cut over lines, not a header by itself
     header = ""  # the header just read, whose wording may go on in the next line (``本年制发件`` / ``数``)
     for ln in lines[heading + 1 :]:
@@ -412,8 +414,8 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
             continue
         fig = _FIGURE.match(s)
         if (fig and (fig.end() == len(s) or _UNIT.fullmatch(s[fig.end() :]))) or _MARKER.fullmatch(s):
-            if piece:
-                break  # a value under something that is no header
+            if piece or not under:
+                break  # a value under something that is no header: the next table's
             values += 1
             header = ""
             end = ln.index + 1
@@ -422,16 +424,14 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
             header += s
             end = ln.index + 1
             continue
-        m = match_col(piece + s, "active_disclosure")
-        if m is not None and m.score >= _HEADER_SCORE:
-            header, piece = piece + s, ""
+        for cand in (piece + s, s):  # a header cut over lines, or the piece was other text
+            m = match_col(cand, "active_disclosure")
+            if m is not None and m.key and m.score >= _HEADER_SCORE:
+                break
+        if m is not None and m.key and m.score >= _HEADER_SCORE:  # a column's (信息内容 holds labels)
+            header, piece, under = cand, "", True
             end = ln.index + 1
             continue
-        if piece and end == heading and (m := match_col(s, "active_disclosure")) is not None and m.score >= _HEADER_SCORE:
-            header, piece = s, ""  # the piece was the section's opening line (统计情况如下表所示。), not a header's
-            end = ln.index + 1
-            continue
-        if piece or len(s) > 12:
-            break
-        piece = s
+        header, under = "", False
+        piece = s if len(s) <= 12 else ""
     return end if values else heading
