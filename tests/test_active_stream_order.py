@@ -153,3 +153,32 @@ def test_a_side_by_side_header_short_of_values_keeps_the_value_under_no_header()
     got, _, _ = _active(lines)
     assert got["administrative_license"]["decisions"] is None
     assert got["administrative_penalty"]["decisions"] == 8
+
+
+def test_a_group_s_second_row_apart_and_a_first_row_value_in_a_block_of_its_own():
+    # 行政处罚's 本年增/减 printed apart from its header (a block of one value); 行政强制's row
+    # written row-wise after the labels: the 12 cannot be 行政强制's (it stands before the
+    # group's last header), so 行政处罚's 本年增/减 is 12, not empty
+    lines = LABELS_2019[:11] + [""] + _regulations_2019() + [
+        "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "处理决定数量", "18", "19", "",
+        "上一年项目数量", "10", "", "本年增/减", "", "12", "", "处理决定数量", "20", "",
+        *LABELS_2019[11:], "", "11", "", "13", "", "21", "",
+        "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "16", "", "采购总金额（万元）", "17"]  # fmt: skip
+    got, status, _ = _active(lines, year=2019)
+    assert got == EXPECTED_2019
+    assert status["administrative_penalty"]["change"] == status["administrative_coercion"]["decisions"] == "inferred"
+
+
+def test_a_first_row_value_in_a_block_of_its_own_that_two_columns_may_own_is_null():
+    # 行政处罚's 本年增/减 and 处理决定数量 both print nothing under their headers and one 12 stands
+    # apart before 行政强制's row: it is one of them and the other is empty; which is not printed
+    lines = LABELS_2019[:11] + [""] + _regulations_2019() + [
+        "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "处理决定数量", "18", "19", "",
+        "上一年项目数量", "10", "", "本年增/减", "", "处理决定数量", "", "12", "",
+        *LABELS_2019[11:], "", "11", "", "13", "", "21", "",
+        "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "16", "", "采购总金额（万元）", "17"]  # fmt: skip
+    got, status, warnings = _active(lines, year=2019)
+    assert got["administrative_penalty"] == {"prev_year_items": 10, "change": None, "decisions": None}
+    assert status["administrative_penalty"]["change"] == status["administrative_penalty"]["decisions"] == "unreadable"
+    assert got["administrative_coercion"] == {"prev_year_items": 11, "change": 13, "decisions": 21}
+    assert any("administrative_penalty.change" in w and "administrative_penalty.decisions" in w for w in warnings)

@@ -205,7 +205,9 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
     apart from it); a group of two rows whose columns each hold at most one value under their
     headers, one at least, takes one single-value run per column, back to back after its last
     header: its second row written row-wise apart from the columns (a row whose label block stands
-    apart; a column with nothing under its header is then empty in the first row). Before
+    apart; a column with nothing under its header is then empty in the first row, or its first-row
+    value is a one-value block before that row). Every way of taking the runs that fits is
+    tried; cells on which they disagree are ``None``. Before
     those, a run right after the label of a one-row group (``labelled``: run index → row) is that
     row's, when it holds one value per column of the group with nothing under its header. Every
     run must be claimed, and every header's values under it fit its rows but in such a group
@@ -240,25 +242,64 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
             s.direct and len(s.values) != len(s.rows) and id(s) not in apart for s in slots):  # fmt: skip
         return None  # a header whose values under it do not fit may own one of the whole runs
     todo.sort(key=lambda t: t[0])
-    k = 0
-    for _, what in todo:
+    parses = _parses(todo, orphan_runs, pos)
+    if not parses:
+        return None
+    for sid in parses[0]:
+        rows = zip(*(p[sid] for p in parses))
+        # where the parses that fit disagree, the cell is null (a value and a blank, or two values)
+        out[sid] = [cells[0] if all(_same(c, cells[0]) for c in cells) else None for cells in rows]
+    return out
+
+
+_MAX_PARSES = 64
+
+
+def _same(a: Cell | None, b: Cell | None) -> bool:
+    return (a is None) == (b is None) and (a is None or (a.value == b.value and a.unit == b.unit))  # type: ignore[union-attr]
+
+
+def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, list[Cell]]],
+            pos: dict[int, int]) -> list[dict[int, list[Cell | None]]]:
+    """Every way ``todo``'s claims, in order, take all of ``runs`` (see ``_claims``): in a group
+    whose second row is written apart, a column with nothing under its header is empty in the
+    first row, or its first-row value is a block of its own before that row."""
+    found: list[dict[int, list[Cell | None]]] = []
+
+    def walk(t: int, k: int, got: dict[int, list[Cell | None]]) -> None:
+        if len(found) >= _MAX_PARSES:
+            return
+        if t == len(todo):
+            if k == len(runs):
+                found.append(dict(got))
+            return
+        what = todo[t][1]
         if isinstance(what, _Slot):
-            if k >= len(orphan_runs) or len(orphan_runs[k][1]) != len(what.rows):
-                return None
-            out[id(what)] = list(orphan_runs[k][1])
-            k += 1
-            continue
-        picked = orphan_runs[k : k + len(what)]
-        if len(picked) != len(what) or any(len(c) != 1 for _, c in picked):
-            return None
-        if picked[0][0] < max(pos[id(s)] for s in what):
-            return None  # before the group's headers: not its row
-        if any(b2 != b1 + 2 for (b1, _), (b2, _) in zip(picked, picked[1:])):
-            return None  # one value a block, only an empty line between them
-        for s, (_, c) in zip(what, picked):
-            out[id(s)] = [s.values[0] if s.direct else None, c[0]]
-        k += len(what)
-    return out if k == len(orphan_runs) else None
+            if k < len(runs) and len(runs[k][1]) == len(what.rows):
+                walk(t + 1, k + 1, {**got, id(what): list(runs[k][1])})
+            return
+        free = [s for s in what if not s.direct]
+        for mask in range(1 << len(free)):
+            first: dict[int, Cell | None] = {id(s): s.values[0] for s in what if s.direct}
+            j = k
+            for n, s in enumerate(free):
+                if mask >> n & 1:
+                    if j >= len(runs) or len(runs[j][1]) != 1:
+                        break
+                    first[id(s)], j = runs[j][1][0], j + 1
+                else:
+                    first[id(s)] = None
+            else:
+                picked = runs[j : j + len(what)]
+                if (len(picked) == len(what) and all(len(c) == 1 for _, c in picked)
+                        and picked[0][0] > max(pos[id(s)] for s in what)  # after the group's headers
+                        and all(b2 == b1 + 2 for (b1, _), (b2, _) in zip(picked, picked[1:]))):  # fmt: skip
+                    # one value a block, only an empty line between them
+                    rows = {id(s): [first[id(s)], c[0]] for s, (_, c) in zip(what, picked)}
+                    walk(t + 1, j + len(what), {**got, **rows})
+
+    walk(0, 0, {})
+    return found
 
 
 def _table_end(events: list[_Event]) -> int:
@@ -337,11 +378,11 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             slot.values = direct[n][j :: len(side)]
         else:
             slot.values = []  # cannot be divided among the headers: null
-    labelled = {}  # a run right after a row label (empty lines between)
+    labelled = {}  # a run right after a row label that is a block of its own (not the last of a stack of labels)
     for i, (b, _) in enumerate(orphan_runs):
         while b >= 0 and events[b].kind == "B":
             b -= 1
-        if b >= 0 and events[b].kind == "R":
+        if b >= 0 and events[b].kind == "R" and (b == 0 or events[b - 1].kind == "B"):
             labelled[i] = events[b].row
     claimed = _claims(slots, order, unplaced, orphan_runs, labelled) if orphan_runs else None
     if claimed is not None:
