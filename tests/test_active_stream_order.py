@@ -182,3 +182,15 @@ def test_a_first_row_value_in_a_block_of_its_own_that_two_columns_may_own_is_nul
     assert status["administrative_penalty"]["change"] == status["administrative_penalty"]["decisions"] == "unreadable"
     assert got["administrative_coercion"] == {"prev_year_items": 11, "change": 13, "decisions": 21}
     assert any("administrative_penalty.change" in w and "administrative_penalty.decisions" in w for w in warnings)
+
+
+def test_side_by_side_headers_after_the_next_heading():
+    # the whole table after the heading 三; 规章's group prints its three headers on one line, cut
+    # (``数`` below each), and the values row by row
+    apps = applications_2021()
+    after = ["本年制发件 本年废止件 现行有效件", "数", "数", "数", "0", "13", "1", "3", "14", "4", "",
+             "本年处理决定数量", "2", "本年处理决定数量", "245", "857", "", "本年收费金额（单位：元，保留 2 位小数）", "2500"]  # fmt: skip
+    text = report(active="\n".join(LABELS_2021), applications="\n".join(after) + "\n" + applications_tab(apps))
+    out = Extractor(get_tagger("rules")).extract_text(text).output
+    assert out["tables"]["active_disclosure"] == EXPECTED_2021
+    assert out["tables"]["applications"] == apps

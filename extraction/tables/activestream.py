@@ -124,7 +124,7 @@ def _completes(text: str, nxt: str, m: Match) -> bool:
     return joined is not None and joined.key == m.key and joined.score > max(m.score, own.score if own else 0.0)
 
 
-def _several_headers(s: str, cols: set[str]) -> tuple[str, ...] | None:
+def _several_headers(s: str, cols: set[str] | None) -> tuple[str, ...] | None:
     """The columns of a line that prints several headers side by side (``上一年项目 本年增/减``),
     each piece a header of its own; None otherwise."""
     pieces = s.split()
@@ -133,7 +133,7 @@ def _several_headers(s: str, cols: set[str]) -> tuple[str, ...] | None:
     keys = []
     for p in pieces:
         m = _header_match(p)
-        if m is None or m.key not in cols:
+        if m is None or not m.key or (cols is not None and m.key not in cols):
             return None
         keys.append(m.key)
     return tuple(keys) if len(set(keys)) == len(keys) else None
@@ -447,18 +447,20 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
     end = heading
     values = 0
     under = True  # the values read now are table 二's: right after the heading or a header
+    several = False  # the line above printed several headers side by side
     piece = ""  # the first piece of a header cut over lines, not a header by itself
     header = ""  # the header just read, whose wording may go on in the next line (``本年制发件`` / ``数``)
     for ln in lines[heading + 1 :]:
         s = text[ln.start : ln.end].replace("\f", "").strip()
         if not s:
+            several = False  # a header's pieces stand on the lines right below it
             continue
         fig = _FIGURE.match(s)
         if (fig and (fig.end() == len(s) or _UNIT.fullmatch(s[fig.end() :]))) or _MARKER.fullmatch(s):
             if piece or not under:
                 break  # a value under something that is no header: the next table's
             values += 1
-            header = ""
+            header, several = "", False
             end = ln.index + 1
             continue
         if header and (m := match_col(header + s, "active_disclosure")) is not None and m.score >= _HEADER_SCORE:
@@ -466,13 +468,20 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
             end = ln.index + 1
             continue
         for cand in (piece + s, s):  # a header cut over lines, or the piece was other text
-            m = match_col(cand, "active_disclosure")
-            if m is not None and m.key and m.score >= _HEADER_SCORE:
+            m = _header_match(cand)
+            if m is not None and m.key:
                 break
-        if m is not None and m.key and m.score >= _HEADER_SCORE:  # a column's (信息内容 holds labels)
-            header, piece, under = cand, "", True
+        if m is not None and m.key:  # a column's (信息内容 holds labels)
+            header, piece, under, several = cand, "", True, False
             end = ln.index + 1
             continue
-        header, under = "", False
+        if _several_headers(s, None):  # side by side (``上一年项目 本年增/减``), perhaps cut: ``数量`` next
+            header, piece, under, several = "", "", True, True
+            end = ln.index + 1
+            continue
+        if several and len(s) <= 12:  # the rest of a header of the lines above
+            end = ln.index + 1
+            continue
+        header, under, several = "", False, False
         piece = s if len(s) <= 12 else ""
     return end if values else heading
