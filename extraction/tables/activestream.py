@@ -7,10 +7,17 @@ under it and its values later as a block of their own (``本年增/减 … 采�
 -34 / 0 万元``). Table 二 has no arithmetic, so only order and labels place the values:
 
 * the k-th header of a column wording is the k-th group (in template order) that has the column;
+  past the first header out of the table's order (a WPS drawing) two groups under one wording may
+  come in either order, and the cells in which they differ are null;
 * values right under a header are its group's rows in template order, when their count is the
   group's row count;
-* headers with nothing under them take the value blocks that follow no header, in order, when
-  the counts of headers and blocks and each block's size agree.
+* the value blocks that follow no header are divided among the headers with nothing under them
+  (a whole block each, in header order) and the two-row groups whose second row is written
+  row-wise apart (one single-value block per column, back to back after the group's headers);
+  a block right after a one-row group's own label is that row's. Every division that uses each
+  block once is tried; cells on which they disagree are null;
+* the table ends at the first other text after its last header (the next table's header printed
+  before its heading).
 
 Anything else (a count that does not fit, a header not found) leaves the cells ``None`` with a
 warning, never a guess. The reading is used only when the region has the stream's shape: every
