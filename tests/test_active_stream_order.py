@@ -194,3 +194,13 @@ def test_side_by_side_headers_after_the_next_heading():
     out = Extractor(get_tagger("rules")).extract_text(text).output
     assert out["tables"]["active_disclosure"] == EXPECTED_2021
     assert out["tables"]["applications"] == apps
+
+
+def test_most_columns_printed_apart_from_their_headers_divide_exactly():
+    # only 本年收费金额 has its value right under it; every other column's values follow in
+    # blocks, in the headers' order: the stream is read because they divide exactly
+    lines = ["本年制发件数", "", "本年废止件数", "", "现行有效件数", "", *LABELS_2021, "", "0", "3", "", "13", "14", "", "1", "4", "",
+             "本年处理决定数量", "", "本年处理决定数量", "", "本年收费金额（元）", "2500", "", "2", "", "245", "857"]  # fmt: skip
+    got, status, _ = _active(lines)
+    assert got == EXPECTED_2021
+    assert status["regulations"]["issued"] == "inferred"

@@ -362,8 +362,9 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     if any(seen.get(c, 0) != len(v) for c, v in by_col.items()):
         return None  # a header not found (or found twice): the labels cannot place the values
     direct = {b: cells for b, cells in runs if b >= 0 and events[b].kind == "H"}
-    if 2 * sum(n in direct for n, _ in order) < len(slots):
-        return None  # mostly headers without values under them: not the stream's shape
+    # mostly headers without values under them: not the stream's shape, unless the values under
+    # no header divide among them exactly (below)
+    few = 2 * sum(n in direct for n, _ in order) < len(slots)
     orphan_runs = [(b, cells) for b, cells in runs if not (b >= 0 and events[b].kind == "H")]
     orphans = [cells for _, cells in orphan_runs]
     unplaced: list[_Slot] = []
@@ -397,6 +398,8 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             if id(slot) in claimed:
                 slot.values = claimed[id(slot)]  # type: ignore[assignment]
                 placed_late.add(id(slot))
+    elif few:
+        return None
     elif orphans:
         out.warn(f"{sum(len(c) for c in orphans)} value(s) under no column header were left out")
     # the headers in the table's order as far as they go: up to there the reading walked the
