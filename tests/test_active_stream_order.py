@@ -204,3 +204,16 @@ def test_most_columns_printed_apart_from_their_headers_divide_exactly():
     got, status, _ = _active(lines)
     assert got == EXPECTED_2021
     assert status["regulations"]["issued"] == "inferred"
+
+
+def test_the_next_table_s_header_pieces_after_the_heading_are_no_columns_of_table_two():
+    # the whole table after the heading 三, then table 三's header: ``三、本年 （一）予以公开`` is
+    # cut before a bracket like a header with a note, but ``本年`` alone is no 本年增/减
+    after = _regulations_2019() + [
+        "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "处理决定数量", "18", "19", "",
+        "上一年项目数量", "10", "11", "", "本年增/减", "12", "13", "", "处理决定数量", "20", "21", "",
+        "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "16", "", "采购总金额（万元）", "17", "",
+        "申请人情况", "", "一、本年新收政府信息公开申请", "数量", "三、本年 （一）予以公开", "度办理结 （二）部分公开"]  # fmt: skip
+    text = report(active="\n".join(LABELS_2019), applications="\n".join(after), year=2019)
+    out = Extractor(get_tagger("rules")).extract_text(text).output
+    assert out["tables"]["active_disclosure"] == EXPECTED_2019

@@ -107,6 +107,8 @@ def _value_cell(region: Region, ln, s: str) -> Cell | None:  # type: ignore[no-u
 
 
 _NOTE = re.compile(r"[(（]")
+# the wording before a note stands alone: a short piece (``三、本年 （一）予以公开``: 本年) is no header
+_NOTED_SCORE = 0.9
 
 
 def _header_match(s: str) -> Match | None:
@@ -120,7 +122,7 @@ def _header_match(s: str) -> Match | None:
     if note is None or note.start() == 0:
         return None
     m = match_col(s[: note.start()], "active_disclosure")
-    return m if m is not None and m.score >= _HEADER_SCORE else None
+    return m if m is not None and m.score >= _NOTED_SCORE else None
 
 
 def _completes(text: str, nxt: str, m: Match) -> bool:
