@@ -306,6 +306,116 @@ def test_a_cell_is_null_only_where_neither_its_row_nor_its_column_determines_it(
     assert got["administrative_penalty"]["change"] is None and got["administrative_coercion"]["change"] is None
 
 
-def test_only_table_two_is_read_column_by_column():
+def test_only_tables_two_and_three_are_read_column_by_column():
     with pytest.raises(ValueError):
+        contract_tables([], "2019", {}, Stats(), frozenset({"review_litigation"}))
+    with pytest.raises(ValueError):  # table 三's stream gold needs the reading
         contract_tables([], "2019", {}, Stats(), frozenset({"applications"}))
+
+
+# ---------------------------------------------------------------- table 三 as raw pdftotext's stream
+
+GROUPS = (("granted", "partially_granted"), ("other_handling", "total_handled", "carried_forward"))
+
+
+def _stream_text(g: Grid, groups=GROUPS) -> str:  # type: ignore[no-untyped-def]
+    """Table 三 written as raw pdftotext writes it: the column headers, then per row group a block
+    per column of its non-empty cells, every other row a block per non-empty cell (an empty line
+    after each block); no row boundary and no empty cell is printed."""
+    rows = {r.key: r for r in blankgold.printed_rows(g, "2019")}
+    blocks, keys = [], list(rows)
+    i = 0
+    while i < len(keys):
+        grp = next((x for x in groups if tuple(keys[i : i + len(x)]) == x), (keys[i],))
+        unit = [rows[k] for k in grp]
+        for c in range(7):
+            cells = [r.rendered[c] for r in unit if r.present[c]]
+            if len(unit) == 1:
+                blocks += [[v] for v in cells]
+            elif cells:
+                blocks.append(cells)
+        i += len(grp)
+    return "申请人情况\n自然人\n\n" + "\n\n".join("\n".join("—" if v is None else str(v) for v in b) for b in blocks) + "\n\n"
+
+
+def _three(rows: dict[str, list], stream: bool = True) -> dict:
+    g = grid("applications", rows)
+    text = _stream_text(g)
+    major = frozenset({"applications"}) if stream else frozenset()
+    return contract_tables([g], "2019", {g.table: rendered(g)}, Stats(), major, text if stream else None)["applications"]
+
+
+def test_a_short_row_among_rows_of_zeros_is_not_placed_by_the_stream():
+    """2.其他法律… prints only its 总计 ``0`` among single rows of zeros: the stream is 106 zeros,
+    a block each, and any of those sixteen rows may be the one with six empty cells — with the
+    rows known (the row view) only its own cells are open."""
+    rows = _apps(denied_prohibited_by_law=[E, E, E, E, E, E, 0])
+    row_view, stream_view = _three(rows, stream=False), _three(rows)
+    assert row_view["denied_state_secret"] == dict.fromkeys(row_view["denied_state_secret"], 0)
+    for key in ("denied_state_secret", "unable_not_held", "not_processed_reconfirmation"):
+        assert all(v is None for v in stream_view[key].values()), key
+    # rows that print numbers the arithmetic ties down stay determined
+    assert stream_view["new_received"] == row_view["new_received"] == dict(zip([*APPS, "total"], [5, 1, 0, 0, 0, 0, 6]))
+    assert stream_view["total_handled"]["total"] == 6
+
+
+def test_numbers_around_a_short_row_fix_its_boundaries():
+    """``1 0 0 0 0 0 1 | 2 2 | 3 0 0 0 0 0 3``: the first row cannot end earlier (a 1 under an
+    applicant would break its 总计) and ``2 2`` is a row of 2 = 2, placed under 自然人 by the
+    column identities: every cell as the rows known would give it."""
+    rows = _apps(new_received=[11, 1, 0, 0, 0, 0, 12], total_handled=[11, 1, 0, 0, 0, 0, 12],
+                 denied_state_secret=[1, 0, 0, 0, 0, 0, 1], denied_prohibited_by_law=[2, E, E, E, E, E, 2],
+                 denied_security_stability=[3, 0, 0, 0, 0, 0, 3])  # fmt: skip
+    stream_view = _three(rows)
+    assert stream_view["denied_prohibited_by_law"] == {"natural_person": 2, **dict.fromkeys(APPS[1:]), "total": 2}
+    assert stream_view["denied_state_secret"] == dict(zip([*APPS, "total"], [1, 0, 0, 0, 0, 0, 1]))
+    assert stream_view == _three(rows, stream=False)
+
+
+def test_a_group_column_shorter_than_the_group_does_not_say_whose_cell_is_empty():
+    """三(一)/(二) written column by column: 科研机构's block is one ``0`` for two rows — which row
+    is empty is not printed (both rows meet their 总计 either way); a ``1`` there is placed by
+    the 总计 of 三(二) (0 ≠ 1)."""
+    stream_view = _three(_apps(partially_granted=[0, 0, E, 0, 0, 0, 0]))
+    assert stream_view["granted"]["research_institution"] is None
+    assert stream_view["partially_granted"]["research_institution"] is None
+    assert stream_view["granted"]["natural_person"] == 5 and stream_view["partially_granted"]["total"] == 0
+    assert _three(_apps(partially_granted=[0, 0, E, 0, 0, 0, 0]), stream=False)["granted"]["research_institution"] == 0
+    one = [4, 1, 1, 0, 0, 0, 6]
+    stream_view = _three(_apps(new_received=one, granted=one, total_handled=one, partially_granted=[0, 0, E, 0, 0, 0, 0]))
+    assert stream_view["granted"]["research_institution"] == 1
+    assert stream_view["partially_granted"]["research_institution"] is None
+
+
+def test_the_reading_shows_which_rows_pdftotext_joins():
+    """A run of rows is a group where the reading has its column blocks; the grid's stream is
+    checked against the reading (a reading that does not write it keeps the row view)."""
+    g = grid("applications", _apps(partially_granted=[0, 0, E, 0, 0, 0, 0]))
+    rows = blankgold.printed_rows(g, "2019")
+    text = _stream_text(g)
+    units = blankgold.stream_units(rows, text)
+    assert [[r.key for r in u] for u in units if len(u) > 1] == [list(x) for x in GROUPS]
+    assert blankgold.stream_seen(units, text) == {0}  # the first row, after the headers: placed by them
+    assert blankgold.stream_units(rows, _stream_text(g, groups=())) == [[r] for r in rows]
+    st = Stats()
+    assert blankgold.stream_cells(rows, "2019", text.replace("\n5\n0\n", "\n0\n5\n"), st) is None
+    assert st.stream_unseen == 1
+
+
+def test_a_page_s_first_row_drawn_among_the_headers_is_placed_by_them():
+    """WPS-style: a page's first row printed among the repeated column headers (``3 0 0 0 0 0 /
+    总计 / 3``, the headers say which value is whose) is checked as a set of values and kept as
+    rendered; the same values out of order anywhere else are not the grid's stream."""
+    rows = _apps(new_received=[11, 1, 0, 0, 0, 0, 12], total_handled=[11, 1, 0, 0, 0, 0, 12],
+                 denied_state_secret=[1, 0, 0, 0, 0, 0, 1], denied_prohibited_by_law=[2, E, E, E, E, E, 2],
+                 denied_security_stability=[3, 0, 0, 0, 0, 0, 3])  # fmt: skip
+    g = grid("applications", rows)
+    printed = blankgold.printed_rows(g, "2019")
+    plain = _stream_text(g)
+    units = blankgold.stream_units(printed, plain)
+    row = "\n\n2\n\n2\n\n3\n\n0\n\n0\n\n0\n\n0\n\n0\n\n3\n\n"
+    assert plain.count(row) == 1
+    paged = plain.replace(row, "\n\n2\n\n2\n\n\f申请人情况\n商业企业\n3\n0\n0\n0\n0\n0\n\n总计\n\n3\n\n")
+    assert blankgold.stream_seen(units, paged) == {0, 5}
+    swapped = plain.replace(row, "\n\n2\n\n2\n\n0\n\n3\n\n0\n\n0\n\n0\n\n0\n\n3\n\n")
+    assert blankgold.stream_seen(units, swapped) is None

@@ -34,6 +34,7 @@ from __future__ import annotations
 import copy
 import math
 import operator
+import re
 from dataclasses import dataclass, field
 from itertools import combinations, product
 from typing import Any, Sequence
@@ -81,6 +82,10 @@ class Stats:
     dropped_row_identities: int = 0
     dropped_column_identities: int = 0
     capped: int = 0
+    stream_capped: int = 0  # table 三 stream searches over STREAM_CAP states (row view kept)
+    stream_unseen: int = 0  # readings whose values do not follow the grid's stream (row view kept)
+    stream_nulled: int = 0  # table 三 cells the row view determines and the stream does not
+    stream_placed: int = 0  # table 三 cells the stream determines and the row view does not
     misled: int = 0  # cells where the fitting placements agree on a value not printed (gold null)
     notes: list[str] = field(default_factory=list)
 
@@ -362,22 +367,32 @@ def column_cells(rows: list[PrintedRow], fmt: str) -> dict[tuple[str, str], set[
 
 
 def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: Stats | None = None,
-                    column_major: frozenset[str] = frozenset()) -> dict[str, Any]:  # fmt: skip
+                    column_major: frozenset[str] = frozenset(), text: str | None = None) -> dict[str, Any]:  # fmt: skip
     """``tables`` (the rendered gold, not changed) with every cell that a reading dropping empty
     cells cannot determine set to ``None`` (see the module docstring). ``column_major``: tables
     the reading may write column by column as well as row by row (raw ``pdftotext``'s table 二:
     column blocks, a group's later row sometimes row-wise after them): there a cell is ``None``
     only where neither its row's placements (below) nor its column's (``column_cells``) determine
     it — a value determined either way is the rendered one, so gold never holds one not printed.
+    Table 三 in ``column_major`` (raw ``pdftotext``: row groups written column by column, no row
+    boundaries) needs the reading's ``text``: where the reading writes the grid's stream, a cell
+    is ``None`` exactly where the grids that print the same stream disagree on it
+    (``stream_cells``); where it does not, or the search is capped, the row view decides (counted
+    in ``stats``).
 
-    Raises ``ValueError`` for a column-major table other than table 二."""
-    if column_major - {"active_disclosure"}:
-        raise ValueError(f"only table 二 is read column by column, not {sorted(column_major)}")
+    Raises ``ValueError`` for a column-major table other than 二 and 三, or 三 without ``text``."""
+    if column_major - {"active_disclosure", "applications"}:
+        raise ValueError(f"only tables 二 and 三 are read column by column, not {sorted(column_major)}")
+    if "applications" in column_major and text is None:
+        raise ValueError("table 三 read as a stream needs the reading's text")
     stats = stats if stats is not None else Stats()
     out = copy.deepcopy(tables)
     for grid in grids:
         rows = printed_rows(grid, fmt)
-        by_column = column_cells(rows, fmt) if grid.table in column_major else {}
+        by_column = column_cells(rows, fmt) if grid.table in column_major and grid.table == "active_disclosure" else {}
+        by_stream = None
+        if grid.table == "applications" and grid.table in column_major and text is not None:
+            by_stream = stream_cells(rows, fmt, text, stats)
         cands = {r.key: row_candidates(r, stats) for r in rows}
         if grid.table == "applications":
             cands = _joint({r.key: r for r in rows}, cands, fmt, stats)
@@ -388,6 +403,17 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
                 if col == SUBTOTAL:
                     continue
                 seen = {v[i] for v in kept}
+                if by_stream is not None:
+                    # the reading writes the grid's stream: it alone says what the text determines
+                    # (its row groups' column blocks tell more than a row's non-empty cells would,
+                    # its missing row boundaries less)
+                    if by_stream[(rk, col)] != {r.rendered[i]}:
+                        stats.stream_nulled += seen == {r.rendered[i]}
+                        stats.nulled += out[grid.table][rk][col] is not None
+                        out[grid.table][rk][col] = None
+                    else:
+                        stats.stream_placed += seen != {r.rendered[i]}
+                    continue
                 if seen == {r.rendered[i]} or by_column.get((rk, col)) == {r.rendered[i]}:
                     continue
                 if len(seen) == 1:
@@ -398,3 +424,219 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
                     stats.nulled += 1
                 out[grid.table][rk][col] = None
     return out
+
+
+# ---------------------------------------------------------------- table 三 as a stream (raw pdftotext)
+
+STREAM_CAP = 20_000  # most search states (block position, identities' running sums) after one unit
+_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
+STREAM_GAP = 3  # most blocks of other values before each of the stream's (stream_layout)
+_MARKS = frozenset({"-", "—", "无", "－"})
+
+
+def unit_blocks(unit: Sequence[PrintedRow]) -> list[list[Value]]:
+    """The blocks one unit of table 三 prints in raw pdftotext: a single row a block per non-empty
+    cell; a row group (rows whose cells of one column pdftotext joins) a block per column holding
+    that column's non-empty cells in row order, no block where all of them are empty."""
+    out: list[list[Value]] = []
+    for c in range(len(unit[0].columns)):
+        cells = [r.rendered[c] for r in unit if r.present[c]]
+        if len(unit) == 1:
+            out.extend([v] for v in cells)
+        elif cells:
+            out.append(cells)
+    return out
+
+
+def reading_blocks(text: str) -> list[list[Value]]:
+    """The values of each block of a raw pdftotext reading (text between empty lines or page
+    breaks): the lines after its last line of other text that are one value each, a number or a
+    blank mark (``None``); blocks without such lines are left out."""
+    out = []
+    for blk in re.split(r"\n[ \t]*\n|\f", text):
+        vals: list[Value] = []
+        for ln in (ln.strip() for ln in blk.split("\n") if ln.strip()):
+            if ln in _MARKS:
+                vals.append(None)
+            elif _NUMBER.fullmatch(ln):
+                f = float(ln.replace(",", ""))
+                vals.append(int(f) if f == int(f) else f)
+            else:
+                vals = []  # values before a text line are another kind of block
+        if vals:
+            out.append(vals)
+    return out
+
+
+def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP) -> tuple[list[list[PrintedRow]], set[int]] | None:
+    """How a raw pdftotext reading wrote table 三's rows, found by walking the reading's blocks
+    (``reading_blocks``) in row order: the rows as units (a run of two to four rows whose cells
+    of one column pdftotext joined — a group, ``unit_blocks`` — or a row alone), each unit's
+    blocks being blocks of the reading in order, at most ``gap`` other blocks (page numbers,
+    another table's values) before each; a page's first rows, drawn among its repeated column
+    headers (``申请人情况`` …), are instead one to three rows whose values are exactly the next
+    blocks' values in any order. Which rows join depends on the rows' heights, which the grid
+    does not carry: the reading shows it. Returns the units and the indices of those placed by
+    the headers (kept as rendered), or None where no such walk reads the whole table (the
+    reading does not write the grid's stream). Larger groups are tried first."""
+    got = [tuple(b) for b in reading_blocks(text)]
+    heads = [len(reading_blocks(text[: m.start()])) for m in re.finditer("申请人情况", text)]
+    if not heads:
+        return None
+    memo: dict[tuple[int, int], tuple[list[tuple[int, bool]], int] | None] = {}
+
+    def walk(i: int, at: int) -> list[tuple[int, bool]] | None:
+        """From row i, the last block matched ``at``: the units as (rows, by the headers)."""
+        if i == len(rows):
+            return []
+        if (i, at) in memo:
+            return memo[i, at]  # type: ignore[return-value]
+        memo[i, at] = None
+        page = next((h for h in heads if h > at), len(got))  # the next page's headers
+        for k in (4, 3, 2, 1):
+            if i + k > len(rows):
+                continue
+            want = [tuple(x) for x in unit_blocks(rows[i : i + k])]
+            if k > 1 and not any(len(x) > 1 for x in want):
+                continue  # a group with no joined cells prints as its rows alone would not
+            j, ok = at, True
+            for x in want:  # in order, on this page
+                j = next((q for q in range(j + 1, min(page, j + gap + 2)) if got[q] == x), -1)
+                if j < 0:
+                    ok = False
+                    break
+            if ok and (rest := walk(i + k, j)) is not None:
+                memo[i, at] = [(k, False), *rest]
+                return memo[i, at]  # type: ignore[return-value]
+        if page <= at + gap + 1:  # among a page's headers: 1–3 rows, values in any order
+            for k in (1, 2, 3):
+                flat = [v for r in rows[i : i + k] for x in unit_blocks([r]) for v in x]
+                for e in range(page, min(len(got), page + len(flat))):
+                    if _contains([v for x in got[page : e + 1] for v in x], flat, exact=True):
+                        if (rest := walk(i + k, e)) is not None:
+                            memo[i, at] = [(1, True)] * k + rest
+                            return memo[i, at]  # type: ignore[return-value]
+                        break
+        return None
+
+    found = walk(0, heads[0] - 1)
+    if found is None:
+        return None
+    units, fixed, i = [], set(), 0
+    for k, by_headers in found:
+        if by_headers:
+            fixed.add(len(units))
+        units.append(rows[i : i + k])
+        i += k
+    return units, fixed
+
+
+def _contains(pool: list[Value], want: list[Value], exact: bool = False) -> bool:
+    """Whether ``pool`` holds every value of ``want`` (as many times; ``exact``: and no other)."""
+    rest = list(pool)
+    for v in want:
+        if v not in rest:
+            return False
+        rest.remove(v)
+    return not (exact and rest)
+
+
+def _unit_candidates(unit: list[PrintedRow], blocks: list[list[Value]], p: int,
+                     ids: list[list[tuple[list[int], list[int]]]]) -> list[tuple[int, tuple[Vector, ...]]]:  # fmt: skip
+    """Every way ``unit`` can print the blocks from ``p`` on: (the block after it, a vector per row),
+    each row meeting ``ids`` (per row, the row identities the rendered row meets)."""
+    width, k = len(unit[0].columns), len(unit)
+    out: dict[tuple[int, tuple[Vector, ...]], None] = {}
+    for m in range(0, min(width, len(blocks) - p) + 1):
+        taken = blocks[p : p + m]
+        if any(len(b) > k for b in taken):
+            break
+        for cols in combinations(range(width), m):
+            # each block: which of the unit's rows hold its values (order kept)
+            options = [list(combinations(range(k), len(b))) for b in taken]
+            for rows_of in product(*options):
+                vs = [[None] * width for _ in range(k)]
+                for c, b, rs in zip(cols, taken, rows_of):
+                    for r, v in zip(rs, b):
+                        vs[r][c] = v
+                vec = tuple(tuple(v) for v in vs)
+                if all(_meets(v, i) for v, i in zip(vec, ids)):
+                    out.setdefault((p + m, vec), None)
+    return list(out)
+
+
+def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
+                 stats: Stats | None = None) -> dict[tuple[str, str], set[Value]] | None:  # fmt: skip
+    """Table 三 as raw pdftotext writes it (no row boundaries, no empty cells): per cell the values
+    it holds in the grids that print the same blocks (``stream_layout``, ``unit_blocks``) and meet
+    every identity the rendered table meets (row: 总计 = the six applicant columns, 小计 = the five
+    organisation columns; column: (七)总计 = (一)…(六), 一+二 = (七)总计 + 四, each per column).
+    The rendered grid is always one of them (asserted). None where the search passes
+    ``STREAM_CAP`` states after one unit (counted in ``Stats.stream_capped``)."""
+    stats = stats if stats is not None else Stats()
+    layout = stream_layout(rows, text)
+    if layout is None:
+        stats.stream_unseen += 1
+        return None
+    units, fixed = layout
+    blocks = [b for u in units for b in unit_blocks(u)]
+    by_key = {r.key: r for r in rows}
+    cpos = {r.key: {c: i for i, (_, c) in enumerate(r.columns)} for r in rows}
+    # the column identities the rendered table meets, each in each of the seven columns
+    cons = []
+    for left, right in _column_identities(fmt, set(by_key)):
+        for c in COLS7:
+            d = sum(_z(by_key[r].rendered[cpos[r][c]]) for r in left) - sum(_z(by_key[r].rendered[cpos[r][c]]) for r in right)
+            if abs(d) < _TOL:
+                cons.append((set(left), set(right), c))
+
+    def diff(r: PrintedRow, v: Vector) -> tuple[int, ...]:
+        return tuple(((r.key in a) - (r.key in b)) * round(_z(v[cpos[r.key][c]]) * 1_000_000) for a, b, c in cons)
+
+    row_ids = {r.key: [x for x in _row_identities(r) if _meets(tuple(r.rendered), [x])] for r in rows}
+    width = max(len(u[0].columns) for u in units)
+    cands: dict[tuple[int, int], list[tuple[int, tuple[Vector, ...], tuple[int, ...]]]] = {}
+
+    def unit_cands(u: int, p: int) -> list[tuple[int, tuple[Vector, ...], tuple[int, ...]]]:
+        if (u, p) not in cands:
+            if u in fixed:  # placed by the column headers it is drawn among
+                q = p + len(unit_blocks(units[u]))
+                found = [(q, tuple(tuple(r.rendered) for r in units[u]))] if blocks[p:q] == unit_blocks(units[u]) else []
+            else:
+                found = _unit_candidates(units[u], blocks, p, [row_ids[r.key] for r in units[u]])
+            cands[u, p] = [(q, vec, tuple(map(sum, zip(*(diff(r, v) for r, v in zip(units[u], vec)))))) for q, vec in found]
+        return cands[u, p]
+
+    def add(x: tuple[int, ...], y: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(map(operator.add, x, y))
+
+    zero = (0,) * len(cons)
+    forward: list[set[tuple[int, tuple[int, ...]]]] = [{(0, zero)}]
+    for u in range(len(units)):
+        left = len(units) - u - 1
+        nxt = {(q, add(s, d)) for p, s in forward[-1] for q, _, d in unit_cands(u, p) if len(blocks) - q <= width * left}
+        if len(nxt) > STREAM_CAP:
+            stats.stream_capped += 1
+            return None
+        forward.append(nxt)
+    # the rendered grid's own path: the state before each unit
+    true_path = [(0, zero)]
+    for u in units:
+        p, st = true_path[-1]
+        d = tuple(map(sum, zip(zero, *(diff(r, tuple(r.rendered)) for r in u))))
+        true_path.append((p + len(unit_blocks(u)), add(st, d)))
+    backward = {(len(blocks), zero)} & forward[-1]
+    seen: dict[tuple[str, str], set[Value]] = {}
+    for u in range(len(units) - 1, -1, -1):
+        assert true_path[u + 1] in backward, "the rendered grid prints its own stream and meets its identities"
+        before = set()
+        for p, s in forward[u]:
+            for q, vec, d in unit_cands(u, p):
+                if (q, add(s, d)) in backward:
+                    before.add((p, s))
+                    for r, v in zip(units[u], vec):
+                        for (rk, col), x in zip(r.columns, v):
+                            seen.setdefault((rk, col), set()).add(x)
+        backward = before
+    assert true_path[0] in backward
+    return seen

@@ -74,8 +74,10 @@ DROPS_EMPTY_CELLS = frozenset({"pdfplumber", "pdftotext"})
 # Raw pdftotext of the LibreOffice and WPS-style PDFs writes table 二 column by column (each column
 # header, then its group's non-empty cells one a line): its gold is determined per column, not per
 # row (``blankgold.column_cells``). Not Chromium's PDFs: their raw reading was not examined.
-COLUMN_MAJOR = {("lo-pdf", "pdftotext"): frozenset({"active_disclosure"}),
-                ("quirk-pdf", "pdftotext"): frozenset({"active_disclosure"})}  # fmt: skip
+# Table 三 too: its row groups column by column, every other row a block per value, no row
+# boundaries and no empty cells printed (``blankgold.stream_cells``: its gold needs the reading).
+COLUMN_MAJOR = {("lo-pdf", "pdftotext"): frozenset({"active_disclosure", "applications"}),
+                ("quirk-pdf", "pdftotext"): frozenset({"active_disclosure", "applications"})}  # fmt: skip
 SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf", "chrome-pdf": ".pdf", "lo-text": ".txt"}
 # How far ahead (characters) a label or value may be from the previous one found; beyond that it
 # counts as not found rather than jumping over text (which would lose everything in between).
@@ -614,7 +616,8 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
     out = []
     for i, d in enumerate(docs):
         items = d.labelled_items()
-        contracts: dict[frozenset[str], tuple[dict[str, Any], Stats]] = {}  # per set of column-major tables
+        # per set of column-major tables (and the reading, where table 三's gold depends on it)
+        contracts: dict[tuple[frozenset[str], str | None], tuple[dict[str, Any], Stats]] = {}
         for route in routes:
             fmt, reader = ROUTES[route]
             name = d.id + SUFFIX[fmt]
@@ -628,11 +631,12 @@ def read_routes(docs: list[SourceDocument], routes: list[str], cache_dir: Path |
             as_rendered = None
             if reader in DROPS_EMPTY_CELLS:
                 major = COLUMN_MAJOR.get((fmt, reader), frozenset())
-                if major not in contracts:
+                seen_as = text if "applications" in major else None
+                if (major, seen_as) not in contracts:
                     grids = [b.grid for b in d.blocks if b.grid is not None]
                     stats = Stats()
-                    contracts[major] = (contract_tables(grids, d.fmt, gold["tables"], stats, major), stats)
-                contract, meta["blankgold"] = contracts[major]
+                    contracts[major, seen_as] = (contract_tables(grids, d.fmt, gold["tables"], stats, major, seen_as), stats)
+                contract, meta["blankgold"] = contracts[major, seen_as]
                 as_rendered, gold["tables"] = gold["tables"], copy.deepcopy(contract)
             out.append(RoutedReport(rid, route, text, spans, gold, unlocated, d.kinds, document, meta, as_rendered))
     return out
