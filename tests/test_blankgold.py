@@ -388,17 +388,20 @@ def test_a_group_column_shorter_than_the_group_does_not_say_whose_cell_is_empty(
 
 
 def test_the_reading_shows_which_rows_pdftotext_joins():
-    """A run of rows is a group where the reading has its column blocks; the grid's stream is
-    checked against the reading (a reading that does not write it keeps the row view)."""
+    """A run of rows is a group where the reading has its column blocks, in order; the first row,
+    after the column headers, is placed by them; a reading that does not write the grid's stream
+    (two blocks swapped) keeps the row view."""
     g = grid("applications", _apps(partially_granted=[0, 0, E, 0, 0, 0, 0]))
     rows = blankgold.printed_rows(g, "2019")
     text = _stream_text(g)
-    units = blankgold.stream_units(rows, text)
+    units, fixed = blankgold.stream_layout(rows, text)
     assert [[r.key for r in u] for u in units if len(u) > 1] == [list(x) for x in GROUPS]
-    assert blankgold.stream_seen(units, text) == {0}  # the first row, after the headers: placed by them
-    assert blankgold.stream_units(rows, _stream_text(g, groups=())) == [[r] for r in rows]
+    assert fixed == {0}
+    units, _ = blankgold.stream_layout(rows, _stream_text(g, groups=()))
+    assert units == [[r] for r in rows]
     st = Stats()
-    assert blankgold.stream_cells(rows, "2019", text.replace("\n5\n0\n", "\n0\n5\n"), st) is None
+    swapped = text.replace("\n5\n0\n\n1\n0\n", "\n1\n0\n\n5\n0\n")
+    assert swapped != text and blankgold.stream_cells(rows, "2019", swapped, st) is None
     assert st.stream_unseen == 1
 
 
@@ -412,10 +415,22 @@ def test_a_page_s_first_row_drawn_among_the_headers_is_placed_by_them():
     g = grid("applications", rows)
     printed = blankgold.printed_rows(g, "2019")
     plain = _stream_text(g)
-    units = blankgold.stream_units(printed, plain)
     row = "\n\n2\n\n2\n\n3\n\n0\n\n0\n\n0\n\n0\n\n0\n\n3\n\n"
     assert plain.count(row) == 1
     paged = plain.replace(row, "\n\n2\n\n2\n\n\f申请人情况\n商业企业\n3\n0\n0\n0\n0\n0\n\n总计\n\n3\n\n")
-    assert blankgold.stream_seen(units, paged) == {0, 5}
+    units, fixed = blankgold.stream_layout(printed, paged)
+    assert [r.key for r in units[5]] == ["denied_security_stability"] and fixed == {0, 5}
     swapped = plain.replace(row, "\n\n2\n\n2\n\n0\n\n3\n\n0\n\n0\n\n0\n\n0\n\n3\n\n")
-    assert blankgold.stream_seen(units, swapped) is None
+    assert blankgold.stream_layout(printed, swapped) is None
+
+
+def test_over_the_stream_cap_the_row_view_stays(monkeypatch):
+    """The search counts its states; past ``STREAM_CAP`` after one unit it gives up, says so in
+    the stats, and table 三 keeps the row view (never a silently wrong gold)."""
+    rows = _apps(denied_prohibited_by_law=[E, E, E, E, E, E, 0])
+    monkeypatch.setattr(blankgold, "STREAM_CAP", 3)
+    g = grid("applications", rows)
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), _stream_text(g))
+    assert st.stream_capped == 1 and st.stream_nulled == 0
+    assert out["applications"] == _three(rows, stream=False)

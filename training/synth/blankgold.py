@@ -28,6 +28,12 @@ Table 三's joint choice is a plain product over the rows whose fitting placemen
 numbers; beyond ``JOINT_CAP`` combinations an exact forward/backward search over the identities'
 partial sums replaces it (the same answer: a test compares them); beyond ``JOINT_CAP`` partial sums
 each row keeps its row-level result, counted in ``Stats.capped``.
+
+Raw ``pdftotext`` writes table 三 without its row boundaries (``stream_layout``, ``stream_cells``):
+a row group a block per column, every other row a block per value, no empty cell. Where the
+reading writes the grid's stream, the gold of table 三 is what every grid printing the same
+blocks and meeting the identities the rendered table meets agrees on (the rendered grid among
+them, asserted); elsewhere the row view above.
 """
 from __future__ import annotations
 
