@@ -436,7 +436,7 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
 
 STREAM_CAP = 20_000  # most search states (block position, identities' running sums) after one unit
 _NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
-STREAM_GAP = 3  # most blocks of other values before each of the stream's (stream_layout)
+STREAM_GAP = 0  # most blocks of other values before each of the stream's (stream_layout)
 _MARKS = frozenset({"-", "—", "无", "－"})
 
 
