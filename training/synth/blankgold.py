@@ -436,7 +436,7 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
 
 STREAM_CAP = 20_000  # most search states (block position, identities' running sums) after one unit
 _NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
-STREAM_GAP = 0  # most blocks of other values before each of the stream's (stream_layout)
+STREAM_GAP = 0  # other value blocks allowed before each of the stream's (stream_layout): none
 _MARKS = frozenset({"-", "—", "无", "－"})
 
 
@@ -478,8 +478,8 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP) -> t
     """How a raw pdftotext reading wrote table 三's rows, found by walking the reading's blocks
     (``reading_blocks``) in row order: the rows as units (a run of two to four rows whose cells
     of one column pdftotext joined — a group, ``unit_blocks`` — or a row alone), each unit's
-    blocks being blocks of the reading in order, at most ``gap`` other blocks (page numbers,
-    another table's values) before each; a page's first rows, drawn among its repeated column
+    blocks being the reading's next blocks in order (``gap``: how many other blocks may stand
+    before each; none by default: a skipped block could be the table's own, joined another way); a page's first rows, drawn among its repeated column
     headers (``申请人情况`` …), are instead one to three rows whose values are exactly the next
     blocks' values in any order. Which rows join depends on the rows' heights, which the grid
     does not carry: the reading shows it. Returns the units and the indices of those placed by
