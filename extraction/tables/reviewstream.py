@@ -112,6 +112,49 @@ def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Ce
     return cells, any(c is None for c in cells.values())
 
 
+def _groups(chunks: list[tuple[list[str], list[Cell]]]) -> list[list[tuple[list[str], list[Cell]]]] | None:
+    """The chunks divided into table 四's groups, a group ending when its five columns are named.
+
+    A whole header (all five columns at once) followed by fewer than five values is a group whose
+    remaining values the reader writes later, each after another group's value: LibreOffice's PDFs
+    read raw give ``行政复议`` / its header / ``行政诉讼`` / ``未经复议直接起诉`` / four values, then
+    ``结果维持`` / that group's value / the fifth. So a chunk with more values than its pieces name
+    has its first values named, in order, and the rest *surplus*; the surplus values go, in print
+    order, to the one group still short of values (none or two such groups: None, nothing is placed)."""
+    groups: list[list[tuple[list[str], list[Cell]]]] = [[]]
+    filled: set[str] = set()
+    surplus: list[Cell] = []
+    short: list[int] = []  # the groups whose whole header had fewer than five values after it
+    for cols, vs in chunks:
+        whole = len(cols) == len(COLS) and set(cols) == set(COLS)
+        if len(set(cols)) != len(cols) or (whole and len(vs) > len(cols)) or (not whole and len(vs) < len(cols)):
+            return None
+        if filled & set(cols) or (whole and filled):
+            return None  # a column named twice in a group before it is complete
+        if whole and len(vs) < len(COLS):
+            short.append(len(groups) - 1)
+        elif len(vs) > len(cols):
+            vs, surplus = vs[: len(cols)], surplus + vs[len(cols) :]
+        groups[-1].append((cols, vs))
+        filled |= set(cols)
+        if filled == set(COLS):
+            groups.append([])
+            filled = set()
+    if groups[-1]:
+        return None
+    groups.pop()
+    if surplus or short:
+        if len(short) != 1:
+            return None
+        (cols, vs), *rest = groups[short[0]]
+        if rest or len(vs) + len(surplus) != len(COLS):
+            return None
+        if not any(_fits([v.value for v in p]) for p in permutations(vs + surplus)):
+            return None  # the surplus values are not that group's: its 总计 does not take them
+        groups[short[0]] = [(cols, vs + surplus)]
+    return groups
+
+
 def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
     """Table 四 rebuilt from one-value lines in content-stream order: each value belongs to the
     columns whose header pieces were printed since the previous value, a group ends when its five
@@ -145,19 +188,8 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             pieces = []  # another heading or words between the table's pieces: they name nothing
     if vals:
         chunks.append((_header_columns(pieces), vals))
-    groups: list[list[tuple[list[str], list[Cell]]]] = [[]]
-    filled: set[str] = set()
-    for cols, vs in chunks:
-        if len(cols) != len(vs) or len(set(cols)) != len(cols):
-            return None
-        if filled & set(cols):
-            return None  # a column named twice in a group before it is complete
-        groups[-1].append((cols, vs))
-        filled |= set(cols)
-        if filled == set(COLS):
-            groups.append([])
-            filled = set()
-    if groups[-1] or len(groups) != len(res.spec.rows) + 1:
+    groups = _groups(chunks)
+    if groups is None or len(groups) != len(res.spec.rows):
         return None
     out = TableResult.empty(res.spec)
     unknown: list[str] = []
