@@ -86,19 +86,31 @@ def _fits(values: list[Number | None]) -> bool:
     return _holds(v[:4], v[4:]) is True
 
 
+# The orders a reader writes a whole group's values in after its whole header, as the column each
+# print position holds: the header's own, and raw pdftotext's of LibreOffice's PDFs (also the
+# WPS-style ones), 维持, 其他, 尚未, 总计, 纠正 (纠正 perhaps after the next group's first value;
+# every one of the 134 such readings of ``--routes 200 --seed 1`` fits it, 22 fit 维持, 其他, 纠正,
+# 总计, 尚未 not). Stored as the print position of each column of ``COLS``.
+READER_ORDERS = ((0, 1, 2, 3, 4), (0, 4, 1, 2, 3))
+
+
 def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Cell | None], bool] | None:
     """One group's five cells from its chunks (header columns, the values after them): a chunk
-    that names all five columns at once has its values in an order of its own (seen: 维持, 其他,
-    纠正, 总计, 尚未), so they are placed by the arithmetic alone (总计 = the four results), and
-    a cell the fitting placements disagree on is None (where none fits, the report's arithmetic
-    being wrong, every order is kept); a smaller chunk, its header pieces printed right before its
-    values, in print order. ``(cells, ambiguous)``, or None when nothing fits."""
+    that names all five columns at once has its values in an order of its own, so they are placed
+    by the arithmetic (总计 = the four results) with the reader's known orders (``READER_ORDERS``):
+    where one or more of those orders meets 总计, those orders, else every order that meets it (the
+    four results then ambiguous unless equal); a cell the fitting placements disagree on is None
+    (where none fits, the report's arithmetic being wrong, every order is kept); a smaller chunk,
+    its header pieces printed right before its values, in print order. ``(cells, ambiguous)``, or
+    None when nothing fits."""
     cells: dict[str, Cell | None] = {}
     for cols, vals in chunks:
         if len(cols) == len(COLS) and set(cols) == set(COLS):
             # none fits where the report's own arithmetic is wrong: then 总计 chooses nothing, every
             # order stays, and only cells on which they all agree (equal values) are placed
-            fitting = [p for p in permutations(range(5)) if _fits([vals[i].value for i in p])] or list(permutations(range(5)))
+            fitting = [p for p in READER_ORDERS if _fits([vals[i].value for i in p])]
+            fitting = fitting or [p for p in permutations(range(5)) if _fits([vals[i].value for i in p])]
+            fitting = fitting or list(permutations(range(5)))
             for c, col in enumerate(COLS):
                 seen = {(vals[p[c]].value, vals[p[c]].raw) for p in fitting}
                 cells[col] = vals[fitting[0][c]] if len(seen) == 1 else None
