@@ -78,6 +78,10 @@ def _header_columns(pieces: list[str]) -> list[str]:
         for c in dict.fromkeys(named):
             if not cols or cols[-1] != c:
                 cols.append(c)
+    # 总计 ends a header: one with other pieces after it, before any value, is another table's (三's
+    # 总计 column header drawn among table 四's pieces)
+    while "total" in cols[:-1]:
+        cols.remove("total")
     return cols
 
 
@@ -176,7 +180,7 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
     chunks: list[tuple[list[str], list[Cell]]] = []
     pieces: list[str] = []
     vals: list[Cell] = []
-    started = False
+    started = grouped = False
     for ln in lines:
         s = text[ln.start : ln.end].replace("\f", "").strip()
         if not s:
@@ -192,9 +196,13 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             pieces, vals = [], []
         if all(_piece(p) for p in s.split()):
             started = True
-            if s == _GROUP_WORDS[0] and not vals and not chunks:
-                pieces = []  # the table's header begins here: pieces before it are another table's (三's 总计)
-            elif not any(w == s for w in _GROUP_WORDS):
+            if s == _GROUP_WORDS[0] and not grouped:
+                # the table's header begins here: pieces and values before it are another table's
+                # (table 三's 总计 and its last values, drawn after table 四's heading)
+                pieces, chunks = [], []
+            if s in _GROUP_WORDS:
+                grouped = True
+            else:
                 pieces.append(s)
         elif started:
             pieces = []  # another heading or words between the table's pieces: they name nothing
