@@ -18,7 +18,7 @@ from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.result import TableResult
 from .tables.review import assemble_review
-from .tables.reviewstream import assemble_review_stream, continuation, review_fails
+from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
@@ -146,9 +146,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             res = assemble_from_stream(res, doc, lines[lo:hi]) or distrust_order(res)
         elif name == "review_litigation":
             rebuilt = None
-            if review_fails(res):
+            if review_fails(res) or in_stream_order(region):
                 # one value a line after the header pieces naming it (raw pdftotext), the table's
-                # second half perhaps printed after the next heading
+                # second half perhaps printed after the next heading; also where the reading in
+                # text order meets the totals (a whole group's order can meet 总计 by chance)
                 more = continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
                 rebuilt = assemble_review_stream(res, doc, lines[lo:more])
             res = rebuilt or distrust_review(res, region)

@@ -105,8 +105,9 @@ def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Ce
     where one or more of those orders meets 总计, those orders, else every order that meets it (the
     four results then ambiguous unless equal); a cell the fitting placements disagree on is None
     (where none fits, the report's arithmetic being wrong, every order is kept); a smaller chunk,
-    its header pieces printed right before its values, in print order. ``(cells, ambiguous)``, or
-    None when nothing fits."""
+    its header pieces printed right before its values, in print order. ``(cells, breaks)``: whether
+    a group placed by its header pieces alone breaks 总计 = the four results (the report's own
+    arithmetic, or a value that is not the group's); None when a column is left without a value."""
     cells: dict[str, Cell | None] = {}
     for cols, vals in chunks:
         if len(cols) == len(COLS) and set(cols) == set(COLS):
@@ -123,9 +124,8 @@ def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Ce
     if set(cells) != set(COLS):
         return None
     whole = any(len(cols) == len(COLS) for cols, _ in chunks)
-    if not whole and all(c is not None for c in cells.values()) and not _fits([cells[c].value for c in COLS]):  # type: ignore[union-attr]
-        return None
-    return cells, any(c is None for c in cells.values())
+    breaks = not whole and all(c is not None for c in cells.values()) and not _fits([cells[c].value for c in COLS])  # type: ignore[union-attr]
+    return cells, breaks
 
 
 def _groups(chunks: list[tuple[list[str], list[Cell]]]) -> list[list[tuple[list[str], list[Cell]]]] | None:
@@ -165,8 +165,6 @@ def _groups(chunks: list[tuple[list[str], list[Cell]]]) -> list[list[tuple[list[
         (cols, vs), *rest = groups[short[0]]
         if rest or len(vs) + len(surplus) != len(COLS):
             return None
-        if not any(_fits([v.value for v in p]) for p in permutations(vs + surplus)):
-            return None  # the surplus values are not that group's: its 总计 does not take them
         groups[short[0]] = [(cols, vs + surplus)]
     return groups
 
@@ -196,9 +194,10 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             pieces, vals = [], []
         if all(_piece(p) for p in s.split()):
             started = True
-            if s == _GROUP_WORDS[0] and not grouped:
+            if s == _GROUP_WORDS[0] and (not grouped or not chunks):
                 # the table's header begins here: pieces and values before it are another table's
-                # (table 三's 总计 and its last values, drawn after table 四's heading)
+                # (table 三's 总计 and its last values, drawn after table 四's heading), or the
+                # header printed once more with no value (a page's last lines, repeated on the next)
                 pieces, chunks = [], []
             if s in _GROUP_WORDS:
                 grouped = True
@@ -217,7 +216,7 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
         placed = _place_row(chunk)
         if placed is None:
             return None
-        cells, _ = placed
+        cells, breaks = placed
         out.found(row)
         for col in COLS:
             cell = cells[col]
@@ -225,10 +224,14 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
                 out.status.setdefault(row, {})[col] = UNREADABLE
                 unknown.append(f"{row}.{col}")
             else:
-                out.put(row, col, cell, inferred=True)
+                out.put(row, col, cell, inferred=True, ambiguous=breaks)
+        if breaks:
+            out.warn(f"{row}: the values its header pieces name break 总计 = the four results (the report's own "
+                     "arithmetic, or a value that is not this row's); kept as named, each a guess")
     out.rows_found = len(res.spec.rows)
     out.warn("values read one per line in the PDF's content order (each after the header pieces naming its "
-             "columns; a whole row after its header placed by 总计 = the four results)")
+             "columns; a whole row after its header placed by 总计 = the four results, in an order PDF readers are "
+             "seen to write where one meets it)")
     if unknown:
         out.warn(f"more than one order of a row's values meets its 总计; null: {', '.join(unknown)}")
     return out

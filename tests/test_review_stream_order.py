@@ -1,0 +1,82 @@
+"""Table 四 as raw ``pdftotext`` writes LibreOffice's PDFs: 行政复议's values after all its header
+pieces in the reader's order (维持, 其他, 尚未, 总计, 纠正), its 纠正 perhaps printed after the next
+group's first value; another table's 总计 and values among the pieces (``tables/reviewstream.py``)."""
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+
+from .reportkit import report
+
+COLS = ("upheld", "corrected", "other", "pending", "total")
+WHOLE = ["行政复议", "结果 结果", "维持 纠正", "其他", "结果", "尚未", "审结", "总计"]
+# the two 行政诉讼 groups, each value after the pieces naming it: 4 1 2 0 7 and 0 3 0 1 4
+LITIGATION = ["行政诉讼", "未经复议直接起诉", "结果 结果 其他", "维持 纠正 结果", "4", "1", "2", "尚未", "审结", "0", "总计",
+              "7", "复议后起诉", "结果 结果", "维持 纠正", "0", "3", "其他", "结果", "0", "尚未", "审结", "1", "总计", "4"]  # fmt: skip
+DIRECT = dict(zip(COLS, (4, 1, 2, 0, 7)))
+AFTER = dict(zip(COLS, (0, 3, 0, 1, 4)))
+CUT = ["结果维", "持"], ["结果纠", "正"], ["其他结", "果"], ["尚未审", "结"], ["总计"]
+
+
+def _out(lines: list[str]) -> dict:
+    return Extractor(get_tagger("rules")).extract_text(report(review="\n".join(lines))).output
+
+
+def _split(review: list[str], direct: list[str], after: list[str], stray: list[str] = ()) -> list[str]:
+    """行政复议's header, the 行政诉讼 header words, 行政复议's first four values, then 未经复议直接起诉's
+    first value and 行政复议's fifth, the rest of the values each after the cut pieces naming it."""
+    lines = ["行政复议", *[p for c in CUT for p in c], "行政诉讼", "未经复议直接起诉", *review[:4], *CUT[0], direct[0], review[4]]
+    for k, (piece, v) in enumerate(zip(CUT[1:], direct[1:])):
+        lines += [*(stray if k == 0 else []), *(["复议后起诉"] if k == 1 else []), *piece, v]
+    for piece, v in zip(CUT, after):
+        lines += [*piece, v]
+    return lines
+
+
+def test_a_whole_group_in_the_order_libreoffice_pdfs_are_read_in():
+    # 1 2 0 6 3: 维持 1, 其他 2, 尚未 0, 总计 6, 纠正 3 (the header's own order breaks 总计)
+    got = _out([*WHOLE, "1", "2", "0", "6", "3", *LITIGATION])["tables"]["review_litigation"]
+    assert got["administrative_review"] == dict(zip(COLS, (1, 3, 2, 0, 6)))
+    assert got["litigation_direct"] == DIRECT and got["litigation_after_review"] == AFTER
+
+
+def test_where_both_known_orders_meet_the_total_the_cells_they_disagree_on_are_null():
+    # 0 0 0 1 1: the header's order puts 1 under 尚未, LibreOffice's under 纠正; 维持, 其他, 总计 agree
+    out = _out([*WHOLE, "0", "0", "0", "1", "1", *LITIGATION])
+    got = out["tables"]["review_litigation"]["administrative_review"]
+    assert got == {"upheld": 0, "corrected": None, "other": 0, "pending": None, "total": 1}
+    assert out["cell_status"]["review_litigation"]["administrative_review"]["pending"] == "unreadable"
+    assert any("more than one order" in w for w in out["warnings"])
+
+
+def test_in_an_order_neither_known_one_fits_only_the_total_is_placed():
+    # 2 6 1 3 0: neither known order meets 总计; only 6 = 2 + 1 + 3 + 0 can be it
+    got = _out([*WHOLE, "2", "6", "1", "3", "0", *LITIGATION])["tables"]["review_litigation"]
+    assert got["administrative_review"] == {"upheld": None, "corrected": None, "other": None, "pending": None, "total": 6}
+
+
+def test_the_fifth_value_printed_after_the_next_group_s_first():
+    # 42 5 29 82 | 结果维持 0 | 6: 行政复议 is 42 6 5 29 82 (纠正 after 未经复议直接起诉's 维持)
+    out = _out(_split(["42", "5", "29", "82", "6"], ["0", "0", "0", "0", "0"], ["1", "0", "0", "0", "1"]))
+    got = out["tables"]["review_litigation"]
+    assert got["administrative_review"] == dict(zip(COLS, (42, 6, 5, 29, 82)))
+    assert got["litigation_direct"] == dict.fromkeys(COLS, 0)
+    assert got["litigation_after_review"] == dict(zip(COLS, (1, 0, 0, 0, 1)))
+    assert set(out["cell_status"]["review_litigation"]["administrative_review"].values()) == {"inferred"}
+
+
+def test_another_table_s_total_and_values_before_the_header_are_passed_over():
+    # table 三's 总计 and last values drawn after table 四's heading, before 行政复议
+    got = _out(["总计", "0", "4", "0", "\f行政复议", *WHOLE[1:], "1", "1", "1", "1", "4", *LITIGATION])["tables"]["review_litigation"]
+    assert got["administrative_review"] == dict(zip(COLS, (1, 1, 1, 1, 4)))
+    assert got["litigation_direct"] == DIRECT and got["litigation_after_review"] == AFTER
+
+
+def test_a_total_piece_followed_by_other_pieces_names_nothing():
+    # table 三's 总计 header drawn among table 四's pieces, right before 复议后起诉's first ones
+    at = LITIGATION.index("复议后起诉") + 1
+    got = _out([*WHOLE, "1", "1", "1", "1", "4", *LITIGATION[:at], "总计", *LITIGATION[at:]])["tables"]["review_litigation"]
+    assert got["litigation_direct"] == DIRECT and got["litigation_after_review"] == AFTER
+    # in the LibreOffice layout: between 未经复议直接起诉's 维持 and 纠正
+    lines = _split(["9", "0", "0", "12", "3"], ["1", "0", "0", "1", "2"], ["0", "0", "0", "2", "2"], stray=["总计"])
+    got = _out(lines)["tables"]["review_litigation"]
+    assert got["administrative_review"] == dict(zip(COLS, (9, 3, 0, 0, 12)))
+    assert got["litigation_direct"] == dict(zip(COLS, (1, 0, 0, 1, 2)))
