@@ -80,3 +80,21 @@ def test_a_total_piece_followed_by_other_pieces_names_nothing():
     got = _out(lines)["tables"]["review_litigation"]
     assert got["administrative_review"] == dict(zip(COLS, (9, 3, 0, 0, 12)))
     assert got["litigation_direct"] == dict(zip(COLS, (1, 0, 0, 1, 2)))
+
+
+def test_a_column_header_with_three_values_among_the_pieces_is_another_table_s():
+    # table 三's 总计 header and three of its values drawn between 复议后起诉's 其他 and 尚未
+    at = LITIGATION.index("尚未", LITIGATION.index("复议后起诉"))
+    lines = [*WHOLE, "1", "1", "1", "1", "4", *LITIGATION[:at], "总计", "4", "42", "5", *LITIGATION[at:]]
+    got = _out(lines)["tables"]["review_litigation"]
+    assert got["litigation_direct"] == DIRECT and got["litigation_after_review"] == AFTER
+
+
+def test_values_after_another_table_s_applicant_header_are_that_table_s():
+    # table 三's 法律服务机构 (cut in a narrow cell), its value and its 其他 / 总计 with theirs, drawn
+    # before 复议后起诉's pieces
+    at = LITIGATION.index("复议后起诉")
+    lines = [*WHOLE, "1", "1", "1", "1", "4", *LITIGATION[:at], "法律服", "务机构", "0", "其他", "1", "总计", "19",
+             *LITIGATION[at:]]  # fmt: skip
+    got = _out(lines)["tables"]["review_litigation"]
+    assert got["litigation_direct"] == DIRECT and got["litigation_after_review"] == AFTER

@@ -26,6 +26,10 @@ _PIECES = frozenset("结果 维持 纠正 其他 尚未 审结 总计 结果维�
 # the same words cut in narrow cells, one piece a line (``结果维`` / ``结果纠`` / ``持`` / ``正``)
 _PIECES |= frozenset("结果维 结果纠 持 正 其他结 果 尚未审 结".split())
 _VALUE = re.compile(r"[0-9][0-9,]*|[-—－–]+|无")
+# words table 三's header shares with table 四's (a line of its own), and pieces of the applicant
+# headers only table 三 prints (cut in narrow cells: ``法律服`` / ``务机构``)
+_SHARED = frozenset({"其他", "总计"})
+_APPLICANT_PIECES = ("自然人", "法人或", "商业企", "科研机", "社会公", "益组织", "法律服", "务机构")
 
 
 def _piece(s: str) -> bool:
@@ -178,14 +182,14 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
     chunks: list[tuple[list[str], list[Cell]]] = []
     pieces: list[str] = []
     vals: list[Cell] = []
-    started = grouped = False
+    started = grouped = foreign = False
     for ln in lines:
         s = text[ln.start : ln.end].replace("\f", "").strip()
         if not s:
             continue
         if _VALUE.fullmatch(s):
-            if not started:
-                continue  # before the table's first header piece: another table's value (table 三's tail)
+            if not started or foreign:
+                continue  # before the table's first header piece, or after another table's label: its value
             start = ln.start + text[ln.start : ln.end].index(s)
             vals.append(Cell(parse_value(s), s, start, start + len(s), ln.index, 0, 0, 1.0))
             continue
@@ -193,7 +197,9 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             chunks.append((_header_columns(pieces), vals))
             pieces, vals = [], []
         if all(_piece(p) for p in s.split()):
-            started = True
+            if foreign and s in _SHARED:
+                continue  # that table's 其他 or 总计 column header
+            started, foreign = True, False
             if s == _GROUP_WORDS[0] and (not grouped or not chunks):
                 # the table's header begins here: pieces and values before it are another table's
                 # (table 三's 总计 and its last values, drawn after table 四's heading), or the
@@ -205,11 +211,18 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
                 pieces.append(s)
         elif started:
             pieces = []  # another heading or words between the table's pieces: they name nothing
+            # table 三's applicant headers drawn among table 四's pieces: the values and the 其他 /
+            # 总计 headers after them are table 三's, up to a piece only table 四 prints
+            foreign = any(w in s for w in _APPLICANT_PIECES)
     if vals:
         chunks.append((_header_columns(pieces), vals))
     groups = _groups(chunks)
     if groups is None or len(groups) != len(res.spec.rows):
-        return None
+        # a header naming one column followed by three or more values is another table's (table
+        # 三's 总计 or 其他 column with its last rows, drawn among table 四's pieces): left out
+        groups = _groups([(cols, vs) for cols, vs in chunks if not (len(cols) == 1 and len(vs) >= 3)])
+        if groups is None or len(groups) != len(res.spec.rows):
+            return None
     out = TableResult.empty(res.spec)
     unknown: list[str] = []
     for row, chunk in zip(res.spec.row_keys, groups):
