@@ -98,3 +98,16 @@ def test_values_after_another_table_s_applicant_header_are_that_table_s():
              *LITIGATION[at:]]  # fmt: skip
     got = _out(lines)["tables"]["review_litigation"]
     assert got["litigation_direct"] == DIRECT and got["litigation_after_review"] == AFTER
+
+
+def test_a_blank_cell_leaves_no_line_the_total_tells_which_where_it_can():
+    # 复议后起诉: 结果维持 and 结果纠正 2 and 0, then 其他, 尚未, 总计 with one value: only 总计 = 2 fits
+    # (其他 and 尚未 blank); 未经复议直接起诉: one value under 结果维持 and 结果纠正, either fits (null)
+    direct = ["行政诉讼", "未经复议直接起诉", "结果 结果", "维持 纠正", "2", "其他", "结果", "1", "尚未", "审结", "0", "总计", "3"]
+    after = ["复议后起诉", "结果 结果", "维持 纠正", "2", "0", "其他", "结果", "尚未", "审结", "总计", "2"]
+    out = _out([*WHOLE, "1", "1", "1", "1", "4", *direct, *after])
+    got, status = out["tables"]["review_litigation"], out["cell_status"]["review_litigation"]
+    assert got["litigation_after_review"] == {"upheld": 2, "corrected": 0, "other": None, "pending": None, "total": 2}
+    assert status["litigation_after_review"]["other"] == status["litigation_after_review"]["pending"] == "blank"
+    assert got["litigation_direct"] == {"upheld": None, "corrected": None, "other": 1, "pending": 0, "total": 3}
+    assert status["litigation_direct"]["upheld"] == status["litigation_direct"]["corrected"] == "unreadable"

@@ -9,7 +9,7 @@ reading in the table's order, ``tables/review.py``, does not take them: their or
 from __future__ import annotations
 
 import re
-from itertools import permutations
+from itertools import combinations, permutations, product
 from typing import Sequence
 
 from ..document import Document
@@ -102,34 +102,58 @@ def _fits(values: list[Number | None]) -> bool:
 READER_ORDERS = ((0, 1, 2, 3, 4), (0, 4, 1, 2, 3))
 
 
-def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Cell | None], bool] | None:
+def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Cell | None], set[str], bool] | None:
     """One group's five cells from its chunks (header columns, the values after them): a chunk
     that names all five columns at once has its values in an order of its own, so they are placed
     by the arithmetic (总计 = the four results) with the reader's known orders (``READER_ORDERS``):
     where one or more of those orders meets 总计, those orders, else every order that meets it (the
     four results then ambiguous unless equal); a cell the fitting placements disagree on is None
-    (where none fits, the report's arithmetic being wrong, every order is kept); a smaller chunk,
-    its header pieces printed right before its values, in print order. ``(cells, breaks)``: whether
-    a group placed by its header pieces alone breaks 总计 = the four results (the report's own
-    arithmetic, or a value that is not the group's); None when a column is left without a value."""
+    (where none fits, the report's arithmetic being wrong, every order is kept). A smaller chunk
+    has its header pieces printed right before its values, in print order; with fewer values than
+    columns (a blank cell leaves no line) its values go to its columns in order, every choice of
+    which are empty that meets 总计 (an empty cell as 0) kept. ``(cells, blanks, breaks)``: cells
+    (None: the placements disagree), the columns every placement leaves empty, and whether the
+    group breaks 总计 whatever the placement (the report's own arithmetic, or a value that is not
+    the group's: then every placement is kept); None when a column is named by no piece."""
     cells: dict[str, Cell | None] = {}
+    options: list[list[dict[str, Cell]]] = []
+    whole = False
     for cols, vals in chunks:
         if len(cols) == len(COLS) and set(cols) == set(COLS):
             # none fits where the report's own arithmetic is wrong: then 总计 chooses nothing, every
             # order stays, and only cells on which they all agree (equal values) are placed
+            whole = True
             fitting = [p for p in READER_ORDERS if _fits([vals[i].value for i in p])]
             fitting = fitting or [p for p in permutations(range(5)) if _fits([vals[i].value for i in p])]
             fitting = fitting or list(permutations(range(5)))
             for c, col in enumerate(COLS):
                 seen = {(vals[p[c]].value, vals[p[c]].raw) for p in fitting}
                 cells[col] = vals[fitting[0][c]] if len(seen) == 1 else None
+        elif len(vals) < len(cols):
+            options.append([dict(zip([cols[i] for i in pick], vals)) for pick in combinations(range(len(cols)), len(vals))])
         else:
             cells.update(zip(cols, vals))
-    if set(cells) != set(COLS):
+    if {c for cols, _ in chunks for c in cols} != set(COLS):
         return None
-    whole = any(len(cols) == len(COLS) for cols, _ in chunks)
-    breaks = not whole and all(c is not None for c in cells.values()) and not _fits([cells[c].value for c in COLS])  # type: ignore[union-attr]
-    return cells, breaks
+    if whole:
+        return cells, set(), False
+    rows: list[dict[str, Cell]] = []
+    for combo in product(*options):
+        row = {c: v for c, v in cells.items() if v is not None}
+        for placed in combo:
+            row.update(placed)
+        rows.append(row)
+    fitting_rows = [r for r in rows if _fits([r[c].value if c in r else None for c in COLS])]
+    use = fitting_rows or rows
+    out: dict[str, Cell | None] = {}
+    blanks: set[str] = set()
+    for col in COLS:
+        seen = {(r[col].value, r[col].raw) if col in r else None for r in use}
+        if seen == {None}:
+            blanks.add(col)
+        else:
+            out[col] = use[0][col] if len(seen) == 1 else None
+    return out, blanks, not fitting_rows
 
 
 def _groups(chunks: list[tuple[list[str], list[Cell]]]) -> list[list[tuple[list[str], list[Cell]]]] | None:
@@ -147,7 +171,7 @@ def _groups(chunks: list[tuple[list[str], list[Cell]]]) -> list[list[tuple[list[
     short: list[int] = []  # the groups whose whole header had fewer than five values after it
     for cols, vs in chunks:
         whole = len(cols) == len(COLS) and set(cols) == set(COLS)
-        if len(set(cols)) != len(cols) or (whole and len(vs) > len(cols)) or (not whole and len(vs) < len(cols)):
+        if len(set(cols)) != len(cols) or (whole and len(vs) > len(cols)):
             return None
         if filled & set(cols) or (whole and filled):
             return None  # a column named twice in a group before it is complete
@@ -229,9 +253,11 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
         placed = _place_row(chunk)
         if placed is None:
             return None
-        cells, breaks = placed
+        cells, blanks, breaks = placed
         out.found(row)
         for col in COLS:
+            if col in blanks:
+                continue  # every placement leaves it empty: printed blank
             cell = cells[col]
             if cell is None:
                 out.status.setdefault(row, {})[col] = UNREADABLE
