@@ -111,3 +111,17 @@ def test_a_blank_cell_leaves_no_line_the_total_tells_which_where_it_can():
     assert status["litigation_after_review"]["other"] == status["litigation_after_review"]["pending"] == "blank"
     assert got["litigation_direct"] == {"upheld": None, "corrected": None, "other": 1, "pending": 0, "total": 3}
     assert status["litigation_direct"]["upheld"] == status["litigation_direct"]["corrected"] == "unreadable"
+
+
+def test_a_group_s_total_printed_after_the_next_group_s_first_values_is_that_group_s():
+    # 未经复议直接起诉's 总计 (4) drawn after 复议后起诉's 结果维持 and 结果纠正: it goes to the first
+    # group still without a 总计; 复议后起诉's own 总计 comes last
+    lines = [*WHOLE, "1", "1", "1", "1", "4", "行政诉讼", "未经复议直接起诉的", "结果 结果 其他", "维持 纠正 结果", "1", "1", "1",
+             "尚未", "审结", "1", "复议后起诉", "结果 结果", "维持 纠正", "1", "2", "总计", "4",
+             "本年度因政府信息公开引发的行政诉讼案件均已审结。", "其他", "结果", "0", "尚未", "审结", "1", "总计", "4"]  # fmt: skip
+    got = _out(lines)["tables"]["review_litigation"]
+    assert got["litigation_direct"] == dict(zip(COLS, (1, 1, 1, 1, 4)))
+    assert got["litigation_after_review"] == dict(zip(COLS, (1, 2, 0, 1, 4)))
+    # where that reading breaks a group's 总计, nothing is placed from the stream
+    out = _out([*lines[:-1], "5"])
+    assert not any(w.startswith("review_litigation") and "content order" in w for w in out["warnings"])

@@ -22,7 +22,7 @@ Number = int | float
 
 # the words table 四's header cells are printed in, one piece a line in such readings
 _PIECES = frozenset("结果 维持 纠正 其他 尚未 审结 总计 结果维持 结果纠正 其他结果 尚未审结 行政复议 行政诉讼 "
-                    "未经复议直接起诉 复议后起诉".split())
+                    "未经复议直接起诉 复议后起诉 未经复议直接起诉的".split())
 # the same words cut in narrow cells, one piece a line (``结果维`` / ``结果纠`` / ``持`` / ``正``)
 _PIECES |= frozenset("结果维 结果纠 持 正 其他结 果 尚未审 结".split())
 _VALUE = re.compile(r"[0-9][0-9,]*|[-—－–]+|无")
@@ -58,7 +58,7 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
 # the column a header fragment names (a piece ``结果`` alone names none: it belongs to its neighbour)
 _COLUMN_WORDS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("尚未", "pending"),
                  ("审结", "pending"), ("总计", "total"), ("维", "upheld"), ("纠", "corrected"))  # fmt: skip
-_GROUP_WORDS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
+_GROUP_WORDS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "未经复议直接起诉的")
 COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
@@ -156,37 +156,47 @@ def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Ce
     return out, blanks, not fitting_rows
 
 
-def _groups(chunks: list[tuple[list[str], list[Cell]]]) -> list[list[tuple[list[str], list[Cell]]]] | None:
-    """The chunks divided into table 四's groups, a group ending when its five columns are named.
+def _groups(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[list[list[tuple[list[str], list[Cell]]]], bool] | None:
+    """The chunks divided into table 四's groups, a group complete when its five columns are named,
+    and whether a chunk went to a group before the last one begun.
 
-    A whole header (all five columns at once) followed by fewer than five values is a group whose
-    remaining values the reader writes later, each after another group's value: LibreOffice's PDFs
-    read raw give ``行政复议`` / its header / ``行政诉讼`` / ``未经复议直接起诉`` / four values, then
-    ``结果维持`` / that group's value / the fifth. So a chunk with more values than its pieces name
-    has its first values named, in order, and the rest *surplus*; the surplus values go, in print
-    order, to the one group still short of values (none or two such groups: None, nothing is placed)."""
-    groups: list[list[tuple[list[str], list[Cell]]]] = [[]]
-    filled: set[str] = set()
+    A chunk naming a column the group being filled already has begins the next group, and a later
+    chunk goes to the first group that lacks all its columns: raw ``pdftotext`` may write a group's
+    总计 after the next group's first values (``结果维持 结果纠正`` / 1 / 2 / ``总计`` / 4 / … /
+    ``其他结果`` / …: the 4 is the earlier group's). A whole header (all five columns at once)
+    followed by fewer than five values is a group whose remaining values the reader writes later,
+    each after another group's value: LibreOffice's PDFs read raw give ``行政复议`` / its header /
+    ``行政诉讼`` / ``未经复议直接起诉`` / four values, then ``结果维持`` / that group's value / the
+    fifth. So a chunk with more values than its pieces name has its first values named, in order,
+    and the rest *surplus*; the surplus values go, in print order, to the one group still short of
+    values. None where the chunks do not divide so (a group left incomplete, a whole header while
+    a group is incomplete, surplus values and not one group short of exactly that many)."""
+    groups: list[list[tuple[list[str], list[Cell]]]] = []
+    filled: list[set[str]] = []
     surplus: list[Cell] = []
     short: list[int] = []  # the groups whose whole header had fewer than five values after it
+    reordered = False
     for cols, vs in chunks:
         whole = len(cols) == len(COLS) and set(cols) == set(COLS)
         if len(set(cols)) != len(cols) or (whole and len(vs) > len(cols)):
             return None
-        if filled & set(cols) or (whole and filled):
-            return None  # a column named twice in a group before it is complete
+        open_ = [k for k, f in enumerate(filled) if f != set(COLS)]
+        if whole and open_:
+            return None  # a whole header while a group is incomplete
         if whole and len(vs) < len(COLS):
-            short.append(len(groups) - 1)
+            short.append(len(groups))
         elif len(vs) > len(cols):
             vs, surplus = vs[: len(cols)], surplus + vs[len(cols) :]
-        groups[-1].append((cols, vs))
-        filled |= set(cols)
-        if filled == set(COLS):
+        k = next((k for k in open_ if not filled[k] & set(cols)), None)
+        if k is None:
             groups.append([])
-            filled = set()
-    if groups[-1]:
+            filled.append(set())
+            k = len(groups) - 1
+        reordered |= k != len(groups) - 1
+        groups[k].append((cols, vs))
+        filled[k] |= set(cols)
+    if any(f != set(COLS) for f in filled):
         return None
-    groups.pop()
     if surplus or short:
         if len(short) != 1:
             return None
@@ -194,7 +204,7 @@ def _groups(chunks: list[tuple[list[str], list[Cell]]]) -> list[list[tuple[list[
         if rest or len(vs) + len(surplus) != len(COLS):
             return None
         groups[short[0]] = [(cols, vs + surplus)]
-    return groups
+    return groups, reordered
 
 
 def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
@@ -240,19 +250,21 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
             foreign = any(w in s for w in _APPLICANT_PIECES)
     if vals:
         chunks.append((_header_columns(pieces), vals))
-    groups = _groups(chunks)
-    if groups is None or len(groups) != len(res.spec.rows):
+    divided = _groups(chunks)
+    if divided is None or len(divided[0]) != len(res.spec.rows):
         # a header naming one column followed by three or more values is another table's (table
         # 三's 总计 or 其他 column with its last rows, drawn among table 四's pieces): left out
-        groups = _groups([(cols, vs) for cols, vs in chunks if not (len(cols) == 1 and len(vs) >= 3)])
-        if groups is None or len(groups) != len(res.spec.rows):
+        divided = _groups([(cols, vs) for cols, vs in chunks if not (len(cols) == 1 and len(vs) >= 3)])
+        if divided is None or len(divided[0]) != len(res.spec.rows):
             return None
+    groups, reordered = divided
     out = TableResult.empty(res.spec)
     unknown: list[str] = []
-    for row, chunk in zip(res.spec.row_keys, groups):
-        placed = _place_row(chunk)
-        if placed is None:
-            return None
+    placements = [_place_row(chunk) for chunk in groups]
+    if any(p is None or (reordered and p[2]) for p in placements):
+        return None  # a group its pieces name breaks 总计 where chunks were taken out of print order
+    for row, placed in zip(res.spec.row_keys, placements):
+        assert placed is not None
         cells, blanks, breaks = placed
         out.found(row)
         for col in COLS:
