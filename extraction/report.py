@@ -18,7 +18,7 @@ from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.result import TableResult
 from .tables.review import assemble_review
-from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, review_fails
+from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
@@ -152,6 +152,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 # text order meets the totals (a whole group's order can meet 总计 by chance)
                 more = continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
                 rebuilt = assemble_review_stream(res, doc, lines[lo:more])
+                heading = max((t[1].index for t in sec_tuples if t[1].index <= lo), default=lo)
+                if rebuilt is None and (before := preceding(text, lines, heading)) < heading:
+                    # its first values drawn before its heading (a page's last lines): read last
+                    rebuilt = assemble_review_stream(res, doc, [*lines[lo:more], *lines[before:heading]])
             res = rebuilt or distrust_review(res, region)
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)

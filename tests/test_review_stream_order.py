@@ -5,6 +5,7 @@ from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
 from .reportkit import report
+from .test_reviewstream import HEAD, TAIL
 
 COLS = ("upheld", "corrected", "other", "pending", "total")
 WHOLE = ["行政复议", "结果 结果", "维持 纠正", "其他", "结果", "尚未", "审结", "总计"]
@@ -125,3 +126,15 @@ def test_a_group_s_total_printed_after_the_next_group_s_first_values_is_that_gro
     # where that reading breaks a group's 总计, nothing is placed from the stream
     out = _out([*lines[:-1], "5"])
     assert not any(w.startswith("review_litigation") and "content order" in w for w in out["warnings"])
+
+
+def test_values_drawn_before_the_table_s_heading_are_read_last():
+    # a page's last lines: 复议后起诉's first pieces and values, then the heading 四、 and the rest
+    head, heading = HEAD.rsplit("四、", 1)
+    before = ["复议后起诉", "结果 结果", "维持 纠正", "160", "18", "其他", "结果", "29"]
+    after = [*WHOLE, "1", "1", "1", "1", "4", *LITIGATION[: LITIGATION.index("复议后起诉")], "尚未", "审结", "36", "总计",
+             "243"]  # fmt: skip
+    text = head + "\n".join(before) + "\n四、" + heading + "\n".join(after) + "\n五、存在的主要问题及改进情况\n" + TAIL
+    got = Extractor(get_tagger("rules")).extract_text(text).output["tables"]["review_litigation"]
+    assert got["litigation_after_review"] == dict(zip(COLS, (160, 18, 29, 36, 243)))
+    assert got["litigation_direct"] == DIRECT

@@ -55,6 +55,21 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
     return end if values and totals else heading
 
 
+
+def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
+    """The index of the first line of table 四's part printed right before its own heading (on line
+    ``heading``): a 行政诉讼 group word followed by nothing but header pieces, values and empty lines
+    up to the heading (a page whose last lines are the table's, drawn before the heading: ``复议后起诉``
+    / ``结果 结果`` / ``维持 纠正`` / 160 / 18 / ``四、…``); ``heading`` when there is none."""
+    start = heading
+    for ln in reversed(lines[:heading]):
+        s = text[ln.start : ln.end].replace("\f", "").strip()
+        if s and not all(_piece(p) for p in s.split()):
+            break
+        if s in _GROUP_WORDS[1:]:
+            start = ln.index
+    return start
+
 # the column a header fragment names (a piece ``结果`` alone names none: it belongs to its neighbour)
 _COLUMN_WORDS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("尚未", "pending"),
                  ("审结", "pending"), ("总计", "total"), ("维", "upheld"), ("纠", "corrected"))  # fmt: skip
