@@ -1,10 +1,15 @@
-"""Table 四 in content-stream order (raw ``pdftotext``): the part printed past the next heading.
+"""Table 四 in content-stream order (raw ``pdftotext``): header pieces, values and the report's totals.
 
-``pdftotext`` without ``-layout`` writes the text in the order of the PDF's blocks; a table 四
-that ends a page next to the following section's heading comes out cut in two, its second half
-after that heading (``五、存在的主要问题…`` then ``其他 / 结果 / 0 / 总计 / 复议后起诉 / …``).
-``continuation`` finds those lines; ``assemble_review_stream`` reads them with the rest (a
-reading in the table's order, ``tables/review.py``, does not take them: their order is the stream's).
+``pdftotext`` without ``-layout`` writes the text in the order of the PDF's blocks: each value after
+the header pieces naming its columns (``结果维`` / ``持`` / 8), a group printed with its whole header
+first has its values in an order of the reader's own (LibreOffice's PDFs: 维持, 其他, 尚未, 总计,
+纠正, the 纠正 perhaps after the next group's first value), and other tables' lines come among the
+pieces. ``assemble_review_stream`` divides the stream into the three groups by the pieces and places
+what they do not name by 总计 = the four results; where more than one placement fits, the cells they
+disagree on are null. A table 四 that ends a page next to the following section's heading comes out
+cut in two, its second half after that heading (``continuation``), or its first values before its
+own heading (``preceding``); both are read with the rest (a reading in the table's order,
+``tables/review.py``, does not take them: their order is the stream's).
 """
 from __future__ import annotations
 
