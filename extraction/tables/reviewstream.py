@@ -60,7 +60,6 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
     return end if values and totals else heading
 
 
-
 def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
     """The index of the first line of table 四's part printed right before its own heading (on line
     ``heading``): a 行政诉讼 group word followed by nothing but header pieces, values and empty lines
@@ -74,6 +73,7 @@ def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
         if s in _GROUP_WORDS[1:]:
             start = ln.index
     return start
+
 
 # the column a header fragment names (a piece ``结果`` alone names none: it belongs to its neighbour)
 _COLUMN_WORDS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("尚未", "pending"),
