@@ -21,6 +21,7 @@ from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
+from .tables.pagetop import assemble_page_tops
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
 from .tables.wrapped import null_wrapped_figures
 from .templates import TABLES, table_spec
@@ -143,7 +144,9 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         res: TableResult = ASSEMBLERS[name](region, fmt, truncated)
         if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
             # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
-            res = assemble_from_stream(res, doc, lines[lo:hi]) or distrust_order(res)
+            # (a page's first rows printed among its repeated column headers: put in column order first)
+            res = (assemble_from_stream(res, doc, lines[lo:hi]) or assemble_page_tops(res, doc, lines[lo:hi])
+                   or distrust_order(res))
         elif name == "review_litigation":
             rebuilt = None
             if review_fails(res) or in_stream_order(region):

@@ -23,6 +23,7 @@ from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
+from ..templates import TableSpec
 from .base import Cell, parse_value
 from .digitruns import _holds, application_identities
 from .result import BLANK, INFERRED, UNREADABLE, TableResult
@@ -330,17 +331,10 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
     lead = sum(c.start < header for c in cells) if header is not None else 0
     pages = _page_numbers(doc, cells)
-    nrows = len(spec.row_keys)
     starts = block_starts(cells, lines)
 
     def solve(sub: int | None) -> StreamSolution | None:
-        # the blocks first (they tell a row group of k rows from k single rows); where no division
-        # agrees with them (a block joining cells of two groups), the arithmetic alone
-        for blocks in (starts, ()):
-            sol = solve_stream(values, nrows, pages, hints, lead, True, blocks, sub)  # type: ignore[arg-type]
-            if sol is not None and _meets_identities(sol, spec.row_keys):
-                return sol
-        return None
+        return solve_checked(values, spec.row_keys, pages, hints, lead, starts, sub)
 
     if any("小计" in doc.text[ln.start : ln.end] for ln in lines):
         # the 8-column variant: a 法人或其他组织 小计 after 自然人 or after 其他 in every row; where
@@ -351,6 +345,29 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
         sol = solve(None)
     if sol is None:
         return None
+    return stream_result(spec, cells, sol)
+
+
+def solve_checked(values: Sequence[Number], row_keys: Sequence[str], pages: frozenset[int],
+                  hints: Sequence[int | None], lead: int, starts: Sequence[bool],
+                  sub: int | None = None, fallback: bool = True) -> StreamSolution | None:  # fmt: skip
+    """``solve_stream`` over the whole region (a next table's values may trail) whose division also
+    meets the column identities: the blocks first (they tell a row group of k rows from k single
+    rows); where no division agrees with them (a block joining cells of two groups) and
+    ``fallback``, the arithmetic alone. ``None`` when none fits."""
+    for blocks in (starts, ()) if fallback else (starts,):
+        sol = solve_stream(values, len(row_keys), pages, hints, lead, True, blocks, sub)
+        if sol is not None and _meets_identities(sol, row_keys):
+            return sol
+    return None
+
+
+def stream_result(spec: TableSpec, cells: Sequence[Cell], sol: StreamSolution,
+                  placed: frozenset[int] = frozenset()) -> TableResult:  # fmt: skip
+    """Table 三 from a stream division: each determined cell the token ``sol.index`` names
+    (``inferred`` in a row group, or where its token's index is in ``placed``), the others
+    ``unreadable`` with a warning."""
+    cols = spec.rows[0].cols
     out = TableResult.empty(spec)
     out.rows_found = len(spec.row_keys)
     unknown: list[str] = []
@@ -364,7 +381,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
                 out.status.setdefault(key, {})[col] = UNREADABLE
                 unknown.append(f"{key}.{col}")
                 continue
-            out.put(key, col, cell, inferred=r in sol.grouped)
+            out.put(key, col, cell, inferred=r in sol.grouped or sol.index[r][c] in placed)
     out.warn(
         "values read one per line in the PDF's content order (rows sharing a label written column by column); "
         "rows rebuilt by the report's arithmetic"

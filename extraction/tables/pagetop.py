@@ -1,0 +1,204 @@
+"""Table 三's first rows on a page, drawn among the page's column headers (raw ``pdftotext``).
+
+On a page that repeats table 三's column headers, raw ``pdftotext`` orders the page's first row
+group by where the header cells above it end, not left to right: the taller header cells of the
+right-hand columns (``法律服务机构``, ``社会公益组织``, ``其他``, ``总计``) come between the values, a
+value that stands right under its own header cell comes in that header's block, and the next group's
+first column can come before the rest of the row. Seen on WPS-style PDFs (every page that
+starts with the header; the same order in each)::
+
+    10 / 0 / 0 / 总计 / 法律服务 / 机构 / 0 / 其他 / (empty) / 0 / 社会公益 / 组织 / 0 / 0 / 10 / …
+
+is the row (10, 0, 0, 0, 0, 0, 10): 自然人, 商业企业, the next row's 自然人, 法律服务 (in its header's
+block), 科研机构 (its header 其他 is a block of its own: an empty line stands between), 社会公益
+(in its block), 其他, 总计.
+
+``reorderings`` rewrites such a window into column order, for each choice of which of its blocks
+(if any) is the next group's first column: a value printed in its header's block (no empty line
+between) takes that header's column, the others fill the remaining columns in the order printed.
+The caller divides each rewritten stream as usual (``streamorder.solve_checked``) and keeps what
+every fitting rewrite agrees on; none is used where the stream divides as printed.
+"""
+from __future__ import annotations
+
+import re
+from itertools import product
+from typing import Sequence
+
+from ..document import Document
+from ..layout import Line
+from .base import Cell
+from .result import TableResult
+from .streamorder import (
+    APP_COLS,
+    COLUMN_HEADERS,
+    MAX_GROUP,
+    StreamSolution,
+    _agree,
+    _header_column,
+    _page_numbers,
+    block_starts,
+    lone_numbers,
+    solve_checked,
+    stream_result,
+)
+
+# a line that opens the column header of table 三 (its first header cell)
+_HEADER_OPENS = ("申请人情况", "自然人")
+# rewrites tried per table at most (every window's choices multiply)
+MAX_REWRITES = 64
+
+
+def _blocks(starts: Sequence[bool]) -> list[list[int]]:
+    """The stream's blocks (``streamorder.block_starts``) as lists of stream indices."""
+    out: list[list[int]] = []
+    for i, s in enumerate(starts):
+        if s or not out:
+            out.append([])
+        out[-1].append(i)
+    return out
+
+
+def _attached_header(doc: Document, lines: Sequence[Line], pos: dict[int, int], cell: Cell) -> int | None:
+    """The applicant column a header printed in the value's own block names: the text lines right
+    above the value with no empty line between (``streamorder._header_column``); None otherwise."""
+    at = pos.get(cell.line)
+    above: list[str] = []
+    k = (at if at is not None else 0) - 1
+    while at is not None and k >= 0 and len(above) < 4:
+        s = doc.text[lines[k].start : lines[k].end].strip()
+        if not s:
+            break
+        above.insert(0, s)
+        k -= 1
+    return _header_column(above) if above else None
+
+
+def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int) -> list[list[int]]:
+    """Rewrites of the window of blocks from ``w0``: each a list of stream indices, the first group
+    in column order then the block moved after it (the next group's first column), if any."""
+    width = APP_COLS
+    window = list(range(w0, min(len(blocks), w0 + width + 1)))
+    last = max((b for b in window if b in named), default=None)
+    if last is None:
+        return []
+    out: list[list[int]] = []
+    # which block (if any) is the next group's first column: an unnamed one among the headers
+    moved_opts: list[int | None] = [None] + [b for b in window[1:] if b < last and b not in named]
+    for moved in moved_opts:
+        group = [b for b in window if b != moved][:width]
+        if len(group) < width or (moved is not None and moved > group[-1]):
+            continue
+        k = len(blocks[group[0]])
+        if k > MAX_GROUP or any(len(blocks[b]) != k for b in group):
+            continue
+        cols = [named.get(b) for b in group]
+        taken = [c for c in cols if c is not None]
+        if len(set(taken)) != len(taken):
+            continue
+        free = iter(c for c in range(width) if c not in taken)
+        order: list[int | None] = [None] * width
+        for b, c in zip(group, cols):
+            order[c if c is not None else next(free)] = b
+        seq = [i for b in order for i in blocks[b]]  # type: ignore[index]
+        if moved is not None:
+            seq += blocks[moved]
+        out.append(seq)
+    return out
+
+
+def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell],
+                starts: Sequence[bool]) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
+    """Rewritten orders of the stream ``cells`` (``streamorder.lone_numbers``; ``starts`` their
+    blocks) where a page's first row group is printed among the column headers: per rewrite, the
+    permutation (new position -> index into ``cells``) and the indices it moved out of printed
+    order. Every combination of the windows' choices (at most ``MAX_REWRITES``); empty when no
+    value of the region is printed among a repeated column header."""
+    pos = {ln.index: k for k, ln in enumerate(lines)}
+    blocks = _blocks(starts)
+    block_of = {i: b for b, idx in enumerate(blocks) for i in idx}
+    opens = [ln.index for ln in lines if any(re.sub(r"\s+", "", doc.text[ln.start : ln.end]).startswith(h)
+                                             for h in _HEADER_OPENS)]  # fmt: skip
+    windows: dict[int, list[list[int]]] = {}
+    for line in opens:
+        w0 = next((block_of[i] for i, c in enumerate(cells) if c.line > line), None)
+        if w0 is None or w0 in windows:
+            continue
+        named: dict[int, int] = {}
+        for b in range(w0, min(len(blocks), w0 + APP_COLS + 1)):
+            col = _attached_header(doc, lines, pos, cells[blocks[b][0]])
+            if col is not None:
+                named[b] = col
+        choices = _window_choices(blocks, named, w0)
+        if choices:
+            windows[w0] = choices
+    if not windows:
+        return []
+    starts_at = sorted(windows)
+    out: list[tuple[list[int], frozenset[int]]] = []
+    for pick in product(*[[None, *windows[w]] for w in starts_at]):
+        if all(p is None for p in pick):
+            continue
+        perm: list[int] = []
+        moved: set[int] = set()
+        b = 0
+        for w, seq in zip(starts_at, pick):
+            if seq is None:
+                continue
+            while b < w:
+                perm += blocks[b]
+                b += 1
+            perm += seq
+            moved.update(seq)
+            b = w + len({block_of[i] for i in seq})
+        while b < len(blocks):
+            perm += blocks[b]
+            b += 1
+        if len(perm) == len(cells) and sorted(perm) == list(range(len(cells))):
+            out.append((perm, frozenset(moved)))
+        if len(out) >= MAX_REWRITES:
+            break
+    return out
+
+
+def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
+    """Table 三 rebuilt from the region's one-value lines (``streamorder.assemble_from_stream``)
+    with each page's first row group rewritten into column order (``reorderings``): the cells every
+    rewrite that divides agrees on; the others ``unreadable``. The cells a rewrite moved are
+    ``inferred``. ``None`` when no rewrite divides (or none applies, or the table prints a 小计)."""
+    spec = res.spec
+    if len(spec.rows[0].cols) != APP_COLS or any("小计" in doc.text[ln.start : ln.end] for ln in lines):
+        return None
+    cells, hints = lone_numbers(doc, lines)
+    starts = block_starts(cells, lines)
+    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
+    lead = sum(c.start < header for c in cells) if header is not None else 0
+    pages = _page_numbers(doc, cells)
+    fits: list[StreamSolution] = []
+    placed: set[int] = set()
+    rewrites = reorderings(doc, lines, cells, starts)
+    # rewrites whose division agrees with the blocks first; only where none does, the arithmetic alone
+    for blocks in (True, False):
+        for perm, moved in rewrites:
+            new_at = {old: new for new, old in enumerate(perm)}
+            sol = solve_checked([cells[i].value for i in perm], spec.row_keys,  # type: ignore[misc]
+                                frozenset(new_at[i] for i in pages), [None if i in moved else hints[i] for i in perm],
+                                lead, [starts[i] for i in perm] if blocks else (), fallback=False)  # fmt: skip
+            if sol is None:
+                continue
+            # the division's tokens as indices into ``cells`` (every rewrite's cells compared alike);
+            # blocks move whole, so their starts hold in the rewritten order
+            sol.index = [[None if x is None else perm[x] for x in row] for row in sol.index]
+            fits.append(sol)
+            placed |= moved
+        if fits:
+            break
+    if not fits:
+        return None
+    sol = fits[0]
+    for other in fits[1:]:
+        sol = _agree(sol, other)
+    out = stream_result(spec, cells, sol, frozenset(placed))
+    out.warn("the first rows of a page printed among its repeated column headers: "
+             "put in column order by the headers printed with them and by the arithmetic")
+    return out
