@@ -21,6 +21,7 @@ from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
+from .tables.blockorder import assemble_by_blocks
 from .tables.pagetop import assemble_page_tops
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
 from .tables.wrapped import null_wrapped_figures
@@ -144,9 +145,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         res: TableResult = ASSEMBLERS[name](region, fmt, truncated)
         if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
             # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
-            # (a page's first rows printed among its repeated column headers: put in column order first)
+            # (a page's first rows printed among its repeated column headers: put in column order first;
+            # a report whose own sums are wrong: the rows by the text blocks alone, its failed checks kept)
             res = (assemble_from_stream(res, doc, lines[lo:hi]) or assemble_page_tops(res, doc, lines[lo:hi])
-                   or distrust_order(res))
+                   or assemble_by_blocks(res, doc, lines[lo:hi]) or distrust_order(res))
         elif name == "review_litigation":
             rebuilt = None
             if review_fails(res) or in_stream_order(region):

@@ -1,0 +1,206 @@
+"""Table 三's stream divided by raw ``pdftotext``'s blocks where the report's own arithmetic is wrong.
+
+``streamorder.solve_stream`` divides the one-value lines into row groups under which every row meets
+its 总计; a report whose arithmetic is wrong (a row's 总计 not the sum of its columns, a column
+identity broken) has no such division, and its table was left to the ordinary reading (values by
+order, a flagged guess). Raw ``pdftotext`` ends every block with an empty line, and a row group's
+cells of one column are one block of ``k`` lines (``streamorder._fits_blocks``): the blocks alone
+tell the groups. ``divide_by_blocks`` lists every division the blocks allow (values of another table
+before the header or after the last row, page numbers between groups passed over as in
+``solve_stream``) and keeps those that break the fewest identities; cells they disagree on are null.
+The rows are placed by the blocks, not by their sums, so every cell is ``inferred``, and the
+identities that fail stay failed checks of the report (``checks.all_checks``), never hidden.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..document import Document
+from ..layout import Line
+from .digitruns import _holds, application_identities
+from .pagetop import reorderings
+from .result import TableResult
+from .streamorder import (
+    APP_COLS,
+    COLUMN_HEADERS,
+    MAX_GROUP,
+    StreamSolution,
+    _agree,
+    _fits_blocks,
+    _hinted_group,
+    _hinted_order,
+    _page_numbers,
+    block_starts,
+    lone_numbers,
+    stream_result,
+)
+
+Number = int | float
+# the most divisions listed per stream (values passed over multiply them)
+MAX_DIVISIONS = 256
+# the most identities (row 总计 and column identities, per column) a division kept may break: one
+# wrong printed 总计 breaks up to three (its row, both identities of its column), a report with two
+# such, not a stream the blocks misplace (a shift breaks most rows)
+MAX_BROKEN = 6
+
+
+def _rows(starts: Sequence[bool], hints: Sequence[int | None], p: int, k: int) -> list[list[int]] | None:
+    """Stream indices of a group of ``k`` rows from ``p``, row by row in column order, if the
+    blocks allow it (``streamorder._fits_blocks``); a group among the column headers (a header
+    printed between its values names a column: a page's first rows, which raw ``pdftotext`` joins
+    with the header pieces into blocks of their own) is placed by the headers as in
+    ``streamorder._group``."""
+    if any(h is not None for h in hints[p : p + k * APP_COLS]):
+        if k == 1:
+            order = _hinted_order(hints, p)
+            return [order] if order is not None else None
+        return _hinted_group(hints, p, k)
+    if not _fits_blocks(starts, p, k):
+        return None
+    return [[p + c * k + j for c in range(APP_COLS)] for j in range(k)]
+
+
+def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrows: int,
+               skippable: frozenset[int], lead: int) -> list[list[tuple[int, list[list[int]]]]]:  # fmt: skip
+    """Every division of a stream of ``n`` values into ``nrows`` rows by the blocks alone (at most
+    ``MAX_DIVISIONS``): per division, its groups as (first row, the rows' stream indices)."""
+    reach: dict[tuple[int, int], bool] = {}
+
+    def step(p: int, r: int) -> list[tuple[int, list[list[int]]]]:
+        out = []
+        for k in range(1, min(MAX_GROUP, nrows - r) + 1):
+            if p + k * APP_COLS <= n:
+                rows = _rows(starts, hints, p, k)
+                if rows is not None:
+                    out.append((p + k * APP_COLS, rows))
+        return out
+
+    def skip(p: int, r: int) -> bool:
+        return p < n and (p in skippable or (r == 0 and p < lead))
+
+    def ok(p: int, r: int) -> bool:
+        # the goal is reachable from (p, r): values after the last row belong to the next table
+        if r == nrows:
+            return True
+        if (p, r) not in reach:
+            reach[(p, r)] = (skip(p, r) and ok(p + 1, r)) or any(ok(e, r + len(rows)) for e, rows in step(p, r))
+        return reach[(p, r)]
+
+    out: list[list[tuple[int, list[list[int]]]]] = []
+
+    def walk(p: int, r: int, path: list[tuple[int, list[list[int]]]]) -> None:
+        if len(out) >= MAX_DIVISIONS:
+            return
+        if r == nrows:
+            out.append(list(path))
+            return
+        if skip(p, r) and ok(p + 1, r):
+            walk(p + 1, r, path)
+        for end, rows in step(p, r):
+            if ok(end, r + len(rows)):
+                path.append((r, rows))
+                walk(end, r + len(rows), path)
+                path.pop()
+
+    if ok(0, 0):
+        walk(0, 0, [])
+    return out
+
+
+def _solution(values: Sequence[Number | None], nrows: int, groups: list[tuple[int, list[list[int]]]]) -> StreamSolution:
+    rows: list[list[Number | None]] = [[None] * APP_COLS for _ in range(nrows)]
+    index: list[list[int | None]] = [[None] * APP_COLS for _ in range(nrows)]
+    grouped: set[int] = set()
+    for r, idx in groups:
+        for j, row in enumerate(idx):
+            rows[r + j] = [values[i] for i in row]
+            index[r + j] = list(row)
+            if len(idx) > 1:
+                grouped.add(r + j)
+    return StreamSolution(rows, grouped, 0, index)
+
+
+def _sum(xs: Sequence[Number]) -> Number:
+    return sum(xs) if xs else 0
+
+
+def broken(sol: StreamSolution, row_keys: Sequence[str]) -> int | None:
+    """How many identities the division breaks: rows whose 总计 is not their six columns' sum, and
+    column identities (per column) that fail; a printed blank (— or 无) counts 0. ``None`` where a
+    broken column identity is not explained by a wrong printed cell: a cell printed wrong by ``d``
+    breaks its row's 总计 by ``d`` and its column's identities by ``d``, so each broken column
+    identity needs a row among its operands whose 总计 is off by as much (values a division put in
+    the wrong columns break column identities by amounts no row shows)."""
+    rows = [[0 if v is None else v for v in row] for row in sol.rows]
+    at = dict(zip(row_keys, rows))
+    off = {key: abs(_sum(row[:6]) - row[6]) for key, row in at.items() if _holds(row[:6], row[6:7]) is False}
+    out = len(off)
+    for left, right in application_identities(row_keys):
+        for c in range(APP_COLS):
+            if _holds([at[r][c] for r in left], [at[r][c] for r in right]) is False:
+                d = abs(_sum([at[r][c] for r in left]) - _sum([at[r][c] for r in right]))
+                if not any(abs(off.get(r, -1) - d) < 1e-6 for r in (*left, *right)):
+                    return None
+                out += 1
+    return out
+
+
+def divide_by_blocks(values: Sequence[Number | None], starts: Sequence[bool], row_keys: Sequence[str],
+                     hints: Sequence[int | None] = (), skippable: frozenset[int] = frozenset(),
+                     lead: int = 0) -> tuple[StreamSolution, int] | None:  # fmt: skip
+    """The divisions of the stream the blocks allow that break at most ``MAX_BROKEN`` identities,
+    each explained by a wrong printed cell (``broken``), as one solution: the cells they all agree on, the others ``None``; with the
+    fewest identities any of them breaks. ``None`` when the blocks allow no such division."""
+    nrows = len(row_keys)
+    kept: list[tuple[StreamSolution, int]] = []
+    for groups in _divisions(len(values), starts, hints or [None] * len(values), nrows, skippable, lead):
+        sol = _solution(values, nrows, groups)
+        b = broken(sol, row_keys)
+        if b is not None and b <= MAX_BROKEN:
+            kept.append((sol, b))
+    if not kept:
+        return None
+    sol = kept[0][0]
+    for other, _ in kept[1:]:
+        sol = _agree(sol, other)
+    return sol, min(b for _, b in kept)
+
+
+def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
+    """Table 三 rebuilt from the region's one-value lines by the blocks alone (``divide_by_blocks``),
+    the stream as printed and each rewrite of a page's first rows (``pagetop.reorderings``) tried
+    alike: the cells every division that breaks the fewest identities agrees on, ``inferred``; the
+    others ``unreadable``. ``None`` when the table prints a 小计, has no blocks (every value
+    joined, or none), or no division breaks at most ``MAX_BROKEN`` identities."""
+    spec = res.spec
+    if len(spec.rows[0].cols) != APP_COLS or any("小计" in doc.text[ln.start : ln.end] for ln in lines):
+        return None
+    cells, hints = lone_numbers(doc, lines)
+    starts = block_starts(cells, lines)
+    if not cells:
+        return None
+    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
+    lead = sum(c.start < header for c in cells) if header is not None else 0
+    pages = _page_numbers(doc, cells)
+    found: list[tuple[StreamSolution, int]] = []
+    for perm, moved in [(list(range(len(cells))), frozenset())] + reorderings(doc, lines, cells, starts):
+        new_at = {old: new for new, old in enumerate(perm)}
+        got = divide_by_blocks([cells[i].value for i in perm], [starts[i] for i in perm], spec.row_keys,
+                               [None if i in moved else hints[i] for i in perm],
+                               frozenset(new_at[i] for i in pages), lead)  # fmt: skip
+        if got is not None:
+            sol, b = got
+            sol.index = [[None if x is None else perm[x] for x in row] for row in sol.index]
+            found.append((sol, b))
+    if not found:
+        return None
+    # every plausible division (the stream as printed, each rewrite) has its say: cells they
+    # disagree on are null, never the likeliest guess
+    fewest = min(b for _, b in found)
+    sol = found[0][0]
+    for other, _ in found[1:]:
+        sol = _agree(sol, other)
+    out = stream_result(spec, cells, sol, frozenset(range(len(cells))))
+    out.warn(f"no division of the values meets the table's arithmetic; rows placed by the PDF's text blocks alone "
+             f"({fewest} of the report's sums fail as printed)")
+    return out
