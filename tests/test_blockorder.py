@@ -1,0 +1,80 @@
+"""Table 三 whose printed sums are wrong, divided by raw pdftotext's blocks alone."""
+from govreport.extraction.tables.blockorder import broken, divide_by_blocks
+from govreport.extraction.tables.streamorder import StreamSolution, solve_stream
+from govreport.extraction.templates import table_spec
+
+KEYS = table_spec("2021", "applications").row_keys
+Z = [0] * 7
+
+
+def _table(**rows):
+    """The template's rows, zeros but those given (7 values each)."""
+    return [list(rows.get(k, Z)) for k in KEYS]
+
+
+def _col_major(*rows):
+    return [rows[j][c] for c in range(7) for j in range(len(rows))]
+
+
+def _stream(table):
+    """As raw pdftotext writes it: 三(一)/(二) (granted, partially_granted) a group column by column
+    (blocks of two), every other row a single row (a block a value)."""
+    g = KEYS.index("granted")
+    values, starts = [], []
+    for r, row in enumerate(table):
+        if r == g + 1:
+            continue
+        if r == g:
+            values += _col_major(row, table[g + 1])
+            starts += [True, False] * 7
+        else:
+            values += row
+            starts += [True] * 7
+    return values, starts
+
+
+# 10 new and 2 carried over applications from 自然人: 9 granted, 1 partially, 2 carried forward
+GOOD = _table(new_received=[10, 0, 0, 0, 0, 0, 10], carried_over=[2, 0, 0, 0, 0, 0, 2],
+              granted=[9, 0, 0, 0, 0, 0, 9], partially_granted=[1, 0, 0, 0, 0, 0, 1],
+              total_handled=[10, 0, 0, 0, 0, 0, 10], carried_forward=[2, 0, 0, 0, 0, 0, 2])  # fmt: skip
+
+
+def test_a_report_with_a_wrong_total_is_divided_by_its_blocks():
+    bad = [row[:] for row in GOOD]
+    bad[0][6] = 11  # the report prints 一's 总计 as 11 (10 + 0 + …)
+    values, starts = _stream(bad)
+    # no division meets every row's 总计
+    assert solve_stream(values, len(KEYS)) is None
+    got = divide_by_blocks(values, starts, KEYS)
+    assert got is not None
+    sol, fewest = got
+    # the rows as printed, 11 included (its row and its column's identity fail: reported, not hidden)
+    assert sol.rows == bad and sol.ambiguous == 0 and fewest == 2
+    assert sol.grouped == {KEYS.index("granted"), KEYS.index("partially_granted")}
+    # the blocks alone: without them the values have no division at all
+    assert divide_by_blocks(values, [True] * len(values), KEYS) is None
+
+
+def test_a_division_that_puts_values_in_the_wrong_columns_is_not_kept():
+    # 10 in 商业企业 instead of 自然人 in row 一: the column identities break by 10 in two columns,
+    # but the row's 总计 holds, so no wrong printed cell explains them
+    swapped = [row[:] for row in GOOD]
+    swapped[0][:2] = [0, 10]
+    assert broken(StreamSolution(swapped, set(), 0, []), KEYS) is None
+    # a wrong printed 总计 is explained: its row is off by as much as its column's identity
+    wrong_total = [row[:] for row in GOOD]
+    wrong_total[KEYS.index("total_handled")][6] = 13
+    assert broken(StreamSolution(wrong_total, set(), 0, []), KEYS) == 3
+    assert broken(StreamSolution(GOOD, set(), 0, []), KEYS) == 0
+
+
+def test_a_value_before_the_header_is_passed_over_where_the_shifted_division_breaks_the_sums():
+    bad = [row[:] for row in GOOD]
+    bad[0][6] = 11
+    values, starts = _stream(bad)
+    # another table's value before the header and the next table's after the last row: the blocks
+    # allow the rows to start at either; read from the 5 every row is shifted by one value and the
+    # broken sums are explained by no wrong printed cell, so only the division passing over it is kept
+    got = divide_by_blocks([5] + values + [3], [True] + starts + [True], KEYS, lead=1)
+    assert got is not None and got[0].rows == bad and got[1] == 2
+    assert divide_by_blocks([5] + values + [3], [True] + starts + [True], KEYS, lead=0) is None
