@@ -1,4 +1,8 @@
 """Table 三 whose printed sums are wrong, divided by raw pdftotext's blocks alone."""
+import shutil
+
+import pytest
+
 from govreport.extraction.tables.blockorder import broken, divide_by_blocks
 from govreport.extraction.tables.streamorder import StreamSolution, solve_stream
 from govreport.extraction.templates import table_spec
@@ -78,3 +82,29 @@ def test_a_value_before_the_header_is_passed_over_where_the_shifted_division_bre
     got = divide_by_blocks([5] + values + [3], [True] + starts + [True], KEYS, lead=1)
     assert got is not None and got[0].rows == bad and got[1] == 2
     assert divide_by_blocks([5] + values + [3], [True] + starts + [True], KEYS, lead=0) is None
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def test_wps_readings_of_reports_with_wrong_sums_rebuilt_with_their_failed_checks():
+    """Generated reports whose own arithmetic is wrong (``arithmetic_errors``), WPS-style PDFs read by
+    raw pdftotext: table 三 divided by the blocks, every value gold's, the failing sums reported."""
+    from govreport.extraction.evaluate import values_equal
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    extractor = Extractor(get_tagger("rules"))
+    for r in read_routes([make_document(1, i) for i in (2, 17)], ["wps-pdf:pdftotext"]):
+        assert "arithmetic_errors" in r.kinds
+        out = extractor.extract_text(r.text).output
+        assert any("text blocks alone" in w for w in out["warnings"]), r.id
+        assert any(c["status"] == "fail" and c["rule"].startswith("applications.") for c in out["checks"]), r.id
+        gold = r.gold["tables"]["applications"]
+        got = out["tables"]["applications"]
+        right = 0
+        for row, cols in gold.items():
+            for col, v in cols.items():
+                assert got[row][col] is None or values_equal(got[row][col], v), (r.id, row, col)
+                right += got[row][col] is not None
+        assert right >= 0.9 * sum(v is not None for cols in gold.values() for v in cols.values())
