@@ -24,6 +24,7 @@ from .tables.runon import RUNON_ASSEMBLERS
 from .tables.blockorder import assemble_by_blocks
 from .tables.pagetop import assemble_page_tops
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
+from .tables.streamorder import continuation as applications_continuation
 from .tables.wrapped import null_wrapped_figures
 from .templates import TABLES, table_spec
 from .trust import printed_tables, reason, undouble, verdict
@@ -146,9 +147,12 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         if name == "applications" and table_fails(res.values, res.spec.row_keys, res.spec.rows[0].cols):
             # one value a line in content-stream order (raw pdftotext): the arithmetic rebuilds the rows
             # (a page's first rows printed among its repeated column headers: put in column order first;
-            # a report whose own sums are wrong: the rows by the text blocks alone, its failed checks kept)
-            res = (assemble_from_stream(res, doc, lines[lo:hi]) or assemble_page_tops(res, doc, lines[lo:hi])
-                   or assemble_by_blocks(res, doc, lines[lo:hi]) or distrust_order(res))
+            # a last column printed past the next heading: read with it; a report whose own sums are
+            # wrong: the rows by the text blocks alone, its failed checks kept)
+            more = applications_continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
+            spans = [lines[lo:hi]] + ([lines[lo:more]] if more > hi else [])
+            res = (next((r for ls in spans for r in (assemble_from_stream(res, doc, ls), assemble_page_tops(res, doc, ls)) if r), None)
+                   or next((r for ls in spans if (r := assemble_by_blocks(res, doc, ls))), None) or distrust_order(res))
         elif name == "review_litigation":
             rebuilt = None
             if review_fails(res) or in_stream_order(region):

@@ -461,3 +461,29 @@ def _page_numbers(doc: Document, cells: Sequence[Cell]) -> frozenset[int]:
         if "\f" in text[max(a, 0) : b]:
             out.add(i)
     return frozenset(out)
+
+
+def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
+    """The index past table 三's values printed after the next section's heading on line ``heading``
+    (a table that ends a page: raw ``pdftotext`` writes a right-hand column, its header and its
+    values, after the blocks to its left, past the heading and the line that opens the section):
+    applicant header pieces and lone values up to the first other line; ``heading`` when none is
+    there or the lines hold no value or no header piece."""
+    end = heading
+    values = headers = 0
+    prose = 0
+    for ln in lines[heading + 1 :]:
+        s = text[ln.start : ln.end].replace("\f", "").strip()
+        if not s:
+            continue
+        if _LONE_NUMBER.fullmatch(s):
+            values += 1
+        elif any(name in s for name in COLUMN_HEADERS) and len(s) <= 6:
+            headers += 1
+        elif not values and not headers and prose < 1:
+            prose += 1  # the section's opening line (具体情况见下表。)
+            continue
+        else:
+            break
+        end = ln.index + 1
+    return end if values and headers else heading
