@@ -13,6 +13,7 @@ identities that fail stay failed checks of the report (``checks.all_checks``), n
 """
 from __future__ import annotations
 
+from itertools import product
 from typing import Sequence
 
 from ..document import Document
@@ -39,9 +40,10 @@ Number = int | float
 # the most divisions listed per stream (values passed over multiply them)
 MAX_DIVISIONS = 256
 # the most identities (row 总计 and column identities, per column) a division kept may break: one
-# wrong printed 总计 breaks up to three (its row, both identities of its column), a report with two
-# such, not a stream the blocks misplace (a shift breaks most rows)
+# wrong printed 总计 breaks up to three (its row, both identities of its column)
 MAX_BROKEN = 6
+# the most wrong printed cells (rows whose 总计 fails) that explain a division's broken identities
+MAX_WRONG_CELLS = 2
 
 
 def _rows(starts: Sequence[bool], hints: Sequence[int | None], p: int, k: int) -> list[list[int]] | None:
@@ -124,25 +126,44 @@ def _sum(xs: Sequence[Number]) -> Number:
     return sum(xs) if xs else 0
 
 
+def _failures(at: dict[str, list[Number]], row_keys: Sequence[str]) -> tuple[list[str], int]:
+    """The rows whose 总计 is not their six columns' sum, and the count of column identities (per
+    column) that fail."""
+    rows = [key for key in row_keys if _holds(at[key][:6], at[key][6:7]) is False]
+    cols = sum(_holds([at[r][c] for r in left], [at[r][c] for r in right]) is False
+               for left, right in application_identities(row_keys) for c in range(APP_COLS))  # fmt: skip
+    return rows, cols
+
+
 def broken(sol: StreamSolution, row_keys: Sequence[str]) -> int | None:
-    """How many identities the division breaks: rows whose 总计 is not their six columns' sum, and
-    column identities (per column) that fail; a printed blank (— or 无) counts 0. ``None`` where a
-    broken column identity is not explained by a wrong printed cell: a cell printed wrong by ``d``
-    breaks its row's 总计 by ``d`` and its column's identities by ``d``, so each broken column
-    identity needs a row among its operands whose 总计 is off by as much (values a division put in
-    the wrong columns break column identities by amounts no row shows)."""
-    rows = [[0 if v is None else v for v in row] for row in sol.rows]
-    at = dict(zip(row_keys, rows))
-    off = {key: abs(_sum(row[:6]) - row[6]) for key, row in at.items() if _holds(row[:6], row[6:7]) is False}
-    out = len(off)
-    for left, right in application_identities(row_keys):
-        for c in range(APP_COLS):
-            if _holds([at[r][c] for r in left], [at[r][c] for r in right]) is False:
-                d = abs(_sum([at[r][c] for r in left]) - _sum([at[r][c] for r in right]))
-                if not any(abs(off.get(r, -1) - d) < 1e-6 for r in (*left, *right)):
-                    return None
-                out += 1
-    return out
+    """How many identities the division breaks (rows whose 总计 is not their six columns' sum, and
+    column identities per column; a printed blank, — or 无, counts 0), or ``None`` where no wrong
+    printed cells explain them: a report's error is a cell printed wrong, which breaks its row's
+    总计 and its column's identities by the same amount, so setting one cell of each broken row
+    (at most ``MAX_WRONG_CELLS`` rows) to what its row's sum asks must make every identity hold.
+    Values a division put in the wrong columns break column identities no row shows (a row's sum
+    does not depend on its order), a value put in the wrong row breaks two rows by amounts that
+    cancel, and a shifted division breaks too many rows."""
+    at = {key: [0 if v is None else v for v in row] for key, row in zip(row_keys, sol.rows)}
+    rows, cols = _failures(at, row_keys)
+    if not rows and not cols:
+        return 0
+    if not rows or len(rows) > MAX_WRONG_CELLS:
+        return None
+    # a value the division moved from one row to another breaks both rows by the same amount, one up
+    # and one down: two wrong cells that cancel are not taken for the report's errors
+    offs = [_sum(at[key][:6]) - at[key][6] for key in rows]
+    if len(rows) == 2 and abs(offs[0] + offs[1]) < 1e-6:
+        return None
+    for pick in product(range(APP_COLS), repeat=len(rows)):
+        fixed = {key: list(row) for key, row in at.items()}
+        for key, c, off in zip(rows, pick, offs):
+            row = fixed[key]
+            row[c] = row[c] + off if c == 6 else row[c] - off
+        still_rows, still_cols = _failures(fixed, row_keys)
+        if not still_rows and not still_cols:
+            return len(rows) + cols
+    return None
 
 
 def divide_by_blocks(values: Sequence[Number | None], starts: Sequence[bool], row_keys: Sequence[str],
