@@ -150,16 +150,16 @@ def broken(sol: StreamSolution, row_keys: Sequence[str]) -> int | None:
         return 0
     if not rows or len(rows) > MAX_WRONG_CELLS:
         return None
-    # a value the division moved from one row to another breaks both rows by the same amount, one up
-    # and one down: two wrong cells that cancel are not taken for the report's errors
     offs = [_sum(at[key][:6]) - at[key][6] for key in rows]
-    if len(rows) == 2 and abs(offs[0] + offs[1]) < 1e-6:
-        return None
     for pick in product(range(APP_COLS), repeat=len(rows)):
+        changes = [off if c == 6 else -off for c, off in zip(pick, offs)]
+        if len(changes) == 2 and abs(changes[0] + changes[1]) < 1e-6:
+            # a value the division moved from one cell to another in another row: two changes that
+            # cancel are not taken for the report's errors
+            continue
         fixed = {key: list(row) for key, row in at.items()}
-        for key, c, off in zip(rows, pick, offs):
-            row = fixed[key]
-            row[c] = row[c] + off if c == 6 else row[c] - off
+        for key, c, change in zip(rows, pick, changes):
+            fixed[key][c] += change
         still_rows, still_cols = _failures(fixed, row_keys)
         if not still_rows and not still_cols:
             return len(rows) + cols
