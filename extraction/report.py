@@ -150,9 +150,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # a last column printed past the next heading: read with it; a report whose own sums are
             # wrong: the rows by the text blocks alone, its failed checks kept)
             more = applications_continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
-            spans = [lines[lo:hi]] + ([lines[lo:more]] if more > hi else [])
-            res = (next((r for ls in spans for r in (assemble_from_stream(res, doc, ls), assemble_page_tops(res, doc, ls)) if r), None)
-                   or next((r for ls in spans if (r := assemble_by_blocks(res, doc, ls))), None) or distrust_order(res))
+            spans = [(lines[lo:hi], None)] + ([(lines[lo:more], lines[hi].index)] if more > hi else [])
+            res = (next((r for ls, past in spans
+                         for r in (assemble_from_stream(res, doc, ls), assemble_page_tops(res, doc, ls, past)) if r), None)
+                   or next((r for ls, past in spans if (r := assemble_by_blocks(res, doc, ls, past))), None)
+                   or distrust_order(res))
         elif name == "review_litigation":
             rebuilt = None
             if review_fails(res) or in_stream_order(region):

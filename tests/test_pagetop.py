@@ -87,3 +87,32 @@ def test_wps_readings_with_rows_among_the_repeated_header_rebuilt_without_wrong_
                 assert got[row][col] is None or values_equal(got[row][col], v), (r.id, row, col)
                 right += got[row][col] is not None
         assert right >= 0.9 * sum(v is not None for cols in gold.values() for v in cols.values())
+
+
+# the same page when the table ends it: 社会公益's header cell with its value is written after the next
+# section's heading and its opening line (past the other blocks of the page)
+PAGE_ENDING = (
+    "申请人情况\n自然人\n法人或其他组织\n商业企业 科研机构\n\n一、本年新收政府信息公开申请\n数量\n"
+    "二、上年结转政府信息公开申请\n数量\n\n20\n\n4\n\n7\n\n总计\n法律服务\n机构\n1\n\n其他\n\n3\n\n0\n\n30\n\n"
+    "1\n\n0\n\n0\n\n0\n\n0\n\n8\n\n四、政府信息公开行政复议和行政诉讼情况\n具体情况如下：\n\n总计\n社会公益\n组织\n2\n\n"
+)
+
+
+def test_a_header_cell_with_its_value_past_the_next_heading_joins_the_page_s_first_row():
+    doc, lines, cells, hints, starts = _stream(PAGE_ENDING)
+    values = [c.value for c in cells]
+    assert values == [20, 4, 7, 1, 3, 0, 30, 1, 0, 0, 0, 0, 8, 2]
+    heading = next(ln.index for ln in lines if PAGE_ENDING[ln.start : ln.end].startswith("四、"))
+
+    def fits(past):
+        out = []
+        for perm, _ in reorderings(doc, lines, cells, starts, past):
+            sol = solve_stream([values[i] for i in perm], 2, starts=[starts[i] for i in perm])
+            if sol is not None:
+                out.append(sol.rows)
+        return out
+
+    # the value past the heading (2, named by its header) is 社会公益's of the page's first row
+    assert fits(heading) == [[R1, R2]]
+    # read as printed, with the 2 left to the next table, no rewrite divides
+    assert fits(None) == []

@@ -187,12 +187,14 @@ def divide_by_blocks(values: Sequence[Number | None], starts: Sequence[bool], ro
     return sol, min(b for _, b in kept)
 
 
-def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
+def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
+                       past: int | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 rebuilt from the region's one-value lines by the blocks alone (``divide_by_blocks``),
     the stream as printed and each rewrite of a page's first rows (``pagetop.reorderings``) tried
     alike: the cells every division that breaks the fewest identities agrees on, ``inferred``; the
     others ``unreadable``. ``None`` when the table prints a 小计, has no blocks (every value
-    joined, or none), or no division breaks at most ``MAX_BROKEN`` identities."""
+    joined, or none), or no division breaks at most ``MAX_BROKEN`` identities. ``past``: the next
+    section's heading line where ``lines`` run on past it (``pagetop.reorderings``)."""
     spec = res.spec
     if len(spec.rows[0].cols) != APP_COLS or any("小计" in doc.text[ln.start : ln.end] for ln in lines):
         return None
@@ -204,7 +206,7 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line]) -
     lead = sum(c.start < header for c in cells) if header is not None else 0
     pages = _page_numbers(doc, cells)
     found: list[tuple[StreamSolution, int]] = []
-    for perm, moved in [(list(range(len(cells))), frozenset())] + reorderings(doc, lines, cells, starts):
+    for perm, moved in [(list(range(len(cells))), frozenset())] + reorderings(doc, lines, cells, starts, past):
         new_at = {old: new for new, old in enumerate(perm)}
         got = divide_by_blocks([cells[i].value for i in perm], [starts[i] for i in perm], spec.row_keys,
                                [None if i in moved else hints[i] for i in perm],

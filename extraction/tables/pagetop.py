@@ -74,20 +74,25 @@ def _attached_header(doc: Document, lines: Sequence[Line], pos: dict[int, int], 
     return _header_column(above) if above else None
 
 
-def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int) -> list[list[int]]:
+def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int,
+                    tail: Sequence[int] = ()) -> list[list[int]]:  # fmt: skip
     """Rewrites of the window of blocks from ``w0``: each a list of stream indices, the first group
-    in column order then the block moved after it (the next group's first column), if any."""
-    width = APP_COLS
-    window = list(range(w0, min(len(blocks), w0 + width + 1)))
+    in column order then the block moved after it (the next group's first column), if any.
+    ``tail``: blocks printed past the next section's heading that belong to this window (the right
+    -hand header cells of the table's last page with their values, ``streamorder.continuation``):
+    the group's last columns, named by their headers or filling the columns left."""
+    width = APP_COLS - len(tail)
+    stop = min(tail) if tail else len(blocks)
+    window = [b for b in range(w0, min(stop, w0 + width + 1))]
     last = max((b for b in window if b in named), default=None)
-    if last is None:
+    if last is None and not any(b in named for b in tail):
         return []
     out: list[list[int]] = []
     # which block (if any) is the next group's first column: an unnamed one among the headers
-    moved_opts: list[int | None] = [None] + [b for b in window[1:] if b < last and b not in named]
+    moved_opts: list[int | None] = [None] + [b for b in window[1:] if last is not None and b < last and b not in named]
     for moved in moved_opts:
-        group = [b for b in window if b != moved][:width]
-        if len(group) < width or (moved is not None and moved > group[-1]):
+        group = [b for b in window if b != moved][:width] + list(tail)
+        if len(group) < APP_COLS or (moved is not None and moved > group[width - 1]):
             continue
         k = len(blocks[group[0]])
         if k > MAX_GROUP or any(len(blocks[b]) != k for b in group):
@@ -96,8 +101,8 @@ def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int) -> 
         taken = [c for c in cols if c is not None]
         if len(set(taken)) != len(taken):
             continue
-        free = iter(c for c in range(width) if c not in taken)
-        order: list[int | None] = [None] * width
+        free = iter(c for c in range(APP_COLS) if c not in taken)
+        order: list[int | None] = [None] * APP_COLS
         for b, c in zip(group, cols):
             order[c if c is not None else next(free)] = b
         seq = [i for b in order for i in blocks[b]]  # type: ignore[index]
@@ -107,29 +112,36 @@ def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int) -> 
     return out
 
 
-def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell],
-                starts: Sequence[bool]) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
+def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], starts: Sequence[bool],
+                past: int | None = None) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
     """Rewritten orders of the stream ``cells`` (``streamorder.lone_numbers``; ``starts`` their
     blocks) where a page's first row group is printed among the column headers: per rewrite, the
     permutation (new position -> index into ``cells``) and the indices it moved out of printed
     order. Every combination of the windows' choices (at most ``MAX_REWRITES``); empty when no
-    value of the region is printed among a repeated column header."""
+    value of the region is printed among a repeated column header. ``past``: the line of the next
+    section's heading where ``lines`` run on past it; the blocks after it go to the last window."""
     pos = {ln.index: k for k, ln in enumerate(lines)}
     blocks = _blocks(starts)
     block_of = {i: b for b, idx in enumerate(blocks) for i in idx}
     opens = [ln.index for ln in lines if any(re.sub(r"\s+", "", doc.text[ln.start : ln.end]).startswith(h)
                                              for h in _HEADER_OPENS)]  # fmt: skip
+    tail = [b for b, idx in enumerate(blocks) if past is not None and cells[idx[0]].line > past]
+    if len(tail) >= APP_COLS:
+        tail = []
+    firsts = sorted({w0 for line in opens
+                     if (w0 := next((block_of[i] for i, c in enumerate(cells) if c.line > line), None)) is not None
+                     and (not tail or w0 < tail[0])})  # fmt: skip
     windows: dict[int, list[list[int]]] = {}
-    for line in opens:
-        w0 = next((block_of[i] for i, c in enumerate(cells) if c.line > line), None)
-        if w0 is None or w0 in windows:
-            continue
+    for w0 in firsts:
+        own = tail if w0 == firsts[-1] else []
         named: dict[int, int] = {}
-        for b in range(w0, min(len(blocks), w0 + APP_COLS + 1)):
+        for b in [*range(w0, min(len(blocks), w0 + APP_COLS + 1)), *own]:
             col = _attached_header(doc, lines, pos, cells[blocks[b][0]])
             if col is not None:
                 named[b] = col
-        choices = _window_choices(blocks, named, w0)
+        choices = _window_choices(blocks, named, w0, own)
+        if own:
+            choices += _window_choices(blocks, named, w0)
         if choices:
             windows[w0] = choices
     if not windows:
@@ -141,19 +153,13 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell],
             continue
         perm: list[int] = []
         moved: set[int] = set()
-        b = 0
-        for w, seq in zip(starts_at, pick):
-            if seq is None:
-                continue
-            while b < w:
-                perm += blocks[b]
-                b += 1
-            perm += seq
-            moved.update(seq)
-            b = w + len({block_of[i] for i in seq})
-        while b < len(blocks):
-            perm += blocks[b]
-            b += 1
+        at = {w: seq for w, seq in zip(starts_at, pick) if seq is not None}
+        for b, idx in enumerate(blocks):
+            if b in at:
+                perm += at[b]
+                moved.update(at[b])
+            if idx[0] not in moved:
+                perm += idx
         if len(perm) == len(cells) and sorted(perm) == list(range(len(cells))):
             out.append((perm, frozenset(moved)))
         if len(out) >= MAX_REWRITES:
@@ -161,11 +167,13 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell],
     return out
 
 
-def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
+def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
+                       past: int | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 rebuilt from the region's one-value lines (``streamorder.assemble_from_stream``)
     with each page's first row group rewritten into column order (``reorderings``): the cells every
     rewrite that divides agrees on; the others ``unreadable``. The cells a rewrite moved are
-    ``inferred``. ``None`` when no rewrite divides (or none applies, or the table prints a 小计)."""
+    ``inferred``. ``None`` when no rewrite divides (or none applies, or the table prints a 小计).
+    ``past``: the next section's heading line where ``lines`` run on past it (``reorderings``)."""
     spec = res.spec
     if len(spec.rows[0].cols) != APP_COLS or any("小计" in doc.text[ln.start : ln.end] for ln in lines):
         return None
@@ -176,7 +184,7 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line]) -
     pages = _page_numbers(doc, cells)
     fits: list[StreamSolution] = []
     placed: set[int] = set()
-    rewrites = reorderings(doc, lines, cells, starts)
+    rewrites = reorderings(doc, lines, cells, starts, past)
     # rewrites whose division agrees with the blocks first; only where none does, the arithmetic alone
     for blocks in (True, False):
         for perm, moved in rewrites:

@@ -39,6 +39,8 @@ SUBTOTAL_SLOTS = (1, 6)
 # (the first row, interleaved with the header cells) is that column's
 COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "其他", "总计")
 _HINT_LINES = 4
+# the column header's cells whole; a line of pieces of them (``组织``, ``机构``) is header text
+_HEADER_CELLS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 _LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 # a cell printed as a dash or 无: a blank, its own token in the stream (0 in a row's arithmetic)
 _BLANK_MARK = re.compile(r"[-—－–─]{1,2}|无")
@@ -478,7 +480,7 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
             continue
         if _LONE_NUMBER.fullmatch(s):
             values += 1
-        elif any(name in s for name in COLUMN_HEADERS) and len(s) <= 6:
+        elif all(any(piece in name for name in _HEADER_CELLS) for piece in s.split()):
             headers += 1
         elif not values and not headers and prose < 1:
             prose += 1  # the section's opening line (具体情况见下表。)
