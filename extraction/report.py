@@ -16,13 +16,13 @@ from .tables.active import assemble_active
 from .tables.activestream import assemble_active_stream, continuation as active_continuation
 from .tables.applications import assemble_applications
 from .tables.base import build_region
+from .tables.blockorder import assemble_by_blocks
+from .tables.pagetop import assemble_page_tops
 from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
-from .tables.blockorder import assemble_by_blocks
-from .tables.pagetop import assemble_page_tops
 from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
 from .tables.streamorder import continuation as applications_continuation
 from .tables.wrapped import null_wrapped_figures
@@ -151,10 +151,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # wrong: the rows by the text blocks alone, its failed checks kept)
             more = applications_continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
             spans = [(lines[lo:hi], None)] + ([(lines[lo:more], lines[hi].index)] if more > hi else [])
-            res = (next((r for ls, past in spans
-                         for r in (assemble_from_stream(res, doc, ls), assemble_page_tops(res, doc, ls, past)) if r), None)
-                   or next((r for ls, past in spans if (r := assemble_by_blocks(res, doc, ls, past))), None)
-                   or distrust_order(res))
+            rebuilt = None
+            for build in (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
+                          lambda ls, past: assemble_by_blocks(res, doc, ls, past)):  # fmt: skip
+                rebuilt = rebuilt or next((r for ls, past in spans if (r := build(ls, past))), None)
+            res = rebuilt or distrust_order(res)
         elif name == "review_litigation":
             rebuilt = None
             if review_fails(res) or in_stream_order(region):
