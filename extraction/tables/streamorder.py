@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Sequence
 
 from ..document import Document
@@ -498,23 +499,20 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
 
 # --- rows with blank cells (raw pdftotext prints a row as its non-empty cells) ---------------------
 
-# states (stream position, template row, the identities' running differences) followed at most; beyond
-# it the search stops and says so (the caller keeps its own reading)
-BLANK_STATE_LIMIT = 60_000
+# the most (stream position, template row) states a division search may take; checked before the search
+BLANK_STATE_LIMIT = 20_000
 _EMPTY = "empty"  # a cell a division leaves without a token (printed empty)
 _TOL = 1e-6
 
 
 @dataclass
 class BlankSolution:
-    """What every division of a short stream that fits leaves of table 三: per cell the values the
-    divisions give (``_EMPTY``: a cell left without a token), each with a stream index (None for
-    ``_EMPTY``); ``identities``: whether the divisions kept meet the column identities (False: no
-    division does, the rows decided alone, as the contract gold does); ``exceeded``: the search
-    passed ``BLANK_STATE_LIMIT`` and gave up."""
+    """What the divisions of a short stream leave of table 三: per cell the values they give
+    (``_EMPTY``: a cell left without a token; a printed blank — or 无 — is the value ``None``),
+    each with one stream index (None for ``_EMPTY``); ``exceeded``: the stream and template take
+    more than the state limit, nothing was searched."""
 
     cells: list[list[dict[object, int | None]]]
-    identities: bool
     exceeded: bool = False
 
 
@@ -523,8 +521,6 @@ def short_row_placements(values: Sequence[Number | None], hints: Sequence[int | 
     columns, as slot tuples, kept if the row meets 总计 = the six applicant columns (an empty cell
     or a printed blank counting 0); where none does (a row that prints only 总计, or broken
     arithmetic) every placement. A value a header names (``hints``) stays in that column."""
-    from itertools import combinations
-
     m = len(values)
     every: list[tuple[int, ...]] = []
     fitting: list[tuple[int, ...]] = []
@@ -540,130 +536,70 @@ def short_row_placements(values: Sequence[Number | None], hints: Sequence[int | 
     return fitting or every
 
 
-def solve_blank_stream(values: Sequence[Number | None], row_keys: Sequence[str],
-                       skippable: frozenset[int] = frozenset(), hints: Sequence[int | None] = (),
-                       lead: int = 0, trail: bool = False, starts: Sequence[bool] = (),
-                       limit: int = BLANK_STATE_LIMIT, identities: bool = True) -> BlankSolution | None:  # fmt: skip
-    """Divide a stream that holds fewer values than the table's cells into table 三's rows, as raw
-    ``pdftotext`` writes them: a single row as its non-empty cells in column order (the empty ones
-    leave no line, so a row of ``m`` values is any order-keeping placement under the seven columns,
-    ``short_row_placements``), a row group of ``k`` full rows column by column (``_group``). Every
-    division is followed with the column identities' running differences (一+二 = (七)总计+四 and
-    (七)总计 = 三(一)…(六) per column, an empty cell counting 0); the divisions kept are those
-    that meet them all, or, where none does (the report's arithmetic is broken, or rows print only
-    总计), every division that meets the rows' own 总计. Values at ``skippable`` are passed over
-    between rows, the first ``lead`` before the first row and, with ``trail``, all after the last.
-    ``None`` when no division fits; ``exceeded`` set when more than ``limit`` states were needed."""
+def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: frozenset[int] = frozenset(),
+                       hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False,
+                       limit: int = BLANK_STATE_LIMIT) -> BlankSolution | None:  # fmt: skip
+    """Every division of a stream of table 三's values into ``nrows`` template rows as raw
+    ``pdftotext`` writes them when blank cells leave no line: a single row as its non-empty cells
+    in column order (any order-keeping placement under the seven columns that meets the row's
+    总计, ``short_row_placements``), or a row group of ``k`` full rows column by column
+    (``_group``); per cell, the values the divisions give. The column identities are not followed:
+    with them the running differences take too many values (rows that print only 总计 fit any
+    column; docs/realism.md), and without them no cell is decided, so the result only rules values
+    out. Values at ``skippable`` are passed over between rows, the first ``lead`` before the first
+    row and, with ``trail``, all after the last. ``None`` when no division fits; ``exceeded`` when
+    (stream length + 1) x (rows + 1) passes ``limit`` (nothing searched)."""
     n = len(values)
-    nrows = len(row_keys)
-    idents = application_identities(row_keys)
-    pos = {k: i for i, k in enumerate(row_keys)}
-    # per template row, its coefficient in each identity (left +1, right -1)
-    coef = [[0] * len(idents) for _ in range(nrows)]
-    for j, (left, right) in enumerate(idents if identities else []):
-        for k in left:
-            coef[pos[k]][j] += 1
-        for k in right:
-            coef[pos[k]][j] -= 1
+    if (n + 1) * (nrows + 1) > limit:
+        return BlankSolution([], exceeded=True)
     Row = list[tuple[object, int | None]]  # per column (value or _EMPTY, stream index)
-    State = tuple[int, int, tuple[float, ...]]
-    zero = (0.0,) * (len(idents) * APP_COLS)
-
-    def moved(d: tuple[float, ...], r: int, row: Row) -> tuple[float, ...]:
-        if not any(coef[r]):
-            return d
-        out = list(d)
-        for j, k in enumerate(coef[r]):
-            if k:
-                for c, (v, _) in enumerate(row):
-                    if isinstance(v, (int, float)):
-                        out[j * APP_COLS + c] = round(out[j * APP_COLS + c] + k * v, 6)
-        return tuple(out)
-
+    State = tuple[int, int]  # (stream position, template row)
     cache: dict[tuple[int, int], list[list[Row]]] = {}
 
     def options(p: int, r: int) -> list[tuple[int, list[Row]]]:
         """(values taken, rows) of every row group that may start at ``p`` with template row ``r``."""
         out: list[tuple[int, list[Row]]] = []
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
-            rows = _group(values, p, k, hints, starts)  # type: ignore[arg-type]
+            rows = _group(values, p, k, hints)  # type: ignore[arg-type]
             if rows is not None:
-                out.append((k * APP_COLS, [[(v, i) for v, i in row] for row in rows]))
-        for m in range(1, APP_COLS):
-            if p + m > n:
-                break
-            key = (p, m)
-            if key not in cache:
+                out.append((k * APP_COLS, [list(row) for row in rows]))
+        for m in range(1, min(APP_COLS, n - p + 1)):
+            if (p, m) not in cache:
                 vals = values[p : p + m]
-                hs = list(hints[p : p + m]) if hints else []
-                rows_m = []
-                for slots in short_row_placements(vals, hs):
+                placed: list[list[Row]] = []
+                for slots in short_row_placements(vals, list(hints[p : p + m]) if hints else []):
                     row: Row = [(_EMPTY, None)] * APP_COLS
                     for i, s in enumerate(slots):
                         row[s] = (vals[i], p + i)
-                    rows_m.append([row])
-                cache[key] = rows_m
-            out.extend((m, rows) for rows in cache[key])
+                    placed.append([row])
+                cache[(p, m)] = placed
+            out.extend((m, rows) for rows in cache[(p, m)])
         return out
 
-    # the largest value from each position on: a running sum of rows that a later row must equal
-    # (the 三 rows' sum per column against (七)总计's cell) cannot exceed it (counts are never negative)
-    most = [0.0] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        v = values[i]
-        most[i] = max(most[i + 1], v if isinstance(v, (int, float)) else 0)
-    # the template row after which each identity has all its operands
-    closes = [max(pos[k] for k in left + right) for left, right in (idents if identities else [])]
-
-    def viable(p: int, r: int, d: tuple[float, ...]) -> bool:
-        for j, last in enumerate(closes):
-            part = d[j * APP_COLS : (j + 1) * APP_COLS]
-            if r > last:
-                if any(abs(x) >= _TOL for x in part):
-                    return False
-            elif any(abs(x) > 2 * most[p] + _TOL for x in part):
-                return False
-        return True
-
-    start: State = (0, 0, zero)
     edges: dict[State, list[tuple[State, list[Row]]]] = {}
-    seen: set[State] = {start}
-    todo = [start]
-    exceeded = False
+    seen: set[State] = {(0, 0)}
+    todo: list[State] = [(0, 0)]
     while todo:
-        st = todo.pop()
-        p, r, d = st
+        p, r = todo.pop()
         nxt: list[tuple[State, list[Row]]] = []
         if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
-            nxt.append(((p + 1, r, d), []))
+            nxt.append(((p + 1, r), []))
         if r < nrows:
-            for used, rows in options(p, r):
-                nd = d
-                for j, row in enumerate(rows):
-                    nd = moved(nd, r + j, row)
-                if viable(p + used, r + len(rows), nd):
-                    nxt.append(((p + used, r + len(rows), nd), rows))
-        edges[st] = nxt
+            nxt.extend(((p + used, r + len(rows)), rows) for used, rows in options(p, r))
+        edges[(p, r)] = nxt
         for t, _ in nxt:
             if t not in seen:
                 seen.add(t)
                 todo.append(t)
-        if len(seen) > limit:
-            exceeded = True
-            break
-    if exceeded:
-        return BlankSolution([], False, exceeded=True)
-    ends = [st for st in seen if st[0] == n and st[1] == nrows]
-    if not ends:
+    goal = (n, nrows)
+    if goal not in seen:
         return None
-    meet = [st for st in ends if all(abs(x) < _TOL for x in st[2])]
-    goals = meet or ends
     back: dict[State, list[State]] = {}
     for st, nxt in edges.items():
         for t, _ in nxt:
             back.setdefault(t, []).append(st)
-    alive = set(goals)
-    stack = list(goals)
+    alive = {goal}
+    stack = [goal]
     while stack:
         for st in back.get(stack.pop(), []):
             if st not in alive:
@@ -674,12 +610,11 @@ def solve_blank_stream(values: Sequence[Number | None], row_keys: Sequence[str],
         if st not in alive:
             continue
         for t, rows in nxt:
-            if t not in alive:
-                continue
-            for j, row in enumerate(rows):
-                for c, (v, idx) in enumerate(row):
-                    cells[st[1] + j][c].setdefault(v, idx)
-    return BlankSolution(cells, bool(meet))
+            if t in alive:
+                for j, row in enumerate(rows):
+                    for c, (v, idx) in enumerate(row):
+                        cells[st[1] + j][c].setdefault(v, idx)
+    return BlankSolution(cells)
 
 
 def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: Sequence[int | None],
@@ -688,19 +623,15 @@ def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: S
     that no division of the stream into rows gives their cell (``solve_blank_stream`` without the
     column identities: every division whose rows meet their 总计), with a warning; cells ``read``
     in place are kept. Returns the count nulled; 0 when no division fits or the search is too large
-    (said in a warning). ``res`` is changed in place.
-
-    The column identities are left out: with them the running differences take more values than
-    ``BLANK_STATE_LIMIT`` on most reports with blank cells (rows that print only 总计 fit any
-    column), and without them the divisions that fit agree on no cell, so they only rule values out."""
+    (said in a warning). ``res`` is changed in place."""
     spec = res.spec
     cols = spec.rows[0].cols
-    sol = solve_blank_stream(values, spec.row_keys, pages, hints, lead, True, identities=False)
+    sol = solve_blank_stream(values, len(spec.row_keys), pages, hints, lead, True)
     if sol is None:
         return 0
     if sol.exceeded:
-        res.warn(f"values read one per line with blank cells unprinted: more than {BLANK_STATE_LIMIT} partial "
-                 "divisions of the stream into rows; the guesses are not checked against them")
+        res.warn(f"values read one per line with blank cells unprinted: more than {BLANK_STATE_LIMIT} states to "
+                 "search for divisions of the stream into rows; the guesses are not checked against them")
         return 0
     nulled: list[str] = []
     for r, key in enumerate(spec.row_keys):
