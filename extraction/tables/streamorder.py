@@ -500,7 +500,7 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
 # --- rows with blank cells (raw pdftotext prints a row as its non-empty cells) ---------------------
 
 # the most (stream position, template row) states a division search may take; checked before the search
-BLANK_STATE_LIMIT = 20_000
+BLANK_STATE_LIMIT = 10_000
 _EMPTY = "empty"  # a cell a division leaves without a token (printed empty)
 _TOL = 1e-6
 
