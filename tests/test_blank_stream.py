@@ -85,6 +85,7 @@ def test_flagged_guesses_no_division_allows_are_nulled_read_cells_kept():
             if i < len(stream):
                 res.values[k][col] = stream[i]
                 res.status.setdefault(k, {})[col] = INFERRED
+    res.by_order = set(keys)
     after = keys[keys.index(short) + 1]
     res.status[after]["total"] = READ  # a cell read in place is not the search's to judge
     guess = {(k, c): res.values[k][col] for k in keys for c, col in enumerate(cols)}
@@ -96,3 +97,7 @@ def test_flagged_guesses_no_division_allows_are_nulled_read_cells_kept():
     assert all(res.values[k][cols[c]] is None for k, c in gone)
     assert res.status[after]["total"] == READ and res.values[after]["total"] is not None
     assert any("no division of the values into rows" in w for w in res.warnings)
+    # a reading whose rows were read with their labels is not the content stream: left alone
+    res.by_order = set()
+    res.values[after]["natural_person"], res.status[after]["natural_person"] = 999, INFERRED
+    assert rule_out_guesses(res, stream, [], 0, frozenset()) == 0 and res.values[after]["natural_person"] == 999

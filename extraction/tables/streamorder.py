@@ -619,13 +619,17 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
 
 def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: Sequence[int | None],
                      lead: int, pages: frozenset[int]) -> int:  # fmt: skip
-    """Null the flagged guesses of ``res`` (table 三 read by order from a stream short of values)
+    """Null the flagged guesses of ``res`` (table 三 read by order from a stream short of values:
+    most of its rows paired with their values by order, ``TableResult.by_order``)
     that no division of the stream into rows gives their cell (``solve_blank_stream`` without the
     column identities: every division whose rows meet their 总计), with a warning; cells ``read``
     in place are kept. Returns the count nulled; 0 when no division fits or the search is too large
     (said in a warning). ``res`` is changed in place."""
     spec = res.spec
     cols = spec.rows[0].cols
+    with_values = {row for row, st in res.status.items() if any(x != BLANK for x in st.values())}
+    if 2 * len(res.by_order) < len(with_values):
+        return 0  # most rows read with their labels: not the content stream (as in ``distrust_order``)
     sol = solve_blank_stream(values, len(spec.row_keys), pages, hints, lead, True)
     if sol is None:
         return 0
