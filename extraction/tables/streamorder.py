@@ -346,7 +346,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
         sol = _agree(sols[0], sols[1]) if len(sols) == 2 else sols[0] if sols else solve(None)
     else:
         sol = solve(None)
-        if sol is None and len(values) - lead - len(pages) < nrows * APP_COLS:
+        if sol is None and len(values) - lead - len(pages) < len(spec.row_keys) * APP_COLS:
             # fewer values than cells: blank cells left no line (raw pdftotext prints a row as its
             # non-empty cells); no division is fixed, but a guess no division allows is ruled out
             rule_out_guesses(res, values, hints, lead, pages)
