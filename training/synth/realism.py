@@ -256,7 +256,10 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
         "another) are scored against the **contract gold** (`training/synth/blankgold.py`): a cell the reading "
         "cannot determine is null, as the contract says — every order-keeping placement of a printed row's "
         "visible cells is tried, the placements that meet the report's identities kept (an empty cell as 0), "
-        "and a cell they disagree on is null. *cells vs rendered values* scores the same output against the "
+        "and a cell they disagree on is null; raw `pdftotext`, which prints neither table 三's row boundaries "
+        "nor its empty cells, is scored by the stream its blocks show: every grid printing the same blocks and "
+        "meeting the identities the rendered table meets is tried (`blankgold.stream_cells`). "
+        "*cells vs rendered values* scores the same output against the "
         "values as rendered (`=`: the same gold); *determined, null* = cells gold determines that came back null.",
         "",
         "| | " + " | ".join(f"`{r}`" for r in order) + " |",
