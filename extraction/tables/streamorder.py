@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from ..document import Document
 from ..layout import Line
@@ -206,6 +206,49 @@ def _group(values: Sequence[Number], p: int, k: int, hints: Sequence[int | None]
     return rows
 
 
+_R = TypeVar("_R")
+
+
+def _alive_edges(n: int, nrows: int, skippable: frozenset[int], lead: int, trail: bool,
+                 options: Callable[[int, int], list[tuple[int, list[_R]]]]) -> list[tuple[int, list[_R]]] | None:  # fmt: skip
+    """The steps of every division of a stream of ``n`` values into ``nrows`` template rows, as
+    (first template row, rows placed): a forward walk over (stream position, template row) states,
+    ``options(p, r)`` giving (values taken, rows) of each row group that may start there, a value
+    passed over at ``skippable`` positions, among the first ``lead`` and, with ``trail``, after the
+    last row; then only the steps from which the end (``n``, ``nrows``) is reached. ``None`` when
+    no division reaches it."""
+    State = tuple[int, int]  # (stream position, template row)
+    edges: dict[State, list[tuple[State, list[_R]]]] = {}
+    seen: set[State] = {(0, 0)}
+    todo: list[State] = [(0, 0)]
+    while todo:
+        p, r = todo.pop()
+        nxt: list[tuple[State, list[_R]]] = []
+        if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
+            nxt.append(((p + 1, r), []))
+        if r < nrows:
+            nxt.extend(((p + used, r + len(rows)), rows) for used, rows in options(p, r))
+        edges[(p, r)] = nxt
+        for t, _ in nxt:
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    goal = (n, nrows)
+    if goal not in seen:
+        return None
+    back: dict[State, list[State]] = {}
+    for st, nxt in edges.items():
+        for t, _ in nxt:
+            back.setdefault(t, []).append(st)
+    alive = {goal}
+    stack = [goal]
+    while stack:
+        for st in back.get(stack.pop(), []):
+            if st not in alive:
+                alive.add(st)
+                stack.append(st)
+    return [(st[1], rows) for st, nxt in edges.items() if st in alive for t, rows in nxt if t in alive]
+
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
                  hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False,
                  starts: Sequence[bool] = (), sub: int | None = None) -> StreamSolution | None:  # fmt: skip
@@ -221,52 +264,25 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
     width = APP_COLS if sub is None else APP_COLS + 1
     if nrows == 0 or n < nrows * width or (not trail and n - nrows * width > len(skippable) + lead):
         return None
-    State = tuple[int, int]  # (stream position, template row)
-    edges: dict[State, list[tuple[State, list[list[tuple[Number, int]]]]]] = {}
-    seen: set[State] = {(0, 0)}
-    todo: list[State] = [(0, 0)]
-    while todo:
-        p, r = todo.pop()
-        nxt: list[tuple[State, list]] = []
-        if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
-            nxt.append(((p + 1, r), []))
+    def options(p: int, r: int) -> list[tuple[int, list[list[tuple[Number, int]]]]]:
+        out = []
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
             rows = _group(values, p, k, hints, starts, sub)
             if rows is not None:
-                nxt.append(((p + k * width, r + k), rows))
-        edges[(p, r)] = nxt
-        for st, _ in nxt:
-            if st not in seen:
-                seen.add(st)
-                todo.append(st)
-    goal = (n, nrows)
-    if goal not in seen:
+                out.append((k * width, rows))
+        return out
+
+    steps = _alive_edges(n, nrows, skippable, lead, trail, options)
+    if steps is None:
         return None
-    # the states from which the goal is reachable
-    back: dict[State, list[State]] = {}
-    for st, nxt in edges.items():
-        for t, _ in nxt:
-            back.setdefault(t, []).append(st)
-    alive: set[State] = {goal}
-    stack = [goal]
-    while stack:
-        for st in back.get(stack.pop(), []):
-            if st not in alive:
-                alive.add(st)
-                stack.append(st)
     cells: list[list[dict[Number, int]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
     grouped: set[int] = set()
-    for (p, r), nxt in edges.items():
-        if (p, r) not in alive:
-            continue
-        for t, rows in nxt:
-            if t not in alive:
-                continue
-            for j, row in enumerate(rows):
-                for c, (v, idx) in enumerate(row):
-                    cells[r + j][c].setdefault(v, idx)
-                if len(rows) > 1:
-                    grouped.add(r + j)
+    for r, rows in steps:
+        for j, row in enumerate(rows):
+            for c, (v, idx) in enumerate(row):
+                cells[r + j][c].setdefault(v, idx)
+            if len(rows) > 1:
+                grouped.add(r + j)
     out: list[list[Number | None]] = []
     index: list[list[int | None]] = []
     ambiguous = 0
@@ -553,7 +569,6 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
     if (n + 1) * (nrows + 1) > limit:
         return BlankSolution([], exceeded=True)
     Row = list[tuple[object, int | None]]  # per column (value or _EMPTY, stream index)
-    State = tuple[int, int]  # (stream position, template row)
     cache: dict[tuple[int, int], list[list[Row]]] = {}
 
     def options(p: int, r: int) -> list[tuple[int, list[Row]]]:
@@ -576,44 +591,14 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
             out.extend((m, rows) for rows in cache[(p, m)])
         return out
 
-    edges: dict[State, list[tuple[State, list[Row]]]] = {}
-    seen: set[State] = {(0, 0)}
-    todo: list[State] = [(0, 0)]
-    while todo:
-        p, r = todo.pop()
-        nxt: list[tuple[State, list[Row]]] = []
-        if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
-            nxt.append(((p + 1, r), []))
-        if r < nrows:
-            nxt.extend(((p + used, r + len(rows)), rows) for used, rows in options(p, r))
-        edges[(p, r)] = nxt
-        for t, _ in nxt:
-            if t not in seen:
-                seen.add(t)
-                todo.append(t)
-    goal = (n, nrows)
-    if goal not in seen:
+    steps = _alive_edges(n, nrows, skippable, lead, trail, options)
+    if steps is None:
         return None
-    back: dict[State, list[State]] = {}
-    for st, nxt in edges.items():
-        for t, _ in nxt:
-            back.setdefault(t, []).append(st)
-    alive = {goal}
-    stack = [goal]
-    while stack:
-        for st in back.get(stack.pop(), []):
-            if st not in alive:
-                alive.add(st)
-                stack.append(st)
     cells: list[list[dict[object, int | None]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
-    for st, nxt in edges.items():
-        if st not in alive:
-            continue
-        for t, rows in nxt:
-            if t in alive:
-                for j, row in enumerate(rows):
-                    for c, (v, idx) in enumerate(row):
-                        cells[st[1] + j][c].setdefault(v, idx)
+    for r, rows in steps:
+        for j, row in enumerate(rows):
+            for c, (v, idx) in enumerate(row):
+                cells[r + j][c].setdefault(v, idx)
     return BlankSolution(cells)
 
 
