@@ -142,3 +142,16 @@ ACTIVE_EXPECTED = {
     "administrative_coercion": {"decisions": 166},
     "administrative_fees": {"amount": 31.5},
 }
+
+
+def assert_right_or_null(got: dict[str, dict[str, Any]], gold: dict[str, dict[str, Any]], share: float, where: str) -> None:
+    """Every cell of a predicted table is gold's value or null (no wrong number), and at least
+    ``share`` of gold's non-null cells came back."""
+    from govreport.extraction.evaluate import values_equal
+
+    right = 0
+    for row, cols in gold.items():
+        for col, v in cols.items():
+            assert got[row][col] is None or values_equal(got[row][col], v), (where, row, col)
+            right += got[row][col] is not None
+    assert right >= share * sum(v is not None for cols in gold.values() for v in cols.values()), where

@@ -8,6 +8,8 @@ from govreport.extraction.layout import split_lines
 from govreport.extraction.tables.pagetop import reorderings
 from govreport.extraction.tables.streamorder import block_starts, lone_numbers, solve_stream
 
+from .reportkit import assert_right_or_null
+
 # rows (自然人, 商业企业, 科研机构, 社会公益, 法律服务, 其他, 总计)
 R1 = [20, 4, 3, 2, 1, 0, 30]
 R2 = [7, 1, 0, 0, 0, 0, 8]
@@ -69,7 +71,6 @@ def test_no_rewrite_without_values_among_the_headers():
 def test_wps_readings_with_rows_among_the_repeated_header_rebuilt_without_wrong_numbers():
     """WPS-style PDFs whose every page of table 三 starts with its header (rows among the header
     pieces): the rewritten stream divides; every value is gold's, and most cells are read."""
-    from govreport.extraction.evaluate import values_equal
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger
     from govreport.training.synth.documents import make_document
@@ -79,14 +80,7 @@ def test_wps_readings_with_rows_among_the_repeated_header_rebuilt_without_wrong_
     for r in read_routes([make_document(1, i) for i in (9, 36)], ["wps-pdf:pdftotext"]):
         out = extractor.extract_text(r.text).output
         assert any("printed among its repeated column headers" in w for w in out["warnings"]), r.id
-        gold = r.gold["tables"]["applications"]
-        got = out["tables"]["applications"]
-        right = 0
-        for row, cols in gold.items():
-            for col, v in cols.items():
-                assert got[row][col] is None or values_equal(got[row][col], v), (r.id, row, col)
-                right += got[row][col] is not None
-        assert right >= 0.9 * sum(v is not None for cols in gold.values() for v in cols.values())
+        assert_right_or_null(out["tables"]["applications"], r.gold["tables"]["applications"], 0.9, r.id)
 
 
 # the same page when the table ends it: 社会公益's header cell with its value is written after the next
