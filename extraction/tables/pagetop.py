@@ -22,7 +22,6 @@ every fitting rewrite agrees on; none is used where the stream divides as printe
 from __future__ import annotations
 
 import re
-from itertools import product
 from typing import Sequence
 
 from ..document import Document
@@ -148,9 +147,7 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
         return []
     starts_at = sorted(windows)
     out: list[tuple[list[int], frozenset[int]]] = []
-    for pick in product(*[[None, *windows[w]] for w in starts_at]):
-        if all(p is None for p in pick):
-            continue
+    for pick in _disjoint_picks([windows[w] for w in starts_at], MAX_REWRITES):
         perm: list[int] = []
         moved: set[int] = set()
         at = {w: seq for w, seq in zip(starts_at, pick) if seq is not None}
@@ -162,8 +159,35 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
                 perm += idx
         if len(perm) == len(cells) and sorted(perm) == list(range(len(cells))):
             out.append((perm, frozenset(moved)))
-        if len(out) >= MAX_REWRITES:
-            break
+    return out
+
+
+def _disjoint_picks(choices: list[list[list[int]]], limit: int) -> list[list[list[int] | None]]:
+    """Per window a choice or ``None`` (not rewritten), at least one rewritten, no stream index in
+    two windows' choices (overlapping windows of one page's blocks cannot both be its first rows),
+    in ``itertools.product`` order; at most ``limit``. Windows whose choices overlap are pruned
+    while walking, so the work grows with the picks returned, not with the product of the
+    windows' choices (a region repeating its header before every block has a window per block)."""
+    out: list[list[list[int] | None]] = []
+    pick: list[list[int] | None] = []
+
+    def walk(w: int, used: set[int]) -> None:
+        if len(out) >= limit:
+            return
+        if w == len(choices):
+            if any(p is not None for p in pick):
+                out.append(list(pick))
+            return
+        for seq in [None, *choices[w]]:
+            if seq is not None and used.intersection(seq):
+                continue
+            pick.append(seq)
+            walk(w + 1, used if seq is None else used | set(seq))
+            pick.pop()
+            if len(out) >= limit:
+                return
+
+    walk(0, set())
     return out
 
 
