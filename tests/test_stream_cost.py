@@ -2,9 +2,13 @@
 from itertools import product
 import random
 
+import pytest
+
 from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
-from govreport.extraction.tables.pagetop import MAX_REWRITES, _disjoint_picks, reorderings
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.tables.pagetop import MAX_REWRITES, MAX_WINDOWS, TooManyWindows, _disjoint_picks, reorderings
+from govreport.extraction.taggers import get_tagger
 from govreport.extraction.tables.streamorder import block_starts, lone_numbers
 
 
@@ -45,13 +49,41 @@ def _opens_before_every_block(nblocks, named_every=8, plain_tail=7):
     return "".join(parts)
 
 
-def test_a_header_before_every_block_does_not_multiply_the_rewrites_tried():
-    # 53 windows of 8 blocks, up to 7 choices each, the last ones overlapping: walking their whole
-    # product (as before) ran for minutes; the rewrites listed stop at the cap, each a permutation
+def test_overlapping_windows_do_not_multiply_the_picks_walked():
+    # 53 windows one block apart, 7 choices each (the header before every block): the product of
+    # their choices has 8**53 picks, nearly all overlapping; walking it ran for minutes
+    choices = [[list(range(w, w + 7)) + [w + m] for m in range(7, 14)] for w in range(53)]
+    got = _disjoint_picks(choices, MAX_REWRITES)
+    assert len(got) == MAX_REWRITES
+    for pick in got:
+        chosen = [i for seq in pick if seq is not None for i in seq]
+        assert chosen and len(chosen) == len(set(chosen))
+
+
+def test_a_header_before_every_block_is_no_page_top_and_is_not_rewritten():
     text = _opens_before_every_block(60)
     doc, lines = Document(text), split_lines(text)
     cells, _ = lone_numbers(doc, lines)
     starts = block_starts(cells, lines)
-    got = reorderings(doc, lines, cells, starts)
-    assert len(got) == MAX_REWRITES
-    assert all(sorted(perm) == list(range(len(cells))) for perm, _ in got)
+    with pytest.raises(TooManyWindows, match="not rebuilt"):
+        reorderings(doc, lines, cells, starts)
+    # a page-top per page: the same region with the header printed MAX_WINDOWS times is tried
+    few = _opens_before_every_block(MAX_WINDOWS, named_every=3, plain_tail=0) + "0\n\n" * 20
+    doc, lines = Document(few), split_lines(few)
+    cells, _ = lone_numbers(doc, lines)
+    assert reorderings(doc, lines, cells, block_starts(cells, lines))
+
+
+def test_the_fallbacks_warn_where_the_header_is_printed_too_often(tmp_path):
+    """End to end: table 三's values each under a repeated header cell and one wrong sum (no division
+    as printed): the rows are not rebuilt, the warning says so and no value is taken as read."""
+    text = _opens_before_every_block(7 * 25, plain_tail=0)
+    head = "政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+    tail = "四、因政府信息公开申请行政复议、提起行政诉讼的情况\n"
+    body = text.replace("0\n\n", "3\n\n", 1)
+    out = Extractor(get_tagger("rules")).extract_text(head + body + tail).output
+    warnings = [w for w in out["warnings"] if w.startswith("applications:")]
+    assert any("not rebuilt" in w for w in warnings)
+    status = out["cell_status"]["applications"]
+    assert sum(len(row) for row in status.values()) >= 7 * 25
+    assert not any(s == "read" for row in out["cell_status"]["applications"].values() for s in row.values())

@@ -19,7 +19,7 @@ from typing import Sequence
 from ..document import Document
 from ..layout import Line
 from .digitruns import _holds, application_identities
-from .pagetop import reorderings
+from .pagetop import TooManyWindows, reorderings, warn_once
 from .result import TableResult
 from .streamorder import (
     APP_COLS,
@@ -193,7 +193,8 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     the stream as printed and each rewrite of a page's first rows (``pagetop.reorderings``) tried
     alike: the cells every division that breaks the fewest identities agrees on, ``inferred``; the
     others ``unreadable``. ``None`` when the table prints a 小计, has no blocks (every value
-    joined, or none), or no division breaks at most ``MAX_BROKEN`` identities. ``past``: the next
+    joined, or none), or no division breaks at most ``MAX_BROKEN`` identities, or the header is
+    printed too often to try the rewrites (``pagetop.TooManyWindows``: its warning added to ``res``). ``past``: the next
     section's heading line where ``lines`` run on past it (``pagetop.reorderings``)."""
     spec = res.spec
     if len(spec.rows[0].cols) != APP_COLS or any("小计" in doc.text[ln.start : ln.end] for ln in lines):
@@ -205,8 +206,14 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
     lead = sum(c.start < header for c in cells) if header is not None else 0
     pages = _page_numbers(doc, cells)
+    try:
+        rewrites = reorderings(doc, lines, cells, starts, past)
+    except TooManyWindows as exc:
+        # the stream as printed alone is no division every plausible order had its say on
+        warn_once(res, str(exc))
+        return None
     found: list[tuple[StreamSolution, int]] = []
-    for perm, moved in [(list(range(len(cells))), frozenset())] + reorderings(doc, lines, cells, starts, past):
+    for perm, moved in [(list(range(len(cells))), frozenset())] + rewrites:
         new_at = {old: new for new, old in enumerate(perm)}
         got = divide_by_blocks([cells[i].value for i in perm], [starts[i] for i in perm], spec.row_keys,
                                [None if i in moved else hints[i] for i in perm],

@@ -46,6 +46,15 @@ from .streamorder import (
 _HEADER_OPENS = ("申请人情况", "自然人")
 # rewrites tried per table at most (every window's choices multiply)
 MAX_REWRITES = 64
+# column headers printed again in one table at most (a page's first rows: one window per page; a
+# table 三 runs over a few pages): each window multiplies the rewrites, and every rewrite is divided
+# anew (``streamorder.solve_checked``, ``blockorder.divide_by_blocks``), so more windows are not tried
+MAX_WINDOWS = 8
+
+
+class TooManyWindows(ValueError):
+    """The region prints table 三's column header before more than ``MAX_WINDOWS`` groups of values:
+    no page's first rows, no rewrite tried; the message says so (a warning of the table)."""
 
 
 def _blocks(starts: Sequence[bool]) -> list[list[int]]:
@@ -130,6 +139,11 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
     firsts = sorted({w0 for line in opens
                      if (w0 := next((block_of[i] for i, c in enumerate(cells) if c.line > line), None)) is not None
                      and (not tail or w0 < tail[0])})  # fmt: skip
+    if len(firsts) > MAX_WINDOWS:
+        raise TooManyWindows(
+            f"the column header is printed before {len(firsts)} groups of values (more than {MAX_WINDOWS}): "
+            "the rows were not rebuilt from the order of the values; their places are a guess"
+        )
     windows: dict[int, list[list[int]]] = {}
     for w0 in firsts:
         own = tail if w0 == firsts[-1] else []
@@ -191,12 +205,19 @@ def _disjoint_picks(choices: list[list[list[int]]], limit: int) -> list[list[lis
     return out
 
 
+def warn_once(res: TableResult, msg: str) -> None:
+    """``res.warn(msg)`` unless ``res`` says it already (the fallbacks try each span of the region)."""
+    if f"{res.spec.name}: {msg}" not in res.warnings:
+        res.warn(msg)
+
+
 def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
                        past: int | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 rebuilt from the region's one-value lines (``streamorder.assemble_from_stream``)
     with each page's first row group rewritten into column order (``reorderings``): the cells every
     rewrite that divides agrees on; the others ``unreadable``. The cells a rewrite moved are
-    ``inferred``. ``None`` when no rewrite divides (or none applies, or the table prints a 小计).
+    ``inferred``. ``None`` when no rewrite divides (or none applies, or the table prints a 小计), or
+    the header is printed too often to try them (``TooManyWindows``: its warning added to ``res``).
     ``past``: the next section's heading line where ``lines`` run on past it (``reorderings``)."""
     spec = res.spec
     if len(spec.rows[0].cols) != APP_COLS or any("小计" in doc.text[ln.start : ln.end] for ln in lines):
@@ -208,7 +229,11 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
     pages = _page_numbers(doc, cells)
     fits: list[StreamSolution] = []
     placed: set[int] = set()
-    rewrites = reorderings(doc, lines, cells, starts, past)
+    try:
+        rewrites = reorderings(doc, lines, cells, starts, past)
+    except TooManyWindows as exc:
+        warn_once(res, str(exc))
+        return None
     # rewrites whose division agrees with the blocks first; only where none does, the arithmetic alone
     for blocks in (True, False):
         for perm, moved in rewrites:
