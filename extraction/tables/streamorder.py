@@ -568,8 +568,26 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
     n = len(values)
     if (n + 1) * (nrows + 1) > limit:
         return BlankSolution([], exceeded=True)
-    Row = list[tuple[object, int | None]]  # per column (value or _EMPTY, stream index)
-    cache: dict[tuple[int, int], list[list[Row]]] = {}
+    # per column, the (value or _EMPTY, stream index) a step may leave there: a short row's
+    # placements are merged into one step, since only the values per cell are asked for (a row of
+    # zeros fits up to 126 placements, and listing each as a step made millions of steps)
+    Row = list[list[tuple[object, int | None]]]
+    cache: dict[tuple[int, int], Row | None] = {}
+
+    def short_row(p: int, m: int) -> Row | None:
+        if (p, m) not in cache:
+            vals = values[p : p + m]
+            merged: Row = [[] for _ in range(APP_COLS)]
+            found = False
+            for slots in short_row_placements(vals, list(hints[p : p + m]) if hints else []):
+                found = True
+                taken = dict(zip(slots, range(m)))
+                for c in range(APP_COLS):
+                    opt = (vals[taken[c]], p + taken[c]) if c in taken else (_EMPTY, None)
+                    if opt not in merged[c]:
+                        merged[c].append(opt)
+            cache[(p, m)] = merged if found else None
+        return cache[(p, m)]
 
     def options(p: int, r: int) -> list[tuple[int, list[Row]]]:
         """(values taken, rows) of every row group that may start at ``p`` with template row ``r``."""
@@ -577,18 +595,11 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
             rows = _group(values, p, k, hints)  # type: ignore[arg-type]
             if rows is not None:
-                out.append((k * APP_COLS, [list(row) for row in rows]))
+                out.append((k * APP_COLS, [[[cell] for cell in row] for row in rows]))
         for m in range(1, min(APP_COLS, n - p + 1)):
-            if (p, m) not in cache:
-                vals = values[p : p + m]
-                placed: list[list[Row]] = []
-                for slots in short_row_placements(vals, list(hints[p : p + m]) if hints else []):
-                    row: Row = [(_EMPTY, None)] * APP_COLS
-                    for i, s in enumerate(slots):
-                        row[s] = (vals[i], p + i)
-                    placed.append([row])
-                cache[(p, m)] = placed
-            out.extend((m, rows) for rows in cache[(p, m)])
+            merged = short_row(p, m)
+            if merged is not None:
+                out.append((m, [merged]))
         return out
 
     steps = _alive_edges(n, nrows, skippable, lead, trail, options)
@@ -597,8 +608,9 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
     cells: list[list[dict[object, int | None]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
     for r, rows in steps:
         for j, row in enumerate(rows):
-            for c, (v, idx) in enumerate(row):
-                cells[r + j][c].setdefault(v, idx)
+            for c, opts in enumerate(row):
+                for v, idx in opts:
+                    cells[r + j][c].setdefault(v, idx)
     return BlankSolution(cells)
 
 
