@@ -589,18 +589,22 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
             cache[(p, m)] = merged if found else None
         return cache[(p, m)]
 
+    at: dict[int, list[tuple[int, list[Row]]]] = {}  # the steps from a stream position, whatever the row
+
     def options(p: int, r: int) -> list[tuple[int, list[Row]]]:
         """(values taken, rows) of every row group that may start at ``p`` with template row ``r``."""
-        out: list[tuple[int, list[Row]]] = []
-        for k in range(1, min(MAX_GROUP, nrows - r) + 1):
-            rows = _group(values, p, k, hints)  # type: ignore[arg-type]
-            if rows is not None:
-                out.append((k * APP_COLS, [[[cell] for cell in row] for row in rows]))
-        for m in range(1, min(APP_COLS, n - p + 1)):
-            merged = short_row(p, m)
-            if merged is not None:
-                out.append((m, [merged]))
-        return out
+        if p not in at:
+            steps: list[tuple[int, list[Row]]] = []
+            for k in range(1, MAX_GROUP + 1):
+                rows = _group(values, p, k, hints)  # type: ignore[arg-type]
+                if rows is not None:
+                    steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows]))
+            for m in range(1, min(APP_COLS, n - p + 1)):
+                merged = short_row(p, m)
+                if merged is not None:
+                    steps.append((m, [merged]))
+            at[p] = steps
+        return [(used, rows) for used, rows in at[p] if len(rows) <= nrows - r]
 
     steps = _alive_edges(n, nrows, skippable, lead, trail, options)
     if steps is None:
