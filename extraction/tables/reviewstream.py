@@ -241,11 +241,15 @@ def assemble_review_stream(res: TableResult, doc: Document, lines: Sequence[Line
         s = text[ln.start : ln.end].replace("\f", "").strip()
         if not s:
             continue
-        if _VALUE.fullmatch(s):
+        # a line of values apart (``0 2``: Chromium's PDF draws two neighbouring cells as one run of
+        # text, which raw pdftotext keeps on one line): each its own value, in line order
+        if all(_VALUE.fullmatch(w) for w in s.split()):
             if not started or foreign:
                 continue  # before the table's first header piece, or after another table's label: its value
-            start = ln.start + text[ln.start : ln.end].index(s)
-            vals.append(Cell(parse_value(s), s, start, start + len(s), ln.index, 0, 0, 1.0))
+            raw = text[ln.start : ln.end]
+            for m in re.finditer(r"\S+", raw):
+                start = ln.start + m.start()
+                vals.append(Cell(parse_value(m.group()), m.group(), start, m.end() + ln.start, ln.index, 0, 0, 1.0))
             continue
         if vals:
             chunks.append((_header_columns(pieces), vals))

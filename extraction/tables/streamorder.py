@@ -43,6 +43,10 @@ _HINT_LINES = 4
 # the column header's cells whole; a line of pieces of them (``组织``, ``机构``) is header text
 _HEADER_CELLS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 _LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
+# a line of words (ending in a CJK character or closing bracket) then one number after a space
+_LABEL_VALUE = re.compile(r"(.*[\u4e00-\u9fff）)”])\s+([0-9][0-9,]*(?:\.[0-9]+)?)")
+# a line of two or more numbers and nothing else, one space or more between them
+_NUMBER_RUN = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?(?:\s+[0-9][0-9,]*(?:\.[0-9]+)?)+")
 # a cell printed as a dash or 无: a blank, its own token in the stream (0 in a row's arithmetic)
 _BLANK_MARK = re.compile(r"[-—－–─]{1,2}|无")
 
@@ -90,20 +94,35 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
     text = doc.text
     between: list[str] = []
     filled = [ln for ln in lines if text[ln.start : ln.end].strip()]
-    kinds = ["n" if _LONE_NUMBER.fullmatch(s) else "m" if _BLANK_MARK.fullmatch(s) else "t"
+    kinds = ["n" if _LONE_NUMBER.fullmatch(s) else "m" if _BLANK_MARK.fullmatch(s)
+             else "r" if _NUMBER_RUN.fullmatch(s) else "l" if _LABEL_VALUE.fullmatch(s) else "t"
              for s in (text[ln.start : ln.end].strip() for ln in filled)]  # fmt: skip
     for k, ln in enumerate(filled):
         raw = text[ln.start : ln.end]
         s = raw.strip()
-        value = parse_value(s) if kinds[k] == "n" else None
+        if kinds[k] == "l":
+            # a label's last line and the row's first value on one line (``4.保护第三方合法权益 2``:
+            # Chromium's PDF draws them on one baseline, raw pdftotext joins them): the words are
+            # text between values, the number a value
+            m = _LABEL_VALUE.fullmatch(s)
+            between.append(m.group(1))
+            start = ln.start + raw.index(s) + m.start(2)
+            out.append(Cell(parse_value(m.group(2)), m.group(2), start, start + len(m.group(2)), ln.index, 0, 0, 1.0))
+            hints.append(_header_column(between))
+            between = []
+            continue
         # a dash or 无 among values is a blank cell; among words it is part of a label (（四）无…)
         if kinds[k] == "t" or (kinds[k] == "m" and "t" == (kinds[k - 1] if k else "t") == (kinds[k + 1] if k + 1 < len(kinds) else "t")):
             between.append(s)
             continue
-        start = ln.start + raw.index(s)
-        out.append(Cell(value, s, start, start + len(s), ln.index, 0, 0, 1.0))
-        hints.append(_header_column(between))
-        between = []
+        # a line of numbers apart (``0 0``: Chromium's PDF draws a row's last two cells as one run of
+        # text, which raw pdftotext keeps on one line): each number its own value, in line order
+        for m in _LONE_NUMBER.finditer(raw) if kinds[k] == "r" else [None]:
+            start, tok = (ln.start + m.start(), m.group()) if m else (ln.start + raw.index(s), s)
+            value = parse_value(tok) if kinds[k] != "m" else None
+            out.append(Cell(value, tok, start, start + len(tok), ln.index, 0, 0, 1.0))
+            hints.append(_header_column(between))
+            between = []
     return out, hints
 
 
