@@ -91,3 +91,11 @@ def test_a_header_piece_before_the_table_s_own_header_is_another_table_s():
     got = _table(text)
     assert got["administrative_review"] == {"upheld": 1, "corrected": 1, "other": 1, "pending": 1, "total": 4}
     assert got["litigation_direct"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}
+
+
+def test_two_values_on_one_line_are_two_values():
+    # Chromium's PDF draws two neighbouring cells as one run of text: raw pdftotext writes ``1 4``
+    # on one line; each is a value of its own (never header text), in line order
+    got = _table(HEAD + STREAM.format(review="1\n1 4\n1\n1") + "五、存在的主要问题及改进情况\n" + TAIL)
+    assert got["administrative_review"] == {"upheld": 1, "corrected": 1, "other": 1, "pending": 1, "total": 4}
+    assert got["litigation_direct"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}

@@ -202,3 +202,24 @@ def test_the_eight_column_variant_divides_with_its_subtotal_left_out():
     both = _agree(after_other, after_person)
     # the cells the two places disagree on are null, never a guess; the rest kept
     assert both.rows == [[4, None, 0, 0, 0, None, 5], b] and both.ambiguous == 2
+
+
+def test_chromium_lines_two_values_on_a_line_and_a_label_ending_in_a_value():
+    # Chromium's print-to-PDF through raw pdftotext: a row's first value on its label's last line
+    # (one baseline), its last two values on one line (one run of text), each value a block
+    from govreport.extraction.document import Document
+    from govreport.extraction.layout import split_lines
+    from govreport.extraction.tables.streamorder import block_starts, lone_numbers
+
+    text = "4.保护第三方合法权益 2\n\n0\n\n1\n\n0\n\n0\n\n0 3\n\n（七）总计\n"
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    assert [c.raw for c in cells] == ["2", "0", "1", "0", "0", "0", "3"]
+    # offsets in the original text: each cell's own characters
+    assert [text[c.start : c.end] for c in cells] == [c.raw for c in cells]
+    assert block_starts(cells, lines) == [True] * 7
+    sol = solve_stream([c.value for c in cells], 1, starts=block_starts(cells, lines))
+    assert sol is not None and sol.rows == [[2, 0, 1, 0, 0, 0, 3]]
+    # a year or a code inside prose is no value: a line ending in a number after a non-CJK word stays text
+    assert lone_numbers(Document("电话 0351 6150\n"), split_lines("电话 0351 6150\n"))[0] == []
