@@ -32,6 +32,10 @@ from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
 # the most rows one merged label cell spans in the templates (三(三) has eight, but the pdftotext
 # readings seen write at most a few rows column-major; more only widens the search)
 MAX_GROUP = 3
+# the most rows whose first column a reading writes with their labels (``_lead_column``: Chromium's
+# PDF through raw pdftotext), and the most divisions of their other columns kept per run
+MAX_LEAD = 10
+MAX_LEAD_DIVISIONS = 64
 APP_COLS = 7
 # where the 8-column variant prints its 法人或其他组织 小计 (0-based slot of eight): after 自然人 or
 # after 其他 (``applications._subtotal_slot``)
@@ -268,9 +272,79 @@ def _alive_edges(n: int, nrows: int, skippable: frozenset[int], lead: int, trail
                 stack.append(st)
     return [(st[1], rows) for st, nxt in edges.items() if st in alive for t, rows in nxt if t in alive]
 
+
+def label_joins(doc: Document, cells: Sequence[Cell], lines: Sequence[Line]) -> list[int]:
+    """Per lone number (``lone_numbers``): 0 when an empty line stands between it and the previous
+    number, 2 when a text line does (or its own line starts with words: ``4.保护第三方合法权益 2``),
+    1 otherwise (the next line, or the same line)."""
+    index = {ln.index: k for k, ln in enumerate(lines)}
+    text = doc.text
+    out: list[int] = []
+    for i, c in enumerate(cells):
+        a, b = index.get(cells[i - 1].line) if i else None, index.get(c.line)
+        if a is None or b is None:
+            out.append(0)
+            continue
+        between = [text[ln.start : ln.end].strip() for ln in lines[a + 1 : b]]
+        own = text[lines[b].start : c.start].strip()
+        if any(not x for x in between):
+            out.append(0)
+        else:
+            out.append(2 if between or (own and a != b) else 1)
+    return out
+
+
+def _lead_column(values: Sequence[Number], p: int, m: int, starts: Sequence[bool],
+                 joined: Sequence[int]) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
+    """Divisions of ``m`` rows from ``p`` whose first column (自然人) came with their labels, one
+    value a label (Chromium's PDF through raw pdftotext: the column beside the labels joins their
+    block), the rows' other six columns after it or before it, a row a block each or a few rows
+    column by column (``_fits_blocks``); each row meeting its 总计. The first column's values stand
+    in one block with label text between them (``joined``); the value after them starts a new block."""
+    end = p + m * APP_COLS
+    if end > len(values) or len(joined) < end:
+        return []
+    return [d for first, rest in ((p, p + m), (end - m, p)) if _labels_block(joined, starts, first, m)
+            for d in _other_columns(values, first, rest, m, starts)]  # fmt: skip
+
+
+def _labels_block(joined: Sequence[int], starts: Sequence[bool], first: int, m: int) -> bool:
+    """The ``m`` values from ``first`` stand in one block with label text between them, and the
+    value after them starts a new block."""
+    if any(joined[i] == 0 for i in range(first + 1, first + m)) or not any(joined[i] == 2 for i in range(first, first + m)):
+        return False
+    return not starts or first + m >= len(starts) or starts[first + m]
+
+
+def _other_columns(values: Sequence[Number], p: int, rest: int, m: int,
+                   starts: Sequence[bool]) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
+    """Rows of ``m`` rows whose first column's values stand from ``p``, the other six columns from
+    ``rest``, in every division the blocks allow (``_lead_column``)."""
+    out: list[list[list[tuple[Number, int]]]] = []
+
+    def parts(q: int, j: int, acc: list[list[tuple[Number, int]]]) -> None:
+        if len(out) >= MAX_LEAD_DIVISIONS:
+            return
+        if j == m:
+            out.append(acc)
+            return
+        for k in range(1, min(MAX_GROUP, m - j) + 1):
+            if starts and not _fits_blocks(starts, q, k, APP_COLS - 1):
+                continue
+            rows = [[(values[p + j + jj], p + j + jj)]
+                    + [(values[q + c * k + jj], q + c * k + jj) for c in range(APP_COLS - 1)] for jj in range(k)]  # fmt: skip
+            if all(_holds([0 if x is None else x for x, _ in r][:6], [0 if r[6][0] is None else r[6][0]]) is True
+                   for r in rows):  # fmt: skip
+                parts(q + k * (APP_COLS - 1), j + k, acc + rows)
+
+    parts(rest, 0, [])
+    return out
+
+
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
                  hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False,
-                 starts: Sequence[bool] = (), sub: int | None = None) -> StreamSolution | None:  # fmt: skip
+                 starts: Sequence[bool] = (), sub: int | None = None,
+                 joined: Sequence[int] = ()) -> StreamSolution | None:  # fmt: skip
     """Divide ``values`` into ``nrows`` rows in row groups meeting every row's 总计, passing over
     values at the indices in ``skippable`` (lone numbers next to a page break: page numbers) only
     between groups, any of the first ``lead`` values before the first row (printed before the
@@ -278,7 +352,10 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
     next table's); ``hints``: per value, the column a header printed just before it names
     (``_hinted_order``); ``starts``: per value, whether it starts a block (``block_starts``; a
     group must agree with them, ``_fits_blocks``); ``sub``: the slot of a 小计 each row prints
-    (eight values a row, ``_group``; the rows returned leave it out); ``None`` when no division fits."""
+    (eight values a row, ``_group``; the rows returned leave it out); ``joined``: per value, 0 when
+    an empty line stands before it, 1 when only text lines (or none), 2 when a text line does
+    (``label_joins``: a row run whose first column came with the labels, ``_lead_column``);
+    ``None`` when no division fits."""
     n = len(values)
     width = APP_COLS if sub is None else APP_COLS + 1
     if nrows == 0 or n < nrows * width or (not trail and n - nrows * width > len(skippable) + lead):
@@ -289,6 +366,9 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
             rows = _group(values, p, k, hints, starts, sub)
             if rows is not None:
                 out.append((k * width, rows))
+        if joined and sub is None:
+            for m in range(2, min(MAX_LEAD, nrows - r) + 1):
+                out.extend((m * width, rows) for rows in _lead_column(values, p, m, starts, joined))
         return out
 
     steps = _alive_edges(n, nrows, skippable, lead, trail, options)
@@ -370,9 +450,10 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     lead = sum(c.start < header for c in cells) if header is not None else 0
     pages = _page_numbers(doc, cells)
     starts = block_starts(cells, lines)
+    joined = label_joins(doc, cells, lines)
 
     def solve(sub: int | None) -> StreamSolution | None:
-        return solve_checked(values, spec.row_keys, pages, hints, lead, starts, sub)
+        return solve_checked(values, spec.row_keys, pages, hints, lead, starts, sub, joined=joined)
 
     if any("小计" in doc.text[ln.start : ln.end] for ln in lines):
         # the 8-column variant: a 法人或其他组织 小计 after 自然人 or after 其他 in every row; where
@@ -393,13 +474,15 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
 
 def solve_checked(values: Sequence[Number], row_keys: Sequence[str], pages: frozenset[int],
                   hints: Sequence[int | None], lead: int, starts: Sequence[bool],
-                  sub: int | None = None, fallback: bool = True) -> StreamSolution | None:  # fmt: skip
+                  sub: int | None = None, fallback: bool = True,
+                  joined: Sequence[int] = ()) -> StreamSolution | None:  # fmt: skip
     """``solve_stream`` over the whole region (a next table's values may trail) whose division also
     meets the column identities: the blocks first (they tell a row group of k rows from k single
     rows); where no division agrees with them (a block joining cells of two groups) and
     ``fallback``, the arithmetic alone. ``None`` when none fits."""
     for blocks in (starts, ()) if fallback else (starts,):
-        sol = solve_stream(values, len(row_keys), pages, hints, lead, True, blocks, sub)
+        # a first column read with the labels is told by the blocks alone (``_lead_column``)
+        sol = solve_stream(values, len(row_keys), pages, hints, lead, True, blocks, sub, joined if blocks else ())
         if sol is not None and _meets_identities(sol, row_keys):
             return sol
     return None
