@@ -223,3 +223,37 @@ def test_chromium_lines_two_values_on_a_line_and_a_label_ending_in_a_value():
     assert sol is not None and sol.rows == [[2, 0, 1, 0, 0, 0, 3]]
     # a year or a code inside prose is no value: a line ending in a number after a non-CJK word stays text
     assert lone_numbers(Document("电话 0351 6150\n"), split_lines("电话 0351 6150\n"))[0] == []
+
+
+def test_rows_whose_first_column_came_with_their_labels():
+    # Chromium's PDF through raw pdftotext: the 自然人 column beside the labels joins their block
+    # (``三、…予以公开`` / 4 / ``（二）部分公开`` / 2), the rows' other six columns follow, a block each
+    stream = [A[0], B[0]] + A[1:] + B[1:]
+    starts = [True] * 14
+    # read in order or column by column no division fits (4 2 1 0 0 0 | 0 fails its 总计)
+    assert solve_stream(stream, 2, starts=starts) is None
+    # the first two values with label text between them (2) and no empty line: the labels' block
+    joined = [0, 2] + [0] * 12
+    sol = solve_stream(stream, 2, starts=starts, joined=joined)
+    assert sol is not None and sol.rows == [A, B] and sol.ambiguous == 0
+    assert [stream[i] for i in sol.index[1]] == B
+    # the first column printed after the other columns (the labels' block drawn last)
+    after = A[1:] + B[1:] + [A[0], B[0]]
+    sol = solve_stream(after, 2, starts=starts, joined=[0] * 12 + [0, 2])
+    assert sol is not None and sol.rows == [A, B]
+    # without label text between them, or with an empty line between them, two values are no labels' block
+    assert solve_stream(stream, 2, starts=starts, joined=[0, 1] + [0] * 12) is None
+    assert solve_stream(stream, 2, starts=starts, joined=[0] * 14) is None
+
+
+def test_label_joins_tells_text_empty_lines_and_adjacent_values_apart():
+    from govreport.extraction.document import Document
+    from govreport.extraction.layout import split_lines
+    from govreport.extraction.tables.streamorder import label_joins, lone_numbers
+
+    text = "（一）予以公开\n4\n（二）部分公开 2\n0\n\n1\n"
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    assert [c.raw for c in cells] == ["4", "2", "0", "1"]
+    assert label_joins(doc, cells, lines) == [0, 2, 1, 0]
