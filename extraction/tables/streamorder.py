@@ -319,11 +319,12 @@ def _labels_block(joined: Sequence[int], starts: Sequence[bool], first: int, m: 
 def _other_columns(values: Sequence[Number], p: int, rest: int, m: int,
                    starts: Sequence[bool]) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
     """Rows of ``m`` rows whose first column's values stand from ``p``, the other six columns from
-    ``rest``, in every division the blocks allow (``_lead_column``)."""
+    ``rest``, in every division the blocks allow (``_lead_column``); none when there are more than
+    ``MAX_LEAD_DIVISIONS`` (a subset could agree on a cell the others would not: a guess)."""
     out: list[list[list[tuple[Number, int]]]] = []
 
     def parts(q: int, j: int, acc: list[list[tuple[Number, int]]]) -> None:
-        if len(out) >= MAX_LEAD_DIVISIONS:
+        if len(out) > MAX_LEAD_DIVISIONS:
             return
         if j == m:
             out.append(acc)
@@ -338,7 +339,7 @@ def _other_columns(values: Sequence[Number], p: int, rest: int, m: int,
                 parts(q + k * (APP_COLS - 1), j + k, acc + rows)
 
     parts(rest, 0, [])
-    return out
+    return out if len(out) <= MAX_LEAD_DIVISIONS else []
 
 
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
