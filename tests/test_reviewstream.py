@@ -1,4 +1,8 @@
 """Table 四 in content-stream order (raw pdftotext), also cut in two by the next section's heading."""
+import shutil
+
+import pytest
+
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
@@ -99,3 +103,28 @@ def test_two_values_on_one_line_are_two_values():
     got = _table(HEAD + STREAM.format(review="1\n1 4\n1\n1") + "五、存在的主要问题及改进情况\n" + TAIL)
     assert got["administrative_review"] == {"upheld": 1, "corrected": 1, "other": 1, "pending": 1, "total": 4}
     assert got["litigation_direct"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}
+
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_a_line_of_two_values_among_one_a_line_keeps_the_stream_order_flagged():
+    # a generated WPS-style PDF read by raw pdftotext, one value line of 未经复议直接起诉 turned into
+    # ``0 0`` (one value more than its cells): still the content order, so no cell is ``read`` in
+    # place — before, a line of two values made it a row-per-line text and its printed 总计 came
+    # back as an unflagged 0
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    (r,) = read_routes([make_document(9, 20)], ["wps-pdf:pdftotext"])
+    lines = r.text.split("\n")
+    at = lines.index("未经复议直接起诉")
+    k = next(i for i in range(at, len(lines)) if lines[i] == "0")
+    lines[k] = "0 0"
+    out = Extractor(get_tagger("rules")).extract_text("\n".join(lines)).output
+    gold = r.gold["tables"]["review_litigation"]
+    got, status = out["tables"]["review_litigation"], out["cell_status"]["review_litigation"]
+    for row, cols in got.items():
+        for col, v in cols.items():
+            if status[row][col] == "read":
+                assert v == gold[row][col], (row, col, v, gold[row][col])
+    assert any(w.startswith("review_litigation") for w in out["warnings"])

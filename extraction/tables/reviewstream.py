@@ -14,6 +14,7 @@ own heading (``preceding``); both are read with the rest (a reading in the table
 from __future__ import annotations
 
 import re
+from collections import Counter
 from itertools import combinations, permutations, product
 from typing import Sequence
 
@@ -324,8 +325,11 @@ def review_fails(res: TableResult) -> bool:
 def in_stream_order(region: Region) -> bool:
     """Table 四's values one a line with header pieces printed between them (raw ``pdftotext``'s
     content order), not after the whole header as a one-cell-per-line text prints them."""
-    lines = sorted({c.line for c in region.cells})
-    if len(lines) < 2 or len(lines) < len(region.cells):
+    per_line = Counter(c.line for c in region.cells)
+    lines = sorted(per_line)
+    # mostly one value a line: a line of two (``0 0``: a joined pair, Chromium's last two cells) is still
+    # the content order; a row of values a line (``-layout``, tabs) is not
+    if len(lines) < 2 or max(per_line.values()) > 2 or 4 * len(lines) < 3 * len(region.cells):
         return False
     first, last = lines[0], lines[-1]
     return any(
