@@ -128,3 +128,21 @@ def test_a_line_of_two_values_among_one_a_line_keeps_the_stream_order_flagged():
             if status[row][col] == "read":
                 assert v == gold[row][col], (row, col, v, gold[row][col])
     assert any(w.startswith("review_litigation") for w in out["warnings"])
+
+
+def test_values_mixing_lone_values_and_partial_runs_are_placed_by_order_flagged():
+    # Chromium's PDF through raw pdftotext: the whole header first, then the values in its drawing
+    # order, some alone on a line, some two to a line (``1 2``) — neither a cell a line nor a row a
+    # line, so the text order is no row order: no value may be ``read`` in place (the rendered rows
+    # were 行政复议 all blank, 未经复议 (—, —, 1, —, 1), 复议后 (2, 2, 1, 2, 7))
+    table = (
+        "行政复议\n\n行政诉讼\n\n未经复议直接起诉\n复议后起诉\n结果 结果 其他 尚未 总\n"
+        "维持 纠正 结果 审结 计 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总\n维持 纠正 结果 审结 计 维持 纠正 结果 审结 计\n"
+        "—\n1\n1 2\n2\n1\n2\n7\n－\n无\n无\n－ －\n－\n－\n\n"
+    )
+    out = Extractor(get_tagger("rules")).extract_text(HEAD + table + "五、存在的主要问题及改进情况\n" + TAIL).output
+    got, status = out["tables"]["review_litigation"], out["cell_status"]["review_litigation"]
+    numbers = [(row, col) for row, cols in got.items() for col, v in cols.items() if v is not None]
+    assert numbers
+    assert all(status[row][col] != "read" for row, col in numbers), status
+    assert any(w.startswith("review_litigation") and "guess" in w for w in out["warnings"])

@@ -338,12 +338,22 @@ def in_stream_order(region: Region) -> bool:
     )
 
 
+def partial_runs(region: Region) -> bool:
+    """Table 四's values on lines of one and on lines of two to four: a row a line (five, as
+    ``-layout`` and tab texts print it) and a cell a line (one-cell-per-line texts) are the table's
+    order; this mix is not."""
+    per_line = Counter(c.line for c in region.cells).values()
+    return 1 in per_line and any(1 < k < len(COLS) for k in per_line)
+
+
 def distrust_order(res: TableResult, region: Region) -> TableResult:
     """Table 四 read in the table's order (not rebuilt from the stream) although its values came one
     a line among the header's pieces: their order is the PDF's, so each value is placed by order
     (``inferred``), never ``read``; where a cell is null or a group breaks 总计 every value is a
-    guess (ambiguous, warned). ``res`` is changed in place and returned."""
-    if not in_stream_order(region):
+    guess (ambiguous, warned). The same where the values' lines mix lone values with partial runs
+    (``1 2`` beside ``7``: neither a cell a line nor a row a line — a PDF's drawing order, e.g.
+    Chromium's). ``res`` is changed in place and returned."""
+    if not (in_stream_order(region) or partial_runs(region)):
         return res
     failing = review_fails(res)
     guessed = []
