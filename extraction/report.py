@@ -151,10 +151,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # wrong: the rows by the text blocks alone, its failed checks kept)
             more = applications_continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
             spans = [(lines[lo:hi], None)] + ([(lines[lo:more], lines[hi].index)] if more > hi else [])
-            rebuilt = None
-            for build in (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
-                          lambda ls, past: assemble_by_blocks(res, doc, ls, past)):  # fmt: skip
-                rebuilt = rebuilt or next((r for ls, past in spans if (r := build(ls, past))), None)
+            builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
+                      lambda ls, past: assemble_by_blocks(res, doc, ls, past))  # fmt: skip
+            # each rebuild over every span before the next rebuild; the first that fits stops the rest
+            rebuilt = next((r for build in builds for ls, past in spans if (r := build(ls, past))), None)
             res = rebuilt or distrust_order(res)
         elif name == "review_litigation":
             rebuilt = None
