@@ -257,3 +257,35 @@ def test_label_joins_tells_text_empty_lines_and_adjacent_values_apart():
     cells, _ = lone_numbers(doc, lines)
     assert [c.raw for c in cells] == ["4", "2", "0", "1"]
     assert label_joins(doc, cells, lines) == [0, 2, 1, 0]
+
+
+def test_rows_whose_first_three_columns_came_with_their_labels_in_the_eight_column_variant():
+    # a WPS-style PDF of the 8-column variant through raw pdftotext: each row's 自然人, 商业企业 and
+    # 科研机构 beside its label (the first on the label's line, a label cut inside its brackets too),
+    # then the page's 社会公益组织, 法律服务机构, 其他, 小计 and 总计 columns, a row's value a block each
+    from govreport.extraction.document import Document
+    from govreport.extraction.layout import split_lines
+    from govreport.extraction.tables.streamorder import block_starts, label_joins, lone_numbers
+
+    text = ("一、本年新收政府信息公开申 4\n1\n0\n请数量\n（二）部分公开（ 2\n0\n0\n区分处理的）\n\n"
+            "总计\n社会公\n益组织\n0\n\n0\n\n其他\n小计\n\n0\n\n1\n\n5\n\n0\n\n0\n\n0\n\n0\n\n2\n")
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    stream = [c.value for c in cells]
+    assert stream == [4, 1, 0, 2, 0, 0] + [0, 0, 0, 1, 5] + [0, 0, 0, 0, 2]
+    starts, joined = block_starts(cells, lines), label_joins(doc, cells, lines)
+    assert starts == [True, False, False, True, False, False] + [True] * 10
+    assert joined[:6] == [0, 1, 1, 2, 1, 1]
+    # in order (4 1 0 2 0 0 0 0: 小计 0 is not 1+0+2+0+0) or column by column no division fits
+    assert solve_stream(stream, 2, starts=starts, sub=6) is None
+    sol = solve_stream(stream, 2, starts=starts, sub=6, joined=joined)
+    assert sol is not None and sol.ambiguous == 0
+    assert sol.rows == [A, [2, 0, 0, 0, 0, 0, 2]]
+    assert [stream[i] for i in sol.index[0]] == [4, 1, 0, 0, 0, 0, 5]  # 小计 (1) left out
+    # the other columns printed before the labels' block
+    after = stream[6:] + stream[:6]
+    sol = solve_stream(after, 2, starts=starts[6:] + starts[:6], sub=6, joined=[0] * 10 + joined[:6])
+    assert sol is not None and sol.rows == [A, [2, 0, 0, 0, 0, 0, 2]]
+    # values on consecutive lines without label text between the rows are one block, not two rows' columns
+    assert solve_stream(stream, 2, starts=starts, sub=6, joined=[0, 1, 1, 1, 1, 1] + [0] * 10) is None

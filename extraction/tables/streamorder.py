@@ -36,6 +36,10 @@ MAX_GROUP = 3
 # PDF through raw pdftotext), and the most divisions of their other columns kept per run
 MAX_LEAD = 10
 MAX_LEAD_DIVISIONS = 64
+# the most leading columns a reading writes beside each row's label, the first value on the label's
+# line and the next ones on the lines below it (``_wide_lead``: the 8-column variant of a WPS-style
+# PDF through raw pdftotext writes 自然人, 商业企业 and 科研机构 so); one column is ``_lead_column``
+MAX_LEAD_WIDTH = 3
 APP_COLS = 7
 # where the 8-column variant prints its 法人或其他组织 小计 (0-based slot of eight): after 自然人 or
 # after 其他 (``applications._subtotal_slot``)
@@ -47,8 +51,9 @@ _HINT_LINES = 4
 # the column header's cells whole; a line of pieces of them (``组织``, ``机构``) is header text
 _HEADER_CELLS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 _LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
-# a line of words (ending in a CJK character or closing bracket) then one number after a space
-_LABEL_VALUE = re.compile(r"(.*[\u4e00-\u9fff）)”])\s+([0-9][0-9,]*(?:\.[0-9]+)?)")
+# a line of words (ending in a CJK character, or a bracket or quote mark: a label wrapped inside its
+# brackets, ``（二）部分公开（ 0``) then one number after a space
+_LABEL_VALUE = re.compile(r"(.*[\u4e00-\u9fff）)”（(“])\s+([0-9][0-9,]*(?:\.[0-9]+)?)")
 # a line of two or more numbers and nothing else, one space or more between them
 _NUMBER_RUN = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?(?:\s+[0-9][0-9,]*(?:\.[0-9]+)?)+")
 # a cell printed as a dash or 无: a blank, its own token in the stream (0 in a row's arithmetic)
@@ -316,11 +321,13 @@ def _labels_block(joined: Sequence[int], starts: Sequence[bool], first: int, m: 
     return not starts or first + m >= len(starts) or starts[first + m]
 
 
-def _other_columns(values: Sequence[Number], p: int, rest: int, m: int,
-                   starts: Sequence[bool]) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
-    """Rows of ``m`` rows whose first column's values stand from ``p``, the other six columns from
-    ``rest``, in every division the blocks allow (``_lead_column``); none when there are more than
-    ``MAX_LEAD_DIVISIONS`` (a subset could agree on a cell the others would not: a guess)."""
+def _other_columns(values: Sequence[Number], p: int, rest: int, m: int, starts: Sequence[bool],
+                   lead: int = 1, rest_width: int = APP_COLS - 1,
+                   sub: int | None = None) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
+    """Rows of ``m`` rows whose first ``lead`` columns' values stand from ``p`` (a row's together),
+    the other ``rest_width`` columns from ``rest``, in every division the blocks allow
+    (``_lead_column``, ``_wide_lead``); none when there are more than ``MAX_LEAD_DIVISIONS`` (a
+    subset could agree on a cell the others would not: a guess)."""
     out: list[list[list[tuple[Number, int]]]] = []
 
     def parts(q: int, j: int, acc: list[list[tuple[Number, int]]]) -> None:
@@ -330,16 +337,62 @@ def _other_columns(values: Sequence[Number], p: int, rest: int, m: int,
             out.append(acc)
             return
         for k in range(1, min(MAX_GROUP, m - j) + 1):
-            if starts and not _fits_blocks(starts, q, k, APP_COLS - 1):
+            if starts and not _fits_blocks(starts, q, k, rest_width):
                 continue
-            rows = [[(values[p + j + jj], p + j + jj)]
-                    + [(values[q + c * k + jj], q + c * k + jj) for c in range(APP_COLS - 1)] for jj in range(k)]  # fmt: skip
-            if all(_holds([0 if x is None else x for x, _ in r][:6], [0 if r[6][0] is None else r[6][0]]) is True
-                   for r in rows):  # fmt: skip
-                parts(q + k * (APP_COLS - 1), j + k, acc + rows)
+            rows = [_row_fits([(values[i], i) for i in range(p + (j + jj) * lead, p + (j + jj + 1) * lead)]
+                              + [(values[q + c * k + jj], q + c * k + jj) for c in range(rest_width)], sub)
+                    for jj in range(k)]  # fmt: skip
+            if all(r is not None for r in rows):
+                parts(q + k * rest_width, j + k, acc + rows)  # type: ignore[operator]
 
     parts(rest, 0, [])
     return out if len(out) <= MAX_LEAD_DIVISIONS else []
+
+
+def _row_fits(row: list[tuple[Number, int]], sub: int | None) -> list[tuple[Number, int]] | None:
+    """A row of (value, stream index) in column order, its 小计 at ``sub`` left out, if the 小计
+    equals the five organisation columns and the row meets 总计 (a blank counts 0); else None."""
+    row = list(row)
+    if sub is not None:
+        x = row.pop(sub)[0]
+        if _holds([0 if y is None else y for y, _ in row][1:6], [0 if x is None else x]) is not True:
+            return None
+    v = [0 if y is None else y for y, _ in row]
+    return row if _holds(v[:6], v[6:7]) is True else None
+
+
+def lead_rows(joined: Sequence[int], width: int) -> list[int]:
+    """Per stream position ``q``: how many rows from ``q`` have their first ``width`` values
+    written beside their labels (``_wide_lead``): each row's values on consecutive lines
+    (``joined`` 1 after its first), label text before each later row's first (``joined`` 2)."""
+    n = len(joined)
+    out = [0] * (n + 1)
+    for q in range(n - width, -1, -1):
+        if all(joined[q + t] == 1 for t in range(1, width)):
+            out[q] = 1 + (out[q + width] if q + width < n and joined[q + width] == 2 else 0)
+    return out
+
+
+def _wide_lead(values: Sequence[Number], p: int, m: int, lead: int, width: int, sub: int | None,
+               starts: Sequence[bool], runs: Sequence[int]) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
+    """Divisions of ``m`` rows from ``p`` whose first ``lead`` columns came with their labels, a
+    row's values a block on the lines beside and below its label (``lead_rows``: ``runs``), the
+    rows' other columns after them or before them, a row a block each or a few rows column by
+    column (``_fits_blocks``); each row meeting its 小计 (``sub``) and 总计. The value after the
+    leading columns starts a new block. Seen in WPS-style PDFs of the 8-column variant: each
+    row's 自然人, 商业企业 and 科研机构 with its label, the 社会公益组织 … 总计 columns after the
+    page's rows."""
+    rest_width = width - lead
+    end = p + m * width
+    if end > len(values):
+        return []
+    out: list[list[list[tuple[Number, int]]]] = []
+    for first, rest in ((p, p + m * lead), (p + m * rest_width, p)):
+        after = first + m * lead
+        if runs[first] < m or (starts and after < len(starts) and not starts[after]):
+            continue
+        out += _other_columns(values, first, rest, m, starts, lead, rest_width, sub)
+    return out
 
 
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
@@ -361,6 +414,9 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
     width = APP_COLS if sub is None else APP_COLS + 1
     if nrows == 0 or n < nrows * width or (not trail and n - nrows * width > len(skippable) + lead):
         return None
+    # rows whose first columns came with their labels, per count of such columns (two or more)
+    wide = {w: lead_rows(joined, w) for w in range(2, MAX_LEAD_WIDTH + 1)} if joined else {}
+
     def options(p: int, r: int) -> list[tuple[int, list[list[tuple[Number, int]]]]]:
         out = []
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
@@ -370,6 +426,9 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         if joined and sub is None:
             for m in range(2, min(MAX_LEAD, nrows - r) + 1):
                 out.extend((m * width, rows) for rows in _lead_column(values, p, m, starts, joined))
+        for lead_width, runs in wide.items():
+            for m in range(2, nrows - r + 1):
+                out.extend((m * width, rows) for rows in _wide_lead(values, p, m, lead_width, width, sub, starts, runs))
         return out
 
     steps = _alive_edges(n, nrows, skippable, lead, trail, options)
