@@ -289,3 +289,23 @@ def test_rows_whose_first_three_columns_came_with_their_labels_in_the_eight_colu
     assert sol is not None and sol.rows == [A, [2, 0, 0, 0, 0, 0, 2]]
     # values on consecutive lines without label text between the rows are one block, not two rows' columns
     assert solve_stream(stream, 2, starts=starts, sub=6, joined=[0, 1, 1, 1, 1, 1] + [0] * 10) is None
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def test_eight_column_readings_rebuilt_whole_also_with_the_subtotal_headed_he_ji():
+    """A report of the 8-column variant (its 法人或其他组织 小计 after 其他) read raw: WPS-style, each
+    row's first three columns beside its label; LibreOffice, with the subtotal's header worded 合计
+    (a wording reports and the generator use; a cell on a line of its own, unlike the numbered
+    row label ``（七）合计``). Every cell is gold's."""
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    extractor = Extractor(get_tagger("rules"))
+    for r in read_routes([make_document(1, 8)], ["wps-pdf:pdftotext", "lo-pdf:pdftotext"]):
+        assert "\n小计\n" in r.text, r.id  # the variant, its header cell on a line of its own
+        text = r.text if r.route.startswith("wps") else r.text.replace("\n小计\n", "\n合计\n")
+        got = extractor.extract_text(text).output["tables"]["applications"]
+        gold = r.gold["tables"]["applications"]
+        assert got == gold, r.id

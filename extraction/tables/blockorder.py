@@ -34,6 +34,7 @@ from .streamorder import (
     block_starts,
     lone_numbers,
     stream_result,
+    subtotal_header,
 )
 
 Number = int | float
@@ -197,7 +198,7 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     printed too often to try the rewrites (``pagetop.TooManyWindows``: its warning added to ``res``). ``past``: the next
     section's heading line where ``lines`` run on past it (``pagetop.reorderings``)."""
     spec = res.spec
-    if len(spec.rows[0].cols) != APP_COLS or any("小计" in doc.text[ln.start : ln.end] for ln in lines):
+    if len(spec.rows[0].cols) != APP_COLS or any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
         return None
     cells, hints = lone_numbers(doc, lines)
     starts = block_starts(cells, lines)

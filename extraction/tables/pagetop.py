@@ -40,6 +40,7 @@ from .streamorder import (
     lone_numbers,
     solve_checked,
     stream_result,
+    subtotal_header,
 )
 
 # a line that opens the column header of table 三 (its first header cell)
@@ -220,7 +221,7 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
     the header is printed too often to try them (``TooManyWindows``: its warning added to ``res``).
     ``past``: the next section's heading line where ``lines`` run on past it (``reorderings``)."""
     spec = res.spec
-    if len(spec.rows[0].cols) != APP_COLS or any("小计" in doc.text[ln.start : ln.end] for ln in lines):
+    if len(spec.rows[0].cols) != APP_COLS or any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
         return None
     cells, hints = lone_numbers(doc, lines)
     starts = block_starts(cells, lines)

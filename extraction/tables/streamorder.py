@@ -515,7 +515,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     def solve(sub: int | None) -> StreamSolution | None:
         return solve_checked(values, spec.row_keys, pages, hints, lead, starts, sub, joined=joined)
 
-    if any("小计" in doc.text[ln.start : ln.end] for ln in lines):
+    if any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
         # the 8-column variant: a 法人或其他组织 小计 after 自然人 or after 其他 in every row; where
         # both places fit, the cells the two disagree on are null
         sols = [x for x in (solve(SUBTOTAL_SLOTS[0]), solve(SUBTOTAL_SLOTS[1])) if x is not None]
@@ -530,6 +530,12 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     if sol is None:
         return None
     return stream_result(spec, cells, sol)
+
+
+def subtotal_header(line: str) -> bool:
+    """Does the line print the 8-column variant's 法人或其他组织 subtotal header: a 小计 (also
+    ``法人或其他组织小计``), or a 合计 cell on a line of its own (a row label ``（七）合计`` is numbered)?"""
+    return "小计" in line or re.sub(r"\s+", "", line) == "合计"
 
 
 def solve_checked(values: Sequence[Number], row_keys: Sequence[str], pages: frozenset[int],
