@@ -17,6 +17,7 @@ from .tables.activestream import assemble_active_stream, continuation as active_
 from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.blockorder import assemble_by_blocks
+from .tables.lastcolumn import region_with_later_total
 from .tables.pagetop import assemble_page_tops
 from .tables.result import TableResult
 from .tables.review import assemble_review
@@ -151,6 +152,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # wrong: the rows by the text blocks alone, its failed checks kept)
             more = applications_continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
             spans = [(lines[lo:hi], None)] + ([(lines[lo:more], lines[hi].index)] if more > hi else [])
+            if (late := region_with_later_total(doc, lines, lo, hi, len(res.spec.row_keys))) is not None:
+                spans.append((late, None))  # its last 总计 column drawn last on its page, past table 四
             builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
                       lambda ls, past: assemble_by_blocks(res, doc, ls, past))  # fmt: skip
             # each rebuild over every span before the next rebuild; the first that fits stops the rest

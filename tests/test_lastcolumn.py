@@ -1,0 +1,67 @@
+"""Table 三's last 总计 column drawn last on its page, past table 四 (raw pdftotext)."""
+import shutil
+
+import pytest
+
+from govreport.extraction.document import Document
+from govreport.extraction.layout import split_lines
+from govreport.extraction.tables.lastcolumn import later_total_column, region_with_later_total
+from govreport.extraction.tables.streamorder import block_starts, lone_numbers, solve_stream
+
+# the end of a table-三 region (a group of three rows written column by column, six columns: its
+# 总计 column missing), then table 四 with the column printed inside it after the next heading
+TAIL = (
+    "其他\n\n3\n34\n4\n\n0\n0\n0\n\n0\n3\n0\n\n0\n0\n0\n\n1\n5\n1\n\n0\n0\n0\n\n"
+    "四、政府信息公开行政复议和行政诉讼情况\n行政复议\n结果 结果\n维持 纠正\n\n总计\n\n0\n\n0\n\n"
+    "总计\n1\n\n其他\n结果\n1\n\n总计\n\n4\n42\n5\n\n尚未\n审结\n0\n"
+)
+
+
+def _heading(lines, text):
+    return next(ln.index for ln in lines if text[ln.start : ln.end].startswith("四、"))
+
+
+def test_the_block_of_as_many_values_as_the_region_lacks_after_a_total_header():
+    lines = split_lines(TAIL)
+    hi = _heading(lines, TAIL)
+    block = later_total_column(TAIL, lines, hi, 3)
+    assert block is not None and [TAIL[ln.start : ln.end] for ln in block] == ["总计", "4", "42", "5"]
+    # table 四's 总计 with one value, or with values a block each, is no such block
+    assert later_total_column(TAIL, lines, hi, 1) is None  # two one-value blocks: which one is a guess
+    assert later_total_column(TAIL, lines, hi, 2) is None
+    # on the next page the block was drawn apart from this page's table
+    paged = TAIL.replace("其他\n结果\n1\n", "\f其他\n结果\n1\n")
+    assert later_total_column(paged, split_lines(paged), hi, 3) is None
+
+
+def test_the_region_with_the_block_divides_into_the_last_group():
+    doc = Document(TAIL)
+    lines = split_lines(TAIL)
+    hi = _heading(lines, TAIL)
+    # the tail alone stands for a region of three rows (21 cells, 18 printed in it)
+    region = region_with_later_total(doc, lines, 0, hi, 3)
+    assert region is not None
+    cells, _ = lone_numbers(doc, region)
+    values = [c.value for c in cells]
+    assert values == [3, 34, 4, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1, 5, 1, 0, 0, 0, 4, 42, 5]
+    # the appended values are a block of their own: the group's seventh column
+    sol = solve_stream(values, 3, starts=block_starts(cells, region))
+    assert sol is not None and sol.ambiguous == 0
+    assert sol.rows == [[3, 0, 0, 0, 1, 0, 4], [34, 0, 3, 0, 5, 0, 42], [4, 0, 0, 0, 1, 0, 5]]
+    # without the block the region does not divide
+    assert solve_stream(values[:18], 3, starts=block_starts(cells, region)[:18]) is None
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def test_a_libreoffice_reading_with_its_last_total_column_past_table_four_read_whole():
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    (r,) = read_routes([make_document(1, 166)], ["lo-pdf:pdftotext"])
+    text = r.text
+    # the last group's 总计 values printed after table 四's header pieces
+    assert text.index("\n总计\n\n0\n4\n0\n") > text.index("行政复议")
+    out = Extractor(get_tagger("rules")).extract_text(text).output
+    assert out["tables"]["applications"] == r.gold["tables"]["applications"]
