@@ -28,6 +28,11 @@ MAX_LINES = 400
 _LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 
 
+def _lone_value(raw: str) -> bool:
+    """A line holding one number and nothing else, on the same page (no form feed)."""
+    return "\f" not in raw and _LONE_NUMBER.fullmatch(raw.strip()) is not None
+
+
 def later_total_column(text: str, lines: Sequence[Line], hi: int, missing: int) -> list[Line] | None:
     """The ``总计`` line and the ``missing`` value lines of table 三's last 总计 column printed
     after its region (which ends at line index ``hi``) on the same page; None unless exactly one
@@ -49,8 +54,7 @@ def later_total_column(text: str, lines: Sequence[Line], hi: int, missing: int) 
         while j < len(scan) and not text[scan[j].start : scan[j].end].strip():
             j += 1
         block = []
-        while j < len(scan) and _LONE_NUMBER.fullmatch(text[scan[j].start : scan[j].end].strip()) \
-                and "\f" not in text[scan[j].start : scan[j].end]:  # fmt: skip
+        while j < len(scan) and _lone_value(text[scan[j].start : scan[j].end]):
             block.append(scan[j])
             j += 1
         if len(block) == missing:
