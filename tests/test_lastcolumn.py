@@ -1,5 +1,4 @@
 """Table 三's last 总计 column drawn last on its page, past table 四 (raw pdftotext)."""
-import shutil
 
 import pytest
 
@@ -52,7 +51,14 @@ def test_the_region_with_the_block_divides_into_the_last_group():
     assert solve_stream(values[:18], 3, starts=block_starts(cells, region)[:18]) is None
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def _missing(routes):
+    """Why the routes cannot run here (pdftotext, LibreOffice not installed); empty when they can."""
+    from govreport.training.synth.routes import missing_tools
+
+    return missing_tools(routes)
+
+
+@pytest.mark.skipif(bool(_missing(["lo-pdf:pdftotext"])), reason="; ".join(_missing(["lo-pdf:pdftotext"]).values()) or "-")
 def test_a_libreoffice_reading_with_its_last_total_column_past_table_four_read_whole():
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger

@@ -291,7 +291,14 @@ def test_rows_whose_first_three_columns_came_with_their_labels_in_the_eight_colu
     assert solve_stream(stream, 2, starts=starts, sub=6, joined=[0, 1, 1, 1, 1, 1] + [0] * 10) is None
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def _missing(routes):
+    """Why the routes cannot run here (pdftotext, LibreOffice not installed); empty when they can."""
+    from govreport.training.synth.routes import missing_tools
+
+    return missing_tools(routes)
+
+
+@pytest.mark.skipif(bool(_missing(["wps-pdf:pdftotext", "lo-pdf:pdftotext"])), reason="; ".join(_missing(["wps-pdf:pdftotext", "lo-pdf:pdftotext"]).values()) or "-")
 def test_eight_column_readings_rebuilt_whole_also_with_the_subtotal_headed_he_ji():
     """A report of the 8-column variant (its 法人或其他组织 小计 after 其他) read raw: WPS-style, each
     row's first three columns beside its label; LibreOffice, with the subtotal's header worded 合计
