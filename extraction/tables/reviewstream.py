@@ -349,32 +349,63 @@ def partial_runs(region: Region) -> bool:
 def distrust_order(res: TableResult, region: Region) -> TableResult:
     """Table 四 read in the table's order (not rebuilt from the stream) although its values came one
     a line among the header's pieces: their order is the PDF's, so each value is placed by order
-    (``inferred``), never ``read``; where a cell is null or a group breaks 总计 every value is a
-    guess (ambiguous, warned). The same where the values' lines mix lone values with partial runs
+    (``inferred``), never ``read``. The same where the values' lines mix lone values with partial runs
     (``1 2`` beside ``7``: neither a cell a line nor a row a line — a PDF's drawing order, e.g.
-    Chromium's). ``res`` is changed in place and returned."""
+    Chromium's). Where a cell is null or a group breaks 总计, text order is not the table's and no
+    order of the values fits: a group whose five cells meet its 总计 (a printed ``-`` as 0) keeps
+    its values as a guess (ambiguous, warned: the arithmetic confirms them only as far as it goes);
+    in a group that breaks 总计 every cell is null (``unreadable``, warned), never a guess, and in
+    one with a cell that has no line (so 总计 cannot be assessed) every cell is null but those the
+    totals placed (every placement meeting them agrees). ``res`` is changed in place and returned."""
     if not (in_stream_order(region) or partial_runs(region)):
         return res
     failing = review_fails(res)
+    # placed by the groups' totals (every placement that meets them agrees), not by text order
+    by_totals = {(row, col) for row, cols in res.status.items() for col, st in cols.items()
+                 if st == INFERRED and (row, col) not in res.ambiguous}
     guessed = []
     for row, cols in res.status.items():
         for col, st in cols.items():
             if st in (READ, INFERRED) and res.values[row][col] is not None:
                 cols[col] = INFERRED
                 guessed.append((row, col))
-    if failing:
-        # a blank cell of raw pdftotext leaves no line: an empty cell here is not known to be printed blank
-        blank = [(row, col) for row, cols in res.statuses().items() for col, st in cols.items() if st == BLANK]
-        for row, col in blank:
-            res.status.setdefault(row, {})[col] = UNREADABLE
-        if blank:
-            res.warn("cells with no value among them are not known to be blank (a blank cell leaves no line in "
-                     "this reading): " + ", ".join(f"{r}.{c}" for r, c in blank))
-    if guessed and failing:
-        res.ambiguous.update(guessed)
+    if not failing:
+        if guessed:
+            res.warn("values read one per line among the header's pieces (in the order a PDF draws them); placed in "
+                     "text order, which the groups' totals confirm only as far as they go")
+        return res
+    # a blank cell of raw pdftotext leaves no line: an empty cell here is not known to be printed blank
+    blank = [(row, col) for row, cols in res.statuses().items() for col, st in cols.items() if st == BLANK]
+    for row, col in blank:
+        res.status.setdefault(row, {})[col] = UNREADABLE
+    if blank:
+        res.warn("cells with no value among them are not known to be blank (a blank cell leaves no line in "
+                 "this reading): " + ", ".join(f"{r}.{c}" for r, c in blank))
+    nulled = []
+    for row, cols in res.values.items():
+        printed = res.provenance.get(row, {})
+        # a marker (``-``, ``无``) holds its line: an empty cell printed; a cell with no line is unknown
+        v = [cols.get(c) if cols.get(c) is not None or c not in printed else 0 for c in COLS]
+        holds = _holds(v[:4], v[4:])
+        if holds:
+            continue
+        for col in COLS:
+            # a cell with no line leaves 总计 unassessed: which cell is empty is not known, so only
+            # what the totals placed stands
+            if cols.get(col) is not None and (holds is False or (row, col) not in by_totals):
+                cols[col] = None
+                res.status.setdefault(row, {})[col] = UNREADABLE
+                printed.pop(col, None)  # the token is not known to be this cell's
+                res.ambiguous.discard((row, col))
+                nulled.append(f"{row}.{col}")
+    kept = [(row, col) for row, col in guessed if res.values[row][col] is not None]
+    if kept:
+        res.ambiguous.update(kept)
         res.warn("values read one per line among the header's pieces (in the order a PDF draws them) do not meet the "
-                 "groups' totals and no order of them does; placed in text order, a guess")
-    elif guessed:
-        res.warn("values read one per line among the header's pieces (in the order a PDF draws them); placed in "
-                 "text order, which the groups' totals confirm only as far as they go")
+                 "groups' totals and no order of them does; a group whose values meet its 总计 in text order is "
+                 "placed so, a guess")
+    if nulled:
+        res.warn("values read one per line among the header's pieces (in the order a PDF draws them): a group whose "
+                 "values in text order break its 总计 (or leave a cell with no line) cannot be placed, null: "
+                 + ", ".join(nulled))
     return res
