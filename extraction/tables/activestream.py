@@ -148,6 +148,18 @@ def _several_headers(s: str, cols: set[str] | None) -> tuple[str, ...] | None:
     return tuple(keys) if len(set(keys)) == len(keys) else None
 
 
+def _cut_side_by_side(s: str, nxt: str, cols: set[str]) -> tuple[str, ...] | None:
+    """The columns of headers printed side by side whose one wording wraps onto the next line
+    (``上一年度项 本年增/减`` / ``目数量``: the left cell's rest): the one piece that, joined with
+    ``nxt``, makes every piece a header; None where no piece or more than one does."""
+    pieces = s.split()
+    if not nxt or len(nxt.split()) != 1 or _FIGURE.match(nxt) or _MARKER.fullmatch(nxt):
+        return None
+    found = [keys for j in range(len(pieces))
+             if (keys := _several_headers(" ".join(p + nxt if k == j else p for k, p in enumerate(pieces)), cols))]
+    return found[0] if len(found) == 1 else None
+
+
 def _is_label(s: str, rows: tuple[tuple[str, str], ...]) -> bool:
     """A line that is a column header, a group label (第二十条第（X）项, 信息内容) or a row label."""
     if re.match(r"第.{1,4}条", s):
@@ -182,7 +194,19 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
             out.append(_Event("V", cell=cell))
             continue
         several = _several_headers(s, cols)
+        if several is None and i < len(lines) and len(s.split()) > 1:
+            nxt = region.text[lines[i].start : lines[i].end].replace("\f", "").strip()
+            several = _cut_side_by_side(s, nxt, cols)
+            if several:
+                s, i = f"{s} {nxt}", i + 1  # the wrapped rest is the header's (it may look like one itself)
         m = _header_match(s)
+        if not several and (m is None or m.key not in cols) and i < len(lines):
+            # a header cut over two lines whose first piece names no column by itself
+            # (``本年制定件`` / ``数``): the joined wording does
+            nxt = region.text[lines[i].start : lines[i].end].replace("\f", "").strip()
+            joined = _header_match(s + nxt) if nxt and _value_cell(region, lines[i], nxt) is None else None
+            if joined is not None and joined.key in cols and not _is_label(nxt, rows):
+                s, m, i = s + nxt, joined, i + 1
         if several or (m is not None and m.key in cols):
             # a header wraps onto the next lines (``本年新制作`` / ``数量``, ``（单位：万`` / ``元）``)
             # until an empty line, a value, or a line that is a header or label of its own
@@ -205,7 +229,8 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
 
 
 def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_Slot],
-            orphan_runs: list[tuple[int, list[Cell]]], labelled: dict[int, str]) -> dict[int, list[Cell | None]] | None:
+            orphan_runs: list[tuple[int, list[Cell]]], labelled: dict[int, str],
+            between: set[int] = frozenset()) -> dict[int, list[Cell | None]] | None:  # type: ignore[assignment]
     """The values under no header given to their slots (``id(slot)`` → its values in row order,
     ``None`` for a cell that prints nothing), or None where they do not divide exactly.
 
@@ -220,7 +245,10 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
     those, a run right after the label of a one-row group (``labelled``: run index → row) is that
     row's, when it holds one value per column of the group with nothing under its header. Every
     run must be claimed, and every header's values under it fit its rows but in such a group
-    (a header short of values may own some of the runs)."""
+    (a header short of values may own some of the runs). ``between``: the events (by index) that
+    may stand between two blocks of a row written apart besides one empty line — empty lines,
+    row and group labels, the values of a one-row group's run right after its label (claimed
+    here): a page's next table rows drawn among that row's cells."""
     pos = {id(s): n for n, s in order}
     groups: dict[str, list[_Slot]] = {}
     for s in slots:
@@ -228,10 +256,12 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
     out: dict[int, list[Cell | None]] = {}
     unplaced = list(unplaced)
     left = []
+    between = set(between)
     for i, run in enumerate(orphan_runs):
         members = groups.get(labelled.get(i, ""), [])
         free = [s for s in members if s in unplaced]
         if free and all(s.rows == [s.group] for s in members) and len(free) == len(run[1]):
+            between.update(range(run[0] + 1, run[0] + 1 + len(run[1])))
             for s, c in zip(free, run[1]):
                 out[id(s)] = [c]
                 unplaced.remove(s)
@@ -251,7 +281,7 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
             s.direct and len(s.values) != len(s.rows) and id(s) not in apart for s in slots):  # fmt: skip
         return None  # a header whose values under it do not fit may own one of the whole runs
     todo.sort(key=lambda t: t[0])
-    parses = _parses(todo, orphan_runs, pos)
+    parses = _parses(todo, orphan_runs, pos, between)
     if not parses:
         return None
     for sid in parses[0]:
@@ -269,7 +299,7 @@ def _same(a: Cell | None, b: Cell | None) -> bool:
 
 
 def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, list[Cell]]],
-            pos: dict[int, int]) -> list[dict[int, list[Cell | None]]]:
+            pos: dict[int, int], between: set[int] = frozenset()) -> list[dict[int, list[Cell | None]]]:  # type: ignore[assignment]
     """Every way ``todo``'s claims, in order, take all of ``runs`` (see ``_claims``): in a group
     whose second row is written apart, a column with nothing under its header is empty in the
     first row, or its first-row value is a block of its own before that row."""
@@ -302,13 +332,19 @@ def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, l
                 picked = runs[j : j + len(what)]
                 if (len(picked) == len(what) and all(len(c) == 1 for _, c in picked)
                         and picked[0][0] > max(pos[id(s)] for s in what)  # after the group's headers
-                        and all(b2 == b1 + 2 for (b1, _), (b2, _) in zip(picked, picked[1:]))):  # fmt: skip
-                    # one value a block, only an empty line between them
+                        and all(b2 == b1 + 2 or all(e in between for e in range(b1 + 2, b2 + 1))
+                                for (b1, _), (b2, _) in zip(picked, picked[1:]))):  # fmt: skip
+                    # one value a block, only an empty line (or labels, a claimed one-row run) between them
                     rows = {id(s): [first[id(s)], c[0]] for s, (_, c) in zip(what, picked)}
                     walk(t + 1, j + len(what), {**got, **rows})
 
     walk(0, 0, {})
     return found
+
+
+def _group_label(s: str) -> bool:
+    """A group's label cell: 第二十条第（X）项 or 信息内容."""
+    return bool(re.match(r"第.{1,4}条", s)) or label_key(s) == label_key("信息内容")
 
 
 def _table_end(events: list[_Event]) -> int:
@@ -394,7 +430,9 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             b -= 1
         if b >= 0 and events[b].kind == "R" and (b == 0 or events[b - 1].kind == "B"):
             labelled[i] = events[b].row
-    claimed = _claims(slots, order, unplaced, orphan_runs, labelled) if orphan_runs else None
+    # what may stand between the blocks of a row written apart (a page's other rows drawn among them)
+    between = {n for n, e in enumerate(events) if e.kind in "BR" or (e.kind == "T" and _group_label(e.text))}
+    claimed = _claims(slots, order, unplaced, orphan_runs, labelled, between) if orphan_runs else None
     if claimed is not None:
         for slot in slots:
             if id(slot) in claimed:
