@@ -217,3 +217,39 @@ def test_the_next_table_s_header_pieces_after_the_heading_are_no_columns_of_tabl
     text = report(active="\n".join(LABELS_2019), applications="\n".join(after), year=2019)
     out = Extractor(get_tagger("rules")).extract_text(text).output
     assert out["tables"]["active_disclosure"] == EXPECTED_2019
+
+
+def test_a_header_cut_over_two_lines_whose_first_piece_names_no_column():
+    # ``本年制定件`` alone is no column's wording (it reads like none closely enough); joined with
+    # ``数`` it is 本年制发件数's: the header, and 0 / 3 under it are its values
+    lines = LABELS_2021 + ["", "本年制定件", "数", "0", "3", ""] + REGULATIONS_2021[4:] + [
+        "本年处理决定数量", "2", "本年处理决定数量", "245", "857", "", "本年收费金额（单位：元）", "2500"]  # fmt: skip
+    got, status, _ = _active(lines)
+    assert got == EXPECTED_2021
+    assert status["regulations"]["issued"] == "read"
+
+
+def test_side_by_side_headers_whose_one_wording_wraps_onto_the_next_line():
+    # ``上一年度项 本年增/减`` / ``目数量``: two header cells side by side, the left one's wording cut
+    # (``目数量`` names 上一年项目数量 by itself, but here it is the left cell's rest); their values
+    # come row by row
+    lines = LABELS_2019 + [""] + _regulations_2019() + [
+        "上一年度项 本年增/减", "目数量", "6", "8", "7", "9", "", "处理决定数量", "18", "19", "",
+        "上一年度项 本年增/减", "目数量", "10", "12", "11", "13", "", "处理决定数量", "20", "21", "",
+        "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "16", "", "采购总金额（万元）", "17"]  # fmt: skip
+    got, _, _ = _active(lines, year=2019)
+    assert got == EXPECTED_2019
+
+
+def test_a_row_written_apart_with_a_one_row_group_s_label_and_value_among_its_blocks():
+    # 行政强制's row written row-wise after the labels (11, 13, 21, a block each), and among its
+    # blocks 政府集中采购's label with its 采购项目数量 (16) right after it (a page's next rows
+    # drawn among them): the 16 is that row's, the rest 行政强制's
+    lines = LABELS_2019[:11] + [""] + _regulations_2019() + [
+        "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "处理决定数量", "18", "19", "",
+        "上一年项目数量", "10", "", "本年增/减", "12", "", "处理决定数量", "20", "",
+        *LABELS_2019[11:-1], "", "11", "", "13", "", "政府集中采购", "", "16", "", "21", "",
+        "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "", "采购总金额（万元）", "17"]  # fmt: skip
+    got, status, _ = _active(lines, year=2019)
+    assert got == EXPECTED_2019
+    assert status["administrative_coercion"]["decisions"] == status["centralized_procurement"]["projects"] == "inferred"
