@@ -253,3 +253,28 @@ def test_a_row_written_apart_with_a_one_row_group_s_label_and_value_among_its_bl
     got, status, _ = _active(lines, year=2019)
     assert got == EXPECTED_2019
     assert status["administrative_coercion"]["decisions"] == status["centralized_procurement"]["projects"] == "inferred"
+
+
+def test_side_by_side_headers_over_one_row_s_values_and_the_second_row_written_apart():
+    # three headers side by side with three values under them: 规章's row, row by row; 规范性文件's
+    # row written apart after the labels, a block a value, group labels among them
+    lines = ["第二十条第（一）项", "信息内容", "规章", "", "本年新制作 本年新公开 对外公开总", "数量", "数量", "数量", "0", "2", "4", "",
+             "规范性文件", "第二十条第（五）项", "信息内容", "", "1", "", *LABELS_2019[6:-1], "", "3", "", "5", "",
+             "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "处理决定数量", "18", "19", "",
+             "上一年项目数量", "10", "11", "", "本年增/减", "12", "13", "", "处理决定数量", "20", "21", "",
+             "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "16", "", "采购总金额（万元）", "17"]  # fmt: skip
+    got, status, _ = _active(lines, year=2019)
+    assert got == EXPECTED_2019
+    assert status["normative_documents"]["total_published"] == "inferred"
+
+
+def test_side_by_side_headers_over_one_row_s_values_with_no_row_apart_are_null():
+    # the same three values with nothing written apart: which row they are is not known
+    lines = ["第二十条第（一）项", "信息内容", "规章", "规范性文件", "", "本年新制作 本年新公开 对外公开总", "数量", "数量", "数量",
+             "0", "2", "4", "", *LABELS_2019[4:],
+             "", "上一年项目数量", "6", "7", "", "本年增/减", "8", "9", "", "处理决定数量", "18", "19", "",
+             "上一年项目数量", "10", "11", "", "本年增/减", "12", "13", "", "处理决定数量", "20", "21", "",
+             "上一年项目数量", "14", "", "本年增/减", "15", "", "采购项目数量", "16", "", "采购总金额（万元）", "17"]  # fmt: skip
+    got, _, _ = _active(lines, year=2019)
+    assert all(v is None for row in ("regulations", "normative_documents") for v in got[row].values()), got
+    assert got["administrative_license"] == EXPECTED_2019["administrative_license"]

@@ -422,6 +422,11 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             # headers side by side on one line: their values come row by row
             j = side.index(slot)
             slot.values = direct[n][j :: len(side)]
+        elif len({tuple(s.rows) for s in side}) == 1 and len(slot.rows) == 2 and len(direct[n]) == len(side):
+            # one row's worth under side-by-side headers: their first row, row by row, when the
+            # second is written apart (one block per column after the labels, claimed below);
+            # else the column's cells are null
+            slot.values = [direct[n][side.index(slot)]]
         else:
             slot.values = []  # cannot be divided among the headers: null
     labelled = {}  # a run right after a row label that is a block of its own (not the last of a stack of labels)
