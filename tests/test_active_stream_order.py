@@ -278,3 +278,27 @@ def test_side_by_side_headers_over_one_row_s_values_with_no_row_apart_are_null()
     got, _, _ = _active(lines, year=2019)
     assert all(v is None for row in ("regulations", "normative_documents") for v in got[row].values()), got
     assert got["administrative_license"] == EXPECTED_2019["administrative_license"]
+
+
+def test_a_header_with_nothing_under_it_and_no_block_left_for_it_is_a_blank_cell():
+    # 行政许可's 本年处理决定数量 prints nothing (a blank cell leaves no line) and every block under no
+    # header is 行政规范性文件's row written apart: the blank is no value, the rest is read
+    lines = LABELS_2021[:9] + ["", "本年制发件数", "", "本年废止件数", "13", "", "现行有效件数", "44", "", "98", "", "5", "", "98", "",
+                               "本年处理决定数量", "", *LABELS_2021[9:], "", "本年处理决定数量", "245", "857",
+                               "本年收费金额（单位：元）", "2500"]  # fmt: skip
+    got, status, _ = _active(lines)
+    assert got["normative_documents"] == {"issued": 98, "repealed": 5, "in_force": 98}
+    assert got["regulations"] == {"issued": None, "repealed": 13, "in_force": 44}
+    assert got["administrative_license"]["decisions"] is None
+    assert got["administrative_penalty"]["decisions"] == 245
+
+
+def test_a_block_before_a_header_with_nothing_under_it_is_not_that_column_s():
+    # the lone 2 stands before 行政许可's header (after 规范性文件's label): it is not that column's,
+    # and with nothing else to tell whose it is, no cell takes it
+    lines = ["第二十条第（一）项", "信息内容", "规章", "", "本年制发件数", "", "行政规范性文件", "", "2", "",
+             "第二十条第（五）项", "信息内容", "行政许可", "", "本年处理决定数量", "", "第二十条第（六）项", "信息内容", "行政处罚", "",
+             "本年处理决定数量", "", "行政强制", "", "本年废止件数", "", "现行有效件数", "2", "2", "",
+             "第二十条第（八）项", "信息内容", "行政事业性收费", "", "本年收费金额（元）", "10000"]  # fmt: skip
+    got, _, _ = _active(lines)
+    assert got["administrative_license"]["decisions"] is None  # a guard: blank-or-run would give it the 2

@@ -292,6 +292,7 @@ def _claims(slots: list[_Slot], order: list[tuple[int, _Slot]], unplaced: list[_
 
 
 _MAX_PARSES = 64
+_MAX_STEPS = 20_000  # search steps of one division (each header with nothing under it doubles them)
 
 
 def _same(a: Cell | None, b: Cell | None) -> bool:
@@ -300,13 +301,19 @@ def _same(a: Cell | None, b: Cell | None) -> bool:
 
 def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, list[Cell]]],
             pos: dict[int, int], between: set[int] = frozenset()) -> list[dict[int, list[Cell | None]]]:  # type: ignore[assignment]
-    """Every way ``todo``'s claims, in order, take all of ``runs`` (see ``_claims``): in a group
-    whose second row is written apart, a column with nothing under its header is empty in the
-    first row, or its first-row value is a block of its own before that row."""
+    """Every way ``todo``'s claims, in order, take all of ``runs`` (see ``_claims``): a header with
+    nothing under it takes a whole run, or its cells are empty (a blank cell leaves no line); in a
+    group whose second row is written apart, a column with nothing under its header is empty in the
+    first row, or its first-row value is a block of its own before that row. None of them (``[]``)
+    where the search would take more than ``_MAX_STEPS`` steps or find ``_MAX_PARSES`` divisions:
+    a division not looked at could disagree with the ones found."""
     found: list[dict[int, list[Cell | None]]] = []
+    steps = 0
 
     def walk(t: int, k: int, got: dict[int, list[Cell | None]]) -> None:
-        if len(found) >= _MAX_PARSES:
+        nonlocal steps
+        steps += 1
+        if len(found) >= _MAX_PARSES or steps > _MAX_STEPS:
             return
         if t == len(todo):
             if k == len(runs):
@@ -314,8 +321,10 @@ def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, l
             return
         what = todo[t][1]
         if isinstance(what, _Slot):
-            if k < len(runs) and len(runs[k][1]) == len(what.rows):
+            if k < len(runs) and len(runs[k][1]) == len(what.rows) and runs[k][0] > pos[id(what)]:
+                # a column printed apart from its header: after it
                 walk(t + 1, k + 1, {**got, id(what): list(runs[k][1])})
+            walk(t + 1, k, {**got, id(what): [None] * len(what.rows)})  # its cells printed blank
             return
         free = [s for s in what if not s.direct]
         for mask in range(1 << len(free)):
@@ -339,7 +348,8 @@ def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, l
                     walk(t + 1, j + len(what), {**got, **rows})
 
     walk(0, 0, {})
-    return found
+    # a search cut short (too many divisions, or steps) may have missed one that disagrees: none
+    return [] if steps > _MAX_STEPS or len(found) >= _MAX_PARSES else found
 
 
 def _group_label(s: str) -> bool:
