@@ -309,11 +309,16 @@ def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, l
     a division not looked at could disagree with the ones found."""
     found: list[dict[int, list[Cell | None]]] = []
     steps = 0
+    # the most runs the claims from t on can take: a slot one, a group apart two per column
+    room = [0] * (len(todo) + 1)
+    for t in range(len(todo) - 1, -1, -1):
+        what = todo[t][1]
+        room[t] = room[t + 1] + (1 if isinstance(what, _Slot) else 2 * len(what))
 
     def walk(t: int, k: int, got: dict[int, list[Cell | None]]) -> None:
         nonlocal steps
         steps += 1
-        if len(found) >= _MAX_PARSES or steps > _MAX_STEPS:
+        if len(found) >= _MAX_PARSES or steps > _MAX_STEPS or len(runs) - k > room[t]:
             return
         if t == len(todo):
             if k == len(runs):
