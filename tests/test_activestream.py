@@ -121,3 +121,20 @@ def test_blocks_under_no_header_are_not_placed_when_a_header_s_own_values_do_not
     assert got["administrative_license"]["decisions"] is None
     assert got["regulations"] == {"issued": None, "repealed": None, "in_force": None}
     assert got["administrative_penalty"]["decisions"] == 8 and got["administrative_coercion"]["decisions"] == 1
+
+
+def test_a_division_search_cut_short_gives_no_division():
+    # twelve one-row headers with nothing under them and six one-value blocks after them: each
+    # header takes a block or is blank, C(12, 6) = 924 divisions; the search stops at _MAX_PARSES,
+    # and a division it did not reach could disagree with the ones found, so it gives none
+    from govreport.extraction.tables import activestream
+    from govreport.extraction.tables.base import Cell
+
+    slots = [activestream._Slot("decisions", [f"r{i}"], f"r{i}") for i in range(12)]
+    pos = {id(s): i for i, s in enumerate(slots)}
+    runs = [(20 + 2 * i, [Cell(i, str(i), 0, 1, 0, 0, 0, 1.0)]) for i in range(6)]
+    assert activestream._parses(list(enumerate(slots)), runs, pos) == []
+    # as many blocks as headers: one division, found in a few steps (the rest pruned)
+    runs = [(20 + 2 * i, [Cell(i, str(i), 0, 1, 0, 0, 0, 1.0)]) for i in range(12)]
+    (only,) = activestream._parses(list(enumerate(slots)), runs, pos)
+    assert [only[id(s)][0].value for s in slots] == list(range(12))
