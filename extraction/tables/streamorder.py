@@ -524,7 +524,11 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
         sol = solve(None)
         if sol is None and len(values) - lead - len(pages) < len(spec.row_keys) * APP_COLS:
             # fewer values than cells: blank cells left no line (raw pdftotext prints a row as its
-            # non-empty cells); no division is fixed, but a guess no division allows is ruled out
+            # non-empty cells): the divisions that meet the column identities, else a guess no
+            # division allows is ruled out
+            built = blank_identities_result(res, cells, hints, lead, pages)
+            if built is not None:
+                return built
             rule_out_guesses(res, values, hints, lead, pages)
             return None
     if sol is None:
@@ -821,3 +825,206 @@ def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: S
         res.warn("values read one per line with blank cells unprinted: no division of the values into rows "
                  f"gives these cells the value read by order; null: {', '.join(nulled)}")
     return len(nulled)
+
+
+# --- rows with blank cells, divided under the column identities --------------------------------------
+
+# the most search states (stream position, template row, the column identities' running sums) a
+# division search under the identities may take; checked before each new state is taken
+IDENTITY_STATE_LIMIT = 50_000
+
+
+class TooManyStates(Exception):
+    """The division search under the column identities passed ``IDENTITY_STATE_LIMIT`` states."""
+
+
+def _coefficients(row_keys: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
+    """Per template row, its sign in each column identity of table 三 (left +1, right -1, else 0),
+    and the checks used to prune the search: each identity alone and each two added or subtracted
+    (一+二 - 四 - 三(一)…(六) = 0 leaves (七)总计 out: its remaining rows all subtract)."""
+    idents = application_identities(row_keys)
+    coef = [[(r in left) - (r in right) for left, right in idents] for r in row_keys]
+    combos = [[int(i == j) for j in range(len(idents))] for i in range(len(idents))]
+    for i in range(len(idents)):
+        for j in range(i + 1, len(idents)):
+            for s in (1, -1):
+                combos.append([1 if k == i else s if k == j else 0 for k in range(len(idents))])
+    return coef, combos
+
+
+def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | None]) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]]]]:  # fmt: skip
+    """The single-row steps from ``p`` under the identities: for each 1-6 values, their placements
+    that meet the row's 总计 (a blank counting 0), merged by what they add to the seven columns
+    (only the sums matter to the identities; the cells keep every value the merged placements give).
+    (values taken, [row's per-column options], [the row's column sums])."""
+    out = []
+    for m in range(1, min(APP_COLS, len(values) - p + 1)):
+        vals = values[p : p + m]
+        by_sums: dict[tuple[int, ...], list[list[tuple[object, int | None]]]] = {}
+        for slots in combinations(range(APP_COLS), m):
+            if hints and any(h is not None and h != s for h, s in zip(hints[p : p + m], slots)):
+                continue
+            row = [0] * APP_COLS
+            for v, s in zip(vals, slots):
+                row[s] = 0 if v is None else v  # type: ignore[assignment]
+            if sum(row[:6]) != row[6]:
+                continue
+            merged = by_sums.setdefault(tuple(row), [[] for _ in range(APP_COLS)])
+            taken = dict(zip(slots, range(m)))
+            for c in range(APP_COLS):
+                opt = (vals[taken[c]], p + taken[c]) if c in taken else (_EMPTY, None)
+                if opt not in merged[c]:
+                    merged[c].append(opt)
+        out.extend((m, [merged], [sums]) for sums, merged in by_sums.items())
+    return out
+
+
+def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[str],
+                           skippable: frozenset[int] = frozenset(), hints: Sequence[int | None] = (),
+                           lead: int = 0, trail: bool = True,
+                           limit: int = IDENTITY_STATE_LIMIT) -> BlankSolution | None:  # fmt: skip
+    """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
+    line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
+    non-empty values in column order, a group of full rows column by column), under which every row
+    meets its 总计 and every column meets the table's identities (一+二 = (七)总计 + 四, (七)总计 =
+    三(一)…(六); a blank or an empty cell counting 0); per cell, the values they give. A dynamic
+    programme over (stream position, template row, the identities' running sums per column): a
+    short row's placements that add the same to each column are one step, and a state whose sums
+    the rows left cannot balance (counts are never negative) is not taken. ``None`` when no division
+    fits (a row that prints only a non-zero 总计 has none: its applicant cells are not known) or a
+    value is no whole non-negative number; ``exceeded`` when the search would take more than
+    ``limit`` states (checked before each state is taken; nothing is returned of it)."""
+    if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
+        return None
+    ints: list[int | None] = [None if v is None else int(v) for v in values]
+    n, nrows = len(ints), len(row_keys)
+    coef, combos = _coefficients(row_keys)
+    nid = len(coef[0])
+    # per template row r and check: the signs the rows from r on may add with (a sum above 0 needs a
+    # row that subtracts, one below 0 a row that adds)
+    signs: list[list[set[int]]] = []
+    for r in range(nrows + 1):
+        signs.append([{(x > 0) - (x < 0) for q in range(r, nrows) if (x := sum(w * c for w, c in zip(combo, coef[q])))}
+                      for combo in combos])
+
+    def feasible(r: int, d: tuple[int, ...]) -> bool:
+        for combo, left in zip(combos, signs[r]):
+            for c in range(APP_COLS):
+                x = sum(w * d[i * APP_COLS + c] for i, w in enumerate(combo) if w)
+                if (x > 0 and -1 not in left) or (x < 0 and 1 not in left):
+                    return False
+        return True
+
+    Opts = list[list[tuple[object, int | None]]]
+    at: dict[int, list[tuple[int, list[Opts], list[tuple[int, ...]]]]] = {}
+
+    def options(p: int) -> list[tuple[int, list[Opts], list[tuple[int, ...]]]]:
+        if p not in at:
+            steps = _row_steps(ints, p, hints)
+            for k in range(1, MAX_GROUP + 1):
+                rows = _group(ints, p, k, hints)  # type: ignore[arg-type]
+                if rows is not None:
+                    steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows],
+                                  [tuple(0 if x is None else x for x, _ in row) for row in rows]))
+            at[p] = steps
+        return at[p]
+
+    State = tuple[int, int, tuple[int, ...]]
+    start: State = (0, 0, (0,) * (nid * APP_COLS))
+    edges: dict[State, list[tuple[State, int, list[Opts]]]] = {}
+    seen: set[State] = {start}
+    todo = [start]
+    while todo:
+        st = todo.pop()
+        p, r, d = st
+        nxt: list[tuple[State, int, list[Opts]]] = []
+        if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
+            nxt.append(((p + 1, r, d), r, []))
+        if r < nrows:
+            for used, rows, sums in options(p):
+                if len(rows) > nrows - r:
+                    continue
+                nd = list(d)
+                for j, row in enumerate(sums):
+                    for i, w in enumerate(coef[r + j]):
+                        if w:
+                            for c in range(APP_COLS):
+                                nd[i * APP_COLS + c] += w * row[c]
+                t = (p + used, r + len(rows), tuple(nd))
+                if feasible(t[1], t[2]):
+                    nxt.append((t, r, rows))
+        edges[st] = nxt
+        for t, _, _ in nxt:
+            if t not in seen:
+                if len(seen) >= limit:
+                    return BlankSolution([], exceeded=True)
+                seen.add(t)
+                todo.append(t)
+    goal = (n, nrows, (0,) * (nid * APP_COLS))
+    if goal not in seen:
+        return None
+    back: dict[State, list[State]] = {}
+    for st, nxt in edges.items():
+        for t, _, _ in nxt:
+            back.setdefault(t, []).append(st)
+    alive = {goal}
+    stack = [goal]
+    while stack:
+        for st in back.get(stack.pop(), []):
+            if st not in alive:
+                alive.add(st)
+                stack.append(st)
+    cells: list[list[dict[object, int | None]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
+    for st, nxt in edges.items():
+        if st not in alive:
+            continue
+        for t, r, rows in nxt:
+            if t not in alive:
+                continue
+            for j, row in enumerate(rows):
+                for c, opts in enumerate(row):
+                    for v, idx in opts:
+                        cells[r + j][c].setdefault(v, idx)
+    return BlankSolution(cells)
+
+
+def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequence[int | None], lead: int,
+                            pages: frozenset[int]) -> TableResult | None:  # fmt: skip
+    """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
+    meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
+    such division gives one value (``inferred``: placed by the arithmetic; a cell they all leave
+    empty or print as a blank is blank), the others ``unreadable`` with a warning naming them.
+    ``None`` when no division fits or the search passes its limit (a warning on ``res`` says so)."""
+    spec = res.spec
+    cols = spec.rows[0].cols
+    sol = solve_blank_identities([c.value for c in cells], spec.row_keys, pages, hints, lead, True)
+    if sol is None:
+        return None
+    if sol.exceeded:
+        res.warn(f"values read one per line with blank cells unprinted: more than {IDENTITY_STATE_LIMIT} states to "
+                 "search for divisions into rows under the column identities; none is chosen")
+        return None
+    out = TableResult.empty(spec)
+    out.rows_found = len(spec.row_keys)
+    unknown: list[str] = []
+    for r, key in enumerate(spec.row_keys):
+        out.found(key)
+        for c, col in enumerate(cols):
+            opts = sol.cells[r][c]
+            numbers = {v for v in opts if v is not _EMPTY and v is not None}
+            if not numbers:
+                idx = next((i for v, i in opts.items() if i is not None), None)
+                if idx is not None:
+                    out.put(key, col, cells[idx], inferred=True)  # a printed blank (— or 无)
+                continue  # every division leaves it empty: blank
+            if len(opts) == 1:
+                (idx,) = opts.values()
+                out.put(key, col, cells[idx], inferred=True)  # type: ignore[index]
+                continue
+            out.status.setdefault(key, {})[col] = UNREADABLE
+            unknown.append(f"{key}.{col}")
+    out.warn("values read one per line with blank cells unprinted (no line for an empty cell); rows divided where "
+             "every row meets its 总计 and every column the table's identities")
+    if unknown:
+        out.warn(f"more than one division into rows meets the arithmetic; null: {', '.join(unknown)}")
+    return out
