@@ -1,0 +1,108 @@
+"""Table 三 from raw pdftotext with blank cells unprinted, divided under the column identities."""
+from govreport.extraction.document import Document
+from govreport.extraction.layout import split_lines
+from govreport.extraction.tables.result import BLANK, INFERRED, UNREADABLE, TableResult
+from govreport.extraction.tables.streamorder import (
+    _EMPTY,
+    blank_identities_result,
+    lone_numbers,
+    solve_blank_identities,
+    solve_blank_stream,
+)
+from govreport.extraction.templates import table_spec
+
+E = None  # a blank cell: printed as nothing
+SPEC = table_spec("2021", "applications")
+KEYS = list(SPEC.row_keys)
+COLS = SPEC.rows[0].cols
+RESULTS = KEYS[KEYS.index("granted") : KEYS.index("total_handled")]
+
+
+def _table(short: dict[str, list]) -> dict[str, list]:
+    """A consistent table 三: result row i holds i+1 under 自然人 and 总计, 一 and (七) their sum,
+    the rest zero; ``short`` rows replaced (blank cells where the value is 0)."""
+    truth = {k: [0] * 7 for k in KEYS}
+    for i, k in enumerate(RESULTS):
+        truth[k] = [i + 1, 0, 0, 0, 0, 0, i + 1]
+    total = sum(range(1, len(RESULTS) + 1))
+    truth["total_handled"] = truth["new_received"] = [total, 0, 0, 0, 0, 0, total]
+    truth.update(short)
+    return truth
+
+
+def _stream(truth):
+    return [v for k in KEYS for v in truth[k] if v is not None]
+
+
+def _sets(sol):
+    return [[set(cell) for cell in row] for row in sol.cells]
+
+
+def test_the_column_identities_place_a_short_row_the_row_total_alone_does_not():
+    # 三(三)1.'s zeros printed blank: "3 3" — the 3 under any applicant column meets the row's 总计,
+    # only 自然人 meets the column identities (the other columns' (七)总计 are 0)
+    row = RESULTS[2]
+    truth = _table({row: [3, E, E, E, E, E, 3]})
+    stream = _stream(truth)
+    loose = solve_blank_stream(stream, len(KEYS))
+    assert loose is not None and len(loose.cells[KEYS.index(row)][0]) > 1
+    sol = solve_blank_identities(stream, KEYS, trail=False)  # (trailing values: the last row's zeros open)
+    assert sol is not None and not sol.exceeded
+    sets = _sets(sol)
+    # every cell decided, and as the report prints it (an empty cell: nothing printed)
+    assert all(sets[r][c] == {_EMPTY if v is None else v} for r, k in enumerate(KEYS) for c, v in enumerate(truth[k]))
+
+
+def test_cells_the_fitting_divisions_disagree_on_are_left_open():
+    # a row with two of its zeros printed blank: "6 0 0 0 6" — which two of its five zeros' cells
+    # are empty is not printed; the identities hold either way
+    row = RESULTS[5]
+    truth = _table({row: [6, 0, E, 0, E, 0, 6]})
+    sol = solve_blank_identities(_stream(truth), KEYS, trail=False)
+    assert sol is not None
+    sets = _sets(sol)
+    r = KEYS.index(row)
+    assert sets[r][0] == {6} and sets[r][6] == {6} and all(sets[r][c] == {0, _EMPTY} for c in range(1, 6))
+    # the report's grid is among the divisions, and the other rows are decided
+    assert all((_EMPTY if v is None else v) in sets[q][c] for q, k in enumerate(KEYS) for c, v in enumerate(truth[k]))
+    assert all(len(s) == 1 for q in range(len(KEYS)) if q != r for s in sets[q])
+
+
+def test_a_row_printing_only_a_non_zero_total_leaves_no_division_and_the_search_is_bounded():
+    # its applicant cells are not printed, so they are not known: no division meets the identities
+    truth = _table({RESULTS[3]: [E, E, E, E, E, E, 4]})
+    assert solve_blank_identities(_stream(truth), KEYS) is None
+    # counts only: a negative or fractional value is not searched
+    assert solve_blank_identities([1.5] + _stream(_table({}))[1:], KEYS) is None
+    # the limit is checked before each state is taken
+    big = solve_blank_identities(_stream(_table({RESULTS[2]: [3, E, E, E, E, E, 3]})), KEYS, limit=5)
+    assert big is not None and big.exceeded
+
+
+def _result(truth):
+    text = "申请人情况\n自然人\n" + "".join(f"{v}\n\n" for v in _stream(truth))
+    doc = Document(text)
+    cells, hints = lone_numbers(doc, split_lines(text))
+    res = TableResult.empty(SPEC)
+    return res, blank_identities_result(res, cells, hints, 0, frozenset())
+
+
+def test_the_rebuilt_table_places_decided_cells_blank_and_open_ones_flagged():
+    short, zeros = RESULTS[2], RESULTS[5]
+    truth = _table({short: [3, E, E, E, E, E, 3], zeros: [6, 0, E, 0, E, 0, 6]})
+    res, out = _result(truth)
+    assert out is not None
+    st = out.statuses()
+    assert out.values[short]["natural_person"] == 3 and st[short]["natural_person"] == INFERRED
+    assert out.values[short]["commercial_enterprise"] is None and st[short]["commercial_enterprise"] == BLANK
+    assert out.values[zeros]["research_institution"] is None and st[zeros]["research_institution"] == UNREADABLE
+    assert out.values[zeros]["natural_person"] == 6 == out.values[zeros]["total"]
+    assert any("null: " in w and f"{zeros}.research_institution" in w for w in out.warnings)
+    # every cell decided is the report's
+    for k in KEYS:
+        for c, col in enumerate(COLS):
+            if st[k][col] != UNREADABLE:
+                assert out.values[k][col] == truth[k][c]
+    # a row printing only a non-zero total: nothing chosen (the reading is kept)
+    res, out = _result(_table({RESULTS[3]: [E, E, E, E, E, E, 4]}))
+    assert out is None and not res.warnings
