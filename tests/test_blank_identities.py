@@ -106,3 +106,20 @@ def test_the_rebuilt_table_places_decided_cells_blank_and_open_ones_flagged():
     # a row printing only a non-zero total: nothing chosen (the reading is kept)
     res, out = _result(_table({RESULTS[3]: [E, E, E, E, E, E, 4]}))
     assert out is None and not res.warnings
+
+
+def test_a_row_that_prints_nothing_is_among_the_divisions_and_trailing_values_are_not_passed_over():
+    # 三(三)3. with every cell empty (nothing printed): the identities add the result rows up, so
+    # which of them printed nothing is not in the text (the others full, any could be the empty one)
+    empty = RESULTS[4]
+    truth = _table({empty: [E] * 7})
+    for key in ("new_received", "total_handled"):
+        truth[key] = [truth[key][0] - 5, 0, 0, 0, 0, 0, truth[key][6] - 5]
+    sol = solve_blank_identities(_stream(truth), KEYS)
+    assert sol is not None
+    sets = _sets(sol)
+    r = KEYS.index(empty)
+    assert all((_EMPTY if v is None else v) in sets[q][c] for q, k in enumerate(KEYS) for c, v in enumerate(truth[k]))
+    assert sets[r][0] == {4, _EMPTY, 6} and sets[r + 1][0] == {_EMPTY, 6, 7}
+    # passing over the values after the last row, every row could print nothing: not by default
+    assert solve_blank_identities(_stream(truth) + [7], KEYS) is None

@@ -434,3 +434,58 @@ def test_over_the_stream_cap_the_row_view_stays(monkeypatch):
     out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), _stream_text(g))
     assert st.stream_capped == 1 and st.stream_nulled == 0
     assert out["applications"] == _three(rows, stream=False)
+
+
+def test_a_reading_that_joins_blocks_the_units_print_apart_is_read_by_the_values_order():
+    """A row printing only its 总计 ``0`` joined with the next row's first value in one block
+    (``0`` / ``3``, no empty line between: the rows' heights, not the grid, decide): the units'
+    blocks are not the reading's, so the values' order alone is used — a reading joins blocks,
+    never splits one — and the grids printing the same values meet the identities (the rendered
+    grid among them, asserted); a reading whose values come in another order keeps the row view."""
+    rows = _apps(new_received=[11, 1, 0, 0, 0, 0, 12], total_handled=[11, 1, 0, 0, 0, 0, 12],
+                 denied_state_secret=[1, 0, 0, 0, 0, 0, 1], denied_prohibited_by_law=[E, E, E, E, E, E, 0],
+                 denied_security_stability=[3, 0, 0, 0, 0, 0, 3], denied_third_party_rights=[7, 0, 0, 0, 0, 0, 7])  # fmt: skip
+    rows["granted"] = [0, 0, 0, 0, 0, 0, 0]
+    g = grid("applications", rows)
+    printed = blankgold.printed_rows(g, "2019")
+    plain = _stream_text(g)
+    run = "\n\n1\n\n0\n\n3\n\n"
+    assert plain.count(run) == 1
+    joined = plain.replace(run, "\n\n1\n\n0\n3\n\n")
+    assert blankgold.stream_layout(printed, plain) is not None and blankgold.stream_layout(printed, joined) is None
+    assert blankgold.stream_layout(printed, joined, flat=True) is not None
+    st = Stats()
+    seen = blankgold.stream_cells(printed, "2019", joined, st)
+    assert seen is not None and st.stream_flat == 1 and st.stream_unseen == 0
+    # the same cells open as where the blocks are read (a single row prints a block per value)
+    assert seen == blankgold.stream_cells(printed, "2019", plain, Stats())
+    st = Stats()
+    assert blankgold.stream_cells(printed, "2019", joined.replace("\n1\n\n0\n3\n", "\n0\n\n1\n3\n"), st) is None
+    assert st.stream_unseen == 1
+
+
+def test_a_group_read_by_its_values_order_keeps_the_column_blocks_the_reading_prints():
+    """Read by the values' order, a group's column may hold 0 to k of the next values, but no
+    block the reading starts lies inside one, and at most ``FLAT_JOINS`` of its columns end inside
+    one of the reading's blocks: the column sizes the reading's blocks show stay known."""
+    rows = _apps(partially_granted=[0, 0, E, 0, 0, 0, 0])
+    g = grid("applications", rows)
+    units = [r for r in blankgold.printed_rows(g, "2019") if r.key in GROUPS[0]]
+    blocks = blankgold.unit_blocks(units)
+    flat = [[v] for b in blocks for v in b]
+    ids = [[x for x in blankgold._row_identities(r) if blankgold._meets(tuple(r.rendered), [x])] for r in units]
+    at, starts = 0, set()
+    for b in blocks:
+        starts.add(at)
+        at += len(b)
+    kept = blankgold._flat_group_candidates(units, flat, 0, ids, starts)
+    rendered_vec = tuple(tuple(r.rendered) for r in units)
+    assert kept is not None and (len(flat), rendered_vec) in kept
+    # the blocks as the reading prints them: only the empty cell's row is open (科研机构's one 0)
+    full = {vec for q, vec in kept if q == len(flat)}
+    assert {vec[0][2] for vec in full} == {vec[1][2] for vec in full} == {0, None}
+    assert all(vec[j][c] == rendered_vec[j][c] for vec in full for j in (0, 1) for c in range(7) if c != 2)
+    # a block the reading starts is never inside a column: with every value a block of its own,
+    # the group's two-value columns cannot be read
+    alone = blankgold._flat_group_candidates(units, flat, 0, ids, set(range(len(flat))))
+    assert alone is not None and not any(q == len(flat) for q, _ in alone)

@@ -853,12 +853,13 @@ def _coefficients(row_keys: Sequence[str]) -> tuple[list[list[int]], list[list[i
 
 
 def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | None]) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]]]]:  # fmt: skip
-    """The single-row steps from ``p`` under the identities: for each 1-6 values, their placements
+    """The single-row steps from ``p`` under the identities: for each 0-6 values (a row may leave
+    every cell empty: nothing printed), their placements
     that meet the row's 总计 (a blank counting 0), merged by what they add to the seven columns
     (only the sums matter to the identities; the cells keep every value the merged placements give).
     (values taken, [row's per-column options], [the row's column sums])."""
     out = []
-    for m in range(1, min(APP_COLS, len(values) - p + 1)):
+    for m in range(0, min(APP_COLS, len(values) - p + 1)):
         vals = values[p : p + m]
         by_sums: dict[tuple[int, ...], list[list[tuple[object, int | None]]]] = {}
         for slots in combinations(range(APP_COLS), m):
@@ -881,11 +882,12 @@ def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | No
 
 def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[str],
                            skippable: frozenset[int] = frozenset(), hints: Sequence[int | None] = (),
-                           lead: int = 0, trail: bool = True,
+                           lead: int = 0, trail: bool = False,
                            limit: int = IDENTITY_STATE_LIMIT) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
-    non-empty values in column order, a group of full rows column by column), under which every row
+    non-empty values in column order, none where every cell is empty; a group of full rows column
+    by column), under which every row
     meets its 总计 and every column meets the table's identities (一+二 = (七)总计 + 四, (七)总计 =
     三(一)…(六); a blank or an empty cell counting 0); per cell, the values they give. A dynamic
     programme over (stream position, template row, the identities' running sums per column): a
@@ -893,7 +895,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     the rows left cannot balance (counts are never negative) is not taken. ``None`` when no division
     fits (a row that prints only a non-zero 总计 has none: its applicant cells are not known) or a
     value is no whole non-negative number; ``exceeded`` when the search would take more than
-    ``limit`` states (checked before each state is taken; nothing is returned of it)."""
+    ``limit`` states (checked before each state is taken; nothing is returned of it). ``skippable``,
+    ``hints``, ``lead`` and ``trail`` as for ``solve_stream``; ``trail`` is off by default: with rows
+    that print nothing, passing over every value after the last row would let any stream end early."""
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -997,7 +1001,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     ``None`` when no division fits or the search passes its limit (a warning on ``res`` says so)."""
     spec = res.spec
     cols = spec.rows[0].cols
-    sol = solve_blank_identities([c.value for c in cells], spec.row_keys, pages, hints, lead, True)
+    sol = solve_blank_identities([c.value for c in cells], spec.row_keys, pages, hints, lead, False)
     if sol is None:
         return None
     if sol.exceeded:

@@ -90,6 +90,7 @@ class Stats:
     capped: int = 0
     stream_capped: int = 0  # table 三 stream searches over STREAM_CAP states (row view kept)
     stream_unseen: int = 0  # readings whose values do not follow the grid's stream (row view kept)
+    stream_flat: int = 0  # readings whose blocks do not follow the grid's units, read by the values' order
     stream_nulled: int = 0  # table 三 cells the row view determines and the stream does not
     stream_placed: int = 0  # table 三 cells the stream determines and the row view does not
     misled: int = 0  # cells where the fitting placements agree on a value not printed (gold null)
@@ -435,6 +436,8 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
 # ---------------------------------------------------------------- table 三 as a stream (raw pdftotext)
 
 STREAM_CAP = 20_000  # most search states (block position, identities' running sums) after one unit
+FLAT_GROUP_CAP = 200_000  # most partial grids of one row group read by its values' order alone
+FLAT_JOINS = 1  # most of a group's column blocks the reading joins with the next (read by the values' order)
 _NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 STREAM_GAP = 0  # other value blocks allowed before each of the stream's (stream_layout): none
 _MARKS = frozenset({"-", "—", "无", "－"})
@@ -474,7 +477,8 @@ def reading_blocks(text: str) -> list[list[Value]]:
     return out
 
 
-def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP) -> tuple[list[list[PrintedRow]], set[int]] | None:
+def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP,
+                  flat: bool = False) -> tuple[list[list[PrintedRow]], set[int]] | None:  # fmt: skip
     """How a raw pdftotext reading wrote table 三's rows, found by walking the reading's blocks
     (``reading_blocks``) in row order: the rows as units (a run of two to four rows whose cells
     of one column pdftotext joined — a group, ``unit_blocks`` — or a row alone), each unit's
@@ -485,8 +489,11 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP) -> t
     does not carry: the reading shows it. Returns the units and the indices of those placed by
     the headers (kept as rendered), or None where no such walk reads the whole table (the
     reading does not write the grid's stream). Larger groups are tried first."""
-    got = [tuple(b) for b in reading_blocks(text)]
-    heads = [len(reading_blocks(text[: m.start()])) for m in re.finditer("申请人情况", text)]
+    def split(blocks: list[list[Value]]) -> list[tuple[Value, ...]]:
+        return [(v,) for b in blocks for v in b] if flat else [tuple(b) for b in blocks]
+
+    got = split(reading_blocks(text))
+    heads = [len(split(reading_blocks(text[: m.start()]))) for m in re.finditer("申请人情况", text)]
     if not heads:
         return None
     memo: dict[tuple[int, int], tuple[list[tuple[int, bool]], int] | None] = {}
@@ -499,11 +506,11 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP) -> t
             return memo[i, at]  # type: ignore[return-value]
         memo[i, at] = None
         page = next((h for h in heads if h > at), len(got))  # the next page's headers
-        for k in (4, 3, 2, 1):
+        for k in (1, 2, 3, 4) if flat else (4, 3, 2, 1):
             if i + k > len(rows):
                 continue
-            want = [tuple(x) for x in unit_blocks(rows[i : i + k])]
-            if k > 1 and not any(len(x) > 1 for x in want):
+            want = split(unit_blocks(rows[i : i + k]))
+            if k > 1 and not any(len(x) > 1 for x in unit_blocks(rows[i : i + k])):
                 continue  # a group with no joined cells prints as its rows alone would not
             j, ok = at, True
             for x in want:  # in order, on this page
@@ -516,9 +523,9 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP) -> t
                 return memo[i, at]  # type: ignore[return-value]
         if page <= at + gap + 1:  # among a page's headers: 1–3 rows, values in any order
             for k in (1, 2, 3):
-                flat = [v for r in rows[i : i + k] for x in unit_blocks([r]) for v in x]
-                for e in range(page, min(len(got), page + len(flat))):
-                    if _contains([v for x in got[page : e + 1] for v in x], flat, exact=True):
+                vals = [v for r in rows[i : i + k] for x in unit_blocks([r]) for v in x]
+                for e in range(page, min(len(got), page + len(vals))):
+                    if _contains([v for x in got[page : e + 1] for v in x], vals, exact=True):
                         if (rest := walk(i + k, e)) is not None:
                             memo[i, at] = [(1, True)] * k + rest
                             return memo[i, at]  # type: ignore[return-value]
@@ -535,6 +542,18 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP) -> t
         units.append(rows[i : i + k])
         i += k
     return units, fixed
+
+
+def _reading_starts(text: str) -> set[int]:
+    """Where the reading starts a block (``reading_blocks``), as indices into table 三's values
+    read one by one from the first value after its column header (``stream_layout``'s flat walk)."""
+    first = re.search("申请人情况", text)
+    at = -sum(len(b) for b in reading_blocks(text[: first.start()])) if first else 0
+    out = set()
+    for b in reading_blocks(text):
+        out.add(at)
+        at += len(b)
+    return out
 
 
 def _contains(pool: list[Value], want: list[Value], exact: bool = False) -> bool:
@@ -571,6 +590,50 @@ def _unit_candidates(unit: list[PrintedRow], blocks: list[list[Value]], p: int,
     return list(out)
 
 
+def _flat_group_candidates(unit: list[PrintedRow], vals: list[list[Value]], p: int,
+                           ids: list[list[tuple[list[int], list[int]]]],
+                           starts: set[int]) -> list[tuple[int, tuple[Vector, ...]]] | None:  # fmt: skip
+    """``_unit_candidates`` for a row group where the reading may join blocks (``vals``: a block
+    per value; ``starts``: where the reading starts a block): each column's non-empty cells, 0 to
+    k of them, are the next values in row order, no block of the reading starting inside them (a
+    reading joins blocks, never splits one) and at most ``FLAT_JOINS`` of them ending inside one
+    of the reading's (joined with the next). None past ``FLAT_GROUP_CAP`` partial grids."""
+    width, k = len(unit[0].columns), len(unit)
+    out: dict[tuple[int, tuple[Vector, ...]], None] = {}
+    count = 0
+    subsets = [list(combinations(range(k), s)) for s in range(k + 1)]
+
+    def walk(c: int, q: int, vs: list[list[Value]], joins: int) -> bool:
+        nonlocal count
+        count += 1
+        if count > FLAT_GROUP_CAP:
+            return False
+        if c == width:
+            vec = tuple(tuple(v) for v in vs)
+            if all(_meets(v, i) for v, i in zip(vec, ids)):
+                out.setdefault((q, vec), None)
+            return True
+        for s in range(min(k, len(vals) - q) + 1):
+            if any(i in starts for i in range(q + 1, q + s)):
+                break
+            # a column's block that ends inside one of the reading's is joined with what follows
+            joined = joins + (s > 0 and q + s not in starts and q + s < len(vals))
+            if joined > FLAT_JOINS:
+                continue
+            for rs in subsets[s]:
+                for r, x in zip(rs, vals[q : q + s]):
+                    vs[r][c] = x[0]
+                if not walk(c + 1, q + s, vs, joined):
+                    return False
+                for r in rs:
+                    vs[r][c] = None
+        return True
+
+    if not walk(0, p, [[None] * width for _ in range(k)], 0):
+        return None
+    return list(out)
+
+
 def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
                  stats: Stats | None = None) -> dict[tuple[str, str], set[Value]] | None:  # fmt: skip
     """Table 三 as raw pdftotext writes it (no row boundaries, no empty cells): per cell the values
@@ -580,12 +643,22 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     The rendered grid is always one of them (asserted). None where the search passes
     ``STREAM_CAP`` states after one unit (counted in ``Stats.stream_capped``)."""
     stats = stats if stats is not None else Stats()
-    layout = stream_layout(rows, text)
+    layout, flat = stream_layout(rows, text), False
+    if layout is None:
+        # the reading joins blocks in ways the units do not print them (a row that prints only its
+        # 总计 joined with the next row's first value): the order of the values alone
+        layout, flat = stream_layout(rows, text, flat=True), True
     if layout is None:
         stats.stream_unseen += 1
         return None
+    stats.stream_flat += flat
     units, fixed = layout
-    blocks = [b for u in units for b in unit_blocks(u)]
+
+    def printed(u: list[PrintedRow]) -> list[list[Value]]:
+        return [[v] for b in unit_blocks(u) for v in b] if flat else unit_blocks(u)
+
+    blocks = [b for u in units for b in printed(u)]
+    starts = _reading_starts(text) if flat else set()
     by_key = {r.key: r for r in rows}
     cpos = {r.key: {c: i for i, (_, c) in enumerate(r.columns)} for r in rows}
     # the column identities the rendered table meets, each in each of the seven columns
@@ -606,8 +679,12 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     def unit_cands(u: int, p: int) -> list[tuple[int, tuple[Vector, ...], tuple[int, ...]]]:
         if (u, p) not in cands:
             if u in fixed:  # placed by the column headers it is drawn among
-                q = p + len(unit_blocks(units[u]))
-                found = [(q, tuple(tuple(r.rendered) for r in units[u]))] if blocks[p:q] == unit_blocks(units[u]) else []
+                q = p + len(printed(units[u]))
+                found = [(q, tuple(tuple(r.rendered) for r in units[u]))] if blocks[p:q] == printed(units[u]) else []
+            elif flat and len(units[u]) > 1:
+                found = _flat_group_candidates(units[u], blocks, p, [row_ids[r.key] for r in units[u]], starts)
+                if found is None:
+                    raise _TooMany()
             else:
                 found = _unit_candidates(units[u], blocks, p, [row_ids[r.key] for r in units[u]])
             cands[u, p] = [(q, vec, tuple(map(sum, zip(*(diff(r, v) for r, v in zip(units[u], vec)))))) for q, vec in found]
@@ -619,8 +696,12 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     zero = (0,) * len(cons)
     forward: list[set[tuple[int, tuple[int, ...]]]] = [{(0, zero)}]
     for u in range(len(units)):
-        left = len(units) - u - 1
-        nxt = {(q, add(s, d)) for p, s in forward[-1] for q, _, d in unit_cands(u, p) if len(blocks) - q <= width * left}
+        # the most blocks the units after this one print: a block per column (a value per cell, flat)
+        left = width * sum(len(x) if flat else 1 for x in units[u + 1 :])
+        try:
+            nxt = {(q, add(s, d)) for p, s in forward[-1] for q, _, d in unit_cands(u, p) if len(blocks) - q <= left}
+        except _TooMany:
+            nxt = set(range(STREAM_CAP + 1))  # type: ignore[arg-type]
         if len(nxt) > STREAM_CAP:
             stats.stream_capped += 1
             return None
@@ -630,7 +711,7 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     for u in units:
         p, st = true_path[-1]
         d = tuple(map(sum, zip(zero, *(diff(r, tuple(r.rendered)) for r in u))))
-        true_path.append((p + len(unit_blocks(u)), add(st, d)))
+        true_path.append((p + len(printed(u)), add(st, d)))
     backward = {(len(blocks), zero)} & forward[-1]
     seen: dict[tuple[str, str], set[Value]] = {}
     for u in range(len(units) - 1, -1, -1):
