@@ -852,45 +852,38 @@ def _coefficients(row_keys: Sequence[str]) -> tuple[list[list[int]], list[list[i
     return coef, combos
 
 
-def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | None],
-               checked: Sequence[int] = tuple(range(APP_COLS)),
-               unfit: bool = False) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]]]]:  # fmt: skip
+def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | None]) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]]]]:  # fmt: skip
     """The single-row steps from ``p`` under the identities: for each 0-6 values (a row may leave
-    every cell empty: nothing printed), their placements that meet the row's 总计 (a blank
-    counting 0) — with ``unfit``, every placement of a lone value none of whose placements does (a
-    row that prints only a non-zero 总计) — merged by what they add to the ``checked`` columns (only
-    those sums matter to the identities; the cells keep every value the merged placements give).
-    (values taken, [row's per-column options], [the row's sums in the checked columns, 0 elsewhere])."""
+    every cell empty: nothing printed), their placements
+    that meet the row's 总计 (a blank counting 0), merged by what they add to the seven columns
+    (only the sums matter to the identities; the cells keep every value the merged placements give).
+    (values taken, [row's per-column options], [the row's column sums])."""
     out = []
     for m in range(0, min(APP_COLS, len(values) - p + 1)):
         vals = values[p : p + m]
         by_sums: dict[tuple[int, ...], list[list[tuple[object, int | None]]]] = {}
-        every: dict[tuple[int, ...], list[list[tuple[object, int | None]]]] = {}
         for slots in combinations(range(APP_COLS), m):
             if hints and any(h is not None and h != s for h, s in zip(hints[p : p + m], slots)):
                 continue
             row = [0] * APP_COLS
             for v, s in zip(vals, slots):
                 row[s] = 0 if v is None else v  # type: ignore[assignment]
-            fits = sum(row[:6]) == row[6]
-            if not fits and not (unfit and m == 1):
+            if sum(row[:6]) != row[6]:
                 continue
-            key = tuple(x if c in checked else 0 for c, x in enumerate(row))
+            merged = by_sums.setdefault(tuple(row), [[] for _ in range(APP_COLS)])
             taken = dict(zip(slots, range(m)))
-            for table in (by_sums, every) if fits else (every,):
-                merged = table.setdefault(key, [[] for _ in range(APP_COLS)])
-                for c in range(APP_COLS):
-                    opt = (vals[taken[c]], p + taken[c]) if c in taken else (_EMPTY, None)
-                    if opt not in merged[c]:
-                        merged[c].append(opt)
-        out.extend((m, [merged], [sums]) for sums, merged in (by_sums or every).items())
+            for c in range(APP_COLS):
+                opt = (vals[taken[c]], p + taken[c]) if c in taken else (_EMPTY, None)
+                if opt not in merged[c]:
+                    merged[c].append(opt)
+        out.extend((m, [merged], [sums]) for sums, merged in by_sums.items())
     return out
 
 
 def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[str],
                            skippable: frozenset[int] = frozenset(), hints: Sequence[int | None] = (),
-                           lead: int = 0, trail: bool = False, limit: int = IDENTITY_STATE_LIMIT,
-                           checked: Sequence[int] = tuple(range(APP_COLS)), unfit: bool = False) -> BlankSolution | None:  # fmt: skip
+                           lead: int = 0, trail: bool = False,
+                           limit: int = IDENTITY_STATE_LIMIT) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -904,10 +897,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     value is no whole non-negative number; ``exceeded`` when the search would take more than
     ``limit`` states (checked before each state is taken; nothing is returned of it). ``skippable``,
     ``hints``, ``lead`` and ``trail`` as for ``solve_stream``; ``trail`` is off by default: with rows
-    that print nothing, passing over every value after the last row would let any stream end early.
-    ``checked``: the columns whose identities are followed (the others' cells only by the rows);
-    ``unfit``: a row of one value that meets its 总计 nowhere keeps every placement (its empty
-    cells unknown: only 总计's identities can be followed then)."""
+    that print nothing, passing over every value after the last row would let any stream end early."""
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -921,14 +911,10 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         signs.append([{(x > 0) - (x < 0) for q in range(r, nrows) if (x := sum(w * c for w, c in zip(combo, coef[q])))}
                       for combo in combos])
 
-    # a state's sums: per identity, per checked column
-    width = len(checked)
-    weights = [[(i * width, w) for i, w in enumerate(combo) if w] for combo in combos]
-
     def feasible(r: int, d: tuple[int, ...]) -> bool:
-        for ws, left in zip(weights, signs[r]):
-            for c in range(width):
-                x = sum(w * d[i + c] for i, w in ws)
+        for combo, left in zip(combos, signs[r]):
+            for c in range(APP_COLS):
+                x = sum(w * d[i * APP_COLS + c] for i, w in enumerate(combo) if w)
                 if (x > 0 and -1 not in left) or (x < 0 and 1 not in left):
                     return False
         return True
@@ -938,18 +924,17 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
 
     def options(p: int) -> list[tuple[int, list[Opts], list[tuple[int, ...]]]]:
         if p not in at:
-            steps = _row_steps(ints, p, hints, checked, unfit)
+            steps = _row_steps(ints, p, hints)
             for k in range(1, MAX_GROUP + 1):
                 rows = _group(ints, p, k, hints)  # type: ignore[arg-type]
                 if rows is not None:
                     steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows],
-                                  [tuple(0 if x is None or c not in checked else x for c, (x, _) in enumerate(row))
-                                   for row in rows]))  # fmt: skip
+                                  [tuple(0 if x is None else x for x, _ in row) for row in rows]))
             at[p] = steps
         return at[p]
 
     State = tuple[int, int, tuple[int, ...]]
-    start: State = (0, 0, (0,) * (nid * width))
+    start: State = (0, 0, (0,) * (nid * APP_COLS))
     edges: dict[State, list[tuple[State, int, list[Opts]]]] = {}
     seen: set[State] = {start}
     todo = [start]
@@ -967,8 +952,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 for j, row in enumerate(sums):
                     for i, w in enumerate(coef[r + j]):
                         if w:
-                            for x, c in enumerate(checked):
-                                nd[i * width + x] += w * row[c]
+                            for c in range(APP_COLS):
+                                nd[i * APP_COLS + c] += w * row[c]
                 t = (p + used, r + len(rows), tuple(nd))
                 if feasible(t[1], t[2]):
                     nxt.append((t, r, rows))
@@ -979,7 +964,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                     return BlankSolution([], exceeded=True)
                 seen.add(t)
                 todo.append(t)
-    goal = (n, nrows, (0,) * (nid * width))
+    goal = (n, nrows, (0,) * (nid * APP_COLS))
     if goal not in seen:
         return None
     back: dict[State, list[State]] = {}
@@ -1016,15 +1001,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     ``None`` when no division fits or the search passes its limit (a warning on ``res`` says so)."""
     spec = res.spec
     cols = spec.rows[0].cols
-    values = [c.value for c in cells]
-    sol = solve_blank_identities(values, spec.row_keys, pages, hints, lead, limit=IDENTITY_STATE_LIMIT)
-    loose = sol is None
-    if loose:
-        # a row that prints only a non-zero 总计 (its applicant cells empty, so their identities
-        # do not hold as printed) or a report whose own sums are wrong: 总计's identities alone,
-        # such a row under any column
-        sol = solve_blank_identities(values, spec.row_keys, pages, hints, lead, limit=IDENTITY_STATE_LIMIT,
-                                     checked=(APP_COLS - 1,), unfit=True)  # fmt: skip
+    sol = solve_blank_identities([c.value for c in cells], spec.row_keys, pages, hints, lead, False)
     if sol is None:
         return None
     if sol.exceeded:
@@ -1051,9 +1028,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
             out.status.setdefault(key, {})[col] = UNREADABLE
             unknown.append(f"{key}.{col}")
     out.warn("values read one per line with blank cells unprinted (no line for an empty cell); rows divided where "
-             + ("总计's column meets the table's identities (no division meets them in every column; a row that "
-                "meets its own 总计 nowhere placed under any column)" if loose else
-                "every row meets its 总计 and every column the table's identities"))  # fmt: skip
+             "every row meets its 总计 and every column the table's identities")
     if unknown:
         out.warn(f"more than one division into rows meets the arithmetic; null: {', '.join(unknown)}")
     return out
