@@ -108,6 +108,14 @@ def test_the_rebuilt_table_places_decided_cells_blank_and_open_ones_flagged():
     assert out is None and not res.warnings
 
 
+def test_past_the_state_limit_nothing_is_chosen_and_the_reading_says_so(monkeypatch):
+    import govreport.extraction.tables.streamorder as streamorder
+
+    monkeypatch.setattr(streamorder, "IDENTITY_STATE_LIMIT", 5)
+    res, out = _result(_table({RESULTS[2]: [3, E, E, E, E, E, 3]}))
+    assert out is None and any("more than 5 states" in w for w in res.warnings)
+
+
 def test_a_row_that_prints_nothing_is_among_the_divisions_and_trailing_values_are_not_passed_over():
     # 三(三)3. with every cell empty (nothing printed): the identities add the result rows up, so
     # which of them printed nothing is not in the text (the others full, any could be the empty one)

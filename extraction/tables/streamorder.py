@@ -1001,7 +1001,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     ``None`` when no division fits or the search passes its limit (a warning on ``res`` says so)."""
     spec = res.spec
     cols = spec.rows[0].cols
-    sol = solve_blank_identities([c.value for c in cells], spec.row_keys, pages, hints, lead, False)
+    sol = solve_blank_identities([c.value for c in cells], spec.row_keys, pages, hints, lead, limit=IDENTITY_STATE_LIMIT)
     if sol is None:
         return None
     if sol.exceeded:

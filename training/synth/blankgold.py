@@ -33,7 +33,10 @@ Raw ``pdftotext`` writes table 三 without its row boundaries (``stream_layout``
 a row group a block per column, every other row a block per value, no empty cell. Where the
 reading writes the grid's stream, the gold of table 三 is what every grid printing the same
 blocks and meeting the identities the rendered table meets agrees on (the rendered grid among
-them, asserted); elsewhere the row view above.
+them, asserted). Where the reading joins blocks the units print apart (a row that prints only its
+总计 joined with the next row's first value), the values' order alone is walked, each value a block
+of its own, a row group's column 0 to k of the next values with no block the reading starts inside
+it (``_flat_group_candidates``); elsewhere the row view above.
 """
 from __future__ import annotations
 
