@@ -131,3 +131,18 @@ def test_a_row_that_prints_nothing_is_among_the_divisions_and_trailing_values_ar
     assert sets[r][0] == {4, _EMPTY, 6} and sets[r + 1][0] == {_EMPTY, 6, 7}
     # passing over the values after the last row, every row could print nothing: not by default
     assert solve_blank_identities(_stream(truth) + [7], KEYS) is None
+
+
+def test_a_reading_whose_rows_came_with_their_labels_is_not_rebuilt():
+    # a table whose rows were read with their labels (a row printing only 总计 ``0`` read in place,
+    # tab-separated): its cells stand, the stream of its lone values is not divided again
+    truth = _table({RESULTS[2]: [3, E, E, E, E, E, 3]})
+    text = "申请人情况\n自然人\n" + "".join(f"{v}\n\n" for v in _stream(truth))
+    doc = Document(text)
+    cells, hints = lone_numbers(doc, split_lines(text))
+    res = TableResult.empty(SPEC)
+    for k in KEYS:
+        res.status[k] = {col: "read" for col in COLS}
+    assert blank_identities_result(res, cells, hints, 0, frozenset()) is None
+    res.by_order = set(KEYS)  # the same rows paired with their values by order: the content stream
+    assert blank_identities_result(res, cells, hints, 0, frozenset()) is not None
