@@ -731,10 +731,9 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
     ``pdftotext`` writes them when blank cells leave no line: a single row as its non-empty cells
     in column order (any order-keeping placement under the seven columns that meets the row's
     总计, ``short_row_placements``), or a row group of ``k`` full rows column by column
-    (``_group``); per cell, the values the divisions give. The column identities are not followed:
-    with them the running differences take too many values (rows that print only 总计 fit any
-    column; docs/realism.md), and without them no cell is decided, so the result only rules values
-    out. Values at ``skippable`` are passed over between rows, the first ``lead`` before the first
+    (``_group``); per cell, the values the divisions give. The column identities are not followed
+    (``solve_blank_identities`` follows them, where every row meets its 总计), so no cell is decided
+    and the result only rules values out. Values at ``skippable`` are passed over between rows, the first ``lead`` before the first
     row and, with ``trail``, all after the last. ``None`` when no division fits; ``exceeded`` when
     (stream length + 1) x (rows + 1) passes ``limit`` (nothing searched)."""
     n = len(values)
