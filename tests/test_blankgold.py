@@ -489,3 +489,21 @@ def test_a_group_read_by_its_values_order_keeps_the_column_blocks_the_reading_pr
     # the group's two-value columns cannot be read
     alone = blankgold._flat_group_candidates(units, flat, 0, ids, set(range(len(flat))))
     assert alone is not None and not any(q == len(flat) for q, _ in alone)
+
+
+def test_a_reading_the_values_order_does_not_describe_keeps_the_row_view():
+    """A group's column block split in two (``5`` / ``0`` apart: a reading never does that to a
+    block, but a page break could): the blocks are not the units', the values' order is, but no
+    candidate of the group prints it so — the rendered grid would not be among the grids — and
+    the row view stays (``Stats.stream_unseen``), never a gold the reading does not follow."""
+    g = grid("applications", _apps(partially_granted=[0, 0, E, 0, 0, 0, 0]))
+    printed = blankgold.printed_rows(g, "2019")
+    text = _stream_text(g)
+    first = "\n\n5\n0\n\n1\n0\n\n"  # 三(一)/(二)'s 自然人 and 商业企业 blocks
+    assert text.count(first) == 1
+    split = text.replace(first, "\n\n5\n\n0\n\n1\n0\n\n")
+    assert blankgold.stream_layout(printed, split) is None
+    assert blankgold.stream_layout(printed, split, flat=True) is not None
+    st = Stats()
+    assert blankgold.stream_cells(printed, "2019", split, st) is None
+    assert st.stream_unseen == 1 and st.stream_flat == 0

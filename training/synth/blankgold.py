@@ -654,7 +654,6 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     if layout is None:
         stats.stream_unseen += 1
         return None
-    stats.stream_flat += flat
     units, fixed = layout
 
     def printed(u: list[PrintedRow]) -> list[list[Value]]:
@@ -697,6 +696,22 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
         return tuple(map(operator.add, x, y))
 
     zero = (0,) * len(cons)
+    if flat:
+        # read by the values' order, a unit may print its values in a way the candidates do not
+        # describe (a group's column split by a page break, two joins): that reading keeps the row view
+        at = 0
+        for u, unit in enumerate(units):
+            want = tuple(tuple(r.rendered) for r in unit)
+            try:
+                found = any(q == at + len(printed(unit)) and vec == want for q, vec, _ in unit_cands(u, at))
+            except _TooMany:
+                stats.stream_capped += 1
+                return None
+            if not found:
+                stats.stream_unseen += 1
+                return None
+            at += len(printed(unit))
+        stats.stream_flat += 1
     forward: list[set[tuple[int, tuple[int, ...]]]] = [{(0, zero)}]
     for u in range(len(units)):
         # the most blocks the units after this one print: a block per column (a value per cell, flat)
