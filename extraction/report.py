@@ -19,6 +19,7 @@ from .tables.base import build_region
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total
 from .tables.pagetop import assemble_page_tops
+from .tables.pagetop import preceding as applications_preceding
 from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, review_fails
@@ -152,6 +153,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # wrong: the rows by the text blocks alone, its failed checks kept)
             more = applications_continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
             spans = [(lines[lo:hi], None)] + ([(lines[lo:more], lines[hi].index)] if more > hi else [])
+            heading = max((t[1].index for t in sec_tuples if t[1].index <= lo), default=lo)
+            if (before := applications_preceding(text, lines, heading)) < heading:
+                # its first page drawn before its heading (the page's column header and values first):
+                # tried after the region as it stands, with the lines from that page's header on
+                spans += [(lines[before:end], past) for ls, past in list(spans) for end in [lo + len(ls)]]
             if (late := region_with_later_total(doc, lines, lo, hi, len(res.spec.row_keys))) is not None:
                 spans.append((late, None))  # its last 总计 column drawn last on its page, past table 四
             builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),

@@ -29,6 +29,8 @@ from ..layout import Line
 from .base import Cell
 from .result import TableResult
 from .streamorder import (
+    _HEADER_CELLS,
+    _LONE_NUMBER,
     APP_COLS,
     COLUMN_HEADERS,
     MAX_GROUP,
@@ -51,6 +53,28 @@ MAX_REWRITES = 64
 # table 三 runs over a few pages): each window multiplies the rewrites, and every rewrite is divided
 # anew (``streamorder.solve_checked``, ``blockorder.divide_by_blocks``), so more windows are not tried
 MAX_WINDOWS = 8
+
+
+def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
+    """The index of the first line of table 三's first page drawn before its own heading (on line
+    ``heading``): a page that starts with the table's column header and its values, the heading and
+    the row labels drawn after them (raw ``pdftotext`` keeps the page's drawing order), e.g.
+    ``申请人情况`` / ``自然人`` / … / ``5`` / ``0`` / ``社会公`` / ``益组织`` / ``0`` / … / ``三、收到和处理…``.
+    Walking back from the heading over lone values, empty lines and applicant header pieces (cut ones
+    too: ``科研机`` / ``构``), the earliest ``申请人情况`` line; ``heading`` when there is none or no
+    value stands between it and the heading. Values before that line are another table's."""
+    start, values = heading, 0
+    for ln in reversed(lines[:heading]):
+        s = re.sub(r"\s+", "", text[ln.start : ln.end])
+        if not s:
+            continue
+        if _LONE_NUMBER.fullmatch(s):
+            values += 1
+        elif not any(s in name for name in _HEADER_CELLS):
+            break
+        elif s.startswith(_HEADER_OPENS[0]) and values:
+            start = ln.index
+    return start
 
 
 class TooManyWindows(ValueError):
