@@ -22,6 +22,8 @@ every fitting rewrite agrees on; none is used where the stream divides as printe
 from __future__ import annotations
 
 import re
+from itertools import permutations
+from math import prod
 from typing import Sequence
 
 from ..document import Document
@@ -34,8 +36,10 @@ from .streamorder import (
     APP_COLS,
     COLUMN_HEADERS,
     MAX_GROUP,
+    Number,
     StreamSolution,
     _agree,
+    _holds,
     _header_column,
     _page_numbers,
     block_starts,
@@ -53,6 +57,9 @@ MAX_REWRITES = 64
 # table 三 runs over a few pages): each window multiplies the rewrites, and every rewrite is divided
 # anew (``streamorder.solve_checked``, ``blockorder.divide_by_blocks``), so more windows are not tried
 MAX_WINDOWS = 8
+# distinct orders of a window's unnamed blocks tried at most (``_block_orders``: at most 7! = 5040
+# permutations walked, zeros and repeated values make most alike)
+MAX_ORDERS = 48
 
 
 def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
@@ -145,8 +152,46 @@ def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int,
     return out
 
 
+def _block_orders(blocks: list[list[int]], named: dict[int, int], w0: int, values: Sequence[Number | None],
+                  tail: Sequence[int] = ()) -> list[list[int]]:  # fmt: skip
+    """Rewrites of the window of blocks from ``w0`` as one row group of ``k`` rows (every block ``k``
+    values: a column's cells) whose unnamed blocks come in an order the headers do not tell (a page
+    of LibreOffice's PDF read by raw pdftotext: ``商业企业``'s block after ``法律服务``'s): each order
+    of the unnamed blocks over the columns no header names, once per distinct sequence of values,
+    where every row of the group meets its 总计. The caller lets the whole table's arithmetic choose
+    and keeps what every fitting rewrite agrees on. More than ``MAX_ORDERS`` sequences: none."""
+    width = APP_COLS - len(tail)
+    group = list(range(w0, w0 + width)) + list(tail)
+    if w0 + width > (min(tail) if tail else len(blocks)):
+        return []
+    k = len(blocks[group[0]])
+    if k > MAX_GROUP or any(len(blocks[b]) != k for b in group):
+        return []
+    fixed = {named[b]: b for b in group if b in named}
+    if len(fixed) != sum(b in named for b in group):
+        return []
+    free_cols = [c for c in range(APP_COLS) if c not in fixed]
+    free_blocks = [b for b in group if b not in named]
+    seen: set[tuple] = set()
+    out: list[list[int]] = []
+    for perm in permutations(free_blocks):
+        order = dict(fixed)
+        order.update(zip(free_cols, perm))
+        seq = [i for c in range(APP_COLS) for i in blocks[order[c]]]
+        vals = tuple(values[i] for i in seq)
+        if vals in seen:
+            continue
+        seen.add(vals)
+        rows = [[0 if values[i] is None else values[i] for i in seq[j::k]] for j in range(k)]
+        if all(_holds(r[:6], r[6:7]) is not False for r in rows):
+            out.append(seq)
+            if len(out) > MAX_ORDERS:
+                return []
+    return out
+
+
 def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], starts: Sequence[bool],
-                past: int | None = None) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
+                past: int | None = None, permute: bool = False) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
     """Rewritten orders of the stream ``cells`` (``streamorder.lone_numbers``; ``starts`` their
     blocks) where a page's first row group is printed among the column headers: per rewrite, the
     permutation (new position -> index into ``cells``) and the indices it moved out of printed
@@ -177,14 +222,21 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
             col = _attached_header(doc, lines, pos, cells[blocks[b][0]])
             if col is not None:
                 named[b] = col
-        choices = _window_choices(blocks, named, w0, own)
-        if own:
-            choices += _window_choices(blocks, named, w0)
+        if permute:
+            values = [c.value for c in cells]
+            choices = _block_orders(blocks, named, w0, values, own) + (_block_orders(blocks, named, w0, values) if own else [])
+        else:
+            choices = _window_choices(blocks, named, w0, own)
+            if own:
+                choices += _window_choices(blocks, named, w0)
         if choices:
             windows[w0] = choices
     if not windows:
         return []
     starts_at = sorted(windows)
+    if permute and prod(len(windows[w]) + 1 for w in starts_at) - 1 > MAX_REWRITES:
+        # not every combination can be tried: a subset's agreement could be a guess
+        return []
     out: list[tuple[list[int], frozenset[int]]] = []
     for pick in _disjoint_picks([windows[w] for w in starts_at], MAX_REWRITES):
         perm: list[int] = []
@@ -237,7 +289,7 @@ def warn_once(res: TableResult, msg: str) -> None:
 
 
 def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
-                       past: int | None = None) -> TableResult | None:  # fmt: skip
+                       past: int | None = None, permute: bool = False) -> TableResult | None:  # fmt: skip
     """Table 三 rebuilt from the region's one-value lines (``streamorder.assemble_from_stream``)
     with each page's first row group rewritten into column order (``reorderings``): the cells every
     rewrite that divides agrees on; the others ``unreadable``. The cells a rewrite moved are
@@ -255,7 +307,7 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
     fits: list[StreamSolution] = []
     placed: set[int] = set()
     try:
-        rewrites = reorderings(doc, lines, cells, starts, past)
+        rewrites = reorderings(doc, lines, cells, starts, past, permute)
     except TooManyWindows as exc:
         warn_once(res, str(exc))
         return None
@@ -275,6 +327,9 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
             placed |= moved
         if fits:
             break
+    if not fits and not permute:
+        # no rewrite divides: the window's unnamed blocks in every order the rows' totals allow
+        return assemble_page_tops(res, doc, lines, past, permute=True)
     if not fits:
         return None
     sol = fits[0]

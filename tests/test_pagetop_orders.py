@@ -1,0 +1,76 @@
+"""A page's row group whose column blocks come in an order its headers do not tell (raw pdftotext of
+LibreOffice's PDFs: the header printed whole, then the group's blocks, 商业企业's after 法律服务's)."""
+import shutil
+
+import pytest
+
+from govreport.extraction.document import Document
+from govreport.extraction.layout import split_lines
+from govreport.extraction.tables.pagetop import MAX_ORDERS, _block_orders, _blocks, reorderings
+from govreport.extraction.tables.streamorder import block_starts, lone_numbers
+
+# a group of three rows (自然人 … 其他, 总计): (0 0 0 0 0 0 0), (3 1 0 0 0 0 4), (0 0 0 0 0 0 0), its
+# blocks printed 自然人, 科研机构, 社会公益, 法律服务, 商业企业, 其他, 总计
+PAGE = ("申请人情况\n自然人\n法人或其他组织\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n总计\n\n"
+        "0\n3\n0\n\n0\n0\n0\n\n0\n0\n0\n\n0\n0\n0\n\n0\n1\n0\n\n0\n0\n0\n\n0\n4\n0\n")  # fmt: skip
+
+
+def _stream(text):
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    return doc, lines, cells, block_starts(cells, lines)
+
+
+def test_every_order_of_the_unnamed_blocks_that_meets_the_rows_totals():
+    doc, lines, cells, starts = _stream(PAGE)
+    values = [c.value for c in cells]
+    blocks = _blocks(starts)
+    assert [len(b) for b in blocks] == [3] * 7
+    orders = _block_orders(blocks, {}, 0, values)
+    rows = {tuple(tuple(values[i] for i in seq[j::3]) for j in range(3)) for seq in orders}
+    # the middle row's 4 can only be its 总计; its 3 and 1 go to any two of the six applicant columns
+    assert len(orders) == len(rows) == 30
+    assert ((0,) * 7, (3, 1, 0, 0, 0, 0, 4), (0,) * 7) in rows
+    assert all(r[1][6] == 4 for r in rows)
+    # as printed the rows' totals hold too; only the table's column identities tell the orders apart
+    assert ((0,) * 7, (3, 0, 0, 0, 1, 0, 4), (0,) * 7) in rows
+
+
+def test_a_header_s_block_keeps_its_column_and_too_many_orders_give_none():
+    doc, lines, cells, starts = _stream(PAGE)
+    values = [c.value for c in cells]
+    blocks = _blocks(starts)
+    # 总计's block named by its header: only the applicant columns are ordered (the same 30)
+    assert len(_block_orders(blocks, {6: 6}, 0, values)) == 30
+    # a row of 1, 2, 3, three zeros and 6: 120 orders meet its total, more than MAX_ORDERS: none tried
+    values = [1, 2, 3, 0, 0, 0, 6]
+    assert 120 > MAX_ORDERS
+    assert _block_orders([[i] for i in range(7)], {}, 0, values) == []
+    # named 自然人, 商业企业 and 科研机构 by their headers: the zeros' order is one sequence
+    assert _block_orders([[i] for i in range(7)], {0: 0, 1: 1, 2: 2}, 0, values) == [list(range(7))]
+
+
+def test_the_rewrites_are_tried_only_when_asked():
+    doc, lines, cells, starts = _stream(PAGE)
+    # no header printed among the values: the ordinary rewrites have nothing to do
+    assert reorderings(doc, lines, cells, starts) == []
+    assert len(reorderings(doc, lines, cells, starts, permute=True)) == 30
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("soffice") is None,
+                    reason="needs pdftotext and LibreOffice (apt-get install poppler-utils libreoffice-writer-nogui)")  # fmt: skip
+def test_a_libreoffice_reading_whose_last_page_prints_a_column_out_of_order():
+    """LibreOffice's PDF through raw pdftotext: table 三's last page prints its three rows' 商业企业
+    block after 法律服务's and the 总计 column past the next heading; the column identities choose
+    the order: every cell gold's."""
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    (r,) = read_routes([make_document(1, 31)], ["lo-pdf:pdftotext"])
+    out = Extractor(get_tagger("rules")).extract_text(r.text).output
+    assert out["tables"]["applications"] == r.gold["tables"]["applications"]
+    statuses = {s for cols in out["cell_status"]["applications"].values() for s in cols.values()}
+    assert "inferred" in statuses
