@@ -74,3 +74,42 @@ def test_a_libreoffice_reading_whose_last_page_prints_a_column_out_of_order():
     assert out["tables"]["applications"] == r.gold["tables"]["applications"]
     statuses = {s for cols in out["cell_status"]["applications"].values() for s in cols.values()}
     assert "inferred" in statuses
+
+
+# a page's first row among the header's cut pieces (in column order, 社会公益 … 其他 named by their
+# pieces), then the second row as LibreOffice's PDF reads: 自然人, 社会公益, 法律服务, 其他, 总计,
+# 商业企业, 科研机构 (the last two's header cells were read with the first row)
+SECOND = ("申请人情况\n自然人\n法人或其他组织\n商业企\n科研机\n业\n构\n31\n3\n0\n\n社会公\n益组织\n0\n\n法律服\n务机构\n1\n\n"
+          "其他\n0\n\n35\n\n3\n\n0\n\n0\n\n0\n\n3\n\n0\n\n0\n\n总计\n")  # fmt: skip
+
+
+def test_a_page_s_second_row_whose_order_breaks_its_total_is_tried_in_every_fitting_order():
+    from govreport.extraction.tables.pagetop import _row_orders
+
+    doc, lines, cells, starts = _stream(SECOND)
+    values = [c.value for c in cells]
+    assert values == [31, 3, 0, 0, 1, 0, 35, 3, 0, 0, 0, 3, 0, 0]
+    # the first row meets its total as printed: nothing to try
+    assert _row_orders(values, {}, 0) == []
+    # the second: 3 + 0 + 0 + 0 + 3 + 0 ≠ 0; a 3 is 总计, the other any of the six applicant columns
+    rows = {tuple(values[i] for i in seq) for seq in _row_orders(values, {}, 7)}
+    assert rows == {tuple(3 if c in (a, 6) else 0 for c in range(7)) for a in range(6)}
+    # the rewrites of the whole stream: each such order of the second row, the first row kept
+    rewrites = reorderings(doc, lines, cells, starts, permute=True)
+    assert len(rewrites) == 6
+    assert all(perm[:7] == list(range(7)) and moved == frozenset(range(7, 14)) for perm, moved in rewrites)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("soffice") is None,
+                    reason="needs pdftotext and LibreOffice (apt-get install poppler-utils libreoffice-writer-nogui)")  # fmt: skip
+def test_a_libreoffice_reading_whose_page_s_second_row_comes_out_of_order():
+    """LibreOffice's PDF through raw pdftotext: the second row of table 三's first page comes 自然人,
+    社会公益, 法律服务, 其他, 总计, 商业企业, 科研机构; the column identities choose its order."""
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    (r,) = read_routes([make_document(1, 38)], ["lo-pdf:pdftotext"])
+    out = Extractor(get_tagger("rules")).extract_text(r.text).output
+    assert out["tables"]["applications"] == r.gold["tables"]["applications"]

@@ -190,6 +190,41 @@ def _block_orders(blocks: list[list[int]], named: dict[int, int], w0: int, value
     return out
 
 
+def _row_orders(values: Sequence[Number | None], named: dict[int, int], p: int) -> list[list[int]]:
+    """Rewrites of the single row of seven values from stream index ``p`` whose order as printed
+    breaks its 总计 (a page's second row in LibreOffice's PDF read by raw pdftotext: 自然人, 社会公益,
+    法律服务, 其他, 总计, then 商业企业 and 科研机构, whose header cells were read with the first row):
+    each order of the values no header names (``named``: index -> column) over the columns left,
+    once per distinct sequence of values, that meets the row's 总计; none when the row as printed
+    meets it or more than ``MAX_ORDERS`` sequences do."""
+    if p + APP_COLS > len(values):
+        return []
+    idx = list(range(p, p + APP_COLS))
+    row = [0 if values[i] is None else values[i] for i in idx]
+    if _holds(row[:6], row[6:7]) is not False:
+        return []
+    fixed = {named[i]: i for i in idx if i in named}
+    if len(fixed) != sum(i in named for i in idx):
+        return []
+    free_cols = [c for c in range(APP_COLS) if c not in fixed]
+    seen: set[tuple] = set()
+    out: list[list[int]] = []
+    for perm in permutations([i for i in idx if i not in named]):
+        order = dict(fixed)
+        order.update(zip(free_cols, perm))
+        seq = [order[c] for c in range(APP_COLS)]
+        vals = tuple(values[i] for i in seq)
+        if vals in seen:
+            continue
+        seen.add(vals)
+        v = [0 if x is None else x for x in vals]
+        if _holds(v[:6], v[6:7]) is not False:
+            out.append(seq)
+            if len(out) > MAX_ORDERS:
+                return []
+    return out
+
+
 def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], starts: Sequence[bool],
                 past: int | None = None, permute: bool = False) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
     """Rewritten orders of the stream ``cells`` (``streamorder.lone_numbers``; ``starts`` their
@@ -225,6 +260,14 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
         if permute:
             values = [c.value for c in cells]
             choices = _block_orders(blocks, named, w0, values, own) + (_block_orders(blocks, named, w0, values) if own else [])
+            # the page's second row, when its first row is a single row (seven values from the first)
+            second = blocks[w0][0] + APP_COLS
+            if len(cells) >= second + APP_COLS and not any(cells[i].line > past for i in range(second, second + APP_COLS)
+                                                           if past is not None):  # fmt: skip
+                names = {i: col for i in range(second, second + APP_COLS)
+                         if (col := _attached_header(doc, lines, pos, cells[i])) is not None}  # fmt: skip
+                if rows := _row_orders(values, names, second):
+                    windows[-1 - second] = rows
         else:
             choices = _window_choices(blocks, named, w0, own)
             if own:
@@ -233,7 +276,9 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
             windows[w0] = choices
     if not windows:
         return []
-    starts_at = sorted(windows)
+    # a window's choices as stream indices, keyed by its first (blocks' windows: the block's first
+    # value; a row's: ``-1 - index``), in stream order
+    starts_at = sorted(windows, key=lambda w: -1 - w if w < 0 else blocks[w][0])
     if permute and prod(len(windows[w]) + 1 for w in starts_at) - 1 > MAX_REWRITES:
         # not every combination can be tried: a subset's agreement could be a guess
         return []
@@ -241,13 +286,13 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
     for pick in _disjoint_picks([windows[w] for w in starts_at], MAX_REWRITES):
         perm: list[int] = []
         moved: set[int] = set()
-        at = {w: seq for w, seq in zip(starts_at, pick) if seq is not None}
-        for b, idx in enumerate(blocks):
-            if b in at:
-                perm += at[b]
-                moved.update(at[b])
-            if idx[0] not in moved:
-                perm += idx
+        at = {min(seq): seq for seq in pick if seq is not None}
+        for i in range(len(cells)):
+            if i in at:
+                perm += at[i]
+                moved.update(at[i])
+            if i not in moved:
+                perm.append(i)
         if len(perm) == len(cells) and sorted(perm) == list(range(len(cells))):
             out.append((perm, frozenset(moved)))
     return out
