@@ -39,8 +39,8 @@ from .streamorder import (
     Number,
     StreamSolution,
     _agree,
-    _holds,
     _header_column,
+    _holds,
     _page_numbers,
     block_starts,
     lone_numbers,
@@ -59,7 +59,10 @@ MAX_REWRITES = 64
 MAX_WINDOWS = 8
 # distinct orders of a window's unnamed blocks tried at most (``_block_orders``: at most 7! = 5040
 # permutations walked, zeros and repeated values make most alike)
-MAX_ORDERS = 48
+MAX_ORDERS = 120
+# rewrites of the blocks' orders tried per table at most (every combination, or none: a subset's
+# agreement could be a guess); each is divided anew
+MAX_ORDER_REWRITES = 128
 
 
 def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
@@ -82,6 +85,40 @@ def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
         elif s.startswith(_HEADER_OPENS[0]) and values:
             start = ln.index
     return start
+
+
+# runs of values under an applicant header past the next heading tried at most (``far_columns``)
+MAX_FAR = 4
+
+
+def far_columns(text: str, lines: Sequence[Line], start: int, stop: int) -> list[list[Line]]:
+    """Table 三's right-hand columns drawn past the next section's heading among that section's lines
+    (a table that ends a page: raw ``pdftotext`` can write the last row group's ``总计`` column, its
+    header and its values, after the next table's first rows): from line ``start`` to ``stop``,
+    each line that names one applicant column by itself (``其他``, ``总计``, a whole header) followed,
+    empty lines aside, by one to ``MAX_GROUP`` lone values and then a line that is not one; as the
+    lines (header, values). None (an empty list) when more than ``MAX_FAR`` such runs stand there:
+    the caller tries each, and lets the table's arithmetic choose."""
+    out: list[list[Line]] = []
+    k = start
+    while k < stop:
+        s = re.sub(r"\s+", "", text[lines[k].start : lines[k].end])
+        if s and not _LONE_NUMBER.fullmatch(s) and _header_column([s]) is not None:
+            run: list[Line] = []
+            j = k + 1
+            while j < stop:
+                t = re.sub(r"\s+", "", text[lines[j].start : lines[j].end])
+                if t and not _LONE_NUMBER.fullmatch(t):
+                    break
+                if t:
+                    run.append(lines[j])
+                j += 1
+            if 1 <= len(run) <= MAX_GROUP:
+                out.append([lines[k], *run])
+            k = j
+            continue
+        k += 1
+    return out if len(out) <= MAX_FAR else []
 
 
 class TooManyWindows(ValueError):
@@ -259,7 +296,9 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
                 named[b] = col
         if permute:
             values = [c.value for c in cells]
-            choices = _block_orders(blocks, named, w0, values, own) + (_block_orders(blocks, named, w0, values) if own else [])
+            # with blocks past the heading, those are the group's last columns (the other reading,
+            # the group before them, is the ordinary rewrites' and the stream's as printed)
+            choices = _block_orders(blocks, named, w0, values, own)
             # the page's second row, when its first row is a single row (seven values from the first)
             second = blocks[w0][0] + APP_COLS
             if len(cells) >= second + APP_COLS and not any(cells[i].line > past for i in range(second, second + APP_COLS)
@@ -279,11 +318,11 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
     # a window's choices as stream indices, keyed by its first (blocks' windows: the block's first
     # value; a row's: ``-1 - index``), in stream order
     starts_at = sorted(windows, key=lambda w: -1 - w if w < 0 else blocks[w][0])
-    if permute and prod(len(windows[w]) + 1 for w in starts_at) - 1 > MAX_REWRITES:
+    if permute and prod(len(windows[w]) + 1 for w in starts_at) - 1 > MAX_ORDER_REWRITES:
         # not every combination can be tried: a subset's agreement could be a guess
         return []
     out: list[tuple[list[int], frozenset[int]]] = []
-    for pick in _disjoint_picks([windows[w] for w in starts_at], MAX_REWRITES):
+    for pick in _disjoint_picks([windows[w] for w in starts_at], MAX_ORDER_REWRITES if permute else MAX_REWRITES):
         perm: list[int] = []
         moved: set[int] = set()
         at = {min(seq): seq for seq in pick if seq is not None}
