@@ -62,7 +62,7 @@ MAX_WINDOWS = 8
 MAX_ORDERS = 120
 # rewrites of the blocks' orders tried per table at most (every combination, or none: a subset's
 # agreement could be a guess); each is divided anew
-MAX_ORDER_REWRITES = 128
+MAX_ORDER_REWRITES = 384
 
 
 def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
