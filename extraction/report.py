@@ -25,7 +25,7 @@ from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
-from .tables.streamorder import assemble_from_stream, distrust_order, table_fails
+from .tables.streamorder import assemble_from_stream, distrust_order, lone_numbers, table_fails
 from .tables.streamorder import continuation as applications_continuation
 from .tables.wrapped import null_wrapped_figures
 from .templates import TABLES, table_spec
@@ -154,18 +154,22 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             more = applications_continuation(text, lines, hi) if any(t[1].index == hi for t in sec_tuples) else hi
             spans = [(lines[lo:hi], None)] + ([(lines[lo:more], lines[hi].index)] if more > hi else [])
             heading = max((t[1].index for t in sec_tuples if t[1].index <= lo), default=lo)
+            extra = []
             if (before := applications_preceding(text, lines, heading)) < heading:
                 # its first page drawn before its heading (the page's column header and values first):
                 # tried after the region as it stands, with the lines from that page's header on
-                spans += [(lines[before:end], past) for ls, past in list(spans) for end in [lo + len(ls)]]
+                extra += [(lines[before:end], past) for ls, past in spans for end in [lo + len(ls)]]
             if (late := region_with_later_total(doc, lines, lo, hi, len(res.spec.row_keys))) is not None:
                 spans.append((late, None))  # its last 总计 column drawn last on its page, past table 四
-            if more > hi or any(t[1].index == hi for t in sec_tuples):
+            if any(t[1].index == hi for t in sec_tuples):
                 # a right-hand column drawn further on, among the next section's lines (its header
                 # and the last row group's values): each such run tried as the table's last column
                 stop = min((t[1].index for t in sec_tuples if t[1].index > hi), default=len(lines))
                 stop = min((t[1].index for t in sec_tuples if t[1].index > stop), default=len(lines))
-                spans += [([*lines[lo:more], *far], lines[hi].index) for far in far_columns(text, lines, more, stop)]
+                extra += [([*lines[lo:more], *far], lines[hi].index) for far in far_columns(text, lines, more, stop)]
+            # only where they give a value for every cell (fewer: the blank-cell search, already run)
+            cells = len(res.spec.row_keys) * len(res.spec.rows[0].cols)
+            spans += [(ls, past) for ls, past in extra if len(lone_numbers(doc, ls)[0]) >= cells]
             builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
                       lambda ls, past: assemble_by_blocks(res, doc, ls, past))  # fmt: skip
             # each rebuild over every span before the next rebuild; the first that fits stops the rest

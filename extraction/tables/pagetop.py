@@ -390,6 +390,9 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
     pages = _page_numbers(doc, cells)
     fits: list[StreamSolution] = []
     placed: set[int] = set()
+    if permute and len(cells) < len(spec.row_keys) * APP_COLS:
+        # fewer values than cells (blank cells left no line): no order of them divides
+        return None
     try:
         rewrites = reorderings(doc, lines, cells, starts, past, permute)
     except TooManyWindows as exc:
