@@ -19,7 +19,7 @@ from .tables.base import build_region
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total
 from .tables.pagetop import assemble_page_tops
-from .tables.pagetop import far_columns, preceding as applications_preceding
+from .tables.pagetop import preceding as applications_preceding
 from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, review_fails
@@ -161,12 +161,6 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 extra += [(lines[before:end], past) for ls, past in spans for end in [lo + len(ls)]]
             if (late := region_with_later_total(doc, lines, lo, hi, len(res.spec.row_keys))) is not None:
                 spans.append((late, None))  # its last 总计 column drawn last on its page, past table 四
-            if any(t[1].index == hi for t in sec_tuples):
-                # a right-hand column drawn further on, among the next section's lines (its header
-                # and the last row group's values): each such run tried as the table's last column
-                stop = min((t[1].index for t in sec_tuples if t[1].index > hi), default=len(lines))
-                stop = min((t[1].index for t in sec_tuples if t[1].index > stop), default=len(lines))
-                extra += [([*lines[lo:more], *far], lines[hi].index) for far in far_columns(text, lines, more, stop)]
             # only where they give a value for every cell (fewer: the blank-cell search, already run)
             cells = len(res.spec.row_keys) * len(res.spec.rows[0].cols)
             spans += [(ls, past) for ls, past in extra if len(lone_numbers(doc, ls)[0]) >= cells]

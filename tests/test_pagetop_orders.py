@@ -120,7 +120,7 @@ def test_a_libreoffice_reading_whose_page_s_second_row_comes_out_of_order():
 def test_a_libreoffice_reading_whose_total_column_is_drawn_among_table_four():
     """LibreOffice's PDF through raw pdftotext: table 三's last page ends a page; its 总计 column (the
     header and the last group's three values) comes among table 四's lines, and the group's other
-    blocks out of column order: tried as the last column, every cell gold's."""
+    blocks out of column order: the column appended (lastcolumn), the blocks in every order, every cell gold's."""
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger
     from govreport.training.synth.documents import make_document

@@ -87,40 +87,6 @@ def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
     return start
 
 
-# runs of values under an applicant header past the next heading tried at most (``far_columns``)
-MAX_FAR = 4
-
-
-def far_columns(text: str, lines: Sequence[Line], start: int, stop: int) -> list[list[Line]]:
-    """Table 三's right-hand columns drawn past the next section's heading among that section's lines
-    (a table that ends a page: raw ``pdftotext`` can write the last row group's ``总计`` column, its
-    header and its values, after the next table's first rows): from line ``start`` to ``stop``,
-    each line that names one applicant column by itself (``其他``, ``总计``, a whole header) followed,
-    empty lines aside, by one to ``MAX_GROUP`` lone values and then a line that is not one; as the
-    lines (header, values). None (an empty list) when more than ``MAX_FAR`` such runs stand there:
-    the caller tries each, and lets the table's arithmetic choose."""
-    out: list[list[Line]] = []
-    k = start
-    while k < stop:
-        s = re.sub(r"\s+", "", text[lines[k].start : lines[k].end])
-        if s and not _LONE_NUMBER.fullmatch(s) and _header_column([s]) is not None:
-            run: list[Line] = []
-            j = k + 1
-            while j < stop:
-                t = re.sub(r"\s+", "", text[lines[j].start : lines[j].end])
-                if t and not _LONE_NUMBER.fullmatch(t):
-                    break
-                if t:
-                    run.append(lines[j])
-                j += 1
-            if 1 <= len(run) <= MAX_GROUP:
-                out.append([lines[k], *run])
-            k = j
-            continue
-        k += 1
-    return out if len(out) <= MAX_FAR else []
-
-
 class TooManyWindows(ValueError):
     """The region prints table 三's column header before more than ``MAX_WINDOWS`` groups of values:
     no page's first rows, no rewrite tried; the message says so (a warning of the table)."""
