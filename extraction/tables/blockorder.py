@@ -18,6 +18,7 @@ from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
+from .chromelead import chromium_index_groups
 from .digitruns import _holds, application_identities
 from .pagetop import TooManyWindows, reorderings, warn_once
 from .result import TableResult
@@ -32,6 +33,7 @@ from .streamorder import (
     _hinted_order,
     _page_numbers,
     block_starts,
+    label_joins,
     lone_numbers,
     stream_result,
     subtotal_header,
@@ -64,9 +66,12 @@ def _rows(starts: Sequence[bool], hints: Sequence[int | None], p: int, k: int) -
 
 
 def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrows: int,
-               skippable: frozenset[int], lead: int) -> list[list[tuple[int, list[list[int]]]]]:  # fmt: skip
+               skippable: frozenset[int], lead: int,
+               joined: Sequence[int] = ()) -> list[list[tuple[int, list[list[int]]]]]:  # fmt: skip
     """Every division of a stream of ``n`` values into ``nrows`` rows by the blocks alone (at most
-    ``MAX_DIVISIONS``): per division, its groups as (first row, the rows' stream indices)."""
+    ``MAX_DIVISIONS``): per division, its groups as (first row, the rows' stream indices); given
+    ``joined`` (``streamorder.label_joins``), also runs whose first column came with the labels
+    and Chromium's other orders (``chromelead.chromium_index_groups``)."""
     reach: dict[tuple[int, int], bool] = {}
 
     def step(p: int, r: int) -> list[tuple[int, list[list[int]]]]:
@@ -76,6 +81,8 @@ def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrow
                 rows = _rows(starts, hints, p, k)
                 if rows is not None:
                     out.append((p + k * APP_COLS, rows))
+        if joined:
+            out.extend((p + used, rows) for used, rows in chromium_index_groups(n, p, nrows - r, starts, joined))
         return out
 
     def skip(p: int, r: int) -> bool:
@@ -169,13 +176,13 @@ def broken(sol: StreamSolution, row_keys: Sequence[str]) -> int | None:
 
 def divide_by_blocks(values: Sequence[Number | None], starts: Sequence[bool], row_keys: Sequence[str],
                      hints: Sequence[int | None] = (), skippable: frozenset[int] = frozenset(),
-                     lead: int = 0) -> tuple[StreamSolution, int] | None:  # fmt: skip
+                     lead: int = 0, joined: Sequence[int] = ()) -> tuple[StreamSolution, int] | None:  # fmt: skip
     """The divisions of the stream the blocks allow that break at most ``MAX_BROKEN`` identities,
     each explained by a wrong printed cell (``broken``), as one solution: the cells they all agree on, the others ``None``; with the
     fewest identities any of them breaks. ``None`` when the blocks allow no such division."""
     nrows = len(row_keys)
     kept: list[tuple[StreamSolution, int]] = []
-    for groups in _divisions(len(values), starts, hints or [None] * len(values), nrows, skippable, lead):
+    for groups in _divisions(len(values), starts, hints or [None] * len(values), nrows, skippable, lead, joined):
         sol = _solution(values, nrows, groups)
         b = broken(sol, row_keys)
         if b is not None and b <= MAX_BROKEN:
@@ -204,6 +211,7 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     starts = block_starts(cells, lines)
     if not cells:
         return None
+    joined = label_joins(doc, cells, lines)  # the stream as printed: a first column among the labels
     header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
     lead = sum(c.start < header for c in cells) if header is not None else 0
     pages = _page_numbers(doc, cells)
@@ -218,7 +226,8 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
         new_at = {old: new for new, old in enumerate(perm)}
         got = divide_by_blocks([cells[i].value for i in perm], [starts[i] for i in perm], spec.row_keys,
                                [None if i in moved else hints[i] for i in perm],
-                               frozenset(new_at[i] for i in pages), lead)  # fmt: skip
+                               frozenset(new_at[i] for i in pages), lead,
+                               joined if not moved else ())  # fmt: skip
         if got is not None:
             sol, b = got
             sol.index = [[None if x is None else perm[x] for x in row] for row in sol.index]

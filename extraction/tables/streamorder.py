@@ -280,8 +280,11 @@ def _alive_edges(n: int, nrows: int, skippable: frozenset[int], lead: int, trail
 
 def label_joins(doc: Document, cells: Sequence[Cell], lines: Sequence[Line]) -> list[int]:
     """Per lone number (``lone_numbers``): 0 when an empty line stands between it and the previous
-    number, 2 when a text line does (or its own line starts with words: ``4.保护第三方合法权益 2``),
-    1 otherwise (the next line, or the same line)."""
+    number, 3 when a text line does as well (or its own line starts with words; a value alone in its
+    block after a label's: Chromium's PDF draws a one-line label and its row's first value on one
+    baseline, which raw pdftotext may keep apart; ``chromelead``), 2 when a text line does and no
+    empty line (or its own line starts with words: ``4.保护第三方合法权益 2``), 1 otherwise (the next
+    line, or the same line)."""
     index = {ln.index: k for k, ln in enumerate(lines)}
     text = doc.text
     out: list[int] = []
@@ -293,7 +296,7 @@ def label_joins(doc: Document, cells: Sequence[Cell], lines: Sequence[Line]) -> 
         between = [text[ln.start : ln.end].strip() for ln in lines[a + 1 : b]]
         own = text[lines[b].start : c.start].strip()
         if any(not x for x in between):
-            out.append(0)
+            out.append(3 if any(between) or (own and a != b) else 0)
         else:
             out.append(2 if between or (own and a != b) else 1)
     return out
@@ -316,7 +319,7 @@ def _lead_column(values: Sequence[Number], p: int, m: int, starts: Sequence[bool
 def _labels_block(joined: Sequence[int], starts: Sequence[bool], first: int, m: int) -> bool:
     """The ``m`` values from ``first`` stand in one block with label text between them, and the
     value after them starts a new block."""
-    if any(joined[i] == 0 for i in range(first + 1, first + m)) or not any(joined[i] == 2 for i in range(first, first + m)):
+    if any(joined[i] in (0, 3) for i in range(first + 1, first + m)) or not any(joined[i] == 2 for i in range(first, first + m)):
         return False
     return not starts or first + m >= len(starts) or starts[first + m]
 
@@ -398,7 +401,7 @@ def _wide_lead(values: Sequence[Number], p: int, m: int, lead: int, width: int, 
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
                  hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False,
                  starts: Sequence[bool] = (), sub: int | None = None,
-                 joined: Sequence[int] = ()) -> StreamSolution | None:  # fmt: skip
+                 joined: Sequence[int] = (), chromium: bool = False) -> StreamSolution | None:  # fmt: skip
     """Divide ``values`` into ``nrows`` rows in row groups meeting every row's 总计, passing over
     values at the indices in ``skippable`` (lone numbers next to a page break: page numbers) only
     between groups, any of the first ``lead`` values before the first row (printed before the
@@ -429,7 +432,11 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         for lead_width, runs in wide.items():
             for m in range(2, nrows - r + 1):
                 out.extend((m * width, rows) for rows in _wide_lead(values, p, m, lead_width, width, sub, starts, runs))
+        if chromium and joined and starts and sub is None:
+            out.extend(chromium_groups(values, p, nrows - r, starts, joined))
         return out
+
+    from .chromelead import chromium_groups  # Chromium's orders (the module imports this one)
 
     steps = _alive_edges(n, nrows, skippable, lead, trail, options)
     if steps is None:
@@ -550,12 +557,36 @@ def solve_checked(values: Sequence[Number], row_keys: Sequence[str], pages: froz
     meets the column identities: the blocks first (they tell a row group of k rows from k single
     rows); where no division agrees with them (a block joining cells of two groups) and
     ``fallback``, the arithmetic alone. ``None`` when none fits."""
+    found: StreamSolution | None = None
     for blocks in (starts, ()) if fallback else (starts,):
         # a first column read with the labels is told by the blocks alone (``_lead_column``)
         sol = solve_stream(values, len(row_keys), pages, hints, lead, True, blocks, sub, joined if blocks else ())
         if sol is not None and _meets_identities(sol, row_keys):
-            return sol
-    return None
+            found = sol
+            break
+    if starts and joined and sub is None:
+        # Chromium's orders (``chromelead``), told by the blocks alone, narrow what was found
+        wide = solve_stream(values, len(row_keys), pages, hints, lead, True, starts, sub, joined, chromium=True)
+        found = narrowed(found, wide, row_keys)
+    return found
+
+
+def narrowed(sol: StreamSolution | None, wide: StreamSolution | None, row_keys: Sequence[str]) -> StreamSolution | None:
+    """The division ``sol`` with every cell null that ``wide`` (the blocks' search with Chromium's
+    orders besides, ``chromelead``) leaves null or gives another value; where ``sol`` is None,
+    ``wide`` if it meets the column identities. A cell both give keeps ``sol``'s token and status (a
+    row placed in order is not made a row group's because another order gives the same values)."""
+    if wide is None or not _meets_identities(wide, row_keys):
+        return sol
+    if sol is None:
+        return wide
+    for r, row in enumerate(wide.rows):
+        for c, v in enumerate(row):
+            if sol.index[r][c] is not None and (wide.index[r][c] is None or v != sol.rows[r][c]):
+                sol.rows[r][c] = None
+                sol.index[r][c] = None
+                sol.ambiguous += 1
+    return sol
 
 
 def stream_result(spec: TableSpec, cells: Sequence[Cell], sol: StreamSolution,

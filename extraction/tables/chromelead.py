@@ -1,0 +1,183 @@
+"""Table 三 in the orders raw ``pdftotext`` gives Chromium's PDF: the labels' column, long groups, joined pairs.
+
+Chromium draws an HTML table row by row, each cell's text as one or more lines. Raw ``pdftotext``
+(no ``-layout``) does not keep that order: it joins lines that stand close into blocks and writes the
+blocks in its reading order. Table 三's 自然人 column stands right beside the row labels, so its values
+join the labels' block, one value between two labels' lines (``三、…予以公开`` / ``5`` / ``（二）部分公开…``
+/ ``0``), or on a label's own line when label and value share a baseline (``3.危及“三安全一稳定” 0``); a
+one-line label and its value may also stand apart, the value a block of its own between two labels.
+The rows' other six columns come as a run of their own, before or after those values, a row a block
+each (``0`` / ``0`` / …) or a few rows column by column (each column's values of those rows one block,
+as for any row group, ``streamorder._fits_blocks``); and where a page's labels' block is cut, the
+first column's values of a run of rows come partly before that run and partly after it.
+
+Rows that share no label may also come column by column: more of them than a merged label spans
+(four, six, nine rows whose lines stand close: one block a column), and two narrow adjacent cells
+(其他 and 总计, or 自然人 and 商业企业) drawn on one baseline come as one line a row (``0 11``), so those
+two columns come row by row inside a group written column by column.
+
+``chromium_groups`` lists, for a stream position, every such group that the blocks allow and whose
+rows each meet 总计 = the six applicant columns; ``streamorder.solve_stream`` takes them as row groups
+besides its own, so a cell the divisions disagree on stays null, never a guess, and the column
+identities are still asked of the whole division (``streamorder.solve_checked``).
+``chromium_index_groups`` gives the same without the sums to ``blockorder`` (reports whose own sums
+are wrong, divided by the blocks alone, the identities deciding).
+The search is bounded before it runs: at most ``MAX_LEAD`` rows a run and ``MAX_LEAD_DIVISIONS``
+divisions of a run's other columns (more: none, since a subset could agree on a cell the rest would not).
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from .digitruns import _holds
+from .streamorder import APP_COLS, MAX_GROUP, _fits_blocks
+
+Number = int | float
+Row = list[tuple[Number, int]]  # (value, stream index) per column
+# the most rows of one run (a page of table 三 holds all its rows at most), and the most divisions of a
+# run's other columns kept
+MAX_LEAD = 26
+MAX_LEAD_DIVISIONS = 64
+
+
+def chromium_groups(values: Sequence[Number], p: int, left: int, starts: Sequence[bool],
+                    joined: Sequence[int]) -> list[tuple[int, list[Row]]]:  # fmt: skip
+    """(values taken, rows) of every row group in Chromium's orders (``chromium_index_groups``) that
+    may start at stream position ``p`` with at most ``left`` rows, each row meeting its 总计."""
+
+    def meets(row: Sequence[int]) -> bool:
+        v = [0 if values[i] is None else values[i] for i in row]
+        return _holds(v[:6], v[6:7]) is True
+
+    return [(used, [[(values[i], i) for i in row] for row in rows])
+            for used, rows in chromium_index_groups(len(values), p, left, starts, joined, meets)]  # fmt: skip
+
+
+def chromium_index_groups(n: int, p: int, left: int, starts: Sequence[bool], joined: Sequence[int],
+                          keep: Callable[[Sequence[int]], bool] = lambda row: True) -> list[tuple[int, list[list[int]]]]:  # fmt: skip
+    """(values taken, rows as the stream indices of their seven columns) of every row group of a
+    stream of ``n`` values that may start at ``p`` (at most ``left`` rows) in the orders raw
+    ``pdftotext`` gives Chromium's table and the template's groups do not cover: runs whose first
+    column came with the labels (``lead_runs``), and groups of rows column by column (``k`` > 1) that
+    are longer than ``streamorder.MAX_GROUP`` or whose two adjacent columns come joined, a line per
+    row (``_layouts``); a row only where ``keep`` takes it."""
+    out = lead_runs(n, p, left, starts, joined, keep)
+    for k in range(2, min(MAX_LEAD, left) + 1):
+        if p + k * APP_COLS > n:
+            break
+        for pair, rows in _layouts(p, k, APP_COLS, starts, joined):
+            if (pair is not None or k > MAX_GROUP) and all(keep(r) for r in rows):
+                out.append((k * APP_COLS, rows))
+    return out
+
+
+def lead_runs(n: int, p: int, left: int, starts: Sequence[bool], joined: Sequence[int],
+              keep: Callable[[Sequence[int]], bool] = lambda row: True) -> list[tuple[int, list[list[int]]]]:  # fmt: skip
+    """(values taken, rows as the stream indices of their seven columns) of every run of ``m`` rows
+    (2 ≤ ``m`` ≤ min(``left``, ``MAX_LEAD``)) of a stream of ``n`` values that may start at position
+    ``p`` with its first column among the labels (module docstring): the first ``s`` rows'
+    first-column values, then the run's other six columns, then the remaining ``m - s`` rows'
+    first-column values (``s`` from 0 to ``m``); a row only where ``keep`` takes it (the report's
+    arithmetic, or none: ``blockorder``). ``starts`` and ``joined`` are per value
+    (``streamorder.block_starts``, ``streamorder.label_joins``)."""
+    out: list[tuple[int, list[list[int]]]] = []
+    for m in range(2, min(MAX_LEAD, left) + 1):
+        end = p + m * APP_COLS
+        if end > n or len(joined) < end or len(starts) < end:
+            break
+        for s in range(m, -1, -1):
+            before, after = list(range(p, p + s)), list(range(end - (m - s), end))
+            if not all(_labels_run(joined, starts, part) for part in (before, after) if part):
+                continue
+            out.extend((m * APP_COLS, rows) for rows in _other_columns(before + after, p + s, starts, joined, keep))
+    return out
+
+
+def _labels_run(joined: Sequence[int], starts: Sequence[bool], run: Sequence[int]) -> bool:
+    """The values at ``run`` (consecutive indices) stand among label text: label text before each but
+    the first and no value right after another with an empty line alone between them (``joined`` 0),
+    label text before at least one; and the value after them starts a new block."""
+    last = run[-1]
+    if any(joined[i] == 0 for i in run[1:]) or not any(joined[i] >= 2 for i in run):
+        return False
+    return last + 1 >= len(starts) or starts[last + 1]
+
+
+def _other_columns(leads: Sequence[int], rest: int, starts: Sequence[bool], joined: Sequence[int],
+                   keep: Callable[[Sequence[int]], bool]) -> list[list[list[int]]]:  # fmt: skip
+    """Rows (stream indices) of a run whose first column's values stand at ``leads`` (row order), the
+    other six columns from ``rest``, in every division the blocks allow (row groups of ``k`` rows
+    column by column, ``_layouts``) whose rows ``keep`` takes; none when there are more than
+    ``MAX_LEAD_DIVISIONS``."""
+    m = len(leads)
+    out: list[list[list[int]]] = []
+
+    def parts(q: int, j: int, acc: list[list[int]]) -> None:
+        if len(out) > MAX_LEAD_DIVISIONS:
+            return
+        if j == m:
+            out.append(acc)
+            return
+        for k in range(1, m - j + 1):
+            for _, lay in _layouts(q, k, APP_COLS - 1, starts, joined):
+                rows = [[leads[j + jj]] + lay[jj] for jj in range(k)]
+                if all(keep(r) for r in rows):
+                    parts(q + k * (APP_COLS - 1), j + k, acc + rows)
+
+    parts(rest, 0, [])
+    return out if len(out) <= MAX_LEAD_DIVISIONS else []
+
+
+def _same_line(starts: Sequence[bool], joined: Sequence[int], i: int) -> bool:
+    """Value ``i`` stands on the previous value's line (``0 0``: two cells' text on one baseline,
+    which raw pdftotext joins): nothing between them (``joined`` 1) and yet a block start (the next
+    line would not be one, ``streamorder.block_starts``)."""
+    return i < len(starts) and joined[i] == 1 and starts[i]
+
+
+def _segments(width: int) -> list[tuple[int, ...]]:
+    """Every division of ``width`` adjacent columns into parts of one column or two, as part widths."""
+    if width <= 1:
+        return [(1,) * width]
+    return [(1,) + rest for rest in _segments(width - 1)] + [(2,) + rest for rest in _segments(width - 2)]
+
+
+def _layouts(q: int, k: int, width: int, starts: Sequence[bool],
+             joined: Sequence[int]) -> list[tuple[int | None, list[list[int]]]]:  # fmt: skip
+    """The ways a group of ``k`` rows of ``width`` columns from stream position ``q`` may stand in
+    the blocks, as (the first column of the first joined pair or None, rows of stream indices):
+    column by column, each column's ``k`` values one block (``streamorder._fits_blocks``); or, for
+    ``k`` > 1, with pairs of adjacent columns joined a line per row (``0 2`` / ``0 11`` / …: Chromium
+    draws two narrow cells' text close enough for pdftotext to make one line of them, and those
+    lines one block), every other column a block. The value after the group starts a block."""
+    end = q + k * width
+    if end > len(starts):
+        return []
+    out: list[tuple[int | None, list[list[int]]]] = []
+    if _fits_blocks(starts, q, k, width):
+        out.append((None, [[q + c * k + jj for c in range(width)] for jj in range(k)]))
+    if k < 2 or (end < len(starts) and (not starts[end] or _same_line(starts, joined, end))):
+        return out
+
+    def block(at: int) -> bool:  # a column's k values one block, none on another's line
+        return starts[at] and not _same_line(starts, joined, at) and not any(starts[at + t] for t in range(1, k))
+
+    def pairs(at: int) -> bool:  # k lines of two values, one block
+        return all(_same_line(starts, joined, at + 2 * t + 1) and not _same_line(starts, joined, at + 2 * t)
+                   and starts[at + 2 * t] == (t == 0) for t in range(k))  # fmt: skip
+
+    for parts in _segments(width):
+        if 2 not in parts:
+            continue
+        rows: list[list[int]] = [[] for _ in range(k)]
+        at = q
+        for w in parts:
+            if not (block(at) if w == 1 else pairs(at)):
+                break
+            for jj in range(k):
+                rows[jj] += [at + jj] if w == 1 else [at + 2 * jj, at + 2 * jj + 1]
+            at += w * k
+        else:
+            first = sum(parts[: parts.index(2)])
+            out.append((first, rows))
+    return out
