@@ -26,6 +26,7 @@ from ..document import Document
 from ..layout import Line
 from ..templates import TableSpec
 from .base import Cell, parse_value
+from .chromelead import chromium_groups
 from .digitruns import _holds, application_identities
 from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
 
@@ -435,8 +436,6 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         if chromium and joined and starts and sub is None:
             out.extend(chromium_groups(values, p, nrows - r, starts, joined))
         return out
-
-    from .chromelead import chromium_groups  # Chromium's orders (the module imports this one)
 
     steps = _alive_edges(n, nrows, skippable, lead, trail, options)
     if steps is None:
