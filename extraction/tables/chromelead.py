@@ -30,13 +30,11 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from .digitruns import _holds
+from .streamblocks import APP_COLS, MAX_GROUP
+from .streamblocks import fits_blocks as _fits_blocks
 
 Number = int | float
 Row = list[tuple[Number, int]]  # (value, stream index) per column
-# table 三's columns and the longest row group ``streamorder`` itself takes (its ``APP_COLS``,
-# ``MAX_GROUP``; kept here so that ``streamorder`` can import this module)
-APP_COLS = 7
-MAX_GROUP = 3
 # the most rows of one run (a page of table 三 holds all its rows at most), and the most divisions of a
 # run's other columns kept
 MAX_LEAD = 26
@@ -184,13 +182,3 @@ def _layouts(q: int, k: int, width: int, starts: Sequence[bool],
             first = sum(parts[: parts.index(2)])
             out.append((first, rows))
     return out
-
-
-def _fits_blocks(starts: Sequence[bool], p: int, k: int, width: int = APP_COLS) -> bool:
-    """A group of ``k`` rows from ``p`` written column by column agrees with the blocks: each
-    column's ``k`` values one block, and the value after the group starts a new one (as
-    ``streamorder._fits_blocks``)."""
-    end = p + k * width
-    if end < len(starts) and not starts[end]:
-        return False
-    return all(starts[i] == ((i - p) % k == 0) for i in range(p, end))

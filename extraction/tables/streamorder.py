@@ -29,10 +29,9 @@ from .base import Cell, parse_value
 from .chromelead import chromium_groups
 from .digitruns import _holds, application_identities
 from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
+from .streamblocks import APP_COLS, MAX_GROUP
+from .streamblocks import fits_blocks as _fits_blocks
 
-# the most rows one merged label cell spans in the templates (三(三) has eight, but the pdftotext
-# readings seen write at most a few rows column-major; more only widens the search)
-MAX_GROUP = 3
 # the most rows whose first column a reading writes with their labels (``_lead_column``: Chromium's
 # PDF through raw pdftotext), and the most divisions of their other columns kept per run
 MAX_LEAD = 10
@@ -41,7 +40,6 @@ MAX_LEAD_DIVISIONS = 64
 # line and the next ones on the lines below it (``_wide_lead``: the 8-column variant of a WPS-style
 # PDF through raw pdftotext writes 自然人, 商业企业 and 科研机构 so); one column is ``_lead_column``
 MAX_LEAD_WIDTH = 3
-APP_COLS = 7
 # where the 8-column variant prints its 法人或其他组织 小计 (0-based slot of eight): after 自然人 or
 # after 其他 (``applications._subtotal_slot``)
 SUBTOTAL_SLOTS = (1, 6)
@@ -191,17 +189,6 @@ def block_starts(cells: Sequence[Cell], lines: Sequence[Line]) -> list[bool]:
     return out
 
 
-def _fits_blocks(starts: Sequence[bool], p: int, k: int, width: int = APP_COLS) -> bool:
-    """A group of ``k`` rows from ``p`` written column-major agrees with the blocks: each
-    column's ``k`` values one block of their own, and the value after the group starts a new one
-    (a row group's cells of one column stand close enough for pdftotext to join them; a single
-    row's values stand apart, a block each)."""
-    end = p + k * width
-    if end < len(starts) and not starts[end]:
-        return False
-    return all(starts[i] == ((i - p) % k == 0) for i in range(p, end))
-
-
 def _group(values: Sequence[Number], p: int, k: int, hints: Sequence[int | None] = (),
            starts: Sequence[bool] = (), sub: int | None = None) -> list[list[tuple[Number, int]]] | None:  # fmt: skip
     """Rows (value, stream index) of a group of ``k`` rows written column-major from ``p``, if
@@ -236,6 +223,24 @@ def _group(values: Sequence[Number], p: int, k: int, hints: Sequence[int | None]
 
 
 _R = TypeVar("_R")
+_S = TypeVar("_S")
+
+
+def _reaching(edges: dict[_S, list[tuple]], goal: _S) -> set[_S]:
+    """The states of a forward walk's ``edges`` (state -> steps, each step's first item the state it
+    reaches) from which ``goal`` can be reached, ``goal`` included: the states on some complete division."""
+    back: dict[_S, list[_S]] = {}
+    for st, nxt in edges.items():
+        for step in nxt:
+            back.setdefault(step[0], []).append(st)
+    alive = {goal}
+    stack = [goal]
+    while stack:
+        for st in back.get(stack.pop(), []):
+            if st not in alive:
+                alive.add(st)
+                stack.append(st)
+    return alive
 
 
 def _alive_edges(n: int, nrows: int, skippable: frozenset[int], lead: int, trail: bool,
@@ -265,17 +270,7 @@ def _alive_edges(n: int, nrows: int, skippable: frozenset[int], lead: int, trail
     goal = (n, nrows)
     if goal not in seen:
         return None
-    back: dict[State, list[State]] = {}
-    for st, nxt in edges.items():
-        for t, _ in nxt:
-            back.setdefault(t, []).append(st)
-    alive = {goal}
-    stack = [goal]
-    while stack:
-        for st in back.get(stack.pop(), []):
-            if st not in alive:
-                alive.add(st)
-                stack.append(st)
+    alive = _reaching(edges, goal)
     return [(st[1], rows) for st, nxt in edges.items() if st in alive for t, rows in nxt if t in alive]
 
 
@@ -996,17 +991,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     goal = (n, nrows, (0,) * (nid * APP_COLS))
     if goal not in seen:
         return None
-    back: dict[State, list[State]] = {}
-    for st, nxt in edges.items():
-        for t, _, _ in nxt:
-            back.setdefault(t, []).append(st)
-    alive = {goal}
-    stack = [goal]
-    while stack:
-        for st in back.get(stack.pop(), []):
-            if st not in alive:
-                alive.add(st)
-                stack.append(st)
+    alive = _reaching(edges, goal)
     cells: list[list[dict[object, int | None]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
     for st, nxt in edges.items():
         if st not in alive:
