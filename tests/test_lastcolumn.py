@@ -31,6 +31,9 @@ def test_the_block_of_as_many_values_as_the_region_lacks_after_a_total_header():
     # on the next page the block was drawn apart from this page's table
     paged = TAIL.replace("其他\n结果\n1\n", "\f其他\n结果\n1\n")
     assert later_total_column(paged, split_lines(paged), hi, 3) is None
+    # also where the form feed stands alone on an empty line between the header and the values
+    fed = TAIL.replace("总计\n\n4\n42\n5\n", "总计\n\f\n4\n42\n5\n")
+    assert fed != TAIL and later_total_column(fed, split_lines(fed), hi, 3) is None
 
 
 def test_the_region_with_the_block_divides_into_the_last_group():

@@ -51,7 +51,9 @@ def later_total_column(text: str, lines: Sequence[Line], hi: int, missing: int) 
             k += 1
             continue
         j = k + 1
-        while j < len(scan) and not text[scan[j].start : scan[j].end].strip():
+        # an empty line may hold the form feed (a page starting with an empty line): past it, the
+        # values were drawn on the next page, apart from this page's table
+        while j < len(scan) and not (gap := text[scan[j].start : scan[j].end]).strip() and "\f" not in gap:
             j += 1
         block = []
         while j < len(scan) and _lone_value(text[scan[j].start : scan[j].end]):
