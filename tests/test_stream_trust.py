@@ -255,3 +255,19 @@ def test_a_row_without_any_label_placed_by_order_is_inferred():
     assert got == t  # order places it right here, but nothing printed says which row it is
     assert set(status["denied_internal_affairs"].values()) == {"inferred"}
     assert set(status["denied_third_party_rights"].values()) == {"read"}
+
+
+def test_table_two_values_written_before_their_labels_are_not_read_under_the_label_before_them():
+    # Chromium's PDF through raw pdftotext: each row's values come before its label, so the 0 0 0
+    # before 规章 went to no row and 规范性文件 got none; 6 6 6 between the two labels may be either's
+    text = (
+        "二、主动公开政府信息的情况\n第二十条第（一）项\n本年新制作数 本年新公开数\n对外公开总数量\n量\n量\n"
+        "0\n0\n0\n规章\n6\n6\n6\n规范性文件\n\n三、收到和处理政府信息公开申请情况\n"
+    )
+    out = _extract(text)
+    status = out["cell_status"]["active_disclosure"]
+    cells = ("new_made", "new_published", "total_published")
+    # never 'read': the 6s are flagged (in doubt between the two rows) or null
+    assert all(status["regulations"][c] != "read" for c in cells)
+    assert all(out["tables"]["active_disclosure"]["normative_documents"][c] is None for c in cells)
+    assert any("went to no row" in w and "regulations" in w for w in out["warnings"])
