@@ -10,7 +10,7 @@ from ..layout import column_width, is_char_grid
 from ..lexicon import COL_WORDS, match_col, row_lexicon
 from ..normalize import label_key, normalize
 from ..templates import table_spec
-from .applications import _doubt_between
+from .applications import doubt_between
 from .base import INVISIBLE_RE, Cell, Frag, Group, Region
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
@@ -388,7 +388,7 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
             res.put(a.row, col, cell, a.score, value=value, inferred=by_order, ambiguous=guessed, status=status)
     # values that went to no row beside a row printed without any (Chromium's PDF through raw
     # pdftotext writes a row's values before its label): the rows between may hold the neighbour's
-    _doubt_between(res, assignments, tuple(dict.fromkeys(c for r in spec.rows for c in r.cols)))
+    doubt_between(res, assignments, tuple(dict.fromkeys(c for r in spec.rows for c in r.cols)))
     res.rows_found = len(assignments)
     res.cut_off = truncated
     found = {a.row for a in assignments}

@@ -258,7 +258,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         _check_positions(res, by_x, spec.row_keys, cols, sub)
     res.rows_found = len(assignments)
     res.cut_off = truncated
-    _doubt_between(res, assignments, cols, spec.row_keys)
+    doubt_between(res, assignments, cols, spec.row_keys)
     found = {a.row for a in assignments}
     missing = [r for r in spec.row_keys if r not in found]
     if missing:
@@ -271,7 +271,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     return res
 
 
-def _doubt_between(res: TableResult, assignments: list, cols, row_keys: tuple[str, ...] = ()) -> None:
+def doubt_between(res: TableResult, assignments: list, cols, row_keys: tuple[str, ...] = ()) -> None:
     """Values that went to no row beside a row that got none (``TableResult.unplaced``): the rows
     printed between the two may each hold their neighbour's values. Their read cells become
     inferred from more than one candidate (``ambiguous_cell`` names them), with a warning.
