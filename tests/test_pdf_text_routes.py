@@ -506,3 +506,23 @@ def test_review_table_printed_with_every_cell_empty_is_present(extract):
     out = extract(report(review=review))
     t = out["tables"]["review_litigation"]
     assert t is not None and all(v is None for g in t.values() for v in g.values())
+
+
+def test_place_short_rows_past_the_work_limit_decides_each_row_alone(monkeypatch):
+    """The joint pass over the short rows checks the placements it would try before each row
+    (``WORK_LIMIT``): past it, each row keeps its own placements, as with no column identity."""
+    from govreport.extraction.tables import blankcells
+
+    keys = table_spec("2021", "applications").row_keys
+    idents = application_identities(keys)
+    fixed = {
+        "new_received": [5, 0, 1, 0, 0, 0, 6],
+        "carried_over": [1, 0, 0, 0, 0, 0, 1],
+        "carried_forward": [2, 0, 0, 0, 0, 0, 2],
+    }
+    short = {"total_handled": _cells(4, 1, 0, 0, 0, 5)}
+    assert place_short_rows(fixed, short, idents)["total_handled"].unknown == []
+    monkeypatch.setattr(blankcells, "WORK_LIMIT", 1)
+    alone = place_short_rows(fixed, short, idents)["total_handled"]
+    # the blank is no longer placed by 一+二 = (七)+四: the zeros' placements disagree, those cells null
+    assert alone.unknown and all(alone.values[c] is None for c in alone.unknown)

@@ -26,6 +26,10 @@ TOL = 1e-6
 APP_COLS = 7
 # distinct running differences of the identities followed; beyond it each row is decided alone
 STATE_LIMIT = 200_000
+# placements tried over all rows (states times a row's candidates, summed), checked before each row's
+# pass: a handful of rows with many placements each reach it long before STATE_LIMIT (one such
+# reading took 10 s); beyond it each row is decided alone, as past STATE_LIMIT
+WORK_LIMIT = 250_000
 
 Number = int | float
 Slots = tuple[int, ...]
@@ -106,7 +110,8 @@ def _fitting(
     """The placements of each open row that are part of some joint choice meeting every column
     identity (empty cells as 0), by a pass over the rows that keeps the identities' running
     differences (so rows that do not touch an identity do not multiply the work); None when the
-    differences take too many values to follow."""
+    differences take too many values to follow (``STATE_LIMIT``) or the pass would try too many
+    placements (``WORK_LIMIT``, checked before each row's pass)."""
     rows = set(fixed) | set(short)
     live = [(left, right) for left, right in idents if all(r in rows for r in left + right)]
     if not live:
@@ -135,7 +140,11 @@ def _fitting(
         reach_hi.insert(0, [a + max(m[i] for m in moves) for i, a in enumerate(reach_hi[0])])
     layers: list[dict[tuple, list[tuple[tuple, int]]]] = []
     states = {start}
+    work = 0
     for depth, r in enumerate(order):
+        work += len(states) * len(cands[r])
+        if work > WORK_LIMIT:
+            return None
         nxt: dict[tuple, list[tuple[tuple, int]]] = {}
         lo, hi = reach_lo[depth + 1], reach_hi[depth + 1]
         for st in states:
