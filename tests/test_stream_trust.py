@@ -271,3 +271,32 @@ def test_table_two_values_written_before_their_labels_are_not_read_under_the_lab
     assert all(status["regulations"][c] != "read" for c in cells)
     assert all(out["tables"]["active_disclosure"]["normative_documents"][c] is None for c in cells)
     assert any("went to no row" in w and "regulations" in w for w in out["warnings"])
+
+
+def test_values_placed_by_the_empty_lines_between_them_are_a_guess_unless_the_total_confirms():
+    """Empty lines as empty cells is a cell-a-line reader's convention; raw pdftotext of Chromium's
+    PDF also writes them between blocks (``一、本年新收… / / 4 / / 2 / / 0``: the first row's first
+    three values, the rest elsewhere), so a placement by them that 总计 does not confirm is flagged."""
+    from pathlib import Path
+
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.tables.applications import _blank_lines_hold
+    from govreport.extraction.tables.base import Cell
+    from govreport.extraction.taggers import get_tagger
+
+    def cells(*values):
+        return [Cell(v, str(v), 0, 0, 0, 0, 0, 1.0) for v in values]
+
+    assert not _blank_lines_hold(cells(4, 2, 0), [1, 3, 5], 7)  # no 总计 printed: nothing confirms
+    assert not _blank_lines_hold(cells(4, 2, 7), [0, 1, 6], 7)  # 4 + 2 ≠ 7
+    assert _blank_lines_hold(cells(4, 2, 6), [0, 2, 6], 7)
+    assert _blank_lines_hold(cells(9), [6], 7)  # a row printing only 总计
+    # a generated reading (chrome-pdf:pdftotext, seed 1, report 39) whose first row came so; its
+    # rendered row: 4 2 0 (blank) 0 0 | 6
+    text = (Path(__file__).parent / "data" / "chrome_raw_blank_lines.txt").read_text(encoding="utf-8")
+    out = Extractor(get_tagger("rules")).extract_text(text, filename="r.txt").output
+    printed = dict(zip(("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+                        "legal_service_org", "other_org", "total"), (4, 2, 0, None, 0, 0, 6)))  # fmt: skip
+    row, status = out["tables"]["applications"]["new_received"], out["cell_status"]["applications"]["new_received"]
+    wrong = [c for c, v in row.items() if v is not None and v != printed[c]]
+    assert all(status[c] != "read" for c in wrong)

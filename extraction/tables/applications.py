@@ -203,6 +203,12 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             res.warn(f"row {a.row}: {n} values for {ncols} columns; value {dropped + 1} was left out")
         else:
             slots = a.group.slots
+            if slots is not None and not _blank_lines_hold(cells, slots, ncols):
+                # empty lines as empty cells is one reader's convention (a cell a line); raw
+                # pdftotext also puts them between blocks (Chromium's PDF: ``4 / / 2 / / 0``), so a
+                # placement by them that 总计 does not confirm is a guess
+                inferred = guessed = True
+                res.warn(f"row {a.row}: {n} values placed by the empty lines between them, unconfirmed by 总计 (a guess)")
             if slots is None and truncated and a.group is last_group and region.has_tabs:
                 slots = list(range(n))
                 inferred = True
@@ -345,6 +351,22 @@ def _subtotal_checks(res: TableResult, rows: list[str], subtotals: dict[str, Cel
         out.append(identity_check(f"applications.legal_person_subtotal[{row}]", orgs, [(name, cell.value if cell else None)],
                           "the five organisation columns", "小计", statuses))  # fmt: skip
     return out
+
+
+def _blank_lines_hold(cells: list[Cell], slots: list[int], ncols: int) -> bool:
+    """Whether a short row placed by the empty lines between its values (``Group.slots``) meets
+    总计 = the six applicant columns with its 总计 printed (seven printed columns; empty cells and
+    blank marks as 0; a value that cannot be read confirms nothing). Eight printed columns, or 总计 alone: True."""
+    if ncols != 7 or list(slots) == [ncols - 1]:
+        # the 小计 column's own check is the variant's (``_subtotal_checks``); a row printing only
+        # 总计 (its applicant cells left empty) is a form reports use, its check says the rest
+        return True
+    if any(c.value is None and not is_blank_mark(c.raw) for c in cells):
+        return False
+    v: list[float] = [0] * ncols
+    for c, s in zip(cells, slots):
+        v[s] = c.value or 0
+    return (ncols - 1) in slots and abs(sum(v[:6]) - v[6]) < 1e-6
 
 
 def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_keys: tuple[str, ...], cols,
