@@ -288,8 +288,10 @@ def test_values_placed_by_the_empty_lines_between_them_are_a_guess_unless_the_to
         return [Cell(v, str(v), 0, 0, 0, 0, 0, 1.0) for v in values]
 
     assert not _blank_lines_hold(cells(4, 2, 0), [1, 3, 5], 7)  # no 总计 printed: nothing confirms
-    assert not _blank_lines_hold(cells(4, 2, 7), [0, 1, 6], 7)  # 4 + 2 ≠ 7
-    assert _blank_lines_hold(cells(4, 2, 6), [0, 2, 6], 7)
+    assert not _blank_lines_hold(cells(4, 2, 7), [0, 2, 4], 7)  # each apart, no 总计
+    assert _blank_lines_hold(cells(4, 2, 6), [0, 2, 4], 7) is False  # each apart, 总计 not printed
+    assert _blank_lines_hold(cells(4, 2, 6), [0, 2, 6], 7)  # an empty line here and there: cells
+    assert _blank_lines_hold(cells(1, 2, 4, 5, 6, 21), [0, 1, 3, 4, 5, 6], 7)  # its own check says the rest
     assert _blank_lines_hold(cells(9), [6], 7)  # a row printing only 总计
     # a generated reading (chrome-pdf:pdftotext, seed 1, report 39) whose first row came so; its
     # rendered row: 4 2 0 (blank) 0 0 | 6

@@ -354,9 +354,13 @@ def _subtotal_checks(res: TableResult, rows: list[str], subtotals: dict[str, Cel
 
 
 def _blank_lines_hold(cells: list[Cell], slots: list[int], ncols: int) -> bool:
-    """Whether a short row placed by the empty lines between its values (``Group.slots``) meets
-    总计 = the six applicant columns with its 总计 printed (seven printed columns; empty cells and
-    blank marks as 0; a value that cannot be read confirms nothing). Eight printed columns, or 总计 alone: True."""
+    """Whether a short row placed by the empty lines between its values (``Group.slots``) can be
+    trusted: True where the values are not each apart (an empty line only here and there marks a
+    cell), else where it meets 总计 = the six applicant columns with its 总计 printed (seven printed
+    columns; empty cells and blank marks as 0; a value that cannot be read confirms nothing).
+    Eight printed columns, or 总计 alone: True."""
+    if len(slots) > 1 and any(b - a != 2 for a, b in zip(slots, slots[1:])):
+        return True  # not every value apart: the empty lines mark cells, not blocks
     if ncols != 7 or list(slots) == [ncols - 1]:
         # the 小计 column's own check is the variant's (``_subtotal_checks``); a row printing only
         # 总计 (its applicant cells left empty) is a form reports use, its check says the rest
