@@ -224,15 +224,19 @@ def _cells(*values) -> list[Cell]:
     return [Cell(v, str(v), 0, 0, 0, 0, 0, 1.0) for v in values]
 
 
+# rows placed already, under which total_handled's blank (4 1 0 0 0 5) can only be 商业企业
+_FIXED_ROWS = {
+    "new_received": [5, 0, 1, 0, 0, 0, 6],
+    "carried_over": [1, 0, 0, 0, 0, 0, 1],
+    "carried_forward": [2, 0, 0, 0, 0, 0, 2],
+}
+
+
 def test_place_short_rows_by_the_arithmetic():
     keys = table_spec("2021", "applications").row_keys
     idents = application_identities(keys)
     # one row short of a value; the column identity 一+二 = (七)+四 puts the blank under 商业企业
-    fixed = {
-        "new_received": [5, 0, 1, 0, 0, 0, 6],
-        "carried_over": [1, 0, 0, 0, 0, 0, 1],
-        "carried_forward": [2, 0, 0, 0, 0, 0, 2],
-    }
+    fixed = _FIXED_ROWS
     placed = place_short_rows(fixed, {"total_handled": _cells(4, 1, 0, 0, 0, 5)}, idents)
     p = placed["total_handled"]
     assert p.values == [4, None, 1, 0, 0, 0, 5] and p.unknown == []
@@ -515,11 +519,7 @@ def test_place_short_rows_past_the_work_limit_decides_each_row_alone(monkeypatch
 
     keys = table_spec("2021", "applications").row_keys
     idents = application_identities(keys)
-    fixed = {
-        "new_received": [5, 0, 1, 0, 0, 0, 6],
-        "carried_over": [1, 0, 0, 0, 0, 0, 1],
-        "carried_forward": [2, 0, 0, 0, 0, 0, 2],
-    }
+    fixed = _FIXED_ROWS
     short = {"total_handled": _cells(4, 1, 0, 0, 0, 5)}
     assert place_short_rows(fixed, short, idents)["total_handled"].unknown == []
     monkeypatch.setattr(blankcells, "WORK_LIMIT", 1)
