@@ -14,23 +14,22 @@ meet every row's 总计 and the column identities as usual, so a block that is n
 """
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
-from .streamorder import APP_COLS, lone_numbers
+from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP
+from .streamorder import lone_numbers
 
-# the most values a block may hold: the rows of one row group (``streamorder.MAX_GROUP``)
-MAX_BLOCK = 3
+# the most values a block may hold: the rows of one row group
+MAX_BLOCK = MAX_GROUP
 # the most lines looked at past the region (a page of text), checked as the scan goes
 MAX_LINES = 400
-_LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 
 
 def _lone_value(raw: str) -> bool:
     """A line holding one number and nothing else, on the same page (no form feed)."""
-    return "\f" not in raw and _LONE_NUMBER.fullmatch(raw.strip()) is not None
+    return "\f" not in raw and LONE_NUMBER.fullmatch(raw.strip()) is not None
 
 
 def later_total_column(text: str, lines: Sequence[Line], hi: int, missing: int) -> list[Line] | None:

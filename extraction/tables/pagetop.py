@@ -30,9 +30,9 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .result import TableResult
+from .streamblocks import LONE_NUMBER
 from .streamorder import (
     _HEADER_CELLS,
-    _LONE_NUMBER,
     APP_COLS,
     COLUMN_HEADERS,
     MAX_GROUP,
@@ -78,7 +78,7 @@ def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
         s = re.sub(r"\s+", "", text[ln.start : ln.end])
         if not s:
             continue
-        if _LONE_NUMBER.fullmatch(s):
+        if LONE_NUMBER.fullmatch(s):
             values += 1
         elif not any(s in name for name in _HEADER_CELLS):
             break

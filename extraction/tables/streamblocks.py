@@ -6,6 +6,7 @@ block of ``k`` lines, a single row's values a block each.
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 # table 三's columns: the six applicant columns and 总计
@@ -13,6 +14,8 @@ APP_COLS = 7
 # the most rows one merged label cell spans in the templates (三(三) has eight, but the pdftotext
 # readings seen write at most a few rows column-major; more only widens the search)
 MAX_GROUP = 3
+# a printed figure alone (a line's whole text when the line is a lone value)
+LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 
 
 def fits_blocks(starts: Sequence[bool], p: int, k: int, width: int = APP_COLS) -> bool:

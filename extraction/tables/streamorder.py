@@ -29,7 +29,7 @@ from .base import Cell, parse_value
 from .chromelead import chromium_groups
 from .digitruns import _holds, application_identities
 from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
-from .streamblocks import APP_COLS, MAX_GROUP
+from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP
 from .streamblocks import fits_blocks as _fits_blocks
 
 # the most rows whose first column a reading writes with their labels (``_lead_column``: Chromium's
@@ -49,7 +49,6 @@ COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益", "
 _HINT_LINES = 4
 # the column header's cells whole; a line of pieces of them (``组织``, ``机构``) is header text
 _HEADER_CELLS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-_LONE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 # a line of words (ending in a CJK character, or a bracket or quote mark: a label wrapped inside its
 # brackets, ``（二）部分公开（ 0``) then one number after a space
 _LABEL_VALUE = re.compile(r"(.*[\u4e00-\u9fff）)”（(“])\s+([0-9][0-9,]*(?:\.[0-9]+)?)")
@@ -102,7 +101,7 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
     text = doc.text
     between: list[str] = []
     filled = [ln for ln in lines if text[ln.start : ln.end].strip()]
-    kinds = ["n" if _LONE_NUMBER.fullmatch(s) else "m" if _BLANK_MARK.fullmatch(s)
+    kinds = ["n" if LONE_NUMBER.fullmatch(s) else "m" if _BLANK_MARK.fullmatch(s)
              else "r" if _NUMBER_RUN.fullmatch(s) else "l" if _LABEL_VALUE.fullmatch(s) else "t"
              for s in (text[ln.start : ln.end].strip() for ln in filled)]  # fmt: skip
     for k, ln in enumerate(filled):
@@ -125,7 +124,7 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
             continue
         # a line of numbers apart (``0 0``: Chromium's PDF draws a row's last two cells as one run of
         # text, which raw pdftotext keeps on one line): each number its own value, in line order
-        for m in _LONE_NUMBER.finditer(raw) if kinds[k] == "r" else [None]:
+        for m in LONE_NUMBER.finditer(raw) if kinds[k] == "r" else [None]:
             start, tok = (ln.start + m.start(), m.group()) if m else (ln.start + raw.index(s), s)
             value = parse_value(tok) if kinds[k] != "m" else None
             out.append(Cell(value, tok, start, start + len(tok), ln.index, 0, 0, 1.0))
@@ -697,7 +696,7 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
         s = text[ln.start : ln.end].replace("\f", "").strip()
         if not s:
             continue
-        if _LONE_NUMBER.fullmatch(s):
+        if LONE_NUMBER.fullmatch(s):
             values += 1
         elif all(any(piece in name for name in _HEADER_CELLS) for piece in s.split()):
             headers += 1
@@ -715,6 +714,17 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
 # the most (stream position, template row) states a division search may take; checked before the search
 BLANK_STATE_LIMIT = 10_000
 _EMPTY = "empty"  # a cell a division leaves without a token (printed empty)
+
+
+def _merge_placement(merged: list[list[tuple[object, int | None]]], vals: Sequence[Number | None], p: int,
+                     slots: Sequence[int]) -> None:  # fmt: skip
+    """Add to ``merged`` (per column, the (value or ``_EMPTY``, stream index) options of a short row)
+    what the placement of ``vals`` (stream positions from ``p``) under ``slots`` leaves in each column."""
+    taken = dict(zip(slots, range(len(vals))))
+    for c in range(APP_COLS):
+        opt = (vals[taken[c]], p + taken[c]) if c in taken else (_EMPTY, None)
+        if opt not in merged[c]:
+            merged[c].append(opt)
 _TOL = 1e-6
 
 
@@ -777,11 +787,7 @@ def solve_blank_stream(values: Sequence[Number | None], nrows: int, skippable: f
             found = False
             for slots in short_row_placements(vals, list(hints[p : p + m]) if hints else []):
                 found = True
-                taken = dict(zip(slots, range(m)))
-                for c in range(APP_COLS):
-                    opt = (vals[taken[c]], p + taken[c]) if c in taken else (_EMPTY, None)
-                    if opt not in merged[c]:
-                        merged[c].append(opt)
+                _merge_placement(merged, vals, p, slots)
             cache[(p, m)] = merged if found else None
         return cache[(p, m)]
 
@@ -895,11 +901,7 @@ def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | No
             if sum(row[:6]) != row[6]:
                 continue
             merged = by_sums.setdefault(tuple(row), [[] for _ in range(APP_COLS)])
-            taken = dict(zip(slots, range(m)))
-            for c in range(APP_COLS):
-                opt = (vals[taken[c]], p + taken[c]) if c in taken else (_EMPTY, None)
-                if opt not in merged[c]:
-                    merged[c].append(opt)
+            _merge_placement(merged, vals, p, slots)
         out.extend((m, [merged], [sums]) for sums, merged in by_sums.items())
     return out
 
