@@ -78,7 +78,7 @@ def main() -> None:
 
     import torch
 
-    from govreport.training.data import featurize, make_windows, pad_batch, shifted_windows, synth_documents
+    from govreport.training.data import featurize, pad_batch, shifted_windows, synth_documents
     from govreport.training.evaluate import span_scores
     from govreport.training.modeling import TorchPredictor as Predictor
     from govreport.training.synth.noise import train_damage

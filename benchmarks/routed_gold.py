@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any
 
 from govreport.extraction.labels import Label

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from govreport.extraction.document import Document
 from govreport.extraction.labels import Label
 from govreport.extraction.layout import char_width, column_width, display_width
 from govreport.extraction.tables.base import Cell

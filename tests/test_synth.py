@@ -15,7 +15,7 @@ from govreport.extraction.normalize import clean_view, normalize
 from govreport.extraction.templates import TABLES, table_spec
 from govreport.training.synth import DEFAULT_RATES, KINDS, SynthReport, generate, iter_reports, make_report
 from govreport.training.synth.content import arithmetic_failures
-from govreport.training.synth.transforms import KIND_BY_NAME, LAYOUT_KINDS, to_traditional
+from govreport.training.synth.transforms import KIND_BY_NAME, LAYOUT_KINDS
 
 SEEDS = (1, 2, 3)
 PER_SEED = 3

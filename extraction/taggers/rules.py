@@ -22,7 +22,7 @@ from ..layout import (
     value_tokens,
 )
 from ..lexicon import all_row_lexicon, best_match, col_lexicon, is_group_label, section_index
-from ..regions import TABLE_OF_SECTION, runon_ranges, table_regions
+from ..regions import runon_ranges, table_regions
 from ..runon import LONG_LINE, inline_headings, label_pieces, table_tokens
 from ..normalize import label_key, normalize, squash, strip_numbering
 
