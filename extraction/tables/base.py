@@ -5,9 +5,10 @@ Built from spans (whatever tagger produced them) plus the layout of the original
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import accumulate
 from typing import Any, Sequence
 
 from ..document import Document, Span
@@ -64,12 +65,33 @@ class Region:
     cells: list[Cell]
     frags: list[Frag]
     text: str
+    # per-line indexes of ``cells`` and ``frags`` (built on first use; rebuilt if a list's length
+    # changes): the assemblers ask for a line's cells and fragments once per line, and a scan of the
+    # whole region each time is quadratic in its lines (thousands of label-only lines: minutes)
+    _cells_by_line: dict[int, list[Cell]] | None = field(default=None, init=False, repr=False, compare=False)
+    _frags_by_line: dict[int, list[Frag]] | None = field(default=None, init=False, repr=False, compare=False)
+    _indexed: tuple[int, int] = field(default=(-1, -1), init=False, repr=False, compare=False)
+
+    def _index(self) -> None:
+        if self._indexed != (len(self.cells), len(self.frags)):
+            self._cells_by_line, self._frags_by_line = {}, {}
+            for c in self.cells:
+                self._cells_by_line.setdefault(c.line, []).append(c)
+            for f in self.frags:
+                self._frags_by_line.setdefault(f.line, []).append(f)
+            self._indexed = (len(self.cells), len(self.frags))
 
     def cells_on(self, line: int) -> list[Cell]:
-        return [c for c in self.cells if c.line == line]
+        """The region's cells on ``line`` (an index into the text's lines), in region order."""
+        self._index()
+        assert self._cells_by_line is not None
+        return list(self._cells_by_line.get(line, ()))
 
     def frags_on(self, line: int, label: Label | None = None) -> list[Frag]:
-        return [f for f in self.frags if f.line == line and (label is None or f.label == label)]
+        """The region's label fragments on ``line``, in region order; only those labelled ``label`` if given."""
+        self._index()
+        assert self._frags_by_line is not None
+        return [f for f in self._frags_by_line.get(line, ()) if label is None or f.label == label]
 
     @property
     def has_tabs(self) -> bool:
@@ -300,11 +322,16 @@ def _whole_figures(
     words no span labels is prose, left alone. Returns the spans left over, the cells and the
     tokens they cover (``_untagged_figures`` skips those)."""
     by_start = sorted(spans, key=lambda s: s.start)
+    # the spans over a line by bisection, not a scan of every span per line (quadratic in the
+    # region's lines): those starting before the line's end whose furthest end so far reaches into it
+    starts = [s.start for s in by_start]
+    reach = list(accumulate((s.end for s in by_start), max))
     cells: list[Cell] = []
     taken: list[tuple[int, int]] = []
     for ln in range(lo, hi):
         line = all_lines[ln]
-        on_line = [s for s in by_start if s.start < line.end and line.start < s.end]
+        first, past = bisect_right(reach, line.start), bisect_left(starts, line.end)
+        on_line = [s for s in by_start[first:past] if line.start < s.end]
         # a plain figure only when a CELL span covers part of it (``12.`` ROW + ``35`` CELL); never a
         # token inside a longer span (``行政处罚 7 -2 5191 行政强制``: see ``_label_with_figures``)
         found = [t for t in figure_tokens(text, line, bare=True) if (t[3] is not None or t[2] != t[1] or any(

@@ -144,8 +144,12 @@ def build_groups(
             elif pending and not numbered and _joins(pending[-1], rfrags, lexicon):
                 pending[-1].extend(rfrags)  # the second line of a wrapped label
             elif strong or numbered:
-                # weak units still waiting (group labels, vertical characters) name no row: drop them
-                pending = [u for u in pending if frag_score(u, lexicon) >= STRONG or _numbered_row(u, groups_words)]
+                # weak units still waiting (group labels, vertical characters) name no row: drop them.
+                # Only the last can be weak: every earlier one passed this test when the unit after it
+                # was queued, and only the last one grows (re-testing them all is quadratic in a run of
+                # label-only lines)
+                if pending and frag_score(pending[-1], lexicon) < STRONG and not _numbered_row(pending[-1], groups_words):
+                    pending.pop()
                 pending.append(list(rfrags))
             elif pending:
                 pending[-1].extend(rfrags)  # continuation of a wrapped label
