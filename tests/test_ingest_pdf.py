@@ -198,3 +198,22 @@ def page_text_of(glyphs: list[Glyph], number: int = 1) -> tuple[str, list[str]]:
     from govreport.extraction.ingest_pdf import PageGlyphs
 
     return page_text(PageGlyphs(glyphs=glyphs), number)
+
+
+def test_figures_in_narrow_cells_side_by_side_stay_two_figures() -> None:
+    # A browser's print of a table with narrow cells: ``15823`` and ``2169`` in adjacent cells,
+    # 0.24 of the glyph size apart (under a word gap); the digits of each figure touch. Read as one
+    # figure, 158232169 came back as a value read in place.
+    size, step = 10.0, 5.5
+    first = _row("15823", 500.0, step=step)
+    second = _row("2169", 500.0, x=first[-1].right + 0.24 * size, step=step)
+    text, _ = page_text_of(first + second)
+    assert text.split() == ["15823", "2169"]
+
+
+def test_a_spaced_out_line_keeps_its_figures_whole() -> None:
+    # tracking spreads every glyph alike (a title set with wide letter spacing): 0.2 of the size
+    # between all of them, digits included, is no gap between two figures
+    glyphs = _row("政府2023年报告", 500.0, step=7.5)  # glyphs 5.5 wide, 2.0 apart: 0.2 of 10 pt
+    text, _ = page_text_of(glyphs)
+    assert text == "政府2023年报告"
