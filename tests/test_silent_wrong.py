@@ -122,3 +122,29 @@ def test_a_trailing_extra_review_value_is_explained_and_not_shown_as_a_failed_ch
     summary = summary_text(out)
     warning_lines = [ln for ln in summary.splitlines() if "16th value" in ln]
     assert warning_lines and not any(ln.strip().startswith(FAILED_MARK) for ln in warning_lines)
+
+
+# A wrapped header whose lines stand at other positions (WPS's PDF read by govreport's reader:
+# each glyph placed on its own, ``本年制发件`` over ``数`` a few columns further left): the one
+# value of 规章 stands nearer the first header word by the first line and right under the second
+# column's ``数`` by the second; which column it is cannot be told.
+ACTIVE_WRAPPED_HEADER = (
+    "第二十条第（一）项\n"
+    "信息内容                                        本年制发件  本年废止件  现行有效件\n"
+    "                                                数       数       数\n"
+    "规章                                                     3\n"
+    "行政规范性文件                                  —        1\n"
+    "第二十条第（五）项\n"
+    "信息内容                                        本年处理决定数量\n"
+    "行政许可                                        3\n"
+)
+
+
+def test_a_lone_value_that_a_wrapped_header_s_lines_place_under_different_columns_is_flagged(rules):
+    out = rules.extract_text(report(active=ACTIVE_WRAPPED_HEADER), filename="r.txt").output
+    placed = [c for c, v in out["tables"][ACTIVE]["regulations"].items() if v == 3]
+    assert placed and all(out["cell_status"][ACTIVE]["regulations"][c] != "read" for c in placed)
+    assert f"{ACTIVE}.regulations.{placed[0]}" in codes(out)["ambiguous_cell"]["cells"]
+    # a row whose header lines agree on its values' columns stays read
+    assert out["cell_status"][ACTIVE]["normative_documents"]["repealed"] == "read"
+    assert out["tables"][ACTIVE]["normative_documents"] == {"issued": None, "repealed": 1, "in_force": None}

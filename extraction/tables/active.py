@@ -116,22 +116,50 @@ def _block_row_centers(region: Region, top: int, line: int, k: int) -> list[floa
     return [sum(r[j] for r in rows) / len(rows) for j in range(k)]
 
 
-def _short_row_slots(region: Region, cells: list[Cell], row_cols: tuple[str, ...]) -> tuple[list[int], bool] | None:
-    """(slots, in doubt) of a space-aligned row with blank cells, each value under its column of the
-    header block above (``_slots_under_header``). The header's words are centred over their columns
-    but a reader may print values at their columns' left edge (govreport's reader of Chromium's PDF:
-    ``规章  0  ·  0`` under ``本年新制作数量 本年新公开数量 对外公开总数量``, the second ``0`` nearer
-    the middle header's centre): where the block's complete rows place the values elsewhere, their
-    placement is taken, in doubt (``ambiguous_cell``)."""
+def _header_line_centers(region: Region, top: int, line: int, row_cols: tuple[str, ...]) -> list[list[float]]:
+    """The columns' centres as each header-only line from ``top`` to the row's ``line`` prints them,
+    where a line holds one header word per column, in order, none overlapping: the first line
+    (``本年制发件  本年废止件  现行有效件``), and a wrapped header's tails (``数  数  数``)."""
+    width = column_width(region.text)
+    leaf_text = "".join(w for k in row_cols for w in COL_WORDS["active_disclosure"].get(k, ()))
+    out = []
+    for ln in range(top, line):
+        if not _header_only(region, ln):
+            continue
+        line_ = region.lines[ln - region.lines[0].index]
+        s = region.text[line_.start : line_.end]
+        words = [(width(s[: m.start()]), width(m.group())) for m in re.finditer(r"\S+", s)
+                 if not m.group().isascii() and m.group() in leaf_text]  # fmt: skip
+        if len(words) == len(row_cols) and all(x1 + w1 <= x2 for (x1, w1), (x2, _) in zip(words, words[1:])):
+            out.append([x + w / 2 for x, w in words])
+    return out
+
+
+def _short_row_slots(region: Region, cells: list[Cell], row_cols: tuple[str, ...]) -> tuple[list[int], str | None] | None:
+    """(slots, why they are in doubt or None) of a space-aligned row with blank cells, each value
+    under its column of the header block above (``_slots_under_header``). The header's words are
+    centred over their columns but a reader may print values at their columns' left edge
+    (govreport's reader of Chromium's PDF: ``规章  0  ·  0`` under ``本年新制作数量 本年新公开数量
+    对外公开总数量``, the second ``0`` nearer the middle header's centre): where the block's complete
+    rows place the values elsewhere, their placement is taken, in doubt (``ambiguous_cell``). A
+    wrapped header whose lines stand at other positions (WPS's PDF read by govreport: ``本年制发件
+    本年废止件`` over ``数  数`` a few columns further left) places a value under one column by one
+    line and under another by the other: in doubt too."""
     slots = _slots_under_header(region, cells, row_cols)
     if slots is None:
         return None
     top = _block_header_line(region, cells[0].line, row_cols)
     centers = _block_row_centers(region, top, cells[0].line, len(row_cols)) if top is not None else None
     by_rows = slot_by_columns(cells, centers, region.text) if centers else None
-    if by_rows is None or by_rows == slots:
-        return slots, False
-    return by_rows, True
+    if by_rows is not None and by_rows != slots:
+        return by_rows, ("its values stand under other columns of the header than the complete rows' values "
+                         "of its block; placed by those rows, a guess")  # fmt: skip
+    if top is not None:
+        while top - 1 >= region.lines[0].index and _header_only(region, top - 1):
+            top -= 1
+        if any(slot_by_columns(cells, c, region.text) != slots for c in _header_line_centers(region, top, cells[0].line, row_cols)):
+            return slots, "the header's lines stand over its values at different positions; which columns they are under is a guess"
+    return slots, None
 
 
 def _stacked_text(region: Region, head: Frag, below: int) -> str:
@@ -337,11 +365,11 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
             elif not short and header and region.has_tabs and all(c.field in by_field for c in cells):
                 placed = [(c, by_field[c.field]) for c in cells]
             elif located and (under := _short_row_slots(region, cells, row_cols)) is not None:
-                by_x, guessed = under
+                by_x, doubt = under
                 placed = [(c, row_cols[s]) for c, s in zip(cells, by_x)]  # blank cells, space-aligned
-                if guessed:
-                    res.warn(f"row {a.row}: its values stand under other columns of the header than the "
-                             "complete rows' values of its block; placed by those rows, a guess")
+                if doubt:
+                    guessed = True
+                    res.warn(f"row {a.row}: {doubt}")
                 if len(cells) == 1 and 0 < by_x[0] < k - 1 and is_char_grid(column_width(region.text)):
                     # a lone value under a middle column of a reader's grid: a value centred in a
                     # cell merged over the row, or the last column's pushed left, stands there too
