@@ -124,6 +124,25 @@ def test_a_trailing_extra_review_value_is_explained_and_not_shown_as_a_failed_ch
     assert warning_lines and not any(ln.strip().startswith(FAILED_MARK) for ln in warning_lines)
 
 
+
+def test_an_extra_review_value_beside_a_blank_mark_is_an_undetermined_drop(rules):
+    # a blank printed as ``—`` adds 0 to its group, like an empty cell: leaving out the ``—`` or
+    # any one of the zeros restores the arithmetic, so whether 结果维持 is blank or 0 is a guess
+    # (leaving out the ``—`` came back 0 with no reason to review)
+    values = ["—"] + ["0"] * 15
+    out = rules.extract_text(report(review=REVIEW_HEADER + "\n" + "\t".join(values))).output
+    assert out["needs_review"]
+    assert "review_litigation.administrative_review.upheld" in codes(out)["ambiguous_cell"]["cells"]
+    assert "more than one choice fits" in next(w for w in out["warnings"] if w.startswith("review_litigation"))
+
+
+def test_an_extra_applications_value_beside_a_blank_mark_is_an_undetermined_drop(rules, hangzhou):
+    # the same in table 三: ``—`` and seven zeros under seven columns; leaving out the ``—`` or a
+    # zero both restore 总计, so which cell is blank is a guess (it came back with no review reason)
+    text = mutate(hangzhou, "3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0", "3.要求提供公开出版物\t—\t0\t0\t0\t0\t0\t0\t0")
+    out = rules.extract_text(text).output
+    assert "applications.not_processed_publication.natural_person" in codes(out)["ambiguous_cell"]["cells"]
+
 # A wrapped header whose lines stand at other positions (WPS's PDF read by govreport's reader:
 # each glyph placed on its own, ``本年制发件`` over ``数`` a few columns further left): the one
 # value of 规章 stands nearer the first header word by the first line and right under the second

@@ -126,9 +126,12 @@ def _drop_extra(values: list[Cell], ncols: int) -> tuple[list[Cell], int | None,
     for drop in combinations(range(len(values)), extra):
         kept = [c for i, c in enumerate(values) if i not in drop]
         v = [c.value for c in kept]
+        # a printed blank (``—``) adds 0, as an empty cell does: with a blank mark and an extra
+        # zero in a row of zeros, either one left out restores the arithmetic (not determined)
+        sums = [0 if c.value is None and is_blank_mark(c.raw) else c.value for c in kept]
         ok = 0
-        if ncols == 7 and all(x is not None for x in v):
-            ok = int(abs(sum(v[:APPLICANT_COLS]) - v[APPLICANT_COLS]) < 1e-6)
+        if ncols == 7 and all(x is not None for x in sums):
+            ok = int(abs(sum(sums[:APPLICANT_COLS]) - sums[APPLICANT_COLS]) < 1e-6)
         # prefer arithmetic, then dropping blanks, then dropping at the end
         blanks = sum(values[i].value is None for i in drop)
         score = ok * 100 + blanks * 10 + sum(drop)

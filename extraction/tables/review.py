@@ -6,7 +6,7 @@ from itertools import combinations
 from ..labels import Label
 from ..templates import table_spec
 from ..layout import column_width
-from .base import Cell, Group, Region
+from .base import Cell, Group, Region, is_blank_mark
 from .result import UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .pagebreak import cell_blanks
@@ -18,9 +18,12 @@ LEAF_COLS = frozenset({"upheld", "corrected", "other", "pending", "total"})
 
 
 def _arith_ok(values: list[Cell]) -> int:
+    """How many of the three groups add up (four results = 总计). A printed blank (``—``) adds 0, as
+    an empty cell does in the report's arithmetic: a row of zeros with a blank mark and an extra
+    value then fits with either of them left out, and the choice is not determined."""
     ok = 0
     for g in range(3):
-        v = [c.value for c in values[g * 5 : g * 5 + 5]]
+        v = [0 if c.value is None and is_blank_mark(c.raw) else c.value for c in values[g * 5 : g * 5 + 5]]
         if all(x is not None for x in v) and abs(sum(v[:4]) - v[4]) < 1e-6:
             ok += 1
     return ok
