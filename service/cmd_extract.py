@@ -215,6 +215,24 @@ def find_eval_input(inputs_dir: Path, name: str) -> Path | None:
     return next((c for c in (inputs_dir / f"{stem}{s}" for s in EVAL_SUFFIXES) if c.is_file()), None)
 
 
+def read_gold(path: Path) -> dict[str, Any]:
+    """A gold file: a JSON object in UTF-8 whose ``tables`` (if given) maps table names to null or
+    rows of cells, and whose ``source`` (if given) is a file name.
+
+    Raises ``ValueError`` (not JSON, not UTF-8, or not that shape) or ``OSError``."""
+    gold = json.loads(path.read_text("utf-8"))
+    if not isinstance(gold, dict):
+        raise ValueError(f"expected a JSON object, found {type(gold).__name__}")
+    if not isinstance(gold.get("source") or "", str):
+        raise ValueError('"source" is not a file name')
+    tables = gold.get("tables") or {}
+    if not isinstance(tables, dict) or not all(
+        t is None or isinstance(t, dict) and all(isinstance(cols, dict) for cols in t.values()) for t in tables.values()
+    ):
+        raise ValueError('"tables" is not {table: null or {row: {column: value}}}')
+    return gold
+
+
 def evaluate_dir(
     gold_dir: Path, inputs_dir: Path, extractor: Extractor
 ) -> tuple[list[ReportScore], dict[str, Any], list[tuple[str, str]]]:
@@ -224,7 +242,11 @@ def evaluate_dir(
     scores: list[ReportScore] = []
     errors: list[tuple[str, str]] = []
     for gold_path in sorted(gold_dir.glob("*.gold.json")):
-        gold = json.loads(gold_path.read_text("utf-8"))
+        try:
+            gold = read_gold(gold_path)
+        except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            errors.append((gold_path.name, f"not a gold file: {exc}"))
+            continue
         name = gold.get("source") or gold_path.name.replace(".gold.json", ".txt")
         src = find_eval_input(inputs_dir, name)
         if src is None:
@@ -253,11 +275,16 @@ def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
     found). A gold file with no readable input is an error, not a 0 % score: exit status 1."""
     extractor = Extractor(load_tagger(tagger, model), require_report=False)
     scores, overall, errors = evaluate_dir(Path(gold_dir), Path(inputs_dir or gold_dir), extractor)
+    if not scores and not errors:
+        # nothing to score is no score: an empty directory must not read as 100 %
+        click.echo(f"error: no *.gold.json files in {gold_dir}: nothing to score", err=True)
+        sys.exit(1)
     for name, msg in errors:
         click.echo(f"error: {name}: {msg}", err=True)
     if as_json:
         failed = [{"report": n, "error": m} for n, m in errors]
-        click.echo(to_json({"reports": [s.to_dict() for s in scores], "overall": overall, "failed": failed}))
+        click.echo(to_json({"reports": [s.to_dict() for s in scores], "overall": overall if scores else None,
+                            "failed": failed}))  # fmt: skip
         if errors:
             sys.exit(1)
         return
@@ -274,10 +301,13 @@ def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
             for e in s.errors:
                 click.echo(f"    {e}")
     o = overall
-    click.echo(
-        f"{'OVERALL':<28} {sum(s.cells for s in scores):>6} {o['cell_accuracy']:>9.2%} {o['value_recall']:>8.2%} "
-        f"{o['table_presence']:>7.0%} {o['section_accuracy']:>9.0%} {o['exact_reports']:>6.0%} {o['template_accuracy']:>7.0%}"
-    )
+    if not scores:
+        click.echo(f"{'OVERALL':<28} no report could be scored")
+    else:
+        click.echo(
+            f"{'OVERALL':<28} {sum(s.cells for s in scores):>6} {o['cell_accuracy']:>9.2%} {o['value_recall']:>8.2%} "
+            f"{o['table_presence']:>7.0%} {o['section_accuracy']:>9.0%} {o['exact_reports']:>6.0%} {o['template_accuracy']:>7.0%}"
+        )
     if errors:
         click.echo(f"{len(errors)} gold report(s) not scored (no input or unreadable input; see the errors above)")
         sys.exit(1)

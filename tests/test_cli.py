@@ -121,6 +121,33 @@ def test_eval_finds_the_input_by_any_supported_suffix_and_fails_on_a_missing_one
     assert "1 gold report(s) not scored" in r.stdout
 
 
+
+def test_eval_reports_a_broken_gold_file_and_scores_the_rest(tmp_path):
+    # a gold file cut off mid-write, one in GBK, one not an object: each an error line and exit 1,
+    # the good one still scored (a broken gold file ended eval with a traceback)
+    shutil.copy(CORPUS / "seed_000.gold.json", tmp_path)
+    shutil.copy(CORPUS / "seed_000.txt", tmp_path)
+    (tmp_path / "cut.gold.json").write_text('{"tables": {', encoding="utf-8")
+    (tmp_path / "gbk.gold.json").write_bytes('{"source": "汉字.txt"}'.encode("gbk"))
+    (tmp_path / "list.gold.json").write_text("[1, 2]", encoding="utf-8")
+    r = run("eval", "--gold", str(tmp_path), "--tagger", "rules", "--json")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    d = json.loads(r.stdout)
+    assert [x["report"] for x in d["reports"]] == ["seed_000.txt"]
+    assert sorted(x["report"] for x in d["failed"]) == ["cut.gold.json", "gbk.gold.json", "list.gold.json"]
+    assert all("not a gold file" in x["error"] for x in d["failed"])
+
+
+def test_eval_with_nothing_to_score_says_so_and_fails(tmp_path):
+    # no gold file: no "OVERALL 100%" and exit 0; no readable input: no overall scores either
+    r = run("eval", "--gold", str(tmp_path), "--tagger", "rules")
+    assert r.returncode == 1 and "nothing to score" in r.stderr and "100" not in r.stdout
+    shutil.copy(CORPUS / "seed_000.gold.json", tmp_path)
+    r = run("eval", "--gold", str(tmp_path), "--tagger", "rules", "--json")
+    assert r.returncode == 1 and json.loads(r.stdout)["overall"] is None
+    r = run("eval", "--gold", str(tmp_path), "--tagger", "rules")
+    assert "no report could be scored" in r.stdout and "%" not in r.stdout.split("OVERALL")[1]
+
 def test_extract_and_batch_take_the_size_limit_from_the_service_setting(tmp_path):
     from govreport.service.batch_worker import make_extractor
     from govreport.service.options import max_bytes_from_env
