@@ -191,6 +191,13 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, tagger, model) -> 
     files = list(iter_inputs(list(inputs)))
     if not files:
         raise click.UsageError("no report files found in the given inputs")
+    if out not in (None, "-"):  # before any work: a result that cannot be written is lost work
+        if Path(out).exists() and not Path(out).is_dir():
+            raise click.UsageError(f"-o {out} is a file, not a directory")
+        try:
+            Path(out).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.UsageError(f"cannot write to -o {out}: {exc.strerror or exc}") from None
     extractor = Extractor(load_tagger(tagger, model), max_bytes=max_bytes)
     failures = extract_files(
         files, out, fmt, extractor, with_spans, progress=show_progress(len(files)), html=html, bom=bom,

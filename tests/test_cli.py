@@ -148,6 +148,15 @@ def test_eval_with_nothing_to_score_says_so_and_fails(tmp_path):
     r = run("eval", "--gold", str(tmp_path), "--tagger", "rules")
     assert "no report could be scored" in r.stdout and "%" not in r.stdout.split("OVERALL")[1]
 
+
+def test_extract_to_an_output_path_that_is_a_file_is_a_usage_error_before_any_work(tmp_path):
+    # -o naming a file (or a path under one) ended in a FileExistsError traceback after the extraction
+    (tmp_path / "out").write_text("keep me", encoding="utf-8")
+    for out in (tmp_path / "out", tmp_path / "out" / "sub"):
+        r = run("extract", str(CORPUS / "seed_000.txt"), "-o", str(out), "--tagger", "rules")
+        assert r.returncode == 2 and "Traceback" not in r.stderr and str(out) in r.stderr
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "keep me"
+
 def test_extract_and_batch_take_the_size_limit_from_the_service_setting(tmp_path):
     from govreport.service.batch_worker import make_extractor
     from govreport.service.options import max_bytes_from_env
