@@ -16,7 +16,7 @@ from .digitruns import application_identities
 from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, unplaced, build_groups, calibrate_blocks, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
+    align_rows, unplaced, build_groups, calibrate_blocks, clearly_under, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
 )
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
@@ -179,6 +179,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     res.unplaced = unplaced(groups, assignments, extra)
     deferred: dict[str, list[Cell]] = {}  # short rows without positions: placed by the arithmetic below
     by_x: dict[str, tuple[list[Cell], list[int], float]] = {}  # short rows placed by positions in a drifting grid
+    off_grid: set[str] = set()  # of those, rows with a value between two columns' positions
     subtotals: dict[str, Cell] = {}  # the 法人或其他组织 小计 printed in each row (8 columns), left out of the table
     for a in assignments:
         cells = a.group.cells + extra.get(id(a.group), [])
@@ -227,6 +228,8 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 slots = slot_by_x(cells, centers)
                 if slots is not None and drifts:
                     by_x[a.row] = (cells, slots, a.score)
+                    if not clearly_under(cells, centers):
+                        off_grid.add(a.row)
                 if slots is None and len({c.line for c in cells}) == 1:
                     # two values nearest one column (a reading's grid drifts along a line): the
                     # order-keeping placement nearest the page's columns, marked inferred
@@ -264,7 +267,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     if deferred:
         _place_by_arithmetic(res, deferred, spec.row_keys, cols, sub, shifted, lone_total=located)
     if by_x:
-        _check_positions(res, by_x, spec.row_keys, cols, sub)
+        _check_positions(res, by_x, spec.row_keys, cols, sub, frozenset(off_grid))
     res.rows_found = len(assignments)
     res.cut_off = truncated
     doubt_between(res, assignments, cols, spec.row_keys)
@@ -425,7 +428,7 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
 
 
 def _check_positions(res: TableResult, by_x: dict[str, tuple[list[Cell], list[int], float]], row_keys: tuple[str, ...],
-                     cols, sub: int | None) -> None:  # fmt: skip
+                     cols, sub: int | None, off_grid: frozenset[str] = frozenset()) -> None:  # fmt: skip
     """Short rows placed by their values' positions in a reader's drifting grid, checked against
     the report's arithmetic (``blankcells.place_short_rows``, the other rows fixed). A reading may
     squeeze an empty cell's gap (Chromium's PDF through ``pdftotext -layout``: ``13   0     0   1   0 14``
@@ -436,7 +439,8 @@ def _check_positions(res: TableResult, by_x: dict[str, tuple[list[Cell], list[in
     it is placed by the arithmetic instead (inferred; a column the kept placements disagree on is null,
     unreadable), warned; a row placed where one of several kept placements puts it keeps its values,
     those on columns the placements disagree on inferred from more than one candidate
-    (``ambiguous_cell``), warned."""
+    (``ambiguous_cell``), warned. ``off_grid`` rows (a value about as near two columns' positions,
+    ``rows.clearly_under``) are checked so too, whatever their 总计."""
     if sub is not None:
         return
     # the squeeze shows where the values after an empty cell moved one column left: 总计 under 其他,
@@ -446,7 +450,7 @@ def _check_positions(res: TableResult, by_x: dict[str, tuple[list[Cell], list[in
         v = row_values(cells, tuple(slots))
         return v[-1] is None and any(x is not None for x in v[:-1])
 
-    by_x = {r: v for r, v in by_x.items() if squeezed(v[0], v[1])}
+    by_x = {r: v for r, v in by_x.items() if r in off_grid or squeezed(v[0], v[1])}
     if not by_x:
         return
     fixed = {r: [res.values[r][c] for c in cols] for r in res.printed_rows if r not in by_x}

@@ -517,6 +517,22 @@ def slot_by_x(cells: list[Cell], centers: list[float]) -> list[int] | None:
     return None
 
 
+def clearly_under(cells: list[Cell], centers: list[float]) -> bool:
+    """Does every value of a row stand clearly at one column position (``calibrate_blocks``'s)?
+    Within one column of it, or well nearer it than the next (within 0.4 of the distance). A
+    reader's drifting grid (Chromium's PDF through ``pdftotext -layout``, its header printed
+    upright: ``自`` / ``然`` / ``人``) moves a line's values by a few columns, and the complete rows
+    the positions are learnt from disagree by as much, so a value half-way between two positions
+    is in either column. Blank marks count too: they stand for a cell."""
+    for c in cells:
+        if len(centers) < 2:
+            return True
+        d = sorted(abs(c.x - m) for m in centers)
+        if d[0] > 1.0 and d[0] > 0.4 * d[1]:
+            return False
+    return True
+
+
 def calibrate_x(groups: list[Group], ncols: int) -> list[float] | None:
     """Column x positions learnt from complete rows of a space-aligned table."""
     full = [g for g in groups if len(g.cells) == ncols and len(set(c.line for c in g.cells)) == 1]
@@ -584,18 +600,22 @@ def _clustered_x(groups: list[Group], ncols: int) -> list[float] | None:
     """Column positions from where a block's values stand when no row is complete: their start
     positions, those within two columns of each other merged, are the columns if there are
     exactly ``ncols`` of them (a reading's header may sit a few columns off its values)."""
-    xs = sorted(c.x for g in groups if len(set(c.line for c in g.cells)) == 1 for c in g.cells)
-    if not xs or any(c.field > 0 for g in groups for c in g.cells):
+    cells = sorted((c.x, c.line) for g in groups if len(set(c.line for c in g.cells)) == 1 for c in g.cells)
+    if not cells or any(c.field > 0 for g in groups for c in g.cells):
         return None
-    clusters: list[list[int]] = [[xs[0]]]
-    for x in xs[1:]:
-        if x - clusters[-1][-1] <= 2:
-            clusters[-1].append(x)
+    clusters: list[list[tuple[int, int]]] = [[cells[0]]]
+    for x, line in cells[1:]:
+        if x - clusters[-1][-1][0] <= 2:
+            clusters[-1].append((x, line))
         else:
-            clusters.append([x])
+            clusters.append([(x, line)])
     if len(clusters) != ncols:
         return None
-    return [sum(c) / len(c) for c in clusters]
+    if any(len({ln for _, ln in c}) < len(c) for c in clusters):
+        # two values of one line merged: two narrow columns (Chromium's upright 其 / 他 and
+        # 总 / 计 stand two characters apart), so the clusters are not the columns
+        return None
+    return [sum(x for x, _ in c) / len(c) for c in clusters]
 
 
 def values_under(groups: list[Group], centers: list[float], width: Callable[[str], int]) -> bool:
