@@ -518,17 +518,22 @@ def slot_by_x(cells: list[Cell], centers: list[float]) -> list[int] | None:
 
 
 def clearly_under(cells: list[Cell], centers: list[float]) -> bool:
-    """Does every value of a row stand clearly at one column position (``calibrate_blocks``'s)?
-    Within one column of it, or well nearer it than the next (within 0.4 of the distance). A
-    reader's drifting grid (Chromium's PDF through ``pdftotext -layout``, its header printed
-    upright: ``自`` / ``然`` / ``人``) moves a line's values by a few columns, and the complete rows
-    the positions are learnt from disagree by as much, so a value half-way between two positions
-    is in either column. Blank marks count too: they stand for a cell."""
+    """Does every figure of a row stand clearly at one column position (``calibrate_blocks``'s)?
+    False where one stands between two neighbouring positions, more than one column off the
+    nearer and not well nearer it (more than 0.4 of the distance to the other). A reader's
+    drifting grid (Chromium's PDF through ``pdftotext -layout``, its header printed upright:
+    ``自`` / ``然`` / ``人``) moves a line's values by a few columns, and the complete rows the
+    positions are learnt from disagree by as much, so a figure half-way between two positions is
+    in either column. A figure past the first or last position has no second column beside it;
+    blank marks are left out (a reading may centre them in a wide cell)."""
     for c in cells:
-        if len(centers) < 2:
-            return True
-        d = sorted(abs(c.x - m) for m in centers)
-        if d[0] > 1.0 and d[0] > 0.4 * d[1]:
+        if c.value is None:
+            continue
+        k = bisect_right(centers, c.x)
+        if k == 0 or k == len(centers):
+            continue
+        near, far = sorted((c.x - centers[k - 1], centers[k] - c.x))
+        if near > 1.0 and near > 0.4 * far:
             return False
     return True
 
