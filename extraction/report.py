@@ -18,7 +18,7 @@ from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total
-from .tables.pagetop import assemble_page_tops
+from .tables.pagetop import assemble_page_tops, page_top_orders
 from .tables.pagetop import preceding as applications_preceding
 from .tables.result import TableResult
 from .tables.review import assemble_review
@@ -164,7 +164,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # only where they give a value for every cell (fewer: the blank-cell search, already run)
             cells = len(res.spec.row_keys) * len(res.spec.rows[0].cols)
             spans += [(ls, past) for ls, past in extra if len(lone_numbers(doc, ls)[0]) >= cells]
-            builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
+            builds = (lambda ls, past: assemble_from_stream(res, doc, ls, page_top_orders(res, doc, ls, past))
+                      or assemble_page_tops(res, doc, ls, past),
                       lambda ls, past: assemble_by_blocks(res, doc, ls, past))  # fmt: skip
             # each rebuild over every span before the next rebuild; the first that fits stops the rest
             rebuilt = next((r for build in builds for ls, past in spans if (r := build(ls, past))), None)

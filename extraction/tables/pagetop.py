@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from itertools import permutations
 from math import prod
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..document import Document
 from ..layout import Line
@@ -336,6 +336,22 @@ def warn_once(res: TableResult, msg: str) -> None:
     """``res.warn(msg)`` unless ``res`` says it already (the fallbacks try each span of the region)."""
     if f"{res.spec.name}: {msg}" not in res.warnings:
         res.warn(msg)
+
+
+def page_top_orders(res: TableResult, doc: Document, lines: Sequence[Line],
+                    past: int | None = None) -> Callable[[Sequence[Cell], Sequence[bool]], list[tuple[list[int], frozenset[int]]]]:  # fmt: skip
+    """``reorderings`` of ``lines``' stream as ``streamorder.assemble_from_stream`` asks for them
+    (given the stream's cells and block starts): none, with ``TooManyWindows``'s warning on ``res``,
+    where the header is printed too often to try them."""
+
+    def orders(cells: Sequence[Cell], starts: Sequence[bool]) -> list[tuple[list[int], frozenset[int]]]:
+        try:
+            return reorderings(doc, lines, cells, starts, past)
+        except TooManyWindows as exc:
+            warn_once(res, str(exc))
+            return []
+
+    return orders
 
 
 def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],

@@ -496,10 +496,19 @@ def _meets_identities(sol: StreamSolution, row_keys: Sequence[str]) -> bool:
     return identities_hold(dict(zip(row_keys, determined)), row_keys)
 
 
-def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
+# other orders of a stream (``pagetop.page_top_orders``): given its cells and block starts, per
+# rewrite the permutation (new position -> index into the cells) and the indices moved
+Rewrites = Callable[[Sequence[Cell], Sequence[bool]], Sequence[tuple[Sequence[int], frozenset[int]]]]
+
+
+def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
+                         rewrites: Rewrites | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 rebuilt from the region's one-value lines when their order is the content stream's:
     a new result, or ``None`` when the stream does not divide into the template's rows or the
-    division breaks a column identity (the caller keeps its own reading)."""
+    division breaks a column identity (the caller keeps its own reading). ``rewrites``: where the
+    stream is short of values (blank cells left no line) and its printed order divides under no
+    identity, the orders also tried (a page's first rows drawn among its repeated column headers),
+    before the reading's guesses are ruled out."""
     spec = res.spec
     cols = spec.rows[0].cols
     if len(cols) != APP_COLS:
@@ -527,6 +536,11 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
             # non-empty cells): the divisions that meet the column identities, else a guess no
             # division allows is ruled out
             built = blank_identities_result(res, cells, hints, lead, pages)
+            if built is None and rewrites is not None and (orders := rewrites(cells, starts)):
+                built = blank_identities_result(res, cells, hints, lead, pages, orders)
+                if built is not None:
+                    built.warn("the first rows of a page printed among its repeated column headers: put in column "
+                               "order by the headers printed with them and by the arithmetic")
             if built is not None:
                 return built
             rule_out_guesses(res, values, hints, lead, pages)
@@ -737,6 +751,7 @@ class BlankSolution:
 
     cells: list[list[dict[object, int | None]]]
     exceeded: bool = False
+    states: int = 0  # search states taken (``solve_blank_identities``; 0 elsewhere)
 
 
 def short_row_placements(values: Sequence[Number | None], hints: Sequence[int | None] = ()) -> list[tuple[int, ...]]:
@@ -1005,19 +1020,35 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 for c, opts in enumerate(row):
                     for v, idx in opts:
                         cells[r + j][c].setdefault(v, idx)
+    return BlankSolution(cells, states=len(seen))
+
+
+def _merge_blank(a: BlankSolution, b: BlankSolution) -> BlankSolution:
+    """The values two sets of divisions give each cell, together (a value from either)."""
+    cells = [[dict(opts) for opts in row] for row in a.cells]
+    for r, row in enumerate(b.cells):
+        for c, opts in enumerate(row):
+            for v, i in opts.items():
+                cells[r][c].setdefault(v, i)
     return BlankSolution(cells)
 
 
 def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequence[int | None], lead: int,
-                            pages: frozenset[int]) -> TableResult | None:  # fmt: skip
+                            pages: frozenset[int],
+                            rewrites: Sequence[tuple[Sequence[int], frozenset[int]]] = ()) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
     meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
     such division gives one value (``inferred``: placed by the arithmetic; a cell they all leave
     empty or print as a blank is blank), the others ``unreadable`` with a warning naming them.
+    ``rewrites``: other orders of the stream to divide instead of the printed one (a page's first
+    rows drawn among its column headers, ``pagetop.reorderings``: per rewrite the permutation, new
+    position -> index into ``cells``, and the indices moved, whose header hints no longer hold); the
+    divisions of every rewrite count alike, so a cell two rewrites fill differently is unreadable.
     ``None`` when most of ``res``'s rows were read with their labels rather than paired with their
     values by order (``TableResult.by_order``: the reading is not the content stream, and its cells
     read in place stand), when ``res`` breaks no identity its cells let be checked, when no division fits, or when the search passes its limit (a warning on
-    ``res`` says so)."""
+    ``res`` says so; with rewrites, ``IDENTITY_STATE_LIMIT`` is the budget of all their searches
+    together, and past it none is chosen)."""
     spec = res.spec
     cols = spec.rows[0].cols
     with_values = {row for row, st in res.status.items() if any(x != BLANK for x in st.values())}
@@ -1028,12 +1059,24 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
         # null cells): kept, its guesses flagged (``distrust_order``); on 27 such readings among
         # 200 per route the divisions left 311 more of their cells null than order had right
         return None
-    sol = solve_blank_identities([c.value for c in cells], spec.row_keys, pages, hints, lead, limit=IDENTITY_STATE_LIMIT)
+    sol: BlankSolution | None = None
+    budget = IDENTITY_STATE_LIMIT
+    for perm, moved in rewrites or [(range(len(cells)), frozenset())]:
+        new_at = {old: new for new, old in enumerate(perm)}
+        got = solve_blank_identities([cells[i].value for i in perm], spec.row_keys, frozenset(new_at[i] for i in pages),
+                                     [None if i in moved else hints[i] for i in perm] if hints else (), lead,
+                                     limit=budget)  # fmt: skip
+        if got is not None and got.exceeded:
+            res.warn(f"values read one per line with blank cells unprinted: more than {IDENTITY_STATE_LIMIT} states to "
+                     "search for divisions into rows under the column identities; none is chosen")
+            return None
+        if got is None:
+            continue
+        budget -= got.states
+        # the division's stream positions back to indices into ``cells`` (every rewrite's alike)
+        got.cells = [[{v: None if i is None else perm[i] for v, i in opts.items()} for opts in row] for row in got.cells]
+        sol = got if sol is None else _merge_blank(sol, got)
     if sol is None:
-        return None
-    if sol.exceeded:
-        res.warn(f"values read one per line with blank cells unprinted: more than {IDENTITY_STATE_LIMIT} states to "
-                 "search for divisions into rows under the column identities; none is chosen")
         return None
     out = TableResult.empty(spec)
     out.rows_found = len(spec.row_keys)
