@@ -18,14 +18,14 @@ from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total
-from .tables.pagetop import assemble_page_tops, page_top_orders
+from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
 from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
-from .tables.streamorder import assemble_from_stream, distrust_order, lone_numbers, table_fails
+from .tables.streamorder import assemble_from_stream, distrust_order, lone_numbers, order_breaks, table_fails
 from .tables.streamorder import continuation as applications_continuation
 from .tables.wrapped import null_wrapped_figures
 from .templates import TABLES, table_spec
@@ -164,9 +164,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # only where they give a value for every cell (fewer: the blank-cell search, already run)
             cells = len(res.spec.row_keys) * len(res.spec.rows[0].cols)
             spans += [(ls, past) for ls, past in extra if len(lone_numbers(doc, ls)[0]) >= cells]
-            builds = (lambda ls, past: assemble_from_stream(res, doc, ls, page_top_orders(res, doc, ls, past))
-                      or assemble_page_tops(res, doc, ls, past),
-                      lambda ls, past: assemble_by_blocks(res, doc, ls, past))  # fmt: skip
+            breaks = order_breaks(res)  # asked before the rebuilds change ``res`` (``rule_out_guesses``)
+            builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
+                      lambda ls, past: assemble_by_blocks(res, doc, ls, past),
+                      # last: a stream short of values read as blank cells with its page tops rewritten
+                      lambda ls, past: assemble_blank_page_tops(res, doc, ls, past, breaks))  # fmt: skip
             # each rebuild over every span before the next rebuild; the first that fits stops the rest
             rebuilt = next((r for build in builds for ls, past in spans if (r := build(ls, past))), None)
             res = rebuilt or distrust_order(res)

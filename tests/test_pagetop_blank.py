@@ -2,9 +2,9 @@
 drawn among its repeated column headers, and rows printing only their non-empty cells."""
 from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
-from govreport.extraction.tables.pagetop import page_top_orders
+from govreport.extraction.tables.pagetop import assemble_blank_page_tops
 from govreport.extraction.tables.result import BLANK, INFERRED, UNREADABLE, TableResult
-from govreport.extraction.tables.streamorder import assemble_from_stream
+from govreport.extraction.tables.streamorder import assemble_from_stream, order_breaks
 from govreport.extraction.templates import table_spec
 
 E = None  # a blank cell: printed as nothing
@@ -59,10 +59,10 @@ def test_a_page_top_in_a_stream_short_of_values_is_divided_under_the_identities(
     short = RESULTS[2]
     truth = _table({short: [3, E, E, E, E, E, 3]})
     res, doc, lines = _read(truth)
+    breaks = order_breaks(res)
     # as printed (the page's first row among the headers) no division fits
     assert assemble_from_stream(res, doc, lines) is None
-    res, doc, lines = _read(truth)
-    out = assemble_from_stream(res, doc, lines, page_top_orders(res, doc, lines))
+    out = assemble_blank_page_tops(res, doc, lines, None, breaks)
     assert out is not None
     st = out.statuses()
     for k in KEYS:
@@ -79,9 +79,9 @@ def test_cells_the_page_top_divisions_disagree_on_are_null_with_a_warning():
     zeros = RESULTS[5]
     truth = _table({zeros: [6, 0, E, 0, E, 0, 6]})
     res, doc, lines = _read(truth)
+    breaks = order_breaks(res)
     assert assemble_from_stream(res, doc, lines) is None
-    res, doc, lines = _read(truth)
-    out = assemble_from_stream(res, doc, lines, page_top_orders(res, doc, lines))
+    out = assemble_blank_page_tops(res, doc, lines, None, breaks)
     assert out is not None
     st = out.statuses()
     open_cells = [f"{zeros}.{col}" for col in COLS[1:6]]
@@ -99,51 +99,6 @@ def test_a_page_top_with_blank_cells_is_not_divided_where_the_reading_by_order_b
     # that breaks no identity its cells let be checked is kept
     res, doc, lines = _read(_table({RESULTS[2]: [3, E, E, E, E, E, 3]}))
     res.values["new_received"].update(dict.fromkeys(COLS))
-    assert assemble_from_stream(res, doc, lines, page_top_orders(res, doc, lines)) is None
+    assert not order_breaks(res)
+    assert assemble_blank_page_tops(res, doc, lines, None, order_breaks(res)) is None
 
-
-def _blocks(truth, group=()):
-    """The stream of table 三 and its block starts as raw pdftotext writes it: a single row's
-    non-empty values a block each, the rows in ``group`` column by column, a column's non-empty cells
-    one block (no block where all are empty)."""
-    values, starts = [], []
-    keys = iter(KEYS)
-    for k in keys:
-        if group and k == group[0]:
-            rows = [truth[g] for g in group]
-            for _ in group[1:]:
-                next(keys)
-            for c in range(7):
-                col = [r[c] for r in rows if r[c] is not None]
-                if not col:
-                    continue
-                values += col
-                starts += [True] + [False] * (len(col) - 1)
-            continue
-        for v in truth[k]:
-            if v is not None:
-                values.append(v)
-                starts.append(True)
-    return values, starts
-
-
-def test_a_row_group_written_column_by_column_with_empty_cells_is_divided_by_its_blocks():
-    from govreport.extraction.tables.streamorder import _EMPTY, solve_blank_identities
-
-    # 予以公开 and 部分公开 share a merged label: their columns come as blocks of two, but 部分公开's
-    # 科研机构 and both rows' 法律服务 cells are empty: "1 2 | 4 9 | 3 | 2 4 | 1 0 | 11 15"
-    first, second = RESULTS[0], RESULTS[1]
-    truth = _table({first: [1, 4, 3, 2, E, 1, 11], second: [2, 9, E, 4, E, 0, 15]})
-    values, starts = _blocks(truth, (first, second))
-    assert values[14:25] == [1, 2, 4, 9, 3, 2, 4, 1, 0, 11, 15]
-    # without the blocks (or as printed, the group not modelled) no division meets the identities
-    assert solve_blank_identities(values, KEYS) is None
-    sol = solve_blank_identities(values, KEYS, starts=starts)
-    assert sol is not None and not sol.exceeded
-    cells = [[set(c) for c in row] for row in sol.cells]
-    for r, k in enumerate(KEYS):
-        for c, v in enumerate(truth[k]):
-            assert (_EMPTY if v is None else v) in cells[r][c], (k, c)
-    # 部分公开's row is decided: 2 9 (empty) 4 (empty) 0 15
-    r = KEYS.index(second)
-    assert [cells[r][c] for c in range(7)] == [{2}, {9}, {_EMPTY}, {4}, {_EMPTY}, {0}, {15}]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from itertools import permutations
 from math import prod
-from typing import Callable, Sequence
+from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
@@ -42,6 +42,7 @@ from .streamorder import (
     _header_column,
     _holds,
     _page_numbers,
+    blank_identities_result,
     block_starts,
     lone_numbers,
     solve_checked,
@@ -338,20 +339,39 @@ def warn_once(res: TableResult, msg: str) -> None:
         res.warn(msg)
 
 
-def page_top_orders(res: TableResult, doc: Document, lines: Sequence[Line],
-                    past: int | None = None) -> Callable[[Sequence[Cell], Sequence[bool]], list[tuple[list[int], frozenset[int]]]]:  # fmt: skip
-    """``reorderings`` of ``lines``' stream as ``streamorder.assemble_from_stream`` asks for them
-    (given the stream's cells and block starts): none, with ``TooManyWindows``'s warning on ``res``,
-    where the header is printed too often to try them."""
-
-    def orders(cells: Sequence[Cell], starts: Sequence[bool]) -> list[tuple[list[int], frozenset[int]]]:
-        try:
-            return reorderings(doc, lines, cells, starts, past)
-        except TooManyWindows as exc:
-            warn_once(res, str(exc))
-            return []
-
-    return orders
+def assemble_blank_page_tops(res: TableResult, doc: Document, lines: Sequence[Line], past: int | None,
+                             breaks: bool) -> TableResult | None:  # fmt: skip
+    """Table 三 from a stream short of values (blank cells left no line) whose page's first rows are
+    drawn among the repeated column headers: the division under every identity
+    (``streamorder.blank_identities_result``) over each ``reorderings`` rewrite, the cells every
+    fitting division of every rewrite gives one value ``inferred``, the others ``unreadable``. The
+    caller's last resort, after every rebuild that takes a value for every cell (a stream can be
+    short because values stand elsewhere, past the next heading: those are read first). ``breaks``:
+    ``streamorder.order_breaks`` of the reading before the rebuilds changed it. ``None`` where the
+    stream is not short, no rewrite applies or divides, or the header is printed too often (its
+    warning on ``res``)."""
+    spec = res.spec
+    if len(spec.rows[0].cols) != APP_COLS or any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
+        return None
+    cells, hints = lone_numbers(doc, lines)
+    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
+    lead = sum(c.start < header for c in cells) if header is not None else 0
+    pages = _page_numbers(doc, cells)
+    if len(cells) - lead - len(pages) >= len(spec.row_keys) * APP_COLS:
+        return None
+    starts = block_starts(cells, lines)
+    try:
+        rewrites = reorderings(doc, lines, cells, starts, past)
+    except TooManyWindows as exc:
+        warn_once(res, str(exc))
+        return None
+    if not rewrites:
+        return None
+    out = blank_identities_result(res, cells, hints, lead, pages, rewrites, breaks)
+    if out is not None:
+        out.warn("the first rows of a page printed among its repeated column headers: "
+                 "put in column order by the headers printed with them and by the arithmetic")
+    return out
 
 
 def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import combinations, product
+from itertools import combinations
 from typing import Callable, Sequence, TypeVar
 
 from ..document import Document
@@ -496,19 +496,10 @@ def _meets_identities(sol: StreamSolution, row_keys: Sequence[str]) -> bool:
     return identities_hold(dict(zip(row_keys, determined)), row_keys)
 
 
-# other orders of a stream (``pagetop.page_top_orders``): given its cells and block starts, per
-# rewrite the permutation (new position -> index into the cells) and the indices moved
-Rewrites = Callable[[Sequence[Cell], Sequence[bool]], Sequence[tuple[Sequence[int], frozenset[int]]]]
-
-
-def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
-                         rewrites: Rewrites | None = None) -> TableResult | None:  # fmt: skip
+def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
     """Table 三 rebuilt from the region's one-value lines when their order is the content stream's:
     a new result, or ``None`` when the stream does not divide into the template's rows or the
-    division breaks a column identity (the caller keeps its own reading). ``rewrites``: where the
-    stream is short of values (blank cells left no line) and its printed order divides under no
-    identity, the orders also tried (a page's first rows drawn among its repeated column headers),
-    before the reading's guesses are ruled out."""
+    division breaks a column identity (the caller keeps its own reading)."""
     spec = res.spec
     cols = spec.rows[0].cols
     if len(cols) != APP_COLS:
@@ -535,12 +526,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
             # fewer values than cells: blank cells left no line (raw pdftotext prints a row as its
             # non-empty cells): the divisions that meet the column identities, else a guess no
             # division allows is ruled out
-            built = blank_identities_result(res, cells, hints, lead, pages, starts=starts)
-            if built is None and rewrites is not None and (orders := rewrites(cells, starts)):
-                built = blank_identities_result(res, cells, hints, lead, pages, orders, starts)
-                if built is not None:
-                    built.warn("the first rows of a page printed among its repeated column headers: put in column "
-                               "order by the headers printed with them and by the arithmetic")
+            built = blank_identities_result(res, cells, hints, lead, pages)
             if built is not None:
                 return built
             rule_out_guesses(res, values, hints, lead, pages)
@@ -921,69 +907,10 @@ def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | No
     return out
 
 
-def _blank_group_steps(values: Sequence[int | None], p: int, starts: Sequence[bool],
-                       hints: Sequence[int | None]) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]]]]:  # fmt: skip
-    """The steps from ``p`` of a row group of ``k`` rows (2..``MAX_GROUP``) written column by column
-    with empty cells: whole blocks of the reading (``starts``), one per column that prints a cell of
-    the group, each holding that column's non-empty cells in row order; the last block is 总计's,
-    one value per row (``k`` of them: which rows the group has), each earlier block 1 to ``k``
-    values under an order-keeping choice of the rows, the blocks under an order-keeping choice of
-    the six applicant columns (a column whose cells are all empty prints no block). Kept where every
-    row meets its 总计; a full group (seven blocks of ``k``) is ``_group``'s. Placements adding the
-    same to each row's columns are merged into one step, as in ``_row_steps``. None where a header
-    names a value in the range (a page's first rows: ``pagetop``)."""
-    if not starts or p >= len(values) or not starts[p]:
-        return []
-    blocks: list[tuple[int, int]] = []
-    q = p
-    while q < len(values) and len(blocks) < APP_COLS:
-        e = q + 1
-        while e < len(values) and not starts[e]:
-            e += 1
-        blocks.append((q, e - q))
-        q = e
-    out = []
-    for c in range(2, len(blocks) + 1):
-        k = blocks[c - 1][1]
-        sizes = [m for _, m in blocks[:c]]
-        end = blocks[c - 1][0] + k
-        if not 2 <= k <= MAX_GROUP or max(sizes) > k or (c == APP_COLS and min(sizes) == k):
-            continue
-        if hints and any(h is not None for h in hints[p:end]):
-            continue
-        by_sums: dict[tuple[int, ...], list[list[list[tuple[object, int | None]]]]] = {}
-        for cols in combinations(range(APP_COLS - 1), c - 1):
-            for pick in product(*(combinations(range(k), m) for m in sizes[:-1])):
-                rows = [[0] * APP_COLS for _ in range(k)]
-                for col, (b0, _), who in zip(cols, blocks, pick):
-                    for j, r in enumerate(who):
-                        v = values[b0 + j]
-                        rows[r][col] = 0 if v is None else v
-                t0 = blocks[c - 1][0]
-                for r in range(k):
-                    v = values[t0 + r]
-                    rows[r][APP_COLS - 1] = 0 if v is None else v
-                if any(sum(row[:6]) != row[6] for row in rows):
-                    continue
-                key = tuple(x for row in rows for x in row)
-                merged = by_sums.setdefault(key, [[[] for _ in range(APP_COLS)] for _ in range(k)])
-                placed = {(col, r): b0 + j for col, (b0, _), who in zip(cols, blocks, pick) for j, r in enumerate(who)}
-                placed.update({(APP_COLS - 1, r): t0 + r for r in range(k)})
-                for r in range(k):
-                    for col in range(APP_COLS):
-                        at = placed.get((col, r))
-                        opt = (values[at], at) if at is not None else (_EMPTY, None)
-                        if opt not in merged[r][col]:
-                            merged[r][col].append(opt)
-        out.extend((end - p, merged, [tuple(key[r * APP_COLS : (r + 1) * APP_COLS]) for r in range(k)])
-                   for key, merged in by_sums.items())  # fmt: skip
-    return out
-
-
 def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[str],
                            skippable: frozenset[int] = frozenset(), hints: Sequence[int | None] = (),
                            lead: int = 0, trail: bool = False,
-                           limit: int = IDENTITY_STATE_LIMIT, starts: Sequence[bool] = ()) -> BlankSolution | None:  # fmt: skip
+                           limit: int = IDENTITY_STATE_LIMIT) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -1030,8 +957,6 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 if rows is not None:
                     steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows],
                                   [tuple(0 if x is None else x for x, _ in row) for row in rows]))
-            # a group with empty cells: only where the reading's blocks show its columns
-            steps += _blank_group_steps(ints, p, starts, hints)
             at[p] = steps
         return at[p]
 
@@ -1084,6 +1009,21 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     return BlankSolution(cells, states=len(seen))
 
 
+def order_breaks(res: TableResult) -> bool:
+    """Does table 三 read by order ask for the division under the identities
+    (``blank_identities_result``): most of its rows paired with their values by order
+    (``TableResult.by_order``; rows read with their labels are not the content stream, and their
+    cells read in place stand, as in ``rule_out_guesses``), and an identity its cells let be checked
+    broken (a reading that fails only by null cells is kept, its guesses flagged: on 27 such
+    readings among 200 per route the divisions left 311 more of their cells null than order had
+    right)."""
+    spec = res.spec
+    with_values = {row for row, st in res.status.items() if any(x != BLANK for x in st.values())}
+    if 2 * len(res.by_order) < len(with_values):
+        return False
+    return _breaks(res.values, spec.row_keys, spec.rows[0].cols)
+
+
 def _merge_blank(a: BlankSolution, b: BlankSolution) -> BlankSolution:
     """The values two sets of divisions give each cell, together (a value from either)."""
     cells = [[dict(opts) for opts in row] for row in a.cells]
@@ -1097,7 +1037,7 @@ def _merge_blank(a: BlankSolution, b: BlankSolution) -> BlankSolution:
 def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequence[int | None], lead: int,
                             pages: frozenset[int],
                             rewrites: Sequence[tuple[Sequence[int], frozenset[int]]] = (),
-                            starts: Sequence[bool] = ()) -> TableResult | None:  # fmt: skip
+                            breaks: bool | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
     meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
     such division gives one value (``inferred``: placed by the arithmetic; a cell they all leave
@@ -1106,20 +1046,14 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     rows drawn among its column headers, ``pagetop.reorderings``: per rewrite the permutation, new
     position -> index into ``cells``, and the indices moved, whose header hints no longer hold); the
     divisions of every rewrite count alike, so a cell two rewrites fill differently is unreadable.
-    ``None`` when most of ``res``'s rows were read with their labels rather than paired with their
-    values by order (``TableResult.by_order``: the reading is not the content stream, and its cells
-    read in place stand), when ``res`` breaks no identity its cells let be checked, when no division fits, or when the search passes its limit (a warning on
-    ``res`` says so; with rewrites, ``IDENTITY_STATE_LIMIT`` is the budget of all their searches
-    together, and past it none is chosen)."""
+    ``None`` when the reading does not ask for it (``order_breaks``; ``breaks``: its
+    answer, given where ``res`` has changed since, e.g. by ``rule_out_guesses``), when no division
+    fits, or when the search passes its limit (a warning on ``res`` says so; with rewrites,
+    ``IDENTITY_STATE_LIMIT`` is the budget of all their searches together, and past it none is
+    chosen)."""
     spec = res.spec
     cols = spec.rows[0].cols
-    with_values = {row for row, st in res.status.items() if any(x != BLANK for x in st.values())}
-    if 2 * len(res.by_order) < len(with_values):
-        return None  # most rows read with their labels: not the content stream (as in ``rule_out_guesses``)
-    if not _breaks(res.values, spec.row_keys, cols):
-        # the reading by order meets every identity its cells let be checked (it fails only by
-        # null cells): kept, its guesses flagged (``distrust_order``); on 27 such readings among
-        # 200 per route the divisions left 311 more of their cells null than order had right
+    if not (order_breaks(res) if breaks is None else breaks):
         return None
     sol: BlankSolution | None = None
     budget = IDENTITY_STATE_LIMIT
@@ -1127,7 +1061,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
         new_at = {old: new for new, old in enumerate(perm)}
         got = solve_blank_identities([cells[i].value for i in perm], spec.row_keys, frozenset(new_at[i] for i in pages),
                                      [None if i in moved else hints[i] for i in perm] if hints else (), lead,
-                                     limit=budget, starts=[starts[i] for i in perm] if starts else ())  # fmt: skip
+                                     limit=budget)  # fmt: skip
         if got is not None and got.exceeded:
             res.warn(f"values read one per line with blank cells unprinted: more than {IDENTITY_STATE_LIMIT} states to "
                      "search for divisions into rows under the column identities; none is chosen")
