@@ -102,3 +102,15 @@ def test_a_page_top_with_blank_cells_is_not_divided_where_the_reading_by_order_b
     assert not order_breaks(res)
     assert assemble_blank_page_tops(res, doc, lines, None, order_breaks(res)) is None
 
+
+
+def test_a_rewrite_is_taken_only_as_the_full_row_group_it_says_its_window_is():
+    from govreport.extraction.tables.pagetop import _window_columns
+
+    # a window rewritten into column order (20 4 3 2 1 0 30), then the next row's 自然人 (7)
+    values = [20, 4, 3, 2, 1, 0, 30, 7, 1, 0]
+    moved = frozenset(range(8))
+    assert _window_columns(range(10), moved, values) == [0, 1, 2, 3, 4, 5, 6, 0, None, None]
+    # where the window's row breaks its 总计 (a short first row took the next row's values into
+    # the window), the rewrite's premise fails: not divided as blank cells
+    assert _window_columns(range(10), moved, [20, 4, 3, 2, 1, 0, 31, 7, 1, 0]) is None

@@ -339,6 +339,32 @@ def warn_once(res: TableResult, msg: str) -> None:
         res.warn(msg)
 
 
+def _window_columns(perm: Sequence[int], moved: frozenset[int], values: Sequence[Number | None]) -> list[int | None] | None:
+    """Per position of the rewritten stream ``perm``, the column its window gives the value (a
+    group of ``k`` rows column by column, then the next group's first column: 自然人), None
+    outside the windows; None where a window's group breaks a row's 总计."""
+    out: list[int | None] = [None] * len(perm)
+    q = 0
+    while q < len(perm):
+        if perm[q] not in moved:
+            q += 1
+            continue
+        e = q
+        while e < len(perm) and perm[e] in moved:
+            e += 1
+        k, extra = divmod(e - q, APP_COLS)
+        if not 1 <= k <= MAX_GROUP or extra > MAX_GROUP:
+            return None
+        for j in range(k):
+            row = [0 if (v := values[perm[q + c * k + j]]) is None else v for c in range(APP_COLS)]
+            if _holds(row[:6], row[6:7]) is not True:
+                return None
+        for i in range(q, e):
+            out[i] = (i - q) // k if i < q + k * APP_COLS else 0
+        q = e
+    return out
+
+
 def assemble_blank_page_tops(res: TableResult, doc: Document, lines: Sequence[Line], past: int | None,
                              breaks: bool) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) whose page's first rows are
@@ -365,9 +391,17 @@ def assemble_blank_page_tops(res: TableResult, doc: Document, lines: Sequence[Li
     except TooManyWindows as exc:
         warn_once(res, str(exc))
         return None
-    if not rewrites:
+    # a rewrite says its window is the page's first row group in column order (``_window_choices``):
+    # kept only where that group's rows meet their 总计, its values held to their columns (the
+    # division of a short stream could otherwise cut the window into short rows of any columns)
+    named: list[tuple[list[int], frozenset[int], list[int | None]]] = []
+    for perm, moved in rewrites:
+        cols = _window_columns(perm, moved, [c.value for c in cells])
+        if cols is not None:
+            named.append((perm, moved, cols))
+    if not named:
         return None
-    out = blank_identities_result(res, cells, hints, lead, pages, rewrites, breaks)
+    out = blank_identities_result(res, cells, hints, lead, pages, named, breaks)
     if out is not None:
         out.warn("the first rows of a page printed among its repeated column headers: "
                  "put in column order by the headers printed with them and by the arithmetic")

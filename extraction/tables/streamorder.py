@@ -737,7 +737,6 @@ class BlankSolution:
 
     cells: list[list[dict[object, int | None]]]
     exceeded: bool = False
-    states: int = 0  # search states taken (``solve_blank_identities``; 0 elsewhere)
 
 
 def short_row_placements(values: Sequence[Number | None], hints: Sequence[int | None] = ()) -> list[tuple[int, ...]]:
@@ -910,7 +909,7 @@ def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | No
 def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[str],
                            skippable: frozenset[int] = frozenset(), hints: Sequence[int | None] = (),
                            lead: int = 0, trail: bool = False,
-                           limit: int = IDENTITY_STATE_LIMIT) -> BlankSolution | None:  # fmt: skip
+                           limit: int = IDENTITY_STATE_LIMIT, spent: list[int] | None = None) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -924,7 +923,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     value is no whole non-negative number; ``exceeded`` when the search would take more than
     ``limit`` states (checked before each state is taken; nothing is returned of it). ``skippable``,
     ``hints``, ``lead`` and ``trail`` as for ``solve_stream``; ``trail`` is off by default: with rows
-    that print nothing, passing over every value after the last row would let any stream end early."""
+    that print nothing, passing over every value after the last row would let any stream end early.
+    ``spent``: the count of states the search took is appended to it (a budget over several searches)."""
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -992,6 +992,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 seen.add(t)
                 todo.append(t)
     goal = (n, nrows, (0,) * (nid * APP_COLS))
+    if spent is not None:
+        spent.append(len(seen))
     if goal not in seen:
         return None
     alive = _reaching(edges, goal)
@@ -1006,7 +1008,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 for c, opts in enumerate(row):
                     for v, idx in opts:
                         cells[r + j][c].setdefault(v, idx)
-    return BlankSolution(cells, states=len(seen))
+    return BlankSolution(cells)
 
 
 def order_breaks(res: TableResult) -> bool:
@@ -1036,7 +1038,7 @@ def _merge_blank(a: BlankSolution, b: BlankSolution) -> BlankSolution:
 
 def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequence[int | None], lead: int,
                             pages: frozenset[int],
-                            rewrites: Sequence[tuple[Sequence[int], frozenset[int]]] = (),
+                            rewrites: Sequence[tuple[Sequence[int], frozenset[int], Sequence[int | None]]] = (),
                             breaks: bool | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
     meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
@@ -1044,8 +1046,9 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     empty or print as a blank is blank), the others ``unreadable`` with a warning naming them.
     ``rewrites``: other orders of the stream to divide instead of the printed one (a page's first
     rows drawn among its column headers, ``pagetop.reorderings``: per rewrite the permutation, new
-    position -> index into ``cells``, and the indices moved, whose header hints no longer hold); the
-    divisions of every rewrite count alike, so a cell two rewrites fill differently is unreadable.
+    position -> index into ``cells``, the indices moved, and per new position the column the
+    rewrite gives the value, which replaces its header hint, or None); the divisions of every
+    rewrite count alike, so a cell two rewrites fill differently is unreadable.
     ``None`` when the reading does not ask for it (``order_breaks``; ``breaks``: its
     answer, given where ``res`` has changed since, e.g. by ``rule_out_guesses``), when no division
     fits, or when the search passes its limit (a warning on ``res`` says so; with rewrites,
@@ -1056,19 +1059,24 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     if not (order_breaks(res) if breaks is None else breaks):
         return None
     sol: BlankSolution | None = None
-    budget = IDENTITY_STATE_LIMIT
-    for perm, moved in rewrites or [(range(len(cells)), frozenset())]:
+    spent: list[int] = []
+    tried: set[tuple] = set()
+    for perm, moved, placed in rewrites or [(range(len(cells)), frozenset(), [None] * len(cells))]:
         new_at = {old: new for new, old in enumerate(perm)}
-        got = solve_blank_identities([cells[i].value for i in perm], spec.row_keys, frozenset(new_at[i] for i in pages),
-                                     [None if i in moved else hints[i] for i in perm] if hints else (), lead,
-                                     limit=budget)  # fmt: skip
+        stream = ([cells[i].value for i in perm], frozenset(new_at[i] for i in pages),
+                  [col if i in moved else hints[i] if hints else None for i, col in zip(perm, placed)])  # fmt: skip
+        key = (tuple(stream[0]), stream[1], tuple(stream[2]))
+        if key in tried:
+            continue  # the same values, page numbers and hints in another cells' order: the same divisions
+        tried.add(key)
+        got = solve_blank_identities(stream[0], spec.row_keys, stream[1], stream[2], lead,
+                                     limit=IDENTITY_STATE_LIMIT - sum(spent), spent=spent)  # fmt: skip
         if got is not None and got.exceeded:
             res.warn(f"values read one per line with blank cells unprinted: more than {IDENTITY_STATE_LIMIT} states to "
                      "search for divisions into rows under the column identities; none is chosen")
             return None
         if got is None:
             continue
-        budget -= got.states
         # the division's stream positions back to indices into ``cells`` (every rewrite's alike)
         got.cells = [[{v: None if i is None else perm[i] for v, i in opts.items()} for opts in row] for row in got.cells]
         sol = got if sol is None else _merge_blank(sol, got)
