@@ -4,7 +4,7 @@ import pytest
 
 from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
-from govreport.extraction.tables.lastcolumn import later_total_column, region_with_later_total
+from govreport.extraction.tables.lastcolumn import later_columns, later_total_column, region_with_later_total
 from govreport.extraction.tables.streamorder import block_starts, lone_numbers, solve_stream
 
 # the end of a table-三 region (a group of three rows written column by column, six columns: its
@@ -74,3 +74,43 @@ def test_a_libreoffice_reading_with_its_last_total_column_past_table_four_read_w
     assert text.index("\n总计\n\n0\n4\n0\n") > text.index("行政复议")
     out = Extractor(get_tagger("rules")).extract_text(text).output
     assert out["tables"]["applications"] == r.gold["tables"]["applications"]
+
+
+# the same tail with the group's 其他 column drawn last too: its header and values inside table 四's
+# pieces before the 总计 column (LibreOffice's PDFs, the two right-hand columns of the last page)
+TAIL_TWO = (
+    "其他\n\n3\n34\n4\n\n0\n0\n0\n\n0\n3\n0\n\n0\n0\n0\n\n1\n5\n1\n\n"
+    "四、政府信息公开行政复议和行政诉讼情况\n行政复议\n结果 结果\n维持 纠正\n\n其他\n0\n0\n0\n\n总计\n1\n\n"
+    "其他\n结果\n1\n\n总计\n\n4\n42\n5\n\n尚未\n审结\n0\n"
+)
+
+
+def test_the_other_and_total_columns_both_drawn_last_are_appended_in_the_table_s_order():
+    doc = Document(TAIL_TWO)
+    lines = split_lines(TAIL_TWO)
+    hi = _heading(lines, TAIL_TWO)
+    blocks = later_columns(TAIL_TWO, lines, hi, 6)
+    assert blocks is not None
+    assert [[TAIL_TWO[ln.start : ln.end] for ln in b] for b in blocks] == [["其他", "0", "0", "0"], ["总计", "4", "42", "5"]]
+    region = region_with_later_total(doc, lines, 0, hi, 3)
+    assert region is not None
+    cells, _ = lone_numbers(doc, region)
+    values = [c.value for c in cells]
+    assert values == [3, 34, 4, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1, 5, 1, 0, 0, 0, 4, 42, 5]
+    sol = solve_stream(values, 3, starts=block_starts(cells, region))
+    assert sol is not None and sol.ambiguous == 0
+    assert sol.rows == [[3, 0, 0, 0, 1, 0, 4], [34, 0, 3, 0, 5, 0, 42], [4, 0, 0, 0, 1, 0, 5]]
+
+
+def test_other_and_total_blocks_out_of_the_table_s_order_or_twice_are_not_taken():
+    # the 总计 block printed before the 其他 block: not the columns drawn left to right
+    swapped = TAIL_TWO.replace("其他\n0\n0\n0\n\n", "").replace("尚未\n审结\n0\n", "尚未\n审结\n0\n其他\n0\n0\n0\n")
+    lines = split_lines(swapped)
+    assert later_columns(swapped, lines, _heading(lines, swapped), 6) is None
+    # two 其他 blocks of the size: which one is the column's is a guess
+    twice = TAIL_TWO.replace("总计\n\n4\n42\n5\n", "其他\n0\n1\n0\n\n总计\n\n4\n42\n5\n")
+    lines = split_lines(twice)
+    assert later_columns(twice, lines, _heading(lines, twice), 6) is None
+    # the single 总计 column as before: three values missing
+    lines = split_lines(TAIL_TWO)
+    assert [TAIL_TWO[ln.start : ln.end] for ln in later_columns(TAIL_TWO, lines, _heading(lines, TAIL_TWO), 3)[0]] == ["总计", "4", "42", "5"]

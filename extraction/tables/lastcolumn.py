@@ -1,19 +1,22 @@
-"""Table 三's last row group's 总计 column drawn last on its page (raw ``pdftotext``).
+"""Table 三's last row group's right-hand columns drawn last on their page (raw ``pdftotext``).
 
 A PDF converter can draw the right-hand column of a table's last page after everything else on
 that page: raw ``pdftotext`` then writes the 总计 header cell and the last row group's 总计 values
 after the next table and even after the next section's heading and prose (LibreOffice's PDFs:
-``… 其他 / 结果 / 1 / 总计 / (empty) / 4 / 42 / 5 / 尚未 / 审结 …`` inside table 四's pieces). The region
-of table 三 then holds a few values fewer than its cells, and no division of it fits.
+``… 其他 / 结果 / 1 / 总计 / (empty) / 4 / 42 / 5 / 尚未 / 审结 …`` inside table 四's pieces), and
+sometimes the 其他 column before it the same way (``其他 / 0 / 0 / 0 / 其他 / 结果 / 0 / 总计 / 0 / 5 / 0``).
+The region of table 三 then holds a few values fewer than its cells, and no division of it fits.
 
-``later_total_column`` finds such a block: a line holding only ``总计``, then (after empty lines)
-exactly as many lone numbers, one a line with nothing between them, as the region lacks, on the
-same page. The caller divides the region's values with the block appended; the division must
-meet every row's 总计 and the column identities as usual, so a block that is not table 三's
-(table 四's 总计 and its value) fits only where its values are the ones the rows' sums give.
+``later_columns`` finds such blocks: a line holding only the column's header (``总计``; ``其他``
+then ``总计``), then (after empty lines) lone numbers one a line with nothing between them, on the
+same page, the blocks together as many values as the region lacks, each column as many. The
+caller divides the region's values with the blocks appended; the division must meet every row's
+总计 and the column identities as usual, so a block that is not table 三's (table 四's 总计 and its
+value) fits only where its values are the ones the rows' sums give.
 """
 from __future__ import annotations
 
+from itertools import product
 from typing import Sequence
 
 from ..document import Document
@@ -32,21 +35,23 @@ def _lone_value(raw: str) -> bool:
     return "\f" not in raw and LONE_NUMBER.fullmatch(raw.strip()) is not None
 
 
-def later_total_column(text: str, lines: Sequence[Line], hi: int, missing: int) -> list[Line] | None:
-    """The ``总计`` line and the ``missing`` value lines of table 三's last 总计 column printed
-    after its region (which ends at line index ``hi``) on the same page; None unless exactly one
-    such block is there (two would leave the choice to a guess) or ``missing`` is not 1 to
-    ``MAX_BLOCK``."""
-    if not 1 <= missing <= MAX_BLOCK:
-        return None
-    found: list[list[Line]] = []
+# the right-hand columns of table 三 that a converter may draw last on the page, left to right: the
+# 总计 column alone, or the 其他 column with it (each its header cell on a line of its own)
+LAST_COLUMNS = (("总计",), ("其他", "总计"))
+
+
+def _header_blocks(text: str, lines: Sequence[Line], hi: int, heads: set[str]) -> list[tuple[str, list[Line]]]:
+    """``(header, [header line, value lines…])`` for each line past ``hi`` on the same page that
+    holds only one of ``heads``, with the lone numbers on the consecutive lines after it (empty
+    lines between the header and its values allowed; none for a header followed by other text)."""
+    found: list[tuple[str, list[Line]]] = []
     scan = lines[hi : hi + MAX_LINES]
     k = 0
     while k < len(scan):
         raw = text[scan[k].start : scan[k].end]
         if "\f" in raw and k:
             break  # the next page: its lines were drawn apart from this page's table
-        if raw.strip() != "总计":
+        if raw.strip() not in heads:
             k += 1
             continue
         j = k + 1
@@ -58,22 +63,54 @@ def later_total_column(text: str, lines: Sequence[Line], hi: int, missing: int) 
         while j < len(scan) and _lone_value(text[scan[j].start : scan[j].end]):
             block.append(scan[j])
             j += 1
-        if len(block) == missing:
-            found.append([scan[k], *block])
+        found.append((raw.strip(), [scan[k], *block]))
         k = max(j, k + 1)
+    return found
+
+
+def later_columns(text: str, lines: Sequence[Line], hi: int, missing: int) -> list[list[Line]] | None:
+    """Table 三's last right-hand columns printed after its region (which ends at line index ``hi``)
+    on the same page: one block per column in ``LAST_COLUMNS`` order, each ``[header line, value
+    lines…]`` with ``missing`` values in all, every column as many (the last row group's rows); the
+    blocks in the columns' order on the page. None unless exactly one such set is there (two would
+    leave the choice to a guess) or a column would hold more than ``MAX_BLOCK`` values."""
+    if missing < 1:
+        return None
+    blocks = _header_blocks(text, lines, hi, {h for heads in LAST_COLUMNS for h in heads})
+    found: list[list[list[Line]]] = []
+    for heads in LAST_COLUMNS:
+        size, rest = divmod(missing, len(heads))
+        if rest or not 1 <= size <= MAX_BLOCK:
+            continue
+        options = [[b for h, b in blocks if h == head and len(b) == size + 1] for head in heads]
+        for combo in product(*options):
+            if all(a[0].index < b[0].index for a, b in zip(combo, combo[1:])):
+                found.append(list(combo))
+    return found[0] if len(found) == 1 else None
+
+
+def later_total_column(text: str, lines: Sequence[Line], hi: int, missing: int) -> list[Line] | None:
+    """The ``总计`` line and the ``missing`` value lines of table 三's last 总计 column printed
+    after its region (which ends at line index ``hi``) on the same page; None unless exactly one
+    such block is there (two would leave the choice to a guess) or ``missing`` is not 1 to
+    ``MAX_BLOCK``."""
+    if not 1 <= missing <= MAX_BLOCK:
+        return None
+    found = [b for h, b in _header_blocks(text, lines, hi, {"总计"}) if len(b) == missing + 1]
     return found[0] if len(found) == 1 else None
 
 
 def region_with_later_total(doc: Document, lines: Sequence[Line], lo: int, hi: int, nrows: int) -> list[Line] | None:
-    """Table 三's region lines ``lines[lo:hi]`` with its last 总计 column printed later on the
-    page appended (``later_total_column``), where the region's lone numbers fall short of its
-    ``nrows`` × 7 cells by the block's size; None where no such block is found."""
+    """Table 三's region lines ``lines[lo:hi]`` with its last right-hand columns printed later on
+    the page appended (``later_columns``: the 总计 column, or the 其他 and 总计 columns), where the
+    region's lone numbers fall short of its ``nrows`` × 7 cells by the blocks' values; None where
+    no such set of blocks is found."""
     values, _ = lone_numbers(doc, lines[lo:hi])
-    block = later_total_column(doc.text, lines, hi, nrows * APP_COLS - len(values))
-    if block is None:
+    blocks = later_columns(doc.text, lines, hi, nrows * APP_COLS - len(values))
+    if blocks is None:
         return None
     # the values follow an empty line (a block of their own, ``block_starts``), without the header
     # line: a header printed between values names a page's first rows' columns (``_header_column``),
-    # which these, the last group's column written column-major, are not
-    gap = next((ln for ln in lines[hi : block[0].index] if not doc.text[ln.start : ln.end].strip()), None)
-    return None if gap is None else [*lines[lo:hi], gap, *block[1:]]
+    # which these, the last group's columns written column-major, are not
+    gap = next((ln for ln in lines[hi : blocks[0][0].index] if not doc.text[ln.start : ln.end].strip()), None)
+    return None if gap is None else [*lines[lo:hi], *(ln for b in blocks for ln in (gap, *b[1:]))]
