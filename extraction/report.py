@@ -17,7 +17,7 @@ from .tables.activestream import assemble_active_stream, continuation as active_
 from .tables.applications import assemble_applications
 from .tables.base import build_region
 from .tables.blockorder import assemble_by_blocks
-from .tables.lastcolumn import region_with_later_total
+from .tables.lastcolumn import region_with_later_total, reordered_last_page
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
 from .tables.result import TableResult
@@ -161,6 +161,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 extra += [(lines[before:end], past) for ls, past in spans for end in [lo + len(ls)]]
             if (late := region_with_later_total(doc, lines, lo, hi, len(res.spec.row_keys))) is not None:
                 spans.append((late, None))  # its last 总计 column drawn last on its page, past table 四
+            # its last page's columns drawn in another order (商业企业 and 科研机构 after 其他): tried last
+            spans += [(ls2, past) for ls, past in list(spans) for ls2 in reordered_last_page(doc, ls)]
             # only where they give a value for every cell (fewer: the blank-cell search, already run)
             cells = len(res.spec.row_keys) * len(res.spec.rows[0].cols)
             spans += [(ls, past) for ls, past in extra if len(lone_numbers(doc, ls)[0]) >= cells]

@@ -114,3 +114,82 @@ def region_with_later_total(doc: Document, lines: Sequence[Line], lo: int, hi: i
     # which these, the last group's columns written column-major, are not
     gap = next((ln for ln in lines[hi : blocks[0][0].index] if not doc.text[ln.start : ln.end].strip()), None)
     return None if gap is None else [*lines[lo:hi], *(ln for b in blocks for ln in (gap, *b[1:]))]
+
+
+# The orders in which a converter is seen to draw the six applicant columns of table 三's last
+# page (printed block k holds column ``order[k]``, 0 = 自然人 … 5 = 其他): LibreOffice's PDFs can
+# draw the 商业企业 and 科研机构 columns (the two under 法人或其他组织 whose header cells wrap,
+# ``商业企`` / ``业``) after the other four, the 总计 column apart (past the heading or later)
+PAGE_ORDERS = ((0, 3, 4, 5, 1, 2),)
+# table 四's lines inside table 三's: a 行政诉讼 group word, then header pieces and their values
+_REVIEW_GROUPS = frozenset({"复议后起诉", "未经复议直接起诉", "未经复议直接起诉的"})
+_REVIEW_PIECES = frozenset("结果 维持 纠正 其他 尚未 审结 总计".split())
+
+
+def _without_review_rows(text: str, span: Sequence[Line]) -> list[Line]:
+    """``span`` less a row of table 四 drawn among table 三's last values (``复议后起诉`` / ``结果
+    结果`` / ``维持 纠正`` / 0 / 0 / (empty) / ``其他`` / ``结果`` / 0): from the group word through
+    header pieces and the values right after a piece; a value after an empty line starts one of
+    table 三's blocks again, and other text ends the row."""
+    out: list[Line] = []
+    inside = after_piece = False
+    for ln in span:
+        s = text[ln.start : ln.end].strip()
+        if s in _REVIEW_GROUPS:
+            inside = after_piece = True
+            continue
+        if inside:
+            if s and all(w in _REVIEW_PIECES for w in s.split()):
+                after_piece = True
+                continue
+            if s and LONE_NUMBER.fullmatch(s) and after_piece:
+                continue
+            if not s:
+                after_piece = False
+                out.append(ln)
+                continue
+            inside = False
+        out.append(ln)
+    return out
+
+
+def reordered_last_page(doc: Document, span: Sequence[Line]) -> list[list[Line]]:
+    """``span`` (table 三's region lines, perhaps with lines past its heading) with the last page's
+    six applicant columns put in the table's order where they were drawn in a ``PAGE_ORDERS``
+    order: the last run of value blocks between text lines that holds six blocks or more ends in
+    six blocks of one size (the last row group's rows, each column a block), or holds them before
+    a seventh (the 总计 column appended by ``region_with_later_total``); those six are re-ordered.
+    Table 四's rows drawn among them are left out (``_without_review_rows``). One span per such
+    reading, none where no such run is there. The caller divides each under the table's
+    identities as any other span: an order that does not fit is rejected."""
+    text = doc.text
+    lines = _without_review_rows(text, span)
+    kinds = ["e" if not (s := text[ln.start : ln.end].strip()) else "n" if LONE_NUMBER.fullmatch(s) else "t" for ln in lines]
+    # runs of value blocks between text lines; the last one of six blocks or more is the last page's
+    runs: list[list[list[int]]] = [[]]
+    for k, kind in enumerate(kinds):
+        if kind == "t":
+            runs.append([])
+        elif kind == "n":
+            if k and kinds[k - 1] == "n" and runs[-1]:
+                runs[-1][-1].append(k)
+            else:
+                runs[-1].append([k])
+    blocks = next((run for run in reversed(runs) if len(run) >= APP_COLS - 1), None)
+    if blocks is None:
+        return []
+    out: list[list[Line]] = []
+    # the six blocks end the run, or stand before a seventh: the 总计 column appended to the span
+    for tail in (0, 1)[: 1 + (len(blocks) >= APP_COLS)]:
+        last = blocks[len(blocks) - tail - (APP_COLS - 1) : len(blocks) - tail]
+        size = len(last[0])
+        if not 1 <= size <= MAX_BLOCK or any(len(b) != size for b in last):
+            continue
+        gap = next((lines[j] for j in range(last[0][0], last[-1][-1]) if kinds[j] == "e"), None)
+        if gap is None:
+            continue
+        for order in PAGE_ORDERS:
+            placed = [last[order.index(col)] for col in range(APP_COLS - 1)]
+            body = [ln for b in placed for ln in (gap, *(lines[j] for j in b))]
+            out.append([*lines[: last[0][0]], *body, *lines[last[-1][-1] + 1 :]])
+    return out
