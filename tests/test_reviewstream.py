@@ -46,6 +46,20 @@ def test_a_whole_row_whose_order_the_total_cannot_tell_leaves_those_cells_null()
     assert any("more than one order" in w for w in out["warnings"])
 
 
+
+def test_a_whole_row_whose_own_arithmetic_is_wrong_keeps_what_the_readers_orders_agree_on_flagged():
+    # 0 0 0 1 0 (the report's 总计 1, its four results 0): no order meets 总计; the header's order and
+    # LibreOffice's (维持, 其他, 尚未, 总计, 纠正) agree that 维持, 纠正 and 其他 are 0 and disagree on
+    # 尚未 and 总计 (null)
+    out = Extractor(get_tagger("rules")).extract_text(
+        HEAD + STREAM.format(review="0\n0\n0\n1\n0") + "五、存在的主要问题及改进情况\n" + TAIL).output
+    got = out["tables"]["review_litigation"]
+    assert got["administrative_review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": None, "total": None}
+    status = out["cell_status"]["review_litigation"]["administrative_review"]
+    assert all(status[c] != "read" for c in ("upheld", "corrected", "other"))  # flagged: no check confirms them
+    assert got["litigation_direct"]["total"] == 2
+
+
 HEADING = "五、存在的主要问题及改进情况\n"
 # the table's last pieces printed after the next section's heading (a table that ends a page)
 SPLIT = STREAM.format(review="1\n1\n4\n1\n1").replace("其他\n结果\n1\n尚未", HEADING + "其他\n结果\n1\n尚未")

@@ -129,7 +129,7 @@ def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Ce
     by the arithmetic (总计 = the four results) with the reader's known orders (``READER_ORDERS``):
     where one or more of those orders meets 总计, those orders, else every order that meets it (the
     four results then ambiguous unless equal); a cell the fitting placements disagree on is None
-    (where none fits, the report's arithmetic being wrong, every order is kept). A smaller chunk
+    (where none fits, the report's arithmetic being wrong, the known orders are kept). A smaller chunk
     has its header pieces printed right before its values, in print order; with fewer values than
     columns (a blank cell leaves no line) its values go to its columns in order, every choice of
     which are empty that meets 总计 (an empty cell as 0) kept. ``(cells, blanks, breaks)``: cells
@@ -141,12 +141,13 @@ def _place_row(chunks: list[tuple[list[str], list[Cell]]]) -> tuple[dict[str, Ce
     whole = False
     for cols, vals in chunks:
         if len(cols) == len(COLS) and set(cols) == set(COLS):
-            # none fits where the report's own arithmetic is wrong: then 总计 chooses nothing, every
-            # order stays, and only cells on which they all agree (equal values) are placed
+            # none fits where the report's own arithmetic is wrong: then 总计 chooses nothing and the
+            # readers' known orders stay, only cells on which they agree placed (a guess the failed
+            # check reports; every cell is inferred): the print order is still a reader's
             whole = True
             fitting = [p for p in READER_ORDERS if _fits([vals[i].value for i in p])]
             fitting = fitting or [p for p in permutations(range(5)) if _fits([vals[i].value for i in p])]
-            fitting = fitting or list(permutations(range(5)))
+            fitting = fitting or list(READER_ORDERS)
             for c, col in enumerate(COLS):
                 seen = {(vals[p[c]].value, vals[p[c]].raw) for p in fitting}
                 cells[col] = vals[fitting[0][c]] if len(seen) == 1 else None
