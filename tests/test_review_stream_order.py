@@ -138,3 +138,16 @@ def test_values_drawn_before_the_table_s_heading_are_read_last():
     got = Extractor(get_tagger("rules")).extract_text(text).output["tables"]["review_litigation"]
     assert got["litigation_after_review"] == dict(zip(COLS, (160, 18, 29, 36, 243)))
     assert got["litigation_direct"] == DIRECT
+
+
+def test_values_of_another_table_after_the_rows_drawn_before_the_heading_are_not_table_four_s():
+    # table 三's last columns drawn on the same page after 复议后起诉's first pieces and values (each
+    # column a block of its own after an empty line): they end the part read with table 四
+    head, heading = HEAD.rsplit("四、", 1)
+    before = ["复议后起诉", "结果 结果", "维持 纠正", "160", "18", "", "其他", "结果", "29", "", "61", "360", "27", "", "0", "0", "0", ""]
+    after = [*WHOLE, "1", "1", "1", "1", "4", *LITIGATION[: LITIGATION.index("复议后起诉")], "尚未", "审结", "36", "总计",
+             "243"]  # fmt: skip
+    text = head + "\n".join(before) + "\n四、" + heading + "\n".join(after) + "\n五、存在的主要问题及改进情况\n" + TAIL
+    got = Extractor(get_tagger("rules")).extract_text(text).output["tables"]["review_litigation"]
+    assert got["litigation_after_review"] == dict(zip(COLS, (160, 18, 29, 36, 243)))
+    assert got["litigation_direct"] == DIRECT

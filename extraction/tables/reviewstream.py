@@ -76,6 +76,26 @@ def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
     return start
 
 
+
+def preceding_rows(text: str, lines: Sequence[Line], start: int, heading: int) -> list[Line]:
+    """Table 四's lines from ``start`` (``preceding``) to its heading on line ``heading`` less what
+    follows its last values: a value after an empty line with no header piece since starts a block
+    of another table's (table 三's last columns drawn on the same page: ``其他`` / ``结果`` / 0 /
+    (empty) / 61 / 360 / 27), and the lines from there on are left out."""
+    out: list[Line] = []
+    named = False  # a header piece since the last empty line: the values after it are its
+    for ln in lines[start:heading]:
+        s = text[ln.start : ln.end].replace("\f", "").strip()
+        if not s:
+            named = False
+        elif _VALUE.fullmatch(s):
+            if not named:
+                break
+        else:
+            named = True
+        out.append(ln)
+    return out
+
 # the column a header fragment names (a piece ``结果`` alone names none: it belongs to its neighbour)
 _COLUMN_WORDS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("尚未", "pending"),
                  ("审结", "pending"), ("总计", "total"), ("维", "upheld"), ("纠", "corrected"))  # fmt: skip
