@@ -22,7 +22,8 @@ from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
 from .tables.result import TableResult
 from .tables.review import assemble_review
-from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, preceding_rows, review_fails
+from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, preceding_rows
+from .tables.reviewstream import review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
 from .tables.streamorder import assemble_from_stream, distrust_order, lone_numbers, order_breaks, table_fails
@@ -186,9 +187,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 if rebuilt is None and (before := preceding(text, lines, heading)) < heading:
                     # its first values drawn before its heading (a page's last lines): read last
                     rebuilt = assemble_review_stream(res, doc, [*lines[lo:more], *lines[before:heading]])
-                    # or only its rows there, up to the next table's values after them (table 三's
-                    # last columns drawn on the same page)
-                    rebuilt = rebuilt or assemble_review_stream(res, doc, [*lines[lo:more], *preceding_rows(text, lines, before, heading)])
+                    if rebuilt is None:
+                        # or only its rows there, up to the next table's values after them (table
+                        # 三's last columns drawn on the same page)
+                        rows = preceding_rows(text, lines, before, heading)
+                        rebuilt = assemble_review_stream(res, doc, [*lines[lo:more], *rows])
             res = rebuilt or distrust_review(res, region)
         elif name == "active_disclosure":
             # one value a line, each column header followed by its group's values (raw pdftotext)

@@ -164,7 +164,8 @@ def reordered_last_page(doc: Document, span: Sequence[Line]) -> list[list[Line]]
     identities as any other span: an order that does not fit is rejected."""
     text = doc.text
     lines = _without_review_rows(text, span)
-    kinds = ["e" if not (s := text[ln.start : ln.end].strip()) else "n" if LONE_NUMBER.fullmatch(s) else "t" for ln in lines]
+    kinds = ["e" if not (s := text[ln.start : ln.end].strip()) else "n" if LONE_NUMBER.fullmatch(s) else "t"
+             for ln in lines]  # fmt: skip
     # runs of value blocks between text lines; the last one of six blocks or more is the last page's
     runs: list[list[list[int]]] = [[]]
     for k, kind in enumerate(kinds):
