@@ -162,11 +162,13 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 extra += [(lines[before:end], past) for ls, past in spans for end in [lo + len(ls)]]
             if (late := region_with_later_total(doc, lines, lo, hi, len(res.spec.row_keys))) is not None:
                 spans.append((late, None))  # its last 总计 column drawn last on its page, past table 四
-            # its last page's columns drawn in another order (商业企业 and 科研机构 after 其他): tried last
-            spans += [(ls2, past) for ls, past in list(spans) for ls2 in reordered_last_page(doc, ls)]
             # only where they give a value for every cell (fewer: the blank-cell search, already run)
             cells = len(res.spec.row_keys) * len(res.spec.rows[0].cols)
             spans += [(ls, past) for ls, past in extra if len(lone_numbers(doc, ls)[0]) >= cells]
+            # its last page's columns drawn in another order (商业企业 and 科研机构 after 其他): tried last,
+            # only where the page's columns are whole and every cell then has a value (fewer: blank cells)
+            spans += [(ls2, past) for ls, past in list(spans) for ls2 in reordered_last_page(doc, ls)
+                      if len(lone_numbers(doc, ls2)[0]) >= cells]  # fmt: skip
             breaks = order_breaks(res)  # asked before the rebuilds change ``res`` (``rule_out_guesses``)
             builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
                       lambda ls, past: assemble_by_blocks(res, doc, ls, past),
