@@ -67,3 +67,19 @@ def test_default_config_trains_on_routes_and_every_late_kind():
     late = {k.name for k in KINDS_SPEC if k.late}
     assert late <= {k for k, v in cfg.synth_rates.items() if v > 0}
     assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+
+
+# Reader routes deliberately left out of the default model's training data, each with the reason.
+# Empty: every way users read a report is part of the training data (the project rule).
+ROUTES_LEFT_OUT: dict[str, str] = {}
+
+
+def test_default_config_trains_on_every_reader_route():
+    from govreport.training.synth.routes import ROUTES
+
+    cfg = TrainConfig.load(DEFAULT_CONFIG_PATH)
+    assert not set(ROUTES_LEFT_OUT) - set(ROUTES), "a route left out that no longer exists"
+    assert not set(ROUTES_LEFT_OUT) & set(cfg.routed_routes), "a route both trained on and left out"
+    missing = [r for r in ROUTES if r not in cfg.routed_routes and r not in ROUTES_LEFT_OUT]
+    assert not missing, f"reader routes missing from {DEFAULT_CONFIG_PATH.name} routed_routes: {missing}"
+    assert len(cfg.routed_routes) == len(set(cfg.routed_routes)), "a route listed twice"
