@@ -13,6 +13,7 @@ from ..checks import identity_check
 from .base import Cell, Frag, Region, cell_status, is_blank_mark
 from .blankcells import contract_slot, place_short_rows, row_values
 from .digitruns import application_identities
+from .joinedcells import agreed, joined_splits
 from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
@@ -198,7 +199,25 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         elif a.score < 0:  # its label names another row better: the row was taken by order, in doubt
             inferred = guessed = True
             res.warn(f"row {a.row}: its label reads more like another row's; placed by the rows' order, a guess")
-        if n == ncols:
+        joined = joined_splits(cells, ncols, sub) if n == ncols - 1 else []
+        unsplit: list[int] = []  # printed slots the splits of a joined figure disagree on: null
+        if joined:
+            # two cells printed as one figure (``1024710``: ``pdftotext -layout``, cells closer than a
+            # space): the row's arithmetic splits it, or says which cells it cannot tell
+            raw = cells[joined[0].index].raw
+            keep = agreed(joined)
+            slots = [k for k, c in enumerate(keep) if c is not None]
+            unsplit = [k for k, c in enumerate(keep) if c is None]
+            cells = [c for c in keep if c is not None]
+            inferred = True
+            if len(joined) == 1:
+                parts = joined[0].cells[joined[0].index : joined[0].index + 2]
+                res.warn(f"row {a.row}: {n} values for {ncols} columns; {raw!r} read as two cells, "
+                         f"{parts[0].raw!r} and {parts[1].raw!r}, the only split meeting the row's arithmetic")  # fmt: skip
+            else:
+                res.warn(f"row {a.row}: {n} values for {ncols} columns; {len(joined)} splits of a figure into two "
+                         "cells meet the row's arithmetic; the cells they disagree on are null")  # fmt: skip
+        elif n == ncols:
             slots = list(range(n))
         elif n > ncols:
             cells, dropped, fits = _drop_extra(cells, ncols)
@@ -264,6 +283,11 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
                 slot = slot - 1 if slot > sub else slot
             res.put(a.row, cols[slot], cell, a.score, inferred=inferred or by_order or not a.group.evidence,
                     ambiguous=guessed or cols[slot] in shifted)  # fmt: skip
+        for slot in unsplit:
+            c = contract_slot(slot, sub)
+            if c is not None:
+                res.values[a.row][cols[c]] = None
+                res.status.setdefault(a.row, {})[cols[c]] = UNREADABLE
     if deferred:
         _place_by_arithmetic(res, deferred, spec.row_keys, cols, sub, shifted, lone_total=located)
     if by_x:
