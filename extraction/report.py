@@ -26,7 +26,9 @@ from .tables.reviewstream import assemble_review_stream, continuation, in_stream
 from .tables.reviewstream import review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
-from .tables.streamorder import assemble_from_stream, distrust_order, lone_numbers, order_breaks, table_fails
+from .tables.blankdivision import order_breaks
+from .tables.streamblocks import table_fails
+from .tables.streamorder import assemble_from_stream, distrust_order, lone_numbers
 from .tables.streamorder import continuation as applications_continuation
 from .tables.wrapped import null_wrapped_figures
 from .templates import TABLES, table_spec

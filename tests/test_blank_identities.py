@@ -2,13 +2,13 @@
 from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
 from govreport.extraction.tables.result import BLANK, INFERRED, UNREADABLE, TableResult
-from govreport.extraction.tables.streamorder import (
+from govreport.extraction.tables.blankdivision import (
     _EMPTY,
     blank_identities_result,
-    lone_numbers,
     solve_blank_identities,
     solve_blank_stream,
 )
+from govreport.extraction.tables.streamorder import lone_numbers
 from govreport.extraction.templates import table_spec
 
 E = None  # a blank cell: printed as nothing
@@ -110,9 +110,9 @@ def test_the_rebuilt_table_places_decided_cells_blank_and_open_ones_flagged():
 
 
 def test_past_the_state_limit_nothing_is_chosen_and_the_reading_says_so(monkeypatch):
-    import govreport.extraction.tables.streamorder as streamorder
+    import govreport.extraction.tables.blankdivision as blankdivision
 
-    monkeypatch.setattr(streamorder, "IDENTITY_STATE_LIMIT", 5)
+    monkeypatch.setattr(blankdivision, "IDENTITY_STATE_LIMIT", 5)
     res, out = _result(_table({RESULTS[2]: [3, E, E, E, E, E, 3]}))
     assert out is None and any("more than 5 states" in w for w in res.warnings)
 

@@ -1,6 +1,6 @@
 """Table 三 from raw pdftotext when blank cells leave no line: a row is its non-empty cells."""
 from govreport.extraction.tables.result import INFERRED, READ, UNREADABLE, TableResult
-from govreport.extraction.tables.streamorder import (
+from govreport.extraction.tables.blankdivision import (
     _EMPTY,
     rule_out_guesses,
     short_row_placements,

@@ -4,7 +4,8 @@ from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
 from govreport.extraction.tables.pagetop import assemble_blank_page_tops
 from govreport.extraction.tables.result import BLANK, INFERRED, UNREADABLE, TableResult
-from govreport.extraction.tables.streamorder import assemble_from_stream, order_breaks
+from govreport.extraction.tables.blankdivision import order_breaks
+from govreport.extraction.tables.streamorder import assemble_from_stream
 from govreport.extraction.templates import table_spec
 
 E = None  # a blank cell: printed as nothing

@@ -4,7 +4,7 @@
 its 总计; a report whose arithmetic is wrong (a row's 总计 not the sum of its columns, a column
 identity broken) has no such division, and its table was left to the ordinary reading (values by
 order, a flagged guess). Raw ``pdftotext`` ends every block with an empty line, and a row group's
-cells of one column are one block of ``k`` lines (``streamorder._fits_blocks``): the blocks alone
+cells of one column are one block of ``k`` lines (``streamblocks.fits_blocks``): the blocks alone
 tell the groups. ``divide_by_blocks`` lists every division the blocks allow (values of another table
 before the header or after the last row, page numbers between groups passed over as in
 ``solve_stream``) and keeps those that break the fewest identities; cells they disagree on are null.
@@ -22,15 +22,12 @@ from .chromelead import chromium_index_groups
 from .digitruns import _holds, application_identities
 from .pagetop import TooManyWindows, reorderings, warn_once
 from .result import TableResult
+from .streamblocks import APP_COLS, MAX_GROUP, Number, _hinted_group, _hinted_order
+from .streamblocks import fits_blocks as _fits_blocks
 from .streamorder import (
-    APP_COLS,
     COLUMN_HEADERS,
-    MAX_GROUP,
     StreamSolution,
     _agree,
-    _fits_blocks,
-    _hinted_group,
-    _hinted_order,
     _page_numbers,
     block_starts,
     label_joins,
@@ -39,7 +36,6 @@ from .streamorder import (
     subtotal_header,
 )
 
-Number = int | float
 # the most divisions listed per stream (values passed over multiply them)
 MAX_DIVISIONS = 256
 # the most identities (row 总计 and column identities, per column) a division kept may break: one
@@ -51,10 +47,10 @@ MAX_WRONG_CELLS = 2
 
 def _rows(starts: Sequence[bool], hints: Sequence[int | None], p: int, k: int) -> list[list[int]] | None:
     """Stream indices of a group of ``k`` rows from ``p``, row by row in column order, if the
-    blocks allow it (``streamorder._fits_blocks``); a group among the column headers (a header
+    blocks allow it (``streamblocks.fits_blocks``); a group among the column headers (a header
     printed between its values names a column: a page's first rows, which raw ``pdftotext`` joins
     with the header pieces into blocks of their own) is placed by the headers as in
-    ``streamorder._group``."""
+    ``streamblocks._group``."""
     if any(h is not None for h in hints[p : p + k * APP_COLS]):
         if k == 1:
             order = _hinted_order(hints, p)

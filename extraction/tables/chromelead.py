@@ -147,7 +147,7 @@ def _layouts(q: int, k: int, width: int, starts: Sequence[bool],
              joined: Sequence[int]) -> list[tuple[int | None, list[list[int]]]]:  # fmt: skip
     """The ways a group of ``k`` rows of ``width`` columns from stream position ``q`` may stand in
     the blocks, as (the first column of the first joined pair or None, rows of stream indices):
-    column by column, each column's ``k`` values one block (``streamorder._fits_blocks``); or, for
+    column by column, each column's ``k`` values one block (``streamblocks.fits_blocks``); or, for
     ``k`` > 1, with pairs of adjacent columns joined a line per row (``0 2`` / ``0 11`` / …: Chromium
     draws two narrow cells' text close enough for pdftotext to make one line of them, and those
     lines one block), every other column a block. The value after the group starts a block."""

@@ -30,19 +30,16 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .result import TableResult
-from .streamblocks import LONE_NUMBER
+from .blankdivision import blank_identities_result
+from .digitruns import _holds
+from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP, Number
 from .streamorder import (
     _HEADER_CELLS,
-    APP_COLS,
     COLUMN_HEADERS,
-    MAX_GROUP,
-    Number,
     StreamSolution,
     _agree,
     _header_column,
-    _holds,
     _page_numbers,
-    blank_identities_result,
     block_starts,
     lone_numbers,
     solve_checked,
@@ -369,11 +366,11 @@ def assemble_blank_page_tops(res: TableResult, doc: Document, lines: Sequence[Li
                              breaks: bool) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) whose page's first rows are
     drawn among the repeated column headers: the division under every identity
-    (``streamorder.blank_identities_result``) over each ``reorderings`` rewrite, the cells every
+    (``blankdivision.blank_identities_result``) over each ``reorderings`` rewrite, the cells every
     fitting division of every rewrite gives one value ``inferred``, the others ``unreadable``. The
     caller's last resort, after every rebuild that takes a value for every cell (a stream can be
     short because values stand elsewhere, past the next heading: those are read first). ``breaks``:
-    ``streamorder.order_breaks`` of the reading before the rebuilds changed it. ``None`` where the
+    ``blankdivision.order_breaks`` of the reading before the rebuilds changed it. ``None`` where the
     stream is not short, no rewrite applies or divides, or the header is printed too often (its
     warning on ``res``)."""
     spec = res.spec
