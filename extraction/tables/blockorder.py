@@ -25,11 +25,11 @@ from .result import TableResult
 from .streamblocks import APP_COLS, MAX_GROUP, Number, _hinted_group, _hinted_order
 from .streamblocks import fits_blocks as _fits_blocks
 from .streamorder import (
-    COLUMN_HEADERS,
     StreamSolution,
     _agree,
     _page_numbers,
     block_starts,
+    header_lead,
     label_joins,
     lone_numbers,
     stream_result,
@@ -208,8 +208,7 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     if not cells:
         return None
     joined = label_joins(doc, cells, lines)  # the stream as printed: a first column among the labels
-    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
-    lead = sum(c.start < header for c in cells) if header is not None else 0
+    lead = header_lead(doc, lines, cells)
     pages = _page_numbers(doc, cells)
     try:
         rewrites = reorderings(doc, lines, cells, starts, past)

@@ -35,12 +35,12 @@ from .digitruns import _holds
 from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP, Number
 from .streamorder import (
     _HEADER_CELLS,
-    COLUMN_HEADERS,
     StreamSolution,
     _agree,
     _header_column,
     _page_numbers,
     block_starts,
+    header_lead,
     lone_numbers,
     solve_checked,
     stream_result,
@@ -377,8 +377,7 @@ def assemble_blank_page_tops(res: TableResult, doc: Document, lines: Sequence[Li
     if len(spec.rows[0].cols) != APP_COLS or any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
         return None
     cells, hints = lone_numbers(doc, lines)
-    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
-    lead = sum(c.start < header for c in cells) if header is not None else 0
+    lead = header_lead(doc, lines, cells)
     pages = _page_numbers(doc, cells)
     if len(cells) - lead - len(pages) >= len(spec.row_keys) * APP_COLS:
         return None
@@ -418,8 +417,7 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
         return None
     cells, hints = lone_numbers(doc, lines)
     starts = block_starts(cells, lines)
-    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
-    lead = sum(c.start < header for c in cells) if header is not None else 0
+    lead = header_lead(doc, lines, cells)
     pages = _page_numbers(doc, cells)
     fits: list[StreamSolution] = []
     placed: set[int] = set()

@@ -140,6 +140,13 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
     return out, hints
 
 
+def header_lead(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> int:
+    """How many of the lone numbers ``cells`` stand before the first line naming the 自然人 column
+    (values drawn before the table's column header: the caller's ``lead``); 0 without such a line."""
+    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
+    return sum(c.start < header for c in cells) if header is not None else 0
+
+
 def block_starts(cells: Sequence[Cell], lines: Sequence[Line]) -> list[bool]:
     """Per lone number: whether it starts a block of raw ``pdftotext`` (an empty line or a text
     line stands between it and the previous number, which ends the block before it)."""
@@ -357,8 +364,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
         return None
     cells, hints = lone_numbers(doc, lines)
     values = [c.value for c in cells]
-    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
-    lead = sum(c.start < header for c in cells) if header is not None else 0
+    lead = header_lead(doc, lines, cells)
     pages = _page_numbers(doc, cells)
     starts = block_starts(cells, lines)
     joined = label_joins(doc, cells, lines)
