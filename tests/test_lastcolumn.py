@@ -41,17 +41,24 @@ def test_the_region_with_the_block_divides_into_the_last_group():
     lines = split_lines(TAIL)
     hi = _heading(lines, TAIL)
     # the tail alone stands for a region of three rows (21 cells, 18 printed in it)
+    _, values, starts = _divides_into_the_last_group(doc, lines, hi)
+    # without the block the region does not divide
+    assert solve_stream(values[:18], 3, starts=starts[:18]) is None
+
+
+def _divides_into_the_last_group(doc, lines, hi):
+    """The region with the appended block(s) of the tail: its values, divided into the last group of three
+    rows (the appended values a block of their own: the group's seventh column); (cells, values, starts)."""
     region = region_with_later_total(doc, lines, 0, hi, 3)
     assert region is not None
     cells, _ = lone_numbers(doc, region)
     values = [c.value for c in cells]
     assert values == [3, 34, 4, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1, 5, 1, 0, 0, 0, 4, 42, 5]
-    # the appended values are a block of their own: the group's seventh column
-    sol = solve_stream(values, 3, starts=block_starts(cells, region))
+    starts = block_starts(cells, region)
+    sol = solve_stream(values, 3, starts=starts)
     assert sol is not None and sol.ambiguous == 0
     assert sol.rows == [[3, 0, 0, 0, 1, 0, 4], [34, 0, 3, 0, 5, 0, 42], [4, 0, 0, 0, 1, 0, 5]]
-    # without the block the region does not divide
-    assert solve_stream(values[:18], 3, starts=block_starts(cells, region)[:18]) is None
+    return cells, values, starts
 
 
 def _missing(routes):
@@ -92,14 +99,7 @@ def test_the_other_and_total_columns_both_drawn_last_are_appended_in_the_table_s
     blocks = later_columns(TAIL_TWO, lines, hi, 6)
     assert blocks is not None
     assert [[TAIL_TWO[ln.start : ln.end] for ln in b] for b in blocks] == [["其他", "0", "0", "0"], ["总计", "4", "42", "5"]]
-    region = region_with_later_total(doc, lines, 0, hi, 3)
-    assert region is not None
-    cells, _ = lone_numbers(doc, region)
-    values = [c.value for c in cells]
-    assert values == [3, 34, 4, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1, 5, 1, 0, 0, 0, 4, 42, 5]
-    sol = solve_stream(values, 3, starts=block_starts(cells, region))
-    assert sol is not None and sol.ambiguous == 0
-    assert sol.rows == [[3, 0, 0, 0, 1, 0, 4], [34, 0, 3, 0, 5, 0, 42], [4, 0, 0, 0, 1, 0, 5]]
+    _divides_into_the_last_group(doc, lines, hi)
 
 
 def test_other_and_total_blocks_out_of_the_table_s_order_or_twice_are_not_taken():
