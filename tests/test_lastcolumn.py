@@ -4,7 +4,7 @@ import pytest
 
 from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
-from govreport.extraction.tables.lastcolumn import later_columns, later_total_column, region_with_later_total, reordered_last_page
+from govreport.extraction.tables.lastcolumn import later_columns, region_with_later_total, reordered_last_page
 from govreport.extraction.tables.streamorder import block_starts, lone_numbers, solve_stream
 
 # the end of a table-三 region (a group of three rows written column by column, six columns: its
@@ -23,17 +23,17 @@ def _heading(lines, text):
 def test_the_block_of_as_many_values_as_the_region_lacks_after_a_total_header():
     lines = split_lines(TAIL)
     hi = _heading(lines, TAIL)
-    block = later_total_column(TAIL, lines, hi, 3)
-    assert block is not None and [TAIL[ln.start : ln.end] for ln in block] == ["总计", "4", "42", "5"]
+    blocks = later_columns(TAIL, lines, hi, 3)
+    assert blocks is not None and [[TAIL[ln.start : ln.end] for ln in b] for b in blocks] == [["总计", "4", "42", "5"]]
     # table 四's 总计 with one value, or with values a block each, is no such block
-    assert later_total_column(TAIL, lines, hi, 1) is None  # two one-value blocks: which one is a guess
-    assert later_total_column(TAIL, lines, hi, 2) is None
+    assert later_columns(TAIL, lines, hi, 1) is None  # two one-value blocks: which one is a guess
+    assert later_columns(TAIL, lines, hi, 2) is None
     # on the next page the block was drawn apart from this page's table
     paged = TAIL.replace("其他\n结果\n1\n", "\f其他\n结果\n1\n")
-    assert later_total_column(paged, split_lines(paged), hi, 3) is None
+    assert later_columns(paged, split_lines(paged), hi, 3) is None
     # also where the form feed stands alone on an empty line between the header and the values
     fed = TAIL.replace("总计\n\n4\n42\n5\n", "总计\n\f\n4\n42\n5\n")
-    assert fed != TAIL and later_total_column(fed, split_lines(fed), hi, 3) is None
+    assert fed != TAIL and later_columns(fed, split_lines(fed), hi, 3) is None
 
 
 def test_the_region_with_the_block_divides_into_the_last_group():

@@ -89,17 +89,6 @@ def later_columns(text: str, lines: Sequence[Line], hi: int, missing: int) -> li
     return found[0] if len(found) == 1 else None
 
 
-def later_total_column(text: str, lines: Sequence[Line], hi: int, missing: int) -> list[Line] | None:
-    """The ``总计`` line and the ``missing`` value lines of table 三's last 总计 column printed
-    after its region (which ends at line index ``hi``) on the same page; None unless exactly one
-    such block is there (two would leave the choice to a guess) or ``missing`` is not 1 to
-    ``MAX_BLOCK``."""
-    if not 1 <= missing <= MAX_BLOCK:
-        return None
-    found = [b for h, b in _header_blocks(text, lines, hi, {"总计"}) if len(b) == missing + 1]
-    return found[0] if len(found) == 1 else None
-
-
 def region_with_later_total(doc: Document, lines: Sequence[Line], lo: int, hi: int, nrows: int) -> list[Line] | None:
     """Table 三's region lines ``lines[lo:hi]`` with its last right-hand columns printed later on
     the page appended (``later_columns``: the 总计 column, or the 其他 and 总计 columns), where the
