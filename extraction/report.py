@@ -16,6 +16,7 @@ from .tables.active import assemble_active
 from .tables.activestream import assemble_active_stream, continuation as active_continuation
 from .tables.applications import assemble_applications
 from .tables.base import build_region
+from .tables.blankdivision import order_breaks
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
@@ -26,7 +27,6 @@ from .tables.reviewstream import assemble_review_stream, continuation, in_stream
 from .tables.reviewstream import review_fails
 from .tables.reviewstream import distrust_order as distrust_review
 from .tables.runon import RUNON_ASSEMBLERS
-from .tables.blankdivision import order_breaks
 from .tables.streamblocks import table_fails
 from .tables.streamorder import assemble_from_stream, distrust_order, lone_numbers
 from .tables.streamorder import continuation as applications_continuation

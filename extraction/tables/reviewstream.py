@@ -76,7 +76,6 @@ def preceding(text: str, lines: Sequence[Line], heading: int) -> int:
     return start
 
 
-
 def preceding_rows(text: str, lines: Sequence[Line], start: int, heading: int) -> list[Line]:
     """Table 四's lines from ``start`` (``preceding``) to its heading on line ``heading`` less what
     follows its last values: a value after an empty line with no header piece since starts a block
@@ -95,6 +94,7 @@ def preceding_rows(text: str, lines: Sequence[Line], start: int, heading: int) -
             named = True
         out.append(ln)
     return out
+
 
 # the column a header fragment names (a piece ``结果`` alone names none: it belongs to its neighbour)
 _COLUMN_WORDS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("尚未", "pending"),
