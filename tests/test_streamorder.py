@@ -316,3 +316,35 @@ def test_eight_column_readings_rebuilt_whole_also_with_the_subtotal_headed_he_ji
         got = extractor.extract_text(text).output["tables"]["applications"]
         gold = r.gold["tables"]["applications"]
         assert got == gold, r.id
+
+
+def test_a_group_whose_leading_columns_are_one_block_written_row_by_row():
+    # raw pdftotext of LibreOffice's last page: the two rows' 自然人, 商业企业 and 科研机构 cells stand
+    # close and come as one block, line by line (``5 1 0 | 2 0 1``), then 社会公益组织 … 总计 a block
+    # each, both rows' values in it
+    x = [5, 1, 0, 1, 1, 0, 8]
+    y = [2, 0, 1, 0, 3, 0, 6]
+    stream = x[:3] + y[:3] + [v for c in range(3, 7) for v in (x[c], y[c])]
+    starts = [True] + [False] * 5 + [True, False] * 4
+    sol = solve_stream(stream, 2, starts=starts)
+    assert sol is not None and sol.rows == [x, y] and sol.ambiguous == 0
+    assert [stream[i] for i in sol.index[1]] == y
+    # the leading values split over two blocks are no such block (and nothing else fits these blocks)
+    assert solve_stream(stream, 2, starts=[True, False, False, True, False, False] + starts[6:]) is None
+    # a group's leading columns written column by column in that block break 总计 (5 2 1 | 0 0 1): no division
+    col = [x[0], y[0], x[1], y[1], x[2], y[2]] + stream[6:]
+    assert solve_stream(col, 2, starts=starts) is None
+
+
+@pytest.mark.skipif(bool(_missing(["lo-pdf:pdftotext"])), reason="; ".join(_missing(["lo-pdf:pdftotext"]).values()) or "-")
+def test_a_libreoffice_last_page_with_its_leading_columns_one_block_and_table_four_s_heading_between_reads_whole():
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    (r,) = read_routes([make_document(1, 103)], ["lo-pdf:pdftotext"])
+    # the last two rows: 5 1 0 / 0 0 0 one block, then a block a column, the next heading among them
+    assert "构\n5\n1\n0\n0\n0\n0\n\n社会公\n益组织\n1\n0\n\n四、" in r.text
+    out = Extractor(get_tagger("rules")).extract_text(r.text).output
+    assert out["tables"]["applications"] == r.gold["tables"]["applications"]

@@ -278,6 +278,24 @@ def _wide_lead(values: Sequence[Number], p: int, m: int, lead: int, width: int, 
     return out
 
 
+def _block_lead(values: Sequence[Number], p: int, m: int,
+                starts: Sequence[bool]) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
+    """Divisions of ``m`` rows from ``p`` whose first two or three columns (自然人, 商业企业, 科研机构:
+    narrow cells close together) stand in one block of their own, row by row (``5 1 0 | 0 0 0``),
+    the rows' other columns after it, a block a column (or a row: ``_other_columns``); each row
+    meeting its 总计. Raw pdftotext groups cells that stand close into one block and writes a block
+    line by line: seen on LibreOffice's last page of table 三, its two rows' first three columns one
+    block, then 社会公益组织 … 总计 a block each. The block must hold exactly the rows' leading values
+    (a block starts at ``p`` and at the first value after them, none between)."""
+    out: list[list[list[tuple[Number, int]]]] = []
+    for lead in range(2, MAX_LEAD_WIDTH + 1):
+        rest = p + m * lead
+        if rest + m * (APP_COLS - lead) > len(values) or not starts[p] or any(starts[p + 1 : rest]) or not starts[rest]:
+            continue
+        out += _other_columns(values, p, rest, m, starts, lead, APP_COLS - lead)
+    return out
+
+
 def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int] = frozenset(),
                  hints: Sequence[int | None] = (), lead: int = 0, trail: bool = False,
                  starts: Sequence[bool] = (), sub: int | None = None,
@@ -314,6 +332,10 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
                 out.extend((m * width, rows) for rows in _wide_lead(values, p, m, lead_width, width, sub, starts, runs))
         if chromium and joined and starts and sub is None:
             out.extend(chromium_groups(values, p, nrows - r, starts, joined))
+        if starts and sub is None:
+            # a group's leading columns one block, row by row (``_block_lead``)
+            for m in range(2, min(MAX_GROUP, nrows - r) + 1):
+                out.extend((m * width, rows) for rows in _block_lead(values, p, m, starts))
         return out
 
     steps = _alive_edges(n, nrows, skippable, lead, trail, options)
