@@ -85,6 +85,7 @@ def test_flagged_guesses_no_division_allows_are_nulled_read_cells_kept():
             if i < len(stream):
                 res.values[k][col] = stream[i]
                 res.status.setdefault(k, {})[col] = INFERRED
+                res.provenance.setdefault(k, {})[col] = {"text": str(stream[i])}
     res.by_order = set(keys)
     after = keys[keys.index(short) + 1]
     res.status[after]["total"] = READ  # a cell read in place is not the search's to judge
@@ -95,9 +96,33 @@ def test_flagged_guesses_no_division_allows_are_nulled_read_cells_kept():
     # every cell nulled held a wrong guess: no division of the stream gives it that value
     assert all(guess[k, c] != truth[k][c] for k, c in gone)
     assert all(res.values[k][cols[c]] is None for k, c in gone)
+    # the value read by order is not the cell's printed text: no provenance is left to report it as the
+    # cell's ("printed but not a number")
+    assert all(cols[c] not in res.provenance.get(k, {}) for k, c in gone)
     assert res.status[after]["total"] == READ and res.values[after]["total"] is not None
     assert any("no division of the values into rows" in w for w in res.warnings)
     # a reading whose rows were read with their labels is not the content stream: left alone
     res.by_order = set()
     res.values[after]["natural_person"], res.status[after]["natural_person"] = 999, INFERRED
     assert rule_out_guesses(res, stream, [], 0, frozenset()) == 0 and res.values[after]["natural_person"] == 999
+
+
+def test_values_ruled_out_are_not_reported_as_printed_but_not_a_number():
+    # raw pdftotext of LibreOffice's PDF, blank cells unprinted: the guesses by order that no division
+    # allows are nulled; the report names them as such, not as text that is no number ('75', '4,598')
+    import re
+
+    import pytest
+
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import missing_tools, read_routes
+
+    if missing_tools(["lo-pdf:pdftotext"]):
+        pytest.skip("; ".join(missing_tools(["lo-pdf:pdftotext"]).values()))
+    (r,) = read_routes([make_document(1, 155)], ["lo-pdf:pdftotext"])
+    out = Extractor(get_tagger("rules")).extract_text(r.text).output
+    assert any("no division of the values into rows gives these cells" in w for w in out["warnings"])
+    printed = [w for w in out["warnings"] if w.startswith("applications: printed but not a number")]
+    assert not any(re.search(r"'[0-9][0-9,]*'", w) for w in printed)

@@ -162,6 +162,9 @@ def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: S
                 continue
             res.values[key][col] = None
             res.status[key][col] = UNREADABLE
+            # the value is not the cell's: its text is no printed content of the cell (else the
+            # report would call it "printed but not a number")
+            res.provenance.get(key, {}).pop(col, None)
             res.ambiguous.discard((key, col))
             nulled.append(f"{key}.{col}")
     if nulled:
