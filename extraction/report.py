@@ -21,6 +21,7 @@ from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
+from .tables.pagetotal import first_totals_moved, table_width
 from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, preceding_rows
@@ -167,6 +168,9 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             # only where they give a value for every cell (fewer: the blank-cell search, already run)
             cells = len(res.spec.row_keys) * len(res.spec.rows[0].cols)
             spans += [(ls, past) for ls, past in extra if len(lone_numbers(doc, ls)[0]) >= cells]
+            # a page's first row's 总计 drawn with the 总计 header at the page's end: put back after that row
+            spans += [(moved, past) for ls, past in list(spans)
+                      if (moved := first_totals_moved(doc, ls, table_width(doc, ls))) is not None]  # fmt: skip
             # its last page's columns drawn in another order (商业企业 and 科研机构 after 其他): tried last,
             # only where the page's columns are whole and every cell then has a value (fewer: blank cells)
             spans += [(ls2, past) for ls, past in list(spans) for ls2 in reordered_last_page(doc, ls)
