@@ -163,7 +163,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 # its first page drawn before its heading (the page's column header and values first):
                 # tried after the region as it stands, with the lines from that page's header on
                 extra += [(lines[before:end], past) for ls, past in spans for end in [lo + len(ls)]]
-            if (late := region_with_later_total(doc, lines, lo, hi, len(res.spec.row_keys))) is not None:
+            if (late := region_with_later_total(doc, lines, lo, hi, len(res.spec.row_keys),
+                                               table_width(doc, lines[lo:hi]))) is not None:
                 spans.append((late, None))  # its last 总计 column drawn last on its page, past table 四
             # only where they give a value for every cell (fewer: the blank-cell search, already run)
             cells = len(res.spec.row_keys) * len(res.spec.rows[0].cols)

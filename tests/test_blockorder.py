@@ -108,3 +108,65 @@ def test_wps_readings_of_reports_with_wrong_sums_rebuilt_with_their_failed_check
         assert any("text blocks alone" in w for w in out["warnings"]), r.id
         assert any(c["status"] == "fail" and c["rule"].startswith("applications.") for c in out["checks"]), r.id
         assert_right_or_null(out["tables"]["applications"], r.gold["tables"]["applications"], 0.9, r.id)
+
+
+def _eight(table, sub=6):
+    """The rows as the 8-column variant prints them: the 法人或其他组织 小计 (the five organisation
+    columns' sum) at slot ``sub``."""
+    return [row[:sub] + [sum(row[1:6])] + row[sub:] for row in table]
+
+
+def _stream8(table):
+    """``_stream`` of the 8-column variant: 三(一)/(二) a group of eight blocks of two."""
+    g = KEYS.index("granted")
+    values, starts = [], []
+    for r, row in enumerate(table):
+        if r == g + 1:
+            continue
+        if r == g:
+            values += [x for pair in zip(row, table[g + 1]) for x in pair]
+            starts += [True, False] * 8
+        else:
+            values += row
+            starts += [True] * 8
+    return values, starts
+
+
+# GOOD with applications from 商业企业 (3) and 社会公益组织 (1) too: a 小计 of 4
+WIDE = [row[:] for row in GOOD]
+for _key in ("new_received", "granted", "total_handled"):
+    WIDE[KEYS.index(_key)][1], WIDE[KEYS.index(_key)][3] = 3, 1
+    WIDE[KEYS.index(_key)][6] += 4
+
+
+def test_the_eight_column_variant_with_a_wrong_total_is_divided_by_its_blocks_its_subtotal_left_out():
+    bad = [row[:] for row in WIDE]
+    bad[KEYS.index("carried_over")][6] = 4  # the report prints 二's 总计 as 4 (2 + 0 + …)
+    values, starts = _stream8(_eight(bad))
+    assert solve_stream(values, len(KEYS), sub=6) is None  # no division meets every row's 总计
+    # read as seven columns the blocks fit no division (eight values a row)
+    assert divide_by_blocks(values, starts, KEYS) is None
+    got = divide_by_blocks(values, starts, KEYS, sub=6)
+    assert got is not None
+    sol, fewest = got
+    assert sol.rows == bad and sol.ambiguous == 0 and fewest == 2
+    # with the 小计 read after 自然人 the rows' 小计 (3 in 一) is not the five organisations' sum
+    # (0 + 1 + 0 + 0 + 4): no division kept
+    assert divide_by_blocks(values, starts, KEYS, sub=1) is None
+
+
+def test_a_page_s_first_row_of_the_eight_column_variant_is_placed_by_the_headers_printed_with_it():
+    from govreport.extraction.tables.blockorder import _hinted_wide, _rows
+
+    # 10 3 0 in the header's block, 0 after 社会公益组织, 0 after 法律服务机构, 0 after 其他 (the 合计
+    # header after it names nothing), then 3 (小计) and 13 (总计): hints are the seven columns'
+    hints = [None, None, None, 3, 4, 5, None, None]
+    starts = [True, False, False, True, True, True, True, True]
+    assert _hinted_wide(hints, 0, 6) == list(range(8))
+    assert _rows(starts, hints, 0, 1, sub=6) == [list(range(8))]
+    # 总计 named by its header: the eighth printed column
+    assert _hinted_wide([None, None, None, None, None, None, 6, None], 0, 6) == [0, 1, 2, 3, 4, 5, 7, 6]
+    # with the 小计 after 自然人 the named columns move one place right
+    assert _hinted_wide(hints, 0, 1) == [0, 1, 2, 6, 3, 4, 5, 7]
+    # two values naming one column: no order
+    assert _hinted_wide([3, 3, None, None, None, None, None, None], 0, 6) is None

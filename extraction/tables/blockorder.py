@@ -25,6 +25,7 @@ from .result import TableResult
 from .streamblocks import APP_COLS, MAX_GROUP, Number, _hinted_group, _hinted_order
 from .streamblocks import fits_blocks as _fits_blocks
 from .streamorder import (
+    SUBTOTAL_SLOTS,
     StreamSolution,
     _agree,
     _page_numbers,
@@ -45,39 +46,64 @@ MAX_BROKEN = 6
 MAX_WRONG_CELLS = 2
 
 
-def _rows(starts: Sequence[bool], hints: Sequence[int | None], p: int, k: int) -> list[list[int]] | None:
+def _rows(starts: Sequence[bool], hints: Sequence[int | None], p: int, k: int,
+          sub: int | None = None) -> list[list[int]] | None:  # fmt: skip
     """Stream indices of a group of ``k`` rows from ``p``, row by row in column order, if the
     blocks allow it (``streamblocks.fits_blocks``); a group among the column headers (a header
     printed between its values names a column: a page's first rows, which raw ``pdftotext`` joins
     with the header pieces into blocks of their own) is placed by the headers as in
-    ``streamblocks._group``."""
-    if any(h is not None for h in hints[p : p + k * APP_COLS]):
+    ``streamblocks._group``. ``sub``: each row prints an eighth value, the 8-column variant's 小计,
+    at that slot (0-based; the rows returned keep it: eight indices a row)."""
+    width = APP_COLS if sub is None else APP_COLS + 1
+    if any(h is not None for h in hints[p : p + k * width]):
+        if sub is not None:
+            # the 8-column variant: a single row whose headers name some of its columns
+            order = _hinted_wide(hints, p, sub) if k == 1 else None
+            return [order] if order is not None else None
         if k == 1:
             order = _hinted_order(hints, p)
             return [order] if order is not None else None
         return _hinted_group(hints, p, k)
-    if not _fits_blocks(starts, p, k):
+    if not _fits_blocks(starts, p, k, width):
         return None
-    return [[p + c * k + j for c in range(APP_COLS)] for j in range(k)]
+    return [[p + c * k + j for c in range(width)] for j in range(k)]
+
+
+def _hinted_wide(hints: Sequence[int | None], p: int, sub: int) -> list[int] | None:
+    """Stream indices of one row of the 8-column variant in its printed column order (the 小计 at
+    slot ``sub``) when headers printed between its values name some of its seven table columns
+    (``hints``: 0 = 自然人 … 6 = 总计); the rest fill the unnamed printed columns in stream order."""
+    width = APP_COLS + 1
+    named = [None if x is None else x + (x >= sub) for x in hints[p : p + width]]
+    taken = [x for x in named if x is not None]
+    if not taken or len(set(taken)) != len(taken):
+        return None
+    free = iter(c for c in range(width) if c not in taken)
+    order = [0] * width
+    for i, x in enumerate(named):
+        order[x if x is not None else next(free)] = p + i
+    return order
 
 
 def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrows: int,
-               skippable: frozenset[int], lead: int,
-               joined: Sequence[int] = ()) -> list[list[tuple[int, list[list[int]]]]]:  # fmt: skip
+               skippable: frozenset[int], lead: int, joined: Sequence[int] = (),
+               sub: int | None = None) -> list[list[tuple[int, list[list[int]]]]]:  # fmt: skip
     """Every division of a stream of ``n`` values into ``nrows`` rows by the blocks alone (at most
     ``MAX_DIVISIONS``): per division, its groups as (first row, the rows' stream indices); given
     ``joined`` (``streamorder.label_joins``), also runs whose first column came with the labels
-    and Chromium's other orders (``chromelead.chromium_index_groups``)."""
+    and Chromium's other orders (``chromelead.chromium_index_groups``). ``sub``: the 8-column
+    variant's 小计 slot (``_rows``; eight values a row, no Chromium orders)."""
     reach: dict[tuple[int, int], bool] = {}
+    width = APP_COLS if sub is None else APP_COLS + 1
 
     def step(p: int, r: int) -> list[tuple[int, list[list[int]]]]:
         out = []
         for k in range(1, min(MAX_GROUP, nrows - r) + 1):
-            if p + k * APP_COLS <= n:
-                rows = _rows(starts, hints, p, k)
+            if p + k * width <= n:
+                rows = _rows(starts, hints, p, k, sub)
                 if rows is not None:
-                    out.append((p + k * APP_COLS, rows))
-        if joined:
+                    out.append((p + k * width, rows))
+        if joined and sub is None:
             out.extend((p + used, rows) for used, rows in chromium_index_groups(n, p, nrows - r, starts, joined))
         return out
 
@@ -113,12 +139,21 @@ def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrow
     return out
 
 
-def _solution(values: Sequence[Number | None], nrows: int, groups: list[tuple[int, list[list[int]]]]) -> StreamSolution:
+def _solution(values: Sequence[Number | None], nrows: int, groups: list[tuple[int, list[list[int]]]],
+              sub: int | None = None) -> StreamSolution | None:  # fmt: skip
+    """The division's rows (seven columns); with ``sub`` (the 8-column variant) each row's 小计
+    left out, ``None`` where a printed 小计 is not its five organisation columns' sum (a division
+    that breaks the variant's own identity is not the report's: its rows' columns are shifted)."""
     rows: list[list[Number | None]] = [[None] * APP_COLS for _ in range(nrows)]
     index: list[list[int | None]] = [[None] * APP_COLS for _ in range(nrows)]
     grouped: set[int] = set()
     for r, idx in groups:
         for j, row in enumerate(idx):
+            if sub is not None:
+                row = list(row)
+                x = values[row.pop(sub)]
+                if _holds([0 if values[i] is None else values[i] for i in row[1:6]], [0 if x is None else x]) is not True:
+                    return None
             rows[r + j] = [values[i] for i in row]
             index[r + j] = list(row)
             if len(idx) > 1:
@@ -172,14 +207,18 @@ def broken(sol: StreamSolution, row_keys: Sequence[str]) -> int | None:
 
 def divide_by_blocks(values: Sequence[Number | None], starts: Sequence[bool], row_keys: Sequence[str],
                      hints: Sequence[int | None] = (), skippable: frozenset[int] = frozenset(),
-                     lead: int = 0, joined: Sequence[int] = ()) -> tuple[StreamSolution, int] | None:  # fmt: skip
+                     lead: int = 0, joined: Sequence[int] = (),
+                     sub: int | None = None) -> tuple[StreamSolution, int] | None:  # fmt: skip
     """The divisions of the stream the blocks allow that break at most ``MAX_BROKEN`` identities,
     each explained by a wrong printed cell (``broken``), as one solution: the cells they all agree on, the others ``None``; with the
-    fewest identities any of them breaks. ``None`` when the blocks allow no such division."""
+    fewest identities any of them breaks. ``None`` when the blocks allow no such division. ``sub``:
+    the 8-column variant's 小计 slot (every row's 小计 must be its five organisation columns' sum)."""
     nrows = len(row_keys)
     kept: list[tuple[StreamSolution, int]] = []
-    for groups in _divisions(len(values), starts, hints or [None] * len(values), nrows, skippable, lead, joined):
-        sol = _solution(values, nrows, groups)
+    for groups in _divisions(len(values), starts, hints or [None] * len(values), nrows, skippable, lead, joined, sub):
+        sol = _solution(values, nrows, groups, sub)
+        if sol is None:
+            continue
         b = broken(sol, row_keys)
         if b is not None and b <= MAX_BROKEN:
             kept.append((sol, b))
@@ -196,13 +235,17 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     """Table 三 rebuilt from the region's one-value lines by the blocks alone (``divide_by_blocks``),
     the stream as printed and each rewrite of a page's first rows (``pagetop.reorderings``) tried
     alike: the cells every division that breaks the fewest identities agrees on, ``inferred``; the
-    others ``unreadable``. ``None`` when the table prints a 小计, has no blocks (every value
-    joined, or none), or no division breaks at most ``MAX_BROKEN`` identities, or the header is
-    printed too often to try the rewrites (``pagetop.TooManyWindows``: its warning added to ``res``). ``past``: the next
-    section's heading line where ``lines`` run on past it (``pagetop.reorderings``)."""
+    others ``unreadable``. ``None`` when the table has no blocks (every value joined, or none), or
+    no division breaks at most ``MAX_BROKEN`` identities, or the header is printed too often to try
+    the rewrites (``pagetop.TooManyWindows``: its warning added to ``res``). ``past``: the next
+    section's heading line where ``lines`` run on past it (``pagetop.reorderings``). The 8-column
+    variant (a 小计 header printed) is divided with its 小计 after 自然人 and after 其他
+    (``streamorder.SUBTOTAL_SLOTS``), the stream as printed only (the page-top rewrites are the
+    seven columns'), the divisions of both slots having their say alike."""
     spec = res.spec
-    if len(spec.rows[0].cols) != APP_COLS or any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
+    if len(spec.rows[0].cols) != APP_COLS:
         return None
+    wide = any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines)
     cells, hints = lone_numbers(doc, lines)
     starts = block_starts(cells, lines)
     if not cells:
@@ -211,22 +254,23 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     lead = header_lead(doc, lines, cells)
     pages = _page_numbers(doc, cells)
     try:
-        rewrites = reorderings(doc, lines, cells, starts, past)
+        rewrites = reorderings(doc, lines, cells, starts, past) if not wide else []
     except TooManyWindows as exc:
         # the stream as printed alone is no division every plausible order had its say on
         warn_once(res, str(exc))
         return None
     found: list[tuple[StreamSolution, int]] = []
-    for perm, moved in [(list(range(len(cells))), frozenset())] + rewrites:
-        new_at = {old: new for new, old in enumerate(perm)}
-        got = divide_by_blocks([cells[i].value for i in perm], [starts[i] for i in perm], spec.row_keys,
-                               [None if i in moved else hints[i] for i in perm],
-                               frozenset(new_at[i] for i in pages), lead,
-                               joined if not moved else ())  # fmt: skip
-        if got is not None:
-            sol, b = got
-            sol.index = [[None if x is None else perm[x] for x in row] for row in sol.index]
-            found.append((sol, b))
+    for sub in SUBTOTAL_SLOTS if wide else (None,):
+        for perm, moved in [(list(range(len(cells))), frozenset())] + rewrites:
+            new_at = {old: new for new, old in enumerate(perm)}
+            got = divide_by_blocks([cells[i].value for i in perm], [starts[i] for i in perm], spec.row_keys,
+                                   [None if i in moved else hints[i] for i in perm],
+                                   frozenset(new_at[i] for i in pages), lead,
+                                   joined if not moved else (), sub)  # fmt: skip
+            if got is not None:
+                sol, b = got
+                sol.index = [[None if x is None else perm[x] for x in row] for row in sol.index]
+                found.append((sol, b))
     if not found:
         return None
     # every plausible division (the stream as printed, each rewrite) has its say: cells they

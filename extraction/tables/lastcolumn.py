@@ -16,13 +16,14 @@ value) fits only where its values are the ones the rows' sums give.
 """
 from __future__ import annotations
 
+import re
 from itertools import product
 from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
 from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP
-from .streamorder import lone_numbers
+from .streamorder import SUBTOTAL_SLOTS, lone_numbers, subtotal_header
 
 # the most values a block may hold: the rows of one row group
 MAX_BLOCK = MAX_GROUP
@@ -89,13 +90,14 @@ def later_columns(text: str, lines: Sequence[Line], hi: int, missing: int) -> li
     return found[0] if len(found) == 1 else None
 
 
-def region_with_later_total(doc: Document, lines: Sequence[Line], lo: int, hi: int, nrows: int) -> list[Line] | None:
+def region_with_later_total(doc: Document, lines: Sequence[Line], lo: int, hi: int, nrows: int,
+                            width: int = APP_COLS) -> list[Line] | None:  # fmt: skip
     """Table 三's region lines ``lines[lo:hi]`` with its last right-hand columns printed later on
     the page appended (``later_columns``: the 总计 column, or the 其他 and 总计 columns), where the
-    region's lone numbers fall short of its ``nrows`` × 7 cells by the blocks' values; None where
-    no such set of blocks is found."""
+    region's lone numbers fall short of its ``nrows`` × ``width`` cells (8 printed columns in the
+    variant with a 小计) by the blocks' values; None where no such set of blocks is found."""
     values, _ = lone_numbers(doc, lines[lo:hi])
-    blocks = later_columns(doc.text, lines, hi, nrows * APP_COLS - len(values))
+    blocks = later_columns(doc.text, lines, hi, nrows * width - len(values))
     if blocks is None:
         return None
     # the values follow an empty line (a block of their own, ``block_starts``), without the header
@@ -110,6 +112,33 @@ def region_with_later_total(doc: Document, lines: Sequence[Line], lo: int, hi: i
 # draw the 商业企业 and 科研机构 columns (the two under 法人或其他组织 whose header cells wrap,
 # ``商业企`` / ``业``) after the other four, the 总计 column apart (past the heading or later)
 PAGE_ORDERS = ((0, 3, 4, 5, 1, 2),)
+
+
+def page_orders(sub: int | None) -> tuple[tuple[int, ...], ...]:
+    """``PAGE_ORDERS`` over the printed columns but 总计: the six applicant columns, or seven where
+    the 8-column variant prints its 小计 at slot ``sub`` (``streamorder.SUBTOTAL_SLOTS``). The 小计's
+    header does not wrap as 商业企业's and 科研机构's do: it is drawn in its place, after the column
+    left of it (LibreOffice: 自然人, 社会公益, 法律服务, 其他, 小计, then 商业企业 and 科研机构)."""
+    if sub is None:
+        return PAGE_ORDERS
+    out = []
+    for order in PAGE_ORDERS:
+        printed = [c + (c >= sub) for c in order]
+        k = printed.index(sub - 1) + 1
+        out.append((*printed[:k], sub, *printed[k:]))
+    return tuple(out)
+
+
+def subtotal_slot(text: str, span: Sequence[Line]) -> int | None:
+    """Where the span's 8-column variant prints its 小计 (``streamorder.SUBTOTAL_SLOTS``) as its
+    header lines say: after 其他 where the first 小计 header line follows a line ``其他``, after 自然人
+    where it comes first; None where the span prints no 小计 header or no ``其他`` line."""
+    heads = [re.sub(r"\s+", "", text[ln.start : ln.end]) for ln in span]
+    sub = next((k for k, h in enumerate(heads) if subtotal_header(h)), None)
+    other = next((k for k, h in enumerate(heads) if h == "其他"), None)
+    if sub is None or other is None:
+        return None
+    return SUBTOTAL_SLOTS[1] if sub > other else SUBTOTAL_SLOTS[0]
 # table 四's lines inside table 三's: a 行政诉讼 group word, then header pieces and their values
 _REVIEW_GROUPS = frozenset({"复议后起诉", "未经复议直接起诉", "未经复议直接起诉的"})
 _REVIEW_PIECES = frozenset("结果 维持 纠正 其他 尚未 审结 总计".split())
@@ -150,8 +179,14 @@ def reordered_last_page(doc: Document, span: Sequence[Line]) -> list[list[Line]]
     a seventh (the 总计 column appended by ``region_with_later_total``); those six are re-ordered.
     Table 四's rows drawn among them are left out (``_without_review_rows``). One span per such
     reading, none where no such run is there. The caller divides each under the table's
-    identities as any other span: an order that does not fit is rejected."""
+    identities as any other span: an order that does not fit is rejected. The 8-column variant
+    (a 小计 header printed) is re-ordered over its seven blocks before 总计 (``page_orders``), with
+    its 小计 where its header lines say (``subtotal_slot``; none where they do not)."""
     text = doc.text
+    sub = subtotal_slot(text, span) if any(subtotal_header(text[ln.start : ln.end]) for ln in span) else None
+    if sub is None and any(subtotal_header(text[ln.start : ln.end]) for ln in span):
+        return []
+    width = APP_COLS + (sub is not None)
     lines = _without_review_rows(text, span)
     kinds = ["e" if not (s := text[ln.start : ln.end].strip()) else "n" if LONE_NUMBER.fullmatch(s) else "t"
              for ln in lines]  # fmt: skip
@@ -165,21 +200,21 @@ def reordered_last_page(doc: Document, span: Sequence[Line]) -> list[list[Line]]
                 runs[-1][-1].append(k)
             else:
                 runs[-1].append([k])
-    blocks = next((run for run in reversed(runs) if len(run) >= APP_COLS - 1), None)
+    blocks = next((run for run in reversed(runs) if len(run) >= width - 1), None)
     if blocks is None:
         return []
     out: list[list[Line]] = []
     # the six blocks end the run, or stand before a seventh: the 总计 column appended to the span
-    for tail in (0, 1)[: 1 + (len(blocks) >= APP_COLS)]:
-        last = blocks[len(blocks) - tail - (APP_COLS - 1) : len(blocks) - tail]
+    for tail in (0, 1)[: 1 + (len(blocks) >= width)]:
+        last = blocks[len(blocks) - tail - (width - 1) : len(blocks) - tail]
         size = len(last[0])
         if not 1 <= size <= MAX_BLOCK or any(len(b) != size for b in last):
             continue
         gap = next((lines[j] for j in range(last[0][0], last[-1][-1]) if kinds[j] == "e"), None)
         if gap is None:
             continue
-        for order in PAGE_ORDERS:
-            placed = [last[order.index(col)] for col in range(APP_COLS - 1)]
+        for order in page_orders(sub):
+            placed = [last[order.index(col)] for col in range(width - 1)]
             body = [ln for b in placed for ln in (gap, *(lines[j] for j in b))]
             out.append([*lines[: last[0][0]], *body, *lines[last[-1][-1] + 1 :]])
     return out
