@@ -170,3 +170,35 @@ def test_a_page_s_first_row_of_the_eight_column_variant_is_placed_by_the_headers
     assert _hinted_wide(hints, 0, 1) == [0, 1, 2, 6, 3, 4, 5, 7]
     # two values naming one column: no order
     assert _hinted_wide([3, 3, None, None, None, None, None, None], 0, 6) is None
+
+
+def _wide_lead_text(rows8):
+    """A WPS-style page of the 8-column variant through raw pdftotext: each row's 自然人, 商业企业 and
+    科研机构 beside its label (the first on the label's line, a label line after them), then every
+    row's 社会公益组织, 法律服务机构, 其他, 小计 and 总计, a value a block."""
+    head = "".join(f"第{r}行标签 {row[0]}\n{row[1]}\n{row[2]}\n标签续\n" for r, row in enumerate(rows8))
+    return head + "\n" + "".join(f"{v}\n\n" for row in rows8 for v in row[3:])
+
+
+def test_rows_whose_first_columns_came_with_their_labels_are_divided_by_the_blocks_when_a_sum_is_wrong():
+    from govreport.extraction.document import Document
+    from govreport.extraction.layout import split_lines
+    from govreport.extraction.tables.streamorder import block_starts, label_joins, lone_numbers
+
+    bad = [row[:] for row in WIDE]
+    bad[KEYS.index("carried_over")][6] = 4  # 二's 总计 printed 4 (2 + 0 + …)
+    text = _wide_lead_text(_eight(bad))
+    doc, lines = Document(text), split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    values = [c.value for c in cells]
+    starts, joined = block_starts(cells, lines), label_joins(doc, cells, lines)
+    # the sums' division knows these rows, but the wrong 总计 fits none
+    assert solve_stream(values, len(KEYS), starts=starts, sub=6, joined=joined) is None
+    right = _wide_lead_text(_eight(WIDE))
+    cells_r, _ = lone_numbers(Document(right), split_lines(right))
+    assert solve_stream([c.value for c in cells_r], len(KEYS), starts=starts, sub=6, joined=joined) is not None
+    # by the blocks and the labels alone: the rows as printed, the wrong 总计 included
+    got = divide_by_blocks(values, starts, KEYS, joined=joined, sub=6)
+    assert got is not None and got[0].rows == bad and got[0].ambiguous == 0 and got[1] == 2
+    # without the labels' joins the first three values of a row are one block: no division
+    assert divide_by_blocks(values, starts, KEYS, sub=6) is None

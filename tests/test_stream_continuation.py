@@ -26,3 +26,19 @@ def test_a_section_that_opens_with_prose_takes_nothing():
     text = "0\n\n四、政府信息公开行政复议和行政诉讼情况\n\n总计\n\n行政复议\n"
     assert continuation(text, split_lines(text), 2) == 2
 
+
+
+def test_a_block_of_values_without_its_header_after_the_opening_line_is_read_with_the_table():
+    # a WPS-style page: the 总计 header cell drawn first at the page's top, the last group's 总计
+    # values past the heading and the section's opening line, a block of their own
+    text = ("合计\n\n0\n0\n0\n\n8\n38\n3\n\n四、因政府信息公开申请行政复议、提起行政诉讼的情况\n统计情况如下表所示。\n\n"
+            "54\n266\n7\n\n\f行政复议\n结果维持\n")  # fmt: skip
+    lines = split_lines(text)
+    heading = next(ln.index for ln in lines if text[ln.start : ln.end].startswith("四、"))
+    end = continuation(text, lines, heading)
+    assert [s for ln in lines[heading + 1 : end] if (s := text[ln.start : ln.end].strip())] == [
+        "统计情况如下表所示。", "54", "266", "7"]
+    # more values than a row group has rows, two blocks, or no empty line after them: nothing
+    for other in (text.replace("54\n266\n7\n", "54\n266\n7\n9\n"), text.replace("54\n266\n7\n", "54\n\n266\n7\n"),
+                  text.replace("54\n266\n7\n\n", "54\n266\n7\n行政复议\n")):  # fmt: skip
+        assert other != text and continuation(other, split_lines(other), heading) == heading

@@ -25,6 +25,8 @@ from .result import TableResult
 from .streamblocks import APP_COLS, MAX_GROUP, Number, _hinted_group, _hinted_order
 from .streamblocks import fits_blocks as _fits_blocks
 from .streamorder import (
+    MAX_LEAD_DIVISIONS,
+    MAX_LEAD_WIDTH,
     SUBTOTAL_SLOTS,
     StreamSolution,
     _agree,
@@ -32,6 +34,7 @@ from .streamorder import (
     block_starts,
     header_lead,
     label_joins,
+    lead_rows,
     lone_numbers,
     stream_result,
     subtotal_header,
@@ -95,6 +98,8 @@ def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrow
     variant's 小计 slot (``_rows``; eight values a row, no Chromium orders)."""
     reach: dict[tuple[int, int], bool] = {}
     width = APP_COLS if sub is None else APP_COLS + 1
+    # rows whose first columns came with their labels, per count of such columns (``lead_rows``)
+    wide = {w: lead_rows(joined, w) for w in range(2, MAX_LEAD_WIDTH + 1)} if joined else {}
 
     def step(p: int, r: int) -> list[tuple[int, list[list[int]]]]:
         out = []
@@ -103,6 +108,9 @@ def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrow
                 rows = _rows(starts, hints, p, k, sub)
                 if rows is not None:
                     out.append((p + k * width, rows))
+        for lead, runs in wide.items():
+            for m in range(2, nrows - r + 1):
+                out.extend((p + m * width, rows) for rows in _wide_lead_rows(n, starts, p, m, lead, width, runs))
         if joined and sub is None:
             out.extend((p + used, rows) for used, rows in chromium_index_groups(n, p, nrows - r, starts, joined))
         return out
@@ -137,6 +145,38 @@ def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrow
     if ok(0, 0):
         walk(0, 0, [])
     return out
+
+
+def _wide_lead_rows(n: int, starts: Sequence[bool], p: int, m: int, lead: int, width: int,
+                    runs: Sequence[int]) -> list[list[list[int]]]:  # fmt: skip
+    """Stream indices (a row's ``width`` printed columns) of ``m`` rows from ``p`` whose first
+    ``lead`` columns came with their labels (``streamorder._wide_lead``: ``runs`` from
+    ``streamorder.lead_rows``), their other columns after them or before them, a row a block each
+    or a few rows column by column (``fits_blocks``), in every division the blocks allow; the
+    sums are not asked (the report's may be wrong). None past ``MAX_LEAD_DIVISIONS`` divisions."""
+    rest_width = width - lead
+    if p + m * width > n:
+        return []
+    out: list[list[list[int]]] = []
+    for first, rest in ((p, p + m * lead), (p + m * rest_width, p)):
+        after = first + m * lead
+        if runs[first] < m or (after < len(starts) and not starts[after]):
+            continue
+
+        def parts(q: int, j: int, acc: list[list[int]]) -> None:
+            if len(out) > MAX_LEAD_DIVISIONS:
+                return
+            if j == m:
+                out.append(acc)
+                return
+            for k in range(1, min(MAX_GROUP, m - j) + 1):
+                if _fits_blocks(starts, q, k, rest_width):
+                    rows = [[first + (j + jj) * lead + c for c in range(lead)] + [q + c * k + jj for c in range(rest_width)]
+                            for jj in range(k)]  # fmt: skip
+                    parts(q + k * rest_width, j + k, acc + rows)
+
+        parts(rest, 0, [])  # noqa: B023 (called before ``first`` changes)
+    return out if len(out) <= MAX_LEAD_DIVISIONS else []
 
 
 def _solution(values: Sequence[Number | None], nrows: int, groups: list[tuple[int, list[list[int]]]],

@@ -567,16 +567,22 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
     (a table that ends a page: raw ``pdftotext`` writes a right-hand column, its header and its
     values, after the blocks to its left, past the heading and the line that opens the section):
     applicant header pieces and lone values up to the first other line; ``heading`` when none is
-    there or the lines hold no value or no header piece."""
+    there or the lines hold no value. Values without a header piece are taken only as one block of
+    its own (one to ``MAX_GROUP`` values on consecutive lines, an empty line after them: the last
+    row group's 总计 column of a WPS-style page, whose 总计 header cell is drawn first at the page's
+    top); a number inside the section's prose (no empty line after it) is not table 三's."""
     end = heading
     values = headers = 0
     prose = 0
-    for ln in lines[heading + 1 :]:
+    at: list[int] = []  # the value lines' positions
+    scan = lines[heading + 1 :]
+    for k, ln in enumerate(scan):
         s = text[ln.start : ln.end].replace("\f", "").strip()
         if not s:
             continue
         if LONE_NUMBER.fullmatch(s):
             values += 1
+            at.append(k)
         elif all(any(piece in name for name in _HEADER_CELLS) for piece in s.split()):
             headers += 1
         elif not values and not headers and prose < 1:
@@ -585,4 +591,10 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
         else:
             break
         end = ln.index + 1
-    return end if values and headers else heading
+    if values and headers:
+        return end
+    one_block = values and at[-1] - at[0] == len(at) - 1 and len(at) <= MAX_GROUP
+    after = scan[at[-1] + 1] if values and at[-1] + 1 < len(scan) else None
+    if one_block and after is not None and not text[after.start : after.end].replace("\f", "").strip():
+        return end
+    return heading
