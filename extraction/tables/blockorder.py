@@ -153,29 +153,30 @@ def _wide_lead_rows(n: int, starts: Sequence[bool], p: int, m: int, lead: int, w
     ``lead`` columns came with their labels (``streamorder._wide_lead``: ``runs`` from
     ``streamorder.lead_rows``), their other columns after them or before them, a row a block each
     or a few rows column by column (``fits_blocks``), in every division the blocks allow; the
-    sums are not asked (the report's may be wrong). None past ``MAX_LEAD_DIVISIONS`` divisions."""
+    sums are not asked (the report's may be wrong). None at all past ``MAX_LEAD_DIVISIONS``
+    divisions (a subset could agree on a cell the others would not: a guess)."""
     rest_width = width - lead
     if p + m * width > n:
         return []
     out: list[list[list[int]]] = []
+
+    def parts(first: int, q: int, j: int, acc: list[list[int]]) -> None:
+        # the rows from ``j`` on: their leading columns from ``first``, their other columns from ``q``
+        if len(out) > MAX_LEAD_DIVISIONS:
+            return
+        if j == m:
+            out.append(acc)
+            return
+        for k in range(1, min(MAX_GROUP, m - j) + 1):
+            if _fits_blocks(starts, q, k, rest_width):
+                rows = [[first + (j + jj) * lead + c for c in range(lead)] + [q + c * k + jj for c in range(rest_width)]
+                        for jj in range(k)]  # fmt: skip
+                parts(first, q + k * rest_width, j + k, acc + rows)
+
     for first, rest in ((p, p + m * lead), (p + m * rest_width, p)):
         after = first + m * lead
-        if runs[first] < m or (after < len(starts) and not starts[after]):
-            continue
-
-        def parts(q: int, j: int, acc: list[list[int]]) -> None:
-            if len(out) > MAX_LEAD_DIVISIONS:
-                return
-            if j == m:
-                out.append(acc)
-                return
-            for k in range(1, min(MAX_GROUP, m - j) + 1):
-                if _fits_blocks(starts, q, k, rest_width):
-                    rows = [[first + (j + jj) * lead + c for c in range(lead)] + [q + c * k + jj for c in range(rest_width)]
-                            for jj in range(k)]  # fmt: skip
-                    parts(q + k * rest_width, j + k, acc + rows)
-
-        parts(rest, 0, [])  # noqa: B023 (called before ``first`` changes)
+        if runs[first] >= m and (after >= len(starts) or starts[after]):
+            parts(first, rest, 0, [])
     return out if len(out) <= MAX_LEAD_DIVISIONS else []
 
 
