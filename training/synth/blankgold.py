@@ -94,6 +94,7 @@ class Stats:
     stream_capped: int = 0  # table 三 stream searches over STREAM_CAP states (row view kept)
     stream_unseen: int = 0  # readings whose values do not follow the grid's stream (row view kept)
     stream_flat: int = 0  # readings whose blocks do not follow the grid's units, read by the values' order
+    stream_paged: int = 0  # readings with a page read as a whole (its rows keep the row view, the rest the stream)
     stream_nulled: int = 0  # table 三 cells the row view determines and the stream does not
     stream_placed: int = 0  # table 三 cells the stream determines and the row view does not
     misled: int = 0  # cells where the fitting placements agree on a value not printed (gold null)
@@ -439,6 +440,9 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
 # ---------------------------------------------------------------- table 三 as a stream (raw pdftotext)
 
 STREAM_CAP = 20_000  # most search states (block position, identities' running sums) after one unit
+# most (unit, block position) pairs whose grids a search with a page read as a whole enumerates
+# (``stream_layout(pages=)``; past it the row view stays, counted in ``Stats.stream_capped``)
+PAGED_CANDS_CAP = 100
 FLAT_GROUP_CAP = 200_000  # most partial grids of one row group read by its values' order alone
 FLAT_JOINS = 1  # most of a group's column blocks the reading joins with the next (read by the values' order)
 _NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
@@ -480,8 +484,8 @@ def reading_blocks(text: str) -> list[list[Value]]:
     return out
 
 
-def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP,
-                  flat: bool = False) -> tuple[list[list[PrintedRow]], set[int]] | None:  # fmt: skip
+def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP, flat: bool = False,
+                  pages: dict[int, list[tuple[Value, ...]]] | None = None) -> tuple[list[list[PrintedRow]], set[int]] | None:  # fmt: skip
     """How a raw pdftotext reading wrote table 三's rows, found by walking the reading's blocks
     (``reading_blocks``) in row order: the rows as units (a run of two to four rows whose cells
     of one column pdftotext joined — a group, ``unit_blocks`` — or a row alone), each unit's
@@ -491,7 +495,15 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP,
     blocks' values in any order. Which rows join depends on the rows' heights, which the grid
     does not carry: the reading shows it. Returns the units and the indices of those placed by
     the headers (kept as rendered), or None where no such walk reads the whole table (the
-    reading does not write the grid's stream). Larger groups are tried first."""
+    reading does not write the grid's stream). Larger groups are tried first.
+
+    ``pages`` (a dict, filled in): where given, a page the walk cannot read — the reading starts it
+    with the repeated column headers and ends it with a page break, both printed — may instead
+    hold the next rows' values as a whole, in any order: exactly the values between its headers
+    and its page break (on the table's last page, among them), for one run of rows only. Each
+    such row is a unit of its own, and ``pages`` maps each of those units to the reading's blocks
+    it stands for (all of the page's on its last row, none on the others): the reading says which
+    rows the page holds, not how, so those rows keep the row view (``stream_cells``)."""
     def split(blocks: list[list[Value]]) -> list[tuple[Value, ...]]:
         return [(v,) for b in blocks for v in b] if flat else [tuple(b) for b in blocks]
 
@@ -499,9 +511,29 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP,
     heads = [len(split(reading_blocks(text[: m.start()]))) for m in re.finditer("申请人情况", text)]
     if not heads:
         return None
-    memo: dict[tuple[int, int], tuple[list[tuple[int, bool]], int] | None] = {}
+    # where the reading's pages end: the number of blocks before each page break
+    breaks = [len(split(reading_blocks(text[: m.start()]))) for m in re.finditer("\f", text)]
+    memo: dict[tuple[int, int], list[tuple[int, Any]] | None] = {}
 
-    def walk(i: int, at: int) -> list[tuple[int, bool]] | None:
+    def whole_page(i: int, page: int) -> tuple[int, int] | None:
+        """The one run of rows from row i whose values are the page's, from its headers (block
+        ``page``) to its page break: (how many rows, the block after the page); None where no run
+        or more than one fits."""
+        end = next((e for e in breaks if e > page), None)
+        if end is None:
+            return None
+        pool = [v for x in got[page:end] for v in x]
+        last = not any(h > page for h in heads)
+        fits, vals = [], []
+        for k in range(1, len(rows) - i + 1):
+            vals += [v for x in unit_blocks([rows[i + k - 1]]) for v in x]
+            if len(vals) > len(pool):
+                break
+            if _contains(pool, vals, exact=not (last and i + k == len(rows))):
+                fits.append(k)
+        return (fits[0], end) if len(fits) == 1 else None
+
+    def walk(i: int, at: int) -> list[tuple[int, Any]] | None:
         """From row i, the last block matched ``at``: the units as (rows, by the headers)."""
         if i == len(rows):
             return []
@@ -533,14 +565,21 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP,
                             memo[i, at] = [(1, True)] * k + rest
                             return memo[i, at]  # type: ignore[return-value]
                         break
+        if pages is not None and page == at + 1 and (whole := whole_page(i, page)) is not None:
+            k, end = whole
+            if (rest := walk(i + k, end - 1)) is not None:
+                memo[i, at] = [(1, (page, page))] * (k - 1) + [(1, (page, end))] + rest
+                return memo[i, at]
         return None
 
     found = walk(0, heads[0] - 1)
     if found is None:
         return None
     units, fixed, i = [], set(), 0
-    for k, by_headers in found:
-        if by_headers:
+    for k, how in found:
+        if isinstance(how, tuple) and pages is not None:  # a row of a page read as a whole
+            pages[len(units)] = got[how[0] : how[1]]
+        elif how:
             fixed.add(len(units))
         units.append(rows[i : i + k])
         i += k
@@ -646,20 +685,29 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     The rendered grid is always one of them (asserted). None where the search passes
     ``STREAM_CAP`` states after one unit (counted in ``Stats.stream_capped``)."""
     stats = stats if stats is not None else Stats()
+    viewed: dict[int, list[tuple[Value, ...]]] = {}
     layout, flat = stream_layout(rows, text), False
     if layout is None:
         # the reading joins blocks in ways the units do not print them (a row that prints only its
         # 总计 joined with the next row's first value): the order of the values alone
         layout, flat = stream_layout(rows, text, flat=True), True
+    for flat in (False, True) if layout is None else ():
+        # a page the walk cannot read holds the next rows' values as a whole: those rows keep the
+        # row view, the others are read from the stream as before
+        viewed = {}
+        if (layout := stream_layout(rows, text, flat=flat, pages=viewed)) is not None:
+            break
     if layout is None:
         stats.stream_unseen += 1
         return None
     units, fixed = layout
 
-    def printed(u: list[PrintedRow]) -> list[list[Value]]:
-        return [[v] for b in unit_blocks(u) for v in b] if flat else unit_blocks(u)
+    def printed(u: int) -> list[list[Value]]:
+        if u in viewed:
+            return [list(x) for x in viewed[u]]
+        return [[v] for b in unit_blocks(units[u]) for v in b] if flat else unit_blocks(units[u])
 
-    blocks = [b for u in units for b in printed(u)]
+    blocks = [b for u in range(len(units)) for b in printed(u)]
     starts = _reading_starts(text) if flat else set()
     by_key = {r.key: r for r in rows}
     cpos = {r.key: {c: i for i, (_, c) in enumerate(r.columns)} for r in rows}
@@ -677,12 +725,25 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     row_ids = {r.key: [x for x in _row_identities(r) if _meets(tuple(r.rendered), [x])] for r in rows}
     width = max(len(u[0].columns) for u in units)
     cands: dict[tuple[int, int], list[tuple[int, tuple[Vector, ...], tuple[int, ...]]]] = {}
+    searched = [0]  # units' grids enumerated at a block position (bounded where a page is read as a whole)
 
     def unit_cands(u: int, p: int) -> list[tuple[int, tuple[Vector, ...], tuple[int, ...]]]:
         if (u, p) not in cands:
+            if viewed and u not in fixed | set(viewed):
+                # checked before the work: a search with a page read as a whole is bounded
+                searched[0] += 1
+                if searched[0] > PAGED_CANDS_CAP:
+                    raise _TooMany()
             if u in fixed:  # placed by the column headers it is drawn among
-                q = p + len(printed(units[u]))
-                found = [(q, tuple(tuple(r.rendered) for r in units[u]))] if blocks[p:q] == printed(units[u]) else []
+                q = p + len(printed(u))
+                found = [(q, tuple(tuple(r.rendered) for r in units[u]))] if blocks[p:q] == printed(u) else []
+            elif u in viewed:  # on a page read as a whole: the row's own placements (the row view)
+                (r,) = units[u]
+                q = p + len(printed(u))
+                money = {i for i, (_, c) in enumerate(r.columns) if c in MONEY_COLS}
+                vecs = placements(r.tokens, len(r.columns), [money if x else None for x in r.units])
+                ok = blocks[p:q] == printed(u)
+                found = [(q, (v,)) for v in vecs if ok and _meets(v, row_ids[r.key])]
             elif flat and len(units[u]) > 1:
                 found = _flat_group_candidates(units[u], blocks, p, [row_ids[r.key] for r in units[u]], starts)
                 if found is None:
@@ -703,19 +764,20 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
         for u, unit in enumerate(units):
             want = tuple(tuple(r.rendered) for r in unit)
             try:
-                found = any(q == at + len(printed(unit)) and vec == want for q, vec, _ in unit_cands(u, at))
+                found = any(q == at + len(printed(u)) and vec == want for q, vec, _ in unit_cands(u, at))
             except _TooMany:
                 stats.stream_capped += 1
                 return None
             if not found:
                 stats.stream_unseen += 1
                 return None
-            at += len(printed(unit))
+            at += len(printed(u))
         stats.stream_flat += 1
     forward: list[set[tuple[int, tuple[int, ...]]]] = [{(0, zero)}]
     for u in range(len(units)):
-        # the most blocks the units after this one print: a block per column (a value per cell, flat)
-        left = width * sum(len(x) if flat else 1 for x in units[u + 1 :])
+        # the most blocks the units after this one print: a block per column (a value per cell,
+        # flat); a row of a page read as a whole, the page's blocks it stands for
+        left = sum(len(viewed[x]) if x in viewed else width * (len(units[x]) if flat else 1) for x in range(u + 1, len(units)))
         try:
             nxt = {(q, add(s, d)) for p, s in forward[-1] for q, _, d in unit_cands(u, p) if len(blocks) - q <= left}
         except _TooMany:
@@ -726,9 +788,9 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
         forward.append(nxt)
     # the rendered grid's own path: the state before each unit
     true_path = [(0, zero)]
-    for u in units:
+    for u, unit in enumerate(units):
         p, st = true_path[-1]
-        d = tuple(map(sum, zip(zero, *(diff(r, tuple(r.rendered)) for r in u))))
+        d = tuple(map(sum, zip(zero, *(diff(r, tuple(r.rendered)) for r in unit))))
         true_path.append((p + len(printed(u)), add(st, d)))
     backward = {(len(blocks), zero)} & forward[-1]
     seen: dict[tuple[str, str], set[Value]] = {}
@@ -744,4 +806,5 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
                             seen.setdefault((rk, col), set()).add(x)
         backward = before
     assert true_path[0] in backward
+    stats.stream_paged += bool(viewed)
     return seen
