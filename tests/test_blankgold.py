@@ -507,3 +507,106 @@ def test_a_reading_the_values_order_does_not_describe_keeps_the_row_view():
     st = Stats()
     assert blankgold.stream_cells(printed, "2019", split, st) is None
     assert st.stream_unseen == 1 and st.stream_flat == 0
+
+
+# ---------------------------------------------------------------- a page the stream walk cannot read
+
+
+def _two_flows(rows: dict[str, list], keys: list[str]) -> str:
+    """A page of table 三 drawn in two flows (as pdftotext reads a page it splits into two text
+    columns): its column headers, then per row its first three cells, then the last four columns
+    a block each; a page break after it. Empty cells print nothing."""
+    def shown(vals: list) -> list[str]:
+        return ["—" if v is None else str(v) for v in vals if v != E]
+
+    left = ["\n".join(shown(rows[k][:3])) for k in keys]
+    right = ["\n".join(shown([rows[k][c] for k in keys])) for c in range(3, 7)]
+    return "申请人情况\n自然人\n\n" + "\n\n".join(b for b in left + right if b) + "\n\n\f"
+
+
+def _paged(rows: dict[str, list], first: int, last_flows: bool = False, tail: str = "") -> tuple[Grid, str]:
+    """Table 三 over two pages: the first ``first`` rows on the first, the rest on the second; one
+    of the two drawn in two flows (the second where ``last_flows``, ``tail`` after its rows), the
+    other as the grid's stream."""
+    g = grid("applications", rows)
+    keys = list(rows)
+    head, rest = keys[:first], keys[first:]
+    if last_flows:
+        text = _stream_text(grid("applications", {k: rows[k] for k in head})) + "\f"
+        return g, text + _two_flows(rows, rest).replace("\n\n\f", "\n\n" + tail + "\f")
+    return g, _two_flows(rows, head) + _stream_text(grid("applications", {k: rows[k] for k in rest}))
+
+
+def test_a_page_read_as_a_whole_keeps_the_row_view_and_the_other_pages_the_stream():
+    """The first page (三's first four rows) drawn in two flows, which no walk of the grid's units
+    reads; its values are exactly those four rows' (in another order): the reading says which rows
+    the page holds, so they keep the row view (row boundaries known), and the second page, the
+    grid's stream, the stream gold: which of its zero rows is the one printing only 总计 is not
+    printed — those cells null, as where the whole table is read from the stream. Before, the
+    whole table kept the row view (its zero rows determined)."""
+    rows = _apps(denied_prohibited_by_law=[E, E, E, E, E, E, 0])
+    g, text = _paged(rows, 4)
+    printed = blankgold.printed_rows(g, "2019")
+    assert blankgold.stream_layout(printed, text) is None and blankgold.stream_layout(printed, text, flat=True) is None
+    pages: dict = {}
+    units, _ = blankgold.stream_layout(printed, text, pages=pages)
+    assert [r.key for u in sorted(pages) for r in units[u]] == ["new_received", "carried_over", "granted", "partially_granted"]
+    assert [len(pages[u]) for u in sorted(pages)] == [0, 0, 0, 8]  # the page's blocks stand on its last row
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
+    assert st.stream_paged == 1 and st.stream_unseen == 0
+    row_view = _three(rows, stream=False)
+    assert out["new_received"] == row_view["new_received"] == dict(zip([*APPS, "total"], [5, 1, 0, 0, 0, 0, 6]))
+    assert out["carried_over"] == row_view["carried_over"] == dict.fromkeys([*APPS, "total"], 0)
+    assert out["granted"] == row_view["granted"] == dict(zip([*APPS, "total"], [5, 1, 0, 0, 0, 0, 6]))
+    # (the second page's first row, drawn after its headers, is placed by them: as before)
+    for key in ("denied_security_stability", "unable_not_held", "not_processed_reconfirmation"):
+        assert row_view[key] == dict.fromkeys([*APPS, "total"], 0)
+        assert all(v is None for v in out[key].values()), key
+    assert out["total_handled"]["total"] == 6
+
+
+def test_a_page_read_as_a_whole_is_the_last_page_among_other_values():
+    """The table's last page in two flows with table 四's values after its rows, before the page
+    break: its rows' values are among the page's, and no later page says where they end; the
+    first page is the grid's stream. The last page's rows keep the row view."""
+    rows = _apps(denied_prohibited_by_law=[E, E, E, E, E, E, 0])
+    g, text = _paged(rows, 19, last_flows=True, tail="四、因政府信息公开申请行政复议\n\n3\n\n1\n\n")
+    printed = blankgold.printed_rows(g, "2019")
+    assert blankgold.stream_layout(printed, text) is None and blankgold.stream_layout(printed, text, flat=True) is None
+    pages: dict = {}
+    units, _ = blankgold.stream_layout(printed, text, pages=pages)
+    keys = ["not_processed_reconfirmation", "other_handling", "total_handled", "carried_forward"]
+    assert [r.key for u in sorted(pages) for r in units[u]] == keys
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
+    assert st.stream_paged == 1
+    assert out["total_handled"] == dict(zip([*APPS, "total"], [5, 1, 0, 0, 0, 0, 6]))
+    assert all(v is None for v in out["denied_state_secret"].values())
+
+
+def test_a_page_two_runs_of_rows_fit_keeps_the_row_view():
+    """三(三)1. prints nothing (every cell empty): the first page's values are those of the first
+    four rows and of the first five alike — which rows the page holds is not printed, so the page
+    is not read as a whole and the table keeps the row view."""
+    rows = _apps(denied_state_secret=[E] * 7, denied_prohibited_by_law=[E, E, E, E, E, E, 0])
+    g, text = _paged(rows, 4)
+    assert blankgold.stream_layout(blankgold.printed_rows(g, "2019"), text, flat=True) is None
+    printed = blankgold.printed_rows(g, "2019")
+    assert blankgold.stream_layout(printed, text, pages={}) is None
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
+    assert st.stream_unseen == 1 and st.stream_paged == 0
+    assert out == _three(rows, stream=False)
+
+
+def test_a_search_with_a_page_read_as_a_whole_is_bounded(monkeypatch):
+    """Past ``PAGED_GRIDS_CAP`` grids the units would try (checked before each unit) the search gives up,
+    says so, and table 三 keeps the row view."""
+    rows = _apps(denied_prohibited_by_law=[E, E, E, E, E, E, 0])
+    g, text = _paged(rows, 4)
+    monkeypatch.setattr(blankgold, "PAGED_GRIDS_CAP", 300)
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
+    assert st.stream_capped == 1 and st.stream_paged == 0
+    assert out == _three(rows, stream=False)

@@ -440,9 +440,9 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
 # ---------------------------------------------------------------- table 三 as a stream (raw pdftotext)
 
 STREAM_CAP = 20_000  # most search states (block position, identities' running sums) after one unit
-# most (unit, block position) pairs whose grids a search with a page read as a whole enumerates
-# (``stream_layout(pages=)``; past it the row view stays, counted in ``Stats.stream_capped``)
-PAGED_CANDS_CAP = 100
+# most grids the units of a search with a page read as a whole try, over all block positions
+# (``stream_layout(pages=)``, ``_grids_to_try``; past it the row view stays, ``Stats.stream_capped``)
+PAGED_GRIDS_CAP = 50_000
 FLAT_GROUP_CAP = 200_000  # most partial grids of one row group read by its values' order alone
 FLAT_JOINS = 1  # most of a group's column blocks the reading joins with the next (read by the values' order)
 _NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
@@ -632,6 +632,19 @@ def _unit_candidates(unit: list[PrintedRow], blocks: list[list[Value]], p: int,
     return list(out)
 
 
+def _grids_to_try(k: int, width: int, blocks: list[list[Value]]) -> int:
+    """How many grids ``_unit_candidates`` tries for a unit of ``k`` rows over ``width`` columns
+    at the start of ``blocks`` (the same count bounds ``_flat_group_candidates``, a block a value)."""
+    out, ways = 0, 1
+    for m in range(0, min(width, len(blocks)) + 1):
+        if m:
+            if len(blocks[m - 1]) > k:
+                break
+            ways *= math.comb(k, len(blocks[m - 1]))
+        out += math.comb(width, m) * ways
+    return out
+
+
 def _flat_group_candidates(unit: list[PrintedRow], vals: list[list[Value]], p: int,
                            ids: list[list[tuple[list[int], list[int]]]],
                            starts: set[int]) -> list[tuple[int, tuple[Vector, ...]]] | None:  # fmt: skip
@@ -725,14 +738,14 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     row_ids = {r.key: [x for x in _row_identities(r) if _meets(tuple(r.rendered), [x])] for r in rows}
     width = max(len(u[0].columns) for u in units)
     cands: dict[tuple[int, int], list[tuple[int, tuple[Vector, ...], tuple[int, ...]]]] = {}
-    searched = [0]  # units' grids enumerated at a block position (bounded where a page is read as a whole)
+    searched = [0]  # grids the units try (bounded where a page is read as a whole)
 
     def unit_cands(u: int, p: int) -> list[tuple[int, tuple[Vector, ...], tuple[int, ...]]]:
         if (u, p) not in cands:
             if viewed and u not in fixed | set(viewed):
                 # checked before the work: a search with a page read as a whole is bounded
-                searched[0] += 1
-                if searched[0] > PAGED_CANDS_CAP:
+                searched[0] += _grids_to_try(len(units[u]), len(units[u][0].columns), blocks[p:])
+                if searched[0] > PAGED_GRIDS_CAP:
                     raise _TooMany()
             if u in fixed:  # placed by the column headers it is drawn among
                 q = p + len(printed(u))
