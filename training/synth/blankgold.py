@@ -36,7 +36,11 @@ blocks and meeting the identities the rendered table meets agrees on (the render
 them, asserted). Where the reading joins blocks the units print apart (a row that prints only its
 总计 joined with the next row's first value), the values' order alone is walked, each value a block
 of its own, a row group's column 0 to k of the next values with no block the reading starts inside
-it (``_flat_group_candidates``); elsewhere the row view above.
+it (``_flat_group_candidates``). Where neither walk reads the whole table, a page that starts
+with the repeated column headers and ends with a page break may be read as a whole: exactly the
+values of one run of rows (among them, on the table's last page), in any order; those rows keep the
+row view and the other pages the stream (``stream_layout(pages=)``, ``Stats.stream_paged``, bounded
+by ``PAGED_GRIDS_CAP``). Elsewhere the row view above.
 """
 from __future__ import annotations
 

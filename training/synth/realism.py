@@ -258,7 +258,9 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
         "visible cells is tried, the placements that meet the report's identities kept (an empty cell as 0), "
         "and a cell they disagree on is null; raw `pdftotext`, which prints neither table 三's row boundaries "
         "nor its empty cells, is scored by the stream its blocks show: every grid printing the same blocks and "
-        "meeting the identities the rendered table meets is tried (`blankgold.stream_cells`). "
+        "meeting the identities the rendered table meets is tried (`blankgold.stream_cells`); a page whose "
+        "blocks follow no such walk but hold exactly the values of one run of rows keeps the row view for "
+        "those rows alone. "
         "*cells vs rendered values* scores the same output against the "
         "values as rendered (`=`: the same gold); *determined, null* = cells gold determines that came back null.",
         "",
