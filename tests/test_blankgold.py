@@ -610,3 +610,19 @@ def test_a_search_with_a_page_read_as_a_whole_is_bounded(monkeypatch):
     out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
     assert st.stream_capped == 1 and st.stream_paged == 0
     assert out == _three(rows, stream=False)
+
+
+def test_a_table_whose_every_page_is_read_as_a_whole_keeps_the_row_view():
+    """One page in two flows holding the whole table: the page read as a whole says only which rows
+    it holds — what the row view assumes already — so the table keeps the row view, unseen."""
+    rows = _apps(denied_prohibited_by_law=[E, E, E, E, E, E, 0])
+    g = grid("applications", rows)
+    text = _two_flows(rows, list(rows))
+    printed = blankgold.printed_rows(g, "2019")
+    pages: dict = {}
+    units, _ = blankgold.stream_layout(printed, text, pages=pages)
+    assert len(pages) == len(units) == len(printed)
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
+    assert st.stream_unseen == 1 and st.stream_paged == 0
+    assert out == _three(rows, stream=False)

@@ -714,7 +714,7 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
         viewed = {}
         if (layout := stream_layout(rows, text, flat=flat, pages=viewed)) is not None:
             break
-    if layout is None:
+    if layout is None or len(viewed) == len(layout[0]):  # every page read as a whole: the row view
         stats.stream_unseen += 1
         return None
     units, fixed = layout
