@@ -158,19 +158,14 @@ def _attached(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], hints
 
 
 def flow_merges(values: Sequence[Number | None], hints: Sequence[int | None], starts: Sequence[bool],
-                first: Sequence[int], second: Sequence[int], channel: bool = False,
-                placed: list[dict[int, int]] | None = None) -> list[list[int]] | None:  # fmt: skip
+                first: Sequence[int], second: Sequence[int]) -> list[list[int]] | None:  # fmt: skip
     """The page's values (indices ``first`` then ``second`` into ``values``) in row order: every
     cut of the two flows into rows, each row a run of ``first`` then a run of ``second`` of two to
     seven values meeting its 总计 (``hints`` consistent), or ``k`` rows of ``first`` alone written
     column by column (seven blocks of ``k`` values, ``starts``), that uses both flows whole. One
     index list per distinct sequence of values; ``[]`` where none fits; ``None`` where more than
     ``MAX_FLOW_MERGES`` distinct merges or ``MAX_FLOW_PATHS`` cuts fit (counted before any is
-    built), or the search would pass ``MAX_FLOW_STATES``. ``channel``: the flows are a page cut at a
-    whitespace channel (``channel_rewrites``), so a row with values in both flows has a blank cell
-    at the cut (at most six values); where it has exactly six, every value's column is known (the
-    left run from 自然人 on, the blank, the right run up to 总计). ``placed``, if given, receives per
-    merge those columns (index into ``values`` -> column); merges are then told apart by them too."""
+    built), or the search would pass ``MAX_FLOW_STATES``."""
     n1, n2 = len(first), len(second)
     if (n1 + 1) * (n2 + 1) > MAX_FLOW_STATES:
         return None
@@ -181,8 +176,6 @@ def flow_merges(values: Sequence[Number | None], hints: Sequence[int | None], st
             for b in range(0, min(APP_COLS - a, n2 - j) + 1):
                 idx = [*first[i : i + a], *second[j : j + b]]
                 if a + b < 2 and not (a + b == 1 and values[idx[0]] == 0):  # a row printing only its 总计 0
-                    continue
-                if channel and a and b and a + b > APP_COLS - 1:
                     continue
                 if _row_meets_total([values[x] for x in idx]) and _hints_fit([hints[x] for x in idx]):
                     out.append((i + a, j + b, idx))
@@ -223,64 +216,55 @@ def flow_merges(values: Sequence[Number | None], hints: Sequence[int | None], st
     merges: list[list[int]] = []
     seen: set[tuple] = set()
 
-    def walk(i: int, j: int, acc: list[int], cols: dict[int, int]) -> None:
+    def walk(i: int, j: int, acc: list[int]) -> None:
         if (i, j) == (n1, n2):
-            key = (tuple(values[x] for x in acc), tuple(sorted(cols.items())) if placed is not None else ())
+            key = tuple(values[x] for x in acc)
             if key not in seen:
                 seen.add(key)
                 merges.append(list(acc))
-                if placed is not None:
-                    placed.append(dict(cols))
             return
         for ni, nj, idx in edges.get((i, j), []):
             if memo.get((ni, nj), 1 if (ni, nj) == (n1, n2) else 0):
-                a, b = ni - i, nj - j
-                more = dict(cols)
-                if channel and a and b and a + b == APP_COLS - 1:
-                    more.update({x: c if c < a else c + 1 for c, x in enumerate(idx)})
-                walk(ni, nj, acc + idx, more)
+                walk(ni, nj, acc + idx)
 
     if found:
-        walk(0, 0, [], {})
+        walk(0, 0, [])
     return merges if len(merges) <= MAX_FLOW_MERGES else None
 
 
 def _page_splits(values: Sequence[Number | None], hints: Sequence[int | None], starts: Sequence[bool],
-                 idx: Sequence[int]) -> list[tuple[list[int], dict[int, int]]] | None:
-    """Every distinct merge (``flow_merges`` with ``channel``) of the page's values ``idx`` cut at
-    any point into a first and a second flow, with the columns the cut fixes; ``None`` past
-    ``MAX_FLOW_MERGES`` distinct merges or where the splits together would pass
-    ``MAX_SPLIT_STATES`` flow positions (counted before any is searched)."""
+                 idx: Sequence[int]) -> list[list[int]] | None:
+    """Every distinct merge (``flow_merges``) of the page's values ``idx`` cut at any point into a
+    first and a second flow; ``None`` past ``MAX_FLOW_MERGES`` distinct merges or where the splits
+    together would pass ``MAX_SPLIT_STATES`` flow positions (counted before any is searched)."""
     n = len(idx)
     if sum((s + 1) * (n - s + 1) for s in range(1, n)) > MAX_SPLIT_STATES:
         return None
-    seen: dict[tuple, tuple[list[int], dict[int, int]]] = {}
+    seen: dict[tuple, list[int]] = {}
     for s in range(1, n):
-        placed: list[dict[int, int]] = []
-        merges = flow_merges(values, hints, starts, idx[:s], idx[s:], channel=True, placed=placed)
+        merges = flow_merges(values, hints, starts, idx[:s], idx[s:])
         if merges is None:
             return None
-        for m, cols in zip(merges, placed):
-            seen.setdefault((tuple(values[x] for x in m), tuple(sorted(cols.items()))), (m, cols))
+        for m in merges:
+            seen.setdefault(tuple(values[x] for x in m), m)
         if len(seen) > MAX_FLOW_MERGES:
             return None
     return list(seen.values())
 
 
 def channel_rewrites(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], hints: Sequence[int | None],
-                     starts: Sequence[bool]) -> tuple[list[list[int]], frozenset[int], list[dict[int, int]]] | None:  # fmt: skip
+                     starts: Sequence[bool]) -> tuple[list[list[int]], frozenset[int]] | None:  # fmt: skip
     """Orders of the stream ``cells`` with each page cut by a whitespace channel put in row order,
     where no header cell marks the cut (``two_flow_pages`` finds none): consecutive rows whose
     blank cells' gaps overlap in x are written by raw ``pdftotext`` as their cells right of the
     gap (rows in order) after their cells left of it, so the page is two flows with the second's
     start not printed. Every split point of the page is tried (``_page_splits``); a page whose
-    values fit no merge at any split is left as printed. The region's blank marks (``-``, ``无``:
-    no value) are left out of the rows and put at their page's end, free (raw ``pdftotext`` writes
+    values fit no merge at any split is left as printed. The page's blank marks (``-``, ``无``:
+    no value) are left out of the rows and put at the page's end, free (raw ``pdftotext`` writes
     a mark in the channel apart from its row, doc 155: ``17 / - / 无 / 1 / 5``); they are blank
-    cells either way. Per rewrite the permutation (new position -> index into ``cells``), the free
-    values, and per rewrite the columns its cuts fix (index into ``cells`` -> column: a cut row of
-    six values has its blank at the cut); ``([], …)`` where no page merges; ``None`` where a
-    page's merges or their combinations pass ``MAX_FLOW_MERGES`` or the search its state bound."""
+    cells either way. Per rewrite the permutation (new position -> index into ``cells``) and the
+    free values; ``([], …)`` where no page merges; ``None`` where a page's merges or their
+    combinations pass ``MAX_FLOW_MERGES`` or the search its state bound."""
     text = doc.text
     feeds = [m.start() for m in re.finditer("\f", text)]
     values = [c.value for c in cells]
@@ -288,42 +272,42 @@ def channel_rewrites(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]
     pages: dict[int, list[int]] = {}
     for i, c in enumerate(cells):
         pages.setdefault(bisect.bisect_right(feeds, c.start), []).append(i)
-    per_page: list[tuple[list[int], list[tuple[list[int], dict[int, int]]]]] = []
+    per_page: list[tuple[list[int], list[list[int]]]] = []
     free: set[int] = set()
     combos = 1
-    moved = False
     for idx in pages.values():
         marks = [i for i in idx if values[i] is None]
         rows = [i for i in idx if values[i] is not None]
         merges = _page_splits(values, hints, starts, rows)
         if merges is None:
             return None
-        merges = [(m, cols) for m, cols in merges if m != rows or cols] or [(rows, {})]
-        moved = moved or merges != [(rows, {})]
+        merges = [m for m in merges if m != rows]
+        if not merges:
+            continue
         combos *= len(merges)
         if combos > MAX_FLOW_MERGES:
             return None
-        per_page.append((idx, [([*m, *marks], cols) for m, cols in merges]))
+        per_page.append((idx, [[*m, *marks] for m in merges]))
         free.update(marks)
-    if not moved:
-        return [], frozenset(), []
-    out: list[tuple[list[int], dict[int, int]]] = [(list(range(len(cells))), {})]
+    if not per_page:
+        return [], frozenset()
+    out: list[list[int]] = [list(range(len(cells)))]
     for span, merges in per_page:
         at = set(span)
-        nxt: list[tuple[list[int], dict[int, int]]] = []
-        for perm, placed in out:
+        nxt: list[list[int]] = []
+        for perm in out:
             pos = [k for k, i in enumerate(perm) if i in at]
-            for merge, cols in merges:
+            for merge in merges:
                 new = list(perm)
                 for k, i in zip(pos, merge):
                     new[k] = i
-                nxt.append((new, {**placed, **cols}))
+                nxt.append(new)
         out = nxt
-    return [perm for perm, _ in out], frozenset(free), [cols for _, cols in out]
+    return out, frozenset(free)
 
 
 def flow_rewrites(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], hints: Sequence[int | None],
-                  starts: Sequence[bool]) -> tuple[list[list[int]], frozenset[int], list[dict[int, int]]] | None:  # fmt: skip
+                  starts: Sequence[bool]) -> tuple[list[list[int]], frozenset[int]] | None:  # fmt: skip
     """Orders of the stream ``cells`` with each page drawn in two flows (``two_flow_pages``) put
     in row order (``flow_merges``): per rewrite the permutation, new position -> index into
     ``cells``; every combination of the pages' merges; and the values left out of the rows. A
@@ -351,7 +335,7 @@ def flow_rewrites(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], h
         if merges is None:
             return None
         if not merges:
-            return [], frozenset(), []
+            return [], frozenset()
         combos *= len(merges)
         if combos > MAX_FLOW_MERGES:
             return None
@@ -368,7 +352,7 @@ def flow_rewrites(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], h
                     new[k] = i
                 nxt.append(new)
         out = nxt
-    return out, frozenset(stray), [{} for _ in out]
+    return out, frozenset(stray)
 
 
 def assemble_page_flows(res: TableResult, doc: Document, lines: Sequence[Line], breaks: bool) -> TableResult | None:
@@ -390,7 +374,7 @@ def assemble_page_flows(res: TableResult, doc: Document, lines: Sequence[Line], 
         if f"{spec.name}: {warn}" not in res.warnings:
             res.warn(warn)
         return None
-    rewrites, stray, placed = found
+    rewrites, stray = found
     if not rewrites:
         return None
     lead = header_lead(doc, lines, cells)
@@ -414,8 +398,7 @@ def assemble_page_flows(res: TableResult, doc: Document, lines: Sequence[Line], 
             sol = _agree(sol, other)
         out = stream_result(spec, cells, sol, moved)
     else:
-        # the columns a channel's cut fixes replace the values' header hints (``moved``)
-        named = [(perm, frozenset(cols), [cols.get(i) for i in perm]) for perm, cols in zip(rewrites, placed)]
+        named = [(perm, frozenset(), [None] * len(perm)) for perm in rewrites]
         out = blank_identities_result(res, cells, hints, lead, pages, named, breaks)
         if out is None:
             return None
