@@ -19,7 +19,6 @@ from .tables.base import build_region
 from .tables.blankdivision import order_breaks
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
-from .tables.pageflows import assemble_page_flows
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
 from .tables.pagetotal import first_totals_moved, table_width
@@ -181,9 +180,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
                       lambda ls, past: assemble_by_blocks(res, doc, ls, past),
                       # last: a stream short of values read as blank cells with its page tops rewritten
-                      lambda ls, past: assemble_blank_page_tops(res, doc, ls, past, breaks),
-                      # a page drawn in two flows (its right-hand cells after the rest): rows put together
-                      lambda ls, past: assemble_page_flows(res, doc, ls, breaks))  # fmt: skip
+                      lambda ls, past: assemble_blank_page_tops(res, doc, ls, past, breaks))  # fmt: skip
             # each rebuild over every span before the next rebuild; the first that fits stops the rest
             rebuilt = next((r for build in builds for ls, past in spans if (r := build(ls, past))), None)
             res = rebuilt or distrust_order(res)
