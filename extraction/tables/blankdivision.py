@@ -178,6 +178,8 @@ def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: S
 # the most search states (stream position, template row, the column identities' running sums) a
 # division search under the identities may take; checked before each new state is taken
 IDENTITY_STATE_LIMIT = 50_000
+BROKEN_ANY_COLUMN = False
+GROUP_BROKEN = False
 
 
 class TooManyStates(Exception):
@@ -222,25 +224,184 @@ def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | No
     return out
 
 
+def _broken_row_steps(values: Sequence[int | None], p: int,
+                      hints: Sequence[int | None]) -> list[tuple[int, list[list[tuple[object, int | None]]], tuple[int, ...]]]:  # fmt: skip
+    """The steps from ``p`` of a row that meets its own 总计 in no placement: 0-5 blank marks (无, —)
+    and one non-zero value, as a row printing only its 总计 draws (its applicant cells left blank).
+    Which cell holds the value is not printed, and a row whose arithmetic is broken under every
+    placement is not placed by it: every order-keeping placement under the seven columns is a step,
+    merged by what it adds to the columns. The row's cells are not its share of the applicant
+    columns' sums (its breakdown was not printed): the caller drops, in the six applicant columns,
+    the identities the row enters. (values taken, the row's per-column options, its column sums)."""
+    out = []
+    for marks in range(APP_COLS - 1):
+        q = p + marks
+        if q >= len(values) or (marks and values[q - 1] is not None):
+            break
+        v = values[q]
+        if not v:
+            continue
+        vals = values[p : q + 1]
+        by_sums: dict[tuple[int, ...], list[list[tuple[object, int | None]]]] = {}
+        for slots in combinations(range(APP_COLS), marks + 1):
+            if hints and any(h is not None and h != s for h, s in zip(hints[p : q + 1], slots)):
+                continue
+            if not BROKEN_ANY_COLUMN and slots[-1] != APP_COLS - 1:
+                continue
+            row = [0] * APP_COLS
+            row[slots[-1]] = v
+            _merge_placement(by_sums.setdefault(tuple(row), [[] for _ in range(APP_COLS)]), vals, p, slots)
+        out.extend((marks + 1, merged, sums) for sums, merged in by_sums.items())
+    return out
+
+
+# the most partial grids one row group with empty cells may be walked through at one stream position
+# (``_partial_group_steps``), and all such walks of one search together; checked before each state
+# is taken: past either the search gives up (``TooManyStates``)
+PARTIAL_GROUP_LIMIT = 20_000
+PARTIAL_GROUP_TOTAL = 250_000
+# the most of a row group's column blocks that may end inside one of the reading's blocks (the
+# contract gold's ``FLAT_JOINS``: a reading joins a column's block with the next one at most once)
+GROUP_JOINS = 1
+
+
+def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: Sequence[bool],
+                         limit: int = PARTIAL_GROUP_LIMIT, budget: list[int] | None = None,
+                         broken: bool = False) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]], int]]:  # fmt: skip
+    """The steps from ``p`` of a row group of ``k`` rows with empty cells, written column by column
+    (raw ``pdftotext`` joins a group's cells of one column into a block; an empty cell leaves no
+    line): each column's non-empty cells, 0 to ``k`` of them, are the next values in row order
+    (which of the rows hold them is not printed), no block of the reading (``starts``) starting
+    inside them — a reading joins blocks, it never splits one — and at most ``GROUP_JOINS`` of them
+    ending inside one of the reading's blocks; at least one column holds two values or more (else
+    the rows are single rows, stepped alone), and every row meets its 总计 — or, with ``broken``,
+    holds one non-zero value and nothing else (a row printing only its 总计, whose value may be in
+    any column: ``_broken_row_steps``). One step per distinct (values taken, the rows' column sums,
+    the broken rows): (values taken, per row its per-column options, per row its column sums, the
+    broken rows as a bit mask). A walk over the columns whose states are (column, stream position,
+    joins, a column of two yet, the rows' values so far), so placements that add alike are walked
+    once. Raises ``TooManyStates`` past ``limit`` states, or when ``budget`` (``[states left]``,
+    shared by the walks of one search and taken from) runs out — both checked before a state is taken."""
+    n = len(values)
+    subsets = [list(combinations(range(k), s)) for s in range(k + 1)]
+    # a state: (column, stream position, joins, wide, per row its column sums so far (flat))
+    State = tuple[int, int, int, bool, tuple[int, ...]]
+    start: State = (0, p, 0, False, ())
+    edges: dict[State, list[tuple[State, list[tuple[object, int | None]]]]] = {}
+    seen = {start}
+    todo = [start]
+    while todo:
+        st = todo.pop()
+        c, q, joins, wide, sums = st
+        if c == APP_COLS:
+            edges[st] = []
+            continue
+        out: list[tuple[State, list[tuple[object, int | None]]]] = []
+        for size in range(min(k, n - q) + 1):
+            if any(starts[i] for i in range(q + 1, q + size)):
+                break
+            joined = joins + (size > 0 and q + size < n and not starts[q + size])
+            if joined > GROUP_JOINS:
+                continue
+            if not (wide or size > 1) and not any(not starts[i] for i in range(q + size + 1, min(n, q + size + k * (APP_COLS - c)))):
+                continue  # no column of two can follow: single rows
+            for rs in subsets[size]:
+                cell: list[tuple[object, int | None]] = [(_EMPTY, None)] * k
+                for j, i in zip(rs, range(q, q + size)):
+                    cell[j] = (values[i], i)
+                col = [0 if v is _EMPTY or v is None else v for v, _ in cell]
+                nsums = tuple(x for j in range(k) for x in (*sums[j * c : (j + 1) * c], col[j]))  # type: ignore[misc]
+                if c == APP_COLS - 1 and not all(_row_holds(nsums[j * APP_COLS : (j + 1) * APP_COLS], broken) for j in range(k)):
+                    continue
+                t = (c + 1, q + size, joined, wide or size > 1, nsums)
+                out.append((t, cell))
+                if t not in seen:
+                    if len(seen) >= limit or (budget is not None and budget[0] <= 0):
+                        raise TooManyStates
+                    if budget is not None:
+                        budget[0] -= 1
+                    seen.add(t)
+                    todo.append(t)
+        edges[st] = out
+    steps = []
+    for end in [st for st in edges if st[0] == APP_COLS and st[3]]:
+        sums = end[4]
+        rows_sums = [tuple(sums[j * APP_COLS : (j + 1) * APP_COLS]) for j in range(k)]
+        mask = sum(1 << j for j, row in enumerate(rows_sums) if sum(row[:6]) != row[6])
+        alive = _reaching(edges, end)
+        rows: list[list[list[tuple[object, int | None]]]] = [[[] for _ in range(APP_COLS)] for _ in range(k)]
+        for st, nxt in edges.items():
+            if st not in alive:
+                continue
+            for t, cell in nxt:
+                if t in alive:
+                    for j, opt in enumerate(cell):
+                        if opt not in rows[j][st[0]]:
+                            rows[j][st[0]].append(opt)
+        steps.append((end[1] - p, rows, rows_sums, mask))
+    return steps
+
+
+def _row_holds(row: Sequence[int], broken: bool) -> bool:
+    """Does a row's seven sums meet its 总计, or (``broken``) hold one non-zero value and nothing else?"""
+    return sum(row[:6]) == row[6] or (broken and sum(1 for x in row if x) == 1)
+
+
+# the columns of a page's second row in the order raw pdftotext reads LibreOffice's PDF: 商业企业 and
+# 科研机构, whose header cells are cut into two lines each (商业企 / 科研机 / 业 / 构) and read with the
+# first row, come after the row's 总计 (``pagetop._row_orders`` tries every order of a full row)
+SECOND_ROW_ORDER = (0, 3, 4, 5, 6, 1, 2)
+
+
+def _second_row_steps(values: Sequence[int | None], p: int) -> list[tuple[int, list[list[tuple[object, int | None]]], tuple[int, ...]]]:  # fmt: skip
+    """The single-row steps from ``p`` of a page's second row whose 1-7 values come in
+    ``SECOND_ROW_ORDER``: each order-keeping placement under those columns that meets the row's
+    总计, merged by what it adds to the columns: (values taken, the row's per-column options, its
+    column sums). Placements that are in column order too are left out (the ordinary steps)."""
+    out = []
+    for m in range(1, min(APP_COLS, len(values) - p) + 1):
+        vals = values[p : p + m]
+        by_sums: dict[tuple[int, ...], list[list[tuple[object, int | None]]]] = {}
+        for picked in combinations(SECOND_ROW_ORDER, m):
+            if list(picked) == sorted(picked):
+                continue
+            row = [0] * APP_COLS
+            for v, c in zip(vals, picked):
+                row[c] = 0 if v is None else v
+            if sum(row[:6]) != row[6]:
+                continue
+            _merge_placement(by_sums.setdefault(tuple(row), [[] for _ in range(APP_COLS)]), vals, p, picked)
+        out.extend((m, merged, sums) for sums, merged in by_sums.items())
+    return out
+
+
 def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[str],
                            skippable: frozenset[int] = frozenset(), hints: Sequence[int | None] = (),
                            lead: int = 0, trail: bool = False,
-                           limit: int = IDENTITY_STATE_LIMIT, spent: list[int] | None = None) -> BlankSolution | None:  # fmt: skip
+                           limit: int = IDENTITY_STATE_LIMIT, spent: list[int] | None = None,
+                           starts: Sequence[bool] = (), tops: frozenset[int] = frozenset(),
+                           broken: bool = False) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
-    by column), under which every row
-    meets its 总计 and every column meets the table's identities (一+二 = (七)总计 + 四, (七)总计 =
-    三(一)…(六); a blank or an empty cell counting 0); per cell, the values they give. A dynamic
-    programme over (stream position, template row, the identities' running sums per column): a
-    short row's placements that add the same to each column are one step, and a state whose sums
-    the rows left cannot balance (counts are never negative) is not taken. ``None`` when no division
-    fits (a row that prints only a non-zero 总计 has none: its applicant cells are not known) or a
-    value is no whole non-negative number; ``exceeded`` when the search would take more than
-    ``limit`` states (checked before each state is taken; nothing is returned of it). ``skippable``,
-    ``hints``, ``lead`` and ``trail`` as for ``solve_stream``; ``trail`` is off by default: with rows
-    that print nothing, passing over every value after the last row would let any stream end early.
-    ``spent``: the count of states the search took is appended to it (a budget over several searches)."""
+    by column), and, given the reading's blocks (``starts``, ``block_starts``), a group with empty
+    cells (``_partial_group_steps``); at a page top (``tops``, ``page_tops``) the page's second row
+    may come in ``SECOND_ROW_ORDER``. Under every division every row meets its 总计 and every column
+    the table's identities (一+二 = (七)总计 + 四, (七)总计 = 三(一)…(六); a blank or an empty cell
+    counting 0); with ``broken``, a row may instead print one non-zero value after 0-5 blank marks
+    (a row printing only its 总计, ``_broken_row_steps``; in a group, a row holding one value): its
+    value in any column, and, its breakdown not printed, the identities it enters dropped in the six
+    applicant columns. Per cell, the values the divisions give. A dynamic programme over (stream
+    position, template row, the identities' running sums per column, the identities dropped): a
+    row's placements that add the same to each column are one step, and a state whose sums the rows
+    left cannot balance (counts are never negative) is not taken. ``None`` when no division fits or
+    a value is no whole non-negative number; ``exceeded`` when the search would take more than
+    ``limit`` states, or a group's walk more than ``PARTIAL_GROUP_LIMIT`` (all of them more than
+    ``PARTIAL_GROUP_TOTAL``; each checked before a state is taken; nothing is returned of it).
+    ``skippable``, ``hints``, ``lead`` and ``trail`` as for ``solve_stream``; ``trail`` is off by
+    default: with rows that print nothing, passing over every value after the last row would let any
+    stream end early. ``spent``: the count of states the search took is appended to it (a budget
+    over several searches)."""
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -253,53 +414,87 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     for r in range(nrows + 1):
         signs.append([{(x > 0) - (x < 0) for q in range(r, nrows) if (x := sum(w * c for w, c in zip(combo, coef[q])))}
                       for combo in combos])
+    terms = [[(i, w) for i, w in enumerate(combo) if w] for combo in combos]
+    known: dict[tuple[int, tuple[int, ...], int], bool] = {}  # many steps reach one state: judged once
 
-    def feasible(r: int, d: tuple[int, ...]) -> bool:
-        for combo, left in zip(combos, signs[r]):
-            for c in range(APP_COLS):
-                x = sum(w * d[i * APP_COLS + c] for i, w in enumerate(combo) if w)
+    def feasible(r: int, d: tuple[int, ...], dropped: int) -> bool:
+        key = (r, d, dropped)
+        if key not in known:
+            known[key] = _feasible(r, d, dropped)
+        return known[key]
+
+    def _feasible(r: int, d: tuple[int, ...], dropped: int) -> bool:
+        for term, left in zip(terms, signs[r]):
+            gone = any(dropped >> i & 1 for i, _ in term)
+            for c in range(APP_COLS - 1, APP_COLS) if gone else range(APP_COLS):
+                x = sum(w * d[i * APP_COLS + c] for i, w in term)
                 if (x > 0 and -1 not in left) or (x < 0 and 1 not in left):
                     return False
         return True
 
     Opts = list[list[tuple[object, int | None]]]
-    at: dict[int, list[tuple[int, list[Opts], list[tuple[int, ...]]]]] = {}
+    Step = tuple[int, list[Opts], list[tuple[int, ...]], int]  # (taken, rows, their sums, broken rows)
+    at: dict[int, list[Step]] = {}
+    group_budget = [PARTIAL_GROUP_TOTAL]
 
-    def options(p: int) -> list[tuple[int, list[Opts], list[tuple[int, ...]]]]:
+    def options(p: int) -> list[Step]:
         if p not in at:
-            steps = _row_steps(ints, p, hints)
+            steps: list[Step] = [(used, rows, sums, 0) for used, rows, sums in _row_steps(ints, p, hints)]
             for k in range(1, MAX_GROUP + 1):
                 rows = _group(ints, p, k, hints)  # type: ignore[arg-type]
                 if rows is not None:
                     steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows],
-                                  [tuple(0 if x is None else x for x, _ in row) for row in rows]))
+                                  [tuple(0 if x is None else x for x, _ in row) for row in rows], 0))
+                if starts and k > 1:
+                    steps.extend(_partial_group_steps(ints, p, k, starts, budget=group_budget, broken=GROUP_BROKEN and broken))
+            if broken:
+                steps.extend((used, [row], [sums], 1) for used, row, sums in _broken_row_steps(ints, p, hints))
+            if p in tops:
+                # a page's first row printed among the column headers, then its second row in the
+                # order the page draws it (``_second_row_steps``)
+                for used, rows, sums, _ in [x for x in steps if len(x[1]) == 1 and not x[3]]:
+                    for used2, row2, sums2 in _second_row_steps(ints, p + used):
+                        steps.append((used + used2, [rows[0], row2], [sums[0], sums2], 0))
             at[p] = steps
         return at[p]
 
-    State = tuple[int, int, tuple[int, ...]]
-    start: State = (0, 0, (0,) * (nid * APP_COLS))
+    # a state: (stream position, template row, the identities' running sums per column, the
+    # identities dropped in the applicant columns as a bit mask: a broken row entered them)
+    State = tuple[int, int, tuple[int, ...], int]
+    start: State = (0, 0, (0,) * (nid * APP_COLS), 0)
     edges: dict[State, list[tuple[State, int, list[Opts]]]] = {}
     seen: set[State] = {start}
     todo = [start]
     while todo:
         st = todo.pop()
-        p, r, d = st
+        p, r, d, dropped = st
+        try:
+            opts = options(p) if r < nrows else []
+        except TooManyStates:
+            return BlankSolution([], exceeded=True)
         nxt: list[tuple[State, int, list[Opts]]] = []
         if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
-            nxt.append(((p + 1, r, d), r, []))
-        if r < nrows:
-            for used, rows, sums in options(p):
-                if len(rows) > nrows - r:
-                    continue
-                nd = list(d)
-                for j, row in enumerate(sums):
-                    for i, w in enumerate(coef[r + j]):
-                        if w:
-                            for c in range(APP_COLS):
-                                nd[i * APP_COLS + c] += w * row[c]
-                t = (p + used, r + len(rows), tuple(nd))
-                if feasible(t[1], t[2]):
-                    nxt.append((t, r, rows))
+            nxt.append(((p + 1, r, d, dropped), r, []))
+        for used, rows, sums, hidden in opts:
+            if len(rows) > nrows - r:
+                continue
+            drops = dropped
+            for j in range(len(rows)):
+                if hidden >> j & 1:
+                    drops |= sum(1 << i for i, w in enumerate(coef[r + j]) if w)
+            nd = list(d)
+            for j, row in enumerate(sums):
+                for i, w in enumerate(coef[r + j]):
+                    if w:
+                        for c in range(APP_COLS):
+                            nd[i * APP_COLS + c] += w * row[c]
+            for i in range(nid):
+                if drops >> i & 1:
+                    for c in range(APP_COLS - 1):
+                        nd[i * APP_COLS + c] = 0
+            t = (p + used, r + len(rows), tuple(nd), drops)
+            if feasible(t[1], t[2], drops):
+                nxt.append((t, r, rows))
         edges[st] = nxt
         for t, _, _ in nxt:
             if t not in seen:
@@ -307,11 +502,14 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                     return BlankSolution([], exceeded=True)
                 seen.add(t)
                 todo.append(t)
-    goal = (n, nrows, (0,) * (nid * APP_COLS))
     if spent is not None:
         spent.append(len(seen))
-    if goal not in seen:
+    ends = [st for st in seen if st[0] == n and st[1] == nrows and not any(st[2])]
+    if not ends:
         return None
+    goal = (n + 1, nrows, (), 0)  # one goal after every complete division's end
+    for st in ends:
+        edges.setdefault(st, []).append((goal, nrows, []))
     alive = _reaching(edges, goal)
     cells: list[list[dict[object, int | None]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
     for st, nxt in edges.items():
@@ -355,7 +553,8 @@ def _merge_blank(a: BlankSolution, b: BlankSolution) -> BlankSolution:
 def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequence[int | None], lead: int,
                             pages: frozenset[int],
                             rewrites: Sequence[tuple[Sequence[int], frozenset[int], Sequence[int | None]]] = (),
-                            breaks: bool | None = None) -> TableResult | None:  # fmt: skip
+                            breaks: bool | None = None, starts: Sequence[bool] = (),
+                            tops: frozenset[int] = frozenset()) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
     meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
     such division gives one value (``inferred``: placed by the arithmetic; a cell they all leave
@@ -375,6 +574,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     if not (order_breaks(res) if breaks is None else breaks):
         return None
     sol: BlankSolution | None = None
+    broken = False  # a division needed rows printing only a non-zero 总计
     spent: list[int] = []
     tried: set[tuple] = set()
     for perm, moved, placed in rewrites or [(range(len(cells)), frozenset(), [None] * len(cells))]:
@@ -385,8 +585,19 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
         if key in tried:
             continue  # the same values, page numbers and hints in another cells' order: the same divisions
         tried.add(key)
+        # the reading's blocks in the rewritten order: a block goes on only where the rewrite keeps
+        # two values next to each other; a page top's second row only where nothing was moved
+        blocks = [bool(starts) and (new == 0 or old in moved or perm[new - 1] != old - 1 or starts[old])
+                  for new, old in enumerate(perm)] if starts else []  # fmt: skip
         got = solve_blank_identities(stream[0], spec.row_keys, stream[1], stream[2], lead,
-                                     limit=IDENTITY_STATE_LIMIT - sum(spent), spent=spent)  # fmt: skip
+                                     limit=IDENTITY_STATE_LIMIT - sum(spent), spent=spent, starts=blocks,
+                                     tops=frozenset() if moved else tops)  # fmt: skip
+        if got is None:
+            # no division where every row meets its 总计: rows printing only a non-zero 总计
+            got = solve_blank_identities(stream[0], spec.row_keys, stream[1], stream[2], lead,
+                                         limit=IDENTITY_STATE_LIMIT - sum(spent), spent=spent, starts=blocks,
+                                         tops=frozenset() if moved else tops, broken=True)  # fmt: skip
+            broken = broken or (got is not None and not got.exceeded)
         if got is not None and got.exceeded:
             res.warn(f"values read one per line with blank cells unprinted: more than {IDENTITY_STATE_LIMIT} states to "
                      "search for divisions into rows under the column identities; none is chosen")
@@ -397,6 +608,9 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
         got.cells = [[{v: None if i is None else perm[i] for v, i in opts.items()} for opts in row] for row in got.cells]
         sol = got if sol is None else _merge_blank(sol, got)
     if sol is None:
+        return None
+    if broken:
+        _rule_out_broken(res, sol)
         return None
     out = TableResult.empty(spec)
     out.rows_found = len(spec.row_keys)
@@ -422,3 +636,29 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     if unknown:
         out.warn(f"more than one division into rows meets the arithmetic; null: {', '.join(unknown)}")
     return out
+
+
+def _rule_out_broken(res: TableResult, sol: BlankSolution) -> None:
+    """Divisions found only with rows printing only a non-zero 总计 (``_broken_row_steps``) are not
+    chosen: such a row's breakdown is not printed, and a row whose arithmetic is broken may have
+    printed any of its cells (the contract gold admits any placement of its values, any count of
+    them), which the search does not follow. They only rule out the guesses read by order (not
+    ``read`` in place) that none of them gives: null, with a warning naming them. ``res`` is
+    changed in place; ``sol.cells`` hold indices into the reading's cells."""
+    spec = res.spec
+    cols = spec.rows[0].cols
+    nulled = []
+    for r, key in enumerate(spec.row_keys):
+        for c, col in enumerate(cols):
+            v = res.values.get(key, {}).get(col)
+            if v is None or res.status.get(key, {}).get(col) == READ:
+                continue
+            if not any(isinstance(x, (int, float)) and abs(x - v) < _TOL for x in sol.cells[r][c]):
+                res.values[key][col] = None
+                res.status.setdefault(key, {})[col] = UNREADABLE
+                res.ambiguous.discard((key, col))
+                nulled.append(f"{key}.{col}")
+    if nulled:
+        res.warn("values read one per line with blank cells unprinted: no division of the values into rows under "
+                 "the column identities (rows printing only 总计 among them) gives these cells the value read by "
+                 f"order; null: {', '.join(nulled)}")

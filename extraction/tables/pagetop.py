@@ -42,6 +42,7 @@ from .streamorder import (
     block_starts,
     header_lead,
     lone_numbers,
+    page_tops,
     solve_checked,
     stream_result,
     subtotal_header,
@@ -397,7 +398,7 @@ def assemble_blank_page_tops(res: TableResult, doc: Document, lines: Sequence[Li
             named.append((perm, moved, cols))
     if not named:
         return None
-    out = blank_identities_result(res, cells, hints, lead, pages, named, breaks)
+    out = blank_identities_result(res, cells, hints, lead, pages, named, breaks, starts, page_tops(doc, lines, cells))
     if out is not None:
         out.warn("the first rows of a page printed among its repeated column headers: "
                  "put in column order by the headers printed with them and by the arithmetic")

@@ -56,6 +56,7 @@ SUBTOTAL_SLOTS = (1, 6)
 # (the first row, interleaved with the header cells) is that column's
 COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "其他", "总计")
 _HINT_LINES = 4
+COLUMN_OPEN = "申请人情况"  # the line that opens table 三's column header
 # the column header's cells whole; a line of pieces of them (``组织``, ``机构``) is header text
 _HEADER_CELLS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 # a line of words (ending in a CJK character, or a bracket or quote mark: a label wrapped inside its
@@ -405,7 +406,8 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
             # fewer values than cells: blank cells left no line (raw pdftotext prints a row as its
             # non-empty cells): the divisions that meet the column identities, else a guess no
             # division allows is ruled out
-            built = blank_identities_result(res, cells, hints, lead, pages)
+            built = blank_identities_result(res, cells, hints, lead, pages, starts=starts,
+                                            tops=page_tops(doc, lines, cells))  # fmt: skip
             if built is not None:
                 return built
             rule_out_guesses(res, values, hints, lead, pages)
@@ -413,6 +415,13 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
     if sol is None:
         return None
     return stream_result(spec, cells, sol)
+
+
+def page_tops(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> frozenset[int]:
+    """The index into ``cells`` of the first value after each line that opens table 三's column
+    header (``申请人情况``): where a page's first row starts, printed among the header's cells."""
+    opens = [ln.index for ln in lines if re.sub(r"\s+", "", doc.text[ln.start : ln.end]).startswith(COLUMN_OPEN)]
+    return frozenset(i for line in opens if (i := next((q for q, c in enumerate(cells) if c.line > line), None)) is not None)
 
 
 def subtotal_header(line: str) -> bool:
