@@ -178,8 +178,6 @@ def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: S
 # the most search states (stream position, template row, the column identities' running sums) a
 # division search under the identities may take; checked before each new state is taken
 IDENTITY_STATE_LIMIT = 50_000
-BROKEN_ANY_COLUMN = False
-GROUP_BROKEN = False
 
 
 class TooManyStates(Exception):
@@ -226,13 +224,11 @@ def _row_steps(values: Sequence[Number | None], p: int, hints: Sequence[int | No
 
 def _broken_row_steps(values: Sequence[int | None], p: int,
                       hints: Sequence[int | None]) -> list[tuple[int, list[list[tuple[object, int | None]]], tuple[int, ...]]]:  # fmt: skip
-    """The steps from ``p`` of a row that meets its own 总计 in no placement: 0-5 blank marks (无, —)
-    and one non-zero value, as a row printing only its 总计 draws (its applicant cells left blank).
-    Which cell holds the value is not printed, and a row whose arithmetic is broken under every
-    placement is not placed by it: every order-keeping placement under the seven columns is a step,
-    merged by what it adds to the columns. The row's cells are not its share of the applicant
-    columns' sums (its breakdown was not printed): the caller drops, in the six applicant columns,
-    the identities the row enters. (values taken, the row's per-column options, its column sums)."""
+    """The steps from ``p`` of a row that prints only a non-zero 总计: 0-5 blank marks (无, —) and
+    one non-zero value, the value under 总计 (its applicant cells empty, or the marks in any of them).
+    Such a row meets its own 总计 nowhere, and its cells are not its share of the applicant columns'
+    sums (its breakdown was not printed): the caller drops, in the six applicant columns, the
+    identities the row enters. (values taken, the row's per-column options, its column sums)."""
     out = []
     for marks in range(APP_COLS - 1):
         q = p + marks
@@ -246,7 +242,7 @@ def _broken_row_steps(values: Sequence[int | None], p: int,
         for slots in combinations(range(APP_COLS), marks + 1):
             if hints and any(h is not None and h != s for h, s in zip(hints[p : q + 1], slots)):
                 continue
-            if not BROKEN_ANY_COLUMN and slots[-1] != APP_COLS - 1:
+            if slots[-1] != APP_COLS - 1:
                 continue
             row = [0] * APP_COLS
             row[slots[-1]] = v
@@ -266,19 +262,16 @@ GROUP_JOINS = 1
 
 
 def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: Sequence[bool],
-                         limit: int = PARTIAL_GROUP_LIMIT, budget: list[int] | None = None,
-                         broken: bool = False) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]], int]]:  # fmt: skip
+                         limit: int = PARTIAL_GROUP_LIMIT, budget: list[int] | None = None) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]], int]]:  # fmt: skip
     """The steps from ``p`` of a row group of ``k`` rows with empty cells, written column by column
     (raw ``pdftotext`` joins a group's cells of one column into a block; an empty cell leaves no
     line): each column's non-empty cells, 0 to ``k`` of them, are the next values in row order
     (which of the rows hold them is not printed), no block of the reading (``starts``) starting
     inside them — a reading joins blocks, it never splits one — and at most ``GROUP_JOINS`` of them
     ending inside one of the reading's blocks; at least one column holds two values or more (else
-    the rows are single rows, stepped alone), and every row meets its 总计 — or, with ``broken``,
-    holds one non-zero value and nothing else (a row printing only its 总计, whose value may be in
-    any column: ``_broken_row_steps``). One step per distinct (values taken, the rows' column sums,
-    the broken rows): (values taken, per row its per-column options, per row its column sums, the
-    broken rows as a bit mask). A walk over the columns whose states are (column, stream position,
+    the rows are single rows, stepped alone), and every row meets its 总计. One step per distinct
+    (values taken, the rows' column sums): (values taken, per row its per-column options, per row
+    its column sums, 0: no row of it printing only its 总计). A walk over the columns whose states are (column, stream position,
     joins, a column of two yet, the rows' values so far), so placements that add alike are walked
     once. Raises ``TooManyStates`` past ``limit`` states, or when ``budget`` (``[states left]``,
     shared by the walks of one search and taken from) runs out — both checked before a state is taken."""
@@ -311,7 +304,7 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                     cell[j] = (values[i], i)
                 col = [0 if v is _EMPTY or v is None else v for v, _ in cell]
                 nsums = tuple(x for j in range(k) for x in (*sums[j * c : (j + 1) * c], col[j]))  # type: ignore[misc]
-                if c == APP_COLS - 1 and not all(_row_holds(nsums[j * APP_COLS : (j + 1) * APP_COLS], broken) for j in range(k)):
+                if c == APP_COLS - 1 and any(sum(nsums[j * APP_COLS : j * APP_COLS + 6]) != nsums[j * APP_COLS + 6] for j in range(k)):
                     continue
                 t = (c + 1, q + size, joined, wide or size > 1, nsums)
                 out.append((t, cell))
@@ -327,7 +320,6 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
     for end in [st for st in edges if st[0] == APP_COLS and st[3]]:
         sums = end[4]
         rows_sums = [tuple(sums[j * APP_COLS : (j + 1) * APP_COLS]) for j in range(k)]
-        mask = sum(1 << j for j, row in enumerate(rows_sums) if sum(row[:6]) != row[6])
         alive = _reaching(edges, end)
         rows: list[list[list[tuple[object, int | None]]]] = [[[] for _ in range(APP_COLS)] for _ in range(k)]
         for st, nxt in edges.items():
@@ -338,13 +330,8 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                     for j, opt in enumerate(cell):
                         if opt not in rows[j][st[0]]:
                             rows[j][st[0]].append(opt)
-        steps.append((end[1] - p, rows, rows_sums, mask))
+        steps.append((end[1] - p, rows, rows_sums, 0))
     return steps
-
-
-def _row_holds(row: Sequence[int], broken: bool) -> bool:
-    """Does a row's seven sums meet its 总计, or (``broken``) hold one non-zero value and nothing else?"""
-    return sum(row[:6]) == row[6] or (broken and sum(1 for x in row if x) == 1)
 
 
 # the columns of a page's second row in the order raw pdftotext reads LibreOffice's PDF: 商业企业 and
@@ -388,10 +375,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     cells (``_partial_group_steps``); at a page top (``tops``, ``page_tops``) the page's second row
     may come in ``SECOND_ROW_ORDER``. Under every division every row meets its 总计 and every column
     the table's identities (一+二 = (七)总计 + 四, (七)总计 = 三(一)…(六); a blank or an empty cell
-    counting 0); with ``broken``, a row may instead print one non-zero value after 0-5 blank marks
-    (a row printing only its 总计, ``_broken_row_steps``; in a group, a row holding one value): its
-    value in any column, and, its breakdown not printed, the identities it enters dropped in the six
-    applicant columns. Per cell, the values the divisions give. A dynamic programme over (stream
+    counting 0); with ``broken``, a single row may instead print only a non-zero 总计 after 0-5 blank
+    marks (``_broken_row_steps``), and, its breakdown not printed, the identities it enters are
+    dropped in the six applicant columns. Per cell, the values the divisions give. A dynamic programme over (stream
     position, template row, the identities' running sums per column, the identities dropped): a
     row's placements that add the same to each column are one step, and a state whose sums the rows
     left cannot balance (counts are never negative) is not taken. ``None`` when no division fits or
@@ -446,7 +432,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                     steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows],
                                   [tuple(0 if x is None else x for x, _ in row) for row in rows], 0))
                 if starts and k > 1:
-                    steps.extend(_partial_group_steps(ints, p, k, starts, budget=group_budget, broken=GROUP_BROKEN and broken))
+                    steps.extend(_partial_group_steps(ints, p, k, starts, budget=group_budget, ))
             if broken:
                 steps.extend((used, [row], [sums], 1) for used, row, sums in _broken_row_steps(ints, p, hints))
             if p in tops:
