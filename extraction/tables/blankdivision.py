@@ -178,6 +178,9 @@ def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: S
 # the most search states (stream position, template row, the column identities' running sums) a
 # division search under the identities may take; checked before each new state is taken
 IDENTITY_STATE_LIMIT = 50_000
+# the most states the search with rows printing only 总计 may take (within ``IDENTITY_STATE_LIMIT``):
+# such rows drop identities, and past it the search was seen to run out anyway
+BROKEN_STATE_LIMIT = 25_000
 
 
 class TooManyStates(Exception):
@@ -256,6 +259,8 @@ def _broken_row_steps(values: Sequence[int | None], p: int,
 # is taken: past either the search gives up (``TooManyStates``)
 PARTIAL_GROUP_LIMIT = 20_000
 PARTIAL_GROUP_TOTAL = 250_000
+# all such walks of the search with rows printing only 总计 (``BROKEN_STATE_LIMIT``)
+BROKEN_GROUP_TOTAL = 50_000
 # the most of a row group's column blocks that may end inside one of the reading's blocks (the
 # contract gold's ``FLAT_JOINS``: a reading joins a column's block with the next one at most once)
 GROUP_JOINS = 1
@@ -367,7 +372,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                            lead: int = 0, trail: bool = False,
                            limit: int = IDENTITY_STATE_LIMIT, spent: list[int] | None = None,
                            starts: Sequence[bool] = (), tops: frozenset[int] = frozenset(),
-                           broken: bool = False) -> BlankSolution | None:  # fmt: skip
+                           broken: bool = False, group_limit: int | None = None) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -383,7 +388,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     left cannot balance (counts are never negative) is not taken. ``None`` when no division fits or
     a value is no whole non-negative number; ``exceeded`` when the search would take more than
     ``limit`` states, or a group's walk more than ``PARTIAL_GROUP_LIMIT`` (all of them more than
-    ``PARTIAL_GROUP_TOTAL``; each checked before a state is taken; nothing is returned of it).
+    ``group_limit``, by default ``PARTIAL_GROUP_TOTAL``; each checked before a state is taken; nothing
+    is returned of it).
     ``skippable``, ``hints``, ``lead`` and ``trail`` as for ``solve_stream``; ``trail`` is off by
     default: with rows that print nothing, passing over every value after the last row would let any
     stream end early. ``spent``: the count of states the search took is appended to it (a budget
@@ -421,7 +427,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     Opts = list[list[tuple[object, int | None]]]
     Step = tuple[int, list[Opts], list[tuple[int, ...]], int]  # (taken, rows, their sums, broken rows)
     at: dict[int, list[Step]] = {}
-    group_budget = [PARTIAL_GROUP_TOTAL]
+    group_budget = [PARTIAL_GROUP_TOTAL if group_limit is None else group_limit]
 
     def options(p: int) -> list[Step]:
         if p not in at:
@@ -559,9 +565,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     cols = spec.rows[0].cols
     if not (order_breaks(res) if breaks is None else breaks):
         return None
-    sol: BlankSolution | None = None
-    broken = False  # a division needed rows printing only a non-zero 总计
-    spent: list[int] = []
+    streams = []
     tried: set[tuple] = set()
     for perm, moved, placed in rewrites or [(range(len(cells)), frozenset(), [None] * len(cells))]:
         new_at = {old: new for new, old in enumerate(perm)}
@@ -573,26 +577,34 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
         tried.add(key)
         # the reading's blocks in the rewritten order: a block goes on only where the rewrite keeps
         # two values next to each other; a page top's second row only where nothing was moved
-        blocks = [bool(starts) and (new == 0 or old in moved or perm[new - 1] != old - 1 or starts[old])
-                  for new, old in enumerate(perm)] if starts else []  # fmt: skip
-        got = solve_blank_identities(stream[0], spec.row_keys, stream[1], stream[2], lead,
-                                     limit=IDENTITY_STATE_LIMIT - sum(spent), spent=spent, starts=blocks,
-                                     tops=frozenset() if moved else tops)  # fmt: skip
-        if got is None:
-            # no division where every row meets its 总计: rows printing only a non-zero 总计
+        blocks = [new == 0 or old in moved or perm[new - 1] != old - 1 or starts[old] for new, old in enumerate(perm)] if starts else []
+        streams.append((perm, stream, blocks, frozenset() if moved else tops))
+    spent: list[int] = []
+    # rows printing only a non-zero 总计 only where no rewrite divides without them (they drop
+    # identities, so the search prunes less; ``BROKEN_STATE_LIMIT``)
+    for broken in (False, True):
+        sol: BlankSolution | None = None
+        for perm, stream, blocks, at_tops in streams:
+            left = IDENTITY_STATE_LIMIT - sum(spent)
             got = solve_blank_identities(stream[0], spec.row_keys, stream[1], stream[2], lead,
-                                         limit=IDENTITY_STATE_LIMIT - sum(spent), spent=spent, starts=blocks,
-                                         tops=frozenset() if moved else tops, broken=True)  # fmt: skip
-            broken = broken or (got is not None and not got.exceeded)
-        if got is not None and got.exceeded:
-            res.warn(f"values read one per line with blank cells unprinted: more than {IDENTITY_STATE_LIMIT} states to "
-                     "search for divisions into rows under the column identities; none is chosen")
-            return None
-        if got is None:
-            continue
-        # the division's stream positions back to indices into ``cells`` (every rewrite's alike)
-        got.cells = [[{v: None if i is None else perm[i] for v, i in opts.items()} for opts in row] for row in got.cells]
-        sol = got if sol is None else _merge_blank(sol, got)
+                                         limit=min(left, BROKEN_STATE_LIMIT) if broken else left, spent=spent,
+                                         starts=blocks, tops=at_tops, broken=broken,
+                                         group_limit=BROKEN_GROUP_TOTAL if broken else PARTIAL_GROUP_TOTAL)  # fmt: skip
+            if got is not None and got.exceeded:
+                if broken:
+                    res.warn(f"values read one per line with blank cells unprinted: more than {BROKEN_STATE_LIMIT} "
+                             "states to search for divisions with rows printing only 总计; none is used")
+                    return None
+                res.warn(f"values read one per line with blank cells unprinted: more than {IDENTITY_STATE_LIMIT} states to "
+                         "search for divisions into rows under the column identities; none is chosen")
+                return None
+            if got is None:
+                continue
+            # the division's stream positions back to indices into ``cells`` (every rewrite's alike)
+            got.cells = [[{v: None if i is None else perm[i] for v, i in opts.items()} for opts in row] for row in got.cells]
+            sol = got if sol is None else _merge_blank(sol, got)
+        if sol is not None:
+            break
     if sol is None:
         return None
     if broken:
