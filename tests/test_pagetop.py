@@ -110,3 +110,49 @@ def test_a_header_cell_with_its_value_past_the_next_heading_joins_the_page_s_fir
     assert fits(heading) == [[R1, R2]]
     # read as printed, with the 2 left to the next table, no rewrite divides
     assert fits(None) == []
+
+
+# a page that starts with two single rows and then a group of two rows: the second row's 自然人 (7)
+# and the group's 自然人 block (9, 5) both stand beside the tall header cells, before the first row's
+# right-hand values; the second row's other values follow the first row, then the group's columns
+R3 = [9, 2, 0, 1, 0, 0, 12]
+R4 = [5, 1, 0, 0, 0, 0, 6]
+PAGE_TWO_MOVED = (
+    "申请人情况\n自然人\n法人或其他组织\n商业企业 科研机构\n\n一、本年新收政府信息公开申请\n数量\n"
+    "二、上年结转政府信息公开申请\n数量\n\n20\n\n4\n\n7\n\n9\n5\n\n总计\n法律服务\n机构\n1\n\n其他\n\n3\n\n"
+    "社会公益\n组织\n2\n\n0\n\n30\n\n1\n\n0\n\n0\n\n0\n\n0\n\n8\n\n2\n1\n\n0\n0\n\n1\n0\n\n0\n0\n\n0\n0\n\n12\n6\n\n"
+)
+
+
+def test_the_next_two_groups_first_columns_among_the_headers_are_each_moved_before_their_group():
+    doc, lines, cells, hints, starts = _stream(PAGE_TWO_MOVED)
+    values = [c.value for c in cells]
+
+    def fits(moves):
+        out = []
+        for perm, moved in reorderings(doc, lines, cells, starts, moves=moves):
+            sol = solve_stream([values[i] for i in perm], 4, starts=[starts[i] for i in perm])
+            if sol is not None:
+                out.append(sol.rows)
+        return out
+
+    # one block among the headers taken for the next row's first column: no rewrite divides
+    assert solve_stream(values, 4, hints=hints, starts=starts) is None
+    assert fits(1) == []
+    # two: the second row's 自然人 after the first row, the group's after the second row
+    assert fits(2) == [[R1, R2, R3, R4]]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def test_a_wps_reading_whose_page_top_holds_two_groups_first_columns_reads_whole():
+    """WPS reading 132 of seed 1: its last page starts with two single rows of zeros and a group of
+    three rows, whose 自然人 blocks stand among the headers; every cell comes back, each gold's."""
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    (r,) = read_routes([make_document(1, 132)], ["wps-pdf:pdftotext"])
+    out = Extractor(get_tagger("rules")).extract_text(r.text).output
+    assert any("printed among its repeated column headers" in w for w in out["warnings"])
+    assert_right_or_null(out["tables"]["applications"], r.gold["tables"]["applications"], 1.0, r.id)

@@ -22,7 +22,7 @@ every fitting rewrite agrees on; none is used where the stream divides as printe
 from __future__ import annotations
 
 import re
-from itertools import permutations
+from itertools import combinations, permutations
 from math import prod
 from typing import Sequence
 
@@ -117,24 +117,29 @@ def _attached_header(doc: Document, lines: Sequence[Line], pos: dict[int, int], 
 
 
 def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int,
-                    tail: Sequence[int] = ()) -> list[list[int]]:  # fmt: skip
+                    tail: Sequence[int] = (), moves: int = 1) -> list[list[int]]:  # fmt: skip
     """Rewrites of the window of blocks from ``w0``: each a list of stream indices, the first group
-    in column order then the block moved after it (the next group's first column), if any.
+    in column order then the blocks moved after it (the next groups' first columns), if any.
     ``tail``: blocks printed past the next section's heading that belong to this window (the right
     -hand header cells of the table's last page with their values, ``streamorder.continuation``):
-    the group's last columns, named by their headers or filling the columns left."""
+    the group's last columns, named by their headers or filling the columns left. ``moves``: how
+    many unnamed blocks among the headers may be later groups' first columns (a page that starts
+    with single rows: the second row's 自然人 and the next group's, ``自然人`` beside the tall header
+    cells); the second and later each after the group before it (its first block's size times the
+    six other columns' values, whole blocks, from right after the first group)."""
     width = APP_COLS - len(tail)
     stop = min(tail) if tail else len(blocks)
-    window = [b for b in range(w0, min(stop, w0 + width + 1))]
+    window = [b for b in range(w0, min(stop, w0 + width + moves))]
     last = max((b for b in window if b in named), default=None)
     if last is None and not any(b in named for b in tail):
         return []
     out: list[list[int]] = []
-    # which block (if any) is the next group's first column: an unnamed one among the headers
-    moved_opts: list[int | None] = [None] + [b for b in window[1:] if last is not None and b < last and b not in named]
+    # which blocks (if any) are the next groups' first columns: unnamed ones among the headers
+    free = [b for b in window[1:] if last is not None and b < last and b not in named]
+    moved_opts = [m for n in range(moves + 1) for m in combinations(free, n)]
     for moved in moved_opts:
-        group = [b for b in window if b != moved][:width] + list(tail)
-        if len(group) < APP_COLS or (moved is not None and moved > group[width - 1]):
+        group = [b for b in window if b not in moved][:width] + list(tail)
+        if len(group) < APP_COLS or any(m > group[width - 1] for m in moved):
             continue
         k = len(blocks[group[0]])
         if k > MAX_GROUP or any(len(blocks[b]) != k for b in group):
@@ -143,14 +148,24 @@ def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int,
         taken = [c for c in cols if c is not None]
         if len(set(taken)) != len(taken):
             continue
-        free = iter(c for c in range(APP_COLS) if c not in taken)
+        free_cols = iter(c for c in range(APP_COLS) if c not in taken)
         order: list[int | None] = [None] * APP_COLS
         for b, c in zip(group, cols):
-            order[c if c is not None else next(free)] = b
+            order[c if c is not None else next(free_cols)] = b
         seq = [i for b in order for i in blocks[b]]  # type: ignore[index]
-        if moved is not None:
-            seq += blocks[moved]
-        out.append(seq)
+        # later moved blocks: each after the rest of the group its predecessor opens
+        after, whole = group[width - 1] + 1, True
+        for j, m in enumerate(moved):
+            if j:
+                need = len(blocks[moved[j - 1]]) * (APP_COLS - 1)
+                while need > 0 and after < stop and after not in moved:
+                    seq += blocks[after]
+                    need -= len(blocks[after])
+                    after += 1
+                whole = whole and need == 0
+            seq += blocks[m]
+        if whole:
+            out.append(seq)
     return out
 
 
@@ -228,13 +243,17 @@ def _row_orders(values: Sequence[Number | None], named: dict[int, int], p: int) 
 
 
 def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], starts: Sequence[bool],
-                past: int | None = None, permute: bool = False) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
+                past: int | None = None, permute: bool = False,
+                moves: int = 1) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
     """Rewritten orders of the stream ``cells`` (``streamorder.lone_numbers``; ``starts`` their
     blocks) where a page's first row group is printed among the column headers: per rewrite, the
     permutation (new position -> index into ``cells``) and the indices it moved out of printed
     order. Every combination of the windows' choices (at most ``MAX_REWRITES``); empty when no
     value of the region is printed among a repeated column header. ``past``: the line of the next
-    section's heading where ``lines`` run on past it; the blocks after it go to the last window."""
+    section's heading where ``lines`` run on past it; the blocks after it go to the last window.
+    ``moves``: how many blocks among a page's headers may be later groups' first columns
+    (``_window_choices``); past one, every combination or none (more than ``MAX_REWRITES``: none,
+    a subset's agreement could be a guess)."""
     pos = {ln.index: k for k, ln in enumerate(lines)}
     blocks = _blocks(starts)
     block_of = {i: b for b, idx in enumerate(blocks) for i in idx}
@@ -255,7 +274,7 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
     for w0 in firsts:
         own = tail if w0 == firsts[-1] else []
         named: dict[int, int] = {}
-        for b in [*range(w0, min(len(blocks), w0 + APP_COLS + 1)), *own]:
+        for b in [*range(w0, min(len(blocks), w0 + APP_COLS + moves)), *own]:
             col = _attached_header(doc, lines, pos, cells[blocks[b][0]])
             if col is not None:
                 named[b] = col
@@ -273,9 +292,9 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
                 if rows := _row_orders(values, names, second):
                     windows[-1 - second] = rows
         else:
-            choices = _window_choices(blocks, named, w0, own)
+            choices = _window_choices(blocks, named, w0, own, moves)
             if own:
-                choices += _window_choices(blocks, named, w0)
+                choices += _window_choices(blocks, named, w0, moves=moves)
         if choices:
             windows[w0] = choices
     if not windows:
@@ -287,7 +306,11 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
         # not every combination can be tried: a subset's agreement could be a guess
         return []
     out: list[tuple[list[int], frozenset[int]]] = []
-    for pick in _disjoint_picks([windows[w] for w in starts_at], MAX_ORDER_REWRITES if permute else MAX_REWRITES):
+    limit = MAX_ORDER_REWRITES if permute else MAX_REWRITES
+    picks = _disjoint_picks([windows[w] for w in starts_at], limit + (moves > 1))
+    if moves > 1 and len(picks) > limit:
+        return []
+    for pick in picks:
         perm: list[int] = []
         moved: set[int] = set()
         at = {min(seq): seq for seq in pick if seq is not None}
@@ -406,13 +429,15 @@ def assemble_blank_page_tops(res: TableResult, doc: Document, lines: Sequence[Li
 
 
 def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
-                       past: int | None = None, permute: bool = False) -> TableResult | None:  # fmt: skip
+                       past: int | None = None, permute: bool = False, moves: int = 1) -> TableResult | None:  # fmt: skip
     """Table 三 rebuilt from the region's one-value lines (``streamorder.assemble_from_stream``)
     with each page's first row group rewritten into column order (``reorderings``): the cells every
     rewrite that divides agrees on; the others ``unreadable``. The cells a rewrite moved are
     ``inferred``. ``None`` when no rewrite divides (or none applies, or the table prints a 小计), or
     the header is printed too often to try them (``TooManyWindows``: its warning added to ``res``).
-    ``past``: the next section's heading line where ``lines`` run on past it (``reorderings``)."""
+    ``past``: the next section's heading line where ``lines`` run on past it (``reorderings``).
+    Where no rewrite divides, the unnamed blocks in every order (``permute``), then two blocks
+    among a page's headers taken for later groups' first columns (``moves``)."""
     spec = res.spec
     if len(spec.rows[0].cols) != APP_COLS or any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
         return None
@@ -426,7 +451,7 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
         # fewer values than cells (blank cells left no line): no order of them divides
         return None
     try:
-        rewrites = reorderings(doc, lines, cells, starts, past, permute)
+        rewrites = reorderings(doc, lines, cells, starts, past, permute, moves)
     except TooManyWindows as exc:
         warn_once(res, str(exc))
         return None
@@ -446,9 +471,12 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
             placed |= moved
         if fits:
             break
-    if not fits and not permute:
-        # no rewrite divides: the window's unnamed blocks in every order the rows' totals allow
-        return assemble_page_tops(res, doc, lines, past, permute=True)
+    if not fits and not permute and moves == 1:
+        # no rewrite divides: the window's unnamed blocks in every order the rows' totals allow;
+        # then a page of single rows whose second row's 自然人 and the next group's stand among the
+        # headers (tried last: more rewrites, the ones above keep their readings)
+        return (assemble_page_tops(res, doc, lines, past, permute=True)
+                or assemble_page_tops(res, doc, lines, past, moves=2))
     if not fits:
         return None
     sol = fits[0]
