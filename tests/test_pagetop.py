@@ -156,3 +156,60 @@ def test_a_wps_reading_whose_page_top_holds_two_groups_first_columns_reads_whole
     out = Extractor(get_tagger("rules")).extract_text(r.text).output
     assert any("printed among its repeated column headers" in w for w in out["warnings"])
     assert_right_or_null(out["tables"]["applications"], r.gold["tables"]["applications"], 1.0, r.id)
+
+
+# a page whose narrow header cells the reader joins into one line (商业企业 科研机构 社会公益): the
+# values right under them come in the header's block row by row (the first row's four, then the
+# second row's), 法律服务 and 其他 the same under their joined line, then the 总计 column
+Q1 = [20, 4, 3, 2, 1, 5, 35]
+Q2 = [7, 1, 0, 0, 2, 0, 10]
+PAGE_JOINED_HEADERS = (
+    "申请人情况\n自然人\n法人或其他组织\n商业企业 科研机构 社会公益\n组织\n20\n4\n3\n2\n7\n1\n0\n0\n\n"
+    "法律服务 其他\n机构\n1\n5\n2\n0\n\n35\n10\n\n"
+)
+
+
+def test_values_under_header_cells_joined_into_one_line_are_read_row_by_row():
+    from govreport.extraction.tables.pagetop import _attached_columns, rewritten_streams
+
+    doc, lines, cells, hints, starts = _stream(PAGE_JOINED_HEADERS)
+    values = [c.value for c in cells]
+    assert values == [20, 4, 3, 2, 7, 1, 0, 0, 1, 5, 2, 0, 35, 10]
+    pos = {ln.index: k for k, ln in enumerate(lines)}
+    # the joined lines name the columns of their blocks; a header line naming one column names none
+    assert _attached_columns(doc, lines, pos, cells[0]) == [0, 1, 2, 3]
+    assert _attached_columns(doc, lines, pos, cells[8]) == [4, 5]
+    assert _attached_columns(doc, lines, pos, cells[12]) == []
+    # as printed no division fits, with the blocks or without
+    assert solve_stream(values, 2, hints=hints, starts=starts) is None
+    assert solve_stream(values, 2) is None
+    fits = []
+    for perm, moved, new_starts in rewritten_streams(doc, lines, cells, starts):
+        sol = solve_stream([values[i] for i in perm], 2, starts=new_starts)
+        if sol is not None:
+            fits.append(sol.rows)
+    # the rows column by column, a block per column
+    assert fits == [[Q1, Q2]]
+
+
+def test_a_joined_header_line_whose_block_does_not_hold_whole_rows_is_not_rewritten():
+    # seven values under four joined columns: no count of rows fits, nothing rewritten
+    text = PAGE_JOINED_HEADERS.replace("7\n1\n0\n0\n\n", "7\n1\n0\n\n")
+    doc, lines, cells, _, starts = _stream(text)
+    assert reorderings(doc, lines, cells, starts) == []
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def test_a_wps_reading_whose_page_top_joins_its_header_cells_reads_whole():
+    """WPS reading 100 of seed 1: its first page's header cells joined into lines, the first group's
+    two rows written row by row under them; the report's own 总计 of 本年度办理结果 is wrong, so the
+    rows come by the blocks (flagged): every cell gold's."""
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    (r,) = read_routes([make_document(1, 100)], ["wps-pdf:pdftotext"])
+    out = Extractor(get_tagger("rules")).extract_text(r.text).output
+    assert_right_or_null(out["tables"]["applications"], r.gold["tables"]["applications"], 1.0, r.id)
+    assert {s for row in out["cell_status"]["applications"].values() for s in row.values()} == {"inferred"}

@@ -20,7 +20,7 @@ from ..document import Document
 from ..layout import Line
 from .chromelead import chromium_index_groups
 from .digitruns import _holds, application_identities
-from .pagetop import TooManyWindows, reorderings, warn_once
+from .pagetop import TooManyWindows, rewritten_streams, warn_once
 from .result import TableResult
 from .streamblocks import APP_COLS, MAX_GROUP, Number, _hinted_group, _hinted_order
 from .streamblocks import fits_blocks as _fits_blocks
@@ -295,16 +295,16 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     lead = header_lead(doc, lines, cells)
     pages = _page_numbers(doc, cells)
     try:
-        rewrites = reorderings(doc, lines, cells, starts, past) if not wide else []
+        rewrites = rewritten_streams(doc, lines, cells, starts, past) if not wide else []
     except TooManyWindows as exc:
         # the stream as printed alone is no division every plausible order had its say on
         warn_once(res, str(exc))
         return None
     found: list[tuple[StreamSolution, int]] = []
     for sub in SUBTOTAL_SLOTS if wide else (None,):
-        for perm, moved in [(list(range(len(cells))), frozenset())] + rewrites:
+        for perm, moved, new_starts in [(list(range(len(cells))), frozenset(), list(starts))] + rewrites:
             new_at = {old: new for new, old in enumerate(perm)}
-            got = divide_by_blocks([cells[i].value for i in perm], [starts[i] for i in perm], spec.row_keys,
+            got = divide_by_blocks([cells[i].value for i in perm], new_starts, spec.row_keys,
                                    [None if i in moved else hints[i] for i in perm],
                                    frozenset(new_at[i] for i in pages), lead,
                                    joined if not moved else (), sub)  # fmt: skip

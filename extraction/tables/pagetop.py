@@ -35,6 +35,7 @@ from .digitruns import _holds
 from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP, Number
 from .streamorder import (
     _HEADER_CELLS,
+    COLUMN_HEADERS,
     StreamSolution,
     _agree,
     _header_column,
@@ -50,6 +51,9 @@ from .streamorder import (
 
 # a line that opens the column header of table 三 (its first header cell)
 _HEADER_OPENS = ("申请人情况", "自然人")
+# header lines above a value read for the columns they name (``_attached_columns``: 申请人情况 /
+# 自然人 / 法人或其他组织 / 商业企业 科研机构 社会公益 / 组织)
+_ROW_HEADER_LINES = 6
 # rewrites tried per table at most (every window's choices multiply)
 MAX_REWRITES = 64
 # column headers printed again in one table at most (a page's first rows: one window per page; a
@@ -114,6 +118,75 @@ def _attached_header(doc: Document, lines: Sequence[Line], pos: dict[int, int], 
         above.insert(0, s)
         k -= 1
     return _header_column(above) if above else None
+
+
+def _attached_columns(doc: Document, lines: Sequence[Line], pos: dict[int, int], cell: Cell) -> list[int]:
+    """The applicant columns the header lines right above the value name (no empty line between,
+    at most ``_ROW_HEADER_LINES``), in column order, where one of those lines names two or more
+    (header cells the reader joined into one line, ``商业企业 科研机构 社会公益``); empty otherwise.
+    The group header ``法人或其他组织`` names none (its ``其他`` is not the 其他 column's)."""
+    at = pos.get(cell.line)
+    above: list[str] = []
+    k = (at if at is not None else 0) - 1
+    while at is not None and k >= 0 and len(above) < _ROW_HEADER_LINES:
+        s = re.sub(r"\s+", " ", doc.text[lines[k].start : lines[k].end]).strip()
+        if not s:
+            break
+        above.insert(0, s.replace("法人或其他组织", "").replace("申请人情况", ""))
+        k -= 1
+
+    def named(s: str) -> list[int]:
+        return [c for c, name in enumerate(COLUMN_HEADERS) if name in s.replace(" ", "")]
+
+    if not any(len(named(s)) >= 2 for s in above):
+        return []
+    return named("".join(above))
+
+
+def _row_block_choices(doc: Document, lines: Sequence[Line], pos: dict[int, int], cells: Sequence[Cell],
+                       blocks: list[list[int]], w0: int, stop: int) -> list[tuple[list[int], int]]:  # fmt: skip
+    """The window of blocks from ``w0`` (before block ``stop``) as one row group of ``k`` rows where
+    a block stands right under header cells the reader joined into one line naming ``m`` columns
+    (``_attached_columns``): its ``k`` × ``m`` values written row by row, a row's values left to
+    right (a page of a WPS-style PDF whose narrow header cells share a line: ``140 46 0 4 17 5 0 0``
+    under ``自然人`` / ``商业企业 科研机构 社会公益`` is two rows of four columns). The window's other
+    blocks are a column's ``k`` values each, named by the header in their block or filling the
+    columns left in printed order. One rewrite (the stream indices in column order, a column's
+    rows together, and ``k``), or none: no such block, the blocks' sizes do not give one ``k``, two blocks
+    name one column, or the rewrite is the printed order."""
+    at: dict[tuple[int, int], int] = {}  # (column, row) -> stream index
+    free: list[list[int]] = []
+    k, taken, joined = None, set(), False
+    b = w0
+    while b < stop and len(taken) + len(free) < APP_COLS:
+        idx = blocks[b]
+        cols = _attached_columns(doc, lines, pos, cells[idx[0]])
+        if cols:
+            joined = True
+            if len(idx) % len(cols):
+                return []
+            size = len(idx) // len(cols)
+        else:
+            size = len(idx)
+            col = _attached_header(doc, lines, pos, cells[idx[0]])
+            cols = [col] if col is not None else []
+        if k is None:
+            k = size
+        if size != k or k > MAX_GROUP or taken.intersection(cols):
+            return []
+        if cols:
+            taken.update(cols)
+            for j, i in enumerate(idx):
+                at[(cols[j % len(cols)], j // len(cols))] = i
+        else:
+            free.append(idx)
+        b += 1
+    if not joined or k is None or len(taken) + len(free) != APP_COLS:
+        return []
+    for c, idx in zip((c for c in range(APP_COLS) if c not in taken), free):
+        at.update({(c, j): i for j, i in enumerate(idx)})
+    seq = [at[(c, j)] for c in range(APP_COLS) for j in range(k)]
+    return [(seq, k)] if seq != sorted(seq) else []
 
 
 def _window_choices(blocks: list[list[int]], named: dict[int, int], w0: int,
@@ -245,10 +318,18 @@ def _row_orders(values: Sequence[Number | None], named: dict[int, int], p: int) 
 def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], starts: Sequence[bool],
                 past: int | None = None, permute: bool = False,
                 moves: int = 1) -> list[tuple[list[int], frozenset[int]]]:  # fmt: skip
+    """``rewritten_streams`` without the rewritten streams' blocks: per rewrite (permutation, moved indices)."""
+    return [(perm, moved) for perm, moved, _ in rewritten_streams(doc, lines, cells, starts, past, permute, moves)]
+
+
+def rewritten_streams(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], starts: Sequence[bool],
+                      past: int | None = None, permute: bool = False,
+                      moves: int = 1) -> list[tuple[list[int], frozenset[int], list[bool]]]:  # fmt: skip
     """Rewritten orders of the stream ``cells`` (``streamorder.lone_numbers``; ``starts`` their
     blocks) where a page's first row group is printed among the column headers: per rewrite, the
-    permutation (new position -> index into ``cells``) and the indices it moved out of printed
-    order. Every combination of the windows' choices (at most ``MAX_REWRITES``); empty when no
+    permutation (new position -> index into ``cells``), the indices it moved out of printed order
+    and per new position whether the value starts a block (blocks moved whole keep theirs; a block
+    written row by row, ``_row_block_choices``, is a block per column). Every combination of the windows' choices (at most ``MAX_REWRITES``); empty when no
     value of the region is printed among a repeated column header. ``past``: the line of the next
     section's heading where ``lines`` run on past it; the blocks after it go to the last window.
     ``moves``: how many blocks among a page's headers may be later groups' first columns
@@ -271,6 +352,8 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
             "the rows were not rebuilt from the order of the values; their places are a guess"
         )
     windows: dict[int, list[list[int]]] = {}
+    # the blocks of a rewrite that does not move whole blocks, by its stream indices
+    own_starts: dict[tuple[int, ...], list[bool]] = {}
     for w0 in firsts:
         own = tail if w0 == firsts[-1] else []
         named: dict[int, int] = {}
@@ -295,6 +378,11 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
             choices = _window_choices(blocks, named, w0, own, moves)
             if own:
                 choices += _window_choices(blocks, named, w0, moves=moves)
+            if moves == 1 and not own:
+                # a block of header cells joined into one line holds its rows' values row by row
+                for seq, k in _row_block_choices(doc, lines, pos, cells, blocks, w0, len(blocks)):
+                    own_starts[tuple(seq)] = [j % k == 0 for j in range(len(seq))]
+                    choices.append(seq)
         if choices:
             windows[w0] = choices
     if not windows:
@@ -305,23 +393,26 @@ def reorderings(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], sta
     if permute and prod(len(windows[w]) + 1 for w in starts_at) - 1 > MAX_ORDER_REWRITES:
         # not every combination can be tried: a subset's agreement could be a guess
         return []
-    out: list[tuple[list[int], frozenset[int]]] = []
+    out: list[tuple[list[int], frozenset[int], list[bool]]] = []
     limit = MAX_ORDER_REWRITES if permute else MAX_REWRITES
     picks = _disjoint_picks([windows[w] for w in starts_at], limit + (moves > 1))
     if moves > 1 and len(picks) > limit:
         return []
     for pick in picks:
         perm: list[int] = []
+        new_starts: list[bool] = []
         moved: set[int] = set()
         at = {min(seq): seq for seq in pick if seq is not None}
         for i in range(len(cells)):
             if i in at:
                 perm += at[i]
+                new_starts += own_starts.get(tuple(at[i])) or [starts[j] for j in at[i]]
                 moved.update(at[i])
             if i not in moved:
                 perm.append(i)
+                new_starts.append(starts[i])
         if len(perm) == len(cells) and sorted(perm) == list(range(len(cells))):
-            out.append((perm, frozenset(moved)))
+            out.append((perm, frozenset(moved), new_starts))
     return out
 
 
@@ -451,17 +542,17 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
         # fewer values than cells (blank cells left no line): no order of them divides
         return None
     try:
-        rewrites = reorderings(doc, lines, cells, starts, past, permute, moves)
+        rewrites = rewritten_streams(doc, lines, cells, starts, past, permute, moves)
     except TooManyWindows as exc:
         warn_once(res, str(exc))
         return None
     # rewrites whose division agrees with the blocks first; only where none does, the arithmetic alone
     for blocks in (True, False):
-        for perm, moved in rewrites:
+        for perm, moved, new_starts in rewrites:
             new_at = {old: new for new, old in enumerate(perm)}
             sol = solve_checked([cells[i].value for i in perm], spec.row_keys,  # type: ignore[misc]
                                 frozenset(new_at[i] for i in pages), [None if i in moved else hints[i] for i in perm],
-                                lead, [starts[i] for i in perm] if blocks else (), fallback=False)  # fmt: skip
+                                lead, new_starts if blocks else (), fallback=False)  # fmt: skip
             if sol is None:
                 continue
             # the division's tokens as indices into ``cells`` (every rewrite's cells compared alike);
