@@ -202,3 +202,40 @@ def test_rows_whose_first_columns_came_with_their_labels_are_divided_by_the_bloc
     assert got is not None and got[0].rows == bad and got[0].ambiguous == 0 and got[1] == 2
     # without the labels' joins the first three values of a row are one block: no division
     assert divide_by_blocks(values, starts, KEYS, sub=6) is None
+
+
+def test_two_wrong_printed_cells_of_one_row_explain_its_broken_sums():
+    # carried_forward printed (2, 1, …, 4) for (2, 0, …, 2): its 商业企业 and its 总计 both wrong;
+    # no single cell mends the row and both columns' identities, the two cells together do
+    two = [row[:] for row in GOOD]
+    cf = KEYS.index("carried_forward")
+    two[cf][1], two[cf][6] = 1, 4
+    # the row's 总计, the identities of 商业企业 and 总计 (一+二 = 总计+四)
+    assert broken(StreamSolution(two, set(), 0, []), KEYS) == 3
+    values, starts = _stream(two)
+    got = divide_by_blocks(values, starts, KEYS)
+    assert got is not None and got[0].rows == two and got[0].ambiguous == 0
+    # two changes that a value moved within the row would need (the row's sum holds) stay unexplained
+    moved = [row[:] for row in GOOD]
+    moved[cf][:2] = [1, 1]
+    assert broken(StreamSolution(moved, set(), 0, []), KEYS) is None
+    # three of the row's columns off (its sum too): two cells leave a column's identity broken
+    off = [row[:] for row in GOOD]
+    off[cf][:3] = [3, 1, 1]
+    assert broken(StreamSolution(off, set(), 0, []), KEYS) is None
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def test_a_wps_reading_whose_report_prints_two_wrong_cells_in_one_row_reads_whole():
+    """WPS reading 190 of seed 1: carried_forward's 商业企业 and 总计 printed wrong, its first page's
+    rows among the repeated header: every cell gold's (flagged), the failing sums reported."""
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import read_routes
+
+    (r,) = read_routes([make_document(1, 190)], ["wps-pdf:pdftotext"])
+    out = Extractor(get_tagger("rules")).extract_text(r.text).output
+    assert any("text blocks alone" in w for w in out["warnings"])
+    assert any(c["status"] == "fail" and c["rule"].startswith("applications.") for c in out["checks"])
+    assert_right_or_null(out["tables"]["applications"], r.gold["tables"]["applications"], 1.0, r.id)

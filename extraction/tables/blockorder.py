@@ -13,7 +13,7 @@ identities that fail stay failed checks of the report (``checks.all_checks``), n
 """
 from __future__ import annotations
 
-from itertools import product
+from itertools import combinations, product
 from typing import Sequence
 
 from ..document import Document
@@ -243,7 +243,32 @@ def broken(sol: StreamSolution, row_keys: Sequence[str]) -> int | None:
         still_rows, still_cols = _failures(fixed, row_keys)
         if not still_rows and not still_cols:
             return len(rows) + cols
+    if len(rows) == 1 and _two_cells_mend(at, rows[0], row_keys):
+        return len(rows) + cols
     return None
+
+
+def _two_cells_mend(at: dict[str, list[Number]], key: str, row_keys: Sequence[str]) -> bool:
+    """Whether two wrong printed cells of row ``key`` (the one row whose 总计 fails) explain every
+    broken identity: for two of its columns, each cell set to what its column's identity asks (the
+    identity of that column the row enters that fails) mends every row and column identity. A
+    report's two errors can stand in one row (a cell and the row's 总计, or two cells); one cell
+    alone did not mend them (``broken``)."""
+    asked: dict[int, Number] = {}
+    for c in range(APP_COLS):
+        for left, right in application_identities(row_keys):
+            if key not in left + right or _holds([at[r][c] for r in left], [at[r][c] for r in right]) is not False:
+                continue
+            diff = _sum([at[r][c] for r in right]) - _sum([at[r][c] for r in left])
+            asked[c] = diff if key in left else -diff
+            break
+    for c1, c2 in combinations(sorted(asked), 2):
+        fixed = {k: list(row) for k, row in at.items()}
+        fixed[key][c1] += asked[c1]
+        fixed[key][c2] += asked[c2]
+        if _failures(fixed, row_keys) == ([], 0):
+            return True
+    return False
 
 
 def divide_by_blocks(values: Sequence[Number | None], starts: Sequence[bool], row_keys: Sequence[str],
