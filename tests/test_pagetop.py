@@ -180,6 +180,9 @@ def test_values_under_header_cells_joined_into_one_line_are_read_row_by_row():
     assert _attached_columns(doc, lines, pos, cells[0]) == [0, 1, 2, 3]
     assert _attached_columns(doc, lines, pos, cells[8]) == [4, 5]
     assert _attached_columns(doc, lines, pos, cells[12]) == []
+    # row labels naming 其他 and 总计 on one line are no header line
+    doc2, lines2, cells2, _, _ = _stream("（六）其他处理 （七）总计\n5\n")
+    assert _attached_columns(doc2, lines2, {ln.index: k for k, ln in enumerate(lines2)}, cells2[0]) == []
     # as printed no division fits, with the blocks or without
     assert solve_stream(values, 2, hints=hints, starts=starts) is None
     assert solve_stream(values, 2) is None

@@ -54,6 +54,9 @@ _HEADER_OPENS = ("申请人情况", "自然人")
 # header lines above a value read for the columns they name (``_attached_columns``: 申请人情况 /
 # 自然人 / 法人或其他组织 / 商业企业 科研机构 社会公益 / 组织)
 _ROW_HEADER_LINES = 6
+# the words of table 三's column header as readers print them (whole cells, and the pieces of the
+# two-line cells 社会公益 / 组织, 法律服务 / 机构)
+_HEADER_WORDS = frozenset({*_HEADER_CELLS, "社会公益", "法律服务", "组织", "机构"})
 # rewrites tried per table at most (every window's choices multiply)
 MAX_REWRITES = 64
 # column headers printed again in one table at most (a page's first rows: one window per page; a
@@ -121,26 +124,23 @@ def _attached_header(doc: Document, lines: Sequence[Line], pos: dict[int, int], 
 
 
 def _attached_columns(doc: Document, lines: Sequence[Line], pos: dict[int, int], cell: Cell) -> list[int]:
-    """The applicant columns the header lines right above the value name (no empty line between,
-    at most ``_ROW_HEADER_LINES``), in column order, where one of those lines names two or more
-    (header cells the reader joined into one line, ``商业企业 科研机构 社会公益``); empty otherwise.
-    The group header ``法人或其他组织`` names none (its ``其他`` is not the 其他 column's)."""
+    """The applicant columns the header lines right above the value name (no empty line and no
+    other text between, at most ``_ROW_HEADER_LINES``), in column order, where one of those lines
+    names two or more (header cells the reader joined into one line, ``商业企业 科研机构 社会公益``);
+    empty otherwise. A header line is made of the header's words alone (``_HEADER_WORDS``); the
+    group header ``法人或其他组织`` names no column (its ``其他`` is not the 其他 column's)."""
     at = pos.get(cell.line)
-    above: list[str] = []
+    above: list[list[str]] = []
     k = (at if at is not None else 0) - 1
     while at is not None and k >= 0 and len(above) < _ROW_HEADER_LINES:
-        s = re.sub(r"\s+", " ", doc.text[lines[k].start : lines[k].end]).strip()
-        if not s:
+        words = doc.text[lines[k].start : lines[k].end].split()
+        if not words or not all(w in _HEADER_WORDS for w in words):
             break
-        above.insert(0, s.replace("法人或其他组织", "").replace("申请人情况", ""))
+        above.insert(0, [w for w in words if w in COLUMN_HEADERS or w in _HEADER_CELLS[3:]])
         k -= 1
-
-    def named(s: str) -> list[int]:
-        return [c for c, name in enumerate(COLUMN_HEADERS) if name in s.replace(" ", "")]
-
-    if not any(len(named(s)) >= 2 for s in above):
+    if not any(len(words) >= 2 for words in above):
         return []
-    return named("".join(above))
+    return sorted(c for c, name in enumerate(COLUMN_HEADERS) if any(w.startswith(name) for ws in above for w in ws))
 
 
 def _row_block_choices(doc: Document, lines: Sequence[Line], pos: dict[int, int], cells: Sequence[Cell],
