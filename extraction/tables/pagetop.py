@@ -18,6 +18,12 @@ block), 科研机构 (its header 其他 is a block of its own: an empty line sta
 between) takes that header's column, the others fill the remaining columns in the order printed.
 The caller divides each rewritten stream as usual (``streamorder.solve_checked``) and keeps what
 every fitting rewrite agrees on; none is used where the stream divides as printed.
+
+Two more page tops of the same PDFs: a page that starts with single rows can hold the second row's
+自然人 **and** the next group's among the headers (``_window_choices(moves=2)``, tried after every
+other rewrite), and header cells narrow enough that the reader joins them into one line
+(``商业企业 科研机构 社会公益``) have their rows' values in their own block row by row
+(``_row_block_choices``: ``140 / 46 / 0 / 4 / 17 / 5 / 0 / 0`` is two rows of four columns).
 """
 from __future__ import annotations
 
