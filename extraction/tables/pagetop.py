@@ -504,7 +504,9 @@ def assemble_blank_page_tops(res: TableResult, doc: Document, lines: Sequence[Li
         return None
     starts = block_starts(cells, lines)
     try:
-        rewrites = reorderings(doc, lines, cells, starts, past)
+        # whole blocks moved only: the division below reads the printed blocks (``starts``)
+        rewrites = [(perm, moved) for perm, moved, new_starts in rewritten_streams(doc, lines, cells, starts, past)
+                    if new_starts == [starts[i] for i in perm]]  # fmt: skip
     except TooManyWindows as exc:
         warn_once(res, str(exc))
         return None
