@@ -33,6 +33,7 @@ from .streamorder import (
     _page_numbers,
     block_starts,
     header_lead,
+    lead_divisions,
     label_joins,
     lead_rows,
     lone_numbers,
@@ -159,24 +160,13 @@ def _wide_lead_rows(n: int, starts: Sequence[bool], p: int, m: int, lead: int, w
     if p + m * width > n:
         return []
     out: list[list[list[int]]] = []
-
-    def parts(first: int, q: int, j: int, acc: list[list[int]]) -> None:
-        # the rows from ``j`` on: their leading columns from ``first``, their other columns from ``q``
-        if len(out) > MAX_LEAD_DIVISIONS:
-            return
-        if j == m:
-            out.append(acc)
-            return
-        for k in range(1, min(MAX_GROUP, m - j) + 1):
-            if _fits_blocks(starts, q, k, rest_width):
-                rows = [[first + (j + jj) * lead + c for c in range(lead)] + [q + c * k + jj for c in range(rest_width)]
-                        for jj in range(k)]  # fmt: skip
-                parts(first, q + k * rest_width, j + k, acc + rows)
-
     for first, rest in ((p, p + m * lead), (p + m * rest_width, p)):
         after = first + m * lead
         if runs[first] >= m and (after >= len(starts) or starts[after]):
-            parts(first, rest, 0, [])
+            found = lead_divisions(first, rest, m, lead, rest_width, starts, lambda row: row)
+            if found is None:
+                return []
+            out += found
     return out if len(out) <= MAX_LEAD_DIVISIONS else []
 
 

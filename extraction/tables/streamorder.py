@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from ..document import Document
 from ..layout import Line
@@ -40,6 +40,8 @@ from .streamblocks import (
     identities_hold,
 )
 from .streamblocks import fits_blocks as _fits_blocks
+
+R = TypeVar("R")
 
 # the most rows whose first column a reading writes with their labels (``_lead_column``: Chromium's
 # PDF through raw pdftotext), and the most divisions of their other columns kept per run
@@ -205,16 +207,16 @@ def _labels_block(joined: Sequence[int], starts: Sequence[bool], first: int, m: 
     return not starts or first + m >= len(starts) or starts[first + m]
 
 
-def _other_columns(values: Sequence[Number], p: int, rest: int, m: int, starts: Sequence[bool],
-                   lead: int = 1, rest_width: int = APP_COLS - 1,
-                   sub: int | None = None) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
-    """Rows of ``m`` rows whose first ``lead`` columns' values stand from ``p`` (a row's together),
-    the other ``rest_width`` columns from ``rest``, in every division the blocks allow
-    (``_lead_column``, ``_wide_lead``); none when there are more than ``MAX_LEAD_DIVISIONS`` (a
-    subset could agree on a cell the others would not: a guess)."""
-    out: list[list[list[tuple[Number, int]]]] = []
+def lead_divisions(first: int, rest: int, m: int, lead: int, rest_width: int, starts: Sequence[bool],
+                   keep: Callable[[list[int]], R | None]) -> list[list[R]] | None:  # fmt: skip
+    """Every division of ``m`` rows whose first ``lead`` columns' values stand from ``first`` (a
+    row's together) and whose other ``rest_width`` columns stand from ``rest``, a block a column
+    (``fits_blocks``) for a run of up to ``MAX_GROUP`` rows at a time: each row's stream indices in
+    column order, passed through ``keep`` (None drops the division there). None past
+    ``MAX_LEAD_DIVISIONS`` divisions (a subset could agree on a cell the others would not: a guess)."""
+    out: list[list[R]] = []
 
-    def parts(q: int, j: int, acc: list[list[tuple[Number, int]]]) -> None:
+    def parts(q: int, j: int, acc: list[R]) -> None:
         if len(out) > MAX_LEAD_DIVISIONS:
             return
         if j == m:
@@ -223,14 +225,23 @@ def _other_columns(values: Sequence[Number], p: int, rest: int, m: int, starts: 
         for k in range(1, min(MAX_GROUP, m - j) + 1):
             if starts and not _fits_blocks(starts, q, k, rest_width):
                 continue
-            rows = [_row_fits([(values[i], i) for i in range(p + (j + jj) * lead, p + (j + jj + 1) * lead)]
-                              + [(values[q + c * k + jj], q + c * k + jj) for c in range(rest_width)], sub)
+            rows = [keep([first + (j + jj) * lead + c for c in range(lead)] + [q + c * k + jj for c in range(rest_width)])
                     for jj in range(k)]  # fmt: skip
             if all(r is not None for r in rows):
                 parts(q + k * rest_width, j + k, acc + rows)  # type: ignore[operator]
 
     parts(rest, 0, [])
-    return out if len(out) <= MAX_LEAD_DIVISIONS else []
+    return out if len(out) <= MAX_LEAD_DIVISIONS else None
+
+
+def _other_columns(values: Sequence[Number], p: int, rest: int, m: int, starts: Sequence[bool],
+                   lead: int = 1, rest_width: int = APP_COLS - 1,
+                   sub: int | None = None) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
+    """Rows of ``m`` rows whose first ``lead`` columns' values stand from ``p`` (a row's together),
+    the other ``rest_width`` columns from ``rest``, in every division the blocks allow whose rows
+    meet their sums (``lead_divisions``; ``_lead_column``, ``_wide_lead``)."""
+    return lead_divisions(p, rest, m, lead, rest_width, starts,
+                          lambda row: _row_fits([(values[i], i) for i in row], sub)) or []  # fmt: skip
 
 
 def _row_fits(row: list[tuple[Number, int]], sub: int | None) -> list[tuple[Number, int]] | None:
