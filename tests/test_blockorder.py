@@ -18,24 +18,21 @@ def _table(**rows):
     return [list(rows.get(k, Z)) for k in KEYS]
 
 
-def _col_major(*rows):
-    return [rows[j][c] for c in range(7) for j in range(len(rows))]
-
-
 def _stream(table):
     """As raw pdftotext writes it: 三(一)/(二) (granted, partially_granted) a group column by column
-    (blocks of two), every other row a single row (a block a value)."""
+    (blocks of two), every other row a single row (a block a value); seven or eight columns."""
     g = KEYS.index("granted")
+    width = len(table[0])
     values, starts = [], []
     for r, row in enumerate(table):
         if r == g + 1:
             continue
         if r == g:
-            values += _col_major(row, table[g + 1])
-            starts += [True, False] * 7
+            values += [x for pair in zip(row, table[g + 1]) for x in pair]
+            starts += [True, False] * width
         else:
             values += row
-            starts += [True] * 7
+            starts += [True] * width
     return values, starts
 
 
@@ -116,22 +113,6 @@ def _eight(table, sub=6):
     return [row[:sub] + [sum(row[1:6])] + row[sub:] for row in table]
 
 
-def _stream8(table):
-    """``_stream`` of the 8-column variant: 三(一)/(二) a group of eight blocks of two."""
-    g = KEYS.index("granted")
-    values, starts = [], []
-    for r, row in enumerate(table):
-        if r == g + 1:
-            continue
-        if r == g:
-            values += [x for pair in zip(row, table[g + 1]) for x in pair]
-            starts += [True, False] * 8
-        else:
-            values += row
-            starts += [True] * 8
-    return values, starts
-
-
 # GOOD with applications from 商业企业 (3) and 社会公益组织 (1) too: a 小计 of 4
 WIDE = [row[:] for row in GOOD]
 for _key in ("new_received", "granted", "total_handled"):
@@ -142,7 +123,7 @@ for _key in ("new_received", "granted", "total_handled"):
 def test_the_eight_column_variant_with_a_wrong_total_is_divided_by_its_blocks_its_subtotal_left_out():
     bad = [row[:] for row in WIDE]
     bad[KEYS.index("carried_over")][6] = 4  # the report prints 二's 总计 as 4 (2 + 0 + …)
-    values, starts = _stream8(_eight(bad))
+    values, starts = _stream(_eight(bad))
     assert solve_stream(values, len(KEYS), sub=6) is None  # no division meets every row's 总计
     # read as seven columns the blocks fit no division (eight values a row)
     assert divide_by_blocks(values, starts, KEYS) is None
