@@ -137,20 +137,21 @@ def test_the_eight_column_variant_with_a_wrong_total_is_divided_by_its_blocks_it
 
 
 def test_a_page_s_first_row_of_the_eight_column_variant_is_placed_by_the_headers_printed_with_it():
-    from govreport.extraction.tables.blockorder import _hinted_wide, _rows
+    from govreport.extraction.tables.blockorder import _rows
+    from govreport.extraction.tables.streamblocks import _hinted_order
 
     # 10 3 0 in the header's block, 0 after 社会公益组织, 0 after 法律服务机构, 0 after 其他 (the 合计
     # header after it names nothing), then 3 (小计) and 13 (总计): hints are the seven columns'
     hints = [None, None, None, 3, 4, 5, None, None]
     starts = [True, False, False, True, True, True, True, True]
-    assert _hinted_wide(hints, 0, 6) == list(range(8))
+    assert _hinted_order(hints, 0, 6) == list(range(8))
     assert _rows(starts, hints, 0, 1, sub=6) == [list(range(8))]
     # 总计 named by its header: the eighth printed column
-    assert _hinted_wide([None, None, None, None, None, None, 6, None], 0, 6) == [0, 1, 2, 3, 4, 5, 7, 6]
+    assert _hinted_order([None, None, None, None, None, None, 6, None], 0, 6) == [0, 1, 2, 3, 4, 5, 7, 6]
     # with the 小计 after 自然人 the named columns move one place right
-    assert _hinted_wide(hints, 0, 1) == [0, 1, 2, 6, 3, 4, 5, 7]
+    assert _hinted_order(hints, 0, 1) == [0, 1, 2, 6, 3, 4, 5, 7]
     # two values naming one column: no order
-    assert _hinted_wide([3, 3, None, None, None, None, None, None], 0, 6) is None
+    assert _hinted_order([3, 3, None, None, None, None, None, None], 0, 6) is None
 
 
 def _wide_lead_text(rows8):

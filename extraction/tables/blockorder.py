@@ -60,33 +60,14 @@ def _rows(starts: Sequence[bool], hints: Sequence[int | None], p: int, k: int,
     at that slot (0-based; the rows returned keep it: eight indices a row)."""
     width = APP_COLS if sub is None else APP_COLS + 1
     if any(h is not None for h in hints[p : p + k * width]):
-        if sub is not None:
-            # the 8-column variant: a single row whose headers name some of its columns
-            order = _hinted_wide(hints, p, sub) if k == 1 else None
-            return [order] if order is not None else None
-        if k == 1:
-            order = _hinted_order(hints, p)
+        if k == 1 or sub is not None:
+            # a single row whose headers name some of its columns (the 8-column variant: only so)
+            order = _hinted_order(hints, p, sub) if k == 1 else None
             return [order] if order is not None else None
         return _hinted_group(hints, p, k)
     if not _fits_blocks(starts, p, k, width):
         return None
     return [[p + c * k + j for c in range(width)] for j in range(k)]
-
-
-def _hinted_wide(hints: Sequence[int | None], p: int, sub: int) -> list[int] | None:
-    """Stream indices of one row of the 8-column variant in its printed column order (the 小计 at
-    slot ``sub``) when headers printed between its values name some of its seven table columns
-    (``hints``: 0 = 自然人 … 6 = 总计); the rest fill the unnamed printed columns in stream order."""
-    width = APP_COLS + 1
-    named = [None if x is None else x + (x >= sub) for x in hints[p : p + width]]
-    taken = [x for x in named if x is not None]
-    if not taken or len(set(taken)) != len(taken):
-        return None
-    free = iter(c for c in range(width) if c not in taken)
-    order = [0] * width
-    for i, x in enumerate(named):
-        order[x if x is not None else next(free)] = p + i
-    return order
 
 
 def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrows: int,

@@ -36,15 +36,18 @@ def fits_blocks(starts: Sequence[bool], p: int, k: int, width: int = APP_COLS) -
 Number = int | float
 
 
-def _hinted_order(hints: Sequence[int | None], p: int) -> list[int] | None:
+def _hinted_order(hints: Sequence[int | None], p: int, sub: int | None = None) -> list[int] | None:
     """Stream indices of one row's seven values in column order when headers printed between them
-    name some columns (the rest fill the unnamed columns in stream order); None without hints."""
-    h = list(hints[p : p + APP_COLS])
+    name some columns (``hints``: 0 = 自然人 … 6 = 总计; the rest fill the unnamed columns in stream
+    order); None without hints. ``sub``: the 8-column variant, its 小计 at that printed slot
+    (eight indices, in printed column order)."""
+    width = APP_COLS if sub is None else APP_COLS + 1
+    h = [x if x is None or sub is None else x + (x >= sub) for x in hints[p : p + width]]
     named = [x for x in h if x is not None]
     if not named or len(set(named)) != len(named):
         return None
-    free = iter(c for c in range(APP_COLS) if c not in named)
-    order = [0] * APP_COLS
+    free = iter(c for c in range(width) if c not in named)
+    order = [0] * width
     for i, x in enumerate(h):
         order[x if x is not None else next(free)] = p + i
     return order
