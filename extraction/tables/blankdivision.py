@@ -142,7 +142,6 @@ def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: S
     in place are kept. Returns the count nulled; 0 when no division fits or the search is too large
     (said in a warning). ``res`` is changed in place."""
     spec = res.spec
-    cols = spec.rows[0].cols
     with_values = {row for row, st in res.status.items() if any(x != BLANK for x in st.values())}
     if 2 * len(res.by_order) < len(with_values):
         return 0  # most rows read with their labels: not the content stream (as in ``distrust_order``)
@@ -153,24 +152,33 @@ def rule_out_guesses(res: TableResult, values: Sequence[Number | None], hints: S
         res.warn(f"values read one per line with blank cells unprinted: more than {BLANK_STATE_LIMIT} states to "
                  "search for divisions of the stream into rows; the guesses are not checked against them")
         return 0
+    nulled = _null_unsupported(res, sol)
+    if nulled:
+        res.warn("values read one per line with blank cells unprinted: no division of the values into rows "
+                 f"gives these cells the value read by order; null: {', '.join(nulled)}")
+    return len(nulled)
+
+
+def _null_unsupported(res: TableResult, sol: BlankSolution) -> list[str]:
+    """Null each value of ``res`` not ``read`` in place that no division in ``sol`` gives its cell
+    (``sol.cells``: per template row and column, the values the divisions give); the cells nulled,
+    as ``row.column``. ``res`` is changed in place."""
+    cols = res.spec.rows[0].cols
     nulled: list[str] = []
-    for r, key in enumerate(spec.row_keys):
+    for r, key in enumerate(res.spec.row_keys):
         for c, col in enumerate(cols):
             v = res.values.get(key, {}).get(col)
             st = res.status.get(key, {}).get(col)
             if v is None or st == READ or any(isinstance(x, (int, float)) and abs(x - v) < _TOL for x in sol.cells[r][c]):
                 continue
             res.values[key][col] = None
-            res.status[key][col] = UNREADABLE
+            res.status.setdefault(key, {})[col] = UNREADABLE
             # the value is not the cell's: its text is no printed content of the cell (else the
             # report would call it "printed but not a number")
             res.provenance.get(key, {}).pop(col, None)
             res.ambiguous.discard((key, col))
             nulled.append(f"{key}.{col}")
-    if nulled:
-        res.warn("values read one per line with blank cells unprinted: no division of the values into rows "
-                 f"gives these cells the value read by order; null: {', '.join(nulled)}")
-    return len(nulled)
+    return nulled
 
 
 # --- divided under the column identities ----------------------------------------------------------
@@ -242,10 +250,9 @@ def _broken_row_steps(values: Sequence[int | None], p: int,
             continue
         vals = values[p : q + 1]
         by_sums: dict[tuple[int, ...], list[list[tuple[object, int | None]]]] = {}
-        for slots in combinations(range(APP_COLS), marks + 1):
+        for marked in combinations(range(APP_COLS - 1), marks):
+            slots = (*marked, APP_COLS - 1)  # the value last, under 总计
             if hints and any(h is not None and h != s for h, s in zip(hints[p : q + 1], slots)):
-                continue
-            if slots[-1] != APP_COLS - 1:
                 continue
             row = [0] * APP_COLS
             row[slots[-1]] = v
@@ -438,7 +445,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                     steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows],
                                   [tuple(0 if x is None else x for x, _ in row) for row in rows], 0))
                 if starts and k > 1:
-                    steps.extend(_partial_group_steps(ints, p, k, starts, budget=group_budget, ))
+                    steps.extend(_partial_group_steps(ints, p, k, starts, budget=group_budget))
             if broken:
                 steps.extend((used, [row], [sums], 1) for used, row, sums in _broken_row_steps(ints, p, hints))
             if p in tops:
@@ -643,19 +650,7 @@ def _rule_out_broken(res: TableResult, sol: BlankSolution) -> None:
     them), which the search does not follow. They only rule out the guesses read by order (not
     ``read`` in place) that none of them gives: null, with a warning naming them. ``res`` is
     changed in place; ``sol.cells`` hold indices into the reading's cells."""
-    spec = res.spec
-    cols = spec.rows[0].cols
-    nulled = []
-    for r, key in enumerate(spec.row_keys):
-        for c, col in enumerate(cols):
-            v = res.values.get(key, {}).get(col)
-            if v is None or res.status.get(key, {}).get(col) == READ:
-                continue
-            if not any(isinstance(x, (int, float)) and abs(x - v) < _TOL for x in sol.cells[r][c]):
-                res.values[key][col] = None
-                res.status.setdefault(key, {})[col] = UNREADABLE
-                res.ambiguous.discard((key, col))
-                nulled.append(f"{key}.{col}")
+    nulled = _null_unsupported(res, sol)
     if nulled:
         res.warn("values read one per line with blank cells unprinted: no division of the values into rows under "
                  "the column identities (rows printing only 总计 among them) gives these cells the value read by "
