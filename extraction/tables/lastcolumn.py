@@ -183,8 +183,9 @@ def reordered_last_page(doc: Document, span: Sequence[Line]) -> list[list[Line]]
     (a 小计 header printed) is re-ordered over its seven blocks before 总计 (``page_orders``), with
     its 小计 where its header lines say (``subtotal_slot``; none where they do not)."""
     text = doc.text
-    sub = subtotal_slot(text, span) if any(subtotal_header(text[ln.start : ln.end]) for ln in span) else None
-    if sub is None and any(subtotal_header(text[ln.start : ln.end]) for ln in span):
+    eight = any(subtotal_header(text[ln.start : ln.end]) for ln in span)
+    sub = subtotal_slot(text, span) if eight else None
+    if eight and sub is None:
         return []
     width = APP_COLS + (sub is not None)
     lines = _without_review_rows(text, span)
