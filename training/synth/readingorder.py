@@ -1,0 +1,279 @@
+"""The order in which raw ``pdftotext`` writes a page's text blocks, re-implemented from poppler.
+
+Raw ``pdftotext`` (no ``-layout``) writes a page block by block in the order poppler's
+``TextPage::coalesce`` sorts them (poppler 22.12, ``TextOutputDev.cc``, "reading order sort"); a
+table whose every cell is drawn apart is then one block per cell, or one per column of a row group
+whose lines stand close. The order follows from the blocks' boxes alone:
+
+1. blocks are made top to bottom (``creation_order``: the first baseline bin of 4 pt holding a
+   word, the left-most first word among it and the next three bins);
+2. a block, the closest block right of it (overlapping it in y), below it (overlapping in x) and
+   below-right form a *table* where they are aligned (centres, left or right edges in x within
+   0.7 × the font size; centres, tops or bottoms in y within 0.5 ×); the table's blocks take the
+   table's box as their extended box; every other block's box is extended in x over the blocks
+   below it up to its neighbours in its own line band;
+3. a depth-first topological sort (T. M. Breuel, "High Performance Document Layout Analysis",
+   2003) from the blocks in creation order: within one table a block comes after those left of it
+   in its line band and those wholly above it; otherwise after a block whose extended box overlaps
+   it in x and starts higher (rule 1), or lies wholly left of it with no block between them that
+   the one is above by rule 1 and the other below (rule 2).
+
+Where a table prints every cell, the table detection makes every cell one table and the order is
+row by row. A blank cell breaks the quadruples around it, so cells next to blanks leave the table
+and are ordered by rules 1 and 2: a row's right-hand cells written before its left-hand ones, or a
+value written one or two rows late (``docs/realism.md``, "s11-wps").
+
+``page_boxes`` reads the blocks of ``pdftotext -bbox-layout`` output; ``reading_order`` sorts a
+page's blocks. ``python -m govreport.training.synth.readingorder --n 30 --seed 1`` renders the
+generator's WPS-style PDFs, reads them with ``pdftotext -bbox-layout`` and counts the pages whose
+blocks the model orders as ``pdftotext`` wrote them (``compare_pages``).
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import math
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Sequence
+
+# poppler's constants (TextOutputDev.cc): the pool's baseline bin (points), the tolerances of the
+# table detection (× the smallest font size of the four blocks), the bins a block may start in
+TEXT_POOL_STEP = 4.0
+MIN_COL_SPACING1 = 0.7
+MAX_INTRA_LINE_DELTA = 0.5
+START_BINS = 4
+
+
+@dataclass(eq=False)
+class TextBox:
+    """One text block of a page (points, y down as in ``pdftotext -bbox-layout``): its box, the
+    font size of its first word, and where its first word starts (x) and sits (baseline)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    font_size: float
+    first_x: float
+    base: float
+    text: str = ""
+
+
+@dataclass(eq=False)
+class _Node:
+    box: TextBox
+    ex0: float = 0.0
+    ey0: float = 0.0
+    ex1: float = 0.0
+    ey1: float = 0.0
+    table: int = -1
+
+
+def creation_order(boxes: Sequence[TextBox]) -> list[int]:
+    """The order poppler makes the blocks in (indices into ``boxes``): repeatedly, of the first
+    non-empty baseline bin and the next three, the bin whose left-most block starts furthest left
+    (the earlier bin on a tie), and that block."""
+    left = list(range(len(boxes)))
+    out: list[int] = []
+    while left:
+        bins: dict[int, int] = {}
+        for i in left:
+            k = int(boxes[i].base // TEXT_POOL_STEP)
+            if k not in bins or boxes[i].first_x < boxes[bins[k]].first_x:
+                bins[k] = i
+        first = min(bins)
+        start = first
+        for k in range(first + 1, first + START_BINS):
+            if k in bins and boxes[bins[k]].first_x < boxes[bins[start]].first_x:
+                start = k
+        out.append(bins[start])
+        left.remove(bins[start])
+    return out
+
+
+def _overlap_y(a: TextBox, b: TextBox) -> bool:
+    return b.y0 <= a.y1 and b.y1 >= a.y0
+
+
+def _detect_tables(nodes: list[_Node]) -> None:
+    """poppler's table detection: each block with its closest right, below and below-right
+    neighbours, where aligned, joins (or starts) a table; the tables' blocks take the table's box."""
+    count = 0
+    for n1 in nodes:
+        b1 = n1.box
+        n1.ex0, n1.ex1, n1.ey0, n1.ey1 = b1.x0, b1.x1, b1.y0, b1.y1
+        right = below = corner = None
+        rx = by = cx = cy = math.inf
+        for n2 in nodes:
+            b2 = n2.box
+            if n2 is n1:
+                continue
+            if b2.y0 <= b1.y1 and b2.y1 >= b1.y0 and b1.x1 < b2.x0 < rx:
+                rx, right = b2.x0, n2
+            elif b2.x0 <= b1.x1 and b2.x1 >= b1.x0 and b1.y1 < b2.y0 < by:
+                by, below = b2.y0, n2
+            elif b1.x1 < b2.x0 < cx and b1.y1 < b2.y0 < cy:
+                cx, cy, corner = b2.x0, b2.y0, n2
+        if right is None or below is None or corner is None:
+            continue
+        f2, f3, f4 = right.box, below.box, corner.box
+        if ((f3.x0 <= f4.x1 and f3.x1 >= f4.x0) or _overlap_y(f4, f2) or (f2.x0 <= f3.x1 and f2.x1 >= f3.x0)
+                or _overlap_y(f3, f2) or not (f4.x0 <= f2.x1 and f4.x1 >= f2.x0 and f4.y0 <= f3.y1 and f4.y1 >= f3.y0)):  # fmt: skip
+            continue
+        size = min(b.font_size for b in (b1, f2, f3, f4))
+        dx, dy = size * MIN_COL_SPACING1, size * MAX_INTRA_LINE_DELTA
+        in_x = sum((abs((b1.x0 + b1.x1) - (f3.x0 + f3.x1)) / 2 <= dx and abs((f2.x0 + f2.x1) - (f4.x0 + f4.x1)) / 2 <= dx,
+                    abs(b1.x0 - f3.x0) <= dx and abs(f2.x0 - f4.x0) <= dx,
+                    abs(b1.x1 - f3.x1) <= dx and abs(f2.x1 - f4.x1) <= dx))  # fmt: skip
+        in_y = sum((abs((b1.y0 + b1.y1) - (f2.y0 + f2.y1)) / 2 <= dy and abs((f3.y0 + f3.y1) - (f4.y0 + f4.y1)) / 2 <= dy,
+                    abs(b1.y0 - f2.y0) <= dy and abs(f3.y0 - f4.y0) <= dy,
+                    abs(b1.y1 - f2.y1) <= dy and abs(f3.y1 - f4.y1) <= dy))  # fmt: skip
+        if in_x and in_y:
+            table = max(corner.table, below.table, right.table, n1.table)
+            if table < 0:
+                table, count = count, count + 1
+            for n in (n1, right, below, corner):
+                n.table = table
+    boxes: dict[int, list[float]] = {}
+    for n in nodes:
+        if n.table >= 0:
+            e = boxes.setdefault(n.table, [math.inf, math.inf, sys.float_info.min, sys.float_info.min])
+            e[:] = [min(e[0], n.ex0), min(e[1], n.ey0), max(e[2], n.ex1), max(e[3], n.ey1)]
+    for n in nodes:
+        if n.table >= 0:
+            n.ex0, n.ey0, n.ex1, n.ey1 = boxes[n.table]
+
+
+def _extend_others(nodes: list[_Node]) -> None:
+    """A block outside every table extends in x over the blocks below it, up to its neighbours in
+    its own line band."""
+    for n1 in nodes:
+        if n1.table >= 0:
+            continue
+        b1 = n1.box
+        hi, lo = math.inf, sys.float_info.min  # poppler's DBL_MAX / DBL_MIN
+        for n2 in nodes:
+            b2 = n2.box
+            if n2 is not n1 and b1.y0 <= b2.y1 and b1.y1 >= b2.y0:
+                if b1.x1 < b2.x0 < hi:
+                    hi = b2.x0
+                if lo < b2.x1 < b1.x0:
+                    lo = b2.x1
+        for n2 in nodes:
+            b2 = n2.box
+            if n2 is n1:
+                continue
+            if n1.ex1 < b2.x1 <= hi and b2.y0 >= b1.y1:
+                n1.ex1 = b2.x1
+            if lo <= b2.x0 < n1.ex0 and b2.y0 >= b1.y1:
+                n1.ex0 = b2.x0
+
+
+def _rule1(a: _Node, b: _Node) -> bool:
+    """``a`` before ``b`` by Breuel's rule 1: their extended boxes overlap in x, ``a`` starts higher."""
+    overlap = (a.ex0 <= b.ex0 <= a.ex1) or (b.ex0 <= a.ex0 <= b.ex1)
+    return overlap and a.ey0 < b.ey0
+
+
+def _before(n2: _Node, n1: _Node, nodes: list[_Node]) -> bool:
+    """Must ``n2`` be written before ``n1``?"""
+    b1, b2 = n1.box, n2.box
+    if n1.table >= 0 and n1.table == n2.table:
+        return (b2.x1 <= b1.x0 and b2.y0 <= b1.y1 and b2.y1 >= b1.y0) or b2.y1 <= b1.y0
+    if _rule1(n2, n1):
+        return True
+    if n2.ex1 - n1.ex0 <= 0:  # rule 2: wholly left, unless a block stands between them
+        return not any(n3 is not n1 and n3 is not n2 and _rule1(n1, n3) and _rule1(n3, n2) for n3 in nodes)
+    return False
+
+
+def reading_order(boxes: Sequence[TextBox]) -> list[int]:
+    """The order raw ``pdftotext`` writes a page's blocks in: indices into ``boxes``."""
+    order = creation_order(boxes)
+    nodes = [_Node(boxes[i]) for i in order]
+    _detect_tables(nodes)
+    _extend_others(nodes)
+    visited = [False] * len(nodes)
+    out: list[int] = []
+    for start in range(len(nodes)):
+        # depth first without recursion: (node, the next candidate to look at)
+        stack = [] if visited[start] else [(start, 0)]
+        if stack:
+            visited[start] = True
+        while stack:
+            i, j = stack.pop()
+            while j < len(nodes) and (visited[j] or not _before(nodes[j], nodes[i], nodes)):
+                j += 1
+            if j < len(nodes):
+                stack.append((i, j + 1))
+                visited[j] = True
+                stack.append((j, 0))
+            else:
+                out.append(order[i])
+    return out
+
+
+_BLOCK = re.compile(r'<block xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</block>', re.S)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+# where a word's baseline sits in its box (× the box's height from the top): the bin of a block's
+# first line only needs to be right to 4 pt, and lines of one table row share their bin either way
+BASELINE_AT = 0.8
+
+
+def page_boxes(bbox_html: str) -> list[list[TextBox]]:
+    """Per page of ``pdftotext -bbox-layout`` output, its blocks in the order written (the font
+    size taken as the first word's box height)."""
+    pages = []
+    for page in re.findall(r"<page\b.*?</page>", bbox_html, re.S):
+        boxes = []
+        for m in _BLOCK.finditer(page):
+            words = _WORD.findall(m.group(5))
+            if not words:
+                continue
+            x, y0, _, y1 = (float(v) for v in words[0][:4])
+            size = y1 - y0
+            boxes.append(TextBox(*(float(v) for v in m.groups()[:4]), font_size=size, first_x=x,
+                                 base=y0 + BASELINE_AT * size, text=" ".join(html.unescape(w[4]) for w in words)))  # fmt: skip
+        pages.append(boxes)
+    return pages
+
+
+def compare_pages(bbox_html: str) -> list[int | None]:
+    """Per page: None where ``reading_order`` orders the page's blocks as ``pdftotext`` wrote them,
+    else the first position where the two differ."""
+    out: list[int | None] = []
+    for boxes in page_boxes(bbox_html):
+        got = reading_order(boxes)
+        out.append(next((k for k, i in enumerate(got) if i != k), None))
+    return out
+
+
+def bbox_layout(pdf: bytes) -> str:
+    """``pdftotext -bbox-layout`` of a PDF (raises ``FileNotFoundError`` without poppler-utils)."""
+    return subprocess.run(["pdftotext", "-bbox-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=30, help="documents (WPS-style PDFs) to render and compare")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+    from .documents import make_document, render_quirk_pdf
+
+    same = differ = 0
+    for i in range(args.n):
+        for page, first in enumerate(compare_pages(bbox_layout(render_quirk_pdf(make_document(args.seed, i)))), 1):
+            if first is None:
+                same += 1
+            else:
+                differ += 1
+                print(f"document {i} page {page}: the order differs from block {first}")
+    print(f"pages ordered as pdftotext wrote them: {same} of {same + differ}")
+    return 0 if differ == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
