@@ -100,3 +100,23 @@ def test_the_model_orders_every_page_of_a_generated_wps_report_as_pdftotext():
     # a WPS-style report whose table 三 has blank cells (a row of 商业企业 … with one left empty)
     pages = compare_pages(bbox_layout(render_quirk_pdf(make_document(1, 54))))
     assert len(pages) >= 3 and pages == [None] * len(pages)
+
+
+def _with_header(rows: list[list[str | None]]) -> list[TextBox]:
+    """A table 三-like page: the column header's first block, then one block per printed cell below."""
+    head = TextBox(200.0, 60.0, 245.0, 69.0, SIZE, 200.0, 67.2, "申请人情况")
+    return [head, *boxes_of(rows)]
+
+
+def test_values_out_of_unit_order_counts_what_a_blank_cell_moves_past_the_page_top():
+    from govreport.training.synth.readingorder import values_out_of_unit_order
+
+    def written(rows):
+        boxes = _with_header(rows)
+        return [boxes[i] for i in reading_order(boxes)]
+
+    assert values_out_of_unit_order(written(numbered(5, 4))) == 0
+    # a blank in the fourth row: its row's right-hand values come after the fifth row's first ones
+    assert values_out_of_unit_order(written(numbered(5, 4, blank=(3, 1)))) > 0
+    # in the first two rows (the page top, another matter) it is not counted
+    assert values_out_of_unit_order(written(numbered(5, 4, blank=(0, 1)))) == 0
