@@ -120,3 +120,33 @@ def test_values_out_of_unit_order_counts_what_a_blank_cell_moves_past_the_page_t
     assert values_out_of_unit_order(written(numbered(5, 4, blank=(3, 1)))) > 0
     # in the first two rows (the page top, another matter) it is not counted
     assert values_out_of_unit_order(written(numbered(5, 4, blank=(0, 1)))) == 0
+
+
+def test_blocks_stacked_close_below_each_other_are_one_flow_the_texts_block():
+    from govreport.training.synth.readingorder import flows
+
+    def box(x, y, text, size=SIZE):
+        return TextBox(x, y, x + 5.0 * len(text), y + size, size, x, y + 0.8 * size, text)
+
+    # a column's values 12 pt apart (one flow: pdftotext writes no empty line between them), a value
+    # 40 pt lower (a flow of its own), then a bigger font right below it (a new flow again)
+    boxes = [box(210, 100, "12"), box(210, 112, "0"), box(210, 152, "7"), box(210, 163, "9", size=14.0)]
+    assert flows(boxes, [0, 1, 2, 3], 595.0) == [[0, 1], [2], [3]]
+    # a block beside the first one narrows its free space: the next value, wider than that, starts a flow
+    beside = box(222, 100, "x")
+    wide = box(205, 112, "1000")
+    assert flows([boxes[0], wide], [0, 1], 595.0) == [[0, 1]]
+    assert flows([boxes[0], beside, wide], [0, 2, 1], 595.0) == [[0], [2], [1]]
+
+
+@needs_pdftotext
+def test_the_texts_empty_lines_are_where_the_model_ends_a_flow():
+    pdf = _drawn(numbered(4, 4, blank=(1, 2)), wps=True)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    written = [blk.split() for blk in text.replace("\f", "").split("\n\n") if blk.strip()]
+    from govreport.training.synth.readingorder import flows, page_widths
+
+    layout = bbox_layout(pdf)
+    (boxes,) = page_boxes(layout)
+    model = [[boxes[i].text for i in f] for f in flows(boxes, reading_order(boxes), page_widths(layout)[0])]
+    assert model == written

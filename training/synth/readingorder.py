@@ -60,6 +60,7 @@ class TextBox:
     first_x: float
     base: float
     text: str = ""
+    flow: int = -1  # the flow ``pdftotext -bbox-layout`` put it in (``page_boxes``), -1 where unknown
 
 
 @dataclass(eq=False)
@@ -216,6 +217,52 @@ def reading_order(boxes: Sequence[TextBox]) -> list[int]:
     return out
 
 
+# font sizes read from word boxes (``page_boxes``) differ by rounding where poppler's are equal
+SIZE_TOLERANCE = 0.01
+# a flow takes the next block where it starts at most this many × the previous block's font size below it
+MAX_BLOCK_SPACING = 2.5
+
+
+def flows(boxes: Sequence[TextBox], order: Sequence[int], page_width: float) -> list[list[int]]:
+    """The flows ``pdftotext`` groups the blocks of ``order`` (``reading_order``) into — it writes an
+    empty line after each flow, so they are the text's blocks: a block joins the flow of the block
+    written before it where it starts at most ``MAX_BLOCK_SPACING`` × that block's font size below
+    it, lies within that block's free space (``_free_space``) and within the flow's first block's,
+    and its font is no larger (poppler's ``TextBlock::isBelow``, ``TextFlow::blockFits``)."""
+    space = _free_space(boxes, page_width)
+    out: list[list[int]] = []
+    for i in order:
+        b = boxes[i]
+        if out:
+            p = boxes[out[-1][-1]]
+            lo, hi = space[out[-1][-1]]
+            first_lo, first_hi = space[out[-1][0]]
+            if (b.y0 - p.y1 <= MAX_BLOCK_SPACING * p.font_size and lo <= b.x0 and b.x1 <= hi and b.y0 > p.y0
+                    and b.font_size <= p.font_size + SIZE_TOLERANCE and first_lo <= b.x0 and b.x1 <= first_hi):  # fmt: skip
+                out[-1].append(i)
+                continue
+        out.append([i])
+    return out
+
+
+def _free_space(boxes: Sequence[TextBox], page_width: float) -> list[tuple[float, float]]:
+    """Per block, the x range free of the blocks beside it (overlapping it in y): from the nearest
+    one's right edge on its left to the nearest one's left edge on its right, the page's edges where
+    none (poppler's ``priMin`` / ``priMax``)."""
+    out = []
+    for b in boxes:
+        lo, hi = 0.0, page_width
+        for o in boxes:
+            if o is b or not (o.y0 < b.y1 and o.y1 > b.y0):
+                continue
+            if o.x0 < b.x0:
+                lo = max(lo, min(o.x1, b.x0))
+            if o.x1 > b.x1:
+                hi = min(hi, max(o.x0, b.x1))
+        out.append((lo, hi))
+    return out
+
+
 _BLOCK = re.compile(r'<block xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</block>', re.S)
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 # where a word's baseline sits in its box (× the box's height from the top): the bin of a block's
@@ -225,29 +272,39 @@ BASELINE_AT = 0.8
 
 def page_boxes(bbox_html: str) -> list[list[TextBox]]:
     """Per page of ``pdftotext -bbox-layout`` output, its blocks in the order written (the font
-    size taken as the first word's box height)."""
+    size taken as the first word's box height; ``flow``: the index of the flow holding it)."""
     pages = []
     for page in re.findall(r"<page\b.*?</page>", bbox_html, re.S):
         boxes = []
-        for m in _BLOCK.finditer(page):
-            words = _WORD.findall(m.group(5))
-            if not words:
-                continue
-            x, y0, _, y1 = (float(v) for v in words[0][:4])
-            size = y1 - y0
-            boxes.append(TextBox(*(float(v) for v in m.groups()[:4]), font_size=size, first_x=x,
-                                 base=y0 + BASELINE_AT * size, text=" ".join(html.unescape(w[4]) for w in words)))  # fmt: skip
+        for f, flow in enumerate(re.findall(r"<flow>.*?</flow>", page, re.S)):
+            for m in _BLOCK.finditer(flow):
+                words = _WORD.findall(m.group(5))
+                if not words:
+                    continue
+                x, y0, _, y1 = (float(v) for v in words[0][:4])
+                size = y1 - y0
+                boxes.append(TextBox(*(float(v) for v in m.groups()[:4]), font_size=size, first_x=x, base=y0 + BASELINE_AT * size,
+                                     text=" ".join(html.unescape(w[4]) for w in words), flow=f))  # fmt: skip
         pages.append(boxes)
     return pages
 
 
+def page_widths(bbox_html: str) -> list[float]:
+    """The width (points) of each page of ``pdftotext -bbox-layout`` output."""
+    return [float(w) for w in re.findall(r'<page width="([\d.]+)"', bbox_html)]
+
+
 def compare_pages(bbox_html: str) -> list[int | None]:
-    """Per page: None where ``reading_order`` orders the page's blocks as ``pdftotext`` wrote them,
-    else the first position where the two differ."""
+    """Per page: None where ``reading_order`` orders the page's blocks as ``pdftotext`` wrote them
+    and ``flows`` groups them into its flows, else the first block where the two differ."""
     out: list[int | None] = []
-    for boxes in page_boxes(bbox_html):
+    for boxes, width in zip(page_boxes(bbox_html), page_widths(bbox_html)):
         got = reading_order(boxes)
-        out.append(next((k for k, i in enumerate(got) if i != k), None))
+        first = next((k for k, i in enumerate(got) if i != k), None)
+        if first is None:
+            flow_of = {i: f for f, idx in enumerate(flows(boxes, got, width)) for i in idx}
+            first = next((k for k, b in enumerate(boxes) if flow_of[k] != b.flow), None)
+        out.append(first)
     return out
 
 
