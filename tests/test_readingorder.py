@@ -10,9 +10,11 @@ import subprocess
 
 import pytest
 
-from govreport.training.synth.readingorder import TextBox, bbox_layout, compare_pages, creation_order, page_boxes, reading_order
+from govreport.training.synth.readingorder import (TextBox, bbox_layout, compare_pages, creation_order, page_boxes,
+                                                   reading_order)
 
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                     reason="pdftotext not installed: apt-get install poppler-utils")
 
 SIZE = 9.0
 

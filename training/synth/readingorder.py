@@ -16,17 +16,20 @@ whose lines stand close. The order follows from the blocks' boxes alone:
    2003) from the blocks in creation order: within one table a block comes after those left of it
    in its line band and those wholly above it; otherwise after a block whose extended box overlaps
    it in x and starts higher (rule 1), or lies wholly left of it with no block between them that
-   the one is above by rule 1 and the other below (rule 2).
+   the one is above by rule 1 and the other below (rule 2);
+4. the sorted blocks are grouped into flows (``flows``), and ``pdftotext`` writes an empty line after
+   each flow: the text's blocks are flows.
 
 Where a table prints every cell, the table detection makes every cell one table and the order is
-row by row. A blank cell breaks the quadruples around it, so cells next to blanks leave the table
-and are ordered by rules 1 and 2: a row's right-hand cells written before its left-hand ones, or a
-value written one or two rows late (``docs/realism.md``, "s11-wps").
+row by row. A blank cell breaks the quadruples around it, so cells around a blank can leave the
+table and are then ordered by rules 1 and 2: a row's right-hand cells written before its left-hand
+ones, or a value written rows later (``docs/realism.md``, "s11-wps").
 
 ``page_boxes`` reads the blocks of ``pdftotext -bbox-layout`` output; ``reading_order`` sorts a
 page's blocks. ``python -m govreport.training.synth.readingorder --n 30 --seed 1`` renders the
 generator's WPS-style PDFs, reads them with ``pdftotext -bbox-layout`` and counts the pages whose
-blocks the model orders as ``pdftotext`` wrote them (``compare_pages``).
+blocks the model orders and groups as ``pdftotext`` wrote them (``compare_pages``), and the reports
+whose table 三 values come out of the grid's row order (``values_out_of_unit_order``).
 """
 from __future__ import annotations
 
@@ -121,8 +124,11 @@ def _detect_tables(nodes: list[_Node]) -> None:
         if right is None or below is None or corner is None:
             continue
         f2, f3, f4 = right.box, below.box, corner.box
+        # the corner block must not overlap the below one in x nor the right one in y, the right one
+        # neither the below one, and the corner must stand under the right one and beside the below one
         if ((f3.x0 <= f4.x1 and f3.x1 >= f4.x0) or _overlap_y(f4, f2) or (f2.x0 <= f3.x1 and f2.x1 >= f3.x0)
-                or _overlap_y(f3, f2) or not (f4.x0 <= f2.x1 and f4.x1 >= f2.x0 and f4.y0 <= f3.y1 and f4.y1 >= f3.y0)):  # fmt: skip
+                or _overlap_y(f3, f2)
+                or not (f4.x0 <= f2.x1 and f4.x1 >= f2.x0 and f4.y0 <= f3.y1 and f4.y1 >= f3.y0)):  # fmt: skip
             continue
         size = min(b.font_size for b in (b1, f2, f3, f4))
         dx, dy = size * MIN_COL_SPACING1, size * MAX_INTRA_LINE_DELTA
@@ -283,8 +289,9 @@ def page_boxes(bbox_html: str) -> list[list[TextBox]]:
                     continue
                 x, y0, _, y1 = (float(v) for v in words[0][:4])
                 size = y1 - y0
-                boxes.append(TextBox(*(float(v) for v in m.groups()[:4]), font_size=size, first_x=x, base=y0 + BASELINE_AT * size,
-                                     text=" ".join(html.unescape(w[4]) for w in words), flow=f))  # fmt: skip
+                boxes.append(TextBox(*(float(v) for v in m.groups()[:4]), font_size=size, first_x=x,
+                                     base=y0 + BASELINE_AT * size, flow=f,
+                                     text=" ".join(html.unescape(w[4]) for w in words)))  # fmt: skip
         pages.append(boxes)
     return pages
 
@@ -346,7 +353,8 @@ def values_out_of_unit_order(boxes: Sequence[TextBox]) -> int:
 
 def bbox_layout(pdf: bytes) -> str:
     """``pdftotext -bbox-layout`` of a PDF (raises ``FileNotFoundError`` without poppler-utils)."""
-    return subprocess.run(["pdftotext", "-bbox-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+    done = subprocess.run(["pdftotext", "-bbox-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
