@@ -357,6 +357,21 @@ def bbox_layout(pdf: bytes) -> str:
     return done.stdout.decode("utf-8")
 
 
+# the poppler the model was taken from (Debian bookworm's poppler-utils)
+MODELLED_POPPLER = (22, 12)
+
+
+def poppler_version() -> tuple[int, ...] | None:
+    """The installed ``pdftotext``'s version (``pdftotext version 22.12.0`` → (22, 12, 0)); None where
+    it is not installed or does not say."""
+    try:
+        done = subprocess.run(["pdftotext", "-v"], capture_output=True, text=True)
+    except FileNotFoundError:
+        return None
+    m = re.search(r"version (\d+(?:\.\d+)*)", done.stdout + done.stderr)
+    return tuple(int(x) for x in m.group(1).split(".")) if m else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=30, help="documents (WPS-style PDFs) to render and compare")
@@ -364,6 +379,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from .documents import make_document, render_quirk_pdf
 
+    version = poppler_version()
+    if version is None:
+        print("pdftotext is not installed: apt-get install poppler-utils", file=sys.stderr)
+        return 2
+    if version[:2] != MODELLED_POPPLER:
+        print(f"pdftotext {'.'.join(map(str, version))}: the model is poppler {'.'.join(map(str, MODELLED_POPPLER))}'s; "
+              "differences may be the version's", file=sys.stderr)
     same = differ = reports = moved = 0
     for i in range(args.n):
         layout = bbox_layout(render_quirk_pdf(make_document(args.seed, i)))
