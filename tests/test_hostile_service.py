@@ -40,10 +40,9 @@ def test_a_timed_out_request_frees_its_slot_at_once() -> None:
         r = client.post("/v1/extract", files={"file": ("slow.pdf", slow)})
         assert r.status_code == 504 and r.json()["error"]["code"] == "timeout"
         assert time.monotonic() - t0 < 3.0
-        t0 = time.monotonic()
+        # with the one worker still busy this request would itself time out (504) after 1 s: a 200 is the proof
         r = client.post("/v1/extract", json={"text": report, "filename": "r.txt"})
-        assert r.status_code == 200, r.text  # the one worker thread is free again
-        assert time.monotonic() - t0 < 3.0
+        assert r.status_code == 200, r.text
         assert client.get("/readyz").json()["pending"] == 0
 
 
