@@ -265,3 +265,56 @@ def test_a_reading_whose_rows_came_with_their_labels_is_not_rebuilt():
     # a reading by order that breaks no identity its cells let be checked (null cells only) is kept
     res.values["new_received"].update(dict.fromkeys(COLS, None))
     assert blank_identities_result(res, cells, hints, 0, frozenset()) is None
+
+
+def _zeros_with_a_mark(row: str, col: int) -> list:
+    """Table 三 of zeros, every cell printed, ``row``'s ``col`` a printed blank mark (— / 无: None)."""
+    return [None if (k, c) == (row, col) else 0 for k in KEYS for c in range(7)]
+
+
+def test_values_each_in_a_block_of_their_own_are_no_row_group():
+    # a table of zeros printed in full, one cell a blank mark: read column by column as a group of
+    # two rows, the same values put the mark under another row and column, and zeros fit anywhere;
+    # raw pdftotext joins a group's cells of one column into a block, so where the reading prints
+    # every value as a block of its own no value is a group's and the mark's cell is decided
+    row = RESULTS[3]
+    values = _zeros_with_a_mark(row, 3)
+    r = KEYS.index(row)
+    blind = solve_blank_identities(values, KEYS)
+    assert blind is not None and set(blind.cells[r][3]) == {None, 0}
+    sol = solve_blank_identities(values, KEYS, starts=[True] * len(values))
+    assert sol is not None and not sol.exceeded
+    assert all(set(sol.cells[q][c]) == {None if (q, c) == (r, 3) else 0} for q in range(len(KEYS)) for c in range(7))
+
+
+def test_a_real_group_s_column_blocks_keep_lone_values_single_rows():
+    # the same table with 三(一) and 三(二) written as a group (seven blocks of two values, each
+    # row meeting its 总计): the joined blocks follow the model, so lone values are single rows' cells
+    g = RESULTS[:2]
+    truth = {k: [0] * 7 for k in KEYS}
+    truth[g[0]] = [1, 0, 0, 0, 0, 0, 1]
+    truth["new_received"] = truth["total_handled"] = [1, 0, 0, 0, 0, 0, 1]
+    values, starts = _group_stream(truth, g)
+    mark = KEYS.index(RESULTS[4])
+    at = len(values) - 7 * (len(KEYS) - mark) + 5  # 三(三)2.'s 其他 printed as a blank mark
+    values[at] = None
+    sol = solve_blank_identities(values, KEYS, starts=starts)
+    assert sol is not None and set(sol.cells[mark][5]) == {None}
+    assert set(sol.cells[KEYS.index(g[0])][0]) == {1} and set(sol.cells[KEYS.index(g[1])][0]) == {0}
+
+
+def test_blocks_joined_outside_the_model_leave_lone_values_open():
+    # two values of a single row joined into one block (a reading outside the model: blocks joined
+    # another way than a group's columns): a value alone in its block is then no evidence, and the
+    # divisions with groups count as before (the mark's cell open)
+    row = RESULTS[3]
+    values = _zeros_with_a_mark(row, 3)
+    starts = [True] * len(values)
+    starts[KEYS.index(RESULTS[8]) * 7 + 2] = False
+    sol = solve_blank_identities(values, KEYS, starts=starts)
+    assert sol is not None and set(sol.cells[KEYS.index(row)][3]) == {None, 0}
+    # at a page's first value (printed among the column headers) a joined block is the model's
+    starts = [True] * len(values)
+    starts[1] = False
+    sol = solve_blank_identities(values, KEYS, starts=starts, tops=frozenset({0}))
+    assert sol is not None and set(sol.cells[KEYS.index(row)][3]) == {None}

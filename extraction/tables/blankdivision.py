@@ -346,6 +346,51 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
     return steps
 
 
+def _lone_in_a_column(rows: Sequence[Sequence[tuple[object, int]]], starts: Sequence[bool],
+                      near_breaks: frozenset[int]) -> bool:
+    """Whether a row group written column by column (``rows``: per row its (value, stream index)
+    cells) puts a value the reading prints as a block of its own (``starts``: per value, whether it
+    starts a block) into a column with other cells. Raw ``pdftotext`` joins a group's cells of one
+    column into one block and a reading joins blocks, it never splits one: a value alone in its
+    block is a single row's cell (a single row prints a block per value), not a group's. A value
+    near a page break (``near_breaks``) is left out: a page break ends a block wherever it falls.
+    Without ``starts`` (the reading's blocks not known), false."""
+    if not starts:
+        return False
+    n = len(starts)
+    return any(starts[i] and (i + 1 >= n or starts[i + 1]) and i not in near_breaks
+               for row in rows for _, i in row)
+
+
+def _blocks_are_groups(values: Sequence[int | None], starts: Sequence[bool], tops: frozenset[int]) -> bool:
+    """Whether every block of the reading that joins two values or more (``starts``: per value,
+    whether it starts a block) is a column of a row group of full rows: seven blocks of ``k``
+    values in a row that, read column by column, give ``k`` rows each meeting its 总计 — or starts
+    at a page's first value (``tops``: a page's first row printed among the column headers, joined
+    there). Where a reading joins values otherwise (a group's columns in another order, a group with
+    empty cells, one joined with the next row), its blocks are not what the model says, and a value
+    alone in its block is not taken as a single row's (``_lone_in_a_column``)."""
+    bounds = [i for i, s in enumerate(starts) if s] + [len(starts)]
+    if not bounds or bounds[0] != 0:
+        return False
+    sizes = [(a, b - a) for a, b in zip(bounds, bounds[1:])]
+    b = 0
+    while b < len(sizes):
+        at, size = sizes[b]
+        if size == 1 or at in tops:
+            b += 1
+            continue
+        run = sizes[b : b + APP_COLS]
+        if len(run) < APP_COLS or any(x != size for _, x in run) or size > MAX_GROUP:
+            return False
+        for j in range(size):
+            row = [0 if (v := values[a + j]) is None else v for a, _ in run]
+            if sum(row[:6]) != row[6]:
+                return False
+        b += APP_COLS
+    return True
+
+
 # the columns of a page's second row in the order raw pdftotext reads LibreOffice's PDF: 商业企业 and
 # 科研机构, whose header cells are cut into two lines each (商业企 / 科研机 / 业 / 构) and read with the
 # first row, come after the row's 总计 (``pagetop._row_orders`` tries every order of a full row)
@@ -384,7 +429,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
     by column), and, given the reading's blocks (``starts``, ``block_starts``), a group with empty
-    cells (``_partial_group_steps``); at a page top (``tops``, ``page_tops``) the page's second row
+    cells (``_partial_group_steps``), and no group of full rows holding a value the reading prints
+    as a block of its own where its joined blocks are all groups' columns (``_lone_in_a_column``,
+    ``_blocks_are_groups``); at a page top (``tops``, ``page_tops``) the page's second row
     may come in ``SECOND_ROW_ORDER``. Under every division every row meets its 总计 and every column
     the table's identities (一+二 = (七)总计 + 四, (七)总计 = 三(一)…(六); a blank or an empty cell
     counting 0); with ``broken``, a single row may instead print only a non-zero 总计 after 0-5 blank
@@ -405,6 +452,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
     n, nrows = len(ints), len(row_keys)
+    # a value alone in its block is a single row's cell only where the reading's joined blocks
+    # follow the model (each a group's column, or a page's first row among its headers)
+    lone_rule = bool(starts) and _blocks_are_groups(ints, starts, tops)
     coef, combos = _coefficients(row_keys)
     nid = len(coef[0])
     # per template row r and check: the signs the rows from r on may add with (a sum above 0 needs a
@@ -441,7 +491,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             steps: list[Step] = [(used, rows, sums, 0) for used, rows, sums in _row_steps(ints, p, hints)]
             for k in range(1, MAX_GROUP + 1):
                 rows = _group(ints, p, k, hints)  # type: ignore[arg-type]
-                if rows is not None:
+                if rows is not None and (k == 1 or not lone_rule or not _lone_in_a_column(rows, starts, skippable)):
                     steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows],
                                   [tuple(0 if x is None else x for x, _ in row) for row in rows], 0))
                 if starts and k > 1:
