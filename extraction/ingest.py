@@ -119,6 +119,12 @@ _MAX_CONTROL_RATIO = 0.01
 # A text with a few bad bytes (each can cost up to 3 characters) is read with them replaced; a wrong
 # encoding replaces far more than 1 %.
 _MAX_REPLACED = 4
+# Characters lost before the file reached us: U+FFFD, or an ASCII "?" where an encoder put it for a
+# hanzi its charset lacked (GBK text saved through Latin-1 or Big5 with errors="replace"). Reports
+# print a question mark full-width (？), so a "?" between two hanzi, or a run of them beside one,
+# is a lost character; a single "?" closing a sentence is not counted.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LOST_CHARS = re.compile(rf"\ufffd+|(?<=[{_HAN}])\?+(?=[{_HAN}])|(?<=[{_HAN}])\?{{2,}}|\?{{2,}}(?=[{_HAN}])")
 
 
 # ---------------------------------------------------------------- text decoding
@@ -358,9 +364,10 @@ def _document(
     encoding: str | None = None,
     warnings: list[str] | None = None,
     limits: ReadLimits | None = None,
+    replaced: int = 0,
 ) -> Document:
     """The Document, once its text is known not to be empty or binary and within ``limits``;
-    meta says how it was read."""
+    meta says how it was read (``replaced``: the U+FFFD decoding put in, already in ``warnings``)."""
     check_text(text, limits or default_limits(), input_name(filename))
     if not text.strip():
         what = {"html": "no visible text", "docx": "no text"}.get(fmt, "only whitespace")
@@ -369,8 +376,34 @@ def _document(
         raise BinaryInput(
             f"{input_name(filename)} is full of control characters, so it is binary data, not text: " + _SUPPLY
         )
+    warnings = list(warnings or [])
+    if (lost := lost_characters(text, replaced)) is not None:
+        warnings.append(lost)
     doc = Document.from_text(text, filename=filename, media_type=MEDIA_TYPES[fmt], raw=raw)
-    return doc.with_meta(format=fmt, encoding=encoding, ingest_warnings=warnings or [])
+    return doc.with_meta(format=fmt, encoding=encoding, ingest_warnings=warnings)
+
+
+def lost_characters(text: str, replaced: int = 0) -> str | None:
+    """A warning when ``text`` holds characters an earlier conversion lost, else None.
+
+    Counted, as a lower bound (a "?" beside one hanzi only is not): every U+FFFD but the
+    ``replaced`` ones decoding this file put in itself (already warned about), and the "?" in place
+    of hanzi when there are at least two (one "?" between hanzi may be a writer's half-width
+    question mark). Headings, labels and figures beside a lost character may be misread, so the
+    result is one for a person to check (trust: ``ingest_warning``)."""
+    found = list(_LOST_CHARS.finditer(text))
+    fffd = sum(m.end() - m.start() for m in found if text[m.start()] == "\ufffd") - replaced
+    marks = sum(m.end() - m.start() for m in found if text[m.start()] == "?")
+    lost = max(fffd, 0) + (marks if marks >= 2 else 0)
+    if not lost:
+        return None
+    first = next(m for m in found if (text[m.start()] == "?") == (fffd <= 0))
+    sample = text[max(0, first.start() - 6) : first.end() + 6].replace("\n", " ")
+    return (
+        f"at least {lost} character(s) were lost before this file was read (U+FFFD or '?' in place of Chinese "
+        f"characters, first at character {first.start()}: {sample!r}): an earlier conversion used a charset "
+        "that lacked them; headings, labels and figures beside them may be misread or missing"
+    )
 
 
 # ---------------------------------------------------------------- public API
@@ -464,8 +497,9 @@ def load_bytes(
     if decoded.replaced:
         warnings.append(f"{decoded.replaced} invalid {decoded.encoding} byte sequence(s) replaced by U+FFFD")
     if fmt == "html" or (declared is None and looks_like_html(decoded.text)):
-        return _document(flatten_html(decoded.text), "html", filename, data, decoded.encoding, warnings, limits)
-    return _document(decoded.text, "text", filename, data, decoded.encoding, warnings, limits)
+        html_text = flatten_html(decoded.text)
+        return _document(html_text, "html", filename, data, decoded.encoding, warnings, limits, decoded.replaced)
+    return _document(decoded.text, "text", filename, data, decoded.encoding, warnings, limits, decoded.replaced)
 
 
 def load_path(path: str | Path, max_bytes: int | None = None, limits: ReadLimits | None = None) -> Document:

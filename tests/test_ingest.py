@@ -31,6 +31,7 @@ from govreport.extraction.ingest import (
     load_bytes,
     load_path,
     load_text,
+    lost_characters,
 )
 from govreport.extraction.ingest_html import flatten_html, looks_like_html
 from govreport.extraction.labels import Label
@@ -212,6 +213,41 @@ def test_utf8_cut_mid_character_keeps_the_rest_with_a_warning() -> None:
     assert doc.text == "一、总体情况\n规章\t3\t5\t74\n行\ufffd"
     assert doc.meta["encoding"] == "utf-8"
     assert "1 invalid utf-8 byte sequence(s)" in doc.meta["ingest_warnings"][0]
+
+
+def test_the_decoders_own_replacement_is_warned_about_once() -> None:
+    doc = load_bytes("一、总体情况\n规章\t3\t5\t74\n行政".encode("utf-8")[:-2], filename="r.txt")
+    assert len(doc.meta["ingest_warnings"]) == 1
+
+
+def test_hanzi_lost_to_question_marks_by_an_earlier_conversion_raise_a_doubt() -> None:
+    text = "测试市2025年政府信息公开工作年度报告\n一、总体情况\n规章\t3\t5\t74\n"
+    lossy = text.encode("big5", "replace")  # simplified hanzi Big5 lacks become "?" (公, 开, 报, …)
+    assert b"?" in lossy
+    doc = load_bytes(lossy, filename="r.txt")
+    (warning,) = [w for w in doc.meta["ingest_warnings"] if "were lost before this file was read" in w]
+    n = int(re.match(r"at least (\d+) character", warning).group(1))
+    assert 2 <= n <= doc.text.count("?") and "'??市2025年'" in warning
+    assert doc.text == lossy.decode("big5")  # the text itself is kept as given: offsets stay on it
+
+
+def test_unicode_replacement_characters_already_in_the_text_raise_a_doubt() -> None:
+    doc = load_text("一、总体情况\n规\ufffd\t3\t5\t74\n" + "\ufffd" * 2)
+    assert doc.meta["ingest_warnings"] and doc.meta["ingest_warnings"][0].startswith("at least 3 character(s) were lost")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "是否公开?请问如何申请",  # one half-width question mark between hanzi: a writer's, not a loss
+        "如何申请政府信息公开?\n",
+        "原文链接: https://www.example.gov.cn/a.htm?id=3 政府信息",
+        "（一）予以公开？\t3",
+    ],
+)
+def test_question_marks_a_writer_puts_are_not_lost_characters(text: str) -> None:
+    assert lost_characters(text) is None
+    assert load_text(TITLE + "\n" + text).meta["ingest_warnings"] == []
 
 
 def test_gbk_with_a_stray_byte_is_still_gbk() -> None:

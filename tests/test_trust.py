@@ -213,6 +213,14 @@ def test_an_ingest_warning_is_a_reason(rules, base):
     assert out["needs_review"] and "U+FFFD" in r["message"] and r["message_zh"]
 
 
+def test_a_report_whose_hanzi_an_earlier_conversion_lost_needs_review(rules, base):
+    lossy = base.replace("公开", "公?").replace("情况", "情?")  # as Big5 with errors="replace" writes them
+    out = rules.extract_text(lossy).output
+    r = codes(out)["ingest_warning"]
+    assert out["needs_review"] and "were lost before this file was read" in r["message"]
+    assert "ingest_warning" not in codes(rules.extract_text(base).output)
+
+
 def test_a_failed_check_names_its_operands(rules, base):
     out = rules.extract_text(base.replace("（七）总计\t18\t0\t0\t0\t1\t0\t19", "（七）总计\t18\t0\t0\t0\t1\t0\t20")).output
     r = codes(out)["check_failed"]
