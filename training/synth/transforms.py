@@ -726,6 +726,32 @@ def crlf_line_ends(ctx: Ctx) -> bool:
     return True
 
 
+def _in_big5(ch: str) -> bool:
+    try:
+        ch.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def lossy_charset(ctx: Ctx) -> bool:
+    """The text once passed through Big5 with errors="replace" (an old crawler or converter): every
+    ideograph Big5 lacks (公, 开, 报, 总, 况, …) is "?", one character for one, in the whole text or,
+    in half the reports, in the title, headings and table labels only (figures are ASCII and kept)."""
+    labels_only = ctx.rng.random() < 0.5
+    applied = False
+    for ln in ctx.lines:
+        if labels_only and ln.role not in ("heading", "title") and not ln.table:
+            continue
+        segs = []
+        for sg in ln.segs:
+            lossy = "".join(c if c.isascii() or _in_big5(c) else "?" for c in sg.text)
+            applied |= lossy != sg.text
+            segs.append(sg.copy(text=lossy) if lossy != sg.text else sg)
+        ln.segs = segs
+    return applied
+
+
 KINDS_SPEC: list[Kind] = [
     Kind("tab_grid", "layout", 0.3, _layout("tab_grid"), doc="Word-style tab grid: merged cells leave stray tabs"),
     Kind("html_copy", "layout", 0.12, _layout("html_copy"), doc="browser copy of an HTML page: rowspans vanish, <br> splits labels, web head"),
@@ -792,6 +818,9 @@ KINDS_SPEC: list[Kind] = [
              "but the digits (（（三三））  1..属属于于  17): headings and whole tables (rate 0: opt-in)"),
     Kind("crlf_line_ends", "lines", 0.0, crlf_line_ends, late=True,
          doc="the text saved with Windows line ends (CRLF; rate 0: opt-in, the view reads it as its LF twin)"),
+    Kind("lossy_charset", "lines", 0.0, lossy_charset, late=True,
+         doc="ideographs an earlier Big5 conversion lacked are '?' (??市, 公?, 年度?告): the whole text or its "
+             "headings and labels (rate 0: opt-in; the reading raises an ingest_warning)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
