@@ -135,6 +135,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             provenance[name] = res.provenance
             status[name] = res.statuses()
             ambiguous += [f"{name}.{r}.{c}" for r, c in sorted(res.ambiguous)]
+            notes += _missing_rows(name, res, status[name])
             warnings += res.warnings
             checks += res.checks
             continue
@@ -223,10 +224,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         provenance[name] = res.provenance
         status[name] = res.statuses()
         ambiguous += [f"{name}.{r}.{c}" for r, c in sorted(res.ambiguous)]
-        missing = [r for r, cols in status[name].items() if all(v == "missing" for v in cols.values())]
-        if missing and region.cells:
-            code = "table_truncated" if res.cut_off else "rows_not_found"
-            notes.append(reason(code, [name], [f"{name}.{r}.{c}" for r in missing for c in status[name][r]], n=len(missing)))
+        if region.cells:
+            notes += _missing_rows(name, res, status[name])
         warnings += res.warnings
         unread = [f"{r}.{c} {res.provenance[r][c]['text']!r}" for r, cols in status[name].items()
                   for c, st in cols.items() if st == "unreadable" and c in res.provenance.get(r, {})]  # fmt: skip
@@ -279,6 +278,16 @@ def assemble_report(doc: Document) -> dict[str, Any]:
 def _prose_figures(doc: Document, fmt: str, year: int | None) -> list:
     """Figures stated in the prose; a figure the tagger labelled a table cell is not prose."""
     return find_prose_figures(doc.text, fmt, year, [(s.start, s.end) for s in doc.spans_of(Label.CELL)])
+
+
+def _missing_rows(name: str, res: TableResult, status: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """The review reason for the rows of a table found in the text that were not: ``table_truncated``
+    when the text stops inside it, else ``rows_not_found`` (both the line and the run-on readings)."""
+    missing = [r for r, cols in status.items() if all(v == "missing" for v in cols.values())]
+    if not missing:
+        return []
+    code = "table_truncated" if res.cut_off else "rows_not_found"
+    return [reason(code, [name], [f"{name}.{r}.{c}" for r in missing for c in status[r]], n=len(missing))]
 
 
 def _runon_cells(doc: Document, rng: tuple[int, int]) -> int:

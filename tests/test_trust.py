@@ -231,6 +231,20 @@ def test_every_report_a_lossy_charset_damaged_needs_review(rules):
         assert out["needs_review"] and "ingest_warning" in codes(out), r.id
 
 
+def test_rows_lost_from_a_crawler_text_table_are_a_reason(rules):
+    # crawler text (the body on one line): a page number on a line of its own inside table 三 ends the
+    # run-on reading there; the rows after it are missing, which must be named, never a clean verdict
+    for r in generate(6, 1, kinds=["crawler_text"]):
+        at = r.text.find("（三）不予公开", r.text.find("三、收到和处理"))
+        assert at > 0, r.id
+        out = rules.extract_text(r.text[:at] + "\n3\n" + r.text[at:]).output
+        status = out["cell_status"]["applications"]
+        missing = {f"applications.{row}.{c}" for row, cols in status.items() for c, st in cols.items() if st == "missing"}
+        assert missing, r.id
+        lost = codes(out)["rows_not_found"]
+        assert out["needs_review"] and lost["tables"] == ["applications"] and set(lost["cells"]) == missing, r.id
+
+
 def test_a_failed_check_names_its_operands(rules, base):
     out = rules.extract_text(base.replace("（七）总计\t18\t0\t0\t0\t1\t0\t19", "（七）总计\t18\t0\t0\t0\t1\t0\t20")).output
     r = codes(out)["check_failed"]
