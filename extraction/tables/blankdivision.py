@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from operator import add
 from typing import Sequence
 
 from .base import Cell
@@ -25,6 +26,7 @@ BLANK_STATE_LIMIT = 10_000
 
 
 _EMPTY = "empty"  # a cell a division leaves without a token (printed empty)
+_ZEROS = [0] * (APP_COLS - 1)
 
 
 def _merge_placement(merged: list[list[tuple[object, int | None]]], vals: Sequence[Number | None], p: int,
@@ -284,15 +286,23 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
     the rows are single rows, stepped alone), and every row meets its 总计. One step per distinct
     (values taken, the rows' column sums): (values taken, per row its per-column options, per row
     its column sums, 0: no row of it printing only its 总计). A walk over the columns whose states are (column, stream position,
-    joins, a column of two yet, the rows' values so far), so placements that add alike are walked
+    joins, a column of two yet, per row its values so far), so placements that add alike are walked
     once. Raises ``TooManyStates`` past ``limit`` states, or when ``budget`` (``[states left]``,
     shared by the walks of one search and taken from) runs out — both checked before a state is taken."""
     n = len(values)
     subsets = [list(combinations(range(k), s)) for s in range(k + 1)]
-    # a state: (column, stream position, joins, wide, per row its column sums so far (flat))
+    # a state: (column, stream position, joins, wide, per column so far the id of its rows' counts
+    # in ``counts``): the rows' column sums so far, written column by column
     State = tuple[int, int, int, bool, tuple[int, ...]]
+    Cell = list[tuple[object, int | None]]
     start: State = (0, p, 0, False, ())
-    edges: dict[State, list[tuple[State, list[tuple[object, int | None]]]]] = {}
+    edges: dict[State, list[tuple[State, Cell]]] = {}
+    counts: list[tuple[int, ...]] = []  # a column's counts per row, by id
+    ids: dict[tuple[int, ...], int] = {}
+    # per (column, stream position, joins, wide) what a column may take there: (its size, the joins
+    # after it, wide after it, [(the column's cells, their counts, the counts' id)]), alike for every
+    # state there whatever its sums
+    moves: dict[tuple[int, int, int, bool], list[tuple[int, int, bool, list[tuple[Cell, tuple[int, ...], int]]]]] = {}
     seen = {start}
     todo = [start]
     while todo:
@@ -301,24 +311,36 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
         if c == APP_COLS:
             edges[st] = []
             continue
-        out: list[tuple[State, list[tuple[object, int | None]]]] = []
-        for size in range(min(k, n - q) + 1):
-            if any(starts[i] for i in range(q + 1, q + size)):
-                break
-            joined = joins + (size > 0 and q + size < n and not starts[q + size])
-            if joined > GROUP_JOINS:
-                continue
-            if not (wide or size > 1) and not any(not starts[i] for i in range(q + size + 1, min(n, q + size + k * (APP_COLS - c)))):
-                continue  # no column of two can follow: single rows
-            for rs in subsets[size]:
-                cell: list[tuple[object, int | None]] = [(_EMPTY, None)] * k
-                for j, i in zip(rs, range(q, q + size)):
-                    cell[j] = (values[i], i)
-                col = [0 if v is _EMPTY or v is None else v for v, _ in cell]
-                nsums = tuple(x for j in range(k) for x in (*sums[j * c : (j + 1) * c], col[j]))  # type: ignore[misc]
-                if c == APP_COLS - 1 and any(sum(nsums[j * APP_COLS : j * APP_COLS + 6]) != nsums[j * APP_COLS + 6] for j in range(k)):
+        if (c, q, joins, wide) not in moves:
+            got = []
+            for size in range(min(k, n - q) + 1):
+                if any(starts[i] for i in range(q + 1, q + size)):
+                    break
+                joined = joins + (size > 0 and q + size < n and not starts[q + size])
+                if joined > GROUP_JOINS:
                     continue
-                t = (c + 1, q + size, joined, wide or size > 1, nsums)
+                if not (wide or size > 1) and not any(not starts[i] for i in range(q + size + 1, min(n, q + size + k * (APP_COLS - c)))):
+                    continue  # no column of two can follow: single rows
+                fill = []
+                for rs in subsets[size]:
+                    cell: Cell = [(_EMPTY, None)] * k
+                    for j, i in zip(rs, range(q, q + size)):
+                        cell[j] = (values[i], i)
+                    col = tuple(0 if v is _EMPTY or v is None else v for v, _ in cell)
+                    if col not in ids:
+                        ids[col] = len(counts)
+                        counts.append(col)  # type: ignore[arg-type]
+                    fill.append((cell, col, ids[col]))
+                got.append((q + size, joined, wide or size > 1, fill))
+            moves[(c, q, joins, wide)] = got
+        # before the last column (总计): each row's sum of the applicant columns, which it must meet
+        totals = tuple(sum(counts[i][j] for i in sums) for j in range(k)) if c == APP_COLS - 1 else None
+        out: list[tuple[State, Cell]] = []
+        for q2, joined, wide2, fill in moves[(c, q, joins, wide)]:
+            for cell, col, cid in fill:
+                if totals is not None and totals != col:
+                    continue
+                t = (c + 1, q2, joined, wide2, sums + (cid,))
                 out.append((t, cell))
                 if t not in seen:
                     if len(seen) >= limit or (budget is not None and budget[0] <= 0):
@@ -328,21 +350,34 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                     seen.add(t)
                     todo.append(t)
         edges[st] = out
+    # the walk's steps in its order, and per state the steps into it: a step lies on a way to an end
+    # where the state it reaches does (its own state then does too)
+    into: dict[State, list[int]] = {}
+    order: list[tuple[int, Cell]] = []
+    for st, nxt in edges.items():
+        for t, cell in nxt:
+            into.setdefault(t, []).append(len(order))
+            order.append((st[0], cell))
+    back = [st for st, nxt in edges.items() for _ in nxt]
     steps = []
     for end in [st for st in edges if st[0] == APP_COLS and st[3]]:
-        sums = end[4]
-        rows_sums = [tuple(sums[j * APP_COLS : (j + 1) * APP_COLS]) for j in range(k)]
-        alive = _reaching(edges, end)
-        rows: list[list[list[tuple[object, int | None]]]] = [[[] for _ in range(APP_COLS)] for _ in range(k)]
-        for st, nxt in edges.items():
-            if st not in alive:
-                continue
-            for t, cell in nxt:
-                if t in alive:
-                    for j, opt in enumerate(cell):
-                        if opt not in rows[j][st[0]]:
-                            rows[j][st[0]].append(opt)
-        steps.append((end[1] - p, rows, rows_sums, 0))
+        alive = {end}
+        stack = [end]
+        taken: list[int] = []
+        while stack:
+            for e in into.get(stack.pop(), ()):
+                taken.append(e)
+                st = back[e]
+                if st not in alive:
+                    alive.add(st)
+                    stack.append(st)
+        rows: list[list[Cell]] = [[[] for _ in range(APP_COLS)] for _ in range(k)]
+        for e in sorted(taken):
+            c, cell = order[e]
+            for j, opt in enumerate(cell):
+                if opt not in rows[j][c]:
+                    rows[j][c].append(opt)
+        steps.append((end[1] - p, rows, [tuple(counts[i][j] for i in end[4]) for j in range(k)], 0))
     return steps
 
 
@@ -507,6 +542,31 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             at[p] = steps
         return at[p]
 
+    shifts: dict[tuple[int, int], list[tuple[int, list[Opts], list[int], int]]] = {}
+
+    def moves(p: int, r: int, opts: list[Step]) -> list[tuple[int, list[Opts], list[int], int]]:
+        """The steps from ``p`` that fit from template row ``r``, each with what it adds to the
+        identities' running sums and the identities its broken rows drop (alike for every state at
+        (``p``, ``r``))."""
+        if (p, r) not in shifts:
+            got = []
+            for used, rows, sums, hidden in opts:
+                if len(rows) > nrows - r:
+                    continue
+                drops = 0
+                for j in range(len(rows)):
+                    if hidden >> j & 1:
+                        drops |= sum(1 << i for i, w in enumerate(coef[r + j]) if w)
+                delta = [0] * (nid * APP_COLS)
+                for j, row in enumerate(sums):
+                    for i, w in enumerate(coef[r + j]):
+                        if w:
+                            for c in range(APP_COLS):
+                                delta[i * APP_COLS + c] += w * row[c]
+                got.append((used, rows, delta, drops))
+            shifts[(p, r)] = got
+        return shifts[(p, r)]
+
     # a state: (stream position, template row, the identities' running sums per column, the
     # identities dropped in the applicant columns as a bit mask: a broken row entered them)
     State = tuple[int, int, tuple[int, ...], int]
@@ -524,24 +584,16 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         nxt: list[tuple[State, int, list[Opts]]] = []
         if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
             nxt.append(((p + 1, r, d, dropped), r, []))
-        for used, rows, sums, hidden in opts:
-            if len(rows) > nrows - r:
-                continue
-            drops = dropped
-            for j in range(len(rows)):
-                if hidden >> j & 1:
-                    drops |= sum(1 << i for i, w in enumerate(coef[r + j]) if w)
-            nd = list(d)
-            for j, row in enumerate(sums):
-                for i, w in enumerate(coef[r + j]):
-                    if w:
-                        for c in range(APP_COLS):
-                            nd[i * APP_COLS + c] += w * row[c]
-            for i in range(nid):
-                if drops >> i & 1:
-                    for c in range(APP_COLS - 1):
-                        nd[i * APP_COLS + c] = 0
-            t = (p + used, r + len(rows), tuple(nd), drops)
+        for used, rows, delta, hidden in (moves(p, r, opts) if opts else ()):
+            drops = dropped | hidden
+            if drops:
+                nd = list(map(add, d, delta))
+                for i in range(nid):
+                    if drops >> i & 1:
+                        nd[i * APP_COLS : i * APP_COLS + APP_COLS - 1] = _ZEROS
+                t = (p + used, r + len(rows), tuple(nd), drops)
+            else:
+                t = (p + used, r + len(rows), tuple(map(add, d, delta)), drops)
             if feasible(t[1], t[2], drops):
                 nxt.append((t, r, rows))
         edges[st] = nxt
