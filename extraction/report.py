@@ -1,9 +1,11 @@
 """Assemble the contract's output from a tagged Document: format, sections, tables, checks."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .checks import all_checks
+from .copies import Copy, CopyPlan, blank_out, plan_copies
 from .document import Document
 from .labels import Label
 from .layout import Line, line_of, split_lines
@@ -22,7 +24,7 @@ from .tables.lastcolumn import region_with_later_total, reordered_last_page
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
 from .tables.pagetotal import first_totals_moved, table_width
-from .tables.result import TableResult
+from .tables.result import UNREADABLE, TableResult
 from .tables.review import assemble_review
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, preceding_rows
 from .tables.reviewstream import review_fails
@@ -118,6 +120,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         return out
     if "inferred" in how or "assumed" in how:
         warnings.append(how)
+    copies = doc.meta.get(_COPIES)
+    if copies is None and (plans := plan_copies(text, lines, regions, year)):
+        return _assemble_copies(doc, plans, sec_tuples)
+    for _, (_, said) in (copies or {}).items():
+        warnings += said
     last_heading_line = max((t[1].index for t in sec_tuples), default=-1)
     tables: dict[str, Any] = {}
     provenance: dict[str, Any] = {}
@@ -131,6 +138,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         if name in runon and _runon_cells(doc, runon[name]) >= _region_cells(doc, lines, regions.get(name)):
             # the table runs on after its heading inside one line (crawler text)
             res = RUNON_ASSEMBLERS[name](doc, *runon[name], fmt)
+            _null_copies(res, (copies or {}).get(name))
             tables[name] = res.values
             provenance[name] = res.provenance
             status[name] = res.statuses()
@@ -217,6 +225,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         if name != "active_disclosure":
             null_wrapped_figures(res, region)  # ``６７７`` / ``７``: a figure a narrow cell wrapped
         res.unplaced_blanks()
+        _null_copies(res, (copies or {}).get(name))
         if not region.cells:
             warnings.append(f"{name}: labels found but no values; every cell is null")
             notes.append(reason("no_values", [name]))
@@ -273,6 +282,58 @@ def assemble_report(doc: Document) -> dict[str, Any]:
     }
     out.update(verdict(out, doc.meta.get("ingest_warnings", []), text, ambiguous, notes))
     return out
+
+
+_COPIES = "table_copies"  # Document.meta: per table printed twice, (the cells to null, the warnings)
+_ALL = "*"
+
+
+def _assemble_copies(doc: Document, plans: dict[str, CopyPlan], sec_tuples: list) -> dict[str, Any]:
+    """The report where a table is printed more than once (``copies.plan_copies``): read with one
+    copy of each such table, the others' text blanked (offsets kept; section headings stay). Where
+    several copies under the section heading are the report year's, each is read alone and the
+    cells they give different values are null (``_null_copies``), as are all cells where the report
+    year's copy is not under the heading; every copy's offsets are named in a warning."""
+    keep = [(ln.start, ln.end) for _, ln, _, _ in sec_tuples]
+
+    def variant(choice: dict[str, Copy], meta: dict[str, Any]) -> Document:
+        gone = [(c.start, c.end) for name, plan in plans.items() for c in plan.copies if c is not choice[name]]
+        spans = [s for s in doc.spans
+                 if not any(a <= s.start < b for a, b in gone) or any(a <= s.start < b for a, b in keep)]  # fmt: skip
+        return replace(doc, text=blank_out(doc.text, gone, keep), spans=tuple(spans), meta={**doc.meta, _COPIES: meta})
+
+    choice = {name: (plan.read or plan.copies)[0] for name, plan in plans.items()}
+    nulls: dict[str, tuple[set, list[str]]] = {}
+    for name, plan in plans.items():
+        cells: set = {_ALL} if plan.unread_all else set()
+        if len(plan.read) > 1:
+            got = [assemble_report(variant({**choice, name: c}, {}))["tables"][name] for c in plan.read]
+            if any(t is None for t in got):
+                cells = {_ALL}
+            else:
+                cells = {(r, c) for r, cols in got[0].items() for c, v in cols.items()
+                         if any(t.get(r, {}).get(c) != v for t in got[1:])}  # fmt: skip
+        nulls[name] = (cells, list(plan.warnings))
+    return assemble_report(variant(choice, nulls))
+
+
+def _null_copies(res: TableResult, plan: tuple[set, list[str]] | None) -> None:
+    """Null, with a warning, the cells of ``res`` that the table's copies give different values
+    (``_ALL``: every cell: the report year's copy was not read). ``res`` is changed in place."""
+    if not plan or not plan[0]:
+        return
+    cells = plan[0]
+    out = []
+    for key in res.spec.row_keys:
+        for col in res.spec.rows[0].cols:
+            if _ALL in cells or (key, col) in cells:
+                res.values.setdefault(key, {})[col] = None
+                res.status.setdefault(key, {})[col] = UNREADABLE
+                res.provenance.get(key, {}).pop(col, None)
+                res.ambiguous.discard((key, col))
+                out.append(f"{key}.{col}")
+    res.warn(f"the table's copies give {len(out)} cells different values (or the report year's copy was not read); "
+             f"null: {', '.join(out)}")
 
 
 def _prose_figures(doc: Document, fmt: str, year: int | None) -> list:
