@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from .layout import Line
 from .normalize import normalize
@@ -54,55 +55,61 @@ class CopyPlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def _squashed(text: str) -> tuple[str, list[int]]:
-    """The normalised text without whitespace, and per kept character its offset in ``text``."""
-    norm = normalize(text)
-    keep = [i for i, ch in enumerate(norm) if not ch.isspace()]
-    return "".join(norm[i] for i in keep), keep
+# between two characters of a wording a reading may put anything but Chinese: line breaks, page
+# breaks, a ``-layout`` row's values where the label wraps into the next line
+_GAP = "[^\u3400-\u9fff]{0,240}?"
 
 
-def _all(hay: str, word: str) -> list[int]:
-    out, i = [], hay.find(word)
-    while i >= 0:
-        out.append(i)
-        i = hay.find(word, i + 1)
-    return out
+def _all(norm: str, word: str) -> list[tuple[int, int]]:
+    """(start, end) of each occurrence of ``word`` in the normalised text, characters apart allowed."""
+    pat = re.compile(_GAP.join(re.escape(ch) for ch in normalize(word) if not ch.isspace()))
+    return [(m.start(), m.end()) for m in pat.finditer(norm)]
 
 
-def find_copies(text: str, table: str) -> list[Copy]:
+def _caption_years(text: str, at: int) -> frozenset[int]:
+    """The years named by the short lines (``CAPTION_CHARS``) among the three non-empty lines before
+    ``at`` (a caption, perhaps with a unit line such as 单位：件 between it and the table)."""
+    before = [ln.strip() for ln in text[:at].split("\n")[-6:]]
+    short = [ln for ln in [ln for ln in before if ln][-3:] if len(ln) <= CAPTION_CHARS]
+    return frozenset(int(y) for ln in short for y in _YEAR.findall(normalize(ln)))
+
+
+def find_copies(text: str, table: str, headings: Sequence[int] = ()) -> list[Copy]:
     """The copies of ``table`` printed in ``text``, in text order: an occurrence of its first row's
     wording with its last row's wording after it and before the next copy's first row (prose that
-    names a row's wording alone is no copy). Each starts at the header wording nearest before its
-    first row (after the previous copy), else at the first row; it ends with the line of its last
-    row's wording. Fewer than two: nothing to decide (``[]`` or the one copy)."""
+    names a row's wording alone is no copy). Each starts at the line of the header wording nearest
+    before its first row (after the previous copy's first row), else of the first row; it runs to
+    the next copy's start or to the next section heading (``headings``: their offsets) after its
+    last row's wording, whichever comes first (a reading may put a table's values after its
+    labels). Fewer than two: ``[]``."""
     heads, first, lasts = COPY_ANCHORS[table]
-    flat, at = _squashed(text)
-    firsts = _all(flat, normalize(first))
+    norm = normalize(text)
+    firsts = [a for a, _ in _all(norm, first)]
     if len(firsts) < 2:
         return []
-    ends = sorted(i for w in lasts for i in _all(flat, normalize(w)))
-    head_at = sorted(i for w in heads for i in _all(flat, normalize(w)))
-    copies: list[Copy] = []
-    prev_end = -1
+    ends = sorted(b for w in lasts for _, b in _all(norm, w))
+    head_at = sorted(a for w in heads for a, _ in _all(norm, w))
+    found: list[tuple[int, int]] = []  # (start, end of the last row's wording)
     for k, f in enumerate(firsts):
-        nxt = firsts[k + 1] if k + 1 < len(firsts) else len(flat)
-        end = next((e for e in ends if f < e < nxt), None)
+        nxt = firsts[k + 1] if k + 1 < len(firsts) else len(norm)
+        end = next((e for e in ends if f < e <= nxt), None)
         if end is None:
             continue
-        start = next((h for h in reversed(head_at) if prev_end < h <= f and f - h < 400), f)
-        a = text.rfind("\n", 0, at[start]) + 1
-        b = text.find("\n", at[end])
-        b = len(text) if b < 0 else b
-        before = text[:a].rstrip()
-        caption = before[before.rfind("\n") + 1 :].strip()
-        years = frozenset(int(y) for y in _YEAR.findall(normalize(caption))) if len(caption) <= CAPTION_CHARS else frozenset()
-        copies.append(Copy(a, b, years))
-        prev_end = end
-    return copies if len(copies) >= 2 else []
+        prev = found[-1][0] if found else -1
+        start = next((h for h in reversed(head_at) if prev < h <= f and f - h < 600), f)
+        found.append((text.rfind("\n", 0, start) + 1, end))
+    if len(found) < 2:
+        return []
+    copies = []
+    for k, (a, end) in enumerate(found):
+        b = found[k + 1][0] if k + 1 < len(found) else len(text)
+        b = min([b, *(h for h in headings if h > end)])  # never past the next section heading
+        copies.append(Copy(a, b, _caption_years(text, a)))
+    return copies
 
 
 def plan_copies(text: str, lines: tuple[Line, ...], regions: dict[str, tuple[int, int]],
-                year: int | None) -> dict[str, CopyPlan]:  # fmt: skip
+                year: int | None, headings: Sequence[int] = ()) -> dict[str, CopyPlan]:  # fmt: skip
     """Per table printed more than once (``find_copies``), what to read: a copy whose caption
     names only years other than the report's ``year`` is not the report year's; of the others the
     ones inside the table's region (``regions``: line ranges under its section heading) are read;
@@ -110,14 +117,14 @@ def plan_copies(text: str, lines: tuple[Line, ...], regions: dict[str, tuple[int
     warning naming every copy's character offsets and which were read."""
     plans: dict[str, CopyPlan] = {}
     for table in COPY_ANCHORS:
-        copies = find_copies(text, table)
+        copies = find_copies(text, table, headings)
         if not copies:
             continue
-        others = [c for c in copies if year is not None and c.years and year not in c.years]
-        mine = [c for c in copies if c not in others] or copies
         lo, hi = regions.get(table, (0, 0))
         a = lines[lo].start if lo < len(lines) else len(text)
         b = lines[min(hi, len(lines)) - 1].end if hi > lo else a
+        others = [c for c in copies if year is not None and c.years and year not in c.years]
+        mine = [c for c in copies if c not in others] or copies
         inside = [c for c in mine if a <= c.start < b]
         where = ", ".join(f"{c.start}-{c.end}" for c in copies)
         plan = CopyPlan(copies, inside, unread_all=not inside)

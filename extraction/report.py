@@ -121,7 +121,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
     if "inferred" in how or "assumed" in how:
         warnings.append(how)
     copies = doc.meta.get(_COPIES)
-    if copies is None and (plans := plan_copies(text, lines, regions, year)):
+    if copies is None and (plans := plan_copies(text, lines, regions, year, [t[2] for t in sec_tuples])):
         return _assemble_copies(doc, plans, sec_tuples)
     for _, (_, said) in (copies or {}).items():
         warnings += said

@@ -1,0 +1,79 @@
+"""A table printed twice in one report: named with its offsets, the report year's copy read, never a silent guess."""
+import re
+from pathlib import Path
+
+from govreport.extraction.copies import find_copies
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.taggers import get_tagger
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+LINES = (CORPUS / "hangzhou_fixture.txt").read_text(encoding="utf-8").split("\n")
+HEAD, END = 24, 52  # table 三's header line .. its last row (结转下年度继续办理), 0-based, end exclusive
+
+
+def _bumped(lines: list[str], row: str) -> list[str]:
+    """Table 三's lines with each value of the row whose label contains ``row`` one higher."""
+    return [re.sub(r"(?<=\t)(\d+)", lambda m: str(int(m.group(1)) + 1), ln) if row in ln else ln for ln in lines]
+
+
+def _extract(lines: list[str]) -> dict:
+    return Extractor(get_tagger("rules")).extract_text("\n".join(lines)).output
+
+
+def _copy_warning(out: dict) -> str:
+    (w,) = [w for w in out["warnings"] if "printed 2 times" in w]
+    return w
+
+
+def test_one_table_no_warning():
+    out = _extract(LINES)
+    assert not [w for w in out["warnings"] if "printed" in w and "times" in w]
+    assert find_copies("\n".join(LINES), "applications") == []
+
+
+def test_second_copy_captioned_another_year_is_named_and_not_read():
+    table = LINES[HEAD:END]
+    other = _bumped(table, "本年新收")
+    text_lines = LINES[:END] + ["2024年度情况："] + other + LINES[END:]
+    out = _extract(text_lines)
+    assert out["tables"]["applications"]["new_received"]["natural_person"] == 13612  # the report's, not 13613
+    w = _copy_warning(out)
+    text = "\n".join(text_lines)
+    a, b = [int(x) for x in re.findall(r"(\d+)-\d+", w)[:2]]
+    assert "申请人情况" in text[a : a + 200] and "申请人情况" in text[b : b + 200] and a < b
+    assert "captioned 2024" in w and "read: the copy at" in w
+
+
+def test_identical_copies_read_with_a_warning():
+    out = _extract(LINES[:END] + LINES[HEAD:END] + LINES[END:])
+    assert out["tables"]["applications"]["new_received"]["total"] == 14069
+    assert "cannot be told" in _copy_warning(out)
+    assert not [w for w in out["warnings"] if "copies give" in w]
+
+
+def test_copies_that_differ_null_only_the_cells_they_disagree_on():
+    out = _extract(LINES[:END] + _bumped(LINES[HEAD:END], "本年新收") + LINES[END:])
+    t, st = out["tables"]["applications"], out["cell_status"]["applications"]
+    assert all(v is None for v in t["new_received"].values())
+    assert set(st["new_received"].values()) == {"unreadable"}
+    assert t["carried_over"]["total"] is not None and t["carried_forward"]["total"] == 819
+    assert any("copies give 7 cells different values" in w for w in out["warnings"])
+
+
+def test_copy_in_an_attachment_is_named_the_section_one_read():
+    out = _extract(LINES + ["附件：2020年收到和处理政府信息公开申请情况"] + _bumped(LINES[HEAD:END], "本年新收"))
+    assert out["tables"]["applications"]["new_received"]["natural_person"] == 13612
+    assert "captioned 2020" in _copy_warning(out)
+
+
+def test_copies_found_with_labels_cut_over_lines_and_values_between():
+    # raw pdftotext: labels cut over lines, one value a line; -layout: a row's values inside its label
+    copy = "（本列数据的勾稽关系为：第一\n项加第二项之和）\n一、本年新收政府信息公开申请\n数量\n3\n四、结转下年\n度继续办理\n5\n"
+    text = "三、收到和处理政府信息公开申请情况\n" + copy + "2019年情况\n" + copy
+    copies = find_copies(text, "applications")
+    assert [c.start for c in copies] == [text.index("（本列"), text.rindex("（本列")]
+    assert copies[1].years == frozenset({2019}) and not copies[0].years
+    layout = "一、本年新收政府信    12   3\n    息公开申请数量\n四、结转下年度继续办理  1\n"
+    assert len(find_copies(layout * 2, "applications")) == 2
+    # prose naming the first row's wording is no copy
+    assert find_copies("本年新收政府信息公开申请数量共12件。\n" + layout, "applications") == []
