@@ -77,3 +77,27 @@ def test_copies_found_with_labels_cut_over_lines_and_values_between():
     assert len(find_copies(layout * 2, "applications")) == 2
     # prose naming the first row's wording is no copy
     assert find_copies("本年新收政府信息公开申请数量共12件。\n" + layout, "applications") == []
+
+
+def test_raw_pdftotext_reading_with_the_table_printed_again_under_its_heading():
+    # one rendered report read by raw pdftotext (LibreOffice's PDF), its table 三 block printed a
+    # second time before heading 四 with a caption naming the previous year: named, the first read
+    import pytest
+
+    from govreport.training.synth.documents import make_document
+    from govreport.training.synth.routes import missing_tools, read_routes
+
+    if missing_tools(["lo-pdf:pdftotext"]):
+        pytest.skip("; ".join(missing_tools(["lo-pdf:pdftotext"]).values()))
+    (r,) = read_routes([make_document(1, 0)], ["lo-pdf:pdftotext"])
+    t = r.text
+    a = t.index("\n", t.index("三、收到和处理政府信息公开申请情况")) + 1
+    b = re.search(r"四、\s*政府信息公开行政复议|四、因政府信息公开产生", t).start()
+    start = t.index("（本列数据", a)  # the table's own lines (its header on), not the section's prose
+    twice = t[:b] + f"{r.gold['year'] - 1}年度情况：\n" + t[start:b] + t[b:]
+    out = Extractor(get_tagger("rules")).extract_text(twice).output
+    w = _copy_warning(out)
+    assert f"captioned {r.gold['year'] - 1}" in w
+    gold, got = r.gold["tables"]["applications"], out["tables"]["applications"]
+    assert all(got[row][c] in (None, v) for row, cols in gold.items() for c, v in cols.items())  # no wrong number
+    assert sum(got[row][c] == v for row, cols in gold.items() for c, v in cols.items()) == 175
