@@ -27,6 +27,10 @@ COPY_ANCHORS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "applications": (("本列数据的勾稽关系", "申请人情况"), "本年新收政府信息公开申请数量", ("结转下年度继续办理",)),
     "review_litigation": (("行政复议",), "未经复议直接起诉", ("复议后起诉",)),
 }
+# the fewest figures a copy prints (fewer: a header repeated at a page's top, not a table); below
+# a third of the table's cells, as blank cells may print nothing
+MIN_VALUES = {"active_disclosure": 5, "applications": 30, "review_litigation": 8}
+_VALUE = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
 # a caption is a short line of its own right before a copy (a prose line is longer)
 CAPTION_CHARS = 40
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -98,14 +102,16 @@ def find_copies(text: str, table: str, headings: Sequence[int] = ()) -> list[Cop
         prev = found[-1][0] if found else -1
         start = next((h for h in reversed(head_at) if prev < h <= f and f - h < 600), f)
         found.append((text.rfind("\n", 0, start) + 1, end))
-    if len(found) < 2:
+    def bounded(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        # each to the next one's start, never past the next section heading after its last row
+        return [(a, min([found[k + 1][0] if k + 1 < len(found) else len(text), *(h for h in headings if h > end)]))
+                for k, (a, end) in enumerate(found)]  # fmt: skip
+
+    # a copy holds values: a header printed again at a page's top (its wordings, no values) is none
+    kept = [f for f, (a, b) in zip(found, bounded(found)) if len(_VALUE.findall(text, a, b)) >= MIN_VALUES[table]]
+    if len(kept) < 2:
         return []
-    copies = []
-    for k, (a, end) in enumerate(found):
-        b = found[k + 1][0] if k + 1 < len(found) else len(text)
-        b = min([b, *(h for h in headings if h > end)])  # never past the next section heading
-        copies.append(Copy(a, b, _caption_years(text, a)))
-    return copies
+    return [Copy(a, b, _caption_years(text, a)) for a, b in bounded(kept)]
 
 
 def plan_copies(text: str, lines: tuple[Line, ...], regions: dict[str, tuple[int, int]],

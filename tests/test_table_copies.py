@@ -68,15 +68,24 @@ def test_copy_in_an_attachment_is_named_the_section_one_read():
 
 def test_copies_found_with_labels_cut_over_lines_and_values_between():
     # raw pdftotext: labels cut over lines, one value a line; -layout: a row's values inside its label
-    copy = "（本列数据的勾稽关系为：第一\n项加第二项之和）\n一、本年新收政府信息公开申请\n数量\n3\n四、结转下年\n度继续办理\n5\n"
+    copy = "（本列数据的勾稽关系为：第一\n项加第二项之和）\n一、本年新收政府信息公开申请\n数量\n3\n四、结转下年\n度继续办理\n" + "5\n" * 30
     text = "三、收到和处理政府信息公开申请情况\n" + copy + "2019年情况\n" + copy
     copies = find_copies(text, "applications")
     assert [c.start for c in copies] == [text.index("（本列"), text.rindex("（本列")]
     assert copies[1].years == frozenset({2019}) and not copies[0].years
-    layout = "一、本年新收政府信    12   3\n    息公开申请数量\n四、结转下年度继续办理  1\n"
+    layout = "一、本年新收政府信    12   3\n    息公开申请数量\n四、结转下年度继续办理  1\n" + "  0  0  0  0  0  0\n" * 5
     assert len(find_copies(layout * 2, "applications")) == 2
+    # a header printed again at a page's top (wordings, no values) is no copy
+    assert find_copies(layout + layout.split("四、")[0] + "四、结转下年度继续办理\n", "applications") == []
     # prose naming the first row's wording is no copy
     assert find_copies("本年新收政府信息公开申请数量共12件。\n" + layout, "applications") == []
+
+
+def test_table_4_header_repeated_at_a_page_top_is_no_copy():
+    header = "行政复议\n结果 结果\n维持 纠正\n未经复议直接起诉\n结果\n复议后起诉\n结果\n"
+    text = "四、政府信息公开行政复议、行政诉讼情况\n" + header + "\f" + header + "0\n" * 15 + "五、存在的主要问题\n"
+    assert find_copies(text, "review_litigation", [0, text.index("五、")]) == []
+    assert len(find_copies(text + header + "1\n" * 15, "review_litigation", [0, text.index("五、")])) == 2
 
 
 def test_raw_pdftotext_reading_with_the_table_printed_again_under_its_heading():
