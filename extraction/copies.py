@@ -31,6 +31,9 @@ COPY_ANCHORS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
 # a third of the table's cells, as blank cells may print nothing
 MIN_VALUES = {"active_disclosure": 5, "applications": 30, "review_litigation": 8}
 _VALUE = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
+# the most copies read one by one (each a whole reading of the report), checked before any is read;
+# more: every cell of the table null, said in the warning
+MAX_COPIES_READ = 4
 # a caption is a short line of its own right before a copy (a prose line is longer)
 CAPTION_CHARS = 40
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -133,7 +136,7 @@ def plan_copies(text: str, lines: tuple[Line, ...], regions: dict[str, tuple[int
         mine = [c for c in copies if c not in others] or copies
         inside = [c for c in mine if a <= c.start < b]
         where = ", ".join(f"{c.start}-{c.end}" for c in copies)
-        plan = CopyPlan(copies, inside, unread_all=not inside)
+        plan = CopyPlan(copies, inside if len(inside) <= MAX_COPIES_READ else [], unread_all=not inside)
         msg = f"{table}: the table is printed {len(copies)} times (characters {where})"
         if others:
             msg += "; " + ", ".join(f"the copy at {c.start}-{c.end} is captioned {'/'.join(map(str, sorted(c.years)))}, "
@@ -146,6 +149,10 @@ def plan_copies(text: str, lines: tuple[Line, ...], regions: dict[str, tuple[int
             if rest:
                 msg += (f" (under the section heading; {', '.join(f'{c.start}-{c.end}' for c in rest)} elsewhere, "
                         "not read)")  # fmt: skip
+        elif len(inside) > MAX_COPIES_READ:
+            plan.unread_all = True
+            msg += (f"; more than {MAX_COPIES_READ} copies under the section heading could be the report year's: "
+                    "none read, every cell null")  # fmt: skip
         else:
             msg += (f"; which is the report year's cannot be told: each of {', '.join(f'{c.start}-{c.end}' for c in inside)} "
                     "read, cells they give different values null")  # fmt: skip

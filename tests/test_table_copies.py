@@ -81,6 +81,19 @@ def test_copies_found_with_labels_cut_over_lines_and_values_between():
     assert find_copies("本年新收政府信息公开申请数量共12件。\n" + layout, "applications") == []
 
 
+def test_more_copies_than_read_one_by_one_null_every_cell(monkeypatch):
+    from govreport.extraction import report
+    from govreport.extraction.copies import MAX_COPIES_READ
+
+    calls = []
+    real = report.assemble_report
+    monkeypatch.setattr(report, "assemble_report", lambda doc: calls.append(1) or real(doc))
+    out = _extract(LINES[:END] + LINES[HEAD:END] * MAX_COPIES_READ + LINES[END:])
+    assert set(out["cell_status"]["applications"]["new_received"].values()) == {"unreadable"}
+    assert any(f"more than {MAX_COPIES_READ} copies" in w for w in out["warnings"])
+    assert len(calls) <= 2  # bounded before reading: not one reading per copy
+
+
 def test_table_4_header_repeated_at_a_page_top_is_no_copy():
     header = "行政复议\n结果 结果\n维持 纠正\n未经复议直接起诉\n结果\n复议后起诉\n结果\n"
     text = "四、政府信息公开行政复议、行政诉讼情况\n" + header + "\f" + header + "0\n" * 15 + "五、存在的主要问题\n"
