@@ -24,7 +24,7 @@ from .normalize import normalize
 # wording (one per copy), and the last row's (closing it; any of them: the formats' last rows differ)
 COPY_ANCHORS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "active_disclosure": (("第二十条第(一)项",), "第二十条第(一)项", ("行政事业性收费", "政府集中采购")),
-    "applications": (("本列数据的勾稽关系", "申请人情况"), "本年新收政府信息公开申请数量", ("结转下年度继续办理",)),
+    "applications": (("本列数据的勾稽关系", "申请人情况"), "本年新收政府信息公开申请", ("结转下年度继续办理",)),
     "review_litigation": (("行政复议",), "未经复议直接起诉", ("复议后起诉",)),
 }
 # the fewest figures a copy prints (fewer: a header repeated at a page's top, not a table); below

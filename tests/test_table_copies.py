@@ -123,3 +123,30 @@ def test_raw_pdftotext_reading_with_the_table_printed_again_under_its_heading():
     gold, got = r.gold["tables"]["applications"], out["tables"]["applications"]
     assert all(got[row][c] in (None, v) for row, cols in gold.items() for c, v in cols.items())  # no wrong number
     assert sum(got[row][c] == v for row, cols in gold.items() for c, v in cols.items()) == 175
+
+
+def test_generator_kind_repeated_table_is_named_and_read_without_a_wrong_number():
+    from govreport.training.synth.generator import make_report
+
+    seen = 0
+    for i in range(8):
+        r = make_report(5, i, kinds=["repeated_table"])
+        if "repeated_table" not in r.transforms:
+            continue
+        seen += 1
+        base = make_report(5, i, kinds=[])
+        assert r.gold["tables"] == base.gold["tables"]  # the copy changes no gold cell
+        out = _extract(r.text.split("\n"))
+        assert any("applications: the table is printed 2 times" in w for w in out["warnings"])
+        gold, got = r.gold["tables"]["applications"], out["tables"]["applications"]
+        assert all(got[row][c] in (None, v) for row, cols in gold.items() for c, v in cols.items())
+    assert seen >= 4
+
+
+def test_repeated_table_kind_changes_no_report_of_a_seed_that_does_not_show_it():
+    from govreport.training.synth.generator import make_report
+
+    for i in range(20):
+        a, b = make_report(3, i), make_report(3, i, rates={"repeated_table": 0.3})
+        if "repeated_table" not in b.transforms:
+            assert (a.text, a.gold) == (b.text, b.gold)

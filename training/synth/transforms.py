@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Callable
@@ -752,6 +752,34 @@ def lossy_charset(ctx: Ctx) -> bool:
     return applied
 
 
+def repeated_table(ctx: Ctx) -> bool:
+    """Table 三 printed a second time under its heading, right after itself: the previous year's
+    table for comparison under a caption naming that year (some figures differ), or the same table
+    pasted again without a caption. The second copy's segments keep their labels but carry no gold
+    key: the gold is the report year's table (the caption, or the copies agreeing, determines it).
+    Not with crawler text (one line) or a text that stops inside the table."""
+    rng, lines = ctx.rng, ctx.lines
+    at = [i for i, ln in enumerate(lines) if ln.table == "applications"]
+    if ctx.style.crawler or not at or not any(ln.role != "blank" for ln in lines[at[-1] + 1 :]):
+        return False
+    copy: list[Line] = []
+    previous = rng.random() < 0.6
+    changed = 0
+    for ln in lines[at[0] : at[-1] + 1]:
+        segs = []
+        for sg in ln.segs:
+            text = sg.text
+            if previous and sg.label == Label.CELL and text.isascii() and text.isdigit() and rng.random() < 0.5:
+                text, changed = str(int(text) + rng.randint(1, 20)), changed + 1
+            segs.append(sg.copy(text=text, key=None, value=None))
+        copy.append(replace(ln, segs=segs))
+    head = [blank_line(), Line([O(f"{ctx.content.year - 1}年度情况对比：")], role="prose")] if previous else [blank_line()]
+    ctx.lines[at[-1] + 1 : at[-1] + 1] = head + copy
+    ctx.content.notes.append("table 三 printed again: " + (f"{ctx.content.year - 1}'s, captioned ({changed} figures differ)"
+                                                         if previous else "the same table, no caption"))  # fmt: skip
+    return True
+
+
 KINDS_SPEC: list[Kind] = [
     Kind("tab_grid", "layout", 0.3, _layout("tab_grid"), doc="Word-style tab grid: merged cells leave stray tabs"),
     Kind("html_copy", "layout", 0.12, _layout("html_copy"), doc="browser copy of an HTML page: rowspans vanish, <br> splits labels, web head"),
@@ -821,6 +849,9 @@ KINDS_SPEC: list[Kind] = [
     Kind("lossy_charset", "lines", 0.0, lossy_charset, late=True,
          doc="ideographs an earlier Big5 conversion lacked are '?' (??市, 公?, 年度?告): the whole text or its "
              "headings and labels (rate 0: opt-in; the reading raises an ingest_warning)"),
+    Kind("repeated_table", "lines", 0.0, repeated_table, late=True,
+         doc="table 三 printed again under its heading: the previous year's, captioned, or the same one pasted "
+             "twice (rate 0: opt-in; the gold is the report year's table)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
