@@ -38,6 +38,21 @@ def test_page_number_between_groups_is_passed_over_only_when_at_a_page_break():
     assert sol is not None and sol.rows == [A, B, C]
 
 
+def test_only_a_lone_number_printed_as_a_page_number_beside_a_page_break_may_be_one():
+    # a page's last cells 0 / 1,234 / 3.5 / 012 before the form feed are values: pages are counted
+    # from 1 in plain digits; a 7 there may be the page's number (it may also be a value)
+    from govreport.extraction.document import Document
+    from govreport.extraction.layout import split_lines
+    from govreport.extraction.tables.streamorder import _page_numbers, lone_numbers
+
+    for raw, page in (("0", False), ("1,234", False), ("3.5", False), ("012", False), ("7", True)):
+        text = "申请人情况\n自然人\n\n5\n\n" + raw + "\n\n\f（七）总计\n\n2\n\n"
+        doc = Document(text)
+        cells, _ = lone_numbers(doc, split_lines(text))
+        assert [c.raw.strip() for c in cells] == ["5", raw, "2"]
+        assert (1 in _page_numbers(doc, cells)) is page, raw
+
+
 def test_divisions_that_disagree_leave_null_cells():
     # two rows of the same shape: in order or column by column both meet 总计 for these values
     x = [1, 0, 0, 0, 0, 0, 1]

@@ -561,10 +561,12 @@ def distrust_order(res: TableResult) -> TableResult:
 
 def _page_numbers(doc: Document, cells: Sequence[Cell]) -> frozenset[int]:
     """Indices of lone numbers that may be page numbers: a page break (form feed) within two
-    lines before or after them."""
+    lines before or after them, printed as a page number is (``_page_number_form``)."""
     text = doc.text
     out = set()
     for i, c in enumerate(cells):
+        if not _page_number_form(c.raw):
+            continue
         a = c.start
         for _ in range(3):
             a = text.rfind("\n", 0, a - 1) if a > 0 else -1
@@ -580,6 +582,13 @@ def _page_numbers(doc: Document, cells: Sequence[Cell]) -> frozenset[int]:
         if "\f" in text[max(a, 0) : b]:
             out.add(i)
     return frozenset(out)
+
+
+def _page_number_form(raw: str) -> bool:
+    """Could ``raw`` (a lone number's line) be a page number? Pages are counted from 1 and numbered
+    with plain digits: ``0``, ``012``, ``1,234`` or ``3.5`` beside a page break is a cell's value."""
+    s = raw.strip()
+    return s.isdecimal() and s[0] not in "0０"
 
 
 def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
