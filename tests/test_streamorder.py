@@ -168,31 +168,6 @@ def test_a_header_cut_into_pieces_names_its_column():
     assert _header_column(["社会公", "益组织", "法律服", "务机构"]) is None
 
 
-def test_pieces_of_a_header_after_a_whole_one_name_the_value_s_column():
-    # a page top drawing the 总计 header cell first: 总计 / 社会公 / 益组织 / 0 — the 0 is 社会公益's
-    from govreport.extraction.tables.streamorder import _header_column
-
-    assert _header_column(["总计", "社会公", "益组织"]) == 3
-    assert _header_column(["总计"]) == 6
-    assert _header_column(["总计", "（五）"]) == 6  # no header piece after it
-    assert _header_column(["总计", "社会公", "益组织", "法律服", "务机构"]) is None  # more than four lines
-    assert _header_column(["总计", "社会公", "益组织法律服务"]) is None  # pieces of two headers
-
-
-def test_a_blank_mark_after_a_piece_of_the_column_header_is_a_cell():
-    # a page's first row among the header's cells: 法律服务机构's cell printed as — right after its
-    # header's last piece, an empty line after it; a 无 among label words stays a label's
-    from govreport.extraction.document import Document
-    from govreport.extraction.layout import split_lines
-    from govreport.extraction.tables.streamorder import lone_numbers
-
-    text = "申请人情况\n自然人\n12\n\n法律服\n务机构\n—\n\n其他\n—\n\n16\n\n（四）\n无\n法提供\n\n0\n\n"
-    doc = Document(text)
-    cells, hints = lone_numbers(doc, split_lines(text))
-    assert [c.raw for c in cells] == ["12", "—", "—", "16", "0"]
-    assert hints[:3] == [0, 4, 5]
-
-
 def test_the_blocks_tell_a_row_group_from_single_rows():
     # the stream of test_divisions_that_disagree_leave_null_cells fits in order and column by column;
     # raw pdftotext joins a row group's cells of one column into one block (no empty line between

@@ -83,30 +83,21 @@ class StreamSolution:
 
 def _header_column(lines: Sequence[str]) -> int | None:
     """The applicant column a value's preceding lines name: the last of them (at most
-    ``_HINT_LINES`` since the previous value) that holds exactly one column header, or the pieces
-    of one header after it (``_pieces_column``; pieces of two: None)."""
+    ``_HINT_LINES`` since the previous value) that holds exactly one column header."""
     if len(lines) > _HINT_LINES:
         return None
-    for j in range(len(lines) - 1, -1, -1):
-        s = re.sub(r"\s+", "", lines[j])
+    for s in reversed(lines):
+        s = re.sub(r"\s+", "", s)
         found = [c for c, name in enumerate(COLUMN_HEADERS) if name in s]
-        whole = 5 if s == "其他" else 6 if s == "总计" else found[0] if len(found) == 1 and s.startswith(COLUMN_HEADERS[found[0]]) else None
-        if whole is None:
-            continue
-        # pieces of another header after it, nearer the value (``总计`` / ``社会公`` / ``益组织`` / ``0``:
-        # a page top drawing the 总计 header cell first) name the value's column
-        return _pieces_column(lines[j + 1 :], whole)
+        if s == "其他":
+            return 5
+        if s == "总计":
+            return 6
+        if len(found) == 1 and s.startswith(COLUMN_HEADERS[found[0]]):
+            return found[0]
     # a header cut into pieces, one a line (``社会公`` / ``益组织``): the pieces joined name one column
-    return _pieces_column(lines, None)
-
-
-def _pieces_column(lines: Sequence[str], default: int | None) -> int | None:
-    """The column that ``lines`` (pieces of a header, one a line) joined name; ``default`` where
-    they name none, None where they name more than one."""
     joined = re.sub(r"\s+", "", "".join(lines))
     found = [c for c, name in enumerate(COLUMN_HEADERS[:5]) if name in joined]
-    if not found:
-        return default
     if len(found) == 1 and joined.startswith(COLUMN_HEADERS[found[0]]):
         return found[0]
     return None
@@ -137,11 +128,8 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
             hints.append(_header_column(between))
             between = []
             continue
-        # a dash or 无 among values is a blank cell; among words it is part of a label (（四）无…),
-        # except right after a piece of the column header, ending its block (``法律服`` / ``务机构`` /
-        # ``—`` / (empty line) / ``其他``: a page's first row printed among the header's cells)
-        if kinds[k] == "t" or (kinds[k] == "m" and "t" == (kinds[k - 1] if k else "t") == (kinds[k + 1] if k + 1 < len(kinds) else "t")
-                               and not (k and _header_piece(text, filled[k - 1]) and _ends_block(text, ln))):  # fmt: skip
+        # a dash or 无 among values is a blank cell; among words it is part of a label (（四）无…)
+        if kinds[k] == "t" or (kinds[k] == "m" and "t" == (kinds[k - 1] if k else "t") == (kinds[k + 1] if k + 1 < len(kinds) else "t")):
             between.append(s)
             continue
         # a line of numbers apart (``0 0``: Chromium's PDF draws a row's last two cells as one run of
@@ -153,23 +141,6 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
             hints.append(_header_column(between))
             between = []
     return out, hints
-
-
-def _header_piece(text: str, ln: Line) -> bool:
-    """Is line ``ln`` a piece of table 三's column header (``务机构``, ``社会公``, ``其他``): its text
-    inside one of the header's cells, two characters or more (one character is any label's)?"""
-    s = re.sub(r"\s+", "", text[ln.start : ln.end])
-    return len(s) > 1 and any(s in name for name in _HEADER_CELLS)
-
-
-def _ends_block(text: str, ln: Line) -> bool:
-    """Does an empty line or a page break follow line ``ln`` (raw pdftotext ends a block so)?"""
-    nl = text.find("\n", ln.end)
-    if nl < 0:
-        return True
-    nxt = text.find("\n", nl + 1)
-    rest = text[nl + 1 : nxt if nxt >= 0 else len(text)]
-    return not rest.strip() or rest.startswith("\f") or "\f" in text[ln.end : nl + 1]
 
 
 def header_lead(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> int:
