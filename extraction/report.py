@@ -26,6 +26,7 @@ from .tables.pagetop import preceding as applications_preceding
 from .tables.pagetotal import first_totals_moved, table_width
 from .tables.result import UNREADABLE, TableResult
 from .tables.review import assemble_review
+from .tables.staircase import assemble_rewritten_pages
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, preceding_rows
 from .tables.reviewstream import review_fails
 from .tables.reviewstream import distrust_order as distrust_review
@@ -192,6 +193,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                       lambda ls, past: assemble_blank_page_tops(res, doc, ls, past, breaks))  # fmt: skip
             # each rebuild over every span before the next rebuild; the first that fits stops the rest
             rebuilt = next((r for build in builds for ls, past in spans if (r := build(ls, past))), None)
+            if rebuilt is None:
+                # last: a page's first rows written as a staircase, or its first row's 总计 drawn after
+                # its rows with no 总计 line: rewritten per page, every rewrite that divides agreeing
+                rebuilt = assemble_rewritten_pages(res, doc, [ls for ls, _ in spans if len(lone_numbers(doc, ls)[0]) >= cells])
             res = rebuilt or distrust_order(res)
         elif name == "review_litigation":
             rebuilt = None

@@ -45,7 +45,7 @@ R = TypeVar("R")
 
 # the most rows whose first column a reading writes with their labels (``_lead_column``: Chromium's
 # PDF through raw pdftotext), and the most divisions of their other columns kept per run
-MAX_LEAD = 10
+MAX_LEAD = 26
 MAX_LEAD_DIVISIONS = 64
 # the most leading columns a reading writes beside each row's label, the first value on the label's
 # line and the next ones on the lines below it (``_wide_lead``: the 8-column variant of a WPS-style
@@ -186,17 +186,18 @@ def label_joins(doc: Document, cells: Sequence[Cell], lines: Sequence[Line]) -> 
 
 
 def _lead_column(values: Sequence[Number], p: int, m: int, starts: Sequence[bool],
-                 joined: Sequence[int]) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
+                 joined: Sequence[int], sub: int | None = None) -> list[list[list[tuple[Number, int]]]]:  # fmt: skip
     """Divisions of ``m`` rows from ``p`` whose first column (自然人) came with their labels, one
     value a label (Chromium's PDF through raw pdftotext: the column beside the labels joins their
     block), the rows' other six columns after it or before it, a row a block each or a few rows
     column by column (``_fits_blocks``); each row meeting its 总计. The first column's values stand
     in one block with label text between them (``joined``); the value after them starts a new block."""
-    end = p + m * APP_COLS
+    width = APP_COLS + (sub is not None)
+    end = p + m * width
     if end > len(values) or len(joined) < end:
         return []
     return [d for first, rest in ((p, p + m), (end - m, p)) if _labels_block(joined, starts, first, m)
-            for d in _other_columns(values, first, rest, m, starts)]  # fmt: skip
+            for d in _other_columns(values, first, rest, m, starts, 1, width - 1, sub)]  # fmt: skip
 
 
 def _labels_block(joined: Sequence[int], starts: Sequence[bool], first: int, m: int) -> bool:
@@ -336,9 +337,9 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
             rows = _group(values, p, k, hints, starts, sub)
             if rows is not None:
                 out.append((k * width, rows))
-        if joined and sub is None:
+        if joined:
             for m in range(2, min(MAX_LEAD, nrows - r) + 1):
-                out.extend((m * width, rows) for rows in _lead_column(values, p, m, starts, joined))
+                out.extend((m * width, rows) for rows in _lead_column(values, p, m, starts, joined, sub))
         for lead_width, runs in wide.items():
             for m in range(2, nrows - r + 1):
                 out.extend((m * width, rows) for rows in _wide_lead(values, p, m, lead_width, width, sub, starts, runs))
