@@ -26,7 +26,18 @@ from ..layout import Line
 from .pagetotal import table_width, unmarked_totals_moved
 from .result import TableResult
 from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP
-from .streamorder import _HEADER_CELLS, assemble_from_stream
+from .streamorder import (
+    _HEADER_CELLS,
+    SUBTOTAL_SLOTS,
+    _page_numbers,
+    assemble_from_stream,
+    block_starts,
+    header_lead,
+    label_joins,
+    lone_numbers,
+    solve_checked,
+    subtotal_header,
+)
 
 
 def warn_once(res: TableResult, msg: str) -> None:
@@ -170,6 +181,19 @@ def staircase_spans(doc: Document, span: Sequence[Line], width: int) -> list[lis
     return out
 
 
+def _divides(doc: Document, span: Sequence[Line], row_keys: Sequence[str]) -> bool:
+    """Does the span's stream divide into the rows as ``streamorder.assemble_from_stream`` divides
+    it (the 小计 after 自然人 or after 其他 where the span prints one, else none), Chromium's orders
+    left out?"""
+    cells, hints = lone_numbers(doc, span)
+    values = [c.value for c in cells]
+    lead, pages = header_lead(doc, span, cells), _page_numbers(doc, cells)
+    starts, joined = block_starts(cells, span), label_joins(doc, cells, span)
+    subs = (*SUBTOTAL_SLOTS, None) if any(subtotal_header(doc.text[ln.start : ln.end]) for ln in span) else (None,)
+    return any(solve_checked(values, row_keys, pages, hints, lead, starts, sub, joined=joined, chromium=False) is not None
+               for sub in subs)  # fmt: skip
+
+
 # spans divided per table at most by ``assemble_rewritten_pages`` (staircases of every base span
 # and the pages whose last block is moved), counted before any is divided
 MAX_REWRITTEN = 96
@@ -191,7 +215,11 @@ def assemble_rewritten_pages(res: TableResult, doc: Document, spans: Sequence[Se
             candidates.setdefault(tuple(ln.index for ln in ls), ls)
         if len(candidates) > MAX_REWRITTEN:
             return None
-    fits = [r for ls in candidates.values() if (r := assemble_from_stream(res, doc, ls)) is not None]
+    # each rewrite first divided without Chromium's orders (``streamorder.chromelead``: the costly part of
+    # a division that fails); only one that divides is built whole (those orders then narrow it as anywhere)
+    row_keys = res.spec.row_keys
+    fits = [r for ls in candidates.values()
+            if _divides(doc, ls, row_keys) and (r := assemble_from_stream(res, doc, ls)) is not None]  # fmt: skip
     if not fits:
         return None
     if any(r.values != fits[0].values for r in fits[1:]):

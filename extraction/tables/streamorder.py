@@ -45,7 +45,11 @@ R = TypeVar("R")
 
 # the most rows whose first column a reading writes with their labels (``_lead_column``: Chromium's
 # PDF through raw pdftotext), and the most divisions of their other columns kept per run
-MAX_LEAD = 26
+MAX_LEAD = 10
+# the most rows of one whole run of first columns read with the labels (from the value after an empty
+# line to the value before the next one: a page's rows, ``_lead_column``); past ``MAX_LEAD`` rows, and
+# in the 8-column variant, only a whole run is taken (a run's start and end are where the page shows them)
+MAX_LEAD_RUN = 26
 MAX_LEAD_DIVISIONS = 64
 # the most leading columns a reading writes beside each row's label, the first value on the label's
 # line and the next ones on the lines below it (``_wide_lead``: the 8-column variant of a WPS-style
@@ -191,13 +195,23 @@ def _lead_column(values: Sequence[Number], p: int, m: int, starts: Sequence[bool
     value a label (Chromium's PDF through raw pdftotext: the column beside the labels joins their
     block), the rows' other six columns after it or before it, a row a block each or a few rows
     column by column (``_fits_blocks``); each row meeting its 总计. The first column's values stand
-    in one block with label text between them (``joined``); the value after them starts a new block."""
+    in one block with label text between them (``joined``); the value after them starts a new block.
+    With a 小计 in every row (``sub``: eight values a row) or more than ``MAX_LEAD`` rows, only a
+    whole run (``_whole_run``: a WPS-style page whose rows' 自然人 stand with the row labels)."""
     width = APP_COLS + (sub is not None)
     end = p + m * width
     if end > len(values) or len(joined) < end:
         return []
-    return [d for first, rest in ((p, p + m), (end - m, p)) if _labels_block(joined, starts, first, m)
+    whole = sub is not None or m > MAX_LEAD
+    return [d for first, rest in ((p, p + m), (end - m, p))
+            if (not whole or _whole_run(joined, first, m)) and _labels_block(joined, starts, first, m)
             for d in _other_columns(values, first, rest, m, starts, 1, width - 1, sub)]  # fmt: skip
+
+
+def _whole_run(joined: Sequence[int], first: int, m: int) -> bool:
+    """The ``m`` values from ``first`` are a whole run: an empty line (or nothing) before the first
+    and before the value after the last."""
+    return (first == 0 or joined[first] in (0, 3)) and (first + m >= len(joined) or joined[first + m] in (0, 3))
 
 
 def _labels_block(joined: Sequence[int], starts: Sequence[bool], first: int, m: int) -> bool:
@@ -338,7 +352,7 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
             if rows is not None:
                 out.append((k * width, rows))
         if joined:
-            for m in range(2, min(MAX_LEAD, nrows - r) + 1):
+            for m in range(2, min(MAX_LEAD_RUN, nrows - r) + 1):
                 out.extend((m * width, rows) for rows in _lead_column(values, p, m, starts, joined, sub))
         for lead_width, runs in wide.items():
             for m in range(2, nrows - r + 1):
@@ -445,11 +459,12 @@ def subtotal_header(line: str) -> bool:
 def solve_checked(values: Sequence[Number], row_keys: Sequence[str], pages: frozenset[int],
                   hints: Sequence[int | None], lead: int, starts: Sequence[bool],
                   sub: int | None = None, fallback: bool = True,
-                  joined: Sequence[int] = ()) -> StreamSolution | None:  # fmt: skip
+                  joined: Sequence[int] = (), chromium: bool = True) -> StreamSolution | None:  # fmt: skip
     """``solve_stream`` over the whole region (a next table's values may trail) whose division also
     meets the column identities: the blocks first (they tell a row group of k rows from k single
     rows); where no division agrees with them (a block joining cells of two groups) and
-    ``fallback``, the arithmetic alone. ``None`` when none fits."""
+    ``fallback``, the arithmetic alone; with ``chromium``, Chromium's orders narrow it. ``None``
+    when none fits."""
     found: StreamSolution | None = None
     for blocks in (starts, ()) if fallback else (starts,):
         # a first column read with the labels is told by the blocks alone (``_lead_column``)
@@ -457,7 +472,7 @@ def solve_checked(values: Sequence[Number], row_keys: Sequence[str], pages: froz
         if sol is not None and _meets_identities(sol, row_keys):
             found = sol
             break
-    if starts and joined and sub is None:
+    if chromium and starts and joined and sub is None:
         # Chromium's orders (``chromelead``), told by the blocks alone, narrow what was found
         wide = solve_stream(values, len(row_keys), pages, hints, lead, True, starts, sub, joined, chromium=True)
         found = narrowed(found, wide, row_keys)
