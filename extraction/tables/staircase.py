@@ -23,7 +23,7 @@ from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
-from .pagetotal import table_width, unmarked_totals_moved
+from .pagetotal import _pages, table_width, unmarked_totals_moved
 from .result import TableResult
 from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP
 from .streamorder import (
@@ -40,13 +40,8 @@ from .streamorder import (
 )
 
 
-def warn_once(res: TableResult, msg: str) -> None:
-    """``res.warn(msg)`` unless ``res`` says it already."""
-    if f"{res.spec.name}: {msg}" not in res.warnings:
-        res.warn(msg)
-
-# rewritten spans tried per table at most, counted before any is divided (each is divided anew);
-# a table with more staircase shapes than this is not rewritten (a subset's agreement could be a guess)
+# staircase shapes kept per span at most, counted before any is divided (each is divided anew); a
+# span with more is not rewritten (a subset's agreement could be a guess)
 MAX_STAIRCASES = 32
 # the pieces of table 三's column header cells as readers cut them (``商业企`` / ``业``, ``法人或`` /
 # ``其他组`` / ``织小计``): a line of one of these before a value names the value's column
@@ -76,7 +71,7 @@ def _values(text: str, lines: Sequence[Line], chunk: list[int]) -> int | None:
     if not filled or any("\f" in text[lines[k].start : lines[k].end] for k in chunk):
         return None
     n = 0
-    for j, s in enumerate(filled):
+    for s in filled:
         if LONE_NUMBER.fullmatch(s):
             n += 1
         elif n or not all(ch in _HEADER_TEXT for ch in s):
@@ -106,12 +101,6 @@ def _sums_hold(row: list[float], width: int, labelled: bool) -> bool:
         return eq(row[5], sum(row[:5])) or eq(row[0], sum(row[1:6]))
     return (eq(row[6], sum(row[1:6])) and eq(row[7], row[0] + row[6])
             or eq(row[1], sum(row[2:7])) and eq(row[7], row[0] + row[1]))  # fmt: skip
-
-
-def _pages(text: str, lines: Sequence[Line]) -> list[tuple[int, int]]:
-    cuts = [k for k, ln in enumerate(lines) if k and "\f" in text[ln.start : ln.end]]
-    bounds = [0, *cuts, len(lines)]
-    return list(zip(bounds, bounds[1:]))
 
 
 def _page_shapes(text: str, lines: Sequence[Line], first: int, end: int, width: int) -> list[list[int]]:
@@ -179,6 +168,12 @@ def staircase_spans(doc: Document, span: Sequence[Line], width: int) -> list[lis
             if len(out) > MAX_STAIRCASES:
                 return []
     return out
+
+
+def warn_once(res: TableResult, msg: str) -> None:
+    """``res.warn(msg)`` unless ``res`` says it already."""
+    if f"{res.spec.name}: {msg}" not in res.warnings:
+        res.warn(msg)
 
 
 def _divides(doc: Document, span: Sequence[Line], row_keys: Sequence[str]) -> bool:
