@@ -187,7 +187,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             spans += [(ls2, past) for ls, past in list(spans) for ls2 in reordered_last_page(doc, ls)
                       if len(lone_numbers(doc, ls2)[0]) >= cells]  # fmt: skip
             breaks = order_breaks(res)  # asked before the rebuilds change ``res`` (``rule_out_guesses``)
-            builds = (lambda ls, past: assemble_from_stream(res, doc, ls) or assemble_page_tops(res, doc, ls, past),
+            builds = (lambda ls, past: assemble_from_stream(res, doc, ls, breaks) or assemble_page_tops(res, doc, ls, past),
                       lambda ls, past: assemble_by_blocks(res, doc, ls, past),
                       # last: a stream short of values read as blank cells with its page tops rewritten
                       lambda ls, past: assemble_blank_page_tops(res, doc, ls, past, breaks))  # fmt: skip

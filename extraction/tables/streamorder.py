@@ -403,7 +403,8 @@ def _meets_identities(sol: StreamSolution, row_keys: Sequence[str]) -> bool:
     return identities_hold(dict(zip(row_keys, determined)), row_keys)
 
 
-def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line]) -> TableResult | None:
+def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
+                         breaks: bool | None = None) -> TableResult | None:
     """Table 三 rebuilt from the region's one-value lines when their order is the content stream's:
     a new result, or ``None`` when the stream does not divide into the template's rows or the
     division breaks a column identity (the caller keeps its own reading)."""
@@ -432,7 +433,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line])
             # fewer values than cells: blank cells left no line (raw pdftotext prints a row as its
             # non-empty cells): the divisions that meet the column identities, else a guess no
             # division allows is ruled out
-            built = blank_identities_result(res, cells, hints, lead, pages, starts=starts,
+            built = blank_identities_result(res, cells, hints, lead, pages, breaks=breaks, starts=starts,
                                             tops=page_tops(doc, lines, cells))  # fmt: skip
             if built is not None:
                 return built
@@ -640,6 +641,37 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
         return end
     one_block = values and at[-1] - at[0] == len(at) - 1 and len(at) <= MAX_GROUP
     after = scan[at[-1] + 1] if values and at[-1] + 1 < len(scan) else None
-    if one_block and after is not None and not text[after.start : after.end].replace("\f", "").strip():
+    if not values or after is None or text[after.start : after.end].replace("\f", "").strip():
+        return heading
+    if one_block or _group_columns_cut(text, lines, heading, at):
         return end
     return heading
+
+
+def _group_columns_cut(text: str, lines: Sequence[Line], heading: int, at: Sequence[int]) -> bool:
+    """Whether the values at ``at`` (positions in the lines after ``heading``) are the rest of a row
+    group written column by column that the heading cut: blocks of the same ``k`` values (2 to
+    ``MAX_GROUP``; one block of a column's ``k`` rows each, an empty line between them), fewer
+    than the applicant columns, the heading right after a block of ``k`` values of its own (the
+    group's columns before the heading). Raw ``pdftotext`` draws the next section's heading among
+    the last group's column blocks where the table ends its page; one block alone is the case
+    ``continuation`` takes first, blocks of unequal size are not one group."""
+    runs: list[list[int]] = []
+    for k in at:
+        if runs and k == runs[-1][-1] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    size = len(runs[0])
+    if len(runs) < 2 or not 2 <= size <= MAX_GROUP or len(runs) >= APP_COLS:
+        return False
+    if any(len(r) != size for r in runs) or any(b[0] != a[-1] + 2 for a, b in zip(runs, runs[1:])):
+        return False
+    before = [text[ln.start : ln.end].replace("\f", "").strip() for ln in lines[max(heading - size - 3, 0) : heading]]
+    while before and not before[-1]:
+        before.pop()  # the empty line that ends the block
+    return (
+        len(before) > size
+        and not before[-size - 1]
+        and all(LONE_NUMBER.fullmatch(s) for s in before[-size:])
+    )
