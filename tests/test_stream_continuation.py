@@ -42,3 +42,32 @@ def test_a_block_of_values_without_its_header_after_the_opening_line_is_read_wit
     for other in (text.replace("54\n266\n7\n", "54\n266\n7\n9\n"), text.replace("54\n266\n7\n", "54\n\n266\n7\n"),
                   text.replace("54\n266\n7\n\n", "54\n266\n7\n行政复议\n")):  # fmt: skip
         assert other != text and continuation(other, split_lines(other), heading) == heading
+
+
+# the last row group of table 三 (two rows written column by column, a block per column) cut by the
+# next heading after its fifth column: its 其他 and 总计 blocks come after the heading's line, the
+# section's opening line after them (LibreOffice's PDF of a table ending its page, raw pdftotext)
+CUT = ("总计\n\n159\n\n723\n\n（七）总计\n四、结转下年度继续办理\n\n3583\n151\n\n205\n17\n\n11\n1\n\n54\n2\n\n166\n14\n\n"
+       "四、政府信息公开行政复议、行政诉讼情况\n\n126\n6\n\n4145\n191\n\n具体情况见下表。\n行政复议\n")  # fmt: skip
+
+
+def _taken(text):
+    lines = split_lines(text)
+    heading = next(ln.index for ln in lines if text[ln.start : ln.end].startswith("四、政府"))
+    return [s for ln in lines[heading + 1 : continuation(text, lines, heading)] if (s := text[ln.start : ln.end].strip())]
+
+
+def test_a_row_group_s_column_blocks_cut_by_the_heading_are_read_with_the_table():
+    assert _taken(CUT) == ["126", "6", "4145", "191"]
+
+
+def test_column_blocks_after_the_heading_unlike_the_group_s_before_it_are_not_taken():
+    # blocks of unequal size after the heading: not one group's columns
+    assert _taken(CUT.replace("4145\n191\n", "4145\n191\n7\n")) == []
+    # the block before the heading holds another count of values than those after it
+    assert _taken(CUT.replace("166\n14\n\n四、政府", "166\n\n四、政府")) == []
+    # prose right after the last block (no empty line): the section's, not the table's
+    assert _taken(CUT.replace("4145\n191\n\n具体", "4145\n191\n具体")) == []
+    # as many blocks as the table has columns: more than the rest of one group
+    more = "".join(f"{i}\n{i + 1}\n\n" for i in range(7))
+    assert _taken(CUT.replace("126\n6\n\n4145\n191\n\n", more)) == []
