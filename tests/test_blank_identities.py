@@ -318,3 +318,27 @@ def test_blocks_joined_outside_the_model_leave_lone_values_open():
     starts[1] = False
     sol = solve_blank_identities(values, KEYS, starts=starts, tops=frozenset({0}))
     assert sol is not None and set(sol.cells[KEYS.index(row)][3]) == {None}
+
+def test_a_later_span_is_divided_after_an_earlier_span_s_rule_out_changed_the_reading():
+    # report.py tries table 三's spans in turn (the region, then with the values printed past the
+    # next heading); a span short of its last values fits no division, and its rule-out nulls the
+    # order guesses, so the reading by order no longer breaks an identity: the next span, whole,
+    # must still be divided, on the answer asked before any span changed the reading
+    from govreport.extraction.tables.blankdivision import order_breaks
+    from govreport.extraction.tables.streamorder import assemble_from_stream
+
+    truth = _table({RESULTS[2]: [3, E, E, E, E, E, 3]})
+    text = "申请人情况\n自然人\n" + "".join(f"{v}\n\n" for v in _stream(truth))
+    doc, lines = Document(text), split_lines(text)
+    res = TableResult.empty(SPEC)
+    res.by_order.update(KEYS)
+    for k in KEYS:
+        res.status[k] = dict.fromkeys(COLS, INFERRED)
+    res.values["new_received"].update(dict.fromkeys(COLS, 0), natural_person=9, total=1)  # breaks 总计
+    breaks = order_breaks(res)
+    assert breaks
+    res.values["new_received"].update(dict.fromkeys(COLS))  # what a rule-out leaves: null guesses
+    assert not order_breaks(res) and assemble_from_stream(res, doc, lines) is None
+    out = assemble_from_stream(res, doc, lines, breaks)
+    assert out is not None
+    assert out.values[RESULTS[2]]["natural_person"] == 3 and out.values[RESULTS[2]]["total"] == 3
