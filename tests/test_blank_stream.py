@@ -7,6 +7,7 @@ from govreport.extraction.tables.blankdivision import (
     solve_blank_stream,
 )
 from govreport.extraction.templates import table_spec
+from tests.routekit import skip_without_routes
 
 E = None  # a blank cell: printed as nothing
 # five rows (一, 二, 三(一), (七), 四 of a small table), most cells blank
@@ -112,15 +113,12 @@ def test_values_ruled_out_are_not_reported_as_printed_but_not_a_number():
     # allows are nulled; the report names them as such, not as text that is no number ('75', '4,598')
     import re
 
-    import pytest
-
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger
     from govreport.training.synth.documents import make_document
-    from govreport.training.synth.routes import missing_tools, read_routes
+    from govreport.training.synth.routes import read_routes
 
-    if missing_tools(["lo-pdf:pdftotext"]):
-        pytest.skip("; ".join(missing_tools(["lo-pdf:pdftotext"]).values()))
+    skip_without_routes("lo-pdf:pdftotext")
     (r,) = read_routes([make_document(1, 155)], ["lo-pdf:pdftotext"])
     out = Extractor(get_tagger("rules")).extract_text(r.text).output
     assert any("no division of the values into rows gives these cells" in w for w in out["warnings"])

@@ -15,6 +15,7 @@ from govreport.extraction.tables.lastcolumn import (
     subtotal_slot,
 )
 from govreport.extraction.tables.streamorder import lone_numbers
+from tests.routekit import skip_without_routes
 
 # the last page of an 8-column table (小计 worded 合计, after 其他): the header, then the last group
 # of three rows drawn 自然人, 社会公益, 法律服务, 其他, 合计, 商业企业, 科研机构 (a block each), the 总计
@@ -67,12 +68,6 @@ def test_without_a_subtotal_slot_the_eight_column_last_page_is_not_reordered():
     assert reordered_last_page(doc, lines) == []
 
 
-def _missing(routes):
-    """Why the routes cannot run here (pdftotext, LibreOffice not installed); empty when they can."""
-    from govreport.training.synth.routes import missing_tools
-
-    return missing_tools(routes)
-
 
 @pytest.mark.parametrize("route", ["lo-pdf:pdftotext", "wps-pdf:pdftotext"])
 def test_a_reading_of_the_variant_with_a_wrong_total_and_its_last_total_column_drawn_apart_read_whole(route):
@@ -81,8 +76,7 @@ def test_a_reading_of_the_variant_with_a_wrong_total_and_its_last_total_column_d
     other order; WPS-style: each row's first three columns beside its label, the 总计 header drawn at
     the page's top. Every cell gold's, each flagged (placed by the blocks, not by sums that hold),
     the wrong sum a failed check."""
-    if missing := _missing([route]):
-        pytest.skip("; ".join(missing.values()))
+    skip_without_routes(route)
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger
     from govreport.training.synth.documents import make_document

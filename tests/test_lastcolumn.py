@@ -6,6 +6,7 @@ from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
 from govreport.extraction.tables.lastcolumn import later_columns, region_with_later_total, reordered_last_page
 from govreport.extraction.tables.streamorder import block_starts, lone_numbers, solve_stream
+from tests.routekit import needs_routes
 
 # the end of a table-三 region (a group of three rows written column by column, six columns: its
 # 总计 column missing), then table 四 with the column printed inside it after the next heading
@@ -61,14 +62,8 @@ def _divides_into_the_last_group(doc, lines, hi):
     return cells, values, starts
 
 
-def _missing(routes):
-    """Why the routes cannot run here (pdftotext, LibreOffice not installed); empty when they can."""
-    from govreport.training.synth.routes import missing_tools
 
-    return missing_tools(routes)
-
-
-@pytest.mark.skipif(bool(_missing(["lo-pdf:pdftotext"])), reason="; ".join(_missing(["lo-pdf:pdftotext"]).values()) or "-")
+@needs_routes("lo-pdf:pdftotext")
 def test_a_libreoffice_reading_with_its_last_total_column_past_table_four_read_whole():
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger
@@ -156,7 +151,7 @@ def test_a_span_ending_in_the_appended_total_column_is_reordered_before_it_and_f
     assert reordered_last_page(Document(uneven), split_lines(uneven)) == []
 
 
-@pytest.mark.skipif(bool(_missing(["lo-pdf:pdftotext"])), reason="; ".join(_missing(["lo-pdf:pdftotext"]).values()) or "-")
+@needs_routes("lo-pdf:pdftotext")
 @pytest.mark.parametrize(
     ("index", "drawn"),
     [

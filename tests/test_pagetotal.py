@@ -6,6 +6,7 @@ from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
 from govreport.extraction.tables.pagetotal import first_totals_moved, table_width
 from govreport.extraction.tables.streamorder import block_starts, lone_numbers, solve_stream
+from tests.routekit import needs_routes
 
 # a page of the 8-column variant (小计 after 其他): the column header, the first row's seven values
 # (its 小计 in the 小计 header's block), the second row, and only then the 总计 header with the first
@@ -69,14 +70,8 @@ def test_no_move_where_the_page_does_not_end_in_a_total_header_and_its_values(te
     assert first_totals_moved(doc, split_lines(text), table_width(doc, split_lines(text))) is None
 
 
-def _missing(routes):
-    """Why the routes cannot run here (pdftotext, LibreOffice not installed); empty when they can."""
-    from govreport.training.synth.routes import missing_tools
 
-    return missing_tools(routes)
-
-
-@pytest.mark.skipif(bool(_missing(["lo-pdf:pdftotext"])), reason="; ".join(_missing(["lo-pdf:pdftotext"]).values()) or "-")
+@needs_routes("lo-pdf:pdftotext")
 def test_a_libreoffice_reading_of_the_eight_column_variant_with_its_first_total_at_the_page_s_end_read_whole():
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger

@@ -8,6 +8,7 @@ from govreport.extraction.layout import split_lines
 from govreport.extraction.tables.pagetotal import first_totals_moved, unmarked_totals_moved
 from govreport.extraction.tables.staircase import staircase_spans
 from govreport.extraction.tables.streamorder import block_starts, label_joins, lone_numbers, solve_stream
+from tests.routekit import needs_routes
 
 # three rows of the 8-column variant (小计 after 其他), each row's 自然人 read with its label, then
 # the column header and the other seven columns: 商业企业 科研机构 社会公益 法律服务 其他 小计 总计
@@ -115,13 +116,8 @@ def test_no_unmarked_total_moved_where_the_page_does_not_end_so(text):
     assert unmarked_totals_moved(doc, split_lines(text), 7) == []
 
 
-def _missing(routes):
-    from govreport.training.synth.routes import missing_tools
 
-    return missing_tools(routes)
-
-
-@pytest.mark.skipif(bool(_missing(["wps-pdf:pdftotext"])), reason="; ".join(_missing(["wps-pdf:pdftotext"]).values()) or "-")
+@needs_routes("wps-pdf:pdftotext")
 def test_a_wps_reading_of_the_eight_column_variant_with_a_staircase_page_reads_whole():
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger

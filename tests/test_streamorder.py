@@ -4,6 +4,7 @@ import shutil
 import pytest
 
 from govreport.extraction.tables.streamorder import solve_stream
+from tests.routekit import needs_routes
 
 
 def _col_major(*rows):
@@ -306,14 +307,8 @@ def test_rows_whose_first_three_columns_came_with_their_labels_in_the_eight_colu
     assert solve_stream(stream, 2, starts=starts, sub=6, joined=[0, 1, 1, 1, 1, 1] + [0] * 10) is None
 
 
-def _missing(routes):
-    """Why the routes cannot run here (pdftotext, LibreOffice not installed); empty when they can."""
-    from govreport.training.synth.routes import missing_tools
 
-    return missing_tools(routes)
-
-
-@pytest.mark.skipif(bool(_missing(["wps-pdf:pdftotext", "lo-pdf:pdftotext"])), reason="; ".join(_missing(["wps-pdf:pdftotext", "lo-pdf:pdftotext"]).values()) or "-")
+@needs_routes("wps-pdf:pdftotext", "lo-pdf:pdftotext")
 def test_eight_column_readings_rebuilt_whole_also_with_the_subtotal_headed_he_ji():
     """A report of the 8-column variant (its 法人或其他组织 小计 after 其他) read raw: WPS-style, each
     row's first three columns beside its label; LibreOffice, with the subtotal's header worded 合计
@@ -351,7 +346,7 @@ def test_a_group_whose_leading_columns_are_one_block_written_row_by_row():
     assert solve_stream(col, 2, starts=starts) is None
 
 
-@pytest.mark.skipif(bool(_missing(["lo-pdf:pdftotext"])), reason="; ".join(_missing(["lo-pdf:pdftotext"]).values()) or "-")
+@needs_routes("lo-pdf:pdftotext")
 def test_a_libreoffice_last_page_with_its_leading_columns_one_block_and_table_four_s_heading_between_reads_whole():
     from govreport.extraction.pipeline import Extractor
     from govreport.extraction.taggers import get_tagger

@@ -5,6 +5,7 @@ from pathlib import Path
 from govreport.extraction.copies import find_copies
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
+from tests.routekit import skip_without_routes
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 LINES = (CORPUS / "hangzhou_fixture.txt").read_text(encoding="utf-8").split("\n")
@@ -104,13 +105,10 @@ def test_table_4_header_repeated_at_a_page_top_is_no_copy():
 def test_raw_pdftotext_reading_with_the_table_printed_again_under_its_heading():
     # one rendered report read by raw pdftotext (LibreOffice's PDF), its table 三 block printed a
     # second time before heading 四 with a caption naming the previous year: named, the first read
-    import pytest
-
     from govreport.training.synth.documents import make_document
-    from govreport.training.synth.routes import missing_tools, read_routes
+    from govreport.training.synth.routes import read_routes
 
-    if missing_tools(["lo-pdf:pdftotext"]):
-        pytest.skip("; ".join(missing_tools(["lo-pdf:pdftotext"]).values()))
+    skip_without_routes("lo-pdf:pdftotext")
     (r,) = read_routes([make_document(1, 0)], ["lo-pdf:pdftotext"])
     t = r.text
     a = t.index("\n", t.index("三、收到和处理政府信息公开申请情况")) + 1
