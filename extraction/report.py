@@ -329,8 +329,9 @@ def _null_copies(res: TableResult, plan: tuple[set, list[str]] | None) -> None:
         return
     cells = plan[0]
     out = []
-    for key in res.spec.row_keys:
-        for col in res.spec.rows[0].cols:
+    for row in res.spec.rows:  # table 二's rows have columns of their own
+        key = row.key
+        for col in row.cols:
             if _ALL in cells or (key, col) in cells:
                 res.values.setdefault(key, {})[col] = None
                 res.status.setdefault(key, {})[col] = UNREADABLE

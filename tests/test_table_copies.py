@@ -61,6 +61,16 @@ def test_copies_that_differ_null_only_the_cells_they_disagree_on():
     assert any("copies give 7 cells different values" in w for w in out["warnings"])
 
 
+def test_copies_of_table_2_that_differ_null_the_cell_in_its_own_row_s_column():
+    # table 二's rows have columns of their own (行政许可: decisions only, not 制发/废止/现行有效)
+    head, end = 9, 23  # table 二's first row line .. table 三's heading, 0-based
+    out = _extract(LINES[:end] + _bumped(LINES[head:end], "行政许可") + LINES[end:])
+    t, st = out["tables"]["active_disclosure"], out["cell_status"]["active_disclosure"]
+    assert t["administrative_license"] == {"decisions": None} and st["administrative_license"] == {"decisions": "unreadable"}
+    assert t["regulations"]["in_force"] == 74 and set(t["regulations"]) == {"issued", "repealed", "in_force"}
+    assert any("copies give 1 cells different values" in w for w in out["warnings"])
+
+
 def test_copy_in_an_attachment_is_named_the_section_one_read():
     out = _extract(LINES + ["附件：2020年收到和处理政府信息公开申请情况"] + _bumped(LINES[HEAD:END], "本年新收"))
     assert out["tables"]["applications"]["new_received"]["natural_person"] == 13612
