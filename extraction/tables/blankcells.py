@@ -18,9 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Sequence
-
-from .base import Cell
+from typing import Mapping, Protocol, Sequence
 
 TOL = 1e-6
 APP_COLS = 7
@@ -33,6 +31,14 @@ WORK_LIMIT = 250_000
 
 Number = int | float
 Slots = tuple[int, ...]
+
+
+class Valued(Protocol):
+    """A printed token as the placement sees it: its number (``None``: a blank mark or not a
+    number). ``base.Cell`` is one; ``ordercells.Token`` is a value alone."""
+
+    @property
+    def value(self) -> Number | None: ...
 
 
 @dataclass
@@ -51,14 +57,14 @@ def _as_zero(v: Number | None) -> Number:
     return 0 if v is None else v
 
 
-def _printed_values(cells: Sequence[Cell], slots: Slots, sub: int | None = None) -> list[Number | None]:
+def _printed_values(cells: Sequence[Valued], slots: Slots, sub: int | None = None) -> list[Number | None]:
     out: list[Number | None] = [None] * (APP_COLS + (sub is not None))
     for c, s in zip(cells, slots):
         out[s] = c.value
     return out
 
 
-def _row_values(cells: Sequence[Cell], slots: Slots, sub: int | None = None) -> list[Number | None]:
+def _row_values(cells: Sequence[Valued], slots: Slots, sub: int | None = None) -> list[Number | None]:
     """The seven contract columns of a placement (the 小计 slot left out)."""
     v = _printed_values(cells, slots, sub)
     return v if sub is None else v[:sub] + v[sub + 1 :]
@@ -70,7 +76,7 @@ def _row_fits(v: Sequence[Number | None], subtotal: Number | None = None, printe
     return not printed_sub or abs(sum(_as_zero(x) for x in v[1:6]) - _as_zero(subtotal)) < TOL
 
 
-def row_values(cells: Sequence[Cell], slots: Slots) -> list[Number | None]:
+def row_values(cells: Sequence[Valued], slots: Slots) -> list[Number | None]:
     """The seven contract columns of a placement of a row under seven printed columns."""
     return _row_values(cells, slots)
 
@@ -82,7 +88,7 @@ def contract_slot(slot: int, sub: int | None) -> int | None:
     return None if slot == sub else slot - 1
 
 
-def candidates(cells: Sequence[Cell], sub: int | None = None, fit: bool = True) -> list[Slots]:
+def candidates(cells: Sequence[Valued], sub: int | None = None, fit: bool = True) -> list[Slots]:
     """Order-preserving placements of a short row's cells under the seven columns (eight with a
     小计 at ``sub``) that meet the row's 总计 (and 小计; empty cells as 0), one per distinct row of
     printed values; ``fit=False``: every placement."""
@@ -102,7 +108,7 @@ def candidates(cells: Sequence[Cell], sub: int | None = None, fit: bool = True) 
 
 def _fitting(
     fixed: dict[str, list[Number | None]],
-    short: dict[str, list[Cell]],
+    short: Mapping[str, Sequence[Valued]],
     cands: dict[str, list[Slots]],
     idents: list[tuple[list[str], list[str]]],
     sub: int | None = None,
@@ -173,7 +179,7 @@ def _fitting(
 
 def place_short_rows(
     fixed: dict[str, list[Number | None]],
-    short: dict[str, list[Cell]],
+    short: Mapping[str, Sequence[Valued]],
     idents: list[tuple[list[str], list[str]]],
     sub: int | None = None,
 ) -> dict[str, Placement]:
