@@ -28,6 +28,7 @@ from .base import Cell, parse_value
 from .blankdivision import blank_identities_result, rule_out_guesses
 from .chromelead import chromium_groups
 from .digitruns import _holds
+from .ordercells import undetermined_by_order
 from .result import BLANK, INFERRED, UNREADABLE, TableResult
 from .streamblocks import (
     APP_COLS,
@@ -559,6 +560,20 @@ def distrust_order(res: TableResult) -> TableResult:
         # or a stray line between a label and its values in a one-cell-per-line text): inferred is enough
         return res
     if guessed and stream:
+        # a row given fewer values than columns: where they stand is what the arithmetic says, no more
+        undetermined = undetermined_by_order(res)
+        for row, col in undetermined.short:
+            res.values[row][col] = None
+            res.status[row][col] = UNREADABLE
+            res.ambiguous.discard((row, col))
+            # the value is not known to be this cell's: its text is no printed content of the cell
+            res.provenance.get(row, {}).pop(col, None)
+        if undetermined.short:
+            res.warn("rows placed by order alone with fewer values than columns: which columns their values are in "
+                     "is not printed (a blank cell leaves no line), and the report's arithmetic does not place them "
+                     "(more than one place fits, or a value of the row is not a number); null: "
+                     + ", ".join(f"{r}.{c}" for r, c in undetermined.short))
+        guessed = [(row, col) for row, col in guessed if res.values[row][col] is not None]
         # most rows by order: the reading is the content stream, where a blank cell leaves no line,
         # so an empty cell is not known to be printed blank
         blank = [(row, col) for row, cols in res.statuses().items() for col, st in cols.items() if st == BLANK]
