@@ -8,7 +8,8 @@ its empty cells as nothing at all in such a reading, so where its values stand i
 row's values do determine is what every order-preserving placement meeting the report's arithmetic
 gives (``blankcells.place_short_rows``: the row's 总计 = the six applicant columns, and the column
 identities with the table's other rows; an empty cell counts 0). A value the placements disagree on
-is not determined: ``undetermined_by_order`` names those cells so that the caller reports them null.
+is not determined: ``undetermined_by_order`` names those cells so that the caller reports them null;
+so are the values of a row given seven values that break its 总计.
 """
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ class Token:
 class Undetermined:
     """Cells ``(row, column)`` of rows placed by order alone that hold a value the reading does not
     determine: ``short``, of rows given fewer values than columns, where an order-preserving
-    placement of the row's values that meets the arithmetic puts another value (or none) there."""
+    placement of the row's values that meets the arithmetic puts another value (or none) there;
+    ``broken``, of rows given seven values that break their 总计."""
 
     short: list[tuple[str, str]]
+    broken: list[tuple[str, str]]
 
 
 def undetermined_by_order(res: TableResult) -> Undetermined:
@@ -40,19 +43,26 @@ def undetermined_by_order(res: TableResult) -> Undetermined:
     value the reading does not determine (``Undetermined``). A row has fewer values than columns
     where a cell has no status (it was given none); a printed cell holding no number counts as a
     value whose number is unknown, and a short row with one cannot be placed by the arithmetic, so
-    every cell of it holding a value is named. Empty for a table that is not table 三's seven
-    columns. ``res`` is not changed."""
+    every cell of it holding a value is named. A row of seven values that breaks 总计 = the six is
+    not known to be one printed row's values (values of two rows run together meet no 总计; the
+    report's own sum may be wrong too, and the reading cannot tell which): all seven are named. (A
+    column identity does not confirm them: its other rows are placed by order too, and rows of
+    zeros or two rows run together make it hold by chance.) Empty for a table that is not table
+    三's seven columns. ``res`` is not changed."""
     cols = list(res.spec.rows[0].cols)
     if len(cols) != APP_COLS:
-        return Undetermined([])
+        return Undetermined([], [])
     short: dict[str, list[Token]] = {}
     unplaceable: list[str] = []
+    broken: list[str] = []
     fixed: dict[str, list[Number | None]] = {}
     for row in res.spec.row_keys:
         status = res.status.get(row, {})
         values = [res.values.get(row, {}).get(c) for c in cols]
         printed = [c in status and status[c] != BLANK for c in cols]
-        if row in res.by_order and any(printed) and not all(printed):
+        if row in res.by_order and all(v is not None for v in values) and not _meets_total(values):
+            broken.append(row)
+        elif row in res.by_order and any(printed) and not all(printed):
             tokens = [Token(v) for v, p in zip(values, printed) if p]
             if any(t.value is None for t in tokens):
                 unplaceable.append(row)
@@ -63,7 +73,8 @@ def undetermined_by_order(res: TableResult) -> Undetermined:
             # identities may use; a row with a cell not read leaves its identities unassessed
             fixed[row] = values
     idents = application_identities(res.spec.row_keys)
-    out = Undetermined([(row, c) for row in unplaceable for c in cols if res.values[row][c] is not None])
+    out = Undetermined([(row, c) for row in unplaceable for c in cols if res.values[row][c] is not None],
+                       [(row, c) for row in broken for c in cols])
     if not short:
         return out
     placed = place_short_rows(fixed, short, idents)
@@ -75,3 +86,7 @@ def undetermined_by_order(res: TableResult) -> Undetermined:
                 out.short.append((row, c))
     return out
 
+
+def _meets_total(values: list[Number | None]) -> bool:
+    """Does a row of seven values meet 总计 = the six applicant columns?"""
+    return abs(sum(v or 0 for v in values[:APP_COLS - 1]) - (values[APP_COLS - 1] or 0)) < 1e-6

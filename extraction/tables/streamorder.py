@@ -560,9 +560,10 @@ def distrust_order(res: TableResult) -> TableResult:
         # or a stray line between a label and its values in a one-cell-per-line text): inferred is enough
         return res
     if guessed and stream:
-        # a row given fewer values than columns: where they stand is what the arithmetic says, no more
+        # a row given fewer values than columns: where they stand is what the arithmetic says, no
+        # more; seven values that break 总计: not known to be one row's
         undetermined = undetermined_by_order(res)
-        for row, col in undetermined.short:
+        for row, col in undetermined.short + undetermined.broken:
             res.values[row][col] = None
             res.status[row][col] = UNREADABLE
             res.ambiguous.discard((row, col))
@@ -573,6 +574,11 @@ def distrust_order(res: TableResult) -> TableResult:
                      "is not printed (a blank cell leaves no line), and the report's arithmetic does not place them "
                      "(more than one place fits, or a value of the row is not a number); null: "
                      + ", ".join(f"{r}.{c}" for r, c in undetermined.short))
+        if undetermined.broken:
+            res.warn("rows placed by order alone whose seven values break 总计 = the six applicant columns: not known "
+                     "to be one row's values as printed (values of two rows run together, or the report's own sum wrong: "
+                     "the reading cannot tell); null: "
+                     + ", ".join(f"{r}.{c}" for r, c in undetermined.broken))
         guessed = [(row, col) for row, col in guessed if res.values[row][col] is not None]
         # most rows by order: the reading is the content stream, where a blank cell leaves no line,
         # so an empty cell is not known to be printed blank
