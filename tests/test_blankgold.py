@@ -626,3 +626,56 @@ def test_a_table_whose_every_page_is_read_as_a_whole_keeps_the_row_view():
     out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
     assert st.stream_unseen == 1 and st.stream_paged == 0
     assert out == _three(rows, stream=False)
+
+
+def _review_grid(values: list) -> Grid:
+    """Table 四 with its header rows (the groups' labels over their five columns) and one data row."""
+    g = grid("review_litigation", {"review": values})
+    head = [GRow([GCell([[Seg("行政复议")]], colspan=5, kind="col"), GCell([[Seg("行政诉讼")]], colspan=10, kind="col")], "header"),
+            GRow([GCell([[Seg(w)]], rowspan=2, kind="col") for w in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+                 + [GCell([[Seg("未经复议直接起诉")]], colspan=5, kind="col"), GCell([[Seg("复议后起诉")]], colspan=5, kind="col")],
+                 "header"),
+            GRow([GCell([[Seg(w)]], kind="col") for w in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")] * 2, "header")]  # fmt: skip
+    return Grid(g.table, g.ncols, head + g.rows, g.nlabel)
+
+
+# doc-1-like: 行政复议 ``— 0 0 0 0``, 未经复议直接起诉 ``2 0 0 0 0`` (its own sum wrong: 2 ≠ 0), 复议后起诉
+# ``— (empty) 0 0 0``: fourteen tokens for fifteen cells, and no placement of them meets every group's 总计
+_WRONG_SUM = ["—", 0, 0, 0, 0, 2, 0, 0, 0, 0, "—", E, 0, 0, 0]
+_APART = ("四、行政复议和行政诉讼情况\n\n行政复议\n结果 结果\n维持 纠正\n其他\n结果\n尚未\n审结\n总计\n\n—\n\n0\n\n0\n\n0\n\n0\n\n"
+          "行政诉讼\n未经复议直接起诉\n结果 结果 其他\n维持 纠正 结果\n2\n0\n0\n\n尚未\n审结\n0\n\n总计\n0\n\n"
+          "复议后起诉\n结果 结果\n维持 纠正\n—\n\n其他\n结果\n0\n\n尚未\n审结\n0\n\n总计\n0\n\n五、其他\n")  # fmt: skip
+
+
+def test_review_groups_printed_apart_are_read_group_by_group_when_one_group_s_sum_is_wrong():
+    """One row of fifteen: no placement meets the three 总计 (the report's own sum is wrong in one
+    group), so the row view keeps every placement and nulls all fifteen cells. A raw pdftotext
+    reading that prints each group's tokens between its label and the next says which group each
+    token is in: 行政复议's five tokens fill its five cells, 未经复议直接起诉's too (its 总计 broken:
+    one placement, kept), 复议后起诉's four leave one of five cells empty and only its first,
+    ``—`` or empty, is the same in every placement."""
+    g = _review_grid(_WRONG_SUM)
+    st = Stats()
+    row_view = contract_tables([g], "2019", {g.table: rendered(g)}, st)["review_litigation"]
+    assert all(v is None for grp in row_view.values() for v in grp.values())
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset(), _APART)
+    out = out["review_litigation"]
+    assert out["administrative_review"] == {"upheld": None, "corrected": 0, "other": 0, "pending": 0, "total": 0}
+    assert out["litigation_direct"] == {"upheld": 2, "corrected": 0, "other": 0, "pending": 0, "total": 0}
+    assert out["litigation_after_review"] == {c: None for c in out["litigation_after_review"]}
+    assert st.review_grouped == 1
+
+
+def test_review_groups_not_printed_apart_keep_the_row_view():
+    """The same table where the reading writes 行政复议's 总计 after the next group's label (its tokens
+    between the labels are not its own): the text does not say which group each token is in, and the
+    row view stays (every cell null); likewise a reading that dropped a mark (``—`` joined away)."""
+    g = _review_grid(_WRONG_SUM)
+    moved = _APART.replace("\n\n0\n\n行政诉讼\n未经复议直接起诉\n", "\n\n行政诉讼\n未经复议直接起诉\n0\n", 1)
+    dropped = _APART.replace("总计\n\n—\n\n", "总计\n\n", 1)
+    for text in (moved, dropped):
+        st = Stats()
+        out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset(), text)["review_litigation"]
+        assert all(v is None for grp in out.values() for v in grp.values())
+        assert st.review_grouped == 0

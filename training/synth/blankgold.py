@@ -102,6 +102,7 @@ class Stats:
     stream_nulled: int = 0  # table 三 cells the row view determines and the stream does not
     stream_placed: int = 0  # table 三 cells the stream determines and the row view does not
     misled: int = 0  # cells where the fitting placements agree on a value not printed (gold null)
+    review_grouped: int = 0  # table 四 read group by group (the reading prints each group apart)
     notes: list[str] = field(default_factory=list)
 
 
@@ -236,6 +237,72 @@ def row_candidates(row: PrintedRow, stats: Stats | None = None) -> list[Vector]:
     if not fit and stats is not None:
         stats.dropped_row_identities += 1
     return fit or cands
+
+
+def review_group_labels(grid: Grid) -> list[str] | None:
+    """Table 四's group labels in column order: per group of five value columns the header cell
+    spanning exactly them (行政复议, 未经复议直接起诉, 复议后起诉); None where the grid prints no such
+    cell for some group (a grid without its header rows)."""
+    spans: dict[int, str] = {}
+    for row, placed in zip(grid.rows, grid.placed()):
+        if row.part != "header":
+            continue
+        for col, cell in placed:
+            if cell.colspan == len(RESULTS) + 1 and cell.text().strip():
+                spans[col - grid.nlabel] = cell.text().strip()
+    ngroups = (grid.ncols - grid.nlabel) // (len(RESULTS) + 1) if grid.rows else 0
+    labels = [spans.get(g * (len(RESULTS) + 1)) for g in range(ngroups)]
+    return None if not labels or any(x is None for x in labels) else [x for x in labels if x is not None]
+
+
+_HEADING = re.compile(r"^[ \t]*[一二三四五六七八九十]+、", re.M)
+
+
+def _line_values(segment: str) -> list[Value]:
+    """The lines of ``segment`` that are one value each (a number, or a blank mark: ``None``)."""
+    out: list[Value] = []
+    for ln in (ln.strip() for ln in segment.split("\n")):
+        if ln in _MARKS:
+            out.append(None)
+        elif _NUMBER.fullmatch(ln):
+            f = float(ln.replace(",", ""))
+            out.append(int(f) if f == int(f) else f)
+    return out
+
+
+def review_group_cells(row: PrintedRow, labels: list[str], text: str) -> dict[tuple[str, str], set[Value]] | None:
+    """Table 四 where the reading prints each group apart: each group's label on a line of its own,
+    in the table's order, and between a group's label and the next one (the last group: up to the
+    next section heading) exactly that group's visible tokens in order (header pieces between them
+    are text, not values). The text then says which group each token is in, which the row view
+    (one row of fifteen) does not: per cell the values the order-keeping placements of its own
+    group's tokens give, those meeting the group's 总计 = the four results, or all of them where
+    none does (the report's own arithmetic broken in that group only). None where the reading does
+    not print the groups so (their tokens elsewhere, a mark pdftotext dropped, a label not found)."""
+    groups = list(dict.fromkeys(g for g, _ in row.columns))
+    if len(labels) != len(groups):
+        return None
+    starts, at = [], 0
+    for label in labels:
+        m = re.compile(r"^[ \t]*" + re.escape(label) + r"[ \t]*$", re.M).search(text, at)
+        if m is None:
+            return None
+        starts.append(m)
+        at = m.end()
+    end = _HEADING.search(text, at)
+    bounds = [m.end() for m in starts], [m.start() for m in starts[1:]] + [end.start() if end else len(text)]
+    out: dict[tuple[str, str], set[Value]] = {}
+    for g, a, b in zip(groups, *bounds):
+        idx = [i for i, (rg, _) in enumerate(row.columns) if rg == g]
+        tokens = [row.rendered[i] for i in idx if row.present[i]]
+        if _line_values(text[a:b]) != tokens:
+            return None
+        sub = PrintedRow(row.table, g, [row.columns[i] for i in idx], tokens, [row.rendered[i] for i in idx],
+                         [False] * len(tokens), [row.present[i] for i in idx])  # fmt: skip
+        cands = row_candidates(sub)
+        for j, i in enumerate(idx):
+            out[row.columns[i]] = {v[j] for v in cands}
+    return out
 
 
 Sig = tuple[int, ...]
@@ -393,7 +460,8 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
     boundaries) needs the reading's ``text``: where the reading writes the grid's stream, a cell
     is ``None`` exactly where the grids that print the same stream disagree on it
     (``stream_cells``); where it does not, or the search is capped, the row view decides (counted
-    in ``stats``).
+    in ``stats``). With ``text``, table 四 is read group by group where the reading prints each
+    group apart (``review_group_cells``), else as one row.
 
     Raises ``ValueError`` for a column-major table other than 二 and 三, or 三 without ``text``."""
     if column_major - {"active_disclosure", "applications"}:
@@ -411,13 +479,19 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
         cands = {r.key: row_candidates(r, stats) for r in rows}
         if grid.table == "applications":
             cands = _joint({r.key: r for r in rows}, cands, fmt, stats)
+        by_group = None
+        if grid.table == "review_litigation" and text is not None and len(rows) == 1:
+            labels = review_group_labels(grid)
+            by_group = review_group_cells(rows[0], labels, text) if labels else None
+            stats.review_grouped += by_group is not None
         for r in rows:
             kept = cands[r.key]
             stats.open_rows += len(kept) > 1
             for i, (rk, col) in enumerate(r.columns):
                 if col == SUBTOTAL:
                     continue
-                seen = {v[i] for v in kept}
+                # the reading prints table 四's groups apart: each group's own tokens decide its cells
+                seen = by_group[(rk, col)] if by_group is not None else {v[i] for v in kept}
                 if by_stream is not None:
                     # the reading writes the grid's stream: it alone says what the text determines
                     # (its row groups' column blocks tell more than a row's non-empty cells would,
