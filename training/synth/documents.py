@@ -32,7 +32,7 @@ from .content import ReportContent, make_content
 from .ir import GCell, Grid, Seg
 from .pdf_quirks import QuirkCanvas, Quirks, cjk_font
 from .render import Style
-from .tables import TableStyle, build_grid
+from .tables import build_grid
 from .transforms import KIND_BY_NAME, Ctx
 
 # Content kinds that real documents carry (what the author typed, not what flattening did), with
@@ -319,6 +319,20 @@ _A4 = (595.27, 841.89)
 _MARGIN = 72.0
 
 
+@dataclass
+class DrawnRow:
+    """One data row of a table as ``_PdfLayout`` drew it: its page (0-based), its top (points, y up),
+    its height in lines, and per value cell (index among the value columns, x where its text
+    starts, the text as printed, ``""`` where empty)."""
+
+    table: str
+    key: str | None
+    page: int
+    top: float
+    lines: int
+    cells: list[tuple[int, float, str]]
+
+
 class _PdfLayout:
     """A small typesetter over ``QuirkCanvas``: wrapped paragraphs, ruled tables split across pages
     with the header rows repeated, an optional landscape page for a wide table."""
@@ -329,6 +343,10 @@ class _PdfLayout:
         self.pagesize = _A4
         self.y = _A4[1] - _MARGIN
         self.started = False
+        self.page = 0  # 0-based index of the page being drawn
+        # every data row of every table as drawn (``DrawnRow``): what a diagnosis of the reading order
+        # needs (``orderfit``); the PDF does not depend on it
+        self.drawn: list[DrawnRow] = []
 
     @property
     def width(self) -> float:
@@ -337,6 +355,7 @@ class _PdfLayout:
     def new_page(self, pagesize: tuple[float, float] | None = None) -> None:
         if self.started:
             self.c.show_page()
+            self.page += 1
         if pagesize is not None and pagesize != self.pagesize:
             self.c.canvas.setPageSize(pagesize)
             self.pagesize = pagesize
@@ -394,6 +413,11 @@ class _PdfLayout:
 
         def draw_row(r: int) -> None:
             top = self.y
+            if grid.rows[r].part == "data":
+                self.drawn.append(DrawnRow(
+                    grid.table, grid.rows[r].key, self.page, top, round(heights[r] / leading),
+                    [(col - grid.nlabel, xs[col] + pad, "".join(wrapped[(r, col)]))
+                     for col, cell in placed[r] if cell.kind == "val"]))  # fmt: skip
             for col, cell in placed[r]:
                 lines = wrapped[(r, col)]
                 for i, line in enumerate(lines):
