@@ -123,7 +123,8 @@ def _values_of(rows: dict[str, Sequence[str]]) -> dict[str, list[float | None]]:
 class PageResult:
     """One page of table 三: its rows, the value blocks written, the empty cells; whether the right
     division fits the written order with every row ``ROW_LINES`` high (``fits``), with the drawn
-    heights (``fits_drawn``), with the drawn boxes (``fits_boxes``); the other divisions tried that
+    heights (``fits_drawn``), with the drawn boxes of the value blocks (``fits_boxes``) and of other blocks
+    too (``fits_with``); the other divisions tried that
     keep the identities and change a number (``alternatives``), how many of them fit (with the
     approximate heights), and of those how many move no block of the page's first rows."""
 
@@ -134,6 +135,7 @@ class PageResult:
     fits: bool
     fits_drawn: bool
     fits_boxes: bool
+    fits_with: dict[str, bool]  # the drawn value boxes with the page's other blocks of a kind (``_fits_with``)
     alternatives: int
     alternatives_fit: int
     alternatives_fit_late: int
@@ -186,6 +188,28 @@ def _alternatives(blocks: list[PlacedBlock], drawn: Sequence, full: dict[str, li
         yield alt, touched, rows
 
 
+def _fits_with(boxes: Sequence[TextBox], placed: list[tuple[int, PlacedBlock]], x_values: float,
+               late: list[int]) -> dict[str, bool]:  # fmt: skip
+    """Does the model, on the drawn boxes, write the page's value blocks past its first rows in the
+    written order: with the value blocks alone ("values"), with the other blocks over the value
+    columns (the column headers, "headers"), with those and the label column's ("labels"), with
+    every block of the page ("page")?"""
+    keys = [k for k, _ in placed]
+    want = [keys[i] for i in late]
+    top = min(boxes[k].y0 for k in keys) - 40  # the column headers stand at most a few lines above
+    bottom = max(boxes[k].y1 for k in keys)
+    headers = [k for k, b in enumerate(boxes) if b.x0 >= x_values - 2 and b.y1 >= top and b.y0 <= bottom and k not in keys]
+    labels = [k for k, b in enumerate(boxes) if b.x1 <= x_values and b.y1 >= top and b.y0 <= bottom]
+
+    def fits(extra: Sequence[int]) -> bool:
+        ks = sorted({*keys, *extra})
+        order = [ks[i] for i in reading_order([boxes[k] for k in ks])]
+        return [k for k in order if k in want] == want
+
+    return {"values": fits([]), "headers": fits(headers), "labels": fits(headers + labels),
+            "page": fits(range(len(boxes)))}
+
+
 def measure(seed: int, index: int) -> list[PageResult] | None:
     """Per page of table 三 of document ``index`` of ``seed`` drawn as a WPS-style PDF (read with
     ``pdftotext -bbox-layout``): ``PageResult``; None where the document has no 7-column table 三."""
@@ -210,10 +234,8 @@ def measure(seed: int, index: int) -> list[PageResult] | None:
             continue
         blocks = [b for _, b in placed]
         approx = row_tops([ROW_LINES] * len(rows))
-        real = [pages[page][k] for k, _ in placed]
-        order = reading_order(real)
         late = [i for i, b in enumerate(blocks) if b.rows[0] >= SKIP_ROWS]
-        fits_boxes = [blocks[i].lines for i in order if i in late] == [blocks[i].lines for i in late]
+        fits_with = _fits_with(pages[page], placed, rows[0].cells[0][1], late)
         n_alt = n_fit = n_late = 0
         agreed: dict[tuple[str, int], float | None] | None = None
         for alt, touched, alt_rows in _alternatives(blocks, rows, full):
@@ -232,7 +254,7 @@ def measure(seed: int, index: int) -> list[PageResult] | None:
         wrong = 0 if fits or agreed is None else sum(1 for (k, j), v in agreed.items() if truth[k][j] != v)
         out.append(PageResult(page, len(rows), len(blocks), sum(not t for r in rows for _, _, t in r.cells),
                               fits, order_fits(blocks, row_tops([r.lines for r in rows])),
-                              fits_boxes, n_alt, n_fit, n_late,
+                              fits_with["values"], fits_with, n_alt, n_fit, n_late,
                               late == sorted(late, key=lambda i: (blocks[i].rows[0], blocks[i].column)), wrong))  # fmt: skip
     return out
 
@@ -264,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     moved = [p for _, p in res if not p.in_grid_order]
     print(f"pages of table 三: {n}; the right division fits the written order: {fits} (row heights assumed), "
           f"{sum(p.fits_drawn for _, p in res)} (drawn heights), {sum(p.fits_boxes for _, p in res)} (drawn boxes)")
+    for kind in ("headers", "labels", "page"):
+        print(f"  with the drawn value boxes and the page's {kind}: {sum(p.fits_with[kind] for _, p in res)}")
     print(f"pages written out of the grid's row order past their first {SKIP_ROWS} rows: {len(moved)}; the right division "
           f"fits: {sum(p.fits for p in moved)} (assumed), {sum(p.fits_drawn for p in moved)} (drawn heights); other divisions "
           f"fit on {sum(1 for p in moved if p.alternatives_fit)} of them ({sum(p.alternatives_fit for p in moved)})")
