@@ -141,6 +141,7 @@ class PageResult:
     alternatives_fit_late: int
     in_grid_order: bool  # past the first rows, the blocks are written row by row (a group's columns left to right)
     wrong_cells: int  # where the right division does not fit: cells all fitting others agree on, not as drawn
+    open_cells: int  # cells some fitting other division gives another value (the order leaves them open)
 
 
 def _page_blocks(boxes: Sequence[TextBox], drawn: Sequence, size: float, leading: float,
@@ -238,6 +239,7 @@ def measure(seed: int, index: int) -> list[PageResult] | None:
         fits_with = _fits_with(pages[page], placed, rows[0].cells[0][1], late)
         n_alt = n_fit = n_late = 0
         agreed: dict[tuple[str, int], float | None] | None = None
+        open_cells: set[tuple[str, int]] = set()
         for alt, touched, alt_rows in _alternatives(blocks, rows, full):
             if not held <= identities_met(alt_rows) or _values_of(alt_rows) == truth:
                 continue
@@ -250,12 +252,14 @@ def measure(seed: int, index: int) -> list[PageResult] | None:
                 n_late += min(touched) >= SKIP_ROWS
                 vals = {(k, j): v for k, row in _values_of(alt_rows).items() for j, v in enumerate(row)}
                 agreed = vals if agreed is None else {c: v for c, v in agreed.items() if vals[c] == v}
+                open_cells |= {(k, j) for (k, j), v in vals.items() if truth[k][j] != v}
         fits = order_fits(blocks, approx)
         wrong = 0 if fits or agreed is None else sum(1 for (k, j), v in agreed.items() if truth[k][j] != v)
         out.append(PageResult(page, len(rows), len(blocks), sum(not t for r in rows for _, _, t in r.cells),
                               fits, order_fits(blocks, row_tops([r.lines for r in rows])),
                               fits_with["values"], fits_with, n_alt, n_fit, n_late,
-                              late == sorted(late, key=lambda i: (blocks[i].rows[0], blocks[i].column)), wrong))  # fmt: skip
+                              late == sorted(late, key=lambda i: (blocks[i].rows[0], blocks[i].column)), wrong,
+                              len(open_cells)))  # fmt: skip
     return out
 
 
@@ -291,6 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"pages written out of the grid's row order past their first {SKIP_ROWS} rows: {len(moved)}; the right division "
           f"fits: {sum(p.fits for p in moved)} (assumed), {sum(p.fits_drawn for p in moved)} (drawn heights); other divisions "
           f"fit on {sum(1 for p in moved if p.alternatives_fit)} of them ({sum(p.alternatives_fit for p in moved)})")
+    pinned = [p for p in moved if p.fits]
+    print(f"  of those the right division fits: {sum(p.rows * 7 for p in pinned)} cells, {sum(p.open_cells for p in pinned)} "
+          f"of them left open by another division that fits ({sum(1 for p in pinned if not p.alternatives_fit)} pages none)")
     print(f"other divisions kept by the identities: {sum(p.alternatives for _, p in res)}; fitting too: "
           f"{sum(p.alternatives_fit for _, p in res)} on {sum(1 for _, p in res if p.alternatives_fit)} pages "
           f"({sum(p.alternatives_fit_late for _, p in res)} moving no block of a page's first {SKIP_ROWS} rows)")
