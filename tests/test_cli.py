@@ -31,6 +31,13 @@ def test_help_lists_every_subcommand():
         assert name in r.output
 
 
+def test_python_dash_m_govreport_is_the_command():
+    # a venv whose scripts are not on PATH, or a checkout run with PYTHONPATH, has `python -m govreport`
+    r = subprocess.run([sys.executable, "-m", "govreport", "--help"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Usage: govreport ") and all(name in r.stdout for name in COMMANDS)
+
+
 def test_extract_writes_one_json_per_input(tmp_path):
     out = tmp_path / "out"
     r = run("extract", str(CORPUS / "seed_000.txt"), str(CORPUS / "hangzhou_fixture.html"), "-o", str(out), "--tagger", "rules")
