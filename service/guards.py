@@ -20,7 +20,8 @@ from typing import Any, Sequence
 
 from govreport.extraction.errors import InputError
 
-_PATH = re.compile(r"(?<![\w.:/~])/(?:[^\s/'\"()<>,;:]+/)+([^\s/'\"()<>,;:]*)")
+# The service's own routes (/v1/extract/batch) are named in messages on purpose: they are not paths.
+_PATH = re.compile(r"(?<![\w.:/~])/(?!v1/)(?:[^\s/'\"()<>,;:]+/)+([^\s/'\"()<>,;:]*)")
 
 
 def redact_paths(message: str) -> str:

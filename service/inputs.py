@@ -54,10 +54,33 @@ async def _parse_json(request: Request, model: type[T]) -> T:
         raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from None
 
 
-async def _read_uploads(request: Request, settings: ServiceSettings) -> list[InputDoc]:
-    """Every file part of a multipart body, kept in memory (the body is already size-limited)."""
+SINGLE_FIELD = "file"
+BATCH_FIELD = "files"
+
+
+class _ClosedMultiPartParser(MultiPartParser):
+    """Starlette's parser, noting whether the body reached its closing boundary: python-multipart
+    accepts a body cut off inside a part and drops that part, so a truncated upload would
+    otherwise read as a well-formed body without the file."""
+
+    closed = False
+
+    def on_end(self) -> None:
+        self.closed = True
+
+
+async def _read_uploads(request: Request, settings: ServiceSettings, field: str) -> list[InputDoc]:
+    """Every file part of a multipart body, kept in memory (the body is already size-limited).
+
+    ``field`` is the one form field files may come in (``file`` or ``files``). Raises
+    ``ServiceError`` 400 ``invalid_multipart`` for a body that cannot be parsed or ends before its
+    closing boundary, 413 ``too_many_items`` past ``max_batch_items`` files, and 422
+    ``invalid_request`` for a file in another field or a text value in ``field``.
+    """
     limit = settings.max_batch_items
-    parser = MultiPartParser(request.headers, request.stream(), max_files=limit, max_fields=64, max_part_size=64 * 1024)
+    parser = _ClosedMultiPartParser(
+        request.headers, request.stream(), max_files=limit, max_fields=64, max_part_size=64 * 1024
+    )
     # Starlette spools parts over 1 MiB to a temporary file; a spool larger than any allowed body
     # keeps every upload in memory, so nothing from a request is written to disk.
     parser.spool_max_size = settings.max_request_bytes + 1
@@ -66,12 +89,34 @@ async def _read_uploads(request: Request, settings: ServiceSettings) -> list[Inp
     except MultiPartException as exc:
         if str(exc).startswith("Too many files"):  # Starlette stops at max_files: no unbounded part list
             raise ServiceError(413, "too_many_items", f"more than {limit} files in one request") from None
-        raise ServiceError(400, "invalid_multipart", f"cannot parse the multipart body: {exc}") from None
+        why = f" ({exc.__cause__})" if exc.__cause__ is not None else ""  # python-multipart's reason: where and what
+        raise ServiceError(400, "invalid_multipart", f"cannot parse the multipart body: {exc}{why}") from None
     docs = []
     try:
-        for _, value in form.multi_items():
+        if not parser.closed:
+            raise ServiceError(
+                400,
+                "invalid_multipart",
+                "the multipart body ends before its closing boundary: it was cut off, or the boundary "
+                "in Content-Type is not the one in the body",
+            )
+        for name, value in form.multi_items():
             if isinstance(value, str):
-                continue
+                if name == field:
+                    raise ServiceError(
+                        422,
+                        "invalid_request",
+                        f"the form field '{field}' holds text, not a file: upload the report as a file "
+                        f"(curl -F {field}=@report.pdf) or send JSON {{\"text\": ...}}",
+                    )
+                continue  # other text fields (a browser form's extras) say nothing about the document
+            if name != field:
+                raise ServiceError(
+                    422,
+                    "invalid_request",
+                    f"a file was sent in the form field '{name}'; send it in the field '{field}' "
+                    f"(curl -F {field}=@report.pdf)",
+                )
             data = await value.read()
             docs.append(InputDoc(value.filename or None, data=data, media_type=_upload_media_type(value.content_type)))
     finally:
@@ -85,8 +130,12 @@ async def read_single(request: Request, settings: ServiceSettings, filename: str
         body = await _parse_json(request, ExtractRequest)
         return InputDoc(body.filename or filename, text=body.text)
     if media_type == "multipart/form-data":
-        docs = await _read_uploads(request, settings)
-        if len(docs) != 1:
+        docs = await _read_uploads(request, settings, SINGLE_FIELD)
+        if not docs:
+            raise ServiceError(
+                422, "invalid_request", f"no file in the multipart body: upload the report in the field '{SINGLE_FIELD}'"
+            )
+        if len(docs) > 1:
             raise ServiceError(
                 422,
                 "invalid_request",
@@ -103,7 +152,7 @@ async def read_batch(request: Request, settings: ServiceSettings) -> list[InputD
         body = await _parse_json(request, BatchRequest)
         docs = [InputDoc(item.filename, text=item.text) for item in body.items]
     elif media_type == "multipart/form-data":
-        docs = await _read_uploads(request, settings)
+        docs = await _read_uploads(request, settings, BATCH_FIELD)
     else:
         raise ServiceError(
             415, "unsupported_media_type", "a batch is application/json ({\"items\": [...]}) or multipart/form-data files"

@@ -386,6 +386,63 @@ def test_bad_input_gets_a_clear_json_error(client: TestClient, kwargs: dict[str,
     assert err["message"] and "Traceback" not in r.text
 
 
+REPORT_BYTES = (CORPUS / "seed_000.txt").read_bytes()
+
+
+def _multipart(*parts: bytes, close: bool = True) -> dict[str, Any]:
+    """A hand-made multipart body with boundary ``b``: each part's headers+content, closed or cut off."""
+    body = b"".join(b"--b\r\n" + part + b"\r\n" for part in parts) + (b"--b--\r\n" if close else b"")
+    return {"content": body, "headers": {"content-type": "multipart/form-data; boundary=b"}}
+
+
+def _file_part(field: str, content: bytes, filename: str = "r.txt") -> bytes:
+    return f'Content-Disposition: form-data; name="{field}"; filename="{filename}"\r\n\r\n'.encode() + content
+
+
+@pytest.mark.parametrize(
+    "kwargs, status, code, says",
+    [
+        # cut off inside the file part: python-multipart drops the part, which read as "no file" (422)
+        (_multipart(_file_part("file", REPORT_BYTES[:300]), close=False), 400, "invalid_multipart", "closing boundary"),
+        # the boundary in Content-Type never occurs in the body
+        ({"content": b"--other\r\n" + _file_part("file", b"x") + b"\r\n--other--\r\n",
+          "headers": {"content-type": "multipart/form-data; boundary=b"}}, 400, "invalid_multipart", "boundary"),
+        ({"content": b"", "headers": {"content-type": "multipart/form-data; boundary=b"}}, 400, "invalid_multipart",
+         "closing boundary"),
+        # a report uploaded under another field name was read as if it were `file`
+        (_multipart(_file_part("upload", REPORT_BYTES)), 422, "invalid_request", "'upload'"),
+        (_multipart(_file_part("file", REPORT_BYTES), _file_part("attachment", b"x")), 422, "invalid_request",
+         "'attachment'"),
+        # `-F file=<text>` (no @): a text value, not a file
+        (_multipart(b'Content-Disposition: form-data; name="file"\r\n\r\n' + REPORT_BYTES[:100]), 422,
+         "invalid_request", "holds text"),
+        (_multipart(), 422, "invalid_request", "no file"),
+    ],
+    ids=["cut-off", "wrong-boundary", "empty-body", "other-field", "second-field", "text-in-file", "no-parts"],
+)
+def test_broken_or_misnamed_multipart_is_a_clear_client_error(
+    client: TestClient, kwargs: dict[str, Any], status: int, code: str, says: str
+) -> None:
+    r = client.post("/v1/extract", **kwargs)
+    assert r.status_code == status, r.text
+    err = error_of(r)
+    assert err["code"] == code and says in err["message"], err
+
+
+def test_batch_files_come_in_their_field(client: TestClient) -> None:
+    r = client.post("/v1/extract/batch", files=[("file", ("a.txt", REPORT_BYTES))])
+    assert r.status_code == 422 and "'file'" in error_of(r)["message"] and "'files'" in error_of(r)["message"]
+    r = client.post("/v1/extract/batch", **_multipart(_file_part("files", REPORT_BYTES), close=False))
+    assert r.status_code == 400 and error_of(r)["code"] == "invalid_multipart"
+    r = client.post("/v1/extract/batch", files=[("files", ("a.txt", REPORT_BYTES)), ("files", ("b.txt", REPORT_BYTES))])
+    assert r.status_code == 200 and r.json()["succeeded"] == 2
+
+
+def test_two_files_message_names_the_batch_route(client: TestClient) -> None:
+    r = client.post("/v1/extract", files=[("file", ("a.txt", b"a")), ("file", ("b.txt", b"b"))])
+    assert "/v1/extract/batch" in error_of(r)["message"]  # a route, not a server path to hide
+
+
 def test_document_over_max_bytes_is_413(make_client: Callable[..., TestClient]) -> None:
     c = make_client(max_bytes=1000, max_request_bytes=100_000)
     r = c.post("/v1/extract", json={"text": "一" * 1000})
