@@ -367,3 +367,25 @@ def test_a_statistics_period_naming_another_year_than_the_title_is_flagged(rules
     if conflict:
         assert out["needs_review"]
         assert str(title_year) in c["year_conflict"]["message"] and str(title_year + 1) in c["year_conflict"]["message_zh"]
+
+
+def _through_big5(text: str) -> str:
+    """``text`` once encoded to Big5 with errors="replace": each ideograph Big5 lacks is "?"."""
+    return text.encode("big5", "replace").decode("big5")
+
+
+def test_table_wordings_with_lost_characters_still_show_the_table():
+    assert printed_tables("行政复?\t行政??\n?果?持\t?果?正\t其他?果\t尚未??\t??") == {"review_litigation"}
+    # a lost character may stand for any: too few kept ones say nothing
+    assert printed_tables("??\t???\t?果??\t??持?\t尚???") == set()
+    assert printed_tables("结果?持") == set()  # one wording is not a table
+
+
+def test_a_table_printed_through_a_lossy_charset_is_never_absent(rules, base):
+    # Big5 lacks 开/报/结/维/…: headings and labels lose characters, the figures are kept. A table
+    # whose wordings are there is printed: read, or present with its cells unreadable, never null
+    text = _through_big5(base)
+    assert "?果?持" in text and "二、主?公?政府信息情?" in text, "precondition: the damage hits labels and headings"
+    out = rules.extract_text(text).output
+    assert all(out["tables"][name] is not None for name in ("active_disclosure", "applications", "review_litigation"))
+    assert out["needs_review"]
