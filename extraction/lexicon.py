@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from .layout import has_cell_bars
+from .lostchars import has_lost, lossy_in
 from .normalize import label_key, normalize
 from .templates import FORMATS, TABLES, table_spec
 
@@ -107,6 +108,11 @@ def section_index(heading: str) -> int | None:
     if re.search(r"\d\s*$", rest) or "\t" in heading or has_cell_bars(norm):
         return None  # a table row (四、结转下年度继续办理  0  0 …), not a heading
     matches = [k for k, alts in SECTION_KEYWORDS.items() if any(all(w in rest for w in alt) for alt in alts)]
+    if not matches and has_lost(rest):
+        # characters an earlier conversion lost (二、主?公?政府信息的情?): a keyword of the heading's
+        # own number with at most half of it lost still names it; never another section's
+        own = SECTION_KEYWORDS.get(num, ())
+        return num if any(all(lossy_in(w, rest, min_kept=1) for w in alt) for alt in own) else None
     if not matches:
         return None
     if num in matches:

@@ -118,7 +118,7 @@ def squash(s: str) -> str:
 # keeps for every character of the view the offset of the original character it came from.
 
 REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "change_word", "space", "line_end",
-                "cell_break")
+                "cell_break", "lost_char")
 """What ``clean_view`` repairs (a ``Repair.kind``):
 
 - ``invisible``: zero-width space/joiners, BOM, soft hyphen, word joiner (Unicode category Cf), skipped;
@@ -136,7 +136,10 @@ REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "
 - ``cell_break``: the bar after a long run of prose that ends a line's first markdown cell read as a
   line break (``html2text`` writes a page laid out in a table as one row: the whole report up to
   the first real table in its first cell, ``**标题** 根据…。 **一、总体情况** … | 第二十条第（一）项``),
-  so the prose is read as run-on text (title, inline headings) and the table starts on its own line.
+  so the prose is read as run-on text (title, inline headings) and the table starts on its own line;
+- ``lost_char``: a ``?`` or U+FFFD an earlier charset conversion put in place of an ideograph, read
+  back where exactly one wording of the national forms fits the characters around it
+  (``主?公?政府信息情?`` → 主动公开政府信息情况; ``extraction.lostchars``). Never a figure.
 """
 # line breaks that are not ``\n`` (the CR of ``\r\n`` is skipped: ``_CRLF``)
 _OTHER_LINE_END = re.compile("\r(?!\n)|[\u2028\u2029]")
@@ -331,6 +334,11 @@ def clean_view(text: str) -> TextView:
         i = m.start("bar")
         repairs.append(Repair(i, i + 1, "cell_break", "|", "\n"))
         subst[i] = "\n"
+    from .lostchars import restore_lost  # it matches through ``normalize``: imported here, not in a cycle
+
+    for i, ch in restore_lost(text).items():
+        repairs.append(Repair(i, i + 1, "lost_char", text[i], ch))
+        subst[i] = ch
     if drop or subst:
         t.rebuild(drop, subst)
     _undouble(t, repairs, glued, text)

@@ -8,9 +8,9 @@ report) and ``cells`` the ``table.row.col`` cells (possibly empty).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
+from .lostchars import has_lost, lossy_in
 from .normalize import normalize, squash
 from .templates import TABLES
 
@@ -69,37 +69,15 @@ def undouble(s: str) -> str:
 
 def printed_tables(text: str) -> set[str]:
     """The tables whose header or row wordings appear in the text (also when drawn in faux bold, or
-    with characters an earlier conversion lost: see ``_lossy_in``)."""
+    with characters an earlier conversion lost: ``lostchars.lossy_in``)."""
     flat = squash(text)
     views = (flat, undouble(flat))
-    lossy = any(c in _LOST for c in flat)
+    lossy = has_lost(flat)
 
     def shown(word: str) -> bool:
-        return any(word in v or (lossy and _lossy_in(word, v)) for v in views)
+        return any(word in v or (lossy and lossy_in(word, v)) for v in views)
 
     return {t for t, words in TABLE_MARKERS.items() if sum(shown(w) for w in words) >= 3}
-
-
-# What a charset conversion leaves for a character it lacked: "?" (errors="replace" while encoding)
-# or U+FFFD (while decoding); one for one, so a wording keeps its length.
-_LOST = "?\ufffd"
-
-
-def _lossy_in(word: str, text: str) -> bool:
-    """``word`` is in ``text`` with some of its characters lost: each lost one a "?" or U+FFFD, at
-    most half of them, and at least two kept (``?果?持`` is 结果维持; ``??`` says nothing)."""
-    pattern = _lossy_pattern(word)
-    for m in pattern.finditer(text):
-        lost = sum(c in _LOST for c in m.group(1))
-        if 2 * lost <= len(word) and len(word) - lost >= 2:
-            return True
-    return False
-
-
-@lru_cache(maxsize=256)
-def _lossy_pattern(word: str) -> re.Pattern[str]:
-    # a lookahead capture finds overlapping candidates (``??果?持``: the one at the second "?")
-    return re.compile("(?=(" + "".join(f"[{re.escape(c)}{_LOST}]" for c in word) + "))")
 
 
 def doubled_share(text: str) -> float:

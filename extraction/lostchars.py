@@ -1,0 +1,143 @@
+"""Characters an earlier charset conversion lost, read back from the report's own wordings.
+
+A converter that encodes to a charset lacking a character (Big5 or Latin-1 with
+``errors="replace"``) writes ``?`` for it; one that decodes bytes it cannot map may write U+FFFD.
+Either stands for one character, so ``二、主?公?政府信息情?`` still shows its wording's length and
+the characters that survived. Where such a stretch fits exactly one wording of the national forms
+(headings, table titles, row, column and group labels, their known variants), the lost characters
+are that wording's: ``主?公?政府信息情?`` is 主动公开政府信息情况. Figures are ASCII and never lost,
+so only words are read back; a mark no wording explains, or two wordings explain differently,
+stays as it is.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+from .normalize import normalize
+
+LOST_MARKS = "?\ufffd"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# a run of ideographs and lost marks that holds a mark next to an ideograph or another mark
+_STRETCH = re.compile(rf"[{_HAN}?\ufffd]+")
+_HAN_RUN = re.compile(rf"[{_HAN}]+")
+_HAS_LOST = re.compile(rf"[{_HAN}][?\ufffd]|[?\ufffd][{_HAN}]")
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            yield from _strings(v)
+
+
+@lru_cache(maxsize=1)
+def wordings() -> frozenset[str]:
+    """Every run of two or more ideographs in the forms' wordings (normalised): the template
+    file's titles, headings and labels, the lexicon's variants, and the title's 政府信息公开工作年度报告."""
+    from . import lexicon  # the lexicon imports the templates: kept lazy, only damaged texts need it
+
+    text = resources.files("govreport.extraction").joinpath("resources/templates.json").read_text("utf-8")
+    sources = [json.loads(text), lexicon.ROW_VARIANTS, lexicon.GROUP_LABELS, lexicon.COL_WORDS,
+               "政府信息公开工作年度报告", "政务公开工作年度报告",
+               "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"]  # fmt: skip
+    words = {m.group(0) for s in _strings(sources) for m in _HAN_RUN.finditer(normalize(s))}
+    return frozenset(w for w in words if len(w) >= 2)
+
+
+@lru_cache(maxsize=1)
+def _by_char() -> dict[str, tuple[tuple[str, int], ...]]:
+    index: dict[str, list[tuple[str, int]]] = {}
+    for w in sorted(wordings()):
+        for k, c in enumerate(w):
+            index.setdefault(c, []).append((w, k))
+    return {c: tuple(v) for c, v in index.items()}
+
+
+def restore_lost(text: str) -> dict[int, str]:
+    """``{offset: character}`` for the lost marks (``?``, U+FFFD) of ``text`` that the forms'
+    wordings read back unambiguously; empty when the text has none.
+
+    A wording explains a mark when, laid over the stretch of ideographs and marks around it, it
+    fits inside the stretch, covers the mark, and every character it covers that is not a mark is
+    its own (normalised). It must keep at least half of its characters, and two; when the stretch
+    is exactly the wording, a third of them, and one (``?章`` alone in its cell is 规章;
+    ``信???投??申?`` is 信访举报投诉类申请). Of the wordings that explain a mark, those that keep the
+    most characters count (``法人或其他??`` is 法人或其他组织, not 其他处理's ``其他??``); the mark is
+    read back only when they all give the same character.
+    """
+    if not _HAS_LOST.search(text):
+        return {}
+    norm = normalize(text)
+    by_char = _by_char()
+    found: dict[int, dict[str, int]] = {}  # offset -> character -> most characters kept by a wording giving it
+    for m in _STRETCH.finditer(norm):
+        a, b = m.span()
+        lost = [i for i in range(a, b) if norm[i] in LOST_MARKS]
+        if not lost or len(lost) == b - a:
+            continue
+        seen: set[tuple[str, int]] = set()
+        for q in range(a, b):
+            c = norm[q]
+            if c in LOST_MARKS:
+                continue
+            for w, k in by_char.get(c, ()):
+                start = q - k
+                if (w, start) in seen:
+                    continue
+                seen.add((w, start))
+                end = start + len(w)
+                if start < a or end > b:
+                    continue
+                span = norm[start:end]
+                marks = [i for i, ch in enumerate(span) if ch in LOST_MARKS]
+                if not marks:
+                    continue
+                kept = len(w) - len(marks)
+                whole = start == a and end == b
+                if (3 * kept < len(w) or kept < 1) if whole else (2 * kept < len(w) or kept < 2):
+                    continue
+                if any(ch != w[i] for i, ch in enumerate(span) if ch not in LOST_MARKS):
+                    continue
+                for i in marks:
+                    best = found.setdefault(start + i, {})
+                    best[w[i]] = max(best.get(w[i], 0), kept)
+    out: dict[int, str] = {}
+    for i, cs in found.items():
+        most = max(cs.values())
+        (top, *others) = [c for c, kept in cs.items() if kept == most]
+        if not others:
+            out[i] = top
+    return out
+
+
+def has_lost(text: str) -> bool:
+    """Does ``text`` hold a lost mark (``?`` or U+FFFD)?"""
+    return any(c in LOST_MARKS for c in text)
+
+
+def lossy_in(word: str, text: str, min_kept: int = 2) -> bool:
+    """``word`` is in ``text``, some of its characters lost: each lost one a ``?`` or U+FFFD, at
+    most half of them, and at least ``min_kept`` kept (``?果?持`` is 结果维持; ``??`` says nothing).
+    Exact occurrences count too."""
+    if word in text:
+        return True
+    for m in _lossy_pattern(word).finditer(text):
+        lost = sum(c in LOST_MARKS for c in m.group(1))
+        if 2 * lost <= len(word) and len(word) - lost >= min_kept:
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _lossy_pattern(word: str) -> re.Pattern[str]:
+    # a lookahead capture finds overlapping candidates (``??果?持``: the one at the second "?")
+    return re.compile("(?=(" + "".join(f"[{re.escape(c)}{LOST_MARKS}]" for c in word) + "))")
