@@ -118,7 +118,7 @@ def squash(s: str) -> str:
 # keeps for every character of the view the offset of the original character it came from.
 
 REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "change_word", "space", "line_end",
-                "cell_break", "lost_char")
+                "cell_break", "lost_char", "page_number")
 """What ``clean_view`` repairs (a ``Repair.kind``):
 
 - ``invisible``: zero-width space/joiners, BOM, soft hyphen, word joiner (Unicode category Cf), skipped;
@@ -139,7 +139,11 @@ REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "
   so the prose is read as run-on text (title, inline headings) and the table starts on its own line;
 - ``lost_char``: a ``?`` or U+FFFD an earlier charset conversion put in place of an ideograph, read
   back where exactly one wording of the national forms fits the characters around it
-  (``主?公?政府信息情?`` → 主动公开政府信息情况; ``extraction.lostchars``). Never a figure.
+  (``主?公?政府信息情?`` → 主动公开政府信息情况; ``extraction.lostchars``). Never a figure;
+- ``page_number``: a page number on a line of its own (``3``, ``- 3 -``, ``第3页``) between two run-on
+  lines of crawler text, the first ending in a figure or a blank mark (inside a table), skipped with
+  its line breaks, so the table's run goes on as the web page printed it. Run-on text has no line
+  of its own for a value (cells run together), so such a line is no cell.
 """
 # line breaks that are not ``\n`` (the CR of ``\r\n`` is skipped: ``_CRLF``)
 _OTHER_LINE_END = re.compile("\r(?!\n)|[\u2028\u2029]")
@@ -148,6 +152,13 @@ _CRLF = re.compile("\r(?=\n)")
 # cell of a label or a figure never does; the 勾稽关系 caption is some 40 characters)
 _PROSE_CELL_BAR = re.compile(r"^(?=[^|\n]{120,}\|)(?=[^|\n]*。)[^|\n]*?(?P<bar>\|)", re.M)
 
+# a page number alone on its line between two run-on lines (45+ characters without a tab: crawler
+# text), the first ending in a figure or a blank mark; ``page`` is the number with its line breaks
+_RUNON_PAGE_NUMBER = re.compile(
+    r"^(?=[^\t\n]{44,}[\d—－-]\r?$)[^\t\n]*?(?P<page>\r?\n[ \t\u3000]*(?:[-—–－][ \t]*)?(?:第[ \t]*)?\d{1,3}"
+    r"(?:[ \t]*页)?(?:[ \t]*[-—–－])?[ \t\u3000]*\r?\n)(?=[^\t\n]{45,})",
+    re.M,
+)
 _INVISIBLE_KEEP = frozenset("\t\n\r\f\v")
 _COMPAT_RANGES = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
 _SPACE_KEEP = frozenset(" \u3000")
@@ -334,6 +345,10 @@ def clean_view(text: str) -> TextView:
         i = m.start("bar")
         repairs.append(Repair(i, i + 1, "cell_break", "|", "\n"))
         subst[i] = "\n"
+    for m in _RUNON_PAGE_NUMBER.finditer(text):
+        a, b = m.span("page")
+        repairs.append(Repair(a, b, "page_number", text[a:b], ""))
+        drop.update(range(a, b))
     from .lostchars import restore_lost  # it matches through ``normalize``: imported here, not in a cycle
 
     for i, ch in restore_lost(text).items():
