@@ -141,7 +141,8 @@ REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "
   back where exactly one wording of the national forms fits the characters around it
   (``主?公?政府信息情?`` → 主动公开政府信息情况; ``extraction.lostchars``). Never a figure;
 - ``page_number``: a page number on a line of its own (``3``, ``- 3 -``, ``第3页``) between two run-on
-  lines of crawler text, the first ending in a figure or a blank mark (inside a table), skipped with
+  lines of crawler text (120 characters or more, no tab, no run of spaces), the first ending in a
+  figure or a blank mark (inside a table), skipped with
   its line breaks, so the table's run goes on as the web page printed it. Run-on text has no line
   of its own for a value (cells run together), so such a line is no cell.
 """
@@ -152,11 +153,13 @@ _CRLF = re.compile("\r(?=\n)")
 # cell of a label or a figure never does; the 勾稽关系 caption is some 40 characters)
 _PROSE_CELL_BAR = re.compile(r"^(?=[^|\n]{120,}\|)(?=[^|\n]*。)[^|\n]*?(?P<bar>\|)", re.M)
 
-# a page number alone on its line between two run-on lines (45+ characters without a tab: crawler
-# text), the first ending in a figure or a blank mark; ``page`` is the number with its line breaks
+# a page number alone on its line between two run-on lines of crawler text (120+ characters with no
+# tab and no run of spaces: a layout reading's table row has those), the first ending in a figure or
+# a blank mark; ``page`` is the number with its line breaks
+_RUNON = r"(?:(?! {2})[^\t\n\u3000])"
 _RUNON_PAGE_NUMBER = re.compile(
-    r"^(?=[^\t\n]{44,}[\d—－-]\r?$)[^\t\n]*?(?P<page>\r?\n[ \t\u3000]*(?:[-—–－][ \t]*)?(?:第[ \t]*)?\d{1,3}"
-    r"(?:[ \t]*页)?(?:[ \t]*[-—–－])?[ \t\u3000]*\r?\n)(?=[^\t\n]{45,})",
+    rf"^(?={_RUNON}{{119,}}[\d—－-]\r?$){_RUNON}*?(?P<page>\r?\n[ \t\u3000]*(?:[-—–－][ \t]*)?(?:第[ \t]*)?\d{{1,3}}"
+    rf"(?:[ \t]*页)?(?:[ \t]*[-—–－])?[ \t\u3000]*\r?\n)(?={_RUNON}{{120,}})",
     re.M,
 )
 _INVISIBLE_KEEP = frozenset("\t\n\r\f\v")

@@ -92,3 +92,14 @@ def test_html2text_page_laid_out_in_a_table_gives_title_sections_and_tables(tagg
     active = out["tables"]["active_disclosure"]
     for row, cols in ACTIVE_EXPECTED.items():
         assert active[row] == cols
+
+
+def test_the_view_skips_a_page_number_between_run_on_lines_only():
+    run_on = "政府集中采购094.24三、收到和处理政府信息公开申请情况" * 4
+    text = run_on + "0000000\n- 3 -\n（三）不予公开1.属于国家秘密0000000" + run_on
+    view = clean_view(text)
+    assert "0000000（三）不予公开" in view.text and [r.kind for r in view.repairs] == ["page_number"]
+    # a layout reading's rows (runs of spaces) and a prose paragraph (no figure at its end) keep their lines
+    row = "一、本年新收政府信息公开申请数量" + "     23    0    0    0    0    0   23" * 3
+    assert clean_view(row + "\n  3\n" + row).identity
+    assert clean_view(run_on + "。\n3\n" + run_on).identity
