@@ -7,12 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from govreport.extraction.errors import InputError
 
-from .errors import ServiceError, classify, error_response
+from .errors import ServiceError, classify, error_response, logger
 from .metrics import ServiceMetrics
 from .middleware import request_id_of
+
+
+# nginx's "client closed request": in the access log and the metrics, apart from the answers clients got
+CLIENT_CLOSED = 499
 
 
 def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
@@ -35,6 +40,14 @@ def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
         first = details[0] if details else {"loc": [], "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"]) or "body"
         return respond(request, 422, "invalid_request", f"{where}: {first['msg']}", details=details)
+
+    @app.exception_handler(ClientDisconnect)
+    async def on_client_disconnect(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        # the client closed the connection before its body arrived: nobody reads this answer, and it
+        # is no defect of the service (it was logged as an internal error, with two tracebacks)
+        logger.info("client disconnected before its request body arrived (request %s)", request_id_of(request.scope))
+        message = "the client closed the connection before its request body arrived"
+        return respond(request, CLIENT_CLOSED, "client_disconnected", message)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -168,6 +168,30 @@ def test_a_trickling_upload_is_timed_out() -> None:
         assert time.monotonic() - t0 < 5
 
 
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=b", "text/plain", "application/json"])
+def test_a_client_leaving_mid_upload_is_no_internal_error(content_type: str) -> None:
+    # it was logged as an internal error with two tracebacks (ours and uvicorn's) and counted as a 500
+    import socket
+
+    import httpx
+
+    from govreport.service.app import ServerProcess
+
+    with ServerProcess({"GOVREPORT_TAGGER": "rules"}) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+            s.sendall(f"POST /v1/extract HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+                      "Content-Length: 100000\r\n\r\n".encode() + b"--b\r\n" + "政府".encode() * 10)  # fmt: skip
+        deadline = time.monotonic() + 10
+        metrics = ""
+        while 'code="client_disconnected"' not in metrics and time.monotonic() < deadline:
+            time.sleep(0.1)
+            metrics = httpx.get(server.url + "/metrics").text
+        assert 'govreport_errors_total{code="client_disconnected"} 1.0' in metrics
+        assert 'code="internal"' not in metrics
+    log = server.log_text()
+    assert "Traceback" not in log and "internal error" not in log, log[-3000:]
+
+
 def test_error_messages_do_not_show_server_paths(tmp_path: Path) -> None:
     from govreport.service.guards import redact_paths
 
