@@ -224,7 +224,9 @@ def find_eval_input(inputs_dir: Path, name: str) -> Path | None:
 
 def read_gold(path: Path) -> dict[str, Any]:
     """A gold file: a JSON object in UTF-8 whose ``tables`` (if given) maps table names to null or
-    rows of cells, and whose ``source`` (if given) is a file name.
+    rows of cells, whose ``source`` (if given) is a file name, ``template`` (if given) "2019",
+    "2021" or null, ``year`` (if given) a whole number or null, and ``sections`` (if given) maps
+    "1"…"6" to a line number or null (the contract's gold files).
 
     Raises ``ValueError`` (not JSON, not UTF-8, or not that shape) or ``OSError``."""
     gold = json.loads(path.read_text("utf-8"))
@@ -232,6 +234,18 @@ def read_gold(path: Path) -> dict[str, Any]:
         raise ValueError(f"expected a JSON object, found {type(gold).__name__}")
     if not isinstance(gold.get("source") or "", str):
         raise ValueError('"source" is not a file name')
+    # a wrong template or year was scored as a report whose format is WRONG, never as a broken gold file
+    if gold.get("template") not in ("2019", "2021", None):
+        raise ValueError(f'"template" is {gold["template"]!r}, not "2019", "2021" or null')
+    year = gold.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise ValueError(f'"year" is {year!r}, not a whole number or null')
+    secs = gold.get("sections")
+    if secs is not None and not (
+        isinstance(secs, dict)
+        and all(k in ("1", "2", "3", "4", "5", "6") and (v is None or type(v) is int) for k, v in secs.items())
+    ):
+        raise ValueError('"sections" is not {"1"…"6": line number or null}')
     tables = gold.get("tables") or {}
     if not isinstance(tables, dict) or not all(
         t is None or isinstance(t, dict) and all(isinstance(cols, dict) for cols in t.values()) for t in tables.values()

@@ -137,11 +137,15 @@ def test_eval_reports_a_broken_gold_file_and_scores_the_rest(tmp_path):
     (tmp_path / "cut.gold.json").write_text('{"tables": {', encoding="utf-8")
     (tmp_path / "gbk.gold.json").write_bytes('{"source": "汉字.txt"}'.encode("gbk"))
     (tmp_path / "list.gold.json").write_text("[1, 2]", encoding="utf-8")
+    # not the contract's shape though an object: each was scored (format WRONG, or a year never compared)
+    for name, bad in (("template", {"template": 2019}), ("year", {"year": "2020"}), ("sections", {"sections": [3, 9]})):
+        (tmp_path / f"{name}.gold.json").write_text(json.dumps({"source": "seed_000.txt", **bad}), encoding="utf-8")
     r = run("eval", "--gold", str(tmp_path), "--tagger", "rules", "--json")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     d = json.loads(r.stdout)
     assert [x["report"] for x in d["reports"]] == ["seed_000.txt"]
-    assert sorted(x["report"] for x in d["failed"]) == ["cut.gold.json", "gbk.gold.json", "list.gold.json"]
+    assert sorted(x["report"] for x in d["failed"]) == ["cut.gold.json", "gbk.gold.json", "list.gold.json",
+                                                         "sections.gold.json", "template.gold.json", "year.gold.json"]
     assert all("not a gold file" in x["error"] for x in d["failed"])
 
 
