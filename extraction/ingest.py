@@ -122,9 +122,12 @@ _MAX_REPLACED = 4
 # Characters lost before the file reached us: U+FFFD, or an ASCII "?" where an encoder put it for a
 # hanzi its charset lacked (GBK text saved through Latin-1 or Big5 with errors="replace"). Reports
 # print a question mark full-width (？), so a "?" between two hanzi, or a run of them beside one,
-# is a lost character; a single "?" closing a sentence is not counted.
+# is a lost character; a single "?" closing a sentence is not counted. Through Latin-1 every hanzi
+# is lost, so none is left beside the marks: four or more "?" in a row are lost characters too.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_LOST_CHARS = re.compile(rf"\ufffd+|(?<=[{_HAN}])\?+(?=[{_HAN}])|(?<=[{_HAN}])\?{{2,}}|\?{{2,}}(?=[{_HAN}])")
+_LOST_CHARS = re.compile(
+    rf"\ufffd+|(?<=[{_HAN}])\?+(?=[{_HAN}])|(?<=[{_HAN}])\?{{2,}}|\?{{2,}}(?=[{_HAN}])|\?{{4,}}"
+)
 
 
 # ---------------------------------------------------------------- text decoding
@@ -380,7 +383,7 @@ def _document(
     if (lost := lost_characters(text, replaced)) is not None:
         warnings.append(lost)
     doc = Document.from_text(text, filename=filename, media_type=MEDIA_TYPES[fmt], raw=raw)
-    return doc.with_meta(format=fmt, encoding=encoding, ingest_warnings=warnings)
+    return doc.with_meta(format=fmt, encoding=encoding, ingest_warnings=warnings, lost_characters=lost)
 
 
 def lost_characters(text: str, replaced: int = 0) -> str | None:

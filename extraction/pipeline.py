@@ -65,8 +65,11 @@ class Extractor:
         output["warnings"] = output["warnings"] + repair_warnings(output, view)
         t2 = time.perf_counter()
         if self.require_report and output["template"] is None and not output.get("old_format"):
+            # a text whose characters a charset conversion lost (all "?") reads as no report: say why
+            lost = doc.meta.get("lost_characters")
             raise NotAReport(
                 "this does not look like a 政府信息公开工作年度报告: no section headings, table labels or title were found"
+                + (f"; {lost}" if lost else "")
             )
         output["warnings"] = list(doc.meta.get("ingest_warnings", [])) + output["warnings"]
         output["tagger"] = self.tagger_info

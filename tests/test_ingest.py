@@ -231,6 +231,22 @@ def test_hanzi_lost_to_question_marks_by_an_earlier_conversion_raise_a_doubt() -
     assert doc.text == lossy.decode("big5")  # the text itself is kept as given: offsets stay on it
 
 
+def test_a_text_whose_every_hanzi_was_lost_raises_a_doubt_and_says_so_when_no_report_is_left() -> None:
+    # through Latin-1 no hanzi is left beside the "?": the count found nothing, and the answer was
+    # a bare "not a report" for what had been one
+    from govreport.extraction.errors import NotAReport
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers import get_tagger
+
+    text = "测试市2025年政府信息公开工作年度报告\n一、总体情况\n规章\t3\t5\t74\n"
+    lossy = text.encode("latin-1", "replace")
+    assert lossy.startswith(b"???2025?"), "precondition: every hanzi is a ?"
+    doc = load_bytes(lossy, filename="r.txt")
+    assert any("were lost before this file was read" in w for w in doc.meta["ingest_warnings"])
+    with pytest.raises(NotAReport, match="were lost before this file was read"):
+        Extractor(get_tagger("rules")).extract_bytes(lossy, "r.txt")
+
+
 def test_unicode_replacement_characters_already_in_the_text_raise_a_doubt() -> None:
     doc = load_text("一、总体情况\n规\ufffd\t3\t5\t74\n" + "\ufffd" * 2)
     assert doc.meta["ingest_warnings"] and doc.meta["ingest_warnings"][0].startswith("at least 3 character(s) were lost")
