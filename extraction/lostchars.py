@@ -24,6 +24,12 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a run of ideographs and lost marks that holds a mark next to an ideograph or another mark
 _STRETCH = re.compile(rf"[{_HAN}?\ufffd]+")
 _HAN_RUN = re.compile(rf"[{_HAN}]+")
+# the longest run of ideographs looked at: the forms' longest wording is some 20 characters; prose
+# between two punctuation marks is rarely longer, and a longer run costs time for nothing
+_MAX_STRETCH = 80
+# wordings laid over the text at most: a text of GOVREPORT_MAX_CHARS (300,000) through Big5 takes some
+# 120,000 (~0.4 per character); a text built to match everywhere stops here (~1 s) instead of minutes
+_BUDGET = 400_000
 _HAS_LOST = re.compile(rf"[{_HAN}][?\ufffd]|[?\ufffd][{_HAN}]")
 
 
@@ -54,12 +60,13 @@ def wordings() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _by_char() -> dict[str, tuple[tuple[str, int], ...]]:
-    index: dict[str, list[tuple[str, int]]] = {}
+def _by_char_at() -> dict[tuple[str, int], tuple[str, ...]]:
+    """(character, position) -> the wordings with that character at that position."""
+    index: dict[tuple[str, int], list[str]] = {}
     for w in sorted(wordings()):
         for k, c in enumerate(w):
-            index.setdefault(c, []).append((w, k))
-    return {c: tuple(v) for c, v in index.items()}
+            index.setdefault((c, k), []).append(w)
+    return {key: tuple(v) for key, v in index.items()}
 
 
 def restore_lost(text: str) -> dict[int, str]:
@@ -77,39 +84,48 @@ def restore_lost(text: str) -> dict[int, str]:
     if not _HAS_LOST.search(text):
         return {}
     norm = normalize(text)
-    by_char = _by_char()
+    by_char_at = _by_char_at()
+    longest = max(map(len, wordings()))
     found: dict[int, dict[str, int]] = {}  # offset -> character -> most characters kept by a wording giving it
+    budget = _BUDGET
     for m in _STRETCH.finditer(norm):
         a, b = m.span()
-        lost = [i for i in range(a, b) if norm[i] in LOST_MARKS]
-        if not lost or len(lost) == b - a:
-            continue
-        seen: set[tuple[str, int]] = set()
+        if b - a > _MAX_STRETCH:
+            continue  # prose (a form's wording is a cell, a heading, a clause): bounded work per character
+        # each placement of a wording is tried once, from its first kept character: the marks right
+        # before that character are the wording's first ``k``, so only wordings with the character
+        # at ``k`` are looked at (the work stays a few lookups per character, whatever the text)
+        marks_before = 0
         for q in range(a, b):
             c = norm[q]
             if c in LOST_MARKS:
+                marks_before += 1
                 continue
-            for w, k in by_char.get(c, ()):
+            for k in range(min(marks_before, longest - 1) + 1):
                 start = q - k
-                if (w, start) in seen:
-                    continue
-                seen.add((w, start))
-                end = start + len(w)
-                if start < a or end > b:
-                    continue
-                span = norm[start:end]
-                marks = [i for i, ch in enumerate(span) if ch in LOST_MARKS]
-                if not marks:
-                    continue
-                kept = len(w) - len(marks)
-                whole = start == a and end == b
-                if (3 * kept < len(w) or kept < 1) if whole else (2 * kept < len(w) or kept < 2):
-                    continue
-                if any(ch != w[i] for i, ch in enumerate(span) if ch not in LOST_MARKS):
-                    continue
-                for i in marks:
-                    best = found.setdefault(start + i, {})
-                    best[w[i]] = max(best.get(w[i], 0), kept)
+                for w in by_char_at.get((c, k), ()):
+                    end = start + len(w)
+                    if end > b:
+                        continue
+                    budget -= 1
+                    if budget < 0:
+                        return {}  # a text built to cost: nothing read back (the marks stay, flagged)
+                    marks = list(range(k))  # the marks before the first kept character
+                    for i in range(k, len(w)):
+                        ch = norm[start + i]
+                        if ch in LOST_MARKS:
+                            marks.append(i)
+                        elif ch != w[i]:
+                            break
+                    else:
+                        kept = len(w) - len(marks)
+                        whole = start == a and end == b
+                        if not marks or ((3 * kept < len(w) or kept < 1) if whole else (2 * kept < len(w) or kept < 2)):
+                            continue
+                        for i in marks:
+                            best = found.setdefault(start + i, {})
+                            best[w[i]] = max(best.get(w[i], 0), kept)
+            marks_before = 0
     out: dict[int, str] = {}
     for i, cs in found.items():
         most = max(cs.values())

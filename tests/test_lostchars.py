@@ -62,3 +62,11 @@ def test_a_report_read_through_big5_gives_the_clean_tables():
     assert damaged["tables"] == clean["tables"]
     assert [s["index"] for s in damaged["sections"]] == [s["index"] for s in clean["sections"]]
     assert damaged["needs_review"]  # the lost characters stay a doubt: ingest_warning
+
+
+def test_reading_back_is_bounded_on_a_text_built_to_match_everywhere():
+    # every ideograph beside a mark and a wording at every place: it took minutes within GOVREPORT_MAX_CHARS;
+    # past the budget nothing is read back (the marks stay, and ingest flags them)
+    built = ("政?" * 39 + "。") * 3800
+    assert restore_lost(built) == {}
+    assert restore_lost("二、主?公?政府信息情?\n" + built[:2000]) != {}  # under the budget: read back
