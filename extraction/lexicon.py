@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from .layout import has_cell_bars
-from .lostchars import has_lost, lossy_in
+from .lostmarks import has_lost, lossy_in
 from .normalize import label_key, normalize
 from .templates import FORMATS, TABLES, table_spec
 

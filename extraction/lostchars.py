@@ -17,9 +17,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-from .normalize import normalize
+from . import lexicon
+from .lostmarks import LOST_MARKS
+from .normalize import Repair, TextView, normalize
 
-LOST_MARKS = "?\ufffd"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a run of ideographs and lost marks that holds a mark next to an ideograph or another mark
 _STRETCH = re.compile(rf"[{_HAN}?\ufffd]+")
@@ -49,8 +50,6 @@ def _strings(node: Any) -> Iterator[str]:
 def wordings() -> frozenset[str]:
     """Every run of two or more ideographs in the forms' wordings (normalised): the template
     file's titles, headings and labels, the lexicon's variants, and the title's 政府信息公开工作年度报告."""
-    from . import lexicon  # the lexicon imports the templates: kept lazy, only damaged texts need it
-
     text = resources.files("govreport.extraction").joinpath("resources/templates.json").read_text("utf-8")
     sources = [json.loads(text), lexicon.ROW_VARIANTS, lexicon.GROUP_LABELS, lexicon.COL_WORDS,
                "政府信息公开工作年度报告", "政务公开工作年度报告",
@@ -135,25 +134,17 @@ def restore_lost(text: str) -> dict[int, str]:
     return out
 
 
-def has_lost(text: str) -> bool:
-    """Does ``text`` hold a lost mark (``?`` or U+FFFD)?"""
-    return any(c in LOST_MARKS for c in text)
-
-
-def lossy_in(word: str, text: str, min_kept: int = 2) -> bool:
-    """``word`` is in ``text``, some of its characters lost: each lost one a ``?`` or U+FFFD, at
-    most half of them, and at least ``min_kept`` kept (``?果?持`` is 结果维持; ``??`` says nothing).
-    Exact occurrences count too."""
-    if word in text:
-        return True
-    for m in _lossy_pattern(word).finditer(text):
-        lost = sum(c in LOST_MARKS for c in m.group(1))
-        if 2 * lost <= len(word) and len(word) - lost >= min_kept:
-            return True
-    return False
-
-
-@lru_cache(maxsize=256)
-def _lossy_pattern(word: str) -> re.Pattern[str]:
-    # a lookahead capture finds overlapping candidates (``??果?持``: the one at the second "?")
-    return re.compile("(?=(" + "".join(f"[{re.escape(c)}{LOST_MARKS}]" for c in word) + "))")
+def with_lost_read_back(view: TextView) -> TextView:
+    """``view`` with the lost marks ``restore_lost`` reads back in its text replaced, one character
+    for one (its ``index`` stays), each listed as a ``lost_char`` repair at its original offset."""
+    found = restore_lost(view.text)
+    if not found:
+        return view
+    chars = list(view.text)
+    repairs = list(view.repairs)
+    for i, ch in sorted(found.items()):
+        o = view.index[i]
+        repairs.append(Repair(o, o + 1, "lost_char", view.text[i], ch))
+        chars[i] = ch
+    repairs.sort(key=lambda r: (r.start, r.end))
+    return TextView(view.original, "".join(chars), view.index, tuple(repairs), view.glued)

@@ -139,7 +139,9 @@ REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "
   so the prose is read as run-on text (title, inline headings) and the table starts on its own line;
 - ``lost_char``: a ``?`` or U+FFFD an earlier charset conversion put in place of an ideograph, read
   back where exactly one wording of the national forms fits the characters around it
-  (``主?公?政府信息情?`` → 主动公开政府信息情况; ``extraction.lostchars``). Never a figure;
+  (``主?公?政府信息情?`` → 主动公开政府信息情况). Never a figure. Added to this view by
+  ``lostchars.with_lost_read_back`` (``textview.view_document``): the wordings come from the lexicon,
+  which reads through this module;
 - ``page_number``: a page number on a line of its own (``3``, ``- 3 -``, ``第3页``) between two run-on
   lines of crawler text (120 characters or more, no tab, no run of spaces), the first ending in a
   figure or a blank mark (inside a table), skipped with
@@ -352,11 +354,6 @@ def clean_view(text: str) -> TextView:
         a, b = m.span("page")
         repairs.append(Repair(a, b, "page_number", text[a:b], ""))
         drop.update(range(a, b))
-    from .lostchars import restore_lost  # it matches through ``normalize``: imported here, not in a cycle
-
-    for i, ch in restore_lost(text).items():
-        repairs.append(Repair(i, i + 1, "lost_char", text[i], ch))
-        subst[i] = ch
     if drop or subst:
         t.rebuild(drop, subst)
     _undouble(t, repairs, glued, text)

@@ -13,6 +13,7 @@ from typing import Any
 
 from .document import Document, Span
 from .labels import Label
+from .lostchars import with_lost_read_back
 from .normalize import TextView, clean_view
 
 # Repairs that make a value inferred rather than read (the cell status): the digits were not printed.
@@ -23,7 +24,7 @@ def view_document(doc: Document) -> tuple[Document, TextView]:
     """(the Document to tag, its view). Spans the Document already has (human or gold) are carried
     into the view; one that covers only skipped characters is dropped. When nothing needs repair
     the view Document is ``doc`` itself."""
-    view = clean_view(doc.text)
+    view = with_lost_read_back(clean_view(doc.text))
     if view.identity:
         return doc, view
     spans = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lostchars import has_lost, lossy_in
+from .lostmarks import has_lost, lossy_in
 from .normalize import normalize, squash
 from .templates import TABLES
 
