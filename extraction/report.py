@@ -21,6 +21,7 @@ from .tables.base import build_region
 from .tables.blankdivision import order_breaks
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
+from .tables.pagedivision import refine_by_pages
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
 from .tables.pagetotal import first_totals_moved, table_width
@@ -197,7 +198,14 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 # last: a page's first rows written as a staircase, or its first row's 总计 drawn after
                 # its rows with no 总计 line: rewritten per page, every rewrite that divides agreeing
                 rebuilt = assemble_rewritten_pages(res, doc, [ls for ls, _ in spans if len(lone_numbers(doc, ls)[0]) >= cells])
-            res = rebuilt or distrust_order(res)
+            if rebuilt is None:
+                res = distrust_order(res)
+                # last: the pages whose values are in no order the model reads taken whole (their
+                # guesses kept), the others divided around them (the region as printed, then with
+                # its continuation)
+                any(refine_by_pages(res, doc, ls, breaks) for ls, _ in spans[: 1 + (more > hi)])
+            else:
+                res = rebuilt
         elif name == "review_litigation":
             rebuilt = None
             if review_fails(res) or in_stream_order(region):

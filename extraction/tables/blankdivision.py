@@ -454,12 +454,89 @@ def _second_row_steps(values: Sequence[int | None], p: int) -> list[tuple[int, l
     return out
 
 
+def _outside(values: Sequence[int | None], starts: Sequence[bool], tops: frozenset[int],
+             holes: Sequence[tuple[int, int]]) -> tuple[list[int | None], list[bool], frozenset[int]]:
+    """The values, block starts and page tops of a stream with the ``holes`` (index ranges) left
+    out: a value after a hole starts a block."""
+    keep = [i for i in range(len(values)) if not any(a <= i < b for a, b in holes)]
+    at = {i: k for k, i in enumerate(keep)}
+    new_starts = [starts[i] or k == 0 or keep[k - 1] != i - 1 for k, i in enumerate(keep)]
+    return [values[i] for i in keep], new_starts, frozenset(at[t] for t in tops if t in at)
+
+
+HOLE = "hole"  # a cell of a row taken into a hole (``solve_blank_identities(holes=)``): not read
+
+
+def _hole_sums(values: Sequence[int | None], p: int, end: int, skippable: frozenset[int]) -> set[int]:
+    """The sums the values of a hole ``[p, end)`` may have as cells of whole rows (a blank mark
+    counting 0): with or without each value that may be a page number (``skippable``, at most
+    ``HOLE_SKIPPABLE`` of them; more: none). A row's cells sum to twice its 总计, so only even sums
+    remain (``_hole_steps``)."""
+    skip = [values[i] or 0 for i in range(p, end) if i in skippable]
+    if len(skip) > HOLE_SKIPPABLE:
+        return set()
+    whole = sum(v or 0 for v in values[p:end])
+    out = {whole - sum(c) for k in range(len(skip) + 1) for c in combinations(skip, k)}
+    return {x for x in out if x % 2 == 0}
+
+
+# the most values of a hole that may be page numbers (``_hole_sums``: each doubles its sums)
+HOLE_SKIPPABLE = 3
+
+
+def _hole_steps(p: int, end: int, r: int, nrows: int, d: tuple[int, ...], dropped: int,
+                coef: Sequence[Sequence[int]], combos: Sequence[Sequence[int]],
+                sums: set[int]) -> list[tuple[tuple[int, int, tuple[int, ...], int], int, list[list[list[tuple[object, int | None]]]]]]:  # fmt: skip
+    """The steps over a hole ``[p, end)`` from template row ``r`` (``sums``: what its values may
+    add to, ``_hole_sums``): one per count of rows it may hold (from the fewest its values fill at
+    seven a row to every row left: a row may print nothing), each dropping in all seven columns the
+    identities those rows enter (bit ``nid + i`` of the mask), leaving their cells the option
+    ``HOLE``. The rows' 总计 column adds to half the hole's sum: where one of the ``combos`` of the
+    identities (``_coefficients``) takes every hole row with one sign ``s`` (三's rows: (七)总计 =
+    (一)…(六); 一 and 二 with them: 一+二 + (一)…(六) = 2 (七)总计 + 四), that combination is
+    checked in the 总计 column instead: the state's last slot holds it (the rows so far, ``s`` times
+    half the sum) and the later rows add to it; the mask's bits from ``2 nid`` name the combination
+    (its index + 1), one hole's only. Where no identity is left to check and no combination takes
+    the rows, no step: the other rows would be divided by their own 总计 alone, which a page's
+    values in another order can meet by chance. (state reached, ``r``, the rows' per-column options)."""
+    nid = len(coef[0])
+    out = []
+    for m in range(max(1, -(-(end - p) // APP_COLS)), nrows - r + 1):
+        gone = dropped
+        for q in range(r, r + m):
+            gone |= sum(1 << (nid + i) for i, w in enumerate(coef[q]) if w)
+        combo = None
+        if not dropped >> (2 * nid):
+            for k, lam in enumerate(combos):
+                signs = {sum(a * b for a, b in zip(lam, coef[q])) for q in range(r, r + m)}
+                if len(signs) == 1 and 0 not in signs:
+                    combo = (k, signs.pop())
+                    break
+        if combo is None and (gone >> nid) & ((1 << nid) - 1) == (1 << nid) - 1:
+            continue  # no identity left to check the other rows by
+        nd = list(d)
+        before = sum(w * d[i * APP_COLS + APP_COLS - 1] for i, w in enumerate(combos[combo[0]])) if combo else 0
+        for i in range(nid):
+            if gone >> (nid + i) & 1:
+                nd[i * APP_COLS : (i + 1) * APP_COLS] = [0] * APP_COLS
+        rows = [[[(HOLE, None)] for _ in range(APP_COLS)] for _ in range(m)]
+        if combo is None:
+            out.append(((end, r + m, tuple(nd), gone), r, rows))
+            continue
+        k, sign = combo
+        for total in sums:
+            nd[-1] = before + sign * total // 2
+            out.append(((end, r + m, tuple(nd), gone | (k + 1) << (2 * nid)), r, rows))
+    return out
+
+
 def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[str],
                            skippable: frozenset[int] = frozenset(), hints: Sequence[int | None] = (),
                            lead: int = 0, trail: bool = False,
                            limit: int = IDENTITY_STATE_LIMIT, spent: list[int] | None = None,
                            starts: Sequence[bool] = (), tops: frozenset[int] = frozenset(),
-                           broken: bool = False, group_limit: int | None = None) -> BlankSolution | None:  # fmt: skip
+                           broken: bool = False, group_limit: int | None = None,
+                           holes: Sequence[tuple[int, int]] = ()) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -482,7 +559,11 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     ``skippable``, ``hints``, ``lead`` and ``trail`` as for ``solve_stream``; ``trail`` is off by
     default: with rows that print nothing, passing over every value after the last row would let any
     stream end early. ``spent``: the count of states the search took is appended to it (a budget
-    over several searches)."""
+    over several searches).
+    ``holes``: stream ranges ``[start, end)`` (a page whose values are in no order the model reads,
+    ``pagedivision``), each taken whole as one to all remaining template rows: no step runs into a
+    hole, its rows' cells get the option ``HOLE``, and every identity they enter is dropped in all
+    seven columns (their column sums are not read)."""
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -490,6 +571,14 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     # a value alone in its block is a single row's cell only where the reading's joined blocks
     # follow the model (each a group's column, or a page's first row among its headers)
     lone_rule = bool(starts) and _blocks_are_groups(ints, starts, tops)
+    if holes:
+        # the pages read around pages taken whole must follow the model: their joined blocks are
+        # groups' columns (where they join values otherwise, they leave it too, and a division
+        # of their values, checked by fewer identities, would fit by chance)
+        if not starts or not _blocks_are_groups(*_outside(ints, starts, tops, holes)):
+            return None
+        else:
+            lone_rule = True
     coef, combos = _coefficients(row_keys)
     nid = len(coef[0])
     # per template row r and check: the signs the rows from r on may add with (a sum above 0 needs a
@@ -509,6 +598,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
 
     def _feasible(r: int, d: tuple[int, ...], dropped: int) -> bool:
         for term, left in zip(terms, signs[r]):
+            if any(dropped >> (nid + i) & 1 for i, _ in term):
+                continue  # an identity a hole's rows enter: their sums are not read
             gone = any(dropped >> i & 1 for i, _ in term)
             for c in range(APP_COLS - 1, APP_COLS) if gone else range(APP_COLS):
                 x = sum(w * d[i * APP_COLS + c] for i, w in term)
@@ -570,26 +661,42 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     # a state: (stream position, template row, the identities' running sums per column, the
     # identities dropped in the applicant columns as a bit mask: a broken row entered them)
     State = tuple[int, int, tuple[int, ...], int]
-    start: State = (0, 0, (0,) * (nid * APP_COLS), 0)
+    # (the running sums have one slot more: a hole's combination of the identities, ``_hole_steps``)
+    start: State = (0, 0, (0,) * (nid * APP_COLS + 1), 0)
     edges: dict[State, list[tuple[State, int, list[Opts]]]] = {}
     seen: set[State] = {start}
     todo = [start]
+    hole_end = dict(holes)
+    hole_sums = {a: _hole_sums(ints, a, b, skippable) for a, b in holes}
     while todo:
         st = todo.pop()
         p, r, d, dropped = st
         try:
-            opts = options(p) if r < nrows else []
+            opts = options(p) if r < nrows and p not in hole_end else []
         except TooManyStates:
             return BlankSolution([], exceeded=True)
         nxt: list[tuple[State, int, list[Opts]]] = []
-        if p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
+        if p in hole_end:
+            steps = _hole_steps(p, hole_end[p], r, nrows, d, dropped, coef, combos, hole_sums[p])
+            nxt.extend(x for x in steps if feasible(*x[0][1:]))
+        elif p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
             nxt.append(((p + 1, r, d, dropped), r, []))
         for used, rows, delta, hidden in (moves(p, r, opts) if opts else ()):
+            if any(p < h < p + used for h in hole_end):
+                continue  # a step never runs into a page taken whole
             drops = dropped | hidden
+            if drops >> (2 * nid):
+                # a hole's combination of the identities, checked in the 总计 column (``_hole_steps``)
+                lam = combos[(drops >> (2 * nid)) - 1]
+                delta = [*delta, sum(w * delta[i * APP_COLS + APP_COLS - 1] for i, w in enumerate(lam))]
+            else:
+                delta = [*delta, 0]
             if drops:
                 nd = list(map(add, d, delta))
                 for i in range(nid):
-                    if drops >> i & 1:
+                    if drops >> (nid + i) & 1:
+                        nd[i * APP_COLS : (i + 1) * APP_COLS] = [0] * APP_COLS
+                    elif drops >> i & 1:
                         nd[i * APP_COLS : i * APP_COLS + APP_COLS - 1] = _ZEROS
                 t = (p + used, r + len(rows), tuple(nd), drops)
             else:

@@ -1,0 +1,122 @@
+"""Table 三 from raw pdftotext divided page by page, a page whose values are in no readable order taken whole."""
+from govreport.extraction.document import Document
+from govreport.extraction.layout import split_lines
+from govreport.extraction.tables.blankdivision import HOLE, _hole_sums, solve_blank_identities
+from govreport.extraction.tables.pagedivision import page_runs, refine_by_pages
+from govreport.extraction.tables.result import INFERRED, UNREADABLE, TableResult
+from govreport.extraction.tables.streamorder import lone_numbers
+
+from tests.test_blank_identities import COLS, KEYS, SPEC, _table
+
+CUT = 10  # the first page holds the first ten template rows (一, 二, 三(一)…三(三)6.)
+
+
+def _pages(truth: dict[str, list], first=lambda vs: vs, second=lambda vs: vs) -> tuple[list, list]:
+    """The two pages' values (blank cells unprinted), each passed through its reordering."""
+    one = [v for k in KEYS[:CUT] for v in truth[k] if v is not None]
+    two = [v for k in KEYS[CUT:] for v in truth[k] if v is not None]
+    return first(one), second(two)
+
+
+def _solve(one: list, two: list, hole: int):
+    """The divisions with page ``hole`` (0 or 1) taken whole, each value a block of its own."""
+    values = one + two
+    span = (0, len(one)) if hole == 0 else (len(one), len(values))
+    return solve_blank_identities(values, KEYS, starts=[True] * len(values), holes=[span])
+
+
+def test_a_page_in_no_readable_order_is_taken_whole_and_the_other_page_divided():
+    # the first page's values written backwards: no division of the whole stream fits; taken whole,
+    # its rows' cells are open (HOLE) and the second page's rows are divided, as the report prints them
+    truth = _table({})
+    one, two = _pages(truth, first=lambda vs: vs[::-1])
+    values = one + two
+    assert solve_blank_identities(values, KEYS, starts=[True] * len(values)) is None
+    sol = _solve(one, two, hole=0)
+    assert sol is not None and not sol.exceeded
+    for r, k in enumerate(KEYS):
+        for c in range(7):
+            assert set(sol.cells[r][c]) == ({HOLE} if r < CUT else {truth[k][c]}), (k, c)
+
+
+def test_a_page_taken_whole_must_hold_whole_rows_by_its_sum():
+    # a row's cells add to twice its 总计, so a page of whole rows sums to twice theirs: the
+    # combination of the identities that takes all of them with one sign checks it (一+二 and
+    # (一)…(六) against (七)总计 and 四). One value of the first page moved to the second breaks it.
+    truth = _table({})
+    one, two = _pages(truth, first=lambda vs: vs[::-1])
+    assert _solve(one, two, hole=0) is not None
+    assert _solve(one[1:], [one[0]] + two, hole=0) is None
+    # the sums a page may have: even ones, with or without a value that may be a page number
+    assert _hole_sums([3, 1, 2, 5], 0, 4, frozenset()) == set()
+    assert _hole_sums([3, 1, 2, 5], 0, 4, frozenset({3})) == {6}
+
+
+def test_a_page_whose_rows_leave_no_identity_to_check_the_others_is_not_taken_whole():
+    # the second page holds (三)…(六)'s last rows, (七)总计 and 四: no identity is left whole and no
+    # combination takes those rows with one sign, so the first page would be divided by its rows'
+    # own 总计 alone (which values in another order can meet by chance): not taken
+    truth = _table({})
+    one, two = _pages(truth, second=lambda vs: vs[::-1])
+    assert _solve(one, two, hole=1) is None
+
+
+def test_pages_read_around_a_page_taken_whole_must_join_blocks_as_the_model_does():
+    # the second page's joined blocks are no row group's columns (two values of one row in a
+    # block): that page leaves the model too, and is not divided around the first
+    truth = _table({})
+    one, two = _pages(truth, first=lambda vs: vs[::-1])
+    values = one + two
+    starts = [True] * len(values)
+    assert solve_blank_identities(values, KEYS, starts=starts, holes=[(0, len(one))]) is not None
+    starts[len(one) + 1] = False
+    assert solve_blank_identities(values, KEYS, starts=starts, holes=[(0, len(one))]) is None
+
+
+def _reading(one: list, two: list) -> tuple[Document, list]:
+    text = "申请人情况\n自然人\n" + "".join(f"{v}\n\n" for v in one) + "\f" + "".join(f"{v}\n\n" for v in two)
+    return Document(text), split_lines(text)
+
+
+def test_page_runs_split_the_values_at_page_breaks():
+    doc, lines = _reading([1, 2, 3], [4, 5])
+    cells, _ = lone_numbers(doc, lines)
+    assert page_runs(doc, cells) == [(0, 3), (3, 5)]
+
+
+def test_guesses_are_corrected_around_a_page_taken_whole_and_kept_on_it():
+    # on the second page a row with two zeros printed blank ("14 0 0 0 14"): which of its cells
+    # are empty is not printed, so those cells stay open
+    open_row = KEYS[15]
+    truth = _table({open_row: [14, 0, None, 0, None, 0, 14]})
+    one, two = _pages(truth, first=lambda vs: vs[::-1])
+    doc, lines = _reading(one, two)
+    # the reading by order: every row's values a guess (here each row's cells all 5, 总计 broken)
+    res = TableResult.empty(SPEC)
+    res.by_order.update(KEYS)
+    for k in KEYS:
+        res.values[k].update(dict.fromkeys(COLS, 5))
+        res.status[k] = dict.fromkeys(COLS, INFERRED)
+        res.ambiguous.update((k, c) for c in COLS)
+    assert refine_by_pages(res, doc, lines, breaks=True)
+    st = res.statuses()
+    for r, k in enumerate(KEYS):
+        for c, col in enumerate(COLS):
+            if r <= CUT:
+                # the page taken whole, and the row next to it (a row may break across the page):
+                # the guesses stay, flagged
+                assert res.values[k][col] == 5 and (k, col) in res.ambiguous
+            elif k == open_row and c < 6:
+                # a guess no division gives the cell: null (the columns' identities are not read
+                # where the first page's rows enter them, so even the 14 may stand under any
+                # applicant column the printed order allows)
+                assert res.values[k][col] is None and st[k][col] == UNREADABLE
+            elif truth[k][c] == 5:
+                assert res.values[k][col] == 5 and (k, col) not in res.ambiguous
+            else:
+                # placed by the division (no longer a guess)
+                assert res.values[k][col] == truth[k][c] and st[k][col] == INFERRED and (k, col) not in res.ambiguous
+    assert any("taken whole" in w for w in res.warnings)
+    assert any("no division gives" in w and f"{open_row}.commercial_enterprise" in w for w in res.warnings)
+    # a reading that does not ask for it (its order breaks no identity) is left alone
+    assert not refine_by_pages(res, doc, lines, breaks=False)
