@@ -98,7 +98,7 @@ def test_guesses_are_corrected_around_a_page_taken_whole_and_kept_on_it():
         res.values[k].update(dict.fromkeys(COLS, 5))
         res.status[k] = dict.fromkeys(COLS, INFERRED)
         res.ambiguous.update((k, c) for c in COLS)
-    assert refine_by_pages(res, doc, lines, breaks=True)
+    assert refine_by_pages(res, doc, lines)
     st = res.statuses()
     for r, k in enumerate(KEYS):
         for c, col in enumerate(COLS):
@@ -118,5 +118,6 @@ def test_guesses_are_corrected_around_a_page_taken_whole_and_kept_on_it():
                 assert res.values[k][col] == truth[k][c] and st[k][col] == INFERRED and (k, col) not in res.ambiguous
     assert any("taken whole" in w for w in res.warnings)
     assert any("no division gives" in w and f"{open_row}.commercial_enterprise" in w for w in res.warnings)
-    # a reading that does not ask for it (its order breaks no identity) is left alone
-    assert not refine_by_pages(res, doc, lines, breaks=False)
+    # a reading whose rows came with their labels (not by order) is not the content stream: left alone
+    res.by_order.clear()
+    assert not refine_by_pages(res, doc, lines)

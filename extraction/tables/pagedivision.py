@@ -29,7 +29,6 @@ from .blankdivision import (
     IDENTITY_STATE_LIMIT,
     BlankSolution,
     _merge_blank,
-    order_breaks,
     solve_blank_identities,
 )
 from .result import BLANK, READ, UNREADABLE, TableResult
@@ -69,19 +68,20 @@ def page_runs(doc: Document, cells: Sequence[Cell]) -> list[tuple[int, int]]:
     return runs
 
 
-def paged_divisions(res: TableResult, doc: Document, lines: Sequence[Line], breaks: bool | None = None
-                    ) -> tuple[list[Cell], BlankSolution, list[tuple[int, int]]] | None:  # fmt: skip
+def paged_divisions(res: TableResult, doc: Document,
+                    lines: Sequence[Line]) -> tuple[list[Cell], BlankSolution, list[tuple[int, int]]] | None:  # fmt: skip
     """The divisions of table 三's stream of one-value lines (raw ``pdftotext``) around pages taken
     whole (see the module's docstring), the fewest pages first: (the lone numbers, the divisions'
-    options per cell as indices into them, the index ranges taken whole). ``None`` where the
-    reading does not ask for it (``blankdivision.order_breaks``; ``breaks``: its answer before
-    other rebuilds changed ``res``), the table prints a 小计 or another width, it stands on one page
-    or on more than ``MAX_PAGES``, no choice of pages lets the others divide, or the searches pass
+    options per cell as indices into them, the index ranges taken whole). ``None`` where most of
+    ``res``'s rows were not paired with their values by order (``TableResult.by_order``: rows read
+    with their labels are not the content stream), the table prints a 小计 or another width, it
+    stands on one page or on more than ``MAX_PAGES``, no choice of pages lets the others divide, or the searches pass
     ``PAGED_STATE_BUDGET`` states together (a warning on ``res``: a division left out could disagree)."""
     spec = res.spec
     if len(spec.rows[0].cols) != APP_COLS or any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
         return None
-    if not (order_breaks(res) if breaks is None else breaks):
+    with_values = {row for row, st in res.status.items() if any(x != BLANK for x in st.values())}
+    if not res.by_order or 2 * len(res.by_order) < len(with_values):
         return None
     cells, hints = lone_numbers(doc, lines)
     runs = page_runs(doc, cells)
@@ -118,7 +118,7 @@ def paged_divisions(res: TableResult, doc: Document, lines: Sequence[Line], brea
     return None
 
 
-def refine_by_pages(res: TableResult, doc: Document, lines: Sequence[Line], breaks: bool | None = None) -> bool:
+def refine_by_pages(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
     """Table 三 read by order (``streamorder.distrust_order``: its rows' values flagged guesses)
     corrected by the divisions around pages taken whole (``paged_divisions``): a guess's cell that
     every division gives one value takes that value (``inferred``, no longer a guess), or is blank
@@ -126,7 +126,7 @@ def refine_by_pages(res: TableResult, doc: Document, lines: Sequence[Line], brea
     (``unreadable``); a cell of a page taken whole keeps its guess (its page's values are in no
     order the rows can be read from), as does a cell read in place. Warnings name what changed.
     ``res`` is changed in place; False where no division was found (nothing changed)."""
-    found = paged_divisions(res, doc, lines, breaks)
+    found = paged_divisions(res, doc, lines)
     if found is None:
         return False
     cells, sol, holes = found
