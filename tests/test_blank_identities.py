@@ -101,10 +101,10 @@ def test_a_row_printing_only_a_non_zero_total_is_a_division_with_the_identities_
     assert solve_blank_identities(_stream(truth), KEYS) is None
 
 
-def test_divisions_with_rows_printing_only_total_are_not_chosen_and_rule_out_guesses():
+def test_divisions_with_rows_printing_only_total_are_placed_where_they_agree_and_null_where_not():
     # 三(三)4. prints only its 总计 6 and 三(三)5. nothing: the 6 is either one's 总计 (both rows enter
-    # the same identities), and a row whose arithmetic is broken may print any of its cells (the
-    # search follows only the 总计): nothing is chosen, the guesses by order no division gives are null
+    # the same identities, each division takes one such row): those cells are null with a warning,
+    # the cells every division gives one value are placed
     truth = _table({RESULTS[5]: [E, E, E, E, E, E, 6], RESULTS[6]: [E] * 7})
     for key in ("new_received", "total_handled"):
         truth[key] = [truth[key][0] - 7, 0, 0, 0, 0, 0, truth[key][6] - 7]
@@ -115,11 +115,55 @@ def test_divisions_with_rows_printing_only_total_are_not_chosen_and_rule_out_gue
     assert {6, _EMPTY} <= sets[a][6] and {6, _EMPTY} <= sets[b][6]
     assert all((_EMPTY if v is None else v) in sets[q][c] for q, k in enumerate(KEYS) for c, v in enumerate(truth[k]))
     res, out = _result(truth)
+    assert out is not None
+    st = out.statuses()
+    for key in RESULTS[5:7]:
+        assert out.values[key]["total"] is None and st[key]["total"] == UNREADABLE
+    assert any("more than one division" in w and f"{RESULTS[5]}.total" in w for w in out.warnings)
+    assert any("rows print only a non-zero 总计" in w for w in out.warnings)
+    # every cell placed is the report's
+    for k in KEYS:
+        for c, col in enumerate(COLS):
+            if st[k][col] != UNREADABLE:
+                assert out.values[k][col] == truth[k][c], (k, col)
+    # (七)总计 is placed (where it stands no division moves it); the rows before it may print fewer
+    # values in a division, the identity the broken row enters being unchecked in their columns
+    assert out.values["total_handled"]["total"] == truth["total_handled"][6] and st["total_handled"]["total"] == INFERRED
+
+
+def test_divisions_whose_rows_printing_only_total_leave_no_identity_checked_only_rule_out_guesses():
+    # (七)总计 prints only its total: it enters both column identities, so in the applicant columns only
+    # the rows' own 总计 check the cells; those divisions are not placed, they only null the guesses
+    # by order that none of them gives
+    truth = _table({"total_handled": [E, E, E, E, E, E, _table({})["total_handled"][6]]})
+    sol = solve_blank_identities(_stream(truth), KEYS, broken=True)
+    assert sol is not None and not sol.exceeded and sol.unchecked
+    res, out = _result(truth)
     assert out is None
     assert res.values["new_received"]["natural_person"] is None and res.status["new_received"]["natural_person"] == UNREADABLE
-    assert res.values["new_received"]["total"] is None
-    assert res.values["new_received"]["commercial_enterprise"] == 0  # a guess some division gives: kept
     assert any("rows printing only 总计" in w and "new_received.natural_person" in w for w in res.warnings)
+    # a row printing only 总计 that leaves an identity checked in them is placed (above)
+    assert not solve_blank_identities(_stream(_table({RESULTS[3]: [E, E, E, E, E, E, 4]})), KEYS, broken=True).unchecked
+
+
+def test_zeros_right_before_a_row_printing_only_total_are_left_open():
+    # 三(三)3. prints zeros, 三(三)4. only its 总计 5: a row whose arithmetic is broken may print zeros
+    # in its applicant cells too, so the zeros before the 5 may be its own, and which cells of the
+    # rows of zeros before it are then blank is not printed: null, with a warning saying why
+    truth = _table({RESULTS[3]: [0] * 7, RESULTS[4]: [E, E, E, E, E, E, 5]})
+    for key in ("new_received", "total_handled"):
+        truth[key] = [truth[key][0] - 4, 0, 0, 0, 0, 0, truth[key][6] - 4]
+    res, out = _result(truth)
+    assert out is not None
+    st = out.statuses()
+    zeros = RESULTS[3]
+    assert all(out.values[zeros][col] is None and st[zeros][col] == UNREADABLE for col in COLS)
+    assert any("zeros right before the total" in w and f"{zeros}.natural_person" in w for w in out.warnings)
+    assert out.values[RESULTS[4]]["total"] == 5 and out.values[RESULTS[2]]["natural_person"] == 3
+    for k in KEYS:
+        for c, col in enumerate(COLS):
+            if st[k][col] != UNREADABLE:
+                assert out.values[k][col] == truth[k][c], (k, col)
 
 
 def _group_stream(truth: dict[str, list], group: list[str]) -> tuple[list, list[bool]]:
@@ -218,9 +262,11 @@ def test_the_rebuilt_table_places_decided_cells_blank_and_open_ones_flagged():
         for c, col in enumerate(COLS):
             if st[k][col] != UNREADABLE:
                 assert out.values[k][col] == truth[k][c]
-    # a row printing only a non-zero total: nothing chosen (below)
-    res, out = _result(_table({RESULTS[3]: [E, E, E, E, E, E, 4]}))
-    assert out is None
+    # a row printing only a non-zero total (its 4 after 三(三)1.'s 3): placed, its applicant cells blank
+    truth = _table({RESULTS[3]: [E, E, E, E, E, E, 4]})
+    res, out = _result(truth)
+    assert out is not None and out.values[RESULTS[3]]["total"] == 4
+    assert out.statuses()[RESULTS[3]]["natural_person"] == BLANK
 
 
 def test_past_the_state_limit_nothing_is_chosen_and_the_reading_says_so(monkeypatch):

@@ -52,6 +52,12 @@ class BlankSolution:
 
     cells: list[list[dict[object, int | None]]]
     exceeded: bool = False
+    # the stream positions of the totals of rows printing only 总计 (``_broken_row_steps``) in the
+    # divisions kept
+    broken_at: frozenset[int] = frozenset()
+    # some division kept leaves every column identity unchecked in the applicant columns (its rows
+    # printing only 总计 enter them all): there only the rows' own 总计 place those cells
+    unchecked: bool = False
 
 
 def short_row_placements(values: Sequence[Number | None], hints: Sequence[int | None] = ()) -> list[tuple[int, ...]]:
@@ -548,7 +554,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     the table's identities (一+二 = (七)总计 + 四, (七)总计 = 三(一)…(六); a blank or an empty cell
     counting 0); with ``broken``, a single row may instead print only a non-zero 总计 after 0-5 blank
     marks (``_broken_row_steps``), and, its breakdown not printed, the identities it enters are
-    dropped in the six applicant columns. Per cell, the values the divisions give. A dynamic programme over (stream
+    dropped in the six applicant columns (the divisions' such rows' totals: ``broken_at``; a division
+    dropping every identity there: ``unchecked``). Per cell, the values the divisions give. A dynamic programme over (stream
     position, template row, the identities' running sums per column, the identities dropped): a
     row's placements that add the same to each column are one step, and a state whose sums the rows
     left cannot balance (counts are never negative) is not taken. ``None`` when no division fits or
@@ -720,17 +727,29 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         edges.setdefault(st, []).append((goal, nrows, []))
     alive = _reaching(edges, goal)
     cells: list[list[dict[object, int | None]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
+    totals: set[int] = set()
     for st, nxt in edges.items():
         if st not in alive:
             continue
         for t, r, rows in nxt:
             if t not in alive:
                 continue
+            totals.update(_broken_total(row) for row in rows if _broken_total(row) is not None)
             for j, row in enumerate(rows):
                 for c, opts in enumerate(row):
                     for v, idx in opts:
                         cells[r + j][c].setdefault(v, idx)
-    return BlankSolution(cells)
+    full = (1 << nid) - 1
+    return BlankSolution(cells, broken_at=frozenset(totals), unchecked=any(st[3] & full == full for st in ends))
+
+
+def _broken_total(row: Sequence[Sequence[tuple[object, int | None]]]) -> int | None:
+    """The stream position of the total of a row (per column its (value, index) options) that
+    prints only a non-zero 总计 (its applicant cells empty or blank marks: no row meeting its 总计
+    looks so); None for any other row."""
+    if any(v is not _EMPTY and v is not None for opts in row[: APP_COLS - 1] for v, _ in opts):
+        return None
+    return next((i for v, i in row[APP_COLS - 1] if v not in (_EMPTY, None, 0) and i is not None), None)
 
 
 def order_breaks(res: TableResult) -> bool:
@@ -772,6 +791,11 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     position -> index into ``cells``, the indices moved, and per new position the column the
     rewrite gives the value, which replaces its header hint, or None); the divisions of every
     rewrite count alike, so a cell two rewrites fill differently is unreadable.
+    Where no division fits unless rows print only a non-zero 总计 (``_broken_row_steps``), those
+    divisions are placed alike, with a warning, except that the cells filled from the zeros right
+    before such a row's total on its page are unreadable (``zeros_before``: they may be that row's
+    own), and that where some division leaves every column identity unchecked in the applicant
+    columns they only rule guesses out (``_rule_out_broken``).
     ``None`` when the reading does not ask for it (``order_breaks``; ``breaks``: its
     answer, given where ``res`` has changed since, e.g. by ``rule_out_guesses``), when no division
     fits, or when the search passes its limit (a warning on ``res`` says so; with rewrites,
@@ -794,13 +818,16 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
         # the reading's blocks in the rewritten order: a block goes on only where the rewrite keeps
         # two values next to each other; a page top's second row only where nothing was moved
         blocks = [new == 0 or old in moved or perm[new - 1] != old - 1 or starts[old] for new, old in enumerate(perm)] if starts else []
-        streams.append((perm, stream, blocks, frozenset() if moved else tops))
+        # each page's first value where the rewrite puts it (a row's cells stand on one page: ``zeros_before``)
+        firsts = frozenset(new_at[i] for i in tops if i in new_at)
+        streams.append((perm, stream, blocks, frozenset() if moved else tops, firsts))
     spent: list[int] = []
+    zeros: set[int] = set()  # indices into ``cells`` of zeros a row printing only 总计 may have printed
     # rows printing only a non-zero 总计 only where no rewrite divides without them (they drop
     # identities, so the search prunes less; ``BROKEN_STATE_LIMIT``)
     for broken in (False, True):
         sol: BlankSolution | None = None
-        for perm, stream, blocks, at_tops in streams:
+        for perm, stream, blocks, at_tops, firsts in streams:
             left = IDENTITY_STATE_LIMIT - sum(spent)
             got = solve_blank_identities(stream[0], spec.row_keys, stream[1], stream[2], lead,
                                          limit=min(left, BROKEN_STATE_LIMIT) if broken else left, spent=spent,
@@ -818,17 +845,23 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                 continue
             # the division's stream positions back to indices into ``cells`` (every rewrite's alike)
             got.cells = [[{v: None if i is None else perm[i] for v, i in opts.items()} for opts in row] for row in got.cells]
+            zeros.update(perm[i] for i in zeros_before(stream[0], got.broken_at, firsts))
+            unchecked = sol is not None and sol.unchecked
             sol = got if sol is None else _merge_blank(sol, got)
+            sol.unchecked |= unchecked or got.unchecked
         if sol is not None:
             break
     if sol is None:
         return None
-    if broken:
+    if sol.unchecked:
+        # only the rows' own 总计 check the applicant cells there (a row printing only 总计 may print
+        # any of its cells): the divisions only rule out the guesses by order that none of them gives
         _rule_out_broken(res, sol)
         return None
     out = TableResult.empty(spec)
     out.rows_found = len(spec.row_keys)
     unknown: list[str] = []
+    loose: list[str] = []
     for r, key in enumerate(spec.row_keys):
         out.found(key)
         for c, col in enumerate(cols):
@@ -839,16 +872,38 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                 if idx is not None:
                     out.put(key, col, cells[idx], inferred=True)  # a printed blank (— or 无)
                 continue  # every division leaves it empty: blank
-            if len(opts) == 1:
+            if len(opts) == 1 and not set(opts.values()) & zeros:
                 (idx,) = opts.values()
                 out.put(key, col, cells[idx], inferred=True)  # type: ignore[index]
                 continue
             out.status.setdefault(key, {})[col] = UNREADABLE
-            unknown.append(f"{key}.{col}")
+            (unknown if len(opts) > 1 else loose).append(f"{key}.{col}")
     out.warn("values read one per line with blank cells unprinted (no line for an empty cell); rows divided where "
              "every row meets its 总计 and every column the table's identities")
+    if broken:
+        out.warn("no division fits unless rows print only a non-zero 总计 (their breakdown not printed, the "
+                 "identities they enter unchecked in the applicant columns); divided with such rows")
     if unknown:
         out.warn(f"more than one division into rows meets the arithmetic; null: {', '.join(unknown)}")
+    if loose:
+        out.warn("zeros right before the total of a row printing only 总计 may be that row's own cells, and which "
+                 f"cells before them are blank is then not printed; null: {', '.join(loose)}")
+    return out
+
+
+def zeros_before(values: Sequence[Number | None], totals: frozenset[int], tops: frozenset[int] = frozenset()) -> set[int]:
+    """The stream positions of the run of zeros and blank marks right before each of ``totals`` (the
+    totals of rows printing only 总计) on its page: such a row may print zeros in its applicant cells (a
+    row whose arithmetic is broken may print any of its cells), so the zeros may be its own or the
+    rows' before it, and which of those rows' cells are then blank the text does not say. A row's cells
+    stand on one page: the run stops at a page's first value (``tops``: the value after a page's
+    repeated column header)."""
+    out: set[int] = set()
+    for q in totals:
+        i = q - 1
+        while i >= 0 and not values[i] and i not in totals and i + 1 not in tops:
+            out.add(i)
+            i -= 1
     return out
 
 
