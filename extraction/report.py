@@ -203,7 +203,9 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 # last: the pages whose values are in no order the model reads taken whole (their
                 # guesses kept), the others divided around them (the region as printed, then with
                 # its continuation)
-                any(refine_by_pages(res, doc, ls) for ls, _ in spans[: 1 + (more > hi)])
+                for ls, _ in spans[: 1 + (more > hi)]:
+                    if refine_by_pages(res, doc, ls):
+                        break
             else:
                 res = rebuilt
         elif name == "review_litigation":
