@@ -25,7 +25,7 @@ from .tables.pagedivision import refine_by_pages
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
 from .tables.pagetotal import first_totals_moved, table_width
-from .tables.result import UNREADABLE, TableResult
+from .tables.result import TableResult
 from .tables.review import assemble_review
 from .tables.staircase import assemble_rewritten_pages
 from .tables.reviewstream import assemble_review_stream, continuation, in_stream_order, preceding, preceding_rows
@@ -343,10 +343,7 @@ def _null_copies(res: TableResult, plan: tuple[set, list[str]] | None) -> None:
         key = row.key
         for col in row.cols:
             if _ALL in cells or (key, col) in cells:
-                res.values.setdefault(key, {})[col] = None
-                res.status.setdefault(key, {})[col] = UNREADABLE
-                res.provenance.get(key, {}).pop(col, None)
-                res.ambiguous.discard((key, col))
+                res.null(key, col)
                 out.append(f"{key}.{col}")
     res.warn(f"the table's copies give {len(out)} cells different values (or the report year's copy was not read); "
              f"null: {', '.join(out)}")

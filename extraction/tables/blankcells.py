@@ -70,8 +70,13 @@ def _row_values(cells: Sequence[Valued], slots: Slots, sub: int | None = None) -
     return v if sub is None else v[:sub] + v[sub + 1 :]
 
 
+def meets_total(v: Sequence[Number | None]) -> bool:
+    """Does a row of seven contract columns meet 总计 = the six applicant columns (empty cells 0)?"""
+    return abs(sum(_as_zero(x) for x in v[:6]) - _as_zero(v[6])) < TOL
+
+
 def _row_fits(v: Sequence[Number | None], subtotal: Number | None = None, printed_sub: bool = False) -> bool:
-    if abs(sum(_as_zero(x) for x in v[:6]) - _as_zero(v[6])) >= TOL:
+    if not meets_total(v):
         return False
     return not printed_sub or abs(sum(_as_zero(x) for x in v[1:6]) - _as_zero(subtotal)) < TOL
 

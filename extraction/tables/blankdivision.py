@@ -179,12 +179,9 @@ def _null_unsupported(res: TableResult, sol: BlankSolution) -> list[str]:
             st = res.status.get(key, {}).get(col)
             if v is None or st == READ or any(isinstance(x, (int, float)) and abs(x - v) < _TOL for x in sol.cells[r][c]):
                 continue
-            res.values[key][col] = None
-            res.status.setdefault(key, {})[col] = UNREADABLE
             # the value is not the cell's: its text is no printed content of the cell (else the
             # report would call it "printed but not a number")
-            res.provenance.get(key, {}).pop(col, None)
-            res.ambiguous.discard((key, col))
+            res.null(key, col)
             nulled.append(f"{key}.{col}")
     return nulled
 

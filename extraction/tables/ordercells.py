@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .blankcells import APP_COLS, Number, place_short_rows, row_values
+from .blankcells import APP_COLS, TOL, Number, meets_total, place_short_rows, row_values
 from .digitruns import application_identities
 from .result import BLANK, TableResult
 
@@ -60,7 +60,7 @@ def undetermined_by_order(res: TableResult) -> Undetermined:
         status = res.status.get(row, {})
         values = [res.values.get(row, {}).get(c) for c in cols]
         printed = [c in status and status[c] != BLANK for c in cols]
-        if row in res.by_order and all(v is not None for v in values) and not _meets_total(values):
+        if row in res.by_order and all(v is not None for v in values) and not meets_total(values):
             broken.append(row)
         elif row in res.by_order and any(printed) and not all(printed):
             tokens = [Token(v) for v, p in zip(values, printed) if p]
@@ -82,11 +82,7 @@ def undetermined_by_order(res: TableResult) -> Undetermined:
         kept = [row_values(tokens, slots) for slots in placed[row].candidates]
         for k, c in enumerate(cols):
             v = res.values[row][c]
-            if v is not None and any(rv[k] is None or abs(rv[k] - v) > 1e-6 for rv in kept):
+            if v is not None and any(rv[k] is None or abs(rv[k] - v) > TOL for rv in kept):
                 out.short.append((row, c))
     return out
 
-
-def _meets_total(values: list[Number | None]) -> bool:
-    """Does a row of seven values meet 总计 = the six applicant columns?"""
-    return abs(sum(v or 0 for v in values[:APP_COLS - 1]) - (values[APP_COLS - 1] or 0)) < 1e-6

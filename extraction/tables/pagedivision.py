@@ -31,7 +31,7 @@ from .blankdivision import (
     _merge_blank,
     solve_blank_identities,
 )
-from .result import BLANK, READ, UNREADABLE, TableResult
+from .result import BLANK, READ, TableResult
 from .streamblocks import APP_COLS
 from .streamorder import _page_numbers, block_starts, header_lead, lone_numbers, page_tops, subtotal_header
 
@@ -149,18 +149,13 @@ def refine_by_pages(res: TableResult, doc: Document, lines: Sequence[Line]) -> b
             if len(opts) == 1:
                 (v, idx), = opts.items()
                 if v is _EMPTY:
-                    res.values[key][col] = None
-                    res.status.setdefault(key, {})[col] = BLANK
-                    res.provenance.get(key, {}).pop(col, None)
+                    res.null(key, col, BLANK)
                 else:
                     res.put(key, col, cells[idx], inferred=True)  # type: ignore[index]
                 res.ambiguous.discard((key, col))
                 placed.append(f"{key}.{col}")
             elif now is not None and not any(isinstance(x, (int, float)) and abs(x - now) < 1e-6 for x in numbers):
-                res.values[key][col] = None
-                res.status.setdefault(key, {})[col] = UNREADABLE
-                res.provenance.get(key, {}).pop(col, None)
-                res.ambiguous.discard((key, col))
+                res.null(key, col)
                 nulled.append(f"{key}.{col}")
     pages = ", ".join(f"values {a + 1}-{b}" for a, b in holes)
     res.warn("values read one per line in the PDF's content order divided page by page: the pages whose values are "

@@ -68,6 +68,15 @@ class TableResult:
             self.ambiguous.add((row, col))
         self.printed_rows.add(row)
 
+    def null(self, row: str, col: str, status: str = UNREADABLE) -> None:
+        """Make a cell null with ``status`` (``unreadable``: its value is not known; ``blank``):
+        the value it held is not the cell's, so its provenance (no printed content of the cell)
+        and its ambiguity (a review reason for a value) go with it."""
+        self.values.setdefault(row, {})[col] = None
+        self.status.setdefault(row, {})[col] = status
+        self.provenance.get(row, {}).pop(col, None)
+        self.ambiguous.discard((row, col))
+
     def found(self, row: str) -> None:
         """The row is printed (a row of blanks has no values to ``put``)."""
         self.printed_rows.add(row)

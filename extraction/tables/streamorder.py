@@ -564,11 +564,7 @@ def distrust_order(res: TableResult) -> TableResult:
         # more; seven values that break 总计: not known to be one row's
         undetermined = undetermined_by_order(res)
         for row, col in undetermined.short + undetermined.broken:
-            res.values[row][col] = None
-            res.status[row][col] = UNREADABLE
-            res.ambiguous.discard((row, col))
-            # the value is not known to be this cell's: its text is no printed content of the cell
-            res.provenance.get(row, {}).pop(col, None)
+            res.null(row, col)
         if undetermined.short:
             res.warn("rows placed by order alone with fewer values than columns: which columns their values are in "
                      "is not printed (a blank cell leaves no line), and the report's arithmetic does not place them "
