@@ -597,7 +597,7 @@ def test_a_page_two_runs_of_rows_fit_keeps_the_row_view():
     st = Stats()
     out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
     assert st.stream_unseen == 1 and st.stream_paged == 0
-    assert out == _row_view_without_boundaries(rows)
+    assert out == _three(rows, stream=False)
 
 
 def test_a_search_with_a_page_read_as_a_whole_is_bounded(monkeypatch):
@@ -625,70 +625,7 @@ def test_a_table_whose_every_page_is_read_as_a_whole_keeps_the_row_view():
     st = Stats()
     out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
     assert st.stream_unseen == 1 and st.stream_paged == 0
-    assert out == _row_view_without_boundaries(rows)
-
-
-def _row_view_without_boundaries(rows: dict[str, list]) -> dict:
-    """The row view (rows printed apart, as pdfplumber prints them) with the rows of each run of
-    zero rows holding a short row null: what a reading without row boundaries leaves of it."""
-    out = _three(rows, stream=False)
-    keys, run = list(rows), []
-    for k in [*keys, None]:
-        if k is not None and all(v in (0, E) for v in rows[k]):
-            run.append(k)
-            continue
-        if any(E in rows[x] for x in run):
-            for x in run:
-                out[x] = dict.fromkeys(out[x])
-        run = []
-    return out
-
-
-def test_zero_rows_around_a_short_one_are_null_where_the_row_view_stands_in_for_the_stream():
-    """Every page read as a whole (one page in two flows): the row view stands in for the reading,
-    but the reading prints no row boundaries. 三(三)2. prints only its 总计 ``0`` among rows of
-    zeros: the zeros of 三(一)…(七)'s zero rows divide into rows in many ways that print the same
-    values (any of them the short one), so none of those cells is determined; the rows with
-    numbers stay as the row view gives them, and the zero rows of pdfplumber's row view (rows
-    printed on their own lines) stay determined."""
-    rows = _apps(denied_prohibited_by_law=[E, E, E, E, E, E, 0])
-    g = grid("applications", rows)
-    text = _two_flows(rows, list(rows))
-    st = Stats()
-    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), text)["applications"]
-    assert st.stream_unseen == 1
-    for key in ("partially_granted", "denied_state_secret", "denied_prohibited_by_law", "other_handling"):
-        assert all(v is None for v in out[key].values()), key
-    assert out["granted"] == out["total_handled"] == dict(zip([*APPS, "total"], [5, 1, 0, 0, 0, 0, 6]))
-    # 二 (carried over) and 四 (carried forward): zero rows alone between rows with numbers, full
-    assert out["carried_over"] == out["carried_forward"] == dict.fromkeys([*APPS, "total"], 0)
-    assert _three(rows, stream=False)["denied_state_secret"] == dict.fromkeys([*APPS, "total"], 0)
-    assert st.zero_runs_nulled > 0
-
-
-def test_zero_rows_without_a_short_one_keep_the_row_view():
-    """The same reading with every row printing seven values: each run of zeros divides one way
-    only (seven a row), so the row view stands."""
-    rows = _apps()
-    g = grid("applications", rows)
-    st = Stats()
-    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}), _two_flows(rows, list(rows)))
-    assert st.stream_unseen == 1 and st.zero_runs_nulled == 0
-    assert out["applications"] == _three(rows, stream=False)
-
-
-def test_a_page_end_the_values_count_cuts_a_run_of_zero_rows():
-    """A page ends after exactly the values of the rows before it (the page's labels say which rows
-    it holds): a run of zero rows is two runs there — the first page's zero rows, all full, stay
-    determined; the second page's run, holding the short row, is null."""
-    rows = _apps(denied_prohibited_by_law=[E, E, E, E, E, E, 0])
-    printed = blankgold.printed_rows(grid("applications", rows), "2019")
-    # four rows on the first page (28 values), the rest on the second
-    text = _two_flows(rows, list(rows)[:4]) + _two_flows(rows, list(rows)[4:])
-    assert blankgold.page_row_ends(printed, text) == {4}
-    unplaced = blankgold.zero_runs_unplaced(printed, text)
-    assert "partially_granted" not in unplaced and {"denied_state_secret", "other_handling"} <= unplaced
-    assert "partially_granted" in blankgold.zero_runs_unplaced(printed)  # without the reading: one run
+    assert out == _three(rows, stream=False)
 
 
 def _review_grid(values: list) -> Grid:

@@ -101,7 +101,6 @@ class Stats:
     stream_paged: int = 0  # readings with a page read as a whole (its rows keep the row view, the rest the stream)
     stream_nulled: int = 0  # table 三 cells the row view determines and the stream does not
     stream_placed: int = 0  # table 三 cells the stream determines and the row view does not
-    zero_runs_nulled: int = 0  # table 三 cells of zero rows whose division the reading does not print (row view)
     misled: int = 0  # cells where the fitting placements agree on a value not printed (gold null)
     review_grouped: int = 0  # table 四 read group by group (the reading prints each group apart)
     notes: list[str] = field(default_factory=list)
@@ -238,52 +237,6 @@ def row_candidates(row: PrintedRow, stats: Stats | None = None) -> list[Vector]:
     if not fit and stats is not None:
         stats.dropped_row_identities += 1
     return fit or cands
-
-
-def zero_runs_unplaced(rows: list[PrintedRow], text: str | None = None) -> set[str]:
-    """The keys of table 三's rows that a reading printing no row boundaries (raw pdftotext's
-    stream, the row view standing in for it) does not divide: each maximal run of consecutive rows
-    printing only zeros and blank marks of which some row prints fewer values than it has columns.
-    The run prints as one sequence of zeros and marks, and moving a value across a boundary inside
-    it (the short row one longer, a neighbour one shorter) prints the same sequence and meets every
-    identity (zeros and empty cells both count 0): which row is short is not printed.
-
-    ``text`` (the reading): a run is cut where a page of the reading ends after exactly the values
-    of the rows before (``page_row_ends``): the page's own labels say which rows it holds."""
-    ends = page_row_ends(rows, text) if text is not None else set()
-    out: set[str] = set()
-    run: list[PrintedRow] = []
-    for i, r in enumerate([*rows, None]):
-        if r is not None and all(v is None or v == 0 for v in r.tokens) and i not in ends:
-            run.append(r)
-            continue
-        if any(len(x.tokens) < len(x.columns) for x in run):
-            out.update(x.key for x in run)
-        run = [r] if r is not None and all(v is None or v == 0 for v in r.tokens) else []
-    return out
-
-
-def page_row_ends(rows: list[PrintedRow], text: str) -> set[int]:
-    """The row indices ``i`` at which a page of the reading starts: the reading's table-三 values
-    (``reading_blocks`` from the first ``申请人情况`` on) before a page break are exactly as many as
-    the visible tokens of ``rows[:i]`` (one ``i`` only; none where the counts do not meet — the
-    page holds values of other rows, or a row prints nothing at the boundary)."""
-    first = text.find("申请人情况")
-    if first < 0:
-        return set()
-    counts, n = [], 0
-    for page in text[first:].split("\f")[:-1]:
-        n += sum(len(b) for b in reading_blocks(page))
-        counts.append(n)
-    cum = [0]
-    for r in rows:
-        cum.append(cum[-1] + len(r.tokens))
-    out = set()
-    for n in counts:
-        at = [i for i, c in enumerate(cum) if c == n and 0 < i < len(rows)]
-        if len(at) == 1:
-            out.add(at[0])
-    return out
 
 
 def review_group_labels(grid: Grid) -> list[str] | None:
@@ -520,13 +473,9 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
     for grid in grids:
         rows = printed_rows(grid, fmt)
         by_column = column_cells(rows, fmt) if grid.table in column_major and grid.table == "active_disclosure" else {}
-        by_stream, unplaced = None, set()
+        by_stream = None
         if grid.table == "applications" and grid.table in column_major and text is not None:
-            unseen = stats.stream_unseen
             by_stream = stream_cells(rows, fmt, text, stats)
-            if stats.stream_unseen > unseen:
-                # the row view stands in for a reading that prints no row boundaries
-                unplaced = zero_runs_unplaced(rows, text)
         cands = {r.key: row_candidates(r, stats) for r in rows}
         if grid.table == "applications":
             cands = _joint({r.key: r for r in rows}, cands, fmt, stats)
@@ -553,10 +502,6 @@ def contract_tables(grids: list[Grid], fmt: str, tables: dict[str, Any], stats: 
                         out[grid.table][rk][col] = None
                     else:
                         stats.stream_placed += seen != {r.rendered[i]}
-                    continue
-                if r.key in unplaced:
-                    stats.zero_runs_nulled += out[grid.table][rk][col] is not None
-                    out[grid.table][rk][col] = None
                     continue
                 if seen == {r.rendered[i]} or by_column.get((rk, col)) == {r.rendered[i]}:
                     continue
