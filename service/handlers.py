@@ -16,6 +16,13 @@ from .metrics import ServiceMetrics
 from .middleware import request_id_of
 
 
+def json_error_message(reason: str) -> str:
+    """What a client is told about a body sent as JSON that does not parse: pydantic's reason
+    (where it stopped), and what the body should be."""
+    reason = reason.removeprefix("Invalid JSON: ")
+    return f"the request body is not valid JSON ({reason}); send the JSON object this endpoint takes (see /docs)"
+
+
 # nginx's "client closed request": in the access log and the metrics, apart from the answers clients got
 CLIENT_CLOSED = 499
 
@@ -38,6 +45,11 @@ def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
         ]
         first = details[0] if details else {"loc": [], "msg": "invalid request"}
+        syntax = next((d for d in details if d["type"] == "json_invalid"), None)
+        if syntax is not None:
+            # a body that is not JSON at all is a bad request (400), like a multipart body that cannot
+            # be parsed; 422 is for JSON whose fields do not match the schema
+            return respond(request, 400, "invalid_json", json_error_message(syntax["msg"]), details=[syntax])
         where = ".".join(str(p) for p in first["loc"]) or "body"
         return respond(request, 422, "invalid_request", f"{where}: {first['msg']}", details=details)
 

@@ -47,7 +47,12 @@ def _is_json(media_type: str) -> bool:
 
 
 async def _parse_json(request: Request, model: type[T]) -> T:
+    """The body as ``model``. Raises ``ServiceError`` 400 ``invalid_json`` for an empty body and
+    ``RequestValidationError`` otherwise (the handlers answer 400 ``invalid_json`` for a body that
+    is not JSON, 422 ``invalid_request`` for JSON of the wrong shape)."""
     body = await request.body()
+    if not body.strip():  # pydantic would say "EOF while parsing a value at line 1 column 0"
+        raise ServiceError(400, "invalid_json", "the request body is empty; send the JSON object this endpoint takes (see /docs)")
     try:
         return model.model_validate_json(body)  # type: ignore[attr-defined]
     except ValidationError as exc:

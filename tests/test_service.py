@@ -369,14 +369,15 @@ def test_every_input_error_maps_to_its_status_and_code(make_client: Callable[...
         ({"files": {"file": ("p.png", b"\x89PNG\r\n\x1a\n" + bytes(300), "image/png")}}, 415, "unsupported_format"),
         ({"json": {"txt": "x"}}, 422, "invalid_request"),
         ({"json": {"text": 5}}, 422, "invalid_request"),
-        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, "invalid_request"),
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "invalid_json"),
+        ({"content": b"", "headers": {"content-type": "application/json"}}, 400, "invalid_json"),
         ({"files": [("file", ("a.txt", b"a")), ("file", ("b.txt", b"b"))]}, 422, "invalid_request"),
         ({"content": b'--b\r\nContent-Disposition: form-data; name="f"\r\n\r\nv\r\n--b--\r\n',
           "headers": {"content-type": "multipart/form-data; boundary=b"}}, 422, "invalid_request"),
         ({"content": b"--x\r\nbroken", "headers": {"content-type": "multipart/form-data"}}, 400, "invalid_multipart"),
     ],
     ids=["empty", "blank", "empty-file", "empty-raw", "not-a-report", "image", "missing-field",
-         "wrong-type", "bad-json", "two-files", "no-file", "bad-multipart"],  # fmt: skip
+         "wrong-type", "bad-json", "empty-json", "two-files", "no-file", "bad-multipart"],  # fmt: skip
 )
 def test_bad_input_gets_a_clear_json_error(client: TestClient, kwargs: dict[str, Any], status: int, code: str) -> None:
     r = client.post("/v1/extract", **kwargs)

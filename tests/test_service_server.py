@@ -71,3 +71,22 @@ def test_real_server_serves_reports_and_stops_cleanly(tmp_path: Path) -> None:
     log = server.log_text()
     assert server.returncode in (0, -signal.SIGTERM), log[-3000:]
     assert "Application shutdown complete" in log and "Traceback" not in log, log[-3000:]
+
+
+
+@pytest.mark.slow
+def test_real_server_answers_a_body_that_is_not_json_with_400_invalid_json(tmp_path: Path) -> None:
+    # a cut-off JSON body was 422 invalid_request, the answer for JSON whose fields are wrong:
+    # a client could not tell "fix your JSON encoder" from "fix your field names"
+    env = {"GOVREPORT_TAGGER": "rules", "GOVREPORT_MODELS_DIR": str(tmp_path / "models"), "GOVREPORT_ACCESS_LOG": "false"}
+    json_type = {"Content-Type": "application/json"}
+    with ServerProcess(env) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        for path in ("/v1/extract", "/v1/extract/batch", "/v1/crosscheck"):
+            for body, why in ((b'{"text": "\xe4\xb8\x80', "EOF"), (b"", "empty"), (b"  \n", "empty")):
+                r = http.post(path, content=body, headers=json_type)
+                err = r.json()["error"]
+                assert (r.status_code, err["code"]) == (400, "invalid_json"), (path, body, r.text)
+                assert why in err["message"] and err["request_id"] == r.headers["x-request-id"]
+            r = http.post(path, content=b'{"txt": 1}', headers=json_type)  # JSON of the wrong shape stays 422
+            assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_request"), (path, r.text)
+    assert "Traceback" not in server.log_text()

@@ -11,11 +11,11 @@ from ..settings import ServiceSettings
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "empty or undecodable input, malformed multipart"},
+    400: {"model": ErrorResponse, "description": "empty or undecodable input, malformed multipart, a body that is not JSON"},
     401: {"model": ErrorResponse, "description": "missing or wrong API key (only when a key is configured)"},
     413: {"model": ErrorResponse, "description": "document or request too large, too many batch items"},
     415: {"model": ErrorResponse, "description": "unsupported or binary format"},
-    422: {"model": ErrorResponse, "description": "not a report, no text layer, or a malformed request"},
+    422: {"model": ErrorResponse, "description": "not a report, no text layer, or JSON that does not match the schema"},
     500: {"model": ErrorResponse, "description": "internal error (logged; no details in the answer)"},
     503: {"model": ErrorResponse, "description": "busy (queue full) or not ready"},
     504: {"model": ErrorResponse, "description": "the request passed its time limit"},
