@@ -44,7 +44,6 @@ from tqdm import tqdm
 from govreport.extraction.crosscheck import ReportRef, summary_table, year_on_year
 from govreport.extraction.errors import GovReportError, InputError
 from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, tidy_cells, to_json
-from govreport.extraction.ingest import DEFAULT_MAX_BYTES
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and callers use batch.get_tagger)
 from govreport.extraction.taggers.model import ModelUnusable
@@ -227,12 +226,24 @@ class OutputLocked(GovReportError):
     code = "locked"
 
 
+class OutputUnwritable(GovReportError):
+    """The output folder cannot be created or written (read-only file system, no permission)."""
+
+    code = "unwritable"
+
+
 @contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
     """An exclusive ``flock`` on ``OUT/.batch.lock`` for the whole run; a second run on the same
-    OUT is refused at once (the kernel drops the lock when its holder dies, even by ``kill -9``)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    OUT is refused at once (the kernel drops the lock when its holder dies, even by ``kill -9``).
+
+    Raises ``OutputLocked`` (another run holds OUT) or ``OutputUnwritable`` (OUT cannot be made
+    or written: said before any input is read)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputUnwritable(f"cannot write to -o {out_dir}: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -867,6 +878,8 @@ def batch_cmd(
             inputs, out_dir, engine=engine, address=address, tagger=tagger, model=model,
             workers=workers, retry_failed=retry_failed, progress=not no_progress and sys.stderr.isatty(),
         )  # fmt: skip
+    except OutputUnwritable as exc:  # a bad -o, like extract's: a usage error (exit 2)
+        raise click.UsageError(str(exc)) from None
     except (InputError, WorkerDied, OutputLocked) as exc:
         raise click.ClickException(str(exc)) from None
     except (FileNotFoundError, ModelUnusable) as exc:
@@ -877,7 +890,7 @@ def batch_cmd(
 
 
 __all__ = [
-    "InputFile", "OutputLocked", "ResultStore", "output_lock", "batch_cmd", "check_index", "discover_inputs", "encode_record", "extract_file",
+    "InputFile", "OutputLocked", "OutputUnwritable", "ResultStore", "output_lock", "batch_cmd", "check_index", "discover_inputs", "encode_record", "extract_file",
     "format_summary", "iter_local", "iter_records", "make_extractor", "plan", "record_cells", "run_batch",
     "summarize", "write_cells",
 ]  # fmt: skip

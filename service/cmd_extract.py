@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -96,18 +98,33 @@ def extract_files(
             jsonl_lines.append(to_json(d, pretty=False))
         elif out_dir is not None:
             stem = _unique_stem(path, used)
-            atomic_write(out_dir / f"{stem}.{fmt}", _file_bytes(d, fmt, str(path), bom is not False))
-            if html:
-                from govreport.extraction.render import render_html
+            try:
+                atomic_write(out_dir / f"{stem}.{fmt}", _file_bytes(d, fmt, str(path), bom is not False))
+                if html:
+                    from govreport.extraction.render import render_html
 
-                atomic_write(out_dir / f"{stem}.html", render_html(result.document))
+                    atomic_write(out_dir / f"{stem}.html", render_html(result.document))
+            except OSError as exc:  # a full disk mid-run: this report is lost, the others are not
+                _report_failure(failures, path, OSError(f"cannot write to {out_dir}: {exc.strerror or exc}"))
+                continue
         if summary:  # after the files: a reader closing stdout early (| head) loses nothing
             from govreport.extraction.export_text import summary_text
 
             tqdm.write(summary_text(d, str(path)), file=sys.stdout)
     if jsonl_lines and out_dir is not None:
-        atomic_write(out_dir / "results.jsonl", "\n".join(jsonl_lines) + "\n")
+        try:
+            atomic_write(out_dir / "results.jsonl", "\n".join(jsonl_lines) + "\n")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {out_dir / 'results.jsonl'}: {exc.strerror or exc}") from None
     return failures
+
+
+def check_writable(out_dir: Path) -> None:
+    """Create and remove a file in ``out_dir``: raises ``OSError`` when results could not be
+    written there (read-only file system, no permission), before any report is extracted."""
+    fd, probe = tempfile.mkstemp(dir=out_dir, prefix=".govreport-probe-")
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _file_bytes(d: dict[str, Any], fmt: str, source: str, bom: bool) -> str | bytes:
@@ -196,6 +213,7 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, tagger, model) -> 
             raise click.UsageError(f"-o {out} is a file, not a directory")
         try:
             Path(out).mkdir(parents=True, exist_ok=True)
+            check_writable(Path(out))  # an existing folder may still refuse files
         except OSError as exc:
             raise click.UsageError(f"cannot write to -o {out}: {exc.strerror or exc}") from None
     extractor = Extractor(load_tagger(tagger, model), max_bytes=max_bytes)

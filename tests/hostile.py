@@ -7,6 +7,9 @@ import io
 import struct
 import zipfile
 import zlib
+from pathlib import Path
+
+import pytest
 
 _DOCX_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -158,3 +161,19 @@ def html_unclosed_inline(lines: int, tags: tuple[str, ...] = ("font", "span")) -
     """A page whose every line opens inline tags that are never closed (old editors): depth ~ lines."""
     body = "".join(f"<{tags[i % len(tags)]}>第{i}行 政府信息公开<br>\n" for i in range(lines))
     return f"<html><head><title>报告</title></head><body>{body}<p>结尾行</p></body></html>"
+
+
+def unwritable_dir(tmp_path: Path) -> Path:
+    """An existing folder this process cannot create files in: a read-only one, or (root ignores
+    permissions) a kernel folder that refuses files even to root."""
+    d = tmp_path / "read-only"
+    d.mkdir()
+    d.chmod(0o555)
+    candidates = [d, Path("/sys/kernel"), Path("/proc/self")]
+    for c in candidates:
+        try:
+            (c / ".probe").write_bytes(b"")
+        except OSError:
+            return c
+        (c / ".probe").unlink()
+    pytest.skip("no folder here refuses files to this user")

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from govreport.service.cli import COMMANDS, main
 
+from tests.hostile import unwritable_dir
+
 CORPUS = Path(__file__).parent / "data" / "corpus"
 GOVREPORT = [sys.executable, "-m", "govreport.service.cli"]
 
@@ -167,6 +169,39 @@ def test_extract_to_an_output_path_that_is_a_file_is_a_usage_error_before_any_wo
         r = run("extract", str(CORPUS / "seed_000.txt"), "-o", str(out), "--tagger", "rules")
         assert r.returncode == 2 and "Traceback" not in r.stderr and str(out) in r.stderr
     assert (tmp_path / "out").read_text(encoding="utf-8") == "keep me"
+
+def test_extract_to_an_existing_folder_it_cannot_write_is_a_usage_error_before_any_work(tmp_path):
+    # a read-only -o folder passed the check (it exists) and the run ended in a traceback from
+    # tempfile.mkstemp once the first report had been extracted
+    out = unwritable_dir(tmp_path)
+    for fmt in ("json", "jsonl"):
+        r = run("extract", str(CORPUS / "seed_000.txt"), "-o", str(out), "--format", fmt, "--tagger", "rules")
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert f"cannot write to -o {out}" in r.stderr
+
+
+def test_extract_goes_on_past_a_report_it_cannot_write_and_fails_at_the_end(tmp_path, monkeypatch):
+    # a disk filling up mid-run: the report whose file cannot be written is a failure, the next
+    # one is still written, and the exit status says so (it was a traceback that lost the rest)
+    import errno
+
+    from govreport.service import cmd_extract
+
+    real = cmd_extract.atomic_write
+
+    def full_for_seed_000(path, data):
+        if Path(path).name == "seed_000.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(cmd_extract, "atomic_write", full_for_seed_000)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["extract", str(CORPUS / "seed_000.txt"), str(CORPUS / "seed_001.txt"),
+                                  "-o", str(out), "--tagger", "rules"])  # fmt: skip
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), (r.output, r.exception)
+    assert "seed_000.txt" in r.output and "No space left on device" in r.output
+    assert (out / "seed_001.json").exists() and not (out / "seed_000.json").exists()
+
 
 def test_extract_and_batch_take_the_size_limit_from_the_service_setting(tmp_path):
     from govreport.service.batch_worker import make_extractor

@@ -15,9 +15,10 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from govreport.service.batch import OutputLocked, ResultStore, iter_records, output_lock, run_batch
+from govreport.service.batch import OutputLocked, OutputUnwritable, ResultStore, iter_records, output_lock, run_batch
 from govreport.service.cli import main
 from govreport.training.synth import generate
+from tests.hostile import unwritable_dir
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,17 @@ def test_a_second_run_on_the_same_out_is_refused(reports: Path, tmp_path: Path) 
     assert not (out / "results.jsonl").exists()  # the refused runs wrote nothing
     run_batch(reports, out, tagger="rules", workers=1)  # the lock is gone with its holder
     assert len(_shas(out)) == 9
+
+
+def test_an_out_that_cannot_be_written_is_refused_before_any_input_is_read(reports: Path, tmp_path: Path) -> None:
+    # a read-only OUT ended in an OSError traceback from the lock file's os.open
+    out = unwritable_dir(tmp_path)
+    with pytest.raises(OutputUnwritable, match="cannot write to -o"):
+        run_batch(reports, out, tagger="rules", workers=1)
+    for target in (out, out / "sub"):
+        result = CliRunner().invoke(main, ["batch", str(reports), "-o", str(target), "--tagger", "rules", "--no-progress"])
+        assert result.exit_code == 2 and f"cannot write to -o {target}" in result.output, result.output
+        assert not isinstance(result.exception, OSError)
 
 
 def test_results_and_manifest_cannot_disagree(reports: Path, tmp_path: Path) -> None:
