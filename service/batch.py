@@ -50,6 +50,7 @@ from govreport.extraction.taggers.model import ModelUnusable
 
 from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
 from .options import PROGRESS_MIN_FILES, max_bytes_from_env, max_bytes_option, runtime_option
+from .walk import report_files
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,6 @@ SUMMARY = "summary.json"
 CROSSCHECK = "crosscheck.jsonl"
 MANIFEST_FORMAT = 1
 
-# What a directory walk picks up (a glob or an explicit file is taken as given): the formats
-# ingest reads, plus document formats it refuses with advice (so they are listed as failures with
-# the reason instead of silently missing). Markdown is left out: in an archive it is a README.
-INPUT_SUFFIXES = frozenset(
-    {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".pdf"}
-    | {".doc", ".wps", ".rtf", ".odt", ".ofd", ".ceb", ".caj"}
-)
 ENGINES = ("local", "ray")
 
 # the CLI's tidy columns (export.TIDY_FIELDS) plus the record's id and hash and the check verdicts
@@ -91,12 +85,7 @@ def _glob_root(pattern: str) -> Path:
 def _expand(spec: str) -> tuple[Path, list[Path]]:
     p = Path(spec)
     if p.is_dir():
-        files = [
-            f for f in p.rglob("*")
-            if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES
-            and not any(part.startswith(".") for part in f.relative_to(p).parts)
-        ]  # fmt: skip
-        return p, files
+        return p, report_files(p)
     if p.is_file():
         return p.parent, [p]
     if glob.has_magic(spec):

@@ -18,15 +18,15 @@ from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
 from .options import max_bytes_from_env, max_bytes_option, runtime_option, show_progress
-
-SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
-
+from .walk import report_files
 
 def iter_inputs(paths: list[str]) -> Iterator[Path]:
-    """Files as given; directories searched recursively for supported report files."""
+    """Files as given; directories searched recursively as ``govreport batch`` searches them
+    (``walk.report_files``: what ingest reads, and the document formats it refuses with advice,
+    so that a folder of .doc files is a list of errors saying what to do, not "no report files")."""
     for p in map(Path, paths):
         if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+            yield from sorted(report_files(p))
         else:
             yield p
 

@@ -162,6 +162,23 @@ def test_eval_with_nothing_to_score_says_so_and_fails(tmp_path):
     assert "no report could be scored" in r.stdout and "%" not in r.stdout.split("OVERALL")[1]
 
 
+def test_extract_searches_a_folder_as_batch_does(tmp_path):
+    # extract walked its own list (.txt .html .htm .docx .pdf): a folder of .doc files was "no report
+    # files found" with no advice, a .xhtml page was skipped, and a hidden folder's copy was read
+    inputs = tmp_path / "in"
+    (inputs / ".old").mkdir(parents=True)
+    shutil.copy(CORPUS / "seed_000.txt", inputs / ".old" / "copy.txt")
+    shutil.copy(CORPUS / "hangzhou_fixture.html", inputs / "page.xhtml")
+    (inputs / "legacy.doc").write_bytes(b"x")
+    out = tmp_path / "out"
+    r = run("extract", str(inputs), "-o", str(out), "--tagger", "rules")
+    assert r.returncode == 1 and "legacy.doc" in r.stderr and "save it as .docx" in r.stderr, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["page.json"]
+    (inputs / "page.xhtml").unlink()
+    r = run("extract", str(inputs), "--tagger", "rules")  # only a .doc left: its advice, not "no report files"
+    assert r.returncode == 1 and "save it as .docx" in r.stderr and "no report files" not in r.stderr, r.stderr
+
+
 def test_extract_to_an_output_path_that_is_a_file_is_a_usage_error_before_any_work(tmp_path):
     # -o naming a file (or a path under one) ended in a FileExistsError traceback after the extraction
     (tmp_path / "out").write_text("keep me", encoding="utf-8")
