@@ -81,6 +81,8 @@ _UNSUPPORTED_EXTENSIONS: dict[str, str] = {
     ".7z": _ARCHIVE,
     ".gz": _ARCHIVE,
 }
+# Every suffix ingest knows, read or refused: a one-line string ending in one names a file.
+FILE_SUFFIXES = frozenset(_EXTENSIONS) | frozenset(_UNSUPPORTED_EXTENSIONS)
 # Content that is certainly not text, named so the error can say what it is.
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from .document import Document
 from .errors import NotAReport
-from .ingest import load_bytes, load_path, load_text
+from .ingest import FILE_SUFFIXES, load_bytes, load_path, load_text
 from .limits import ReadLimits, check_deadline, max_bytes_from_env
 from .report import assemble_report
 from .taggers import Tagger, get_tagger
@@ -96,17 +96,24 @@ class Extractor:
 
     def extract(self, source: str | bytes | Path, filename: str | None = None) -> ExtractionResult:
         """Dispatch on the source: a ``Path`` (or a ``str`` naming an existing file) is read from
-        disk, ``bytes`` are sniffed like an upload, any other ``str`` is the report's text."""
+        disk, ``bytes`` are sniffed like an upload, any other ``str`` is the report's text.
+
+        A one-line ``str`` that names an existing directory, or that ends in a file suffix ingest
+        knows (``.pdf``, ``.txt``, ``.doc``…) but names no file, is taken as a path too, so that a
+        mistyped path raises ``InputError`` "no such file" (or "is a directory"), not
+        ``NotAReport`` about its own characters."""
         if isinstance(source, bytes):
             return self.extract_bytes(source, filename=filename)
         if isinstance(source, Path):
             return self.extract_path(source)
         if isinstance(source, str) and "\n" not in source and len(source) < 4096:
+            p = Path(source.strip())
             try:
-                if Path(source).is_file():
-                    return self.extract_path(source)
-            except OSError:
-                pass
+                names_a_file = p.exists() or p.suffix.lower() in FILE_SUFFIXES
+            except OSError:  # a name too long for the file system is text
+                names_a_file = False
+            if names_a_file:
+                return self.extract_path(p)
         if isinstance(source, str):
             return self.extract_text(source, filename=filename)
         raise TypeError(f"extract() takes a path, bytes or text, not {type(source).__name__}")

@@ -34,7 +34,8 @@ def extract(source: "str | bytes | _Path", *, filename: str | None = None, tagge
 
     ``source``: a ``pathlib.Path`` (or a ``str`` naming an existing file) is read from disk;
     ``bytes`` are sniffed like an upload (``filename`` helps pick the reader); any other ``str``
-    is the report's text. ``tagger``: ``"auto"`` (the active model, else the rules), ``"model"``,
+    is the report's text, except a one-line one that names a directory or ends in a file suffix
+    (``.pdf``, ``.txt``, …) without naming a file: ``InputError`` "no such file" / "is a directory". ``tagger``: ``"auto"`` (the active model, else the rules), ``"model"``,
     ``"rules"``. Returns an ``ExtractionResult``: ``.output`` is the contract's JSON object,
     ``.document`` the tagged ``Document``, ``.to_dict()`` the API's response body.
     Raises ``govreport.extraction.errors.GovReportError`` subclasses for unreadable input or
