@@ -25,6 +25,7 @@ import importlib
 import importlib.metadata
 import logging
 import math
+import re
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Iterable
 
@@ -181,8 +182,30 @@ def serve_cmd(host: str | None, port: int | None, tagger: str | None, model: str
     try:
         settings = ServiceSettings(**overrides)
     except ValidationError as exc:
-        raise click.ClickException(f"invalid settings:\n{exc}") from None
+        raise click.ClickException(f"invalid settings:\n{settings_problems(exc, overrides)}") from None
     run_server(settings)
+
+
+def settings_problems(exc: ValidationError, options: Iterable[str] = ()) -> str:
+    """One line per invalid setting, named as the user set it (``--port`` for an option given,
+    else ``GOVREPORT_PORT``) with the value and the reason. pydantic's own text named the field
+    (``port``), which is neither, and linked its web site, which intranets cannot reach."""
+    given = set(options)
+
+    def name(field: str) -> str:
+        return f"--{field}" if field in given else f"GOVREPORT_{field.upper()}"
+
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc:
+            lines.append(f"  {name(loc[0])}={err.get('input')!r}: {err['msg']}")
+        else:  # a rule over several settings (ServiceSettings._limits_agree): its text names fields
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            for field in sorted(ServiceSettings.model_fields, key=len, reverse=True):
+                msg = re.sub(rf"(?<!')\b{field}\b(?!')", name(field), msg)  # 'model' quoted is a value
+            lines.append(f"  {msg}")
+    return "\n".join(lines)
 
 
 def __getattr__(name: str) -> Any:

@@ -795,6 +795,22 @@ def test_serve_command_reads_env_and_options(monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code != 0 and "invalid settings" in result.output and len(seen) == 1
 
 
+def test_serve_names_a_bad_setting_as_the_user_set_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pydantic's text said "port ... For further information visit https://errors.pydantic.dev/...":
+    # neither the variable nor the option the user typed, and a link an intranet cannot open
+    seen: list[ServiceSettings] = []
+    monkeypatch.setattr(app_module, "run_server", seen.append)
+    monkeypatch.setenv("GOVREPORT_WORKERS", "0")
+    result = CliRunner().invoke(cli_main, ["serve", "--port", "70000"])
+    assert result.exit_code == 1 and not seen, result.output
+    assert "GOVREPORT_WORKERS='0'" in result.output and "--port=70000" in result.output
+    assert "pydantic.dev" not in result.output
+    monkeypatch.delenv("GOVREPORT_WORKERS")
+    monkeypatch.setenv("GOVREPORT_MAX_REQUEST_BYTES", "1")  # a rule over two settings names both
+    result = CliRunner().invoke(cli_main, ["serve"])
+    assert "GOVREPORT_MAX_REQUEST_BYTES (1) must be at least GOVREPORT_MAX_BYTES" in result.output, result.output
+
+
 def test_every_setting_is_documented() -> None:
     doc = (Path(__file__).parents[1] / "docs" / "service.md").read_text("utf-8")
     missing = [n for n in ServiceSettings.model_fields if f"`GOVREPORT_{n.upper()}`" not in doc]
