@@ -29,6 +29,7 @@ from .ingest_office import (
     input_name,
     is_encrypted_office,
 )
+from .filenames import printable_name
 from .ingest_pdf import PDF_MEDIA_TYPE, pdf_to_text
 from .reader_pool import run_isolated
 
@@ -512,18 +513,19 @@ def load_path(path: str | Path, max_bytes: int | None = None, limits: ReadLimits
     ``GOVREPORT_MAX_BYTES`` or ``DEFAULT_MAX_BYTES``)."""
     max_bytes = max_bytes_from_env() if max_bytes is None else max_bytes
     p = Path(path)
+    shown, name = printable_name(str(p)), printable_name(p.name)  # a GBK file name must not break the JSON
     try:
         size = p.stat().st_size
     except FileNotFoundError:
-        raise InputError(f"{p}: no such file: check the path") from None
+        raise InputError(f"{shown}: no such file: check the path") from None
     except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror}): check the path and its permissions") from None
+        raise InputError(f"{shown}: cannot be read ({exc.strerror}): check the path and its permissions") from None
     if p.is_dir():
-        raise InputError(f"{p} is a directory, not a file: give the report files inside it")
-    _check_size(size, max_bytes, p.name)
+        raise InputError(f"{shown} is a directory, not a file: give the report files inside it")
+    _check_size(size, max_bytes, name)
     try:
         with p.open("rb") as f:
             data = f.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror}): check the path and its permissions") from None
-    return load_bytes(data, filename=p.name, max_bytes=max_bytes, limits=limits)
+        raise InputError(f"{shown}: cannot be read ({exc.strerror}): check the path and its permissions") from None
+    return load_bytes(data, filename=name, max_bytes=max_bytes, limits=limits)

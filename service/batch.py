@@ -44,6 +44,7 @@ from tqdm import tqdm
 from govreport.extraction.crosscheck import ReportRef, summary_table, year_on_year
 from govreport.extraction.errors import GovReportError, InputError
 from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, tidy_cells, to_json
+from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and callers use batch.get_tagger)
 from govreport.extraction.taggers.model import ModelUnusable
@@ -116,7 +117,12 @@ def discover_inputs(specs: str | Path | Sequence[str | Path]) -> list[tuple[Path
         raise InputError(f"no input files found in {', '.join(map(str, specs))}")
     root = Path(os.path.commonpath([str(r) for r in roots]))
     unique = {str(f): f for f in files}
-    out = [(f, f.relative_to(root).as_posix() if f.is_relative_to(root) else f.name) for f in unique.values()]
+    # a file name that is not UTF-8 (GBK from a Windows ZIP) gets \xNN escapes in its source name:
+    # records are JSON lines, which cannot hold the raw bytes
+    out = [
+        (f, printable_name(f.relative_to(root).as_posix() if f.is_relative_to(root) else f.name))
+        for f in unique.values()
+    ]
     return sorted(out, key=lambda t: t[1])
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govreport.extraction.errors import InputError
+from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
@@ -67,7 +68,7 @@ def extract_file(extractor: Extractor, path: str, source: str, sha256: str) -> d
         rec.update(status="failed", error={"code": exc.code, "message": str(exc)})
     except Exception as exc:  # a defect in extraction: keep going, report it loudly
         log.exception("internal error on %s", source)
-        rec.update(status="failed", error={"code": "internal", "message": f"{type(exc).__name__}: {exc}"})
+        rec.update(status="failed", error={"code": "internal", "message": printable_name(f"{type(exc).__name__}: {exc}")})
     rec["timings_ms"] = {**timings, "total": round((time.perf_counter() - t0) * 1000, 2)}
     return rec
 

@@ -14,6 +14,7 @@ from govreport.extraction.errors import GovReportError
 from govreport.extraction.evaluate import ReportScore, aggregate, score_report
 from govreport.extraction.export import atomic_write, cells_csv, tidy_cells, to_json
 from govreport.extraction.export_text import to_markdown
+from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
@@ -47,10 +48,10 @@ FORMATS = ("json", "jsonl", "csv", "xlsx", "md")
 def _report_failure(failures: list[tuple[Path, str]], path: Path, exc: BaseException) -> None:
     from tqdm import tqdm
 
-    msg = f"{type(exc).__name__}: {exc}"
+    msg = printable_name(f"{type(exc).__name__}: {exc}")
     failures.append((path, msg))
     # tqdm.write prints above the progress bar instead of into its line
-    tqdm.write(f"error: {path}: {msg}", file=sys.stderr)
+    tqdm.write(f"error: {printable_name(str(path))}: {msg}", file=sys.stderr)
 
 
 def extract_files(
@@ -84,13 +85,13 @@ def extract_files(
             _report_failure(failures, path, exc)
             continue
         d = result.to_dict(with_spans=with_spans)
-        d["source"] = str(path)
+        source = d["source"] = printable_name(str(path))  # a GBK file name: \xNN, not a UnicodeEncodeError
         if to_stdout:
             if fmt == "csv":
-                sys.stdout.write(cells_csv(tidy_cells(d, str(path)), header=not header_done, bom=bool(bom)))
+                sys.stdout.write(cells_csv(tidy_cells(d, source), header=not header_done, bom=bool(bom)))
                 header_done = True
             elif fmt == "md":
-                sys.stdout.write(to_markdown(d, str(path)) + "\n")
+                sys.stdout.write(to_markdown(d, source) + "\n")
             else:
                 sys.stdout.write(to_json(d, pretty=False) + "\n")
             sys.stdout.flush()
@@ -99,7 +100,7 @@ def extract_files(
         elif out_dir is not None:
             stem = _unique_stem(path, used)
             try:
-                atomic_write(out_dir / f"{stem}.{fmt}", _file_bytes(d, fmt, str(path), bom is not False))
+                atomic_write(out_dir / f"{stem}.{fmt}", _file_bytes(d, fmt, source, bom is not False))
                 if html:
                     from govreport.extraction.render import render_html
 
@@ -110,7 +111,7 @@ def extract_files(
         if summary:  # after the files: a reader closing stdout early (| head) loses nothing
             from govreport.extraction.export_text import summary_text
 
-            tqdm.write(summary_text(d, str(path)), file=sys.stdout)
+            tqdm.write(summary_text(d, source), file=sys.stdout)
     if jsonl_lines and out_dir is not None:
         try:
             atomic_write(out_dir / "results.jsonl", "\n".join(jsonl_lines) + "\n")

@@ -179,6 +179,36 @@ def test_extract_searches_a_folder_as_batch_does(tmp_path):
     assert r.returncode == 1 and "save it as .docx" in r.stderr and "no report files" not in r.stderr, r.stderr
 
 
+def test_a_file_name_that_is_not_utf8_is_written_with_escapes_not_a_traceback(tmp_path):
+    # a ZIP made on Chinese Windows unpacks on Linux with GBK names (报告 = b1a8 b8e6): extract, batch
+    # and the error lines ended in "UnicodeEncodeError: surrogates not allowed" writing the JSON
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    try:
+        shutil.copy(CORPUS / "seed_000.txt", inputs / os.fsdecode(b"gbk\xb1\xa8\xb8\xe6.txt"))
+        (inputs / os.fsdecode(b"old\xff.doc")).write_bytes(b"x")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    escaped = "gbk\\xb1\\xa8\\xb8\\xe6.txt"
+    for fmt in ("json", "csv"):
+        out = tmp_path / f"out-{fmt}"
+        r = run("extract", str(inputs), "-o", str(out), "--format", fmt, "--tagger", "rules")
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr  # 1: the .doc
+        assert "old\\xff.doc" in r.stderr and "save it as .docx" in r.stderr
+        (written,) = out.iterdir()
+        text = written.read_text("utf-8-sig")
+        if fmt == "csv":
+            assert escaped in text
+        else:
+            d = json.loads(text)
+            assert d["source"].endswith(escaped) and d["origin"]["filename"] == escaped
+            assert d["tables"]["active_disclosure"]["centralized_procurement"]["amount"] == 966.0898
+    r = run("batch", str(inputs), "-o", str(tmp_path / "batch"), "--tagger", "rules", "--no-progress")
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    records = [json.loads(line) for line in (tmp_path / "batch" / "results.jsonl").read_text("utf-8").splitlines()]
+    assert sorted((rec["source"], rec["status"]) for rec in records) == [(escaped, "ok"), ("old\\xff.doc", "failed")]
+
+
 def test_extract_to_an_output_path_that_is_a_file_is_a_usage_error_before_any_work(tmp_path):
     # -o naming a file (or a path under one) ended in a FileExistsError traceback after the extraction
     (tmp_path / "out").write_text("keep me", encoding="utf-8")
