@@ -209,6 +209,29 @@ def test_a_file_name_that_is_not_utf8_is_written_with_escapes_not_a_traceback(tm
     assert sorted((rec["source"], rec["status"]) for rec in records) == [(escaped, "ok"), ("old\\xff.doc", "failed")]
 
 
+@pytest.mark.parametrize(
+    "missing, args, extra",
+    [
+        ("datasets", ["synth", "-n", "1", "-o", "{tmp}/ds"], "govreport[train]"),
+        ("label_studio_sdk", ["label", "push", str(CORPUS / "seed_000.txt"), "--project", "p"], "govreport[label]"),
+        ("label_studio_sdk", ["label", "pull", "--project", "p"], "govreport[label]"),
+    ],
+)
+def test_a_command_whose_extra_is_not_installed_says_what_to_install(tmp_path, missing, args, extra):
+    # the base install (`pip install govreport`) ran synth and label push/pull into a
+    # ModuleNotFoundError traceback; train and retrain already named the extra to install
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None  # as if the extra were not installed\n"
+        "from govreport.service.cli import main; main(sys.argv[1:])"
+    )
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    r = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "LABEL_STUDIO_API_KEY": "k"})  # fmt: skip
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert missing in r.stderr and extra in r.stderr
+    assert not (tmp_path / "ds").exists()
+
+
 def test_extract_to_an_output_path_that_is_a_file_is_a_usage_error_before_any_work(tmp_path):
     # -o naming a file (or a path under one) ended in a FileExistsError traceback after the extraction
     (tmp_path / "out").write_text("keep me", encoding="utf-8")

@@ -71,6 +71,9 @@ def config_cmd(out: Path, check: bool) -> None:
 @_key
 def push_cmd(files: tuple[Path, ...], project: str, tagger: str, model: str | None, url: str, api_key: str | None) -> None:
     """Import reports as tasks with the model's spans as predictions (same content never twice)."""
+    from govreport.training.extras import require_label_extra
+
+    require_label_extra("label push")
     from govreport.extraction.taggers import get_tagger
 
     from .client import LabelStudioClient
@@ -95,6 +98,9 @@ def push_cmd(files: tuple[Path, ...], project: str, tagger: str, model: str | No
 def pull_cmd(project: str | None, project_id: int | None, out: Path, skip_invalid: bool, no_repair_utf16: bool,
              heldout_fraction: float, url: str, api_key: str | None) -> None:  # fmt: skip
     """Export completed annotations into a new immutable batch (only new or changed ones)."""
+    from govreport.training.extras import require_label_extra
+
+    require_label_extra("label pull")
     from .client import LabelStudioClient
     from .pull import pull
 

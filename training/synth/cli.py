@@ -35,6 +35,9 @@ def parse_rates(items: tuple[str, ...]) -> dict[str, float]:
 def synth_cmd(n: int, seed: int, out: str, rate: tuple[str, ...], kind: tuple[str, ...], fmt: str | None,
               overwrite: bool) -> None:  # fmt: skip
     """Generate N synthetic reports with exact gold spans and tables (schema: docs/synth.md)."""
+    from govreport.training.extras import require_train_extra
+
+    require_train_extra("synth", ("datasets",))  # the dataset writer; the generator itself needs no extra
     from .dataset import write_dataset
 
     try:
