@@ -21,13 +21,14 @@ from govreport.extraction.taggers import get_tagger
 from .options import max_bytes_from_env, max_bytes_option, runtime_option, show_progress
 from .walk import report_files
 
-def iter_inputs(paths: list[str]) -> Iterator[Path]:
+def iter_inputs(paths: list[str], out_dir: Path | None = None) -> Iterator[Path]:
     """Files as given; directories searched recursively as ``govreport batch`` searches them
     (``walk.report_files``: what ingest reads, and the document formats it refuses with advice,
-    so that a folder of .doc files is a list of errors saying what to do, not "no report files")."""
+    so that a folder of .doc files is a list of errors saying what to do, not "no report files"),
+    leaving out ``out_dir``, where this run writes."""
     for p in map(Path, paths):
         if p.is_dir():
-            yield from sorted(report_files(p))
+            yield from sorted(report_files(p, out_dir))
         else:
             yield p
 
@@ -206,7 +207,7 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, tagger, model) -> 
         max_bytes = max_bytes_from_env()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    files = list(iter_inputs(list(inputs)))
+    files = list(iter_inputs(list(inputs), None if out in (None, "-") else Path(out)))
     if not files:
         raise click.UsageError("no report files found in the given inputs")
     if out not in (None, "-"):  # before any work: a result that cannot be written is lost work

@@ -232,6 +232,23 @@ def test_a_command_whose_extra_is_not_installed_says_what_to_install(tmp_path, m
     assert not (tmp_path / "ds").exists()
 
 
+def test_extract_does_not_read_its_own_output_folder_as_input(tmp_path):
+    # `extract reports -o reports/out --html` run twice read out/seed_000.html (its own displaCy
+    # page) as a report: seed_000.json became that page's result, the report's own went to -2.json
+    pytest.importorskip("spacy")
+    inputs = tmp_path / "reports"
+    inputs.mkdir()
+    shutil.copy(CORPUS / "seed_000.txt", inputs / "seed_000.txt")
+    out = inputs / "out"
+    for _ in range(2):
+        r = run("extract", str(inputs), "-o", str(out), "--html", "--tagger", "rules")
+        assert r.returncode == 0 and "1 of 1 reports" in r.stderr, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["seed_000.html", "seed_000.json"]
+    assert json.loads((out / "seed_000.json").read_text("utf-8"))["source"].endswith("seed_000.txt")
+    r = run("extract", str(inputs), "-o", str(inputs), "--tagger", "rules")  # -o the input folder: still read
+    assert r.returncode == 0 and (inputs / "seed_000.json").exists(), r.stderr
+
+
 def test_extract_to_an_output_path_that_is_a_file_is_a_usage_error_before_any_work(tmp_path):
     # -o naming a file (or a path under one) ended in a FileExistsError traceback after the extraction
     (tmp_path / "out").write_text("keep me", encoding="utf-8")
