@@ -52,6 +52,13 @@ from govreport.training.annotation.config import DATA_KEY, FROM_NAME, TO_NAME, L
 from govreport.training.annotation.convert import prediction_from_spans
 
 log = logging.getLogger(__name__)
+
+
+class WebhookNotJSON(InputError):
+    """A webhook body that does not parse as JSON (400, like every route's ``invalid_json``)."""
+
+    code = "invalid_json"
+    http_status = 400
 REPO = Path(__file__).resolve().parents[1]
 TRAINING_ACTIONS = {"ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_CREATED"}
 _ACTION_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
@@ -569,6 +576,10 @@ async def webhook(request: Request, state: StateDep) -> dict[str, Any]:
     try:
         body = WebhookRequest.model_validate_json(raw)
     except ValidationError as exc:
+        syntax = next((e for e in exc.errors(include_url=False, include_input=False) if e["type"] == "json_invalid"), None)
+        if syntax is not None:  # not JSON at all: 400 invalid_json, as on every route (service.handlers)
+            reason = str(syntax["msg"]).removeprefix("Invalid JSON: ")
+            raise WebhookNotJSON(f"the webhook body is not valid JSON ({reason})") from None
         first = exc.errors(include_url=False, include_input=False)[0] if exc.errors() else {"msg": "invalid"}
         where = ".".join(str(p) for p in first.get("loc", ())) or "body"
         raise InputError(f"not a Label Studio webhook event: {where}: {first['msg']}") from None
