@@ -126,6 +126,14 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
         raise
 
 
+def check_writable(directory: str | Path) -> None:
+    """Create and remove a file in ``directory``: raises ``OSError`` when files could not be
+    written there (read-only file system, no permission), so callers can say so before any work."""
+    fd, probe = tempfile.mkstemp(dir=directory, prefix=".govreport-probe-")
+    os.close(fd)
+    os.unlink(probe)
+
+
 def write_markdown_section(path: str | Path, heading: str, section: str) -> None:
     """Replace (or append) one ``## heading`` section of a shared markdown file, atomically; the
     other sections (other benchmarks' results) stay as they are."""

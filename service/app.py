@@ -199,7 +199,8 @@ def settings_problems(exc: ValidationError, options: Iterable[str] = ()) -> str:
     for err in exc.errors(include_url=False):
         loc = [str(p) for p in err.get("loc", ())]
         if loc:
-            lines.append(f"  {name(loc[0])}={err.get('input')!r}: {err['msg']}")
+            msg = str(err["msg"]).removeprefix("Value error, ")  # a validator's own sentence
+            lines.append(f"  {name(loc[0])}={err.get('input')!r}: {msg}")
         else:  # a rule over several settings (ServiceSettings._limits_agree): its text names fields
             msg = str(err["msg"]).removeprefix("Value error, ")
             for field in sorted(ServiceSettings.model_fields, key=len, reverse=True):

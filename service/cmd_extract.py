@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -12,7 +10,7 @@ import click
 
 from govreport.extraction.errors import GovReportError
 from govreport.extraction.evaluate import ReportScore, aggregate, score_report
-from govreport.extraction.export import atomic_write, cells_csv, tidy_cells, to_json
+from govreport.extraction.export import atomic_write, cells_csv, check_writable, tidy_cells, to_json
 from govreport.extraction.export_text import to_markdown
 from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
@@ -119,14 +117,6 @@ def extract_files(
         except OSError as exc:
             raise click.ClickException(f"cannot write {out_dir / 'results.jsonl'}: {exc.strerror or exc}") from None
     return failures
-
-
-def check_writable(out_dir: Path) -> None:
-    """Create and remove a file in ``out_dir``: raises ``OSError`` when results could not be
-    written there (read-only file system, no permission), before any report is extracted."""
-    fd, probe = tempfile.mkstemp(dir=out_dir, prefix=".govreport-probe-")
-    os.close(fd)
-    os.unlink(probe)
 
 
 def _file_bytes(d: dict[str, Any], fmt: str, source: str, bom: bool) -> str | bytes:

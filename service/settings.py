@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from govreport.extraction.export import check_writable
 from govreport.extraction.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, ReadLimits
 
 MiB = 1024 * 1024
@@ -110,6 +111,19 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _blank_model_is_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("save_inputs_dir")
+    @classmethod
+    def _save_dir_is_writable(cls, v: Path | None) -> Path | None:
+        # a folder the service cannot write made every request a 500 "internal error" once
+        # started; a bad setting stops the server before it accepts a request
+        if v is not None:
+            try:
+                v.mkdir(parents=True, exist_ok=True)
+                check_writable(v)
+            except OSError as exc:
+                raise ValueError(f"cannot write to {v}: {exc.strerror or exc}") from None
+        return v
 
     @model_validator(mode="after")
     def _limits_agree(self) -> "ServiceSettings":

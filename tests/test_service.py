@@ -783,6 +783,18 @@ def test_bad_settings_are_refused(kw: dict[str, Any]) -> None:
         ServiceSettings(**kw)
 
 
+def test_a_save_inputs_dir_that_cannot_be_written_stops_start_up(tmp_path: Path) -> None:
+    # it was accepted, and every request then failed as 500 "internal error" (PermissionError in
+    # save_input on the pool thread)
+    from tests.hostile import unwritable_dir
+
+    bad = unwritable_dir(tmp_path) / "saved"
+    with pytest.raises(ValidationError, match="cannot write to"):
+        ServiceSettings(save_inputs_dir=bad)
+    good = tmp_path / "new" / "saved"
+    assert ServiceSettings(save_inputs_dir=good).save_inputs_dir == good and good.is_dir()
+
+
 def test_serve_command_reads_env_and_options(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[ServiceSettings] = []
     monkeypatch.setattr(app_module, "run_server", seen.append)
