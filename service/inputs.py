@@ -50,9 +50,18 @@ async def _parse_json(request: Request, model: type[T]) -> T:
     """The body as ``model``. Raises ``ServiceError`` 400 ``invalid_json`` for an empty body and
     ``RequestValidationError`` otherwise (the handlers answer 400 ``invalid_json`` for a body that
     is not JSON, 422 ``invalid_request`` for JSON of the wrong shape)."""
-    body = await request.body()
+    body = (await request.body()).removeprefix(b"\xef\xbb\xbf")  # Notepad's BOM: RFC 8259 lets a parser ignore it
     if not body.strip():  # pydantic would say "EOF while parsing a value at line 1 column 0"
         raise ServiceError(400, "invalid_json", "the request body is empty; send the JSON object this endpoint takes (see /docs)")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:  # pydantic would say "invalid unicode code point at line 1 column 11"
+        raise ServiceError(
+            400,
+            "invalid_json",
+            f"the JSON body is not UTF-8 (byte {exc.start}); JSON is sent as UTF-8: re-encode it, or upload "
+            "the report as a file or a raw body, whose encoding (GBK, UTF-16, …) is recognised",
+        ) from None
     try:
         return model.model_validate_json(body)  # type: ignore[attr-defined]
     except ValidationError as exc:

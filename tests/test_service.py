@@ -387,6 +387,19 @@ def test_bad_input_gets_a_clear_json_error(client: TestClient, kwargs: dict[str,
     assert err["message"] and "Traceback" not in r.text
 
 
+def test_json_that_is_not_utf8_says_so_and_a_utf8_bom_is_read(client: TestClient) -> None:
+    # a GBK-encoded JSON body was "invalid unicode code point at line 1 column 11": true, but it
+    # did not say the encoding was the problem nor that a file upload would have been read
+    body = '{"text": "政府信息公开工作年度报告"}'.encode("gb18030")
+    r = client.post("/v1/extract", content=body, headers={"content-type": "application/json; charset=gbk"})
+    assert (r.status_code, error_of(r)["code"]) == (400, "invalid_json")
+    assert "not UTF-8" in error_of(r)["message"] and "upload" in error_of(r)["message"]
+    # UTF-8 with a byte-order mark (Notepad, PowerShell 5) is UTF-8: read, not "expected value at column 1"
+    body = b"\xef\xbb\xbf" + json.dumps({"text": (CORPUS / "seed_000.txt").read_text("utf-8")}).encode()
+    r = client.post("/v1/extract", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 200 and r.json()["year"] == 2020, r.text
+
+
 REPORT_BYTES = (CORPUS / "seed_000.txt").read_bytes()
 
 
