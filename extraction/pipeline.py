@@ -106,8 +106,8 @@ class Extractor:
             return self.extract_bytes(source, filename=filename)
         if isinstance(source, Path):
             return self.extract_path(source)
-        if isinstance(source, str) and "\n" not in source and len(source) < 4096:
-            p = Path(source.strip())
+        if isinstance(source, str) and "\n" not in source and 0 < len(source.strip()) < 4096:
+            p = Path(source.strip())  # ("" would be Path("."), a folder: an empty text stays EmptyInput)
             try:
                 names_a_file = p.exists() or p.suffix.lower() in FILE_SUFFIXES
             except OSError:  # a name too long for the file system is text

@@ -49,7 +49,7 @@ def test_extract_text_path_and_bytes_agree():
 def test_a_mistyped_path_says_so_instead_of_not_a_report(tmp_path):
     # a str naming no file was read as the report's text: "examples/report_2002.txt" raised
     # NotAReport ("no section headings...") about its own 24 characters, a folder the same
-    from govreport.extraction.errors import InputError, NotAReport
+    from govreport.extraction.errors import EmptyInput, InputError, NotAReport
 
     with pytest.raises(InputError, match="no such file"):
         govreport.extract(str(tmp_path / "report_2002.txt"), tagger="rules")
@@ -57,6 +57,9 @@ def test_a_mistyped_path_says_so_instead_of_not_a_report(tmp_path):
         govreport.extract(str(tmp_path), tagger="rules")
     with pytest.raises(NotAReport):  # a line of text that names no file format is still text
         govreport.extract("今天天气很好，我们去公园散步。", tagger="rules")
+    for blank in ("", "  "):  # not Path(""), which is the current folder
+        with pytest.raises(EmptyInput):
+            govreport.extract(blank, tagger="rules")
 
 
 _IN_WHEEL = r"""
