@@ -156,6 +156,16 @@ async def read_single(request: Request, settings: ServiceSettings, filename: str
                 f"send exactly one file (got {len(docs)}); several files go to /v1/extract/batch",
             )
         return docs[0] if docs[0].filename else InputDoc(filename, data=docs[0].data, media_type=docs[0].media_type)
+    if media_type == "application/x-www-form-urlencoded":
+        # curl -d @report.txt sends this, with the report's line breaks removed (and an HTML form its
+        # fields percent-encoded): read as the document it lost the layout tables are read by
+        raise ServiceError(
+            415,
+            "unsupported_media_type",
+            "a form-encoded body (curl -d) is not a document: curl -d drops the report's line breaks; send "
+            "the file with --data-binary @report.txt -H 'Content-Type: text/plain', as -F file=@report.txt, "
+            "or as JSON {\"text\": ...}",
+        )
     # Any other body is the document itself (curl --data-binary @report.pdf -H 'Content-Type: application/pdf').
     return InputDoc(filename, data=await request.body(), media_type=_upload_media_type(media_type))
 
