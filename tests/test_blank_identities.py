@@ -215,6 +215,28 @@ def test_a_row_group_with_an_empty_cell_is_divided_by_its_column_blocks():
         assert sol is not None and sol.exceeded
 
 
+def test_a_row_group_s_walk_takes_only_placements_that_can_still_meet_the_rows_totals():
+    # three rows column by column, four cells empty: each column's block may sit in its rows' cells
+    # in up to eight ways, and only the 总计 column rules most of them out. A placement is walked
+    # only where the columns left can still meet every row's 总计 (judged on the rows' sums; a row
+    # whose cells add past every value left cannot), so the one grid is found within 1,000 states
+    # (walking every placement to the 总计 column took 13,442); the 99 after it is no row's
+    rows = [[5, 3, E, 2, 0, 1, 11], [4, E, 6, 0, 0, 0, 10], [7, 2, 1, E, 3, 0, 13]]
+    values: list = []
+    starts: list[bool] = []
+    for c in range(7):
+        col = [r[c] for r in rows if r[c] is not None]
+        values += col
+        starts += [True] + [False] * (len(col) - 1)
+    steps = _partial_group_steps(values + [99], 0, 3, starts + [True], limit=1_000)
+    assert [(used, sums) for used, _, sums, _ in steps] == [(18, [tuple(0 if v is None else v for v in r) for r in rows])]
+    ((_, cells, _, _),) = steps
+    assert cells[0][0] == [(5, 0)] and cells[1][1] == [(_EMPTY, None)] and cells[2][6] == [(13, 17)]
+    # the judged states count against the limit too: checked before each is taken
+    with pytest.raises(TooManyStates):
+        _partial_group_steps(values + [99], 0, 3, starts + [True], limit=20)
+
+
 def test_a_page_s_second_row_drawn_with_the_cut_header_columns_last_is_divided():
     # LibreOffice's PDF read by raw pdftotext: the page's second row (二, 商业企业's 1 and 科研机构's
     # cell empty) comes 自然人, 社会公益, 法律服务, 其他, 总计, then 商业企业: "2 0 0 0 3 1"

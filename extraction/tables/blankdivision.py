@@ -266,6 +266,9 @@ def _broken_row_steps(values: Sequence[int | None], p: int,
     return out
 
 
+# a cell's options in a row group's walk: (value or ``_EMPTY``, stream index) per row
+_Opts = list[tuple[object, int | None]]
+
 # the most partial grids one row group with empty cells may be walked through at one stream position
 # (``_partial_group_steps``), and all such walks of one search together; checked before each state
 # is taken: past either the search gives up (``TooManyStates``)
@@ -290,30 +293,26 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
     (values taken, the rows' column sums): (values taken, per row its per-column options, per row
     its column sums, 0: no row of it printing only its 总计). A walk over the columns whose states are (column, stream position,
     joins, a column of two yet, per row its values so far), so placements that add alike are walked
-    once. Raises ``TooManyStates`` past ``limit`` states, or when ``budget`` (``[states left]``,
-    shared by the walks of one search and taken from) runs out — both checked before a state is taken."""
+    once; a state is taken only where the columns left can still meet every row's 总计 (judged on
+    the rows' sums alone, memoised; a row whose cells add past every value left is ruled out), which
+    leaves the steps as they were and their order. Raises ``TooManyStates`` past ``limit`` states
+    (the walk's and the judged ones together), or when ``budget`` (``[states left]``, shared by the
+    walks of one search and taken from) runs out — both checked before a state is taken."""
     n = len(values)
     subsets = [list(combinations(range(k), s)) for s in range(k + 1)]
     # a state: (column, stream position, joins, wide, per column so far the id of its rows' counts
     # in ``counts``): the rows' column sums so far, written column by column
     State = tuple[int, int, int, bool, tuple[int, ...]]
-    Cell = list[tuple[object, int | None]]
     start: State = (0, p, 0, False, ())
-    edges: dict[State, list[tuple[State, Cell]]] = {}
+    edges: dict[State, list[tuple[State, _Opts]]] = {}
     counts: list[tuple[int, ...]] = []  # a column's counts per row, by id
     ids: dict[tuple[int, ...], int] = {}
     # per (column, stream position, joins, wide) what a column may take there: (its size, the joins
     # after it, wide after it, [(the column's cells, their counts, the counts' id)]), alike for every
     # state there whatever its sums
-    moves: dict[tuple[int, int, int, bool], list[tuple[int, int, bool, list[tuple[Cell, tuple[int, ...], int]]]]] = {}
-    seen = {start}
-    todo = [start]
-    while todo:
-        st = todo.pop()
-        c, q, joins, wide, sums = st
-        if c == APP_COLS:
-            edges[st] = []
-            continue
+    moves: dict[tuple[int, int, int, bool], list[tuple[int, int, bool, list[tuple[_Opts, tuple[int, ...], int]]]]] = {}
+
+    def moves_at(c: int, q: int, joins: int, wide: bool) -> list[tuple[int, int, bool, list[tuple[_Opts, tuple[int, ...], int]]]]:
         if (c, q, joins, wide) not in moves:
             got = []
             for size in range(min(k, n - q) + 1):
@@ -326,7 +325,7 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                     continue  # no column of two can follow: single rows
                 fill = []
                 for rs in subsets[size]:
-                    cell: Cell = [(_EMPTY, None)] * k
+                    cell: _Opts = [(_EMPTY, None)] * k
                     for j, i in zip(rs, range(q, q + size)):
                         cell[j] = (values[i], i)
                     col = tuple(0 if v is _EMPTY or v is None else v for v, _ in cell)
@@ -336,27 +335,78 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                     fill.append((cell, col, ids[col]))
                 got.append((q + size, joined, wide or size > 1, fill))
             moves[(c, q, joins, wide)] = got
-        # before the last column (总计): each row's sum of the applicant columns, which it must meet
-        totals = tuple(sum(counts[i][j] for i in sums) for j in range(k)) if c == APP_COLS - 1 else None
-        out: list[tuple[State, Cell]] = []
-        for q2, joined, wide2, fill in moves[(c, q, joins, wide)]:
+        return moves[(c, q, joins, wide)]
+
+    def take() -> None:
+        """Count one more state against ``limit`` and ``budget`` (checked before it is taken)."""
+        if len(seen) + len(ends) >= limit or (budget is not None and budget[0] <= 0):
+            raise TooManyStates
+        if budget is not None:
+            budget[0] -= 1
+
+    tops: dict[tuple[int, int], int] = {}
+
+    def top(c: int, q: int) -> int:
+        """The most a row's 总计 can be at column ``c`` from ``q``: the largest of the next ``k``
+        values per column left (the 总计 column's cells are among them)."""
+        if (c, q) not in tops:
+            tops[c, q] = max((v or 0 for v in values[q : q + k * (APP_COLS - c)]), default=0)
+        return tops[c, q]
+
+    # per (column, stream position, joins, wide, each row's sum of its applicant cells so far):
+    # whether the columns left can be walked to an end where every row meets its 总计. Only the
+    # rows' sums decide it, so placements that differ column by column but add alike per row are
+    # judged once, and the walk takes no state from which no end is reached (else a group of three
+    # rows tries up to 8 placements a column before its 总计 rules most of them out)
+    ends: dict[tuple[int, int, int, bool, tuple[int, ...]], bool] = {}
+
+    def reaches(c: int, q: int, joins: int, wide: bool, rows: tuple[int, ...]) -> bool:
+        key = (c, q, joins, wide, rows)
+        if key not in ends:
+            take()
+            ends[key] = False
+            if c == APP_COLS:
+                ends[key] = wide
+            elif max(rows) <= top(c, q):  # else a row adds past every value left to be its 总计 (counts are never negative)
+                ends[key] = any(
+                    (col == rows and reaches(c + 1, q2, joined, wide2, rows)) if c == APP_COLS - 1
+                    else reaches(c + 1, q2, joined, wide2, tuple(map(add, rows, col)))
+                    for q2, joined, wide2, fill in moves_at(c, q, joins, wide)
+                    for col in dict.fromkeys(col for _, col, _ in fill)
+                )  # fmt: skip
+        return ends[key]
+
+    seen = {start}
+    todo = [start]
+    reach = {start: (0,) * k}  # per state taken, each row's sum of its applicant cells
+    if not reaches(0, p, 0, False, reach[start]):
+        return []
+    while todo:
+        st = todo.pop()
+        c, q, joins, wide, sums = st
+        if c == APP_COLS:
+            edges[st] = []
+            continue
+        rows_sum = reach[st]
+        out: list[tuple[State, _Opts]] = []
+        for q2, joined, wide2, fill in moves_at(c, q, joins, wide):
             for cell, col, cid in fill:
-                if totals is not None and totals != col:
+                # before the last column (总计): each row's sum of the applicant columns, which it must meet
+                after = rows_sum if c == APP_COLS - 1 else tuple(map(add, rows_sum, col))
+                if (c == APP_COLS - 1 and col != rows_sum) or not reaches(c + 1, q2, joined, wide2, after):
                     continue
                 t = (c + 1, q2, joined, wide2, sums + (cid,))
                 out.append((t, cell))
                 if t not in seen:
-                    if len(seen) >= limit or (budget is not None and budget[0] <= 0):
-                        raise TooManyStates
-                    if budget is not None:
-                        budget[0] -= 1
+                    take()
                     seen.add(t)
+                    reach[t] = after
                     todo.append(t)
         edges[st] = out
     # the walk's steps in its order, and per state the steps into it: a step lies on a way to an end
     # where the state it reaches does (its own state then does too)
     into: dict[State, list[int]] = {}
-    order: list[tuple[int, Cell]] = []
+    order: list[tuple[int, _Opts]] = []
     for st, nxt in edges.items():
         for t, cell in nxt:
             into.setdefault(t, []).append(len(order))
@@ -374,7 +424,7 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                 if st not in alive:
                     alive.add(st)
                     stack.append(st)
-        rows: list[list[Cell]] = [[[] for _ in range(APP_COLS)] for _ in range(k)]
+        rows: list[list[_Opts]] = [[[] for _ in range(APP_COLS)] for _ in range(k)]
         for e in sorted(taken):
             c, cell = order[e]
             for j, opt in enumerate(cell):
