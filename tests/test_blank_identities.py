@@ -259,6 +259,36 @@ def test_a_page_s_second_row_drawn_with_the_cut_header_columns_last_is_divided()
     assert all(sets[q][c] == {_EMPTY if v is None else v} for q, k in enumerate(KEYS) for c, v in enumerate(truth[k]))
 
 
+def test_the_values_drawn_among_the_first_column_header_are_row_one_s():
+    # LibreOffice's PDF read by raw pdftotext: row 一's values come between the first column
+    # header's pieces ("商业企 科研机 业 构 210 0 0 | 社会公 益组织 0 | …"), 二 prints seven zeros and
+    # the last result row nothing. 一 and 二 enter the identities only as a sum, so a division with
+    # 一 printing nothing, 二 taking 一's values and every row down to the empty one shifted by one
+    # fits the arithmetic too; the values drawn among the header are 一's, so it does not fit the reading
+    empty = RESULTS[-1]
+    truth = _table({empty: [E] * 7})
+    for key in ("new_received", "total_handled"):
+        truth[key] = [truth[key][0] - len(RESULTS), 0, 0, 0, 0, 0, truth[key][6] - len(RESULTS)]
+    head = ("申请人情况\n自然人\n法人或其他组织\n商业企\n科研机\n业\n构\n{}\n{}\n{}\n\n社会公\n益组织\n{}\n\n"
+            "法律服\n务机构\n{}\n\n其他\n{}\n\n{}\n\n").format(*truth["new_received"])
+    text = head + "".join(f"{v}\n\n" for k in KEYS[1:] for v in truth[k] if v is not None)
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, hints = lone_numbers(doc, lines)
+    tops = page_tops(doc, lines, cells)
+    values = [c.value for c in cells]
+    assert tops == {0} and hints[3:6] == [3, 4, 5]
+    # by the arithmetic alone 一 may print nothing
+    loose = _sets(solve_blank_identities(values, KEYS, hints=hints))
+    assert all(_EMPTY in cell for cell in loose[0]) and truth["new_received"][0] in loose[1][0]
+    sol = solve_blank_identities(values, KEYS, hints=hints, tops=tops)
+    assert sol is not None and not sol.exceeded
+    sets = _sets(sol)
+    assert sets[0] == [{v} for v in truth["new_received"]]
+    # the report's grid is still among the divisions (which later row printed nothing stays open)
+    assert all((_EMPTY if v is None else v) in sets[q][c] for q, k in enumerate(KEYS) for c, v in enumerate(truth[k]))
+
+
 def _result(truth):
     text = "申请人情况\n自然人\n" + "".join(f"{v}\n\n" for v in _stream(truth))
     doc = Document(text)

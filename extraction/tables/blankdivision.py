@@ -720,6 +720,13 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     edges: dict[State, list[tuple[State, int, list[Opts]]]] = {}
     seen: set[State] = {start}
     todo = [start]
+    # the table's first values, drawn among its first column header (``page_tops``): LibreOffice
+    # draws a table's first row at the header's height, so raw pdftotext writes them between the
+    # header's pieces, and they are row 一's (as a page's first rows are the contract gold's,
+    # ``blankgold.stream_layout``): 一 does not print nothing there. Else a division may give 一's
+    # values to 二 (一 and 二 enter the identities only as a sum: with 二 printing zeros and a later
+    # row nothing, every row between can shift by one)
+    first_top = min(tops) if tops else None
     hole_end = dict(holes)
     hole_sums = {a: _hole_sums(ints, a, b, skippable) for a, b in holes}
     while todo:
@@ -738,6 +745,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         for used, rows, delta, hidden in (moves(p, r, opts) if opts else ()):
             if any(p < h < p + used for h in hole_end):
                 continue  # a step never runs into a page taken whole
+            if not used and r == 0 and p == first_top:
+                continue  # the values drawn among the table's first column header are row 一's: it prints something
             drops = dropped | hidden
             if drops >> (2 * nid):
                 # a hole's combination of the identities, checked in the 总计 column (``_hole_steps``)
