@@ -169,6 +169,17 @@ def test_a_header_cut_into_pieces_names_its_column():
     assert _header_column(["社会公", "益组织", "法律服", "务机构"]) is None
 
 
+def test_a_cut_header_nearer_the_value_names_it_over_a_whole_header_before_it():
+    from govreport.extraction.tables.streamorder import _header_column
+
+    # LibreOffice's page top: the 总计 header cell drawn among the first row's values, then the cut
+    # 社会公益组织 header right above its value: the value is 社会公益组织's, not 总计's
+    assert _header_column(["总计", "社会公", "益组织"]) == 3
+    # a whole header nearest the value still names it; pieces naming nothing leave the whole one
+    assert _header_column(["社会公", "益组织", "总计"]) == 6
+    assert _header_column(["总计", "单位：件"]) == 6
+
+
 def test_the_blocks_tell_a_row_group_from_single_rows():
     # the stream of test_divisions_that_disagree_leave_null_cells fits in order and column by column;
     # raw pdftotext joins a row group's cells of one column into one block (no empty line between

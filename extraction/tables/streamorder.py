@@ -91,16 +91,20 @@ def _header_column(lines: Sequence[str]) -> int | None:
     ``_HINT_LINES`` since the previous value) that holds exactly one column header."""
     if len(lines) > _HINT_LINES:
         return None
-    for s in reversed(lines):
-        s = re.sub(r"\s+", "", s)
+    for k in range(len(lines) - 1, -1, -1):
+        s = re.sub(r"\s+", "", lines[k])
         found = [c for c, name in enumerate(COLUMN_HEADERS) if name in s]
-        if s == "其他":
-            return 5
-        if s == "总计":
-            return 6
-        if len(found) == 1 and s.startswith(COLUMN_HEADERS[found[0]]):
-            return found[0]
-    # a header cut into pieces, one a line (``社会公`` / ``益组织``): the pieces joined name one column
+        whole = 5 if s == "其他" else 6 if s == "总计" else found[0] if len(found) == 1 and s.startswith(COLUMN_HEADERS[found[0]]) else None
+        if whole is not None:
+            # a header cut into pieces on the lines after it (``总计`` / ``社会公`` / ``益组织``) stands
+            # nearer the value: the pieces name its column
+            return _cut_header(lines[k + 1 :]) if _cut_header(lines[k + 1 :]) is not None else whole
+    return _cut_header(lines)
+
+
+def _cut_header(lines: Sequence[str]) -> int | None:
+    """The applicant column a header cut into pieces, one a line (``社会公`` / ``益组织``), names:
+    the pieces joined start with one column's header; None otherwise."""
     joined = re.sub(r"\s+", "", "".join(lines))
     found = [c for c, name in enumerate(COLUMN_HEADERS[:5]) if name in joined]
     if len(found) == 1 and joined.startswith(COLUMN_HEADERS[found[0]]):
