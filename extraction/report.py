@@ -21,6 +21,7 @@ from .tables.base import build_region
 from .tables.blankdivision import order_breaks
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
+from .tables.leadrows import lead_rows
 from .tables.pagedivision import refine_by_pages
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
@@ -206,6 +207,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 for ls, _ in spans[: 1 + (more > hi)]:
                     if refine_by_pages(res, doc, ls):
                         break
+                # the rows the stream prints plainly from its start, seven values a row meeting 总计
+                lead_rows(res, doc, spans[0][0])
             else:
                 res = rebuilt
         elif name == "review_litigation":

@@ -1,0 +1,68 @@
+"""Table 三's first rows read from the start of its value stream where the whole table does not
+divide (``extraction/tables/leadrows.py``, after ``streamorder.distrust_order``)."""
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.tables.base import Cell
+from govreport.extraction.tables.leadrows import stream_lead_rows
+from govreport.extraction.taggers import get_tagger
+
+from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
+
+APP_HEADS = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+
+
+def _cells(*values: int | None) -> list[Cell]:
+    return [Cell(value=v, raw="—" if v is None else str(v), start=0, end=1, line=0, field=0, x=0, score=1.0) for v in values]
+
+
+def _values(runs: list[list[Cell]]) -> list[list[int | None]]:
+    return [[c.value for c in run] for run in runs]
+
+
+def test_runs_meeting_their_total_from_the_start_are_the_first_rows():
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 0, 2, 9, 9)
+    assert _values(stream_lead_rows(cells, [None] * len(cells), 23)) == [[3, 1, 0, 0, 0, 0, 4], [2, 0, 0, 0, 0, 0, 2]]
+
+
+def test_runs_of_zeros_after_the_last_non_zero_total_are_not_kept():
+    # 0 ×14 could be two rows of zeros or a row with a blank cell and the next row's first values
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, *[0] * 14, 5)
+    assert _values(stream_lead_rows(cells, [None] * len(cells), 23)) == [[3, 1, 0, 0, 0, 0, 4]]
+    # a non-zero row after them pins them: every row before it printed seven values
+    cells = _cells(*[0] * 7, 1, 0, 0, 0, 0, 0, 1)
+    assert _values(stream_lead_rows(cells, [None] * len(cells), 23)) == [[0] * 7, [1, 0, 0, 0, 0, 0, 1]]
+
+
+def test_a_run_breaking_its_total_a_blank_mark_or_a_header_naming_another_column_stops_the_rows():
+    assert stream_lead_rows(_cells(3, 1, 0, 0, 0, 0, 5), [None] * 7, 23) == []
+    assert stream_lead_rows(_cells(3, None, 0, 0, 0, 1, 4), [None] * 7, 23) == []
+    # the first value printed after the 社会公益组织 header: the values are not in the columns' order
+    assert stream_lead_rows(_cells(3, 1, 0, 0, 0, 0, 4), [3, None, None, None, None, None, None], 23) == []
+    assert len(stream_lead_rows(_cells(3, 1, 0, 0, 0, 0, 4), [0, 1, 2, 3, None, None, 6], 23)) == 1
+
+
+def test_the_stream_s_leading_rows_are_placed_where_the_table_falls_back_to_order():
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    # 三(三)2 prints one value fewer (a blank cell raw pdftotext writes as nothing) and the report's
+    # last 总计 is wrong: no division of the whole stream meets the arithmetic, so rows go by order
+    t["carried_forward"]["total"] += 1
+    stream = []
+    for k in keys:
+        row = [str(t[k][c]) for c in COLS]
+        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    # LibreOffice draws the first row at its column headers' height: header pieces among its values
+    # and the 总计 header after the table; the ordinary reading then pairs the first rows wrongly
+    first = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", *stream[:3], "社会公益组织", stream[3],
+             "法律服务机构", stream[4], "其他", *stream[5:], "总计"]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + first))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    lead = keys[: keys.index("denied_prohibited_by_law")]
+    for k in lead:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+    assert any("rows read from the start of the value stream" in w for w in out["warnings"])
+    flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+    assert not any(c.startswith(f"applications.{k}.") for c in flagged for k in lead)
+    # the row short of a value and every row after it are not the stream's start: left as they were
+    assert got["denied_prohibited_by_law"]["total"] is None
