@@ -32,9 +32,19 @@ def test_runs_of_zeros_after_the_last_non_zero_total_are_not_kept():
     assert _values(stream_lead_rows(cells, [None] * len(cells), 23)) == [[0] * 7, [1, 0, 0, 0, 0, 0, 1]]
 
 
-def test_a_run_breaking_its_total_a_blank_mark_or_a_header_naming_another_column_stops_the_rows():
+def test_rows_of_zeros_holding_a_blank_mark_keep_their_place_but_not_their_cells():
+    # 三(一)/(二) written column by column (0 无 | 0 0 | …) read as rows: which row the mark is in is
+    # not printed, but the rows before the non-zero one printed seven values each
+    cells = _cells(0, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, None, 0, 2, 0, 0, 0, 0, 0, 2)
+    assert _values([r for r in stream_lead_rows(cells, [None] * len(cells), 23) if r]) == [[2, 0, 0, 0, 0, 0, 2]]
+    assert stream_lead_rows(cells, [None] * len(cells), 23)[:2] == [None, None]
+
+
+def test_a_run_breaking_its_total_or_a_header_naming_another_column_stops_the_rows():
     assert stream_lead_rows(_cells(3, 1, 0, 0, 0, 0, 5), [None] * 7, 23) == []
-    assert stream_lead_rows(_cells(3, None, 0, 0, 0, 1, 4), [None] * 7, 23) == []
+    # a blank mark (``—``) is a printed blank cell: 0 in the arithmetic, the row still seven cells
+    assert _values(stream_lead_rows(_cells(3, None, 0, 0, 0, 1, 4), [None] * 7, 23)) == [[3, None, 0, 0, 0, 1, 4]]
+    assert stream_lead_rows(_cells(3, None, 0, 0, 0, 2, 4), [None] * 7, 23) == []
     # the first value printed after the 社会公益组织 header: the values are not in the columns' order
     assert stream_lead_rows(_cells(3, 1, 0, 0, 0, 0, 4), [3, None, None, None, None, None, None], 23) == []
     assert len(stream_lead_rows(_cells(3, 1, 0, 0, 0, 0, 4), [0, 1, 2, 3, None, None, 6], 23)) == 1

@@ -20,30 +20,47 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL, meets_total
-from .result import TableResult
+from .result import BLANK, TableResult
 from .streamorder import header_lead, lone_numbers
 
 
-def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: int) -> list[list[Cell]]:
+def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: int) -> list[list[Cell] | None]:
     """The leading rows the value stream ``cells`` (one value a line, in order; ``hints[i]`` the
     column a header piece printed just before ``cells[i]`` names, or None) pins: runs of
-    ``APP_COLS`` values from the first, each all numbers, meeting 总计 and agreeing with every
-    hint, at most ``rows`` of them; cut after the last run whose 总计 is not 0 (``[]`` when none is).
-    Returns one list of ``APP_COLS`` cells per template row from the first."""
+    ``APP_COLS`` values from the first (a blank mark ``—``/``无``, value None, is a printed blank
+    cell: 0 in the arithmetic), each meeting 总计 and agreeing with every hint, at most ``rows`` of
+    them; cut after the last run whose 总计 is not 0 (``[]`` when none is). Returns one list of
+    ``APP_COLS`` cells per template row from the first, or None for a row whose cells are not
+    pinned although its place is: a run of rows totalling 0 that holds a blank mark (rows sharing
+    a merged label cell are written column by column, so where the mark stands among the zeros
+    is not known; its rows' count is)."""
     runs: list[list[Cell]] = []
     last = -1
     while len(runs) < rows and APP_COLS * (len(runs) + 1) <= len(cells):
         at = APP_COLS * len(runs)
         run = list(cells[at : at + APP_COLS])
         values = [c.value for c in run]
-        if any(v is None for v in values) or not meets_total(values):
+        if not meets_total(values):
             break
         if any(h is not None and h != k for k, h in enumerate(hints[at : at + APP_COLS])):
             break  # a header piece names another column: the values are not in the columns' order
         runs.append(run)
-        if abs(values[-1]) > TOL:  # type: ignore[arg-type]
+        if values[-1] is not None and abs(values[-1]) > TOL:
             last = len(runs) - 1
-    return runs[: last + 1]
+    out: list[list[Cell] | None] = list(runs[: last + 1])
+    zero = [not (r[-1].value is not None and abs(r[-1].value) > TOL) for r in runs[: last + 1]]
+    k = 0
+    while k < len(out):
+        if not zero[k]:
+            k += 1
+            continue
+        end = k
+        while end < len(out) and zero[end]:
+            end += 1
+        if any(c.value is None for r in runs[k:end] for c in r):
+            out[k:end] = [None] * (end - k)
+        k = end
+    return out
 
 
 def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line]) -> list[str]:
@@ -63,17 +80,22 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line]) -> list[st
         return []
     runs = stream_lead_rows(cells, hints, len(spec.row_keys))
     for key, run in zip(spec.row_keys, runs):
-        for col, cell in zip(cols, run):
+        for col, cell in zip(cols, run or []):
             now = res.values.get(key, {}).get(col)
-            if now is not None and (key, col) not in res.ambiguous and abs(now - cell.value) > TOL:  # type: ignore[operator]
+            if now is not None and (key, col) not in res.ambiguous and (cell.value is None or abs(now - cell.value) > TOL):
                 return []
     placed = []
     for key, run in zip(spec.row_keys, runs):
+        if run is None:
+            continue
         changed = False
         for col, cell in zip(cols, run):
             now = res.values.get(key, {}).get(col)
             if now is None or (key, col) in res.ambiguous:
-                res.put(key, col, cell, inferred=True)
+                if cell.value is None:
+                    res.null(key, col, BLANK)  # a blank mark: printed empty
+                else:
+                    res.put(key, col, cell, inferred=True)
                 res.ambiguous.discard((key, col))
                 changed = True
         res.by_order.discard(key)
