@@ -94,11 +94,18 @@ def _header_column(lines: Sequence[str]) -> int | None:
     for k in range(len(lines) - 1, -1, -1):
         s = re.sub(r"\s+", "", lines[k])
         found = [c for c, name in enumerate(COLUMN_HEADERS) if name in s]
-        whole = 5 if s == "其他" else 6 if s == "总计" else found[0] if len(found) == 1 and s.startswith(COLUMN_HEADERS[found[0]]) else None
-        if whole is not None:
-            # a header cut into pieces on the lines after it (``总计`` / ``社会公`` / ``益组织``) stands
-            # nearer the value: the pieces name its column
-            return _cut_header(lines[k + 1 :]) if _cut_header(lines[k + 1 :]) is not None else whole
+        if s == "其他":
+            whole = 5
+        elif s == "总计":
+            whole = 6
+        elif len(found) == 1 and s.startswith(COLUMN_HEADERS[found[0]]):
+            whole = found[0]
+        else:
+            continue
+        # a header cut into pieces on the lines after it (``总计`` / ``社会公`` / ``益组织``) stands
+        # nearer the value: the pieces name its column
+        cut = _cut_header(lines[k + 1 :])
+        return whole if cut is None else cut
     return _cut_header(lines)
 
 
