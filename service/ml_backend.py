@@ -53,18 +53,19 @@ from govreport.training.annotation.convert import prediction_from_spans
 
 log = logging.getLogger(__name__)
 
-
-class WebhookNotJSON(InputError):
-    """A webhook body that does not parse as JSON (400, like every route's ``invalid_json``)."""
-
-    code = "invalid_json"
-    http_status = 400
 REPO = Path(__file__).resolve().parents[1]
 TRAINING_ACTIONS = {"ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_CREATED"}
 _ACTION_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
 TRIGGER_STATE = "trigger_state.json"  # in runs_dir: pending annotations per project, survives restarts
 SEEN_KEPT = 100_000  # webhook deliveries remembered for dedupe (in memory; the newest SEEN_SAVED persisted)
 SEEN_SAVED = 1_000
+
+
+class WebhookNotJSON(InputError):
+    """A webhook body that does not parse as JSON (400, like every route's ``invalid_json``)."""
+
+    code = "invalid_json"
+    http_status = 400
 
 
 def default_data_dir() -> Path:
