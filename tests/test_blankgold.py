@@ -359,6 +359,30 @@ def test_a_short_row_among_rows_of_zeros_is_not_placed_by_the_stream():
     assert stream_view["total_handled"]["total"] == 6
 
 
+def test_a_row_s_values_stand_on_one_page():
+    """A stream of zeros whose 三(四)1. prints only its 总计, split by a page break before 三(三)3.:
+    the first page prints 42 values for its six rows (三(一)/(二) a group), so none of them is the
+    one printing only 总计 — a row's values are one line each at the row's height, and no row runs
+    across a page break. The second page's rows after its first (drawn among the headers) stay open."""
+    rows = _apps(unable_not_held=[E, E, E, E, E, E, 0])
+    keys = list(rows)
+    cut = keys.index("denied_security_stability")
+    g = grid("applications", rows)
+    first = _stream_text(grid("applications", {k: rows[k] for k in keys[:cut]}))
+    second = _stream_text(grid("applications", {k: rows[k] for k in keys[cut:]}))
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset({"applications"}),
+                          first + "\f" + second)["applications"]  # fmt: skip
+    assert st.stream_unseen == st.stream_capped == st.stream_paged == 0
+    zeros = dict.fromkeys([*APPS, "total"], 0)
+    assert out["denied_state_secret"] == out["denied_prohibited_by_law"] == zeros
+    for key in ("denied_third_party_rights", "unable_needs_creation", "not_processed_reconfirmation"):
+        assert all(v is None for v in out[key].values()), key
+    # the same reading without the page break: the first page's rows of zeros open too
+    plain = _three(rows)
+    assert all(v is None for k in ("denied_state_secret", "denied_prohibited_by_law") for v in plain[k].values())
+
+
 def test_numbers_around_a_short_row_fix_its_boundaries():
     """``1 0 0 0 0 0 1 | 2 2 | 3 0 0 0 0 0 3``: the first row cannot end earlier (a 1 under an
     applicant would break its 总计) and ``2 2`` is a row of 2 = 2, placed under 自然人 by the

@@ -48,6 +48,7 @@ import copy
 import math
 import operator
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations, product
 from typing import Any, Sequence
@@ -664,6 +665,33 @@ def stream_layout(rows: list[PrintedRow], text: str, gap: int = STREAM_GAP, flat
     return units, fixed
 
 
+def _page_starts(text: str, blocks: list[list[Value]]) -> frozenset[int]:
+    """The positions in ``blocks`` (table 三's blocks from its first column header on, as
+    ``stream_cells`` reads them) of the first block after each page break of the reading, found by
+    counting values (a page's first rows among its headers are a block per value there, one block in
+    the reading); a break that falls inside one of ``blocks`` is left out, and all are where the
+    values before the first header and in ``blocks`` are not the reading's own."""
+    first = re.search("申请人情况", text)
+    if not first:
+        return frozenset()
+    values = [v for b in reading_blocks(text) for v in b]
+    at = sum(len(b) for b in reading_blocks(text[: first.start()]))
+    mine = [v for b in blocks for v in b]
+    if Counter(map(repr, values[at : at + len(mine)])) != Counter(map(repr, mine)):
+        return frozenset()  # (a page's first rows among its headers come in any order: as a whole)
+    ends = {}  # values before a block -> its position
+    n = 0
+    for k, b in enumerate(blocks):
+        ends.setdefault(n, k)
+        n += len(b)
+    out = set()
+    for m in re.finditer("\f", text):
+        v = sum(len(b) for b in reading_blocks(text[: m.start()])) - at
+        if 0 < v < n and v in ends:
+            out.add(ends[v])
+    return frozenset(out)
+
+
 def _reading_starts(text: str) -> set[int]:
     """Where the reading starts a block (``reading_blocks``), as indices into table 三's values
     read one by one from the first value after its column header (``stream_layout``'s flat walk)."""
@@ -773,7 +801,8 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     it holds in the grids that print the same blocks (``stream_layout``, ``unit_blocks``) and meet
     every identity the rendered table meets (row: 总计 = the six applicant columns, 小计 = the five
     organisation columns; column: (七)总计 = (一)…(六), 一+二 = (七)总计 + 四, each per column).
-    The rendered grid is always one of them (asserted). None where the search passes
+    No unit runs across a page break of the reading (``_page_starts``: a row's values are one
+    line each at its height). The rendered grid is always one of them (asserted). None where the search passes
     ``STREAM_CAP`` states after one unit (counted in ``Stats.stream_capped``)."""
     stats = stats if stats is not None else Stats()
     viewed: dict[int, list[tuple[Value, ...]]] = {}
@@ -800,6 +829,15 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
 
     blocks = [b for u in range(len(units)) for b in printed(u)]
     starts = _reading_starts(text) if flat else set()
+    # where the reading's pages start, as positions in ``blocks``: a row's values stand on one page
+    # (each is one line at the row's height), so no unit's candidate runs across a page break
+    page_starts = _page_starts(text, blocks)
+    spans, at = [], 0
+    for u in range(len(units)):
+        spans.append((at, at + len(printed(u))))
+        at += len(printed(u))
+    if any(p < b < q for p, q in spans for b in page_starts):
+        page_starts = frozenset()  # the rendered grid's own units run across a break: no bound to keep
     by_key = {r.key: r for r in rows}
     cpos = {r.key: {c: i for i, (_, c) in enumerate(r.columns)} for r in rows}
     # the column identities the rendered table meets, each in each of the seven columns
@@ -841,6 +879,7 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
                     raise _TooMany()
             else:
                 found = _unit_candidates(units[u], blocks, p, [row_ids[r.key] for r in units[u]])
+            found = [(q, vec) for q, vec in found if not any(p < b < q for b in page_starts)]
             cands[u, p] = [(q, vec, tuple(map(sum, zip(*(diff(r, v) for r, v in zip(units[u], vec)))))) for q, vec in found]
         return cands[u, p]
 
