@@ -289,6 +289,30 @@ def test_the_values_drawn_among_the_first_column_header_are_row_one_s():
     assert all((_EMPTY if v is None else v) in sets[q][c] for q, k in enumerate(KEYS) for c, v in enumerate(truth[k]))
 
 
+def test_no_row_runs_across_a_page_top():
+    # three rows of zeros, the third the first on a new page (its column headers repeated), and the
+    # next row printing only its 总计 0: by the arithmetic any of the four may be the short one; a
+    # row's values stand on one page, so the page holds 7 + 1 values for its two rows and the first
+    # page's two rows of zeros are whole
+    zeros, short = RESULTS[3:6], RESULTS[6]
+    truth = _table({**{k: [0] * 7 for k in zeros}, short: [E] * 6 + [0]})
+    drop = sum(RESULTS.index(k) + 1 for k in (*zeros, short))
+    for key in ("new_received", "total_handled"):
+        truth[key] = [truth[key][0] - drop, 0, 0, 0, 0, 0, truth[key][6] - drop]
+    stream = _stream(truth)
+    top = sum(len([v for v in truth[k] if v is not None]) for k in KEYS[: KEYS.index(zeros[2])])
+    first = [KEYS.index(k) for k in zeros[:2]]
+    loose = solve_blank_identities(stream, KEYS, tops=frozenset({0}))
+    assert loose is not None and all(_EMPTY in _sets(loose)[r][6] for r in first)
+    sol = solve_blank_identities(stream, KEYS, tops=frozenset({0, top}))
+    assert sol is not None and not sol.exceeded
+    sets = _sets(sol)
+    assert all(sets[r] == [{0}] * 7 for r in first)
+    # on the new page which of its two rows prints only 总计 stays open
+    assert _EMPTY in sets[KEYS.index(zeros[2])][6] and 0 in sets[KEYS.index(short)][0]
+    assert all((_EMPTY if v is None else v) in sets[q][c] for q, k in enumerate(KEYS) for c, v in enumerate(truth[k]))
+
+
 def _result(truth):
     text = "申请人情况\n自然人\n" + "".join(f"{v}\n\n" for v in _stream(truth))
     doc = Document(text)

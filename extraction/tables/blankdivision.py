@@ -597,7 +597,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     cells (``_partial_group_steps``), and no group of full rows holding a value the reading prints
     as a block of its own where its joined blocks are all groups' columns (``_lone_in_a_column``,
     ``_blocks_are_groups``); at a page top (``tops``, ``page_tops``) the page's second row
-    may come in ``SECOND_ROW_ORDER``. Under every division every row meets its 总计 and every column
+    may come in ``SECOND_ROW_ORDER``, and no row or group runs across one (a row's values stand
+    on one page). Under every division every row meets its 总计 and every column
     the table's identities (一+二 = (七)总计 + 四, (七)总计 = 三(一)…(六); a blank or an empty cell
     counting 0); with ``broken``, a single row may instead print only a non-zero 总计 after 0-5 blank
     marks (``_broken_row_steps``), and, its breakdown not printed, the identities it enters are
@@ -684,6 +685,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 for used, rows, sums, _ in [x for x in steps if len(x[1]) == 1 and not x[3]]:
                     for used2, row2, sums2 in _second_row_steps(ints, p + used):
                         steps.append((used + used2, [rows[0], row2], [sums[0], sums2], 0))
+            # a row's values stand on one page (each one line at the row's height; a group's rows
+            # are drawn together): no step runs across a page's first value
+            steps = [x for x in steps if not any(p < t < p + x[0] for t in tops)]
             at[p] = steps
         return at[p]
 
