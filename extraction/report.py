@@ -21,6 +21,7 @@ from .tables.base import build_region
 from .tables.blankdivision import order_breaks
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
+from .tables.latecolumn import assemble_late_columns
 from .tables.leadrows import lead_rows
 from .tables.pagedivision import refine_by_pages
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
@@ -199,6 +200,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 # last: a page's first rows written as a staircase, or its first row's 总计 drawn after
                 # its rows with no 总计 line: rewritten per page, every rewrite that divides agreeing
                 rebuilt = assemble_rewritten_pages(res, doc, [ls for ls, _ in spans if len(lone_numbers(doc, ls)[0]) >= cells])
+            if rebuilt is None:
+                # last: a row group's applicant column drawn after its 总计 column, put back where
+                # the arithmetic places it (every place that divides agreeing); each rewrite divided
+                # as printed only (the other builds cost six times over and placed nothing more)
+                rebuilt = assemble_late_columns(res, doc, spans, builds[:1])
             if rebuilt is None:
                 res = distrust_order(res)
                 # last: the pages whose values are in no order the model reads taken whole (their
