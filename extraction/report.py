@@ -202,8 +202,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 rebuilt = assemble_rewritten_pages(res, doc, [ls for ls, _ in spans if len(lone_numbers(doc, ls)[0]) >= cells])
             if rebuilt is None:
                 # last: a row group's applicant column drawn after its 总计 column, put back where
-                # the arithmetic places it (every place that divides agreeing); each rewrite divided
-                # as printed only (the other builds cost six times over and placed nothing more)
+                # the arithmetic places it (every place that divides agreeing), or its left columns
+                # and the previous row's left cells drawn after it (a blank's gap cutting them): put
+                # back in the model's order; each rewrite divided as printed only (the other builds
+                # cost six times over and placed nothing more)
                 rebuilt = assemble_late_columns(res, doc, spans, builds[:1])
             if rebuilt is None:
                 res = distrust_order(res)
