@@ -23,6 +23,7 @@ from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
 from .tables.latecolumn import assemble_late_columns
 from .tables.leadrows import lead_rows
+from .tables.toprow import page_past_lead, wps_top_row
 from .tables.pagedivision import refine_by_pages
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
 from .tables.pagetop import preceding as applications_preceding
@@ -216,7 +217,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                     if refine_by_pages(res, doc, ls):
                         break
                 # the rows the stream prints plainly from its start, seven values a row meeting 总计
-                lead_rows(res, doc, spans[0][0])
+                # (another table's values a page before the column header are not its stream's start)
+                lead_rows(res, doc, page_past_lead(doc, spans[0][0]))
+                # its first row at WPS's first page top, the five cells after 自然人/商业企业 past header pieces
+                wps_top_row(res, doc, spans[0][0])
             else:
                 res = rebuilt
         elif name == "review_litigation":

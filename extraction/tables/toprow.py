@@ -1,0 +1,119 @@
+"""Table 三's first row at its first page's top where the whole table does not divide (raw ``pdftotext``).
+
+When no division of table 三's value stream meets the arithmetic, ``streamorder.distrust_order``
+pairs rows with values by order and nulls what that does not determine, and ``leadrows.lead_rows``
+keeps the rows the stream prints plainly from its start. Two things the stream's start shows
+before its rows that neither reads:
+
+- **Another table's values before the column header, a page earlier** (``page_past_lead``): the
+  heading 三 stands at a page's end after table 二's last cells (``现行有效件数 / 4 / 149``), and
+  the table's column header opens the next page. Table 三 draws nothing above its column header,
+  so values on an earlier page than the header are not its cells; its stream starts at the header.
+  (Values before the header on the header's own page may be the table's first row, drawn at the
+  header's height: those still stop ``lead_rows``.)
+- **WPS's first page top** (``wps_top_row``): the column header's ``商业企业 科研机构`` on one line,
+  poppler writes the first row's 自然人 and 商业企业 values first (each a block, the next rows' first
+  columns after them: the staircase of ``staircase.py``), then the header pieces ``总计`` /
+  ``法律服务机构`` and the first row's other five cells in this order: 法律服务机构, 科研机构 (after
+  the piece ``其他``), 社会公益组织 (after the piece ``社会公益组织``), 其他, 总计. The row is
+  kept only where the header pieces stand exactly so (hint 4, 5, 3 on three consecutive values, no
+  header piece before them after the column header nor on the two after them) and its seven values
+  meet a non-zero 总计.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..document import Document
+from ..layout import Line
+from .base import Cell
+from .blankcells import APP_COLS, TOL, meets_total
+from .result import TableResult
+from .streamorder import COLUMN_HEADERS, lone_numbers
+
+# the hints (``streamorder._header_column``) WPS's first page top prints before the first row's
+# 法律服务机构, 科研机构 and 社会公益组织 values: the pieces 法律服务机构, 其他, 社会公益组织
+_WPS_TOP_HINTS = (4, 5, 3)
+# the first row's cells in template column order, as positions in the values ``[a, b, *after]``
+# where ``a, b`` are the stream's first two values and ``after`` the five from the 法律服务机构 one
+_WPS_TOP_ORDER = (0, 1, 3, 4, 2, 5, 6)
+
+
+def page_past_lead(doc: Document, lines: Sequence[Line]) -> Sequence[Line]:
+    """``lines`` (table 三's region) from its first line naming the 自然人 column where every value
+    before that line stands on an earlier page (a form feed between the last of them and the
+    header line); ``lines`` unchanged otherwise (no such header, no value before it, or one on the
+    header's page)."""
+    text = doc.text
+    at = next((k for k, ln in enumerate(lines) if COLUMN_HEADERS[0] in text[ln.start : ln.end]), None)
+    if at is None:
+        return lines
+    cells, _ = lone_numbers(doc, lines[:at])
+    if not cells:
+        return lines
+    if "\f" not in text[cells[-1].end : lines[at].start]:
+        return lines
+    return lines[at:]
+
+
+def wps_top_run(cells: Sequence[Cell], hints: Sequence[int | None]) -> list[Cell] | None:
+    """The first row's ``APP_COLS`` cells in template column order where the value stream ``cells``
+    (from the column header on; ``hints[i]`` the column a header piece just before ``cells[i]``
+    names) starts as WPS's first page top (module docstring): the first header pieces among the
+    values are ``_WPS_TOP_HINTS`` on three consecutive values at position ``j ≥ 2``, none on the two
+    after them, and ``cells[0], cells[1]`` with the five from ``j`` meet a non-zero 总计 (no blank
+    mark among them). None otherwise."""
+    j = next((k for k, h in enumerate(hints) if h is not None), None)
+    if j is None or j < 2 or j + 5 > len(cells):
+        return None
+    if tuple(hints[j : j + 3]) != _WPS_TOP_HINTS or any(h is not None for h in hints[j + 3 : j + 5]):
+        return None
+    drawn = [cells[0], cells[1], *cells[j : j + 5]]
+    run = [drawn[k] for k in _WPS_TOP_ORDER]
+    values = [c.value for c in run]
+    if any(v is None for v in values) or not meets_total(values) or abs(values[-1]) <= TOL:
+        return None
+    return run
+
+
+def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
+    """Table 三 read by order given its first row where ``lines`` (its region, values on an earlier
+    page than the column header left out: ``page_past_lead``) start as WPS's first page top
+    (``wps_top_run``): the row's null or guessed cells take those values (``inferred``). Nothing
+    changes where the table is not seven columns wide or a determined cell of the row (not null,
+    not a guess) holds another value. ``res`` is changed in place; returns whether a cell was set
+    (warned)."""
+    spec = res.spec
+    cols = list(spec.rows[0].cols)
+    if len(cols) != APP_COLS or not spec.row_keys:
+        return False
+    text = doc.text
+    lines = page_past_lead(doc, lines)
+    at = next((k for k, ln in enumerate(lines) if COLUMN_HEADERS[0] in text[ln.start : ln.end]), None)
+    if at is None:
+        return False
+    cells, hints = lone_numbers(doc, lines)
+    first = sum(c.start < lines[at].start for c in cells)
+    if first:
+        return False  # values before the header on its own page: the stream's start is not the row's
+    run = wps_top_run(cells, hints)
+    if run is None:
+        return False
+    key = spec.row_keys[0]
+    row = res.values.get(key, {})
+    for col, cell in zip(cols, run):
+        now = row.get(col)
+        if now is not None and (key, col) not in res.ambiguous and abs(now - cell.value) > TOL:
+            return False
+    changed = False
+    for col, cell in zip(cols, run):
+        now = row.get(col)
+        if now is None or (key, col) in res.ambiguous:
+            res.put(key, col, cell, inferred=True)
+            res.ambiguous.discard((key, col))
+            changed = True
+    res.by_order.discard(key)
+    if changed:
+        res.warn(f"{key}: read from WPS's first page top (自然人 and 商业企业 first, the other five after the "
+                 "header pieces 法律服务机构 / 其他 / 社会公益组织), its seven values meeting 总计")
+    return changed

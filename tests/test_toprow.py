@@ -1,0 +1,86 @@
+"""Table 三's first row at its first page's top where the whole table does not divide
+(``extraction/tables/toprow.py``, after ``streamorder.distrust_order`` and ``leadrows.lead_rows``)."""
+from govreport.extraction.document import Document
+from govreport.extraction.layout import split_lines
+from govreport.extraction.pipeline import Extractor
+from govreport.extraction.tables.base import Cell
+from govreport.extraction.tables.toprow import page_past_lead, wps_top_run
+from govreport.extraction.taggers import get_tagger
+
+from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
+
+
+def _cells(*values: int | None) -> list[Cell]:
+    return [Cell(value=v, raw="—" if v is None else str(v), start=0, end=1, line=0, field=0, x=0, score=1.0) for v in values]
+
+
+def test_wps_first_page_top_gives_the_first_row_in_column_order():
+    # 自然人 3734, 商业企业 222, two values of the next rows, then after the pieces 法律服务机构 /
+    # 其他 / 社会公益组织: 法律服务机构 180, 科研机构 12, 社会公益组织 56, then 其他 132 and 总计 4336
+    cells = _cells(3734, 222, 0, 0, 180, 12, 56, 132, 4336, 0, 0)
+    hints = [None, None, None, None, 4, 5, 3, None, None, None, None]
+    assert [c.value for c in wps_top_run(cells, hints)] == [3734, 222, 12, 56, 180, 132, 4336]
+
+
+def test_no_wps_first_row_where_the_header_pieces_or_the_total_say_otherwise():
+    cells = _cells(3734, 222, 0, 0, 180, 12, 56, 132, 4336)
+    # LibreOffice's first row: the pieces in column order (社会公益组织, 法律服务机构, 其他)
+    assert wps_top_run(cells, [None, None, None, None, 3, 4, 5, None, None]) is None
+    # a header piece on the values after them, or before them
+    assert wps_top_run(cells, [None, None, None, None, 4, 5, 3, 6, None]) is None
+    assert wps_top_run(cells, [None, 1, None, None, 4, 5, 3, None, None]) is None
+    # the seven values break 总计, or 总计 is 0 (zeros fit any order), or a blank mark stands among them
+    assert wps_top_run(_cells(3734, 222, 0, 0, 180, 12, 56, 132, 4335), [None] * 4 + [4, 5, 3, None, None]) is None
+    assert wps_top_run(_cells(0, 0, 0, 0, 0, 0, 0, 0, 0), [None] * 4 + [4, 5, 3, None, None]) is None
+    assert wps_top_run(_cells(3, None, 0, 0, 1, 0, 0, 0, 4), [None] * 4 + [4, 5, 3, None, None]) is None
+    # fewer than two values before the pieces: not the page top's 自然人 and 商业企业
+    assert wps_top_run(_cells(3, 1, 0, 0, 0, 4), [None, 4, 5, 3, None, None]) is None
+
+
+def _lines(text: str):
+    doc = Document.from_text(text)
+    return doc, list(split_lines(text))
+
+
+def test_values_a_page_before_the_column_header_are_not_the_stream_s_start():
+    doc, lines = _lines("现行有效件数\n4\n149\n\n\f（本列数据的勾稽关系为：…）\n申请人情况\n自然人\n13\n3\n")
+    assert doc.text[page_past_lead(doc, lines)[0].start :].startswith("自然人")
+    # on the header's own page they may be the table's first row: kept
+    doc, lines = _lines("4\n149\n申请人情况\n自然人\n13\n3\n")
+    assert page_past_lead(doc, lines) == lines
+
+
+def _broken_stream() -> tuple[dict, list[str], list[str], list[str]]:
+    """Table 三 whose stream no division meets (三(三)2 one value short, the last 总计 one too many):
+    its values a row each in template order, its row labels and keys."""
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    t["carried_forward"]["total"] += 1
+    rows = [[str(t[k][c]) for c in COLS] for k in keys]
+    rows[keys.index("denied_prohibited_by_law")] = rows[keys.index("denied_prohibited_by_law")][1:]
+    return t, keys, labels, rows
+
+
+def test_a_report_whose_first_page_follows_table_two_s_last_values_gets_its_leading_rows():
+    t, keys, labels, rows = _broken_stream()
+    # heading 三 at a page's end after table 二's last cells; the table opens the next page
+    lead = ["现行有效件数", "4", "149", "", "\f申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构",
+            "社会公益组织", "法律服务机构", "其他", "总计"]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(lead + [v for r in rows for v in r] + labels))).output
+    got = out["tables"]["applications"]
+    assert [got["new_received"][c] for c in COLS] == [t["new_received"][c] for c in COLS]
+    assert any("rows read from the start of the value stream" in w for w in out["warnings"])
+
+
+def test_a_wps_first_page_top_gives_the_first_row_where_the_table_falls_back_to_order():
+    t, keys, labels, rows = _broken_stream()
+    one = rows[0]  # 自然人 商业企业 科研机构 社会公益 法律服务 其他 总计
+    top = ["申请人情况", "自然人", "法人或其他组织", "商业企业 科研机构", "", *labels, "", one[0], "", one[1], "",
+           "总计", "法律服务", "机构", one[4], "", "其他", "", one[2], "", "社会公益", "组织", one[3], "", one[5], "",
+           one[6], ""]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(top + [v for r in rows[1:] for v in r]))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    assert [got["new_received"][c] for c in COLS] == [t["new_received"][c] for c in COLS]
+    assert set(status["new_received"].values()) == {"inferred"}
+    assert any("read from WPS's first page top" in w for w in out["warnings"])
