@@ -22,6 +22,15 @@ def test_wps_first_page_top_gives_the_first_row_in_column_order():
     assert [c.value for c in wps_top_run(cells, hints)] == [3734, 222, 12, 56, 180, 132, 4336]
 
 
+def test_wps_first_page_top_without_a_staircase_gives_the_row_in_column_order():
+    # 自然人 4, the piece 总计, 商业企业 1, 科研机构 0, then 社会公益组织 / 法律服务机构 / 其他 each after its piece
+    cells = _cells(4, 1, 0, 0, 0, 0, 5, 0, 0)
+    assert [c.value for c in wps_top_run(cells, [None, 6, None, 3, 4, 5, None, None, None])] == [4, 1, 0, 0, 0, 0, 5]
+    # the pieces anywhere else, or the row breaking 总计: none
+    assert wps_top_run(cells, [None, 6, None, 3, 5, 4, None, None, None]) is None
+    assert wps_top_run(_cells(4, 1, 0, 0, 0, 0, 6), [None, 6, None, 3, 4, 5, None]) is None
+
+
 def test_no_wps_first_row_where_the_header_pieces_or_the_total_say_otherwise():
     cells = _cells(3734, 222, 0, 0, 180, 12, 56, 132, 4336)
     # LibreOffice's first row: the pieces in column order (社会公益组织, 法律服务机构, 其他)

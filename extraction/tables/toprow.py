@@ -18,7 +18,10 @@ before its rows that neither reads:
   the piece ``其他``), 社会公益组织 (after the piece ``社会公益组织``), 其他, 总计. The row is
   kept only where the header pieces stand exactly so (hint 4, 5, 3 on three consecutive values, no
   header piece before them after the column header nor on the two after them) and its seven values
-  meet a non-zero 总计.
+  meet a non-zero 总计. Where the page top draws no staircase (no value between 自然人's and the
+  header pieces), the row comes in column order, the piece ``总计`` before its 商业企业 value and
+  each of 社会公益组织 / 法律服务机构 / 其他 before its own: kept where the pieces stand exactly so
+  and the seven values meet a non-zero 总计.
 """
 from __future__ import annotations
 
@@ -37,6 +40,10 @@ _WPS_TOP_HINTS = (4, 5, 3)
 # the first row's cells in template column order, as positions in the values ``[a, b, *after]``
 # where ``a, b`` are the stream's first two values and ``after`` the five from the 法律服务机构 one
 _WPS_TOP_ORDER = (0, 1, 3, 4, 2, 5, 6)
+# the hints on the first row's seven values where WPS's first page top draws no staircase (the
+# rows' next columns not before the header pieces): the row in column order, the piece ``总计``
+# written before 商业企业's value and 社会公益组织 / 法律服务机构 / 其他 each before its own
+_WPS_TOP_PLAIN = (None, 6, None, 3, 4, 5, None)
 
 
 def page_past_lead(doc: Document, lines: Sequence[Line]) -> Sequence[Line]:
@@ -59,17 +66,21 @@ def page_past_lead(doc: Document, lines: Sequence[Line]) -> Sequence[Line]:
 def wps_top_run(cells: Sequence[Cell], hints: Sequence[int | None]) -> list[Cell] | None:
     """The first row's ``APP_COLS`` cells in template column order where the value stream ``cells``
     (from the column header on; ``hints[i]`` the column a header piece just before ``cells[i]``
-    names) starts as WPS's first page top (module docstring): the first header pieces among the
-    values are ``_WPS_TOP_HINTS`` on three consecutive values at position ``j ≥ 2``, none on the two
-    after them, and ``cells[0], cells[1]`` with the five from ``j`` meet a non-zero 总计 (no blank
-    mark among them). None otherwise."""
-    j = next((k for k, h in enumerate(hints) if h is not None), None)
-    if j is None or j < 2 or j + 5 > len(cells):
-        return None
-    if tuple(hints[j : j + 3]) != _WPS_TOP_HINTS or any(h is not None for h in hints[j + 3 : j + 5]):
-        return None
-    drawn = [cells[0], cells[1], *cells[j : j + 5]]
-    run = [drawn[k] for k in _WPS_TOP_ORDER]
+    names) starts as WPS's first page top (module docstring): the first seven values' hints are
+    ``_WPS_TOP_PLAIN`` (the row in column order), or the first header pieces among the values are
+    ``_WPS_TOP_HINTS`` on three consecutive values at position ``j ≥ 2``, none on the two after
+    them (``cells[0], cells[1]`` with the five from ``j``, ``_WPS_TOP_ORDER``); and the row meets a
+    non-zero 总计 (no blank mark among them). None otherwise."""
+    if len(cells) >= APP_COLS and tuple(hints[:APP_COLS]) == _WPS_TOP_PLAIN:
+        run = list(cells[:APP_COLS])  # no staircase: the row in column order, 总计's piece before 商业企业
+    else:
+        j = next((k for k, h in enumerate(hints) if h is not None), None)
+        if j is None or j < 2 or j + 5 > len(cells):
+            return None
+        if tuple(hints[j : j + 3]) != _WPS_TOP_HINTS or any(h is not None for h in hints[j + 3 : j + 5]):
+            return None
+        drawn = [cells[0], cells[1], *cells[j : j + 5]]
+        run = [drawn[k] for k in _WPS_TOP_ORDER]
     values = [c.value for c in run]
     if any(v is None for v in values) or not meets_total(values) or abs(values[-1]) <= TOL:
         return None
