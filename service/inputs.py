@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -46,7 +46,10 @@ def _is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-async def _parse_json(request: Request, model: type[T]) -> T:
+_NOT_UTF8_ADVICE = "upload the report as a file or a raw body, whose encoding (GBK, UTF-16, …) is recognised"
+
+
+async def _parse_json(request: Request, model: type[T], not_utf8_advice: str | None = _NOT_UTF8_ADVICE) -> T:
     """The body as ``model``. Raises ``ServiceError`` 400 ``invalid_json`` for an empty body and
     ``RequestValidationError`` otherwise (the handlers answer 400 ``invalid_json`` for a body that
     is not JSON, 422 ``invalid_request`` for JSON of the wrong shape)."""
@@ -59,13 +62,32 @@ async def _parse_json(request: Request, model: type[T]) -> T:
         raise ServiceError(
             400,
             "invalid_json",
-            f"the JSON body is not UTF-8 (byte {exc.start}); JSON is sent as UTF-8: re-encode it, or upload "
-            "the report as a file or a raw body, whose encoding (GBK, UTF-16, …) is recognised",
+            f"the JSON body is not UTF-8 (byte {exc.start}); JSON is sent as UTF-8: re-encode it"
+            + (f", or {not_utf8_advice}" if not_utf8_advice else ""),
         ) from None
     try:
         return model.model_validate_json(body)  # type: ignore[attr-defined]
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from None
+
+
+def json_body(model: type[T], not_utf8_advice: str | None = None) -> Callable[[Request], Awaitable[T]]:
+    """A FastAPI dependency reading the body as ``model`` the way ``/v1/extract`` reads it
+    (``_parse_json``): an empty body or one that is not UTF-8 is 400 ``invalid_json`` with what to
+    send, not FastAPI's generic 400 "There was an error parsing the body" (a route declaring
+    ``body: Model`` gets that); ``not_utf8_advice``, if given, ends the message for a body that is not UTF-8
+    (what else the client can do). The route documents its body with ``json_body_doc(model)``."""
+
+    async def read(request: Request) -> T:
+        return await _parse_json(request, model, not_utf8_advice)
+
+    return read
+
+
+def json_body_doc(model: type) -> dict[str, Any]:
+    """The ``openapi_extra`` of a route whose body is read by ``json_body(model)``: a JSON ``model``."""
+    schema = model.model_json_schema()  # type: ignore[attr-defined]
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 SINGLE_FIELD = "file"

@@ -51,6 +51,9 @@ from govreport.extraction.textview import tag_original
 from govreport.training.annotation.config import DATA_KEY, FROM_NAME, TO_NAME, LabelConfigError, parse_label_config
 from govreport.training.annotation.convert import prediction_from_spans
 
+from .errors import ServiceError
+from .inputs import json_body, json_body_doc
+
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -503,6 +506,8 @@ def _check_config(xml: str | None) -> None:
 
 router = APIRouter(tags=["label-studio ml backend"])
 StateDep = Annotated[MLBackendState, Depends(get_state)]
+# a task's text travels inside the JSON: a GBK report must be decoded before it is put there
+_TASK_TEXT_ADVICE = "decode a GBK report before its text goes into data.text"
 
 
 @router.get("/health")
@@ -511,8 +516,8 @@ def health(request: Request, state: StateDep) -> dict[str, Any]:
     return {"status": "UP", "model_class": "govreport", "model_version": version}
 
 
-@router.post("/setup", dependencies=[KeyDep])
-def setup(body: SetupRequest, request: Request, state: StateDep) -> dict[str, Any]:
+@router.post("/setup", dependencies=[KeyDep], openapi_extra=json_body_doc(SetupRequest))
+def setup(body: Annotated[SetupRequest, Depends(json_body(SetupRequest))], request: Request, state: StateDep) -> dict[str, Any]:
     _check_config(body.schema_)
     if getattr(request.app.state, "runtime", None) is None:
         state.holder.warm_up()  # the 3 s time-out leaves no room to load a model here
@@ -538,8 +543,12 @@ def _task_text(task: dict[str, Any], i: int, max_bytes: int) -> tuple[str, str |
     return text, name if isinstance(name, str) and name else None
 
 
-@router.post("/predict", dependencies=[KeyDep])
-async def predict(request: Request, body: PredictRequest, tagger: Annotated[Tagger, Depends(get_backend_tagger)]) -> dict[str, Any]:
+@router.post("/predict", dependencies=[KeyDep], openapi_extra=json_body_doc(PredictRequest))
+async def predict(
+    request: Request,
+    body: Annotated[PredictRequest, Depends(json_body(PredictRequest, _TASK_TEXT_ADVICE))],
+    tagger: Annotated[Tagger, Depends(get_backend_tagger)],
+) -> dict[str, Any]:
     _check_config(body.label_config)
     settings = _service_settings(request)
     runtime = getattr(request.app.state, "runtime", None)
@@ -635,6 +644,10 @@ def create_backend_app(state: MLBackendState | None = None) -> FastAPI:
     @app.exception_handler(InputError)
     async def on_input_error(request: Request, exc: InputError) -> JSONResponse:
         return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=exc.http_status)
+
+    @app.exception_handler(ServiceError)  # json_body's 400 invalid_json
+    async def on_service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=exc.status)
 
     app.include_router(router)
     return app

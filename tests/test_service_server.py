@@ -90,3 +90,35 @@ def test_real_server_answers_a_body_that_is_not_json_with_400_invalid_json(tmp_p
             r = http.post(path, content=b'{"txt": 1}', headers=json_type)  # JSON of the wrong shape stays 422
             assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_request"), (path, r.text)
     assert "Traceback" not in server.log_text()
+
+
+@pytest.mark.slow
+def test_real_server_answers_ml_backend_bodies_that_are_not_utf8_json_like_v1_extract(tmp_path: Path) -> None:
+    # /predict and /setup declared their body as a model, so FastAPI read it: bytes that are not
+    # UTF-8 got 400 "http_error" / "There was an error parsing the body" and an empty body 422
+    # "body: Field required", where /v1/extract says invalid_json and what to send
+    env = {"GOVREPORT_TAGGER": "rules", "GOVREPORT_MODELS_DIR": str(tmp_path / "models"), "GOVREPORT_ACCESS_LOG": "false"}
+    json_type = {"Content-Type": "application/json"}
+    gbk_task = '{"tasks": [{"data": {"text": "政府信息公开"}}]}'.encode("gbk")
+    with ServerProcess(env) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        for path in ("/predict", "/setup"):
+            for body, why in ((gbk_task, "not UTF-8 (byte 30)"), (b"\xff\xfe{\x00}\x00", "not UTF-8 (byte 0)"), (b"", "empty")):
+                r = http.post(path, content=body, headers=json_type)
+                err = r.json()["error"]
+                assert (r.status_code, err["code"]) == (400, "invalid_json"), (path, body, r.text)
+                assert why in err["message"] and ("re-encode it" in err["message"] or why == "empty"), err["message"]
+                assert err["request_id"] == r.headers["x-request-id"]
+        r = http.post("/predict", content=gbk_task, headers=json_type)
+        assert "decode a GBK report before its text goes into data.text" in r.json()["error"]["message"]
+        r = http.post("/predict", content=b'{"tasks": [', headers=json_type)
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_json") and "EOF" in r.text
+        r = http.post("/predict", content=b'{"task": []}', headers=json_type)  # JSON of the wrong shape stays 422
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_request"), r.text
+        task = {"tasks": [{"id": 1, "data": {"text": (CORPUS / "hangzhou_fixture.txt").read_text("utf-8")}}]}
+        r = http.post("/predict", json=task)  # a good body is still read
+        assert r.status_code == 200 and len(r.json()["results"]) == 1, r.text[:500]
+        schema = http.get("/openapi.json").json()["paths"]
+        for path, field in (("/predict", "tasks"), ("/setup", "schema")):  # the body is still documented
+            body_schema = schema[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            assert field in body_schema["properties"], (path, body_schema)
+    assert "Traceback" not in server.log_text()
