@@ -864,6 +864,9 @@ def batch_cmd(
     results.jsonl, cells.csv, cells.parquet, summary.json. Inputs already in OUT (same content) are skipped."""
     if address and engine != "ray":
         raise click.UsageError("--address needs --engine ray")
+    if "-" in inputs:  # before OUT is made: a resumable run keys its results on files it can read again
+        raise click.UsageError("batch reads files, folders and globs, not stdin (-): "
+                               "pipe one report into `govreport extract - -o OUT` instead")  # fmt: skip
     try:
         max_bytes_from_env()  # a bad GOVREPORT_MAX_BYTES stops the run here, not in every worker
     except ValueError as exc:

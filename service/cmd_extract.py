@@ -17,21 +17,30 @@ from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
 from .options import max_bytes_from_env, max_bytes_option, runtime_option, show_progress
+from .stdin_input import DEFAULT_NAME, STDIN_ARG, StdinInput, check_name, read_stdin, stdin_is_terminal
 from .walk import report_files
 
-def iter_inputs(paths: list[str], out_dir: Path | None = None) -> Iterator[Path]:
-    """Files as given; directories searched recursively as ``govreport batch`` searches them
+Input = Path | StdinInput
+
+
+def iter_inputs(paths: list[str], out_dir: Path | None = None, stdin_name: str = DEFAULT_NAME) -> Iterator[Input]:
+    """Files as given; ``-`` the report on standard input (a file called ``-`` is ``./-``);
+    directories searched recursively as ``govreport batch`` searches them
     (``walk.report_files``: what ingest reads, and the document formats it refuses with advice,
     so that a folder of .doc files is a list of errors saying what to do, not "no report files"),
     leaving out ``out_dir``, where this run writes."""
-    for p in map(Path, paths):
+    for arg in paths:
+        if arg == STDIN_ARG:
+            yield StdinInput(stdin_name)
+            continue
+        p = Path(arg)
         if p.is_dir():
             yield from sorted(report_files(p, out_dir))
         else:
             yield p
 
 
-def _unique_stem(path: Path, used: set[str]) -> str:
+def _unique_stem(path: Input, used: set[str]) -> str:
     """The input's stem, or ``stem-2``, ``stem-3``… when an earlier input (in the order given,
     directories sorted) already took it: ``a.html`` and ``a.txt`` become ``a.json`` and ``a-2.json``."""
     stem, k = path.stem, 2
@@ -44,7 +53,7 @@ def _unique_stem(path: Path, used: set[str]) -> str:
 FORMATS = ("json", "jsonl", "csv", "xlsx", "md")
 
 
-def _report_failure(failures: list[tuple[Path, str]], path: Path, exc: BaseException) -> None:
+def _report_failure(failures: list[tuple[Input, str]], path: Input, exc: BaseException) -> None:
     from tqdm import tqdm
 
     msg = printable_name(f"{type(exc).__name__}: {exc}")
@@ -53,8 +62,15 @@ def _report_failure(failures: list[tuple[Path, str]], path: Path, exc: BaseExcep
     tqdm.write(f"error: {printable_name(str(path))}: {msg}", file=sys.stderr)
 
 
+def _extract_one(extractor: Extractor, path: Input):  # type: ignore[no-untyped-def]
+    """The ExtractionResult of a file, or of standard input read within the extractor's byte limit."""
+    if isinstance(path, StdinInput):
+        return extractor.extract_bytes(read_stdin(extractor.max_bytes, path.name), filename=path.name)
+    return extractor.extract_path(path)
+
+
 def extract_files(
-    inputs: list[Path],
+    inputs: list[Input],
     out: str | None,
     fmt: str,
     extractor: Extractor,
@@ -63,15 +79,16 @@ def extract_files(
     html: bool = False,
     bom: bool | None = None,
     summary: bool = False,
-) -> list[tuple[Path, str]]:
-    """Extract each input; returns the failures (path, message). Never stops at a bad file.
+) -> list[tuple[Input, str]]:
+    """Extract each input (a path, or ``StdinInput``: the report on standard input); returns the
+    failures (input, message). Never stops at a bad file.
 
     ``out`` is a directory (one file per input, or ``results.jsonl``), ``"-"`` (JSON lines, CSV
     or Markdown on stdout) or None (nothing written; ``summary`` prints each report's tables).
     ``bom``: a UTF-8 byte-order mark before CSV (default: in files yes, on stdout no)."""
     from tqdm import tqdm
 
-    failures: list[tuple[Path, str]] = []
+    failures: list[tuple[Input, str]] = []
     used: set[str] = set()
     to_stdout = out == "-"
     out_dir = Path(out) if out and not to_stdout else None
@@ -79,12 +96,13 @@ def extract_files(
     header_done = False
     for path in tqdm(inputs, desc="extract", unit="report", disable=not progress, file=sys.stderr):
         try:
-            result = extractor.extract_path(path)
+            result = _extract_one(extractor, path)
         except (GovReportError, OSError) as exc:
             _report_failure(failures, path, exc)
             continue
         d = result.to_dict(with_spans=with_spans)
-        source = d["source"] = printable_name(str(path))  # a GBK file name: \xNN, not a UnicodeEncodeError
+        # a GBK file name: \xNN, not a UnicodeEncodeError; stdin's report by its --name (or "stdin")
+        source = d["source"] = printable_name(path.name if isinstance(path, StdinInput) else str(path))
         if to_stdout:
             if fmt == "csv":
                 sys.stdout.write(cells_csv(tidy_cells(d, source), header=not header_done, bom=bool(bom)))
@@ -155,7 +173,7 @@ def load_tagger(tagger: str, model: str | None):  # type: ignore[no-untyped-def]
 
 
 @click.command("extract")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option(
     "-o", "--out", default=None,
     help="Output directory, or - for stdout. Without it, a summary of each report is printed and nothing is written.",
@@ -170,16 +188,31 @@ def load_tagger(tagger: str, model: str | None):  # type: ignore[no-untyped-def]
     "--bom/--no-bom", default=None,
     help="A UTF-8 byte-order mark before CSV, so that Excel reads it as UTF-8 (default: in files yes, on stdout no).",
 )  # fmt: skip
+@click.option(
+    "--name", "stdin_name", default=None, metavar="NAME", callback=lambda ctx, param, v: v if v is None else check_name(v),
+    help="The file name of the report read from stdin (-): its extension declares the format "
+    "(else it is sniffed), its stem names the output (default: stdin, so OUT/stdin.json).",
+)  # fmt: skip
 @max_bytes_option
 @_tagger_options
-def extract(inputs, out, fmt, with_spans, html, summary, bom, tagger, model) -> None:
-    """Extract the tables of report files (.txt .html .docx .pdf) or directories of them.
+def extract(inputs, out, fmt, with_spans, html, summary, bom, stdin_name, tagger, model) -> None:
+    """Extract the tables of report files (.txt .html .docx .pdf) or directories of them;
+    - reads one report from stdin (pdftotext report.pdf - | govreport extract - -o out/).
 
     Writes OUT/<input stem>.<format> (or OUT/results.jsonl). Inputs with the same stem
     (a.html, a.txt) are written as a.json, a-2.json, … in the order given. Without -o, prints
     a short summary of each report. Bad files are reported and skipped; the exit status is 1 if
     any file failed.
     """
+    stdin_args = list(inputs).count(STDIN_ARG)
+    if stdin_args > 1:
+        raise click.UsageError("- (stdin) is given more than once; stdin holds one report")
+    if stdin_name is not None and not stdin_args:
+        raise click.UsageError("--name names the report read from stdin: give - among the inputs")
+    if stdin_args and stdin_is_terminal():  # before any work: nothing is piped in
+        raise click.UsageError("- reads a report from stdin, but nothing is piped in: "
+                               "pdftotext report.pdf - | govreport extract - -o out/  (or give the file)")  # fmt: skip
+    stdin_name = stdin_name or DEFAULT_NAME
     if out == "-" and html:
         raise click.UsageError("--html writes OUT/<stem>.html files; give -o DIR (it cannot go to stdout)")
     if out == "-" and summary:
@@ -197,7 +230,7 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, tagger, model) -> 
         max_bytes = max_bytes_from_env()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    files = list(iter_inputs(list(inputs), None if out in (None, "-") else Path(out)))
+    files = list(iter_inputs(list(inputs), None if out in (None, "-") else Path(out), stdin_name))
     if not files:
         raise click.UsageError("no report files found in the given inputs")
     if out not in (None, "-"):  # before any work: a result that cannot be written is lost work

@@ -394,3 +394,11 @@ def test_unknown_engine_is_refused(corpus: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="engine"):
         run_batch(corpus, tmp_path, engine="spark")
     assert not (tmp_path / "results.jsonl").exists()
+
+
+def test_batch_refuses_stdin_before_making_its_output(tmp_path: Path) -> None:
+    # `batch -` was "-: no such file or directory" (exit 1) after OUT and its manifest were made
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["batch", "-", "-o", str(out), "--tagger", "rules", "--no-progress"], input="报告")
+    assert res.exit_code == 2 and "not stdin (-)" in res.output and "govreport extract -" in res.output, res.output
+    assert not out.exists()

@@ -337,3 +337,77 @@ def test_no_progress_bar_off_a_terminal_or_for_a_few_files(tmp_path):
     r = run("batch", str(tmp_path), "-o", str(tmp_path / "b"), "--tagger", "rules", "-j", "1")
     assert r.returncode == 0, r.stderr
     assert "\r" not in r.stderr and "it/s" not in r.stderr and "report/s" not in r.stderr
+
+
+def run_stdin(data: bytes, *args: str) -> subprocess.CompletedProcess:
+    """``govreport ARGS`` with ``data`` piped into its standard input (bytes out)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([*GOVREPORT, *args], input=data, capture_output=True, env=env, timeout=300)
+
+
+def test_extract_dash_reads_one_report_from_stdin(tmp_path):
+    # `pdftotext report.pdf - | govreport extract - -o out/` was "Path '-' does not exist"
+    report = CORPUS / "seed_000.txt"
+    out = tmp_path / "out"
+    r = run_stdin(report.read_text("utf-8").encode("gb18030"), "extract", "-", str(report), "-o", str(out), "--tagger", "rules")
+    assert r.returncode == 0, r.stderr.decode()
+    piped, named = (json.loads((out / f"{stem}.json").read_text("utf-8")) for stem in ("stdin", "seed_000"))
+    assert piped["source"] == "stdin" and piped["origin"]["filename"] == "stdin"
+    assert piped["tables"] == named["tables"] and piped["tables"]["applications"] is not None
+
+    html = (CORPUS / "hangzhou_fixture.html").read_bytes()
+    r = run_stdin(html, "extract", "-", "--name", "hz.html", "-o", str(out), "--tagger", "rules")
+    assert r.returncode == 0, r.stderr.decode()
+    got = json.loads((out / "hz.json").read_text("utf-8"))  # the name's stem names the output
+    assert got["source"] == "hz.html" and got["origin"]["media_type"] == "text/html"
+    assert got["tables"]["review_litigation"]["administrative_review"]["total"] == 790
+
+    r = run_stdin(report.read_bytes(), "extract", "-", "-o", "-", "--format", "csv", "--tagger", "rules")
+    assert r.returncode == 0 and r.stdout.decode("utf-8").count("\n") > 100, r.stderr.decode()
+
+
+def test_extract_dash_holds_stdin_to_the_byte_limit_and_says_what_is_wrong(tmp_path):
+    out = tmp_path / "out"
+    r = run_stdin(b"x" * 5000, "extract", "-", "-o", str(out), "--max-bytes", "1000", "--tagger", "rules")
+    assert r.returncode == 1 and "InputTooLarge: stdin is more than 1000 bytes" in r.stderr.decode()
+    assert list(out.iterdir()) == []
+    r = run_stdin(b"", "extract", "-", "-o", str(out), "--tagger", "rules")
+    assert r.returncode == 1 and "stdin is empty (0 bytes)" in r.stderr.decode()
+    for args, why in (
+        (["-", "-"], "more than once"),
+        (["--name", "x.txt", str(CORPUS / "seed_000.txt")], "give - among the inputs"),
+        (["-", "--name", "../x.txt"], "not a plain file name"),
+    ):
+        r = run_stdin(b"text", "extract", *args, "--tagger", "rules")
+        assert r.returncode == 2 and why in r.stderr.decode(), (args, r.stderr.decode())
+
+
+def test_read_stdin_reads_no_more_than_one_byte_past_the_limit():
+    from govreport.extraction.errors import InputTooLarge
+    from govreport.service.stdin_input import read_stdin
+
+    class Endless(io.RawIOBase):
+        asked: list[int] = []
+
+        def read(self, n: int = -1) -> bytes:  # type: ignore[override]
+            self.asked.append(n)
+            return b"x" * n
+
+    stream = Endless()
+    with pytest.raises(InputTooLarge):
+        read_stdin(100, "stdin", stream)  # type: ignore[arg-type]
+    assert stream.asked == [101]
+    assert read_stdin(100, "stdin", io.BytesIO(b"y" * 100)) == b"y" * 100
+
+
+def test_extract_dash_with_nothing_piped_in_is_a_usage_error_not_a_wait():
+    import pty
+
+    leader, follower = pty.openpty()  # a terminal on stdin: Unix tools would wait for typing
+    try:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        r = subprocess.run([*GOVREPORT, "extract", "-", "--tagger", "rules"], stdin=follower, capture_output=True, env=env, timeout=120)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert r.returncode == 2 and "nothing is piped in" in r.stderr.decode(), r.stderr.decode()
