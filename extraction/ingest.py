@@ -119,6 +119,12 @@ _CHINESE_CANDIDATES = ("gb18030", "cp950")
 _MIN_PLAUSIBLE = 0.8  # right decodings score ~1.0; a wrong GB18030/Big5 guess about 0.5
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_RATIO = 0.01
+# Converters (Word's text export, some PDF tools) leave a stray NUL or two in good text; binary data
+# has far more (random bytes: 1 in 256) or fails to decode. Text holding at most one NUL per 1,000
+# characters (or 4, in a short text) is read, its NULs skipped as invisible (``normalize.clean_view``:
+# kind "nul"); more is binary. A short text with 4 is still held to the control characters' 1 %.
+_MAX_NUL_SHARE = 0.001
+_MIN_NULS_ALLOWED = 4
 # A text with a few bad bytes (each can cost up to 3 characters) is read with them replaced; a wrong
 # encoding replaces far more than 1 %.
 _MAX_REPLACED = 4
@@ -257,7 +263,9 @@ def decode_text(data: bytes, filename: str | None = None, declared: str | None =
     """Bytes to text: BOM, then a declared charset, UTF-8, the more plausible of GB18030 and Big5,
     the same with a few bad bytes replaced, and last a general detector (charset-normalizer).
 
-    Raises BinaryInput for NUL bytes that are not UTF-16, UndecodableInput when nothing fits.
+    NUL bytes: UTF-16 without a BOM, or at most ``max_stray_nuls`` of them in UTF-8/GB18030/Big5
+    text (kept in the text: ``stray_nuls`` counts them, the view skips them).
+    Raises BinaryInput for other NUL bytes, UndecodableInput when nothing fits.
     """
     name = input_name(filename)
     for bom, encoding in _BOMS:
@@ -271,17 +279,26 @@ def decode_text(data: bytes, filename: str | None = None, declared: str | None =
     encoding = _declared_encoding(declared)
     if encoding and (text := _strict(data, encoding)) is not None:
         return Decoded(text, encoding)
+    stray_nuls = False
     if b"\x00" in data:
         found = _utf16_without_bom(data)
-        if found is None:
-            raise BinaryInput(f"{name} contains NUL bytes, so it is binary data, not text: " + _SUPPLY)
-        return found
+        if found is not None:
+            return found
+        if (n := data.count(b"\x00")) > max_stray_nuls(len(data)):
+            raise BinaryInput(
+                f"{name} contains {n} NUL bytes (text from a converter has a few: at most "
+                f"{max_stray_nuls(len(data))} here), so it is binary data, not text: " + _SUPPLY
+            )
+        stray_nuls = True  # text with a converter's few NULs, if it decodes as a Chinese report would
     text = _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8")
-    found = _best_chinese(data) or _nearly_decodable(data)
+    # with NULs, only a clean decoding: NULs and bad bytes together are what binary data looks like
+    found = _best_chinese(data) or (None if stray_nuls else _nearly_decodable(data))
     if found is not None:
         return found
+    if stray_nuls:  # the general detector decodes anything: binary data stays binary
+        raise BinaryInput(f"{name} contains NUL bytes and does not decode as text, so it is binary data, not text: " + _SUPPLY)
     guess = from_bytes(data).best()  # neither UTF-8 nor Chinese: let the general detector try
     if guess is not None and guess.encoding:
         return Decoded(str(guess), guess.encoding)
@@ -375,18 +392,46 @@ def _document(
     """The Document, once its text is known not to be empty or binary and within ``limits``;
     meta says how it was read (``replaced``: the U+FFFD decoding put in, already in ``warnings``)."""
     check_text(text, limits or default_limits(), input_name(filename))
-    if not text.strip():
-        what = {"html": "no visible text", "docx": "no text"}.get(fmt, "only whitespace")
+    nul_warning = stray_nuls(text, input_name(filename))
+    if not text.replace("\x00", "").strip():
+        what = {"html": "no visible text", "docx": "no text"}.get(fmt, "only whitespace" + (" and NUL characters" if nul_warning else ""))
         raise EmptyInput(f"{input_name(filename)} has {what}: supply a report with its text")
     if fmt == "text" and len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
         raise BinaryInput(
             f"{input_name(filename)} is full of control characters, so it is binary data, not text: " + _SUPPLY
         )
     warnings = list(warnings or [])
+    if nul_warning is not None:
+        warnings.append(nul_warning)
     if (lost := lost_characters(text, replaced)) is not None:
         warnings.append(lost)
     doc = Document.from_text(text, filename=filename, media_type=MEDIA_TYPES[fmt], raw=raw)
     return doc.with_meta(format=fmt, encoding=encoding, ingest_warnings=warnings, lost_characters=lost)
+
+
+def max_stray_nuls(n: int) -> int:
+    """The most NULs a text of ``n`` characters (or bytes) may hold and still be read as text."""
+    return max(_MIN_NULS_ALLOWED, int(n * _MAX_NUL_SHARE))
+
+
+def stray_nuls(text: str, name: str) -> str | None:
+    """A warning naming the NULs in ``text`` (None when there are none); they stay in the text, so
+    offsets still refer to the input, and the normalised view skips them.
+
+    Raises BinaryInput when there are more than ``max_stray_nuls(len(text))``."""
+    n = text.count("\x00")
+    if not n:
+        return None
+    if n > max_stray_nuls(len(text)):
+        raise BinaryInput(
+            f"{name} contains {n} NUL characters (text from a converter has a few: at most "
+            f"{max_stray_nuls(len(text))} here), so it is binary data, not text: " + _SUPPLY
+        )
+    first = text.index("\x00")
+    return (
+        f"{n} NUL character(s) ignored (first at character {first}): a converter's leftovers, skipped like "
+        "invisible characters; a figure with one inside is inferred, not read"
+    )
 
 
 def lost_characters(text: str, replaced: int = 0) -> str | None:
@@ -433,15 +478,27 @@ def load_text(
     if not text.strip():
         what = "is empty" if not text else "contains only whitespace"
         raise EmptyInput(f"{input_name(filename)} {what}: supply a report with its text")
-    if "\x00" in text:
-        raise BinaryInput(f"{input_name(filename)} contains NUL characters, so it is binary data, not text")
+    stray_nuls(text, input_name(filename))  # binary data in a string: refused before any more work
     text = text.removeprefix("\ufeff")
     fmt = _format_from_name(filename, None)
     if fmt == "text" and is_html_document(text):
         fmt = "html"  # a web page saved under a .txt name: its markup is not the report's text
     if fmt == "html" or (fmt is None and looks_like_html(text)):
-        return _document(flatten_html(text), "html", filename, raw, limits=limits)
+        return _document(_flatten_keeping_nuls(text), "html", filename, raw, limits=limits)
     return _document(text, "text", filename, raw, limits=limits)
+
+
+# held in a NUL's place through the HTML parser, which makes a NUL U+FFFD (a "lost character"); a
+# noncharacter: no page holds one
+_NUL_STAND_IN = "\ufdd0"
+
+
+def _flatten_keeping_nuls(page: str) -> str:
+    """``flatten_html`` with a page's few NULs kept where they stood, for ``_document`` to count and
+    the view to skip like a plain text's (a figure with one inside inferred, not read)."""
+    if "\x00" not in page:
+        return flatten_html(page)
+    return flatten_html(page.replace("\x00", _NUL_STAND_IN)).replace(_NUL_STAND_IN, "\x00")
 
 
 def _read_office(fn, args: tuple, limits: ReadLimits, filename: str | None):  # type: ignore[no-untyped-def]
@@ -503,7 +560,8 @@ def load_bytes(
     if decoded.replaced:
         warnings.append(f"{decoded.replaced} invalid {decoded.encoding} byte sequence(s) replaced by U+FFFD")
     if fmt == "html" or (declared is None and looks_like_html(decoded.text)):
-        html_text = flatten_html(decoded.text)
+        stray_nuls(decoded.text, name)  # too many: binary, before the parser's work
+        html_text = _flatten_keeping_nuls(decoded.text)
         return _document(html_text, "html", filename, data, decoded.encoding, warnings, limits, decoded.replaced)
     return _document(decoded.text, "text", filename, data, decoded.encoding, warnings, limits, decoded.replaced)
 

@@ -117,11 +117,14 @@ def squash(s: str) -> str:
 # converters do to a report, mapping every original character to one character or to nothing, and
 # keeps for every character of the view the offset of the original character it came from.
 
-REPAIR_KINDS = ("invisible", "compat", "doubled", "ocr_digit", "measure_word", "change_word", "space", "line_end",
+REPAIR_KINDS = ("invisible", "nul", "compat", "doubled", "ocr_digit", "measure_word", "change_word", "space", "line_end",
                 "cell_break", "lost_char", "page_number")
 """What ``clean_view`` repairs (a ``Repair.kind``):
 
 - ``invisible``: zero-width space/joiners, BOM, soft hyphen, word joiner (Unicode category Cf), skipped;
+- ``nul``: a NUL a converter left in good text (ingest lets only a few through: ``ingest.stray_nuls``),
+  skipped like an invisible character; inside a figure (``12\x003``) it may stand for a lost
+  separator or digit, so such a value is inferred, not read (``textview.INFERRED_REPAIRS``);
 - ``compat``: Kangxi radicals and CJK compatibility ideographs read as the unified ideograph (NFKC of
   the one character), a radical printed before its own ideograph (``⾏行``) read once;
 - ``space``: no-break and other fixed-width spaces read as a space (the ideographic space is kept:
@@ -281,7 +284,7 @@ def _special_re() -> re.Pattern[str]:
     clean text costs one regex scan. Planes 0-1, the compatibility supplement and plane 14 (tags,
     variation selectors) hold every such character."""
     planes = [*range(0x80, 0x20000), *range(0x2F800, 0x2FA20), *range(0xE0000, 0xE1000)]
-    cps = []
+    cps = [0]  # NUL: the few a converter leaves in good text get past ingest (``ingest.stray_nuls``)
     for cp in planes:
         ch = chr(cp)
         cat = unicodedata.category(ch)
@@ -330,7 +333,7 @@ def clean_view(text: str) -> TextView:
         i, ch = m.start(), m.group(0)
         rep = _compat_char(ch)
         if rep is None:
-            repairs.append(Repair(i, i + 1, "invisible", ch, ""))
+            repairs.append(Repair(i, i + 1, "nul" if ch == "\x00" else "invisible", ch, ""))
             drop.add(i)
             continue
         kind = "space" if rep == " " else "compat"

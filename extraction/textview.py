@@ -16,8 +16,10 @@ from .labels import Label
 from .lostchars import with_lost_read_back
 from .normalize import TextView, clean_view
 
-# Repairs that make a value inferred rather than read (the cell status): the digits were not printed.
-INFERRED_REPAIRS = ("ocr_digit",)
+# Repairs that make a value inferred rather than read (the cell status): the digits were not printed
+# (OCR letters), or a NUL inside the figure may have stood for a separator or a digit.
+INFERRED_REPAIRS = ("ocr_digit", "nul")
+_INFERRED_WHY = {"ocr_digit": "OCR letters inside a figure", "nul": "a NUL character inside a figure, skipped"}
 
 
 def view_document(doc: Document) -> tuple[Document, TextView]:
@@ -104,15 +106,16 @@ def _cell_to_original(p: dict[str, Any], view: TextView) -> dict[str, Any]:
 
 def repair_warnings(output: dict[str, Any], view: TextView) -> list[str]:
     """Warnings for what the reader should know was read, not printed: OCR letters read as digits
-    in a table cell; faux-bold text read once."""
+    or a NUL skipped in a table cell; faux-bold text read once."""
     out: list[str] = []
     for table, rows in (output.get("provenance") or {}).items():
         for row, cols in rows.items():
             for col, p in cols.items():
-                if isinstance(p, dict) and any(k in INFERRED_REPAIRS for k in p.get("repairs", ())):
+                why = [_INFERRED_WHY[k] for k in INFERRED_REPAIRS if k in p.get("repairs", ())] if isinstance(p, dict) else []
+                if why:
                     out.append(
                         f"{table}.{row}.{col}: {p['text']!r} read as {p.get('read_as')!r} "
-                        f"(OCR letters inside a figure, offset {p['start']}); the value is inferred"
+                        f"({'; '.join(why)}, offset {p['start']}); the value is inferred"
                     )
     doubled = {view.original.count("\n", 0, r.start) for r in view.repairs if r.kind == "doubled"}
     if doubled:

@@ -411,3 +411,40 @@ def test_a_value_glued_to_the_next_rows_label_by_a_line_join_is_the_rows_value()
     got = [(s.label, text[s.start : s.end]) for s in doc.spans if s.label in (Label.ROW, Label.CELL)]
     assert got[3:5] == [(Label.CELL, "3"), (Label.ROW, "行政强制")]
     assert (Label.ROW, "3行政强制") in got  # at a line start: not split
+
+
+def test_nul_is_skipped_and_inside_a_figure_makes_it_inferred() -> None:
+    v = clean_view("规\x00章\t136\x0012\x00\n")
+    assert v.text == "规章\t13612\n" and {r.kind for r in v.repairs} == {"nul"}
+    assert v.start_to_original(v.text.index("章")) == 2
+    _assert_maps_back("规\x00章\t136\x0012\x00\n")
+
+
+def test_a_report_with_stray_nuls_reads_as_without_them_and_says_so() -> None:
+    # ingest refused any NUL as binary; a converter's stray few are now skipped like invisible
+    # characters, and a figure with one inside is inferred (it may have stood for a separator)
+    def damage(t: str) -> str:
+        t = t.replace("予以公开", "予以\x00公开", 1).replace("总计", "总\x00计", 1)
+        return re.sub(r"(\d)(?=\t|\n|$)", "\\1\x00", t, count=1)
+
+    text, table = _apps_report(damage)
+    text = text.replace("三、收到", "三、\x00收到")
+    res = _extract(text)
+    assert res.document.text == text and text.count("\x00") == 4  # offsets stay on the input
+    assert res.output["tables"]["applications"] == table
+    assert [s["index"] for s in res.output["sections"]] == [1, 2, 3, 4, 5, 6]
+    _provenance_points_at_original(res)
+    assert any(w.startswith("4 NUL character(s) ignored") for w in res.output["warnings"]), res.output["warnings"]
+    status = res.output["cell_status"]["applications"]
+    assert all(s == "read" for cols in status.values() for s in cols.values())  # no NUL inside a figure
+
+    inside, table = _apps_report(lambda t: t)
+    total = str(table["total_handled"]["total"])
+    assert len(total) >= 2 and inside.count(f"\t{total}\n") == 1
+    inside = inside.replace(f"\t{total}\n", f"\t{total[0]}\x00{total[1:]}\n")
+    res = _extract(inside)
+    assert res.output["tables"]["applications"]["total_handled"]["total"] == table["total_handled"]["total"]
+    assert res.output["cell_status"]["applications"]["total_handled"]["total"] == "inferred"
+    prov = res.output["provenance"]["applications"]["total_handled"]["total"]
+    assert prov["repairs"] == ["nul"] and prov["read_as"] == total
+    assert any("a NUL character inside a figure" in w for w in res.output["warnings"])

@@ -756,3 +756,48 @@ def test_missing_files_and_directories(tmp_path: Path) -> None:
         load_path(tmp_path / "missing.txt")
     with pytest.raises(errors.InputError, match="is a directory"):
         load_path(tmp_path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-8-sig"])
+def test_a_few_stray_nuls_in_text_are_read_with_a_warning(encoding: str) -> None:
+    # Word's text export and some PDF tools leave a stray NUL in good text: it was refused as binary
+    text = (CORPUS / "seed_000.txt").read_text("utf-8")
+    k = text.index("总体情况") + 2
+    damaged = text[:k] + "\x00" + text[k:] + "\x00"
+    doc = load_bytes(damaged.encode(encoding), filename="r.txt")
+    assert doc.text == damaged  # kept: offsets refer to the input (the view skips them)
+    assert doc.meta["ingest_warnings"][0].startswith(f"2 NUL character(s) ignored (first at character {k})")
+    assert load_text(damaged, filename="r.txt").meta["ingest_warnings"] == doc.meta["ingest_warnings"]
+
+
+def test_a_few_nuls_in_a_web_page_stay_where_they_stood() -> None:
+    page = "<html><body><p>一、总体\x00情况</p><table><tr><td>1\x002</td></tr></table></body></html>"
+    doc = load_bytes(page.encode("utf-8"), filename="r.html")
+    assert doc.text == "一、总体\x00情况\n1\x002\n"  # not U+FFFD, the parser's NUL, counted as a lost character
+    assert doc.meta["lost_characters"] is None and "2 NUL character(s) ignored" in doc.meta["ingest_warnings"][0]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("一、总体情况\n".encode("utf-8") * 200 + b"\x00" * 5, "5 NUL bytes .*at most 4"),  # over one per 1,000 (at least 4)
+        (b"\x00" * 3 + b"\x81\x30\xff\xfe\x80" * 20, "NUL bytes and does not decode"),  # decodes only with replacements
+        (b"abc\x00" * 10, "10 NUL bytes"),
+        ("一、总体情况\n".encode("gb18030") * 2000 + b"\x00" * 20, "20 NUL characters .*at most 14"),  # 26,020 bytes, 14,020 characters
+        (bytes(range(256)) * 8, "NUL bytes"),
+    ],
+    ids=["too-many", "nul-and-bad-bytes", "short-with-many", "too-many-characters", "all-bytes"],
+)
+def test_nuls_beyond_a_converters_few_stay_binary(data: bytes, message: str) -> None:
+    with pytest.raises(errors.BinaryInput, match=message):
+        load_bytes(data, filename="r.txt")
+
+
+def test_random_bytes_are_never_read_as_text() -> None:
+    import random
+
+    rng = random.Random(5)
+    for n in (300, 2000, 20000):
+        for _ in range(20):
+            with pytest.raises((errors.BinaryInput, errors.UndecodableInput)):
+                load_bytes(rng.randbytes(n))
