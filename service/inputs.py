@@ -179,14 +179,19 @@ async def read_single(request: Request, settings: ServiceSettings, filename: str
             )
         return docs[0] if docs[0].filename else InputDoc(filename, data=docs[0].data, media_type=docs[0].media_type)
     if media_type == "application/x-www-form-urlencoded":
+        body = await request.body()
+        if b"\n" in body or b"\r" in body:
+            # curl --data-binary @report.txt without -H: curl calls it form-encoded, but a form encodes
+            # its line breaks (%0A) and curl -d removes them, so raw ones mean the document as it is
+            return InputDoc(filename, data=body, media_type=None)
         # curl -d @report.txt sends this, with the report's line breaks removed (and an HTML form its
         # fields percent-encoded): read as the document it lost the layout tables are read by
         raise ServiceError(
             415,
             "unsupported_media_type",
-            "a form-encoded body (curl -d) is not a document: curl -d drops the report's line breaks; send "
-            "the file with --data-binary @report.txt -H 'Content-Type: text/plain', as -F file=@report.txt, "
-            "or as JSON {\"text\": ...}",
+            "a form-encoded body without line breaks (curl -d, an HTML form) is not a document: curl -d "
+            "drops the report's line breaks; send the file with --data-binary @report.txt, as "
+            "-F file=@report.txt, or as JSON {\"text\": ...}",
         )
     # Any other body is the document itself (curl --data-binary @report.pdf -H 'Content-Type: application/pdf').
     return InputDoc(filename, data=await request.body(), media_type=_upload_media_type(media_type))
