@@ -23,6 +23,20 @@ def json_error_message(reason: str) -> str:
     return f"the request body is not valid JSON ({reason}); send the JSON object this endpoint takes (see /docs)"
 
 
+def _routing_message(request: Request, exc: StarletteHTTPException) -> str:
+    """Starlette's bare "Not Found" / "Method Not Allowed" with the path, the methods it takes and
+    where the routes are listed (``curl URL`` without ``-F``/``--data-binary`` is a GET); any other
+    detail as raised."""
+    path = request.url.path
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        return f"no route {path}: the API's routes are listed at /docs"
+    if exc.status_code == 405 and exc.detail == "Method Not Allowed":
+        allowed = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
+        takes = f"; it takes {allowed}" if allowed else ""
+        return f"{request.method} is not allowed on {path}{takes} (see /docs)"
+    return str(exc.detail)
+
+
 # nginx's "client closed request": in the access log and the metrics, apart from the answers clients got
 CLIENT_CLOSED = 499
 
@@ -64,7 +78,7 @@ def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return respond(request, exc.status_code, code, str(exc.detail), exc.headers)
+        return respond(request, exc.status_code, code, _routing_message(request, exc), exc.headers)
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -888,3 +888,13 @@ def test_a_check_that_cannot_be_assessed_is_answered_not_an_internal_error(clien
     assert r.status_code == 200, r.text
     na = [c for c in r.json()["checks"] if c.get("status") == "not_assessable"]
     assert na and all(c["ok"] is None for c in na)
+
+
+def test_a_wrong_path_or_method_says_what_the_route_takes(client: TestClient) -> None:
+    # `curl localhost:8000/v1/extract` (a GET) answered only "Method Not Allowed", a typo only "Not Found"
+    r = client.get("/v1/extract")
+    assert (r.status_code, error_of(r)["code"]) == (405, "method_not_allowed")
+    assert error_of(r)["message"] == "GET is not allowed on /v1/extract; it takes POST (see /docs)"
+    r = client.post("/v1/extracts", json={"text": "x"})
+    assert (r.status_code, error_of(r)["code"]) == (404, "not_found")
+    assert error_of(r)["message"] == "no route /v1/extracts: the API's routes are listed at /docs"
