@@ -219,8 +219,10 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, stdin_name, tagger
         raise click.UsageError("--summary prints to stdout; it cannot share it with -o -")
     if out == "-" and fmt in ("xlsx", "jsonl"):
         raise click.UsageError(f"--format {fmt} writes a file; give -o DIR (stdout takes json, csv or md)")
-    if out is None and (html or fmt != "json"):
-        raise click.UsageError("--html and --format need -o DIR (or -o - for stdout)")
+    if out is None and (html or fmt != "json"):  # name only what was given: "--html and --format" misled
+        given = " and ".join(([f"--format {fmt}"] if fmt != "json" else []) + (["--html"] if html else []))
+        where = "-o DIR" if html or fmt in ("xlsx", "jsonl") else "-o DIR (or -o - for stdout)"
+        raise click.UsageError(f"{given} {'need' if ' and ' in given else 'needs'} {where}: without -o only a summary is printed")
     if html:
         import importlib.util
 

@@ -411,3 +411,16 @@ def test_extract_dash_with_nothing_piped_in_is_a_usage_error_not_a_wait():
         os.close(leader)
         os.close(follower)
     assert r.returncode == 2 and "nothing is piped in" in r.stderr.decode(), r.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xlsx"], "--format xlsx needs -o DIR: without -o"),
+        (["--format", "csv"], "--format csv needs -o DIR (or -o - for stdout)"),
+    ],
+)
+def test_format_without_out_names_only_what_was_given(args: list[str], message: str) -> None:
+    # it said "--html and --format need -o DIR" to someone who gave no --html
+    r = CliRunner().invoke(main, ["extract", str(CORPUS / "seed_000.txt"), *args, "--tagger", "rules"])
+    assert r.exit_code == 2 and message in r.output and "--html" not in r.output.split("Error:")[1], r.output
