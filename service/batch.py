@@ -697,11 +697,15 @@ def resolve_workers(engine: str, workers: int | None, n_todo: int) -> int:
 
 
 def plan(
-    specs: str | Path | Sequence[str | Path], done: dict[str, str], progress: bool = False
+    specs: str | Path | Sequence[str | Path],
+    done: dict[str, str],
+    progress: bool = False,
+    found: list[tuple[Path, str]] | None = None,
 ) -> tuple[list[InputFile], dict[str, Any]]:
-    """Hash every input; keep the first of each content not yet done. Unreadable files are
-    listed, not fatal: one permission problem must not stop an archive."""
-    found = discover_inputs(specs)
+    """Hash every input (``found``: ``discover_inputs(specs)`` when already walked); keep the first
+    of each content not yet done. Unreadable files are listed, not fatal: one permission problem
+    must not stop an archive."""
+    found = discover_inputs(specs) if found is None else found
     todo: list[InputFile] = []
     seen: set[str] = set()
     stats: dict[str, Any] = {"inputs": len(found), "already_done": 0, "duplicates": 0, "unreadable": []}
@@ -744,18 +748,19 @@ def run_batch(
         from .batch_ray import iter_ray  # before touching OUT: fails fast when Ray is missing
 
     out = Path(out_dir)
+    found = discover_inputs(inputs)  # before OUT is made: a mistyped input leaves no empty OUT behind
     with output_lock(out):
-        return _run_locked(inputs, out, engine, address, tagger, model, workers, retry_failed, progress,
+        return _run_locked(found, out, engine, address, tagger, model, workers, retry_failed, progress,
                            fsync_interval, tables, iter_ray)  # fmt: skip
 
 
 def _run_locked(  # type: ignore[no-untyped-def]
-    inputs, out: Path, engine, address, tagger, model, workers, retry_failed, progress, fsync_interval, tables, iter_ray
+    found, out: Path, engine, address, tagger, model, workers, retry_failed, progress, fsync_interval, tables, iter_ray
 ) -> dict[str, Any]:
     store = ResultStore(out, fsync_interval=fsync_interval).open()
     try:
         retried = store.drop_failed() if retry_failed else 0
-        todo, stats = plan(inputs, store.done, progress)
+        todo, stats = plan((), store.done, progress, found=found)
         store.meta = {"tagger_requested": tagger, "model": model, "last_engine": engine}
         workers = resolve_workers(engine, workers, len(todo))
         if iter_ray is not None:

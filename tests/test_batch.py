@@ -402,3 +402,11 @@ def test_batch_refuses_stdin_before_making_its_output(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["batch", "-", "-o", str(out), "--tagger", "rules", "--no-progress"], input="报告")
     assert res.exit_code == 2 and "not stdin (-)" in res.output and "govreport extract -" in res.output, res.output
     assert not out.exists()
+
+
+def test_a_missing_input_leaves_no_output_folder(tmp_path: Path) -> None:
+    # `batch /typo -o out` said "no such file or directory" after making out/ with a manifest
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["batch", str(tmp_path / "typo"), "-o", str(out), "--tagger", "rules", "--no-progress"])
+    assert res.exit_code == 1 and "no such file or directory" in res.output, res.output
+    assert not out.exists()
