@@ -584,6 +584,10 @@ async def webhook(request: Request, state: StateDep) -> dict[str, Any]:
     if len(raw) > state.settings.webhook_max_bytes:
         raise InputTooLarge(f"the webhook body is {len(raw)} bytes; the limit is {state.settings.webhook_max_bytes}")
     try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # pydantic would say "invalid unicode code point at line 1 column 11"
+        raise WebhookNotJSON(f"the webhook body is not UTF-8 (byte {exc.start}); JSON is sent as UTF-8: re-encode it") from None
+    try:
         body = WebhookRequest.model_validate_json(raw)
     except ValidationError as exc:
         syntax = next((e for e in exc.errors(include_url=False, include_input=False) if e["type"] == "json_invalid"), None)

@@ -110,6 +110,9 @@ def test_real_server_answers_ml_backend_bodies_that_are_not_utf8_json_like_v1_ex
                 assert err["request_id"] == r.headers["x-request-id"]
         r = http.post("/predict", content=gbk_task, headers=json_type)
         assert "decode a GBK report before its text goes into data.text" in r.json()["error"]["message"]
+        r = http.post("/webhook", content='{"action": "项目"}'.encode("gbk"), headers=json_type)
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_json")
+        assert "not UTF-8 (byte 12)" in r.json()["error"]["message"], r.text
         r = http.post("/predict", content=b'{"tasks": [', headers=json_type)
         assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_json") and "EOF" in r.text
         r = http.post("/predict", content=b'{"task": []}', headers=json_type)  # JSON of the wrong shape stays 422
