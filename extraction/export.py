@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -20,6 +21,17 @@ TIDY_FIELDS = (
 )  # fmt: skip
 # Excel on Windows reads a CSV without a byte-order mark in the ANSI code page (GBK): mojibake.
 UTF8_BOM = "\ufeff"
+# control characters a printed text may hold (a stray NUL inside a figure: ingest.stray_nuls) that
+# CSV readers stop at ("line contains NUL") and XLSX refuses (openpyxl: IllegalCharacterError)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable_text(text: str | None) -> str | None:
+    r"""``text`` with its control characters but tab and line breaks written as ``\xNN`` (as
+    ``filenames.printable_name`` writes a file name's bytes), for CSV and XLSX cells."""
+    if not text:
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def cell_labels(template: str | None, table: str, row: str, col: str) -> tuple[str, str, str]:
@@ -84,7 +96,7 @@ def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]
                         "value": value,
                         "start": p.get("start"), "end": p.get("end"), "confidence": p.get("confidence"),
                         "status": ((status.get(table) or {}).get(row) or {}).get(col),
-                        "text": p.get("text"),
+                        "text": printable_text(p.get("text")),
                         "checks": ";".join(open_checks.get(f"{table}.{row}.{col}", [])) or None,
                     }  # fmt: skip
                 )

@@ -11,7 +11,7 @@ import io
 import re
 from typing import Any
 
-from .export import TIDY_FIELDS, cell_status, failed_check_cells, tidy_cells
+from .export import TIDY_FIELDS, cell_status, failed_check_cells, printable_text, tidy_cells
 from .printed import PrintedTable, printed_table
 from .templates import TABLES
 
@@ -73,7 +73,7 @@ def _write_table(ws: Any, p: PrintedTable, output: dict[str, Any], caption: str)
                 notes = []
                 if status in STATUS_FILLS:
                     xl.fill = PatternFill("solid", start_color=STATUS_FILLS[status])
-                    printed = ((prov.get(cell.row) or {}).get(cell.col) or {}).get("text")
+                    printed = printable_text(((prov.get(cell.row) or {}).get(cell.col) or {}).get("text"))
                     notes.append(STATUS_ZH[status] + (f"：印出「{printed}」" if printed else ""))
                 rules = failed.get(f"{p.name}.{cell.row}.{cell.col}")
                 if rules:

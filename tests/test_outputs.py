@@ -296,3 +296,25 @@ def test_the_readme_first_command_writes_the_json_and_prints_the_summary(tmp_pat
     d = json.loads((tmp_path / "out" / "report_2020.json").read_text("utf-8"))
     assert d["organ"] in r.stdout.splitlines()[0] and "三、收到和处理政府信息公开申请情况" in r.stdout
     assert len(r.stdout) < 8000 and "provenance" not in r.stdout
+
+
+def test_a_stray_nul_inside_a_figure_is_written_escaped_in_csv_and_xlsx() -> None:
+    # the cell's printed text "1\x000" (ingest reads a converter's few NULs) made openpyxl raise
+    # IllegalCharacterError (a traceback from `extract --format xlsx`) and put a NUL into the CSV
+    from openpyxl import load_workbook
+
+    from govreport.extraction.export_xlsx import to_xlsx
+
+    text = (CORPUS / "seed_000.txt").read_text("utf-8")
+    m = re.search(r"\t(\d)(\d+)\t", text)
+    assert m is not None
+    damaged = text[: m.start(2)] + "\x00" + text[m.start(2) :]
+    out = Extractor(get_tagger("rules")).extract_text(damaged, "r.txt").to_dict()
+    rows = tidy_cells(out, "r.txt")
+    escaped = [r for r in rows if r["text"] == f"{m.group(1)}\\x00{m.group(2)}"]
+    assert len(escaped) == 1 and escaped[0]["status"] == "inferred"
+    data = cells_csv(rows)
+    assert "\x00" not in data and len(list(csv.DictReader(io.StringIO(data)))) == len(rows)
+    wb = load_workbook(io.BytesIO(to_xlsx(out, "r.txt")))
+    comments = [c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
+    assert any(f"{m.group(1)}\\x00{m.group(2)}" in t for t in comments), comments
