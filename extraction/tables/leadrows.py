@@ -11,6 +11,13 @@ kept only up to the last run with a non-zero 总计: the rows before it then pri
 values each (a row printing fewer would shift every later run by its missing values, and a shifted
 non-zero row breaks its 总计), whereas a trailing run of zeros may hold a row with a blank cell and
 so is not known to be those rows'.
+
+Rows sharing a merged label are often written column by column: ``APP_COLS`` blocks (raw
+``pdftotext`` ends a block at an empty line) of one value per row each (``column_group``). Such a
+group is taken where it stands in the leading rows (the rows before it pinned by a non-zero run),
+and at the very end of the stream (nothing of table 三 printed after it), where its rows are the
+template's last rows, kept only where the column identities do not contradict them
+(``stream_tail_rows``).
 """
 from __future__ import annotations
 
@@ -21,23 +28,68 @@ from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL, meets_total
 from .result import BLANK, TableResult
-from .streamorder import header_lead, lone_numbers
+from .streamorder import block_starts, header_lead, lone_numbers
 
 
-def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: int) -> list[list[Cell] | None]:
+def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None], at: int) -> list[list[Cell]] | None:
+    """The rows of a row group written column by column from ``cells[at]``: ``APP_COLS`` consecutive
+    blocks (``starts[i]``: ``cells[i]`` opens a block, ``streamorder.block_starts``) of the same
+    size r >= 2, the i-th value of each block the i-th row's; every value a number, every row
+    meeting 总计, and a header hint in block k naming column k. Returns the r rows of ``APP_COLS``
+    cells, or None where the blocks from ``at`` are no such group."""
+    n = len(cells)
+    bounds: list[tuple[int, int]] = []
+    i = at
+    for _ in range(APP_COLS):
+        if i >= n or not starts[i]:
+            return None
+        j = i + 1
+        while j < n and not starts[j]:
+            j += 1
+        bounds.append((i, j))
+        i = j
+    sizes = {b - a for a, b in bounds}
+    r = sizes.pop()
+    if sizes or r < 2:
+        return None  # blocks of one value are values apart, not a group's columns
+    if any(h is not None and h != k for k, (a, b) in enumerate(bounds) for h in hints[a:b]):
+        return None
+    rows = [[cells[a + i] for a, _ in bounds] for i in range(r)]
+    if any(c.value is None for row in rows for c in row):
+        return None  # a blank mark in a column block: which row it is in is not printed
+    if not all(meets_total([c.value for c in row]) for row in rows):
+        return None
+    return rows
+
+
+def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: int,
+                     starts: Sequence[bool] | None = None) -> list[list[Cell] | None]:
     """The leading rows the value stream ``cells`` (one value a line, in order; ``hints[i]`` the
     column a header piece printed just before ``cells[i]`` names, or None) pins: runs of
     ``APP_COLS`` values from the first (a blank mark ``—``/``无``, value None, is a printed blank
     cell: 0 in the arithmetic), each meeting 总计 and agreeing with every hint, at most ``rows`` of
-    them; cut after the last run whose 总计 is not 0 (``[]`` when none is). Returns one list of
+    them; cut after the last run whose 总计 is not 0 (``[]`` when none is). With ``starts`` (block
+    starts, ``column_group``), a row group written column by column right after a non-zero run
+    gives its rows in place of runs. Returns one list of
     ``APP_COLS`` cells per template row from the first, or None for a row whose cells are not
     pinned although its place is: a run of rows totalling 0 that holds a blank mark (rows sharing
     a merged label cell are written column by column, so where the mark stands among the zeros
     is not known; its rows' count is)."""
     runs: list[list[Cell]] = []
     last = -1
-    while len(runs) < rows and APP_COLS * (len(runs) + 1) <= len(cells):
+    while len(runs) < rows:
         at = APP_COLS * len(runs)
+        # a group only after a non-zero run: a leading run of zeros may be a later row (row 一
+        # printing only its 总计, drawn apart), which would move the group's rows by one
+        group = column_group(cells, starts, hints, at) if starts is not None and last >= 0 else None
+        if group is not None and len(runs) + len(group) <= rows:
+            for row in group:
+                runs.append(row)
+                if abs(row[-1].value) > TOL:
+                    last = len(runs) - 1
+            continue
+        if APP_COLS * (len(runs) + 1) > len(cells):
+            break
         run = list(cells[at : at + APP_COLS])
         values = [c.value for c in run]
         if not meets_total(values):
@@ -63,29 +115,42 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     return out
 
 
-def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line]) -> list[str]:
-    """Table 三 read by order (``streamorder.distrust_order``) given the rows its value stream in
-    ``lines`` pins from its start (``stream_lead_rows``): their cells take the run's values
-    (``inferred``, no longer guesses). Nothing changes where values are drawn before the column
-    header (the stream does not start with the first row), the table is not seven columns wide, or
-    a cell already determined (not null, not a guess) holds another value: the two readings
-    disagree, so the stream's start is not known to be those rows. ``res`` is changed in place;
-    returns the rows set (warned)."""
-    spec = res.spec
-    cols = list(spec.rows[0].cols)
-    if len(cols) != APP_COLS:
+def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
+                     rows: int) -> list[list[Cell]]:
+    """The template's last rows that the end of the value stream ``cells`` pins: a row group written
+    column by column (``column_group``) whose last block ends the stream, at most ``rows`` rows;
+    ``[]`` where the stream does not end with one. Its rows are the last ones because nothing of
+    the table is printed after them and a group's blocks hold one value per row (a row short of a
+    value makes its column's block shorter); the caller checks them against the identities. A
+    group whose rows all total 0 is not taken: the identities confirm nothing there."""
+    n = len(cells)
+    last = n - 1
+    while last > 0 and not starts[last]:
+        last -= 1
+    r = n - last
+    if r < 2 or APP_COLS * r > n or r > rows:
         return []
-    cells, hints = lone_numbers(doc, lines)
-    if not cells or header_lead(doc, lines, cells):
-        return []
-    runs = stream_lead_rows(cells, hints, len(spec.row_keys))
-    for key, run in zip(spec.row_keys, runs):
+    group = column_group(cells, starts, hints, n - APP_COLS * r)
+    if group is None or len(group) != r or all(abs(row[-1].value) <= TOL for row in group):
+        return []  # a group of zeros: every placement of zero rows meets the identities, none is confirmed
+    return group
+
+
+def _conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, list[Cell] | None]]) -> bool:
+    """Does a cell already determined (not null, not a guess) hold another value than ``placed``?"""
+    for key, run in placed:
         for col, cell in zip(cols, run or []):
             now = res.values.get(key, {}).get(col)
             if now is not None and (key, col) not in res.ambiguous and (cell.value is None or abs(now - cell.value) > TOL):
-                return []
-    placed = []
-    for key, run in zip(spec.row_keys, runs):
+                return True
+    return False
+
+
+def _place(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, list[Cell] | None]]) -> list[str]:
+    """Give the rows ``placed`` their cells (inferred; a blank mark a blank cell) where ``res``
+    holds none or a guess; returns the rows changed."""
+    out = []
+    for key, run in placed:
         if run is None:
             continue
         changed = False
@@ -100,8 +165,73 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line]) -> list[st
                 changed = True
         res.by_order.discard(key)
         if changed:
-            placed.append(key)
+            out.append(key)
+    return out
+
+
+def _determined(res: TableResult, key: str, col: str) -> float | None:
+    """A cell's value where it is determined (a number, not a guess), else None."""
+    v = res.values.get(key, {}).get(col)
+    return None if (key, col) in res.ambiguous or key in res.by_order or not isinstance(v, (int, float)) else v
+
+
+def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, list[Cell]]) -> bool:
+    """Do the rows ``tail`` (template row -> cells) break a column identity with the rows ``res``
+    determines: 一+二 = (七)总计+四 where all four are known, (七)总计 >= each row of 三(一)…(六)
+    (values are counts)? A group taken as the last rows that is not (a last row printing
+    nothing) breaks them unless its values are all zeros."""
+    keys = list(res.spec.row_keys)
+    def value(key: str, k: int) -> float | None:
+        return tail[key][k].value if key in tail else _determined(res, key, cols[k])
+    for k in range(APP_COLS):
+        four = [value(key, k) for key in ("new_received", "carried_over", "total_handled", "carried_forward")]
+        if all(v is not None for v in four) and abs(four[0] + four[1] - four[2] - four[3]) > TOL:
+            return True
+        total = value("total_handled", k)
+        if total is not None:
+            for key in keys[keys.index("granted") : keys.index("total_handled")]:
+                v = value(key, k)
+                if v is not None and v > total + TOL:
+                    return True
+    return False
+
+
+def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Sequence[Line] | None = None) -> list[str]:
+    """Table 三 read by order (``streamorder.distrust_order``) given the rows its value stream in
+    ``lines`` pins from its start (``stream_lead_rows``) and from its end (``stream_tail_rows``,
+    over ``whole``: the region with its continuation past the next heading, where there is one):
+    their cells take the run's values (``inferred``, no longer guesses). Nothing changes at the
+    start where values are drawn before the column header (the stream does not start with the
+    first row), nothing anywhere where the table is not seven columns wide, and a part is dropped
+    where a cell already determined (not null, not a guess) holds another value (the two readings
+    disagree) or, at the end, where the rows contradict a column identity. ``res`` is changed in
+    place; returns the rows set (warned)."""
+    spec = res.spec
+    cols = list(spec.rows[0].cols)
+    if len(cols) != APP_COLS or not {"new_received", "carried_over", "granted", "total_handled",
+                                     "carried_forward"} <= set(spec.row_keys):
+        return []
+    cells, hints = lone_numbers(doc, lines)
+    if not cells:
+        return []
+    placed: list[str] = []
+    nlead = 0  # rows the start pins (changed or not): the end's rows come after them
+    if not header_lead(doc, lines, cells):
+        runs = stream_lead_rows(cells, hints, len(spec.row_keys), block_starts(cells, lines))
+        lead = list(zip(spec.row_keys, runs))
+        if not _conflicts(res, cols, lead):
+            placed, nlead = _place(res, cols, lead), len(runs)
     if placed:
         res.warn("rows read from the start of the value stream, seven values a row each meeting 总计 (up to a row "
                  "with a non-zero 总计, so no earlier row printed fewer values): " + ", ".join(placed))
+    whole = lines if whole is None else whole
+    cells, hints = lone_numbers(doc, whole)
+    group = stream_tail_rows(cells, block_starts(cells, whole), hints, len(spec.row_keys) - nlead)
+    tail = list(zip(spec.row_keys[len(spec.row_keys) - len(group):], group))
+    if group and not _conflicts(res, cols, tail) and not _tail_contradicted(res, cols, dict(tail)):
+        done = _place(res, cols, tail)
+        if done:
+            res.warn("rows read from the end of the value stream, a row group written column by column (a block of "
+                     "one value per row for each column) with nothing of the table after it: " + ", ".join(done))
+        placed += done
     return placed
