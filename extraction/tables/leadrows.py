@@ -115,38 +115,60 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     return out
 
 
+def _strong(run: Sequence[Cell]) -> bool:
+    """Does a run of seven meeting 总计 hold two or more non-zero applicant values? Moved by a
+    value or more (a row printing fewer between it and the stream's end), such a run breaks its
+    总计 but by chance; a run of zeros, or one value and its equal 总计, still meets it."""
+    return sum(c.value is not None and abs(c.value) > TOL for c in run[:-1]) >= 2
+
+
 def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
                      rows: int) -> list[list[Cell]]:
-    """The template's last rows that the end of the value stream ``cells`` pins: a row group written
-    column by column (``column_group``) whose last block ends the stream, at most ``rows`` rows;
-    ``[]`` where the stream does not end with one. Its rows are the last ones because nothing of
-    the table is printed after them and a group's blocks hold one value per row (a row short of a
-    value makes its column's block shorter); the caller checks them against the identities. A
-    group whose rows all total 0 is not taken: the identities confirm nothing there."""
+    """The template's last rows that the end of the value stream ``cells`` pins (at most ``rows``;
+    ``[]`` for none): a row group written column by column (``column_group``) whose last block
+    ends the stream (a group's blocks hold one value per row, so a row short of a value would make
+    its column's block shorter), and before it runs of seven meeting 总计 read backwards, kept
+    from the earliest run with two non-zero applicant values on (``_strong``: a row printing fewer
+    values later in the stream would have moved it and broken its 总计; the runs after it are so
+    pinned too). Nothing where every row kept totals 0: the identities confirm nothing there. The
+    caller checks the rows against the identities."""
     n = len(cells)
-    last = n - 1
-    while last > 0 and not starts[last]:
-        last -= 1
-    r = n - last
-    if r < 2 or APP_COLS * r > n or r > rows:
-        return []
-    group = column_group(cells, starts, hints, n - APP_COLS * r)
-    if group is None or len(group) != r or all(abs(row[-1].value) <= TOL for row in group):
-        return []  # a group of zeros: every placement of zero rows meets the identities, none is confirmed
-    return group
+    first = n - 1
+    while first > 0 and not starts[first]:
+        first -= 1
+    r = n - first
+    group: list[list[Cell]] = []
+    if 2 <= r <= rows and APP_COLS * r <= n:
+        found = column_group(cells, starts, hints, n - APP_COLS * r)
+        group = found if found is not None and len(found) == r else []
+    end = n - APP_COLS * len(group)
+    runs: list[list[Cell]] = []
+    while len(group) + len(runs) < rows and end >= APP_COLS:
+        run = list(cells[end - APP_COLS : end])
+        if any(c.value is None for c in run) or not meets_total([c.value for c in run]):
+            break
+        if any(h is not None and h != k for k, h in enumerate(hints[end - APP_COLS : end])):
+            break
+        runs.insert(0, run)
+        end -= APP_COLS
+    strong = next((k for k, run in enumerate(runs) if _strong(run)), len(runs))
+    out = runs[strong:] + group
+    if all(abs(row[-1].value) <= TOL for row in out):
+        return []  # rows of zeros: every placement of them meets the identities, none is confirmed
+    return out
 
 
-def _conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, list[Cell] | None]]) -> bool:
+def _conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell | None] | None]]) -> bool:
     """Does a cell already determined (not null, not a guess) hold another value than ``placed``?"""
     for key, run in placed:
         for col, cell in zip(cols, run or []):
             now = res.values.get(key, {}).get(col)
-            if now is not None and (key, col) not in res.ambiguous and (cell.value is None or abs(now - cell.value) > TOL):
+            if cell is not None and now is not None and (key, col) not in res.ambiguous and (cell.value is None or abs(now - cell.value) > TOL):
                 return True
     return False
 
 
-def _place(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, list[Cell] | None]]) -> list[str]:
+def _place(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell | None] | None]]) -> list[str]:
     """Give the rows ``placed`` their cells (inferred; a blank mark a blank cell) where ``res``
     holds none or a guess; returns the rows changed."""
     out = []
@@ -156,14 +178,15 @@ def _place(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, li
         changed = False
         for col, cell in zip(cols, run):
             now = res.values.get(key, {}).get(col)
-            if now is None or (key, col) in res.ambiguous:
+            if cell is not None and (now is None or (key, col) in res.ambiguous):
                 if cell.value is None:
                     res.null(key, col, BLANK)  # a blank mark: printed empty
                 else:
                     res.put(key, col, cell, inferred=True)
                 res.ambiguous.discard((key, col))
                 changed = True
-        res.by_order.discard(key)
+        if all(cell is not None for cell in run):
+            res.by_order.discard(key)
         if changed:
             out.append(key)
     return out
@@ -175,14 +198,17 @@ def _determined(res: TableResult, key: str, col: str) -> float | None:
     return None if (key, col) in res.ambiguous or key in res.by_order or not isinstance(v, (int, float)) else v
 
 
-def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, list[Cell]]) -> bool:
+def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Sequence[Cell | None]]) -> bool:
     """Do the rows ``tail`` (template row -> cells) break a column identity with the rows ``res``
     determines: 一+二 = (七)总计+四 where all four are known, (七)总计 >= each row of 三(一)…(六)
     (values are counts)? A group taken as the last rows that is not (a last row printing
     nothing) breaks them unless its values are all zeros."""
     keys = list(res.spec.row_keys)
     def value(key: str, k: int) -> float | None:
-        return tail[key][k].value if key in tail else _determined(res, key, cols[k])
+        if key in tail:
+            cell = tail[key][k]
+            return None if cell is None else cell.value
+        return _determined(res, key, cols[k])
     for k in range(APP_COLS):
         four = [value(key, k) for key in ("new_received", "carried_over", "total_handled", "carried_forward")]
         if all(v is not None for v in four) and abs(four[0] + four[1] - four[2] - four[3]) > TOL:
