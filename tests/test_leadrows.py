@@ -2,7 +2,7 @@
 divide (``extraction/tables/leadrows.py``, after ``streamorder.distrust_order``)."""
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
-from govreport.extraction.tables.leadrows import stream_lead_rows
+from govreport.extraction.tables.leadrows import column_group, stream_lead_rows, stream_tail_rows
 from govreport.extraction.taggers import get_tagger
 
 from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
@@ -76,3 +76,84 @@ def test_the_stream_s_leading_rows_are_placed_where_the_table_falls_back_to_orde
     assert not any(c.startswith(f"applications.{k}.") for c in flagged for k in lead)
     # the row short of a value and every row after it are not the stream's start: left as they were
     assert got["denied_prohibited_by_law"]["total"] is None
+
+
+def _blocks(*blocks: list[int]) -> tuple[list[Cell], list[bool]]:
+    """Cells of consecutive blocks (an empty line before each) and their block starts."""
+    cells = _cells(*[v for b in blocks for v in b])
+    starts = [k == 0 for b in blocks for k in range(len(b))]
+    return cells, starts
+
+
+def test_a_row_group_written_column_by_column_is_its_rows():
+    # 三(一)/(二) drawn as one block per column: 自然人 of both rows, then 商业企业 of both, …
+    cells, starts = _blocks([3, 1], [1, 0], [0, 0], [0, 0], [0, 0], [0, 0], [4, 1])
+    assert _values(column_group(cells, starts, [None] * 14, 0)) == [[3, 1, 0, 0, 0, 0, 4], [1, 0, 0, 0, 0, 0, 1]]
+    # a block one value short (a blank cell): which row it is missing from is not printed
+    cells, starts = _blocks([3, 1], [1], [0, 0], [0, 0], [0, 0], [0, 0], [4, 1])
+    assert column_group(cells, starts, [None] * 13, 0) is None
+    # blocks of one value are values apart, not a group's columns
+    cells, starts = _blocks([3], [1], [0], [0], [0], [0], [4])
+    assert column_group(cells, starts, [None] * 7, 0) is None
+    # a row of the group breaking its 总计, or a header naming another column in a block
+    cells, starts = _blocks([3, 1], [1, 0], [0, 0], [0, 0], [0, 0], [0, 0], [4, 2])
+    assert column_group(cells, starts, [None] * 14, 0) is None
+    cells, starts = _blocks([3, 1], [1, 0], [0, 0], [0, 0], [0, 0], [0, 0], [4, 1])
+    assert column_group(cells, starts, [None, None, 3] + [None] * 11, 0) is None
+
+
+def test_a_column_group_after_a_non_zero_leading_run_continues_the_leading_rows():
+    run = [[5, 1, 0, 0, 0, 0, 6]]
+    group = [[3, 1], [1, 0], [0, 0], [0, 0], [0, 0], [0, 0], [4, 1]]
+    cells, starts = _blocks(*[[v] for v in run[0]], *group)
+    assert _values(stream_lead_rows(cells, [None] * len(cells), 23, starts)) == [
+        [5, 1, 0, 0, 0, 0, 6], [3, 1, 0, 0, 0, 0, 4], [1, 0, 0, 0, 0, 0, 1]]
+    # after a leading run of zeros only, the group is not placed: that run may be a later row
+    # (row 一 printing only its 总计 elsewhere), which would move the group's rows by one
+    cells, starts = _blocks(*[[0]] * 7, *group)
+    assert stream_lead_rows(cells, [None] * len(cells), 23, starts) == []
+
+
+def test_the_stream_s_end_gives_the_last_rows_a_group_ending_it_and_strong_runs_before():
+    # 三(六), (七)总计 and 四 written column by column at the end of the stream
+    group = [[0, 6, 1], [0, 2, 0], [0, 0, 0], [0, 0, 0], [0, 1, 0], [0, 0, 0], [0, 9, 1]]
+    cells, starts = _blocks(*[[v] for v in [9, 9, 9]], *group)
+    assert _values(stream_tail_rows(cells, starts, [None] * len(cells), 23)) == [
+        [0, 0, 0, 0, 0, 0, 0], [6, 2, 0, 0, 1, 0, 9], [1, 0, 0, 0, 0, 0, 1]]
+    # the same rows as runs of seven: kept from the earliest run with two non-zero applicant
+    # values (a row printing fewer after it would have moved it and broken its 总计)
+    cells = _cells(9, 9, 4, 0, 0, 0, 0, 0, 4, 6, 2, 0, 0, 1, 0, 9, 1, 0, 0, 0, 0, 0, 1)
+    starts = [True] * len(cells)
+    assert _values(stream_tail_rows(cells, starts, [None] * len(cells), 23)) == [
+        [6, 2, 0, 0, 1, 0, 9], [1, 0, 0, 0, 0, 0, 1]]
+    # one value and its equal 总计 still meets it when moved: not enough alone
+    cells = _cells(9, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1)
+    assert stream_tail_rows(cells, [True] * len(cells), [None] * len(cells), 23) == []
+    # a group of zeros alone: every placement of zero rows meets the identities
+    cells, starts = _blocks(*[[9]] * 3, *[[0, 0]] * 7)
+    assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
+
+
+def test_the_stream_s_last_rows_are_placed_where_the_table_falls_back_to_order():
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    # 三(三)2 prints one value fewer and 三(三)3's 总计 is the report's own wrong sum: no division
+    # of the whole stream meets the arithmetic, so rows go by order
+    t["denied_security_stability"]["total"] += 1
+    last = keys[-3:]
+    stream: list[str] = []
+    for k in keys[:-3]:
+        row = [str(t[k][c]) for c in COLS]
+        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    # the last three rows written column by column, an empty line before each column's block
+    for c in COLS:
+        stream += ["", *(str(t[k][c]) for k in last)]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + APP_HEADS + stream))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    for k in last:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+    assert any("rows read from the end of the value stream" in w for w in out["warnings"])
+    flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+    assert not any(c.startswith(f"applications.{k}.") for c in flagged for k in last)
