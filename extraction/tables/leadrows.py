@@ -16,8 +16,9 @@ Rows sharing a merged label are often written column by column: ``APP_COLS`` blo
 ``pdftotext`` ends a block at an empty line) of one value per row each (``column_group``). Such a
 group is taken where it stands in the leading rows (the rows before it pinned by a non-zero run),
 and at the very end of the stream (nothing of table 三 printed after it), where its rows are the
-template's last rows, kept only where the column identities do not contradict them
-(``stream_tail_rows``).
+template's last rows, with the runs of seven before it read backwards from the first with two
+non-zero applicant values (``stream_tail_rows``), kept only where the column identities do not
+contradict them.
 """
 from __future__ import annotations
 
@@ -158,17 +159,17 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     return out
 
 
-def _conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell | None] | None]]) -> bool:
+def _conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> bool:
     """Does a cell already determined (not null, not a guess) hold another value than ``placed``?"""
     for key, run in placed:
         for col, cell in zip(cols, run or []):
             now = res.values.get(key, {}).get(col)
-            if cell is not None and now is not None and (key, col) not in res.ambiguous and (cell.value is None or abs(now - cell.value) > TOL):
+            if now is not None and (key, col) not in res.ambiguous and (cell.value is None or abs(now - cell.value) > TOL):
                 return True
     return False
 
 
-def _place(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell | None] | None]]) -> list[str]:
+def _place(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> list[str]:
     """Give the rows ``placed`` their cells (inferred; a blank mark a blank cell) where ``res``
     holds none or a guess; returns the rows changed."""
     out = []
@@ -178,15 +179,14 @@ def _place(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Se
         changed = False
         for col, cell in zip(cols, run):
             now = res.values.get(key, {}).get(col)
-            if cell is not None and (now is None or (key, col) in res.ambiguous):
+            if now is None or (key, col) in res.ambiguous:
                 if cell.value is None:
                     res.null(key, col, BLANK)  # a blank mark: printed empty
                 else:
                     res.put(key, col, cell, inferred=True)
                 res.ambiguous.discard((key, col))
                 changed = True
-        if all(cell is not None for cell in run):
-            res.by_order.discard(key)
+        res.by_order.discard(key)
         if changed:
             out.append(key)
     return out
@@ -198,17 +198,14 @@ def _determined(res: TableResult, key: str, col: str) -> float | None:
     return None if (key, col) in res.ambiguous or key in res.by_order or not isinstance(v, (int, float)) else v
 
 
-def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Sequence[Cell | None]]) -> bool:
+def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Sequence[Cell]]) -> bool:
     """Do the rows ``tail`` (template row -> cells) break a column identity with the rows ``res``
     determines: 一+二 = (七)总计+四 where all four are known, (七)总计 >= each row of 三(一)…(六)
     (values are counts)? A group taken as the last rows that is not (a last row printing
     nothing) breaks them unless its values are all zeros."""
     keys = list(res.spec.row_keys)
     def value(key: str, k: int) -> float | None:
-        if key in tail:
-            cell = tail[key][k]
-            return None if cell is None else cell.value
-        return _determined(res, key, cols[k])
+        return tail[key][k].value if key in tail else _determined(res, key, cols[k])
     for k in range(APP_COLS):
         four = [value(key, k) for key in ("new_received", "carried_over", "total_handled", "carried_forward")]
         if all(v is not None for v in four) and abs(four[0] + four[1] - four[2] - four[3]) > TOL:
@@ -257,7 +254,8 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
     if group and not _conflicts(res, cols, tail) and not _tail_contradicted(res, cols, dict(tail)):
         done = _place(res, cols, tail)
         if done:
-            res.warn("rows read from the end of the value stream, a row group written column by column (a block of "
-                     "one value per row for each column) with nothing of the table after it: " + ", ".join(done))
+            res.warn("rows read from the end of the value stream, nothing of the table after them (a row group written "
+                     "column by column ending it, a block of one value per row for each column; before it runs of seven "
+                     "values meeting 总计, from one with two non-zero applicant values on): " + ", ".join(done))
         placed += done
     return placed
