@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from operator import add
+from operator import add, or_
 from typing import Sequence
 
 from .base import Cell
@@ -282,18 +282,22 @@ GROUP_JOINS = 1
 
 
 def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: Sequence[bool],
-                         limit: int = PARTIAL_GROUP_LIMIT, budget: list[int] | None = None) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]], int]]:  # fmt: skip
+                         limit: int = PARTIAL_GROUP_LIMIT, budget: list[int] | None = None,
+                         broken: bool = False) -> list[tuple[int, list[list[list[tuple[object, int | None]]]], list[tuple[int, ...]], int]]:  # fmt: skip
     """The steps from ``p`` of a row group of ``k`` rows with empty cells, written column by column
     (raw ``pdftotext`` joins a group's cells of one column into a block; an empty cell leaves no
     line): each column's non-empty cells, 0 to ``k`` of them, are the next values in row order
     (which of the rows hold them is not printed), no block of the reading (``starts``) starting
     inside them — a reading joins blocks, it never splits one — and at most ``GROUP_JOINS`` of them
     ending inside one of the reading's blocks; at least one column holds two values or more (else
-    the rows are single rows, stepped alone), and every row meets its 总计. One step per distinct
-    (values taken, the rows' column sums): (values taken, per row its per-column options, per row
-    its column sums, 0: no row of it printing only its 总计). A walk over the columns whose states are (column, stream position,
-    joins, a column of two yet, per row its values so far), so placements that add alike are walked
-    once; a state is taken only where the columns left can still meet every row's 总计 (judged on
+    the rows are single rows, stepped alone), and every row meets its 总计 — with ``broken``, a row
+    may instead print only a non-zero 总计, its applicant cells empty or blank marks (as a single row
+    does in ``_broken_row_steps``: a group's rows are drawn alike, its total joins the group's 总计
+    block). One step per distinct (values taken, the rows' column sums): (values taken, per row its
+    per-column options, per row its column sums, the rows printing only a non-zero 总计 as a bit
+    mask). A walk over the columns whose states are (column, stream position,
+    joins, a column of two yet, per row its values so far, per row whether it printed a number yet:
+    ``broken`` only), so placements that add alike are walked once; a state is taken only where the columns left can still meet every row's 总计 (judged on
     the rows' sums alone, memoised; a row whose cells add past every value left is ruled out), which
     leaves the steps as they were and their order. Raises ``TooManyStates`` past ``limit`` states
     (the walk's and the judged ones together), or when ``budget`` (``[states left]``, shared by the
@@ -301,18 +305,20 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
     n = len(values)
     subsets = [list(combinations(range(k), s)) for s in range(k + 1)]
     # a state: (column, stream position, joins, wide, per column so far the id of its rows' counts
-    # in ``counts``): the rows' column sums so far, written column by column
-    State = tuple[int, int, int, bool, tuple[int, ...]]
-    start: State = (0, p, 0, False, ())
+    # in ``counts``, per row whether it printed a number yet — a row printing only its 总计 prints
+    # none before it; all False without ``broken``): the rows' column sums so far, column by column
+    State = tuple[int, int, int, bool, tuple[int, ...], tuple[bool, ...]]
+    nothing = (False,) * k
+    start: State = (0, p, 0, False, (), nothing)
     edges: dict[State, list[tuple[State, _Opts]]] = {}
     counts: list[tuple[int, ...]] = []  # a column's counts per row, by id
     ids: dict[tuple[int, ...], int] = {}
     # per (column, stream position, joins, wide) what a column may take there: (its size, the joins
     # after it, wide after it, [(the column's cells, their counts, the counts' id)]), alike for every
     # state there whatever its sums
-    moves: dict[tuple[int, int, int, bool], list[tuple[int, int, bool, list[tuple[_Opts, tuple[int, ...], int]]]]] = {}
+    moves: dict[tuple[int, int, int, bool], list[tuple[int, int, bool, list[tuple[_Opts, tuple[int, ...], int, tuple[bool, ...]]]]]] = {}
 
-    def moves_at(c: int, q: int, joins: int, wide: bool) -> list[tuple[int, int, bool, list[tuple[_Opts, tuple[int, ...], int]]]]:
+    def moves_at(c: int, q: int, joins: int, wide: bool) -> list[tuple[int, int, bool, list[tuple[_Opts, tuple[int, ...], int, tuple[bool, ...]]]]]:  # fmt: skip
         if (c, q, joins, wide) not in moves:
             got = []
             for size in range(min(k, n - q) + 1):
@@ -332,7 +338,8 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                     if col not in ids:
                         ids[col] = len(counts)
                         counts.append(col)  # type: ignore[arg-type]
-                    fill.append((cell, col, ids[col]))
+                    num = tuple(v is not _EMPTY and v is not None for v, _ in cell) if broken else nothing
+                    fill.append((cell, col, ids[col], num))
                 got.append((q + size, joined, wide or size > 1, fill))
             moves[(c, q, joins, wide)] = got
         return moves[(c, q, joins, wide)]
@@ -358,10 +365,15 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
     # rows' sums decide it, so placements that differ column by column but add alike per row are
     # judged once, and the walk takes no state from which no end is reached (else a group of three
     # rows tries up to 8 placements a column before its 总计 rules most of them out)
-    ends: dict[tuple[int, int, int, bool, tuple[int, ...]], bool] = {}
+    ends: dict[tuple[int, int, int, bool, tuple[int, ...], tuple[bool, ...]], bool] = {}
 
-    def reaches(c: int, q: int, joins: int, wide: bool, rows: tuple[int, ...]) -> bool:
-        key = (c, q, joins, wide, rows)
+    def totals_fit(col: tuple[int, ...], rows: tuple[int, ...], printed: tuple[bool, ...]) -> bool:
+        """Each row's 总计 (``col``) meets its applicant cells' sum, or (``broken``) is a non-zero
+        总计 of a row that printed no number before it."""
+        return all(t == s or (broken and t and not pr) for t, s, pr in zip(col, rows, printed))
+
+    def reaches(c: int, q: int, joins: int, wide: bool, rows: tuple[int, ...], printed: tuple[bool, ...]) -> bool:
+        key = (c, q, joins, wide, rows, printed)
         if key not in ends:
             take()
             ends[key] = False
@@ -369,33 +381,35 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                 ends[key] = wide
             elif max(rows) <= top(c, q):  # else a row adds past every value left to be its 总计 (counts are never negative)
                 ends[key] = any(
-                    (col == rows and reaches(c + 1, q2, joined, wide2, rows)) if c == APP_COLS - 1
-                    else reaches(c + 1, q2, joined, wide2, tuple(map(add, rows, col)))
+                    (totals_fit(col, rows, printed) and reaches(c + 1, q2, joined, wide2, rows, printed)) if c == APP_COLS - 1
+                    else reaches(c + 1, q2, joined, wide2, tuple(map(add, rows, col)), tuple(map(or_, printed, num)))
                     for q2, joined, wide2, fill in moves_at(c, q, joins, wide)
-                    for col in dict.fromkeys(col for _, col, _ in fill)
+                    for col, num in dict.fromkeys((col, num) for _, col, _, num in fill)
                 )  # fmt: skip
         return ends[key]
 
     seen = {start}
     todo = [start]
     reach = {start: (0,) * k}  # per state taken, each row's sum of its applicant cells
-    if not reaches(0, p, 0, False, reach[start]):
+    if not reaches(0, p, 0, False, reach[start], nothing):
         return []
     while todo:
         st = todo.pop()
-        c, q, joins, wide, sums = st
+        c, q, joins, wide, sums, printed = st
         if c == APP_COLS:
             edges[st] = []
             continue
         rows_sum = reach[st]
         out: list[tuple[State, _Opts]] = []
         for q2, joined, wide2, fill in moves_at(c, q, joins, wide):
-            for cell, col, cid in fill:
+            for cell, col, cid, num in fill:
                 # before the last column (总计): each row's sum of the applicant columns, which it must meet
-                after = rows_sum if c == APP_COLS - 1 else tuple(map(add, rows_sum, col))
-                if (c == APP_COLS - 1 and col != rows_sum) or not reaches(c + 1, q2, joined, wide2, after):
+                last = c == APP_COLS - 1
+                after = rows_sum if last else tuple(map(add, rows_sum, col))
+                now = printed if last else tuple(map(or_, printed, num))
+                if (last and not totals_fit(col, rows_sum, printed)) or not reaches(c + 1, q2, joined, wide2, after, now):
                     continue
-                t = (c + 1, q2, joined, wide2, sums + (cid,))
+                t = (c + 1, q2, joined, wide2, sums + (cid,), now)
                 out.append((t, cell))
                 if t not in seen:
                     take()
@@ -430,7 +444,10 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
             for j, opt in enumerate(cell):
                 if opt not in rows[j][c]:
                     rows[j][c].append(opt)
-        steps.append((end[1] - p, rows, [tuple(counts[i][j] for i in end[4]) for j in range(k)], 0))
+        sums = [tuple(counts[i][j] for i in end[4]) for j in range(k)]
+        # the rows printing only a non-zero 总计 (their 总计 is not their cells' sum)
+        hidden = sum(1 << j for j, row in enumerate(sums) if sum(row[: APP_COLS - 1]) != row[APP_COLS - 1])
+        steps.append((end[1] - p, rows, sums, hidden))
     return steps
 
 
@@ -676,7 +693,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                     steps.append((k * APP_COLS, [[[cell] for cell in row] for row in rows],
                                   [tuple(0 if x is None else x for x, _ in row) for row in rows], 0))
                 if starts and k > 1:
-                    steps.extend(_partial_group_steps(ints, p, k, starts, budget=group_budget))
+                    steps.extend(_partial_group_steps(ints, p, k, starts, budget=group_budget, broken=broken))
             if broken:
                 steps.extend((used, [row], [sums], 1) for used, row, sums in _broken_row_steps(ints, p, hints))
             if p in tops:
