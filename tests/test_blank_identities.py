@@ -215,6 +215,28 @@ def test_a_row_group_with_an_empty_cell_is_divided_by_its_column_blocks():
         assert sol is not None and sol.exceeded
 
 
+def test_a_row_group_s_row_printing_only_a_non_zero_total_is_divided_with_such_rows():
+    # 三(一) prints only its 总计 (1: its breakdown not printed, so the applicant columns' identities
+    # break), joined column by column with 三(二) (2 0 0 0 0 0 2): the 总计 column's block is "1 2",
+    # every other column's block 三(二)'s value alone. A row printing only 总计 prints no number
+    # before it, so every applicant value is 三(二)'s
+    g = RESULTS[:2]
+    truth = _table({g[0]: [E, E, E, E, E, E, 1], g[1]: [2, 0, 0, 0, 0, 0, 2]})
+    values, starts = _group_stream(truth, g)
+    assert solve_blank_identities(values, KEYS, starts=starts) is None  # its identities break
+    sol = solve_blank_identities(values, KEYS, starts=starts, broken=True)
+    assert sol is not None and not sol.exceeded and not sol.unchecked
+    sets = _sets(sol)
+    a, b = KEYS.index(g[0]), KEYS.index(g[1])
+    assert sets[a] == [{_EMPTY}] * 6 + [{1}]
+    assert sets[b] == [{2}] + [{0}] * 5 + [{2}]
+    assert sol.broken_at == {values.index(1)}
+    # the group's walk gives the step with the row marked as printing only 总计 (bit 0 of the mask)
+    steps = _partial_group_steps(values, values.index(2), 2, starts, broken=True)
+    assert [(used, sums, hidden) for used, _, sums, hidden in steps] == [(8, [(0,) * 6 + (1,), (2,) + (0,) * 5 + (2,)], 0b01)]
+    assert _partial_group_steps(values, values.index(2), 2, starts) == []  # without ``broken``: none
+
+
 def test_a_row_group_s_walk_takes_only_placements_that_can_still_meet_the_rows_totals():
     # three rows column by column, four cells empty: each column's block may sit in its rows' cells
     # in up to eight ways, and only the 总计 column rules most of them out. A placement is walked
