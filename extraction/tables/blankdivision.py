@@ -367,10 +367,17 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
     # rows tries up to 8 placements a column before its 总计 rules most of them out)
     ends: dict[tuple[int, int, int, bool, tuple[int, ...], tuple[bool, ...]], bool] = {}
 
-    def totals_fit(col: tuple[int, ...], rows: tuple[int, ...], printed: tuple[bool, ...]) -> bool:
-        """Each row's 总计 (``col``) meets its applicant cells' sum, or (``broken``) is a non-zero
-        总计 of a row that printed no number before it."""
-        return all(t == s or (broken and t and not pr) for t, s, pr in zip(col, rows, printed))
+    def totals_fit(col: tuple[int, ...], num: tuple[bool, ...], rows: tuple[int, ...], printed: tuple[bool, ...]) -> bool:
+        """Each row's 总计 (``col``; ``num``: which of them are printed) meets its applicant cells'
+        sum, or (``broken``) is a non-zero 总计 of a row that printed no number before it, joined in
+        the group's 总计 block with another row's (else that row is a single row printing only 总计,
+        ``_broken_row_steps``)."""
+        fits = [t == s for t, s in zip(col, rows)]
+        if all(fits):
+            return True
+        if not broken or sum(num) < 2:
+            return False
+        return all(ok or (t and not pr) for ok, t, pr in zip(fits, col, printed))
 
     def reaches(c: int, q: int, joins: int, wide: bool, rows: tuple[int, ...], printed: tuple[bool, ...]) -> bool:
         key = (c, q, joins, wide, rows, printed)
@@ -381,7 +388,7 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                 ends[key] = wide
             elif max(rows) <= top(c, q):  # else a row adds past every value left to be its 总计 (counts are never negative)
                 ends[key] = any(
-                    (totals_fit(col, rows, printed) and reaches(c + 1, q2, joined, wide2, rows, printed)) if c == APP_COLS - 1
+                    (totals_fit(col, num, rows, printed) and reaches(c + 1, q2, joined, wide2, rows, printed)) if c == APP_COLS - 1
                     else reaches(c + 1, q2, joined, wide2, tuple(map(add, rows, col)), tuple(map(or_, printed, num)))
                     for q2, joined, wide2, fill in moves_at(c, q, joins, wide)
                     for col, num in dict.fromkeys((col, num) for _, col, _, num in fill)
@@ -407,7 +414,7 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
                 last = c == APP_COLS - 1
                 after = rows_sum if last else tuple(map(add, rows_sum, col))
                 now = printed if last else tuple(map(or_, printed, num))
-                if (last and not totals_fit(col, rows_sum, printed)) or not reaches(c + 1, q2, joined, wide2, after, now):
+                if (last and not totals_fit(col, num, rows_sum, printed)) or not reaches(c + 1, q2, joined, wide2, after, now):
                     continue
                 t = (c + 1, q2, joined, wide2, sums + (cid,), now)
                 out.append((t, cell))
