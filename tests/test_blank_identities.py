@@ -235,6 +235,12 @@ def test_a_row_group_s_row_printing_only_a_non_zero_total_is_divided_with_such_r
     steps = _partial_group_steps(values, values.index(2), 2, starts, broken=True)
     assert [(used, sums, hidden) for used, _, sums, hidden in steps] == [(8, [(0,) * 6 + (1,), (2,) + (0,) * 5 + (2,)], 0b01)]
     assert _partial_group_steps(values, values.index(2), 2, starts) == []  # without ``broken``: none
+    # a row printing only 总计 is a group's only where its total joins another row's in the group's
+    # 总计 block: "— 0 | 0 | 0 | 0 | 0 | 0 | 7", the 7 alone, is no group with 7 its first row's total
+    # (a single row printing only 总计 after a group is ``_broken_row_steps``')
+    alone = [None, 0, 0, 0, 0, 0, 0, 7, 99]
+    steps = _partial_group_steps(alone, 0, 2, [True, False] + [True] * 7, broken=True)
+    assert not any(hidden for _, _, _, hidden in steps)
 
 
 def test_a_row_group_s_walk_takes_only_placements_that_can_still_meet_the_rows_totals():
