@@ -73,7 +73,10 @@ class InferencePool:
 
     async def run(self, fns: Sequence[Callable[[], T]], deadline: float) -> list[T | BaseException]:
         """Run every function on the pool; each slot holds its result, its exception, or a 504
-        ServiceError for work not done by ``deadline`` (``time.monotonic()``); the rest is cancelled."""
+        ServiceError for work not done by ``deadline`` (``time.monotonic()``); the rest is cancelled.
+        No functions: an empty list (``asyncio.wait`` refuses an empty set: /predict with no tasks)."""
+        if not fns:
+            return []
         if self._pending + len(fns) > self.max_pending:
             raise ServiceError(
                 503,

@@ -207,3 +207,12 @@ def test_error_messages_do_not_show_server_paths(tmp_path: Path) -> None:
         r = client.post("/v1/models/reload")
         assert r.status_code == 409 and "v0009-missing" in r.json()["error"]["message"]
         assert str(tmp_path) not in r.text
+
+
+def test_predict_with_no_tasks_answers_no_results() -> None:
+    # the service's pool waited on an empty set of futures (asyncio.wait raises ValueError): a
+    # 500 "internal error" and a traceback in the log for {"tasks": []}
+    with _client() as client:
+        r = client.post("/predict", json={"tasks": []})
+        assert r.status_code == 200, r.text
+        assert r.json()["results"] == []
