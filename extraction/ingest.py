@@ -203,11 +203,14 @@ class Decoded(NamedTuple):
 
 
 def _utf16_without_bom(data: bytes) -> Decoded | None:
-    """UTF-16 text saved without a BOM (its ASCII characters make the NUL bytes), if it reads as text."""
+    """UTF-16 text saved without a BOM (its ASCII characters make the NUL bytes), if it reads as text;
+    a converter's few NUL characters in it (``max_stray_nuls``) are kept, as in UTF-8 text."""
     best: tuple[float, Decoded] | None = None
     for encoding in ("utf-16-le", "utf-16-be"):
         text = _strict(data, encoding)
-        if not text or _CONTROL.search(text):
+        # NUL characters (two zero bytes) are held to the stray-NUL bound here, not to the NUL bytes'
+        # count, which UTF-16's ASCII characters make
+        if not text or _CONTROL.search(text.replace("\x00", "")) or text.count("\x00") > max_stray_nuls(len(text)):
             continue
         good = sum(c.isascii() and (c.isprintable() or c in "\t\n\r") or _common_hanzi(c) for c in text[:4000])
         score = good / min(len(text), 4000)

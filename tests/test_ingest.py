@@ -758,9 +758,10 @@ def test_missing_files_and_directories(tmp_path: Path) -> None:
         load_path(tmp_path)
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-8-sig"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
 def test_a_few_stray_nuls_in_text_are_read_with_a_warning(encoding: str) -> None:
     # Word's text export and some PDF tools leave a stray NUL in good text: it was refused as binary
+    # (UTF-16 without a BOM still was after that, as "N NUL bytes": its ASCII characters' zero bytes counted)
     text = (CORPUS / "seed_000.txt").read_text("utf-8")
     k = text.index("总体情况") + 2
     damaged = text[:k] + "\x00" + text[k:] + "\x00"
