@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import BinaryIO
@@ -31,11 +32,13 @@ class StdinInput:
 
 
 def check_name(name: str) -> str:
-    """``--name``: a plain file name (it becomes OUT/<stem>.<format>, so no folder and no ``..``).
+    """``--name``: a plain file name (it becomes OUT/<stem>.<format>, so no folder, no ``..`` and no
+    control character: a line break or NUL in an output's file name).
 
     Raises ``click.BadParameter`` otherwise."""
     plain = PurePosixPath(name).name == name and PureWindowsPath(name).name == name
-    if not name.strip() or not plain or name in (".", "..") or not PurePosixPath(name).stem:
+    control = any(unicodedata.category(ch) == "Cc" for ch in name)
+    if not name.strip() or not plain or control or name in (".", "..") or not PurePosixPath(name).stem:
         raise click.BadParameter(f"{name!r} is not a plain file name (e.g. report.txt)")
     return name
 

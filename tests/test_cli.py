@@ -424,3 +424,15 @@ def test_format_without_out_names_only_what_was_given(args: list[str], message: 
     # it said "--html and --format need -o DIR" to someone who gave no --html
     r = CliRunner().invoke(main, ["extract", str(CORPUS / "seed_000.txt"), *args, "--tagger", "rules"])
     assert r.exit_code == 2 and message in r.output and "--html" not in r.output.split("Error:")[1], r.output
+
+
+def test_stdin_name_with_a_control_character_is_no_plain_file_name():
+    # --name "$(printf 'a\nb.txt')" wrote OUT/a<newline>b.json: the name becomes the output's file name
+    import click
+
+    from govreport.service.stdin_input import check_name
+
+    for name in ("a\nb.txt", "a\tb.txt", "a\x00b.txt", "a\x1bb.txt", "a\x7fb.txt"):
+        with pytest.raises(click.BadParameter, match="not a plain file name"):
+            check_name(name)
+    assert check_name("报告 2020.txt") == "报告 2020.txt"
