@@ -138,3 +138,11 @@ def test_a_division_search_cut_short_gives_no_division():
     runs = [(20 + 2 * i, [Cell(i, str(i), 0, 1, 0, 0, 0, 1.0)]) for i in range(12)]
     (only,) = activestream._parses(list(enumerate(slots)), runs, pos)
     assert [only[id(s)][0].value for s in slots] == list(range(12))
+
+
+def test_a_form_feed_inside_a_line_after_a_label_is_no_crash():
+    # a form feed (a page break pdftotext writes) inside the line after a label: the line was matched
+    # without it, then looked up with it, and raised ValueError "substring not found"
+    text = "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t\f本年新制作数量\t本年新公开数量\t对外公开总数量\n规章\t1\t2\t3\n"
+    res = Extractor(tagger=get_tagger("rules")).extract_text(text, filename="r.txt")
+    assert res.output["tables"]["active_disclosure"] is not None

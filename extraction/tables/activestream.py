@@ -83,9 +83,13 @@ def template_slots(res: TableResult) -> list[_Slot]:
 
 
 def _value_cell(region: Region, ln, s: str) -> Cell | None:  # type: ignore[no-untyped-def]
-    """The one value (or blank marker) a line holds, as a Cell; None when the line holds anything else."""
+    """The one value (or blank marker) a line holds, as a Cell; None when the line holds anything else
+    (``s``: the line without form feeds, stripped; one inside the line leaves it no single value)."""
     raw = region.text[ln.start : ln.end]
-    start = ln.start + raw.index(s)
+    k = raw.find(s)
+    if k < 0:  # a form feed inside the line: not one printed value
+        return None
+    start = ln.start + k
     if _MARKER.fullmatch(s):
         return Cell(None, s, start, start + len(s), ln.index, 0, 0, 1.0)
     m = _FIGURE.match(s)
