@@ -109,9 +109,11 @@ def to_xlsx(output: dict[str, Any], source: str = "") -> bytes:
     wb.remove(wb.active)
     used: set[str] = set()
     template = output.get("template")
-    caption = " · ".join(
+    # warnings, check details and the caption may quote the text's control characters (a control
+    # character read as a table value: "the 2nd value (\x1b)"), which openpyxl refuses
+    caption = printable_text(" · ".join(
         str(x) for x in (output.get("organ"), output.get("year") and f"{output['year']}年", template and f"{template} 格式", source) if x
-    )
+    )) or ""
     if template:
         for name in TABLES:
             p = printed_table(template, name)
@@ -128,9 +130,9 @@ def to_xlsx(output: dict[str, Any], source: str = "") -> bytes:
     ws = wb.create_sheet(_sheet_name("checks", used))
     ws.append(["rule", "ok", "detail"])
     for chk in output.get("checks") or []:
-        ws.append([chk.get("rule"), chk.get("ok"), chk.get("detail")])
+        ws.append([chk.get("rule"), chk.get("ok"), printable_text(chk.get("detail"))])
     for w in output.get("warnings") or []:
-        ws.append(["warning", None, w])
+        ws.append(["warning", None, printable_text(w)])
     for c in ws[1]:
         c.font = Font(bold=True)
 

@@ -318,3 +318,24 @@ def test_a_stray_nul_inside_a_figure_is_written_escaped_in_csv_and_xlsx() -> Non
     wb = load_workbook(io.BytesIO(to_xlsx(out, "r.txt")))
     comments = [c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
     assert any(f"{m.group(1)}\\x00{m.group(2)}" in t for t in comments), comments
+
+
+def test_control_characters_in_warnings_and_checks_are_written_escaped_in_xlsx() -> None:
+    # a control character the table reader took for a value is quoted in a warning ("the 2nd value
+    # (\x1b) ... was left out"): openpyxl raised IllegalCharacterError on the checks sheet
+    from openpyxl import load_workbook
+
+    from govreport.extraction.export_xlsx import to_xlsx
+
+    out = {"template": None, "organ": "某\x01局", "tables": {}, "warnings": ["the 2nd value (\x1b) was left out"],
+           "checks": [{"rule": "r", "ok": False, "detail": "1\x0b2"}]}  # fmt: skip
+    wb = load_workbook(io.BytesIO(to_xlsx(out, "r.txt")))
+    texts = [c.value for row in wb["checks"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "the 2nd value (\\x1b) was left out" in texts and "1\\x0b2" in texts, texts
+
+
+def test_a_control_character_in_the_organ_is_written_escaped_in_the_tidy_cells() -> None:
+    # the organ is read from the title as printed ("湖南省退役\x1b军人事务厅"): openpyxl raised
+    # IllegalCharacterError on the cells sheet and the CSV held the raw character
+    rows = tidy_cells({"template": None, "organ": "某\x1b局", "tables": {"t": {"r": {"c": 1}}}}, "r.txt")
+    assert [r["organ"] for r in rows] == ["某\\x1b局"]
