@@ -44,8 +44,11 @@ class _Reader:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH", "")) if p)
         env.setdefault("OMP_NUM_THREADS", "1")
         self.memory = memory
+        # -P: no working directory first on sys.path (``-m`` puts it there), where a user's org.py or
+        # docx.py would be imported in place of the library's and write into the result channel;
+        # govreport itself comes from PYTHONPATH (_ROOT) or the installation
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "govreport.extraction.reader_worker", str(memory), str(cpu_s)],
+            [sys.executable, "-P", "-m", "govreport.extraction.reader_worker", str(memory), str(cpu_s)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

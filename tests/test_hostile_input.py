@@ -194,3 +194,19 @@ def test_a_reader_that_died_while_idle_is_replaced() -> None:
         r.proc.kill()
         r.proc.wait()
     assert "second" in load_bytes(hostile.pdf_text_page(["second"]), "b.pdf").text
+
+
+def test_a_reader_process_does_not_import_modules_from_the_working_directory(tmp_path, monkeypatch) -> None:
+    # `python -m` put the working directory first on the reader's sys.path: a user's org.py there
+    # (the standard library's copy module tries `import org.python.core`) ran in the reader, wrote to
+    # its stdout, the result channel, and the read failed with OverflowError instead of the text
+    from govreport.extraction import reader_pool
+
+    (tmp_path / "org.py").write_text("print('a user script ' * 100)\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    pool = reader_pool.ReaderPool(1)
+    try:
+        text = pool.run("pdf", (hostile.pdf_text_page(["fresh"]), "c.pdf"), ReadLimits(), "c.pdf")
+    finally:
+        pool.close()
+    assert "fresh" in str(text)
