@@ -711,18 +711,25 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                         steps.append((used + used2, [rows[0], row2], [sums[0], sums2], 0))
             # a row's values stand on one page (each one line at the row's height; a group's rows
             # are drawn together): no step runs across a page's first value
-            steps = [x for x in steps if not any(p < t < p + x[0] for t in tops)]
+            later = [t for t in tops if t > p]  # (the filter costs a pass per step: only where a page starts after p)
+            if later:
+                steps = [x for x in steps if not any(t < p + x[0] for t in later)]
             at[p] = steps
         return at[p]
 
-    shifts: dict[tuple[int, int], list[tuple[int, list[Opts], list[int], int]]] = {}
+    Shift = tuple[int, int, list[int], int]  # (values taken, rows taken, what it adds to the running sums, drops)
+    shifts: dict[tuple[int, int], tuple[list[Shift], list[tuple[int, list[Opts]]]]] = {}
 
-    def moves(p: int, r: int, opts: list[Step]) -> list[tuple[int, list[Opts], list[int], int]]:
+    def moves(p: int, r: int, opts: list[Step]) -> tuple[list[Shift], list[tuple[int, list[Opts]]]]:
         """The steps from ``p`` that fit from template row ``r``, each with what it adds to the
         identities' running sums and the identities its broken rows drop (alike for every state at
-        (``p``, ``r``))."""
+        (``p``, ``r``)): the distinct (values taken, rows taken, sums added, identities dropped),
+        and per step in order the index of its own among them and its rows. Steps that differ only
+        in their cells' options reach the same state from any state: it is worked out once per
+        state, the steps' order (which the cells' options follow) kept."""
         if (p, r) not in shifts:
-            got = []
+            kinds: dict[tuple[int, int, tuple[int, ...], int], int] = {}
+            got: list[tuple[int, list[Opts]]] = []
             for used, rows, sums, hidden in opts:
                 if len(rows) > nrows - r:
                     continue
@@ -730,14 +737,15 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 for j in range(len(rows)):
                     if hidden >> j & 1:
                         drops |= sum(1 << i for i, w in enumerate(coef[r + j]) if w)
-                delta = [0] * (nid * APP_COLS)
+                # the running sums' extra slot (a hole's combination) is 0 unless a hole's rows dropped identities
+                delta = [0] * (nid * APP_COLS + 1)
                 for j, row in enumerate(sums):
                     for i, w in enumerate(coef[r + j]):
                         if w:
                             for c in range(APP_COLS):
                                 delta[i * APP_COLS + c] += w * row[c]
-                got.append((used, rows, delta, drops))
-            shifts[(p, r)] = got
+                got.append((kinds.setdefault((used, len(rows), tuple(delta), drops), len(kinds)), rows))
+            shifts[(p, r)] = ([(used, m, list(delta), drops) for used, m, delta, drops in kinds], got)
         return shifts[(p, r)]
 
     # a state: (stream position, template row, the identities' running sums per column, the
@@ -770,18 +778,20 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             nxt.extend(x for x in steps if feasible(*x[0][1:]))
         elif p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
             nxt.append(((p + 1, r, d, dropped), r, []))
-        for used, rows, delta, hidden in (moves(p, r, opts) if opts else ()):
-            if any(p < h < p + used for h in hole_end):
+        kinds, steps_at = moves(p, r, opts) if opts else ((), ())
+        reached: list[State | None] = []  # per distinct step, the state it reaches (None: not taken)
+        for used, taken, delta, hidden in kinds:
+            if hole_end and any(p < h < p + used for h in hole_end):
+                reached.append(None)
                 continue  # a step never runs into a page taken whole
             if not used and r == 0 and p == first_top:
+                reached.append(None)
                 continue  # the values drawn among the table's first column header are row 一's: it prints something
             drops = dropped | hidden
             if drops >> (2 * nid):
                 # a hole's combination of the identities, checked in the 总计 column (``_hole_steps``)
                 lam = combos[(drops >> (2 * nid)) - 1]
-                delta = [*delta, sum(w * delta[i * APP_COLS + APP_COLS - 1] for i, w in enumerate(lam))]
-            else:
-                delta = [*delta, 0]
+                delta = [*delta[:-1], sum(w * delta[i * APP_COLS + APP_COLS - 1] for i, w in enumerate(lam))]
             if drops:
                 nd = list(map(add, d, delta))
                 for i in range(nid):
@@ -789,10 +799,12 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                         nd[i * APP_COLS : (i + 1) * APP_COLS] = [0] * APP_COLS
                     elif drops >> i & 1:
                         nd[i * APP_COLS : i * APP_COLS + APP_COLS - 1] = _ZEROS
-                t = (p + used, r + len(rows), tuple(nd), drops)
+                t = (p + used, r + taken, tuple(nd), drops)
             else:
-                t = (p + used, r + len(rows), tuple(map(add, d, delta)), drops)
-            if feasible(t[1], t[2], drops):
+                t = (p + used, r + taken, tuple(map(add, d, delta)), drops)
+            reached.append(t if feasible(t[1], t[2], drops) else None)
+        for kind, rows in steps_at:
+            if (t := reached[kind]) is not None:
                 nxt.append((t, r, rows))
         edges[st] = nxt
         for t, _, _ in nxt:
@@ -812,12 +824,16 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     alive = _reaching(edges, goal)
     cells: list[list[dict[object, int | None]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
     totals: set[int] = set()
+    # one step's rows (the same list from every state at its position) fill the same cells each
+    # time: a value's first index wins, so a step taken again from row r adds nothing
+    done: set[tuple[int, int]] = set()
     for st, nxt in edges.items():
         if st not in alive:
             continue
         for t, r, rows in nxt:
-            if t not in alive:
+            if t not in alive or (r, id(rows)) in done:
                 continue
+            done.add((r, id(rows)))
             totals.update(_broken_total(row) for row in rows if _broken_total(row) is not None)
             for j, row in enumerate(rows):
                 for c, opts in enumerate(row):
