@@ -408,14 +408,21 @@ def _partial_group_steps(values: Sequence[int | None], p: int, k: int, starts: S
             continue
         rows_sum = reach[st]
         out: list[tuple[State, _Opts]] = []
+        last = c == APP_COLS - 1
         for q2, joined, wide2, fill in moves_at(c, q, joins, wide):
+            # cells that differ only in which rows hold equal values (zeros) add alike: judged once
+            # (a second judgement is a hit in ``ends``, which takes no state)
+            judged: dict[tuple[int, tuple[bool, ...]], tuple[tuple[int, ...], tuple[bool, ...]] | None] = {}
             for cell, col, cid, num in fill:
-                # before the last column (总计): each row's sum of the applicant columns, which it must meet
-                last = c == APP_COLS - 1
-                after = rows_sum if last else tuple(map(add, rows_sum, col))
-                now = printed if last else tuple(map(or_, printed, num))
-                if (last and not totals_fit(col, num, rows_sum, printed)) or not reaches(c + 1, q2, joined, wide2, after, now):
+                if (cid, num) not in judged:
+                    # before the last column (总计): each row's sum of the applicant columns, which it must meet
+                    after = rows_sum if last else tuple(map(add, rows_sum, col))
+                    now = printed if last or not broken else tuple(map(or_, printed, num))
+                    fit = not (last and not totals_fit(col, num, rows_sum, printed)) and reaches(c + 1, q2, joined, wide2, after, now)
+                    judged[cid, num] = (after, now) if fit else None
+                if (got := judged[cid, num]) is None:
                     continue
+                after, now = got
                 t = (c + 1, q2, joined, wide2, sums + (cid,), now)
                 out.append((t, cell))
                 if t not in seen:
@@ -613,7 +620,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                            limit: int = IDENTITY_STATE_LIMIT, spent: list[int] | None = None,
                            starts: Sequence[bool] = (), tops: frozenset[int] = frozenset(),
                            broken: bool = False, group_limit: int | None = None,
-                           holes: Sequence[tuple[int, int]] = ()) -> BlankSolution | None:  # fmt: skip
+                           holes: Sequence[tuple[int, int]] = (),
+                           row_memo: dict[int, list] | None = None) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -642,7 +650,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     ``holes``: stream ranges ``[start, end)`` (a page whose values are in no order the model reads,
     ``pagedivision``), each taken whole as one to all remaining template rows: no step runs into a
     hole, its rows' cells get the option ``HOLE``, and every identity they enter is dropped in all
-    seven columns (their column sums are not read)."""
+    seven columns (their column sums are not read).
+    ``row_memo``: the single rows' steps (``_row_steps``) per stream position, kept by the caller
+    between searches of the same ``values`` and ``hints`` (they depend on nothing else)."""
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -693,7 +703,13 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
 
     def options(p: int) -> list[Step]:
         if p not in at:
-            steps: list[Step] = [(used, rows, sums, 0) for used, rows, sums in _row_steps(ints, p, hints)]
+            if row_memo is None or p not in row_memo:
+                singles = _row_steps(ints, p, hints)
+                if row_memo is not None:
+                    row_memo[p] = singles
+            else:
+                singles = row_memo[p]
+            steps: list[Step] = [(used, rows, sums, 0) for used, rows, sums in singles]
             for k in range(1, MAX_GROUP + 1):
                 rows = _group(ints, p, k, hints)  # type: ignore[arg-type]
                 if rows is not None and (k == 1 or not lone_rule or not _lone_in_a_column(rows, starts, skippable)):
@@ -920,19 +936,21 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
         blocks = [new == 0 or old in moved or perm[new - 1] != old - 1 or starts[old] for new, old in enumerate(perm)] if starts else []
         # each page's first value where the rewrite puts it (a row's cells stand on one page: ``zeros_before``)
         firsts = frozenset(new_at[i] for i in tops if i in new_at)
-        streams.append((perm, stream, blocks, frozenset() if moved else tops, firsts))
+        streams.append((perm, stream, blocks, frozenset() if moved else tops, firsts, {}))
     spent: list[int] = []
     zeros: set[int] = set()  # indices into ``cells`` of zeros a row printing only 总计 may have printed
     # rows printing only a non-zero 总计 only where no rewrite divides without them (they drop
     # identities, so the search prunes less; ``BROKEN_STATE_LIMIT``)
     for broken in (False, True):
         sol: BlankSolution | None = None
-        for perm, stream, blocks, at_tops, firsts in streams:
+        # (``memo``: the stream's single rows' steps, searched again with rows printing only 总计)
+        for perm, stream, blocks, at_tops, firsts, memo in streams:
             left = IDENTITY_STATE_LIMIT - sum(spent)
             got = solve_blank_identities(stream[0], spec.row_keys, stream[1], stream[2], lead,
                                          limit=min(left, BROKEN_STATE_LIMIT) if broken else left, spent=spent,
                                          starts=blocks, tops=at_tops, broken=broken,
-                                         group_limit=BROKEN_GROUP_TOTAL if broken else PARTIAL_GROUP_TOTAL)  # fmt: skip
+                                         group_limit=BROKEN_GROUP_TOTAL if broken else PARTIAL_GROUP_TOTAL,
+                                         row_memo=memo)  # fmt: skip
             if got is not None and got.exceeded:
                 if broken:
                     res.warn(f"values read one per line with blank cells unprinted: more than {BROKEN_STATE_LIMIT} "
