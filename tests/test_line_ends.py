@@ -67,3 +67,19 @@ def test_the_crlf_generator_kind_is_its_lf_twin_and_reads_like_it(tagger):
         assert [crlf.text[s.start : s.end] for s in crlf.spans] == [twin.text[s.start : s.end] for s in twin.spans]
         want, got = tagger.extract_text(twin.text).output, tagger.extract_text(crlf.text).output
         assert (got["tables"], got["cell_status"], got["checks"]) == (want["tables"], want["cell_status"], want["checks"])
+
+
+def test_the_stray_nuls_generator_kind_reads_like_its_twin(tagger):
+    from govreport.training.synth import make_report
+
+    for i in range(3):
+        twin, nuls = make_report(7, i, kinds=[]), make_report(7, i, kinds=["stray_nuls"])
+        assert nuls.transforms == ["stray_nuls"] and 1 <= nuls.text.count("\x00") <= 3
+        assert nuls.text.replace("\x00", "") == twin.text
+        want, got = tagger.extract_text(twin.text).output, tagger.extract_text(nuls.text).output
+        assert (got["tables"], got["cell_status"], got["checks"]) == (want["tables"], want["cell_status"], want["checks"])
+        # offsets refer to the text as given, NULs included; the warning counts them
+        assert [s["title"] for s in got["sections"]] == [s["title"] for s in want["sections"]]
+        for s in got["sections"]:
+            assert nuls.text[s["start"] : s["end"]].replace("\x00", "").startswith(s["title"])
+        assert any(w.startswith(f"{nuls.text.count(chr(0))} NUL character(s) ignored") for w in got["warnings"])

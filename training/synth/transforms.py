@@ -719,6 +719,26 @@ def change_words(ctx: Ctx) -> bool:
     return ctx.content.tables_present["active_disclosure"]
 
 
+STRAY_NULS = 3  # at most this many per report: ingest reads a few (``ingest.max_stray_nuls``), more is binary
+
+
+def stray_nuls(ctx: Ctx) -> bool:
+    """A converter's stray NUL characters (Word's text export, some PDF tools): one to
+    ``STRAY_NULS`` inside headings and labels, never in a figure (a NUL there makes its cell
+    ``inferred``: the NUL may stand for a lost digit)."""
+    rng = ctx.rng
+    places = [(ln, k) for ln in ctx.lines if ln.role in ("heading", "title") or ln.table
+              for k, sg in enumerate(ln.segs)
+              if sg.label in (Label.SECTION, Label.ROW, Label.COL, Label.TITLE) and len(sg.text) >= 2]
+    if not places:
+        return False
+    for ln, k in rng.sample(places, min(len(places), rng.randint(1, STRAY_NULS))):
+        sg = ln.segs[k]
+        at = rng.randint(1, len(sg.text) - 1)
+        ln.segs[k] = sg.copy(text=sg.text[:at] + "\x00" + sg.text[at:])
+    return True
+
+
 def crlf_line_ends(ctx: Ctx) -> bool:
     """The text saved with Windows line ends (``\\r\\n``): a reading (pdfplumber's, a copy) written
     to a file on Windows. Takes nothing from the random stream."""
@@ -844,6 +864,9 @@ KINDS_SPEC: list[Kind] = [
     Kind("faux_bold_partial", "lines", 0.0, faux_bold_partial, late=True,
          doc="faux bold kept for some glyphs only: the ideographs twice (三三、本本  （一一）予予以以公公开开  0) or all "
              "but the digits (（（三三））  1..属属于于  17): headings and whole tables (rate 0: opt-in)"),
+    Kind("stray_nuls", "lines", 0.0, stray_nuls, late=True,
+         doc="one to three stray NUL characters a converter left in headings and labels (rate 0: opt-in; the "
+             "view skips them, repair 'nul')"),
     Kind("crlf_line_ends", "lines", 0.0, crlf_line_ends, late=True,
          doc="the text saved with Windows line ends (CRLF; rate 0: opt-in, the view reads it as its LF twin)"),
     Kind("lossy_charset", "lines", 0.0, lossy_charset, late=True,
