@@ -218,9 +218,10 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                         break
                 # the rows the stream prints plainly from its start, seven values a row meeting 总计
                 # (another table's values a page before the column header are not its stream's start)
-                lead_rows(res, doc, page_past_lead(doc, spans[0][0]), lines[lo:more])
+                first = page_past_lead(doc, spans[0][0])
+                lead_rows(res, doc, first, lines[lo:more])
                 # its first row at WPS's first page top, the five cells after 自然人/商业企业 past header pieces
-                wps_top_row(res, doc, spans[0][0])
+                wps_top_row(res, doc, first)
             else:
                 res = rebuilt
         elif name == "review_litigation":

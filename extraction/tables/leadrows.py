@@ -159,7 +159,7 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     return out
 
 
-def _conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> bool:
+def conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> bool:
     """Does a cell already determined (not null, not a guess) hold another value than ``placed``?"""
     for key, run in placed:
         for col, cell in zip(cols, run or []):
@@ -169,7 +169,7 @@ def _conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str
     return False
 
 
-def _place(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> list[str]:
+def place_rows(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> list[str]:
     """Give the rows ``placed`` their cells (inferred; a blank mark a blank cell) where ``res``
     holds none or a guess; returns the rows changed."""
     out = []
@@ -242,8 +242,8 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
     if not header_lead(doc, lines, cells):
         runs = stream_lead_rows(cells, hints, len(spec.row_keys), block_starts(cells, lines))
         lead = list(zip(spec.row_keys, runs))
-        if not _conflicts(res, cols, lead):
-            placed, nlead = _place(res, cols, lead), len(runs)
+        if not conflicts(res, cols, lead):
+            placed, nlead = place_rows(res, cols, lead), len(runs)
     if placed:
         res.warn("rows read from the start of the value stream, seven values a row each meeting 总计 (up to a row "
                  "with a non-zero 总计, so no earlier row printed fewer values): " + ", ".join(placed))
@@ -251,8 +251,8 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
     cells, hints = lone_numbers(doc, whole)
     group = stream_tail_rows(cells, block_starts(cells, whole), hints, len(spec.row_keys) - nlead)
     tail = list(zip(spec.row_keys[len(spec.row_keys) - len(group):], group))
-    if group and not _conflicts(res, cols, tail) and not _tail_contradicted(res, cols, dict(tail)):
-        done = _place(res, cols, tail)
+    if group and not conflicts(res, cols, tail) and not _tail_contradicted(res, cols, dict(tail)):
+        done = place_rows(res, cols, tail)
         if done:
             res.warn("rows read from the end of the value stream, nothing of the table after them (a row group written "
                      "column by column ending it, a block of one value per row for each column; before it runs of seven "

@@ -31,6 +31,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL, meets_total
+from .leadrows import conflicts, place_rows
 from .result import TableResult
 from .streamorder import COLUMN_HEADERS, lone_numbers
 
@@ -88,8 +89,8 @@ def wps_top_run(cells: Sequence[Cell], hints: Sequence[int | None]) -> list[Cell
 
 
 def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
-    """Table 三 read by order given its first row where ``lines`` (its region, values on an earlier
-    page than the column header left out: ``page_past_lead``) start as WPS's first page top
+    """Table 三 read by order given its first row where ``lines`` (its region from ``page_past_lead``:
+    values on an earlier page than the column header left out) start as WPS's first page top
     (``wps_top_run``): the row's null or guessed cells take those values (``inferred``). Nothing
     changes where the table is not seven columns wide or a determined cell of the row (not null,
     not a guess) holds another value. ``res`` is changed in place; returns whether a cell was set
@@ -99,7 +100,6 @@ def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
     if len(cols) != APP_COLS or not spec.row_keys:
         return False
     text = doc.text
-    lines = page_past_lead(doc, lines)
     at = next((k for k, ln in enumerate(lines) if COLUMN_HEADERS[0] in text[ln.start : ln.end]), None)
     if at is None:
         return False
@@ -111,19 +111,9 @@ def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
     if run is None:
         return False
     key = spec.row_keys[0]
-    row = res.values.get(key, {})
-    for col, cell in zip(cols, run):
-        now = row.get(col)
-        if now is not None and (key, col) not in res.ambiguous and abs(now - cell.value) > TOL:
-            return False
-    changed = False
-    for col, cell in zip(cols, run):
-        now = row.get(col)
-        if now is None or (key, col) in res.ambiguous:
-            res.put(key, col, cell, inferred=True)
-            res.ambiguous.discard((key, col))
-            changed = True
-    res.by_order.discard(key)
+    if conflicts(res, cols, [(key, run)]):
+        return False
+    changed = bool(place_rows(res, cols, [(key, run)]))
     if changed:
         res.warn(f"{key}: read from WPS's first page top (自然人 and 商业企业 first, the other five after the "
                  "header pieces 法律服务机构 / 其他 / 社会公益组织), its seven values meeting 总计")
