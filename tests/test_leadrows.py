@@ -157,3 +157,60 @@ def test_the_stream_s_last_rows_are_placed_where_the_table_falls_back_to_order()
     assert any("rows read from the end of the value stream" in w for w in out["warnings"])
     flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
     assert not any(c.startswith(f"applications.{k}.") for c in flagged for k in last)
+
+
+def test_a_last_group_whose_total_block_also_holds_a_lone_total_above_it_gives_its_rows():
+    # (七)总计 and 四 written column by column; 三(六) above them prints only its 总计 (723), which
+    # poppler writes in the 总计 column's block before the group's own totals
+    group = [[3583, 151], [205, 17], [11, 1], [54, 2], [166, 14], [126, 6], [723, 4145, 191]]
+    cells, starts = _blocks(*[[9]] * 3, *group)
+    assert _values(stream_tail_rows(cells, starts, [None] * len(cells), 23)) == [
+        [3583, 205, 11, 54, 166, 126, 4145], [151, 17, 1, 2, 14, 6, 191]]
+    # runs of seven before such a group are not read backwards: the row printing only 723 stands
+    # partly after the group's first columns, so the rows before the group are not in one piece
+    cells, starts = _blocks(*[[v] for v in [4, 2, 0, 0, 0, 0, 6]], *group)
+    assert len(stream_tail_rows(cells, starts, [None] * len(cells), 23)) == 2
+    # the longer block not the 总计 column's, or a header piece in it naming another column: none
+    swapped = [group[0] + [9], *group[1:6], group[6][1:]]
+    cells, starts = _blocks(*[[9]] * 3, *swapped)
+    assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
+    cells, starts = _blocks(*[[9]] * 3, *group)
+    assert stream_tail_rows(cells, starts, [None] * (len(cells) - 3) + [5, None, None], 23) == []
+    # the group's rows must still meet their 总计 with the block's last values
+    cells, starts = _blocks(*[[9]] * 3, *group[:6], [4145, 191, 723])
+    assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
+
+
+def _last_rows_with_a_lone_total(order: list[int]) -> dict:
+    """A report whose table 三 falls back to order (二 prints six values, a row's own 总计 is wrong),
+    its last two rows written column by column in the column ``order``, the row before them
+    printing only its 总计, drawn in their 总计 block."""
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    t["denied_security_stability"]["total"] += 1
+    stream: list[str] = []
+    for k in keys[:-3]:
+        row = [str(t[k][c]) for c in COLS]
+        stream += row[:5] + row[6:] if k == "carried_over" else row
+    lone, last = keys[-3], keys[-2:]
+    for j in order:
+        stream += ["", *(str(t[k][COLS[j]]) for k in last)]
+    stream += ["", str(t[lone]["total"]), *(str(t[k]["total"]) for k in last)]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + APP_HEADS + stream))).output
+    return dict(t=t, last=last, out=out)
+
+
+def test_a_last_group_after_a_lone_total_is_placed_and_not_where_it_breaks_a_count():
+    case = _last_rows_with_a_lone_total(list(range(6)))
+    t, last, out = case["t"], case["last"], case["out"]
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    for k in last:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+    assert any("rows read from the end of the value stream" in w for w in out["warnings"])
+    # the same blocks with two columns drawn in another order: each row still meets its 总计, but
+    # 一's 自然人 (227) is more than (七)总计 + 四 there (220 + 3): 二 would be negative
+    case = _last_rows_with_a_lone_total([1, 0, 2, 3, 4, 5])
+    got = case["out"]["tables"]["applications"]
+    assert got["total_handled"]["natural_person"] != 220 and got["carried_forward"]["natural_person"] != 3

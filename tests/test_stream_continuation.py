@@ -62,8 +62,8 @@ def test_a_row_group_s_column_blocks_cut_by_the_heading_are_read_with_the_table(
 
 
 def test_column_blocks_after_the_heading_unlike_the_group_s_before_it_are_not_taken():
-    # blocks of unequal size after the heading: not one group's columns
-    assert _taken(CUT.replace("4145\n191\n", "4145\n191\n7\n")) == []
+    # blocks of unequal size after the heading, other than a longer last (总计) block: not one group's columns
+    assert _taken(CUT.replace("126\n6\n", "126\n6\n7\n")) == []
     # the block before the heading holds another count of values than those after it
     assert _taken(CUT.replace("166\n14\n\n四、政府", "166\n\n四、政府")) == []
     # prose right after the last block (no empty line): the section's, not the table's
@@ -71,3 +71,11 @@ def test_column_blocks_after_the_heading_unlike_the_group_s_before_it_are_not_ta
     # as many blocks as the table has columns: more than the rest of one group
     more = "".join(f"{i}\n{i + 1}\n\n" for i in range(7))
     assert _taken(CUT.replace("126\n6\n\n4145\n191\n\n", more)) == []
+
+
+def test_a_longer_total_block_after_the_heading_is_read_with_the_group():
+    # the 总计 column's block also holds the total of a row printing only 总计 above the group
+    # (drawn in the same column, so poppler writes it in that block, first)
+    assert _taken(CUT.replace("4145\n191\n", "723\n4145\n191\n")) == ["126", "6", "723", "4145", "191"]
+    # longer than a row group can be (three rows): not a group's column
+    assert _taken(CUT.replace("4145\n191\n", "9\n723\n4145\n191\n")) == []

@@ -142,9 +142,15 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     if 2 <= r <= rows and APP_COLS * r <= n:
         found = column_group(cells, starts, hints, n - APP_COLS * r)
         group = found if found is not None and len(found) == r else []
+    lone_totals = False
+    if not group:
+        group = _group_after_lone_totals(cells, starts, hints, first, rows)
+        lone_totals = bool(group)
     end = n - APP_COLS * len(group)
     runs: list[list[Cell]] = []
-    while len(group) + len(runs) < rows and end >= APP_COLS:
+    # with earlier rows' totals inside the group's 总计 block, the rows just before the group
+    # are drawn partly after its first columns: runs of seven before it are not theirs
+    while not lone_totals and len(group) + len(runs) < rows and end >= APP_COLS:
         run = list(cells[end - APP_COLS : end])
         if any(c.value is None for c in run) or not meets_total([c.value for c in run]):
             break
@@ -157,6 +163,34 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     if all(abs(row[-1].value) <= TOL for row in out):
         return []  # rows of zeros: every placement of them meets the identities, none is confirmed
     return out
+
+
+def _group_after_lone_totals(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
+                             first: int, rows: int) -> list[list[Cell]]:
+    """The stream's last row group written column by column where its 总计 block (the last,
+    from ``cells[first]``) is longer than the six applicant blocks before it, all of one size r:
+    rows printing only their 总计 just above the group draw that value in the same column, so
+    poppler writes it in the 总计 column's block, before the group's own totals. The group is the
+    six blocks and the last r values of the 总计 block (``column_group``'s checks on them; a
+    header piece in the 总计 block naming another column rules it out). ``[]`` where the blocks
+    are not so."""
+    n = len(cells)
+    a = first - 1
+    while a > 0 and not starts[a]:
+        a -= 1
+    r = first - a
+    if not (2 <= r <= rows and n - first > r and first >= APP_COLS - 1 and APP_COLS * r <= n):
+        return []
+    if any(h is not None and h != APP_COLS - 1 for h in hints[first:n]):
+        return []
+    at = first - (APP_COLS - 1) * r
+    if at < 0:
+        return []
+    picked = list(range(at, first)) + list(range(n - r, n))
+    sub_starts = [starts[i] for i in picked]
+    sub_starts[(APP_COLS - 1) * r] = True  # the group's own totals: the rest of the 总计 block
+    found = column_group([cells[i] for i in picked], sub_starts, [hints[i] for i in picked], 0)
+    return found if found is not None and len(found) == r else []
 
 
 def conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> bool:
@@ -200,7 +234,8 @@ def _determined(res: TableResult, key: str, col: str) -> float | None:
 
 def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Sequence[Cell]]) -> bool:
     """Do the rows ``tail`` (template row -> cells) break a column identity with the rows ``res``
-    determines: 一+二 = (七)总计+四 where all four are known, (七)总计 >= each row of 三(一)…(六)
+    determines: 一+二 = (七)总计+四 where all four are known, 一 <= (七)总计+四 and 二 <= (七)总计+四
+    where three are, (七)总计 >= each row of 三(一)…(六)
     (values are counts)? A group taken as the last rows that is not (a last row printing
     nothing) breaks them unless its values are all zeros."""
     keys = list(res.spec.row_keys)
@@ -210,6 +245,9 @@ def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Se
         four = [value(key, k) for key in ("new_received", "carried_over", "total_handled", "carried_forward")]
         if all(v is not None for v in four) and abs(four[0] + four[1] - four[2] - four[3]) > TOL:
             return True
+        if four[2] is not None and four[3] is not None and any(
+                v is not None and v > four[2] + four[3] + TOL for v in four[:2]):
+            return True  # 一 or 二 alone larger than (七)总计 + 四: the other is a count, not negative
         total = value("total_handled", k)
         if total is not None:
             for key in keys[keys.index("granted") : keys.index("total_handled")]:

@@ -683,7 +683,8 @@ def _group_columns_cut(text: str, lines: Sequence[Line], heading: int, at: Seque
     than the applicant columns, the heading right after a block of ``k`` values of its own (the
     group's columns before the heading). Raw ``pdftotext`` draws the next section's heading among
     the last group's column blocks where the table ends its page; one block alone is the case
-    ``continuation`` takes first, blocks of unequal size are not one group."""
+    ``continuation`` takes first, blocks of unequal size are not one group (but the last, the 总计
+    column's, may hold more: the totals of rows printing only 总计 drawn above the group's)."""
     runs: list[list[int]] = []
     for k in at:
         if runs and k == runs[-1][-1] + 1:
@@ -693,7 +694,11 @@ def _group_columns_cut(text: str, lines: Sequence[Line], heading: int, at: Seque
     size = len(runs[0])
     if len(runs) < 2 or not 2 <= size <= MAX_GROUP or len(runs) >= APP_COLS:
         return False
-    if any(len(r) != size for r in runs) or any(b[0] != a[-1] + 2 for a, b in zip(runs, runs[1:])):
+    # the last block may be longer: the 总计 column's, holding the lone totals of rows above the
+    # group (rows printing only their 总计 draw it in that column, poppler writes it in that block)
+    if any(len(r) != size for r in runs[:-1]) or not size <= len(runs[-1]) <= MAX_GROUP:
+        return False
+    if any(b[0] != a[-1] + 2 for a, b in zip(runs, runs[1:])):
         return False
     before = [text[ln.start : ln.end].replace("\f", "").strip() for ln in lines[max(heading - size - 3, 0) : heading]]
     while before and not before[-1]:
