@@ -2,7 +2,7 @@
 divide (``extraction/tables/leadrows.py``, after ``streamorder.distrust_order``)."""
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
-from govreport.extraction.tables.leadrows import column_group, stream_lead_rows, stream_tail_rows
+from govreport.extraction.tables.leadrows import column_group, column_group_with_blanks, stream_lead_rows, stream_tail_rows
 from govreport.extraction.taggers import get_tagger
 
 from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
@@ -179,6 +179,12 @@ def test_a_last_group_whose_total_block_also_holds_a_lone_total_above_it_gives_i
     # the group's rows must still meet their 总计 with the block's last values
     cells, starts = _blocks(*[[9]] * 3, *group[:6], [4145, 191, 723])
     assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
+    # a column of zeros: the row printing only 总计 may have printed one of them (a row of the group
+    # then blank there keeps the block's size), so those cells are left open
+    zeros = [[3, 0], [1, 0], [0, 0], [0, 0], [1, 0], [0, 0], [1, 5, 0]]
+    cells, starts = _blocks(*[[9]] * 3, *zeros)
+    assert [[c if c is None else c.value for c in row] for row in stream_tail_rows(cells, starts, [None] * len(cells), 23)] == [
+        [3, 1, None, None, 1, None, 5], [0, 0, None, None, 0, None, 0]]
 
 
 def _last_rows_with_a_lone_total(order: list[int]) -> dict:
@@ -214,3 +220,25 @@ def test_a_last_group_after_a_lone_total_is_placed_and_not_where_it_breaks_a_cou
     case = _last_rows_with_a_lone_total([1, 0, 2, 3, 4, 5])
     got = case["out"]["tables"]["applications"]
     assert got["total_handled"]["natural_person"] != 220 and got["carried_forward"]["natural_person"] != 3
+
+
+def test_the_last_group_with_blank_cells_is_placed_where_the_row_totals_decide_it():
+    # 三(六)3., (七)总计 and 四 column by column; 四's 科研机构 is blank, so that block holds two values
+    group = [[915, 4731, 312], [142, 804, 22], [6, 19], [19, 112, 4], [68, 274, 13], [12, 41, 1], [1162, 5981, 352]]
+    cells, starts = _blocks(*[[9]] * 3, *group)
+    rows = column_group_with_blanks(cells, starts, [None] * len(cells), 3)
+    assert [[c.value for c in row] for row in rows] == [
+        [915, 142, 6, 19, 68, 12, 1162], [4731, 804, 19, 112, 274, 41, 5981], [312, 22, None, 4, 13, 1, 352]]
+    assert _values(stream_tail_rows(cells, starts, [None] * len(cells), 23)) == _values(rows)
+    # where two rows of the short block could each be the blank one, those cells stay open
+    group = [[5, 0, 2], [0, 0, 0], [0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [5, 0, 2]]
+    cells, starts = _blocks(*[[9]] * 3, *group)
+    rows = column_group_with_blanks(cells, starts, [None] * len(cells), 3)
+    assert [row[2] for row in rows] == [None, None, None]
+    assert [[c.value for c in row[:2]] for row in rows] == [[5, 0], [0, 0], [2, 0]]
+    # no placement meets every row's 总计, or every block full (``column_group``'s case): none
+    group = [[915, 4731, 312], [142, 804, 22], [6, 19], [19, 112, 4], [68, 274, 13], [12, 41, 1], [1162, 5981, 353]]
+    cells, starts = _blocks(*[[9]] * 3, *group)
+    assert column_group_with_blanks(cells, starts, [None] * len(cells), 3) == []
+    cells, starts = _blocks(*[[9]] * 3, *[[0, 1]] * 6, [0, 6])
+    assert column_group_with_blanks(cells, starts, [None] * len(cells), 2) == []

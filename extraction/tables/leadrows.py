@@ -22,6 +22,8 @@ contradict them.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from itertools import combinations, product
 from typing import Sequence
 
 from ..document import Document
@@ -124,7 +126,7 @@ def _strong(run: Sequence[Cell]) -> bool:
 
 
 def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
-                     rows: int) -> list[list[Cell]]:
+                     rows: int) -> list[list[Cell | None]]:
     """The template's last rows that the end of the value stream ``cells`` pins (at most ``rows``;
     ``[]`` for none): a row group written column by column (``column_group``) whose last block
     ends the stream (a group's blocks hold one value per row, so a row short of a value would make
@@ -138,7 +140,7 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     while first > 0 and not starts[first]:
         first -= 1
     r = n - first
-    group: list[list[Cell]] = []
+    group: list[list[Cell | None]] = []
     if 2 <= r <= rows and APP_COLS * r <= n:
         found = column_group(cells, starts, hints, n - APP_COLS * r)
         group = found if found is not None and len(found) == r else []
@@ -146,6 +148,9 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     if not group:
         group = _group_after_lone_totals(cells, starts, hints, first, rows)
         lone_totals = bool(group)
+    if not group and 2 <= r <= rows:
+        group = column_group_with_blanks(cells, starts, hints, r)
+        lone_totals = bool(group)  # its blocks' sizes do not say where the rows before it end
     end = n - APP_COLS * len(group)
     runs: list[list[Cell]] = []
     # with earlier rows' totals inside the group's 总计 block, the rows just before the group
@@ -160,20 +165,79 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
         end -= APP_COLS
     strong = next((k for k, run in enumerate(runs) if _strong(run)), len(runs))
     out = runs[strong:] + group
-    if all(abs(row[-1].value) <= TOL for row in out):
+    if all(row[-1] is None or abs(row[-1].value or 0) <= TOL for row in out):
         return []  # rows of zeros: every placement of them meets the identities, none is confirmed
     return out
 
 
+# the most placements of a short-blocked group's values tried (3 rows, 7 blocks of 1 or 2: 3**7)
+MAX_BLANK_PLACEMENTS = 2187
+
+
+def column_group_with_blanks(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
+                             r: int) -> list[list[Cell | None]]:
+    """The stream's last ``r`` rows where they are written column by column and some of their cells
+    are blank (raw ``pdftotext`` writes nothing for an empty cell, so a column's block is short):
+    the stream ends in ``APP_COLS`` blocks of 1 to ``r`` values, some fewer than ``r``. Which rows a
+    short block's values belong to is not printed; each order-preserving choice of rows per block
+    is tried (at most ``MAX_BLANK_PLACEMENTS``), kept where every row meets 总计 (blank cells 0)
+    and the header pieces in block k name column k. Returns the ``r`` rows of ``APP_COLS`` entries:
+    the cell every kept placement puts there (a blank cell as a value-None cell), or None where
+    they differ; ``[]`` where no placement fits or the blocks are not so."""
+    n = len(cells)
+    bounds: list[tuple[int, int]] = []
+    b = n
+    for _ in range(APP_COLS):
+        a = b - 1
+        while a > 0 and not starts[a]:
+            a -= 1
+        if a < 0 or b - a < 1 or not starts[a]:
+            return []
+        bounds.insert(0, (a, b))
+        b = a
+    sizes = [b - a for a, b in bounds]
+    if max(sizes) > r or sizes[-1] != r or all(k == r for k in sizes):
+        return []  # its 总计 block gives the rows' count; no short block: ``column_group``'s case
+    if any(h is not None and h != k for k, (a, b) in enumerate(bounds) for h in hints[a:b]):
+        return []
+    choices = [list(combinations(range(r), b - a)) for a, b in bounds]
+    count = 1
+    for c in choices:
+        count *= len(c)
+    if count > MAX_BLANK_PLACEMENTS:
+        return []
+    agreed: list[list[Cell | None]] | None = None
+    differ: set[tuple[int, int]] = set()
+    for pick in product(*choices):
+        rows: list[list[Cell | None]] = [[None] * APP_COLS for _ in range(r)]
+        for k, ((a, _), at) in enumerate(zip(bounds, pick)):
+            for i, row in enumerate(at):
+                rows[row][k] = cells[a + i]
+        if not all(meets_total([c.value if c is not None else None for c in row]) for row in rows):
+            continue
+        if agreed is None:
+            agreed = rows
+            continue
+        for i in range(r):
+            for k in range(APP_COLS):
+                if agreed[i][k] is not rows[i][k]:
+                    differ.add((i, k))
+    if agreed is None:
+        return []
+    blank = replace(cells[bounds[0][0]], value=None, raw="")
+    return [[None if (i, k) in differ else (agreed[i][k] or blank) for k in range(APP_COLS)] for i in range(r)]
+
+
 def _group_after_lone_totals(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
-                             first: int, rows: int) -> list[list[Cell]]:
+                             first: int, rows: int) -> list[list[Cell | None]]:
     """The stream's last row group written column by column where its 总计 block (the last,
     from ``cells[first]``) is longer than the six applicant blocks before it, all of one size r:
     rows printing only their 总计 just above the group draw that value in the same column, so
     poppler writes it in the 总计 column's block, before the group's own totals. The group is the
     six blocks and the last r values of the 总计 block (``column_group``'s checks on them; a
     header piece in the 总计 block naming another column rules it out). ``[]`` where the blocks
-    are not so."""
+    are not so. An applicant column whose cells in the group are all 0 is left open (None): the
+    rows printing only 总计 may have printed those zeros."""
     n = len(cells)
     a = first - 1
     while a > 0 and not starts[a]:
@@ -190,20 +254,28 @@ def _group_after_lone_totals(cells: Sequence[Cell], starts: Sequence[bool], hint
     sub_starts = [starts[i] for i in picked]
     sub_starts[(APP_COLS - 1) * r] = True  # the group's own totals: the rest of the 总计 block
     found = column_group([cells[i] for i in picked], sub_starts, [hints[i] for i in picked], 0)
-    return found if found is not None and len(found) == r else []
+    if found is None or len(found) != r:
+        return []
+    # a row printing only its 总计 may print zeros too, drawn in their columns' blocks, and a row of
+    # the group a blank there keeps the block's size: an applicant column of zeros does not say
+    # which of its zeros are the group's (a shifted zero breaks no 总计)
+    zero = [all(abs(row[k].value or 0) <= TOL for row in found) for k in range(APP_COLS - 1)]
+    return [[None if k < APP_COLS - 1 and zero[k] else c for k, c in enumerate(row)] for row in found]
 
 
-def conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> bool:
+def conflicts(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell | None] | None]]) -> bool:
     """Does a cell already determined (not null, not a guess) hold another value than ``placed``?"""
     for key, run in placed:
         for col, cell in zip(cols, run or []):
+            if cell is None:
+                continue  # a cell the reading leaves open: nothing placed there
             now = res.values.get(key, {}).get(col)
             if now is not None and (key, col) not in res.ambiguous and (cell.value is None or abs(now - cell.value) > TOL):
                 return True
     return False
 
 
-def place_rows(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell] | None]]) -> list[str]:
+def place_rows(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str, Sequence[Cell | None] | None]]) -> list[str]:
     """Give the rows ``placed`` their cells (inferred; a blank mark a blank cell) where ``res``
     holds none or a guess; returns the rows changed."""
     out = []
@@ -212,6 +284,8 @@ def place_rows(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str
             continue
         changed = False
         for col, cell in zip(cols, run):
+            if cell is None:
+                continue  # left as it was (null, or a flagged guess)
             now = res.values.get(key, {}).get(col)
             if now is None or (key, col) in res.ambiguous:
                 if cell.value is None:
@@ -220,7 +294,8 @@ def place_rows(res: TableResult, cols: Sequence[str], placed: Sequence[tuple[str
                     res.put(key, col, cell, inferred=True)
                 res.ambiguous.discard((key, col))
                 changed = True
-        res.by_order.discard(key)
+        if all(cell is not None for cell in run):
+            res.by_order.discard(key)
         if changed:
             out.append(key)
     return out
@@ -240,7 +315,8 @@ def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Se
     nothing) breaks them unless its values are all zeros."""
     keys = list(res.spec.row_keys)
     def value(key: str, k: int) -> float | None:
-        return tail[key][k].value if key in tail else _determined(res, key, cols[k])
+        cell = tail[key][k] if key in tail else None
+        return cell.value if cell is not None else _determined(res, key, cols[k])
     for k in range(APP_COLS):
         four = [value(key, k) for key in ("new_received", "carried_over", "total_handled", "carried_forward")]
         if all(v is not None for v in four) and abs(four[0] + four[1] - four[2] - four[3]) > TOL:
