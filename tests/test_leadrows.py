@@ -2,7 +2,7 @@
 divide (``extraction/tables/leadrows.py``, after ``streamorder.distrust_order``)."""
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
-from govreport.extraction.tables.leadrows import column_group, column_group_with_blanks, stream_lead_rows, stream_tail_rows
+from govreport.extraction.tables.leadrows import column_group, stream_lead_rows, stream_tail_rows
 from govreport.extraction.taggers import get_tagger
 
 from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
@@ -220,25 +220,3 @@ def test_a_last_group_after_a_lone_total_is_placed_and_not_where_it_breaks_a_cou
     case = _last_rows_with_a_lone_total([1, 0, 2, 3, 4, 5])
     got = case["out"]["tables"]["applications"]
     assert got["total_handled"]["natural_person"] != 220 and got["carried_forward"]["natural_person"] != 3
-
-
-def test_the_last_group_with_blank_cells_is_placed_where_the_row_totals_decide_it():
-    # 三(六)3., (七)总计 and 四 column by column; 四's 科研机构 is blank, so that block holds two values
-    group = [[915, 4731, 312], [142, 804, 22], [6, 19], [19, 112, 4], [68, 274, 13], [12, 41, 1], [1162, 5981, 352]]
-    cells, starts = _blocks(*[[9]] * 3, *group)
-    rows = column_group_with_blanks(cells, starts, [None] * len(cells), 3)
-    assert [[c.value for c in row] for row in rows] == [
-        [915, 142, 6, 19, 68, 12, 1162], [4731, 804, 19, 112, 274, 41, 5981], [312, 22, None, 4, 13, 1, 352]]
-    assert _values(stream_tail_rows(cells, starts, [None] * len(cells), 23)) == _values(rows)
-    # where two rows of the short block could each be the blank one, those cells stay open
-    group = [[5, 0, 2], [0, 0, 0], [0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [5, 0, 2]]
-    cells, starts = _blocks(*[[9]] * 3, *group)
-    rows = column_group_with_blanks(cells, starts, [None] * len(cells), 3)
-    assert [row[2] for row in rows] == [None, None, None]
-    assert [[c.value for c in row[:2]] for row in rows] == [[5, 0], [0, 0], [2, 0]]
-    # no placement meets every row's 总计, or every block full (``column_group``'s case): none
-    group = [[915, 4731, 312], [142, 804, 22], [6, 19], [19, 112, 4], [68, 274, 13], [12, 41, 1], [1162, 5981, 353]]
-    cells, starts = _blocks(*[[9]] * 3, *group)
-    assert column_group_with_blanks(cells, starts, [None] * len(cells), 3) == []
-    cells, starts = _blocks(*[[9]] * 3, *[[0, 1]] * 6, [0, 6])
-    assert column_group_with_blanks(cells, starts, [None] * len(cells), 2) == []

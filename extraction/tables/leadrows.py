@@ -22,8 +22,6 @@ contradict them.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-from itertools import combinations, product
 from typing import Sequence
 
 from ..document import Document
@@ -133,8 +131,10 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     its column's block shorter), and before it runs of seven meeting 总计 read backwards, kept
     from the earliest run with two non-zero applicant values on (``_strong``: a row printing fewer
     values later in the stream would have moved it and broken its 总计; the runs after it are so
-    pinned too). Nothing where every row kept totals 0: the identities confirm nothing there. The
-    caller checks the rows against the identities."""
+    pinned too). Where the group's 总计 block is longer than its other blocks
+    (``_group_after_lone_totals``: totals of rows printing only 总计 above it) the group alone, an
+    entry None for a cell it leaves open. Nothing where every row kept totals 0: the identities
+    confirm nothing there. The caller checks the rows against the identities."""
     n = len(cells)
     first = n - 1
     while first > 0 and not starts[first]:
@@ -148,9 +148,6 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     if not group:
         group = _group_after_lone_totals(cells, starts, hints, first, rows)
         lone_totals = bool(group)
-    if not group and 2 <= r <= rows:
-        group = column_group_with_blanks(cells, starts, hints, r)
-        lone_totals = bool(group)  # its blocks' sizes do not say where the rows before it end
     end = n - APP_COLS * len(group)
     runs: list[list[Cell]] = []
     # with earlier rows' totals inside the group's 总计 block, the rows just before the group
@@ -168,64 +165,6 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     if all(row[-1] is None or abs(row[-1].value or 0) <= TOL for row in out):
         return []  # rows of zeros: every placement of them meets the identities, none is confirmed
     return out
-
-
-# the most placements of a short-blocked group's values tried (3 rows, 7 blocks of 1 or 2: 3**7)
-MAX_BLANK_PLACEMENTS = 2187
-
-
-def column_group_with_blanks(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
-                             r: int) -> list[list[Cell | None]]:
-    """The stream's last ``r`` rows where they are written column by column and some of their cells
-    are blank (raw ``pdftotext`` writes nothing for an empty cell, so a column's block is short):
-    the stream ends in ``APP_COLS`` blocks of 1 to ``r`` values, some fewer than ``r``. Which rows a
-    short block's values belong to is not printed; each order-preserving choice of rows per block
-    is tried (at most ``MAX_BLANK_PLACEMENTS``), kept where every row meets 总计 (blank cells 0)
-    and the header pieces in block k name column k. Returns the ``r`` rows of ``APP_COLS`` entries:
-    the cell every kept placement puts there (a blank cell as a value-None cell), or None where
-    they differ; ``[]`` where no placement fits or the blocks are not so."""
-    n = len(cells)
-    bounds: list[tuple[int, int]] = []
-    b = n
-    for _ in range(APP_COLS):
-        a = b - 1
-        while a > 0 and not starts[a]:
-            a -= 1
-        if a < 0 or b - a < 1 or not starts[a]:
-            return []
-        bounds.insert(0, (a, b))
-        b = a
-    sizes = [b - a for a, b in bounds]
-    if max(sizes) > r or sizes[-1] != r or all(k == r for k in sizes):
-        return []  # its 总计 block gives the rows' count; no short block: ``column_group``'s case
-    if any(h is not None and h != k for k, (a, b) in enumerate(bounds) for h in hints[a:b]):
-        return []
-    choices = [list(combinations(range(r), b - a)) for a, b in bounds]
-    count = 1
-    for c in choices:
-        count *= len(c)
-    if count > MAX_BLANK_PLACEMENTS:
-        return []
-    agreed: list[list[Cell | None]] | None = None
-    differ: set[tuple[int, int]] = set()
-    for pick in product(*choices):
-        rows: list[list[Cell | None]] = [[None] * APP_COLS for _ in range(r)]
-        for k, ((a, _), at) in enumerate(zip(bounds, pick)):
-            for i, row in enumerate(at):
-                rows[row][k] = cells[a + i]
-        if not all(meets_total([c.value if c is not None else None for c in row]) for row in rows):
-            continue
-        if agreed is None:
-            agreed = rows
-            continue
-        for i in range(r):
-            for k in range(APP_COLS):
-                if agreed[i][k] is not rows[i][k]:
-                    differ.add((i, k))
-    if agreed is None:
-        return []
-    blank = replace(cells[bounds[0][0]], value=None, raw="")
-    return [[None if (i, k) in differ else (agreed[i][k] or blank) for k in range(APP_COLS)] for i in range(r)]
 
 
 def _group_after_lone_totals(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
@@ -310,7 +249,7 @@ def _determined(res: TableResult, key: str, col: str) -> float | None:
 def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Sequence[Cell]]) -> bool:
     """Do the rows ``tail`` (template row -> cells) break a column identity with the rows ``res``
     determines: 一+二 = (七)总计+四 where all four are known, 一 <= (七)总计+四 and 二 <= (七)总计+四
-    where three are, (七)总计 >= each row of 三(一)…(六)
+    where those three are, (七)总计 >= each row of 三(一)…(六)
     (values are counts)? A group taken as the last rows that is not (a last row printing
     nothing) breaks them unless its values are all zeros."""
     keys = list(res.spec.row_keys)

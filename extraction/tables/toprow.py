@@ -88,6 +88,39 @@ def wps_top_run(cells: Sequence[Cell], hints: Sequence[int | None]) -> list[Cell
     return run
 
 
+def wps_second_run(cells: Sequence[Cell], hints: Sequence[int | None], zeros: bool = False) -> list[Cell] | None:
+    """Row 二's ``APP_COLS`` cells in template column order where WPS's first page top draws the
+    first row as a staircase (``wps_top_run``: the header pieces from position ``j``, the first
+    row's other five cells there): 二's 自然人 is the stream's third value; its other cells are
+    either its 商业企业 as the fourth value (``j >= 4``) and the five values after the first row's
+    总计, in the first row's order (法律服务机构, 科研机构, 社会公益组织, 其他, 总计), or the six
+    values after that 总计 with its 商业企业 first (the values before the pieces being the next
+    rows' 自然人). Each reading is kept where no header piece stands among its values, none is a
+    blank mark and the seven meet 总计 (a non-zero one unless ``zeros``); None unless exactly one
+    reading is kept or all kept agree."""
+    j = next((k for k, h in enumerate(hints) if h is not None), None)
+    if j is None or j < 3 or tuple(hints[:APP_COLS]) == _WPS_TOP_PLAIN or wps_top_run(cells, hints) is None:
+        return None
+    kept: list[list[Cell]] = []
+    for short in (True, False):
+        after = j + 5
+        if short and j < 4:
+            continue
+        drawn = [cells[2], cells[3]] if short else [cells[2]]
+        need = APP_COLS - len(drawn)
+        if after + need > len(cells) or any(h is not None for h in hints[after : after + need]):
+            continue
+        drawn += cells[after : after + need]
+        run = [drawn[k] for k in _WPS_TOP_ORDER]
+        values = [c.value for c in run]
+        if any(v is None for v in values) or not meets_total(values) or (not zeros and abs(values[-1]) <= TOL):
+            continue
+        kept.append(run)
+    if not kept or any([c.value for c in run] != [c.value for c in kept[0]] for run in kept):
+        return None
+    return kept[0]
+
+
 def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
     """Table 三 read by order given its first row where ``lines`` (its region from ``page_past_lead``:
     values on an earlier page than the column header left out) start as WPS's first page top
@@ -117,4 +150,10 @@ def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
     if changed:
         res.warn(f"{key}: read from WPS's first page top (自然人 and 商业企业 first, the other five after the "
                  "header pieces 法律服务机构 / 其他 / 社会公益组织), its seven values meeting 总计")
+    second = wps_second_run(cells, hints) if len(spec.row_keys) > 1 else None
+    if second is not None and not conflicts(res, cols, [(spec.row_keys[1], second)]):
+        if place_rows(res, cols, [(spec.row_keys[1], second)]):
+            changed = True
+            res.warn(f"{spec.row_keys[1]}: read from WPS's first page top (its 自然人 in the staircase before the "
+                     "header pieces, its other cells after the first row's 总计), its seven values meeting 总计")
     return changed
