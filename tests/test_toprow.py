@@ -4,7 +4,7 @@ from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
-from govreport.extraction.tables.toprow import page_past_lead, wps_top_run
+from govreport.extraction.tables.toprow import page_past_lead, wps_second_run, wps_top_run
 from govreport.extraction.taggers import get_tagger
 
 from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
@@ -93,3 +93,45 @@ def test_a_wps_first_page_top_gives_the_first_row_where_the_table_falls_back_to_
     assert [got["new_received"][c] for c in COLS] == [t["new_received"][c] for c in COLS]
     assert set(status["new_received"].values()) == {"inferred"}
     assert any("read from WPS's first page top" in w for w in out["warnings"])
+
+
+def test_wps_first_page_top_gives_row_two_in_either_staircase_shape():
+    # 一's 自然人 451 and 商业企业 47, 二's 自然人 1 and 商业企业 2, the pieces with 一's other five;
+    # after 一's 总计 502: 二's 法律服务机构, 科研机构, 社会公益组织, 其他 and 总计 in 一's order
+    hints = [None] * 4 + [4, 5, 3] + [None] * 8
+    cells = _cells(451, 47, 1, 2, 0, 0, 2, 2, 502, 0, 0, 0, 0, 3, 182)
+    assert [c.value for c in wps_top_run(cells, hints)] == [451, 47, 0, 2, 0, 2, 502]
+    assert [c.value for c in wps_second_run(cells, hints)] == [1, 2, 0, 0, 0, 0, 3]
+    # the next rows' 自然人 before the pieces (33 二's, 101 and 104 三(一)'s and 三(二)'s): 二's
+    # 商业企业 comes first after 一's 总计, then its other five
+    hints = [None] * 5 + [4, 5, 3] + [None] * 8
+    cells = _cells(704, 64, 33, 101, 104, 11, 0, 4, 0, 783, 7, 0, 0, 0, 0, 40)
+    assert [c.value for c in wps_second_run(cells, hints)] == [33, 7, 0, 0, 0, 0, 40]
+
+
+def test_no_wps_row_two_where_the_shapes_disagree_or_its_total_is_zero():
+    hints = [None] * 4 + [4, 5, 3] + [None] * 8
+    # both shapes meet 总计 with other cells (二 1 0 0 0 0 0 1, or 1 0 0 0 0 1 2): which is not printed
+    cells = _cells(451, 47, 1, 0, 0, 0, 2, 2, 502, 0, 0, 0, 0, 1, 2)
+    assert wps_second_run(cells, hints) is None
+    # a row of zeros fits any order: not placed; nor a header piece among its values
+    cells = _cells(451, 47, 0, 0, 0, 0, 2, 2, 502, 0, 0, 0, 0, 0, 9)
+    assert wps_second_run(cells, hints) is None
+    cells = _cells(451, 47, 1, 2, 0, 0, 2, 2, 502, 0, 0, 0, 0, 3, 182)
+    assert wps_second_run(cells, hints[:10] + [6] + hints[11:]) is None
+    # no first row read from the page top (the row breaks 总计): no second either
+    cells = _cells(451, 47, 1, 2, 0, 0, 2, 2, 503, 0, 0, 0, 0, 3, 182)
+    assert wps_second_run(cells, hints) is None
+
+
+def test_a_wps_first_page_top_gives_row_two_where_the_table_falls_back_to_order():
+    t, keys, labels, rows = _broken_stream()
+    one, two = rows[0], rows[1]  # 自然人 商业企业 科研机构 社会公益 法律服务 其他 总计
+    top = ["申请人情况", "自然人", "法人或其他组织", "商业企业 科研机构", "", *labels, "", one[0], "", one[1], "",
+           two[0], "", two[1], "", "总计", "法律服务", "机构", one[4], "", "其他", "", one[2], "", "社会公益", "组织",
+           one[3], "", one[5], "", one[6], "", two[4], "", two[2], "", two[3], "", two[5], "", two[6], ""]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(top + [v for r in rows[2:] for v in r]))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    assert [got["carried_over"][c] for c in COLS] == [t["carried_over"][c] for c in COLS]
+    assert set(status["carried_over"].values()) == {"inferred"}
+    assert any("carried_over: read from WPS's first page top" in w for w in out["warnings"])
