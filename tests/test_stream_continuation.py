@@ -79,3 +79,14 @@ def test_a_longer_total_block_after_the_heading_is_read_with_the_group():
     assert _taken(CUT.replace("4145\n191\n", "723\n4145\n191\n")) == ["126", "6", "723", "4145", "191"]
     # longer than a row group can be (three rows): not a group's column
     assert _taken(CUT.replace("4145\n191\n", "9\n723\n4145\n191\n")) == []
+
+
+def test_the_group_s_blocks_after_two_opening_lines_are_read_with_the_table():
+    # the section opens with two lines (具体情况如下： and a sentence saying no case arose) before the
+    # group's cut column blocks
+    two = CUT.replace("四、政府信息公开行政复议、行政诉讼情况\n\n",
+                      "四、政府信息公开行政复议、行政诉讼情况\n具体情况如下：\n本年度未发生行政复议、行政诉讼案件。\n\n")
+    assert _taken(two)[-4:] == ["126", "6", "4145", "191"]
+    # three lines of prose: the section's text, not the table's
+    three = two.replace("具体情况如下：\n", "具体情况如下：\n另见附表。\n")
+    assert _taken(three) == []

@@ -639,7 +639,8 @@ def _page_number_form(raw: str) -> bool:
 def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
     """The index past table 三's values printed after the next section's heading on line ``heading``
     (a table that ends a page: raw ``pdftotext`` writes a right-hand column, its header and its
-    values, after the blocks to its left, past the heading and the line that opens the section):
+    values, after the blocks to its left, past the heading and the lines that open the section,
+    two at most):
     applicant header pieces and lone values up to the first other line; ``heading`` when none is
     there or the lines hold no value. Values without a header piece are taken only as one block of
     its own (one to ``MAX_GROUP`` values on consecutive lines, an empty line after them: the last
@@ -659,8 +660,10 @@ def continuation(text: str, lines: Sequence[Line], heading: int) -> int:
             at.append(k)
         elif all(any(piece in name for name in _HEADER_CELLS) for piece in s.split()):
             headers += 1
-        elif not values and not headers and prose < 1:
-            prose += 1  # the section's opening line (具体情况见下表。)
+        elif not values and not headers and prose < 2:
+            # the section's opening lines (具体情况见下表。 and 本年度未发生…案件。): a sentence of
+            # prose before the table, no value in it
+            prose += 1
             continue
         else:
             break
