@@ -22,6 +22,7 @@ from .tables.blankdivision import order_breaks
 from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
 from .tables.latecolumn import assemble_late_columns
+from .tables.joinedrows import fill_from_joined_rows
 from .tables.leadrows import lead_rows
 from .tables.toprow import page_past_lead, wps_top_row
 from .tables.pagedivision import refine_by_pages
@@ -224,6 +225,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 wps_top_row(res, doc, first)
             else:
                 res = rebuilt
+            # last: the cells left open, from the division whose row groups the labels' lines say
+            fill_from_joined_rows(res, doc, spans[0][0])
         elif name == "review_litigation":
             rebuilt = None
             if review_fails(res) or in_stream_order(region):

@@ -492,3 +492,47 @@ def test_a_later_span_is_divided_after_an_earlier_span_s_rule_out_changed_the_re
     out = assemble_from_stream(res, doc, lines, breaks)
     assert out is not None
     assert out.values[RESULTS[2]]["natural_person"] == 3 and out.values[RESULTS[2]]["total"] == 3
+
+
+def _joined_stream(truth: dict[str, list], groups: list[list[str]]) -> tuple[list, list[bool]]:
+    """The stream of ``truth`` as raw pdftotext writes it where the rows ``groups`` join (each
+    written column by column, a block per column of its non-empty cells) and every other row is a
+    block per non-empty cell; and where the reading starts a block."""
+    values: list = []
+    starts: list[bool] = []
+    inside = {g for grp in groups for g in grp[1:]}
+    for k in KEYS:
+        if k in inside:
+            continue
+        grp = next((g for g in groups if g[0] == k), [k])
+        for c in range(7) if len(grp) > 1 else ():
+            col = [truth[g][c] for g in grp if truth[g][c] is not None]
+            values += col
+            starts += [True] + [False] * (len(col) - 1)
+        if len(grp) == 1:
+            row = [v for v in truth[k] if v is not None]
+            values += row
+            starts += [True] * len(row)
+    return values, starts
+
+
+def test_a_table_of_zeros_divides_where_the_labels_lines_say_which_rows_join():
+    # a table of zeros, one row printing only its 总计: any run of rows may be a group with empty
+    # cells, so the blocks alone leave every row open; the labels say (一) and the last two rows
+    # but one are one line tall, so they join the next row column by column and every other row is
+    # a row alone: the rows before the short row and the groups are decided, and which row of the
+    # single rows printed one value only is not printed (those stay open)
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["denied_prohibited_by_law"] = [E] * 6 + [0]
+    groups = [["granted", "partially_granted"], ["other_other", "total_handled", "carried_forward"]]
+    values, starts = _joined_stream(truth, groups)
+    heights = [k in ("granted", "other_other", "total_handled", "carried_forward") for k in KEYS]
+    blind = solve_blank_identities(values, KEYS, starts=starts)
+    assert blind is not None and not blind.exceeded
+    assert set(blind.cells[KEYS.index("carried_over")][1]) == {0, _EMPTY}
+    sol = solve_blank_identities(values, KEYS, starts=starts, heights=heights)
+    assert sol is not None and not sol.exceeded
+    decided = ["new_received", "carried_over", "granted", "partially_granted", *groups[1]]
+    assert all(set(sol.cells[KEYS.index(k)][c]) == {0} for k in decided for c in range(7))
+    assert set(sol.cells[KEYS.index("denied_security_stability")][1]) == {0, _EMPTY}
+

@@ -621,7 +621,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                            starts: Sequence[bool] = (), tops: frozenset[int] = frozenset(),
                            broken: bool = False, group_limit: int | None = None,
                            holes: Sequence[tuple[int, int]] = (),
-                           row_memo: dict[int, list] | None = None) -> BlankSolution | None:  # fmt: skip
+                           row_memo: dict[int, list] | None = None,
+                           heights: Sequence[bool | None] = (), strict: bool = False) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -652,7 +653,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     hole, its rows' cells get the option ``HOLE``, and every identity they enter is dropped in all
     seven columns (their column sums are not read).
     ``row_memo``: the single rows' steps (``_row_steps``) per stream position, kept by the caller
-    between searches of the same ``values`` and ``hints`` (they depend on nothing else)."""
+    between searches of the same ``values`` and ``hints`` (they depend on nothing else).
+    ``heights``: per template row, whether its label stands on one line (``labelheights``; ``None``
+    not known): which rows raw pdftotext joins (``_joins_fit``, ``strict`` passed on)."""
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -660,6 +663,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     # a value alone in its block is a single row's cell only where the reading's joined blocks
     # follow the model (each a group's column, or a page's first row among its headers)
     lone_rule = bool(starts) and _blocks_are_groups(ints, starts, tops)
+    # with every row's height read, the reading's joined blocks are the rows that join (``_joins_fit``)
+    blocks_read = bool(starts) and bool(heights) and all(h is not None for h in heights)
     if holes:
         # the pages read around pages taken whole must follow the model: their joined blocks are
         # groups' columns (where they join values otherwise, they leave it too, and a division
@@ -699,6 +704,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     Opts = list[list[tuple[object, int | None]]]
     Step = tuple[int, list[Opts], list[tuple[int, ...]], int]  # (taken, rows, their sums, broken rows)
     at: dict[int, list[Step]] = {}
+    paired: set[int] = set()  # the rows of a page top's two rows (``_second_row_steps``): no group
     group_budget = [PARTIAL_GROUP_TOTAL if group_limit is None else group_limit]
 
     def options(p: int) -> list[Step]:
@@ -725,6 +731,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 for used, rows, sums, _ in [x for x in steps if len(x[1]) == 1 and not x[3]]:
                     for used2, row2, sums2 in _second_row_steps(ints, p + used):
                         steps.append((used + used2, [rows[0], row2], [sums[0], sums2], 0))
+                        paired.add(id(steps[-1][1]))
             # a row's values stand on one page (each one line at the row's height; a group's rows
             # are drawn together): no step runs across a page's first value
             later = [t for t in tops if t > p]  # (the filter costs a pass per step: only where a page starts after p)
@@ -749,6 +756,19 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             for used, rows, sums, hidden in opts:
                 if len(rows) > nrows - r:
                     continue
+                if heights:
+                    ends_page = p + used >= n or p + used in tops or p + used in skippable
+                    # (a page's first row is drawn among its column headers: what it joins is not the rows')
+                    fit = _joins_fit(rows, used, r, heights, id(rows) not in paired, ends_page or p in tops, strict)
+                    if fit is None:
+                        continue
+                    if blocks_read and len(rows) == 1 and id(rows) not in paired and not (
+                            (ends_page or starts[p + used]) and (p in tops or all(starts[p : p + used]))):
+                        continue  # a single row prints a block per value: a joined block is a group's column
+                    if fit:  # the row after prints nothing (else its cells would join the step's)
+                        rows, sums = [*rows, [[(_EMPTY, None)] for _ in range(APP_COLS)]], [*sums, (0,) * APP_COLS]
+                        if len(rows) > nrows - r:
+                            continue
                 drops = 0
                 for j in range(len(rows)):
                     if hidden >> j & 1:
@@ -859,6 +879,35 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     return BlankSolution(cells, broken_at=frozenset(totals), unchecked=any(st[3] & full == full for st in ends))
 
 
+def _printed(row: Sequence[Sequence[tuple[object, int | None]]]) -> int:
+    """How many of a step's row's cells print a value under every option (``_EMPTY`` in none)."""
+    return sum(1 for opts in row if opts and all(v is not _EMPTY for v, _ in opts))
+
+
+def _joins_fit(rows: Sequence[Sequence[Sequence[tuple[object, int | None]]]], used: int, r: int,
+               heights: Sequence[bool | None], group: bool, ends_page: bool, strict: bool = False) -> bool | None:
+    """Does a step's rows (from template row ``r``; ``group``: written column by column) fit the
+    rows' heights (``heights``, ``labelheights.label_heights``)? A row one line tall has its values
+    one leading above the next row's, so raw pdftotext joins the two rows' cells of one column; a
+    taller row leaves a line's gap below its values, which ends the block. ``None``: it does not
+    fit — a group whose row (not its last) is taller than a line, where the row after it prints two
+    values or more (a value alone on its line was seen joined to the block above it across a
+    row's gap: those groups are kept); ``True``: it fits only if the next row prints nothing — the
+    step's last row is one line tall and prints two values or more, and no page ends after it;
+    ``False``: it fits. ``used``: the values the step takes (a single row's count of printed cells);
+    ``strict``: no group runs across a taller row at all (the join of lone values not allowed)."""
+    if group and any(h is False for h in heights[r : r + len(rows) - 1]):
+        # the join across a taller row seen: lone values under a row, one column joined
+        joined = sum(1 for c in range(APP_COLS) if len({i for row in rows for v, i in row[c] if v is not _EMPTY}) > 1)
+        if strict or joined > 1 or any(heights[r + j] is False and _printed(rows[j + 1]) > 1 for j in range(len(rows) - 1)):
+            return None
+    last = r + len(rows) - 1
+    printed = used if len(rows) == 1 else _printed(rows[-1])
+    if last + 1 < len(heights) and heights[last] is True and not ends_page and printed > 1:
+        return True
+    return False
+
+
 def _broken_total(row: Sequence[Sequence[tuple[object, int | None]]]) -> int | None:
     """The stream position of the total of a row (per column its (value, index) options) that
     prints only a non-zero 总计 (its applicant cells empty or blank marks: no row meeting its 总计
@@ -897,7 +946,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                             pages: frozenset[int],
                             rewrites: Sequence[tuple[Sequence[int], frozenset[int], Sequence[int | None]]] = (),
                             breaks: bool | None = None, starts: Sequence[bool] = (),
-                            tops: frozenset[int] = frozenset()) -> TableResult | None:  # fmt: skip
+                            tops: frozenset[int] = frozenset(),
+                            heights: Sequence[bool | None] = (), strict: bool = False) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
     meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
     such division gives one value (``inferred``: placed by the arithmetic; a cell they all leave
@@ -916,11 +966,11 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     answer, given where ``res`` has changed since, e.g. by ``rule_out_guesses``), when no division
     fits, or when the search passes its limit (a warning on ``res`` says so; with rewrites,
     ``IDENTITY_STATE_LIMIT`` is the budget of all their searches together, and past it none is
-    chosen)."""
-    spec = res.spec
-    cols = spec.rows[0].cols
+    chosen). ``heights``: per template row whether its label stands on one line, (``_joins_fit``) for the search (``solve_blank_identities``)."""
     if not (order_breaks(res) if breaks is None else breaks):
         return None
+    spec = res.spec
+    cols = spec.rows[0].cols
     streams = []
     tried: set[tuple] = set()
     for perm, moved, placed in rewrites or [(range(len(cells)), frozenset(), [None] * len(cells))]:
@@ -950,7 +1000,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                                          limit=min(left, BROKEN_STATE_LIMIT) if broken else left, spent=spent,
                                          starts=blocks, tops=at_tops, broken=broken,
                                          group_limit=BROKEN_GROUP_TOTAL if broken else PARTIAL_GROUP_TOTAL,
-                                         row_memo=memo)  # fmt: skip
+                                         row_memo=memo, heights=heights, strict=strict)  # fmt: skip
             if got is not None and got.exceeded:
                 if broken:
                     res.warn(f"values read one per line with blank cells unprinted: more than {BROKEN_STATE_LIMIT} "

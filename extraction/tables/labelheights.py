@@ -1,0 +1,87 @@
+"""Table 三's row heights read from its labels' wrapped lines (raw ``pdftotext``).
+
+A PDF table row is as tall as its tallest single-row cell; in table 三 the only single-row cell
+that wraps is the row's own (leaf) label: the values are one short figure each. LibreOffice and
+WPS draw a cell's lines from the row's top, so a row whose label takes one line has its values one
+leading above the next row's, and raw ``pdftotext`` joins the two rows' cells of one column into
+one block; a row whose label wraps leaves a line's gap below its values, which ends the block.
+Which rows join is therefore printed in the reading: it is how many lines each leaf label takes
+(its pieces stand on lines of their own, or after a spanning label's piece on the same line:
+``三、本年 （一）予以公开``, ``度办理结 （二）部分公开（区``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..normalize import label_key, normalize
+
+# a row label's numbering: 一、 （三） 1. (a spanning label starts with one too)
+_MARK = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+
+# the labels of cells spanning rows (``三、本年度办理结果``, ``（三）不予公开`` …; 2021's ``（六）其他处理``
+# spans its three rows): their pieces stand among the leaf labels' and are none of them
+SPANNING = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
+
+
+def label_heights(texts: Sequence[str], labels: Sequence[str]) -> list[bool | None]:
+    """Per template row, from the reading's lines ``texts`` (table 三's region, in order) and the
+    rows' printed wordings ``labels`` (numbering stripped, ``RowSpec.label``): ``True`` where the
+    row's leaf label stands whole on one line (the row is one line tall: its values join the next
+    row's), ``False`` where its pieces take two lines or more (it ends a block), ``None`` where its
+    label is not found in that shape (another wording, pieces out of order: nothing is said).
+
+    The rows' labels are looked for in order: a row's label starts at the next numbered piece whose
+    words begin its wording (numbered pieces of the spanning labels, ``SPANNING``, and empty ones
+    like ``（三）`` passed over) and goes on over the pieces that continue its wording, other pieces
+    between them (a spanning label's, a column header repeated at a page top) passed over, up to the
+    next numbered piece."""
+    pieces = [p for t in texts for p in t.split()]
+    marked = [bool(_MARK.match(normalize(p))) for p in pieces]
+    keys = [label_key(p) for p in pieces]
+    out: list[bool | None] = []
+    i = 0
+    for label in labels:
+        want = label_key(label)
+        at = None
+        for q in range(i, len(pieces)):
+            if not marked[q] or not keys[q]:
+                continue
+            if want.startswith(keys[q]):
+                at = q
+                break
+            if not _spanning(keys[q]):
+                break  # another row's label: this row's is not printed so
+        if at is None or not want:
+            out.append(None)
+            continue
+        got, count = keys[at], 1
+        q = at + 1
+        while q < len(pieces) and got != want and not (marked[q] and keys[q] and not _spanning(keys[q])):
+            if keys[q] and want.startswith(got + keys[q]):
+                got += keys[q]
+                count += 1
+            q += 1
+        out.append(count == 1 if got == want else False if count > 1 else None)
+        i = at + 1
+    return out
+
+
+def _spanning(key: str) -> bool:
+    """Is a numbered piece's text the start of a spanning label's?"""
+    return any(s.startswith(key) for s in SPANNING)
+
+
+def join_runs(heights: Sequence[bool | None]) -> list[list[int]]:
+    """The template rows as the runs raw ``pdftotext`` joins (rows one line tall with the row after
+    them), for reading and tests: each run the rows' indices; a row of unknown height ends a run."""
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    for r, h in enumerate(heights):
+        cur.append(r)
+        if h is not True:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
