@@ -536,3 +536,47 @@ def test_a_table_of_zeros_divides_where_the_labels_lines_say_which_rows_join():
     assert all(set(sol.cells[KEYS.index(k)][c]) == {0} for k in decided for c in range(7))
     assert set(sol.cells[KEYS.index("denied_security_stability")][1]) == {0, _EMPTY}
 
+
+
+def _labelled_zeros(truth: dict[str, list], groups: list[list[str]], one_line: set[str]) -> str:
+    """Raw pdftotext's text of table 三: every row's label (on one line where in ``one_line``, else
+    cut in two), then the values of ``truth`` as ``_joined_stream`` writes them, a block each."""
+    marks = "一二三四五六七"
+    labels = []
+    for i, row in enumerate(SPEC.rows):
+        head = f"（{marks[i % 7]}）"
+        labels += [head + row.label] if row.key in one_line else [head + row.label[:2], row.label[2:]]
+    values, starts = _joined_stream(truth, groups)
+    blocks: list[list] = []
+    for v, s in zip(values, starts):
+        if s:
+            blocks.append([])
+        blocks[-1].append(v)
+    return "\n".join(labels) + "\n\n" + "".join("".join(f"{v}\n" for v in b) + "\n" for b in blocks)
+
+
+def test_a_table_of_zeros_open_cells_are_filled_from_the_division_the_labels_lines_allow():
+    from govreport.extraction.tables.joinedrows import fill_from_joined_rows
+
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["denied_prohibited_by_law"] = [E] * 6 + [0]
+    groups = [["granted", "partially_granted"], ["other_other", "total_handled", "carried_forward"]]
+    text = _labelled_zeros(truth, groups, {"granted", "other_other", "total_handled", "carried_forward"})
+    res = TableResult.empty(SPEC)
+    for k in KEYS:
+        res.status[k] = {c: UNREADABLE for c in COLS}  # the reading by order left every cell open
+    res.values["carried_over"]["total"], res.status["carried_over"]["total"] = 0, INFERRED
+    filled = fill_from_joined_rows(res, Document(text), split_lines(text))
+    decided = ["new_received", "carried_over", "granted", "partially_granted", *groups[1]]
+    assert set(filled) == {f"{k}.{c}" for k in decided for c in COLS} - {"carried_over.total"}
+    assert all(res.values[k][c] == 0 and res.status[k][c] == INFERRED for k in decided for c in COLS)
+    # which single row printed one value only is not printed: those rows stay open
+    assert res.status["denied_security_stability"]["natural_person"] == UNREADABLE
+    # a table that prints other values than 0 is left as it is (a reading joining them outside
+    # the model could leave a wrong division standing)
+    truth["new_received"] = [1, 0, 0, 0, 0, 0, 1]
+    truth["total_handled"] = [1, 0, 0, 0, 0, 0, 1]
+    truth["granted"] = [1, 0, 0, 0, 0, 0, 1]
+    text = _labelled_zeros(truth, groups, {"granted", "other_other", "total_handled", "carried_forward"})
+    res = TableResult.empty(SPEC)
+    assert fill_from_joined_rows(res, Document(text), split_lines(text)) == []
