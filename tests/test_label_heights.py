@@ -28,3 +28,11 @@ def test_a_label_in_another_wording_says_nothing():
 
 def test_rows_one_line_tall_join_the_next_row():
     assert join_runs([False, True, False, True, True, False, None, True]) == [[0], [1, 2], [3, 4, 5], [6], [7]]
+
+
+def test_a_figure_or_a_note_before_the_labels_is_no_row_s_label():
+    # another table's amount (9.0652万元) and a numbered note before table 三's labels: a figure's
+    # point is no numbering, and a numbered piece that begins no row's wording is passed over
+    lines = ["9.0652万元", "（一）本表单位：件", "三、本", "（一）予以公开", "年度办", "（二）部分公开", "（区分处理的，只",
+             "计这一情形，不计", "其他情形）", "（三）", "1.属于", "国家秘", "密"]
+    assert label_heights(lines, LABELS) == [True, False, False]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from ..normalize import label_key, normalize
 
 # a row label's numbering: 一、 （三） 1. (a spanning label starts with one too)
-_MARK = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+_MARK = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)]|\d+[.．、](?!\d))")
 
 # the labels of cells spanning rows (``三、本年度办理结果``, ``（三）不予公开`` …; 2021's ``（六）其他处理``
 # spans its three rows): their pieces stand among the leaf labels' and are none of them
@@ -32,8 +32,8 @@ def label_heights(texts: Sequence[str], labels: Sequence[str]) -> list[bool | No
     label is not found in that shape (another wording, pieces out of order: nothing is said).
 
     The rows' labels are looked for in order: a row's label starts at the next numbered piece whose
-    words begin its wording (numbered pieces of the spanning labels, ``SPANNING``, and empty ones
-    like ``（三）`` passed over) and goes on over the pieces that continue its wording, other pieces
+    words begin its wording (other numbered pieces passed over — a spanning label's, ``SPANNING``,
+    an empty ``（三）``, a note — up to one that begins a later row's) and goes on over the pieces that continue its wording, other pieces
     between them (a spanning label's, a column header repeated at a page top) passed over, up to the
     next numbered piece."""
     pieces = [p for t in texts for p in t.split()]
@@ -43,6 +43,7 @@ def label_heights(texts: Sequence[str], labels: Sequence[str]) -> list[bool | No
     i = 0
     for label in labels:
         want = label_key(label)
+        later = [label_key(x) for x in labels[len(out) + 1 :]]
         at = None
         for q in range(i, len(pieces)):
             if not marked[q] or not keys[q]:
@@ -50,8 +51,8 @@ def label_heights(texts: Sequence[str], labels: Sequence[str]) -> list[bool | No
             if want.startswith(keys[q]):
                 at = q
                 break
-            if not _spanning(keys[q]):
-                break  # another row's label: this row's is not printed so
+            if not _spanning(keys[q]) and any(w.startswith(keys[q]) for w in later):
+                break  # a later row's label: this row's is not printed so
         if at is None or not want:
             out.append(None)
             continue
