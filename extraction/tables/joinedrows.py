@@ -48,17 +48,18 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
         # joins them outside the model could leave a wrong division standing
         return []
     tops = page_tops(doc, lines, cells)
-    scratch = TableResult.empty(spec)
-    built = blank_identities_result(scratch, cells, hints, lead, pages, breaks=True, starts=block_starts(cells, lines),
-                                    tops=tops, heights=heights)  # fmt: skip
-    if built is None or any(_PAST_LIMIT in w for w in scratch.warnings):
-        return []
-    # lone values were seen joined across a taller row (the divisions above allow it); where the
+    starts = block_starts(cells, lines)
+    # lone values were seen joined across a taller row (the divisions used allow it); where the
     # reading is not divided without such a join, it joins values outside what the heights say
-    again = TableResult.empty(spec)
-    if blank_identities_result(again, cells, hints, lead, pages, breaks=True, starts=block_starts(cells, lines),
-                               tops=tops, heights=heights, strict=True) is None \
-            or any(_PAST_LIMIT in w for w in again.warnings):  # fmt: skip
+    # (searched first: the stricter search is the cheaper, and without it nothing is filled)
+    strict = TableResult.empty(spec)
+    if blank_identities_result(strict, cells, hints, lead, pages, breaks=True, starts=starts, tops=tops,
+                               heights=heights, strict=True) is None or any(_PAST_LIMIT in w for w in strict.warnings):
+        return []
+    scratch = TableResult.empty(spec)
+    built = blank_identities_result(scratch, cells, hints, lead, pages, breaks=True, starts=starts, tops=tops,
+                                    heights=heights)
+    if built is None or any(_PAST_LIMIT in w for w in scratch.warnings):
         return []
     fills: list[tuple[str, str]] = []
     held = res.statuses()
