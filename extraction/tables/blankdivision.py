@@ -890,9 +890,9 @@ def _joins_fit(rows: Sequence[Sequence[Sequence[tuple[object, int | None]]]], us
     rows' heights (``heights``, ``labelheights.label_heights``)? A row one line tall has its values
     one leading above the next row's, so raw pdftotext joins the two rows' cells of one column; a
     taller row leaves a line's gap below its values, which ends the block. ``None``: it does not
-    fit — a group whose row (not its last) is taller than a line, where the row after it prints two
-    values or more (a value alone on its line was seen joined to the block above it across a
-    row's gap: those groups are kept); ``True``: it fits only if the next row prints nothing — the
+    fit — a group whose row (not its last) is taller than a line, unless the rows after it print
+    one value at most and one column only holds two (a value alone on its line was seen joined to
+    the block above it across a row's gap); ``True``: it fits only if the next row prints nothing — the
     step's last row is one line tall and prints two values or more, and no page ends after it;
     ``False``: it fits. ``used``: the values the step takes (a single row's count of printed cells);
     ``strict``: no group runs across a taller row at all (the join of lone values not allowed)."""
@@ -966,11 +966,12 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     answer, given where ``res`` has changed since, e.g. by ``rule_out_guesses``), when no division
     fits, or when the search passes its limit (a warning on ``res`` says so; with rewrites,
     ``IDENTITY_STATE_LIMIT`` is the budget of all their searches together, and past it none is
-    chosen). ``heights``: per template row whether its label stands on one line, (``_joins_fit``) for the search (``solve_blank_identities``)."""
-    if not (order_breaks(res) if breaks is None else breaks):
-        return None
+    chosen). ``heights`` and ``strict``: the rows raw pdftotext joins, for the search
+    (``solve_blank_identities``, ``_joins_fit``)."""
     spec = res.spec
     cols = spec.rows[0].cols
+    if not (order_breaks(res) if breaks is None else breaks):
+        return None
     streams = []
     tried: set[tuple] = set()
     for perm, moved, placed in rewrites or [(range(len(cells)), frozenset(), [None] * len(cells))]:
