@@ -10,7 +10,9 @@ small pool:
 - the caller waits at most the read time limit or its own deadline, whichever is shorter, then
   kills the process, so a 504 frees its slot at once (the next read starts a fresh process);
 - ``RLIMIT_CPU`` per job is a backstop should the caller die without killing it; a reader also
-  exits on EOF of its stdin (its parent is gone);
+  exits on EOF of its request pipe (its parent is gone);
+- requests and answers have pipes of their own: what a library prints in the reader goes to
+  stderr (stdout before start-up is done: nowhere), never into an answer;
 - at most ``max_readers`` reads run at once; PDFium is not thread-safe, but each process has
   its own, so PDFs no longer queue behind one process-wide lock.
 """
@@ -47,13 +49,29 @@ class _Reader:
         # -P: no working directory first on sys.path (``-m`` puts it there), where a user's org.py or
         # docx.py would be imported in place of the library's and write into the result channel;
         # govreport itself comes from PYTHONPATH (_ROOT) or the installation
-        self.proc = subprocess.Popen(
-            [sys.executable, "-P", "-m", "govreport.extraction.reader_worker", str(memory), str(cpu_s)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            close_fds=True,
-        )
+        # requests and answers travel on pipes of their own, not stdin/stdout: whatever a library
+        # prints in the reader (even at start-up, before it can redirect stdout) cannot corrupt them
+        request_r, request_w = os.pipe()
+        answer_r, answer_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-P", "-m", "govreport.extraction.reader_worker", str(memory), str(cpu_s),
+                 str(request_r), str(answer_w)],  # fmt: skip
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env=env,
+                close_fds=True,
+                pass_fds=(request_r, answer_w),
+            )
+        except BaseException:
+            for fd in (request_w, answer_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(request_r)
+            os.close(answer_w)
+        self.requests = os.fdopen(request_w, "wb")
+        self.answers = os.fdopen(answer_r, "rb")
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -62,21 +80,19 @@ class _Reader:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        for f in (self.proc.stdin, self.proc.stdout):
-            if f is not None:
-                f.close()
+        for f in (self.requests, self.answers):
+            f.close()
 
     def call(self, name: str, args: tuple[Any, ...], timeout: float) -> tuple[str, Any, bool]:
         """(kind, value, recycle); raises TimeoutError or EOFError (the process died)."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
         payload = pickle.dumps((name, args), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.proc.stdin.write(len(payload).to_bytes(_HEADER_SIZE, "little") + payload)
-            self.proc.stdin.flush()
+            self.requests.write(len(payload).to_bytes(_HEADER_SIZE, "little") + payload)
+            self.requests.flush()
         except BrokenPipeError:
             raise _Stale from None
         end = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
+        fd = self.answers.fileno()
         buf = bytearray()
         need = _HEADER_SIZE
         header_done = False

@@ -1,14 +1,18 @@
-"""The reader process of ``reader_pool``: reads requests from stdin, answers on stdout.
+"""The reader process of ``reader_pool``: reads requests from one pipe, answers on another.
 
-Run as ``python -m govreport.extraction.reader_worker MEMORY_BYTES CPU_SECONDS``. A request is a
-length-prefixed pickle ``(reader name, args)`` from the parent (trusted); the answer is a
-length-prefixed pickle ``(kind, value, recycle)``. The process caps its own address space and
-CPU time, so a bomb fails here; it exits on EOF (its parent is gone) and after a job that grew
-it past ``_RECYCLE_RSS`` (the pool starts a fresh one, so idle readers stay small).
+Run as ``python -m govreport.extraction.reader_worker MEMORY_BYTES CPU_SECONDS REQUEST_FD ANSWER_FD``.
+A request is a length-prefixed pickle ``(reader name, args)`` from the parent (trusted) on
+``REQUEST_FD``; the answer is a length-prefixed pickle ``(kind, value, recycle)`` on ``ANSWER_FD``.
+The answers have their own pipe, not stdout: a library that prints (Python ``print`` or a native
+``write(1, ...)``) would otherwise corrupt them; stdout is sent to stderr before any reader is
+imported. The process caps its own address space and CPU time, so a bomb fails here; it exits on
+EOF (its parent is gone) and after a job that grew it past ``_RECYCLE_RSS`` (the pool starts a
+fresh one, so idle readers stay small).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import resource
 import struct
@@ -37,13 +41,18 @@ def _readers() -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> None:
-    memory, cpu = int(argv[0]), int(argv[1])
+    memory, cpu, request_fd, answer_fd = (int(a) for a in argv[:4])
+    # whatever prints from here on (a reader library, Python or native code) lands on stderr,
+    # never in the answers
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     from .errors import InputError
 
     readers = _readers()  # imported before the cap: libraries count once, not per job
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdin, stdout = os.fdopen(request_fd, "rb"), os.fdopen(answer_fd, "wb")
     while True:
         header = _read_exact(stdin, _HEADER.size)
         if header is None:

@@ -210,3 +210,29 @@ def test_a_reader_process_does_not_import_modules_from_the_working_directory(tmp
     finally:
         pool.close()
     assert "fresh" in str(text)
+
+
+def test_a_reader_library_that_prints_does_not_corrupt_the_answer(tmp_path, monkeypatch) -> None:
+    # The answers travelled on the reader's stdout: anything a library printed there (Python's
+    # print or a native write to fd 1, at start-up or during a read) was read as the answer's
+    # length header and the read failed. A sitecustomize stands in for such a library: it writes
+    # at start-up and at every read (the reader sets its CPU limit per job).
+    from govreport.extraction import reader_pool
+
+    (tmp_path / "sitecustomize.py").write_text(textwrap.dedent("""
+        import os, sys
+        os.write(1, b"native chatter at start-up\\n" * 50)
+        def chatter(event, args):
+            if event == "resource.setrlimit":
+                print("a library says hello " * 50, flush=True)
+                os.write(1, b"native chatter during a read\\n" * 50)
+        sys.addaudithook(chatter)
+    """), "utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    pool = reader_pool.ReaderPool(1)
+    try:
+        first = pool.run("pdf", (hostile.pdf_text_page(["first"]), "a.pdf"), ReadLimits(), "a.pdf")
+        second = pool.run("pdf", (hostile.pdf_text_page(["second"]), "b.pdf"), ReadLimits(), "b.pdf")
+    finally:
+        pool.close()
+    assert "first" in str(first) and "second" in str(second)
