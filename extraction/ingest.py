@@ -18,6 +18,7 @@ from typing import Literal, NamedTuple
 
 from charset_normalizer import from_bytes
 
+from .blanktext import blank_reason
 from .document import Document
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
 from .ingest_html import declared_charset, flatten_html, is_html_document, looks_like_html
@@ -396,9 +397,9 @@ def _document(
     meta says how it was read (``replaced``: the U+FFFD decoding put in, already in ``warnings``)."""
     check_text(text, limits or default_limits(), input_name(filename))
     nul_warning = stray_nuls(text, input_name(filename))
-    if not text.replace("\x00", "").strip():
-        what = {"html": "no visible text", "docx": "no text"}.get(fmt, "only whitespace" + (" and NUL characters" if nul_warning else ""))
-        raise EmptyInput(f"{input_name(filename)} has {what}: supply a report with its text")
+    if (blank := blank_reason(text)) is not None:
+        what = {"html": "has no visible text", "docx": "has no text"}.get(fmt, blank)
+        raise EmptyInput(f"{input_name(filename)} {what}: supply a report with its text")
     if fmt == "text" and len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
         raise BinaryInput(
             f"{input_name(filename)} is full of control characters, so it is binary data, not text: " + _SUPPLY

@@ -44,7 +44,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from govreport.extraction.document import Document
-from govreport.extraction.errors import InputError, InputTooLarge
+from govreport.extraction.blanktext import blank_reason
+from govreport.extraction.errors import EmptyInput, InputError, InputTooLarge
 from govreport.extraction.limits import check_text, deadline_scope, default_limits
 from govreport.extraction.taggers import Tagger, get_tagger
 from govreport.extraction.textview import tag_original
@@ -531,7 +532,7 @@ def _task_text(task: dict[str, Any], i: int, max_bytes: int) -> tuple[str, str |
     if not isinstance(data, dict):
         raise InputError(f"task {tid}: 'data' must be an object with the text in data[{DATA_KEY!r}]")
     text = data.get(DATA_KEY)
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str):
         raise InputError(f"task {tid} has no text in data[{DATA_KEY!r}]")
     try:
         size = len(text.encode("utf-8"))
@@ -539,6 +540,8 @@ def _task_text(task: dict[str, Any], i: int, max_bytes: int) -> tuple[str, str |
         raise InputError(f"task {tid}: the text contains a lone surrogate (\\ud800-\\udfff), which is not text") from None
     if size > max_bytes:
         raise InputTooLarge(f"task {tid}: the text is {size} bytes; the limit is {max_bytes} bytes")
+    if (blank := blank_reason(text)) is not None:  # as /v1/extract answers: 400 "empty"
+        raise EmptyInput(f"task {tid}: data[{DATA_KEY!r}] {blank}: supply a report with its text")
     name = data.get("filename")
     return text, name if isinstance(name, str) and name else None
 

@@ -216,3 +216,18 @@ def test_predict_with_no_tasks_answers_no_results() -> None:
         r = client.post("/predict", json={"tasks": []})
         assert r.status_code == 200, r.text
         assert r.json()["results"] == []
+
+
+@pytest.mark.parametrize("text", ["\x00\x00", " \x00\n", "\u200b\ufeff\u200d", "\u200b \x00"],
+                         ids=["nuls", "nul-whitespace", "invisible", "mixed"])  # fmt: skip
+def test_predict_refuses_a_text_with_nothing_visible_as_extract_does(text: str) -> None:
+    # /predict tagged a text of NULs or zero-width characters and answered an empty prediction;
+    # /v1/extract answered 400 "empty" for the NULs (and read the zero-width ones as a text)
+    with _client() as client:
+        extract = client.post("/v1/extract", json={"text": text})
+        predict = client.post("/predict", json={"tasks": [{"id": 7, "data": {"text": text}}]})
+    assert extract.status_code == predict.status_code == 400, (extract.text, predict.text)
+    assert extract.json()["error"]["code"] == predict.json()["error"]["code"] == "empty"
+    said = predict.json()["error"]["message"]
+    assert "task 7" in said and "supply a report with its text" in said
+    assert said.endswith(extract.json()["error"]["message"].removeprefix("the input "))  # the same words

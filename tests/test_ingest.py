@@ -802,3 +802,31 @@ def test_random_bytes_are_never_read_as_text() -> None:
         for _ in range(20):
             with pytest.raises((errors.BinaryInput, errors.UndecodableInput)):
                 load_bytes(rng.randbytes(n))
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("", "is empty"),
+        (" \n\u3000", "has only whitespace"),
+        ("\x00 \x00", "has only whitespace and NUL characters"),
+        ("\u200b\ufeff", "has only whitespace and invisible characters"),
+        ("\u200b\x00", "has only whitespace, NUL and invisible characters"),
+        ("\u200b一", None),
+        ("\x00\u00ad1", None),
+    ],
+)
+def test_blank_reason_names_what_a_text_without_anything_visible_holds(text: str, said: str | None) -> None:
+    from govreport.extraction.blanktext import blank_reason
+
+    reason = blank_reason(text)
+    assert reason == said if said is None else reason is not None and reason.startswith(said)
+
+
+def test_a_text_of_only_zero_width_characters_is_empty() -> None:
+    # zero-width spaces and BOMs are skipped by every reader: such a text was read, tagged and
+    # extracted as a report with nothing in it instead of being refused as empty
+    with pytest.raises(errors.EmptyInput, match="invisible characters"):
+        load_text("\u200b\u200d\n\ufeff\u2060", "z.txt")
+    with pytest.raises(errors.EmptyInput, match="invisible characters"):
+        load_bytes("\u200b\u200d\n\u2060".encode("utf-8"), "z.txt")
