@@ -24,14 +24,19 @@ UTF8_BOM = "\ufeff"
 # control characters a printed text may hold (a stray NUL inside a figure: ingest.stray_nuls) that
 # CSV readers stop at ("line contains NUL") and XLSX refuses (openpyxl: IllegalCharacterError)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# on a terminal also a carriage return (what follows overwrites the line) and the C1 controls
+# (\x9b opens an escape sequence as ESC [ does): a title's ESC ]0;…BEL retitles the window
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def printable_text(text: str | None) -> str | None:
+def printable_text(text: str | None, terminal: bool = False) -> str | None:
     r"""``text`` with its control characters but tab and line breaks written as ``\xNN`` (as
-    ``filenames.printable_name`` writes a file name's bytes), for CSV and XLSX cells."""
+    ``filenames.printable_name`` writes a file name's bytes), for CSV and XLSX cells; with
+    ``terminal``, for text shown on a terminal or in Markdown, also ``\r`` and the C1 controls
+    (U+0080-U+009F), so that nothing a report holds can move the cursor or send escape sequences."""
     if not text:
         return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return (_TERMINAL_CONTROL if terminal else _CONTROL).sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def cell_labels(template: str | None, table: str, row: str, col: str) -> tuple[str, str, str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .export import cell_status, failed_check_cells
+from .export import cell_status, failed_check_cells, printable_text
 from .printed import PATH_SEP, printed_table
 from .templates import TABLES
 
@@ -61,10 +61,16 @@ def _blocks(output: dict[str, Any], name: str) -> list[Block]:
     return out
 
 
+def _shown(text: Any) -> str:
+    """What the report (or a file name) supplied, its control characters escaped: a title's ESC
+    sequence printed raw would drive the reader's terminal (``export.printable_text``)."""
+    return printable_text(str(text), terminal=True) or ""
+
+
 def _header(output: dict[str, Any], source: str) -> str:
     bits = [output.get("organ") or "（未识别机关）", f"{output['year']}年" if output.get("year") else "（未识别年份）"]
     bits.append(f"{output['template']} 格式" if output.get("template") else "（未识别格式）")
-    return " · ".join(bits) + (f"  [{source}]" if source else "")
+    return _shown(" · ".join(bits) + (f"  [{source}]" if source else ""))
 
 
 def _check_status(c: dict[str, Any]) -> str:
@@ -77,7 +83,7 @@ def _check_lines(output: dict[str, Any]) -> list[str]:
     lines = []
     if isinstance(output.get("needs_review"), bool):
         lines.append("需要人工复核 needs review" if output["needs_review"] else "无需人工复核 no review needed")
-        lines += [f"  * {r.get('message_zh') or r.get('message')} [{r.get('code')}]" for r in output.get("review_reasons") or []]
+        lines += [f"  * {_shown(r.get('message_zh') or r.get('message'))} [{r.get('code')}]" for r in output.get("review_reasons") or []]
     checks = output.get("checks") or []
     by = {st: [c for c in checks if _check_status(c) == st] for st in ("pass", "fail", "not_assessable")}
     tally = f"校验 checks: {len(by['pass'])} of {len(checks)} pass"
@@ -86,10 +92,10 @@ def _check_lines(output: dict[str, Any]) -> list[str]:
     if by["not_assessable"]:
         tally += f", {len(by['not_assessable'])} cannot be assessed"
     lines.append(tally)
-    lines += [f"  ✗ {c.get('rule')}: {c.get('detail', '')}" for c in by["fail"]]
-    lines += [f"  ? {c.get('rule')}: {c.get('detail', '')}" for c in by["not_assessable"]]
+    lines += [f"  ✗ {c.get('rule')}: {_shown(c.get('detail', ''))}" for c in by["fail"]]
+    lines += [f"  ? {c.get('rule')}: {_shown(c.get('detail', ''))}" for c in by["not_assessable"]]
     # not ``!``: in the tables that marks a cell in a failed check, and a warning is often no fault
-    lines += [f"  {WARNING_MARK} {w}" for w in output.get("warnings") or []]
+    lines += [f"  {WARNING_MARK} {_shown(w)}" for w in output.get("warnings") or []]
     return lines
 
 

@@ -10,7 +10,7 @@ import click
 
 from govreport.extraction.errors import GovReportError
 from govreport.extraction.evaluate import ReportScore, aggregate, score_report
-from govreport.extraction.export import atomic_write, cells_csv, check_writable, tidy_cells, to_json
+from govreport.extraction.export import atomic_write, cells_csv, check_writable, printable_text, tidy_cells, to_json
 from govreport.extraction.export_text import to_markdown
 from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
@@ -59,7 +59,8 @@ def _report_failure(failures: list[tuple[Input, str]], path: Input, exc: BaseExc
     msg = printable_name(f"{type(exc).__name__}: {exc}")
     failures.append((path, msg))
     # tqdm.write prints above the progress bar instead of into its line
-    tqdm.write(f"error: {printable_name(str(path))}: {msg}", file=sys.stderr)
+    # on the terminal a file name's (or a message's) control characters are shown escaped, not run
+    tqdm.write(printable_text(f"error: {printable_name(str(path))}: {msg}", terminal=True) or "", file=sys.stderr)
 
 
 def _extract_one(extractor: Extractor, path: Input):  # type: ignore[no-untyped-def]

@@ -339,3 +339,33 @@ def test_a_control_character_in_the_organ_is_written_escaped_in_the_tidy_cells()
     # IllegalCharacterError on the cells sheet and the CSV held the raw character
     rows = tidy_cells({"template": None, "organ": "某\x1b局", "tables": {"t": {"r": {"c": 1}}}}, "r.txt")
     assert [r["organ"] for r in rows] == ["某\\x1b局"]
+
+
+def test_control_characters_a_report_holds_are_shown_escaped_in_the_summary_and_markdown() -> None:
+    # the organ is read from the title as printed: `extract` without -o wrote its ESC sequences
+    # raw to the terminal (here one that retitles the window, then red text, a CR and a C1 CSI)
+    out = {"template": None, "organ": "湖南省退役\x1b]0;pwned\x07军人\x1b[31m事务厅", "year": 2020, "tables": {},
+           "warnings": ["the 2nd value (\x1b) was left out\roverwritten \x9b2J"],
+           "checks": [{"rule": "r", "status": "fail", "ok": False, "detail": "1\x0b2"}]}  # fmt: skip
+    for text in (summary_text(out, "r\x1b.txt"), to_markdown(out, "r.txt")):
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text), repr(text)
+        assert "湖南省退役\\x1b]0;pwned\\x07军人\\x1b[31m事务厅" in text
+        assert "(\\x1b) was left out\\x0doverwritten \\x9b2J" in text and "1\\x0b2" in text
+    assert "[r\\x1b.txt]" in summary_text(out, "r\x1b.txt")
+
+
+def test_extract_without_out_prints_a_title_s_control_characters_escaped(tmp_path: Path) -> None:
+    report = (CORPUS / "seed_000.txt").read_text("utf-8")
+    title = next(line for line in report.splitlines() if "年度报告" in line)
+    src = tmp_path / "r.txt"
+    src.write_text(report.replace(title, title[:3] + "\x1b[2J\x1b]0;x\x07" + title[3:], 1), "utf-8")
+    r = run("extract", str(src), "--tagger", "rules", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\\x1b[2J\\x1b]0;x\\x07" in r.stdout
+
+
+def test_an_error_line_shows_a_file_name_s_control_characters_escaped(tmp_path: Path) -> None:
+    src = tmp_path / "bad\x1b[2Jname.txt"
+    src.write_text("", "utf-8")
+    r = run("extract", str(src), "--tagger", "rules", cwd=tmp_path)
+    assert r.returncode == 1 and "\x1b" not in r.stderr and "bad\\x1b[2Jname.txt" in r.stderr, r.stderr
