@@ -32,14 +32,20 @@ class StdinInput:
 
 
 def check_name(name: str) -> str:
-    """``--name``: a plain file name (it becomes OUT/<stem>.<format>, so no folder, no ``..`` and no
-    control character: a line break or NUL in an output's file name).
+    """``--name``: a plain file name (it becomes OUT/<stem>.<format>, so no folder, no ``..``, no
+    control character: a line break or NUL in an output's file name, and no leading dot: a hidden
+    output file, which ``ls`` and a later folder search skip).
 
     Raises ``click.BadParameter`` otherwise."""
     plain = PurePosixPath(name).name == name and PureWindowsPath(name).name == name
     control = any(unicodedata.category(ch) == "Cc" for ch in name)
     if not name.strip() or not plain or control or name in (".", "..") or not PurePosixPath(name).stem:
         raise click.BadParameter(f"{name!r} is not a plain file name (e.g. report.txt)")
+    if name.startswith("."):
+        raise click.BadParameter(
+            f"{name!r} starts with a dot: its output would be a hidden file ({PurePosixPath(name).stem}.json); "
+            "give a name that does not start with a dot (e.g. report.txt)"
+        )
     return name
 
 

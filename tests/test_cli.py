@@ -436,3 +436,19 @@ def test_stdin_name_with_a_control_character_is_no_plain_file_name():
         with pytest.raises(click.BadParameter, match="not a plain file name"):
             check_name(name)
     assert check_name("报告 2020.txt") == "报告 2020.txt"
+
+
+def test_stdin_name_with_a_leading_dot_is_refused_not_written_hidden(tmp_path):
+    # --name .hidden wrote OUT/.hidden.json, a file ls and a later folder search do not show
+    import click
+
+    from govreport.service.stdin_input import check_name
+
+    for name, output in ((".hidden", ".hidden.json"), (".txt", ".txt.json"), ("..a.txt", "..a.json")):
+        with pytest.raises(click.BadParameter, match="starts with a dot") as e:
+            check_name(name)
+        assert f"hidden file ({output})" in str(e.value), str(e.value)
+    assert check_name("a.b.txt") == "a.b.txt"
+    out = tmp_path / "out"
+    r = run_stdin(b"text", "extract", "-", "--name", ".hidden", "-o", str(out), "--tagger", "rules")
+    assert r.returncode == 2 and "starts with a dot" in r.stderr.decode() and not out.exists()
