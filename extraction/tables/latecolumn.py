@@ -32,7 +32,7 @@ from typing import Callable, Sequence
 
 from ..document import Document
 from ..layout import Line
-from .pagetop import warn_once
+from .onereading import agreed_reading
 from .result import TableResult
 from .streamblocks import APP_COLS, MAX_GROUP
 from .streamorder import _BLANK_MARK, lone_numbers
@@ -296,13 +296,10 @@ def assemble_late_columns(res: TableResult, doc: Document, spans: Sequence[tuple
     found = [(ls, r) for ls, past in tries if (r := next((x for b in builds if (x := b(ls, past)) is not None), None))]
     fits = [r for _, r in found]
     vars(res).update(kept)
-    if not fits:
+    out = agreed_reading(res, fits, "a row group's column drawn after its 总计 column: put back in more than one "
+                                    "place, the arithmetic fits more than one reading; not used")
+    if out is None:
         return None
-    if any(r.values != fits[0].values for r in fits[1:]):
-        warn_once(res, "a row group's column drawn after its 总计 column: put back in more than one place, the "
-                       "arithmetic fits more than one reading; not used")
-        return None
-    out = fits[0]
     doubtful = set().union(*(getattr(ls, "doubtful", ()) for ls, _ in found))
     rows = [k for k in out.spec.row_keys if any(p.get("start") in doubtful for p in out.provenance.get(k, {}).values())]
     for k in rows:

@@ -35,6 +35,7 @@ from typing import Sequence
 from ..document import Document
 from ..layout import Line
 from .base import Cell
+from .onereading import warn_once
 from .result import TableResult
 from .blankdivision import blank_identities_result
 from .digitruns import _holds
@@ -449,12 +450,6 @@ def _disjoint_picks(choices: list[list[list[int]]], limit: int) -> list[list[lis
 
     walk(0, set())
     return out
-
-
-def warn_once(res: TableResult, msg: str) -> None:
-    """``res.warn(msg)`` unless ``res`` says it already (the fallbacks try each span of the region)."""
-    if f"{res.spec.name}: {msg}" not in res.warnings:
-        res.warn(msg)
 
 
 def _window_columns(perm: Sequence[int], moved: frozenset[int], values: Sequence[Number | None]) -> list[int | None] | None:

@@ -23,6 +23,7 @@ from typing import Sequence
 
 from ..document import Document
 from ..layout import Line
+from .onereading import agreed_reading
 from .pagetotal import _pages, table_width, unmarked_totals_moved
 from .result import TableResult
 from .streamblocks import APP_COLS, LONE_NUMBER, MAX_GROUP
@@ -170,12 +171,6 @@ def staircase_spans(doc: Document, span: Sequence[Line], width: int) -> list[lis
     return out
 
 
-def warn_once(res: TableResult, msg: str) -> None:
-    """``res.warn(msg)`` unless ``res`` says it already."""
-    if f"{res.spec.name}: {msg}" not in res.warnings:
-        res.warn(msg)
-
-
 def _divides(doc: Document, span: Sequence[Line], row_keys: Sequence[str]) -> bool:
     """Does the span's stream divide into the rows as ``streamorder.assemble_from_stream`` divides
     it (the 小计 after 自然人 or after 其他 where the span prints one, else none), Chromium's orders
@@ -215,13 +210,11 @@ def assemble_rewritten_pages(res: TableResult, doc: Document, spans: Sequence[Se
     row_keys = res.spec.row_keys
     fits = [r for ls in candidates.values()
             if _divides(doc, ls, row_keys) and (r := assemble_from_stream(res, doc, ls)) is not None]  # fmt: skip
-    if not fits:
+    out = agreed_reading(res, fits, "a page's rows rewritten from the order raw pdftotext wrote them in (a staircase "
+                                    "of the page's first rows, or its first row's 总计 last) fit the arithmetic in more "
+                                    "than one way; not used")
+    if out is None:
         return None
-    if any(r.values != fits[0].values for r in fits[1:]):
-        warn_once(res, "a page's rows rewritten from the order raw pdftotext wrote them in (a staircase of the "
-                       "page's first rows, or its first row's 总计 last) fit the arithmetic in more than one way; not used")
-        return None
-    out = fits[0]
     out.warn("a page's first rows written by the reader as a staircase (each row's first columns, then the rest), "
              "or its first row's 总计 after its last row: put back in row order by the blocks and the arithmetic")
     return out
