@@ -49,6 +49,7 @@ from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and callers use batch.get_tagger)
 from govreport.extraction.taggers.model import ModelUnusable
 
+from .batchfolder import LOCK
 from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
 from .options import PROGRESS_MIN_FILES, max_bytes_from_env, max_bytes_option, runtime_option
 from .walk import report_files
@@ -212,7 +213,6 @@ def iter_local(todo: Sequence[InputFile], tagger: str, model: str | None, worker
 
 # ---------------------------------------------------------------- results store
 
-LOCK = ".batch.lock"
 
 
 class OutputLocked(GovReportError):

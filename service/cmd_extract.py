@@ -16,6 +16,7 @@ from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
+from .batchfolder import batch_output_message, is_batch_output
 from .options import max_bytes_from_env, max_bytes_option, runtime_option, show_progress
 from .stdin_input import DEFAULT_NAME, STDIN_ARG, StdinInput, check_name, read_stdin, stdin_is_terminal
 from .walk import report_files
@@ -61,6 +62,14 @@ def _report_failure(failures: list[tuple[Input, str]], path: Input, exc: BaseExc
     # tqdm.write prints above the progress bar instead of into its line
     # on the terminal a file name's (or a message's) control characters are shown escaped, not run
     tqdm.write(printable_text(f"error: {printable_name(str(path))}: {msg}", terminal=True) or "", file=sys.stderr)
+
+
+def _check_no_batch(out_dir: Path) -> None:
+    """Stop (exit 1; what is written stays) when a ``govreport batch`` run started in ``out_dir``
+    after this run began: the folder was checked before any work, this is the same check again
+    before each write."""
+    if is_batch_output(out_dir):
+        raise click.ClickException(batch_output_message(out_dir) + " (a batch run started there during this one)")
 
 
 def _extract_one(extractor: Extractor, path: Input):  # type: ignore[no-untyped-def]
@@ -116,6 +125,7 @@ def extract_files(
         elif out_dir is not None and fmt == "jsonl":
             jsonl_lines.append(to_json(d, pretty=False))
         elif out_dir is not None:
+            _check_no_batch(out_dir)
             stem = _unique_stem(path, used)
             try:
                 atomic_write(out_dir / f"{stem}.{fmt}", _file_bytes(d, fmt, source, bom is not False))
@@ -131,6 +141,7 @@ def extract_files(
 
             tqdm.write(summary_text(d, source), file=sys.stdout)
     if jsonl_lines and out_dir is not None:
+        _check_no_batch(out_dir)
         try:
             atomic_write(out_dir / "results.jsonl", "\n".join(jsonl_lines) + "\n")
         except OSError as exc:
@@ -239,6 +250,8 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, stdin_name, tagger
     if out not in (None, "-"):  # before any work: a result that cannot be written is lost work
         if Path(out).exists() and not Path(out).is_dir():
             raise click.UsageError(f"-o {out} is a file, not a directory")
+        if is_batch_output(Path(out)):
+            raise click.UsageError(batch_output_message(Path(out)))
         try:
             Path(out).mkdir(parents=True, exist_ok=True)
             check_writable(Path(out))  # an existing folder may still refuse files

@@ -117,3 +117,39 @@ def test_workers_die_with_their_driver(reports: Path, tmp_path: Path) -> None:
     finally:
         if driver.poll() is None:
             driver.kill()
+
+
+def test_extract_does_not_write_into_a_batch_output_folder(reports: Path, tmp_path: Path) -> None:
+    # extract --format jsonl -o OUT replaced the batch's results.jsonl: a batch running there
+    # meanwhile appended to a file no longer there, summarised extract's records and died with
+    # KeyError: 'status'; afterwards it dropped extract's records as unreadable
+    out = tmp_path / "out"
+    run_batch(reports, out, tagger="rules", workers=1)
+    before = (out / "results.jsonl").read_bytes()
+    for fmt in ("jsonl", "json"):
+        result = CliRunner().invoke(main, ["extract", str(reports), "-o", str(out), "--format", fmt, "--tagger", "rules"])
+        assert result.exit_code == 2 and "holds the output of a govreport batch run" in result.output, result.output
+    assert (out / "results.jsonl").read_bytes() == before and not list(out.glob("synth-*"))
+    result = CliRunner().invoke(main, ["extract", str(reports), "-o", str(tmp_path / "elsewhere"), "--tagger", "rules"])
+    assert result.exit_code == 1 and len(list((tmp_path / "elsewhere").glob("*.json"))) == 8  # weather.txt fails
+
+
+def test_extract_stops_when_a_batch_starts_in_its_folder_meanwhile(reports: Path, tmp_path: Path, monkeypatch) -> None:
+    from govreport.service import cmd_extract
+
+    out = tmp_path / "out"
+    seen: list[Path] = []
+    real = cmd_extract._extract_one
+
+    def then_a_batch_starts(extractor, path):  # type: ignore[no-untyped-def]
+        seen.append(path)
+        if len(seen) == 2:
+            with output_lock(out):  # a batch run takes OUT as the second report is read
+                pass
+        return real(extractor, path)
+
+    monkeypatch.setattr(cmd_extract, "_extract_one", then_a_batch_starts)
+    files = sorted(reports.glob("synth-*.txt"))[:3]
+    result = CliRunner().invoke(main, ["extract", *map(str, files), "-o", str(out), "--tagger", "rules"])
+    assert result.exit_code == 1 and "a batch run started there during this one" in result.output, result.output
+    assert [p.name for p in out.glob("*.json")] == [files[0].with_suffix(".json").name]  # the first is kept
