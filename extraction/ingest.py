@@ -20,6 +20,7 @@ from charset_normalizer import from_bytes
 
 from .blanktext import blank_reason
 from .document import Document
+from .mojibake import single_byte_origin
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
 from .ingest_html import declared_charset, flatten_html, is_html_document, looks_like_html
 from .limits import DEFAULT_MAX_BYTES, ReadLimits, check_text, default_limits, max_bytes_from_env  # noqa: F401  (DEFAULT_MAX_BYTES re-exported)
@@ -118,6 +119,7 @@ _TRUSTED_DECLARED = frozenset({"utf-8", "utf-16", "utf-16-le", "utf-16-be", "gb1
 # The legacy Chinese encodings tried, in order of preference when the evidence ties.
 _CHINESE_CANDIDATES = ("gb18030", "cp950")
 _MIN_PLAUSIBLE = 0.8  # right decodings score ~1.0; a wrong GB18030/Big5 guess about 0.5
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_RATIO = 0.01
 # Converters (Word's text export, some PDF tools) leave a stray NUL or two in good text; binary data
@@ -263,6 +265,20 @@ def _nearly_decodable(data: bytes) -> Decoded | None:
     return best[2] if best else None
 
 
+def undo_mojibake(text: str) -> Decoded | None:
+    """``text`` decoded again from its bytes when it is Chinese text read as ISO-8859-1 or
+    Windows-1252 (``mojibake.single_byte_origin``) and those bytes are UTF-8, GB18030 or Big5 that
+    reads as Chinese (``chinese_plausibility``); else None. A text with a hanzi is never one."""
+    data = single_byte_origin(text)
+    if data is None:
+        return None
+    utf8 = _strict(data, "utf-8")
+    if utf8 is not None and chinese_plausibility(utf8, "gb18030") >= _MIN_PLAUSIBLE and _CJK_CHAR.search(utf8):
+        return Decoded(utf8, "utf-8")
+    found = _best_chinese(data)
+    return found if found is not None and _CJK_CHAR.search(found.text) else None
+
+
 def decode_text(data: bytes, filename: str | None = None, declared: str | None = None) -> Decoded:
     """Bytes to text: BOM, then a declared charset, UTF-8, the more plausible of GB18030 and Big5,
     the same with a few bad bytes replaced, and last a general detector (charset-normalizer).
@@ -396,6 +412,14 @@ def _document(
     """The Document, once its text is known not to be empty or binary and within ``limits``;
     meta says how it was read (``replaced``: the U+FFFD decoding put in, already in ``warnings``)."""
     check_text(text, limits or default_limits(), input_name(filename))
+    warnings = list(warnings or [])
+    if (undone := undo_mojibake(text)) is not None:
+        text = undone.text
+        warnings.append(
+            f"{input_name(filename)} is mojibake: {undone.encoding.upper()} text that was read as ISO-8859-1 or "
+            f"Windows-1252 and saved again (e.g. 'æ¹–å—' for '湖南'); read back as {undone.encoding.upper()}: the "
+            "offsets index the text read back (?text=true gives it); check the source's charset"
+        )
     nul_warning = stray_nuls(text, input_name(filename))
     if (blank := blank_reason(text)) is not None:
         what = {"html": "has no visible text", "docx": "has no text"}.get(fmt, blank)
@@ -404,7 +428,6 @@ def _document(
         raise BinaryInput(
             f"{input_name(filename)} is full of control characters, so it is binary data, not text: " + _SUPPLY
         )
-    warnings = list(warnings or [])
     if nul_warning is not None:
         warnings.append(nul_warning)
     if (lost := lost_characters(text, replaced)) is not None:

@@ -830,3 +830,47 @@ def test_a_text_of_only_zero_width_characters_is_empty() -> None:
         load_text("\u200b\u200d\n\ufeff\u2060", "z.txt")
     with pytest.raises(errors.EmptyInput, match="invisible characters"):
         load_bytes("\u200b\u200d\n\u2060".encode("utf-8"), "z.txt")
+
+
+def _mojibake(text: str, encoding: str, single: str) -> str:
+    """``text`` saved in ``encoding``, read back as the single-byte ``single`` (lenient, as an editor
+    or ``requests`` does: Windows-1252's five undefined bytes become the C1 control of that number)."""
+    return "".join(bytes([b]).decode(single, "ignore") or chr(b) for b in text.encode(encoding))
+
+
+@pytest.mark.parametrize(
+    "encoding, single, sample",
+    [
+        ("utf-8", "latin-1", "湖南省退役军人事务厅2020年政府信息公开工作年度报告"),
+        ("utf-8", "cp1252", "湖南省退役军人事务厅2020年政府信息公开工作年度报告"),
+        ("gb18030", "latin-1", "湖南省退役军人事务厅2020年政府信息公开工作年度报告"),
+        ("big5", "cp1252", "臺北市政府2020年政府資訊公開年度報告"),
+    ],
+)
+def test_chinese_text_read_as_a_single_byte_charset_is_read_back(encoding: str, single: str, sample: str) -> None:
+    # a crawler's page decoded as ISO-8859-1 and saved as UTF-8 ("æ¹–å—çœ"): not a report, said
+    # the service, for a file whose every byte is still there
+    broken = _mojibake(sample + "\n一、概述\n", encoding, single)
+    assert not re.search(r"[\u3400-\u9fff]", broken)
+    for doc in (load_text(broken, "m.txt"), load_bytes(broken.encode("utf-8"), "m.txt")):
+        assert doc.text == sample + "\n一、概述\n"
+        assert any("is mojibake" in w for w in doc.meta["ingest_warnings"])
+
+
+def test_text_that_only_looks_like_a_single_byte_reading_is_left_as_it_is() -> None:
+    french = "Café crème brûlée à la française, déjà vu: élève, théâtre."
+    assert load_text(french, "f.txt").text == french
+    one_hanzi = _mojibake("湖南省退役军人事务厅", "utf-8", "cp1252") + " 年"  # a hanzi rules it out
+    doc = load_text(one_hanzi, "h.txt")
+    assert doc.text == one_hanzi and not any("mojibake" in w for w in doc.meta["ingest_warnings"])
+
+
+def test_a_report_saved_as_mojibake_extracts_as_the_report(extract) -> None:
+    report = (Path(__file__).parent / "data" / "corpus" / "seed_000.txt").read_text("utf-8")
+    broken = _mojibake(report, "utf-8", "cp1252")
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+
+    out = Extractor(RuleTagger()).extract_bytes(broken.encode("utf-8"), filename="m.txt").output
+    want = extract(report)
+    assert out["organ"] == want["organ"] and out["tables"] == want["tables"]

@@ -1,0 +1,28 @@
+"""Chinese text that was decoded with the wrong single-byte charset and saved again ("mojibake"):
+a crawler's page decoded as ISO-8859-1 (``requests`` does so when a page's header names no
+charset), UTF-8 read as Windows-1252 by an editor. Every character of such a text stands for one
+byte of the original (``湖南`` in UTF-8 read as Windows-1252 is ``æ¹–å—``), so the bytes can be
+had back exactly and decoded as they should have been. A text with one character that no
+single-byte decoding gives (any hanzi) is never such a text."""
+
+from __future__ import annotations
+
+import re
+
+# Windows-1252's characters for bytes 0x80-0x9F (its five undefined bytes are kept as the C1
+# control of the same number, as ISO-8859-1 and lenient decoders give them)
+_CP1252 = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_TO_LATIN1 = {ord(ch): b for ch, b in _CP1252.items()}
+# a character no single-byte decoding gives: one is enough to rule the text out (at C speed)
+_FOREIGN = re.compile("[^\\x00-\\xff" + "".join(_CP1252) + "]")
+_HIGH = re.compile(r"[^\x00-\x7f]")
+# fewer bytes past ASCII than this: a stray "é" or "°" in an English text, not a Chinese one
+MIN_HIGH = 8
+
+
+def single_byte_origin(text: str) -> bytes | None:
+    """The bytes ``text`` was decoded from when each of its characters is one byte's character in
+    ISO-8859-1 or Windows-1252, and at least ``MIN_HIGH`` of them lie past ASCII; else None."""
+    if _FOREIGN.search(text) or len(_HIGH.findall(text)) < MIN_HIGH:
+        return None
+    return text.translate(_TO_LATIN1).encode("latin-1")
