@@ -29,6 +29,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# a field a spreadsheet runs as a formula: "=", "+", "-" or "@" first (CSV injection: a title's
+# "=HYPERLINK(...)" read as the organ), unless it is a plain number or the one character
+_FORMULA_START = re.compile(r"^[=+\-@].")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$")
+
+
+def inert_field(value: Any) -> Any:
+    """``value`` as a CSV field a spreadsheet shows and never runs: a string that would start a
+    formula gets a leading apostrophe (Excel's mark for text); anything else is returned as it is."""
+    if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
 def printable_text(text: str | None, terminal: bool = False) -> str | None:
     r"""``text`` with its control characters but tab and line breaks written as ``\xNN`` (as
     ``filenames.printable_name`` writes a file name's bytes), for CSV and XLSX cells; with
@@ -110,7 +124,8 @@ def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]
 
 def cells_csv(records: Iterable[dict[str, Any]], header: bool = True, bom: bool = False) -> str:
     """The records as CSV text (UTF-8 when encoded); ``bom`` puts a byte-order mark before the
-    header so that Excel opens the file as UTF-8. Blank cells are empty fields."""
+    header so that Excel opens the file as UTF-8. Blank cells are empty fields; a text that would
+    start a formula is written with a leading apostrophe (``inert_field``)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(TIDY_FIELDS), extrasaction="ignore", lineterminator="\n")
     if header:
@@ -118,7 +133,7 @@ def cells_csv(records: Iterable[dict[str, Any]], header: bool = True, bom: bool 
             buf.write(UTF8_BOM)
         w.writeheader()
     for r in records:
-        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in TIDY_FIELDS})
+        w.writerow({k: ("" if r.get(k) is None else inert_field(r.get(k))) for k in TIDY_FIELDS})
     return buf.getvalue()
 
 

@@ -136,6 +136,13 @@ def to_xlsx(output: dict[str, Any], source: str = "") -> bytes:
     for c in ws[1]:
         c.font = Font(bold=True)
 
+    # openpyxl stores any string that starts with "=" as a formula: a title's "=HYPERLINK(...)"
+    # (read as the organ) would run in the reader's Excel. This workbook holds no formula of its own.
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    c.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

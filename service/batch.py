@@ -43,7 +43,7 @@ from tqdm import tqdm
 
 from govreport.extraction.crosscheck import ReportRef, summary_table, year_on_year
 from govreport.extraction.errors import GovReportError, InputError
-from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, tidy_cells, to_json
+from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, inert_field, tidy_cells, to_json
 from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and callers use batch.get_tagger)
@@ -538,7 +538,7 @@ def _csv_value(v: Any) -> str:
         return "true" if v else "false"
     if isinstance(v, (int, float)):
         return json.dumps(v)
-    return str(v)
+    return str(inert_field(str(v)))  # a report's "=HYPERLINK(...)" is text in Excel, never a formula
 
 
 # Parquet column types; every other cell field is a string

