@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Iterator
 
 import click
@@ -291,8 +291,13 @@ def read_gold(path: Path) -> dict[str, Any]:
     gold = json.loads(path.read_text("utf-8"))
     if not isinstance(gold, dict):
         raise ValueError(f"expected a JSON object, found {type(gold).__name__}")
-    if not isinstance(gold.get("source") or "", str):
+    source = gold.get("source") or ""
+    if not isinstance(source, str):
         raise ValueError('"source" is not a file name')
+    # a name with a folder in it ("../../etc/hostname", "/dev/stdin") made eval read, and score, a
+    # file outside the inputs folder, or wait on a pipe
+    if source and (PurePosixPath(source).name != source or PureWindowsPath(source).name != source or source in (".", "..")):
+        raise ValueError(f'"source" is {source!r}, not the name of a file in the inputs folder (no folder, no "..")')
     # a wrong template or year was scored as a report whose format is WRONG, never as a broken gold file
     if gold.get("template") not in ("2019", "2021", None):
         raise ValueError(f'"template" is {gold["template"]!r}, not "2019", "2021" or null')

@@ -452,3 +452,24 @@ def test_stdin_name_with_a_leading_dot_is_refused_not_written_hidden(tmp_path):
     out = tmp_path / "out"
     r = run_stdin(b"text", "extract", "-", "--name", ".hidden", "-o", str(out), "--tagger", "rules")
     assert r.returncode == 2 and "starts with a dot" in r.stderr.decode() and not out.exists()
+
+
+def test_eval_reads_only_files_in_the_inputs_folder(tmp_path):
+    # a gold file's "source" with a folder in it made eval read and score a file outside --inputs
+    # ("../outside.txt", an absolute path), or wait forever on "/dev/stdin"
+    gold, inputs = tmp_path / "gold", tmp_path / "inputs"
+    gold.mkdir()
+    inputs.mkdir()
+    shutil.copy(CORPUS / "seed_000.txt", tmp_path / "outside.txt")
+    shutil.copy(CORPUS / "seed_000.txt", inputs)
+    shutil.copy(CORPUS / "seed_000.gold.json", gold)
+    body = json.loads((CORPUS / "seed_000.gold.json").read_text("utf-8"))
+    for name, source in (("up", "../outside.txt"), ("abs", str(tmp_path / "outside.txt")), ("pipe", "/dev/stdin"),
+                         ("win", "..\\outside.txt")):  # fmt: skip
+        (gold / f"{name}.gold.json").write_text(json.dumps({**body, "source": source}), encoding="utf-8")
+    r = run("eval", "--gold", str(gold), "--inputs", str(inputs), "--tagger", "rules", "--json")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    d = json.loads(r.stdout)
+    assert [x["report"] for x in d["reports"]] == ["seed_000.txt"]
+    assert sorted(x["report"] for x in d["failed"]) == ["abs.gold.json", "pipe.gold.json", "up.gold.json", "win.gold.json"]
+    assert all("not the name of a file in the inputs folder" in x["error"] for x in d["failed"])
