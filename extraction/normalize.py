@@ -134,7 +134,7 @@ REPAIR_KINDS = ("invisible", "nul", "compat", "doubled", "ocr_digit", "measure_w
 - ``measure_word``: a measure word after a count in a cell (``12件``) skipped;
 - ``change_word``: a change in words (``增加3``, ``减少3``, ``减3``, ``- 3``) read as a signed figure;
 - ``line_end``: a line break other than ``\n`` / ``\r\n`` (a lone ``\r`` of classic Mac text, U+2028,
-  U+2029) read as ``\n``, so every stage sees the same lines (the CR of ``\r\n`` is skipped without a
+  U+2029, the vertical tab of Word's manual line break, the NEL of EBCDIC conversions) read as ``\n``, so every stage sees the same lines (the CR of ``\r\n`` is skipped without a
   repair of its own: a CRLF text's view is its LF twin's text);
 - ``cell_break``: the bar after a long run of prose that ends a line's first markdown cell read as a
   line break (``html2text`` writes a page laid out in a table as one row: the whole report up to
@@ -152,7 +152,7 @@ REPAIR_KINDS = ("invisible", "nul", "compat", "doubled", "ocr_digit", "measure_w
   of its own for a value (cells run together), so such a line is no cell.
 """
 # line breaks that are not ``\n`` (the CR of ``\r\n`` is skipped: ``_CRLF``)
-_OTHER_LINE_END = re.compile("\r(?!\n)|[\u2028\u2029]")
+_OTHER_LINE_END = re.compile("\r(?!\n)|[\u2028\u2029\x0b\x85]")
 _CRLF = re.compile("\r(?=\n)")
 # the first bar of a line after 120 or more characters of prose holding a sentence's end (a table
 # cell of a label or a figure never does; the 勾稽关系 caption is some 40 characters)

@@ -21,7 +21,7 @@ def tagger(request) -> Extractor:
     return Extractor(get_tagger(request.param))
 
 
-@pytest.mark.parametrize("brk", ["\r", "\u2028", "\u2029"])
+@pytest.mark.parametrize("brk", ["\r", "\u2028", "\u2029", "\x0b", "\x85"])
 def test_a_report_with_other_line_breaks_reads_like_the_one_with_newlines(tagger, brk):
     text = (CORPUS / "hangzhou_fixture.txt").read_text("utf-8")
     other = text.replace("\r\n", "\n").replace("\n", brk)
