@@ -98,7 +98,7 @@ def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]
             for name in check_cells(c):
                 open_checks.setdefault(name, []).append(f"{c['rule']}:{st}")
     template = output.get("template")
-    base = {"source": source, "template": template, "year": output.get("year"), "organ": printable_text(output.get("organ"))}
+    base = {"source": printable_text(source), "template": template, "year": output.get("year"), "organ": printable_text(output.get("organ"))}
     for table, rows in (output.get("tables") or {}).items():
         if rows is None:
             continue

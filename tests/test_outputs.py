@@ -390,3 +390,15 @@ def test_a_title_that_reads_as_a_formula_is_text_in_xlsx_and_csv() -> None:
     rows = list(csv.DictReader(io.StringIO(cells_csv(tidy_cells(out, "+r.txt")))))
     assert rows[0]["organ"] == "'" + organ and rows[0]["source"] == "'+r.txt" and rows[0]["value"] == "-1"
     assert [inert_field(v) for v in ("-", "-12", "+3.5", "1,234", "-5%", "-a", "@x", 7)] == ["-", "-12", "+3.5", "1,234", "-5%", "'-a", "'@x", 7]
+
+
+def test_a_file_name_with_a_control_character_is_written_escaped_in_xlsx_and_csv(tmp_path: Path) -> None:
+    # `extract --format xlsx` on "a<ESC>b.txt" ended in openpyxl's IllegalCharacterError (a
+    # traceback): the tidy cells' source was the raw name; CSV held the raw character
+    src = tmp_path / "a\x1bb.txt"
+    shutil.copy(CORPUS / "seed_000.txt", src)
+    for fmt in ("xlsx", "csv"):
+        r = run("extract", str(src), "--tagger", "rules", "-o", str(tmp_path / "out"), "--format", fmt)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "a\x1bb.csv").read_text("utf-8-sig"))))
+    assert {row["source"] for row in rows} == {str(src).replace("\x1b", "\\x1b")}
