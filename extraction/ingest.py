@@ -424,6 +424,9 @@ def _document(
     if (blank := blank_reason(text)) is not None:
         what = {"html": "has no visible text", "docx": "has no text"}.get(fmt, blank)
         raise EmptyInput(f"{input_name(filename)} {what}: supply a report with its text")
+    if fmt == "text" and text.lstrip("\ufeff \t\r\n").startswith("{\\rtf"):
+        # RTF is text too (its hanzi are \\u escapes): read as a report, it said "not a report"
+        raise UnsupportedFormat(f"the content of {input_name(filename)} is {_UNSUPPORTED_EXTENSIONS['.rtf']}")
     if fmt == "text" and len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
         raise BinaryInput(
             f"{input_name(filename)} is full of control characters, so it is binary data, not text: " + _SUPPLY

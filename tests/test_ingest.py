@@ -874,3 +874,12 @@ def test_a_report_saved_as_mojibake_extracts_as_the_report(extract) -> None:
     out = Extractor(RuleTagger()).extract_bytes(broken.encode("utf-8"), filename="m.txt").output
     want = extract(report)
     assert out["organ"] == want["organ"] and out["tables"] == want["tables"]
+
+
+def test_rtf_content_under_a_text_name_is_refused_as_rtf() -> None:
+    # WordPad's RTF saved as .txt (or pasted as text) was read as text: "not a report"
+    rtf = "{\\rtf1\\ansi\\ansicpg936 {\\fonttbl{\\f0 SimSun;}}\\f0 \\'ba\\'fe\\'c4\\'cf 2020\\par}"
+    for load in (lambda: load_text(rtf, "r.txt"), lambda: load_bytes(("\n" + rtf).encode("ascii"), "r.txt")):
+        with pytest.raises(errors.UnsupportedFormat, match="content of r.txt is an RTF document: save it as .docx"):
+            load()
+    assert load_text("{ not rtf } 一、总体情况", "t.txt").text.startswith("{ not rtf }")
