@@ -616,4 +616,9 @@ def load_path(path: str | Path, max_bytes: int | None = None, limits: ReadLimits
             data = f.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
         raise InputError(f"{shown}: cannot be read ({exc.strerror}): check the path and its permissions") from None
+    if len(data) > max_bytes:  # grown since stat, or a device (/dev/zero): its size is not known
+        raise InputTooLarge(
+            f"{name} is more than {max_bytes} bytes; the limit is {max_bytes} bytes: split the file or raise the "
+            "configured size limit"
+        )
     return load_bytes(data, filename=name, max_bytes=max_bytes, limits=limits)

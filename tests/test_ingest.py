@@ -883,3 +883,11 @@ def test_rtf_content_under_a_text_name_is_refused_as_rtf() -> None:
         with pytest.raises(errors.UnsupportedFormat, match="content of r.txt is an RTF document: save it as .docx"):
             load()
     assert load_text("{ not rtf } 一、总体情况", "t.txt").text.startswith("{ not rtf }")
+
+
+def test_a_device_past_the_size_limit_is_more_than_the_limit_not_a_size() -> None:
+    # /dev/zero (size 0 to stat, endless to read) was said to be "10485761 bytes": the bytes read
+    from govreport.extraction.ingest import load_path
+
+    with pytest.raises(errors.InputTooLarge, match=r"zero is more than 1000 bytes; the limit is 1000 bytes"):
+        load_path("/dev/zero", max_bytes=1000)
