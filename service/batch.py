@@ -687,12 +687,14 @@ POOL_MIN_INPUTS = 50  # below this a pool's start-up (~0.5 s a worker) costs mor
 
 def resolve_workers(engine: str, workers: int | None, n_todo: int) -> int:
     """Local default: one process per core, in-process for small jobs (docs/benchmarks.md has
-    the measurements); Ray default 0 = one actor per CPU of the cluster."""
+    the measurements); local 0: one per core whatever the job; Ray default 0 = one actor per CPU
+    of the cluster."""
+    cores = os.cpu_count() or 1
     if workers is not None:
-        return workers
+        # local 0: one process per core, as the summary says (it ran in this process alone)
+        return cores if workers == 0 and engine == "local" else workers
     if engine == "ray":
         return 0
-    cores = os.cpu_count() or 1
     return cores if cores > 1 and n_todo >= POOL_MIN_INPUTS else 1
 
 
@@ -855,9 +857,10 @@ def write_crosscheck(out_dir: str | Path) -> list[dict[str, Any]]:
 @click.option(
     "-j",
     "--workers",
-    type=int,
+    type=click.IntRange(min=0),
     default=None,
-    help="Local: processes (1 = in this process; default: one per core from 50 inputs up). Ray: actors (default: one per cluster CPU).",
+    help="Local: processes (1 = in this process, 0 = one per core; default: one per core from 50 inputs up). "
+    "Ray: actors (0 or default: one per cluster CPU).",
 )
 @click.option("--retry-failed", is_flag=True, help="Extract again the inputs that failed in an earlier run.")
 @max_bytes_option

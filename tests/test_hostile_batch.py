@@ -167,3 +167,15 @@ def test_batch_cells_csv_writes_a_formula_like_title_as_text(tmp_path: Path) -> 
     with open(tmp_path / "out" / "cells.csv", encoding="utf-8-sig", newline="") as f:
         organs = {row["organ"] for row in csv.DictReader(f)}
     assert organs == {"'=1+2局"}
+
+
+def test_batch_workers_zero_is_one_per_core_and_a_negative_count_is_a_usage_error(reports: Path, tmp_path: Path) -> None:
+    # -j 0 ran in this process alone while the summary said "workers: one per CPU"; -j -1 ran
+    # and said "workers: -1"
+    from govreport.service.batch import resolve_workers
+
+    assert resolve_workers("local", 0, 3) == (os.cpu_count() or 1) and resolve_workers("ray", 0, 3) == 0
+    assert resolve_workers("local", 1, 3) == 1
+    result = CliRunner().invoke(main, ["batch", str(reports), "-o", str(tmp_path / "out"), "-j", "-1", "--tagger", "rules"])
+    assert result.exit_code == 2 and "-1 is not in the range x>=0" in result.output, result.output
+    assert not (tmp_path / "out").exists()
