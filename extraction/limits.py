@@ -14,6 +14,7 @@ its slot (``DeadlinePassed``).
 from __future__ import annotations
 
 import contextvars
+import math
 import os
 import time
 from contextlib import contextmanager
@@ -109,6 +110,8 @@ def limits_from_env(environ: dict[str, str] | None = None) -> ReadLimits:
                 value = kind(raw)
             except ValueError:
                 raise ValueError(f"{var}={raw!r} is not a number") from None
+            if not math.isfinite(value):  # float("nan") passed every comparison below
+                raise ValueError(f"{var}={raw!r} is not a finite number")
             if value < 0 or (value == 0 and field_name != "reader_memory_bytes"):
                 raise ValueError(f"{var}={raw!r} must be positive")
             changes[field_name] = value * unit

@@ -51,7 +51,7 @@ from govreport.extraction.taggers.model import ModelUnusable
 
 from .batchfolder import LOCK
 from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
-from .options import PROGRESS_MIN_FILES, max_bytes_from_env, max_bytes_option, runtime_option
+from .options import PROGRESS_MIN_FILES, env_limits_or_usage_error, max_bytes_option, runtime_option
 from .walk import report_files
 
 log = logging.getLogger(__name__)
@@ -875,10 +875,7 @@ def batch_cmd(
     if "-" in inputs:  # before OUT is made: a resumable run keys its results on files it can read again
         raise click.UsageError("batch reads files, folders and globs, not stdin (-): "
                                "pipe one report into `govreport extract - -o OUT` instead")  # fmt: skip
-    try:
-        max_bytes_from_env()  # a bad GOVREPORT_MAX_BYTES stops the run here, not in every worker
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    env_limits_or_usage_error()  # a bad GOVREPORT_* limit stops the run here, not in every worker
     try:
         summary = run_batch(
             inputs, out_dir, engine=engine, address=address, tagger=tagger, model=model,

@@ -17,7 +17,7 @@ from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
 
 from .batchfolder import batch_output_message, is_batch_output
-from .options import max_bytes_from_env, max_bytes_option, runtime_option, show_progress
+from .options import env_limits_or_usage_error, max_bytes_option, runtime_option, show_progress
 from .stdin_input import DEFAULT_NAME, STDIN_ARG, StdinInput, check_name, read_stdin, stdin_is_terminal
 from .walk import report_files
 
@@ -240,10 +240,7 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, stdin_name, tagger
 
         if importlib.util.find_spec("spacy") is None:  # before any work is done
             raise click.UsageError('--html renders with displaCy: pip install "govreport[html]"')
-    try:
-        max_bytes = max_bytes_from_env()
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    max_bytes = env_limits_or_usage_error()
     files = list(iter_inputs(list(inputs), None if out in (None, "-") else Path(out), stdin_name))
     if not files:
         raise click.UsageError("no report files found in the given inputs")
@@ -358,6 +355,7 @@ def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
 
     Each NAME.gold.json scores its "source" file, else NAME.txt, .html, .docx or .pdf (the first
     found). A gold file with no readable input is an error, not a 0 % score: exit status 1."""
+    env_limits_or_usage_error()
     extractor = Extractor(load_tagger(tagger, model), require_report=False)
     scores, overall, errors = evaluate_dir(Path(gold_dir), Path(inputs_dir or gold_dir), extractor)
     if not scores and not errors:

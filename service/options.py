@@ -8,7 +8,7 @@ import click
 
 # One setting with the Python API and the service: extraction.limits.DEFAULT_MAX_BYTES (10 MiB),
 # GOVREPORT_MAX_BYTES overriding it.
-from govreport.extraction.limits import MAX_BYTES_ENV, max_bytes_from_env  # noqa: F401  (re-exported)
+from govreport.extraction.limits import MAX_BYTES_ENV, limits_from_env, max_bytes_from_env  # noqa: F401  (re-exported)
 
 RUNTIME_ENV = "GOVREPORT_MODEL_RUNTIME"  # read by ModelTagger.load (extraction.taggers.model)
 
@@ -63,3 +63,14 @@ def show_progress(n_files: int, stream: Any = None) -> bool:
     stream = sys.stderr if stream is None else stream
     isatty = getattr(stream, "isatty", None)
     return n_files >= PROGRESS_MIN_FILES and bool(isatty and isatty())
+
+
+def env_limits_or_usage_error() -> int:
+    """The input size limit (``GOVREPORT_MAX_BYTES``), once every ``GOVREPORT_*`` limit variable
+    is known to be valid: a bad one is a usage error before any work (``GOVREPORT_MAX_CHARS=0``
+    ended ``extract`` in a traceback from the first report read). Raises ``click.UsageError``."""
+    try:
+        limits_from_env()
+        return max_bytes_from_env()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None

@@ -236,3 +236,23 @@ def test_a_reader_library_that_prints_does_not_corrupt_the_answer(tmp_path, monk
     finally:
         pool.close()
     assert "first" in str(first) and "second" in str(second)
+
+
+@pytest.mark.parametrize("command", ["extract", "batch", "eval"])
+@pytest.mark.parametrize("var, raw, said", [("GOVREPORT_MAX_CHARS", "0", "must be positive"),
+                                            ("GOVREPORT_READ_TIMEOUT_S", "nan", "is not a finite number")])  # fmt: skip
+def test_a_bad_limit_in_the_environment_is_a_usage_error_before_any_work(tmp_path: Path, command: str, var: str,
+                                                                           raw: str, said: str) -> None:  # fmt: skip
+    # GOVREPORT_MAX_CHARS=0 ended extract in a traceback from the first report read (only
+    # GOVREPORT_MAX_BYTES was checked up front); a read time limit of nan was taken
+    from govreport.extraction.limits import limits_from_env
+
+    with pytest.raises(ValueError, match="not a finite number"):
+        limits_from_env({"GOVREPORT_READ_TIMEOUT_S": "inf"})
+    corpus = Path(__file__).parent / "data" / "corpus"
+    args = {"extract": ["extract", str(corpus / "seed_000.txt")], "batch": ["batch", str(corpus), "-o", str(tmp_path / "o")],
+            "eval": ["eval", "--gold", str(corpus)]}[command]  # fmt: skip
+    r = subprocess.run([sys.executable, "-m", "govreport.service.cli", *args, "--tagger", "rules"], capture_output=True,
+                       text=True, env={**os.environ, var: raw}, timeout=120)  # fmt: skip
+    assert r.returncode == 2 and f"{var}={raw!r} {said}" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "o").exists()
