@@ -18,7 +18,9 @@ MiB = 1024 * 1024
 class ServiceSettings(BaseSettings):
     """Every knob of ``govreport serve``; the env variable is ``GOVREPORT_`` + the field name in capitals."""
 
-    model_config = SettingsConfigDict(env_prefix="GOVREPORT_", extra="ignore", validate_default=True)
+    # allow_inf_nan: GOVREPORT_REQUEST_TIMEOUT_S=inf passed "greater than 0" and ended `serve` in
+    # OverflowError (a time limit becomes whole seconds); nan and inf are no limit a service can keep
+    model_config = SettingsConfigDict(env_prefix="GOVREPORT_", extra="ignore", validate_default=True, allow_inf_nan=False)
 
     host: str = Field("127.0.0.1", description="interface to bind")
     port: int = Field(8000, ge=0, le=65535, description="TCP port (0: any free port)")

@@ -898,3 +898,14 @@ def test_a_wrong_path_or_method_says_what_the_route_takes(client: TestClient) ->
     r = client.post("/v1/extracts", json={"text": "x"})
     assert (r.status_code, error_of(r)["code"]) == (404, "not_found")
     assert error_of(r)["message"] == "no route /v1/extracts: the API's routes are listed at /docs"
+
+
+@pytest.mark.parametrize("raw", ["inf", "nan"])
+def test_serve_refuses_a_time_limit_that_is_not_a_finite_number(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    # GOVREPORT_REQUEST_TIMEOUT_S=inf passed "greater than 0" and ended serve in OverflowError
+    seen: list[ServiceSettings] = []
+    monkeypatch.setattr(app_module, "run_server", seen.append)
+    monkeypatch.setenv("GOVREPORT_REQUEST_TIMEOUT_S", raw)
+    result = CliRunner().invoke(cli_main, ["serve", "--tagger", "rules"])
+    assert result.exit_code != 0 and "GOVREPORT_REQUEST_TIMEOUT_S" in result.output, result.output
+    assert "finite number" in result.output and not seen
