@@ -49,7 +49,7 @@ from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and callers use batch.get_tagger)
 from govreport.extraction.taggers.model import ModelUnusable
 
-from .batchfolder import LOCK
+from .batchfolder import LOCK, is_batch_output
 from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
 from .options import PROGRESS_MIN_FILES, env_limits_or_usage_error, max_bytes_option, runtime_option
 from .walk import report_files
@@ -221,6 +221,13 @@ class OutputLocked(GovReportError):
     code = "locked"
 
 
+class OutputForeign(GovReportError):
+    """The output folder holds a ``results.jsonl`` that no batch run wrote (``govreport extract``'s):
+    resuming would drop its records as unreadable."""
+
+    code = "foreign_output"
+
+
 class OutputUnwritable(GovReportError):
     """The output folder cannot be created or written (read-only file system, no permission)."""
 
@@ -232,8 +239,15 @@ def output_lock(out_dir: Path) -> Iterator[None]:
     """An exclusive ``flock`` on ``OUT/.batch.lock`` for the whole run; a second run on the same
     OUT is refused at once (the kernel drops the lock when its holder dies, even by ``kill -9``).
 
-    Raises ``OutputLocked`` (another run holds OUT) or ``OutputUnwritable`` (OUT cannot be made
-    or written: said before any input is read)."""
+    Raises ``OutputLocked`` (another run holds OUT), ``OutputForeign`` (OUT holds another command's
+    results.jsonl) or ``OutputUnwritable`` (OUT cannot be made or written): each said before any input
+    is read."""
+    if (out_dir / RESULTS).exists() and not is_batch_output(out_dir):
+        # extract's records carry no batch fields: the store would drop them all and rewrite the file
+        raise OutputForeign(
+            f"-o {out_dir} holds a results.jsonl that no govreport batch run wrote (govreport extract's?): "
+            "batch would drop its records; write to another -o folder"
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
@@ -881,7 +895,7 @@ def batch_cmd(
             inputs, out_dir, engine=engine, address=address, tagger=tagger, model=model,
             workers=workers, retry_failed=retry_failed, progress=not no_progress and sys.stderr.isatty(),
         )  # fmt: skip
-    except OutputUnwritable as exc:  # a bad -o, like extract's: a usage error (exit 2)
+    except (OutputUnwritable, OutputForeign) as exc:  # a bad -o, like extract's: a usage error (exit 2)
         raise click.UsageError(str(exc)) from None
     except (InputError, WorkerDied, OutputLocked) as exc:
         raise click.ClickException(str(exc)) from None
@@ -893,7 +907,7 @@ def batch_cmd(
 
 
 __all__ = [
-    "InputFile", "OutputLocked", "OutputUnwritable", "ResultStore", "output_lock", "batch_cmd", "check_index", "discover_inputs", "encode_record", "extract_file",
+    "InputFile", "OutputForeign", "OutputLocked", "OutputUnwritable", "ResultStore", "output_lock", "batch_cmd", "check_index", "discover_inputs", "encode_record", "extract_file",
     "format_summary", "iter_local", "iter_records", "make_extractor", "plan", "record_cells", "run_batch",
     "summarize", "write_cells",
 ]  # fmt: skip

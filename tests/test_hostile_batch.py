@@ -15,7 +15,7 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from govreport.service.batch import OutputLocked, OutputUnwritable, ResultStore, iter_records, output_lock, run_batch
+from govreport.service.batch import OutputForeign, OutputLocked, OutputUnwritable, ResultStore, iter_records, output_lock, run_batch
 from govreport.service.cli import main
 from govreport.training.synth import generate
 from tests.hostile import unwritable_dir
@@ -45,6 +45,22 @@ def test_a_second_run_on_the_same_out_is_refused(reports: Path, tmp_path: Path) 
     assert not (out / "results.jsonl").exists()  # the refused runs wrote nothing
     run_batch(reports, out, tagger="rules", workers=1)  # the lock is gone with its holder
     assert len(_shas(out)) == 9
+
+
+def test_an_out_holding_extracts_results_is_refused_and_its_records_kept(reports: Path, tmp_path: Path) -> None:
+    # batch read extract's results.jsonl as its own, dropped every record (no sha256/status) and
+    # rewrote the file without them: extract's output was lost with only a log warning
+    out = tmp_path / "out"
+    first = CliRunner().invoke(main, ["extract", str(reports), "-o", str(out), "--format", "jsonl", "--tagger", "rules"])
+    assert "8 of 9 reports extracted" in first.output, first.output  # the fixture holds one non-report
+    before = (out / "results.jsonl").read_bytes()
+    assert before.strip()
+    with pytest.raises(OutputForeign, match="no govreport batch run wrote"):
+        run_batch(reports, out, tagger="rules", workers=1)
+    result = CliRunner().invoke(main, ["batch", str(reports), "-o", str(out), "--tagger", "rules", "--no-progress"])
+    assert result.exit_code == 2 and "no govreport batch run wrote" in result.output, result.output
+    assert (out / "results.jsonl").read_bytes() == before
+    assert not (out / ".batch.lock").exists()
 
 
 def test_an_out_that_cannot_be_written_is_refused_before_any_input_is_read(reports: Path, tmp_path: Path) -> None:
