@@ -1,12 +1,12 @@
 """Table 三 from raw pdftotext divided page by page, a page whose values are in no readable order taken whole."""
 from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
-from govreport.extraction.tables.blankdivision import HOLE, _hole_sums, solve_blank_identities
+from govreport.extraction.tables.blankdivision import _EMPTY, HOLE, _blocks_are_groups, _hole_sums, solve_blank_identities
 from govreport.extraction.tables.pagedivision import page_runs, refine_by_pages
 from govreport.extraction.tables.result import INFERRED, UNREADABLE, TableResult
 from govreport.extraction.tables.streamorder import lone_numbers
 
-from tests.test_blank_identities import COLS, KEYS, SPEC, _table
+from tests.test_blank_identities import COLS, E, KEYS, SPEC, _table
 
 CUT = 10  # the first page holds the first ten template rows (一, 二, 三(一)…三(三)6.)
 
@@ -121,3 +121,54 @@ def test_guesses_are_corrected_around_a_page_taken_whole_and_kept_on_it():
     # a reading whose rows came with their labels (not by order) is not the content stream: left alone
     res.by_order.clear()
     assert not refine_by_pages(res, doc, lines)
+
+
+def _group_page(seventh: list, fourth: list) -> tuple[list, list]:
+    """The second page's values and block starts: its rows one value a block, then (七)总计 and 四
+    written as a row group column by column (a block per column, an empty cell leaving no line)."""
+    values, starts = [], []
+    for k in KEYS[CUT:-2]:
+        for v in _table({})[k]:
+            values.append(v)
+            starts.append(True)
+    for a, b in zip(seventh, fourth):
+        col = [v for v in (a, b) if v is not None]
+        values += col
+        starts += [True] + [False] * (len(col) - 1)
+    return values, starts
+
+
+def test_a_row_group_with_an_empty_cell_is_read_around_a_page_taken_whole():
+    # (七)总计 and 四 written as a group, (七)'s 商业企业 blank: that column's block holds one value
+    # (四's 3). A group with empty cells is in the model (the division reads it), so the page is
+    # read around the first page taken whole; only 四 may hold the 3 (else neither row meets 总计)
+    total = sum(range(1, len(KEYS[KEYS.index("granted") : KEYS.index("total_handled")]) + 1))
+    seventh = [total, E, 0, 0, 0, 0, total]
+    fourth = [5, 3, 0, 0, 0, 0, 8]
+    truth = _table({"new_received": [total + 5, 3, 0, 0, 0, 0, total + 8], "total_handled": seventh,
+                    "carried_forward": fourth})
+    one = [v for k in KEYS[:CUT] for v in truth[k]][::-1]
+    two, starts2 = _group_page(seventh, fourth)
+    values, starts = one + two, [True] * len(one) + starts2
+    sol = solve_blank_identities(values, KEYS, starts=starts, holes=[(0, len(one))])
+    assert sol is not None and not sol.exceeded
+    for r, k in enumerate(KEYS[CUT:], CUT):
+        for c in range(7):
+            want = {_EMPTY} if truth[k][c] is None else {truth[k][c]}
+            assert set(sol.cells[r][c]) == want, (k, c)
+
+
+def test_a_group_with_empty_cells_follows_the_model_only_where_its_rows_can_meet_their_totals():
+    # blocks of a two-row group, one short block (an empty cell): in the model where some row of
+    # the empty cell lets both rows meet 总计 — not where none does, not where a block is two short,
+    # and not where every value is 0 (a group of zeros fits any rows: it shows nothing)
+    def blocks(cols):
+        values = [v for col in cols for v in col]
+        starts = [i == 0 for col in cols for i in range(len(col))]
+        return values, starts
+    fits = [[7, 5], [3], [0, 0], [0, 0], [0, 0], [0, 0], [7, 8]]
+    assert not _blocks_are_groups(*blocks(fits), frozenset())
+    assert _blocks_are_groups(*blocks(fits), frozenset(), partial=True)
+    assert not _blocks_are_groups(*blocks([[7, 5], [4], *fits[2:]]), frozenset(), partial=True)
+    assert not _blocks_are_groups(*blocks([[7, 5, 0], [3], *[[0, 0, 0]] * 4, [7, 8, 0]]), frozenset(), partial=True)
+    assert not _blocks_are_groups(*blocks([[0, 0], [0], *[[0, 0]] * 5]), frozenset(), partial=True)

@@ -481,14 +481,31 @@ def _lone_in_a_column(rows: Sequence[Sequence[tuple[object, int]]], starts: Sequ
                for row in rows for _, i in row)
 
 
-def _blocks_are_groups(values: Sequence[int | None], starts: Sequence[bool], tops: frozenset[int]) -> bool:
+def _partial_group_fits(cols: Sequence[Sequence[int | None]], k: int) -> bool:
+    """Whether ``APP_COLS`` column blocks of a ``k``-row group, each holding ``k`` or ``k - 1`` values
+    (an empty cell leaves no line: which row's it is is not printed), can be the group's columns:
+    some choice of the empty cell's row in each short block lets every row meet its 总计."""
+    rows: set[tuple[int, ...]] = {(0,) * (k * APP_COLS)}
+    for c, col in enumerate(cols):
+        vals = [0 if v is None else v for v in col]
+        places = [vals] if len(vals) == k else [vals[:e] + [0] + vals[e:] for e in range(k)]
+        rows = {(*prev[: c * k], *pl, *prev[(c + 1) * k :]) for prev in rows for pl in places}
+    return any(all(sum(r[c * k + j] for c in range(APP_COLS - 1)) == r[(APP_COLS - 1) * k + j] for j in range(k))
+               for r in rows)
+
+
+def _blocks_are_groups(values: Sequence[int | None], starts: Sequence[bool], tops: frozenset[int],
+                       partial: bool = False) -> bool:
     """Whether every block of the reading that joins two values or more (``starts``: per value,
     whether it starts a block) is a column of a row group of full rows: seven blocks of ``k``
     values in a row that, read column by column, give ``k`` rows each meeting its 总计 — or starts
     at a page's first value (``tops``: a page's first row printed among the column headers, joined
     there). Where a reading joins values otherwise (a group's columns in another order, a group with
     empty cells, one joined with the next row), its blocks are not what the model says, and a value
-    alone in its block is not taken as a single row's (``_lone_in_a_column``)."""
+    alone in its block is not taken as a single row's (``_lone_in_a_column``). With ``partial``, seven
+    blocks of ``k`` or ``k - 1`` values (2 <= ``k`` <= ``MAX_GROUP``), some short, not all 0, are a
+    group with empty cells where ``_partial_group_fits`` (the model reads such a group:
+    ``_partial_group_steps``)."""
     bounds = [i for i, s in enumerate(starts) if s] + [len(starts)]
     if not bounds or bounds[0] != 0:
         return False
@@ -500,6 +517,16 @@ def _blocks_are_groups(values: Sequence[int | None], starts: Sequence[bool], top
             b += 1
             continue
         run = sizes[b : b + APP_COLS]
+        if partial and len(run) == APP_COLS:
+            # a group with empty cells (``_partial_group_steps``): its blocks one value short at most
+            k = max(x for _, x in run)
+            cols = [values[a : a + x] for a, x in run]
+            # (a group of zeros fits any rows: it shows nothing of the reading's order)
+            if 2 <= k <= MAX_GROUP and all(x >= k - 1 for _, x in run) and any(x < k for _, x in run) \
+                    and any(v for col in cols for v in col):
+                if _partial_group_fits(cols, k):
+                    b += APP_COLS
+                    continue
         if len(run) < APP_COLS or any(x != size for _, x in run) or size > MAX_GROUP:
             return False
         for j in range(size):
@@ -651,7 +678,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     ``holes``: stream ranges ``[start, end)`` (a page whose values are in no order the model reads,
     ``pagedivision``), each taken whole as one to all remaining template rows: no step runs into a
     hole, its rows' cells get the option ``HOLE``, and every identity they enter is dropped in all
-    seven columns (their column sums are not read).
+    seven columns (their column sums are not read). ``None`` where the values outside the holes
+    join blocks otherwise than as groups' columns, full or with empty cells
+    (``_blocks_are_groups(partial=True)``).
     ``row_memo``: the single rows' steps (``_row_steps``) per stream position, kept by the caller
     between searches of the same ``values`` and ``hints`` (they depend on nothing else).
     ``heights``: per template row, whether its label stands on one line (``labelheights``; ``None``
@@ -669,10 +698,16 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         # the pages read around pages taken whole must follow the model: their joined blocks are
         # groups' columns (where they join values otherwise, they leave it too, and a division
         # of their values, checked by fewer identities, would fit by chance)
-        if not starts or not _blocks_are_groups(*_outside(ints, starts, tops, holes)):
+        if not starts:
             return None
-        else:
+        outside = _outside(ints, starts, tops, holes)
+        if _blocks_are_groups(*outside):
             lone_rule = True
+        elif not _blocks_are_groups(*outside, partial=True):
+            return None
+        # else a group with empty cells among them (its short column one value less): the model
+        # reads it (``_partial_group_steps``), but a block of one value may be such a column's, so
+        # a lone value is not ruled out of a group of full rows (no ``_lone_in_a_column``)
     coef, combos = _coefficients(row_keys)
     nid = len(coef[0])
     # per template row r and check: the signs the rows from r on may add with (a sum above 0 needs a
