@@ -172,3 +172,12 @@ def test_a_group_with_empty_cells_follows_the_model_only_where_its_rows_can_meet
     assert not _blocks_are_groups(*blocks([[7, 5], [4], *fits[2:]]), frozenset(), partial=True)
     assert not _blocks_are_groups(*blocks([[7, 5, 0], [3], *[[0, 0, 0]] * 4, [7, 8, 0]]), frozenset(), partial=True)
     assert not _blocks_are_groups(*blocks([[0, 0], [0], *[[0, 0]] * 5]), frozenset(), partial=True)
+    # nor where no row holds two non-zero applicant values: a column drawn after 总计 that repeats it
+    # (其他 "2 5" here, the rows' only non-zero cells) meets every row's 总计 wherever the zeros stand
+    late = [[0, 0], [0], [0, 0], [0, 0], [0, 0], [2, 5], [2, 5]]
+    assert not _blocks_are_groups(*blocks(late), frozenset(), partial=True)
+    # nor where a value follows the group on its page (the short column's value may be that one,
+    # drawn late); a value on the next page (a page top) does not count
+    values, starts = blocks(fits)
+    assert not _blocks_are_groups(values + [4], starts + [True], frozenset(), partial=True)
+    assert _blocks_are_groups(values + [4], starts + [True], frozenset({len(values)}), partial=True)

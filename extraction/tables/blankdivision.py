@@ -484,14 +484,20 @@ def _lone_in_a_column(rows: Sequence[Sequence[tuple[object, int]]], starts: Sequ
 def _partial_group_fits(cols: Sequence[Sequence[int | None]], k: int) -> bool:
     """Whether ``APP_COLS`` column blocks of a ``k``-row group, each holding ``k`` or ``k - 1`` values
     (an empty cell leaves no line: which row's it is is not printed), can be the group's columns:
-    some choice of the empty cell's row in each short block lets every row meet its 总计."""
+    some choice of the empty cell's row in each short block lets every row meet its 总计, a row
+    holding two non-zero applicant values or more (a row whose one non-zero value is its 总计
+    meets it wherever its zeros stand: a column drawn late that repeats 总计, as s13-paged's late
+    column does, would fit so by chance)."""
     rows: set[tuple[int, ...]] = {(0,) * (k * APP_COLS)}
     for c, col in enumerate(cols):
         vals = [0 if v is None else v for v in col]
         places = [vals] if len(vals) == k else [vals[:e] + [0] + vals[e:] for e in range(k)]
         rows = {(*prev[: c * k], *pl, *prev[(c + 1) * k :]) for prev in rows for pl in places}
-    return any(all(sum(r[c * k + j] for c in range(APP_COLS - 1)) == r[(APP_COLS - 1) * k + j] for j in range(k))
-               for r in rows)
+    def strong(r: tuple[int, ...]) -> bool:
+        return any(sum(1 for c in range(APP_COLS - 1) if r[c * k + j]) >= 2 for j in range(k))
+    fit = [r for r in rows if all(sum(r[c * k + j] for c in range(APP_COLS - 1)) == r[(APP_COLS - 1) * k + j]
+                                  for j in range(k))]
+    return len(fit) == 1 and strong(fit[0])
 
 
 def _blocks_are_groups(values: Sequence[int | None], starts: Sequence[bool], tops: frozenset[int],
@@ -503,8 +509,9 @@ def _blocks_are_groups(values: Sequence[int | None], starts: Sequence[bool], top
     there). Where a reading joins values otherwise (a group's columns in another order, a group with
     empty cells, one joined with the next row), its blocks are not what the model says, and a value
     alone in its block is not taken as a single row's (``_lone_in_a_column``). With ``partial``, seven
-    blocks of ``k`` or ``k - 1`` values (2 <= ``k`` <= ``MAX_GROUP``), some short, not all 0, are a
-    group with empty cells where ``_partial_group_fits`` (the model reads such a group:
+    blocks of ``k`` or ``k - 1`` values (2 <= ``k`` <= ``MAX_GROUP``), some short, the last closing
+    its page's values (the stream's end or a page top next), are a group with empty cells where
+    ``_partial_group_fits`` (the model reads such a group:
     ``_partial_group_steps``)."""
     bounds = [i for i, s in enumerate(starts) if s] + [len(starts)]
     if not bounds or bounds[0] != 0:
@@ -521,9 +528,12 @@ def _blocks_are_groups(values: Sequence[int | None], starts: Sequence[bool], top
             # a group with empty cells (``_partial_group_steps``): its blocks one value short at most
             k = max(x for _, x in run)
             cols = [values[a : a + x] for a, x in run]
-            # (a group of zeros fits any rows: it shows nothing of the reading's order)
+            end = run[-1][0] + run[-1][1]
+            # only where its last block closes its page's values (none after it but on a later
+            # page): where values follow, a short column's value may be among them, drawn late
+            # (s14-paged's closing rule for cut groups), not empty
             if 2 <= k <= MAX_GROUP and all(x >= k - 1 for _, x in run) and any(x < k for _, x in run) \
-                    and any(v for col in cols for v in col):
+                    and (end == len(values) or end in tops):
                 if _partial_group_fits(cols, k):
                     b += APP_COLS
                     continue
