@@ -66,8 +66,8 @@ def chromium_index_groups(n: int, p: int, left: int, starts: Sequence[bool], joi
     for k in range(2, min(MAX_LEAD, left) + 1):
         if p + k * APP_COLS > n:
             break
-        for pair, rows in _layouts(p, k, APP_COLS, starts, joined):
-            if (pair is not None or k > MAX_GROUP) and all(keep(r) for r in rows):
+        for plain, rows in _layouts(p, k, APP_COLS, starts, joined):
+            if (not plain or k > MAX_GROUP) and all(keep(r) for r in rows):
                 out.append((k * APP_COLS, rows))
     return out
 
@@ -144,41 +144,47 @@ def _segments(width: int) -> list[tuple[int, ...]]:
 
 
 def _layouts(q: int, k: int, width: int, starts: Sequence[bool],
-             joined: Sequence[int]) -> list[tuple[int | None, list[list[int]]]]:  # fmt: skip
+             joined: Sequence[int]) -> list[tuple[bool, list[list[int]]]]:  # fmt: skip
     """The ways a group of ``k`` rows of ``width`` columns from stream position ``q`` may stand in
-    the blocks, as (the first column of the first joined pair or None, rows of stream indices):
-    column by column, each column's ``k`` values one block (``streamblocks.fits_blocks``); or, for
-    ``k`` > 1, with pairs of adjacent columns joined a line per row (``0 2`` / ``0 11`` / …: Chromium
-    draws two narrow cells' text close enough for pdftotext to make one line of them, and those
-    lines one block), every other column a block. The value after the group starts a block."""
+    the blocks, as (whether it is the plain layout, rows of stream indices): column by column, each
+    column's ``k`` values one block (``streamblocks.fits_blocks``: the plain layout); or, for ``k`` >
+    1, with pairs of adjacent columns joined a line per row (``0 2`` / ``0 11`` / …: Chromium draws
+    two narrow cells' text close enough for pdftotext to make one line of them, and those lines one
+    block), or with columns whose ``k`` values stand on one line of their own (``4 5 11 8``: raw
+    pdftotext joins the cells of a column of short rows into one line), every other column a block.
+    The value after the group starts a block."""
     end = q + k * width
     if end > len(starts):
         return []
-    out: list[tuple[int | None, list[list[int]]]] = []
+    out: list[tuple[bool, list[list[int]]]] = []
     if _fits_blocks(starts, q, k, width):
-        out.append((None, [[q + c * k + jj for c in range(width)] for jj in range(k)]))
+        out.append((True, [[q + c * k + jj for c in range(width)] for jj in range(k)]))
     if k < 2 or (end < len(starts) and (not starts[end] or _same_line(starts, joined, end))):
         return out
 
     def block(at: int) -> bool:  # a column's k values one block, none on another's line
         return starts[at] and not _same_line(starts, joined, at) and not any(starts[at + t] for t in range(1, k))
 
+    def line(at: int) -> bool:  # a column's k values one line of their own
+        return not _same_line(starts, joined, at) and all(_same_line(starts, joined, at + t) for t in range(1, k))
+
     def pairs(at: int) -> bool:  # k lines of two values, one block
         return all(_same_line(starts, joined, at + 2 * t + 1) and not _same_line(starts, joined, at + 2 * t)
                    and starts[at + 2 * t] == (t == 0) for t in range(k))  # fmt: skip
 
     for parts in _segments(width):
-        if 2 not in parts:
-            continue
         rows: list[list[int]] = [[] for _ in range(k)]
         at = q
+        lines = 0
         for w in parts:
-            if not (block(at) if w == 1 else pairs(at)):
+            if w == 1 and line(at):
+                lines += 1
+            elif not (block(at) if w == 1 else pairs(at)):
                 break
             for jj in range(k):
                 rows[jj] += [at + jj] if w == 1 else [at + 2 * jj, at + 2 * jj + 1]
             at += w * k
         else:
-            first = sum(parts[: parts.index(2)])
-            out.append((first, rows))
+            if 2 in parts or lines:
+                out.append((False, rows))
     return out

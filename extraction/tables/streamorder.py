@@ -27,6 +27,7 @@ from ..templates import TableSpec
 from .base import Cell, parse_value
 from .blankdivision import blank_identities_result, rule_out_guesses
 from .chromelead import chromium_groups
+from .latetotals import deferred_orders, reordered
 from .digitruns import _holds
 from .ordercells import undetermined_by_order
 from .result import BLANK, INFERRED, UNREADABLE, TableResult
@@ -441,6 +442,11 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
         sol = _agree(sols[0], sols[1]) if len(sols) == 2 else sols[0] if sols else solve(None)
     else:
         sol = solve(None)
+        if sol is None and len(values) - lead >= len(spec.row_keys) * APP_COLS:
+            # row groups whose 总计 column came after the rows below them (``latetotals``): put back
+            late = _late_totals(spec, cells, values, pages, hints, lead, starts, joined)
+            if late is not None:
+                return late
         if sol is None and len(values) - lead - len(pages) < len(spec.row_keys) * APP_COLS:
             # fewer values than cells: blank cells left no line (raw pdftotext prints a row as its
             # non-empty cells): the divisions that meet the column identities, else a guess no
@@ -454,6 +460,34 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
     if sol is None:
         return None
     return stream_result(spec, cells, sol)
+
+
+def _late_totals(spec: TableSpec, cells: Sequence[Cell], values: Sequence[Number], pages: frozenset[int],
+                 hints: Sequence[int | None], lead: int, starts: Sequence[bool],
+                 joined: Sequence[int]) -> TableResult | None:  # fmt: skip
+    """Table 三 from the orders ``latetotals.deferred_orders`` gives (row groups' 总计 blocks put back
+    after their rows): each order divided as the stream is (``solve_checked``), the cells every
+    order that divides gives alike kept, the others null; None when no order divides."""
+    orders = deferred_orders(starts, joined, lead) if starts and joined else None
+    found: list[tuple[list[int], StreamSolution]] = []
+    for order in orders or []:
+        s2, j2 = reordered(order, starts, joined)
+        where = {i: pos for pos, i in enumerate(order)}
+        sol = solve_checked([values[i] for i in order], spec.row_keys, frozenset(where[i] for i in pages),
+                            [hints[i] for i in order], lead, s2, joined=j2)  # fmt: skip
+        if sol is not None:
+            sol.index = [[None if x is None else order[x] for x in row] for row in sol.index]
+            found.append((order, sol))
+    if not found:
+        return None
+    sol = found[0][1]
+    for _, other in found[1:]:
+        sol = _agree(sol, other)
+    moved = frozenset(i for order, _ in found for pos, i in enumerate(order) if i != pos)
+    out = stream_result(spec, cells, sol, moved)
+    out.warn("row groups' 总计 columns written after the rows below them (raw pdftotext of a browser's PDF); "
+             "put back where the report's arithmetic places them")
+    return out
 
 
 def page_tops(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> frozenset[int]:

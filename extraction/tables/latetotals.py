@@ -1,0 +1,115 @@
+"""Table 三's row groups whose 总计 column raw ``pdftotext`` writes after the rows below them (Chromium's PDF).
+
+Chromium draws an HTML table row by row; raw ``pdftotext`` (no ``-layout``) joins the text of cells
+that stand close into blocks and writes the blocks in its own reading order. Rows of a merged label
+(or short rows one after another) stand close, so their cells of one column make one block of ``k``
+lines, or one line of ``k`` values: the group comes column by column. The right-hand 总计 column of
+such a group is taller than the rows' other blocks to its left and stands apart from them (the
+widest figures, right-aligned), and pdftotext may write it after the rows below the group: at the end
+of the page's rows, each such group's 总计 block in the groups' order (``4 4 2 | … | 0 0 0 0 0 | 0 0 0 0
+0 | … | 0 0 0 0 0 0 | 0 0 0 0``: two groups, of six rows and four, their 总计 columns last).
+
+``deferred_orders`` lists the orders of the value stream that put such blocks back: a group is one
+short of its columns (five or six units of ``k`` values, each one block or one line, where its rows
+hold six or seven columns: the 自然人 column may stand with the labels, ``chromelead``), and the
+blocks of the same sizes come later, one after another, in the groups' order. Each order is only a
+candidate: the caller divides it as any stream (every row meeting 总计, the column identities the
+whole table), and where more than one order divides, the cells they disagree on are null.
+The candidates are bounded before any is divided (``MAX_ORDERS``; more: none).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+# the most candidate orders divided for one stream (more: none, the cost of dividing each being a
+# whole stream search)
+MAX_ORDERS = 12
+# the columns of a group written before its 总计: the six applicant columns, or five where the rows'
+# 自然人 values stand with the labels
+SHORT_WIDTHS = (6, 5)
+
+
+def _same_line(starts: Sequence[bool], joined: Sequence[int], i: int) -> bool:
+    """Value ``i`` stands on the previous value's line (``chromelead._same_line``)."""
+    return joined[i] == 1 and starts[i]
+
+
+def column_units(starts: Sequence[bool], joined: Sequence[int]) -> list[tuple[int, int, bool]]:
+    """The stream's units as (first index, values, whether it may be a column's cells): a unit is a
+    run of values each on the previous one's line or on the next line of its block; it may be a
+    column's cells when it is one line or one value a line (not a mix). ``starts`` and ``joined``
+    are per value (``streamorder.block_starts``, ``streamorder.label_joins``)."""
+    out: list[tuple[int, int, bool]] = []
+    n = len(starts)
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and (not starts[j] or _same_line(starts, joined, j)):
+            j += 1
+        same = [_same_line(starts, joined, t) for t in range(i + 1, j)]
+        out.append((i, j - i, all(same) or not any(same)))
+        i = j
+    return out
+
+
+def _short_groups(units: Sequence[tuple[int, int, bool]], lead: int) -> list[tuple[int, int]]:
+    """(unit index after the group, rows ``k``) of every group one column short: exactly ``w``
+    (``SHORT_WIDTHS``) column units of ``k`` ≥ 2 values in a row, neither unit beside them one of
+    ``k`` too, all past the first ``lead`` values."""
+    def col(u: int, k: int) -> bool:
+        return 0 <= u < len(units) and units[u][2] and units[u][1] == k
+
+    out = []
+    for u in range(len(units) + 1):
+        for w in SHORT_WIDTHS:
+            if u - w < 0 or units[u - w][0] < lead:
+                continue
+            k = units[u - w][1]
+            if k >= 2 and all(col(t, k) for t in range(u - w, u)) and not col(u - w - 1, k) and not col(u, k):
+                out.append((u, k))
+                break
+    return out
+
+
+def deferred_orders(starts: Sequence[bool], joined: Sequence[int], lead: int = 0) -> list[list[int]] | None:
+    """Candidate orders of the stream (each a list of the original indices in their new order) that
+    put back the 总计 blocks of groups one column short (module docstring): for every run of such
+    groups in stream order and every place later in the stream where column units of the same sizes
+    follow one another, those units moved to the groups' ends. None past ``MAX_ORDERS`` candidates;
+    [] when there are none."""
+    units = column_units(starts, joined)
+    groups = _short_groups(units, lead)
+    orders: list[list[int]] = []
+    n = len(starts)
+    for a in range(len(groups)):
+        for b in range(a, len(groups)):
+            sizes = [k for _, k in groups[a : b + 1]]
+            for t in range(groups[b][0] + 1, len(units) - len(sizes) + 1):
+                if not all(units[t + x][2] and units[t + x][1] == sizes[x] for x in range(len(sizes))):
+                    continue
+                moved = [(units[t + x][0], sizes[x]) for x in range(len(sizes))]
+                cut = {i for s, k in moved for i in range(s, s + k)}
+                at = {units[u][0] if u < len(units) else n: (s, k) for (u, _), (s, k) in zip(groups[a : b + 1], moved)}
+                order: list[int] = []
+                for i in range(n + 1):
+                    if i in at:
+                        s, k = at[i]
+                        order += range(s, s + k)
+                    if i < n and i not in cut:
+                        order.append(i)
+                orders.append(order)
+                if len(orders) > MAX_ORDERS:
+                    return None
+    return orders
+
+
+def reordered(order: Sequence[int], starts: Sequence[bool], joined: Sequence[int]) -> tuple[list[bool], list[int]]:
+    """``starts`` and ``joined`` for the stream in ``order``: a value whose predecessor changed starts a
+    block after an empty line (a moved block, and the value after it), the others keep theirs."""
+    s: list[bool] = []
+    j: list[int] = []
+    for pos, i in enumerate(order):
+        kept = pos > 0 and order[pos - 1] == i - 1
+        s.append(starts[i] if kept else True)
+        j.append(joined[i] if kept or pos == 0 else (joined[i] if joined[i] >= 2 else 0))
+    return s, j
