@@ -37,8 +37,9 @@ def _same_line(starts: Sequence[bool], joined: Sequence[int], i: int) -> bool:
 def column_units(starts: Sequence[bool], joined: Sequence[int]) -> list[tuple[int, int, bool]]:
     """The stream's units as (first index, values, whether it may be a column's cells): a unit is a
     run of values each on the previous one's line or on the next line of its block; it may be a
-    column's cells when it is one line or one value a line (not a mix). ``starts`` and ``joined``
-    are per value (``streamorder.block_starts``, ``streamorder.label_joins``)."""
+    column's cells when it is one value a line, or one line of three values or more (a line of two is
+    as well two adjacent cells of one row, ``0 11``: ``chromelead``). ``starts`` and ``joined`` are
+    per value (``streamorder.block_starts``, ``streamorder.label_joins``)."""
     out: list[tuple[int, int, bool]] = []
     n = len(starts)
     i = 0
@@ -47,7 +48,7 @@ def column_units(starts: Sequence[bool], joined: Sequence[int]) -> list[tuple[in
         while j < n and (not starts[j] or _same_line(starts, joined, j)):
             j += 1
         same = [_same_line(starts, joined, t) for t in range(i + 1, j)]
-        out.append((i, j - i, all(same) or not any(same)))
+        out.append((i, j - i, not any(same) or (all(same) and j - i >= 3)))
         i = j
     return out
 
@@ -65,7 +66,9 @@ def _short_groups(units: Sequence[tuple[int, int, bool]], lead: int) -> list[tup
             if u - w < 0 or units[u - w][0] < lead:
                 continue
             k = units[u - w][1]
-            if k >= 2 and all(col(t, k) for t in range(u - w, u)) and not col(u - w - 1, k) and not col(u, k):
+            # the unit after it two values a line for each row (其他 and 总计 joined): the group is whole
+            pairs = u < len(units) and not units[u][2] and units[u][1] == 2 * k
+            if k >= 2 and all(col(t, k) for t in range(u - w, u)) and not col(u - w - 1, k) and not col(u, k) and not pairs:
                 out.append((u, k))
                 break
     return out

@@ -161,9 +161,17 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
 
 
 def header_lead(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> int:
-    """How many of the lone numbers ``cells`` stand before the first line naming the 自然人 column
-    (values drawn before the table's column header: the caller's ``lead``); 0 without such a line."""
-    header = next((ln.start for ln in lines if COLUMN_HEADERS[0] in doc.text[ln.start : ln.end]), None)
+    """How many of the lone numbers ``cells`` stand before the first line naming the 自然人 column,
+    whole or upright (``自`` / ``然…`` / ``人…``, a character a line): values drawn before the
+    table's column header, the caller's ``lead``; 0 without such a line."""
+    text = doc.text
+    heads = [text[ln.start : ln.end].strip() for ln in lines]
+    header = next((ln.start for ln, s in zip(lines, heads) if COLUMN_HEADERS[0] in s), None)
+    # a narrow 自然人 cell prints its header upright, a character a line (``自`` / ``然 法人或其他组织`` /
+    # ``人``: a browser gives the column only its figures' width)
+    upright = next((lines[k].start for k in range(len(lines) - 2)
+                    if heads[k] == "自" and heads[k + 1][:1] == "然" and heads[k + 2][:1] == "人"), None)  # fmt: skip
+    header = min((h for h in (header, upright) if h is not None), default=None)
     return sum(c.start < header for c in cells) if header is not None else 0
 
 
