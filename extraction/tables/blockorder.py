@@ -94,7 +94,7 @@ def _divisions(n: int, starts: Sequence[bool], hints: Sequence[int | None], nrow
             for m in range(2, nrows - r + 1):
                 out.extend((p + m * width, rows) for rows in _wide_lead_rows(n, starts, p, m, lead, width, runs))
         if joined and sub is None:
-            out.extend((p + used, rows) for used, rows in chromium_index_groups(n, p, nrows - r, starts, joined))
+            out.extend((p + used, rows) for used, rows in chromium_index_groups(n, p, nrows - r, starts, joined, lines=False))
         return out
 
     def skip(p: int, r: int) -> bool:

@@ -55,25 +55,29 @@ def chromium_groups(values: Sequence[Number], p: int, left: int, starts: Sequenc
 
 
 def chromium_index_groups(n: int, p: int, left: int, starts: Sequence[bool], joined: Sequence[int],
-                          keep: Callable[[Sequence[int]], bool] = lambda row: True) -> list[tuple[int, list[list[int]]]]:  # fmt: skip
+                          keep: Callable[[Sequence[int]], bool] = lambda row: True,
+                          lines: bool = True) -> list[tuple[int, list[list[int]]]]:  # fmt: skip
     """(values taken, rows as the stream indices of their seven columns) of every row group of a
     stream of ``n`` values that may start at ``p`` (at most ``left`` rows) in the orders raw
     ``pdftotext`` gives Chromium's table and the template's groups do not cover: runs whose first
     column came with the labels (``lead_runs``), and groups of rows column by column (``k`` > 1) that
     are longer than ``streamorder.MAX_GROUP`` or whose two adjacent columns come joined, a line per
-    row (``_layouts``); a row only where ``keep`` takes it."""
-    out = lead_runs(n, p, left, starts, joined, keep)
+    row, or a column on one line (``_layouts``); a row only where ``keep`` takes it. ``lines``: a
+    column's values may stand on one line (without the rows' sums, as ``blockorder`` divides, such
+    a line is as well one row's cells: left out there)."""
+    out = lead_runs(n, p, left, starts, joined, keep, lines)
     for k in range(2, min(MAX_LEAD, left) + 1):
         if p + k * APP_COLS > n:
             break
-        for plain, rows in _layouts(p, k, APP_COLS, starts, joined):
+        for plain, rows in _layouts(p, k, APP_COLS, starts, joined, lines):
             if (not plain or k > MAX_GROUP) and all(keep(r) for r in rows):
                 out.append((k * APP_COLS, rows))
     return out
 
 
 def lead_runs(n: int, p: int, left: int, starts: Sequence[bool], joined: Sequence[int],
-              keep: Callable[[Sequence[int]], bool] = lambda row: True) -> list[tuple[int, list[list[int]]]]:  # fmt: skip
+              keep: Callable[[Sequence[int]], bool] = lambda row: True,
+              lines: bool = True) -> list[tuple[int, list[list[int]]]]:  # fmt: skip
     """(values taken, rows as the stream indices of their seven columns) of every run of ``m`` rows
     (2 ≤ ``m`` ≤ min(``left``, ``MAX_LEAD``)) of a stream of ``n`` values that may start at position
     ``p`` with its first column among the labels (module docstring): the first ``s`` rows'
@@ -90,7 +94,7 @@ def lead_runs(n: int, p: int, left: int, starts: Sequence[bool], joined: Sequenc
             before, after = list(range(p, p + s)), list(range(end - (m - s), end))
             if not all(_labels_run(joined, starts, part) for part in (before, after) if part):
                 continue
-            out.extend((m * APP_COLS, rows) for rows in _other_columns(before + after, p + s, starts, joined, keep))
+            out.extend((m * APP_COLS, rows) for rows in _other_columns(before + after, p + s, starts, joined, keep, lines))
     return out
 
 
@@ -105,7 +109,7 @@ def _labels_run(joined: Sequence[int], starts: Sequence[bool], run: Sequence[int
 
 
 def _other_columns(leads: Sequence[int], rest: int, starts: Sequence[bool], joined: Sequence[int],
-                   keep: Callable[[Sequence[int]], bool]) -> list[list[list[int]]]:  # fmt: skip
+                   keep: Callable[[Sequence[int]], bool], lines: bool = True) -> list[list[list[int]]]:  # fmt: skip
     """Rows (stream indices) of a run whose first column's values stand at ``leads`` (row order), the
     other six columns from ``rest``, in every division the blocks allow (row groups of ``k`` rows
     column by column, ``_layouts``) whose rows ``keep`` takes; none when there are more than
@@ -120,7 +124,7 @@ def _other_columns(leads: Sequence[int], rest: int, starts: Sequence[bool], join
             out.append(acc)
             return
         for k in range(1, m - j + 1):
-            for _, lay in _layouts(q, k, APP_COLS - 1, starts, joined):
+            for _, lay in _layouts(q, k, APP_COLS - 1, starts, joined, lines):
                 rows = [[leads[j + jj]] + lay[jj] for jj in range(k)]
                 if all(keep(r) for r in rows):
                     parts(q + k * (APP_COLS - 1), j + k, acc + rows)
@@ -143,8 +147,8 @@ def _segments(width: int) -> list[tuple[int, ...]]:
     return [(1,) + rest for rest in _segments(width - 1)] + [(2,) + rest for rest in _segments(width - 2)]
 
 
-def _layouts(q: int, k: int, width: int, starts: Sequence[bool],
-             joined: Sequence[int]) -> list[tuple[bool, list[list[int]]]]:  # fmt: skip
+def _layouts(q: int, k: int, width: int, starts: Sequence[bool], joined: Sequence[int],
+             lines: bool = True) -> list[tuple[bool, list[list[int]]]]:  # fmt: skip
     """The ways a group of ``k`` rows of ``width`` columns from stream position ``q`` may stand in
     the blocks, as (whether it is the plain layout, rows of stream indices): column by column, each
     column's ``k`` values one block (``streamblocks.fits_blocks``: the plain layout); or, for ``k`` >
@@ -152,7 +156,7 @@ def _layouts(q: int, k: int, width: int, starts: Sequence[bool],
     two narrow cells' text close enough for pdftotext to make one line of them, and those lines one
     block), or with columns whose ``k`` values stand on one line of their own (``4 5 11 8``: raw
     pdftotext joins the cells of a column of short rows into one line), every other column a block.
-    The value after the group starts a block."""
+    The value after the group starts a block; ``lines``: whether a column may be one line."""
     end = q + k * width
     if end > len(starts):
         return []
@@ -175,16 +179,16 @@ def _layouts(q: int, k: int, width: int, starts: Sequence[bool],
     for parts in _segments(width):
         rows: list[list[int]] = [[] for _ in range(k)]
         at = q
-        lines = 0
+        as_lines = 0
         for w in parts:
-            if w == 1 and line(at):
-                lines += 1
+            if w == 1 and lines and line(at):
+                as_lines += 1
             elif not (block(at) if w == 1 else pairs(at)):
                 break
             for jj in range(k):
                 rows[jj] += [at + jj] if w == 1 else [at + 2 * jj, at + 2 * jj + 1]
             at += w * k
         else:
-            if 2 in parts or lines:
+            if 2 in parts or as_lines:
                 out.append((False, rows))
     return out
