@@ -1,0 +1,129 @@
+"""Table 三's row groups whose 总计 column raw pdftotext writes after the rows below them (Chromium's PDF)."""
+from govreport.extraction.document import Document
+from govreport.extraction.layout import split_lines
+from govreport.extraction.tables.chromelead import _layouts
+from govreport.extraction.tables.latetotals import MAX_ORDERS, column_units, deferred_orders
+from govreport.extraction.tables.result import TableResult
+from govreport.extraction.tables.streamorder import (
+    assemble_from_stream,
+    block_starts,
+    header_lead,
+    label_joins,
+    lone_numbers,
+    solve_checked,
+)
+
+from tests.test_blank_identities import COLS, KEYS, RESULTS, SPEC, _table
+
+GROUP = RESULTS[4:8]  # four rows of 三(三) written column by column
+
+
+def _reading(truth: dict[str, list], late: bool = True, lines: bool = False, head: str = "自然人\n") -> str:
+    """Table 三 as raw pdftotext writes Chromium's PDF: single rows a value a block; the four rows of
+    ``GROUP`` column by column, each column a block of four lines (``lines``: one line of four
+    values), their 总计 column after the last row (``late``) or in place."""
+    def column(c: int) -> str:
+        vals = [truth[k][c] for k in GROUP]
+        return (" ".join(map(str, vals)) + "\n" if lines else "".join(f"{v}\n" for v in vals)) + "\n"
+
+    out = "申请人情况\n" + head
+    for k in KEYS:
+        if k in GROUP[1:]:
+            continue
+        if k == GROUP[0]:
+            out += "".join(column(c) for c in range(6 if late else 7))
+            continue
+        out += "".join(f"{v}\n\n" for v in truth[k])
+    if late:
+        out += column(6)
+    return out + "四、因政府信息公开申请行政复议、提起行政诉讼的情况\n"
+
+
+def _stream(text: str):
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, hints = lone_numbers(doc, lines)
+    return doc, lines, cells, hints, block_starts(cells, lines), label_joins(doc, cells, lines)
+
+
+def _assemble(text: str) -> TableResult | None:
+    doc, lines, *_ = _stream(text)
+    return assemble_from_stream(TableResult.empty(SPEC), doc, lines)
+
+
+def test_a_groups_total_block_after_the_rows_below_it_is_put_back_by_the_arithmetic():
+    truth = _table({})
+    text = _reading(truth)
+    doc, lines, cells, hints, starts, joined = _stream(text)
+    # as printed no division fits (the group is a column short, its 总计 block last)
+    assert solve_checked([c.value for c in cells], KEYS, frozenset(), hints, 0, starts, joined=joined) is None
+    (order,) = deferred_orders(starts, joined)
+    assert [cells[i].value for i in order] == [c.value for c in lone_numbers(*(lambda t: (Document(t), split_lines(t)))(_reading(truth, late=False)))[0]]
+    out = _assemble(text)
+    assert out is not None
+    assert {k: [out.values[k][c] for c in COLS] for k in KEYS} == truth
+    assert any("总计 columns written after the rows below them" in w for w in out.warnings)
+    # the same group printed in place is divided as before, with no rewrite
+    plain = _reading(truth, late=False)
+    assert deferred_orders(*_stream(plain)[4:]) == []
+    assert _assemble(plain) is not None
+
+
+def test_a_total_block_that_is_not_the_rows_sums_is_not_put_back():
+    truth = _table({})
+    # the late block's first value one more than its row's sum: no order divides, nothing is read
+    text = _reading(truth)
+    g = [truth[k][6] for k in GROUP]
+    bad = text.replace("".join(f"{v}\n" for v in g) + "\n四、", "".join(f"{v}\n" for v in [g[0] + 1, *g[1:]]) + "\n四、")
+    assert bad != text
+    assert _assemble(bad) is None
+
+
+def test_columns_written_a_line_each_are_a_group_and_its_late_total_line_is_put_back():
+    truth = _table({})
+    text = _reading(truth, lines=True)
+    _, _, cells, _, starts, joined = _stream(text)
+    units = column_units(starts, joined)
+    assert [(size, col) for _, size, col in units if size == 4] == [(4, True)] * 7
+    out = _assemble(text)
+    assert out is not None
+    assert {k: [out.values[k][c] for c in COLS] for k in KEYS} == truth
+
+
+def test_a_line_of_a_column_is_a_layout_only_where_the_sums_decide():
+    # three rows' two columns, each column one line of three values (a line of values is as well
+    # one row's cells: blockorder, dividing without the sums, does not take it)
+    starts = [True, True, True, True, True, True]
+    joined = [0, 1, 1, 0, 1, 1]
+    assert (False, [[0, 3], [1, 4], [2, 5]]) in _layouts(0, 3, 2, starts, joined)
+    assert _layouts(0, 3, 2, starts, joined, lines=False) == []
+
+
+def test_more_candidate_orders_than_the_bound_give_none():
+    # a group of two rows one column short (six blocks of two), then many two-value blocks later:
+    # each a candidate place of its 总计 block
+    starts, joined = [], []
+    for _ in range(6):
+        starts += [True, False]
+        joined += [0, 1]
+    starts += [True]
+    joined += [0]  # a single value: the group ends
+    for _ in range(MAX_ORDERS + 2):
+        starts += [True, False]
+        joined += [0, 1]
+    assert deferred_orders(starts, joined) is None
+    assert len(deferred_orders(starts[: 13 + 2 * 3], joined[: 13 + 2 * 3])) == 3
+
+
+def test_an_upright_natural_person_header_opens_the_column_header():
+    # a browser's narrow 自然人 column prints its header a character a line; the values before it
+    # (another table's, drawn inside table 三's header) are the stream's lead
+    text = "申请人情况\n45\n0\n\n自\n然 法人或其他组织\n人\n\n5\n"
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    assert [c.raw for c in cells] == ["45", "0", "5"]
+    assert header_lead(doc, lines, cells) == 2
+    # 自 alone on a line without 然 and 人 under it is no header
+    other = text.replace("人\n", "数\n")
+    assert header_lead(Document(other), split_lines(other), lone_numbers(Document(other), split_lines(other))[0]) == 0
