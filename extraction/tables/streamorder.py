@@ -167,12 +167,37 @@ def header_lead(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> 
     text = doc.text
     heads = [text[ln.start : ln.end].strip() for ln in lines]
     header = next((ln.start for ln, s in zip(lines, heads) if COLUMN_HEADERS[0] in s), None)
-    # a narrow 自然人 cell prints its header upright, a character a line (``自`` / ``然 法人或其他组织`` /
-    # ``人``: a browser gives the column only its figures' width)
-    upright = next((lines[k].start for k in range(len(lines) - 2)
-                    if heads[k] == "自" and heads[k + 1][:1] == "然" and heads[k + 2][:1] == "人"), None)  # fmt: skip
-    header = min((h for h in (header, upright) if h is not None), default=None)
+    upright = _upright_header(heads)
+    header = min((h for h in (header, None if upright is None else lines[upright].start) if h is not None), default=None)
     return sum(c.start < header for c in cells) if header is not None else 0
+
+
+# the most lines from one character of an upright header to the next (other header cells' pieces
+# stand between them: ``自`` / ``总`` / ``然 商业 科研`` / ``计`` / ``人 企业 机构``)
+_UPRIGHT_GAP = 5
+
+
+def _upright_header(heads: Sequence[str]) -> int | None:
+    """The index of the line where the 自然人 header printed upright starts, if any: a browser gives
+    the narrow 自然人 column only its figures' width, so its header comes a character a line (``自``
+    / ``然 法人或其他组织`` / ``人``), each character a word of its own at the start or the end of its line
+    (pdftotext joins it with the header cells beside it), each within ``_UPRIGHT_GAP`` lines of the
+    one before."""
+    def has(k: int, ch: str) -> bool:
+        words = heads[k].split()
+        return bool(words) and ch in (words[0], words[-1])
+
+    for k in range(len(heads)):
+        if not has(k, "自"):
+            continue
+        at = k
+        for ch in "然人":
+            at = next((j for j in range(at + 1, min(at + 1 + _UPRIGHT_GAP, len(heads))) if has(j, ch)), -1)
+            if at < 0:
+                break
+        else:
+            return k
+    return None
 
 
 def block_starts(cells: Sequence[Cell], lines: Sequence[Line]) -> list[bool]:
