@@ -124,6 +124,10 @@ def test_an_upright_natural_person_header_opens_the_column_header():
     cells, _ = lone_numbers(doc, lines)
     assert [c.raw for c in cells] == ["45", "0", "5"]
     assert header_lead(doc, lines, cells) == 2
+    # its characters among other header cells' pieces, 自 at the end of the note's line
+    mixed = "申请人情况\n0\n2\n（本列数据的勾稽关系为：第一项加第二项之和， 自\n总\n然 商业 科研\n计\n人 企业 机构\n5\n"
+    doc2, lines2 = Document(mixed), split_lines(mixed)
+    assert header_lead(doc2, lines2, lone_numbers(doc2, lines2)[0]) == 2
     # 自 alone on a line without 然 and 人 under it is no header
     other = text.replace("人\n", "数\n")
     assert header_lead(Document(other), split_lines(other), lone_numbers(Document(other), split_lines(other))[0]) == 0

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+Number = int | float
+
 # the most candidate orders divided for one stream (more: none, the cost of dividing each being a
 # whole stream search)
 MAX_ORDERS = 12
@@ -53,10 +55,10 @@ def column_units(starts: Sequence[bool], joined: Sequence[int]) -> list[tuple[in
     return out
 
 
-def _short_groups(units: Sequence[tuple[int, int, bool]], lead: int) -> list[tuple[int, int]]:
-    """(unit index after the group, rows ``k``) of every group one column short: exactly ``w``
-    (``SHORT_WIDTHS``) column units of ``k`` ≥ 2 values in a row, neither unit beside them one of
-    ``k`` too, all past the first ``lead`` values."""
+def _short_groups(units: Sequence[tuple[int, int, bool]], lead: int) -> list[tuple[int, int, int]]:
+    """(unit index after the group, rows ``k``, columns ``w``) of every group one column short:
+    exactly ``w`` (``SHORT_WIDTHS``) column units of ``k`` ≥ 2 values in a row, neither unit beside
+    them one of ``k`` too, all past the first ``lead`` values."""
     def col(u: int, k: int) -> bool:
         return 0 <= u < len(units) and units[u][2] and units[u][1] == k
 
@@ -69,30 +71,49 @@ def _short_groups(units: Sequence[tuple[int, int, bool]], lead: int) -> list[tup
             # the unit after it two values a line for each row (其他 and 总计 joined): the group is whole
             pairs = u < len(units) and not units[u][2] and units[u][1] == 2 * k
             if k >= 2 and all(col(t, k) for t in range(u - w, u)) and not col(u - w - 1, k) and not col(u, k) and not pairs:
-                out.append((u, k))
+                out.append((u, k, w))
                 break
     return out
 
 
-def deferred_orders(starts: Sequence[bool], joined: Sequence[int], lead: int = 0) -> list[list[int]] | None:
+def _fits_sums(values: Sequence[Number | None], units: Sequence[tuple[int, int, bool]], group: tuple[int, int, int],
+               at: int) -> bool:  # fmt: skip
+    """Whether the ``k`` values from ``at`` may be the 总计 column of ``group`` (``_short_groups``):
+    each the sum of its row's six applicant columns where the group holds them all, at least the
+    sum of its five where the rows' 自然人 stand elsewhere (a blank counts 0)."""
+    u, k, w = group
+    for j in range(k):
+        row = sum(values[units[u - w + c][0] + j] or 0 for c in range(w))
+        total = values[at + j] or 0
+        if (total != row) if w == 6 else (total < row):
+            return False
+    return True
+
+
+def deferred_orders(starts: Sequence[bool], joined: Sequence[int], lead: int = 0,
+                    values: Sequence[Number | None] | None = None) -> list[list[int]] | None:  # fmt: skip
     """Candidate orders of the stream (each a list of the original indices in their new order) that
     put back the 总计 blocks of groups one column short (module docstring): for every run of such
     groups in stream order and every place later in the stream where column units of the same sizes
-    follow one another, those units moved to the groups' ends. None past ``MAX_ORDERS`` candidates;
-    [] when there are none."""
+    follow one another (given ``values``, each unit the group's rows' sums: ``_fits_sums``), those
+    units moved to the groups' ends. Orders giving the same values in the same blocks count once
+    (they divide alike). None past ``MAX_ORDERS`` candidates; [] when there are none."""
     units = column_units(starts, joined)
     groups = _short_groups(units, lead)
     orders: list[list[int]] = []
+    seen: set[tuple] = set()
     n = len(starts)
     for a in range(len(groups)):
         for b in range(a, len(groups)):
-            sizes = [k for _, k in groups[a : b + 1]]
-            for t in range(groups[b][0] + 1, len(units) - len(sizes) + 1):
-                if not all(units[t + x][2] and units[t + x][1] == sizes[x] for x in range(len(sizes))):
+            run = groups[a : b + 1]
+            for t in range(run[-1][0] + 1, len(units) - len(run) + 1):
+                if not all(units[t + x][2] and units[t + x][1] == g[1] for x, g in enumerate(run)):
                     continue
-                moved = [(units[t + x][0], sizes[x]) for x in range(len(sizes))]
+                if values is not None and not all(_fits_sums(values, units, g, units[t + x][0]) for x, g in enumerate(run)):
+                    continue
+                moved = [(units[t + x][0], g[1]) for x, g in enumerate(run)]
                 cut = {i for s, k in moved for i in range(s, s + k)}
-                at = {units[u][0] if u < len(units) else n: (s, k) for (u, _), (s, k) in zip(groups[a : b + 1], moved)}
+                at = {units[g[0]][0] if g[0] < len(units) else n: m for g, m in zip(run, moved)}
                 order: list[int] = []
                 for i in range(n + 1):
                     if i in at:
@@ -100,6 +121,11 @@ def deferred_orders(starts: Sequence[bool], joined: Sequence[int], lead: int = 0
                         order += range(s, s + k)
                     if i < n and i not in cut:
                         order.append(i)
+                s2, j2 = reordered(order, starts, joined)
+                key = (tuple(values[i] for i in order) if values is not None else tuple(order), tuple(s2), tuple(j2))
+                if key in seen:
+                    continue
+                seen.add(key)
                 orders.append(order)
                 if len(orders) > MAX_ORDERS:
                     return None

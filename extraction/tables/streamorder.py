@@ -501,7 +501,7 @@ def _late_totals(spec: TableSpec, cells: Sequence[Cell], values: Sequence[Number
     """Table 三 from the orders ``latetotals.deferred_orders`` gives (row groups' 总计 blocks put back
     after their rows): each order divided as the stream is (``solve_checked``), the cells every
     order that divides gives alike kept, the others null; None when no order divides."""
-    orders = deferred_orders(starts, joined, lead) if starts and joined else None
+    orders = deferred_orders(starts, joined, lead, values) if starts and joined else None
     found: list[tuple[list[int], StreamSolution]] = []
     for order in orders or []:
         s2, j2 = reordered(order, starts, joined)
