@@ -66,7 +66,7 @@ def chromium_index_groups(n: int, p: int, left: int, starts: Sequence[bool], joi
     column's values may stand on one line (without the rows' sums, as ``blockorder`` divides, such
     a line is as well one row's cells: left out there)."""
     out = lead_runs(n, p, left, starts, joined, keep, lines)
-    for k in range(2, min(MAX_LEAD, left) + 1):
+    for k in range(1, min(MAX_LEAD, left) + 1):
         if p + k * APP_COLS > n:
             break
         for plain, rows in _layouts(p, k, APP_COLS, starts, joined, lines):
@@ -100,11 +100,13 @@ def lead_runs(n: int, p: int, left: int, starts: Sequence[bool], joined: Sequenc
 
 def _labels_run(joined: Sequence[int], starts: Sequence[bool], run: Sequence[int]) -> bool:
     """The values at ``run`` (consecutive indices) stand among label text: label text before each but
-    the first and no value right after another with an empty line alone between them (``joined`` 0),
-    label text before at least one; and the value after them starts a new block."""
+    the first and no value right after another with an empty line alone between them (``joined`` 0)
+    or on its line, label text before at least one; and the value after them starts a new block."""
     last = run[-1]
     if any(joined[i] == 0 for i in run[1:]) or not any(joined[i] >= 2 for i in run):
         return False
+    if any(_same_line(starts, joined, i) for i in run[1:]):
+        return False  # two values on one line: a row's cells (one column gives a label one value)
     return last + 1 >= len(starts) or starts[last + 1]
 
 
@@ -140,6 +142,21 @@ def _same_line(starts: Sequence[bool], joined: Sequence[int], i: int) -> bool:
     return i < len(starts) and joined[i] == 1 and starts[i]
 
 
+def _row_block(q: int, width: int, starts: Sequence[bool], joined: Sequence[int]) -> bool:
+    """The ``width`` values from ``q`` are one row's cells drawn as one block of their own: Chromium
+    draws a row's cells on one baseline, and raw pdftotext may keep them as the lines of one block,
+    some joined on a line (``31 3`` / ``0`` / ``0`` / ``1`` / ``0 35``). Told from a column's block of
+    a group by holding both: values on one line and values on the next line; the value after them
+    starts a block of its own."""
+    end = q + width
+    if not starts[q] or (end < len(starts) and (not starts[end] or _same_line(starts, joined, end))):
+        return False
+    same = [_same_line(starts, joined, i) for i in range(q + 1, end)]
+    if any(starts[i] and not same[i - q - 1] for i in range(q + 1, end)):
+        return False  # another block inside
+    return any(same) and not all(same)
+
+
 def _segments(width: int) -> list[tuple[int, ...]]:
     """Every division of ``width`` adjacent columns into parts of one column or two, as part widths."""
     if width <= 1:
@@ -163,6 +180,8 @@ def _layouts(q: int, k: int, width: int, starts: Sequence[bool], joined: Sequenc
     out: list[tuple[bool, list[list[int]]]] = []
     if _fits_blocks(starts, q, k, width):
         out.append((True, [[q + c * k + jj for c in range(width)] for jj in range(k)]))
+    elif k == 1 and lines and _row_block(q, width, starts, joined):
+        out.append((False, [list(range(q, end))]))
     if k < 2 or (end < len(starts) and (not starts[end] or _same_line(starts, joined, end))):
         return out
 
