@@ -131,3 +131,27 @@ def test_an_upright_natural_person_header_opens_the_column_header():
     # 自 alone on a line without 然 and 人 under it is no header
     other = text.replace("人\n", "数\n")
     assert header_lead(Document(other), split_lines(other), lone_numbers(Document(other), split_lines(other))[0]) == 0
+
+
+def test_a_row_whose_cells_stand_as_one_block_some_joined_on_a_line_is_a_row():
+    # Chromium draws a row's cells on one baseline; pdftotext keeps them as one block, the first two
+    # and the last two on a line each (31 3 / 0 / 0 / 1 / 0 35), then the next row's block
+    from govreport.extraction.tables.chromelead import chromium_index_groups
+
+    starts = [True, True, False, False, False, False, True, True]
+    joined = [0, 1, 1, 1, 1, 1, 1, 0]
+    assert [[0, 1, 2, 3, 4, 5, 6]] in [rows for _, rows in chromium_index_groups(8, 0, 1, starts, joined)]
+    # one block of seven lines and no line of two: a column of a group, no row
+    col = [True] + [False] * 6 + [True]
+    assert [rows for _, rows in chromium_index_groups(8, 0, 1, col, [0] + [1] * 6 + [0])] == []
+    # the sums are not there to decide (blockorder): not taken
+    assert [rows for _, rows in chromium_index_groups(8, 0, 1, starts, joined, lines=False)] == []
+
+
+def test_a_labels_run_holds_no_two_values_on_one_line():
+    from govreport.extraction.tables.chromelead import _labels_run
+
+    # three values among labels (label text before the second and third): a run
+    assert _labels_run([0, 2, 2, 0], [True, True, True, True], [0, 1, 2])
+    # the third on the second's line (a row's two cells): no run of one column
+    assert not _labels_run([0, 2, 1, 0], [True, True, True, True], [0, 1, 2])
