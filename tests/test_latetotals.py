@@ -63,6 +63,9 @@ def test_a_groups_total_block_after_the_rows_below_it_is_put_back_by_the_arithme
     assert out is not None
     assert {k: [out.values[k][c] for c in COLS] for k in KEYS} == truth
     assert any("总计 columns written after the rows below them" in w for w in out.warnings)
+    # the moved 总计 values are inferred; a single row the move only shifted keeps its reading
+    assert out.statuses()[GROUP[0]]["total"] == "inferred"
+    assert out.statuses()["total_handled"]["total"] == "read"
     # the same group printed in place is divided as before, with no rewrite
     plain = _reading(truth, late=False)
     assert deferred_orders(*_stream(plain)[4:]) == []

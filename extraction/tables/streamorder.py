@@ -516,10 +516,21 @@ def _late_totals(spec: TableSpec, cells: Sequence[Cell], values: Sequence[Number
     sol = found[0][1]
     for _, other in found[1:]:
         sol = _agree(sol, other)
-    moved = frozenset(i for order, _ in found for pos, i in enumerate(order) if i != pos)
-    out = stream_result(spec, cells, sol, moved)
+    out = stream_result(spec, cells, sol, frozenset(i for order, _ in found for i in _moved(order)))
     out.warn("row groups' 总计 columns written after the rows below them (raw pdftotext of a browser's PDF); "
              "put back where the report's arithmetic places them")
+    return out
+
+
+def _moved(order: Sequence[int]) -> list[int]:
+    """The indices ``order`` puts before a smaller one: the values it moved back, not those after
+    them that only shifted."""
+    out: list[int] = []
+    least = None
+    for i in reversed(order):
+        if least is not None and i > least:
+            out.append(i)
+        least = i if least is None else min(least, i)
     return out
 
 
