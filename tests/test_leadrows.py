@@ -220,3 +220,56 @@ def test_a_last_group_after_a_lone_total_is_placed_and_not_where_it_breaks_a_cou
     case = _last_rows_with_a_lone_total([1, 0, 2, 3, 4, 5])
     got = case["out"]["tables"]["applications"]
     assert got["total_handled"]["natural_person"] != 220 and got["carried_forward"]["natural_person"] != 3
+
+
+def _sized_blocks(*sizes: int) -> list[bool]:
+    """Block starts for blocks of the given sizes, in order (``streamorder.block_starts``)."""
+    return [k == 0 for n in sizes for k in range(n)]
+
+
+def test_a_run_of_blank_marks_and_0_after_a_pinned_row_is_pinned_with_its_cells():
+    # no fewer of ``— — — — — — 0``'s values meet 总计 (a mark is no 总计), so it is one row of seven:
+    # its cells are kept, and the rows after it stay pinned
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, *[None] * 6, 0, 2, 0, 0, 0, 0, 0, 2)
+    rows = stream_lead_rows(cells, [None] * len(cells), 23, [True] * len(cells))
+    assert _values(rows) == [[3, 1, 0, 0, 0, 0, 4], [None] * 6 + [0], [2, 0, 0, 0, 0, 0, 2]]
+    # seven zeros could be a short row and the next row's first value: not pinned by themselves
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, *[0] * 7, 2, 0, 0, 0, 0, 0, 2)
+    assert stream_lead_rows(cells, [None] * len(cells), 23, [True] * len(cells))[1] is not None  # as before: the 2-row after pins it
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, None, None, 0, None, None, None, 0)
+    assert len(stream_lead_rows(cells, [None] * len(cells), 23, [True] * len(cells))) == 1  # 0 after two marks: 3 or 7 values
+
+
+def test_a_row_group_with_blank_marks_and_a_block_of_marks_one_short_gives_its_rows():
+    # 三(一)/(二) column by column, 其他's block one value short and all marks: each row's 其他 is blank
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, 9, 6, None, None, None, None, 1, None, None, None, None, 10, 6, 5, 0, 0, 0, 0, 0, 5)
+    starts = [True] * 7 + _sized_blocks(2, 2, 2, 2, 2, 1, 2) + [True] * 7
+    rows = stream_lead_rows(cells, [None] * len(cells), 23, starts)
+    assert _values(rows) == [[3, 1, 0, 0, 0, 0, 4], [9, None, None, 1, None, None, 10], [6, None, None, None, None, None, 6],
+                             [5, 0, 0, 0, 0, 0, 5]]
+    # a short block holding a number: which row's cell is empty is not printed
+    cells[17] = _cells(2)[0]
+    cells[19], cells[20] = _cells(12, 6)
+    assert len(stream_lead_rows(cells, [None] * len(cells), 23, starts)) == 1
+
+
+def test_a_row_printing_fewer_values_is_kept_only_where_its_count_and_cells_are_pinned():
+    # ``— — — — 1 1`` after a pinned row: only six values meet 总计; the header piece before the
+    # first 1 (法律服务机构) puts it in its column, so every placement agrees
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, None, None, None, None, 1, 1, 5, 0, 0, 0, 0, 0, 5)
+    hints = [None] * len(cells)
+    hints[11] = 4
+    rows = stream_lead_rows(cells, hints, 23, [True] * len(cells))
+    assert _values(rows) == [[3, 1, 0, 0, 0, 0, 4], [None, None, None, None, 1, None, 1], [5, 0, 0, 0, 0, 0, 5]]
+    # without it the 1 may be 法律服务机构's or 其他's: not placed, the rows stop
+    assert len(stream_lead_rows(cells, [None] * len(cells), 23, [True] * len(cells))) == 1
+    # a row whose values share a block is a row group's column, not a row
+    assert len(stream_lead_rows(cells, hints, 23, [True] * 11 + [False] + [True] * 8)) == 1
+    # a short row totalling 0 may leave its 总计 empty (its 0 another column's): not kept
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, None, None, None, None, 0, 5, 0, 0, 0, 0, 0, 5)
+    assert len(stream_lead_rows(cells, [None] * len(cells), 23, [True] * len(cells))) == 1
+    # nor after a run of zeros, which may have moved the stream by a value
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, *[0] * 7, None, None, None, None, 1, 1, 5, 0, 0, 0, 0, 0, 5)
+    hints = [None] * len(cells)
+    hints[18] = 4
+    assert len(stream_lead_rows(cells, hints, 23, [True] * len(cells))) == 1

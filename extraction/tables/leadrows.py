@@ -12,6 +12,12 @@ values each (a row printing fewer would shift every later run by its missing val
 non-zero row breaks its 总计), whereas a trailing run of zeros may hold a row with a blank cell and
 so is not known to be those rows'.
 
+Where a row's end is pinned (a non-zero 总计), the next row's start is too, and the walk goes on
+through rows that a run of seven does not fit: a run of blank marks and a 0 that no fewer of its
+values meet, a row group with blank marks (a block of marks one short: that column's cells are
+blank in every row either way), a row printing fewer values whose count is the only one meeting a
+non-zero 总计 and whose cells every placement agrees on (``short_row``).
+
 Rows sharing a merged label are often written column by column: ``APP_COLS`` blocks (raw
 ``pdftotext`` ends a block at an empty line) of one value per row each (``column_group``). Such a
 group is taken where it stands in the leading rows (the rows before it pinned by a non-zero run),
@@ -28,16 +34,21 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL, meets_total
+from .blankdivision import short_row_placements
 from .result import BLANK, TableResult
 from .streamorder import block_starts, header_lead, lone_numbers
 
 
-def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None], at: int) -> list[list[Cell]] | None:
+def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None], at: int,
+                 marks: bool = False) -> list[list[Cell]] | None:
     """The rows of a row group written column by column from ``cells[at]``: ``APP_COLS`` consecutive
     blocks (``starts[i]``: ``cells[i]`` opens a block, ``streamorder.block_starts``) of the same
     size r >= 2, the i-th value of each block the i-th row's; every value a number, every row
-    meeting 总计, and a header hint in block k naming column k. Returns the r rows of ``APP_COLS``
-    cells, or None where the blocks from ``at`` are no such group."""
+    meeting 总计, and a header hint in block k naming column k. With ``marks``, a blank mark (``—``,
+    ``无``) may stand in a block of size r (each row prints its cell there, in row order) and a block
+    may hold r - 1 values that are all blank marks (one row's cell empty, the others marks: every
+    row's cell of that column is blank either way, given as a mark). Returns the r rows of
+    ``APP_COLS`` cells, or None where the blocks from ``at`` are no such group."""
     n = len(cells)
     bounds: list[tuple[int, int]] = []
     i = at
@@ -49,18 +60,72 @@ def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[
             j += 1
         bounds.append((i, j))
         i = j
-    sizes = {b - a for a, b in bounds}
-    r = sizes.pop()
-    if sizes or r < 2:
+    r = max(b - a for a, b in bounds)
+    if r < 2:
         return None  # blocks of one value are values apart, not a group's columns
+    short = [k for k, (a, b) in enumerate(bounds) if b - a != r]
+    if short and not (marks and all(b - a == r - 1 and all(c.value is None for c in cells[a:b])
+                                    for a, b in (bounds[k] for k in short))):  # fmt: skip
+        return None
     if any(h is not None and h != k for k, (a, b) in enumerate(bounds) for h in hints[a:b]):
         return None
-    rows = [[cells[a + i] for a, _ in bounds] for i in range(r)]
-    if any(c.value is None for row in rows for c in row):
+    rows = [[cells[a + min(i, b - a - 1)] for a, b in bounds] for i in range(r)]
+    if not marks and any(c.value is None for row in rows for c in row):
         return None  # a blank mark in a column block: which row it is in is not printed
     if not all(meets_total([c.value for c in row]) for row in rows):
         return None
     return rows
+
+
+def row_counts(cells: Sequence[Cell], at: int) -> list[int]:
+    """The counts m of values from ``cells[at]`` (one to ``APP_COLS``) whose last, a number, is the
+    sum of the ones before it (a blank mark 0): where a row starting there may end at its 总计."""
+    out = []
+    for m in range(1, min(APP_COLS, len(cells) - at) + 1):
+        run = cells[at : at + m]
+        if run[-1].value is not None and abs(sum(c.value or 0 for c in run[:-1]) - run[-1].value) <= TOL:
+            out.append(m)
+    return out
+
+
+def short_row(cells: Sequence[Cell], hints: Sequence[int | None], starts: Sequence[bool],
+              at: int) -> tuple[int, list[Cell]] | None:
+    """A row printing fewer than ``APP_COLS`` values from ``cells[at]`` (its first value's place in
+    the stream pinned by the rows before it): the only count of values from one to seven whose last,
+    a number, is the sum of the ones before it (a blank mark 0), each value a block of its own
+    (``starts``; a row group's column blocks hold more) as is the value after it, and every
+    order-keeping placement of the values under the columns that meets 总计 with the last in 总计
+    (``blankdivision.short_row_placements``; a header piece keeps a value in its column) giving
+    each column the same value or none. Returns (values taken, the row's ``APP_COLS`` cells: an
+    empty column a blank ``Cell`` with no value) or None."""
+    n = len(cells)
+    fits = row_counts(cells, at)
+    if len(fits) != 1 or fits[0] == APP_COLS:
+        return None
+    m = fits[0]
+    if abs(cells[at + m - 1].value) <= TOL:
+        return None  # a row of zeros may leave its 总计 empty: its 0 may be another column's
+    if not all(starts[i] for i in range(at, min(at + m + 1, n))):
+        return None
+    run = list(cells[at : at + m])
+    placements = [p for p in short_row_placements([c.value for c in run], list(hints[at : at + m]))
+                  if p[-1] == APP_COLS - 1]  # fmt: skip
+    if not placements:
+        return None
+    row: list[Cell | None] = [None] * APP_COLS
+    for slots in placements:
+        taken = dict(zip(slots, run))
+        for k in range(APP_COLS):
+            c = taken.get(k)
+            # an empty column and a blank mark are both blank: the same cell
+            if c is not None and c.value is None:
+                c = None
+            if slots is placements[0]:
+                row[k] = c
+            elif (row[k] is None) != (c is None) or (c is not None and row[k] is not c and row[k].value != c.value):
+                return None
+    empty = Cell(None, "", run[-1].end, run[-1].end, run[-1].line, 0, 0, 1.0)
+    return m, [c if c is not None else empty for c in row]
 
 
 def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: int,
@@ -71,37 +136,66 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     cell: 0 in the arithmetic), each meeting 总计 and agreeing with every hint, at most ``rows`` of
     them; cut after the last run whose 总计 is not 0 (``[]`` when none is). With ``starts`` (block
     starts, ``column_group``), a row group written column by column right after a non-zero run
-    gives its rows in place of runs. Returns one list of
+    gives its rows in place of runs, and right after a pinned row (one with a non-zero 总计, or
+    any of the next three) the walk goes on where no run of seven fits, and these rows are pinned
+    too: a run of seven whose values no fewer of meet 总计 (blank marks before its 0), a row group
+    with blank marks (``column_group(marks=True)``), a row printing fewer values whose count and
+    cells are pinned (``short_row``). Returns one list of
     ``APP_COLS`` cells per template row from the first, or None for a row whose cells are not
     pinned although its place is: a run of rows totalling 0 that holds a blank mark (rows sharing
     a merged label cell are written column by column, so where the mark stands among the zeros
     is not known; its rows' count is)."""
     runs: list[list[Cell]] = []
-    last = -1
+    anchor: list[bool] = []  # per row kept: its end is pinned (a later row's place follows from it)
+    at = 0  # the stream position of the next row's first value
+
+    def pinned() -> bool:
+        # right after a pinned row: a run of zeros before may have moved the stream by a value
+        return starts is not None and bool(anchor) and anchor[-1]
+
     while len(runs) < rows:
-        at = APP_COLS * len(runs)
         # a group only after a non-zero run: a leading run of zeros may be a later row (row 一
         # printing only its 总计, drawn apart), which would move the group's rows by one
-        group = column_group(cells, starts, hints, at) if starts is not None and last >= 0 else None
+        group = column_group(cells, starts, hints, at) if starts is not None and any(anchor) else None
         if group is not None and len(runs) + len(group) <= rows:
             for row in group:
                 runs.append(row)
-                if abs(row[-1].value) > TOL:
-                    last = len(runs) - 1
+                anchor.append(abs(row[-1].value) > TOL)
+            at += APP_COLS * len(group)
             continue
-        if APP_COLS * (len(runs) + 1) > len(cells):
-            break
         run = list(cells[at : at + APP_COLS])
         values = [c.value for c in run]
-        if not meets_total(values):
+        if len(run) == APP_COLS and meets_total(values) \
+                and not any(h is not None and h != k for k, h in enumerate(hints[at : at + APP_COLS])):
+            # a run of zeros is pinned too where no fewer of its values meet 总计 (blank marks before its 0)
+            anchor.append((values[-1] is not None and abs(values[-1]) > TOL)
+                          or (pinned() and row_counts(cells, at) == [APP_COLS]))  # fmt: skip
+            runs.append(run)
+            at += APP_COLS
+            continue
+        # no run of seven: a group with blank marks (``column_group(marks=True)``), or a row printing
+        # fewer values (blank cells leave no line) where its length and its cells are pinned (``short_row``)
+        group = column_group(cells, starts, hints, at, marks=True) if pinned() else None
+        if group is not None and len(runs) + len(group) <= rows:
+            end = at
+            for _ in range(APP_COLS):
+                end += 1
+                while end < len(cells) and not starts[end]:
+                    end += 1
+            runs.extend(group)
+            anchor.extend([True] * len(group))  # its blocks pin its rows and where the next row starts
+            at = end
+            continue
+        short = short_row(cells, hints, starts, at) if pinned() else None
+        if short is None:
             break
-        if any(h is not None and h != k for k, h in enumerate(hints[at : at + APP_COLS])):
-            break  # a header piece names another column: the values are not in the columns' order
-        runs.append(run)
-        if values[-1] is not None and abs(values[-1]) > TOL:
-            last = len(runs) - 1
+        used, row = short
+        runs.append(row)
+        anchor.append(True)  # no other count of values meets 总计 there
+        at += used
+    last = max((k for k, a in enumerate(anchor) if a), default=-1)
     out: list[list[Cell] | None] = list(runs[: last + 1])
-    zero = [not (r[-1].value is not None and abs(r[-1].value) > TOL) for r in runs[: last + 1]]
+    zero = [not a for a in anchor[: last + 1]]
     k = 0
     while k < len(out):
         if not zero[k]:
