@@ -136,8 +136,8 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     cell: 0 in the arithmetic), each meeting 总计 and agreeing with every hint, at most ``rows`` of
     them; cut after the last run whose 总计 is not 0 (``[]`` when none is). With ``starts`` (block
     starts, ``column_group``), a row group written column by column right after a non-zero run
-    gives its rows in place of runs, and right after a pinned row (one with a non-zero 总计, or
-    any of the next three) the walk goes on where no run of seven fits, and these rows are pinned
+    gives its rows in place of runs, and right after a pinned row (a non-zero 总计, or one of
+    the three kinds that follow) the walk goes on where no run of seven fits, and these rows are pinned
     too: a run of seven whose values no fewer of meet 总计 (blank marks before its 0), a row group
     with blank marks (``column_group(marks=True)``), a row printing fewer values whose count and
     cells are pinned (``short_row``). Returns one list of
