@@ -513,9 +513,16 @@ def load_text(
     fmt = _format_from_name(filename, None)
     if fmt == "text" and is_html_document(text):
         fmt = "html"  # a web page saved under a .txt name: its markup is not the report's text
+    if fmt == "html" and "<" not in text:
+        return _document(text, "text", filename, raw, warnings=[_NO_MARKUP], limits=limits)
     if fmt == "html" or (fmt is None and looks_like_html(text)):
         return _document(_flatten_keeping_nuls(text), "html", filename, raw, limits=limits)
     return _document(text, "text", filename, raw, limits=limits)
+
+
+# Said as HTML (name or media type) but without a single tag: plain text a client labelled HTML. An
+# HTML parser would fold its line breaks into spaces, and the tables' rows with them.
+_NO_MARKUP = "declared as HTML but holds no markup: read as plain text (line breaks kept)"
 
 
 # held in a NUL's place through the HTML parser, which makes a NUL U+FFFD (a "lost character"); a
@@ -584,9 +591,12 @@ def load_bytes(
     decoded = decode_text(data, filename, declared=charset)
     if fmt == "text" and is_html_document(decoded.text):
         fmt = "html"  # (a UTF-16 page, which the byte check above cannot see)
+    no_markup = fmt == "html" and "<" not in decoded.text
+    if no_markup:
+        fmt = "text"
     if fmt != "html" and not looks_like_html(decoded.text):
         check_text(decoded.text, limits, name)  # before any further work on plain text
-    warnings = []
+    warnings = [_NO_MARKUP] if no_markup else []
     if decoded.replaced:
         warnings.append(f"{decoded.replaced} invalid {decoded.encoding} byte sequence(s) replaced by U+FFFD")
     if fmt == "html" or (declared is None and looks_like_html(decoded.text)):

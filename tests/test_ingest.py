@@ -891,3 +891,14 @@ def test_a_device_past_the_size_limit_is_more_than_the_limit_not_a_size() -> Non
 
     with pytest.raises(errors.InputTooLarge, match=r"zero is more than 1000 bytes; the limit is 1000 bytes"):
         load_path("/dev/zero", max_bytes=1000)
+
+
+def test_plain_text_declared_as_html_keeps_its_line_breaks() -> None:
+    # a client sending a .txt report as text/html (or naming it .html): the HTML parser folded every
+    # line break into a space, so each table's rows ran into one line and table 四 came back null
+    text = "四、行政复议、行政诉讼情况\n行政复议\n结果维持\t1\n总计\t2\n"
+    for doc in (load_bytes(text.encode(), None, media_type="text/html"), load_text(text, "r.html")):
+        assert doc.meta["format"] == "text" and doc.text == text
+        assert any("holds no markup" in w for w in doc.meta["ingest_warnings"])
+    page = "<p>四、行政复议</p>\n<p>总计 2</p>"
+    assert load_bytes(page.encode(), None, media_type="text/html").meta["format"] == "html"  # markup: HTML
