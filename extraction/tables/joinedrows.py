@@ -35,6 +35,10 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
     cols = spec.rows[0].cols
     if len(cols) != APP_COLS:
         return []
+    held = res.statuses()
+    if not any(res.values.get(row, {}).get(col) is None and held.get(row, {}).get(col, MISSING) in (UNREADABLE, MISSING)
+               for row in spec.row_keys for col in cols):
+        return []  # no cell left open: whatever the divisions give, nothing is filled (their searches cost most)
     heights = label_heights([doc.text[ln.start : ln.end] for ln in lines], [row.label for row in spec.rows])
     if any(h is None for h in heights):
         return []
@@ -62,7 +66,6 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
     if built is None or any(_PAST_LIMIT in w for w in scratch.warnings):
         return []
     fills: list[tuple[str, str]] = []
-    held = res.statuses()
     for row in spec.row_keys:
         if any(built.status.get(row, {}).get(col) == UNREADABLE for col in cols):
             # the divisions disagree on how many cells the row prints: its cells they agree on rest on
