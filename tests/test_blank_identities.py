@@ -580,3 +580,33 @@ def test_a_table_of_zeros_open_cells_are_filled_from_the_division_the_labels_lin
     text = _labelled_zeros(truth, groups, {"granted", "other_other", "total_handled", "carried_forward"})
     res = TableResult.empty(SPEC)
     assert fill_from_joined_rows(res, Document(text), split_lines(text)) == []
+
+
+def test_a_table_of_zeros_with_no_cell_left_open_is_not_searched(monkeypatch):
+    # every cell already holds a value or a blank: whatever the divisions give, nothing could be
+    # filled, so neither search is run (they cost most of a table of zeros' reading)
+    from govreport.extraction.tables import joinedrows
+
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["denied_prohibited_by_law"] = [E] * 6 + [0]
+    groups = [["granted", "partially_granted"], ["other_other", "total_handled", "carried_forward"]]
+    text = _labelled_zeros(truth, groups, {"granted", "other_other", "total_handled", "carried_forward"})
+    calls: list[bool] = []
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("strict", False))
+        return joinedrows.blank_identities_result.__wrapped__(*args, **kwargs)
+
+    counted.__wrapped__ = joinedrows.blank_identities_result  # type: ignore[attr-defined]
+    monkeypatch.setattr(joinedrows, "blank_identities_result", counted)
+    res = TableResult.empty(SPEC)
+    for k in KEYS:
+        res.status[k] = {c: INFERRED for c in COLS}
+        res.values[k] = {c: 0 for c in COLS}
+    res.values["denied_prohibited_by_law"]["natural_person"], res.status["denied_prohibited_by_law"]["natural_person"] = None, BLANK
+    assert joinedrows.fill_from_joined_rows(res, Document(text), split_lines(text)) == []
+    assert calls == []
+    # one cell open: the searches run (and fill it)
+    res.values["granted"]["natural_person"], res.status["granted"]["natural_person"] = None, UNREADABLE
+    assert joinedrows.fill_from_joined_rows(res, Document(text), split_lines(text)) == ["granted.natural_person"]
+    assert calls == [True, False]
