@@ -659,7 +659,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                            broken: bool = False, group_limit: int | None = None,
                            holes: Sequence[tuple[int, int]] = (),
                            row_memo: dict[int, list] | None = None,
-                           heights: Sequence[bool | None] = (), strict: bool = False) -> BlankSolution | None:  # fmt: skip
+                           heights: Sequence[bool | None] = (), strict: bool = False,
+                           step_memo: dict[tuple, tuple[dict[int, tuple[list, int]], set[int]]] | None = None) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -694,7 +695,12 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     ``row_memo``: the single rows' steps (``_row_steps``) per stream position, kept by the caller
     between searches of the same ``values`` and ``hints`` (they depend on nothing else).
     ``heights``: per template row, whether its label stands on one line (``labelheights``; ``None``
-    not known): which rows raw pdftotext joins (``_joins_fit``, ``strict`` passed on)."""
+    not known): which rows raw pdftotext joins (``_joins_fit``, ``strict`` passed on).
+    ``step_memo``: every step per stream position (and what its group walks took of the budget),
+    kept by the caller between searches that differ only in ``heights``, ``strict``, ``lead``,
+    ``trail`` or ``limit`` (the steps depend on none of them; keyed here by what they depend
+    on): a search after another takes the steps the first worked out, charging the budget
+    alike, so its result is the one it would reach alone."""
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -751,9 +757,20 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     at: dict[int, list[Step]] = {}
     paired: set[int] = set()  # the rows of a page top's two rows (``_second_row_steps``): no group
     group_budget = [PARTIAL_GROUP_TOTAL if group_limit is None else group_limit]
+    worked: dict[int, tuple[list[Step], int]] | None = None  # per position its steps and the budget they took
+    if step_memo is not None:
+        key = (tuple(ints), skippable, tuple(hints), tuple(starts), tops, lone_rule, broken, group_limit)
+        worked, paired = step_memo.setdefault(key, ({}, set()))
 
     def options(p: int) -> list[Step]:
+        if p not in at and worked is not None and p in worked:
+            steps, cost = worked[p]
+            if group_budget[0] < cost:
+                raise TooManyStates  # its walks, taken again, would pass the budget here
+            group_budget[0] -= cost
+            at[p] = steps
         if p not in at:
+            before = group_budget[0]
             if row_memo is None or p not in row_memo:
                 singles = _row_steps(ints, p, hints)
                 if row_memo is not None:
@@ -783,6 +800,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             if later:
                 steps = [x for x in steps if not any(t < p + x[0] for t in later)]
             at[p] = steps
+            if worked is not None:
+                worked[p] = (steps, before - group_budget[0])
         return at[p]
 
     Shift = tuple[int, int, list[int], int]  # (values taken, rows taken, what it adds to the running sums, drops)
@@ -992,7 +1011,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                             rewrites: Sequence[tuple[Sequence[int], frozenset[int], Sequence[int | None]]] = (),
                             breaks: bool | None = None, starts: Sequence[bool] = (),
                             tops: frozenset[int] = frozenset(),
-                            heights: Sequence[bool | None] = (), strict: bool = False) -> TableResult | None:  # fmt: skip
+                            heights: Sequence[bool | None] = (), strict: bool = False,
+                            step_memo: dict | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
     meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
     such division gives one value (``inferred``: placed by the arithmetic; a cell they all leave
@@ -1012,7 +1032,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     fits, or when the search passes its limit (a warning on ``res`` says so; with rewrites,
     ``IDENTITY_STATE_LIMIT`` is the budget of all their searches together, and past it none is
     chosen). ``heights`` and ``strict``: the rows raw pdftotext joins, for the search
-    (``solve_blank_identities``, ``_joins_fit``)."""
+    (``solve_blank_identities``, ``_joins_fit``); ``step_memo``: the searches' steps, kept by the
+    caller between calls that differ only in ``heights`` and ``strict`` (``solve_blank_identities``)."""
     spec = res.spec
     cols = spec.rows[0].cols
     if not (order_breaks(res) if breaks is None else breaks):
@@ -1046,7 +1067,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                                          limit=min(left, BROKEN_STATE_LIMIT) if broken else left, spent=spent,
                                          starts=blocks, tops=at_tops, broken=broken,
                                          group_limit=BROKEN_GROUP_TOTAL if broken else PARTIAL_GROUP_TOTAL,
-                                         row_memo=memo, heights=heights, strict=strict)  # fmt: skip
+                                         row_memo=memo, heights=heights, strict=strict,
+                                         step_memo=step_memo)  # fmt: skip
             if got is not None and got.exceeded:
                 if broken:
                     res.warn(f"values read one per line with blank cells unprinted: more than {BROKEN_STATE_LIMIT} "

@@ -57,12 +57,13 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
     # reading is not divided without such a join, it joins values outside what the heights say
     # (searched first: the stricter search is the cheaper, and without it nothing is filled)
     strict = TableResult.empty(spec)
+    memo: dict = {}  # the two searches' steps are alike (only which of them fit the heights differs): worked out once
     if blank_identities_result(strict, cells, hints, lead, pages, breaks=True, starts=starts, tops=tops,
-                               heights=heights, strict=True) is None or any(_PAST_LIMIT in w for w in strict.warnings):
+                               heights=heights, strict=True, step_memo=memo) is None or any(_PAST_LIMIT in w for w in strict.warnings):
         return []
     scratch = TableResult.empty(spec)
     built = blank_identities_result(scratch, cells, hints, lead, pages, breaks=True, starts=starts, tops=tops,
-                                    heights=heights)
+                                    heights=heights, step_memo=memo)
     if built is None or any(_PAST_LIMIT in w for w in scratch.warnings):
         return []
     fills: list[tuple[str, str]] = []
