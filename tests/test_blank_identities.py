@@ -610,3 +610,38 @@ def test_a_table_of_zeros_with_no_cell_left_open_is_not_searched(monkeypatch):
     res.values["granted"]["natural_person"], res.status["granted"]["natural_person"] = None, UNREADABLE
     assert joinedrows.fill_from_joined_rows(res, Document(text), split_lines(text)) == ["granted.natural_person"]
     assert calls == [True, False]
+
+
+def test_a_search_after_another_of_the_same_stream_takes_its_steps_and_reaches_the_same_result(monkeypatch):
+    # joinedrows searches the same stream twice (no group across a taller row, then with lone
+    # values joined across one): the steps per position are alike, so the second takes the first's;
+    # the budget of group walks is charged alike, so even where it runs out the result is the one
+    # each search reaches alone
+    from govreport.extraction.tables import blankdivision as bd
+
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["denied_prohibited_by_law"] = [E] * 6 + [0]
+    groups = [["granted", "partially_granted"], ["other_other", "total_handled", "carried_forward"]]
+    values, starts = _joined_stream(truth, groups)
+    heights = [k in ("granted", "other_other", "total_handled", "carried_forward") for k in KEYS]
+    walked: list[int] = []
+    walk = bd._partial_group_steps
+    monkeypatch.setattr(bd, "_partial_group_steps", lambda *a, **k: walked.append(a[1]) or walk(*a, **k))
+    got = {}
+    for limit in (None, 6000, 6500, 7000):
+        alone = [bd.solve_blank_identities(values, KEYS, starts=starts, heights=heights, strict=s, group_limit=limit)
+                 for s in (True, False)]
+        memo: dict = {}
+        walked.clear()
+        first = bd.solve_blank_identities(values, KEYS, starts=starts, heights=heights, strict=True,
+                                          group_limit=limit, step_memo=memo)
+        before = len(walked)
+        second = bd.solve_blank_identities(values, KEYS, starts=starts, heights=heights, group_limit=limit,
+                                           step_memo=memo)
+        assert first == alone[0] and second == alone[1]
+        if limit is None:
+            assert before > 0 and not set(walked[before:]) & set(walked[:before])  # no position walked twice
+            assert second is not None and not second.exceeded
+        got[limit] = (first is not None and first.exceeded, second is not None and second.exceeded)
+    # a budget the first search stays within and the second, charged for the steps it takes, passes
+    assert got == {None: (False, False), 6000: (True, True), 6500: (False, True), 7000: (False, False)}
