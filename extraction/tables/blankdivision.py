@@ -806,6 +806,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
 
     Shift = tuple[int, int, list[int], int]  # (values taken, rows taken, what it adds to the running sums, drops)
     shifts: dict[tuple[int, int], tuple[list[Shift], list[tuple[int, list[Opts]]]]] = {}
+    # per step's rows (alive in ``at``) what ``_joins_fit`` reads of them alike from every template row
+    facts: tuple[dict[int, int], dict[int, list[int]]] = ({}, {})
 
     def moves(p: int, r: int, opts: list[Step]) -> tuple[list[Shift], list[tuple[int, list[Opts]]]]:
         """The steps from ``p`` that fit from template row ``r``, each with what it adds to the
@@ -823,7 +825,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 if heights:
                     ends_page = p + used >= n or p + used in tops or p + used in skippable
                     # (a page's first row is drawn among its column headers: what it joins is not the rows')
-                    fit = _joins_fit(rows, used, r, heights, id(rows) not in paired, ends_page or p in tops, strict)
+                    fit = _joins_fit(rows, used, r, heights, id(rows) not in paired, ends_page or p in tops, strict, facts)
                     if fit is None:
                         continue
                     if blocks_read and len(rows) == 1 and id(rows) not in paired and not (
@@ -948,8 +950,19 @@ def _printed(row: Sequence[Sequence[tuple[object, int | None]]]) -> int:
     return sum(1 for opts in row if opts and all(v is not _EMPTY for v, _ in opts))
 
 
+def _rows_printed(rows: Sequence[Sequence[Sequence[tuple[object, int | None]]]],
+                  facts: tuple[dict[int, int], dict[int, list[int]]] | None) -> list[int]:
+    """Per row of a step, its printed cells (``_printed``), kept in ``facts`` (see ``_joins_fit``)."""
+    if facts is None:
+        return [_printed(row) for row in rows]
+    if (got := facts[1].get(id(rows))) is None:
+        got = facts[1][id(rows)] = [_printed(row) for row in rows]
+    return got
+
+
 def _joins_fit(rows: Sequence[Sequence[Sequence[tuple[object, int | None]]]], used: int, r: int,
-               heights: Sequence[bool | None], group: bool, ends_page: bool, strict: bool = False) -> bool | None:
+               heights: Sequence[bool | None], group: bool, ends_page: bool, strict: bool = False,
+               facts: tuple[dict[int, int], dict[int, list[int]]] | None = None) -> bool | None:
     """Does a step's rows (from template row ``r``; ``group``: written column by column) fit the
     rows' heights (``heights``, ``labelheights.label_heights``)? A row one line tall has its values
     one leading above the next row's, so raw pdftotext joins the two rows' cells of one column; a
@@ -959,14 +972,21 @@ def _joins_fit(rows: Sequence[Sequence[Sequence[tuple[object, int | None]]]], us
     the block above it across a row's gap); ``True``: it fits only if the next row prints nothing — the
     step's last row is one line tall and prints two values or more, and no page ends after it;
     ``False``: it fits. ``used``: the values the step takes (a single row's count of printed cells);
-    ``strict``: no group runs across a taller row at all (the join of lone values not allowed)."""
+    ``strict``: no group runs across a taller row at all (the join of lone values not allowed).
+    ``facts``: the caller's memo, per step's rows (by ``id``; they must stay alive), of what does not
+    depend on ``r`` (the columns holding two values or more; per row its printed cells)."""
     if group and any(h is False for h in heights[r : r + len(rows) - 1]):
+        if strict:
+            return None
         # the join across a taller row seen: lone values under a row, one column joined
-        joined = sum(1 for c in range(APP_COLS) if len({i for row in rows for v, i in row[c] if v is not _EMPTY}) > 1)
-        if strict or joined > 1 or any(heights[r + j] is False and _printed(rows[j + 1]) > 1 for j in range(len(rows) - 1)):
+        if facts is None or (joined := facts[0].get(id(rows))) is None:
+            joined = sum(1 for c in range(APP_COLS) if len({i for row in rows for v, i in row[c] if v is not _EMPTY}) > 1)
+            if facts is not None:
+                facts[0][id(rows)] = joined
+        if joined > 1 or any(heights[r + j] is False and _rows_printed(rows, facts)[j + 1] > 1 for j in range(len(rows) - 1)):
             return None
     last = r + len(rows) - 1
-    printed = used if len(rows) == 1 else _printed(rows[-1])
+    printed = used if len(rows) == 1 else _rows_printed(rows, facts)[-1]
     if last + 1 < len(heights) and heights[last] is True and not ends_page and printed > 1:
         return True
     return False
