@@ -645,3 +645,24 @@ def test_a_search_after_another_of_the_same_stream_takes_its_steps_and_reaches_t
         got[limit] = (first is not None and first.exceeded, second is not None and second.exceeded)
     # a budget the first search stays within and the second, charged for the steps it takes, passes
     assert got == {None: (False, False), 6000: (True, True), 6500: (False, True), 7000: (False, False)}
+
+
+def test_the_joins_fit_memo_answers_as_the_rows_do_from_every_template_row():
+    # a two-row group with one column of two values and a lone value under a taller row: what
+    # ``_joins_fit`` reads of the rows (columns joined, cells printed per row) is kept per step and
+    # answers alike from every template row; strict rules the join across a taller row out
+    from govreport.extraction.tables.blankdivision import _joins_fit
+
+    rows = [[[(0, 0)], [(_EMPTY, None)], [(_EMPTY, None)], [(_EMPTY, None)], [(_EMPTY, None)], [(_EMPTY, None)], [(0, 1)]],
+            [[(0, 2)], [(_EMPTY, None)], [(_EMPTY, None)], [(_EMPTY, None)], [(_EMPTY, None)], [(_EMPTY, None)], [(0, 3)]]]
+    heights = [True, False, True, True, False]
+    facts: tuple[dict, dict] = ({}, {})
+    for r in range(len(heights) - 1):
+        for strict in (False, True):
+            plain = _joins_fit(rows, 4, r, heights, True, False, strict)
+            assert _joins_fit(rows, 4, r, heights, True, False, strict, facts) == plain
+            assert _joins_fit(rows, 4, r, heights, True, False, strict, facts) == plain  # from the memo
+    assert _joins_fit(rows, 4, 1, heights, True, False) is None  # two columns joined across a taller row
+    assert _joins_fit(rows, 4, 1, heights, True, False, True) is None
+    assert _joins_fit(rows, 4, 2, heights, True, False) is True  # one line tall, two printed: the next row prints nothing
+    assert facts[0][id(rows)] == 2 and facts[1][id(rows)] == [2, 2]
