@@ -83,3 +83,19 @@ def test_the_stray_nuls_generator_kind_reads_like_its_twin(tagger):
         for s in got["sections"]:
             assert nuls.text[s["start"] : s["end"]].replace("\x00", "").startswith(s["title"])
         assert any(w.startswith(f"{nuls.text.count(chr(0))} NUL character(s) ignored") for w in got["warnings"])
+
+
+def test_the_manual_line_breaks_generator_kind_reads_like_its_twin(tagger):
+    from govreport.extraction.evaluate import score_report
+    from govreport.training.synth import make_report
+
+    for i in range(4):
+        twin, mlb = make_report(7, i, kinds=[]), make_report(7, i, kinds=["manual_line_breaks"])
+        breaks = [c for c in mlb.text if c in "\x0b\x85"]
+        assert mlb.transforms == ["manual_line_breaks"] and breaks and len(set(breaks)) == 1
+        assert mlb.text.replace("\x0b", "\n").replace("\x85", "\n") == twin.text  # one line end for another
+        assert [mlb.text[s.start : s.end] for s in mlb.spans] == [twin.text[s.start : s.end] for s in twin.spans]
+        want, got = tagger.extract_text(twin.text).output, tagger.extract_text(mlb.text).output
+        assert (got["tables"], got["cell_status"], got["checks"]) == (want["tables"], want["cell_status"], want["checks"])
+        # the gold's section lines count line feeds, as the contract's scoring does
+        assert score_report(got, mlb.gold, mlb.text, "mlb").sections_ok == 6

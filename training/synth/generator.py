@@ -110,7 +110,7 @@ def make_report(seed: int, index: int, *, rates: dict[str, float] | None = None,
             applied.append(k)
     applied.sort(key=KINDS.index)
     rid = f"synth-{seed}-{index:06d}"
-    text, spans, gold = finalize(ctx.lines, content, content.organ, f"{rid}.txt", ctx.style.line_end)
+    text, spans, gold = finalize(ctx.lines, content, content.organ, f"{rid}.txt", ctx.style.line_end, ctx.style.line_ends)
     return SynthReport(rid, text, spans, gold, applied, content.inconsistent, content.fmt, seed, index,
                        {"layout": ctx.style.layout, "scale": content.scale})  # fmt: skip
 

@@ -42,6 +42,7 @@ class Style:
     web_head: list[str] = field(default_factory=list)  # NOISE lines above the title (html_copy)
     crawler: bool = False  # crawler text: the body on one line, table cells run together (crawler.py)
     line_end: str = "\n"  # what ends a line in the saved text ("\r\n": kind crlf_line_ends)
+    line_ends: dict[int, str] = field(default_factory=dict)  # line index -> what ends the line before it (manual_line_breaks)
 
 
 def _prose_lines(text: str, style: Style, rng: random.Random) -> list[Line]:
@@ -151,8 +152,9 @@ def render_report(content: ReportContent, style: Style, rng: random.Random) -> l
 
 # --- text, spans and gold ---------------------------------------------------------------------------
 def finalize(lines: list[Line], content: ReportContent, organ: str, source: str,
-             line_end: str = "\n") -> tuple[str, list[Span], dict[str, Any]]:  # fmt: skip
-    """Join the lines with ``line_end``; spans from labelled segments; gold from the keyed segments that survived.
+             line_end: str = "\n", line_ends: dict[int, str] | None = None) -> tuple[str, list[Span], dict[str, Any]]:  # fmt: skip
+    """Join the lines with ``line_end`` (``line_ends[n]``, where given, ends the line before line n); spans from
+    labelled segments; gold from the keyed segments that survived.
 
     ``organ`` is the simplified-character name even in a report printed in traditional characters
     (the pipeline normalises to simplified, and an organ is a name to look up, not a printed value)."""
@@ -167,17 +169,20 @@ def finalize(lines: list[Line], content: ReportContent, organ: str, source: str,
         if t in present:
             tables[t] = table_spec(content.fmt, t).empty()
     pos = 0
+    line_no = 1  # the spec's line numbers count line feeds: a line ended by U+000B or NEL goes on
     for n, line in enumerate(lines):
         if n:
-            parts.append(line_end)
-            pos += len(line_end)
+            end = (line_ends or {}).get(n, line_end)
+            parts.append(end)
+            pos += len(end)
+            line_no += end.count("\n")
         for seg in line.segs:
             if seg.label is not None and seg.text:
                 if seg.text != seg.text.strip():
                     raise AssertionError(f"labelled segment with surrounding whitespace: {seg.text!r}")
                 spans.append(Span(pos, pos + len(seg.text), seg.label, source="gold"))
                 if seg.key and seg.key[0] == "section":
-                    section_line[seg.key[1]] = n + 1
+                    section_line[seg.key[1]] = line_no
                 elif seg.key and seg.key[0] == "cell":
                     _, table, row, col = seg.key
                     if tables[table] is not None:

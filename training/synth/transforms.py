@@ -746,6 +746,20 @@ def crlf_line_ends(ctx: Ctx) -> bool:
     return True
 
 
+def manual_line_breaks(ctx: Ctx) -> bool:
+    """Word's manual line breaks (Shift+Enter) kept as U+000B VERTICAL TAB, or a NEL (U+0085) from
+    an EBCDIC/Latin-1 round trip, in a text copied out of a document: some of its lines, a table's
+    rows among them, end with one instead of a line feed."""
+    rng, n = ctx.rng, len(ctx.lines)
+    table_lines = [k for k in range(1, n) if ctx.lines[k].table]
+    if n < 2:
+        return False
+    picks = set(rng.sample(range(1, n), max(1, n // 4))) | set(rng.sample(table_lines, len(table_lines) // 2))
+    end = "\x85" if rng.random() < 0.2 else "\x0b"
+    ctx.style.line_ends = {k: end for k in sorted(picks)}
+    return True
+
+
 def _in_big5(ch: str) -> bool:
     try:
         ch.encode("big5")
@@ -867,6 +881,9 @@ KINDS_SPEC: list[Kind] = [
     Kind("stray_nuls", "lines", 0.0, stray_nuls, late=True,
          doc="one to three stray NUL characters a converter left in headings and labels (rate 0: opt-in; the "
              "view skips them, repair 'nul')"),
+    Kind("manual_line_breaks", "lines", 0.0, manual_line_breaks, late=True,
+         doc="a quarter of the lines and half a table's rows end with Word's manual line break (U+000B) or a "
+             "NEL (U+0085) instead of a line feed (rate 0: opt-in; the view reads either as a line end)"),
     Kind("crlf_line_ends", "lines", 0.0, crlf_line_ends, late=True,
          doc="the text saved with Windows line ends (CRLF; rate 0: opt-in, the view reads it as its LF twin)"),
     Kind("lossy_charset", "lines", 0.0, lossy_charset, late=True,
