@@ -89,3 +89,23 @@ def test_distrust_order_reports_a_short_row_s_unplaced_values_null_not_a_guess()
     assert any("fewer values than columns" in w and "carried_over.commercial_enterprise" in w for w in res.warnings)
     # the other rows by order are still guesses, flagged
     assert ("granted", "natural_person") in res.ambiguous
+
+
+def test_distrust_order_flags_a_row_read_with_its_label_whose_seven_values_break_its_total():
+    # Chromium's raw pdftotext: the seven values after 1.属于国家秘密 were a column block of three rows'
+    # values (68 0 44 …) read as that row's, and kept `read` although 68 + 44 ≠ 3
+    from govreport.extraction.tables.streamorder import distrust_order
+
+    rows = _consistent()
+    rows["granted"] = [68, 0, 44, 0, 0, 0, 3]
+    res = _result(rows, {"carried_over"})
+    for row in ("granted", "partially_granted"):  # read with their labels, not by order
+        for c in COLS:
+            res.status[row][c] = "read"
+    res = distrust_order(res)
+    assert all(res.statuses()["granted"][c] == "inferred" for c in COLS)
+    assert res.values["granted"]["natural_person"] == 68  # kept: the report's own sum may be the wrong one
+    assert {("granted", c) for c in COLS} <= res.ambiguous
+    assert any("break 总计" in w and "granted" in w for w in res.warnings)
+    # a row read with its label that meets its total stays read
+    assert all(res.statuses()["partially_granted"][c] == "read" for c in COLS)

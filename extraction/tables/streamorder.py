@@ -30,7 +30,8 @@ from .chromelead import chromium_groups
 from .latetotals import deferred_orders, reordered
 from .digitruns import _holds
 from .ordercells import undetermined_by_order
-from .result import BLANK, INFERRED, UNREADABLE, TableResult
+from .blankcells import meets_total
+from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
 from .streamblocks import (
     APP_COLS,
     LONE_NUMBER,
@@ -673,6 +674,8 @@ def distrust_order(res: TableResult) -> TableResult:
         if blank:
             res.warn("cells with no value are not known to be blank (a blank cell leaves no line in this reading): "
                      + ", ".join(f"{r}.{c}" for r, c in blank))
+    if res.by_order:  # (a table read label above values throughout keeps its rows read: the layout placed them)
+        guessed += _unconfirmed_rows(res)
     if guessed:
         res.ambiguous.update(guessed)
         res.warn(
@@ -680,6 +683,32 @@ def distrust_order(res: TableResult) -> TableResult:
             f"table's arithmetic; rows placed by order alone, their values a guess: {', '.join(sorted(res.by_order))}"
         )
     return res
+
+
+def _unconfirmed_rows(res: TableResult) -> list[tuple[str, str]]:
+    """Cells ``read`` of table 三 rows outside ``res.by_order`` whose seven values break 总计 = the six
+    applicant columns, in a table the value stream did not rebuild, whose arithmetic breaks and some of
+    whose rows were placed by order: the seven values after a label there are not known to be its row's (a column block of three rows'
+    values read as one row's: ``68 0 44 0 0 0 3``). Each becomes ``inferred`` (a review reason), with
+    a warning naming the row; the values stay (the report's own sum may be the wrong one)."""
+    cols = list(res.spec.rows[0].cols)
+    if len(cols) != APP_COLS:
+        return []
+    out: list[tuple[str, str]] = []
+    for row in res.spec.row_keys:
+        status = res.status.get(row, {})
+        values = [res.values.get(row, {}).get(c) for c in cols]
+        if row in res.by_order or any(v is None for v in values) or meets_total(values):
+            continue
+        read = [c for c in cols if status.get(c) == READ]
+        for c in read:
+            status[c] = INFERRED
+        out += [(row, c) for c in read]
+    if out:
+        res.warn("rows whose seven values break 总计 = the six applicant columns in a table the value stream does not "
+                 "rebuild: not known to be one row's values as printed (or the report's own sum is wrong); flagged: "
+                 + ", ".join(sorted({r for r, _ in out})))
+    return out
 
 
 def _page_numbers(doc: Document, cells: Sequence[Cell]) -> frozenset[int]:
