@@ -29,7 +29,7 @@ from .streamorder import (
     MAX_LEAD_WIDTH,
     SUBTOTAL_SLOTS,
     StreamSolution,
-    _agree,
+    agree_all,
     _page_numbers,
     block_starts,
     header_lead,
@@ -261,10 +261,7 @@ def divide_by_blocks(values: Sequence[Number | None], starts: Sequence[bool], ro
             kept.append((sol, b))
     if not kept:
         return None
-    sol = kept[0][0]
-    for other, _ in kept[1:]:
-        sol = _agree(sol, other)
-    return sol, min(b for _, b in kept)
+    return agree_all([s for s, _ in kept]), min(b for _, b in kept)
 
 
 def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
@@ -313,9 +310,7 @@ def assemble_by_blocks(res: TableResult, doc: Document, lines: Sequence[Line],
     # every plausible division (the stream as printed, each rewrite) has its say: cells they
     # disagree on are null, never the likeliest guess
     fewest = min(b for _, b in found)
-    sol = found[0][0]
-    for other, _ in found[1:]:
-        sol = _agree(sol, other)
+    sol = agree_all([s for s, _ in found])
     out = stream_result(spec, cells, sol, frozenset(range(len(cells))))
     out.warn(f"no division of the values meets the table's arithmetic; rows placed by the PDF's text blocks alone "
              f"({fewest} of the report's sums fail as printed)")

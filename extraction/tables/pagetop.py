@@ -44,7 +44,7 @@ from .streamorder import (
     _HEADER_CELLS,
     COLUMN_HEADERS,
     StreamSolution,
-    _agree,
+    agree_all,
     _header_column,
     _page_numbers,
     block_starts,
@@ -573,9 +573,7 @@ def assemble_page_tops(res: TableResult, doc: Document, lines: Sequence[Line],
                 or assemble_page_tops(res, doc, lines, past, moves=2))
     if not fits:
         return None
-    sol = fits[0]
-    for other in fits[1:]:
-        sol = _agree(sol, other)
+    sol = agree_all(fits)
     out = stream_result(spec, cells, sol, frozenset(placed))
     out.warn("the first rows of a page printed among its repeated column headers: "
              "put in column order by the headers printed with them and by the arithmetic")

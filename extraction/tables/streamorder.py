@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import reduce
 from typing import Callable, Sequence, TypeVar
 
 from ..document import Document
@@ -514,9 +515,7 @@ def _late_totals(spec: TableSpec, cells: Sequence[Cell], values: Sequence[Number
             found.append((order, sol))
     if not found:
         return None
-    sol = found[0][1]
-    for _, other in found[1:]:
-        sol = _agree(sol, other)
+    sol = agree_all([s for _, s in found])
     out = stream_result(spec, cells, sol, frozenset(i for order, _ in found for i in _moved(order)))
     out.warn("row groups' 总计 columns written after the rows below them (raw pdftotext of a browser's PDF); "
              "put back where the report's arithmetic places them")
@@ -616,6 +615,11 @@ def stream_result(spec: TableSpec, cells: Sequence[Cell], sol: StreamSolution,
     if unknown:
         out.warn(f"more than one order of the values fits the arithmetic; null: {', '.join(unknown)}")
     return out
+
+
+def agree_all(sols: Sequence[StreamSolution]) -> StreamSolution:
+    """The cells every one of ``sols`` (at least one) gives the same value (``_agree`` over them all)."""
+    return reduce(_agree, sols)
 
 
 def _agree(a: StreamSolution, b: StreamSolution) -> StreamSolution:
