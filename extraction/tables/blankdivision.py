@@ -11,10 +11,10 @@ cells every such division agrees on (``inferred``) and nulls the others with a w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from operator import add, or_
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .base import Cell
 from .digitruns import application_identities
@@ -58,6 +58,8 @@ class BlankSolution:
     # some division kept leaves every column identity unchecked in the applicant columns (its rows
     # printing only 总计 enter them all): there only the rows' own 总计 place those cells
     unchecked: bool = False
+    # per template row, every stream position a division kept gives one of its cells
+    positions: list[set[int]] = field(default_factory=list)
 
 
 def short_row_placements(values: Sequence[Number | None], hints: Sequence[int | None] = ()) -> list[tuple[int, ...]]:
@@ -660,7 +662,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                            holes: Sequence[tuple[int, int]] = (),
                            row_memo: dict[int, list] | None = None,
                            heights: Sequence[bool | None] = (), strict: bool = False,
-                           step_memo: dict[tuple, tuple[dict[int, tuple[list, int]], set[int]]] | None = None) -> BlankSolution | None:  # fmt: skip
+                           step_memo: dict[tuple, tuple[dict[int, tuple[list, int]], set[int]]] | None = None,
+                           page_rows: Mapping[int, int] | None = None, whole_columns: bool = False) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -700,7 +703,15 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     kept by the caller between searches that differ only in ``heights``, ``strict``, ``lead``,
     ``trail`` or ``limit`` (the steps depend on none of them; keyed here by what they depend
     on): a search after another takes the steps the first worked out, charging the budget
-    alike, so its result is the one it would reach alone."""
+    alike, so its result is the one it would reach alone.
+    ``page_rows``: per page top (a stream position in ``tops``), the template row labelled first on
+    that page (``labelheights.label_lines``): a row's values stand on its label's page, so the rows
+    before it end right at the page top and that row is the first to take the page's values (it or
+    rows after it printing nothing first). ``whole_columns``: with every row's height read, a group
+    of rows that join (each but its last one line tall) prints each column as one whole block of
+    the reading (``_columns_are_blocks``): its column never takes two of the reading's blocks, nor
+    part of one."""
+    page_rows = page_rows or {}
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -831,6 +842,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                     if blocks_read and len(rows) == 1 and id(rows) not in paired and not (
                             (ends_page or starts[p + used]) and (p in tops or all(starts[p : p + used]))):
                         continue  # a single row prints a block per value: a joined block is a group's column
+                    if (whole_columns and blocks_read and len(rows) > 1 and id(rows) not in paired and p not in tops
+                            and all(heights[r : r + len(rows) - 1]) and not _columns_are_blocks(rows, starts, n, tops | skippable)):
+                        continue  # rows that join print each column's cells as one block of the reading
                     if fit:  # the row after prints nothing (else its cells would join the step's)
                         rows, sums = [*rows, [[(_EMPTY, None)] for _ in range(APP_COLS)]], [*sums, (0,) * APP_COLS]
                         if len(rows) > nrows - r:
@@ -879,7 +893,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             steps = _hole_steps(p, hole_end[p], r, nrows, d, dropped, coef, combos, hole_sums[p])
             nxt.extend(x for x in steps if feasible(*x[0][1:]))
         elif p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
-            nxt.append(((p + 1, r, d, dropped), r, []))
+            if page_rows.get(p + 1, r) == r:
+                nxt.append(((p + 1, r, d, dropped), r, []))
         kinds, steps_at = moves(p, r, opts) if opts else ((), ())
         reached: list[State | None] = []  # per distinct step, the state it reaches (None: not taken)
         for used, taken, delta, hidden in kinds:
@@ -889,6 +904,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             if not used and r == 0 and p == first_top:
                 reached.append(None)
                 continue  # the values drawn among the table's first column header are row 一's: it prints something
+            if used and page_rows.get(p + used, r + taken) != r + taken:
+                reached.append(None)
+                continue  # a page's first row is the one labelled first there: the rows before it end here
             drops = dropped | hidden
             if drops >> (2 * nid):
                 # a hole's combination of the identities, checked in the 总计 column (``_hole_steps``)
@@ -925,6 +943,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         edges.setdefault(st, []).append((goal, nrows, []))
     alive = _reaching(edges, goal)
     cells: list[list[dict[object, int | None]]] = [[{} for _ in range(APP_COLS)] for _ in range(nrows)]
+    positions: list[set[int]] = [set() for _ in range(nrows)]
     totals: set[int] = set()
     # one step's rows (the same list from every state at its position) fill the same cells each
     # time: a value's first index wins, so a step taken again from row r adds nothing
@@ -941,8 +960,29 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                 for c, opts in enumerate(row):
                     for v, idx in opts:
                         cells[r + j][c].setdefault(v, idx)
+                        if idx is not None:
+                            positions[r + j].add(idx)
     full = (1 << nid) - 1
-    return BlankSolution(cells, broken_at=frozenset(totals), unchecked=any(st[3] & full == full for st in ends))
+    return BlankSolution(cells, broken_at=frozenset(totals), unchecked=any(st[3] & full == full for st in ends),
+                         positions=positions)
+
+
+def _columns_are_blocks(rows: Sequence[Sequence[Sequence[tuple[object, int | None]]]], starts: Sequence[bool], n: int,
+                        ends: frozenset[int]) -> bool:
+    """Is each column of a group step (rows joined by pdftotext, written column by column) one
+    whole block of the reading: its values' stream positions consecutive, the first starting a block
+    (``starts``), none after it starting one, and the position after the last starting one (or the
+    stream's end, a page top or a page number, ``ends``)? A column with no value is none."""
+    for c in range(APP_COLS):
+        idx = sorted({i for row in rows for v, i in row[c] if v is not _EMPTY and i is not None})
+        if not idx:
+            continue
+        a, b = idx[0], idx[-1]
+        if b - a + 1 != len(idx) or not starts[a] or any(starts[i] for i in range(a + 1, b + 1)):
+            return False
+        if b + 1 < n and not starts[b + 1] and b + 1 not in ends:
+            return False
+    return True
 
 
 def _printed(row: Sequence[Sequence[tuple[object, int | None]]]) -> int:
@@ -1023,7 +1063,8 @@ def _merge_blank(a: BlankSolution, b: BlankSolution) -> BlankSolution:
         for c, opts in enumerate(row):
             for v, i in opts.items():
                 cells[r][c].setdefault(v, i)
-    return BlankSolution(cells)
+    positions = [x | y for x, y in zip(a.positions, b.positions)] if a.positions and b.positions else []
+    return BlankSolution(cells, positions=positions)
 
 
 def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequence[int | None], lead: int,
@@ -1032,7 +1073,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                             breaks: bool | None = None, starts: Sequence[bool] = (),
                             tops: frozenset[int] = frozenset(),
                             heights: Sequence[bool | None] = (), strict: bool = False,
-                            step_memo: dict | None = None) -> TableResult | None:  # fmt: skip
+                            step_memo: dict | None = None, page_rows: Mapping[int, int] | None = None,
+                            whole_columns: bool = False, row_positions: list[set[int]] | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
     meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
     such division gives one value (``inferred``: placed by the arithmetic; a cell they all leave
@@ -1053,7 +1095,11 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     ``IDENTITY_STATE_LIMIT`` is the budget of all their searches together, and past it none is
     chosen). ``heights`` and ``strict``: the rows raw pdftotext joins, for the search
     (``solve_blank_identities``, ``_joins_fit``); ``step_memo``: the searches' steps, kept by the
-    caller between calls that differ only in ``heights`` and ``strict`` (``solve_blank_identities``)."""
+    caller between calls that differ only in ``heights`` and ``strict`` (``solve_blank_identities``);
+    ``page_rows``: the row labelled first on each page top's page, ``whole_columns``: a joined
+    group's column one block (``solve_blank_identities``; both used only for the stream as printed,
+    not for rewrites, which move the page tops' values). ``row_positions``: where given (a list,
+    filled in), per template row every index into ``cells`` a division kept gives one of its cells."""
     spec = res.spec
     cols = spec.rows[0].cols
     if not (order_breaks(res) if breaks is None else breaks):
@@ -1088,7 +1134,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                                          starts=blocks, tops=at_tops, broken=broken,
                                          group_limit=BROKEN_GROUP_TOTAL if broken else PARTIAL_GROUP_TOTAL,
                                          row_memo=memo, heights=heights, strict=strict,
-                                         step_memo=step_memo)  # fmt: skip
+                                         step_memo=step_memo, page_rows=None if rewrites else page_rows,
+                                         whole_columns=whole_columns and not rewrites)  # fmt: skip
             if got is not None and got.exceeded:
                 if broken:
                     res.warn(f"values read one per line with blank cells unprinted: more than {BROKEN_STATE_LIMIT} "
@@ -1101,6 +1148,7 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                 continue
             # the division's stream positions back to indices into ``cells`` (every rewrite's alike)
             got.cells = [[{v: None if i is None else perm[i] for v, i in opts.items()} for opts in row] for row in got.cells]
+            got.positions = [{perm[i] for i in row} for row in got.positions]
             zeros.update(perm[i] for i in zeros_before(stream[0], got.broken_at, firsts))
             unchecked = sol is not None and sol.unchecked
             sol = got if sol is None else _merge_blank(sol, got)
@@ -1109,6 +1157,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
             break
     if sol is None:
         return None
+    if row_positions is not None:
+        row_positions[:] = sol.positions
     if sol.unchecked:
         # only the rows' own 总计 check the applicant cells there (a row printing only 总计 may print
         # any of its cells): the divisions only rule out the guesses by order that none of them gives

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 from ..document import Document
 from ..layout import Line
+from .base import Cell
 from .blankdivision import blank_identities_result
-from .labelheights import label_heights
+from .labelheights import label_heights, label_lines
 from .result import BLANK, INFERRED, MISSING, UNREADABLE, TableResult
 from .streamblocks import APP_COLS
 from .streamorder import _page_numbers, block_starts, header_lead, lone_numbers, page_tops
@@ -53,17 +54,26 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
         return []
     tops = page_tops(doc, lines, cells)
     starts = block_starts(cells, lines)
+    # which rows each page holds (their labels' page) and that rows joined print a column as one block
+    firsts, whole = page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows]), True
+    if hints and any(h is not None and not any(0 <= i - t < APP_COLS for t in tops) for i, h in enumerate(hints)):
+        # a column header's piece drawn among a page's later values (LibreOffice's 总计 header after
+        # the page's rows, a value after it): the page's values are not written in its rows' order,
+        # so neither bound holds there
+        firsts, whole = {}, False
     # lone values were seen joined across a taller row (the divisions used allow it); where the
     # reading is not divided without such a join, it joins values outside what the heights say
     # (searched first: the stricter search is the cheaper, and without it nothing is filled)
     strict = TableResult.empty(spec)
     memo: dict = {}  # the two searches' steps are alike (only which of them fit the heights differs): worked out once
     if blank_identities_result(strict, cells, hints, lead, pages, breaks=True, starts=starts, tops=tops,
-                               heights=heights, strict=True, step_memo=memo) is None or any(_PAST_LIMIT in w for w in strict.warnings):
+                               heights=heights, strict=True, step_memo=memo, page_rows=firsts, whole_columns=whole) is None or any(_PAST_LIMIT in w for w in strict.warnings):
         return []
     scratch = TableResult.empty(spec)
+    reach: list[set[int]] = []
     built = blank_identities_result(scratch, cells, hints, lead, pages, breaks=True, starts=starts, tops=tops,
-                                    heights=heights, step_memo=memo)
+                                    heights=heights, step_memo=memo, page_rows=firsts, whole_columns=whole,
+                                    row_positions=reach)
     if built is None or any(_PAST_LIMIT in w for w in scratch.warnings):
         return []
     fills: list[tuple[str, str]] = []
@@ -81,15 +91,73 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
                     return []  # the division contradicts what the table holds: not used
             elif st in (UNREADABLE, MISSING):
                 fills.append((row, col))
+    opened = _open_guesses(res, built, reach, tops, starts, len(cells))
     for row, col in fills:
         res.values[row][col] = built.values[row][col]
         res.status.setdefault(row, {})[col] = INFERRED
         if row in built.provenance and col in built.provenance[row]:
             res.provenance.setdefault(row, {})[col] = built.provenance[row][col]
         res.found(row)
+    if opened:
+        res.warn("values read one per line with blank cells unprinted: rows placed by order whose cells the divisions "
+                 "under the rows raw pdftotext joins leave open (a 0 or an empty cell: which rows print fewer cells "
+                 f"is not printed); null: {', '.join(f'{row}.{col}' for row, col in opened)}")
     names = [f"{row}.{col}" for row, col in fills]
     if names:
         res.warn("values read one per line with blank cells unprinted: placed by the division whose row groups are "
                  "the rows raw pdftotext joins (a row whose label takes one line joins the next row's cells of each "
                  f"column; a taller row ends a block): {', '.join(names)}")
     return names
+
+
+def _open_guesses(res: TableResult, built: TableResult, reach: Sequence[set[int]], tops: frozenset[int],
+                  starts: Sequence[bool], n: int) -> list[tuple[str, str]]:
+    """Null (``unreadable``) the cells of ``res``'s rows placed by order alone that hold a guess
+    (``inferred``) where every division ``built`` leaves the cell open: in a table of zeros a cell is
+    0 or empty, and the divisions say which rows print fewer cells only as far as the text does.
+    Kept: the rows a division gives a value of a page's first block (``reach``: per row the stream
+    positions divisions give it; ``tops``, ``starts``): the values drawn among a page's column headers
+    are the page's first rows', as printed there, which the reading by order pairs with those rows.
+    Returns the cells nulled."""
+    head = {i for t in tops for i in range(t, next((q for q in range(t + 1, n) if starts[q]), n))}
+    cols = res.spec.rows[0].cols
+    held = res.statuses()
+    out: list[tuple[str, str]] = []
+    for r, row in enumerate(res.spec.row_keys):
+        if row not in res.by_order or (r < len(reach) and reach[r] & head):
+            continue
+        for col in cols:
+            if (built.status.get(row, {}).get(col) == UNREADABLE and res.values.get(row, {}).get(col) is not None
+                    and held[row][col] == INFERRED):
+                res.values[row][col] = None
+                res.status.setdefault(row, {})[col] = UNREADABLE
+                out.append((row, col))
+    return out
+
+
+def page_first_rows(doc: Document, lines: Sequence[Line], cells: Sequence[Cell], tops: frozenset[int],
+                    labels: Sequence[str]) -> dict[int, int]:
+    """Per page top of table 三 (``tops``: index into ``cells`` of a page's first value), the
+    template row whose label stands first on that page (``labels``: the rows' wordings;
+    ``labelheights.label_lines``; pages by the reading's form feeds). A row's values are drawn
+    from its top, on its label's first line, so a row and its values share a page (a row
+    continued on the next page continues only its label there). Empty where that is not read
+    whole: a row's label not found, labels whose pages go back, two page tops on one page, or a
+    page top whose page labels no row."""
+    at = label_lines([doc.text[ln.start : ln.end] for ln in lines], labels)
+    if any(a is None for a in at):
+        return {}
+    text = doc.text
+    label_page = [text.count("\f", 0, lines[a].start) for a in at]  # type: ignore[index]
+    if any(x > y for x, y in zip(label_page, label_page[1:])):
+        return {}
+    out: dict[int, int] = {}
+    seen: set[int] = set()
+    for t in sorted(tops):
+        page = text.count("\f", 0, cells[t].start)
+        row = next((r for r, x in enumerate(label_page) if x == page), None)
+        if row is None or page in seen:
+            return {}
+        seen.add(page)
+        out[t] = row
+    return out

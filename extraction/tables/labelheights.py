@@ -36,7 +36,22 @@ def label_heights(texts: Sequence[str], labels: Sequence[str]) -> list[bool | No
     an empty ``（三）``, a note — up to one that begins a later row's) and goes on over the pieces that continue its wording, other pieces
     between them (a spanning label's, a column header repeated at a page top) passed over, up to the
     next numbered piece."""
+    return _walk(texts, labels)[0]
+
+
+def label_lines(texts: Sequence[str], labels: Sequence[str]) -> list[int | None]:
+    """Per template row, the index into ``texts`` of the line holding its leaf label's first piece,
+    found as ``label_heights`` finds it (``None`` where it is not: another wording, pieces out of
+    order). A row's label and its values stand on one page (the values are drawn from the row's
+    top, its label's first line), so the page of that line is the page of the row's values."""
+    return _walk(texts, labels)[1]
+
+
+def _walk(texts: Sequence[str], labels: Sequence[str]) -> tuple[list[bool | None], list[int | None]]:
+    """``label_heights`` and ``label_lines`` in one walk over the pieces."""
     pieces = [p for t in texts for p in t.split()]
+    line_of = [k for k, t in enumerate(texts) for _ in t.split()]
+    lines: list[int | None] = []
     marked = [bool(_MARK.match(normalize(p))) for p in pieces]
     keys = [label_key(p) for p in pieces]
     out: list[bool | None] = []
@@ -55,6 +70,7 @@ def label_heights(texts: Sequence[str], labels: Sequence[str]) -> list[bool | No
                 break  # a later row's label: this row's is not printed so
         if at is None or not want:
             out.append(None)
+            lines.append(None)
             continue
         got, count = keys[at], 1
         q = at + 1
@@ -64,8 +80,9 @@ def label_heights(texts: Sequence[str], labels: Sequence[str]) -> list[bool | No
                 count += 1
             q += 1
         out.append(count == 1 if got == want else False if count > 1 else None)
+        lines.append(line_of[at] if out[-1] is not None else None)
         i = at + 1
-    return out
+    return out, lines
 
 
 def _spanning(key: str) -> bool:
