@@ -666,3 +666,125 @@ def test_the_joins_fit_memo_answers_as_the_rows_do_from_every_template_row():
     assert _joins_fit(rows, 4, 1, heights, True, False, True) is None
     assert _joins_fit(rows, 4, 2, heights, True, False) is True  # one line tall, two printed: the next row prints nothing
     assert facts[0][id(rows)] == 2 and facts[1][id(rows)] == [2, 2]
+
+
+def test_a_table_of_zeros_divides_where_each_row_stands_on_its_label_s_page():
+    # a table of zeros on two pages: two rows on page 2 print only their 总计. The stream alone leaves
+    # page 1's single rows open (page 1 may hold one row more, its rows printing fewer cells); a
+    # row's values stand on its label's page, and the labels say that page 2 starts with 三(三)4:
+    # page 1 then holds exactly its rows' cells and every one is decided
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["denied_internal_affairs"] = [E] * 6 + [0]
+    truth["denied_process_information"] = [E] * 6 + [0]
+    groups = [["granted", "partially_granted"], ["other_other", "total_handled", "carried_forward"]]
+    values, starts = _joined_stream(truth, groups)
+    heights = [k in ("granted", "other_other", "total_handled", "carried_forward") for k in KEYS]
+    second = KEYS.index("denied_third_party_rights")
+    top = 7 * second  # the values before row 三(三)4 (every row before it full)
+    starts[top] = True
+    tops = frozenset({0, top})
+    plain = solve_blank_identities(values, KEYS, starts=starts, heights=heights, tops=tops)
+    assert plain is not None and not plain.exceeded
+    assert set(plain.cells[KEYS.index("denied_state_secret")][0]) == {0, _EMPTY}
+    paged = solve_blank_identities(values, KEYS, starts=starts, heights=heights, tops=tops, page_rows={0: 0, top: second})
+    assert paged is not None and not paged.exceeded
+    assert all(set(paged.cells[r][c]) == {0} for r in range(second) for c in range(7))
+    # page 2's single rows: which one printed only its 总计 is not printed
+    assert set(paged.cells[KEYS.index("denied_enforcement_case_file")][0]) == {0, _EMPTY}
+    # labels putting one row less on page 1 than its values fill: no division
+    assert solve_blank_identities(values, KEYS, starts=starts, heights=heights, tops=tops,
+                                  page_rows={0: 0, top: second - 1}) is None
+
+
+def test_rows_that_join_print_each_column_as_one_block():
+    # (一) is one line tall and joins (二) column by column; (一) prints only its 总计, so the group's
+    # applicant columns are blocks of one value and its 总计 a block of two. Read as the blocks say,
+    # 一 and 二 are decided (the group takes one block per column); where a group's column may take
+    # two blocks of one value, the rows before it may print fewer cells and the group more
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["granted"] = [E] * 6 + [0]
+    groups = [["granted", "partially_granted"], ["other_other", "total_handled", "carried_forward"]]
+    values, starts = _joined_stream(truth, groups)
+    heights = [k in ("granted", "other_other", "total_handled", "carried_forward") for k in KEYS]
+    # page 2 starts with 三(三)1 (its label's page): page 1 holds 一, 二 and the group
+    top = 7 + 7 + 8
+    tops = frozenset({0, top})
+    page_rows = {0: 0, top: KEYS.index("denied_state_secret")}
+    loose = solve_blank_identities(values, KEYS, starts=starts, heights=heights, tops=tops, page_rows=page_rows)
+    assert loose is not None and not loose.exceeded
+    assert set(loose.cells[KEYS.index("carried_over")][0]) == {0, _EMPTY}
+    whole = solve_blank_identities(values, KEYS, starts=starts, heights=heights, tops=tops, page_rows=page_rows,
+                                   whole_columns=True)
+    assert whole is not None and not whole.exceeded
+    assert all(set(whole.cells[KEYS.index(k)][c]) == {0} for k in ("new_received", "carried_over") for c in range(7))
+    # the group's 总计 block holds both rows' totals; which of its rows holds a column's one value is not printed
+    for k in ("granted", "partially_granted"):
+        assert set(whole.cells[KEYS.index(k)][6]) == {0}
+        assert all(set(whole.cells[KEYS.index(k)][c]) == {0, _EMPTY} for c in range(6))
+
+
+def _paged_zeros(truth: dict[str, list], groups: list[list[str]], one_line: set[str], second: str) -> str:
+    """``_labelled_zeros`` on two pages: page 2 (after a form feed) starts with row ``second``'s
+    label; each page has its rows' labels, the column header (申请人情况 …) and its rows' values."""
+    marks = "一二三四五六七"
+    values, starts = _joined_stream(truth, groups)
+    cut = next(i for i, k in enumerate(KEYS) if k == second)
+    inside = {g for grp in groups for g in grp[1:]}
+    # the values before the page break: those of the units whose first row is before ``second``
+    count = 0
+    for k in KEYS[:cut]:
+        if k in inside:
+            continue
+        grp = next((g for g in groups if g[0] == k), [k])
+        count += sum(1 for g in grp for v in truth[g] if v is not None)
+    pages = []
+    for rows, vals, sts in ((SPEC.rows[:cut], values[:count], starts[:count]), (SPEC.rows[cut:], values[count:], [True, *starts[count + 1 :]])):
+        labels = []
+        for i, row in enumerate(rows):
+            head = f"（{marks[i % 7]}）"
+            labels += [head + row.label] if row.key in one_line else [head + row.label[:2], row.label[2:]]
+        blocks: list[list] = []
+        for v, s in zip(vals, sts):
+            if s:
+                blocks.append([])
+            blocks[-1].append(v)
+        pages.append("\n".join(labels) + "\n\n申请人情况\n自然人\n\n" + "".join("".join(f"{v}\n" for v in b) + "\n" for b in blocks))
+    return "\f".join(pages)
+
+
+def test_a_table_of_zeros_placed_by_order_keeps_only_what_the_divisions_decide():
+    # rows placed by order (every cell a guess, 0) in a table of zeros on two pages whose page 2
+    # starts with 三(三)4 (its label's page) and holds two rows printing only 总计: page 1's rows and
+    # the last group are decided, page 2's single rows are not (which of them printed only 总计 is
+    # not printed) — their guesses are nulled with a warning; page 2's first rows, drawn among the
+    # column headers, keep the order reading's values
+    from govreport.extraction.tables.joinedrows import fill_from_joined_rows, page_first_rows
+
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["denied_internal_affairs"] = [E] * 6 + [0]
+    truth["denied_process_information"] = [E] * 6 + [0]
+    groups = [["granted", "partially_granted"], ["other_other", "total_handled", "carried_forward"]]
+    one_line = {"granted", "other_other", "total_handled", "carried_forward"}
+    text = _paged_zeros(truth, groups, one_line, "denied_third_party_rights")
+    doc, lines = Document(text), split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    tops = page_tops(doc, lines, cells)
+    assert page_first_rows(doc, lines, cells, tops, [row.label for row in SPEC.rows]) == {0: 0, 49: KEYS.index("denied_third_party_rights")}
+    res = TableResult.empty(SPEC)
+    for k in KEYS:
+        res.values[k] = {c: 0 for c in COLS}
+        res.status[k] = {c: INFERRED for c in COLS}
+        res.by_order.add(k)
+        res.printed_rows.add(k)
+    res.values["granted"]["natural_person"], res.status["granted"]["natural_person"] = None, UNREADABLE  # one cell open
+    fill_from_joined_rows(res, doc, lines)
+    for k in ("new_received", "carried_over", "denied_state_secret", "denied_security_stability", "denied_third_party_rights"):
+        assert all(res.values[k][c] == 0 and res.status[k][c] == INFERRED for c in COLS), k
+    for k in ("denied_process_information", "denied_enforcement_case_file", "not_processed_petition"):
+        assert all(res.values[k][c] is None and res.status[k][c] == UNREADABLE for c in COLS), k
+    assert any("null: " in w and "denied_process_information.natural_person" in w for w in res.warnings)
+    # the row after page 2's first may hold the page's first value too (where the first prints nothing): kept
+    assert res.values["denied_internal_affairs"]["natural_person"] == 0
+    # the group of the last rows is decided, and the open cell is filled
+    assert all(res.values[k][c] == 0 and res.status[k][c] == INFERRED for k in groups[1] for c in COLS)
+    assert res.values["granted"]["natural_person"] == 0

@@ -36,3 +36,15 @@ def test_a_figure_or_a_note_before_the_labels_is_no_row_s_label():
     lines = ["9.0652万元", "（一）本表单位：件", "三、本", "（一）予以公开", "年度办", "（二）部分公开", "（区分处理的，只",
              "计这一情形，不计", "其他情形）", "（三）", "1.属于", "国家秘", "密"]
     assert label_heights(lines, LABELS) == [True, False, False]
+
+
+def test_each_row_s_label_is_found_on_the_line_of_its_first_piece():
+    # LibreOffice's pieces: (一) on line 1, (二) on line 3 (its note wrapped over three lines),
+    # 1.属于国家秘密 on line 9 (the spanning （三） / 不予公 / 开 pieces between its own)
+    from govreport.extraction.tables.labelheights import label_lines
+
+    lines = ["三、本", "（一）予以公开", "年度办", "（二）部分公开", "理结果", "（区分处理的，只", "计这一情形，不计",
+             "其他情形）", "（三）", "1.属于", "不予公", "国家秘", "开", "密"]
+    assert label_lines(lines, LABELS) == [1, 3, 9]
+    # a label not found in the template's shape has no line
+    assert label_lines(["（一）予以公开", "（二）部分公开", "（三）不予公开"], LABELS) == [0, None, None]

@@ -148,13 +148,14 @@ def page_first_rows(doc: Document, lines: Sequence[Line], cells: Sequence[Cell],
     if any(a is None for a in at):
         return {}
     text = doc.text
-    label_page = [text.count("\f", 0, lines[a].start) for a in at]  # type: ignore[index]
+    # (a form feed opens the line of a page's first text: it counts for that line)
+    label_page = [text.count("\f", 0, lines[a].end) for a in at]  # type: ignore[index]
     if any(x > y for x, y in zip(label_page, label_page[1:])):
         return {}
     out: dict[int, int] = {}
     seen: set[int] = set()
     for t in sorted(tops):
-        page = text.count("\f", 0, cells[t].start)
+        page = text.count("\f", 0, cells[t].end)
         row = next((r for r, x in enumerate(label_page) if x == page), None)
         if row is None or page in seen:
             return {}
