@@ -20,7 +20,7 @@ from charset_normalizer import from_bytes
 
 from .blanktext import blank_reason
 from .document import Document
-from .mojibake import single_byte_origin
+from .mojibake import char_starts, single_byte_origin
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
 from .ingest_html import declared_charset, flatten_html, is_html_document, looks_like_html
 from .limits import DEFAULT_MAX_BYTES, ReadLimits, check_text, default_limits, max_bytes_from_env  # noqa: F401  (DEFAULT_MAX_BYTES re-exported)
@@ -279,6 +279,17 @@ def undo_mojibake(text: str) -> Decoded | None:
     return found if found is not None and _CJK_CHAR.search(found.text) else None
 
 
+def read_back(text: str) -> tuple[Decoded, list[int]] | None:
+    """``undo_mojibake(text)`` and, for each character of its text, the offset in ``text`` where
+    that character's bytes start (one character of ``text`` per byte: ``mojibake.char_starts``);
+    None when ``text`` is not mojibake."""
+    undone = undo_mojibake(text)
+    data = single_byte_origin(text) if undone is not None else None
+    if undone is None or data is None:
+        return None
+    return undone, char_starts(data, undone.text, undone.encoding)
+
+
 def decode_text(data: bytes, filename: str | None = None, declared: str | None = None) -> Decoded:
     """Bytes to text: BOM, then a declared charset, UTF-8, the more plausible of GB18030 and Big5,
     the same with a few bad bytes replaced, and last a general detector (charset-normalizer).
@@ -413,27 +424,32 @@ def _document(
     meta says how it was read (``replaced``: the U+FFFD decoding put in, already in ``warnings``)."""
     check_text(text, limits or default_limits(), input_name(filename))
     warnings = list(warnings or [])
-    if (undone := undo_mojibake(text)) is not None:
-        text = undone.text
+    # mojibake is read back by the normalised view (``mojibakeview``): the Document keeps the text as
+    # given, so offsets refer to the input; the checks below read what the view will read
+    read = text
+    origin: list[int] | None = None  # read[i] comes from text[origin[i]]
+    if (found := read_back(text)) is not None:
+        undone, origin = found
+        read = undone.text
         warnings.append(
             f"{input_name(filename)} is mojibake: {undone.encoding.upper()} text that was read as ISO-8859-1 or "
-            f"Windows-1252 and saved again (e.g. 'æ¹–å—' for '湖南'); read back as {undone.encoding.upper()}: the "
-            "offsets index the text read back (?text=true gives it); check the source's charset"
+            f"Windows-1252 and saved again (e.g. 'æ¹–å—' for '湖南'); read back as {undone.encoding.upper()} "
+            "(offsets still index the text as given, one character per byte); check the source's charset"
         )
     nul_warning = stray_nuls(text, input_name(filename))
-    if (blank := blank_reason(text)) is not None:
+    if (blank := blank_reason(read)) is not None:
         what = {"html": "has no visible text", "docx": "has no text"}.get(fmt, blank)
         raise EmptyInput(f"{input_name(filename)} {what}: supply a report with its text")
-    if fmt == "text" and text.lstrip("\ufeff \t\r\n").startswith("{\\rtf"):
+    if fmt == "text" and read.lstrip("\ufeff \t\r\n").startswith("{\\rtf"):
         # RTF is text too (its hanzi are \\u escapes): read as a report, it said "not a report"
         raise UnsupportedFormat(f"the content of {input_name(filename)} is {_UNSUPPORTED_EXTENSIONS['.rtf']}")
-    if fmt == "text" and len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
+    if fmt == "text" and len(_CONTROL.findall(read)) > _MAX_CONTROL_RATIO * len(read):
         raise BinaryInput(
             f"{input_name(filename)} is full of control characters, so it is binary data, not text: " + _SUPPLY
         )
     if nul_warning is not None:
         warnings.append(nul_warning)
-    if (lost := lost_characters(text, replaced)) is not None:
+    if (lost := lost_characters(read, replaced, origin)) is not None:
         warnings.append(lost)
     doc = Document.from_text(text, filename=filename, media_type=MEDIA_TYPES[fmt], raw=raw)
     return doc.with_meta(format=fmt, encoding=encoding, ingest_warnings=warnings, lost_characters=lost)
@@ -464,8 +480,9 @@ def stray_nuls(text: str, name: str) -> str | None:
     )
 
 
-def lost_characters(text: str, replaced: int = 0) -> str | None:
-    """A warning when ``text`` holds characters an earlier conversion lost, else None.
+def lost_characters(text: str, replaced: int = 0, origin: list[int] | None = None) -> str | None:
+    """A warning when ``text`` holds characters an earlier conversion lost, else None; the offset
+    it names is ``origin[i]`` (the input's offset of a read-back text's character ``i``) when given.
 
     Counted, as a lower bound (a "?" beside one hanzi only is not): every U+FFFD but the
     ``replaced`` ones decoding this file put in itself (already warned about), and the "?" in place
@@ -482,7 +499,7 @@ def lost_characters(text: str, replaced: int = 0) -> str | None:
     sample = text[max(0, first.start() - 6) : first.end() + 6].replace("\n", " ")
     return (
         f"at least {lost} character(s) were lost before this file was read (U+FFFD or '?' in place of Chinese "
-        f"characters, first at character {first.start()}: {sample!r}): an earlier conversion used a charset "
+        f"characters, first at character {origin[first.start()] if origin else first.start()}: {sample!r}): an earlier conversion used a charset "
         "that lacked them; headings, labels and figures beside them may be misread or missing"
     )
 

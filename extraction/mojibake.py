@@ -7,6 +7,7 @@ single-byte decoding gives (any hanzi) is never such a text."""
 
 from __future__ import annotations
 
+import codecs
 import re
 
 # Windows-1252's characters for bytes 0x80-0x9F (its five undefined bytes are kept as the C1
@@ -16,6 +17,7 @@ _TO_LATIN1 = {ord(ch): b for ch, b in _CP1252.items()}
 # a character no single-byte decoding gives: one is enough to rule the text out (at C speed)
 _FOREIGN = re.compile("[^\\x00-\\xff" + "".join(_CP1252) + "]")
 _HIGH = re.compile(r"[^\x00-\x7f]")
+_UTF8_START = re.compile(rb"[^\x80-\xbf]")
 # fewer bytes past ASCII than this: a stray "é" or "°" in an English text, not a Chinese one
 MIN_HIGH = 8
 
@@ -26,3 +28,29 @@ def single_byte_origin(text: str) -> bytes | None:
     if _FOREIGN.search(text) or len(_HIGH.findall(text)) < MIN_HIGH:
         return None
     return text.translate(_TO_LATIN1).encode("latin-1")
+
+
+def char_starts(data: bytes, text: str, encoding: str) -> list[int]:
+    """Where each character of ``text`` (``data`` decoded strictly as ``encoding``) starts in
+    ``data``: ``len(text)`` offsets, increasing. In a mojibake text each character is one byte, so
+    these are also the offsets in the text as given.
+
+    Fed byte by byte to the incremental decoder, a character starts at the byte after the last one
+    that completed a character; where one byte completes several (a decoder that held a byte back),
+    they take the bytes in turn. Raises ValueError when ``data`` does not decode to ``text``."""
+    if codecs.lookup(encoding).name == "utf-8":  # a character starts at every byte but 10xxxxxx
+        starts = [m.start() for m in _UTF8_START.finditer(data)]
+        if len(starts) != len(text):
+            raise ValueError(f"the bytes do not decode as {encoding} to the {len(text)} characters given")
+        return starts
+    decoder = codecs.getincrementaldecoder(encoding)()
+    starts = []
+    begin = 0  # the first byte of the character being read
+    for i in range(len(data)):
+        out = decoder.decode(data[i : i + 1])
+        starts.extend(min(begin + k, i) for k in range(len(out)))
+        if out:
+            begin = i + 1
+    if decoder.decode(b"", final=True) or len(starts) != len(text):
+        raise ValueError(f"the bytes do not decode as {encoding} to the {len(text)} characters given")
+    return starts

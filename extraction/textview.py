@@ -1,6 +1,6 @@
 """The Document's normalised view: what taggers and the assembly read, mapped back to the original.
 
-``view_document`` gives the Document of ``normalize.clean_view(doc.text)`` (converter damage read
+``view_document`` gives the Document of ``text_view(doc.text)`` (mojibake read back, converter damage read
 away: invisible characters skipped, faux-bold doubling read once, Kangxi radicals as ideographs,
 OCR letters in figures as digits, measure words and changes in words as plain figures). Taggers
 and ``assemble_report`` run on it; ``to_original`` then puts every offset of the result (spans,
@@ -14,6 +14,7 @@ from typing import Any
 from .document import Document, Span
 from .labels import Label
 from .lostchars import with_lost_read_back
+from .mojibakeview import read_back_view
 from .normalize import TextView, clean_view
 
 # Repairs that make a value inferred rather than read (the cell status): the digits were not printed
@@ -22,11 +23,18 @@ INFERRED_REPAIRS = ("ocr_digit", "nul")
 _INFERRED_WHY = {"ocr_digit": "OCR letters inside a figure", "nul": "a NUL character inside a figure, skipped"}
 
 
+def text_view(text: str) -> TextView:
+    """The normalised view every tagger reads of ``text``: mojibake read back (``mojibakeview``),
+    converter damage repaired (``normalize.clean_view``), lost characters read back (``lostchars``)."""
+    return with_lost_read_back(read_back_view(text) or clean_view(text))
+
+
 def view_document(doc: Document) -> tuple[Document, TextView]:
     """(the Document to tag, its view). Spans the Document already has (human or gold) are carried
     into the view; one that covers only skipped characters is dropped. When nothing needs repair
-    the view Document is ``doc`` itself."""
-    view = with_lost_read_back(clean_view(doc.text))
+    the view Document is ``doc`` itself. Mojibake is read back here (``mojibakeview``), so the
+    Document keeps the text as given and every offset refers to it."""
+    view = text_view(doc.text)
     if view.identity:
         return doc, view
     spans = []

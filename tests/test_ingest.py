@@ -850,10 +850,13 @@ def _mojibake(text: str, encoding: str, single: str) -> str:
 def test_chinese_text_read_as_a_single_byte_charset_is_read_back(encoding: str, single: str, sample: str) -> None:
     # a crawler's page decoded as ISO-8859-1 and saved as UTF-8 ("æ¹–å—çœ"): not a report, said
     # the service, for a file whose every byte is still there
+    from govreport.extraction.textview import view_document
+
     broken = _mojibake(sample + "\n一、概述\n", encoding, single)
     assert not re.search(r"[\u3400-\u9fff]", broken)
     for doc in (load_text(broken, "m.txt"), load_bytes(broken.encode("utf-8"), "m.txt")):
-        assert doc.text == sample + "\n一、概述\n"
+        assert doc.text == broken  # the text as given: offsets refer to it
+        assert view_document(doc)[0].text == sample + "\n一、概述\n"  # what the taggers read
         assert any("is mojibake" in w for w in doc.meta["ingest_warnings"])
 
 
@@ -874,6 +877,27 @@ def test_a_report_saved_as_mojibake_extracts_as_the_report(extract) -> None:
     out = Extractor(RuleTagger()).extract_bytes(broken.encode("utf-8"), filename="m.txt").output
     want = extract(report)
     assert out["organ"] == want["organ"] and out["tables"] == want["tables"]
+
+
+@pytest.mark.parametrize("encoding, single", [("utf-8", "cp1252"), ("gb18030", "latin-1")])
+def test_offsets_after_the_mojibake_read_back_index_the_input(encoding: str, single: str) -> None:
+    # the read-back replaced the Document's text, so every offset indexed the text read back and
+    # each section start landed on the wrong line of the file the user sent
+    from govreport.extraction.mojibake import single_byte_origin
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+
+    report = "湖南省民政厅2020年政府信息公开工作年度报告\n一、总体情况\n本年公开。\n二、主动公开政府信息情况\n略。\n"
+    broken = _mojibake(report, encoding, single)
+    extractor = Extractor(RuleTagger(), require_report=False)
+    result = extractor.extract_bytes(broken.encode("utf-8"), filename="m.txt")
+    plain = extractor.extract_text(report, "r.txt").output["sections"]
+    at_input = lambda i: len(report[:i].encode(encoding))  # noqa: E731  (one character per byte)
+    assert [s["start"] for s in plain] == [report.index("一、总体"), report.index("二、主动")]
+    assert [(s["start"], s["end"]) for s in result.output["sections"]] == [(at_input(s["start"]), at_input(s["end"])) for s in plain]
+    assert result.document.text == broken
+    for span in result.document.spans:  # each span ends after its last ideograph's every byte
+        assert (single_byte_origin(span.text(broken)) or span.text(broken).encode()).decode(encoding)
 
 
 def test_rtf_content_under_a_text_name_is_refused_as_rtf() -> None:

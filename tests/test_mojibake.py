@@ -1,0 +1,82 @@
+"""Mojibake (Chinese text read as ISO-8859-1/Windows-1252 and saved again) read back by the
+normalised view: the Document keeps the text as given, so every offset refers to the input
+(``extraction/mojibakeview.py``); the generator kind ``mojibake`` shows it at scale."""
+from __future__ import annotations
+
+import pytest
+
+from govreport.extraction.mojibake import char_starts, single_byte_origin
+from govreport.extraction.mojibakeview import read_back_view
+from govreport.extraction.textview import view_document
+from govreport.extraction.document import Document
+
+
+def _mojibake(text: str, encoding: str = "utf-8", single: str = "cp1252") -> str:
+    return "".join(bytes([b]).decode(single, "ignore") or chr(b) for b in text.encode(encoding))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "cp950"])
+def test_char_starts_gives_each_characters_first_byte(encoding: str) -> None:
+    text = "臺北a 1\n報" if encoding == "cp950" else "湖南a 1\n㐀报"  # 㐀: four bytes in GB18030
+    data = text.encode(encoding)
+    starts = char_starts(data, text, encoding)
+    ends = starts[1:] + [len(data)]
+    assert [data[a:b].decode(encoding) for a, b in zip(starts, ends)] == list(text)
+    with pytest.raises(ValueError):
+        char_starts(data, text + "x", encoding)
+
+
+def test_the_read_back_view_maps_each_ideograph_to_its_first_byte() -> None:
+    # each ideograph is three bytes in UTF-8, three characters of the mojibake; a zero-width space
+    # (three bytes too) is skipped by the view, its repair on the input's offsets
+    text = "湖南省民政厅\u200b\t12\n"
+    broken = _mojibake(text)
+    assert broken.startswith("æ¹–å\x8d—") and broken.endswith("â€‹\t12\n") and len(broken) == 25
+    view = read_back_view(broken)
+    assert view is not None and view.original == broken and view.text == "湖南省民政厅\t12\n"
+    assert list(view.index) == [0, 3, 6, 9, 12, 15, 21, 22, 23, 24, 25]
+    assert view.start_to_original(1) == 3 and view.end_to_original(2) == 6  # 南 ends after its 3 bytes
+    assert view.to_view(4) == 2  # a byte inside 南: the next ideograph
+    assert [(r.start, r.end, r.kind, r.original) for r in view.repairs] == [(18, 21, "invisible", "â€‹")]
+    assert read_back_view("湖南\t12\n") is None and read_back_view("Café crème brûlée déjà vu élève") is None
+
+
+def test_spans_given_on_the_input_are_carried_into_the_read_back() -> None:
+    from govreport.extraction.labels import Label
+    from govreport.extraction.document import Span
+
+    text = "一、总体情况\n行政许可\t12\n"  # ten ideographs: plainly Chinese
+    broken = _mojibake(text)
+    at = broken.index("12")
+    doc = Document.from_text(broken).with_spans([Span(0, at - 1, Label.SECTION), Span(at, at + 2, Label.CELL)])
+    work, _ = view_document(doc)
+    assert [work.span_text(s) for s in work.spans] == ["一、总体情况\n行政许可", "12"]
+
+
+def test_the_mojibake_generator_kind_reads_like_its_twin() -> None:
+    from govreport.extraction.evaluate import score_report
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+    from govreport.training.synth import make_report
+
+    ex = Extractor(RuleTagger())
+    for i in range(4):
+        twin, moj = make_report(7, i, kinds=[]), make_report(7, i, kinds=["mojibake"])
+        assert moj.transforms == ["mojibake"] and moj.text != twin.text and moj.gold == {**twin.gold, "source": moj.gold["source"]}
+        data = single_byte_origin(moj.text)
+        assert data is not None
+        encoding = "utf-8" if _decodes(data, "utf-8") else "gb18030"
+        assert data.decode(encoding) == twin.text
+        # each gold span covers every byte of its characters
+        assert [data[s.start : s.end].decode(encoding) for s in moj.spans] == [twin.text[s.start : s.end] for s in twin.spans]
+        want, got = ex.extract_text(twin.text).output, ex.extract_text(moj.text).output
+        assert (got["tables"], got["cell_status"], got["checks"]) == (want["tables"], want["cell_status"], want["checks"])
+        assert score_report(got, moj.gold, moj.text, "moj").sections_ok == 6
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
