@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from govreport.extraction.document import Document, Span
 
 from .content import make_content
-from .render import Style, finalize, render_report
+from .render import Style, as_mojibake, finalize, render_report
 from .transforms import DEFAULT_RATES, KIND_BY_NAME, KINDS, LAYOUT_KINDS, Ctx
 
 
@@ -111,6 +111,8 @@ def make_report(seed: int, index: int, *, rates: dict[str, float] | None = None,
     applied.sort(key=KINDS.index)
     rid = f"synth-{seed}-{index:06d}"
     text, spans, gold = finalize(ctx.lines, content, content.organ, f"{rid}.txt", ctx.style.line_end, ctx.style.line_ends)
+    if ctx.style.mojibake is not None:
+        text, spans = as_mojibake(text, spans, *ctx.style.mojibake)
     return SynthReport(rid, text, spans, gold, applied, content.inconsistent, content.fmt, seed, index,
                        {"layout": ctx.style.layout, "scale": content.scale})  # fmt: skip
 

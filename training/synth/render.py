@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from govreport.extraction.document import Span
@@ -43,6 +43,8 @@ class Style:
     crawler: bool = False  # crawler text: the body on one line, table cells run together (crawler.py)
     line_end: str = "\n"  # what ends a line in the saved text ("\r\n": kind crlf_line_ends)
     line_ends: dict[int, str] = field(default_factory=dict)  # line index -> what ends the line before it (manual_line_breaks)
+    # (charset saved in, single-byte charset it was then read as): kind mojibake (``as_mojibake``)
+    mojibake: tuple[str, str] | None = None
 
 
 def _prose_lines(text: str, style: Style, rng: random.Random) -> list[Line]:
@@ -200,3 +202,15 @@ def finalize(lines: list[Line], content: ReportContent, organ: str, source: str,
     }
     return "".join(parts), spans, gold
 
+
+def as_mojibake(text: str, spans: list[Span], saved_in: str, read_as: str) -> tuple[str, list[Span]]:
+    """``text`` saved in ``saved_in`` and read back as the single-byte ``read_as`` (a lenient reader:
+    Windows-1252's five undefined bytes become the C1 control of that number), one character per
+    byte, and ``spans`` moved onto it: each span covers every byte of its characters."""
+    data = text.encode(saved_in)
+    table = [bytes([b]).decode(read_as, "ignore") or chr(b) for b in range(256)]
+    broken = "".join(table[b] for b in data)
+    at = [0]
+    for ch in text:
+        at.append(at[-1] + len(ch.encode(saved_in)))
+    return broken, [replace(s, start=at[s.start], end=at[s.end]) for s in spans]

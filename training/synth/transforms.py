@@ -760,6 +760,14 @@ def manual_line_breaks(ctx: Ctx) -> bool:
     return True
 
 
+def mojibake(ctx: Ctx) -> bool:
+    """The saved text read with the wrong single-byte charset and saved again, one character per
+    byte: UTF-8 read as Windows-1252 by an editor, or as ISO-8859-1 (``requests`` does so when a
+    page's header names no charset), or a GB18030 page read as ISO-8859-1 (``æ¹–å—`` for 湖南)."""
+    ctx.style.mojibake = ctx.rng.choice([("utf-8", "cp1252"), ("utf-8", "cp1252"), ("utf-8", "latin-1"), ("gb18030", "latin-1")])
+    return True
+
+
 def _in_big5(ch: str) -> bool:
     try:
         ch.encode("big5")
@@ -892,6 +900,9 @@ KINDS_SPEC: list[Kind] = [
     Kind("repeated_table", "lines", 0.0, repeated_table, late=True,
          doc="table 三 printed again under its heading: the previous year's, captioned, or the same one pasted "
              "twice (rate 0: opt-in; the gold is the report year's table)"),
+    Kind("mojibake", "lines", 0.0, mojibake, late=True,
+         doc="the whole text read as Windows-1252/ISO-8859-1 and saved again, one character per byte: UTF-8 or "
+             "GB18030 bytes (æ¹–å— for 湖南; rate 0: opt-in; the view reads it back, offsets on the text as given)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
