@@ -37,6 +37,7 @@ from pydantic import ValidationError
 
 from govreport.extraction.reader_pool import set_max_readers
 
+from .bodyencoding import ContentEncodingMiddleware
 from .docs_pages import install_docs
 from .deps import ExtractorDep, PoolDep, RuntimeDep, get_extractor, get_pool, get_runtime  # noqa: F401  (public names)
 from .errors import ModelLoadError, ServiceError, classify, error_response  # noqa: F401
@@ -143,6 +144,8 @@ def create_app(
     app.include_router(importlib.import_module("govreport.service.ml_backend").router)  # Label Studio ML backend
 
     # Added last = outermost: metrics see every answer, request ids are on every answer.
+    # a gzip body is inflated inside the upload's time limit, held to the body limit once decoded
+    app.add_middleware(ContentEncodingMiddleware, max_bytes=settings.max_request_bytes, metrics=metrics)
     app.add_middleware(UploadTimeoutMiddleware, timeout_s=settings.upload_timeout_s)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes, metrics=metrics)
     app.add_middleware(HostAllowListMiddleware, allowed=settings.allowed_hosts.split(","))

@@ -231,3 +231,29 @@ def test_predict_refuses_a_text_with_nothing_visible_as_extract_does(text: str) 
     said = predict.json()["error"]["message"]
     assert "task 7" in said and "supply a report with its text" in said
     assert said.endswith(extract.json()["error"]["message"].removeprefix("the input "))  # the same words
+
+
+def test_a_gzip_bomb_is_refused_before_it_is_inflated() -> None:
+    # the limit is checked after each step of output: a body that inflates a thousandfold stops
+    # at the limit plus one step, its memory never the whole inflated body
+    import gzip
+    import zlib
+
+    from govreport.extraction.errors import InputTooLarge
+    from govreport.service.bodyencoding import _STEP, BadContentEncoding, _Inflater
+
+    inflater = _Inflater(1_000_000, "gzip")
+    bomb = gzip.compress(b"\0" * 100_000_000)
+    with pytest.raises(InputTooLarge, match="inflates to more than the limit of 1000000 bytes"):
+        inflater.feed(bomb)
+    assert inflater.decoded <= 1_000_000 + _STEP
+    two = _Inflater(100, "gzip")  # members one after another, fed in pieces of any size
+    data = gzip.compress(b"a" * 30) + gzip.compress(b"b" * 30)
+    assert b"".join(two.feed(data[k : k + 7]) for k in range(0, len(data), 7)) + two.finish() == b"a" * 30 + b"b" * 30
+    with pytest.raises(BadContentEncoding, match="cut short"):
+        cut = _Inflater(100, "gzip")
+        cut.feed(data[:20])
+        cut.finish()
+    with pytest.raises(BadContentEncoding, match="not valid gzip"):
+        _Inflater(100, "gzip").feed(zlib.compress(b"a bare zlib stream"))
+    assert _Inflater(100, "gzip").finish() == b""  # an empty body stays empty

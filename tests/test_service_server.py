@@ -125,3 +125,35 @@ def test_real_server_answers_ml_backend_bodies_that_are_not_utf8_json_like_v1_ex
             body_schema = schema[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
             assert field in body_schema["properties"], (path, body_schema)
     assert "Traceback" not in server.log_text()
+
+
+@pytest.mark.slow
+def test_real_server_reads_gzip_bodies_and_refuses_a_gzip_bomb_by_its_decoded_size(tmp_path: Path) -> None:
+    # a body sent with Content-Encoding: gzip was read as sent: a JSON body "not JSON", a file
+    # upload "a gzip archive" (415); the size limit must hold for the decoded body, while inflating
+    import gzip
+
+    env = {"GOVREPORT_TAGGER": "rules", "GOVREPORT_MODELS_DIR": str(tmp_path / "models"), "GOVREPORT_ACCESS_LOG": "false",
+           "GOVREPORT_MAX_BYTES": "1000000", "GOVREPORT_MAX_REQUEST_BYTES": "2000000"}
+    report = (CORPUS / "hangzhou_fixture.txt").read_text("utf-8")
+    gz = {"Content-Encoding": "gzip"}
+    with ServerProcess(env) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        want = http.post("/v1/extract", json={"text": report}).json()
+        body = gzip.compress(json.dumps({"text": report}).encode())
+        r = http.post("/v1/extract", content=body, headers={**gz, "Content-Type": "application/json"})
+        assert r.status_code == 200 and r.json()["tables"] == want["tables"], r.text[:300]
+        upload = httpx.Request("POST", server.url, files={"file": ("r.txt", report.encode())})
+        r = http.post("/v1/extract", content=gzip.compress(upload.read()), headers={**gz, "Content-Type": upload.headers["Content-Type"]})
+        assert r.status_code == 200 and r.json()["tables"] == want["tables"], r.text[:300]
+        batch = gzip.compress(json.dumps({"items": [{"text": report}, {"text": report}]}).encode())
+        r = http.post("/v1/extract/batch", content=batch, headers={**gz, "Content-Type": "application/json"})
+        assert r.status_code == 200 and [it["ok"] for it in r.json()["items"]] == [True, True], r.text[:300]
+        bomb = gzip.compress(b" " * 50_000_000)  # 50 MB of spaces in some 50 KB
+        r = http.post("/v1/extract", content=bomb, headers={**gz, "Content-Type": "application/json"})
+        assert (r.status_code, r.json()["error"]["code"]) == (413, "too_large"), r.text
+        assert "inflates to more than the limit of 2000000 bytes" in r.json()["error"]["message"]
+        r = http.post("/v1/extract", content=body, headers={"Content-Encoding": "br", "Content-Type": "application/json"})
+        assert (r.status_code, r.json()["error"]["code"]) == (415, "unsupported_content_encoding"), r.text
+        r = http.post("/v1/extract", content=body[:-9], headers={**gz, "Content-Type": "application/json"})
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "bad_content_encoding") and "cut short" in r.text
+    assert "Traceback" not in server.log_text()
