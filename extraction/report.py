@@ -98,7 +98,19 @@ def _section_tuples(doc: Document, lines: tuple[Line, ...]) -> list[tuple[int, L
     return sorted(out, key=lambda t: t[2])
 
 
+def first_report(doc: Document, second: int) -> Document:
+    """``doc`` cut where a second report begins (``sections.second_report_start``): its text up to
+    ``second`` and the spans inside it. Offsets are unchanged (the cut keeps the text's start)."""
+    return replace(doc, text=doc.text[:second], spans=tuple(s for s in doc.spans if s.end <= second))
+
+
 def assemble_report(doc: Document) -> dict[str, Any]:
+    """The contract's output for a tagged Document (the normalised view's). A text holding two
+    reports is read up to the second one's start, which a warning and a review reason name: the
+    first report's last section ends there, and no table, section or copy is read from the second."""
+    second = second_report_start(doc)
+    if second is not None:
+        doc = first_report(doc, second)
     text = doc.text
     lines = split_lines(text)
     warnings: list[str] = []
@@ -296,7 +308,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         notes.append(reason("year_conflict", title_year=year, period_year=py))
     if organ is None:
         warnings.append("organ not found (no title)")
-    if (second := second_report_start(doc)) is not None:
+    if second is not None:
         # never silently the first only: the second report is not read, and the result says so
         warnings.append(f"a second report begins at character {second} (another title and 一、总体情况 after the "
                         "first report's tables); only the first report is extracted")  # fmt: skip

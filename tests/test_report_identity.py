@@ -6,7 +6,7 @@ import pytest
 
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger
-from tests.reportkit import applications_2021, applications_tab, report
+from tests.reportkit import REVIEW_HEADER, REVIEW_VALUES, applications_2021, applications_tab, report, review_expected
 
 
 @pytest.fixture(scope="module", params=["rules", "model"])
@@ -26,6 +26,25 @@ def test_a_file_holding_two_reports_says_so_and_needs_review(extractor):
     assert out["needs_review"] is True and "multiple_reports" in codes(out)
     at = len(first) + 1  # the second report's title
     assert any(f"a second report begins at character {at}" in w for w in out["warnings"])
+
+
+def test_the_first_reports_sections_and_tables_end_where_the_second_report_begins(extractor):
+    # the first report's last section ran into the second (its end past the second's start); a
+    # first report ending after table 四 got sections 五 and 六 from the second, and its table 四
+    # was null: the second report's table 四 was read as a copy that disagreed with it
+    review = REVIEW_HEADER + "\n" + "\t".join(map(str, REVIEW_VALUES))
+    other = REVIEW_HEADER + "\n" + "\t".join(str(2 * v) for v in REVIEW_VALUES)
+    first = report(applications=applications_tab(applications_2021()), review=review, year=2024)
+    second = report(applications=applications_tab(applications_2021()), review=other, organ="某某县农业农村局", year=2021)
+    for head in (first, first[: first.index("五、存在")]):
+        out = extractor.extract_text(head + "\n" + second).output
+        at = len(head) + 1
+        assert any(f"a second report begins at character {at}" in w for w in out["warnings"])
+        assert [s["index"] for s in out["sections"]] == ([1, 2, 3, 4, 5, 6] if head == first else [1, 2, 3, 4])
+        assert all(s["end"] <= at for s in out["sections"]) and out["sections"][-1]["end"] == len(head.rstrip())
+        assert out["tables"]["review_litigation"] == review_expected()
+        assert out["tables"]["applications"] == applications_2021()
+        assert not any("printed 2 times" in w for w in out["warnings"])  # the second report's tables are no copies
 
 
 def test_a_table_of_contents_before_the_body_is_not_a_second_report(extractor):
