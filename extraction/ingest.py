@@ -180,6 +180,10 @@ def _plausible_char(ch: str, encoding: str) -> bool:
     return code is not None and 0xA140 <= code <= 0xA3BF
 
 
+_BOX = re.compile("[\u2500-\u257f]")
+_RULING = re.compile("[\u2500-\u257f]{3}")
+
+
 def chinese_plausibility(text: str, encoding: str, sample: int = 4000) -> float:
     """Share of the non-ASCII characters that are common hanzi or the encoding's own punctuation.
 
@@ -187,6 +191,10 @@ def chinese_plausibility(text: str, encoding: str, sample: int = 4000) -> float:
     right one scores near 1 even on a few characters, where statistical detectors guess cp949.
     """
     chars = [c for c in text if ord(c) >= 0x80][:sample]
+    if _RULING.search(text):
+        # a text grid's rulings and bars (``├──┼──┤``, ``│``) are the report's own drawing, not a wrong
+        # guess's stray box drawing (which never runs three in a row): they count neither way
+        chars = [c for c in chars if not _BOX.match(c)]
     if not chars:
         return 1.0
     return sum(_plausible_char(c, encoding) for c in chars) / len(chars)

@@ -926,3 +926,18 @@ def test_plain_text_declared_as_html_keeps_its_line_breaks() -> None:
         assert any("holds no markup" in w for w in doc.meta["ingest_warnings"])
     page = "<p>四、行政复议</p>\n<p>总计 2</p>"
     assert load_bytes(page.encode(), None, media_type="text/html").meta["format"] == "html"  # markup: HTML
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5"])
+def test_a_report_with_text_grid_tables_in_a_chinese_charset_is_read(encoding: str) -> None:
+    # a GBK report whose tables are text grids (│ 行政许可 │ 12 │ ruled by ├──┼──┤) was "not text in
+    # UTF-8, GB18030/GBK or Big5": its box drawing counted against the Chinese reading, as a wrong
+    # guess's stray box drawing does; rulings (three in a row) are the report's own drawing
+    rows = "".join(f"│ {label} │ {n} │\n├────────────┼──────┤\n" for label, n in (("行政許可", 12), ("行政處罰", 3), ("行政強制", 0)))
+    text = "政府信息公開工作年度報告\n二、主動公開政府信息情況\n┌────────────┬──────┐\n" + rows * 6 + "結束。\n"
+    for data in (text.encode(encoding), _mojibake(text, encoding, "latin-1").encode("utf-8")):
+        doc = load_bytes(data, "grid.txt")
+        from govreport.extraction.textview import view_document
+
+        assert view_document(doc)[0].text == text
+    assert load_bytes(text.encode("gb18030"), "g.txt").meta["encoding"] == "gb18030"
