@@ -273,13 +273,8 @@ def _nearly_decodable(data: bytes) -> Decoded | None:
     return best[2] if best else None
 
 
-def undo_mojibake(text: str) -> Decoded | None:
-    """``text`` decoded again from its bytes when it is Chinese text read as ISO-8859-1 or
-    Windows-1252 (``mojibake.single_byte_origin``) and those bytes are UTF-8, GB18030 or Big5 that
-    reads as Chinese (``chinese_plausibility``); else None. A text with a hanzi is never one."""
-    data = single_byte_origin(text)
-    if data is None:
-        return None
+def _chinese_from(data: bytes) -> Decoded | None:
+    """``data`` (a mojibake text's bytes) as UTF-8, GB18030 or Big5 that reads as Chinese with a hanzi."""
     utf8 = _strict(data, "utf-8")
     if utf8 is not None and chinese_plausibility(utf8, "gb18030") >= _MIN_PLAUSIBLE and _CJK_CHAR.search(utf8):
         return Decoded(utf8, "utf-8")
@@ -287,15 +282,48 @@ def undo_mojibake(text: str) -> Decoded | None:
     return found if found is not None and _CJK_CHAR.search(found.text) else None
 
 
-def read_back(text: str) -> tuple[Decoded, list[int]] | None:
-    """``undo_mojibake(text)`` and, for each character of its text, the offset in ``text`` where
-    that character's bytes start (one character of ``text`` per byte: ``mojibake.char_starts``);
-    None when ``text`` is not mojibake."""
-    undone = undo_mojibake(text)
-    data = single_byte_origin(text) if undone is not None else None
-    if undone is None or data is None:
-        return None
-    return undone, char_starts(data, undone.text, undone.encoding)
+# a text read with a single-byte charset and saved again, that many times over at most (twice is
+# seen: a crawler's mojibake opened in an editor as Windows-1252 and saved again)
+MAX_MOJIBAKE_LAYERS = 3
+
+
+class ReadBack(NamedTuple):
+    """A mojibake text read back: the Chinese ``decoded``, the input offset where each of its
+    characters' bytes start (``starts``), and how many times the text had been misread (``layers``)."""
+
+    decoded: Decoded
+    starts: list[int]
+    layers: int
+
+
+def read_back(text: str) -> ReadBack | None:
+    """``text`` read back when it is Chinese text read as ISO-8859-1 or Windows-1252 and saved again
+    (``mojibake.single_byte_origin``), up to ``MAX_MOJIBAKE_LAYERS`` times over, whose bytes are
+    UTF-8, GB18030 or Big5 that reads as Chinese (``chinese_plausibility``); else None. A text with
+    a hanzi is never one. Each misreading but the last must be UTF-8 (strictly: it validates itself)
+    and leave a text that is again one character per byte."""
+    current, starts = text, None  # starts: where each character of ``current`` begins in ``text``
+    for layer in range(1, MAX_MOJIBAKE_LAYERS + 1):
+        data = single_byte_origin(current)
+        if data is None:
+            return None
+        found = _chinese_from(data)
+        deeper = None if found is not None else _strict(data, "utf-8")
+        step = found or (Decoded(deeper, "utf-8") if deeper is not None else None)
+        if step is None:
+            return None
+        here = char_starts(data, step.text, step.encoding)
+        starts = here if starts is None else [starts[k] for k in here]
+        if found is not None:
+            return ReadBack(found, starts, layer)
+        current = step.text
+    return None
+
+
+def undo_mojibake(text: str) -> Decoded | None:
+    """``read_back(text)``'s Chinese text and its encoding, or None."""
+    found = read_back(text)
+    return found.decoded if found is not None else None
 
 
 def decode_text(data: bytes, filename: str | None = None, declared: str | None = None) -> Decoded:
@@ -437,11 +465,12 @@ def _document(
     read = text
     origin: list[int] | None = None  # read[i] comes from text[origin[i]]
     if (found := read_back(text)) is not None:
-        undone, origin = found
+        undone, origin, layers = found
         read = undone.text
+        times = f" {layers} times over" if layers > 1 else ""
         warnings.append(
             f"{input_name(filename)} is mojibake: {undone.encoding.upper()} text that was read as ISO-8859-1 or "
-            f"Windows-1252 and saved again (e.g. 'æ¹–å—' for '湖南'); read back as {undone.encoding.upper()} "
+            f"Windows-1252 and saved again{times} (e.g. 'æ¹–å—' for '湖南'); read back as {undone.encoding.upper()} "
             "(offsets still index the text as given, one character per byte); check the source's charset"
         )
     nul_warning = stray_nuls(text, input_name(filename))

@@ -1,8 +1,9 @@
 """The mojibake read-back as a mapping of the normalised view, so offsets stay on the input.
 
 A text whose every character is one byte of Chinese text read as ISO-8859-1/Windows-1252
-(``ingest.undo_mojibake``) is read through its bytes decoded as they should have been. The view's
-model (one original character to one character or to nothing) fits: each read-back character
+(``ingest.read_back``, also one misread twice over) is read through its bytes decoded as they
+should have been. The view's model (one original character to one character or to nothing) fits:
+each read-back character
 comes from the first mojibake character of its byte sequence, the others map to nothing and count
 as part of it (``TextView.glued``), so a range ending on an ideograph ends after all of its bytes.
 The ordinary repairs (``normalize.clean_view``) then run on the read-back text, their offsets
@@ -20,7 +21,7 @@ def read_back_view(text: str) -> TextView | None:
     found = read_back(text)
     if found is None:
         return None
-    undone, starts = found
+    undone, starts, _ = found
     starts = starts + [len(text)]
     inner = clean_view(undone.text)
     index = tuple(starts[i] for i in inner.index)

@@ -80,3 +80,21 @@ def _decodes(data: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def test_a_text_misread_twice_over_is_read_back_with_offsets_on_the_input() -> None:
+    # UTF-8 read as Windows-1252 and saved, then that file read as Windows-1252 again ("Ã¦Â¹â€“" for
+    # 湖): "not a report", as the first read-back gave no hanzi
+    from govreport.extraction.ingest import load_text, read_back
+
+    text = "湖南省民政厅2020年政府信息公开工作年度报告\n一、总体情况\n"
+    twice = _mojibake(_mojibake(text))
+    found = read_back(twice)
+    assert found is not None and found.decoded.text == text and found.layers == 2
+    view = read_back_view(twice)
+    assert view is not None and view.text == text
+    at = text.index("一")
+    assert view.start_to_original(at) == len(_mojibake(_mojibake(text[:at])))
+    assert view.end_to_original(len(text)) == len(twice)
+    assert any("saved again 2 times over" in w for w in load_text(twice, "m.txt").meta["ingest_warnings"])
+    assert read_back(_mojibake(_mojibake(_mojibake(_mojibake(text))))) is None  # four times: past the bound
