@@ -87,6 +87,13 @@ class _Inflater:
             )
 
 
+def _has_body(scope: Scope) -> bool:
+    """Whether the request says it sends a body: a Content-Length above 0, or chunked."""
+    headers = dict(scope["headers"])
+    length = headers.get(b"content-length", b"").strip()
+    return b"transfer-encoding" in headers or (length != b"0" and length != b"")
+
+
 class ContentEncodingMiddleware:
     """Inflate ``Content-Encoding: gzip`` request bodies for the app (the header and the wire's
     Content-Length dropped from the scope); refuse codings it cannot read (415)."""
@@ -103,7 +110,7 @@ class ContentEncodingMiddleware:
         given = [v.decode("latin-1") for k, v in scope["headers"] if k == b"content-encoding"]
         codings = [c.strip().lower() for v in given for c in v.split(",") if c.strip()]
         codings = [c for c in codings if c != "identity"]
-        if not codings:
+        if not codings or not _has_body(scope):  # nothing to decode (a GET a client labelled anyway)
             await self.app(scope, receive, send)
             return
         if len(codings) > 1 or codings[0] not in _GZIP:

@@ -257,3 +257,23 @@ def test_a_gzip_bomb_is_refused_before_it_is_inflated() -> None:
     with pytest.raises(BadContentEncoding, match="not valid gzip"):
         _Inflater(100, "gzip").feed(zlib.compress(b"a bare zlib stream"))
     assert _Inflater(100, "gzip").finish() == b""  # an empty body stays empty
+
+
+def test_compressed_bodies_on_every_route_and_codings_it_cannot_read() -> None:
+    import gzip
+    import json
+
+    report = (CORPUS / "hangzhou_fixture.txt").read_text("utf-8")
+    gz = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    with _client() as client:
+        want = client.post("/v1/extract", json={"text": report}).json()["tables"]
+        r = client.post("/v1/extract", content=gzip.compress(json.dumps({"text": report}).encode()), headers=gz)
+        assert r.status_code == 200 and r.json()["tables"] == want
+        r = client.post("/v1/extract", content=gzip.compress(report.encode("gbk")), headers={**gz, "Content-Type": "text/plain"})
+        assert r.status_code == 200 and r.json()["tables"] == want  # a raw body: its charset still detected
+        r = client.post("/v1/extract", content=json.dumps({"text": report}).encode(), headers={**gz, "Content-Encoding": "zstd"})
+        assert (r.status_code, r.json()["error"]["code"]) == (415, "unsupported_content_encoding")
+        assert "send the body uncompressed or with Content-Encoding: gzip" in r.json()["error"]["message"]
+        assert client.get("/healthz", headers={"Content-Encoding": "br"}).status_code == 200  # no body: nothing to decode
+        r = client.post("/v1/extract", content=b"", headers=gz)  # an empty body is empty, as without the header
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_json") and "empty" in r.json()["error"]["message"]
