@@ -20,7 +20,7 @@ from charset_normalizer import from_bytes
 
 from .blanktext import blank_reason
 from .document import Document
-from .mojibake import char_starts, single_byte_origin
+from .mojibake import char_starts, lossy_origin, single_byte_origin
 from .errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UndecodableInput, UnsupportedFormat
 from .ingest_html import declared_charset, flatten_html, is_html_document, looks_like_html
 from .limits import DEFAULT_MAX_BYTES, ReadLimits, check_text, default_limits, max_bytes_from_env  # noqa: F401  (DEFAULT_MAX_BYTES re-exported)
@@ -294,6 +294,7 @@ class ReadBack(NamedTuple):
     decoded: Decoded
     starts: list[int]
     layers: int
+    lossy: bool = False  # read by a strict Windows-1252 reader that lost bytes: U+FFFD where they were
 
 
 def read_back(text: str) -> ReadBack | None:
@@ -306,18 +307,42 @@ def read_back(text: str) -> ReadBack | None:
     for layer in range(1, MAX_MOJIBAKE_LAYERS + 1):
         data = single_byte_origin(current)
         if data is None:
-            return None
+            return _lossy_read_back(text) if layer == 1 else None
         found = _chinese_from(data)
         deeper = None if found is not None else _strict(data, "utf-8")
         step = found or (Decoded(deeper, "utf-8") if deeper is not None else None)
         if step is None:
-            return None
+            return _lossy_read_back(text) if layer == 1 else None
         here = char_starts(data, step.text, step.encoding)
         starts = here if starts is None else [starts[k] for k in here]
         if found is not None:
             return ReadBack(found, starts, layer)
         current = step.text
     return None
+
+
+# a lossy reading loses one hanzi in seven or so (each of a hanzi's two continuation bytes is one of
+# the five undefined ones 5 times in 64); more lost than this: not such a reading
+_MAX_LOSSY_SHARE = 0.3
+
+
+def _lossy_read_back(text: str) -> ReadBack | None:
+    """UTF-8 read as Windows-1252 by a strict reader that dropped its five undefined bytes or put
+    U+FFFD for them (``mojibake.lossy_origin``): read back as UTF-8 with each character that lost a
+    byte as U+FFFD (the lost-character reading and warning take it from there); None when that
+    does not read as Chinese or loses more than ``_MAX_LOSSY_SHARE`` of its characters past ASCII."""
+    found = lossy_origin(text)
+    if found is None:
+        return None
+    data, where = found
+    read = data.decode("utf-8", "replace")
+    high = sum(ord(c) >= 0x80 for c in read)
+    lost = read.count("\ufffd")
+    if not lost or lost > _MAX_LOSSY_SHARE * high or not _CJK_CHAR.search(read):
+        return None
+    if chinese_plausibility(read.replace("\ufffd", ""), "gb18030") < _MIN_PLAUSIBLE:
+        return None
+    return ReadBack(Decoded(read, "utf-8"), [where[k] for k in char_starts(data, read, "utf-8", "replace")], 1, True)
 
 
 def undo_mojibake(text: str) -> Decoded | None:
@@ -465,9 +490,10 @@ def _document(
     read = text
     origin: list[int] | None = None  # read[i] comes from text[origin[i]]
     if (found := read_back(text)) is not None:
-        undone, origin, layers = found
+        undone, origin, layers, lossy = found
         read = undone.text
         times = f" {layers} times over" if layers > 1 else ""
+        times += " by a reader that dropped the bytes Windows-1252 leaves undefined" if lossy else ""
         warnings.append(
             f"{input_name(filename)} is mojibake: {undone.encoding.upper()} text that was read as ISO-8859-1 or "
             f"Windows-1252 and saved again{times} (e.g. 'æ¹–å—' for '湖南'); read back as {undone.encoding.upper()} "

@@ -134,10 +134,37 @@ def restore_lost(text: str) -> dict[int, str]:
     return out
 
 
+# a lost mark between a line's leading Chinese numeral and the forms' words: a numbered heading's or
+# row label's enumeration comma (``一?总体情况``, ``三\ufffd本年度办理结果``); a lossy Windows-1252
+# reading of UTF-8 loses every 、 (its last byte, 0x81, is one Windows-1252 leaves undefined)
+_NUMERAL_COMMA = re.compile(rf"^[ \t\u3000#*]*(?P<num>[一二三四五六七八九十]{{1,3}})(?P<mark>[?\ufffd])(?P<next>[{_HAN}]{{2}})", re.M)
+
+
+@lru_cache(maxsize=1)
+def _wording_starts() -> frozenset[str]:
+    return frozenset(w[:2] for w in wordings())
+
+
+def lost_commas(text: str) -> dict[int, str]:
+    """``{offset: "、"}`` for the lost marks of ``text`` that stand where a numbered heading or row
+    label prints its enumeration comma: after a line's leading Chinese numeral, before two
+    ideographs that begin one of the forms' wordings (``一?总体情况``), or where the line then
+    reads as a section heading (``四?因政府信息公开产生的行政复议…``); not in prose whose second
+    character was lost (``一?级单位``)."""
+    starts = _wording_starts()
+    out = {}
+    for m in _NUMERAL_COMMA.finditer(text):
+        end = text.find("\n", m.start())
+        line = m.group("num") + "、" + text[m.end("mark") : end if end >= 0 else len(text)]
+        if normalize(m.group("next")) in starts or lexicon.section_index(line) is not None:
+            out[m.start("mark")] = "、"
+    return out
+
+
 def with_lost_read_back(view: TextView) -> TextView:
     """``view`` with the lost marks ``restore_lost`` reads back in its text replaced, one character
     for one (its ``index`` stays), each listed as a ``lost_char`` repair at its original offset."""
-    found = restore_lost(view.text)
+    found = lost_commas(view.text) | restore_lost(view.text)
     if not found:
         return view
     chars = list(view.text)

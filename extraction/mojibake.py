@@ -30,20 +30,36 @@ def single_byte_origin(text: str) -> bytes | None:
     return text.translate(_TO_LATIN1).encode("latin-1")
 
 
-def char_starts(data: bytes, text: str, encoding: str) -> list[int]:
-    """Where each character of ``text`` (``data`` decoded strictly as ``encoding``) starts in
+# what a strict Windows-1252 reading leaves of its five undefined bytes: nothing, or U+FFFD each
+_FOREIGN_LOSSY = re.compile("[^\x00-\xff\ufffd" + "".join(_CP1252) + "]")
+_LOST = "\ufffd"
+
+
+def lossy_origin(text: str) -> tuple[bytes, list[int]] | None:
+    """The bytes left of ``text`` when it was decoded as Windows-1252 by a reader that dropped the
+    five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D), or put U+FFFD for
+    each (dropped here too), and the offset in ``text`` of each byte's character; None when a
+    character of ``text`` is no such reading's or fewer than ``MIN_HIGH`` lie past ASCII."""
+    if _FOREIGN_LOSSY.search(text) or len(_HIGH.findall(text)) < MIN_HIGH:
+        return None
+    where = [i for i, c in enumerate(text) if c != _LOST] if _LOST in text else list(range(len(text)))
+    return text.replace(_LOST, "").translate(_TO_LATIN1).encode("latin-1"), where
+
+
+def char_starts(data: bytes, text: str, encoding: str, errors: str = "strict") -> list[int]:
+    """Where each character of ``text`` (``data`` decoded as ``encoding``, ``errors`` as given) starts in
     ``data``: ``len(text)`` offsets, increasing. In a mojibake text each character is one byte, so
     these are also the offsets in the text as given.
 
     Fed byte by byte to the incremental decoder, a character starts at the byte after the last one
     that completed a character; where one byte completes several (a decoder that held a byte back),
     they take the bytes in turn. Raises ValueError when ``data`` does not decode to ``text``."""
-    if codecs.lookup(encoding).name == "utf-8":  # a character starts at every byte but 10xxxxxx
+    if codecs.lookup(encoding).name == "utf-8" and errors == "strict":  # a character starts at every byte but 10xxxxxx
         starts = [m.start() for m in _UTF8_START.finditer(data)]
         if len(starts) != len(text):
             raise ValueError(f"the bytes do not decode as {encoding} to the {len(text)} characters given")
         return starts
-    decoder = codecs.getincrementaldecoder(encoding)()
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
     starts = []
     begin = 0  # the first byte of the character being read
     for i in range(len(data)):

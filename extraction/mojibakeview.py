@@ -21,7 +21,7 @@ def read_back_view(text: str) -> TextView | None:
     found = read_back(text)
     if found is None:
         return None
-    undone, starts, _ = found
+    undone, starts = found.decoded, found.starts
     starts = starts + [len(text)]
     inner = clean_view(undone.text)
     index = tuple(starts[i] for i in inner.index)

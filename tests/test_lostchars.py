@@ -74,3 +74,12 @@ def test_reading_back_is_bounded_on_a_text_built_to_match_everywhere():
     built = ("政?" * 39 + "。") * 3800
     assert restore_lost(built) == {}
     assert restore_lost("二、主?公?政府信息情?\n" + built[:2000]) != {}  # under the budget: read back
+
+
+def test_a_lost_mark_after_a_lines_leading_numeral_is_the_enumeration_comma() -> None:
+    # a strict Windows-1252 reading of UTF-8 loses every 、 (E3 80 81: 0x81 is undefined there), so
+    # every numbered heading read back is 一\ufffd总体情况: no section was found
+    from govreport.extraction.lostchars import lost_commas
+
+    text = "一?总体情况\n  三\ufffd本年度办理结果\t12\n## 四\ufffd政府信息\n内容一?总体\n十二?3\n一?级单位\n#### 四?因政府信息公开产生的行政复议、行政诉讼情况\n"
+    assert lost_commas(text) == {1: "、", text.index("三") + 1: "、", text.index("四") + 1: "、", text.index("四?因") + 1: "、"}

@@ -98,3 +98,33 @@ def test_a_text_misread_twice_over_is_read_back_with_offsets_on_the_input() -> N
     assert view.end_to_original(len(text)) == len(twice)
     assert any("saved again 2 times over" in w for w in load_text(twice, "m.txt").meta["ingest_warnings"])
     assert read_back(_mojibake(_mojibake(_mojibake(_mojibake(text))))) is None  # four times: past the bound
+
+
+@pytest.mark.parametrize("lost", ["ignore", "replace"])
+def test_utf8_read_by_a_strict_windows_1252_reader_is_read_back_with_its_lost_characters(lost: str) -> None:
+    # a strict Windows-1252 reading drops the five bytes it leaves undefined (or puts U+FFFD for
+    # each): the bytes no longer decode as UTF-8, and the text was "not a report"
+    from govreport.extraction.ingest import load_text, read_back
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+
+    text = "湖南省民政厅2020年政府信息公开工作年度报告\n一、总体情况\n本年公开。\n二、主动公开政府信息情况\n略。\n"
+    broken = "".join(bytes([b]).decode("cp1252", lost) for b in text.encode("utf-8"))
+    found = read_back(broken)
+    assert found is not None and found.decoded.text.replace("\ufffd", "") != text
+    undefined = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+    assert [c for c, d in zip(text, found.decoded.text) if c != d] == [c for c in text if undefined & set(c.encode())]
+    assert found.decoded.text.count("\ufffd") == 6  # 南 省 息 、 、 息: each lost a byte
+    from govreport.extraction.textview import text_view
+
+    view = text_view(broken)  # the lost marks read back: 、 after a heading's numeral, 息 in a wording
+    assert "\n一、总体情况\n" in view.text and "\n二、主动公开政府信息情况\n" in view.text
+    said = load_text(broken, "m.txt").meta["ingest_warnings"]
+    assert any("dropped the bytes Windows-1252 leaves undefined" in w for w in said)
+    assert any("character(s) were lost" in w for w in said)
+    out = Extractor(RuleTagger(), require_report=False).extract_text(broken).output
+    assert [broken[s["start"]:].startswith(_broken_at(text, s["title"], lost)) for s in out["sections"]] == [True, True]
+
+
+def _broken_at(text: str, heading: str, lost: str) -> str:
+    return "".join(bytes([b]).decode("cp1252", lost) for b in heading.encode("utf-8"))
