@@ -345,12 +345,6 @@ def _lossy_read_back(text: str) -> ReadBack | None:
     return ReadBack(Decoded(read, "utf-8"), [where[k] for k in char_starts(data, read, "utf-8", "replace")], 1, True)
 
 
-def undo_mojibake(text: str) -> Decoded | None:
-    """``read_back(text)``'s Chinese text and its encoding, or None."""
-    found = read_back(text)
-    return found.decoded if found is not None else None
-
-
 def decode_text(data: bytes, filename: str | None = None, declared: str | None = None) -> Decoded:
     """Bytes to text: BOM, then a declared charset, UTF-8, the more plausible of GB18030 and Big5,
     the same with a few bad bytes replaced, and last a general detector (charset-normalizer).
