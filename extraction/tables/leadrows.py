@@ -129,7 +129,8 @@ def short_row(cells: Sequence[Cell], hints: Sequence[int | None], starts: Sequen
 
 
 def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: int,
-                     starts: Sequence[bool] | None = None) -> list[list[Cell] | None]:
+                     starts: Sequence[bool] | None = None, at: int = 0,
+                     after_pinned: bool = False) -> list[list[Cell] | None]:
     """The leading rows the value stream ``cells`` (one value a line, in order; ``hints[i]`` the
     column a header piece printed just before ``cells[i]`` names, or None) pins: runs of
     ``APP_COLS`` values from the first (a blank mark ``—``/``无``, value None, is a printed blank
@@ -144,19 +145,21 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     ``APP_COLS`` cells per template row from the first, or None for a row whose cells are not
     pinned although its place is: a run of rows totalling 0 that holds a blank mark (rows sharing
     a merged label cell are written column by column, so where the mark stands among the zeros
-    is not known; its rows' count is)."""
+    is not known; its rows' count is). ``at``: where the walk starts (``cells[at]`` the first
+    row's first value); ``after_pinned``: the rows before ``cells[at]`` were read elsewhere and
+    the last of them is pinned (its end known: the walk may take a group or go on past a run that
+    does not fit right away, as after a pinned row of its own)."""
     runs: list[list[Cell]] = []
     anchor: list[bool] = []  # per row kept: its end is pinned (a later row's place follows from it)
-    at = 0  # the stream position of the next row's first value
 
     def pinned() -> bool:
         # right after a pinned row: a run of zeros before may have moved the stream by a value
-        return starts is not None and bool(anchor) and anchor[-1]
+        return starts is not None and (anchor[-1] if anchor else after_pinned)
 
     while len(runs) < rows:
         # a group only after a non-zero run: a leading run of zeros may be a later row (row 一
         # printing only its 总计, drawn apart), which would move the group's rows by one
-        group = column_group(cells, starts, hints, at) if starts is not None and any(anchor) else None
+        group = column_group(cells, starts, hints, at) if starts is not None and (any(anchor) or after_pinned) else None
         if group is not None and len(runs) + len(group) <= rows:
             for row in group:
                 runs.append(row)
