@@ -4,7 +4,7 @@ from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
-from govreport.extraction.tables.toprow import page_past_lead, wps_second_run, wps_top_run
+from govreport.extraction.tables.toprow import page_past_lead, wps_second_run, wps_top_run, wps_top_walk
 from govreport.extraction.taggers import get_tagger
 
 from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
@@ -97,16 +97,17 @@ def test_a_wps_first_page_top_gives_the_first_row_where_the_table_falls_back_to_
 
 def test_wps_first_page_top_gives_row_two_in_either_staircase_shape():
     # 一's 自然人 451 and 商业企业 47, 二's 自然人 1 and 商业企业 2, the pieces with 一's other five;
-    # after 一's 总计 502: 二's 法律服务机构, 科研机构, 社会公益组织, 其他 and 总计 in 一's order
+    # after 一's 总计 502: 二's 科研机构, 社会公益组织, 法律服务机构, 其他 and 总计 in column order
+    # (二's cells stand apart from the header pieces, each a block of its own, written left to right)
     hints = [None] * 4 + [4, 5, 3] + [None] * 8
-    cells = _cells(451, 47, 1, 2, 0, 0, 2, 2, 502, 0, 0, 0, 0, 3, 182)
+    cells = _cells(451, 47, 1, 2, 0, 0, 2, 2, 502, 3, 0, 5, 0, 11, 182)
     assert [c.value for c in wps_top_run(cells, hints)] == [451, 47, 0, 2, 0, 2, 502]
-    assert [c.value for c in wps_second_run(cells, hints)] == [1, 2, 0, 0, 0, 0, 3]
+    assert [c.value for c in wps_second_run(cells, hints)] == [1, 2, 3, 0, 5, 0, 11]
     # the next rows' 自然人 before the pieces (33 二's, 101 and 104 三(一)'s and 三(二)'s): 二's
     # 商业企业 comes first after 一's 总计, then its other five
     hints = [None] * 5 + [4, 5, 3] + [None] * 8
-    cells = _cells(704, 64, 33, 101, 104, 11, 0, 4, 0, 783, 7, 0, 0, 0, 0, 40)
-    assert [c.value for c in wps_second_run(cells, hints)] == [33, 7, 0, 0, 0, 0, 40]
+    cells = _cells(704, 64, 33, 101, 104, 11, 0, 4, 0, 783, 7, 1, 2, 3, 0, 46)
+    assert [c.value for c in wps_second_run(cells, hints)] == [33, 7, 1, 2, 3, 0, 46]
 
 
 def test_no_wps_row_two_where_the_shapes_disagree_or_its_total_is_zero():
@@ -129,9 +130,84 @@ def test_a_wps_first_page_top_gives_row_two_where_the_table_falls_back_to_order(
     one, two = rows[0], rows[1]  # 自然人 商业企业 科研机构 社会公益 法律服务 其他 总计
     top = ["申请人情况", "自然人", "法人或其他组织", "商业企业 科研机构", "", *labels, "", one[0], "", one[1], "",
            two[0], "", two[1], "", "总计", "法律服务", "机构", one[4], "", "其他", "", one[2], "", "社会公益", "组织",
-           one[3], "", one[5], "", one[6], "", two[4], "", two[2], "", two[3], "", two[5], "", two[6], ""]
+           one[3], "", one[5], "", one[6], "", two[2], "", two[3], "", two[4], "", two[5], "", two[6], ""]
     out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(top + [v for r in rows[2:] for v in r]))).output
     got, status = out["tables"]["applications"], out["cell_status"]["applications"]
     assert [got["carried_over"][c] for c in COLS] == [t["carried_over"][c] for c in COLS]
     assert set(status["carried_over"].values()) == {"inferred"}
     assert any("carried_over: read from WPS's first page top" in w for w in out["warnings"])
+
+
+def _starts(*sizes: int) -> list[bool]:
+    """Block starts for consecutive blocks of these sizes (raw pdftotext: an empty line ends a block)."""
+    return [k == 0 for n in sizes for k in range(n)]
+
+
+# WPS's first page top with its first row group (geometry of the generator's WPS-style PDF read by
+# poppler): 一's 自然人 and 商业企业 each a block, then one block of 二's 自然人 and the group's
+# 自然人 column, the header pieces with 一's other five, 二's other six in column order, the group's
+# other six columns as blocks of one value per row, then the rows after it in row order
+_GROUP_TOP = (704, 64, 33, 101, 104, 11, 0, 4, 0, 783, 7, 0, 0, 0, 0, 40,
+              7, 12, 0, 0, 2, 0, 1, 1, 0, 0, 111, 117, 30, 5, 0, 1, 1, 0, 37)
+_GROUP_HINTS = [None] * 5 + [4, 5, 3] + [None] * 27
+_GROUP_STARTS = _starts(1, 1, 3, *[1] * 11, 2, 2, 2, 2, 2, 2, *[1] * 7)
+
+
+def test_wps_first_page_top_with_its_first_row_group_gives_the_rows_in_order():
+    rows = wps_top_walk(_cells(*_GROUP_TOP), _GROUP_HINTS, _GROUP_STARTS, 25)
+    assert [[c.value for c in r] for r in rows] == [
+        [704, 64, 0, 4, 11, 0, 783], [33, 7, 0, 0, 0, 0, 40], [101, 7, 0, 2, 1, 0, 111],
+        [104, 12, 0, 0, 1, 0, 117], [30, 5, 0, 1, 1, 0, 37]]
+    # a single row in place of the group (二's 自然人 and its 自然人 one block): 346 10 0 0 18 3 377
+    cells = _cells(622, 16, 0, 346, 28, 0, 0, 4, 670, 0, 0, 0, 0, 0, 0, 10, 0, 0, 18, 3, 377)
+    rows = wps_top_walk(cells, [None] * 4 + [4, 5, 3] + [None] * 14, _starts(1, 1, 2, *[1] * 17), 25)
+    assert [[c.value for c in r] for r in rows] == [
+        [622, 16, 0, 0, 28, 4, 670], [0, 0, 0, 0, 0, 0, 0], [346, 10, 0, 0, 18, 3, 377]]
+
+
+def test_no_wps_top_group_where_its_blocks_or_sums_do_not_say_so():
+    # the group's column blocks of unequal size (a block of three, one of one): not one group
+    starts = _starts(1, 1, 3, *[1] * 11, 3, 1, 2, 2, 2, 2, *[1] * 7)
+    assert wps_top_walk(_cells(*_GROUP_TOP), _GROUP_HINTS, starts, 25) == []
+    # 二's 自然人 apart from the values after it (two blocks): not a group's column after it
+    starts = _starts(1, 1, 1, 2, *[1] * 11, 2, 2, 2, 2, 2, 2, *[1] * 7)
+    assert wps_top_walk(_cells(*_GROUP_TOP), _GROUP_HINTS, starts, 25) == []
+    # a group row breaking 总计 (its 社会公益组织 2 read as 3)
+    values = list(_GROUP_TOP)
+    values[20] = 3
+    assert wps_top_walk(_cells(*values), _GROUP_HINTS, _GROUP_STARTS, 25) == []
+    # a header piece among the values after 一's 总计
+    hints = list(_GROUP_HINTS)
+    hints[12] = 6
+    assert wps_top_walk(_cells(*_GROUP_TOP), hints, _GROUP_STARTS, 25) == []
+
+
+def test_a_wps_row_two_of_zeros_is_kept_only_where_what_follows_pins_its_end():
+    # 一 5381 at the top, 二 0 … 0 (its 自然人 before the pieces, its other six after 一's 总计), then a
+    # group of two rows written column by column: its blocks start right after 二's seven values
+    cells = _cells(4341, 732, 0, 249, 0, 27, 32, 5381, 0, 0, 0, 0, 0, 0,
+                   2758, 243, 456, 35, 0, 0, 17, 1, 166, 7, 17, 2, 3414, 288)
+    hints = [None] * 3 + [4, 5, 3] + [None] * 22
+    rows = wps_top_walk(cells, hints, _starts(*[1] * 14, 2, 2, 2, 2, 2, 2, 2), 25)
+    assert [[c.value for c in r] for r in rows] == [
+        [4341, 732, 0, 27, 249, 32, 5381], [0] * 7, [2758, 456, 0, 17, 166, 17, 3414], [243, 35, 0, 1, 7, 2, 288]]
+    # the same with runs of zeros after 二 and nothing pinning a row: 二 not kept (a row of zeros fits anywhere)
+    cells = _cells(4341, 732, 0, 249, 0, 27, 32, 5381, *[0] * 20)
+    rows = wps_top_walk(cells, hints, _starts(*[1] * 28), 25)
+    assert [[c.value for c in r] for r in rows] == [[4341, 732, 0, 27, 249, 32, 5381]]
+
+
+def test_a_wps_first_page_top_with_its_first_row_group_is_read_where_the_table_falls_back_to_order():
+    t, keys, labels, rows = _broken_stream()
+    one, two, g1, g2 = rows[0], rows[1], rows[2], rows[3]  # 自然人 商业企业 科研机构 社会公益 法律服务 其他 总计
+    top = ["申请人情况", "自然人", "法人或其他组织", "商业企业 科研机构", "", *labels, "", one[0], "", one[1], "",
+           two[0], g1[0], g2[0], "", "总计", "法律服务", "机构", one[4], "", "其他", "", one[2], "", "社会公益", "组织",
+           one[3], "", one[5], "", one[6], "", *(x for v in two[1:] for x in (v, "")),
+           *(x for k in range(1, 7) for x in (g1[k], g2[k], ""))]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(top + [v for r in rows[4:] for v in r]))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    for key in ("carried_over", "granted", "partially_granted", "denied_state_secret"):
+        assert [got[key][c] for c in COLS] == [t[key][c] for c in COLS], key
+        assert set(status[key].values()) == {"inferred"}
+    assert any("after WPS's first page top" in w for w in out["warnings"])
+

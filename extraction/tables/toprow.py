@@ -22,6 +22,18 @@ before its rows that neither reads:
   header pieces), the row comes in column order, the piece ``总计`` before its 商业企业 value and
   each of 社会公益组织 / 法律服务机构 / 其他 before its own: kept where the pieces stand exactly so
   and the seven values meet a non-zero 总计.
+- **The staircase with its first row group** (``wps_top_walk``): what the page top draws out of
+  order ends with row 二 and the next unit. Row 二's 自然人 follows 一's two values; its other
+  cells come after 一's 总计, each a block of its own, left to right (column order). Either 二's
+  商业企业 stands before the pieces too (a block of its own), or 二's 自然人 shares one block with
+  the next unit's 自然人 column (a row group's r rows, or one row) and, after 二's six, the unit's
+  six other columns come as blocks of r values each, in column order. From there the stream is in
+  row order, and ``leadrows.stream_lead_rows`` walks on. Only where the blocks stand exactly so
+  and every row meets 总计; rows of zeros only where a group's blocks or a later non-zero row pin
+  their place. (Seen in poppler's reading of the generator's WPS-style PDFs: ``pdftotext
+  -bbox-layout`` shows 一's cells joined with the header pieces' blocks, the others each a flow of
+  its own, ordered left to right within a row; nothing here is checked against WPS Office's own
+  PDFs.)
 """
 from __future__ import annotations
 
@@ -31,9 +43,9 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL, meets_total
-from .leadrows import conflicts, place_rows
+from .leadrows import column_group, conflicts, place_rows, stream_lead_rows
 from .result import TableResult
-from .streamorder import COLUMN_HEADERS, lone_numbers
+from .streamorder import COLUMN_HEADERS, block_starts, lone_numbers
 
 # the hints (``streamorder._header_column``) WPS's first page top prints before the first row's
 # 法律服务机构, 科研机构 and 社会公益组织 values: the pieces 法律服务机构, 其他, 社会公益组织
@@ -93,9 +105,9 @@ def wps_second_run(cells: Sequence[Cell], hints: Sequence[int | None], zeros: bo
     first row as a staircase (``wps_top_run``: the header pieces from position ``j``, the first
     row's other five cells there): 二's 自然人 is the stream's third value; its other cells are
     either its 商业企业 as the fourth value (``j >= 4``) and the five values after the first row's
-    总计, in the first row's order (法律服务机构, 科研机构, 社会公益组织, 其他, 总计), or the six
-    values after that 总计 with its 商业企业 first (the values before the pieces being the next
-    rows' 自然人). Each reading is kept where no header piece stands among its values, none is a
+    总计, in column order (科研机构, 社会公益组织, 法律服务机构, 其他, 总计), or the six values after
+    that 总计 in column order from its 商业企业 (the values before the pieces being the next rows'
+    自然人). Each reading is kept where no header piece stands among its values, none is a
     blank mark and the seven meet 总计 (a non-zero one unless ``zeros``); None unless exactly one
     reading is kept or all kept agree."""
     j = next((k for k, h in enumerate(hints) if h is not None), None)
@@ -110,8 +122,9 @@ def wps_second_run(cells: Sequence[Cell], hints: Sequence[int | None], zeros: bo
         need = APP_COLS - len(drawn)
         if after + need > len(cells) or any(h is not None for h in hints[after : after + need]):
             continue
-        drawn += cells[after : after + need]
-        run = [drawn[k] for k in _WPS_TOP_ORDER]
+        # 二's cells after 一's 总计 stand apart from the header pieces, each a block of its own, and
+        # poppler writes them left to right: column order (not 一's order among the pieces)
+        run = drawn + list(cells[after : after + need])
         values = [c.value for c in run]
         if any(v is None for v in values) or not meets_total(values) or (not zeros and abs(values[-1]) <= TOL):
             continue
@@ -119,6 +132,73 @@ def wps_second_run(cells: Sequence[Cell], hints: Sequence[int | None], zeros: bo
     if not kept or any([c.value for c in run] != [c.value for c in kept[0]] for run in kept):
         return None
     return kept[0]
+
+
+def _wps_top_units(cells: Sequence[Cell], hints: Sequence[int | None],
+                   starts: Sequence[bool]) -> tuple[list[list[Cell]], list[bool], int] | None:
+    """The rows WPS's first page top draws out of order, read with the first row group after them
+    (module docstring, "the staircase with its first row group"): (the rows from the first, per row
+    whether its place is pinned, the stream position after them), or None where the stream does not
+    start so. ``starts``: ``streamorder.block_starts``."""
+    first = wps_top_run(cells, hints)
+    if first is None:
+        return None
+    if tuple(hints[:APP_COLS]) == _WPS_TOP_PLAIN:
+        return [first], [True], APP_COLS
+    j = next(k for k, h in enumerate(hints) if h is not None)
+    after = j + 5  # past the first row's five cells after the header pieces
+    if not (starts[0] and starts[1] and starts[2]):
+        return None
+    if j == 4 and starts[3]:
+        # 二's 自然人 and 商业企业 apart before the pieces, its other five after 一's 总计
+        top = [[cells[2], cells[3], *cells[after : after + 5]]]
+        r, at = 0, after + 5
+    elif not any(starts[3:j]):
+        # 二's 自然人 in one block with the next unit's r 自然人 values (a group's column block, or
+        # a single row's value), 二's other six after 一's 总计, then the unit's six columns' blocks
+        r, at = j - 3, after + 6
+        top = [[cells[2], *cells[after:at]]]
+        if at + APP_COLS * r - r > len(cells):
+            return None
+        for k in range(APP_COLS - 1 if r else 0):
+            a = at + k * r
+            if not starts[a] or any(starts[a + 1 : a + r]):
+                return None
+        if r and at + (APP_COLS - 1) * r < len(cells) and not starts[at + (APP_COLS - 1) * r]:
+            return None
+        top += [[cells[3 + i], *(cells[at + k * r + i] for k in range(APP_COLS - 1))] for i in range(r)]
+        at += (APP_COLS - 1) * r
+    else:
+        return None
+    if any(len(row) != APP_COLS or any(c.value is None for c in row) or not meets_total([c.value for c in row])
+           for row in top):
+        return None
+    if any(h is not None for h in hints[after:at]):
+        return None  # a header piece among the values after the first row's 总计: not this order
+    # a group's blocks pin its rows' places and 二's before them; a single row by a non-zero 总计
+    pinned = [True] + [r >= 2 or abs(row[-1].value) > TOL for row in top]
+    return [first, *top], pinned, at
+
+
+def wps_top_walk(cells: Sequence[Cell], hints: Sequence[int | None], starts: Sequence[bool],
+                 rows: int) -> list[list[Cell] | None]:
+    """The template's rows from the first that WPS's first page top (``_wps_top_units``) and the
+    stream in row order after it pin: ``leadrows.stream_lead_rows`` walks on from the top's end.
+    Rows are kept up to the last pinned one (a group's row, a non-zero 总计): a row of zeros fits
+    any order. Returns one entry per row from the first (None: a row whose place but not cells is
+    pinned), ``[]`` where the stream does not start so."""
+    got = _wps_top_units(cells, hints, starts)
+    if got is None:
+        return []
+    top, pinned, at = got
+    top, pinned = top[:rows], pinned[:rows]
+    if not pinned[-1] and column_group(cells, starts, hints, at) is not None:
+        pinned[-1] = True  # a row group's column blocks start right after it: its end is where the walk starts
+    walk = stream_lead_rows(cells, hints, rows - len(top), starts, at=at, after_pinned=pinned[-1]) if rows > len(top) else []
+    if walk:
+        return [*top, *walk]
+    last = max(k for k, p in enumerate(pinned) if p)
+    return list(top[: last + 1])
 
 
 def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
@@ -156,4 +236,12 @@ def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
             changed = True
             res.warn(f"{spec.row_keys[1]}: read from WPS's first page top (its 自然人 in the staircase before the "
                      "header pieces, its other cells after the first row's 总计), its seven values meeting 总计")
+    walk = list(zip(spec.row_keys, wps_top_walk(cells, hints, block_starts(cells, lines), len(spec.row_keys))))[1:]
+    if walk and not conflicts(res, cols, walk):
+        done = place_rows(res, cols, walk)
+        if done:
+            changed = True
+            res.warn("rows read from the value stream after WPS's first page top (its rows drawn out of order there, "
+                     "the stream in row order after them; seven values a row meeting 总计, row groups written column "
+                     "by column, up to a row with a non-zero 总计): " + ", ".join(done))
     return changed
