@@ -38,10 +38,13 @@ def test_no_wps_first_row_where_the_header_pieces_or_the_total_say_otherwise():
     # a header piece on the values after them, or before them
     assert wps_top_run(cells, [None, None, None, None, 4, 5, 3, 6, None]) is None
     assert wps_top_run(cells, [None, 1, None, None, 4, 5, 3, None, None]) is None
-    # the seven values break 总计, or 总计 is 0 (zeros fit any order), or a blank mark stands among them
+    # the seven values break 总计, or 总计 is 0 (zeros fit any order) or a blank mark
     assert wps_top_run(_cells(3734, 222, 0, 0, 180, 12, 56, 132, 4335), [None] * 4 + [4, 5, 3, None, None]) is None
     assert wps_top_run(_cells(0, 0, 0, 0, 0, 0, 0, 0, 0), [None] * 4 + [4, 5, 3, None, None]) is None
-    assert wps_top_run(_cells(3, None, 0, 0, 1, 0, 0, 0, 4), [None] * 4 + [4, 5, 3, None, None]) is None
+    assert wps_top_run(_cells(3, 1, 0, 0, 1, 0, 0, 0, None), [None] * 4 + [4, 5, 3, None, None]) is None
+    # a blank mark among the applicant cells is a printed blank cell, where a value would stand
+    assert [c.value for c in wps_top_run(_cells(3, None, 0, 0, 1, 0, 0, 0, 4), [None] * 4 + [4, 5, 3, None, None])] \
+        == [3, None, 0, 0, 1, 0, 4]
     # fewer than two values before the pieces: not the page top's 自然人 and 商业企业
     assert wps_top_run(_cells(3, 1, 0, 0, 0, 4), [None, 4, 5, 3, None, None]) is None
 
@@ -211,3 +214,34 @@ def test_a_wps_first_page_top_with_its_first_row_group_is_read_where_the_table_f
         assert set(status[key].values()) == {"inferred"}
     assert any("after WPS's first page top" in w for w in out["warnings"])
 
+
+def test_a_blank_mark_in_a_header_piece_s_block_is_a_value_at_wps_s_page_top_and_in_a_label_part_of_it():
+    from govreport.extraction.tables.streamorder import lone_numbers
+
+    # WPS's first page top: row 一's blank 法律服务机构 and 科研机构 cells drawn with the header pieces
+    doc, lines = _lines("自然人\n10\n\n总计\n法律服务\n机构\n－\n\n其他\n\n－\n\n社会公益\n组织\n0\n")
+    cells, hints = lone_numbers(doc, lines, header_marks=True)
+    assert [c.raw for c in cells] == ["10", "－", "－", "0"] and hints[1:] == [4, 5, 3]
+    # elsewhere (LibreOffice's header cells, other routes) such a mark stays with the words
+    assert [c.raw for c in lone_numbers(doc, lines)[0]] == ["10", "0"]
+    # a label cut around 无 (（四）无 / 法提供) keeps it: no header cell ends before it
+    doc, lines = _lines("自然人\n3\n（四）\n无\n法提供\n4\n")
+    cells, _ = lone_numbers(doc, lines, header_marks=True)
+    assert [c.raw for c in cells] == ["3", "4"]
+
+
+def test_a_wps_first_page_top_with_a_blank_mark_among_the_header_pieces_is_read_where_the_table_falls_back_to_order():
+    t, keys, labels, rows = _broken_stream()
+    # row 一's 法律服务机构 cell blank, printed as a mark in the header piece's block
+    t["new_received"]["total"] -= t["new_received"]["legal_service_org"]
+    t["new_received"]["legal_service_org"] = None
+    one, two = [str(t["new_received"][c]) if t["new_received"][c] is not None else "—" for c in COLS], rows[1]
+    top = ["申请人情况", "自然人", "法人或其他组织", "商业企业 科研机构", "", *labels, "", one[0], "", one[1], "",
+           two[0], "", "总计", "法律服务", "机构", one[4], "", "其他", "", one[2], "", "社会公益", "组织",
+           one[3], "", one[5], "", one[6], "", *(x for v in two[1:] for x in (v, ""))]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(top + [v for r in rows[2:] for v in r]))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    assert [got["new_received"][c] for c in COLS] == [t["new_received"][c] for c in COLS]
+    assert set(status["new_received"][c] for c in COLS if c != "legal_service_org") == {"inferred"}
+    for key in ("carried_over", "granted", "partially_granted", "denied_state_secret"):
+        assert [got[key][c] for c in COLS] == [t[key][c] for c in COLS], key

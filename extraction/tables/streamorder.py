@@ -122,9 +122,11 @@ def _cut_header(lines: Sequence[str]) -> int | None:
     return None
 
 
-def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list[int | None]]:
+def lone_numbers(doc: Document, lines: Sequence[Line], header_marks: bool = False) -> tuple[list[Cell], list[int | None]]:
     """Every line of ``lines`` that holds one number and nothing else, as a Cell (offsets in the
-    original text), and the column a header printed just before it names (``_header_column``)."""
+    original text), and the column a header printed just before it names (``_header_column``).
+    With ``header_marks``, a blank mark between text lines is a value (a blank cell) where the
+    words before it end a column header cell (WPS's first page top: ``法律服务`` / ``机构`` / ``－``)."""
     out: list[Cell] = []
     hints: list[int | None] = []
     text = doc.text
@@ -147,8 +149,10 @@ def lone_numbers(doc: Document, lines: Sequence[Line]) -> tuple[list[Cell], list
             hints.append(_header_column(between))
             between = []
             continue
-        # a dash or 无 among values is a blank cell; among words it is part of a label (（四）无…)
-        if kinds[k] == "t" or (kinds[k] == "m" and "t" == (kinds[k - 1] if k else "t") == (kinds[k + 1] if k + 1 < len(kinds) else "t")):
+        # a dash or 无 among values is a blank cell; among words it is part of a label (（四）无…),
+        # or with ``header_marks`` a blank cell where the words before it end a column header cell
+        if kinds[k] == "t" or (kinds[k] == "m" and "t" == (kinds[k - 1] if k else "t") == (kinds[k + 1] if k + 1 < len(kinds) else "t")
+                               and not (header_marks and _header_column(between) is not None)):  # fmt: skip
             between.append(s)
             continue
         # a line of numbers apart (``0 0``: Chromium's PDF draws a row's last two cells as one run of

@@ -21,7 +21,8 @@ before its rows that neither reads:
   meet a non-zero 总计. Where the page top draws no staircase (no value between 自然人's and the
   header pieces), the row comes in column order, the piece ``总计`` before its 商业企业 value and
   each of 社会公益组织 / 法律服务机构 / 其他 before its own: kept where the pieces stand exactly so
-  and the seven values meet a non-zero 总计.
+  and the seven values meet a non-zero 总计. A blank mark (``－``, ``无``) is a printed cell: it
+  stands where a value would (also in a header piece's block: ``机构`` / ``－``), 0 in the sums.
 - **The staircase with its first row group** (``wps_top_walk``): what the page top draws out of
   order ends with row 二 and the next unit. Row 二's 自然人 follows 一's two values; its other
   cells come after 一's 总计, each a block of its own, left to right (column order). Either 二's
@@ -95,8 +96,8 @@ def wps_top_run(cells: Sequence[Cell], hints: Sequence[int | None]) -> list[Cell
         drawn = [cells[0], cells[1], *cells[j : j + 5]]
         run = [drawn[k] for k in _WPS_TOP_ORDER]
     values = [c.value for c in run]
-    if any(v is None for v in values) or not meets_total(values) or abs(values[-1]) <= TOL:
-        return None
+    if values[-1] is None or not meets_total(values) or abs(values[-1]) <= TOL:
+        return None  # a blank mark is a printed cell (its place as a value's), 0 in the sum; 总计 a number
     return run
 
 
@@ -170,8 +171,7 @@ def _wps_top_units(cells: Sequence[Cell], hints: Sequence[int | None],
         at += (APP_COLS - 1) * r
     else:
         return None
-    if any(len(row) != APP_COLS or any(c.value is None for c in row) or not meets_total([c.value for c in row])
-           for row in top):
+    if any(len(row) != APP_COLS or row[-1].value is None or not meets_total([c.value for c in row]) for row in top):
         return None
     if any(h is not None for h in hints[after:at]):
         return None  # a header piece among the values after the first row's 总计: not this order
@@ -192,7 +192,7 @@ def wps_top_walk(cells: Sequence[Cell], hints: Sequence[int | None], starts: Seq
         return []
     top, pinned, at = got
     top, pinned = top[:rows], pinned[:rows]
-    if not pinned[-1] and column_group(cells, starts, hints, at) is not None:
+    if not pinned[-1] and column_group(cells, starts, hints, at, marks=True) is not None:
         pinned[-1] = True  # a row group's column blocks start right after it: its end is where the walk starts
     walk = stream_lead_rows(cells, hints, rows - len(top), starts, at=at, after_pinned=pinned[-1]) if rows > len(top) else []
     if walk:
@@ -216,7 +216,8 @@ def wps_top_row(res: TableResult, doc: Document, lines: Sequence[Line]) -> bool:
     at = next((k for k, ln in enumerate(lines) if COLUMN_HEADERS[0] in text[ln.start : ln.end]), None)
     if at is None:
         return False
-    cells, hints = lone_numbers(doc, lines)
+    # WPS draws the first row's cells in the header pieces' blocks, a blank cell's mark too
+    cells, hints = lone_numbers(doc, lines, header_marks=True)
     first = sum(c.start < lines[at].start for c in cells)
     if first:
         return False  # values before the header on its own page: the stream's start is not the row's
