@@ -245,3 +245,15 @@ def test_a_wps_first_page_top_with_a_blank_mark_among_the_header_pieces_is_read_
     assert set(status["new_received"][c] for c in COLS if c != "legal_service_org") == {"inferred"}
     for key in ("carried_over", "granted", "partially_granted", "denied_state_secret"):
         assert [got[key][c] for c in COLS] == [t[key][c] for c in COLS], key
+
+
+def test_no_wps_top_walk_where_row_two_s_two_readings_disagree():
+    # 二's 自然人 1 and 商业企业 0 apart before the pieces: 二 = 1 0 0 0 0 0 1 after 一's 总计 502 ... but
+    # 1 with the six after 502 (0 0 0 0 1 2) meets 总计 too: which is printed is not known
+    cells = _cells(451, 47, 1, 0, 0, 0, 2, 2, 502, 0, 0, 0, 0, 1, 2, 5, 0, 0, 0, 0, 0, 5)
+    hints = [None] * 4 + [4, 5, 3] + [None] * 15
+    assert wps_top_walk(cells, hints, _starts(*[1] * 22), 25) == []
+    # where only the reading with 商业企业 before the pieces meets 总计, it is read
+    cells = _cells(451, 47, 1, 2, 0, 0, 2, 2, 502, 0, 0, 0, 0, 3, 5, 0, 0, 0, 0, 0, 5)
+    rows = wps_top_walk(cells, hints[:21], _starts(*[1] * 21), 25)
+    assert [[c.value for c in r] for r in rows] == [[451, 47, 0, 2, 0, 2, 502], [1, 2, 0, 0, 0, 0, 3], [5, 0, 0, 0, 0, 0, 5]]

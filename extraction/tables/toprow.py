@@ -151,9 +151,14 @@ def _wps_top_units(cells: Sequence[Cell], hints: Sequence[int | None],
     if not (starts[0] and starts[1] and starts[2]):
         return None
     if j == 4 and starts[3]:
-        # 二's 自然人 and 商业企业 apart before the pieces, its other five after 一's 总计
+        # 二's 自然人 and 商业企业 apart before the pieces, its other five after 一's 总计; not where
+        # 二 read as its 自然人 and the six after 一's 总计 also meets 总计 with other values
         top = [[cells[2], cells[3], *cells[after : after + 5]]]
         r, at = 0, after + 5
+        other = [cells[2], *cells[after : after + 6]]
+        if len(other) == APP_COLS and other[-1].value is not None and meets_total([c.value for c in other]) \
+                and [c.value for c in other] != [c.value for c in top[0]]:
+            return None
     elif not any(starts[3:j]):
         # 二's 自然人 in one block with the next unit's r 自然人 values (a group's column block, or
         # a single row's value), 二's other six after 一's 总计, then the unit's six columns' blocks
