@@ -159,6 +159,29 @@ def test_the_stream_s_last_rows_are_placed_where_the_table_falls_back_to_order()
     assert not any(c.startswith(f"applications.{k}.") for c in flagged for k in last)
 
 
+def test_the_stream_s_last_rows_are_placed_with_a_row_of_table_four_drawn_after_them():
+    # LibreOffice draws table 四's 复议后起诉 row (its group word, header pieces and values) after
+    # table 三's last row group, before heading 四: those values are not table 三's stream's end
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    t["denied_security_stability"]["total"] += 1
+    last = keys[-3:]
+    stream: list[str] = []
+    for k in keys[:-3]:
+        row = [str(t[k][c]) for c in COLS]
+        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    for c in COLS:
+        stream += ["", *(str(t[k][c]) for k in last)]
+    stream += ["", "复议后起诉", "结果 结果", "维持 纠正", "3", "0", "", "其他", "结果", "2"]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + APP_HEADS + stream))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    for k in last:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+    assert any("rows read from the end of the value stream" in w for w in out["warnings"])
+
+
 def test_a_last_group_whose_total_block_also_holds_a_lone_total_above_it_gives_its_rows():
     # (七)总计 and 四 written column by column; 三(六) above them prints only its 总计 (723), which
     # poppler writes in the 总计 column's block before the group's own totals

@@ -144,7 +144,7 @@ _REVIEW_GROUPS = frozenset({"复议后起诉", "未经复议直接起诉", "未�
 _REVIEW_PIECES = frozenset("结果 维持 纠正 其他 尚未 审结 总计".split())
 
 
-def _without_review_rows(text: str, span: Sequence[Line]) -> list[Line]:
+def without_review_rows(text: str, span: Sequence[Line]) -> list[Line]:
     """``span`` less a row of table 四 drawn among table 三's last values (``复议后起诉`` / ``结果
     结果`` / ``维持 纠正`` / 0 / 0 / (empty) / ``其他`` / ``结果`` / 0): from the group word through
     header pieces and the values right after a piece; a value after an empty line starts one of
@@ -177,7 +177,7 @@ def reordered_last_page(doc: Document, span: Sequence[Line]) -> list[list[Line]]
     order: the last run of value blocks between text lines that holds six blocks or more ends in
     six blocks of one size (the last row group's rows, each column a block), or holds them before
     a seventh (the 总计 column appended by ``region_with_later_total``); those six are re-ordered.
-    Table 四's rows drawn among them are left out (``_without_review_rows``). One span per such
+    Table 四's rows drawn among them are left out (``without_review_rows``). One span per such
     reading, none where no such run is there. The caller divides each under the table's
     identities as any other span: an order that does not fit is rejected. The 8-column variant
     (a 小计 header printed) is re-ordered over its seven blocks before 总计 (``page_orders``), with
@@ -188,7 +188,7 @@ def reordered_last_page(doc: Document, span: Sequence[Line]) -> list[list[Line]]
     if eight and sub is None:
         return []
     width = APP_COLS + (sub is not None)
-    lines = _without_review_rows(text, span)
+    lines = without_review_rows(text, span)
     kinds = ["e" if not (s := text[ln.start : ln.end].strip()) else "n" if LONE_NUMBER.fullmatch(s) else "t"
              for ln in lines]  # fmt: skip
     # runs of value blocks between text lines; the last one of six blocks or more is the last page's

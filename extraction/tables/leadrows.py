@@ -35,6 +35,7 @@ from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL, meets_total
 from .blankdivision import short_row_placements
+from .lastcolumn import without_review_rows
 from .result import BLANK, TableResult
 from .streamorder import block_starts, header_lead, lone_numbers
 
@@ -397,7 +398,9 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
     if placed:
         res.warn("rows read from the start of the value stream, seven values a row each meeting 总计 (up to a row "
                  "with a non-zero 总计, so no earlier row printed fewer values): " + ", ".join(placed))
-    whole = lines if whole is None else whole
+    # table 四's rows drawn among table 三's last values (its group word, header pieces and their
+    # values) are not table 三's: the stream's end is before them
+    whole = without_review_rows(doc.text, lines if whole is None else whole)
     cells, hints = lone_numbers(doc, whole)
     group = stream_tail_rows(cells, block_starts(cells, whole), hints, len(spec.row_keys) - nlead)
     tail = list(zip(spec.row_keys[len(spec.row_keys) - len(group):], group))
