@@ -182,6 +182,71 @@ def test_the_stream_s_last_rows_are_placed_with_a_row_of_table_four_drawn_after_
     assert any("rows read from the end of the value stream" in w for w in out["warnings"])
 
 
+def test_the_stream_s_end_group_may_hold_blank_marks_in_blocks_of_one_value_per_row():
+    # every block holds one value per row (no block short), so a mark is its own row's blank cell
+    group = [[4, 75, 7], [1, 16, 1], [0, None, 0], [0, None, 0], [None, 2, None], [0, None, 0], [5, 93, 8]]
+    cells, starts = _blocks(*[[9]] * 3, *group)
+    assert _values(stream_tail_rows(cells, starts, [None] * len(cells), 23)) == [
+        [4, 1, 0, 0, None, 0, 5], [75, 16, None, None, 2, None, 93], [7, 1, 0, 0, None, 0, 8]]
+    # a block one short (a mark's row not printed) is still no group at the end
+    cells, starts = _blocks(*[[9]] * 3, *group[:2], [0, 0], *group[3:])
+    assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
+
+
+def _last_group_report(t: dict, after: list[str], review: str | None = None) -> dict:
+    """A report whose table 三 falls back to order (三(三)2 prints six values, 三(三)3's 总计 is
+    the report's own wrong sum), its last three rows written column by column, ``after`` the
+    lines after that group in table 三's region."""
+    keys = [k for k, _ in APP_LABELS_2021]
+    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    t["denied_security_stability"]["total"] += 1
+    stream: list[str] = []
+    for k in keys[:-3]:
+        row = [str(t[k][c]) for c in COLS]
+        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    for c in COLS:
+        stream += ["", *(str(t[k][c]) for k in keys[-3:])]
+    text = report(applications="\n".join(labels + APP_HEADS + stream + after), review=review)
+    return Extractor(get_tagger("rules")).extract_text(text).output
+
+
+def test_the_stream_s_last_rows_are_read_before_table_four_s_total_past_the_heading():
+    # heading 四, then table 四's 总计 header piece and its 0: taken as table 三's continuation
+    # (a WPS page's last 总计 column is printed so), a value after the group; the group one row
+    # up breaks (七)总计 >= 三(六), so that value is no later row's and the group ends table 三
+    t = applications_2021()
+    out = _last_group_report(t, [""], review="总计\n\n0\n\n本年度未发生行政复议、行政诉讼案件。")
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    for k in [k for k, _ in APP_LABELS_2021][-3:]:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+
+
+def test_the_stream_s_last_rows_are_read_before_a_stray_value_that_cannot_be_a_later_row():
+    # a lone value after the group (another table's, drawn before heading 四): were it a row after
+    # the group, the group would be 三(六)'s row one up, (七)总计 and 四 → (七)总计 then smaller
+    # than 三(六) in a column: the stray is not table 三's, the group is the last three rows
+    t = applications_2021()
+    out = _last_group_report(t, ["", "9"])
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    for k in [k for k, _ in APP_LABELS_2021][-3:]:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+    # where 四 is no smaller than (七)总计 in any column, the group one row up breaks nothing: the
+    # stray may be a later row's, so the group's rows are not known
+    t = applications_2021()
+    for c in COLS[:6]:
+        t["carried_forward"][c] = t["total_handled"][c] + 1
+        t["new_received"][c] = t["total_handled"][c] + t["carried_forward"][c] - t["carried_over"][c]
+    for k in ("carried_forward", "new_received"):
+        t[k]["total"] = sum(t[k][c] for c in COLS[:6])
+    out = _last_group_report(t, ["", "9"])
+    status = out["cell_status"]["applications"]
+    assert "inferred" not in set(status["carried_forward"].values()) or \
+        [out["tables"]["applications"]["carried_forward"][c] for c in COLS] != [t["carried_forward"][c] for c in COLS]
+    assert not any("rows read from the end of the value stream" in w for w in out["warnings"])
+
+
 def test_a_last_group_whose_total_block_also_holds_a_lone_total_above_it_gives_its_rows():
     # (七)总计 and 四 written column by column; 三(六) above them prints only its 总计 (723), which
     # poppler writes in the 总计 column's block before the group's own totals

@@ -226,7 +226,7 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     """The template's last rows that the end of the value stream ``cells`` pins (at most ``rows``;
     ``[]`` for none): a row group written column by column (``column_group``) whose last block
     ends the stream (a group's blocks hold one value per row, so a row short of a value would make
-    its column's block shorter), and before it runs of seven meeting 总计 read backwards, kept
+    its column's block shorter; a blank mark in a block is so its own row's cell, None), and before it runs of seven meeting 总计 read backwards, kept
     from the earliest run with two non-zero applicant values on (``_strong``: a row printing fewer
     values later in the stream would have moved it and broken its 总计; the runs after it are so
     pinned too). Where the group's 总计 block is longer than its other blocks
@@ -240,7 +240,8 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     r = n - first
     group: list[list[Cell | None]] = []
     if 2 <= r <= rows and APP_COLS * r <= n:
-        found = column_group(cells, starts, hints, n - APP_COLS * r)
+        # a blank mark in a block of r values is its row's cell: every block holds one value per row
+        found = column_group(cells, starts, hints, n - APP_COLS * r, marks=True)
         group = found if found is not None and len(found) == r else []
     lone_totals = False
     if not group:
@@ -370,6 +371,22 @@ def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Se
     return False
 
 
+def _before_stray(res: TableResult, cols: Sequence[str], cells: Sequence[Cell], starts: Sequence[bool],
+                  hints: Sequence[int | None], rows: int) -> list[list[Cell | None]]:
+    """The stream's last rows (``stream_tail_rows``) read before its last value, a block of its own
+    after them (a value of another table, or a page's stray, drawn after table 三's last row
+    group), only where that value cannot be table 三's: were it a later row's, the rows read would
+    be the template's rows one earlier, and there they break a column identity with the rows
+    ``res`` determines (``_tail_contradicted``: (七)总计 >= each row of 三(一)…(六), …). ``[]``
+    otherwise."""
+    group = stream_tail_rows(cells[:-1], starts[:-1], hints[:-1], rows - 1)
+    keys = list(res.spec.row_keys)
+    if not group or len(group) + 1 > rows:
+        return []
+    earlier = dict(zip(keys[len(keys) - len(group) - 1 : -1], group))
+    return group if _tail_contradicted(res, cols, earlier) else []
+
+
 def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Sequence[Line] | None = None) -> list[str]:
     """Table 三 read by order (``streamorder.distrust_order``) given the rows its value stream in
     ``lines`` pins from its start (``stream_lead_rows``) and from its end (``stream_tail_rows``,
@@ -400,9 +417,14 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
                  "with a non-zero 总计, so no earlier row printed fewer values): " + ", ".join(placed))
     # table 四's rows drawn among table 三's last values (its group word, header pieces and their
     # values) are not table 三's: the stream's end is before them
-    whole = without_review_rows(doc.text, lines if whole is None else whole)
-    cells, hints = lone_numbers(doc, whole)
-    group = stream_tail_rows(cells, block_starts(cells, whole), hints, len(spec.row_keys) - nlead)
+    span = without_review_rows(doc.text, lines if whole is None else whole)
+    cells, hints = lone_numbers(doc, span)
+    starts = block_starts(cells, span)
+    free = len(spec.row_keys) - nlead
+    group = stream_tail_rows(cells, starts, hints, free)
+    if not group and len(cells) > 1 and starts[-1]:
+        # a value of its own after them: read before it where it cannot be a later row's
+        group = _before_stray(res, cols, cells, starts, hints, free)
     tail = list(zip(spec.row_keys[len(spec.row_keys) - len(group):], group))
     if group and not conflicts(res, cols, tail) and not _tail_contradicted(res, cols, dict(tail)):
         done = place_rows(res, cols, tail)
