@@ -193,6 +193,26 @@ def test_the_stream_s_end_group_may_hold_blank_marks_in_blocks_of_one_value_per_
     assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
 
 
+def test_the_stream_s_end_group_with_one_column_drawn_elsewhere_is_put_back_by_its_totals():
+    # LibreOffice draws a column's block after the 总计 column's: in the blocks' own order the rows
+    # break 总计. Moved back among the applicant columns every row meets it wherever it lands, so
+    # the totals pin the 总计 column, and a cell every such place gives alike
+    group = [[0, 3, 0], [1, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [1, 45, 3], [0, 42, 3]]
+    cells, starts = _blocks(*[[9]] * 3, *group)
+    got = stream_tail_rows(cells, starts, [None] * len(cells), 23)
+    assert [row[-1].value for row in got] == [1, 45, 3]
+    assert got[0][0].value == 0 and got[1][0] is None  # 自然人: 0 in row 1 at every place, not in row 2
+    # with ``admit`` (the column identities with the rows known) only 自然人's place is left
+    natural = [[0, 42, 3], [0, 3, 0], [1, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [1, 45, 3]]
+    def admit(rows: list[list[Cell]]) -> bool:
+        return [c.value for c in rows[1]][:1] == [42]
+    got = stream_tail_rows(cells, starts, [None] * len(cells), 23, admit)
+    assert _values(got) == [[b[k] for b in natural] for k in range(3)]
+    # no move meeting every 总计: no group
+    cells, starts = _blocks(*[[9]] * 3, *group[:5], [1, 46, 3], [0, 42, 3])
+    assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
+
+
 def _last_group_report(t: dict, after: list[str], review: str | None = None) -> dict:
     """A report whose table 三 falls back to order (三(三)2 prints six values, 三(三)3's 总计 is
     the report's own wrong sum), its last three rows written column by column, ``after`` the

@@ -28,7 +28,7 @@ contradict them.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..document import Document
 from ..layout import Line
@@ -76,6 +76,54 @@ def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[
     if not all(meets_total([c.value for c in row]) for row in rows):
         return None
     return rows
+
+
+def moved_column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
+                       at: int, admit: Callable[[list[list[Cell]]], bool] | None = None) -> list[list[Cell | None]] | None:
+    """The rows of a row group written column by column from ``cells[at]`` whose ``APP_COLS``
+    blocks of one size r >= 2 (values or blank marks) are in the columns' order but for one block
+    drawn elsewhere among them (LibreOffice draws a column after the 总计 column, or before
+    the others): every order that moves one block to another place and has each row meet 总计
+    (and every header hint in a block name the column it lands in, and ``admit`` accept the rows:
+    the column identities with the rows already known) is a placement. An applicant block moved
+    among the applicant columns meets every 总计 wherever it lands, so without hints or identities
+    the arithmetic pins the 总计 column and little else: a cell all placements give alike is the
+    group's, one they disagree on is None (open). None where the blocks are not so or no such
+    order fits; the caller tries the blocks' own order first."""
+    n = len(cells)
+    bounds: list[tuple[int, int]] = []
+    i = at
+    for _ in range(APP_COLS):
+        if i >= n or not starts[i]:
+            return None
+        j = i + 1
+        while j < n and not starts[j]:
+            j += 1
+        bounds.append((i, j))
+        i = j
+    r = bounds[0][1] - bounds[0][0]
+    if r < 2 or any(b - a != r for a, b in bounds):
+        return None
+    orders = set()
+    for src in range(APP_COLS):
+        rest = [k for k in range(APP_COLS) if k != src]
+        for dst in range(APP_COLS):
+            order = tuple(rest[:dst] + [src] + rest[dst:])  # order[col] = the block drawn for col
+            if order != tuple(range(APP_COLS)):
+                orders.add(order)
+    fits: list[list[list[Cell]]] = []
+    for order in sorted(orders):
+        if any(h is not None and h != col for col, b in enumerate(order) for h in hints[bounds[b][0] : bounds[b][1]]):
+            continue
+        rows = [[cells[bounds[b][0] + k] for b in order] for k in range(r)]
+        if all(meets_total([c.value for c in row]) for row in rows) and (admit is None or admit(rows)):
+            fits.append(rows)
+    if not fits:
+        return None
+    def same(a: Cell, b: Cell) -> bool:
+        return (a.value is None) == (b.value is None) and (a.value is None or abs(a.value - b.value) <= TOL)
+    return [[c if all(same(c, f[k][col]) for f in fits) else None for col, c in enumerate(row)]
+            for k, row in enumerate(fits[0])]
 
 
 def row_counts(cells: Sequence[Cell], at: int) -> list[int]:
@@ -222,7 +270,7 @@ def _strong(run: Sequence[Cell]) -> bool:
 
 
 def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
-                     rows: int) -> list[list[Cell | None]]:
+                     rows: int, admit: Callable[[list[list[Cell]]], bool] | None = None) -> list[list[Cell | None]]:
     """The template's last rows that the end of the value stream ``cells`` pins (at most ``rows``;
     ``[]`` for none): a row group written column by column (``column_group``) whose last block
     ends the stream (a group's blocks hold one value per row, so a row short of a value would make
@@ -242,6 +290,8 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     if 2 <= r <= rows and APP_COLS * r <= n:
         # a blank mark in a block of r values is its row's cell: every block holds one value per row
         found = column_group(cells, starts, hints, n - APP_COLS * r, marks=True)
+        if found is None:
+            found = moved_column_group(cells, starts, hints, n - APP_COLS * r, admit)
         group = found if found is not None and len(found) == r else []
     lone_totals = False
     if not group:
@@ -372,14 +422,15 @@ def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Se
 
 
 def _before_stray(res: TableResult, cols: Sequence[str], cells: Sequence[Cell], starts: Sequence[bool],
-                  hints: Sequence[int | None], rows: int) -> list[list[Cell | None]]:
+                  hints: Sequence[int | None], rows: int,
+                  admit: Callable[[list[list[Cell]]], bool] | None = None) -> list[list[Cell | None]]:
     """The stream's last rows (``stream_tail_rows``) read before its last value, a block of its own
     after them (a value of another table, or a page's stray, drawn after table 三's last row
     group), only where that value cannot be table 三's: were it a later row's, the rows read would
     be the template's rows one earlier, and there they break a column identity with the rows
     ``res`` determines (``_tail_contradicted``: (七)总计 >= each row of 三(一)…(六), …). ``[]``
-    otherwise."""
-    group = stream_tail_rows(cells[:-1], starts[:-1], hints[:-1], rows - 1)
+    otherwise (``admit``: as ``stream_tail_rows``'s)."""
+    group = stream_tail_rows(cells[:-1], starts[:-1], hints[:-1], rows - 1, admit)
     keys = list(res.spec.row_keys)
     if not group or len(group) + 1 > rows:
         return []
@@ -421,10 +472,15 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
     cells, hints = lone_numbers(doc, span)
     starts = block_starts(cells, span)
     free = len(spec.row_keys) - nlead
-    group = stream_tail_rows(cells, starts, hints, free)
+
+    def admit(rows: list[list[Cell]]) -> bool:
+        # a group's blocks put in another order: the template's last rows, within the identities
+        return not _tail_contradicted(res, cols, dict(zip(spec.row_keys[len(spec.row_keys) - len(rows):], rows)))
+
+    group = stream_tail_rows(cells, starts, hints, free, admit)
     if not group and len(cells) > 1 and starts[-1]:
         # a value of its own after them: read before it where it cannot be a later row's
-        group = _before_stray(res, cols, cells, starts, hints, free)
+        group = _before_stray(res, cols, cells, starts, hints, free, admit)
     tail = list(zip(spec.row_keys[len(spec.row_keys) - len(group):], group))
     if group and not conflicts(res, cols, tail) and not _tail_contradicted(res, cols, dict(tail)):
         done = place_rows(res, cols, tail)
