@@ -213,6 +213,22 @@ def test_the_stream_s_end_group_with_one_column_drawn_elsewhere_is_put_back_by_i
     assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
 
 
+def test_the_stream_s_end_group_missing_a_column_drawn_apart_earlier_gets_it_back():
+    # WPS draws the page's 自然人 column as one block (its last two values the group's rows) and the
+    # group's other six columns after it: each row's 总计 gives the missing column's cells
+    six = [[2, 3], [1, 0], [0, 1], [0, 0], [0, 0], [8, 11]]
+    cells, starts = _blocks([9, 5, 7], [9], *six)
+    hints = [None] * len(cells)
+    rows = [[5, 2, 1, 0, 0, 0, 8], [7, 3, 0, 1, 0, 0, 11]]
+    # 自然人 or 商业企业 missing both give 5 and 7 printed in the earlier block: the identities
+    # (here: 自然人 of the first row 5) must leave one
+    assert _values(stream_tail_rows(cells, starts, hints, 23, lambda got: got[0][0].value == 5)) == rows
+    assert stream_tail_rows(cells, starts, hints, 23, lambda got: True) == []
+    # the missing cells not printed as an earlier block's last values: nothing
+    cells, starts = _blocks([9, 5, 6], [9], *six)
+    assert stream_tail_rows(cells, starts, hints, 23, lambda got: got[0][0].value == 5) == []
+
+
 def _last_group_report(t: dict, after: list[str], review: str | None = None) -> dict:
     """A report whose table 三 falls back to order (三(三)2 prints six values, 三(三)3's 总计 is
     the report's own wrong sum), its last three rows written column by column, ``after`` the

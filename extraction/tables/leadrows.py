@@ -126,6 +126,63 @@ def moved_column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Seq
             for k, row in enumerate(fits[0])]
 
 
+def _group_missing_column(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
+                          at: int, admit: Callable[[list[list[Cell]]], bool]) -> list[list[Cell | None]]:
+    """The stream's last row group written column by column with one column's block drawn apart
+    (WPS draws a page's first column as one block, the rows above the group's with it): six
+    blocks of one size r >= 2 from ``cells[at]`` to the stream's end, all numbers, in the columns'
+    order but one. For each column the six may leave out, that column's cells follow from each
+    row's 总计 (the 总计 column: the sum; an applicant column: 总计 less the others', never
+    negative), and the rows must pass the header hints and ``admit`` (the column identities with
+    the rows known: 一 <= (七)总计 + 四, …). Kept only where one column fits and its r cells are
+    printed earlier in the stream as the last r values of one block, in row order (the column
+    drawn apart; its cells are those values) with one of them not 0. ``[]`` otherwise."""
+    n = len(cells)
+    bounds: list[tuple[int, int]] = []
+    i = at
+    if at < 1:
+        return []
+    for _ in range(APP_COLS - 1):
+        if i >= n or not starts[i]:
+            return []
+        j = i + 1
+        while j < n and not starts[j]:
+            j += 1
+        bounds.append((i, j))
+        i = j
+    r = bounds[0][1] - bounds[0][0]
+    if r < 2 or any(b - a != r for a, b in bounds) or any(c.value is None for c in cells[at:]):
+        return []
+    fits: list[list[list[Cell]]] = []
+    for gap in range(APP_COLS):
+        cols = [k for k in range(APP_COLS) if k != gap]
+        if any(h is not None and h != col for col, (a, b) in zip(cols, bounds) for h in hints[a:b]):
+            continue
+        need: list[float] = []
+        for k in range(r):
+            vals = {col: cells[a + k].value for col, (a, b) in zip(cols, bounds)}
+            v = sum(vals.values()) if gap == APP_COLS - 1 else vals[APP_COLS - 1] - sum(
+                x for col, x in vals.items() if col != APP_COLS - 1)
+            need.append(v)
+        if any(v < -TOL for v in need) or all(abs(v) <= TOL for v in need):
+            continue
+        # the column drawn apart: the last r values of an earlier block, in row order
+        printed = None
+        for e in range(at, r - 1, -1):  # e: where the block holding the r values ends
+            run = cells[e - r : e]
+            if (e == at or starts[e]) and not any(starts[e - r + 1 : e]) and all(
+                    c.value is not None and abs(c.value - v) <= TOL for c, v in zip(run, need)):
+                printed = list(run)
+                break
+        if printed is None:
+            continue
+        rows = [[printed[k] if col == gap else cells[bounds[cols.index(col)][0] + k] for col in range(APP_COLS)]
+                for k in range(r)]
+        if admit(rows):
+            fits.append(rows)
+    return fits[0] if len(fits) == 1 else []
+
+
 def row_counts(cells: Sequence[Cell], at: int) -> list[int]:
     """The counts m of values from ``cells[at]`` (one to ``APP_COLS``) whose last, a number, is the
     sum of the ones before it (a blank mark 0): where a row starting there may end at its 总计."""
@@ -294,10 +351,14 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
             found = moved_column_group(cells, starts, hints, n - APP_COLS * r, admit)
         group = found if found is not None and len(found) == r else []
     lone_totals = False
+    end = n - APP_COLS * len(group)
     if not group:
         group = _group_after_lone_totals(cells, starts, hints, first, rows)
         lone_totals = bool(group)
-    end = n - APP_COLS * len(group)
+        end = n - APP_COLS * len(group)
+    if not group and 2 <= r <= rows and admit is not None:
+        group = _group_missing_column(cells, starts, hints, n - (APP_COLS - 1) * r, admit)
+        end = n - (APP_COLS - 1) * r
     runs: list[list[Cell]] = []
     # with earlier rows' totals inside the group's 总计 block, the rows just before the group
     # are drawn partly after its first columns: runs of seven before it are not theirs
