@@ -229,6 +229,19 @@ def test_the_stream_s_end_group_missing_a_column_drawn_apart_earlier_gets_it_bac
     assert stream_tail_rows(cells, starts, hints, 23, lambda got: got[0][0].value == 5) == []
 
 
+def test_the_stream_s_end_runs_before_the_group_may_hold_blank_marks_after_a_strong_run():
+    # between a strong run (its place confirmed by its 总计) and the group, k rows fill 7k values,
+    # so each prints seven tokens: a blank mark in one is its own cell (0 in the arithmetic)
+    group = [[0, 6, 1], [0, 2, 0], [0, 0, 0], [0, 0, 0], [0, 1, 0], [0, 0, 0], [0, 9, 1]]
+    runs = [[5, 2, 0, 0, 1, 0, 8], [None, 1, 0, 0, 0, 0, 1]]
+    cells, starts = _blocks(*[[9]] * 3, *[[v] for run in runs for v in run], *group)
+    got = stream_tail_rows(cells, starts, [None] * len(cells), 23)
+    assert [[c.value for c in row] for row in got] == [*runs, [0] * 7, [6, 2, 0, 0, 1, 0, 9], [1, 0, 0, 0, 0, 0, 1]]
+    # a mark run with no strong run before it is not kept (its place is not confirmed)
+    cells, starts = _blocks(*[[9]] * 3, *[[v] for v in runs[1]], *group)
+    assert len(stream_tail_rows(cells, starts, [None] * len(cells), 23)) == 3
+
+
 def _last_group_report(t: dict, after: list[str], review: str | None = None) -> dict:
     """A report whose table 三 falls back to order (三(三)2 prints six values, 三(三)3's 总计 is
     the report's own wrong sum), its last three rows written column by column, ``after`` the

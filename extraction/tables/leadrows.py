@@ -331,10 +331,11 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     """The template's last rows that the end of the value stream ``cells`` pins (at most ``rows``;
     ``[]`` for none): a row group written column by column (``column_group``) whose last block
     ends the stream (a group's blocks hold one value per row, so a row short of a value would make
-    its column's block shorter; a blank mark in a block is so its own row's cell, None), and before it runs of seven meeting 总计 read backwards, kept
-    from the earliest run with two non-zero applicant values on (``_strong``: a row printing fewer
-    values later in the stream would have moved it and broken its 总计; the runs after it are so
-    pinned too). Where the group's 总计 block is longer than its other blocks
+    its column's block shorter; a blank mark in a block is so its own row's cell, None), and before
+    it runs of seven meeting 总计 read backwards, kept from the earliest run with two non-zero
+    applicant values on (``_strong``: a row printing fewer values later in the stream would have
+    moved it and broken its 总计; the runs after it are so pinned too: k rows in 7k values each
+    print seven, so a blank mark among them is its own row's cell, 0 in 总计). Where the group's 总计 block is longer than its other blocks
     (``_group_after_lone_totals``: totals of rows printing only 总计 above it) the group alone, an
     entry None for a cell it leaves open. Nothing where every row kept totals 0: the identities
     confirm nothing there. The caller checks the rows against the identities."""
@@ -364,7 +365,7 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     # are drawn partly after its first columns: runs of seven before it are not theirs
     while not lone_totals and len(group) + len(runs) < rows and end >= APP_COLS:
         run = list(cells[end - APP_COLS : end])
-        if any(c.value is None for c in run) or not meets_total([c.value for c in run]):
+        if not meets_total([c.value for c in run]):
             break
         if any(h is not None and h != k for k, h in enumerate(hints[end - APP_COLS : end])):
             break
