@@ -1,8 +1,11 @@
 """Table 三's first rows read from the start of its value stream where the whole table does not
 divide (``extraction/tables/leadrows.py``, after ``streamorder.distrust_order``)."""
+from govreport.extraction.document import Document
+from govreport.extraction.layout import split_lines
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
 from govreport.extraction.tables.leadrows import column_group, stream_lead_rows, stream_tail_rows
+from govreport.extraction.tables.streamorder import lone_numbers
 from govreport.extraction.taggers import get_tagger
 
 from .reportkit import APP_LABELS_2021, COLS, applications_2021, report
@@ -410,3 +413,44 @@ def test_a_row_printing_fewer_values_is_kept_only_where_its_count_and_cells_are_
     hints = [None] * len(cells)
     hints[18] = 4
     assert len(stream_lead_rows(cells, hints, 23, [True] * len(cells))) == 1
+
+
+def test_a_blank_mark_among_the_column_header_s_pieces_is_the_first_row_s_cell():
+    # LibreOffice draws row 一 at its column header's height; a mark after ``法律服务机构``'s pieces
+    # and before ``其他``'s is that cell's, not a piece of a label (（四）无法提供)
+    text = ("申请人情况\n自然人\n法人或其他组织\n商业企\n科研机\n业\n构\n10\n2\n－\n\n社会公\n益组织\n0\n\n"
+            "法律服\n务机构\n－\n\n其他\n－\n\n12\n\n（四）\n无\n法提供\n3\n")
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    assert [c.value for c in cells] == [10, 2, None, 0, None, 12, 3]
+    cells, hints = lone_numbers(doc, lines, header_marks=True)
+    assert [c.value for c in cells] == [10, 2, None, 0, None, None, 12, 3]
+    assert hints[3:6] == [3, 4, 5]
+    assert _values(stream_lead_rows(cells, hints, 23)) == [[10, 2, None, 0, None, None, 12]]
+
+
+def test_a_mark_table_s_first_row_among_the_header_pieces_is_placed_where_the_table_falls_back_to_order():
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    # row 一 prints blank marks under 科研机构, 法律服务机构 and 其他; the report's last 总计 is wrong
+    # and 三(三)2 prints one value fewer: no division of the stream meets the arithmetic
+    for c in ("research_institution", "legal_service_org", "other_org"):
+        t["new_received"][c] = "—"
+    t["new_received"]["total"] = sum(v for c, v in t["new_received"].items() if c != "total" and v != "—")
+    t["carried_forward"]["total"] += 1
+    stream = []
+    for k in keys:
+        row = [str(t[k][c]) for c in COLS]
+        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    # the 法律服务机构 mark stands between two header pieces, no value after it
+    first = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", *stream[:3], "社会公益组织", stream[3],
+             "法律服务机构", stream[4], "其他", *stream[5:], "总计"]
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + first))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    for k in ("new_received", "carried_over", "granted"):
+        want = [None if t[k][c] == "—" else t[k][c] for c in COLS]
+        assert [got[k][c] for c in COLS] == want, k
+    assert {status["new_received"][c] for c in ("natural_person", "social_welfare_org", "total")} == {"inferred"}
+    assert any("rows read from the start of the value stream" in w for w in out["warnings"])

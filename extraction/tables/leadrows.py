@@ -16,7 +16,8 @@ Where a row's end is pinned (a non-zero 总计), the next row's start is too, an
 through rows that a run of seven does not fit: a run of blank marks and a 0 that no fewer of its
 values meet, a row group with blank marks (a block of marks one short: that column's cells are
 blank in every row either way), a row printing fewer values whose count is the only one meeting a
-non-zero 总计 and whose cells every placement agrees on (``short_row``).
+non-zero 总计 and whose cells every placement agrees on (``short_row``). A blank mark drawn among
+the column header's pieces is read as the first row's cell there (``lone_numbers(header_marks=True)``).
 
 Rows sharing a merged label are often written column by column: ``APP_COLS`` blocks (raw
 ``pdftotext`` ends a block at an empty line) of one value per row each (``column_group``). Such a
@@ -515,7 +516,9 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
     if len(cols) != APP_COLS or not {"new_received", "carried_over", "granted", "total_handled",
                                      "carried_forward"} <= set(spec.row_keys):
         return []
-    cells, hints = lone_numbers(doc, lines)
+    # a blank mark drawn among the column header's pieces is the first row's cell (a mark table's
+    # row 一 at the first page top: ``法律服 / 务机构 / — / 其他``)
+    cells, hints = lone_numbers(doc, lines, header_marks=True)
     if not cells:
         return []
     placed: list[str] = []
