@@ -415,6 +415,29 @@ def test_a_row_printing_fewer_values_is_kept_only_where_its_count_and_cells_are_
     assert len(stream_lead_rows(cells, hints, 23, [True] * len(cells))) == 1
 
 
+def test_a_lone_zero_after_a_pinned_row_keeps_its_place_not_its_cells():
+    # 三(二) prints only its 总计 0, joined in one block with 三(一)'s 总计 (``4|0``): one is the only
+    # count of values from it that a row can take (with its 总计 printed, 0 = the sum of nothing; left
+    # empty, its values would all be 0), so 三(三)1. starts at the 2 after it; which column the 0 is
+    # in is not printed
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, 0, 2, 0, 0, 0, 0, 0, 2)
+    starts = [True] * 7 + [False] + [True] * 7
+    runs = stream_lead_rows(cells, [None] * len(cells), 23, starts)
+    assert len(runs) == 3 and runs[1] is None
+    assert _values([runs[0], runs[2]]) == [[3, 1, 0, 0, 0, 0, 4], [2, 0, 0, 0, 0, 0, 2]]
+    # a row printing one blank mark (``—``) alike
+    cells = _cells(3, 1, 0, 0, 0, 0, 4, None, 2, 0, 0, 0, 0, 0, 2)
+    runs = stream_lead_rows(cells, [None] * len(cells), 23, [True] * len(cells))
+    assert len(runs) == 3 and runs[1] is None
+    # a zero before another 0, or joined in one block with the value after it (a row group's
+    # column may start there), or a row that can also take three values (``0 5 5``): not pinned
+    for values, joined in (((0, 0, 2, 0, 0, 0, 0, 0, 2), ()), ((0, 2, 0, 0, 0, 0, 0, 2), (8,)),
+                           ((0, 5, 5, 0, 0, 0, 0, 5), ())):  # fmt: skip
+        cells = _cells(3, 1, 0, 0, 0, 0, 4, *values)
+        starts = [i not in joined for i in range(len(cells))]
+        assert _values(stream_lead_rows(cells, [None] * len(cells), 23, starts)) == [[3, 1, 0, 0, 0, 0, 4]]
+
+
 def test_a_blank_mark_among_the_column_header_s_pieces_is_the_first_row_s_cell():
     # LibreOffice draws row 一 at its column header's height; a mark after ``法律服务机构``'s pieces
     # and before ``其他``'s is that cell's, not a piece of a label (（四）无法提供)
@@ -454,3 +477,18 @@ def test_a_mark_table_s_first_row_among_the_header_pieces_is_placed_where_the_ta
         assert [got[k][c] for c in COLS] == want, k
     assert {status["new_received"][c] for c in ("natural_person", "social_welfare_org", "total")} == {"inferred"}
     assert any("rows read from the start of the value stream" in w for w in out["warnings"])
+
+
+def test_a_row_of_zeros_whose_every_cell_a_header_piece_names_is_pinned():
+    # row 二 drawn among a page top's header pieces: ``0 0 0 | 社会公益组织 0 | 法律服务机构 0 | 其他 0 |
+    # 总计 0``: a blank cell would leave its piece without a value, so the row printed seven cells and
+    # 三(一) starts after its 总计 (a run of zeros alone may hold a blank cell and the next row's value)
+    cells = _cells(2, 2, 0, 0, 0, 0, 4, *[0] * 7, 5, 1, 0, 0, 0, 0, 0)  # then a run breaking 总计
+    starts = [True] * 7 + [True, False, False, True, True, True, True] + [True] * 7
+    hints = [None] * 7 + [None, None, None, 3, 4, 5, 6] + [None] * 7
+    runs = stream_lead_rows(cells, hints, 23, starts)
+    assert _values(runs[:2]) == [[2, 2, 0, 0, 0, 0, 4], [0] * 7]
+    # without the 总计 piece, or with the first three values not one block, the zeros are not pinned
+    # (one may be 三(一)'s): the walk keeps row 一 alone
+    for named, joined in ((hints[:13] + [None] + hints[14:], starts), (hints, starts[:8] + [True] + starts[9:])):
+        assert _values(stream_lead_rows(cells, named, 23, joined)) == [[2, 2, 0, 0, 0, 0, 4]]

@@ -16,8 +16,11 @@ Where a row's end is pinned (a non-zero 总计), the next row's start is too, an
 through rows that a run of seven does not fit: a run of blank marks and a 0 that no fewer of its
 values meet, a row group with blank marks (a block of marks one short: that column's cells are
 blank in every row either way), a row printing fewer values whose count is the only one meeting a
-non-zero 总计 and whose cells every placement agrees on (``short_row``). A blank mark drawn among
-the column header's pieces is read as the first row's cell there (``lone_numbers(header_marks=True)``).
+non-zero 总计 and whose cells every placement agrees on (``short_row``), a row printing one 0 or
+blank mark before a non-zero value (``lone_zero``: its place pinned, its cell's column not), and a
+row of zeros whose every cell a header piece names (``named_row``: drawn among a page top's header).
+A blank mark drawn among the column header's pieces is read as the first row's cell there
+(``lone_numbers(header_marks=True)``).
 
 Rows sharing a merged label are often written column by column: ``APP_COLS`` blocks (raw
 ``pdftotext`` ends a block at an empty line) of one value per row each (``column_group``). Such a
@@ -235,6 +238,38 @@ def short_row(cells: Sequence[Cell], hints: Sequence[int | None], starts: Sequen
     return m, [c if c is not None else empty for c in row]
 
 
+# the header pieces a row drawn among the column header's pieces prints before its values: its first
+# three cells one block before the 社会公益组织 piece, then one piece before each of its other cells
+_NAMED = (None, None, None, 3, 4, 5, APP_COLS - 1)
+
+
+def named_row(hints: Sequence[int | None], starts: Sequence[bool] | None, at: int) -> bool:
+    """Are the ``APP_COLS`` values from ``at`` a row drawn among the column header's pieces, each cell
+    under its own header: the first three one block of the reading (``starts``) right before the
+    社会公益组织 piece, and a piece naming each later column (the 总计 piece among them) right before
+    its value? Then a blank cell would leave its column's piece without a value after it (the next
+    piece, or a value named by another column, would follow), so the row printed seven cells, zeros or
+    not, and ends at the value after the 总计 piece."""
+    if starts is None or at + APP_COLS > len(hints) or tuple(hints[at : at + APP_COLS]) != _NAMED:
+        return False
+    return starts[at] and not starts[at + 1] and not starts[at + 2] and starts[at + 3]
+
+
+def lone_zero(cells: Sequence[Cell], starts: Sequence[bool], at: int) -> bool:
+    """Does a row starting at ``cells[at]`` print that one value, a 0 or a blank mark, and nothing
+    else? So where the value after it is a non-zero number that opens a block of the reading
+    (``starts``) and no other count of values from ``cells[at]`` has its last the sum of the ones
+    before (``row_counts``): a row taking more would break 总计 = the six applicant columns with its
+    总计 printed, and with its 总计 left empty its values would all be 0 or blank. Which column the
+    value is in is not printed (a row printing only 总计 0, or one cell with the others empty). The
+    next value opening a block keeps out a row group's column block starting there (``column_group``)."""
+    n = len(cells)
+    if at + 1 >= n or (cells[at].value is not None and abs(cells[at].value) > TOL):
+        return False
+    nxt = cells[at + 1].value
+    return nxt is not None and abs(nxt) > TOL and starts[at + 1] and set(row_counts(cells, at)) <= {1}
+
+
 def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: int,
                      starts: Sequence[bool] | None = None, at: int = 0,
                      after_pinned: bool = False) -> list[list[Cell] | None]:
@@ -246,9 +281,11 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     starts, ``column_group``), a row group written column by column right after a non-zero run
     gives its rows in place of runs, and right after a pinned row (a non-zero 总计, or one of
     the three kinds that follow) the walk goes on where no run of seven fits, and these rows are pinned
-    too: a run of seven whose values no fewer of meet 总计 (blank marks before its 0), a row group
-    with blank marks (``column_group(marks=True)``), a row printing fewer values whose count and
-    cells are pinned (``short_row``). Returns one list of
+    too: a run of seven whose values no fewer of meet 总计 (blank marks before its 0) or whose every
+    cell a header piece names (``named_row``, also as the first row), a row group with blank marks
+    (``column_group(marks=True)``), a row printing fewer values whose count and cells are pinned
+    (``short_row``), a row printing one 0 or mark before a non-zero value (``lone_zero``: an entry
+    None, its place pinned but not its cell's column). Returns one list of
     ``APP_COLS`` cells per template row from the first, or None for a row whose cells are not
     pinned although its place is: a run of rows totalling 0 that holds a blank mark (rows sharing
     a merged label cell are written column by column, so where the mark stands among the zeros
@@ -258,6 +295,7 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     does not fit right away, as after a pinned row of its own)."""
     runs: list[list[Cell]] = []
     anchor: list[bool] = []  # per row kept: its end is pinned (a later row's place follows from it)
+    open_rows: set[int] = set()  # rows whose place is pinned but not their cells (``lone_zero``)
 
     def pinned() -> bool:
         # right after a pinned row: a run of zeros before may have moved the stream by a value
@@ -277,9 +315,11 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
         values = [c.value for c in run]
         if len(run) == APP_COLS and meets_total(values) \
                 and not any(h is not None and h != k for k, h in enumerate(hints[at : at + APP_COLS])):
-            # a run of zeros is pinned too where no fewer of its values meet 总计 (blank marks before its 0)
+            # a run of zeros is pinned too where no fewer of its values meet 总计 (blank marks before its 0),
+            # or where the header's pieces name every one of its cells (``named_row``)
             anchor.append((values[-1] is not None and abs(values[-1]) > TOL)
-                          or (pinned() and row_counts(cells, at) == [APP_COLS]))  # fmt: skip
+                          or (pinned() and row_counts(cells, at) == [APP_COLS])
+                          or ((pinned() or not runs) and named_row(hints, starts, at)))  # fmt: skip
             runs.append(run)
             at += APP_COLS
             continue
@@ -297,14 +337,20 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
             at = end
             continue
         short = short_row(cells, hints, starts, at) if pinned() else None
-        if short is None:
+        if short is not None:
+            used, row = short
+            runs.append(row)
+            anchor.append(True)  # no other count of values meets 总计 there
+            at += used
+            continue
+        if not (pinned() and lone_zero(cells, starts, at)):
             break
-        used, row = short
-        runs.append(row)
-        anchor.append(True)  # no other count of values meets 总计 there
-        at += used
+        runs.append([cells[at]])
+        anchor.append(True)  # the next row starts at the non-zero value after it
+        open_rows.add(len(runs) - 1)
+        at += 1
     last = max((k for k, a in enumerate(anchor) if a), default=-1)
-    out: list[list[Cell] | None] = list(runs[: last + 1])
+    out: list[list[Cell] | None] = [None if k in open_rows else run for k, run in enumerate(runs[: last + 1])]
     zero = [not a for a in anchor[: last + 1]]
     k = 0
     while k < len(out):
