@@ -44,17 +44,12 @@ from .result import BLANK, TableResult
 from .streamorder import block_starts, header_lead, lone_numbers
 
 
-def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None], at: int,
-                 marks: bool = False) -> list[list[Cell]] | None:
-    """The rows of a row group written column by column from ``cells[at]``: ``APP_COLS`` consecutive
-    blocks (``starts[i]``: ``cells[i]`` opens a block, ``streamorder.block_starts``) of the same
-    size r >= 2, the i-th value of each block the i-th row's; every value a number, every row
-    meeting 总计, and a header hint in block k naming column k. With ``marks``, a blank mark (``—``,
-    ``无``) may stand in a block of size r (each row prints its cell there, in row order) and a block
-    may hold r - 1 values that are all blank marks (one row's cell empty, the others marks: every
-    row's cell of that column is blank either way, given as a mark). Returns the r rows of
-    ``APP_COLS`` cells, or None where the blocks from ``at`` are no such group."""
-    n = len(cells)
+def column_blocks(starts: Sequence[bool], at: int) -> list[tuple[int, int]] | None:
+    """The ``APP_COLS`` consecutive blocks of values from index ``at``: ``(start, end)`` index pairs
+    (end exclusive), a block running from a value that opens one (``starts[i]``,
+    ``streamorder.block_starts``) to the next; None where fewer than ``APP_COLS`` blocks follow or
+    ``at`` opens none."""
+    n = len(starts)
     bounds: list[tuple[int, int]] = []
     i = at
     for _ in range(APP_COLS):
@@ -65,6 +60,22 @@ def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[
             j += 1
         bounds.append((i, j))
         i = j
+    return bounds
+
+
+def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None], at: int,
+                 marks: bool = False) -> list[list[Cell]] | None:
+    """The rows of a row group written column by column from ``cells[at]``: ``APP_COLS`` consecutive
+    blocks (``starts[i]``: ``cells[i]`` opens a block, ``streamorder.block_starts``) of the same
+    size r >= 2, the i-th value of each block the i-th row's; every value a number, every row
+    meeting 总计, and a header hint in block k naming column k. With ``marks``, a blank mark (``—``,
+    ``无``) may stand in a block of size r (each row prints its cell there, in row order) and a block
+    may hold r - 1 values that are all blank marks (one row's cell empty, the others marks: every
+    row's cell of that column is blank either way, given as a mark). Returns the r rows of
+    ``APP_COLS`` cells, or None where the blocks from ``at`` are no such group."""
+    bounds = column_blocks(starts, at)
+    if bounds is None:
+        return None
     r = max(b - a for a, b in bounds)
     if r < 2:
         return None  # blocks of one value are values apart, not a group's columns
@@ -94,17 +105,9 @@ def moved_column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Seq
     the arithmetic pins the 总计 column and little else: a cell all placements give alike is the
     group's, one they disagree on is None (open). None where the blocks are not so or no such
     order fits; the caller tries the blocks' own order first."""
-    n = len(cells)
-    bounds: list[tuple[int, int]] = []
-    i = at
-    for _ in range(APP_COLS):
-        if i >= n or not starts[i]:
-            return None
-        j = i + 1
-        while j < n and not starts[j]:
-            j += 1
-        bounds.append((i, j))
-        i = j
+    bounds = column_blocks(starts, at)
+    if bounds is None:
+        return None
     r = bounds[0][1] - bounds[0][0]
     if r < 2 or any(b - a != r for a, b in bounds):
         return None
@@ -327,14 +330,9 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
         # fewer values (blank cells leave no line) where its length and its cells are pinned (``short_row``)
         group = column_group(cells, starts, hints, at, marks=True) if pinned() else None
         if group is not None and len(runs) + len(group) <= rows:
-            end = at
-            for _ in range(APP_COLS):
-                end += 1
-                while end < len(cells) and not starts[end]:
-                    end += 1
             runs.extend(group)
             anchor.extend([True] * len(group))  # its blocks pin its rows and where the next row starts
-            at = end
+            at = column_blocks(starts, at)[-1][1]  # type: ignore[index]  # the group was read there
             continue
         short = short_row(cells, hints, starts, at) if pinned() else None
         if short is not None:
