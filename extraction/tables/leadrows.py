@@ -44,15 +44,15 @@ from .result import BLANK, TableResult
 from .streamorder import block_starts, header_lead, lone_numbers
 
 
-def column_blocks(starts: Sequence[bool], at: int) -> list[tuple[int, int]] | None:
-    """The ``APP_COLS`` consecutive blocks of values from index ``at``: ``(start, end)`` index pairs
+def column_blocks(starts: Sequence[bool], at: int, count: int = APP_COLS) -> list[tuple[int, int]] | None:
+    """The ``count`` consecutive blocks of values from index ``at``: ``(start, end)`` index pairs
     (end exclusive), a block running from a value that opens one (``starts[i]``,
-    ``streamorder.block_starts``) to the next; None where fewer than ``APP_COLS`` blocks follow or
+    ``streamorder.block_starts``) to the next; None where fewer than ``count`` blocks follow or
     ``at`` opens none."""
     n = len(starts)
     bounds: list[tuple[int, int]] = []
     i = at
-    for _ in range(APP_COLS):
+    for _ in range(count):
         if i >= n or not starts[i]:
             return None
         j = i + 1
@@ -144,19 +144,9 @@ def _group_missing_column(cells: Sequence[Cell], starts: Sequence[bool], hints: 
     the rows known: 一 <= (七)总计 + 四, …). Kept only where one column fits and its r cells are
     printed earlier in the stream as the last r values of one block, in row order (the column
     drawn apart; its cells are those values) with one of them not 0. ``[]`` otherwise."""
-    n = len(cells)
-    bounds: list[tuple[int, int]] = []
-    i = at
-    if at < 1:
+    bounds = column_blocks(starts, at, APP_COLS - 1) if at >= 1 else None
+    if bounds is None:
         return []
-    for _ in range(APP_COLS - 1):
-        if i >= n or not starts[i]:
-            return []
-        j = i + 1
-        while j < n and not starts[j]:
-            j += 1
-        bounds.append((i, j))
-        i = j
     r = bounds[0][1] - bounds[0][0]
     if r < 2 or any(b - a != r for a, b in bounds) or any(c.value is None for c in cells[at:]):
         return []
