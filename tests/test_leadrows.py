@@ -21,6 +21,21 @@ def _values(runs: list[list[Cell]]) -> list[list[int | None]]:
     return [[c.value for c in run] for run in runs]
 
 
+def _labels() -> list[str]:
+    """Table 三's row labels as raw pdftotext writes them: each merged cell's pieces a line."""
+    return [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+
+
+def _row_stream(t: dict, keys: list[str]) -> list[str]:
+    """The rows ``keys`` of ``t`` one value a line, 三(三)2 printing one value fewer (a blank cell
+    raw pdftotext writes as nothing)."""
+    stream: list[str] = []
+    for k in keys:
+        row = [str(t[k][c]) for c in COLS]
+        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    return stream
+
+
 def test_runs_meeting_their_total_from_the_start_are_the_first_rows():
     cells = _cells(3, 1, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 0, 2, 9, 9)
     assert _values(stream_lead_rows(cells, [None] * len(cells), 23)) == [[3, 1, 0, 0, 0, 0, 4], [2, 0, 0, 0, 0, 0, 2]]
@@ -56,14 +71,11 @@ def test_a_run_breaking_its_total_or_a_header_naming_another_column_stops_the_ro
 def test_the_stream_s_leading_rows_are_placed_where_the_table_falls_back_to_order():
     t = applications_2021()
     keys = [k for k, _ in APP_LABELS_2021]
-    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    labels = _labels()
     # 三(三)2 prints one value fewer (a blank cell raw pdftotext writes as nothing) and the report's
     # last 总计 is wrong: no division of the whole stream meets the arithmetic, so rows go by order
     t["carried_forward"]["total"] += 1
-    stream = []
-    for k in keys:
-        row = [str(t[k][c]) for c in COLS]
-        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    stream = _row_stream(t, keys)
     # LibreOffice draws the first row at its column headers' height: header pieces among its values
     # and the 总计 header after the table; the ordinary reading then pairs the first rows wrongly
     first = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", *stream[:3], "社会公益组织", stream[3],
@@ -138,21 +150,12 @@ def test_the_stream_s_end_gives_the_last_rows_a_group_ending_it_and_strong_runs_
 
 
 def test_the_stream_s_last_rows_are_placed_where_the_table_falls_back_to_order():
-    t = applications_2021()
-    keys = [k for k, _ in APP_LABELS_2021]
-    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
     # 三(三)2 prints one value fewer and 三(三)3's 总计 is the report's own wrong sum: no division
-    # of the whole stream meets the arithmetic, so rows go by order
-    t["denied_security_stability"]["total"] += 1
-    last = keys[-3:]
-    stream: list[str] = []
-    for k in keys[:-3]:
-        row = [str(t[k][c]) for c in COLS]
-        stream += row[1:] if k == "denied_prohibited_by_law" else row
-    # the last three rows written column by column, an empty line before each column's block
-    for c in COLS:
-        stream += ["", *(str(t[k][c]) for k in last)]
-    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + APP_HEADS + stream))).output
+    # of the whole stream meets the arithmetic, so rows go by order; the last three rows written
+    # column by column, an empty line before each column's block
+    t = applications_2021()
+    last = [k for k, _ in APP_LABELS_2021][-3:]
+    out = _last_group_report(t, [])
     got, status = out["tables"]["applications"], out["cell_status"]["applications"]
     for k in last:
         assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
@@ -166,18 +169,8 @@ def test_the_stream_s_last_rows_are_placed_with_a_row_of_table_four_drawn_after_
     # LibreOffice draws table 四's 复议后起诉 row (its group word, header pieces and values) after
     # table 三's last row group, before heading 四: those values are not table 三's stream's end
     t = applications_2021()
-    keys = [k for k, _ in APP_LABELS_2021]
-    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
-    t["denied_security_stability"]["total"] += 1
-    last = keys[-3:]
-    stream: list[str] = []
-    for k in keys[:-3]:
-        row = [str(t[k][c]) for c in COLS]
-        stream += row[1:] if k == "denied_prohibited_by_law" else row
-    for c in COLS:
-        stream += ["", *(str(t[k][c]) for k in last)]
-    stream += ["", "复议后起诉", "结果 结果", "维持 纠正", "3", "0", "", "其他", "结果", "2"]
-    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + APP_HEADS + stream))).output
+    last = [k for k, _ in APP_LABELS_2021][-3:]
+    out = _last_group_report(t, ["", "复议后起诉", "结果 结果", "维持 纠正", "3", "0", "", "其他", "结果", "2"])
     got, status = out["tables"]["applications"], out["cell_status"]["applications"]
     for k in last:
         assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
@@ -250,12 +243,9 @@ def _last_group_report(t: dict, after: list[str], review: str | None = None) -> 
     the report's own wrong sum), its last three rows written column by column, ``after`` the
     lines after that group in table 三's region."""
     keys = [k for k, _ in APP_LABELS_2021]
-    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    labels = _labels()
     t["denied_security_stability"]["total"] += 1
-    stream: list[str] = []
-    for k in keys[:-3]:
-        row = [str(t[k][c]) for c in COLS]
-        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    stream = _row_stream(t, keys[:-3])
     for c in COLS:
         stream += ["", *(str(t[k][c]) for k in keys[-3:])]
     text = report(applications="\n".join(labels + APP_HEADS + stream + after), review=review)
@@ -333,7 +323,7 @@ def _last_rows_with_a_lone_total(order: list[int]) -> dict:
     printing only its 总计, drawn in their 总计 block."""
     t = applications_2021()
     keys = [k for k, _ in APP_LABELS_2021]
-    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    labels = _labels()
     t["denied_security_stability"]["total"] += 1
     stream: list[str] = []
     for k in keys[:-3]:
@@ -456,17 +446,14 @@ def test_a_blank_mark_among_the_column_header_s_pieces_is_the_first_row_s_cell()
 def test_a_mark_table_s_first_row_among_the_header_pieces_is_placed_where_the_table_falls_back_to_order():
     t = applications_2021()
     keys = [k for k, _ in APP_LABELS_2021]
-    labels = [piece for _, label in APP_LABELS_2021 for piece in label.split("\t") if piece]
+    labels = _labels()
     # row 一 prints blank marks under 科研机构, 法律服务机构 and 其他; the report's last 总计 is wrong
     # and 三(三)2 prints one value fewer: no division of the stream meets the arithmetic
     for c in ("research_institution", "legal_service_org", "other_org"):
         t["new_received"][c] = "—"
     t["new_received"]["total"] = sum(v for c, v in t["new_received"].items() if c != "total" and v != "—")
     t["carried_forward"]["total"] += 1
-    stream = []
-    for k in keys:
-        row = [str(t[k][c]) for c in COLS]
-        stream += row[1:] if k == "denied_prohibited_by_law" else row
+    stream = _row_stream(t, keys)
     # the 法律服务机构 mark stands between two header pieces, no value after it
     first = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", *stream[:3], "社会公益组织", stream[3],
              "法律服务机构", stream[4], "其他", *stream[5:], "总计"]
