@@ -36,6 +36,14 @@ def _row_stream(t: dict, keys: list[str]) -> list[str]:
     return stream
 
 
+def _first_row_at_header(stream: list[str]) -> list[str]:
+    """Table 三's header and value stream as LibreOffice draws a first row at its column headers'
+    height: row 一's first three values after 科研机构, its next two after the pieces over their
+    columns, the 总计 header after the table."""
+    return ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", *stream[:3], "社会公益组织", stream[3],
+            "法律服务机构", stream[4], "其他", *stream[5:], "总计"]
+
+
 def test_runs_meeting_their_total_from_the_start_are_the_first_rows():
     cells = _cells(3, 1, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 0, 2, 9, 9)
     assert _values(stream_lead_rows(cells, [None] * len(cells), 23)) == [[3, 1, 0, 0, 0, 0, 4], [2, 0, 0, 0, 0, 0, 2]]
@@ -78,9 +86,7 @@ def test_the_stream_s_leading_rows_are_placed_where_the_table_falls_back_to_orde
     stream = _row_stream(t, keys)
     # LibreOffice draws the first row at its column headers' height: header pieces among its values
     # and the 总计 header after the table; the ordinary reading then pairs the first rows wrongly
-    first = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", *stream[:3], "社会公益组织", stream[3],
-             "法律服务机构", stream[4], "其他", *stream[5:], "总计"]
-    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + first))).output
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + _first_row_at_header(stream)))).output
     got, status = out["tables"]["applications"], out["cell_status"]["applications"]
     lead = keys[: keys.index("denied_prohibited_by_law")]
     for k in lead:
@@ -455,9 +461,7 @@ def test_a_mark_table_s_first_row_among_the_header_pieces_is_placed_where_the_ta
     t["carried_forward"]["total"] += 1
     stream = _row_stream(t, keys)
     # the 法律服务机构 mark stands between two header pieces, no value after it
-    first = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", *stream[:3], "社会公益组织", stream[3],
-             "法律服务机构", stream[4], "其他", *stream[5:], "总计"]
-    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + first))).output
+    out = Extractor(get_tagger("rules")).extract_text(report(applications="\n".join(labels + _first_row_at_header(stream)))).output
     got, status = out["tables"]["applications"], out["cell_status"]["applications"]
     for k in ("new_received", "carried_over", "granted"):
         want = [None if t[k][c] == "—" else t[k][c] for c in COLS]
