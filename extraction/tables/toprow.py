@@ -44,7 +44,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL, meets_total
-from .leadrows import column_group, conflicts, place_rows, stream_lead_rows
+from .leadrows import column_blocks, column_group, conflicts, place_rows, stream_lead_rows
 from .result import TableResult
 from .streamorder import COLUMN_HEADERS, block_starts, lone_numbers
 
@@ -166,12 +166,10 @@ def _wps_top_units(cells: Sequence[Cell], hints: Sequence[int | None],
         top = [[cells[2], *cells[after:at]]]
         if at + APP_COLS * r - r > len(cells):
             return None
-        for k in range(APP_COLS - 1 if r else 0):
-            a = at + k * r
-            if not starts[a] or any(starts[a + 1 : a + r]):
+        if r:
+            blocks = column_blocks(starts, at, APP_COLS - 1)
+            if blocks is None or any(b - a != r for a, b in blocks):
                 return None
-        if r and at + (APP_COLS - 1) * r < len(cells) and not starts[at + (APP_COLS - 1) * r]:
-            return None
         top += [[cells[3 + i], *(cells[at + k * r + i] for k in range(APP_COLS - 1))] for i in range(r)]
         at += (APP_COLS - 1) * r
     else:
