@@ -160,6 +160,24 @@ def test_two_rows_after_a_page_s_repeated_header_placed_by_the_headers_between_t
     assert solve_stream(stream, 2, hints=[None] * 7 + [3] + [None] * 6) is None
 
 
+def test_a_page_s_repeated_header_names_no_group_whose_column_the_blocks_split():
+    # WPS's page top: a row of zeros printed among the header pieces (one block), its 总计 after the
+    # 总计 header, then the next row (2 0 0 0 0 0 2) a block a value. Read as two rows' first three
+    # columns row by row, the 总计 column (0, 2), then 社会公益 … 其他 column by column, the zeros fit
+    # too (2 as 其他); but raw pdftotext writes a group's column as one block of two lines, and the
+    # 总计 column's two values stand in two blocks: only the single rows fit
+    first, second = [0] * 7, [2, 0, 0, 0, 0, 0, 2]
+    stream = first + second
+    hints = [None] * 6 + [6] + [None] * 7
+    loose = solve_stream(stream, 2, hints=hints)
+    assert loose is not None and loose.rows[1][0] is None and loose.rows[1][5] is None
+    starts = [True] + [False] * 5 + [True] * 8
+    sol = solve_stream(stream, 2, hints=hints, starts=starts)
+    assert sol is not None and sol.ambiguous == 0 and sol.rows == [first, second] and not sol.grouped
+    # the same two rows with the 总计 column one block: the group stays a division
+    joined = solve_stream(stream, 2, hints=hints, starts=starts[:7] + [False] + [True, False] * 3)
+    assert joined is not None and joined.grouped == {0, 1}
+
 def test_a_header_cut_into_pieces_names_its_column():
     from govreport.extraction.tables.streamorder import _header_column
 

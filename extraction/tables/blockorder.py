@@ -64,7 +64,7 @@ def _rows(starts: Sequence[bool], hints: Sequence[int | None], p: int, k: int,
             # a single row whose headers name some of its columns (the 8-column variant: only so)
             order = _hinted_order(hints, p, sub) if k == 1 else None
             return [order] if order is not None else None
-        return _hinted_group(hints, p, k)
+        return _hinted_group(hints, p, k, starts)
     if not _fits_blocks(starts, p, k, width):
         return None
     return [[p + c * k + j for c in range(width)] for j in range(k)]

@@ -53,12 +53,16 @@ def _hinted_order(hints: Sequence[int | None], p: int, sub: int | None = None) -
     return order
 
 
-def _hinted_group(hints: Sequence[int | None], p: int, k: int) -> list[list[int]] | None:
+def _hinted_group(hints: Sequence[int | None], p: int, k: int,
+                  starts: Sequence[bool] = ()) -> list[list[int]] | None:  # fmt: skip
     """Stream indices of a group of ``k`` rows, row by row in column order, when headers printed
     between its values name columns (the first rows after a page's repeated header): the values
     before the first named column are the leading unnamed columns written row by row, each named
     column's ``k`` values follow its header, the remaining unnamed columns come after them column
-    by column. None without hints or when the named columns do not start every ``k`` values."""
+    by column. None without hints or when the named columns do not start every ``k`` values, or,
+    given ``starts`` (per value, whether it starts a block), when a block starts inside one of the
+    columns written column by column: raw pdftotext writes a group's column as one block of ``k``
+    lines."""
     h = list(hints[p : p + k * APP_COLS])
     named = [(i, x) for i, x in enumerate(h) if x is not None]
     if not named:
@@ -77,6 +81,8 @@ def _hinted_group(hints: Sequence[int | None], p: int, k: int) -> list[list[int]
             grid[j][free[c]] = p + j * lead + c
     at = p + first
     for c in cols + free[lead:]:
+        if starts and any(starts[at + j] for j in range(1, k)):
+            return None
         for j in range(k):
             grid[j][c] = at + j
         at += k
@@ -94,7 +100,7 @@ def _group(values: Sequence[Number], p: int, k: int, hints: Sequence[int | None]
     if p + k * width > len(values):
         return None
     order = _hinted_order(hints, p) if k == 1 and hints and sub is None else None
-    grid = _hinted_group(hints, p, k) if k > 1 and hints and sub is None else None
+    grid = _hinted_group(hints, p, k, starts) if k > 1 and hints and sub is None else None
     if order is not None:
         rows = [[(values[i], i) for i in order]]
     elif grid is not None:
