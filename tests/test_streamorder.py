@@ -227,6 +227,33 @@ def test_block_starts_from_the_empty_lines_raw_pdftotext_writes():
     assert block_starts(cells, lines) == [True, False, True, False, True, True]
 
 
+def test_a_page_s_first_row_joined_with_the_header_pieces_is_read_apart():
+    from govreport.extraction.document import Document
+    from govreport.extraction.layout import split_lines
+    from govreport.extraction.tables.streamorder import block_starts, lone_numbers, page_tops, top_row_apart
+
+    # WPS's page 2: the repeated column header, the page's first row's six applicant cells drawn among
+    # its pieces (raw pdftotext joins them into one block) and its 总计 apart, no 总计 header between
+    a = "\n\n".join(["36", "3", "0", "0", "0", "0", "39"])
+    header = "申请人情况\n自然人\n法人或其他组织\n商业企业 科研机构 社会公益 法律服务 其他\n组织\n机构\n"
+    text = "（一）予以公开\n\n" + a + "\n\n" + header + "3\n0\n0\n0\n1\n0\n\n4\n\n（七）总计\n"
+    doc = Document(text)
+    lines = split_lines(text)
+    cells, _ = lone_numbers(doc, lines)
+    values = [c.value for c in cells]
+    assert values == [36, 3, 0, 0, 0, 0, 39, 3, 0, 0, 0, 1, 0, 4]
+    starts = block_starts(cells, lines)
+    tops = page_tops(doc, lines, cells)
+    assert tops == frozenset({7}) and starts[7:] == [True, False, False, False, False, False, True]
+    # as printed, the six cells' block is no single row's (a value a block) nor a group's column
+    assert solve_stream(values, 2, starts=starts) is None
+    apart = top_row_apart(starts, tops)
+    assert apart == [True] * 14
+    sol = solve_stream(values, 2, starts=apart)
+    assert sol is not None and sol.ambiguous == 0 and sol.rows == [values[:7], values[7:]]
+    # a first block of another length (a group's leading columns row by row) is left as printed
+    assert top_row_apart([True, True, False, False, True], frozenset({1})) == [True, True, False, False, True]
+
 def test_the_eight_column_variant_divides_with_its_subtotal_left_out():
     from govreport.extraction.tables.streamorder import _agree
 

@@ -470,9 +470,12 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
     pages = _page_numbers(doc, cells)
     starts = block_starts(cells, lines)
     joined = label_joins(doc, cells, lines)
+    tops = page_tops(doc, lines, cells)
+    # the divisions follow the blocks with a page's first row drawn among its header pieces apart
+    row_starts = top_row_apart(starts, tops)
 
     def solve(sub: int | None) -> StreamSolution | None:
-        return solve_checked(values, spec.row_keys, pages, hints, lead, starts, sub, joined=joined)
+        return solve_checked(values, spec.row_keys, pages, hints, lead, row_starts, sub, joined=joined)
 
     if any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
         # the 8-column variant: a 法人或其他组织 小计 after 自然人 or after 其他 in every row; where
@@ -491,7 +494,7 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
             # non-empty cells): the divisions that meet the column identities, else a guess no
             # division allows is ruled out
             built = blank_identities_result(res, cells, hints, lead, pages, breaks=breaks, starts=starts,
-                                            tops=page_tops(doc, lines, cells))  # fmt: skip
+                                            tops=tops)  # fmt: skip
             if built is not None:
                 return built
             rule_out_guesses(res, values, hints, lead, pages)
@@ -543,6 +546,21 @@ def page_tops(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> fr
     header (``申请人情况``): where a page's first row starts, printed among the header's cells."""
     opens = [ln.index for ln in lines if re.sub(r"\s+", "", doc.text[ln.start : ln.end]).startswith(COLUMN_OPEN)]
     return frozenset(i for line in opens if (i := next((q for q, c in enumerate(cells) if c.line > line), None)) is not None)
+
+
+def top_row_apart(starts: Sequence[bool], tops: frozenset[int]) -> list[bool]:
+    """``starts`` (per value, whether it starts a block) with each value of a page's first block
+    starting a block of its own where that block holds exactly six values: a page's first row's
+    six applicant cells, which WPS draws among the repeated column header's pieces and raw pdftotext
+    joins into one block, its 总计 apart (with no 总计 header between them to name it,
+    ``_hinted_order``). A block of other length is left as it is (a group's leading columns row by
+    row, ``streamblocks._hinted_group``)."""
+    out = list(starts)
+    for t in tops:
+        end = next((q for q in range(t + 1, len(starts)) if starts[q]), len(starts))
+        if end - t == APP_COLS - 1 and end < len(starts):
+            out[t:end] = [True] * (end - t)
+    return out
 
 
 def subtotal_header(line: str) -> bool:
