@@ -251,8 +251,13 @@ def test_a_page_s_first_row_joined_with_the_header_pieces_is_read_apart():
     assert apart == [True] * 14
     sol = solve_stream(values, 2, starts=apart)
     assert sol is not None and sol.ambiguous == 0 and sol.rows == [values[:7], values[7:]]
-    # a first block of another length (a group's leading columns row by row) is left as printed
+    # WPS's first page: 自然人's cell beside its header piece, the other five joined beside theirs
+    assert top_row_apart([True, True, False, False, False, False, True], frozenset({0})) == [True] * 7
+    # a first block of another length (a group's leading columns row by row, a group's column of
+    # two) is left as printed
     assert top_row_apart([True, True, False, False, True], frozenset({1})) == [True, True, False, False, True]
+    pairs = [True, False, True, False, True, False, True]
+    assert top_row_apart(pairs, frozenset({0})) == pairs
 
 def test_the_eight_column_variant_divides_with_its_subtotal_left_out():
     from govreport.extraction.tables.streamorder import _agree

@@ -549,15 +549,19 @@ def page_tops(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> fr
 
 
 def top_row_apart(starts: Sequence[bool], tops: frozenset[int]) -> list[bool]:
-    """``starts`` (per value, whether it starts a block) with each value of a page's first block
-    starting a block of its own where that block holds exactly six values: a page's first row's
-    six applicant cells, which WPS draws among the repeated column header's pieces and raw pdftotext
-    joins into one block, its 总计 apart (with no 总计 header between them to name it,
-    ``_hinted_order``). A block of other length is left as it is (a group's leading columns row by
-    row, ``streamblocks._hinted_group``)."""
+    """``starts`` (per value, whether it starts a block) with each value of a page's first row
+    starting a block of its own where the page's first block holds exactly six values, or one
+    value and the next block five: a page's first row's six applicant cells, which WPS draws among
+    the repeated column header's pieces (on its first page 自然人's cell beside its own piece, the
+    five others beside theirs) and raw pdftotext joins into one block, its 总计 apart (with no 总计
+    header between them to name it, ``_hinted_order``). Blocks of other lengths are left as they are
+    (a group's leading columns row by row, ``streamblocks._hinted_group``; a group's column)."""
     out = list(starts)
     for t in tops:
         end = next((q for q in range(t + 1, len(starts)) if starts[q]), len(starts))
+        if end - t == 1:
+            # 自然人's cell beside its header piece, the five organisations' cells joined beside theirs
+            end = next((q for q in range(end + 1, len(starts)) if starts[q]), len(starts))
         if end - t == APP_COLS - 1 and end < len(starts):
             out[t:end] = [True] * (end - t)
     return out
