@@ -81,7 +81,7 @@ def _hinted_group(hints: Sequence[int | None], p: int, k: int,
             grid[j][free[c]] = p + j * lead + c
     at = p + first
     for c in cols + free[lead:]:
-        if starts and any(starts[at + j] for j in range(1, k)):
+        if starts and any(at + j < len(starts) and starts[at + j] for j in range(1, k)):
             return None
         for j in range(k):
             grid[j][c] = at + j
