@@ -21,6 +21,9 @@ from .middleware import request_id_of
 _GZIP = ("gzip", "x-gzip")
 _STEP = 1 << 16  # most bytes one inflate call may give: the limit is checked after each
 _GZIP_WBITS = 16 + zlib.MAX_WBITS  # a gzip member's header and trailer, not a bare zlib stream
+# The scope key naming the coding this middleware took off the body, so that the routes can tell a
+# body compressed twice (gzip data again once inflated) from one sent compressed without the header.
+DECODED_SCOPE_KEY = "govreport.content_encoding"
 
 
 class BadContentEncoding(InputError):
@@ -96,7 +99,8 @@ def _has_body(scope: Scope) -> bool:
 
 class ContentEncodingMiddleware:
     """Inflate ``Content-Encoding: gzip`` request bodies for the app (the header and the wire's
-    Content-Length dropped from the scope); refuse codings it cannot read (415)."""
+    Content-Length dropped from the scope, the coding kept under ``DECODED_SCOPE_KEY``); refuse
+    codings it cannot read (415)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, metrics: ServiceMetrics) -> None:
         self.app = app
@@ -136,4 +140,4 @@ class ContentEncodingMiddleware:
                 message = {**message, "body": body}
             return message
 
-        await self.app({**scope, "headers": headers}, inflating_receive, send)
+        await self.app({**scope, "headers": headers, DECODED_SCOPE_KEY: codings[0]}, inflating_receive, send)

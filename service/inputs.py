@@ -15,6 +15,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from govreport.extraction.export import atomic_write
 
+from .bodyencoding import DECODED_SCOPE_KEY
 from .errors import ServiceError
 from .schemas import BatchRequest, ExtractRequest
 from .settings import ServiceSettings
@@ -46,6 +47,41 @@ def _is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def refuse_gzip_body(request: Request, body: bytes, what: str) -> None:
+    """Refuse a request body (``what``: "JSON body", "body") that is itself gzip data, saying why.
+
+    Raises ``ServiceError`` 400 ``bad_content_encoding`` when ``Content-Encoding: gzip`` was taken
+    off and the body is gzip again (compressed twice), 400 ``invalid_json`` for a JSON body and 415
+    ``binary`` for any other body sent compressed without the header. The reader would otherwise
+    answer "not UTF-8" or "a gzip archive", which does not say that the header is what is wrong.
+    A gzip *file* uploaded in a multipart part is an archive and is left to ingest."""
+    if not body.startswith(_GZIP_MAGIC):
+        return
+    coding = request.scope.get(DECODED_SCOPE_KEY)
+    if coding is not None:
+        raise ServiceError(
+            400,
+            "bad_content_encoding",
+            f"the request body is gzip inside gzip: it was compressed twice, and Content-Encoding: {coding} "
+            "undoes one compression: compress it once (gzip -c report.txt, not gzip piped into gzip)",
+        )
+    if what == "JSON body":
+        raise ServiceError(
+            400,
+            "invalid_json",
+            "the JSON body is gzip-compressed data: send it with the header Content-Encoding: gzip, or uncompressed",
+        )
+    raise ServiceError(
+        415,
+        "binary",
+        f"the {what} is gzip-compressed data: to send a report compressed, add the header Content-Encoding: gzip; "
+        "a .gz archive is unpacked first and its reports sent one by one",
+    )
+
+
 _NOT_UTF8_ADVICE = "upload the report as a file or a raw body, whose encoding (GBK, UTF-16, …) is recognised"
 
 
@@ -56,6 +92,7 @@ async def _parse_json(request: Request, model: type[T], not_utf8_advice: str | N
     body = (await request.body()).removeprefix(b"\xef\xbb\xbf")  # Notepad's BOM: RFC 8259 lets a parser ignore it
     if not body.strip():  # pydantic would say "EOF while parsing a value at line 1 column 0"
         raise ServiceError(400, "invalid_json", "the request body is empty; send the JSON object this endpoint takes (see /docs)")
+    refuse_gzip_body(request, body, "JSON body")
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:  # pydantic would say "invalid unicode code point at line 1 column 11"
@@ -180,6 +217,7 @@ async def read_single(request: Request, settings: ServiceSettings, filename: str
         return docs[0] if docs[0].filename else InputDoc(filename, data=docs[0].data, media_type=docs[0].media_type)
     if media_type == "application/x-www-form-urlencoded":
         body = await request.body()
+        refuse_gzip_body(request, body, "body")
         if b"\n" in body or b"\r" in body:
             # curl --data-binary @report.txt without -H: curl calls it form-encoded, but a form encodes
             # its line breaks (%0A) and curl -d removes them, so raw ones mean the document as it is
@@ -194,7 +232,9 @@ async def read_single(request: Request, settings: ServiceSettings, filename: str
             "-F file=@report.txt, or as JSON {\"text\": ...}",
         )
     # Any other body is the document itself (curl --data-binary @report.pdf -H 'Content-Type: application/pdf').
-    return InputDoc(filename, data=await request.body(), media_type=_upload_media_type(media_type))
+    body = await request.body()
+    refuse_gzip_body(request, body, "body")
+    return InputDoc(filename, data=body, media_type=_upload_media_type(media_type))
 
 
 async def read_batch(request: Request, settings: ServiceSettings) -> list[InputDoc]:

@@ -277,3 +277,31 @@ def test_compressed_bodies_on_every_route_and_codings_it_cannot_read() -> None:
         assert client.get("/healthz", headers={"Content-Encoding": "br"}).status_code == 200  # no body: nothing to decode
         r = client.post("/v1/extract", content=b"", headers=gz)  # an empty body is empty, as without the header
         assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_json") and "empty" in r.json()["error"]["message"]
+
+
+def test_a_body_compressed_twice_or_without_the_header_is_named_so() -> None:
+    # a gzip body inside a gzip body was answered "the JSON body is not UTF-8 (byte 1)" and a raw
+    # one "a gzip archive, not a text report": neither says that the compression is what is wrong
+    import gzip
+    import json
+
+    body = json.dumps({"text": "二、主动公开政府信息情况"}).encode()
+    gz = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    with _client() as client:
+        for path, payload in [("/v1/extract", body), ("/v1/extract/batch", json.dumps({"items": [{"text": "x"}]}).encode())]:
+            r = client.post(path, content=gzip.compress(gzip.compress(payload)), headers=gz)
+            assert (r.status_code, r.json()["error"]["code"]) == (400, "bad_content_encoding"), r.text
+            assert "compressed twice" in r.json()["error"]["message"]
+        raw = {**gz, "Content-Type": "text/plain"}
+        r = client.post("/v1/extract", content=gzip.compress(gzip.compress("一、总体情况\n".encode())), headers=raw)
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "bad_content_encoding")
+        r = client.post("/v1/extract", content=gzip.compress(body), headers={"Content-Type": "application/json"})
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_json")
+        assert "gzip-compressed" in r.json()["error"]["message"] and "Content-Encoding: gzip" in r.json()["error"]["message"]
+        for media_type in ("text/plain", "application/x-www-form-urlencoded"):  # curl --data-binary @r.txt.gz
+            r = client.post("/v1/extract", content=gzip.compress(b"x\n" * 50), headers={"Content-Type": media_type})
+            assert (r.status_code, r.json()["error"]["code"]) == (415, "binary")
+            assert "add the header Content-Encoding: gzip" in r.json()["error"]["message"]
+        # a .gz file uploaded as a file is an archive, as before
+        r = client.post("/v1/extract", files={"file": ("r.txt.gz", gzip.compress(b"x\n" * 50))})
+        assert (r.status_code, r.json()["error"]["code"]) == (415, "unsupported_format")
