@@ -10,6 +10,7 @@ from .document import Document
 from .errors import NotAReport
 from .ingest import FILE_SUFFIXES, load_bytes, load_path, load_text
 from .limits import ReadLimits, check_deadline, max_bytes_from_env
+from .readbacktext import ReadBackText, read_back_text
 from .report import assemble_report
 from .taggers import Tagger, get_tagger
 from .textview import mark_repairs, repair_warnings, to_original, view_document
@@ -21,14 +22,29 @@ class ExtractionResult:
     output: dict[str, Any]
     timings_ms: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self, with_spans: bool = False) -> dict[str, Any]:
-        """The contract's object, plus the tagger, timings, origin and (optionally) the spans."""
+    def to_dict(self, with_spans: bool = False, with_text: bool = False) -> dict[str, Any]:
+        """The contract's object, plus the tagger, timings, origin and, optionally, the spans
+        (``{start, end, label, score, source, text}``; for a mojibake input also ``read_back_text``,
+        the span's characters read back) and the text the offsets index (``text``; for a mojibake
+        input also ``read_back``: ``ReadBackText.to_dict``, the read-back text and its offset map)."""
         d = dict(self.output)
         d["timings_ms"] = {k: round(v, 2) for k, v in self.timings_ms.items()}
         d["origin"] = self.document.origin.to_dict()
+        back = self.read_back() if with_spans or with_text else None
         if with_spans:
             d["spans"] = [s.to_dict(self.document.text) for s in self.document.spans]
+            if back is not None:  # "æ¹–å—" tells a person nothing: say what it was read as
+                for span in d["spans"]:
+                    span["read_back_text"] = back.slice(span["start"], span["end"])
+        if with_text:
+            d["text"] = self.document.text
+            if back is not None:
+                d["read_back"] = back.to_dict()
         return d
+
+    def read_back(self) -> ReadBackText | None:
+        """The input's text read back when it is mojibake (``readbacktext``), else None."""
+        return read_back_text(self.document.text)
 
 
 class Extractor:

@@ -10,6 +10,7 @@ from typing import Any
 
 from .document import Document
 from .labels import LABEL_INFO, LABELS
+from .readbacktext import read_back_text
 
 SPANS_KEY = "govreport"
 
@@ -47,6 +48,7 @@ PAGE_CSS = """
 body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2rem; }
 .entities { white-space: pre-wrap; tab-size: 6; line-height: 2.2 !important; font-size: 15px; }
 mark.entity { padding: 0.1em 0.25em; border-radius: 0.3em; line-height: 1; }
+p.read-back { color: #7a4b00; background: #fff4dc; padding: 0.4em 0.6em; border-radius: 0.3em; }
 mark.entity .label { font-size: 0.6em; font-weight: bold; color: #444; margin-left: 0.25em; vertical-align: middle; opacity: .8; }
 """
 
@@ -54,25 +56,42 @@ mark.entity .label { font-size: 0.6em; font-weight: bold; color: #444; margin-le
 def render_html(doc: Document, page: bool = True) -> str:
     """displaCy's entity view of the labelled text, in the label set's colours, keeping the text's
     layout (line breaks, runs of spaces, tabs). ``page``: a whole HTML page, else a fragment.
-    Spans overlapping an earlier one are left out (the label set has none)."""
+    Spans overlapping an earlier one are left out (the label set has none). A mojibake input is
+    shown read back (``readbacktext``), its spans mapped onto that text, under a note saying so:
+    the offsets of the JSON still index the text as given."""
     from html import escape
 
     from spacy import displacy
 
     colors = {label.value: LABEL_INFO[label].color for label in LABELS}
+    back = read_back_text(doc.text)
+    shown = back.shown if back is not None else (lambda offset: offset)
     ents, end = [], 0
     for s in sorted(doc.spans, key=lambda s: (s.start, s.end)):
-        if s.start >= end:
-            ents.append({"start": s.start, "end": s.end, "label": s.label.value})
-            end = s.end
+        start, stop = shown(s.start), shown(s.end)
+        if start >= end and stop > start:
+            ents.append({"start": start, "end": stop, "label": s.label.value})
+            end = stop
     body = displacy.render(
-        {"text": doc.text, "ents": ents, "title": None},
+        {"text": doc.text if back is None else back.text, "ents": ents, "title": None},
         style="ent", manual=True, page=False, options={"colors": colors, "template": ENT_TEMPLATE},
     )  # fmt: skip
+    if back is not None:
+        body = f'<p class="read-back">{escape(read_back_note(back.encoding, back.layers))}</p>\n{body}'
     if not page:
         return body
     title = escape(doc.origin.filename or "govreport")
     return (
         f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{PAGE_CSS}</style></head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def read_back_note(encoding: str, layers: int) -> str:
+    """The line above a mojibake input shown read back."""
+    times = f" {layers} times over" if layers > 1 else ""
+    return (
+        f"Shown read back as {encoding.upper()}: the file is mojibake (Chinese read as ISO-8859-1/Windows-1252 and "
+        f"saved again{times}); offsets in the JSON index the text as given. "
+        f"按 {encoding.upper()} 还原显示：原文件为乱码，JSON 中的位置指向原始文本。"
     )

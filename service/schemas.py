@@ -109,6 +109,21 @@ class SpanOut(_Open):
     source: str
     text: str | None = None
     model_version: str | None = None
+    read_back_text: str | None = Field(
+        None, description="mojibake input only: the span's characters read back (`text` is as sent)"
+    )
+
+
+class ReadBackOut(_Open):
+    """A mojibake input read back (only with ?text=true): ``text[k]`` comes from the input's
+    characters ``starts[k]`` up to ``starts[k + 1]``, so an offset ``o`` shows at the first ``k``
+    with ``starts[k] >= o``."""
+
+    text: str = Field(description="the input read back as Chinese")
+    starts: list[int] = Field(description="where each character of `text` starts in the input text")
+    encoding: str = Field(description="what the input's bytes were read back as")
+    layers: int = Field(description="how many times the text had been misread")
+    lossy: bool = Field(description="a strict Windows-1252 reader had dropped bytes: U+FFFD where a character lost one")
 
 
 EXAMPLE_RESULT: dict[str, Any] = {
@@ -162,6 +177,9 @@ class ExtractResponse(_Open):
     origin: OriginOut
     spans: list[SpanOut] | None = Field(None, description="labelled spans (only with ?spans=true)")
     text: str | None = Field(None, description="the decoded input text (only with ?text=true)")
+    read_back: ReadBackOut | None = Field(
+        None, description="only with ?text=true and a mojibake input: the text read back and its offset map"
+    )
 
 
 class BatchItem(BaseModel):

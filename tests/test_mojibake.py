@@ -128,3 +128,40 @@ def test_utf8_read_by_a_strict_windows_1252_reader_is_read_back_with_its_lost_ch
 
 def _broken_at(text: str, heading: str, lost: str) -> str:
     return "".join(bytes([b]).decode("cp1252", lost) for b in heading.encode("utf-8"))
+
+
+# ---------------------------------------------------------------- what a person sees of mojibake
+
+_MOJI_REPORT = "湖南省退役军人事务厅2020年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n规章\t0\t0\t0\n"
+
+
+def test_the_read_back_text_maps_input_offsets_onto_the_text_a_person_reads() -> None:
+    from govreport.extraction.readbacktext import read_back_text
+
+    moj = _mojibake(_MOJI_REPORT)
+    back = read_back_text(moj)
+    assert back is not None and back.text == _MOJI_REPORT and (back.encoding, back.layers, back.lossy) == ("utf-8", 1, False)
+    at = moj.index("\n") + 1  # the heading's first byte: 一 is three characters of the input
+    assert back.shown(at) == _MOJI_REPORT.index("一") and back.slice(at, at + 3) == "一"
+    assert back.slice(0, len(moj)) == _MOJI_REPORT and back.shown(len(moj)) == len(_MOJI_REPORT)
+    assert read_back_text(_MOJI_REPORT) is None  # a text with a hanzi is never mojibake
+
+
+def test_spans_text_and_html_of_a_mojibake_input_show_it_read_back() -> None:
+    # ?text=true, --with-spans and --html showed the mojibake as sent ("æ¹–å—"): offsets stay on
+    # the input, the read-back text and each span's characters come with them
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.render import render_html
+    from govreport.extraction.taggers.rules import RuleTagger
+
+    moj = _mojibake(_MOJI_REPORT)
+    result = Extractor(RuleTagger()).extract_text(moj, "r.txt")
+    d = result.to_dict(with_spans=True, with_text=True)
+    assert d["text"] == moj and d["read_back"]["text"] == _MOJI_REPORT and len(d["read_back"]["starts"]) == len(_MOJI_REPORT)
+    heading = next(s for s in d["spans"] if s["read_back_text"] == "一、总体情况")
+    assert moj[heading["start"] : heading["end"]] == heading["text"] == _mojibake("一、总体情况")
+    plain = Extractor(RuleTagger()).extract_text(_MOJI_REPORT, "r.txt").to_dict(with_spans=True, with_text=True)
+    assert "read_back" not in plain and all("read_back_text" not in s for s in plain["spans"])
+    assert [s["read_back_text"] for s in d["spans"]] == [s["text"] for s in plain["spans"]]
+    html = render_html(result.document)
+    assert "一、总体情况" in html and "Shown read back as UTF-8" in html and _mojibake("总体") not in html

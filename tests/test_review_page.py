@@ -464,3 +464,34 @@ def test_year_on_year_request_errors_show_like_the_other_errors(page: Any, serve
     assert not page.is_visible("#yoy-result") and page.get_attribute("#yoy-error", "class") == "error"
     assert page.text_content("#yoy-error-code") == "too_many_items" and page.text_content("#yoy-error-message") == err["message"]
     assert page.text_content("#yoy-error-text") == "一次提交的文件太多。"
+
+
+def test_a_mojibake_upload_is_shown_read_back_with_its_spans_and_cells_mapped(page: Any, server: ServerProcess, tmp_path: Path) -> None:
+    # the page showed the mojibake as sent ("æ¹–å—…"): unreadable for the person reviewing it
+    text = (CORPUS / "hangzhou_fixture.txt").read_text("utf-8")
+    moj = tmp_path / "moj.txt"
+    moj.write_text(text.encode("utf-8").decode("latin-1"), "utf-8")
+    expected = api(server, files={"file": (moj.name, moj.read_bytes(), "text/plain")})
+    assert expected["read_back"]["text"] == text
+    page.set_input_files("#report-file", str(moj))
+    submit_and_wait(page)
+    assert page.text_content("#doc-text") == text and page.is_visible("#read-back-note")
+    marks = page.eval_on_selector_all("#doc-text mark", "ms => ms.map(m => [+m.dataset.start, +m.dataset.end, m.textContent])")
+    spans = sorted(expected["spans"], key=lambda s: s["start"])
+    assert marks == [[s["start"], s["end"], s["read_back_text"]] for s in spans]  # offsets as given, text read back
+    table, row, col = "applications", "carried_forward", "total"
+    prov = expected["provenance"][table][row][col]
+    page.click(f'td[data-table="{table}"][data-row="{row}"][data-col="{col}"]')
+    focused = page.eval_on_selector_all("#doc-text mark.focus", "ms => ms.map(m => [+m.dataset.start, +m.dataset.end])")
+    assert focused == [[prov["start"], prov["end"]]]
+    # the JSON download is the contract's object: no read-back text in it
+    with page.expect_download() as info:
+        page.click('#downloads button[data-format="json"]')
+    saved = tmp_path / "moj.json"
+    info.value.save_as(saved)
+    assert "read_back" not in json.loads(saved.read_text("utf-8"))
+    page.reload()
+    page.wait_for_function("document.getElementById('service-version').textContent.length > 0")
+    page.fill("#report-text", text)  # a plain report after it: no note, the text as given
+    submit_and_wait(page)
+    assert page.text_content("#doc-text") == text and not page.is_visible("#read-back-note")

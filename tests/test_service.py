@@ -274,6 +274,24 @@ def test_spans_and_text_on_request_index_the_decoded_text(client: TestClient) ->
         assert 0 <= sec["start"] < sec["end"] <= len(text)
 
 
+def test_a_mojibake_upload_comes_with_its_read_back_text_and_offset_map(client: TestClient) -> None:
+    # ?text=true gave only the mojibake as sent ("æ¹–å—"): the review page showed that to people
+    text = TEXT_REPORTS[0].read_text("utf-8")
+    moj = text.encode("utf-8").decode("latin-1")
+    r = client.post("/v1/extract?spans=true&text=true", files={"file": ("moj.txt", moj.encode("utf-8"))})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["text"] == moj  # the offsets' text, as before
+    back = out["read_back"]
+    assert back["text"] == text and (back["encoding"], back["layers"], back["lossy"]) == ("utf-8", 1, False)
+    assert back["starts"] == [len(text[:k].encode("utf-8")) for k in range(len(text))]
+    for s in out["spans"]:
+        assert moj[s["start"] : s["end"]] == s["text"]
+        assert s["read_back_text"] == s["text"].encode("latin-1").decode("utf-8")  # spans hold whole characters
+    plain = client.post("/v1/extract?text=true", files={"file": ("r.txt", text.encode("utf-8"))}).json()
+    assert "read_back" not in plain
+
+
 def test_concurrent_requests_each_get_their_own_answer(make_client: Callable[..., TestClient], rules_extractor: Extractor) -> None:
     c = make_client(workers=3)
     texts = [p.read_text("utf-8") for p in TEXT_REPORTS] * 3

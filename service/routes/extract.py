@@ -41,11 +41,9 @@ def extract_job(
             result = extractor.extract_text(doc.text, doc.filename)
         else:
             result = extractor.extract_bytes(doc.data or b"", doc.filename, doc.media_type)
-    out = result.to_dict(with_spans=with_spans)
+    out = result.to_dict(with_spans=with_spans, with_text=with_text)
     out["model_version"] = extractor.tagger.version
     out["timings_ms"]["queue"] = round(queue_ms, 2)
-    if with_text:
-        out["text"] = result.document.text
     return out
 
 
@@ -82,7 +80,13 @@ async def run_extractions(
 
 
 SpansQuery = Annotated[bool, Query(description="include the labelled spans")]
-TextQuery = Annotated[bool, Query(description="include the decoded text (the span offsets index it)")]
+TextQuery = Annotated[
+    bool,
+    Query(
+        description="include the decoded text (the span offsets index it); for mojibake also `read_back`: "
+        "the text read back and where each of its characters starts in `text`"
+    ),
+]
 
 
 def build_extract_router(settings: ServiceSettings) -> APIRouter:

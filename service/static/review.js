@@ -38,6 +38,8 @@ const STRINGS = {
     done_in: (ms) => `完成，用时 ${ms} 毫秒`,
     will_upload: (name) => `将上传 ${name}`,
     spans: (n) => `${n} 个标注`,
+    read_back: (enc) =>
+      `原文件为乱码（中文被按 ISO-8859-1/Windows-1252 读取后另存），此处按 ${enc} 还原显示；JSON 中的位置（start/end）指向原始文本。`,
     format_name: (f) => `${f} 年版格式`,
     checks_all_ok: (n) => `全部 ${n} 项勾稽校验通过`,
     checks_failed: (f, n) => `${n} 项勾稽校验中 ${f} 项未通过`,
@@ -123,6 +125,8 @@ const STRINGS = {
     done_in: (ms) => `done in ${ms} ms`,
     will_upload: (name) => `will upload ${name}`,
     spans: (n) => `${n} spans`,
+    read_back: (enc) =>
+      `The file is mojibake (Chinese read as ISO-8859-1/Windows-1252 and saved again): shown here read back as ${enc}; offsets (start/end) in the JSON index the text as given.`,
     format_name: (f) => `${f} format`,
     checks_all_ok: (n) => `all ${n} checks pass`,
     checks_failed: (f, n) => `${f} of ${n} checks failed`,
@@ -406,7 +410,7 @@ function saveBlob(blob, name) {
 async function download(fmt) {
   if (!DATA) return;
   if (fmt === "json") {
-    const { text, spans, ...result } = DATA; // the contract's object, as `extract -o` writes it
+    const { text, spans, read_back, ...result } = DATA; // the contract's object, as `extract -o` writes it
     saveBlob(new Blob([JSON.stringify(result, null, 2)], { type: "application/json" }), `${stemOf(DATA)}.json`);
     return;
   }
@@ -431,7 +435,11 @@ function render(data) {
   $("sum-time").textContent = `${get(data, "timings_ms", "total") ?? "?"} ms`;
   const failedCells = cellsOfFailedChecks(data);
   renderVerdict(data);
-  renderText(data.text || "", data.spans || []);
+  SHOWN = shownOffsets(data.read_back);
+  const note = $("read-back-note");
+  note.hidden = !data.read_back;
+  note.textContent = data.read_back ? T("read_back")(data.read_back.encoding.toUpperCase()) : "";
+  renderText(data.read_back ? data.read_back.text : data.text || "", data.spans || []);
   renderChecks(data.checks || [], data.warnings || []);
   renderSections(data.sections || []);
   renderTables(data, failedCells);
@@ -467,6 +475,32 @@ function labelColor(label) {
   return info ? info.color : "#cccccc";
 }
 
+// A mojibake input is shown read back (the service's `read_back`: the text and where each of its
+// characters starts in the text as given). Offsets stay on the text as given everywhere (the marks'
+// and cells' data-start/data-end, the sections): SHOWN maps one onto the text on screen.
+let SHOWN = (offset) => offset;
+
+function shownOffsets(back) {
+  if (!back) return (offset) => offset;
+  const starts = back.starts;
+  return (offset) => {
+    // the first read-back character whose bytes start at or after offset
+    let lo = 0, hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+// What a person reads of the input's [start, end): the text as given, or read back.
+function shownText(prov) {
+  const back = DATA && DATA.read_back;
+  return back ? back.text.slice(SHOWN(prov.start), SHOWN(prov.end)) : prov.text;
+}
+
 // Spans never overlap (labelling guide), so one left-to-right walk rebuilds the text exactly.
 function renderText(text, spans) {
   const pre = $("doc-text");
@@ -476,8 +510,9 @@ function renderText(text, spans) {
   const counts = {};
   let pos = 0;
   for (const s of sorted) {
-    if (s.start < pos) continue; // defensive: an overlapping span would duplicate text
-    if (s.start > pos) frag.append(text.slice(pos, s.start));
+    const start = SHOWN(s.start), end = SHOWN(s.end);
+    if (start < pos || end <= start) continue; // defensive: an overlapping span would duplicate text
+    if (start > pos) frag.append(text.slice(pos, start));
     const mark = el(
       "mark",
       {
@@ -487,11 +522,11 @@ function renderText(text, spans) {
         title: `${s.label} ${s.score.toFixed(2)} (${s.source})`,
         style: `background-color: ${labelColor(s.label)}55; box-shadow: inset 0 -2px ${labelColor(s.label)}`,
       },
-      text.slice(s.start, s.end),
+      text.slice(start, end),
     );
     frag.append(mark);
     counts[s.label] = (counts[s.label] || 0) + 1;
-    pos = s.end;
+    pos = end;
   }
   if (pos < text.length) frag.append(text.slice(pos));
   pre.append(frag);
@@ -627,6 +662,7 @@ function focusCellOf(mark) {
 
 // Select characters [start, end) of the text (a stretch no span covers, e.g. a figure of the prose).
 function selectText(start, end) {
+  [start, end] = [SHOWN(start), SHOWN(end)]; // offsets of the input; the text shown may be read back
   const pre = $("doc-text");
   const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
@@ -670,7 +706,7 @@ function focusCells(keys) {
 // (or "?"), "…" when nothing was printed (cut off), "—" for a printed blank.
 function formatValue(v, status, prov) {
   if (v !== null && v !== undefined) return String(v);
-  if (status === "unreadable") return (prov && prov.text) || "?";
+  if (status === "unreadable") return (prov && prov.text !== undefined && shownText(prov)) || "?";
   if (status === "missing") return "…";
   return "—";
 }
@@ -686,7 +722,7 @@ function valueCell(data, failedCells, table, row, col, span) {
   const tips = [];
   if (status) tips.push(T("status")[status] || status);
   if (failedCells.has(`${table}|${row}|${col}`)) tips.push(T("key_failed"));
-  if (prov && prov.text !== undefined) tips.push(`「${prov.text}」 ${prov.start}–${prov.end}`);
+  if (prov && prov.text !== undefined) tips.push(`「${shownText(prov)}」 ${prov.start}–${prov.end}`);
   const td = el("td", {
     class: classes.join(" "),
     colSpan: span.colspan || 1,
