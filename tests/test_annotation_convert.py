@@ -388,8 +388,26 @@ def test_cli_config_check_and_clear_errors(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
     r = runner.invoke(label_group, ["pull", "--project", "x", "--out", str(tmp_path)])
     assert r.exit_code == 1 and "no Label Studio API key" in r.output
+    assert "govreport label server start prints" in r.output  # where a new annotator gets one
     r = runner.invoke(label_group, ["pull", "--project", "x", "--project-id", "3"])
     assert r.exit_code == 2 and "exactly one" in r.output
+
+
+def test_retrain_names_a_missing_batches_folder_and_says_where_batches_come_from(tmp_path: Path) -> None:
+    # a mistyped --batches folder was "no annotated reports in the batches" (and a report written
+    # for it); with no batches at all the summary did not say how to make one
+    from click.testing import CliRunner
+
+    from govreport.training.annotation.cli import retrain_cmd
+
+    runner = CliRunner()
+    args = ["--models-dir", str(tmp_path / "models"), "--report-dir", str(tmp_path / "runs"), "--quiet"]
+    r = runner.invoke(retrain_cmd, ["--batches", str(tmp_path / "batchs"), *args])
+    assert r.exit_code == 2 and "no such folder" in r.output and "govreport label pull" in r.output, r.output
+    assert not (tmp_path / "runs").exists()
+    (tmp_path / "batches").mkdir()
+    r = runner.invoke(retrain_cmd, ["--batches", str(tmp_path / "batches"), *args])
+    assert r.exit_code == 0 and "nothing to train on" in r.output and "govreport label pull --project" in r.output, r.output
 
 
 # ---- issue 17: the webhook job's data dir and a trigger count that survives restarts ----------

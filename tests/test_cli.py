@@ -473,3 +473,27 @@ def test_eval_reads_only_files_in_the_inputs_folder(tmp_path):
     assert [x["report"] for x in d["reports"]] == ["seed_000.txt"]
     assert sorted(x["report"] for x in d["failed"]) == ["abs.gold.json", "pipe.gold.json", "up.gold.json", "win.gold.json"]
     assert all("not the name of a file in the inputs folder" in x["error"] for x in d["failed"])
+
+
+def test_train_set_overrides_any_config_field_before_any_work(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # a smoke run needs routed_docs=0 (otherwise minutes of rendering before the first step, with
+    # nothing printed); `train` had flags for a few fields only, `retrain` had --set
+    import govreport.training.train as train_module
+
+    seen = {}
+
+    def fake_train(config, registry, **kw):  # type: ignore[no-untyped-def]
+        seen["config"] = config
+        raise SystemExit(0)
+
+    monkeypatch.setattr(train_module, "train", fake_train)
+    runner = CliRunner()
+    args = ["train", "--models-dir", str(tmp_path), "--n-synth", "4"]
+    r = runner.invoke(main, [*args, "--set", "routed_docs=0", "--set", "n_dev=4", "--set", "train_precision=fp32"])
+    assert r.exit_code == 0, r.output
+    config = seen["config"]
+    assert (config.routed_docs, config.n_dev, config.train_precision, config.n_synth) == (0, 4, "fp32", 4)
+    for bad, message in [("nosuch=1", "unknown training config key(s): nosuch"), ("epochs", "--set expects KEY=VALUE"),
+                         ("epochs=\"x\"", "'epochs' must be a number")]:  # fmt: skip
+        r = runner.invoke(main, [*args, "--set", bad])
+        assert r.exit_code == 1 and message in r.output, r.output

@@ -35,6 +35,14 @@ _models_dir_option = click.option(
 @click.option("--epochs", type=int, default=None, help="Override the number of epochs.")
 @click.option("--max-train-minutes", type=float, default=None, help="Override the time budget.")
 @click.option("--threads", "num_threads", type=int, default=None, help="Override torch threads.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override any training config field (a JSON value), e.g. a smoke run: --set routed_docs=0 --set n_dev=4 "
+    "(routed_docs: documents rendered and read by every reader route before training starts, minutes).",
+)
 @click.option("--tag", default="model", show_default=True, help="Tag in the new version's name.")
 @_models_dir_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
@@ -48,12 +56,16 @@ def train_cmd(
     epochs: int | None,
     max_train_minutes: float | None,
     num_threads: int | None,
+    sets: tuple[str, ...],
     tag: str,
     models_dir: Path | None,
     quiet: bool,
 ) -> None:
     """Train a token-classification model into a new (not yet active) model version."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # govreport's own progress at INFO; libraries' INFO chatter (ONNX Runtime's quantizer logs a line
+    # per tensor on the root logger) stays out
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("govreport").setLevel(logging.INFO)
     try:
         config = TrainConfig.load(config_path).override(
             base_model=base_model,
@@ -64,6 +76,8 @@ def train_cmd(
             num_threads=num_threads,
             annotation_dirs=tuple(annotation_dirs) or None,
         )
+        if sets:
+            config = TrainConfig.from_dict({**config.to_dict(), **parse_sets(sets)})
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     from govreport.extraction.errors import InputError
@@ -85,6 +99,22 @@ def train_cmd(
             f"{k} {v['f1']:.3f}" for k, v in best["per_label"].items()
         ))
     click.echo(f"train time {meta.get('train_seconds')} s; activate it with: govreport models promote {mv.version}")
+
+
+def parse_sets(pairs: tuple[str, ...]) -> dict[str, object]:
+    """``KEY=VALUE`` pairs as config fields: a value is JSON when it parses as JSON, else a string
+    (``--set train_precision=fp32``). Raises ConfigError for a pair without ``=``; unknown keys and
+    values of the wrong type are ``TrainConfig.from_dict``'s errors."""
+    out: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set expects KEY=VALUE, got {pair!r}")
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw
+    return out
 
 
 @click.group("models")

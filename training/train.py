@@ -137,6 +137,13 @@ def collect_data(
     if config.routed_docs > 0 and config.routed_routes and not (fine_tuning and (annotated or extra)):
         from .data import routed_documents
 
+        # silent minutes otherwise: each document is rendered (LibreOffice, Chromium, …) and read every way
+        log.info(
+            "rendering %d documents and reading each %d ways (routed_docs, routed_routes): minutes before training "
+            "starts; --set routed_docs=0 leaves them out",
+            config.routed_docs,
+            len(config.routed_routes),
+        )
         routed, routed_summary = routed_documents(
             config.routed_docs, config.routed_seed, config.routed_routes, max_unlocated=config.routed_max_unlocated
         )

@@ -208,6 +208,10 @@ def retrain_cmd(batches: Path, models_dir: Path | None, config_path: Path | None
     from govreport.training.extras import require_train_extra
     from govreport.training.registry import ModelRegistry
 
+    if not batches.is_dir():  # a mistyped folder read as "no annotated reports" and wrote a report for it
+        raise click.UsageError(
+            f"--batches {batches}: no such folder (annotated batches are written by govreport label pull --project NAME)"
+        )
     require_train_extra("retrain")
     from .retrain import RetrainOptions, load_policy, parse_overrides, retrain
 

@@ -50,7 +50,10 @@ class LabelStudioClient:
         self.url = (url or settings.url).rstrip("/")
         key = api_key if api_key is not None else settings.api_key
         if not key:
-            raise LabelStudioError("no Label Studio API key: pass --api-key or set LABEL_STUDIO_API_KEY")
+            raise LabelStudioError(
+                "no Label Studio API key: pass --api-key or set LABEL_STUDIO_API_KEY "
+                "(govreport label server start prints the export line with both URL and key)"
+            )
         self._ls = LabelStudio(base_url=self.url, api_key=key, timeout=timeout)
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:

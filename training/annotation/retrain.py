@@ -319,7 +319,8 @@ class RetrainReport:
             "promoted": f"promoted {self.candidate} (was {self.active_before})",
             "kept": f"kept {self.active_before or 'the rule tagger'}; candidate {self.candidate} not promoted",
             "failed": f"FAILED; {self.active_before or 'the rule tagger'} stays active: {self.error}",
-            "nothing_to_do": "no annotated reports in the batches: nothing to train on",
+            "nothing_to_do": "no annotated reports in the batches: nothing to train on "
+            "(annotations become batches with: govreport label pull --project NAME; docs/annotation.md)",
             "nothing_new": f"nothing new: no new annotations or settings since {self.candidate}; {self.active_before or 'the rule tagger'} stays active",
         }[self.status]
         reasons = "; ".join(self.decision.get("reasons", []))
