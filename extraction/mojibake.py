@@ -51,22 +51,49 @@ def char_starts(data: bytes, text: str, encoding: str, errors: str = "strict") -
     ``data``: ``len(text)`` offsets, increasing. In a mojibake text each character is one byte, so
     these are also the offsets in the text as given.
 
-    Fed byte by byte to the incremental decoder, a character starts at the byte after the last one
-    that completed a character; where one byte completes several (a decoder that held a byte back),
-    they take the bytes in turn. Raises ValueError when ``data`` does not decode to ``text``."""
+    Fed byte by byte to the incremental decoder, the characters one byte gives come from the bytes
+    after the last ones used up to those the decoder still holds (``_split_bytes``). Raises
+    ValueError when ``data`` does not decode to ``text``."""
     if codecs.lookup(encoding).name == "utf-8" and errors == "strict":  # a character starts at every byte but 10xxxxxx
         starts = [m.start() for m in _UTF8_START.finditer(data)]
         if len(starts) != len(text):
             raise ValueError(f"the bytes do not decode as {encoding} to the {len(text)} characters given")
         return starts
     decoder = codecs.getincrementaldecoder(encoding)(errors)
-    starts = []
-    begin = 0  # the first byte of the character being read
+    starts: list[int] = []
+    begin = 0  # the first byte not yet in a character
     for i in range(len(data)):
         out = decoder.decode(data[i : i + 1])
-        starts.extend(min(begin + k, i) for k in range(len(out)))
         if out:
-            begin = i + 1
+            end = i + 1 - len(decoder.getstate()[0])  # a byte the decoder holds starts the next character
+            starts.extend(_split_bytes(out, begin, end, encoding))
+            begin = end
     if decoder.decode(b"", final=True) or len(starts) != len(text):
         raise ValueError(f"the bytes do not decode as {encoding} to the {len(text)} characters given")
+    return starts
+
+
+def _split_bytes(out: str, begin: int, end: int, encoding: str) -> list[int]:
+    """Where each character of ``out``, decoded from the bytes ``[begin, end)`` in one step, starts.
+
+    A step gives several characters when a replacing decoder gives up on the bytes it held: one
+    U+FFFD for them, then the character the new byte completes (a tab after a character that lost
+    its last byte). Decoded characters take their encoded length from the end; the U+FFFDs before
+    them take the bytes left, one each from ``begin`` (the last one the rest); the first character
+    starts at ``begin`` always."""
+    starts = [0] * len(out)
+    stop = end
+    k = len(out) - 1
+    while k >= 0 and out[k] != "\ufffd":
+        try:
+            width = len(out[k].encode(encoding))
+        except UnicodeEncodeError:
+            width = 1
+        stop = max(begin, stop - width)
+        starts[k] = stop
+        k -= 1
+    for j in range(k + 1):  # the replaced bytes ahead: in turn, never past the decoded ones
+        starts[j] = min(begin + j, max(begin, stop - 1))
+    if out:
+        starts[0] = begin  # the step's first byte is its first character's, whatever its width says
     return starts

@@ -165,3 +165,52 @@ def test_spans_text_and_html_of_a_mojibake_input_show_it_read_back() -> None:
     assert [s["read_back_text"] for s in d["spans"]] == [s["text"] for s in plain["spans"]]
     html = render_html(result.document)
     assert "一、总体情况" in html and "Shown read back as UTF-8" in html and _mojibake("总体") not in html
+
+
+@pytest.mark.parametrize(("lost", "mark"), [("drop", ""), ("replace", "\ufffd"), (None, "\x81")])
+def test_as_mojibake_writes_windows_1252_undefined_bytes_as_a_strict_or_lenient_reader_does(lost: str | None, mark: str) -> None:
+    from govreport.extraction.document import Span
+    from govreport.extraction.labels import Label
+    from govreport.training.synth.render import as_mojibake
+
+    text = "一、总体"  # 、 is E3 80 81: 0x81 is one of Windows-1252's five undefined bytes
+    broken, spans = as_mojibake(text, [Span(1, 2, Label.SECTION), Span(2, 4, Label.SECTION)], "utf-8", "cp1252", lost=lost)
+    assert broken == "ä¸€ã€" + mark + "æ€»ä½“"
+    assert [broken[s.start : s.end] for s in spans] == ["ã€" + mark, "æ€»ä½“"]  # every character left of its bytes
+
+
+def test_the_lossy_mojibake_generator_kind_reads_like_its_twin() -> None:
+    from govreport.extraction.evaluate import score_report
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+    from govreport.training.synth import make_report
+
+    ex = Extractor(RuleTagger())
+    seen = set()
+    for i in range(4):
+        twin, moj = make_report(7, i, kinds=[]), make_report(7, i, kinds=["mojibake_lossy"])
+        assert moj.transforms == ["mojibake_lossy"] and moj.gold == {**twin.gold, "source": moj.gold["source"]}
+        assert not any(c in moj.text for c in "\x81\x8d\x8f\x90\x9d")  # a strict reader's: no C1 stand-ins
+        seen.add("\ufffd" in moj.text)
+        want, got = ex.extract_text(twin.text).output, ex.extract_text(moj.text).output
+        assert got["tables"] == want["tables"]
+        # the tables' checks alike; a narrative check may go: prose keeps its lost characters
+        tables_checks = [c for c in want["checks"] if not c["rule"].startswith("narrative.")]
+        assert [c for c in got["checks"] if not c["rule"].startswith("narrative.")] == tables_checks
+        assert any("dropped the bytes Windows-1252 leaves undefined" in w for w in got["warnings"])
+        assert score_report(got, moj.gold, moj.text, "moj").sections_ok == 6
+    assert seen == {True, False}  # both readers: bytes dropped, U+FFFD
+
+
+@pytest.mark.parametrize(
+    ("data", "want"),
+    [
+        (b"\xe9\x87\t", [0, 2]),  # 量 lost its last byte (0x8F): the tab starts at its own byte
+        (b"\xe9\x87\xe5\xb9\xb4", [0, 2]),  # ... and 年 after it at its lead byte
+        (b"a\xe9\x87\xe9\x87b", [0, 1, 3, 5]),  # two characters that each lost a byte
+    ],
+)
+def test_char_starts_after_a_character_that_lost_a_byte(data: bytes, want: list[int]) -> None:
+    # a replacing decoder gives up on the held bytes only when the next byte comes: the character
+    # that byte begins or completes was put on the held bytes (a span ending there took the tab)
+    assert char_starts(data, data.decode("utf-8", "replace"), "utf-8", "replace") == want

@@ -112,7 +112,7 @@ def make_report(seed: int, index: int, *, rates: dict[str, float] | None = None,
     rid = f"synth-{seed}-{index:06d}"
     text, spans, gold = finalize(ctx.lines, content, content.organ, f"{rid}.txt", ctx.style.line_end, ctx.style.line_ends)
     if ctx.style.mojibake is not None:
-        text, spans = as_mojibake(text, spans, *ctx.style.mojibake)
+        text, spans = as_mojibake(text, spans, *ctx.style.mojibake, lost=ctx.style.mojibake_lost)
     return SynthReport(rid, text, spans, gold, applied, content.inconsistent, content.fmt, seed, index,
                        {"layout": ctx.style.layout, "scale": content.scale})  # fmt: skip
 

@@ -45,6 +45,9 @@ class Style:
     line_ends: dict[int, str] = field(default_factory=dict)  # line index -> what ends the line before it (manual_line_breaks)
     # (charset saved in, single-byte charset it was then read as): kind mojibake (``as_mojibake``)
     mojibake: tuple[str, str] | None = None
+    # what a strict Windows-1252 reader made of its five undefined bytes: "drop" or "replace" (U+FFFD
+    # each); None: a lenient reader (the C1 control of that number). Kind mojibake_lossy.
+    mojibake_lost: str | None = None
 
 
 def _prose_lines(text: str, style: Style, rng: random.Random) -> list[Line]:
@@ -203,14 +206,22 @@ def finalize(lines: list[Line], content: ReportContent, organ: str, source: str,
     return "".join(parts), spans, gold
 
 
-def as_mojibake(text: str, spans: list[Span], saved_in: str, read_as: str) -> tuple[str, list[Span]]:
-    """``text`` saved in ``saved_in`` and read back as the single-byte ``read_as`` (a lenient reader:
-    Windows-1252's five undefined bytes become the C1 control of that number), one character per
-    byte, and ``spans`` moved onto it: each span covers every byte of its characters."""
+_LOST_AS = {None: None, "drop": "", "replace": "\ufffd"}
+
+
+def as_mojibake(
+    text: str, spans: list[Span], saved_in: str, read_as: str, lost: str | None = None
+) -> tuple[str, list[Span]]:
+    """``text`` saved in ``saved_in`` and read back as the single-byte ``read_as``, one character per
+    byte, and ``spans`` moved onto it: each span covers every character left of its characters'
+    bytes. A byte ``read_as`` leaves undefined (Windows-1252's five) becomes, by ``lost``: the C1
+    control of that number (None: a lenient reader), nothing (``"drop"``) or U+FFFD (``"replace"``),
+    as a strict reader writes it. Raises KeyError for another ``lost``."""
     data = text.encode(saved_in)
-    table = [bytes([b]).decode(read_as, "ignore") or chr(b) for b in range(256)]
+    undefined = _LOST_AS[lost]
+    table = [bytes([b]).decode(read_as, "ignore") or (chr(b) if undefined is None else undefined) for b in range(256)]
     broken = "".join(table[b] for b in data)
     at = [0]
     for ch in text:
-        at.append(at[-1] + len(ch.encode(saved_in)))
+        at.append(at[-1] + sum(len(table[b]) for b in ch.encode(saved_in)))
     return broken, [replace(s, start=at[s.start], end=at[s.end]) for s in spans]

@@ -768,6 +768,15 @@ def mojibake(ctx: Ctx) -> bool:
     return True
 
 
+def mojibake_lossy(ctx: Ctx) -> bool:
+    """UTF-8 read as Windows-1252 by a strict reader and saved again: the five bytes Windows-1252
+    leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D, all UTF-8 continuation bytes: every ``、`` holds
+    0x81) dropped, or U+FFFD each (half the reports each); figures are ASCII and stay whole."""
+    ctx.style.mojibake = ("utf-8", "cp1252")
+    ctx.style.mojibake_lost = ctx.rng.choice(["drop", "replace"])
+    return True
+
+
 def _in_big5(ch: str) -> bool:
     try:
         ch.encode("big5")
@@ -903,6 +912,9 @@ KINDS_SPEC: list[Kind] = [
     Kind("mojibake", "lines", 0.0, mojibake, late=True,
          doc="the whole text read as Windows-1252/ISO-8859-1 and saved again, one character per byte: UTF-8 or "
              "GB18030 bytes (æ¹–å— for 湖南; rate 0: opt-in; the view reads it back, offsets on the text as given)"),
+    Kind("mojibake_lossy", "lines", 0.0, mojibake_lossy, late=True,
+         doc="UTF-8 read as Windows-1252 by a strict reader and saved again: its five undefined bytes dropped or "
+             "U+FFFD each (every 、 loses one; rate 0: opt-in; read back as UTF-8 with the lost characters)"),
 ]
 KINDS: list[str] = [k.name for k in KINDS_SPEC]
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS_SPEC}
