@@ -286,3 +286,17 @@ def test_assembly_reads_units_when_the_spans_are_right(kind: str) -> None:
     ex = Extractor(_GoldSpans())
     scores = [score_report(ex.extract_document(r.to_document()).output, r.gold, r.text, r.id) for r in shown]
     assert aggregate(scores)["cell_accuracy"] == 1.0
+
+
+def test_a_realism_run_keeps_the_sections_of_its_file_it_does_not_write(tmp_path: Path) -> None:
+    # `realism -n 0 --kinds X` with the default --out replaced all of docs/realism.md (5,800 lines of
+    # the lanes' notes) with its own tables
+    from govreport.training.synth import realism
+
+    out = tmp_path / "realism.md"
+    out.write_text("# Realism loop: old\n\nold tables\n\n## Each kind combined with each layout (old)\n\nold pairs\n\n"
+                   "## Crawler text and raw `pdftotext`\n\n### a lane's notes\n\nkept\n", "utf-8")  # fmt: skip
+    assert realism.main(["-n", "0", "--isolated", "1", "--pairs", "1", "--kinds", "mojibake", "--out", str(out)]) == 0
+    got = out.read_text("utf-8")
+    assert got.count("## Each kind combined with each layout") == 1 and "old pairs" not in got and "old tables" not in got
+    assert got.rstrip().endswith("## Crawler text and raw `pdftotext`\n\n### a lane's notes\n\nkept")

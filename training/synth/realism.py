@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -294,12 +295,31 @@ def routes_markdown(rr: dict[str, Any], command: str) -> list[str]:
     return out
 
 
+_SECTION = re.compile(r"(?m)^(?=## )")
+
+
+def _heading_key(section: str) -> str:
+    """A ``## `` section's heading without its run's parameters: ``## Documents read … (200 …)``."""
+    return section.split("\n", 1)[0].split(" (", 1)[0].strip()
+
+
+def merge_sections(old: str, new: str) -> str:
+    """``new`` (a run's markdown), then every ``## `` section of ``old`` this run did not write, in
+    their order: the hand-written sections of docs/realism.md (the lanes' notes under "Crawler
+    text", the converters' texts) and a routes table from an earlier ``--routes`` run stay. A full
+    run wrote ``new`` alone over the whole file (5,800 lines of notes went with it)."""
+    written = {_heading_key(sec) for sec in _SECTION.split(new)[1:]}
+    kept = [sec.strip("\n") for sec in _SECTION.split(old)[1:] if _heading_key(sec) not in written]
+    return new.rstrip("\n") + "\n" + "".join("\n" + sec + "\n" for sec in kept)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m govreport.training.synth.realism", description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=2000, help="mixed reports (default rates)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--isolated", type=int, default=None, help="reports per kind alone (default n/40, at least 10)")
-    ap.add_argument("--out", type=Path, default=Path("docs/realism.md"), help="markdown table ('-': stdout only)")
+    ap.add_argument("--out", type=Path, default=Path("docs/realism.md"),
+                    help="markdown table ('-': stdout only); the file's other '## ' sections are kept")
     ap.add_argument("--pairs", type=int, default=10, help="reports per (layout, kind) pair (0: skip)")
     ap.add_argument("--failures", type=Path, default=None, help="write the failing reports' errors (JSON lines)")
     ap.add_argument("--json", type=Path, default=None, help="write the raw scores as JSON")
@@ -371,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     if str(args.out) == "-":
         sys.stdout.write(md)
     else:
-        atomic_write_text(args.out, md)
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        atomic_write_text(args.out, merge_sections(old, md))
         print(md)
     if args.json:
         atomic_write_text(args.json, json.dumps(res, ensure_ascii=False, indent=1))
