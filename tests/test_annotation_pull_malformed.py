@@ -73,3 +73,46 @@ def test_no_nan_in_the_written_json(tmp_path: Path) -> None:
         assert "NaN" not in text and "Infinity" not in text, f
         if f.suffix == ".json":
             json.loads(text, parse_constant=lambda c: pytest.fail(f"{f}: {c}"))
+
+
+class FakePushClient:
+    """What ``push_documents`` asks of Label Studio, kept in memory."""
+
+    def __init__(self) -> None:
+        self.tasks: list[dict[str, Any]] = []
+
+    def get_or_create_project(self, title: str, config: str, model_version: str, settings: dict[str, Any]) -> Any:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(id=1, created=True)
+
+    def project(self, pid: int) -> dict[str, Any]:
+        return {"model_version": "rules-1"}
+
+    def iter_tasks(self, pid: int) -> list[dict[str, Any]]:
+        return list(self.tasks)
+
+    def import_tasks(self, pid: int, tasks: list[dict[str, Any]]) -> list[int]:
+        self.tasks += [{**t, "id": len(self.tasks) + k} for k, t in enumerate(tasks)]
+        return [t["id"] for t in self.tasks[-len(tasks) :]]
+
+    def set_project_model_version(self, pid: int, version: str) -> None:
+        pass
+
+
+def test_a_mojibake_report_is_pushed_read_back_for_the_annotators() -> None:
+    # annotators were given "æ¹–å—…" to read and label; they get the Chinese text, spans on it
+    from govreport.extraction.document import Document
+    from govreport.extraction.taggers.rules import RuleTagger
+    from govreport.training.annotation.push import push_documents
+
+    report = (Path(__file__).parent / "data" / "corpus" / "hangzhou_fixture.txt").read_text("utf-8")
+    moj = Document.from_text(report.encode("utf-8").decode("latin-1"), filename="moj.txt")
+    client = FakePushClient()
+    result = push_documents(client, "p", [moj], RuleTagger())  # type: ignore[arg-type]
+    assert result.imported == ["moj.txt"]
+    (task,) = client.tasks
+    assert task["data"][DATA_KEY] == report and task["data"]["filename"] == "moj.txt"
+    regions = task["predictions"][0]["result"]
+    assert regions and all(report[r["value"]["start"] : r["value"]["end"]] == r["value"]["text"] for r in regions)
+    assert push_documents(client, "p", [moj], RuleTagger()).skipped == ["moj.txt"]  # idempotent, as before

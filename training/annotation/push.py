@@ -9,6 +9,11 @@ After a promotion, pushing the same reports again adds the new version's predict
 that lacks one and moves the project's ``model_version`` to it: Label Studio's editor pre-fills only
 the predictions of the project's ``model_version``, so without this the annotators would keep
 correcting the old model's spans.
+
+A mojibake report (Chinese read as ISO-8859-1/Windows-1252 and saved again: ``æ¹–å—`` for 湖南)
+is pushed read back (``as_annotated``): annotators read and label the Chinese text, and the
+batches ``pull`` writes hold that text, which is what the model reads of such a file anyway (the
+normalised view reads it back).
 """
 from __future__ import annotations
 
@@ -18,11 +23,12 @@ from typing import Any, Iterable
 
 from govreport.extraction.document import Document
 from govreport.extraction.ingest import load_path
+from govreport.extraction.readbacktext import read_back_text
 from govreport.extraction.taggers import Tagger
 from govreport.extraction.textview import tag_original
 
 from .client import LabelStudioClient
-from .config import label_config_xml, project_settings
+from .config import project_settings
 from .convert import document_to_task, prediction_from_spans
 
 
@@ -64,6 +70,15 @@ def _sync_settings(client: LabelStudioClient, project: dict[str, Any]) -> list[s
     return sorted(changed)
 
 
+def as_annotated(doc: Document) -> Document:
+    """The Document annotators see: a mojibake one read back (its own text, hash and no spans),
+    any other as it is."""
+    back = read_back_text(doc.text)
+    if back is None:
+        return doc
+    return Document.from_text(back.text, filename=doc.origin.filename, media_type=doc.origin.media_type)
+
+
 def push_documents(
     client: LabelStudioClient,
     project: str,
@@ -92,7 +107,8 @@ def push_documents(
             pending.clear()
 
     seen: set[str] = set()
-    for doc in docs:
+    for given in docs:
+        doc = as_annotated(given)
         name = doc.origin.filename or doc.origin.sha256[:12]
         if doc.origin.sha256 in seen:
             result.skipped.append(name)
