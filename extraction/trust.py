@@ -33,7 +33,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "table_not_rebuilt": ("the table is printed but could not be rebuilt; its cells are unreadable",
                           "表格已印出但无法重建，其单元格均为无法识别"),
     "no_values": ("the table's labels are printed but no value was read", "表格的栏目已印出，但未读到任何数值"),
-    "table_not_found": ("the section heading is there but its table was not found", "有该部分标题，但未找到表格"),
+    "table_not_found": (
+        "the section heading is there but its table was not found: no table text under it (a table pasted as a picture needs OCR first)",
+        "有该部分标题，但未找到表格：标题下没有表格文字（以图片插入的表格需先做文字识别）",
+    ),
     "rows_not_found": ("{n} row(s) of the table were not found; their cells are missing", "表格有 {n} 行未找到，其单元格缺失"),
     "table_truncated": ("the text stops inside the table; the rest is missing", "文本在表格中途截断，其余部分缺失"),
     "multiple_reports": ("the text holds more than one report (another title and 一、总体情况 at character {at}); "

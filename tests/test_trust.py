@@ -199,6 +199,9 @@ def test_a_section_heading_without_its_table_is_flagged(rules, base):
     out = rules.extract_text(base[:a] + "四、政府信息公开行政复议和行政诉讼情况\n\n本年度无行政复议和行政诉讼。\n\n" + base[b:]).output
     assert out["tables"]["review_litigation"] is None
     assert out["needs_review"] and codes(out)["table_not_found"]["tables"] == ["review_litigation"]
+    # what to do: a table pasted as a picture (a screenshot of Excel) leaves a heading with no table text
+    assert "picture needs OCR" in codes(out)["table_not_found"]["message"]
+    assert "图片" in codes(out)["table_not_found"]["message_zh"]
 
 
 def test_missing_title_year_and_organ_are_flagged(rules, base):
