@@ -340,6 +340,7 @@ def test_progress_lines_for_every_stage(tmp_path: Path) -> None:
     text = "\n".join(lines)
     for stage in ("loading annotated batches", "annotated report(s)", "evaluating", "fine-tuning", f"trained {rep.candidate}", "promoted"):
         assert stage in text, text
+    assert not any(line.startswith("retrain:") for line in lines)  # the CLI's prefix is added once ("retrain: retrain: kept")
 
 
 def test_retrain_command_prints_progress_when_not_on_a_terminal(tmp_path: Path) -> None:

@@ -140,3 +140,34 @@ def test_reexporting_a_registry_version_keeps_it_loadable_and_refuses_a_damaged_
     weights.write_bytes(weights.read_bytes()[:-1] + b"\x00")
     with pytest.raises(ModelUnusable, match="checksum"):
         export_version(d, int8=True)
+
+
+def test_int8_quantisation_leaves_the_root_logger_bare_and_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # ONNX Runtime's quantizer calls logging.warning(), which gave the bare root logger a stderr
+    # handler for good: retrain printed every later trainer line twice, and its advice to run
+    # "pre-processing before quantization" reached users who cannot act on it
+    import logging
+
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from govreport.training.modeling import quantize_onnx_int8
+
+    weights = numpy_helper.from_array(np.ones((4, 4), dtype=np.float32), "W")
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "W"], ["y"])], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], [weights],
+    )  # fmt: skip
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), tmp_path / "m.onnx")
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers.clear()  # as in a plain `govreport retrain` process (pytest adds its own)
+    try:
+        quantize_onnx_int8(tmp_path / "m.onnx", tmp_path / "q.onnx")
+        assert root.handlers == [] and root.filters == []
+    finally:
+        root.handlers[:] = saved
+    assert (tmp_path / "q.onnx").stat().st_size > 0
+    assert "pre-processing" not in capsys.readouterr().err

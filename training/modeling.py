@@ -250,11 +250,32 @@ def export_onnx(model, path: str | Path, max_len: int) -> Path:
     return Path(path)
 
 
+class _NotFromOnnxRuntime(logging.Filter):
+    """Drops the records ONNX Runtime's quantizer logs on the root logger: a line per tensor and
+    advice to its own users ("consider pre-processing"), nothing a govreport user can act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "onnxruntime" not in record.pathname.replace("\\", "/")
+
+
 def quantize_onnx_int8(src: str | Path, dst: str | Path) -> Path:
     """Dynamic int8 quantisation of an ONNX model's MatMul weights (ONNX Runtime's quantizer)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8)
+    root = logging.getLogger()
+    # logging.warning() on a root logger without handlers installs a stderr handler for good: every
+    # INFO line of the trainer was printed twice after it (the progress line and "INFO:govreport…")
+    keep_root_bare = logging.NullHandler() if not root.handlers else None
+    quiet = _NotFromOnnxRuntime()
+    if keep_root_bare is not None:
+        root.addHandler(keep_root_bare)
+    root.addFilter(quiet)
+    try:
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8)
+    finally:
+        root.removeFilter(quiet)
+        if keep_root_bare is not None:
+            root.removeHandler(keep_root_bare)
     return Path(dst)
 
 

@@ -718,7 +718,7 @@ def retrain(
     report.write(opts.report_dir)
     if report.status in ("promoted", "kept") and report.data.get("retrain_key"):
         _record_run(opts.report_dir, report)
-    say(report.summary().splitlines()[0])
+    say(report.summary().splitlines()[0].removeprefix("retrain: "))  # the progress line names the command already
     return report
 
 
