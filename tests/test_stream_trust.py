@@ -307,3 +307,34 @@ def test_values_placed_by_the_empty_lines_between_them_are_a_guess_unless_the_to
     row, status = out["tables"]["applications"]["new_received"], out["cell_status"]["applications"]["new_received"]
     wrong = [c for c, v in row.items() if v is not None and v != printed[c]]
     assert all(status[c] != "read" for c in wrong)
+
+
+def test_a_row_of_zeros_read_after_its_label_is_flagged_where_a_column_identity_it_is_in_fails():
+    # seven zeros meet 总计 whichever row's they are (Chromium's raw pdftotext: the label of (七)总计
+    # followed by zeros of the rows below it); in a table the stream did not rebuild, some of whose
+    # rows were placed by order, they confirm nothing where (七)总计 = the sum of 三(一)…(六) fails
+    from govreport.extraction.tables.result import READ, TableResult
+    from govreport.extraction.tables.streamorder import _unconfirmed_rows
+    from govreport.extraction.templates import table_spec
+
+    def result(t: dict) -> TableResult:
+        res = TableResult(table_spec("2021", "applications"), {r: dict(cols) for r, cols in t.items()})
+        res.status = {r: {c: READ for c in cols} for r, cols in t.items()}
+        res.by_order = {"granted"}
+        return res
+
+    t = applications_2021()
+    for c in COLS:  # a zero row in a table whose identities hold
+        for r in ("total_handled", "new_received"):
+            t[r][c] -= t["denied_state_secret"][c]
+        t["denied_state_secret"][c] = 0
+    held = result(t)
+    assert _unconfirmed_rows(held) == []  # the identities hold: a zero row stays read
+    t["total_handled"] = {c: 0 for c in COLS}
+    res = result(t)
+    flagged = _unconfirmed_rows(res)
+    assert {r for r, _ in flagged} == {"total_handled", "denied_state_secret"}
+    assert all(res.status["total_handled"][c] == "inferred" for c in COLS)
+    assert res.values["total_handled"] == {c: 0 for c in COLS}  # the values stay
+    assert res.status["new_received"]["total"] == READ  # a row that is not zeros is not flagged by this
+    assert any("rows of seven zeros" in w and "total_handled" in w for w in res.warnings)

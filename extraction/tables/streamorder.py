@@ -29,7 +29,7 @@ from .base import Cell, parse_value
 from .blankdivision import blank_identities_result, rule_out_guesses
 from .chromelead import chromium_groups
 from .latetotals import deferred_orders, reordered
-from .digitruns import _holds
+from .digitruns import _holds, application_identities
 from .ordercells import undetermined_by_order
 from .blankcells import meets_total
 from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
@@ -719,26 +719,54 @@ def _unconfirmed_rows(res: TableResult) -> list[tuple[str, str]]:
     """Cells ``read`` of table 三 rows outside ``res.by_order`` whose seven values break 总计 = the six
     applicant columns, in a table the value stream did not rebuild, whose arithmetic breaks and some of
     whose rows were placed by order: the seven values after a label there are not known to be its row's (a column block of three rows'
-    values read as one row's: ``68 0 44 0 0 0 3``). Each becomes ``inferred`` (a review reason), with
-    a warning naming the row; the values stay (the report's own sum may be the wrong one)."""
+    values read as one row's: ``68 0 44 0 0 0 3``). So too a row of seven zeros (they meet 总计
+    whichever row's they are) that is an operand of a column identity failing in the table
+    (``_failing_identity_rows``). Each becomes ``inferred`` (a review reason), with a warning naming
+    the row; the values stay (the report's own sum may be the wrong one)."""
     cols = list(res.spec.rows[0].cols)
     if len(cols) != APP_COLS:
         return []
-    out: list[tuple[str, str]] = []
+    broken: list[tuple[str, str]] = []
+    zeros: list[tuple[str, str]] = []
+    unmet = _failing_identity_rows(res, cols)
     for row in res.spec.row_keys:
         status = res.status.get(row, {})
         values = [res.values.get(row, {}).get(c) for c in cols]
-        if row in res.by_order or any(v is None for v in values) or meets_total(values):
+        if row in res.by_order or any(v is None for v in values):
+            continue
+        if not meets_total(values):
+            into = broken
+        elif row in unmet and all(v == 0 for v in values):
+            into = zeros
+        else:
             continue
         read = [c for c in cols if status.get(c) == READ]
         for c in read:
             status[c] = INFERRED
-        out += [(row, c) for c in read]
-    if out:
+        into += [(row, c) for c in read]
+    if broken:
         res.warn("rows whose seven values break 总计 = the six applicant columns in a table the value stream does not "
                  "rebuild: not known to be one row's values as printed (or the report's own sum is wrong); flagged: "
-                 + ", ".join(sorted({r for r, _ in out})))
-    return out
+                 + ", ".join(sorted({r for r, _ in broken})))
+    if zeros:
+        res.warn("rows of seven zeros in a table the value stream does not rebuild, operands of a column identity that "
+                 "fails: zeros meet 总计 whichever row's they are, so they are not known to be the row's values as "
+                 "printed; flagged: " + ", ".join(sorted({r for r, _ in zeros})))
+    return broken + zeros
+
+
+def _failing_identity_rows(res: TableResult, cols: Sequence[str]) -> frozenset[str]:
+    """Rows of table 三 that are an operand of a column identity (``application_identities``)
+    which fails in some column of ``res`` (a null operand leaves that column unassessed)."""
+    keys = res.spec.row_keys
+    if not all(k in keys for k in ("granted", "total_handled")):
+        return frozenset()
+    out: set[str] = set()
+    for left, right in application_identities(keys):
+        for c in cols:
+            if _holds([res.values.get(r, {}).get(c) for r in left], [res.values.get(r, {}).get(c) for r in right]) is False:
+                out.update(left + right)
+    return frozenset(out)
 
 
 def _page_numbers(doc: Document, cells: Sequence[Cell]) -> frozenset[int]:
