@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from itertools import combinations
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..labels import Label
 from ..layout import column_width, is_char_grid
@@ -12,7 +12,7 @@ from ..normalize import label_key, normalize
 from ..templates import table_spec
 from .applications import doubt_between
 from .base import INVISIBLE_RE, Cell, Frag, Group, Region
-from .result import UNREADABLE, TableResult
+from .result import SIGNED_COLS, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
     STRONG, align_rows, unplaced, blank_line_slots, build_groups, frag_score, keeps_positions, placed_by_order, spaced_lines,
@@ -324,6 +324,20 @@ def split_two_rows(groups: list[Group], lexicon: tuple[tuple[str, str], ...]) ->
     return out
 
 
+def signed_order(cells: Sequence[Cell], row_cols: Sequence[str]) -> list[tuple[Cell, str]] | None:
+    """A full row (one value per column) whose only negative value stands, in the order read, in a
+    column that cannot hold one (outside ``SIGNED_COLS``) while the row has exactly one column
+    that can: that value is the signed column's (no other may hold it), the others keep their
+    order in the remaining columns. None where the order read needs no such move or the row
+    holds no single negative value and single signed column."""
+    signed = [i for i, col in enumerate(row_cols) if col in SIGNED_COLS]
+    negative = [i for i, c in enumerate(cells) if isinstance(c.value, (int, float)) and c.value < 0]
+    if len(cells) != len(row_cols) or len(signed) != 1 or len(negative) != 1 or negative == signed:
+        return None
+    rest = iter(c for i, c in enumerate(cells) if i != negative[0])
+    return [(cells[negative[0]] if i == signed[0] else next(rest), col) for i, col in enumerate(row_cols)]
+
+
 def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
     spec = table_spec(fmt, "active_disclosure")
     res = TableResult.empty(spec)
@@ -354,6 +368,19 @@ def assemble_active(region: Region, fmt: str, truncated: bool) -> TableResult:
             if len(cells) > k:
                 res.warn(f"row {a.row}: {len(cells)} values for {k} columns; the extra ones were left out")
             placed = list(zip(cells[:k], row_cols))
+            if len(cells) == k and (signed := signed_order(cells, row_cols)) is not None:
+                # the order read is not the columns' order: where the values are the row's (its label
+                # placed them), the sign says where the negative one goes; where only the order of rows
+                # placed them, they may be another row's (a group written column by column)
+                guessed = True
+                if by_order:
+                    res.warn(f"row {a.row}: a negative value outside 本年增/减 in the order read; the row's values "
+                             "are not known to be in their columns")
+                else:
+                    placed = signed
+                    res.warn(f"row {a.row}: its one negative value is not under 本年增/减 in the order read (a "
+                             "reading that writes a minus-signed figure apart); placed there, the row's other values "
+                             "in their order")
         else:
             # headers may be scrambled by the flattening: the row's own tab fields come first
             # a tab row short of fields has lost a value: neither its fields nor the header place them
