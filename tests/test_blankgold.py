@@ -703,3 +703,16 @@ def test_review_groups_not_printed_apart_keep_the_row_view():
         out = contract_tables([g], "2019", {g.table: rendered(g)}, st, frozenset(), text)["review_litigation"]
         assert all(v is None for grp in out.values() for v in grp.values())
         assert st.review_grouped == 0
+
+
+def test_chromium_raw_pdftotext_reads_table_two_column_by_column_as_libreoffice_s_does():
+    """Chromium's raw reading writes table 二's group column by column (``上一年项目数量 / 0 / 4``):
+    a row with an empty cell keeps the cells its column's tokens determine; table 三 stays row-view."""
+    from govreport.training.synth.routes import COLUMN_MAJOR
+
+    major = COLUMN_MAJOR[("chrome-pdf", "pdftotext")]
+    assert major == frozenset({"active_disclosure"})
+    g = grid("active_disclosure", {"administrative_penalty": [0, 0, E], "administrative_coercion": [4, -3, 1]})
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, Stats(), major)[g.table]
+    assert out["administrative_penalty"] == {"prev_year_items": 0, "change": 0, "decisions": None}
+    assert out["administrative_coercion"] == {"prev_year_items": 4, "change": -3, "decisions": 1}

@@ -73,11 +73,14 @@ ROUTES: dict[str, tuple[str, str]] = {
 DROPS_EMPTY_CELLS = frozenset({"pdfplumber", "pdftotext"})
 # Raw pdftotext of the LibreOffice and WPS-style PDFs writes table 二 column by column (each column
 # header, then its group's non-empty cells one a line): its gold is determined per column, not per
-# row (``blankgold.column_cells``). Not Chromium's PDFs: their raw reading was not examined.
+# row (``blankgold.column_cells``). Chromium's PDFs too (their raw reading writes a group's column
+# headers, then each column's non-empty cells, or a row's cells after its label: either way, as for
+# LibreOffice's), but only table 二: their table 三 is not written as the grid's stream.
 # Table 三 too: its row groups column by column, every other row a block per value, no row
 # boundaries and no empty cells printed (``blankgold.stream_cells``: its gold needs the reading).
 COLUMN_MAJOR = {("lo-pdf", "pdftotext"): frozenset({"active_disclosure", "applications"}),
-                ("quirk-pdf", "pdftotext"): frozenset({"active_disclosure", "applications"})}  # fmt: skip
+                ("quirk-pdf", "pdftotext"): frozenset({"active_disclosure", "applications"}),
+                ("chrome-pdf", "pdftotext"): frozenset({"active_disclosure"})}  # fmt: skip
 SUFFIX = {"docx": ".docx", "html": ".html", "lo-pdf": ".pdf", "quirk-pdf": ".pdf", "chrome-pdf": ".pdf", "lo-text": ".txt"}
 # How far ahead (characters) a label or value may be from the previous one found; beyond that it
 # counts as not found rather than jumping over text (which would lose everything in between).
