@@ -151,3 +151,34 @@ def test_values_of_another_table_after_the_rows_drawn_before_the_heading_are_not
     got = Extractor(get_tagger("rules")).extract_text(text).output["tables"]["review_litigation"]
     assert got["litigation_after_review"] == dict(zip(COLS, (160, 18, 29, 36, 243)))
     assert got["litigation_direct"] == DIRECT
+
+
+def test_chromium_s_table_four_with_a_group_s_total_right_before_the_first_复议后起诉_header():
+    # Chromium draws 行政复议 and 未经复议直接起诉 (their header, then one value a line with empty lines
+    # between), then 复议后起诉's header, then the last two groups' values, the narrow 总计 and 维持
+    # cells on one line (``8 0``): the 6 before 复议后起诉 is 行政复议's 总计, not a page number
+    # (复议后起诉 is printed there for the first time, and no page breaks there)
+    lines = ["行政复议", "", "行政诉讼", "", "结果 结果 其他 尚未 总", "未经复议直接起诉", "维持 纠正 结果 审结 计", "",
+             "2", "", "1", "", "2", "", "1", "", "6", "", "复议后起诉", "", "结果 结果 其他 尚未 总 结果 结果 其他 尚未 总",
+             "维持 纠正 结果 审结 计 维持 纠正 结果 审结 计", "4", "2", "2", "0", "8 0", "0", "0", "0", "0", ""]  # fmt: skip
+    got = _out(lines)["tables"]["review_litigation"]
+    assert got["administrative_review"] == dict(zip(COLS, (2, 1, 2, 1, 6)))
+    assert got["litigation_direct"] == dict(zip(COLS, (4, 2, 2, 0, 8)))
+    assert got["litigation_after_review"] == dict(zip(COLS, (0, 0, 0, 0, 0)))
+
+
+def test_a_lone_number_before_a_repeated_table_four_header_still_closes_a_page():
+    # the same number before a header printed above it already (repeated after a page break):
+    # the page's number, as before
+    from govreport.extraction.document import Document
+    from govreport.extraction.labels import Label
+    from govreport.extraction.taggers.rules import RuleTagger
+
+    lines = ["行政复议", "", "行政诉讼", "", "结果 结果 其他 尚未 总", "未经复议直接起诉", "维持 纠正 结果 审结 计", "",
+             "2", "", "1", "", "2", "", "1", "", "6", "", "23", "", "行政复议", "结果 结果 其他 尚未 总", ""]  # fmt: skip
+    text = report(review="\n".join(lines))
+    doc = RuleTagger()(Document(text=text))
+    at = text.index("\n23\n") + 1
+    assert any(s.start == at and s.label == Label.NOISE for s in doc.spans)
+    six = text.index("\n6\n") + 1
+    assert any(s.start == six and s.label == Label.CELL for s in doc.spans)

@@ -7,6 +7,7 @@ a row label (ROW), a column header (COL) or noise.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from ..document import Document, Span
 from ..labels import Label
@@ -35,7 +36,9 @@ from ..normalize import label_key, normalize, squash, strip_numbering
 #      (the converter damage of issue 15 is read by the normalised view before any tagger)
 # 1.4: run-on text (a crawler's copy): headings and the title inside long lines, a table that runs on
 #      after its heading tagged as label pieces and whole digit runs (extraction/runon.py)
-RULES_VERSION = "rules-1.4"
+# 1.5: in table 四 a lone number before a column header met for the first time, no page break
+#      there, is a value, not a page number (Chromium's table 四: a group's 总计 before 复议后起诉)
+RULES_VERSION = "rules-1.5"
 
 _MD_STRIP = re.compile(r"^[\s#*＊>]+|[\s*＊]+$")
 _PAGE_MARK = r"[-—–－_]\s*\d{1,3}\s*[-—–－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
@@ -197,7 +200,7 @@ class RuleTagger:
             if (
                 NOISE_LINE_RE.match(norm)
                 or is_grid_rule(content)
-                or _bare_page_number(text, lines, i, cols_lex, title_key)
+                or _bare_page_number(text, lines, i, cols_lex, title_key, first_header_closes=table != "review_litigation")
                 or _running_header(text, lines, i, title_key)
             ):
                 b = _content_bounds(text, line)
@@ -364,12 +367,14 @@ def _running_header(text: str, lines: tuple[Line, ...], i: int, title_key: str) 
     return False
 
 
-def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex, title_key: str = "") -> bool:
+def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex, title_key: str = "",
+                      first_header_closes: bool = True) -> bool:  # fmt: skip
     """A lone 1-3 digit line closing a page: a blank line, then a header or caption repeated; or
     right above the next page's running header.
 
     Not a 0, and not the line before a printed page mark (``第2页``, ``- 2 -``): that mark is the
-    page's number, the digits above it a value."""
+    page's number, the digits above it a value. ``first_header_closes`` False (table 四): a column
+    header met for the first time in the table closes no page without a page break there."""
     if not _BARE_NUMBER.fullmatch(text[lines[i].start : lines[i].end]):
         return False
     if i + 1 < len(lines) and _title_like(text[lines[i + 1].start : lines[i + 1].end], title_key):
@@ -390,7 +395,24 @@ def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex, titl
             # lines for the merged cells that begin the next row), not a page number
             return False
         m = best_match(label_key(s.split()[0]) if s.split() else "", cols_lex)
-        return bool(m and m.score >= 0.99)
+        if not (m and m.score >= 0.99):
+            return False
+        # a header after a page break repeats one printed above it; in table 四 a header met for
+        # the first time (Chromium draws 复议后起诉 after the groups left of it, their 总计 last)
+        # closes no page unless the page break is there. (Table 二's readers place such a value
+        # worse than they do without it: measured, they keep the old rule.)
+        return (first_header_closes or "\f" in text[lines[i].start : ln.end]
+                or _header_above(text, lines[:i], m.key, cols_lex))  # fmt: skip
+    return False
+
+
+def _header_above(text: str, lines: Sequence[Line], key: str, cols_lex) -> bool:
+    """Does a line of ``lines`` begin with a column header matching ``key`` (score ≥ 0.99)?"""
+    for ln in lines:
+        words = normalize(text[ln.start : ln.end]).split()
+        m = best_match(label_key(words[0]), cols_lex) if words else None
+        if m and m.key == key and m.score >= 0.99:
+            return True
     return False
 
 
