@@ -182,3 +182,21 @@ def test_a_lone_number_before_a_repeated_table_four_header_still_closes_a_page()
     assert any(s.start == at and s.label == Label.NOISE for s in doc.spans)
     six = text.index("\n6\n") + 1
     assert any(s.start == six and s.label == Label.CELL for s in doc.spans)
+
+
+def test_another_table_s_values_between_the_heading_and_table_four_s_header_are_left_out():
+    # table 三's last values drawn after table 四's heading (Chromium's PDF), then the whole header
+    # and the fifteen values one a line: those after the header are the table, its groups' totals
+    # confirm them
+    values = ["0", "1", "0", "0", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]
+    lines = ["0", "", "1", "3", "0", "3", "", "具体情况见下表。", "行政复议", "", "行政诉讼", "", "结果 结果 其他 尚未 总",
+             "未经复议直接起诉", "维持 纠正 结果 审结 计", "", "复议后起诉", "", "结果 结果 其他 尚未 总 结果 结果 其他 尚未 总",
+             "维持 纠正 结果 审结 计 维持 纠正 结果 审结 计", *[x for v in values for x in (v, "")]]  # fmt: skip
+    out = _out(lines)
+    got = out["tables"]["review_litigation"]
+    assert got["administrative_review"] == dict(zip(COLS, (0, 1, 0, 0, 1)))
+    assert got["litigation_direct"] == dict(zip(COLS, (0,) * 5)) and got["litigation_after_review"] == dict(zip(COLS, (0,) * 5))
+    assert any("before the table's header left out" in w for w in out["warnings"])
+    # the values after the header break a group's 总计: nothing is left out that way
+    broken = [*lines[:-30], *[x for v in ["0", "1", "0", "0", "2", *values[5:]] for x in (v, "")]]
+    assert not any("before the table's header left out" in w for w in _out(broken)["warnings"])

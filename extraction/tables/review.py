@@ -48,6 +48,22 @@ def _drop_extra(cells: list[Cell]) -> tuple[list[Cell], tuple[int, ...], bool]:
     return best[1], best[2], len(full_fits) == 1
 
 
+def _after_header(region: Region, cells: list[Cell]) -> list[Cell] | None:
+    """The values after the table's whole header where values also come before its first header
+    line (a content-stream reading draws the previous table's last values after this table's
+    heading) and none among the header's lines: those after it, when they are exactly the 15
+    columns and all three groups meet 总计 = the four results with them; else None."""
+    heads = [f.line for f in region.frags if f.label == Label.COL]
+    if not heads:
+        return None
+    first, last = min(heads), max(heads)
+    before = [c for c in cells if c.line < first]
+    after = [c for c in cells if c.line > last]
+    if not before or len(after) != NCOLS or len(before) + len(after) != len(cells):
+        return None
+    return after if _arith_ok(after) == 3 else None
+
+
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
@@ -165,6 +181,10 @@ def assemble_review(region: Region, fmt: str, truncated: bool) -> TableResult:
         return res
     slots: list[int]
     inferred = guessed = False
+    if len(cells) > NCOLS and (after := _after_header(region, cells)) is not None:
+        res.warn(f"{len(cells) - NCOLS} value(s) printed before the table's header left out (another table's, "
+                 f"drawn after this table's heading): the {NCOLS} after the header meet the three groups' totals")
+        cells = after
     if len(cells) > NCOLS:
         printed = cells
         cells, dropped, determined = _drop_extra(cells)
