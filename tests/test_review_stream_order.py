@@ -175,7 +175,7 @@ def test_a_lone_number_before_a_repeated_table_four_header_still_closes_a_page()
     from govreport.extraction.taggers.rules import RuleTagger
 
     lines = ["行政复议", "", "行政诉讼", "", "结果 结果 其他 尚未 总", "未经复议直接起诉", "维持 纠正 结果 审结 计", "",
-             "2", "", "1", "", "2", "", "1", "", "6", "", "23", "", "行政复议", "结果 结果 其他 尚未 总", ""]  # fmt: skip
+             "2", "", "1", "", "2", "", "1", "", "6", "", "复议后起诉", "", "4", "", "23", "", "复议后起诉", ""]  # fmt: skip
     text = report(review="\n".join(lines))
     doc = RuleTagger()(Document(text=text))
     at = text.index("\n23\n") + 1

@@ -36,8 +36,8 @@ from ..normalize import label_key, normalize, squash, strip_numbering
 #      (the converter damage of issue 15 is read by the normalised view before any tagger)
 # 1.4: run-on text (a crawler's copy): headings and the title inside long lines, a table that runs on
 #      after its heading tagged as label pieces and whole digit runs (extraction/runon.py)
-# 1.5: in table 四 a lone number before a column header met for the first time, no page break
-#      there, is a value, not a page number (Chromium's table 四: a group's 总计 before 复议后起诉)
+# 1.5: in table 四 a lone number before its last group's header 复议后起诉 met for the first time,
+#      no page break there, is a value, not a page number (Chromium: a group's 总计 drawn before it)
 RULES_VERSION = "rules-1.5"
 
 _MD_STRIP = re.compile(r"^[\s#*＊>]+|[\s*＊]+$")
@@ -343,6 +343,7 @@ def _caption_tail(piece: str) -> bool:
 
 
 _BARE_NUMBER = re.compile(r"\s*[1-9]\d{0,2}\s*")
+_LAST_REVIEW_GROUP = "复议后起诉"  # table 四's last group header (行政诉讼 after administrative review)
 
 
 def _title_like(s: str, title_key: str) -> bool:
@@ -373,8 +374,8 @@ def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex, titl
     right above the next page's running header.
 
     Not a 0, and not the line before a printed page mark (``第2页``, ``- 2 -``): that mark is the
-    page's number, the digits above it a value. ``first_header_closes`` False (table 四): a column
-    header met for the first time in the table closes no page without a page break there."""
+    page's number, the digits above it a value. ``first_header_closes`` False (table 四): its last
+    group's header (复议后起诉) met for the first time closes no page without a page break there."""
     if not _BARE_NUMBER.fullmatch(text[lines[i].start : lines[i].end]):
         return False
     if i + 1 < len(lines) and _title_like(text[lines[i + 1].start : lines[i + 1].end], title_key):
@@ -397,11 +398,12 @@ def _bare_page_number(text: str, lines: tuple[Line, ...], i: int, cols_lex, titl
         m = best_match(label_key(s.split()[0]) if s.split() else "", cols_lex)
         if not (m and m.score >= 0.99):
             return False
-        # a header after a page break repeats one printed above it; in table 四 a header met for
-        # the first time (Chromium draws 复议后起诉 after the groups left of it, their 总计 last)
-        # closes no page unless the page break is there. (Table 二's readers place such a value
-        # worse than they do without it: measured, they keep the old rule.)
-        return (first_header_closes or "\f" in text[lines[i].start : ln.end]
+        # a header after a page break repeats one printed above it; in table 四 the last group's
+        # header 复议后起诉 met for the first time (Chromium draws it after the groups left of it,
+        # their 总计 last) closes no page unless the page break is there. (Table 二's readers, and
+        # table 四's placed from the left where a reading is cut off before 行政诉讼's values, place
+        # such a value worse than they do without it: measured, they keep the old rule.)
+        return (first_header_closes or not s.startswith(_LAST_REVIEW_GROUP) or "\f" in text[lines[i].start : ln.end]
                 or _header_above(text, lines[:i], m.key, cols_lex))  # fmt: skip
     return False
 
