@@ -4,7 +4,7 @@ from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
-from govreport.extraction.tables.leadrows import column_group, stream_lead_rows, stream_tail_rows
+from govreport.extraction.tables.leadrows import _eight_column_lead, column_group, stream_lead_rows, stream_tail_rows
 from govreport.extraction.tables.streamorder import lone_numbers
 from govreport.extraction.taggers import get_tagger
 
@@ -483,3 +483,73 @@ def test_a_row_of_zeros_whose_every_cell_a_header_piece_names_is_pinned():
     # (one may be 三(一)'s): the walk keeps row 一 alone
     for named, joined in ((hints[:13] + [None] + hints[14:], starts), (hints, starts[:8] + [True] + starts[9:])):
         assert _values(stream_lead_rows(cells, named, 23, joined)) == [[2, 2, 0, 0, 0, 0, 4]]
+
+
+def test_a_last_group_drawn_in_libreoffice_s_page_order_is_put_back_where_the_columns_order_breaks_a_count():
+    # LibreOffice draws 商业企业 and 科研机构 (header cells that wrap) after 其他: blocks 自然人, 社会公益,
+    # 法律服务, 其他, 商业企业, 科研机构, 总计. Any order of the applicant blocks meets every 总计.
+    rows = [[30, 2, 1, 4, 5, 6, 48], [3, 7, 8, 9, 1, 2, 30]]
+    page = [0, 3, 4, 5, 1, 2, 6]
+    cells, starts = _blocks(*[[9]] * 3, *[[row[col] for row in rows] for col in page])
+    hints = [None] * len(cells)
+    # the columns' order admitted by the identities: read so, as before
+    assert _values(stream_tail_rows(cells, starts, hints, 23, lambda got: True)) == [
+        [row[col] for col in page] for row in rows]
+    # the columns' order breaking them (here: the first row's 商业企业 and 科研机构 are known to be
+    # 2 and 1): the page order is the one order of the blocks left
+    def known(got: list[list[Cell]]) -> bool:
+        return [c.value for c in got[0][1:3]] == [2, 1]
+    assert _values(stream_tail_rows(cells, starts, hints, 23, known)) == rows
+    # where another order (科研机构's block alone moved) also meets what is known, the cells the
+    # orders give differently are open
+    def commercial(got: list[list[Cell]]) -> bool:
+        return got[0][1].value == 2
+    got = stream_tail_rows(cells, starts, hints, 23, commercial)
+    assert [[c if c is None else c.value for c in row] for row in got] == [
+        [30, 2, None, None, None, None, 48], [3, 7, None, None, None, None, 30]]
+
+
+def test_a_last_group_after_a_lone_total_in_libreoffice_s_page_order_is_placed():
+    # the same report as above with the last two rows' blocks drawn in LibreOffice's page order: in
+    # the columns' order 一's 科研机构 (238) would be more than (七)总计 + 四 there (法律服务's 225 +
+    # 6); put back, every cell is the table's
+    case = _last_rows_with_a_lone_total([0, 3, 4, 5, 1, 2])
+    t, last, out = case["t"], case["last"], case["out"]
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    for k in last:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+
+
+def test_the_eight_column_variant_s_leading_runs_are_eight_values_meeting_their_subtotal_too():
+    # the 小计 after 自然人 (printed slot 1): 自然人, 小计, 商业企业 … 其他, 总计; the rows returned
+    # are the contract's seven columns, the 小计 left out
+    cells = _cells(1, 1, 1, 0, 0, 0, 0, 2, 5, 3, 1, 2, 0, 0, 0, 8, 9, 9)
+    hints = [None] * len(cells)
+    assert _values(stream_lead_rows(cells, hints, 23, sub=1)) == [[1, 1, 0, 0, 0, 0, 2], [5, 1, 2, 0, 0, 0, 8]]
+    # with the 小计 after 其他 the first run breaks 总计 (1 + 1 + 1 is not 2): nothing; nor seven a row
+    assert stream_lead_rows(cells, hints, 23, sub=6) == []
+    assert stream_lead_rows(cells, hints, 23) == []
+    # a run meeting 总计 but not its 小计 (5 is not 1 + 2) stops the rows
+    cells = _cells(1, 1, 1, 0, 0, 0, 0, 2, 5, 5, 1, 2, 0, 0, 0, 8)
+    assert _values(stream_lead_rows(cells, hints, 23, sub=1)) == [[1, 1, 0, 0, 0, 0, 2]]
+    # a row group written column by column: eight blocks, its 小计 block left out
+    blocks = [[1, 5], [1, 3], [1, 1], [0, 2], [0, 0], [0, 0], [0, 0], [2, 8]]
+    cells, starts = _blocks(*blocks)
+    assert _values(column_group(cells, starts, [None] * len(cells), 0, sub=1)) == [
+        [1, 1, 0, 0, 0, 0, 2], [5, 1, 2, 0, 0, 0, 8]]
+    assert column_group(cells, starts, [None] * len(cells), 0, sub=6) is None
+
+
+def test_the_eight_column_variant_s_leading_rows_where_both_subtotal_places_fit_or_one_and_the_header():
+    # 3 2 0 0 0 0 2 5 meets the arithmetic with the 小计 after 自然人 (2 is 其他's) and after 其他
+    # (2 is 商业企业's): the row's place is pinned, the two cells are open
+    cells = _cells(3, 2, 0, 0, 0, 0, 2, 5)
+    starts = [True] * len(cells)
+    got = _eight_column_lead(cells, [None] * len(cells), 23, starts, None)
+    assert [[c if c is None else c.value for c in row] for row in got] == [[3, None, 0, 0, 0, None, 5]]
+    # a row only the 小计 after 自然人 fits: kept where the header lines put the 小计 there too
+    cells = _cells(1, 1, 1, 0, 0, 0, 0, 2)
+    assert _values(_eight_column_lead(cells, [None] * len(cells), 23, starts, 1)) == [[1, 1, 0, 0, 0, 0, 2]]
+    assert _eight_column_lead(cells, [None] * len(cells), 23, starts, 6) == []
+    assert _eight_column_lead(cells, [None] * len(cells), 23, starts, None) == []

@@ -37,11 +37,11 @@ from typing import Callable, Sequence
 from ..document import Document
 from ..layout import Line
 from .base import Cell
-from .blankcells import APP_COLS, TOL, meets_total
+from .blankcells import APP_COLS, TOL, contract_slot, meets_total
 from .blankdivision import short_row_placements
-from .lastcolumn import without_review_rows
+from .lastcolumn import PAGE_ORDERS, subtotal_slot, without_review_rows
 from .result import BLANK, TableResult
-from .streamorder import block_starts, header_lead, lone_numbers
+from .streamorder import SUBTOTAL_SLOTS, block_starts, header_lead, lone_numbers, subtotal_header
 
 
 def column_blocks(starts: Sequence[bool], at: int, count: int = APP_COLS) -> list[tuple[int, int]] | None:
@@ -63,17 +63,41 @@ def column_blocks(starts: Sequence[bool], at: int, count: int = APP_COLS) -> lis
     return bounds
 
 
+def printed_fits(run: Sequence[Cell], sub: int | None = None) -> bool:
+    """Does a printed row meet its arithmetic: 总计 = the six applicant columns, and with the
+    8-column variant's 小计 at printed slot ``sub`` (``streamorder.SUBTOTAL_SLOTS``) also 小计 = its
+    five organisation columns (a blank mark 0)?"""
+    values = [c.value for c in run]
+    if sub is None:
+        return meets_total(values)
+    row = values[:sub] + values[sub + 1 :]
+    return meets_total(row) and abs(sum(v or 0 for v in row[1:6]) - (values[sub] or 0)) <= TOL
+
+
+def contract_cells(run: Sequence[Cell], sub: int | None = None) -> list[Cell]:
+    """A printed row's seven contract cells: its 小计 at printed slot ``sub`` left out."""
+    return list(run) if sub is None else [c for k, c in enumerate(run) if k != sub]
+
+
+def hints_agree(hints: Sequence[int | None], sub: int | None = None) -> bool:
+    """Does every header hint over a printed row's slots name the column its slot is (none over the
+    8-column variant's 小计 at ``sub``: no applicant column header names it)?"""
+    return not any(h is not None and h != contract_slot(k, sub) for k, h in enumerate(hints))
+
+
 def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None], at: int,
-                 marks: bool = False) -> list[list[Cell]] | None:
+                 marks: bool = False, sub: int | None = None) -> list[list[Cell]] | None:
     """The rows of a row group written column by column from ``cells[at]``: ``APP_COLS`` consecutive
     blocks (``starts[i]``: ``cells[i]`` opens a block, ``streamorder.block_starts``) of the same
     size r >= 2, the i-th value of each block the i-th row's; every value a number, every row
     meeting 总计, and a header hint in block k naming column k. With ``marks``, a blank mark (``—``,
     ``无``) may stand in a block of size r (each row prints its cell there, in row order) and a block
     may hold r - 1 values that are all blank marks (one row's cell empty, the others marks: every
-    row's cell of that column is blank either way, given as a mark). Returns the r rows of
-    ``APP_COLS`` cells, or None where the blocks from ``at`` are no such group."""
-    bounds = column_blocks(starts, at)
+    row's cell of that column is blank either way, given as a mark). ``sub``: the 8-column
+    variant's 小计 slot, eight blocks then and each row meeting its 小计 too (``printed_fits``).
+    Returns the r rows of ``APP_COLS`` cells (the 小计 left out), or None where the blocks from
+    ``at`` are no such group."""
+    bounds = column_blocks(starts, at, APP_COLS + (sub is not None))
     if bounds is None:
         return None
     r = max(b - a for a, b in bounds)
@@ -83,14 +107,40 @@ def column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[
     if short and not (marks and all(b - a == r - 1 and all(c.value is None for c in cells[a:b])
                                     for a, b in (bounds[k] for k in short))):  # fmt: skip
         return None
-    if any(h is not None and h != k for k, (a, b) in enumerate(bounds) for h in hints[a:b]):
+    if any(not hints_agree([h if j == k else None for j in range(len(bounds))], sub)
+           for k, (a, b) in enumerate(bounds) for h in hints[a:b]):  # fmt: skip
         return None
     rows = [[cells[a + min(i, b - a - 1)] for a, b in bounds] for i in range(r)]
     if not marks and any(c.value is None for row in rows for c in row):
         return None  # a blank mark in a column block: which row it is in is not printed
-    if not all(meets_total([c.value for c in row]) for row in rows):
+    if not all(printed_fits(row, sub) for row in rows):
         return None
-    return rows
+    return [contract_cells(row, sub) for row in rows]
+
+
+def block_orders(count: int) -> list[tuple[int, ...]]:
+    """The orders of ``count`` consecutive column blocks other than their own (``order[col]``: the
+    block drawn for column col): every move of one block to another place (LibreOffice draws a
+    column after the 总计 column, or before the others), and LibreOffice's page orders
+    (``lastcolumn.PAGE_ORDERS``: 商业企业 and 科研机构, whose header cells wrap, drawn after 其他;
+    the blocks past the six applicant ones in place)."""
+    orders = set()
+    for src in range(count):
+        rest = [k for k in range(count) if k != src]
+        for dst in range(count):
+            orders.add(tuple(rest[:dst] + [src] + rest[dst:]))
+    for page in PAGE_ORDERS:
+        orders.add(tuple(page.index(col) for col in range(len(page))) + tuple(range(len(page), count)))
+    orders.discard(tuple(range(count)))
+    return sorted(orders)
+
+
+def _agreed(fits: Sequence[list[list[Cell]]]) -> list[list[Cell | None]]:
+    """The rows of the first placement with each cell the placements give differently None (open)."""
+    def same(a: Cell, b: Cell) -> bool:
+        return (a.value is None) == (b.value is None) and (a.value is None or abs(a.value - b.value) <= TOL)
+    return [[c if all(same(c, f[k][col]) for f in fits) else None for col, c in enumerate(row)]
+            for k, row in enumerate(fits[0])]
 
 
 def moved_column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
@@ -98,7 +148,8 @@ def moved_column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Seq
     """The rows of a row group written column by column from ``cells[at]`` whose ``APP_COLS``
     blocks of one size r >= 2 (values or blank marks) are in the columns' order but for one block
     drawn elsewhere among them (LibreOffice draws a column after the 总计 column, or before
-    the others): every order that moves one block to another place and has each row meet 总计
+    the others), or in LibreOffice's page order (商业企业 and 科研机构 after 其他; ``block_orders``):
+    every such order that has each row meet 总计
     (and every header hint in a block name the column it lands in, and ``admit`` accept the rows:
     the column identities with the rows already known) is a placement. An applicant block moved
     among the applicant columns meets every 总计 wherever it lands, so without hints or identities
@@ -111,26 +162,14 @@ def moved_column_group(cells: Sequence[Cell], starts: Sequence[bool], hints: Seq
     r = bounds[0][1] - bounds[0][0]
     if r < 2 or any(b - a != r for a, b in bounds):
         return None
-    orders = set()
-    for src in range(APP_COLS):
-        rest = [k for k in range(APP_COLS) if k != src]
-        for dst in range(APP_COLS):
-            order = tuple(rest[:dst] + [src] + rest[dst:])  # order[col] = the block drawn for col
-            if order != tuple(range(APP_COLS)):
-                orders.add(order)
     fits: list[list[list[Cell]]] = []
-    for order in sorted(orders):
+    for order in block_orders(APP_COLS):
         if any(h is not None and h != col for col, b in enumerate(order) for h in hints[bounds[b][0] : bounds[b][1]]):
             continue
         rows = [[cells[bounds[b][0] + k] for b in order] for k in range(r)]
         if all(meets_total([c.value for c in row]) for row in rows) and (admit is None or admit(rows)):
             fits.append(rows)
-    if not fits:
-        return None
-    def same(a: Cell, b: Cell) -> bool:
-        return (a.value is None) == (b.value is None) and (a.value is None or abs(a.value - b.value) <= TOL)
-    return [[c if all(same(c, f[k][col]) for f in fits) else None for col, c in enumerate(row)]
-            for k, row in enumerate(fits[0])]
+    return _agreed(fits) if fits else None
 
 
 def _group_missing_column(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
@@ -265,7 +304,7 @@ def lone_zero(cells: Sequence[Cell], starts: Sequence[bool], at: int) -> bool:
 
 def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: int,
                      starts: Sequence[bool] | None = None, at: int = 0,
-                     after_pinned: bool = False) -> list[list[Cell] | None]:
+                     after_pinned: bool = False, sub: int | None = None) -> list[list[Cell] | None]:
     """The leading rows the value stream ``cells`` (one value a line, in order; ``hints[i]`` the
     column a header piece printed just before ``cells[i]`` names, or None) pins: runs of
     ``APP_COLS`` values from the first (a blank mark ``—``/``无``, value None, is a printed blank
@@ -285,8 +324,14 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     is not known; its rows' count is). ``at``: where the walk starts (``cells[at]`` the first
     row's first value); ``after_pinned``: the rows before ``cells[at]`` were read elsewhere and
     the last of them is pinned (its end known: the walk may take a group or go on past a run that
-    does not fit right away, as after a pinned row of its own)."""
+    does not fit right away, as after a pinned row of its own). ``sub``: the 8-column variant's
+    小计 slot (``streamorder.SUBTOTAL_SLOTS``): runs and groups eight values wide meeting their 小计
+    too (``printed_fits``), the 小计 left out of the rows returned; only runs, row groups and row
+    groups with blank marks are read there (the other kinds of row are the seven columns')."""
+    width = APP_COLS + (sub is not None)
+    seven = sub is None
     runs: list[list[Cell]] = []
+    marked: list[bool] = []  # per row kept: it printed a blank mark (its 小计 too)
     anchor: list[bool] = []  # per row kept: its end is pinned (a later row's place follows from it)
     open_rows: set[int] = set()  # rows whose place is pinned but not their cells (``lone_zero``)
 
@@ -297,43 +342,48 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     while len(runs) < rows:
         # a group only after a non-zero run: a leading run of zeros may be a later row (row 一
         # printing only its 总计, drawn apart), which would move the group's rows by one
-        group = column_group(cells, starts, hints, at) if starts is not None and (any(anchor) or after_pinned) else None
+        group = column_group(cells, starts, hints, at, sub=sub) \
+            if starts is not None and (any(anchor) or after_pinned) else None  # fmt: skip
         if group is not None and len(runs) + len(group) <= rows:
             for row in group:
                 runs.append(row)
+                marked.append(False)
                 anchor.append(abs(row[-1].value) > TOL)
-            at += APP_COLS * len(group)
+            at += width * len(group)
             continue
-        run = list(cells[at : at + APP_COLS])
+        run = list(cells[at : at + width])
         values = [c.value for c in run]
-        if len(run) == APP_COLS and meets_total(values) \
-                and not any(h is not None and h != k for k, h in enumerate(hints[at : at + APP_COLS])):
+        if len(run) == width and printed_fits(run, sub) and hints_agree(hints[at : at + width], sub):
             # a run of zeros is pinned too where no fewer of its values meet 总计 (blank marks before its 0),
             # or where the header's pieces name every one of its cells (``named_row``)
             anchor.append((values[-1] is not None and abs(values[-1]) > TOL)
-                          or (pinned() and row_counts(cells, at) == [APP_COLS])
-                          or ((pinned() or not runs) and named_row(hints, starts, at)))  # fmt: skip
-            runs.append(run)
-            at += APP_COLS
+                          or (seven and pinned() and row_counts(cells, at) == [APP_COLS])
+                          or (seven and (pinned() or not runs) and named_row(hints, starts, at)))  # fmt: skip
+            runs.append(contract_cells(run, sub))
+            marked.append(any(v is None for v in values))
+            at += width
             continue
         # no run of seven: a group with blank marks (``column_group(marks=True)``), or a row printing
         # fewer values (blank cells leave no line) where its length and its cells are pinned (``short_row``)
-        group = column_group(cells, starts, hints, at, marks=True) if pinned() else None
+        group = column_group(cells, starts, hints, at, marks=True, sub=sub) if pinned() else None
         if group is not None and len(runs) + len(group) <= rows:
             runs.extend(group)
+            marked.extend([False] * len(group))
             anchor.extend([True] * len(group))  # its blocks pin its rows and where the next row starts
-            at = column_blocks(starts, at)[-1][1]  # type: ignore[index]  # the group was read there
+            at = column_blocks(starts, at, width)[-1][1]  # type: ignore[index]  # the group was read there
             continue
-        short = short_row(cells, hints, starts, at) if pinned() else None
+        short = short_row(cells, hints, starts, at) if seven and pinned() else None
         if short is not None:
             used, row = short
             runs.append(row)
+            marked.append(False)
             anchor.append(True)  # no other count of values meets 总计 there
             at += used
             continue
-        if not (pinned() and lone_zero(cells, starts, at)):
+        if not (seven and pinned() and lone_zero(cells, starts, at)):
             break
         runs.append([cells[at]])
+        marked.append(False)
         anchor.append(True)  # the next row starts at the non-zero value after it
         open_rows.add(len(runs) - 1)
         at += 1
@@ -348,7 +398,7 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
         end = k
         while end < len(out) and zero[end]:
             end += 1
-        if any(c.value is None for r in runs[k:end] for c in r):
+        if any(c.value is None for r in runs[k:end] for c in r) or any(marked[k:end]):
             out[k:end] = [None] * (end - k)
         k = end
     return out
@@ -383,13 +433,15 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     if 2 <= r <= rows and APP_COLS * r <= n:
         # a blank mark in a block of r values is its row's cell: every block holds one value per row
         found = column_group(cells, starts, hints, n - APP_COLS * r, marks=True)
+        if found is not None and admit is not None and not admit(found):
+            found = None  # the columns' order breaks the identities: the blocks drawn in another order
         if found is None:
             found = moved_column_group(cells, starts, hints, n - APP_COLS * r, admit)
         group = found if found is not None and len(found) == r else []
     lone_totals = False
     end = n - APP_COLS * len(group)
     if not group:
-        group = _group_after_lone_totals(cells, starts, hints, first, rows)
+        group = _group_after_lone_totals(cells, starts, hints, first, rows, admit)
         lone_totals = bool(group)
         end = n - APP_COLS * len(group)
     if not group and 2 <= r <= rows and admit is not None:
@@ -414,7 +466,8 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
 
 
 def _group_after_lone_totals(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
-                             first: int, rows: int) -> list[list[Cell | None]]:
+                             first: int, rows: int,
+                             admit: Callable[[list[list[Cell]]], bool] | None = None) -> list[list[Cell | None]]:
     """The stream's last row group written column by column where its 总计 block (the last,
     from ``cells[first]``) is longer than the six applicant blocks before it, all of one size r:
     rows printing only their 总计 just above the group draw that value in the same column, so
@@ -422,7 +475,9 @@ def _group_after_lone_totals(cells: Sequence[Cell], starts: Sequence[bool], hint
     six blocks and the last r values of the 总计 block (``column_group``'s checks on them; a
     header piece in the 总计 block naming another column rules it out). ``[]`` where the blocks
     are not so. An applicant column whose cells in the group are all 0 is left open (None): the
-    rows printing only 总计 may have printed those zeros."""
+    rows printing only 总计 may have printed those zeros. Where the six blocks in the columns' order
+    break the identities (``admit``), the other orders LibreOffice draws (``block_orders``) that
+    ``admit`` accepts, a cell they give differently open."""
     n = len(cells)
     a = first - 1
     while a > 0 and not starts[a]:
@@ -435,16 +490,26 @@ def _group_after_lone_totals(cells: Sequence[Cell], starts: Sequence[bool], hint
     at = first - (APP_COLS - 1) * r
     if at < 0:
         return []
-    picked = list(range(at, first)) + list(range(n - r, n))
-    sub_starts = [starts[i] for i in picked]
-    sub_starts[(APP_COLS - 1) * r] = True  # the group's own totals: the rest of the 总计 block
-    found = column_group([cells[i] for i in picked], sub_starts, [hints[i] for i in picked], 0)
-    if found is None or len(found) != r:
+    def group(order: Sequence[int]) -> list[list[Cell]] | None:
+        # order[col]: the applicant block drawn for column col; the group's totals end the 总计 block
+        picked = [at + order[col] * r + k for col in range(APP_COLS - 1) for k in range(r)] + list(range(n - r, n))
+        sub_starts = [starts[i] for i in picked]
+        sub_starts[(APP_COLS - 1) * r] = True  # the group's own totals: the rest of the 总计 block
+        found = column_group([cells[i] for i in picked], sub_starts, [hints[i] for i in picked], 0)
+        return found if found is not None and len(found) == r else None
+
+    found: list[list[Cell | None]] | None = group(range(APP_COLS - 1))
+    if found is not None and admit is not None and not admit(found):  # type: ignore[arg-type]
+        # the columns' order breaks the identities: the blocks drawn in another order, each kept
+        # where the identities admit it, a cell they give differently open
+        fits = [rows for order in block_orders(APP_COLS - 1) if (rows := group(order)) is not None and admit(rows)]
+        found = _agreed(fits) if fits else None
+    if found is None:
         return []
     # a row printing only its 总计 may print zeros too, drawn in their columns' blocks, and a row of
     # the group a blank there keeps the block's size: an applicant column of zeros does not say
     # which of its zeros are the group's (a shifted zero breaks no 总计)
-    zero = [all(abs(row[k].value or 0) <= TOL for row in found) for k in range(APP_COLS - 1)]
+    zero = [all(c is None or abs(c.value or 0) <= TOL for c in (row[k] for row in found)) for k in range(APP_COLS - 1)]
     return [[None if k < APP_COLS - 1 and zero[k] else c for k, c in enumerate(row)] for row in found]
 
 
@@ -535,6 +600,30 @@ def _before_stray(res: TableResult, cols: Sequence[str], cells: Sequence[Cell], 
     return group if _tail_contradicted(res, cols, earlier) else []
 
 
+def _eight_column_lead(cells: Sequence[Cell], hints: Sequence[int | None], rows: int, starts: Sequence[bool],
+                       said: int | None) -> list[list[Cell | None] | None]:
+    """The leading rows of the 8-column variant (a 小计 header printed): the stream walked with its
+    小计 after 自然人 and after 其他 (``streamorder.SUBTOTAL_SLOTS``; ``stream_lead_rows(sub=…)``).
+    The rows both walks pin are kept, a cell the two give differently open (None: a row of values
+    that meets both slots' arithmetic, ``3 2 0 0 0 0 2 5``, does not say whether its 2 is 商业企业's or
+    其他's); the rows only the longer walk pins are kept where the header lines put the 小计 at that
+    walk's slot (``said``, ``lastcolumn.subtotal_slot``): the other slot's walk stopped there, its
+    row breaking that slot's arithmetic, and the header says the same."""
+    walks = {sub: stream_lead_rows(cells, hints, rows, starts, sub=sub) for sub in SUBTOTAL_SLOTS}
+    first, second = (walks[sub] for sub in SUBTOTAL_SLOTS)
+    out: list[list[Cell | None] | None] = []
+    for a, b in zip(first, second):
+        if a is None or b is None:
+            out.append(None)
+            continue
+        out.append([x if (x.value is None) == (y.value is None) and (x.value is None or abs(x.value - y.value) <= TOL)
+                    else None for x, y in zip(a, b)])  # fmt: skip
+    longer = max(SUBTOTAL_SLOTS, key=lambda sub: len(walks[sub]))
+    if said == longer:
+        out += walks[longer][len(out) :]
+    return out
+
+
 def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Sequence[Line] | None = None) -> list[str]:
     """Table 三 read by order (``streamorder.distrust_order``) given the rows its value stream in
     ``lines`` pins from its start (``stream_lead_rows``) and from its end (``stream_tail_rows``,
@@ -558,7 +647,11 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
     placed: list[str] = []
     nlead = 0  # rows the start pins (changed or not): the end's rows come after them
     if not header_lead(doc, lines, cells):
-        runs = stream_lead_rows(cells, hints, len(spec.row_keys), block_starts(cells, lines))
+        starts = block_starts(cells, lines)
+        if any(subtotal_header(doc.text[ln.start : ln.end]) for ln in lines):
+            runs = _eight_column_lead(cells, hints, len(spec.row_keys), starts, subtotal_slot(doc.text, lines))
+        else:
+            runs = stream_lead_rows(cells, hints, len(spec.row_keys), starts)
         lead = list(zip(spec.row_keys, runs))
         if not conflicts(res, cols, lead):
             placed, nlead = place_rows(res, cols, lead), len(runs)
