@@ -723,6 +723,28 @@ def test_rows_that_join_print_each_column_as_one_block():
         assert all(set(whole.cells[KEYS.index(k)][c]) == {0, _EMPTY} for c in range(6))
 
 
+def test_a_one_line_row_holding_an_empty_cell_need_not_join_the_next_row():
+    # the last rows but one join column by column (三(六)3 and (七)总计 one line tall), (七)总计 has an
+    # empty cell and 四 is written a block per value after them: an empty cell's paragraph is drawn
+    # at a size of its own (LibreOffice: the document's default where the cell holds no text, above
+    # the table's), so the row holding it stands taller than its one-line label and ends the block.
+    # A one-line row printing every cell joins the next; one printing fewer need not
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["total_handled"] = [0, 0, 0, 0, 0, E, 0]
+    groups = [["granted", "partially_granted"], ["other_other", "total_handled"]]
+    values, starts = _joined_stream(truth, groups)
+    heights = [k in ("granted", "other_other", "total_handled", "carried_forward") for k in KEYS]
+    sol = solve_blank_identities(values, KEYS, starts=starts, heights=heights, strict=True, whole_columns=True)
+    assert sol is not None and not sol.exceeded
+    assert all(set(sol.cells[KEYS.index("carried_forward")][c]) == {0} for c in range(7))
+    # the group's column of one value: which of its two rows holds it is not printed
+    assert set(sol.cells[KEYS.index("total_handled")][5]) == {0, _EMPTY}
+    # where (七)总计 prints every cell, the stream as written leaves the model: no division
+    truth["total_handled"] = [0] * 7
+    values, starts = _joined_stream(truth, groups)
+    assert solve_blank_identities(values, KEYS, starts=starts, heights=heights, strict=True, whole_columns=True) is None
+
+
 def _paged_zeros(truth: dict[str, list], groups: list[list[str]], one_line: set[str], second: str) -> str:
     """``_labelled_zeros`` on two pages: page 2 (after a form feed) starts with row ``second``'s
     label; each page has its rows' labels, the column header (申请人情况 …) and its rows' values."""

@@ -1010,7 +1010,8 @@ def _joins_fit(rows: Sequence[Sequence[Sequence[tuple[object, int | None]]]], us
     fit — a group whose row (not its last) is taller than a line, unless the rows after it print
     one value at most and one column only holds two (a value alone on its line was seen joined to
     the block above it across a row's gap); ``True``: it fits only if the next row prints nothing — the
-    step's last row is one line tall and prints two values or more, and no page ends after it;
+    step's last row is one line tall and prints every cell (a row holding an empty cell may stand
+    taller than its label: the empty cell's own paragraph size), and no page ends after it;
     ``False``: it fits. ``used``: the values the step takes (a single row's count of printed cells);
     ``strict``: no group runs across a taller row at all (the join of lone values not allowed).
     ``facts``: the caller's memo, per step's rows (by ``id``; they must stay alive), of what does not
@@ -1027,7 +1028,10 @@ def _joins_fit(rows: Sequence[Sequence[Sequence[tuple[object, int | None]]]], us
             return None
     last = r + len(rows) - 1
     printed = used if len(rows) == 1 else _rows_printed(rows, facts)[-1]
-    if last + 1 < len(heights) and heights[last] is True and not ends_page and printed > 1:
+    # (only a row printing every cell: an empty cell's paragraph has a size of its own — where the
+    # cell holds no text, often the document's default, above the table's — so a row holding one
+    # may stand taller than its one-line label and end the block: LibreOffice draws it so)
+    if last + 1 < len(heights) and heights[last] is True and not ends_page and printed == APP_COLS:
         return True
     return False
 

@@ -17,6 +17,7 @@ from ..layout import Line
 from .base import Cell
 from .blankdivision import blank_identities_result
 from .labelheights import label_heights, label_lines
+from .pagetotal import first_totals_moved
 from .result import BLANK, INFERRED, MISSING, UNREADABLE, TableResult
 from .streamblocks import APP_COLS
 from .streamorder import _page_numbers, block_starts, header_lead, lone_numbers, page_tops
@@ -43,6 +44,11 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
     heights = label_heights([doc.text[ln.start : ln.end] for ln in lines], [row.label for row in spec.rows])
     if any(h is None for h in heights):
         return []
+    if _header_after_rows(doc, lines) and (moved := first_totals_moved(doc, lines, APP_COLS)) is not None:
+        # a page's first row's 总计 drawn with the 总计 header after the page's rows (LibreOffice
+        # draws the header cell's text last): put back after that row, the reading is then in
+        # its rows' order (the bounds below hold where no other header piece stands late)
+        lines = moved
     cells, hints = lone_numbers(doc, lines)
     lead = header_lead(doc, lines, cells)
     pages = _page_numbers(doc, cells)
@@ -108,6 +114,14 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
                  "the rows raw pdftotext joins (a row whose label takes one line joins the next row's cells of each "
                  f"column; a taller row ends a block): {', '.join(names)}")
     return names
+
+
+def _header_after_rows(doc: Document, lines: Sequence[Line]) -> bool:
+    """Does a column header's piece stand among a page's later values in ``lines`` (a value named
+    by a header more than a row's width past every page top, ``lone_numbers``' hints)?"""
+    cells, hints = lone_numbers(doc, lines)
+    tops = page_tops(doc, lines, cells)
+    return any(h is not None and not any(0 <= i - t < APP_COLS for t in tops) for i, h in enumerate(hints))
 
 
 def _open_guesses(res: TableResult, built: TableResult, reach: Sequence[set[int]], tops: frozenset[int],
