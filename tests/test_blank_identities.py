@@ -664,8 +664,12 @@ def test_the_joins_fit_memo_answers_as_the_rows_do_from_every_template_row():
             assert _joins_fit(rows, 4, r, heights, True, False, strict, facts) == plain  # from the memo
     assert _joins_fit(rows, 4, 1, heights, True, False) is None  # two columns joined across a taller row
     assert _joins_fit(rows, 4, 1, heights, True, False, True) is None
-    assert _joins_fit(rows, 4, 2, heights, True, False) is True  # one line tall, two printed: the next row prints nothing
+    # one line tall, two printed: its empty cells may make it taller, so the next row may print
+    assert _joins_fit(rows, 4, 2, heights, True, False) is False
     assert facts[0][id(rows)] == 2 and facts[1][id(rows)] == [2, 2]
+    # one line tall, every cell printed: the next row's cells would join its own, so it prints nothing
+    full = [rows[0], [[(0, 2 + c)] for c in range(7)]]
+    assert _joins_fit(full, 8, 2, heights, True, False) is True
 
 
 def test_a_table_of_zeros_divides_where_each_row_stands_on_its_label_s_page():
@@ -743,6 +747,59 @@ def test_a_one_line_row_holding_an_empty_cell_need_not_join_the_next_row():
     truth["total_handled"] = [0] * 7
     values, starts = _joined_stream(truth, groups)
     assert solve_blank_identities(values, KEYS, starts=starts, heights=heights, strict=True, whole_columns=True) is None
+
+
+def test_the_values_among_a_page_s_column_header_pieces_are_its_first_row_s():
+    # a table of zeros, 二 and 三(一) each with an empty cell: 一 may print six values or seven
+    # (二 then seven, one row below it six); a page's first row is drawn at its column header's
+    # height, so the values among the header's pieces (here all seven) are that row's
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["carried_over"] = [E, 0, 0, 0, 0, 0, 0]
+    truth["granted"] = [E, 0, 0, 0, 0, 0, 0]
+    values, starts = _joined_stream(truth, [["other_other", "total_handled", "carried_forward"]])
+    heights = [k in ("other_other", "total_handled", "carried_forward") for k in KEYS]
+    kw = dict(starts=starts, heights=heights, tops=frozenset({0}), page_rows={0: 0}, whole_columns=True, strict=True)
+    loose = solve_blank_identities(values, KEYS, **kw)
+    assert loose is not None and set(loose.cells[0][0]) == {0, _EMPTY}
+    sol = solve_blank_identities(values, KEYS, top_take={0: 7}, **kw)
+    assert sol is not None and not sol.exceeded
+    assert all(set(sol.cells[0][c]) == {0} for c in range(7))
+    assert set(sol.cells[KEYS.index("carried_over")][0]) == {0, _EMPTY}  # 二's own empty cell stays open
+
+
+def test_a_first_row_s_total_drawn_after_the_page_s_rows_is_put_back_before_the_division():
+    # LibreOffice's page: row 一's six values among the column header pieces (商业企/科研机/业/构 0 0 0,
+    # 社会公益组织 0 …), its 总计 drawn with the 总计 header after the page's rows. Put back after the
+    # row, the values are in the rows' order and 一 takes the values among the header pieces and
+    # its 总计: all seven decided (before, the late header piece left the page's order unread)
+    from govreport.extraction.tables.joinedrows import fill_from_joined_rows
+
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["carried_over"] = [E, 0, 0, 0, 0, 0, 0]
+    truth["granted"] = [E, 0, 0, 0, 0, 0, 0]
+    one_line = {"other_other", "total_handled", "carried_forward"}
+    values, starts = _joined_stream(truth, [["other_other", "total_handled", "carried_forward"]])
+    marks = "一二三四五六七"
+    labels = []
+    for i, row in enumerate(SPEC.rows):
+        head = f"（{marks[i % 7]}）"
+        labels += [head + row.label] if row.key in one_line else [head + row.label[:2], row.label[2:]]
+    blocks: list[list] = []
+    for v, s in zip(values[7:], starts[7:]):
+        if s:
+            blocks.append([])
+        blocks[-1].append(v)
+    header = "申请人情况\n自然人\n法人或其他组织\n商业企\n科研机\n业\n构\n0\n0\n0\n\n社会公\n益组织\n0\n\n法律服\n务机构\n0\n\n其他\n0\n\n"
+    text = ("\n".join(labels) + "\n\n" + header + "".join("".join(f"{v}\n" for v in b) + "\n" for b in blocks)
+            + "总计\n\n0\n")
+    res = TableResult.empty(SPEC)
+    for k in KEYS:
+        res.status[k] = {c: UNREADABLE for c in COLS}
+    filled = fill_from_joined_rows(res, Document(text), split_lines(text))
+    assert {f"new_received.{c}" for c in COLS} <= set(filled)
+    assert all(res.values["new_received"][c] == 0 and res.status["new_received"][c] == INFERRED for c in COLS)
+    # 二's empty cell: which column is not printed
+    assert res.status["carried_over"]["natural_person"] == UNREADABLE
 
 
 def _paged_zeros(truth: dict[str, list], groups: list[list[str]], one_line: set[str], second: str) -> str:

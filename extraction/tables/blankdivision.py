@@ -663,7 +663,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                            row_memo: dict[int, list] | None = None,
                            heights: Sequence[bool | None] = (), strict: bool = False,
                            step_memo: dict[tuple, tuple[dict[int, tuple[list, int]], set[int]]] | None = None,
-                           page_rows: Mapping[int, int] | None = None, whole_columns: bool = False) -> BlankSolution | None:  # fmt: skip
+                           page_rows: Mapping[int, int] | None = None, whole_columns: bool = False,
+                           top_take: Mapping[int, int] | None = None) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -710,8 +711,11 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     rows after it printing nothing first). ``whole_columns``: with every row's height read, a group
     of rows that join (each but its last one line tall) prints each column as one whole block of
     the reading (``_columns_are_blocks``): its column never takes two of the reading's blocks, nor
-    part of one."""
+    part of one. ``top_take``: per page top, how many of its first values the row taking the page's
+    first values takes at least (the values drawn among the page's column header pieces, at the
+    header's height: the first row's)."""
     page_rows = page_rows or {}
+    top_take = top_take or {}
     if any(v is not None and (not float(v).is_integer() or v < 0) for v in values):
         return None
     ints: list[int | None] = [None if v is None else int(v) for v in values]
@@ -833,6 +837,8 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             for used, rows, sums, hidden in opts:
                 if len(rows) > nrows - r:
                     continue
+                if used and p in top_take and (used if len(rows) == 1 else _printed(rows[0])) < top_take[p]:
+                    continue  # the values among a page's column header pieces are its first row's
                 if heights:
                     ends_page = p + used >= n or p + used in tops or p + used in skippable
                     # (a page's first row is drawn among its column headers: what it joins is not the rows')
@@ -1078,7 +1084,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                             tops: frozenset[int] = frozenset(),
                             heights: Sequence[bool | None] = (), strict: bool = False,
                             step_memo: dict | None = None, page_rows: Mapping[int, int] | None = None,
-                            whole_columns: bool = False, row_positions: list[set[int]] | None = None) -> TableResult | None:  # fmt: skip
+                            whole_columns: bool = False, row_positions: list[set[int]] | None = None,
+                            top_take: Mapping[int, int] | None = None) -> TableResult | None:  # fmt: skip
     """Table 三 from a stream short of values (blank cells left no line) where divisions into rows
     meet every row's 总计 and the column identities (``solve_blank_identities``): the cells every
     such division gives one value (``inferred``: placed by the arithmetic; a cell they all leave
@@ -1139,7 +1146,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
                                          group_limit=BROKEN_GROUP_TOTAL if broken else PARTIAL_GROUP_TOTAL,
                                          row_memo=memo, heights=heights, strict=strict,
                                          step_memo=step_memo, page_rows=None if rewrites else page_rows,
-                                         whole_columns=whole_columns and not rewrites)  # fmt: skip
+                                         whole_columns=whole_columns and not rewrites,
+                                         top_take=None if rewrites else top_take)  # fmt: skip
             if got is not None and got.exceeded:
                 if broken:
                     res.warn(f"values read one per line with blank cells unprinted: more than {BROKEN_STATE_LIMIT} "

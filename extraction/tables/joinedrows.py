@@ -67,19 +67,21 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
         # the page's rows, a value after it): the page's values are not written in its rows' order,
         # so neither bound holds there
         firsts, whole = {}, False
+    # the values among a page's column header pieces are drawn at the header's height: its first row's
+    take = _header_values(cells, hints, tops) if whole else {}
     # lone values were seen joined across a taller row (the divisions used allow it); where the
     # reading is not divided without such a join, it joins values outside what the heights say
     # (searched first: the stricter search is the cheaper, and without it nothing is filled)
     strict = TableResult.empty(spec)
     memo: dict = {}  # the two searches' steps are alike (only which of them fit the heights differs): worked out once
     if blank_identities_result(strict, cells, hints, lead, pages, breaks=True, starts=starts, tops=tops,
-                               heights=heights, strict=True, step_memo=memo, page_rows=firsts, whole_columns=whole) is None or any(_PAST_LIMIT in w for w in strict.warnings):
+                               heights=heights, strict=True, step_memo=memo, page_rows=firsts, whole_columns=whole, top_take=take) is None or any(_PAST_LIMIT in w for w in strict.warnings):
         return []
     scratch = TableResult.empty(spec)
     reach: list[set[int]] = []
     built = blank_identities_result(scratch, cells, hints, lead, pages, breaks=True, starts=starts, tops=tops,
                                     heights=heights, step_memo=memo, page_rows=firsts, whole_columns=whole,
-                                    row_positions=reach)
+                                    row_positions=reach, top_take=take)
     if built is None or any(_PAST_LIMIT in w for w in scratch.warnings):
         return []
     fills: list[tuple[str, str]] = []
@@ -114,6 +116,23 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
                  "the rows raw pdftotext joins (a row whose label takes one line joins the next row's cells of each "
                  f"column; a taller row ends a block): {', '.join(names)}")
     return names
+
+
+def _header_values(cells: Sequence[Cell], hints: Sequence[int | None], tops: frozenset[int]) -> dict[int, int]:
+    """Per page top (index into ``cells``), how many of the page's first values stand among its
+    column header pieces: up to the last one a header piece names (``hints``) within a row's width,
+    and the values put back after them (out of the text's order: a 总计 drawn with its header after
+    the page's rows, ``first_totals_moved``)."""
+    out: dict[int, int] = {}
+    for t in tops:
+        named = [i for i in range(t, min(t + APP_COLS, len(cells))) if hints[i] is not None]
+        if not named:
+            continue
+        k = named[-1] + 1
+        while k + 1 < len(cells) and k - t < APP_COLS and cells[k].start > cells[k + 1].start:
+            k += 1
+        out[t] = k - t
+    return out
 
 
 def _header_after_rows(doc: Document, lines: Sequence[Line]) -> bool:
