@@ -32,6 +32,9 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
     value, ``inferred``. Nothing is changed where a row's height is not read, no division fits
     (the reading joins values outside the model), the search passes its limits, or a division's
     cell disagrees with a value ``res`` holds (one of the two readings is not the report's).
+    A page's first row's 总计 drawn with the 总计 header after the page's rows is read back after
+    that row (``pagetotal.first_totals_moved``), and the values among a page's column header
+    pieces are its first row's (``_header_values``).
     Returns the cells filled (``row.col``), with a warning on ``res`` naming them."""
     spec = res.spec
     cols = spec.rows[0].cols
@@ -62,7 +65,7 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
     starts = block_starts(cells, lines)
     # which rows each page holds (their labels' page) and that rows joined print a column as one block
     firsts, whole = page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows]), True
-    if hints and any(h is not None and not any(0 <= i - t < APP_COLS for t in tops) for i, h in enumerate(hints)):
+    if _late_header(cells, hints, tops):
         # a column header's piece drawn among a page's later values (LibreOffice's 总计 header after
         # the page's rows, a value after it): the page's values are not written in its rows' order,
         # so neither bound holds there
@@ -136,10 +139,14 @@ def _header_values(cells: Sequence[Cell], hints: Sequence[int | None], tops: fro
 
 
 def _header_after_rows(doc: Document, lines: Sequence[Line]) -> bool:
-    """Does a column header's piece stand among a page's later values in ``lines`` (a value named
-    by a header more than a row's width past every page top, ``lone_numbers``' hints)?"""
+    """``_late_header`` of table 三's values in ``lines`` (``lone_numbers``, ``page_tops``)."""
     cells, hints = lone_numbers(doc, lines)
-    tops = page_tops(doc, lines, cells)
+    return _late_header(cells, hints, page_tops(doc, lines, cells))
+
+
+def _late_header(cells: Sequence[Cell], hints: Sequence[int | None], tops: frozenset[int]) -> bool:
+    """Does a column header's piece stand among a page's later values: a value ``hints`` names
+    (the header piece before it) more than a row's width past every page top (``tops``)?"""
     return any(h is not None and not any(0 <= i - t < APP_COLS for t in tops) for i, h in enumerate(hints))
 
 
