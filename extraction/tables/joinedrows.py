@@ -47,11 +47,6 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
     heights = label_heights([doc.text[ln.start : ln.end] for ln in lines], [row.label for row in spec.rows])
     if any(h is None for h in heights):
         return []
-    if _header_after_rows(doc, lines) and (moved := first_totals_moved(doc, lines, APP_COLS)) is not None:
-        # a page's first row's 总计 drawn with the 总计 header after the page's rows (LibreOffice
-        # draws the header cell's text last): put back after that row, the reading is then in
-        # its rows' order (the bounds below hold where no other header piece stands late)
-        lines = moved
     cells, hints = lone_numbers(doc, lines)
     lead = header_lead(doc, lines, cells)
     pages = _page_numbers(doc, cells)
@@ -62,6 +57,13 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
         # joins them outside the model could leave a wrong division standing
         return []
     tops = page_tops(doc, lines, cells)
+    if _late_header(cells, hints, tops) and (moved := first_totals_moved(doc, lines, APP_COLS)) is not None:
+        # a page's first row's 总计 drawn with the 总计 header after the page's rows (LibreOffice
+        # draws the header cell's text last): put back after that row, the reading is then in
+        # its rows' order (the bounds below hold where no other header piece stands late)
+        lines = moved
+        cells, hints = lone_numbers(doc, lines)
+        lead, pages, tops = header_lead(doc, lines, cells), _page_numbers(doc, cells), page_tops(doc, lines, cells)
     starts = block_starts(cells, lines)
     # which rows each page holds (their labels' page) and that rows joined print a column as one block
     firsts, whole = page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows]), True
@@ -136,12 +138,6 @@ def _header_values(cells: Sequence[Cell], hints: Sequence[int | None], tops: fro
             k += 1
         out[t] = k - t
     return out
-
-
-def _header_after_rows(doc: Document, lines: Sequence[Line]) -> bool:
-    """``_late_header`` of table 三's values in ``lines`` (``lone_numbers``, ``page_tops``)."""
-    cells, hints = lone_numbers(doc, lines)
-    return _late_header(cells, hints, page_tops(doc, lines, cells))
 
 
 def _late_header(cells: Sequence[Cell], hints: Sequence[int | None], tops: frozenset[int]) -> bool:
