@@ -24,6 +24,7 @@ from .tables.lastcolumn import region_with_later_total, reordered_last_page
 from .tables.latecolumn import assemble_late_columns
 from .tables.joinedrows import fill_from_joined_rows
 from .tables.leadrows import lead_rows
+from .tables.pagerows import page_lead_rows
 from .tables.toprow import page_past_lead, wps_top_row
 from .tables.pagedivision import refine_by_pages
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
@@ -235,6 +236,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 lead_rows(res, doc, first, lines[lo:more])
                 # its first row at WPS's first page top, the five cells after 自然人/商业企业 past header pieces
                 wps_top_row(res, doc, first)
+                # each later page's leading rows, from the first row whose label stands on the page
+                page_lead_rows(res, doc, lines[lo:more])
             else:
                 res = rebuilt
             # last: the cells left open, from the division whose row groups the labels' lines say

@@ -553,3 +553,99 @@ def test_the_eight_column_variant_s_leading_rows_where_both_subtotal_places_fit_
     assert _values(_eight_column_lead(cells, [None] * len(cells), 23, starts, 1)) == [[1, 1, 0, 0, 0, 0, 2]]
     assert _eight_column_lead(cells, [None] * len(cells), 23, starts, 6) == []
     assert _eight_column_lead(cells, [None] * len(cells), 23, starts, None) == []
+
+
+def _two_page_report(t: dict, keys: list[str], split: str, page1_stream: list[str] | None = None) -> str:
+    """Table 三 on two pages as raw pdftotext writes LibreOffice's: each page its rows' labels (each
+    merged cell's pieces a line), its column header and its values one a line in row order, 三(三)2
+    printing one value fewer; the second page from the row ``split`` on, its first row drawn at the
+    column headers' height (header pieces among its values, the 总计 header after the page).
+    ``page1_stream``: the first page's values in place of its rows'."""
+    pieces = [[p for p in label.split("\t") if p] for _, label in APP_LABELS_2021]
+    cut = keys.index(split)
+    page1 = [p for ps in pieces[:cut] for p in ps]
+    page2 = [p for ps in pieces[cut:] for p in ps]
+    stream1 = _row_stream(t, keys[:cut]) if page1_stream is None else page1_stream
+    return "\n".join(page1 + APP_HEADS + stream1) + "\n\f" + "\n".join(
+        page2 + _first_row_at_header(_row_stream(t, keys[cut:])))
+
+
+def test_a_later_page_s_leading_rows_are_placed_from_the_first_row_its_labels_name():
+    # 三(三)2 prints one value fewer and the report's last 总计 is wrong: no division of the stream
+    # meets the arithmetic; the first page's stream breaks at the short row, and the second page
+    # (from 三(四)1, its first label) prints its rows whole: they are pinned from the page's start
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    t["carried_forward"]["total"] += 1
+    out = Extractor(get_tagger("rules")).extract_text(report(applications=_two_page_report(t, keys, "unable_not_held"))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    page2 = keys[keys.index("unable_not_held") : keys.index("carried_forward")]
+    for k in page2:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+    assert any("rows read from the start of a later page's values" in w for w in out["warnings"])
+    flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+    assert not any(c.startswith(f"applications.{k}.") for c in flagged for k in page2)
+    # the row whose 总计 breaks is not pinned: left as the order reading had it (flagged or null)
+    assert got["carried_forward"]["total"] is None or "applications.carried_forward.total" in flagged
+
+
+def test_a_page_s_last_rows_are_placed_back_from_the_page_s_end():
+    # the first page's stream breaks at 三(三)2, one value short; its rows after the short one print
+    # seven values each up to the page's end, where its last row (三(四)1, the row before the second
+    # page's first label) ends: read back from there, from the first with two non-zero applicant values
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    t["carried_forward"]["total"] += 1
+    out = Extractor(get_tagger("rules")).extract_text(report(applications=_two_page_report(t, keys, "unable_needs_creation"))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    end = keys[keys.index("denied_security_stability") : keys.index("unable_needs_creation")]
+    for k in end:
+        assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
+        assert set(status[k].values()) == {"inferred"}, k
+    assert any("rows read back from the end of a page's values" in w for w in out["warnings"])
+    # the short row itself is not pinned by either walk
+    assert got["denied_prohibited_by_law"]["natural_person"] is None
+
+
+def test_a_page_s_last_row_of_zeros_and_blank_marks_keeps_its_place_not_its_cells():
+    # the first page's last row prints 0 among blank marks: its 0 meets 总计 in any column (LibreOffice
+    # may draw a page's 总计 column out of order), so its cells are not placed; the row before it is
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    t["carried_forward"]["total"] += 1
+    for c in COLS:  # 三(四)1 a row of zeros, the table's sums kept
+        t["total_handled"][c] -= t["unable_not_held"][c]
+        t["new_received"][c] -= t["unable_not_held"][c]
+        t["unable_not_held"][c] = 0
+    cut = keys.index("unable_needs_creation")
+    stream = _row_stream(t, keys[:cut])[:-7] + ["无", "无", "无", "无", "0", "无", "无"]
+    out = Extractor(get_tagger("rules")).extract_text(
+        report(applications=_two_page_report(t, keys, "unable_needs_creation", stream))).output
+    got, status = out["tables"]["applications"], out["cell_status"]["applications"]
+    k = "denied_administrative_inquiry"
+    assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS]
+    assert set(status[k].values()) == {"inferred"}
+    assert got["unable_not_held"]["legal_service_org"] is None
+
+
+def test_a_page_whose_first_row_s_total_is_drawn_with_a_late_total_header_is_not_read_from_its_start():
+    # the second page's first row (三(四)2) prints only its 总计 0, which LibreOffice draws with the
+    # 总计 header after the page's rows: the page's first values are the next row's, not its first row's
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    t["carried_forward"]["total"] += 1
+    for c in COLS:
+        t["total_handled"][c] -= t["unable_needs_creation"][c]
+        t["new_received"][c] -= t["unable_needs_creation"][c]
+        t["unable_needs_creation"][c] = None if c != "total" else 0
+    pieces = [[p for p in label.split("\t") if p] for _, label in APP_LABELS_2021]
+    cut = keys.index("unable_needs_creation")
+    page2 = [p for ps in pieces[cut:] for p in ps] + APP_HEADS[:-1] + _row_stream(t, keys[cut + 1 :]) + ["总计", "0"]
+    text = "\n".join([p for ps in pieces[:cut] for p in ps] + APP_HEADS + _row_stream(t, keys[:cut])) + "\n\f" + "\n".join(page2)
+    out = Extractor(get_tagger("rules")).extract_text(report(applications=text)).output
+    got = out["tables"]["applications"]
+    flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+    # the next row's values are at most the order reading's flagged guess there, never pinned
+    assert got["unable_needs_creation"]["total"] is None or "applications.unable_needs_creation.total" in flagged
+    assert not any("rows read from the start of a later page's values" in w for w in out["warnings"])
