@@ -649,3 +649,30 @@ def test_a_page_whose_first_row_s_total_is_drawn_with_a_late_total_header_is_not
     # the next row's values are at most the order reading's flagged guess there, never pinned
     assert got["unable_needs_creation"]["total"] is None or "applications.unable_needs_creation.total" in flagged
     assert not any("rows read from the start of a later page's values" in w for w in out["warnings"])
+
+
+def test_a_page_s_last_run_starting_with_0_is_not_read_back_as_its_last_row():
+    # the first page's last row (三(四)1) leaves 科研机构 empty and prints six values; the row before
+    # is a row of zeros: the page's last seven values, 0 and those six, meet 总计 as well, so the run
+    # is not known to be one row's (the 0 is the row before's 总计)
+    t = applications_2021()
+    keys = [k for k, _ in APP_LABELS_2021]
+    t["carried_forward"]["total"] += 1
+    for c in COLS:
+        t["total_handled"][c] -= t["denied_administrative_inquiry"][c]
+        t["new_received"][c] -= t["denied_administrative_inquiry"][c]
+        t["denied_administrative_inquiry"][c] = 0
+    row = t["unable_not_held"]
+    for k in ("total_handled", "new_received"):
+        t[k]["research_institution"] -= row["research_institution"]
+        t[k]["total"] -= row["research_institution"]
+    row["total"] -= row["research_institution"]
+    row["research_institution"] = None
+    cut = keys.index("unable_needs_creation")
+    stream = [s for s in _row_stream(t, keys[:cut]) if s != "None"]
+    out = Extractor(get_tagger("rules")).extract_text(
+        report(applications=_two_page_report(t, keys, "unable_needs_creation", stream))).output
+    got = out["tables"]["applications"]
+    flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+    # (read back as seven values it would be 0, unflagged)
+    assert got["unable_not_held"]["natural_person"] is None or "applications.unable_not_held.natural_person" in flagged

@@ -36,7 +36,7 @@ from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL
 from .joinedrows import page_first_rows
-from .leadrows import _tail_contradicted, conflicts, place_rows, stream_lead_rows, stream_tail_rows
+from .leadrows import _strong, _tail_contradicted, conflicts, place_rows, stream_lead_rows, stream_tail_rows
 from .result import TableResult
 from .streamorder import _page_numbers, block_starts, lone_numbers, page_tops, subtotal_header
 
@@ -90,12 +90,31 @@ def page_walks(doc: Document, lines: Sequence[Line], labels: Sequence[str],
             tail = stream_tail_rows(cells[t:own], starts[t:own], hints[t:own], count)
             if not tail and own - 1 in numbers:
                 tail = stream_tail_rows(cells[t : own - 1], starts[t : own - 1], hints[t : own - 1], count)
+            tail = _from_first_pinned(tail, cells)
             # a row of zeros and blank marks meets 总计 in any order of its cells: which one is its
             # 0 is not pinned where LibreOffice draws a page's 总计 column out of the columns' order
             tail = [None if row is not None and _marked_zero_row(row) else row for row in tail]
             if any(row is not None for row in tail):
                 out.append((last - len(tail), tail, True))
     return out
+
+
+def _from_first_pinned(tail: list[list[Cell | None]], cells: Sequence[Cell]) -> list[list[Cell | None]]:
+    """The rows read back from a page's end (``stream_tail_rows``) from the first whose start is
+    pinned: a row of a group written column by column (its blocks pin it), or a run of seven
+    consecutive values with two non-zero applicant values whose first is a non-zero number. A run
+    starting with 0 or a blank mark meets 总计 also without that value (a row printing six, the 0
+    the row before's): its start, and so the rows after it, are not pinned by it."""
+    at = {id(c): i for i, c in enumerate(cells)}
+    for k, row in enumerate(tail):
+        idx = [at.get(id(c), -1) for c in row if c is not None]
+        run = len(idx) == APP_COLS and idx == list(range(idx[0], idx[0] + APP_COLS))
+        if not run:
+            return tail[k:]
+        first = row[0].value if row[0] is not None else None
+        if _strong(row) and first is not None and abs(first) > TOL:
+            return tail[k:]
+    return []
 
 
 def _marked_zero_row(row: Sequence[Cell | None]) -> bool:
