@@ -236,7 +236,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 lead_rows(res, doc, first, lines[lo:more])
                 # its first row at WPS's first page top, the five cells after 自然人/商业企业 past header pieces
                 wps_top_row(res, doc, first)
-                # each later page's leading rows, from the first row whose label stands on the page
+                # each later page's leading rows (from the first row whose label stands on it) and each
+                # page's last rows read back from its end (the row before the next page's first)
                 page_lead_rows(res, doc, lines[lo:more])
             else:
                 res = rebuilt
