@@ -404,7 +404,7 @@ def stream_lead_rows(cells: Sequence[Cell], hints: Sequence[int | None], rows: i
     return out
 
 
-def _strong(run: Sequence[Cell]) -> bool:
+def strong_run(run: Sequence[Cell]) -> bool:
     """Does a run of seven meeting 总计 hold two or more non-zero applicant values? Moved by a
     value or more (a row printing fewer between it and the stream's end), such a run breaks its
     总计 but by chance; a run of zeros, or one value and its equal 总计, still meets it."""
@@ -418,7 +418,7 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     ends the stream (a group's blocks hold one value per row, so a row short of a value would make
     its column's block shorter; a blank mark in a block is so its own row's cell, None), and before
     it runs of seven meeting 总计 read backwards, kept from the earliest run with two non-zero
-    applicant values on (``_strong``: a row printing fewer values later in the stream would have
+    applicant values on (``strong_run``: a row printing fewer values later in the stream would have
     moved it and broken its 总计; the runs after it are so pinned too: k rows in 7k values each
     print seven, so a blank mark among them is its own row's cell, 0 in 总计). Where the group's 总计 block is longer than its other blocks
     (``_group_after_lone_totals``: totals of rows printing only 总计 above it) the group alone, an
@@ -458,7 +458,7 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
             break
         runs.insert(0, run)
         end -= APP_COLS
-    strong = next((k for k, run in enumerate(runs) if _strong(run)), len(runs))
+    strong = next((k for k, run in enumerate(runs) if strong_run(run)), len(runs))
     out = runs[strong:] + group
     if all(row[-1] is None or abs(row[-1].value or 0) <= TOL for row in out):
         return []  # rows of zeros: every placement of them meets the identities, none is confirmed
@@ -557,7 +557,7 @@ def _determined(res: TableResult, key: str, col: str) -> float | None:
     return None if (key, col) in res.ambiguous or key in res.by_order or not isinstance(v, (int, float)) else v
 
 
-def _tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Sequence[Cell]]) -> bool:
+def tail_contradicted(res: TableResult, cols: Sequence[str], tail: dict[str, Sequence[Cell]]) -> bool:
     """Do the rows ``tail`` (template row -> cells) break a column identity with the rows ``res``
     determines: 一+二 = (七)总计+四 where all four are known, 一 <= (七)总计+四 and 二 <= (七)总计+四
     where those three are, (七)总计 >= each row of 三(一)…(六)
@@ -590,14 +590,14 @@ def _before_stray(res: TableResult, cols: Sequence[str], cells: Sequence[Cell], 
     after them (a value of another table, or a page's stray, drawn after table 三's last row
     group), only where that value cannot be table 三's: were it a later row's, the rows read would
     be the template's rows one earlier, and there they break a column identity with the rows
-    ``res`` determines (``_tail_contradicted``: (七)总计 >= each row of 三(一)…(六), …). ``[]``
+    ``res`` determines (``tail_contradicted``: (七)总计 >= each row of 三(一)…(六), …). ``[]``
     otherwise (``admit``: as ``stream_tail_rows``'s)."""
     group = stream_tail_rows(cells[:-1], starts[:-1], hints[:-1], rows - 1, admit)
     keys = list(res.spec.row_keys)
     if not group or len(group) + 1 > rows:
         return []
     earlier = dict(zip(keys[len(keys) - len(group) - 1 : -1], group))
-    return group if _tail_contradicted(res, cols, earlier) else []
+    return group if tail_contradicted(res, cols, earlier) else []
 
 
 def _eight_column_lead(cells: Sequence[Cell], hints: Sequence[int | None], rows: int, starts: Sequence[bool],
@@ -667,14 +667,14 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
 
     def admit(rows: list[list[Cell]]) -> bool:
         # a group's blocks put in another order: the template's last rows, within the identities
-        return not _tail_contradicted(res, cols, dict(zip(spec.row_keys[len(spec.row_keys) - len(rows):], rows)))
+        return not tail_contradicted(res, cols, dict(zip(spec.row_keys[len(spec.row_keys) - len(rows):], rows)))
 
     group = stream_tail_rows(cells, starts, hints, free, admit)
     if not group and len(cells) > 1 and starts[-1]:
         # a value of its own after them: read before it where it cannot be a later row's
         group = _before_stray(res, cols, cells, starts, hints, free, admit)
     tail = list(zip(spec.row_keys[len(spec.row_keys) - len(group):], group))
-    if group and not conflicts(res, cols, tail) and not _tail_contradicted(res, cols, dict(tail)):
+    if group and not conflicts(res, cols, tail) and not tail_contradicted(res, cols, dict(tail)):
         done = place_rows(res, cols, tail)
         if done:
             res.warn("rows read from the end of the value stream, nothing of the table after them (a row group written "

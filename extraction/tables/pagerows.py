@@ -36,7 +36,7 @@ from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL
 from .joinedrows import page_first_rows
-from .leadrows import _strong, _tail_contradicted, conflicts, place_rows, stream_lead_rows, stream_tail_rows
+from .leadrows import strong_run, tail_contradicted, conflicts, place_rows, stream_lead_rows, stream_tail_rows
 from .result import TableResult
 from .streamorder import _page_numbers, block_starts, lone_numbers, page_tops, subtotal_header
 
@@ -112,7 +112,7 @@ def _from_first_pinned(tail: list[list[Cell | None]], cells: Sequence[Cell]) -> 
         if not run:
             return tail[k:]
         first = row[0].value if row[0] is not None else None
-        if _strong(row) and first is not None and abs(first) > TOL:
+        if strong_run(row) and first is not None and abs(first) > TOL:
             return tail[k:]
     return []
 
@@ -128,7 +128,7 @@ def page_lead_rows(res: TableResult, doc: Document, lines: Sequence[Line]) -> li
     pin from a later page's start and back from a page's end (``page_walks``): their cells take
     the run's values (``inferred``; a blank mark a blank cell). A page's part is dropped where a
     cell already determined holds another value or where its rows break a column identity with the
-    determined rows (``leadrows._tail_contradicted``). Nothing where the table is not seven columns
+    determined rows (``leadrows.tail_contradicted``). Nothing where the table is not seven columns
     wide. ``res`` is changed in place; returns the rows set (each part warned)."""
     spec = res.spec
     cols = list(spec.rows[0].cols)
@@ -141,7 +141,7 @@ def page_lead_rows(res: TableResult, doc: Document, lines: Sequence[Line]) -> li
     for first, runs, at_end in page_walks(doc, lines, [row.label for row in spec.rows], len(keys)):
         part = list(zip(keys[first:], runs))
         kept = {key: run for key, run in part if run is not None}
-        if conflicts(res, cols, part) or _tail_contradicted(res, cols, kept):
+        if conflicts(res, cols, part) or tail_contradicted(res, cols, kept):
             continue
         (ends if at_end else placed).extend(place_rows(res, cols, part))
     if placed:
