@@ -181,3 +181,44 @@ def test_a_group_with_empty_cells_follows_the_model_only_where_its_rows_can_meet
     values, starts = blocks(fits)
     assert not _blocks_are_groups(values + [4], starts + [True], frozenset(), partial=True)
     assert _blocks_are_groups(values + [4], starts + [True], frozenset({len(values)}), partial=True)
+
+
+def test_a_page_taken_whole_holds_the_rows_labelled_on_it():
+    # the second page's first row (三(三)7.) prints nothing: taken whole, the first page may hold it
+    # or not (HOLE or empty), and every later row may take the row before's values. Where the
+    # labels say the second page starts with the row after it (``page_rows``), the first page holds
+    # it and the second page's rows are as printed; labels starting the second page a row earlier
+    # than its values allow: no division
+    t = 231 - (CUT - 1)
+    truth = _table({KEYS[CUT]: [E] * 7, "new_received": [t, 0, 0, 0, 0, 0, t], "total_handled": [t, 0, 0, 0, 0, 0, t]})
+    one, two = _pages(truth, first=lambda vs: vs[::-1])
+    values = one + two
+
+    def solve(page_rows):
+        return solve_blank_identities(values, KEYS, starts=[True] * len(values), holes=[(0, len(one))], page_rows=page_rows)
+
+    loose = solve(None)
+    assert loose is not None and HOLE in loose.cells[CUT][0] and len(loose.cells[CUT + 1][0]) > 1
+    pinned = solve({len(one): CUT + 1})
+    assert pinned is not None
+    for r, k in enumerate(KEYS):
+        for c in range(7):
+            assert set(pinned.cells[r][c]) == ({HOLE} if r <= CUT else {truth[k][c]}), (k, c)
+    assert solve({len(one): CUT - 1}) is None
+
+
+def test_pages_around_a_page_taken_whole_need_not_join_blocks_as_the_model_does_where_their_rows_are_labelled():
+    # two values of one row in a block on the second page: without the labels that page is not
+    # divided around the first (its values could shift to other rows and fit by chance); with the
+    # rows each page holds pinned by their labels, its rows are divided as printed
+    truth = _table({})
+    one, two = _pages(truth, first=lambda vs: vs[::-1])
+    values = one + two
+    starts = [True] * len(values)
+    starts[len(one) + 1] = False
+    assert solve_blank_identities(values, KEYS, starts=starts, holes=[(0, len(one))]) is None
+    sol = solve_blank_identities(values, KEYS, starts=starts, holes=[(0, len(one))], page_rows={len(one): CUT})
+    assert sol is not None and not sol.exceeded
+    for r, k in enumerate(KEYS):
+        for c in range(7):
+            assert set(sol.cells[r][c]) == ({HOLE} if r < CUT else {truth[k][c]}), (k, c)

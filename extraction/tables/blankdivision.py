@@ -735,7 +735,13 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         if _blocks_are_groups(*outside):
             lone_rule = True
         elif not _blocks_are_groups(*outside, partial=True):
-            return None
+            if not page_rows:
+                return None
+            # with the rows each page holds pinned by their labels (``page_rows``), a page's values
+            # stay with its own rows however it joins them: its rows' 总计 and the identities left
+            # check them. A value alone in its block is still no group's (a group's column is one
+            # block): without that, lone blank marks and zeros fit as a group's columns by chance
+            lone_rule = True
         # else a group with empty cells among them (its short column one value less): the model
         # reads it (``_partial_group_steps``), but a block of one value may be such a column's, so
         # a lone value is not ruled out of a group of full rows (no ``_lone_in_a_column``)
@@ -897,7 +903,9 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
         nxt: list[tuple[State, int, list[Opts]]] = []
         if p in hole_end:
             steps = _hole_steps(p, hole_end[p], r, nrows, d, dropped, coef, combos, hole_sums[p])
-            nxt.extend(x for x in steps if feasible(*x[0][1:]))
+            # a page taken whole holds the rows labelled on it: the next page's first labelled row
+            # starts right after it (``page_rows``), as after any other step
+            nxt.extend(x for x in steps if feasible(*x[0][1:]) and page_rows.get(x[0][0], x[0][1]) == x[0][1])
         elif p < n and (p in skippable or (r == 0 and p < lead) or (r == nrows and trail)):
             if page_rows.get(p + 1, r) == r:
                 nxt.append(((p + 1, r, d, dropped), r, []))

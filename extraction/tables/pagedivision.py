@@ -31,6 +31,7 @@ from .blankdivision import (
     _merge_blank,
     solve_blank_identities,
 )
+from .joinedrows import page_first_rows
 from .result import BLANK, READ, TableResult
 from .streamblocks import APP_COLS
 from .streamorder import _page_numbers, block_starts, header_lead, lone_numbers, page_tops, subtotal_header
@@ -92,6 +93,13 @@ def paged_divisions(res: TableResult, doc: Document,
     pages = _page_numbers(doc, cells)
     starts = block_starts(cells, lines)
     tops = page_tops(doc, lines, cells)
+    # the rows each page holds, from their labels' pages (``joinedrows.page_first_rows``): a page
+    # taken whole then holds exactly its labelled rows, and the pages around it theirs. Not where a
+    # column header's piece stands among a page's later values (LibreOffice's 总计 header drawn
+    # after the page's rows): that page's values are not in its rows' order (as ``fill_from_joined_rows``)
+    firsts = page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows])
+    if hints and any(h is not None and not any(0 <= i - t < APP_COLS for t in tops) for i, h in enumerate(hints)):
+        firsts = {}
     sol: BlankSolution | None = None
     taken: list[tuple[int, int]] = []
     spent: list[int] = []
@@ -105,7 +113,8 @@ def paged_divisions(res: TableResult, doc: Document,
             after = {i for w in chosen if w + 1 < len(runs) and w + 1 not in chosen for i in range(*runs[w + 1])}
             named = [None if i in after else h for i, h in enumerate(hints)]
             got = solve_blank_identities(values, spec.row_keys, pages, named, lead, starts=starts, tops=tops,
-                                         holes=holes, limit=min(left, IDENTITY_STATE_LIMIT), spent=spent)  # fmt: skip
+                                         holes=holes, limit=min(left, IDENTITY_STATE_LIMIT), spent=spent,
+                                         page_rows=firsts)  # fmt: skip
             if got is not None and got.exceeded:
                 res.warn(f"values read one per line, divided around pages taken whole: more than {PAGED_STATE_BUDGET} "
                          "states to search; none is used")
