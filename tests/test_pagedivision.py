@@ -222,3 +222,62 @@ def test_pages_around_a_page_taken_whole_need_not_join_blocks_as_the_model_does_
     for r, k in enumerate(KEYS):
         for c in range(7):
             assert set(sol.cells[r][c]) == ({HOLE} if r < CUT else {truth[k][c]}), (k, c)
+
+
+def test_a_page_leaving_no_identity_is_taken_whole_only_where_each_page_s_rows_are_labelled_and_asked_for():
+    # the second page holds (三)…(六)'s last rows, (七)总计 and 四: taken whole, no identity is left
+    # to check the first page (its rows' own 总计 only). Refused by default and without labels; with
+    # the rows each page holds pinned by their labels and ``unchecked_holes`` (``paged_divisions``
+    # asks for it only where no division checked by more fits), the first page's rows as printed
+    truth = _table({})
+    one, two = _pages(truth, second=lambda vs: vs[::-1])
+    values = one + two
+
+    def solve(page_rows, unchecked):
+        return solve_blank_identities(values, KEYS, starts=[True] * len(values), holes=[(len(one), len(values))],
+                                      page_rows=page_rows, unchecked_holes=unchecked)
+
+    assert solve(None, True) is None and solve({len(one): CUT}, False) is None
+    sol = solve({len(one): CUT}, True)
+    assert sol is not None and not sol.exceeded
+    for r, k in enumerate(KEYS):
+        for c in range(7):
+            assert set(sol.cells[r][c]) == ({truth[k][c]} if r < CUT else {HOLE}), (k, c)
+    # labels saying the first page holds a row more than its values fill: no division
+    assert solve({len(one): CUT + 1}, True) is None
+
+
+def _labelled(one: list, two: list) -> tuple[Document, list]:
+    """``_reading`` with each page's row labels before its column header (page 2 starting with row
+    ``CUT``'s label): raw pdftotext writes a page's label column first."""
+    marks = "一二三四五六七"
+    pages = []
+    for rows, vals in ((SPEC.rows[:CUT], one), (SPEC.rows[CUT:], two)):
+        labels = [f"（{marks[i % 7]}）{row.label}" for i, row in enumerate(rows)]
+        pages.append("\n".join(labels) + "\n\n申请人情况\n自然人\n\n" + "".join(f"{v}\n\n" for v in vals))
+    text = "\f".join(pages)
+    return Document(text), split_lines(text)
+
+
+def test_the_pages_labels_let_a_page_be_divided_by_its_rows_totals_around_a_page_taken_whole():
+    # the second page's values in no readable order, and its rows leave no identity to check the
+    # first page's: without the rows' labels nothing is divided; with each page's labels the first
+    # page's rows are placed as printed (the row next to the page taken whole keeps its guess: a
+    # row may break across the page)
+    truth = _table({})
+    one, two = _pages(truth, second=lambda vs: vs[::-1])
+    for reading, placed in ((_reading, False), (_labelled, True)):
+        doc, lines = reading(one, two)
+        res = TableResult.empty(SPEC)
+        res.by_order.update(KEYS)
+        for k in KEYS:
+            res.values[k].update(dict.fromkeys(COLS, 5))
+            res.status[k] = dict.fromkeys(COLS, INFERRED)
+            res.ambiguous.update((k, c) for c in COLS)
+        assert refine_by_pages(res, doc, lines) is placed
+        for r, k in enumerate(KEYS):
+            for c, col in enumerate(COLS):
+                if placed and r < CUT - 1:
+                    assert res.values[k][col] == truth[k][c] and (k, col) not in res.ambiguous, (k, col)
+                else:
+                    assert res.values[k][col] == 5 and (k, col) in res.ambiguous, (k, col)
