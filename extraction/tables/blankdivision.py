@@ -609,7 +609,7 @@ HOLE_SKIPPABLE = 3
 
 def _hole_steps(p: int, end: int, r: int, nrows: int, d: tuple[int, ...], dropped: int,
                 coef: Sequence[Sequence[int]], combos: Sequence[Sequence[int]],
-                sums: set[int], unchecked: bool = False) -> list[tuple[tuple[int, int, tuple[int, ...], int], int, list[list[list[tuple[object, int | None]]]]]]:  # fmt: skip
+                sums: set[int]) -> list[tuple[tuple[int, int, tuple[int, ...], int], int, list[list[list[tuple[object, int | None]]]]]]:  # fmt: skip
     """The steps over a hole ``[p, end)`` from template row ``r`` (``sums``: what its values may
     add to, ``_hole_sums``): one per count of rows it may hold (from the fewest its values fill at
     seven a row to every row left: a row may print nothing), each dropping in all seven columns the
@@ -621,9 +621,7 @@ def _hole_steps(p: int, end: int, r: int, nrows: int, d: tuple[int, ...], droppe
     half the sum) and the later rows add to it; the mask's bits from ``2 nid`` name the combination
     (its index + 1), one hole's only. Where no identity is left to check and no combination takes
     the rows, no step: the other rows would be divided by their own 总计 alone, which a page's
-    values in another order can meet by chance — unless ``unchecked`` (the rows each page holds
-    pinned by their labels: the other pages' rows are then divided by their own 总计 and what
-    identities are left). (state reached, ``r``, the rows' per-column options)."""
+    values in another order can meet by chance. (state reached, ``r``, the rows' per-column options)."""
     nid = len(coef[0])
     out = []
     for m in range(max(1, -(-(end - p) // APP_COLS)), nrows - r + 1):
@@ -637,7 +635,7 @@ def _hole_steps(p: int, end: int, r: int, nrows: int, d: tuple[int, ...], droppe
                 if len(signs) == 1 and 0 not in signs:
                     combo = (k, signs.pop())
                     break
-        if combo is None and not unchecked and (gone >> nid) & ((1 << nid) - 1) == (1 << nid) - 1:
+        if combo is None and (gone >> nid) & ((1 << nid) - 1) == (1 << nid) - 1:
             continue  # no identity left to check the other rows by
         nd = list(d)
         before = sum(w * d[i * APP_COLS + APP_COLS - 1] for i, w in enumerate(combos[combo[0]])) if combo else 0
@@ -666,8 +664,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                            heights: Sequence[bool | None] = (), strict: bool = False,
                            step_memo: dict[tuple, tuple[dict[int, tuple[list, int]], set[int]]] | None = None,
                            page_rows: Mapping[int, int] | None = None, whole_columns: bool = False,
-                           top_take: Mapping[int, int] | None = None,
-                           unchecked_holes: bool = False) -> BlankSolution | None:  # fmt: skip
+                           top_take: Mapping[int, int] | None = None) -> BlankSolution | None:  # fmt: skip
     """Every division of a stream of table 三's values (raw ``pdftotext``, blank cells leaving no
     line) into the template's rows, as ``solve_blank_stream`` models them (a single row as its
     non-empty values in column order, none where every cell is empty; a group of full rows column
@@ -698,9 +695,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
     hole, its rows' cells get the option ``HOLE``, and every identity they enter is dropped in all
     seven columns (their column sums are not read). ``None`` where the values outside the holes
     join blocks otherwise than as groups' columns, full or with empty cells
-    (``_blocks_are_groups(partial=True)``), unless ``page_rows`` pins the rows each page holds (a
-    value alone in its block still no group's). ``unchecked_holes``: with ``page_rows``, a hole may
-    also be one whose rows leave no identity to check the other rows (``_hole_steps(unchecked=)``).
+    (``_blocks_are_groups(partial=True)``).
     ``row_memo``: the single rows' steps (``_row_steps``) per stream position, kept by the caller
     between searches of the same ``values`` and ``hints`` (they depend on nothing else).
     ``heights``: per template row, whether its label stands on one line (``labelheights``; ``None``
@@ -907,7 +902,7 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
             return BlankSolution([], exceeded=True)
         nxt: list[tuple[State, int, list[Opts]]] = []
         if p in hole_end:
-            steps = _hole_steps(p, hole_end[p], r, nrows, d, dropped, coef, combos, hole_sums[p], unchecked=unchecked_holes and bool(page_rows))
+            steps = _hole_steps(p, hole_end[p], r, nrows, d, dropped, coef, combos, hole_sums[p])
             # a page taken whole holds the rows labelled on it: the next page's first labelled row
             # starts right after it (``page_rows``), as after any other step
             nxt.extend(x for x in steps if feasible(*x[0][1:]) and page_rows.get(x[0][0], x[0][1]) == x[0][1])

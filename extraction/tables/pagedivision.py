@@ -103,31 +103,27 @@ def paged_divisions(res: TableResult, doc: Document,
     sol: BlankSolution | None = None
     taken: list[tuple[int, int]] = []
     spent: list[int] = []
-    # the fewest pages taken whole first; more only where no such choice lets the others divide.
-    # Then, with the rows each page holds pinned by their labels, pages whose rows leave no identity
-    # to check the others may be taken whole too: the other pages' rows checked by their own 总计
-    # (and what identities are left) only where no division checked by more fits
-    for unchecked in (False, True) if firsts else (False,):
-        for size in range(1, len(runs)):
-            for chosen in combinations(range(len(runs)), size):
-                holes = _joined([runs[w] for w in chosen])
-                left = PAGED_STATE_BUDGET - sum(spent)
-                # the page after a page taken whole may start with the rest of a row broken across the
-                # page break: a value printed after a header cell there need not be that row's
-                after = {i for w in chosen if w + 1 < len(runs) and w + 1 not in chosen for i in range(*runs[w + 1])}
-                named = [None if i in after else h for i, h in enumerate(hints)]
-                got = solve_blank_identities(values, spec.row_keys, pages, named, lead, starts=starts, tops=tops,
-                                             holes=holes, limit=min(left, IDENTITY_STATE_LIMIT), spent=spent,
-                                             page_rows=firsts, unchecked_holes=unchecked)  # fmt: skip
-                if got is not None and got.exceeded:
-                    res.warn(f"values read one per line, divided around pages taken whole: more than {PAGED_STATE_BUDGET} "
-                             "states to search; none is used")
-                    return None
-                if got is not None:
-                    taken += holes
-                    sol = got if sol is None else _merge_blank(sol, got)
-            if sol is not None:
-                return cells, sol, sorted(set(taken))
+    # the fewest pages taken whole first; more only where no such choice lets the others divide
+    for size in range(1, len(runs)):
+        for chosen in combinations(range(len(runs)), size):
+            holes = _joined([runs[w] for w in chosen])
+            left = PAGED_STATE_BUDGET - sum(spent)
+            # the page after a page taken whole may start with the rest of a row broken across the
+            # page break: a value printed after a header cell there need not be that row's
+            after = {i for w in chosen if w + 1 < len(runs) and w + 1 not in chosen for i in range(*runs[w + 1])}
+            named = [None if i in after else h for i, h in enumerate(hints)]
+            got = solve_blank_identities(values, spec.row_keys, pages, named, lead, starts=starts, tops=tops,
+                                         holes=holes, limit=min(left, IDENTITY_STATE_LIMIT), spent=spent,
+                                         page_rows=firsts)  # fmt: skip
+            if got is not None and got.exceeded:
+                res.warn(f"values read one per line, divided around pages taken whole: more than {PAGED_STATE_BUDGET} "
+                         "states to search; none is used")
+                return None
+            if got is not None:
+                taken += holes
+                sol = got if sol is None else _merge_blank(sol, got)
+        if sol is not None:
+            return cells, sol, sorted(set(taken))
     return None
 
 
