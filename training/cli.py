@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .config import DEFAULT_CONFIG_PATH, ConfigError, TrainConfig
+from .config import DEFAULT_CONFIG_PATH, ConfigError, TrainConfig, parse_overrides
 from .registry import ModelRegistry, RegistryError
 
 _models_dir_option = click.option(
@@ -77,7 +77,7 @@ def train_cmd(
             annotation_dirs=tuple(annotation_dirs) or None,
         )
         if sets:
-            config = TrainConfig.from_dict({**config.to_dict(), **parse_sets(sets)})
+            config = TrainConfig.from_dict({**config.to_dict(), **parse_overrides(sets)})
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     from govreport.extraction.errors import InputError
@@ -99,22 +99,6 @@ def train_cmd(
             f"{k} {v['f1']:.3f}" for k, v in best["per_label"].items()
         ))
     click.echo(f"train time {meta.get('train_seconds')} s; activate it with: govreport models promote {mv.version}")
-
-
-def parse_sets(pairs: tuple[str, ...]) -> dict[str, object]:
-    """``KEY=VALUE`` pairs as config fields: a value is JSON when it parses as JSON, else a string
-    (``--set train_precision=fp32``). Raises ConfigError for a pair without ``=``; unknown keys and
-    values of the wrong type are ``TrainConfig.from_dict``'s errors."""
-    out: dict[str, object] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"--set expects KEY=VALUE, got {pair!r}")
-        try:
-            out[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            out[key] = raw
-    return out
 
 
 @click.group("models")

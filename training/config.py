@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from govreport.extraction.errors import InputError
 
@@ -159,3 +159,20 @@ class TrainConfig:
 
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent / "configs" / "default.json"
+
+
+def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs (``--set`` of ``train`` and ``retrain``) as config fields: a value is JSON
+    when it parses as JSON, else a string (``--set train_precision=fp32``). Raises ConfigError for a
+    pair without ``=``; unknown keys and values of the wrong type are ``TrainConfig.from_dict``'s
+    errors."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set expects KEY=VALUE, got {pair!r}")
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw
+    return out

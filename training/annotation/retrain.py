@@ -25,11 +25,12 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from govreport.extraction.document import Document
 from govreport.extraction.errors import GovReportError
 from govreport.extraction.taggers import Tagger
+from govreport.training.config import parse_overrides  # noqa: F401  (re-exported: the retrain CLI and scripts import it here)
 from govreport.training.registry import ModelRegistry, ModelVersion, atomic_write_text
 
 from .batches import DEFAULT_BATCHES_DIR, in_dev, list_batches, load_documents
@@ -729,17 +730,3 @@ def load_policy(path: Path | None) -> PromotionPolicy:
         return PromotionPolicy.from_dict(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError, TypeError) as exc:
         raise RetrainError(f"cannot read the promotion policy {path}: {exc}") from None
-
-
-def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
-    """``key=value`` pairs; values are JSON when they parse as JSON, else strings."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise RetrainError(f"--set expects key=value, got {pair!r}")
-        try:
-            out[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            out[key] = raw
-    return out
