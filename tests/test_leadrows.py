@@ -570,21 +570,37 @@ def _two_page_report(t: dict, keys: list[str], split: str, page1_stream: list[st
         page2 + _first_row_at_header(_row_stream(t, keys[cut:])))
 
 
+def _unbalanced_2021() -> tuple[dict, list[str]]:
+    """The 2021 table with its last row's 总计 one too many (no division of the whole stream meets
+    the arithmetic, so table 三 falls back to order) and its row keys in the template's order."""
+    t = applications_2021()
+    t["carried_forward"]["total"] += 1
+    return t, [k for k, _ in APP_LABELS_2021]
+
+
+def _extract_applications(applications: str) -> dict:
+    """The rules tagger's output for a report whose table 三 region is ``applications``."""
+    return Extractor(get_tagger("rules")).extract_text(report(applications=applications)).output
+
+
+def _flagged(out: dict) -> set[str]:
+    """The cells ``out``'s ambiguous-cell review reasons name (``table.row.column``)."""
+    return {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+
+
 def test_a_later_page_s_leading_rows_are_placed_from_the_first_row_its_labels_name():
     # 三(三)2 prints one value fewer and the report's last 总计 is wrong: no division of the stream
     # meets the arithmetic; the first page's stream breaks at the short row, and the second page
     # (from 三(四)1, its first label) prints its rows whole: they are pinned from the page's start
-    t = applications_2021()
-    keys = [k for k, _ in APP_LABELS_2021]
-    t["carried_forward"]["total"] += 1
-    out = Extractor(get_tagger("rules")).extract_text(report(applications=_two_page_report(t, keys, "unable_not_held"))).output
+    t, keys = _unbalanced_2021()
+    out = _extract_applications(_two_page_report(t, keys, "unable_not_held"))
     got, status = out["tables"]["applications"], out["cell_status"]["applications"]
     page2 = keys[keys.index("unable_not_held") : keys.index("carried_forward")]
     for k in page2:
         assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS], k
         assert set(status[k].values()) == {"inferred"}, k
     assert any("rows read from the start of a later page's values" in w for w in out["warnings"])
-    flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+    flagged = _flagged(out)
     assert not any(c.startswith(f"applications.{k}.") for c in flagged for k in page2)
     # the row whose 总计 breaks is not pinned: left as the order reading had it (flagged or null)
     assert got["carried_forward"]["total"] is None or "applications.carried_forward.total" in flagged
@@ -594,10 +610,8 @@ def test_a_page_s_last_rows_are_placed_back_from_the_page_s_end():
     # the first page's stream breaks at 三(三)2, one value short; its rows after the short one print
     # seven values each up to the page's end, where its last row (三(四)1, the row before the second
     # page's first label) ends: read back from there, from the first with two non-zero applicant values
-    t = applications_2021()
-    keys = [k for k, _ in APP_LABELS_2021]
-    t["carried_forward"]["total"] += 1
-    out = Extractor(get_tagger("rules")).extract_text(report(applications=_two_page_report(t, keys, "unable_needs_creation"))).output
+    t, keys = _unbalanced_2021()
+    out = _extract_applications(_two_page_report(t, keys, "unable_needs_creation"))
     got, status = out["tables"]["applications"], out["cell_status"]["applications"]
     end = keys[keys.index("denied_security_stability") : keys.index("unable_needs_creation")]
     for k in end:
@@ -611,17 +625,14 @@ def test_a_page_s_last_rows_are_placed_back_from_the_page_s_end():
 def test_a_page_s_last_row_of_zeros_and_blank_marks_keeps_its_place_not_its_cells():
     # the first page's last row prints 0 among blank marks: its 0 meets 总计 in any column (LibreOffice
     # may draw a page's 总计 column out of order), so its cells are not placed; the row before it is
-    t = applications_2021()
-    keys = [k for k, _ in APP_LABELS_2021]
-    t["carried_forward"]["total"] += 1
+    t, keys = _unbalanced_2021()
     for c in COLS:  # 三(四)1 a row of zeros, the table's sums kept
         t["total_handled"][c] -= t["unable_not_held"][c]
         t["new_received"][c] -= t["unable_not_held"][c]
         t["unable_not_held"][c] = 0
     cut = keys.index("unable_needs_creation")
     stream = _row_stream(t, keys[:cut])[:-7] + ["无", "无", "无", "无", "0", "无", "无"]
-    out = Extractor(get_tagger("rules")).extract_text(
-        report(applications=_two_page_report(t, keys, "unable_needs_creation", stream))).output
+    out = _extract_applications(_two_page_report(t, keys, "unable_needs_creation", stream))
     got, status = out["tables"]["applications"], out["cell_status"]["applications"]
     k = "denied_administrative_inquiry"
     assert [got[k][c] for c in COLS] == [t[k][c] for c in COLS]
@@ -632,9 +643,7 @@ def test_a_page_s_last_row_of_zeros_and_blank_marks_keeps_its_place_not_its_cell
 def test_a_page_whose_first_row_s_total_is_drawn_with_a_late_total_header_is_not_read_from_its_start():
     # the second page's first row (三(四)2) prints only its 总计 0, which LibreOffice draws with the
     # 总计 header after the page's rows: the page's first values are the next row's, not its first row's
-    t = applications_2021()
-    keys = [k for k, _ in APP_LABELS_2021]
-    t["carried_forward"]["total"] += 1
+    t, keys = _unbalanced_2021()
     for c in COLS:
         t["total_handled"][c] -= t["unable_needs_creation"][c]
         t["new_received"][c] -= t["unable_needs_creation"][c]
@@ -643,9 +652,9 @@ def test_a_page_whose_first_row_s_total_is_drawn_with_a_late_total_header_is_not
     cut = keys.index("unable_needs_creation")
     page2 = [p for ps in pieces[cut:] for p in ps] + APP_HEADS[:-1] + _row_stream(t, keys[cut + 1 :]) + ["总计", "0"]
     text = "\n".join([p for ps in pieces[:cut] for p in ps] + APP_HEADS + _row_stream(t, keys[:cut])) + "\n\f" + "\n".join(page2)
-    out = Extractor(get_tagger("rules")).extract_text(report(applications=text)).output
+    out = _extract_applications(text)
     got = out["tables"]["applications"]
-    flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+    flagged = _flagged(out)
     # the next row's values are at most the order reading's flagged guess there, never pinned
     assert got["unable_needs_creation"]["total"] is None or "applications.unable_needs_creation.total" in flagged
     assert not any("rows read from the start of a later page's values" in w for w in out["warnings"])
@@ -655,9 +664,7 @@ def test_a_page_s_last_run_starting_with_0_is_not_read_back_as_its_last_row():
     # the first page's last row (三(四)1) leaves 科研机构 empty and prints six values; the row before
     # is a row of zeros: the page's last seven values, 0 and those six, meet 总计 as well, so the run
     # is not known to be one row's (the 0 is the row before's 总计)
-    t = applications_2021()
-    keys = [k for k, _ in APP_LABELS_2021]
-    t["carried_forward"]["total"] += 1
+    t, keys = _unbalanced_2021()
     for c in COLS:
         t["total_handled"][c] -= t["denied_administrative_inquiry"][c]
         t["new_received"][c] -= t["denied_administrative_inquiry"][c]
@@ -670,9 +677,8 @@ def test_a_page_s_last_run_starting_with_0_is_not_read_back_as_its_last_row():
     row["research_institution"] = None
     cut = keys.index("unable_needs_creation")
     stream = [s for s in _row_stream(t, keys[:cut]) if s != "None"]
-    out = Extractor(get_tagger("rules")).extract_text(
-        report(applications=_two_page_report(t, keys, "unable_needs_creation", stream))).output
+    out = _extract_applications(_two_page_report(t, keys, "unable_needs_creation", stream))
     got = out["tables"]["applications"]
-    flagged = {c for r in out["review_reasons"] if r["code"] == "ambiguous_cell" for c in r["cells"]}
+    flagged = _flagged(out)
     # (read back as seven values it would be 0, unflagged)
     assert got["unable_not_held"]["natural_person"] is None or "applications.unable_not_held.natural_person" in flagged
