@@ -57,7 +57,7 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
         # joins them outside the model could leave a wrong division standing
         return []
     tops = page_tops(doc, lines, cells)
-    if _late_header(cells, hints, tops) and (moved := first_totals_moved(doc, lines, APP_COLS)) is not None:
+    if late_header(cells, hints, tops) and (moved := first_totals_moved(doc, lines, APP_COLS)) is not None:
         # a page's first row's 总计 drawn with the 总计 header after the page's rows (LibreOffice
         # draws the header cell's text last): put back after that row, the reading is then in
         # its rows' order (the bounds below hold where no other header piece stands late)
@@ -67,7 +67,7 @@ def fill_from_joined_rows(res: TableResult, doc: Document, lines: Sequence[Line]
     starts = block_starts(cells, lines)
     # which rows each page holds (their labels' page) and that rows joined print a column as one block
     firsts, whole = page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows]), True
-    if _late_header(cells, hints, tops):
+    if late_header(cells, hints, tops):
         # a column header's piece drawn among a page's later values (LibreOffice's 总计 header after
         # the page's rows, a value after it): the page's values are not written in its rows' order,
         # so neither bound holds there
@@ -140,7 +140,7 @@ def _header_values(cells: Sequence[Cell], hints: Sequence[int | None], tops: fro
     return out
 
 
-def _late_header(cells: Sequence[Cell], hints: Sequence[int | None], tops: frozenset[int]) -> bool:
+def late_header(cells: Sequence[Cell], hints: Sequence[int | None], tops: frozenset[int]) -> bool:
     """Does a column header's piece stand among a page's later values: a value ``hints`` names
     (the header piece before it) more than a row's width past every page top (``tops``)?"""
     return any(h is not None and not any(0 <= i - t < APP_COLS for t in tops) for i, h in enumerate(hints))

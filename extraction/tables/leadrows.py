@@ -135,11 +135,14 @@ def block_orders(count: int) -> list[tuple[int, ...]]:
     return sorted(orders)
 
 
+def _same_cell(a: Cell, b: Cell) -> bool:
+    """Do two readings give a cell alike: both blank marks, or values equal within ``TOL``?"""
+    return (a.value is None) == (b.value is None) and (a.value is None or abs(a.value - b.value) <= TOL)
+
+
 def _agreed(fits: Sequence[list[list[Cell]]]) -> list[list[Cell | None]]:
     """The rows of the first placement with each cell the placements give differently None (open)."""
-    def same(a: Cell, b: Cell) -> bool:
-        return (a.value is None) == (b.value is None) and (a.value is None or abs(a.value - b.value) <= TOL)
-    return [[c if all(same(c, f[k][col]) for f in fits) else None for col, c in enumerate(row)]
+    return [[c if all(_same_cell(c, f[k][col]) for f in fits) else None for col, c in enumerate(row)]
             for k, row in enumerate(fits[0])]
 
 
@@ -616,8 +619,7 @@ def _eight_column_lead(cells: Sequence[Cell], hints: Sequence[int | None], rows:
         if a is None or b is None:
             out.append(None)
             continue
-        out.append([x if (x.value is None) == (y.value is None) and (x.value is None or abs(x.value - y.value) <= TOL)
-                    else None for x, y in zip(a, b)])  # fmt: skip
+        out.append([x if _same_cell(x, y) else None for x, y in zip(a, b)])
     longer = max(SUBTOTAL_SLOTS, key=lambda sub: len(walks[sub]))
     if said == longer:
         out += walks[longer][len(out) :]

@@ -31,7 +31,7 @@ from .blankdivision import (
     _merge_blank,
     solve_blank_identities,
 )
-from .joinedrows import page_first_rows
+from .joinedrows import late_header, page_first_rows
 from .result import BLANK, READ, TableResult
 from .streamblocks import APP_COLS
 from .streamorder import _page_numbers, block_starts, header_lead, lone_numbers, page_tops, subtotal_header
@@ -98,7 +98,7 @@ def paged_divisions(res: TableResult, doc: Document,
     # column header's piece stands among a page's later values (LibreOffice's 总计 header drawn
     # after the page's rows): that page's values are not in its rows' order (as ``fill_from_joined_rows``)
     firsts = page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows])
-    if hints and any(h is not None and not any(0 <= i - t < APP_COLS for t in tops) for i, h in enumerate(hints)):
+    if late_header(cells, hints, tops):
         firsts = {}
     sol: BlankSolution | None = None
     taken: list[tuple[int, int]] = []
