@@ -298,6 +298,8 @@ def test_values_placed_by_the_empty_lines_between_them_are_a_guess_unless_the_to
     assert _blank_lines_hold(cells(4, 2, 6), [0, 2, 6], 7)  # an empty line here and there: cells
     assert _blank_lines_hold(cells(1, 2, 4, 5, 6, 21), [0, 1, 3, 4, 5, 6], 7)  # its own check says the rest
     assert _blank_lines_hold(cells(9), [6], 7)  # a row printing only 总计
+    assert not _blank_lines_hold(cells(0), [6], 7)  # a lone 0: 总计 of empty cells in any column
+    assert not _blank_lines_hold(cells(0), [7], 8)  # the same with the 小计 column printed
     # a generated reading (chrome-pdf:pdftotext, seed 1, report 39) whose first row came so; its
     # rendered row: 4 2 0 (blank) 0 0 | 6
     text = (Path(__file__).parent / "data" / "chrome_raw_blank_lines.txt").read_text(encoding="utf-8")

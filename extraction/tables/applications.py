@@ -388,10 +388,16 @@ def _blank_lines_hold(cells: list[Cell], slots: list[int], ncols: int) -> bool:
     trusted: True where the values are not each apart (an empty line only here and there marks a
     cell), else where it meets 总计 = the six applicant columns with its 总计 printed (seven printed
     columns; empty cells and blank marks as 0; a value that cannot be read confirms nothing).
-    Eight printed columns, or 总计 alone: True."""
+    Eight printed columns, or 总计 alone: True, except a lone 0 (or blank mark) as 总计, which
+    any column would hold as well."""
     if len(slots) > 1 and any(b - a != 2 for a, b in zip(slots, slots[1:])):
         return True  # not every value apart: the empty lines mark cells, not blocks
-    if ncols != 7 or list(slots) == [ncols - 1]:
+    lone_total = list(slots) == [ncols - 1]
+    if lone_total and len(cells) == 1 and (cells[0].value == 0 or is_blank_mark(cells[0].raw)):
+        # a lone 0 meets 总计 = the sum of empty cells in whichever column it stands: nothing
+        # confirms the empty lines put it there (raw pdftotext of a table of zeros: seed-3 lo 78)
+        return False
+    if ncols != 7 or lone_total:
         # the 小计 column's own check is the variant's (``_subtotal_checks``); a row printing only
         # 总计 (its applicant cells left empty) is a form reports use, its check says the rest
         return True
