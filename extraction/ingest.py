@@ -297,6 +297,21 @@ class ReadBack(NamedTuple):
     lossy: bool = False  # read by a strict Windows-1252 reader that lost bytes: U+FFFD where they were
 
 
+# Document.meta: (the text, ingest's ``read_back`` of it), so that a document is read back once,
+# not again by its normalised view and by its output (``read_back_of``)
+READ_BACK_META = "read_back"
+
+
+def read_back_of(doc: Document) -> ReadBack | None:
+    """``read_back(doc.text)``: what ingest found when ``doc`` still holds the very text ingest read
+    (the same object: a Document made from another text with this meta copied reads its own), else
+    read back now."""
+    known = doc.meta.get(READ_BACK_META)
+    if isinstance(known, tuple) and len(known) == 2 and known[0] is doc.text:
+        return known[1]
+    return read_back(doc.text)
+
+
 def read_back(text: str) -> ReadBack | None:
     """``text`` read back when it is Chinese text read as ISO-8859-1 or Windows-1252 and saved again
     (``mojibake.single_byte_origin``), up to ``MAX_MOJIBAKE_LAYERS`` times over, whose bytes are
@@ -509,7 +524,9 @@ def _document(
     if (lost := lost_characters(read, replaced, origin)) is not None:
         warnings.append(lost)
     doc = Document.from_text(text, filename=filename, media_type=MEDIA_TYPES[fmt], raw=raw)
-    return doc.with_meta(format=fmt, encoding=encoding, ingest_warnings=warnings, lost_characters=lost)
+    return doc.with_meta(
+        format=fmt, encoding=encoding, ingest_warnings=warnings, lost_characters=lost, **{READ_BACK_META: (text, found)}
+    )
 
 
 def max_stray_nuls(n: int) -> int:

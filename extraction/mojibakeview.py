@@ -11,14 +11,19 @@ carried through to the input.
 """
 from __future__ import annotations
 
-from .ingest import read_back
+from .ingest import ReadBack, read_back
 from .normalize import Repair, TextView, clean_view
 
 
-def read_back_view(text: str) -> TextView | None:
+_UNREAD = object()
+
+
+def read_back_view(text: str, found: ReadBack | None | object = _UNREAD) -> TextView | None:
     """The normalised view of ``text`` read back from mojibake, ``index`` and repairs on ``text``;
-    None when ``text`` is not mojibake (``ingest.read_back``: the decision ingest warns about)."""
-    found = read_back(text)
+    None when ``text`` is not mojibake (``ingest.read_back``: the decision ingest warns about).
+    ``found``: ``read_back(text)`` when it is known already (``ingest.read_back_of``)."""
+    if found is _UNREAD:
+        found = read_back(text)
     if found is None:
         return None
     undone, starts = found.decoded, found.starts

@@ -8,7 +8,7 @@ from typing import Any
 
 from .document import Document
 from .errors import NotAReport
-from .ingest import FILE_SUFFIXES, load_bytes, load_path, load_text
+from .ingest import FILE_SUFFIXES, load_bytes, load_path, load_text, read_back_of
 from .limits import ReadLimits, check_deadline, max_bytes_from_env
 from .readbacktext import ReadBackText, read_back_text
 from .report import assemble_report
@@ -44,7 +44,7 @@ class ExtractionResult:
 
     def read_back(self) -> ReadBackText | None:
         """The input's text read back when it is mojibake (``readbacktext``), else None."""
-        return read_back_text(self.document.text)
+        return read_back_text(self.document.text, read_back_of(self.document))  # ingest's, not read again
 
 
 class Extractor:

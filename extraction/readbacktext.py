@@ -13,7 +13,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from .ingest import read_back
+from .ingest import ReadBack, read_back
+
+_UNREAD = object()
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,11 @@ class ReadBackText:
         }
 
 
-def read_back_text(text: str) -> ReadBackText | None:
-    """``text`` read back when it is mojibake (the same decision ingest warns about), else None."""
-    found = read_back(text)
+def read_back_text(text: str, found: ReadBack | None | object = _UNREAD) -> ReadBackText | None:
+    """``text`` read back when it is mojibake (the same decision ingest warns about), else None;
+    ``found``: ``read_back(text)`` when it is known already (``ingest.read_back_of``)."""
+    if found is _UNREAD:
+        found = read_back(text)
     if found is None:
         return None
     return ReadBackText(found.decoded.text, tuple(found.starts), found.decoded.encoding, found.layers, found.lossy)

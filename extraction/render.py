@@ -10,6 +10,7 @@ from typing import Any
 
 from .document import Document
 from .labels import LABEL_INFO, LABELS
+from .ingest import read_back_of
 from .readbacktext import read_back_text
 
 SPANS_KEY = "govreport"
@@ -64,7 +65,7 @@ def render_html(doc: Document, page: bool = True) -> str:
     from spacy import displacy
 
     colors = {label.value: LABEL_INFO[label].color for label in LABELS}
-    back = read_back_text(doc.text)
+    back = read_back_text(doc.text, read_back_of(doc))
     shown = back.shown if back is not None else (lambda offset: offset)
     ents, end = [], 0
     for s in sorted(doc.spans, key=lambda s: (s.start, s.end)):

@@ -130,11 +130,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         fmt, how = "2021", "format 2021 assumed (no wording or year to decide)"
     is_report = fmt is not None and (len(secs) >= 2 or (regions and has_table_spans) or title is not None or bool(printed))
     if not is_report:
-        out = _empty_output(year, organ, secs, warnings)
+        out = _empty_output(title, year, organ, secs, warnings)
         out.update(verdict(out, doc.meta.get("ingest_warnings", [])))
         return out
     if is_old_format(text, year):
-        out = _old_format_output(year, organ, secs, warnings)
+        out = _old_format_output(title, year, organ, secs, warnings)
         out.update(verdict(out, doc.meta.get("ingest_warnings", [])))
         return out
     if "inferred" in how or "assumed" in how:
@@ -303,6 +303,11 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         elif any(t[0] == {"active_disclosure": 2, "applications": 3, "review_litigation": 4}[name] for t in sec_tuples):
             warnings.append(f"{name}: the section heading is present but the table is missing")
             notes.append(reason("table_not_found", [name]))
+    if all(tables[name] is None for name in TABLES):
+        # every 2019/2021-format report prints all three: a report with none is one whose tables
+        # were lost (pictures, a converter), never a complete result
+        warnings.append("no statistics table was found: the report's three tables are all missing")
+        notes.append(reason("no_tables", list(TABLES)))
     checks = all_checks(tables, fmt, status) + checks
     checks += narrative_checks(_prose_figures(doc, fmt, year), tables, provenance)
     if year is None:
@@ -323,6 +328,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         "template": fmt,
         "year": year,
         "organ": organ,
+        "title": title,
         "sections": secs,
         "tables": tables,
         "checks": checks,
@@ -434,7 +440,7 @@ def _prints_its_header(frags: list, table: str) -> bool:
 _REVIEW_PIECES = frozenset({"维持", "纠正", "尚未", "审结", "总计", "结果维持", "结果纠正", "尚未审结"})
 
 
-def _old_format_output(year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:
+def _old_format_output(title: str | None, year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:
     """A report for a year before the 2019 format (spec): template null, every table null (its own
     tables are of neither template), sections found by topic, a warning; a result, not an error."""
     return {
@@ -442,6 +448,7 @@ def _old_format_output(year: int | None, organ: str | None, secs: list, warnings
         "old_format": True,
         "year": year,
         "organ": organ,
+        "title": title,
         "sections": secs,
         "tables": {name: None for name in TABLES},
         "checks": [],
@@ -453,11 +460,12 @@ def _old_format_output(year: int | None, organ: str | None, secs: list, warnings
     }
 
 
-def _empty_output(year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:
+def _empty_output(title: str | None, year: int | None, organ: str | None, secs: list, warnings: list[str]) -> dict[str, Any]:
     return {
         "template": None,
         "year": year,
         "organ": organ,
+        "title": title,
         "sections": secs,
         "tables": {name: None for name in TABLES},
         "checks": [],

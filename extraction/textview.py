@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from .document import Document, Span
+from .ingest import ReadBack, read_back_of
 from .labels import Label
 from .lostchars import with_lost_read_back
 from .mojibakeview import read_back_view
@@ -23,10 +24,11 @@ INFERRED_REPAIRS = ("ocr_digit", "nul")
 _INFERRED_WHY = {"ocr_digit": "OCR letters inside a figure", "nul": "a NUL character inside a figure, skipped"}
 
 
-def text_view(text: str) -> TextView:
+def text_view(text: str, *known: ReadBack | None) -> TextView:
     """The normalised view every tagger reads of ``text``: mojibake read back (``mojibakeview``),
-    converter damage repaired (``normalize.clean_view``), lost characters read back (``lostchars``)."""
-    return with_lost_read_back(read_back_view(text) or clean_view(text))
+    converter damage repaired (``normalize.clean_view``), lost characters read back (``lostchars``).
+    ``known``: ``read_back(text)`` when it is known already (``ingest.read_back_of``)."""
+    return with_lost_read_back(read_back_view(text, *known) or clean_view(text))
 
 
 def view_document(doc: Document) -> tuple[Document, TextView]:
@@ -34,7 +36,7 @@ def view_document(doc: Document) -> tuple[Document, TextView]:
     into the view; one that covers only skipped characters is dropped. When nothing needs repair
     the view Document is ``doc`` itself. Mojibake is read back here (``mojibakeview``), so the
     Document keeps the text as given and every offset refers to it."""
-    view = text_view(doc.text)
+    view = text_view(doc.text, read_back_of(doc))  # ingest's read-back: a document is read back once
     if view.identity:
         return doc, view
     spans = []

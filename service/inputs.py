@@ -17,7 +17,7 @@ from govreport.extraction.export import atomic_write
 
 from .bodyencoding import DECODED_SCOPE_KEY
 from .errors import ServiceError
-from .schemas import BatchRequest, ExtractRequest
+from .schemas import MAX_FILENAME_CHARS, BatchRequest, ExtractRequest
 from .settings import ServiceSettings
 
 T = TypeVar("T")
@@ -189,6 +189,14 @@ async def _read_uploads(request: Request, settings: ServiceSettings, field: str)
                     "invalid_request",
                     f"a file was sent in the form field '{name}'; send it in the field '{field}' "
                     f"(curl -F {field}=@report.pdf)",
+                )
+            if value.filename and len(value.filename) > MAX_FILENAME_CHARS:
+                # the JSON filename and ?filename= are held to this; a part's own name was not
+                raise ServiceError(
+                    422,
+                    "invalid_request",
+                    f"the name of the file sent in '{name}' is {len(value.filename)} characters long; "
+                    f"at most {MAX_FILENAME_CHARS} are accepted: rename the file",
                 )
             data = await value.read()
             docs.append(InputDoc(value.filename or None, data=data, media_type=_upload_media_type(value.content_type)))

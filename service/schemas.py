@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # ---- requests ----------------------------------------------------------------------------------
 
+MAX_FILENAME_CHARS = 255  # a file name, however it comes (JSON, ?filename=, a multipart part's own name)
+
 EXAMPLE_TEXT = (
     "# 湖南省退役军人事务厅 2020 年政府信息公开年度报告\n\n## 一、总体情况\n\n…\n\n"
     "## 二、主动公开政府信息情况\n\n…"
@@ -26,7 +28,7 @@ class ExtractRequest(BaseModel):
     )
 
     text: str = Field(description="the report's text, as flattened from PDF, Word or HTML")
-    filename: str | None = Field(None, max_length=255, description="original file name (helps format detection)")
+    filename: str | None = Field(None, max_length=MAX_FILENAME_CHARS, description="original file name (helps format detection)")
 
 
 class BatchRequest(BaseModel):
@@ -130,6 +132,7 @@ EXAMPLE_RESULT: dict[str, Any] = {
     "template": "2019",
     "year": 2020,
     "organ": "湖南省退役军人事务厅",
+    "title": "湖南省退役军人事务厅 2020 年政府信息公开年度报告",
     "sections": [{"index": 1, "title": "一、总体情况", "start": 40, "end": 612}],
     "tables": {
         "active_disclosure": {"centralized_procurement": {"projects": 10, "amount": 966.0898}},
@@ -163,6 +166,8 @@ class ExtractResponse(_Open):
     template: Literal["2019", "2021"] | None
     year: int | None
     organ: str | None
+    title: str | None = Field(
+        None, description="the report's title as printed (read through the normalised view); null when none was found")
     sections: list[SectionOut]
     tables: dict[str, Table | None]
     checks: list[CheckOut]

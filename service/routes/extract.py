@@ -18,7 +18,7 @@ from ..errors import ServiceError, classify
 from ..inputs import InputDoc, read_batch, read_single, save_input
 from ..middleware import request_id_of
 from ..model_runtime import InferencePool, Runtime
-from ..schemas import EXAMPLE_TEXT, BatchRequest, BatchResponse, ExtractRequest, ExtractResponse
+from ..schemas import EXAMPLE_TEXT, MAX_FILENAME_CHARS, BatchRequest, BatchResponse, ExtractRequest, ExtractResponse
 from ..settings import ServiceSettings
 from .common import ERROR_RESPONSES, _request_body_doc, auth_dependencies
 
@@ -113,7 +113,7 @@ def build_extract_router(settings: ServiceSettings) -> APIRouter:
         pool: PoolDep,
         spans: SpansQuery = False,
         text: TextQuery = False,
-        filename: Annotated[str | None, Query(max_length=255, description="file name for a raw body")] = None,
+        filename: Annotated[str | None, Query(max_length=MAX_FILENAME_CHARS, description="file name for a raw body")] = None,
         fmt: Annotated[
             DownloadFormat, Query(alias="format", description="json, or a file to download: csv (tidy cells), xlsx, md")
         ] = "json",

@@ -24,6 +24,7 @@ const STRINGS = {
     template: "格式",
     year: "年度",
     organ: "机关",
+    doc_title: "标题",
     file: "文件",
     tagger: "标注器",
     time: "耗时",
@@ -111,6 +112,7 @@ const STRINGS = {
     template: "Format",
     year: "Year",
     organ: "Organ",
+    doc_title: "Title",
     file: "File",
     tagger: "Tagger",
     time: "Time",
@@ -430,6 +432,7 @@ function render(data) {
   $("sum-template").textContent = data.template ?? "—";
   $("sum-year").textContent = data.year ?? "—";
   $("sum-organ").textContent = data.organ ?? "—";
+  $("sum-title").textContent = data.title ?? "—";
   $("sum-filename").textContent = get(data, "origin", "filename") || T("pasted");
   $("sum-model").textContent = `${data.tagger.name} ${data.model_version}`;
   $("sum-time").textContent = `${get(data, "timings_ms", "total") ?? "?"} ms`;

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from govreport.extraction.document import Document
-from govreport.extraction.ingest import load_path
+from govreport.extraction.ingest import load_path, read_back_of
 from govreport.extraction.readbacktext import read_back_text
 from govreport.extraction.taggers import Tagger
 from govreport.extraction.textview import tag_original
@@ -73,7 +73,7 @@ def _sync_settings(client: LabelStudioClient, project: dict[str, Any]) -> list[s
 def as_annotated(doc: Document) -> Document:
     """The Document annotators see: a mojibake one read back (its own text, hash and no spans),
     any other as it is."""
-    back = read_back_text(doc.text)
+    back = read_back_text(doc.text, read_back_of(doc))
     if back is None:
         return doc
     return Document.from_text(back.text, filename=doc.origin.filename, media_type=doc.origin.media_type)
