@@ -33,6 +33,35 @@ def get_pool(request: Request) -> InferencePool:
     return pool
 
 
+def _query_names(dependant: object) -> set[str]:
+    """The query parameters a route takes: its own and its dependencies' (by the name sent, the alias)."""
+    names = {p.alias for p in getattr(dependant, "query_params", ())}
+    for sub in getattr(dependant, "dependencies", ()):
+        names |= _query_names(sub)
+    return names
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """422 ``invalid_request`` for a query parameter the route does not take. FastAPI ignores them,
+    so a misspelt option (``?fromat=csv``) or one the route does not have (``?fail_fast=true`` on a
+    batch, ``?format=csv`` on ``/v1/crosscheck``) was silently not honoured: the client got an answer
+    it had not asked for and no word why."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = sorted(set(request.query_params.keys()) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) if known else "no query parameters"
+        raise ServiceError(
+            422,
+            "invalid_request",
+            f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: "
+            f"{request.method} {getattr(route, 'path', request.url.path)} takes {takes} (see /docs)",
+        )
+
+
 def api_key_dependency(settings: ServiceSettings) -> Callable[..., None]:
     """A dependency checking the key header; declared through APIKeyHeader so /docs can send it."""
     assert settings.api_key is not None

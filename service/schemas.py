@@ -200,6 +200,7 @@ class BatchResponse(BaseModel):
     count: int
     succeeded: int
     failed: int
+    skipped: int = Field(0, description="items not run because an earlier one failed (only with fail_fast=true)")
     items: list[BatchItem]
     timings_ms: dict[str, float]
 

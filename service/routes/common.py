@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import Depends
 
-from ..deps import api_key_dependency
+from ..deps import api_key_dependency, refuse_unknown_query
 from ..schemas import ErrorResponse
 from ..settings import ServiceSettings
 
@@ -40,4 +40,7 @@ def _request_body_doc(model: type, multipart_field: str, multiple: bool, json_ex
 
 
 def auth_dependencies(settings: ServiceSettings) -> list[Any]:
-    return [Depends(api_key_dependency(settings))] if settings.auth_enabled else []
+    """What every ``/v1`` route checks first: the API key (when one is set), then that the query
+    holds only parameters the route takes (``deps.refuse_unknown_query``)."""
+    key = [Depends(api_key_dependency(settings))] if settings.auth_enabled else []
+    return [*key, Depends(refuse_unknown_query)]

@@ -2,9 +2,10 @@
 extraction runs on the inference pool, never on the event loop."""
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
-from typing import Annotated, Any, Sequence
+from typing import Annotated, Any, Callable, Sequence
 
 from fastapi import APIRouter, Query, Request
 
@@ -47,6 +48,36 @@ def extract_job(
     return out
 
 
+class Skipped(ServiceError):
+    """A batch item not run because an earlier one failed and the batch asked to stop (``fail_fast``)."""
+
+    def __init__(self, failed: int):
+        super().__init__(
+            424, "skipped", f"not run: item {failed} failed first and the batch was sent with fail_fast=true"
+        )
+
+
+class _FirstFailure:
+    """The first item of a batch that failed, shared by its jobs (``fail_fast``): a job that has not
+    started once an item failed is not run."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.index: int | None = None
+
+    def run(self, index: int, job: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        with self._lock:
+            if self.index is not None:
+                raise Skipped(self.index)
+        try:
+            return job()
+        except BaseException:
+            with self._lock:
+                if self.index is None:
+                    self.index = index
+            raise
+
+
 async def run_extractions(
     runtime: Runtime,
     pool: InferencePool,
@@ -55,9 +86,12 @@ async def run_extractions(
     deadline: float,
     with_spans: bool,
     with_text: bool,
+    fail_fast: bool = False,
 ) -> list[dict[str, Any] | BaseException]:
+    """Each document's result or exception, in order; ``fail_fast``: once an item fails, the items not
+    started yet are not run (their slot holds ``Skipped``); items already running finish."""
     t0 = time.perf_counter()
-    jobs = [
+    jobs: list[Callable[[], dict[str, Any]]] = [
         (
             lambda d=d: extract_job(
                 extractor,
@@ -71,6 +105,9 @@ async def run_extractions(
         )
         for d in docs
     ]
+    if fail_fast:
+        first = _FirstFailure()
+        jobs = [(lambda i=i, job=job: first.run(i, job)) for i, job in enumerate(jobs)]
     outcomes = await pool.run(jobs, deadline)
     for o in outcomes:
         runtime.metrics.documents.labels("error" if isinstance(o, BaseException) else "ok").inc()
@@ -150,11 +187,18 @@ def build_extract_router(settings: ServiceSettings) -> APIRouter:
         pool: PoolDep,
         spans: SpansQuery = False,
         text: TextQuery = False,
+        fail_fast: Annotated[
+            bool,
+            Query(
+                description="stop at the first failure: once an item fails, the items not started yet are not "
+                "run (each `ok` false, status 424, code `skipped`); items already running finish"
+            ),
+        ] = False,
     ) -> dict[str, Any]:
         t0 = time.perf_counter()
         deadline = time.monotonic() + runtime.settings.request_timeout_s
         docs = await read_batch(request, runtime.settings)
-        outcomes = await run_extractions(runtime, pool, extractor, docs, deadline, spans, text)
+        outcomes = await run_extractions(runtime, pool, extractor, docs, deadline, spans, text, fail_fast)
         rid = request_id_of(request.scope)
         items = []
         for i, (doc, outcome) in enumerate(zip(docs, outcomes)):
@@ -168,10 +212,12 @@ def build_extract_router(settings: ServiceSettings) -> APIRouter:
             else:
                 items.append({"index": i, "filename": doc.filename, "ok": True, "status": 200, "result": outcome})
         ok = sum(1 for it in items if it["ok"])
+        skipped = sum(1 for o in outcomes if isinstance(o, Skipped))
         return {
             "count": len(items),
             "succeeded": ok,
-            "failed": len(items) - ok,
+            "failed": len(items) - ok - skipped,
+            "skipped": skipped,
             "items": items,
             "timings_ms": {"total": round((time.perf_counter() - t0) * 1000, 2)},
         }
