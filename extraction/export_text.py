@@ -110,6 +110,8 @@ def to_markdown(output: dict[str, Any], source: str = "") -> str:
     """One report as Markdown: a heading, each table as GitHub-style tables (row groups joined
     with `` · ``), then the checks and warnings."""
     out = [f"# {_md_cell(_header(output, source))}", ""]
+    if output.get("title"):  # the report's own title, as printed
+        out += [_md_cell(_shown(output["title"])), ""]
     template = output.get("template")
     tables = output.get("tables") or {}
     for name in TABLES:
@@ -169,6 +171,8 @@ def summary_text(output: dict[str, Any], source: str = "", label_width: int = 30
     """A short plain-text view for a terminal: who/when/which format, the three tables with
     their labels (groups as indented lines, long labels cut), then the checks and warnings."""
     out = [_header(output, source)]
+    if output.get("title"):  # the report's own title, as printed
+        out.append(_shown(output["title"]))
     template = output.get("template")
     tables = output.get("tables") or {}
     for name in TABLES:

@@ -112,7 +112,8 @@ def to_xlsx(output: dict[str, Any], source: str = "") -> bytes:
     # warnings, check details and the caption may quote the text's control characters (a control
     # character read as a table value: "the 2nd value (\x1b)"), which openpyxl refuses
     caption = printable_text(" · ".join(
-        str(x) for x in (output.get("organ"), output.get("year") and f"{output['year']}年", template and f"{template} 格式", source) if x
+        str(x) for x in (output.get("title") or output.get("organ"), output.get("year") and f"{output['year']}年",
+                         template and f"{template} 格式", source) if x
     )) or ""
     if template:
         for name in TABLES:

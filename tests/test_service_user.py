@@ -59,6 +59,23 @@ def test_the_title_is_in_the_output(rules: Extractor) -> None:
     assert rules.extract_text(untitled, "u.txt").output["title"] is None
 
 
+def test_the_title_is_shown_in_the_summary_markdown_and_workbook(rules: Extractor, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from govreport.extraction.export_text import summary_text, to_markdown
+    from govreport.extraction.export_xlsx import to_xlsx
+
+    out = rules.extract_path(CORPUS / "seed_000.txt").output
+    title = "湖南省退役军人事务厅 2020 年政府信息公开年度报告"
+    assert summary_text(out, "seed_000.txt").splitlines()[1] == title
+    assert to_markdown(out, "seed_000.txt").splitlines()[2] == title
+    (tmp_path / "r.xlsx").write_bytes(to_xlsx(out, "seed_000.txt"))
+    sheet = load_workbook(tmp_path / "r.xlsx").worksheets[0]
+    assert any(title in str(c.value) for row in sheet.iter_rows(max_row=4) for c in row if c.value)
+    # a title's control characters never reach the terminal raw
+    assert "\\x1b" in summary_text({**out, "title": "x\x1b]0;pwned\x07"}).splitlines()[1]
+
+
 def test_a_mojibake_document_is_read_back_once_per_extraction(rules: Extractor, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     real = ingest.read_back
