@@ -29,7 +29,10 @@ def download_name(filename: str | None, fmt: str) -> str:
 
 
 def content_disposition(name: str) -> str:
-    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_")
+    """The header for ``name``: printable ASCII in ``filename`` (anything else, a quote or a
+    backslash is ``_``: a control character from an uploaded file's name made the header invalid,
+    and the server dropped the connection after the work was done), all of it in ``filename*``."""
+    ascii_name = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 

@@ -1,5 +1,6 @@
 """What a new user met trying govreport: a report without any table that needed no review, the
-title missing from the output, an upload's file name of any length, options the API silently
+title missing from the output, an upload's file name of any length (and one with a control
+character, which broke the download's header and dropped the connection), options the API silently
 ignored (``?fail_fast=true``, a misspelt ``?fromat=csv``), a mojibake document read back three
 times per request. The real server (uvicorn on 127.0.0.1) for the HTTP side."""
 from __future__ import annotations
@@ -127,6 +128,15 @@ def test_real_server_limits_upload_names_refuses_unknown_options_and_stops_at_th
         cross = http.post("/v1/crosscheck?format=csv", json={"items": [{"text": report}]})
         assert cross.status_code == 422 and "takes no query parameters" in cross.json()["error"]["message"]
 
+        # a download named after an upload whose name holds a control character: the header was
+        # invalid, and the server dropped the connection (a traceback) after the work was done
+        for fmt in ("csv", "xlsx", "md"):
+            d = http.post(f"/v1/extract?format={fmt}", files={"file": ("a\x1b[2Jb.txt", report.encode(), "text/plain")})
+            assert d.status_code == 200, d.text
+            assert d.headers["content-disposition"] == (
+                f"attachment; filename=\"a_[2Jb.{fmt}\"; filename*=UTF-8''a%1B%5B2Jb.{fmt}"
+            )
+
         # fail_fast: items after the first failure are not run
         items = {"items": [{"text": report}, {"text": ""}, {"text": report}, {"text": report}]}
         b = http.post("/v1/extract/batch?fail_fast=true", json=items).json()
@@ -138,3 +148,11 @@ def test_real_server_limits_upload_names_refuses_unknown_options_and_stops_at_th
     log = server.log_text()
     assert server.returncode in (0, -signal.SIGTERM), log[-3000:]
     assert "Traceback" not in log, log[-3000:]
+
+
+def test_a_download_s_file_name_header_is_printable_ascii() -> None:
+    from govreport.service.downloads import content_disposition
+
+    assert content_disposition('报告\r\n"x\\y".csv') == (
+        "attachment; filename=\"_____x_y_.csv\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%0D%0A%22x%5Cy%22.csv"
+    )
