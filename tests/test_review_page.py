@@ -83,6 +83,7 @@ def assert_page_shows(page: Any, expected: dict[str, Any]) -> None:
     assert page.text_content("#sum-template") == (expected["template"] or "—")
     assert page.text_content("#sum-year") == str(expected["year"])
     assert page.text_content("#sum-organ") == expected["organ"]
+    assert page.text_content("#sum-title") == (expected["title"] or "—")  # the report's title, as the API gives it
     assert expected["model_version"] in page.text_content("#sum-model")
 
     # The text, whole, with one mark per span, in the label's colour.
