@@ -136,6 +136,18 @@ def test_an_upright_natural_person_header_opens_the_column_header():
     assert header_lead(Document(other), split_lines(other), lone_numbers(Document(other), split_lines(other))[0]) == 0
 
 
+def test_a_natural_person_header_split_two_characters_and_one_opens_the_column_header():
+    # a column wide enough for two characters prints 自然 on one line and 人 on a later one (or 自 and
+    # 然人); the values before it (another table's) are the stream's lead
+    for head in ("自然\n总\n人\n", "自\n然人 法人或其他组织\n"):
+        text = f"申请人情况\n45\n0\n\n{head}\n5\n"
+        doc, lines = Document(text), split_lines(text)
+        assert header_lead(doc, lines, lone_numbers(doc, lines)[0]) == 2
+    # 自然 without 人 under it is no header
+    other = "申请人情况\n45\n0\n\n自然\n总\n\n5\n"
+    assert header_lead(Document(other), split_lines(other), lone_numbers(Document(other), split_lines(other))[0]) == 0
+
+
 def test_a_row_whose_cells_stand_as_one_block_some_joined_on_a_line_is_a_row():
     # Chromium draws a row's cells on one baseline; pdftotext keeps them as one block, the first two
     # and the last two on a line each (31 3 / 0 / 0 / 1 / 0 35), then the next row's block

@@ -193,16 +193,19 @@ def _upright_header(heads: Sequence[str]) -> int | None:
         words = heads[k].split()
         return bool(words) and ch in (words[0], words[-1])
 
+    # the column a character a line, or two characters on one line and the third on another (a
+    # column wide enough for two: ``自然`` / ``人``, ``自`` / ``然人``)
     for k in range(len(heads)):
-        if not has(k, "自"):
-            continue
-        at = k
-        for ch in "然人":
-            at = next((j for j in range(at + 1, min(at + 1 + _UPRIGHT_GAP, len(heads))) if has(j, ch)), -1)
-            if at < 0:
-                break
-        else:
-            return k
+        for pieces in (("自", "然", "人"), ("自然", "人"), ("自", "然人")):
+            if not has(k, pieces[0]):
+                continue
+            at = k
+            for ch in pieces[1:]:
+                at = next((j for j in range(at + 1, min(at + 1 + _UPRIGHT_GAP, len(heads))) if has(j, ch)), -1)
+                if at < 0:
+                    break
+            else:
+                return k
     return None
 
 
