@@ -27,7 +27,7 @@ from ..layout import Line
 from ..templates import TableSpec
 from .base import Cell, parse_value
 from .blankdivision import blank_identities_result, rule_out_guesses
-from .chromelead import chromium_groups
+from .chromelead import chromium_groups, late_second_column
 from .latetotals import deferred_orders, reordered
 from .digitruns import _holds, application_identities
 from .ordercells import undetermined_by_order
@@ -414,6 +414,8 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
                 out.extend((m * width, rows) for rows in _wide_lead(values, p, m, lead_width, width, sub, starts, runs))
         if chromium and joined and starts and sub is None:
             out.extend(chromium_groups(values, p, nrows - r, starts, joined))
+            # the last row's 商业企业 cell written last, after the labels of the rows above it
+            out.extend(late_second_column(values, p, nrows - r, starts))
         if starts and sub is None:
             # a group's leading columns one block, row by row (``_block_lead``)
             for m in range(2, min(MAX_GROUP, nrows - r) + 1):
