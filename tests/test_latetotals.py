@@ -170,3 +170,37 @@ def test_a_labels_run_holds_no_two_values_on_one_line():
     assert _labels_run([0, 2, 2, 0], [True, True, True, True], [0, 1, 2])
     # the third on the second's line (a row's two cells): no run of one column
     assert not _labels_run([0, 2, 1, 0], [True, True, True, True], [0, 1, 2])
+
+
+def _late_second(truth: dict[str, list], tail: str = "") -> str:
+    """Every row a value a block, the last row's 商业企业 cell written last (after the labels of the
+    rows above it, as raw pdftotext writes Chromium's PDF), then ``tail``."""
+    out = "申请人情况\n自然人\n"
+    for k in KEYS:
+        row = truth[k]
+        out += "".join(f"{v}\n\n" for v in (row[:1] + row[2:] if k == KEYS[-1] else row))
+    return out + f"3.其他\n（七）总计\n四、结转下年度继续办理\n\n{truth[KEYS[-1]][1]}\n" + tail + "四、因政府信息公开申请行政复议、提起行政诉讼的情况\n"
+
+
+def test_the_last_row_s_second_cell_written_after_its_total_is_put_back():
+    truth = _table({})
+    truth["carried_forward"] = [4, 1, 0, 0, 0, 0, 5]
+    truth["new_received"] = [w + c for w, c in zip(truth["new_received"], truth["carried_forward"])]
+    doc, lines, cells, hints, starts, joined = _stream(_late_second(truth))
+    # as printed the last seven values are 4 0 0 0 0 5 1: no row meets its 总计
+    assert solve_checked([c.value for c in cells], KEYS, frozenset(), hints, 0, starts, chromium=False) is None
+    out = _assemble(_late_second(truth))
+    assert out is not None
+    assert {k: [out.values[k][c] for c in COLS] for k in KEYS} == truth
+    # a last row meeting its 总计 as printed is read as printed, though the other order meets it too
+    # (0 0 0 0 0 3 3: 其他 3, or 商业企业 3): no cell left open
+    both = dict(truth, carried_forward=[0, 0, 0, 0, 0, 3, 3])
+    both["new_received"] = [w - c + d for w, c, d in zip(truth["new_received"], truth["carried_forward"], both["carried_forward"])]
+    text = _late_second(both).replace("四、结转下年度继续办理\n\n0\n", "四、结转下年度继续办理\n")  # nothing late
+    text = text.replace("\n3\n\n3\n\n3.其他", "\n0\n\n3\n\n3\n\n3.其他")  # its 商业企业 0 in place
+    assert text.count("3.其他") == 1 and "\n0\n\n0\n\n0\n\n0\n\n0\n\n3\n\n3\n\n3.其他" in text
+    out2 = _assemble(text)
+    assert out2 is not None
+    assert [out2.values["carried_forward"][c] for c in COLS] == [0, 0, 0, 0, 0, 3, 3]
+    # the value after the row is not the stream's last (another value follows): not taken
+    assert _assemble(_late_second(truth, tail="\n7\n")) is None
