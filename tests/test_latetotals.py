@@ -204,3 +204,16 @@ def test_the_last_row_s_second_cell_written_after_its_total_is_put_back():
     assert [out2.values["carried_forward"][c] for c in COLS] == [0, 0, 0, 0, 0, 3, 3]
     # the value after the row is not the stream's last (another value follows): not taken
     assert _assemble(_late_second(truth, tail="\n7\n")) is None
+
+
+def test_a_last_value_on_or_under_a_label_s_line_is_not_read_as_the_last_row_s_second_cell():
+    from govreport.extraction.tables.chromelead import late_second_column
+
+    # 4 0 0 0 0 5 then 1: as 商业企业 the row meets 总计 (4 1 0 0 0 0 5), and as 自然人 too (1 4 0 …):
+    # apart from the labels (an empty line before it) it is the 商业企业 cell; on or right under a
+    # label's line it is where Chromium writes a row's 自然人 value (``lead_runs``): not moved
+    values = [4, 0, 0, 0, 0, 5, 1]
+    starts = [True] * 7
+    assert late_second_column(values, 0, 1, starts, [0] * 7) == [(7, [[(4, 0), (1, 6), (0, 1), (0, 2), (0, 3), (0, 4), (5, 5)]])]
+    assert late_second_column(values, 0, 1, starts, [0] * 6 + [3]) != []
+    assert late_second_column(values, 0, 1, starts, [0] * 6 + [2]) == []

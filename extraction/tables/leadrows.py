@@ -41,7 +41,8 @@ from .blankcells import APP_COLS, TOL, contract_slot, meets_total
 from .blankdivision import short_row_placements
 from .lastcolumn import PAGE_ORDERS, subtotal_slot, without_review_rows
 from .result import BLANK, TableResult
-from .streamorder import SUBTOTAL_SLOTS, block_starts, header_lead, lone_numbers, subtotal_header
+from .chromelead import late_label_value
+from .streamorder import SUBTOTAL_SLOTS, block_starts, header_lead, label_joins, lone_numbers, subtotal_header
 
 
 def column_blocks(starts: Sequence[bool], at: int, count: int = APP_COLS) -> list[tuple[int, int]] | None:
@@ -681,7 +682,9 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
         # a group's blocks put in another order: the template's last rows, within the identities
         return not tail_contradicted(res, cols, dict(zip(spec.row_keys[len(spec.row_keys) - len(rows):], rows)))
 
-    group = stream_tail_rows(cells, starts, hints, free, admit, late_second=True)
+    # the last row's 商业企业 cell written last, not on or under a label's line (a 自然人 cell there)
+    late = bool(cells) and not late_label_value(label_joins(doc, cells, span))
+    group = stream_tail_rows(cells, starts, hints, free, admit, late_second=late)
     if not group and len(cells) > 1 and starts[-1]:
         # a value of its own after them: read before it where it cannot be a later row's
         group = _before_stray(res, cols, cells, starts, hints, free, admit)

@@ -415,7 +415,7 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         if chromium and joined and starts and sub is None:
             out.extend(chromium_groups(values, p, nrows - r, starts, joined))
             # the last row's 商业企业 cell written last, after the labels of the rows above it
-            out.extend(late_second_column(values, p, nrows - r, starts))
+            out.extend(late_second_column(values, p, nrows - r, starts, joined))
         if starts and sub is None:
             # a group's leading columns one block, row by row (``_block_lead``)
             for m in range(2, min(MAX_GROUP, nrows - r) + 1):
