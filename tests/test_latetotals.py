@@ -192,6 +192,9 @@ def test_the_last_row_s_second_cell_written_after_its_total_is_put_back():
     out = _assemble(_late_second(truth))
     assert out is not None
     assert {k: [out.values[k][c] for c in COLS] for k in KEYS} == truth
+    # the row put in another order than printed is inferred, the rows read in order are read
+    assert set(out.statuses()["carried_forward"].values()) == {"inferred"}
+    assert out.statuses()["total_handled"]["total"] == "read"
     # a last row meeting its 总计 as printed is read as printed, though the other order meets it too
     # (0 0 0 0 0 3 3: 其他 3, or 商业企业 3): no cell left open
     both = dict(truth, carried_forward=[0, 0, 0, 0, 0, 3, 3])

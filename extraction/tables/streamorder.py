@@ -431,8 +431,8 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         for j, row in enumerate(rows):
             for c, (v, idx) in enumerate(row):
                 cells[r + j][c].setdefault(v, idx)
-            if len(rows) > 1:
-                grouped.add(r + j)
+            if len(rows) > 1 or row[1][1] > row[-1][1]:
+                grouped.add(r + j)  # a row group, or a row whose 商业企业 came after its 总计: inferred
     out: list[list[Number | None]] = []
     index: list[list[int | None]] = []
     ambiguous = 0
