@@ -136,6 +136,18 @@ def test_an_upright_natural_person_header_opens_the_column_header():
     assert header_lead(Document(other), split_lines(other), lone_numbers(Document(other), split_lines(other))[0]) == 0
 
 
+def test_a_natural_person_header_split_two_characters_and_one_opens_the_column_header():
+    # a column wide enough for two characters prints 自然 on one line and 人 on a later one (or 自 and
+    # 然人); the values before it (another table's) are the stream's lead
+    for head in ("自然\n总\n人\n", "自\n然人 法人或其他组织\n"):
+        text = f"申请人情况\n45\n0\n\n{head}\n5\n"
+        doc, lines = Document(text), split_lines(text)
+        assert header_lead(doc, lines, lone_numbers(doc, lines)[0]) == 2
+    # 自然 without 人 under it is no header
+    other = "申请人情况\n45\n0\n\n自然\n总\n\n5\n"
+    assert header_lead(Document(other), split_lines(other), lone_numbers(Document(other), split_lines(other))[0]) == 0
+
+
 def test_a_row_whose_cells_stand_as_one_block_some_joined_on_a_line_is_a_row():
     # Chromium draws a row's cells on one baseline; pdftotext keeps them as one block, the first two
     # and the last two on a line each (31 3 / 0 / 0 / 1 / 0 35), then the next row's block
@@ -158,3 +170,53 @@ def test_a_labels_run_holds_no_two_values_on_one_line():
     assert _labels_run([0, 2, 2, 0], [True, True, True, True], [0, 1, 2])
     # the third on the second's line (a row's two cells): no run of one column
     assert not _labels_run([0, 2, 1, 0], [True, True, True, True], [0, 1, 2])
+
+
+def _late_second(truth: dict[str, list], tail: str = "") -> str:
+    """Every row a value a block, the last row's 商业企业 cell written last (after the labels of the
+    rows above it, as raw pdftotext writes Chromium's PDF), then ``tail``."""
+    out = "申请人情况\n自然人\n"
+    for k in KEYS:
+        row = truth[k]
+        out += "".join(f"{v}\n\n" for v in (row[:1] + row[2:] if k == KEYS[-1] else row))
+    return out + f"3.其他\n（七）总计\n四、结转下年度继续办理\n\n{truth[KEYS[-1]][1]}\n" + tail + "四、因政府信息公开申请行政复议、提起行政诉讼的情况\n"
+
+
+def test_the_last_row_s_second_cell_written_after_its_total_is_put_back():
+    truth = _table({})
+    truth["carried_forward"] = [4, 1, 0, 0, 0, 0, 5]
+    truth["new_received"] = [w + c for w, c in zip(truth["new_received"], truth["carried_forward"])]
+    doc, lines, cells, hints, starts, joined = _stream(_late_second(truth))
+    # as printed the last seven values are 4 0 0 0 0 5 1: no row meets its 总计
+    assert solve_checked([c.value for c in cells], KEYS, frozenset(), hints, 0, starts, chromium=False) is None
+    out = _assemble(_late_second(truth))
+    assert out is not None
+    assert {k: [out.values[k][c] for c in COLS] for k in KEYS} == truth
+    # the row put in another order than printed is inferred, the rows read in order are read
+    assert set(out.statuses()["carried_forward"].values()) == {"inferred"}
+    assert out.statuses()["total_handled"]["total"] == "read"
+    # a last row meeting its 总计 as printed is read as printed, though the other order meets it too
+    # (0 0 0 0 0 3 3: 其他 3, or 商业企业 3): no cell left open
+    both = dict(truth, carried_forward=[0, 0, 0, 0, 0, 3, 3])
+    both["new_received"] = [w - c + d for w, c, d in zip(truth["new_received"], truth["carried_forward"], both["carried_forward"])]
+    text = _late_second(both).replace("四、结转下年度继续办理\n\n0\n", "四、结转下年度继续办理\n")  # nothing late
+    text = text.replace("\n3\n\n3\n\n3.其他", "\n0\n\n3\n\n3\n\n3.其他")  # its 商业企业 0 in place
+    assert text.count("3.其他") == 1 and "\n0\n\n0\n\n0\n\n0\n\n0\n\n3\n\n3\n\n3.其他" in text
+    out2 = _assemble(text)
+    assert out2 is not None
+    assert [out2.values["carried_forward"][c] for c in COLS] == [0, 0, 0, 0, 0, 3, 3]
+    # the value after the row is not the stream's last (another value follows): not taken
+    assert _assemble(_late_second(truth, tail="\n7\n")) is None
+
+
+def test_a_last_value_on_or_under_a_label_s_line_is_not_read_as_the_last_row_s_second_cell():
+    from govreport.extraction.tables.chromelead import late_second_column
+
+    # 4 0 0 0 0 5 then 1: as 商业企业 the row meets 总计 (4 1 0 0 0 0 5), and as 自然人 too (1 4 0 …):
+    # apart from the labels (an empty line before it) it is the 商业企业 cell; on or right under a
+    # label's line it is where Chromium writes a row's 自然人 value (``lead_runs``): not moved
+    values = [4, 0, 0, 0, 0, 5, 1]
+    starts = [True] * 7
+    assert late_second_column(values, 0, 1, starts, [0] * 7) == [(7, [[(4, 0), (1, 6), (0, 1), (0, 2), (0, 3), (0, 4), (5, 5)]])]
+    assert late_second_column(values, 0, 1, starts, [0] * 6 + [3]) != []
+    assert late_second_column(values, 0, 1, starts, [0] * 6 + [2]) == []

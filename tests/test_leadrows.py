@@ -155,6 +155,23 @@ def test_the_stream_s_end_gives_the_last_rows_a_group_ending_it_and_strong_runs_
     assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
 
 
+def test_the_stream_s_last_row_with_its_second_cell_written_last_is_read_back_with_the_runs_before():
+    # (七)总计 then 四 whose 商业企业 cell (1) is the stream's last value, a block of its own
+    # (Chromium's PDF through raw pdftotext: after 四's other six cells and the labels above them)
+    cells = _cells(9, 9, 6, 2, 0, 0, 1, 0, 9, 4, 0, 0, 0, 0, 5, 1)
+    starts = [True] * len(cells)
+    assert _values(stream_tail_rows(cells, starts, [None] * len(cells), 23, late_second=True)) == [
+        [6, 2, 0, 0, 1, 0, 9], [4, 1, 0, 0, 0, 0, 5]]
+    # not asked (a page's end, pagerows): nothing, as before
+    assert stream_tail_rows(cells, starts, [None] * len(cells), 23) == []
+    # the last value not a block of its own (on the row's last line): not moved
+    assert stream_tail_rows(cells, starts[:-1] + [False], [None] * len(cells), 23, late_second=True) == []
+    # seven values meeting 总计 as printed are not read in the other order
+    plain = _cells(9, 9, 6, 2, 0, 0, 1, 0, 9, 4, 1, 0, 0, 0, 0, 5)
+    assert _values(stream_tail_rows(plain, starts, [None] * len(plain), 23, late_second=True)) == [
+        [6, 2, 0, 0, 1, 0, 9], [4, 1, 0, 0, 0, 0, 5]]
+
+
 def test_the_stream_s_last_rows_are_placed_where_the_table_falls_back_to_order():
     # 三(三)2 prints one value fewer and 三(三)3's 总计 is the report's own wrong sum: no division
     # of the whole stream meets the arithmetic, so rows go by order; the last three rows written

@@ -211,3 +211,31 @@ def _layouts(q: int, k: int, width: int, starts: Sequence[bool], joined: Sequenc
             if 2 in parts or as_lines:
                 out.append((False, rows))
     return out
+
+
+def late_second_column(values: Sequence[Number | None], p: int, left: int, starts: Sequence[bool],
+                       joined: Sequence[int]) -> list[tuple[int, list[Row]]]:  # fmt: skip
+    """The table's last row from stream position ``p`` with its 商业企业 cell written after its 总计:
+    the last value of the stream, a block of its own (Chromium's PDF through raw pdftotext: after the
+    row's other six cells and the labels of the rows above it), as (values taken, rows). Only for the
+    last template row (``left`` 1) whose seven values end the stream, where the row in the printed
+    order does not meet its 总计 and in this order does (a row of both would leave its cells open),
+    and not where the value stands on or right under a label's line (``joined`` 2: there it is a
+    row's 自然人 cell written with the labels, ``lead_runs``, and either reading meets 总计)."""
+    n = len(values)
+    if left != 1 or p + APP_COLS != n or len(starts) != n or not starts[n - 1] or late_label_value(joined):
+        return []
+    v = [0 if x is None else x for x in values[p:n]]
+    if _holds(v[:6], v[6:7]) is True:
+        return []
+    order = [p, n - 1, *range(p + 1, n - 1)]
+    w = [0 if values[i] is None else values[i] for i in order]
+    if _holds(w[:6], w[6:7]) is not True:
+        return []
+    return [(APP_COLS, [[(values[i], i) for i in order]])]
+
+
+def late_label_value(joined: Sequence[int]) -> bool:
+    """The stream's last value stands on or right under a label's line, no empty line between
+    (``joined`` 2): where Chromium's PDF puts a row's 自然人 value written with the labels."""
+    return bool(joined) and joined[-1] == 2

@@ -41,7 +41,8 @@ from .blankcells import APP_COLS, TOL, contract_slot, meets_total
 from .blankdivision import short_row_placements
 from .lastcolumn import PAGE_ORDERS, subtotal_slot, without_review_rows
 from .result import BLANK, TableResult
-from .streamorder import SUBTOTAL_SLOTS, block_starts, header_lead, lone_numbers, subtotal_header
+from .chromelead import late_label_value
+from .streamorder import SUBTOTAL_SLOTS, block_starts, header_lead, label_joins, lone_numbers, subtotal_header
 
 
 def column_blocks(starts: Sequence[bool], at: int, count: int = APP_COLS) -> list[tuple[int, int]] | None:
@@ -415,7 +416,8 @@ def strong_run(run: Sequence[Cell]) -> bool:
 
 
 def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Sequence[int | None],
-                     rows: int, admit: Callable[[list[list[Cell]]], bool] | None = None) -> list[list[Cell | None]]:
+                     rows: int, admit: Callable[[list[list[Cell]]], bool] | None = None,
+                     late_second: bool = False) -> list[list[Cell | None]]:  # fmt: skip
     """The template's last rows that the end of the value stream ``cells`` pins (at most ``rows``;
     ``[]`` for none): a row group written column by column (``column_group``) whose last block
     ends the stream (a group's blocks hold one value per row, so a row short of a value would make
@@ -426,7 +428,10 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     print seven, so a blank mark among them is its own row's cell, 0 in 总计). Where the group's 总计 block is longer than its other blocks
     (``_group_after_lone_totals``: totals of rows printing only 总计 above it) the group alone, an
     entry None for a cell it leaves open. Nothing where every row kept totals 0: the identities
-    confirm nothing there. The caller checks the rows against the identities."""
+    confirm nothing there. With ``late_second``, where no group ends the stream, its last row may have
+    its 商业企业 cell written last (``chromelead.late_second_column``: the stream's last value a block of
+    its own, the seven values breaking 总计 in the printed order and meeting it so), a run like the
+    others. The caller checks the rows against the identities."""
     n = len(cells)
     first = n - 1
     while first > 0 and not starts[first]:
@@ -451,6 +456,12 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
         group = _group_missing_column(cells, starts, hints, n - (APP_COLS - 1) * r, admit)
         end = n - (APP_COLS - 1) * r
     runs: list[list[Cell]] = []
+    if late_second and not group and rows >= 1 and n >= APP_COLS and starts[n - 1]:
+        last = list(cells[n - APP_COLS :])
+        moved = [last[0], last[-1], *last[1:-1]]
+        if not meets_total([c.value for c in last]) and meets_total([c.value for c in moved]) is True:
+            runs.append(moved)
+            end = n - APP_COLS
     # with earlier rows' totals inside the group's 总计 block, the rows just before the group
     # are drawn partly after its first columns: runs of seven before it are not theirs
     while not lone_totals and len(group) + len(runs) < rows and end >= APP_COLS:
@@ -671,7 +682,9 @@ def lead_rows(res: TableResult, doc: Document, lines: Sequence[Line], whole: Seq
         # a group's blocks put in another order: the template's last rows, within the identities
         return not tail_contradicted(res, cols, dict(zip(spec.row_keys[len(spec.row_keys) - len(rows):], rows)))
 
-    group = stream_tail_rows(cells, starts, hints, free, admit)
+    # the last row's 商业企业 cell written last, not on or under a label's line (a 自然人 cell there)
+    late = bool(cells) and not late_label_value(label_joins(doc, cells, span))
+    group = stream_tail_rows(cells, starts, hints, free, admit, late_second=late)
     if not group and len(cells) > 1 and starts[-1]:
         # a value of its own after them: read before it where it cannot be a later row's
         group = _before_stray(res, cols, cells, starts, hints, free, admit)

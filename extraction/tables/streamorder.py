@@ -27,7 +27,7 @@ from ..layout import Line
 from ..templates import TableSpec
 from .base import Cell, parse_value
 from .blankdivision import blank_identities_result, rule_out_guesses
-from .chromelead import chromium_groups
+from .chromelead import chromium_groups, late_second_column
 from .latetotals import deferred_orders, reordered
 from .digitruns import _holds, application_identities
 from .ordercells import undetermined_by_order
@@ -193,16 +193,19 @@ def _upright_header(heads: Sequence[str]) -> int | None:
         words = heads[k].split()
         return bool(words) and ch in (words[0], words[-1])
 
+    # the column a character a line, or two characters on one line and the third on another (a
+    # column wide enough for two: ``自然`` / ``人``, ``自`` / ``然人``)
     for k in range(len(heads)):
-        if not has(k, "自"):
-            continue
-        at = k
-        for ch in "然人":
-            at = next((j for j in range(at + 1, min(at + 1 + _UPRIGHT_GAP, len(heads))) if has(j, ch)), -1)
-            if at < 0:
-                break
-        else:
-            return k
+        for pieces in (("自", "然", "人"), ("自然", "人"), ("自", "然人")):
+            if not has(k, pieces[0]):
+                continue
+            at = k
+            for ch in pieces[1:]:
+                at = next((j for j in range(at + 1, min(at + 1 + _UPRIGHT_GAP, len(heads))) if has(j, ch)), -1)
+                if at < 0:
+                    break
+            else:
+                return k
     return None
 
 
@@ -411,6 +414,8 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
                 out.extend((m * width, rows) for rows in _wide_lead(values, p, m, lead_width, width, sub, starts, runs))
         if chromium and joined and starts and sub is None:
             out.extend(chromium_groups(values, p, nrows - r, starts, joined))
+            # the last row's 商业企业 cell written last, after the labels of the rows above it
+            out.extend(late_second_column(values, p, nrows - r, starts, joined))
         if starts and sub is None:
             # a group's leading columns one block, row by row (``_block_lead``)
             for m in range(2, min(MAX_GROUP, nrows - r) + 1):
@@ -426,8 +431,8 @@ def solve_stream(values: Sequence[Number], nrows: int, skippable: frozenset[int]
         for j, row in enumerate(rows):
             for c, (v, idx) in enumerate(row):
                 cells[r + j][c].setdefault(v, idx)
-            if len(rows) > 1:
-                grouped.add(r + j)
+            if len(rows) > 1 or row[1][1] > row[-1][1]:
+                grouped.add(r + j)  # a row group, or a row whose 商业企业 came after its 总计: inferred
     out: list[list[Number | None]] = []
     index: list[list[int | None]] = []
     ambiguous = 0
