@@ -222,3 +222,45 @@ def test_pages_around_a_page_taken_whole_need_not_join_blocks_as_the_model_does_
     for r, k in enumerate(KEYS):
         for c in range(7):
             assert set(sol.cells[r][c]) == ({HOLE} if r < CUT else {truth[k][c]}), (k, c)
+
+
+
+
+def test_a_total_header_among_a_page_s_values_names_none_of_them():
+    # LibreOffice draws table 三's 总计 header cell where its content-stream order puts it, past a
+    # page's first rows: the value after it is a row's 自然人, not a 总计. Three pages, the first in
+    # no readable order (taken whole), the header among the third page's values: read as the 总计
+    # column's, that page's rows are not divided as printed; read as naming nothing
+    # (``lone_numbers(among=True)``), every row past the page taken whole and its neighbour is
+    # placed as without the header line
+    truth = _table({})
+    mid = CUT + 6
+    one = [v for k in KEYS[:CUT] for v in truth[k]][::-1]
+    two = [v for k in KEYS[CUT:mid] for v in truth[k]]
+    three = [v for k in KEYS[mid:] for v in truth[k]]
+    at = 2 * 7  # after the third page's first two rows
+    assert three[at : at + 7] == truth[KEYS[mid + 2]]
+
+    def reading(header: bool) -> tuple[Document, list]:
+        page = "".join(("总计\n\n" if header and i == at else "") + f"{v}\n\n" for i, v in enumerate(three))
+        text = "申请人情况\n自然人\n" + "".join(f"{v}\n\n" for v in one) + "\f" + "".join(f"{v}\n\n" for v in two) + "\f" + page
+        return Document(text), split_lines(text)
+
+    def refined(doc, lines):
+        res = TableResult.empty(SPEC)
+        res.by_order.update(KEYS)
+        for k in KEYS:
+            res.values[k].update(dict.fromkeys(COLS, 5))
+            res.status[k] = dict.fromkeys(COLS, INFERRED)
+            res.ambiguous.update((k, c) for c in COLS)
+        return refine_by_pages(res, doc, lines), res
+
+    doc, lines = reading(header=True)
+    n = len(one) + len(two) + at
+    assert lone_numbers(doc, lines)[1][n] == 6
+    assert lone_numbers(doc, lines, among=True)[1][n] is None
+    done, res = refined(doc, lines)
+    base_done, base = refined(*reading(header=False))
+    assert base_done and done and res.values == base.values
+    for k in KEYS[CUT + 1 :]:
+        assert [res.values[k][col] for col in COLS] == truth[k], k

@@ -84,7 +84,7 @@ def paged_divisions(res: TableResult, doc: Document,
     with_values = {row for row, st in res.status.items() if any(x != BLANK for x in st.values())}
     if not res.by_order or 2 * len(res.by_order) < len(with_values):
         return None
-    cells, hints = lone_numbers(doc, lines)
+    cells, hints = lone_numbers(doc, lines, among=True)
     runs = page_runs(doc, cells)
     if not 2 <= len(runs) <= MAX_PAGES:
         return None
@@ -96,7 +96,10 @@ def paged_divisions(res: TableResult, doc: Document,
     # the rows each page holds, from their labels' pages (``joinedrows.page_first_rows``): a page
     # taken whole then holds exactly its labelled rows, and the pages around it theirs. Not where a
     # column header's piece stands among a page's later values (LibreOffice's 总计 header drawn
-    # after the page's rows): that page's values are not in its rows' order (as ``fill_from_joined_rows``)
+    # after the page's rows): that page's values are not in its rows' order (as ``fill_from_joined_rows``).
+    # A 总计 header with a row's values before it and more than one after it on its page is no such
+    # piece: drawn between the page's rows (LibreOffice: after its first rows, a row group written
+    # column by column after it), it names no value and leaves the rows' order (``lone_numbers(among=True)``)
     firsts = page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows])
     if late_header(cells, hints, tops):
         firsts = {}

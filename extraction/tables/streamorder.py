@@ -122,11 +122,13 @@ def _cut_header(lines: Sequence[str]) -> int | None:
     return None
 
 
-def lone_numbers(doc: Document, lines: Sequence[Line], header_marks: bool = False) -> tuple[list[Cell], list[int | None]]:
+def lone_numbers(doc: Document, lines: Sequence[Line], header_marks: bool = False,
+                 among: bool = False) -> tuple[list[Cell], list[int | None]]:
     """Every line of ``lines`` that holds one number and nothing else, as a Cell (offsets in the
     original text), and the column a header printed just before it names (``_header_column``).
     With ``header_marks``, a blank mark between text lines is a value (a blank cell) where the
-    words before it end a column header cell (WPS's first page top: ``法律服务`` / ``机构`` / ``－``)."""
+    words before it end a column header cell (WPS's first page top: ``法律服务`` / ``机构`` / ``－``).
+    With ``among``, a 总计 header drawn among a page's values names no value (``_late_hints_dropped``)."""
     out: list[Cell] = []
     hints: list[int | None] = []
     text = doc.text
@@ -163,7 +165,30 @@ def lone_numbers(doc: Document, lines: Sequence[Line], header_marks: bool = Fals
             out.append(Cell(value, tok, start, start + len(tok), ln.index, 0, 0, 1.0))
             hints.append(_header_column(between))
             between = []
-    return out, hints
+    return out, _late_hints_dropped(text, out, hints) if among else hints
+
+
+def _late_hints_dropped(text: str, cells: Sequence[Cell], hints: list[int | None]) -> list[int | None]:
+    """``hints`` without those of a 总计 header drawn among a page's values: with a row's width of
+    values (``APP_COLS``) or more before it on its page and more after it than one column's block,
+    the header stands past the page's first row, where the content-stream order of its vertical
+    cell puts it (LibreOffice draws it after the page's first rows, a row group written column by
+    column after it), so it names none of the values after it. Where the values after it on its
+    page are one block of at most ``MAX_GROUP`` (one value: the header cell drawn with the value
+    under it, the page's first row's 总计, at the page's end, ``pagetotal.first_totals_moved``; a
+    few: the last group's 总计 column drawn with its header after the rest, past the next heading,
+    ``continuation``), the header still names them."""
+    page = [text.count("\f", 0, c.start) for c in cells]
+    out = list(hints)
+    for i, h in enumerate(hints):
+        if h != APP_COLS - 1:
+            continue
+        before = sum(1 for q in range(i) if page[q] == page[i])
+        end = next((q for q in range(i, len(cells)) if page[q] != page[i]), len(cells))
+        block = all(cells[q].line == cells[q - 1].line + 1 for q in range(i + 1, end))
+        if before >= APP_COLS and not (block and end - i <= MAX_GROUP):
+            out[i] = None
+    return out
 
 
 def header_lead(doc: Document, lines: Sequence[Line], cells: Sequence[Cell]) -> int:
