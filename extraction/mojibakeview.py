@@ -14,7 +14,6 @@ from __future__ import annotations
 from .ingest import ReadBack, read_back
 from .normalize import Repair, TextView, clean_view
 
-
 _UNREAD = object()
 
 

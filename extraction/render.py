@@ -9,8 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from .document import Document
-from .labels import LABEL_INFO, LABELS
 from .ingest import read_back_of
+from .labels import LABEL_INFO, LABELS
 from .readbacktext import read_back_text
 
 SPANS_KEY = "govreport"

@@ -38,8 +38,8 @@ REASONS: dict[str, tuple[str, str]] = {
         "有该部分标题，但未找到表格：标题下没有表格文字（以图片插入的表格需先做文字识别）",
     ),
     "no_tables": (
-        "none of the report's three statistics tables was found: no table text in it (tables pasted as pictures need OCR "
-        "first; a text that lost them needs the original file)",
+        ("none of the report's three statistics tables was found: no table text in it (tables pasted as pictures need "
+         "OCR first; a text that lost them needs the original file)"),
         "报告的三张统计表均未找到：文本中没有表格文字（以图片插入的表格需先做文字识别；文本丢失了表格的，需使用原文件）",
     ),
     "rows_not_found": ("{n} row(s) of the table were not found; their cells are missing", "表格有 {n} 行未找到，其单元格缺失"),

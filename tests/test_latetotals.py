@@ -186,7 +186,7 @@ def test_the_last_row_s_second_cell_written_after_its_total_is_put_back():
     truth = _table({})
     truth["carried_forward"] = [4, 1, 0, 0, 0, 0, 5]
     truth["new_received"] = [w + c for w, c in zip(truth["new_received"], truth["carried_forward"])]
-    doc, lines, cells, hints, starts, joined = _stream(_late_second(truth))
+    _, _, cells, hints, starts, _ = _stream(_late_second(truth))
     # as printed the last seven values are 4 0 0 0 0 5 1: no row meets its 总计
     assert solve_checked([c.value for c in cells], KEYS, frozenset(), hints, 0, starts, chromium=False) is None
     out = _assemble(_late_second(truth))
