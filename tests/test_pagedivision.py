@@ -84,6 +84,17 @@ def test_page_runs_split_the_values_at_page_breaks():
     assert page_runs(doc, cells) == [(0, 3), (3, 5)]
 
 
+def _guessed_by_order() -> TableResult:
+    """A table 三 read by order alone, every row's values a guess: each cell 5 (总计 broken)."""
+    res = TableResult.empty(SPEC)
+    res.by_order.update(KEYS)
+    for k in KEYS:
+        res.values[k].update(dict.fromkeys(COLS, 5))
+        res.status[k] = dict.fromkeys(COLS, INFERRED)
+        res.ambiguous.update((k, c) for c in COLS)
+    return res
+
+
 def test_guesses_are_corrected_around_a_page_taken_whole_and_kept_on_it():
     # on the second page a row with two zeros printed blank ("14 0 0 0 14"): which of its cells
     # are empty is not printed, so those cells stay open
@@ -92,12 +103,7 @@ def test_guesses_are_corrected_around_a_page_taken_whole_and_kept_on_it():
     one, two = _pages(truth, first=lambda vs: vs[::-1])
     doc, lines = _reading(one, two)
     # the reading by order: every row's values a guess (here each row's cells all 5, 总计 broken)
-    res = TableResult.empty(SPEC)
-    res.by_order.update(KEYS)
-    for k in KEYS:
-        res.values[k].update(dict.fromkeys(COLS, 5))
-        res.status[k] = dict.fromkeys(COLS, INFERRED)
-        res.ambiguous.update((k, c) for c in COLS)
+    res = _guessed_by_order()
     assert refine_by_pages(res, doc, lines)
     st = res.statuses()
     for r, k in enumerate(KEYS):
@@ -247,12 +253,7 @@ def test_a_total_header_among_a_page_s_values_names_none_of_them():
         return Document(text), split_lines(text)
 
     def refined(doc, lines):
-        res = TableResult.empty(SPEC)
-        res.by_order.update(KEYS)
-        for k in KEYS:
-            res.values[k].update(dict.fromkeys(COLS, 5))
-            res.status[k] = dict.fromkeys(COLS, INFERRED)
-            res.ambiguous.update((k, c) for c in COLS)
+        res = _guessed_by_order()
         return refine_by_pages(res, doc, lines), res
 
     doc, lines = reading(header=True)
