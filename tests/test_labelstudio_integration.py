@@ -425,3 +425,41 @@ def test_label_server_command_starts_and_stops_label_studio(tmp_path: Path) -> N
         assert httpx.get(f"{url}/api/projects", headers={"Authorization": f"Token {token}"}).status_code == 200
     finally:
         cli("stop")
+
+
+def test_label_server_starts_with_a_password_that_begins_with_a_dash(tmp_path: Path) -> None:
+    """A generated password is ``secrets.token_urlsafe``: one in 64 begins with ``-``, which Label
+    Studio's argument parser took for an option (the server did not start). Kept credentials
+    with such a password start the server."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    if label_studio_bin() is None:
+        pytest.skip(f"no Label Studio venv at {default_venv()}")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    data = tmp_path / "ls"
+    data.mkdir()
+    token = "0123456789abcdef0123456789abcdef01234567"
+    creds = {"username": "admin@govreport.local", "password": "-Ab3_dash-first", "token": token}
+    fd = os.open(data / "credentials.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(creds, f)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "govreport.service.cli", "label", "server", *args,
+                               "--data-dir", str(data)], capture_output=True, text=True, env=env, cwd=root,
+                              timeout=300)  # fmt: skip
+
+    port = free_port()
+    try:
+        up = cli("start", "--port", str(port))
+        assert up.returncode == 0, up.stderr
+        r = httpx.get(f"http://127.0.0.1:{port}/api/projects", headers={"Authorization": f"Token {token}"})
+        assert r.status_code == 200
+    finally:
+        cli("stop")

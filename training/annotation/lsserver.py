@@ -84,8 +84,10 @@ class LabelStudioServer:
         cmd = [
             str(exe), "start", "-b", "--debug",
             "--data-dir", str(self.data_dir), "--internal-host", self.host, "-p", str(self.port),
-            "--username", self.username, "--password", self.password,
-            "--user-token", self.token, "--enable-legacy-api-token",
+            # ``--opt=value``: a value may begin with ``-`` (``token_urlsafe``'s passwords do, one in
+            # 64), which argparse would take for an option and refuse to start
+            f"--username={self.username}", f"--password={self.password}",
+            f"--user-token={self.token}", "--enable-legacy-api-token",
         ]  # fmt: skip
         log = open(self.log_path, "ab")
         t0 = time.monotonic()
