@@ -1,0 +1,43 @@
+"""scripts/cell_diff.py: which cells moved between two versions of the pipeline, and its exit code."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "cell_diff.py"
+
+
+@pytest.fixture(scope="module")
+def cell_diff():
+    spec = importlib.util.spec_from_file_location("cell_diff", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _write(tmp_path: Path, name: str, cells: dict) -> str:
+    p = tmp_path / name
+    p.write_text(json.dumps({"doc-1": cells}, ensure_ascii=False))
+    return str(p)
+
+
+def test_compare_counts_each_move_and_fails_on_a_regression(cell_diff, tmp_path, capsys):
+    before = {"a.x.y": [1, 1, "ok"], "a.x.z": [None, 2, "unreadable"], "a.x.w": [5, None, "inferred+amb"]}
+    after = {"a.x.y": [None, 1, "unreadable"], "a.x.z": [2, 2, "ok"], "a.x.w": [5, None, "inferred+amb"]}
+    rc = cell_diff.main(["compare", _write(tmp_path, "a.json", before), _write(tmp_path, "b.json", after)])
+    out = capsys.readouterr().out
+    assert "right->null: 1" in out and "null->right: 1" in out
+    assert "wrong->wrong" not in out  # the same wrong number is no move
+    assert "regressions: 1" in out and rc == 1
+
+
+def test_compare_passes_when_nothing_got_worse(cell_diff, tmp_path, capsys):
+    before = {"a.x.y": [3, None, "inferred+amb"], "a.x.z": [4, 2, "inferred+amb"]}
+    after = {"a.x.y": [None, None, "ok"], "a.x.z": [7, 2, "inferred+amb"]}
+    rc = cell_diff.main(["compare", _write(tmp_path, "a.json", before), _write(tmp_path, "b.json", after)])
+    out = capsys.readouterr().out
+    assert "wrong->right: 1" in out and "wrong->wrong: 1" in out  # another wrong number is shown
+    assert "regressions: 0" in out and rc == 0
