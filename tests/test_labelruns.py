@@ -41,13 +41,15 @@ def test_the_rows_labelled_before_a_run_of_seven_values_a_row_are_read_from_it()
     assert any("rows read from a run of values between row labels" in w for w in out["warnings"])
 
 
-def test_the_rows_a_run_s_labels_name_are_those_right_before_it_right_after_it_or_both():
-    assert named_ranges(2, [17, 18], [19]) == [(17, 2)]
+def test_the_rows_a_run_s_labels_name_start_at_the_first_labelled_before_it_or_end_at_the_last_after_it():
+    assert named_ranges(2, [17, 18], [19]) == [(17, 2), (18, 2)]
     assert named_ranges(1, [6], [7, 8]) == [(6, 1)]
+    assert named_ranges(1, [1], [2]) == [(1, 1), (2, 1)]
     # a group's labels after its values, the first of its rows labelled before them
     assert named_ranges(4, [21], [22, 23, 24]) == [(21, 4)]
-    assert named_ranges(1, [1], [2]) == [(1, 1), (2, 1)]
-    assert named_ranges(3, [1], [4]) == []
+    # three rows from the one labelled before (the rows after it labelled elsewhere), or up to the one after
+    assert named_ranges(3, [1], [9]) == [(1, 3), (7, 3)]
+    assert named_ranges(2, [1, 2, 3], [4, 5, 6]) == []
 
 
 def test_the_values_around_a_run_rule_out_ranges_of_rows_beside_its_labels():

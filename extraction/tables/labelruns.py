@@ -7,14 +7,17 @@ row's values stand among the labels or its last columns come later. Where the wh
 divide (``streamorder.distrust_order``), one such stretch keeps every row of the table null though
 the runs of values between the labels of the other rows print them plainly.
 
-``label_run_rows`` reads each run of values that no row label interrupts (``labelheights.label_lines``
-places each row's label in the region): where the run holds exactly seven values a row for the rows
-its neighbouring labels name (the rows whose labels stand right before it, right after it, or both
-together, the rows in template order) and divides into those rows each meeting 总计 (the stream's
-divisions, Chromium's orders included: ``streamorder.solve_stream``), its rows are placed
-(``inferred``, warned). A cell the divisions disagree on stays as it was; a run where two of those
-row ranges divide, or whose rows hold another value than a cell already determined or break a
-column identity with the determined rows, is left alone.
+``label_run_rows`` reads each run of values that no row label interrupts (``label_starts``: where
+each row's label starts in the region). The labels right before a run and right after it name its
+rows: from the first row labelled before it, or up to the last labelled after it (``named_ranges``);
+the values around it, at seven a row where the rows are written in order, leave some ranges of rows
+beside those labels possible (``possible_ranges``). Where the run holds seven values a row and
+exactly one possible range divides it into rows each meeting 总计 (``streamorder.solve_stream``,
+Chromium's orders included), and that range is a named one, its rows are placed (``inferred``,
+warned); a cell the divisions disagree on stays as it was. A run of rows whose values meet 总计 in
+any order (zeros) between two labels is so left alone unless the values around it pin it, and a run
+whose rows hold another value than a cell already determined or break a column identity with the
+determined rows is left alone too.
 """
 from __future__ import annotations
 
@@ -75,12 +78,16 @@ def value_runs(cells: Sequence[Cell], lines: Sequence[Line], at: Sequence[int]) 
 
 
 def named_ranges(count: int, before: Sequence[int], after: Sequence[int]) -> list[RowRange]:
-    """The row ranges of ``count`` rows that a run's neighbouring labels name: the rows labelled right
-    before it (a row's label, then its values), right after it (a label centred in a taller row, a
-    group's labels after its values) or on both sides together, where those are ``count``
-    consecutive rows."""
-    sets = (sorted(before), sorted(after), sorted({*before, *after}))
-    return sorted({(x[0], count) for x in sets if x and x == list(range(x[0], x[0] + count))})
+    """The row ranges of ``count`` rows that a run's neighbouring labels name: from the first row
+    labelled right before it, holding every such row (a row's label, then its values; the rows after
+    it may have their labels elsewhere), or up to the last row labelled right after it, holding every
+    such row (a label centred in a taller row, a group's labels after its values)."""
+    out: set[RowRange] = set()
+    if before and max(before) < min(before) + count:
+        out.add((min(before), count))
+    if after and max(after) - count + 1 <= min(after):
+        out.add((max(after) - count + 1, count))
+    return sorted(out)
 
 
 def possible_ranges(count: int, labelled: Sequence[int], nrows: int, ahead: int, behind: int) -> list[RowRange]:
