@@ -8,7 +8,9 @@ divide (``streamorder.distrust_order``), one such stretch keeps every row of the
 the runs of values between the labels of the other rows print them plainly.
 
 ``label_run_rows`` reads each run of values that no row label interrupts (``label_starts``: where
-each row's label starts in the region). The labels right before a run and right after it name its
+each row's label starts in the region), then each span of consecutive runs (``run_spans``: rows whose
+自然人 value stands under each label, their other columns after the last). The labels right before a
+run and right after it (and those between a span's runs) name its
 rows: from the first row labelled before it, or up to the last labelled after it (``named_ranges``);
 the values around it, at seven a row where the rows are written in order, leave some ranges of rows
 beside those labels possible (``possible_ranges``). Where the run holds seven values a row and
@@ -77,6 +79,20 @@ def value_runs(cells: Sequence[Cell], lines: Sequence[Line], at: Sequence[int]) 
     return runs
 
 
+def run_spans(runs: Sequence[tuple[int, int, list[int], list[int]]], most: int) -> list[tuple[int, int]]:
+    """(first run, last run) of every span of consecutive runs (``value_runs``) holding at most ``most``
+    values (the table's cells), single runs first, then longer spans: a run of a row's first value
+    written with its label (``7.属于行政执法案卷`` / ``25`` / ``8.属于行政查询事项`` / ``7``: Chromium's
+    自然人 column beside the labels) is a row's start only together with the runs of the rows' other
+    columns after it (``streamorder.solve_stream``'s runs with their first column among the labels)."""
+    out = []
+    for span in range(len(runs)):
+        for i in range(len(runs) - span):
+            if runs[i + span][1] - runs[i][0] <= most and runs[i + span][1] > runs[i][0]:
+                out.append((i, i + span))
+    return out
+
+
 def named_ranges(count: int, before: Sequence[int], after: Sequence[int]) -> list[RowRange]:
     """The row ranges of ``count`` rows that a run's neighbouring labels name: from the first row
     labelled right before it, holding every such row (a row's label, then its values; the rows after
@@ -142,14 +158,18 @@ def label_run_rows(res: TableResult, doc: Document, lines: Sequence[Line]) -> li
     # values that are no row's: another table's before the column header, page numbers
     lead, numbers = header_lead(doc, lines, cells), _page_numbers(doc, cells)
     placed: list[str] = []
-    for first, end, before, after in value_runs(cells, lines, at):  # type: ignore[arg-type]
-        if (end - first) % APP_COLS or end == first or any(first <= i < end for i in numbers):
+    runs = value_runs(cells, lines, at)  # type: ignore[arg-type]
+    for i, j in run_spans(runs, APP_COLS * len(keys)):
+        first, end, before, after = runs[i][0], runs[j][1], runs[i][2], runs[j][3]
+        inner = [r for k in range(i, j) for r in runs[k][3]]  # rows labelled between the span's runs
+        if (end - first) % APP_COLS or any(first <= x < end for x in numbers):
             continue
-        ahead = first - lead - sum(i < first for i in numbers)
-        behind = len(cells) - end - sum(i >= end for i in numbers)
+        ahead = first - lead - sum(x < first for x in numbers)
+        behind = len(cells) - end - sum(x >= end for x in numbers)
         count = (end - first) // APP_COLS
-        got = run_rows(cells, starts, joined, first, end, named_ranges(count, before, after),
-                       possible_ranges(count, [*before, *after], len(keys), ahead, behind))
+        named = [*named_ranges(count, [*before, *inner], []), *named_ranges(count, [], [*inner, *after])]
+        got = run_rows(cells, starts, joined, first, end, named,
+                       possible_ranges(count, [*before, *inner, *after], len(keys), ahead, behind))
         if got is None:
             continue
         row, rows = got
