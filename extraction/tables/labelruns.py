@@ -139,7 +139,7 @@ def run_rows(cells: Sequence[Cell], starts: Sequence[bool], joined: Sequence[int
 
 
 def label_run_rows(res: TableResult, doc: Document, lines: Sequence[Line]) -> list[str]:
-    """Table 3 read by order (``streamorder.distrust_order``) given the rows the runs of values
+    """Table 三 read by order (``streamorder.distrust_order``) given the rows the runs of values
     between its row labels print (module docstring): their cells take the run's values
     (``inferred``). Nothing where the table is not seven columns wide (the 8-column variant prints a
     subtotal too) or a row's label is not found. ``res`` is changed in place; returns the rows set
