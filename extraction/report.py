@@ -25,6 +25,7 @@ from .tables.latecolumn import assemble_late_columns
 from .tables.joinedrows import fill_from_joined_rows
 from .tables.leadrows import lead_rows
 from .tables.pagerows import page_lead_rows
+from .tables.labelruns import label_run_rows
 from .tables.toprow import page_past_lead, wps_top_row
 from .tables.pagedivision import refine_by_pages
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
@@ -239,6 +240,8 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 # each later page's leading rows (from the first row whose label stands on it) and each
                 # page's last rows read back from its end (the row before the next page's first)
                 page_lead_rows(res, doc, lines[lo:more])
+                # the runs of values between row labels, seven a row for the rows labelled beside them
+                label_run_rows(res, doc, lines[lo:more])
             else:
                 res = rebuilt
             # last: the cells left open, from the division whose row groups the labels' lines say
