@@ -4,6 +4,7 @@ short by a crashed copy, or edited by hand) made ``govreport models list`` end i
 server (uvicorn on 127.0.0.1) for the HTTP side."""
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -11,8 +12,13 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from govreport.extraction.model.registry import ModelRegistry
+from govreport.extraction.taggers.rules import RuleTagger
 from govreport.service.cli import main
 from govreport.service.testing import ServerProcess
+from govreport.training.annotation import client as ls_client
+from govreport.training.annotation.push import push_files
+
+from tests.test_annotation_pull_malformed import FakePushClient
 
 
 def damaged_registry(root: Path) -> tuple[str, str]:
@@ -59,3 +65,61 @@ def test_real_server_lists_a_registry_with_a_damaged_version(tmp_path: Path) -> 
     assert [(v["version"], v["meta"].get("created")) for v in body["versions"]] == [(good, "2026-01-01"), (damaged, None)]
     assert body["versions"][0].get("problem") is None
     assert "meta.json is not valid JSON" in body["versions"][1]["problem"]
+
+
+# ---- label push: a folder of reports with one bad file, the same report in two encodings ----------
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+def test_push_reads_past_an_unreadable_file_and_names_it(tmp_path: Path) -> None:
+    # one empty file among the reports aborted the whole push ("Error: empty.txt is empty"), after
+    # the files before it had been tagged (and, past 50 of them, imported), without saying which
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    paths = [CORPUS / "seed_000.txt", tmp_path / "empty.txt", CORPUS / "seed_001.txt"]
+    client = FakePushClient()
+    result = push_files(client, "p", paths, RuleTagger())  # type: ignore[arg-type]
+    assert result.imported == ["seed_000.txt", "seed_001.txt"] and len(client.tasks) == 2
+    ((name, why),) = result.failed
+    assert name == "empty.txt" and "is empty" in why
+    assert "1 file(s) not read" in result.summary()
+
+
+def test_push_command_lists_the_unreadable_files_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+
+    fake = FakePushClient()
+    monkeypatch.setattr(ls_client, "LabelStudioClient", lambda url, key: fake)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    args = ["label", "push", str(CORPUS / "seed_000.txt"), str(tmp_path / "empty.txt"), "--project", "p", "--tagger", "rules"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1, r.output
+    assert "imported 1 report(s)" in r.output and len(fake.tasks) == 1
+    assert "error: empty.txt: " in r.output and "is empty" in r.output
+
+
+def test_the_same_report_in_two_encodings_is_one_task_keyed_by_its_text(tmp_path: Path) -> None:
+    # doc_id was the hash of the file's bytes, not of its text as the docs say: the same report saved
+    # as UTF-8 and as UTF-16 (Notepad's "Unicode") became two tasks, labelled twice
+
+    text = (CORPUS / "seed_000.txt").read_text("utf-8")
+    (tmp_path / "a.txt").write_text(text, "utf-8")
+    (tmp_path / "b.txt").write_bytes(text.encode("utf-16"))
+    client = FakePushClient()
+    result = push_files(client, "p", [tmp_path / "a.txt", tmp_path / "b.txt"], RuleTagger())  # type: ignore[arg-type]
+    assert result.imported == ["a.txt"] and result.skipped == ["b.txt"]
+    (task,) = client.tasks
+    assert task["data"]["doc_id"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_a_task_pushed_under_its_file_hash_before_is_still_found(tmp_path: Path) -> None:
+    # projects filled before the fix hold doc_id = the file's bytes hash: pushing the file again
+    # (after a promotion, say) must find that task, not import a second one
+
+    raw = (CORPUS / "seed_000.txt").read_text("utf-8").encode("utf-16")
+    (tmp_path / "b.txt").write_bytes(raw)
+    client = FakePushClient()
+    push_files(client, "p", [tmp_path / "b.txt"], RuleTagger())  # type: ignore[arg-type]
+    client.tasks[0]["data"]["doc_id"] = hashlib.sha256(raw).hexdigest()  # as the old push wrote it
+    again = push_files(client, "p", [tmp_path / "b.txt"], RuleTagger())  # type: ignore[arg-type]
+    assert again.imported == [] and again.skipped == ["b.txt"] and len(client.tasks) == 1
