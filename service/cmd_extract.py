@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Iterator
@@ -41,12 +42,27 @@ def iter_inputs(paths: list[str], out_dir: Path | None = None, stdin_name: str =
             yield p
 
 
+NAME_MAX = 255  # bytes of one file name on Linux, macOS and Windows file systems
+_LONGEST_SUFFIX = len(".xlsx")  # of the files written per input: .json .csv .xlsx .md .html
+
+
+def _fitting(stem: str, suffix: str) -> str:
+    """``stem + suffix`` with ``stem`` cut (at a character) so that the output's name, with the
+    longest extension written, stays within ``NAME_MAX`` bytes: an input named by 82 hanzi (246
+    bytes) fits, its ``.xlsx`` or ``.html`` did not ("File name too long": the result was lost)."""
+    while stem and len(os.fsencode(stem + suffix)) + _LONGEST_SUFFIX > NAME_MAX:
+        stem = stem[:-1]
+    return stem + suffix
+
+
 def _unique_stem(path: Input, used: set[str]) -> str:
     """The input's stem, or ``stem-2``, ``stem-3``… when an earlier input (in the order given,
-    directories sorted) already took it: ``a.html`` and ``a.txt`` become ``a.json`` and ``a-2.json``."""
-    stem, k = path.stem, 2
+    directories sorted) already took it: ``a.html`` and ``a.txt`` become ``a.json`` and ``a-2.json``.
+    A stem too long for the file system is cut to fit (``_fitting``); the result's ``source`` keeps
+    the whole name, and two names cut alike are told apart by ``-2`` as above."""
+    stem, k = _fitting(path.stem, ""), 2
     while stem in used:
-        stem, k = f"{path.stem}-{k}", k + 1
+        stem, k = _fitting(path.stem, f"-{k}"), k + 1
     used.add(stem)
     return stem
 
@@ -340,7 +356,8 @@ def evaluate_dir(
         except (GovReportError, OSError) as exc:
             errors.append((name, f"{src}: {type(exc).__name__}: {exc}"))
             continue
-        scores.append(score_report(result.output, gold, result.document.text, name))
+        # named by the file read: without the gold's source it is another format of the report
+        scores.append(score_report(result.output, gold, result.document.text, src.name))
     return scores, aggregate(scores), errors
 
 

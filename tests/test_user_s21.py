@@ -123,3 +123,70 @@ def test_a_task_pushed_under_its_file_hash_before_is_still_found(tmp_path: Path)
     client.tasks[0]["data"]["doc_id"] = hashlib.sha256(raw).hexdigest()  # as the old push wrote it
     again = push_files(client, "p", [tmp_path / "b.txt"], RuleTagger())  # type: ignore[arg-type]
     assert again.imported == [] and again.skipped == ["b.txt"] and len(client.tasks) == 1
+
+
+# ---- extract -o: an input name near the file system's limit -------------------------------------
+
+
+def test_atomic_write_takes_a_name_of_the_longest_length(tmp_path: Path) -> None:
+    # its temporary name was ".<name>.XXXXXXXX.tmp": 14 bytes longer, past 255 for a name over 241
+    from govreport.extraction.export import atomic_write
+
+    target = tmp_path / ("a" * 250 + ".json")
+    atomic_write(target, "{}")
+    assert target.read_text("utf-8") == "{}" and [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_extract_writes_a_result_for_a_long_chinese_file_name(tmp_path: Path) -> None:
+    # 82 hanzi are 246 bytes: the input's name fits, "<stem>.json" too, but "<stem>.xlsx"/".html" and
+    # the temporary name did not: "OSError: cannot write to OUT: File name too long", the result lost
+    report = (CORPUS / "seed_000.txt").read_bytes()
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    long_a, long_b = "报" * 82 + "甲.txt", "报" * 82 + "乙.txt"  # differ only past where a cut falls
+    (inputs / long_a).write_bytes(report)
+    (inputs / long_b).write_bytes(report)
+    out = tmp_path / "out"
+    for fmt in ("json", "xlsx"):
+        r = CliRunner().invoke(main, ["extract", str(inputs), "-o", str(out), "--format", fmt, "--html", "--tagger", "rules"])
+        assert r.exit_code == 0, r.output
+    written = sorted(p.name for p in out.iterdir())
+    assert len(written) == 6 and all(len(name.encode()) <= 255 for name in written)
+    jsons = sorted(out.glob("*.json"))
+    assert {json.loads(p.read_text("utf-8"))["source"] for p in jsons} == {str(inputs / long_a), str(inputs / long_b)}
+
+
+# ---- eval: the file scored is the file named ------------------------------------------------------
+
+
+def test_eval_names_the_file_it_read_when_the_gold_source_is_absent(tmp_path: Path) -> None:
+    # the gold names hangzhou_fixture.txt; only the .html is there: eval read the .html and showed
+    # the row as "hangzhou_fixture.txt", so the reader took the score for the text file's
+    gold = CORPUS / "hangzhou_fixture.gold.json"
+    assert json.loads(gold.read_text("utf-8"))["source"] == "hangzhou_fixture.txt"
+    (tmp_path / gold.name).write_bytes(gold.read_bytes())
+    (tmp_path / "hangzhou_fixture.html").write_bytes((CORPUS / "hangzhou_fixture.html").read_bytes())
+    r = CliRunner().invoke(main, ["eval", "--gold", str(tmp_path), "--json", "--tagger", "rules"])
+    assert r.exit_code == 0, r.output
+    assert [rep["report"] for rep in json.loads(r.output)["reports"]] == ["hangzhou_fixture.html"]
+
+
+# ---- a new model version is readable by the service's user ----------------------------------------
+
+
+def test_a_new_version_s_files_are_readable_by_others(tmp_path: Path) -> None:
+    # safetensors writes model.safetensors 0600 (the other files are 0644): a service run as another
+    # user than the trainer failed the version's checksums on the weights and never loaded it
+    import os
+    import stat
+
+    from govreport.training.registry import ModelRegistry as WritableRegistry
+
+    reg = WritableRegistry(tmp_path)
+    with reg.new_version("perm") as draft:
+        weights = draft.path / "model.safetensors"
+        weights.write_bytes(b"\0" * 16)
+        os.chmod(weights, 0o600)
+        (draft.path / "meta.json").write_text("{}", "utf-8")
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in draft.path.iterdir()}
+    assert all(m & 0o044 == 0o044 for m in modes.values()), modes
