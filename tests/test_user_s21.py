@@ -190,3 +190,23 @@ def test_a_new_version_s_files_are_readable_by_others(tmp_path: Path) -> None:
         (draft.path / "meta.json").write_text("{}", "utf-8")
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in draft.path.iterdir()}
     assert all(m & 0o044 == 0o044 for m in modes.values()), modes
+
+
+# ---- label server start on a busy port ------------------------------------------------------------
+
+
+def test_label_server_start_on_a_busy_port_says_so_at_once(tmp_path: Path) -> None:
+    # Label Studio found the port busy only after migrating its database (a minute or more on a
+    # loaded machine), then died with "That port is already in use." under a log tail
+    import socket
+    import time
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        t0 = time.monotonic()
+        r = CliRunner().invoke(main, ["label", "server", "start", "--port", str(port), "--data-dir", str(tmp_path / "ls")])
+    assert r.exit_code == 1 and time.monotonic() - t0 < 5, r.output
+    assert f"port {port} on 127.0.0.1 is in use" in r.output and "--port" in r.output
+    assert not (tmp_path / "ls").exists()  # nothing made for a server that cannot start
