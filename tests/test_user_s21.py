@@ -210,3 +210,38 @@ def test_label_server_start_on_a_busy_port_says_so_at_once(tmp_path: Path) -> No
     assert r.exit_code == 1 and time.monotonic() - t0 < 5, r.output
     assert f"port {port} on 127.0.0.1 is in use" in r.output and "--port" in r.output
     assert not (tmp_path / "ls").exists()  # nothing made for a server that cannot start
+
+
+# ---- extract DIR -o DIR --html, run twice -----------------------------------------------------------
+
+
+def test_extract_into_its_own_input_folder_keeps_its_reports_and_does_not_read_its_pages_back(tmp_path: Path) -> None:
+    # the first run wrote its displaCy page hangzhou_fixture.html over the report of that name (lost
+    # for good); the second read its own page seed_000.html as a report, so seed_000.json became that
+    # page's result and the report's own moved to seed_000-2.json (session 13 fixed this for an -o
+    # folder inside the input folder, not for the input folder itself)
+    page = (CORPUS / "hangzhou_fixture.html").read_bytes()
+    (tmp_path / "seed_000.txt").write_bytes((CORPUS / "seed_000.txt").read_bytes())
+    (tmp_path / "hangzhou_fixture.html").write_bytes(page)  # a report that is a web page
+    args = ["extract", str(tmp_path), "-o", str(tmp_path), "--html", "--tagger", "rules"]
+    for _ in range(2):
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 0, r.output
+        assert "2 of 2 reports" in r.output
+    assert (tmp_path / "hangzhou_fixture.html").read_bytes() == page
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "hangzhou_fixture-2.html", "hangzhou_fixture-2.json", "hangzhou_fixture.html",
+        "seed_000.html", "seed_000.json", "seed_000.txt",
+    ]  # fmt: skip
+    assert json.loads((tmp_path / "seed_000.json").read_text("utf-8"))["source"] == str(tmp_path / "seed_000.txt")
+    assert json.loads((tmp_path / "hangzhou_fixture-2.json").read_text("utf-8"))["organ"] == "测试市"
+
+
+def test_extract_of_one_page_into_its_own_folder_keeps_it(tmp_path: Path) -> None:
+    # `govreport extract page.html -o . --html` in the page's folder replaced the page by its rendering
+    page = (CORPUS / "hangzhou_fixture.html").read_bytes()
+    (tmp_path / "page.html").write_bytes(page)
+    r = CliRunner().invoke(main, ["extract", str(tmp_path / "page.html"), "-o", str(tmp_path), "--html", "--tagger", "rules"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "page.html").read_bytes() == page
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page-2.html", "page-2.json", "page.html"]
