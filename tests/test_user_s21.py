@@ -1,7 +1,11 @@
 """What a user met in session 21: a model registry with one damaged version (a ``meta.json`` cut
 short by a crashed copy, or edited by hand) made ``govreport models list`` end in a traceback and
-``GET /v1/models`` answer 500 "internal error while extracting", hiding every good version. The real
-server (uvicorn on 127.0.0.1) for the HTTP side."""
+``GET /v1/models`` answer 500 "internal error while extracting"; ``label push`` stopped at one bad
+file and made two tasks of one report saved in two encodings; ``extract -o`` lost the result of a
+file with a long Chinese name, wrote its ``--html`` page over an input page of the same name and
+read its own pages back as reports; new model versions had weights only their trainer could read;
+``label server start`` found a busy port a minute late; ``batch`` kept a corrected file's old
+record without a word. The real server (uvicorn on 127.0.0.1) for the HTTP side."""
 from __future__ import annotations
 
 import hashlib
@@ -156,21 +160,6 @@ def test_extract_writes_a_result_for_a_long_chinese_file_name(tmp_path: Path) ->
     assert {json.loads(p.read_text("utf-8"))["source"] for p in jsons} == {str(inputs / long_a), str(inputs / long_b)}
 
 
-# ---- eval: the file scored is the file named ------------------------------------------------------
-
-
-def test_eval_names_the_file_it_read_when_the_gold_source_is_absent(tmp_path: Path) -> None:
-    # the gold names hangzhou_fixture.txt; only the .html is there: eval read the .html and showed
-    # the row as "hangzhou_fixture.txt", so the reader took the score for the text file's
-    gold = CORPUS / "hangzhou_fixture.gold.json"
-    assert json.loads(gold.read_text("utf-8"))["source"] == "hangzhou_fixture.txt"
-    (tmp_path / gold.name).write_bytes(gold.read_bytes())
-    (tmp_path / "hangzhou_fixture.html").write_bytes((CORPUS / "hangzhou_fixture.html").read_bytes())
-    r = CliRunner().invoke(main, ["eval", "--gold", str(tmp_path), "--json", "--tagger", "rules"])
-    assert r.exit_code == 0, r.output
-    assert [rep["report"] for rep in json.loads(r.output)["reports"]] == ["hangzhou_fixture.html"]
-
-
 # ---- a new model version is readable by the service's user ----------------------------------------
 
 
@@ -245,3 +234,26 @@ def test_extract_of_one_page_into_its_own_folder_keeps_it(tmp_path: Path) -> Non
     assert r.exit_code == 0, r.output
     assert (tmp_path / "page.html").read_bytes() == page
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page-2.html", "page-2.json", "page.html"]
+
+
+# ---- batch: a file corrected between two runs into the same OUT -----------------------------------
+
+
+def test_batch_says_when_a_source_has_more_than_one_record(tmp_path: Path) -> None:
+    # a report corrected and the batch run again into the same OUT: its old content's record stays
+    # (records are by content), so cells.csv held the report twice and the summary counted 3
+    # reports for a folder of 2, without a word: a sum over cells.csv counted that report twice
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for name in ("seed_000.txt", "seed_001.txt"):
+        (inputs / name).write_bytes((CORPUS / name).read_bytes())
+    args = ["batch", str(inputs), "-o", str(out), "--tagger", "rules", "--no-progress"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    with open(inputs / "seed_001.txt", "a", encoding="utf-8") as f:
+        f.write("\n")  # the file corrected
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert "1 source(s) with more than one record" in r.output and "seed_001.txt: 2 records" in r.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["counts"]["shared_sources"] == 1
+    assert summary["shared_sources"] == [{"source": "seed_001.txt", "records": 2}]
