@@ -257,3 +257,46 @@ def test_batch_says_when_a_source_has_more_than_one_record(tmp_path: Path) -> No
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["counts"]["shared_sources"] == 1
     assert summary["shared_sources"] == [{"source": "seed_001.txt", "records": 2}]
+
+
+# ---- the annotation loop from a wheel install ------------------------------------------------------
+
+
+def test_an_installed_package_keeps_annotations_in_the_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # installed, the package folder (site-packages/govreport) holds __init__.py; the loop's defaults were
+    # taken beside it: `label pull` wrote its batches (full report texts) inside site-packages
+    from govreport.training.annotation.batches import annotations_root
+
+    checkout, installed = tmp_path / "repo", tmp_path / "site" / "govreport"
+    checkout.mkdir()
+    installed.mkdir(parents=True)
+    (installed / "__init__.py").write_text("", "utf-8")
+    assert annotations_root(checkout) == checkout / "annotations"
+    monkeypatch.setenv("GOVREPORT_LS_DATA_DIR", str(tmp_path / "data"))
+    assert annotations_root(installed) == tmp_path / "data"  # the webhook job's data dir
+    monkeypatch.delenv("GOVREPORT_LS_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert annotations_root(installed) == tmp_path / "xdg" / "govreport" / "annotation"
+
+
+def test_retrain_says_when_its_gold_corpus_guard_measures_nothing(tmp_path: Path) -> None:
+    # a wheel has no tests/data/corpus: the gold_corpus guard passed with nothing measured, without a word
+    from govreport.training.annotation.retrain import retrain
+    from govreport.training.registry import ModelRegistry as WritableRegistry
+
+    from tests.test_annotation_retrain import (
+        make_batches,
+        make_hooks,
+        opts,
+        seed_active,
+    )
+
+    reg = WritableRegistry(tmp_path / "models")
+    seed_active(reg)
+    make_batches(tmp_path / "batches")
+    lines: list[str] = []
+    o = opts(tmp_path)
+    o.gold_dir = tmp_path / "no-gold"
+    retrain(reg, o, hooks=make_hooks(reg), progress=lines.append)
+    (warning,) = [line for line in lines if "gold" in line and "measures nothing" in line]
+    assert str(tmp_path / "no-gold") in warning and "--gold-dir" in warning
