@@ -145,7 +145,10 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place: never a half-written file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # the temporary name shows the first bytes of the name only: ".<name>.XXXXXXXX.tmp" is 14 bytes
+    # longer than the name, past the file system's 255 for a name over 241 bytes (82 hanzi)
+    hint = os.fsencode(path.name)[:64].decode("utf-8", "ignore")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{hint}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)

@@ -54,6 +54,11 @@ mark.entity .label { font-size: 0.6em; font-weight: bold; color: #444; margin-le
 """
 
 
+# Marks a page as govreport's own rendering, so that ``extract DIR -o DIR --html`` run again does not
+# read it back as a report (the page holds the report's whole text: it would read as one).
+RENDER_GENERATOR = '<meta name="generator" content="govreport extract --html">'
+
+
 def render_html(doc: Document, page: bool = True) -> str:
     """displaCy's entity view of the labelled text, in the label set's colours, keeping the text's
     layout (line breaks, runs of spaces, tabs). ``page``: a whole HTML page, else a fragment.
@@ -83,7 +88,7 @@ def render_html(doc: Document, page: bool = True) -> str:
         return body
     title = escape(doc.origin.filename or "govreport")
     return (
-        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>{title}</title>'
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8">{RENDER_GENERATOR}<title>{title}</title>'
         f"<style>{PAGE_CSS}</style></head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 

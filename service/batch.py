@@ -606,7 +606,9 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
     """Counts over every record in OUT, the failures with reasons, and the reports whose own
     arithmetic does not add up (the failing rules named) and those that need review (reason codes,
     docs/trust.md); each list holds at most ``max_listed`` reports, the counts are complete."""
-    counts = {"reports": 0, "ok": 0, "failed": 0, "arithmetic_failed": 0, "needs_review": 0}
+    counts = {"reports": 0, "ok": 0, "failed": 0, "arithmetic_failed": 0, "needs_review": 0, "shared_sources": 0}
+    sources: set[str] = set()
+    shared: dict[str, int] = {}  # source -> records, for a source named by more than one record
     by_code: dict[str, int] = {}
     by_template: dict[str, int] = {}
     taggers: dict[str, int] = {}
@@ -615,6 +617,9 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
     review: list[dict[str, Any]] = []
     for rec in iter_records(out_dir):
         counts["reports"] += 1
+        if rec["source"] in sources:  # records are by content: a file changed since an earlier run
+            shared[rec["source"]] = shared.get(rec["source"], 1) + 1
+        sources.add(rec["source"])
         t = rec.get("tagger") or {}
         tk = f"{t.get('name')} {t.get('version')}"
         taggers[tk] = taggers.get(tk, 0) + 1
@@ -638,6 +643,7 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
             if len(review) < max_listed:
                 codes = list(dict.fromkeys(r.get("code") for r in out.get("review_reasons") or []))
                 review.append({"source": rec["source"], "sha256": rec["sha256"], "reasons": codes})
+    counts["shared_sources"] = len(shared)
     return {
         "out_dir": str(out_dir),
         "updated": _now(),
@@ -648,6 +654,7 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
         "failures": failures,
         "arithmetic_failures": arithmetic,
         "needs_review": review,
+        "shared_sources": [{"source": k, "records": n} for k, n in list(shared.items())[:max_listed]],
         "listed_at_most": max_listed,
         "run": run or {},
     }
@@ -684,6 +691,16 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
             lines.append(f"  {a['source']}: {', '.join(rules[:3])}{more}")
         if c["arithmetic_failed"] > max_lines:
             lines.append(f"  … {c['arithmetic_failed'] - max_lines} more in summary.json")
+    if s.get("shared_sources"):
+        # cells.csv holds every record: a sum over it counts such a report once per version
+        lines.append(
+            f"{c['shared_sources']} source(s) with more than one record (the file changed since an earlier run "
+            "into this OUT, or two runs named different files alike): cells.* and the counts hold each; "
+            "run into a fresh OUT to keep only the current files"
+        )
+        lines += [f"  {v['source']}: {v['records']} records" for v in s["shared_sources"][:max_lines]]
+        if c["shared_sources"] > max_lines:
+            lines.append(f"  … {c['shared_sources'] - max_lines} more in summary.json")
     if s.get("needs_review"):
         lines.append(f"needs review: {c['needs_review']} (docs/trust.md)")
         for v in s["needs_review"][:max_lines]:

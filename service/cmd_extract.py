@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Iterator
@@ -14,6 +15,7 @@ from govreport.extraction.export import atomic_write, cells_csv, check_writable,
 from govreport.extraction.export_text import to_markdown
 from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
+from govreport.extraction.render import RENDER_GENERATOR
 from govreport.extraction.taggers import get_tagger
 
 from .batchfolder import batch_output_message, is_batch_output
@@ -36,19 +38,59 @@ def iter_inputs(paths: list[str], out_dir: Path | None = None, stdin_name: str =
             continue
         p = Path(arg)
         if p.is_dir():
-            yield from sorted(report_files(p, out_dir))
+            yield from sorted(f for f in report_files(p, out_dir) if not _own_page_in(f, out_dir))
         else:
             yield p
 
 
-def _unique_stem(path: Input, used: set[str]) -> str:
+def _own_page_in(path: Path, out_dir: Path | None) -> bool:
+    """Whether ``path`` is a page that ``extract --html`` wrote into ``out_dir``: with ``-o`` the input
+    folder itself, the next run read its own displaCy pages back as reports and wrote their results
+    over the reports' own (``seed_000.json`` became the result of ``seed_000.html``, the page)."""
+    if out_dir is None or path.suffix.lower() != ".html" or path.parent.resolve() != out_dir.resolve():
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False  # ingest says what is wrong with it
+    # the generator mark (since session 21), or displaCy's entity view (pages written before it)
+    return RENDER_GENERATOR.encode() in head or (b'<div class="entities"' in head and b'class="entity"' in head)
+
+
+NAME_MAX = 255  # bytes of one file name on Linux, macOS and Windows file systems
+_LONGEST_SUFFIX = len(".xlsx")  # of the files written per input: .json .csv .xlsx .md .html
+
+
+def _fitting(stem: str, suffix: str) -> str:
+    """``stem + suffix`` with ``stem`` cut (at a character) so that the output's name, with the
+    longest extension written, stays within ``NAME_MAX`` bytes: an input named by 82 hanzi (246
+    bytes) fits, its ``.xlsx`` or ``.html`` did not ("File name too long": the result was lost)."""
+    while stem and len(os.fsencode(stem + suffix)) + _LONGEST_SUFFIX > NAME_MAX:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def _unique_stem(path: Input, used: set[str], taken: frozenset[str] = frozenset()) -> str:
     """The input's stem, or ``stem-2``, ``stem-3``… when an earlier input (in the order given,
-    directories sorted) already took it: ``a.html`` and ``a.txt`` become ``a.json`` and ``a-2.json``."""
-    stem, k = path.stem, 2
-    while stem in used:
-        stem, k = f"{path.stem}-{k}", k + 1
+    directories sorted) already took it: ``a.html`` and ``a.txt`` become ``a.json`` and ``a-2.json``.
+    A stem too long for the file system is cut to fit (``_fitting``); the result's ``source`` keeps
+    the whole name, and two names cut alike are told apart by ``-2`` as above. ``taken``: stems
+    whose output files would replace one of this run's inputs (``_input_stems``), never used."""
+    stem, k = _fitting(path.stem, ""), 2
+    while stem in used or stem in taken:
+        stem, k = _fitting(path.stem, f"-{k}"), k + 1
     used.add(stem)
     return stem
+
+
+def _input_stems(inputs: list[Input], out_dir: Path, suffixes: tuple[str, ...]) -> frozenset[str]:
+    """Stems ``s`` for which ``out_dir/s<suffix>`` is one of the inputs: ``extract reports -o reports
+    --html`` wrote each ``<stem>.html`` page over the report ``<stem>.html`` it was read from (and
+    over ``a.html`` when ``a.txt`` came first), a report lost for good."""
+    out = out_dir.resolve()
+    lowered = {x.lower() for x in suffixes}
+    return frozenset(p.stem for p in inputs if isinstance(p, Path) and p.suffix.lower() in lowered and p.resolve().parent == out)
 
 
 FORMATS = ("json", "jsonl", "csv", "xlsx", "md")
@@ -102,6 +144,8 @@ def extract_files(
     used: set[str] = set()
     to_stdout = out == "-"
     out_dir = Path(out) if out and not to_stdout else None
+    written = (f".{fmt}",) + ((".html",) if html else ())
+    taken = _input_stems(inputs, out_dir, written) if out_dir is not None else frozenset()
     jsonl_lines: list[str] = []
     header_done = False
     for path in tqdm(inputs, desc="extract", unit="report", disable=not progress, file=sys.stderr):
@@ -126,7 +170,7 @@ def extract_files(
             jsonl_lines.append(to_json(d, pretty=False))
         elif out_dir is not None:
             _check_no_batch(out_dir)
-            stem = _unique_stem(path, used)
+            stem = _unique_stem(path, used, taken)
             try:
                 atomic_write(out_dir / f"{stem}.{fmt}", _file_bytes(d, fmt, source, bom is not False))
                 if html:
@@ -340,7 +384,8 @@ def evaluate_dir(
         except (GovReportError, OSError) as exc:
             errors.append((name, f"{src}: {type(exc).__name__}: {exc}"))
             continue
-        scores.append(score_report(result.output, gold, result.document.text, name))
+        # named by the file read: without the gold's source it is another format of the report
+        scores.append(score_report(result.output, gold, result.document.text, src.name))
     return scores, aggregate(scores), errors
 
 

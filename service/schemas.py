@@ -210,6 +210,7 @@ class ModelVersionOut(BaseModel):
     active: bool
     loaded: bool
     meta: dict[str, Any] = Field(default_factory=dict, description="the version's meta.json")
+    problem: str | None = Field(default=None, description="why meta.json could not be read (then `meta` is empty)")
 
 
 class LoadedModelOut(BaseModel):

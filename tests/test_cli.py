@@ -114,7 +114,8 @@ def test_eval_finds_the_input_by_any_supported_suffix_and_fails_on_a_missing_one
     r = run("eval", "--gold", str(tmp_path), "--tagger", "rules", "--json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
-    assert [x["report"] for x in d["reports"]] == ["hangzhou_fixture.txt"] and d["failed"] == []
+    # listed by the file read (it was listed as the .txt, which eval never read)
+    assert [x["report"] for x in d["reports"]] == ["hangzhou_fixture.html"] and d["failed"] == []
     assert d["reports"][0]["cells"] > 0 and d["reports"][0]["template_ok"]
     # a second gold file with no input at all: an error and exit 1, never a 0 % row
     gold = json.loads((CORPUS / "seed_000.gold.json").read_text("utf-8"))
@@ -122,7 +123,7 @@ def test_eval_finds_the_input_by_any_supported_suffix_and_fails_on_a_missing_one
     r = run("eval", "--gold", str(tmp_path), "--tagger", "rules", "--json")
     assert r.returncode == 1
     d = json.loads(r.stdout)
-    assert [x["report"] for x in d["reports"]] == ["hangzhou_fixture.txt"]
+    assert [x["report"] for x in d["reports"]] == ["hangzhou_fixture.html"]
     assert [x["report"] for x in d["failed"]] == [gold["source"]] and "no input" in d["failed"][0]["error"]
     assert "seed_000" in r.stderr
     r = run("eval", "--gold", str(tmp_path), "--tagger", "rules")

@@ -119,7 +119,7 @@ def list_cmd(models_dir: Path | None, as_json: bool) -> None:
         active = None
     rows = []
     for mv in reg.versions():
-        meta = mv.meta
+        meta, problem = mv.read_meta()  # one damaged version must not hide the others
         best = (meta.get("metrics") or {}).get("best") or {}
         rows.append(
             {
@@ -130,6 +130,7 @@ def list_cmd(models_dir: Path | None, as_json: bool) -> None:
                 "dev_f1": (best.get("overall") or {}).get("f1"),
                 "size_mb": round(sum(p.stat().st_size for p in mv.path.iterdir() if p.is_file()) / 1e6, 2),
                 "path": str(mv.path),
+                "problem": problem,
             }
         )
     if as_json:
@@ -140,9 +141,10 @@ def list_cmd(models_dir: Path | None, as_json: bool) -> None:
         return
     for r in rows:
         f1 = f"{r['dev_f1']:.4f}" if isinstance(r["dev_f1"], (int, float)) else "-"
+        problem = f"  damaged: {r['problem']}" if r["problem"] else ""
         click.echo(
             f"{'*' if r['active'] else ' '} {r['version']}  created {r['created'] or '-'}  dev F1 {f1}  "
-            f"{r['size_mb']} MB  parent {r['parent'] or '-'}"
+            f"{r['size_mb']} MB  parent {r['parent'] or '-'}{problem}"
         )
 
 

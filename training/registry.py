@@ -47,6 +47,15 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def _readable_by_all(directory: Path) -> None:
+    """Give every file of a new version mode 0644, as ``atomic_write`` gives results: safetensors
+    writes the weights 0600, so a service run as another user than the trainer could not read them
+    (the checksums are verified on load) and never loaded the version."""
+    for p in directory.iterdir():
+        if p.is_file() and not p.is_symlink():
+            p.chmod(p.stat().st_mode | 0o644)
+
+
 @dataclass
 class VersionDraft:
     path: Path
@@ -123,6 +132,7 @@ class ModelRegistry(ReadOnlyRegistry):
             from govreport.extraction.model.check import write_checksums
 
             write_checksums(tmp)  # of every file but meta.json, which is renamed into below
+            _readable_by_all(tmp)
             for _ in range(5):
                 name = self._next_version_name(tag)
                 meta = json.loads(meta_path.read_text("utf-8"))

@@ -47,6 +47,20 @@ class ModelVersion:
         p = self.path / META_FILE
         return json.loads(p.read_text("utf-8")) if p.exists() else {}
 
+    def read_meta(self) -> tuple[dict[str, Any], str | None]:
+        """``(meta.json as a dict, None)``, or ``({}, why)`` when it cannot be read or is not a JSON
+        object: a listing shows a version cut short by a crashed copy, or edited by hand, with its
+        problem, instead of failing for every version."""
+        try:
+            meta = self.meta
+        except (OSError, UnicodeDecodeError) as exc:
+            return {}, f"{META_FILE} cannot be read ({exc.__class__.__name__})"
+        except ValueError as exc:  # json.JSONDecodeError
+            return {}, f"{META_FILE} is not valid JSON ({exc})"
+        if not isinstance(meta, dict):
+            return {}, f"{META_FILE} is not a JSON object"
+        return meta, None
+
 
 class RegistryError(RuntimeError):
     pass

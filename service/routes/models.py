@@ -32,10 +32,15 @@ def build_models_router(settings: ServiceSettings) -> APIRouter:
                 logger.warning("registry ACTIVE unreadable: %s", exc)
                 active = None
             loaded_version = extractor.tagger.version
-            versions = [
-                {"version": v.version, "active": v.version == active, "loaded": v.version == loaded_version, "meta": v.meta}
-                for v in slot.registry.versions()
-            ]
+            versions = []
+            for v in slot.registry.versions():
+                meta, problem = v.read_meta()  # one damaged version must not make the listing a 500
+                if problem:
+                    logger.warning("model version %s: %s", v.version, problem)
+                is_active, is_loaded = v.version == active, v.version == loaded_version
+                versions.append(
+                    {"version": v.version, "active": is_active, "loaded": is_loaded, "meta": meta, "problem": problem}
+                )
             return active, versions
 
         active, versions = await asyncio.to_thread(read_registry)

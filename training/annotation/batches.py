@@ -26,7 +26,24 @@ from govreport.extraction.labels import LABEL_SET_VERSION, parse_label
 from govreport.training.registry import atomic_write_text
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_BATCHES_DIR = REPO / "annotations" / "batches"
+LS_DATA_DIR_ENV = "GOVREPORT_LS_DATA_DIR"  # the webhook job's data dir (service.ml_backend) too
+
+
+def annotations_root(package_root: Path = REPO) -> Path:
+    """Where the annotation loop writes by default: ``annotations/`` of a checkout; in an installed
+    package (``package_root``, ``site-packages/govreport``, holds ``__init__.py``) the user's data dir
+    the webhook job uses (``GOVREPORT_LS_DATA_DIR``, else ``$XDG_DATA_HOME/govreport/annotation``):
+    ``label pull`` wrote its batches, full report texts, inside site-packages."""
+    if not (package_root / "__init__.py").is_file():
+        return package_root / "annotations"
+    env = os.environ.get(LS_DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "govreport" / "annotation"
+
+
+DEFAULT_BATCHES_DIR = annotations_root() / "batches"
 MANIFEST = "manifest.json"
 RAW_EXPORT = "raw_export.json"
 DATASET_DIR = "dataset"

@@ -84,6 +84,10 @@ def push_cmd(files: tuple[Path, ...], project: str, tagger: str, model: str | No
     except GovReportError as exc:
         _fail(exc)
     click.echo(result.summary())
+    for name, why in result.failed:
+        click.echo(f"error: {name}: {why}", err=True)
+    if result.failed:
+        sys.exit(1)  # as `govreport extract`: the others are pushed, the run says that some were not
 
 
 @label_group.command("pull")

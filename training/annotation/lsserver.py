@@ -6,6 +6,7 @@ offline and lets a loopback ML backend and webhooks through (else: 403 "reserved
 """
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
@@ -213,6 +214,18 @@ def server_status(data_dir: Path) -> dict[str, object] | None:
     return state
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether a server already listens on ``host:port`` (a bind fails). ``SO_REUSEADDR`` as the
+    servers set it, so that a port in TIME_WAIT after a stop does not count as busy."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:  # another error (an address not on this machine) is Label Studio's to say
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
 def start_server(data_dir: Path, port: int = 8080, host: str = "127.0.0.1", username: str | None = None,
                  venv: Path | None = None) -> dict[str, object]:  # fmt: skip
     """Start Label Studio in the background (it keeps running after this process exits) and
@@ -224,6 +237,8 @@ def start_server(data_dir: Path, port: int = 8080, host: str = "127.0.0.1", user
     running = server_status(data_dir)
     if running is not None:
         return {**running, **load_credentials(data_dir), "already_running": True}
+    if port_in_use(host, port):  # Label Studio itself finds out only after migrating its database
+        raise RuntimeError(f"port {port} on {host} is in use by another program: choose another --port")
     creds = load_credentials(data_dir, username)
     server = LabelStudioServer(data_dir, port=port, username=creds["username"], password=creds["password"],
                                token=creds["token"], venv=venv, host=host)  # fmt: skip

@@ -1,7 +1,9 @@
 """``govreport label push``: reports -> Label Studio tasks, each with the model's spans as a prediction.
 
 Idempotent by content: a task carries the sha256 of its text (``data.doc_id``) and a report whose
-hash is already in the project (or earlier in the same call) is not imported again. Predictions
+hash is already in the project (or earlier in the same call) is not imported again, whatever file
+it came from (the same report saved as UTF-8 and as UTF-16 is one task). A file that cannot be read
+is named in the result and the others are pushed. Predictions
 travel with the tasks and the project's ``model_version`` is set to the tagger's, so Label Studio
 never needs to call an ML backend for these tasks (long reports can't time out).
 
@@ -17,11 +19,14 @@ normalised view reads it back).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from govreport.extraction.document import Document
+from govreport.extraction.errors import GovReportError
+from govreport.extraction.filenames import printable_name
 from govreport.extraction.ingest import load_path, read_back_of
 from govreport.extraction.readbacktext import read_back_text
 from govreport.extraction.taggers import Tagger
@@ -43,6 +48,7 @@ class PushResult:
     task_ids: list[int] = field(default_factory=list)
     previous_model_version: str | None = None  # the project's version before this push
     settings_updated: list[str] = field(default_factory=list)  # project fields brought up to date
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, why) of files not read
 
     def summary(self) -> str:
         what = "created" if self.project_created else "reused"
@@ -56,6 +62,8 @@ class PushResult:
             line += f"; project model version {self.previous_model_version} -> {self.model_version}"
         if self.settings_updated:
             line += f"; updated project {', '.join(self.settings_updated)}"
+        if self.failed:
+            line += f"; {len(self.failed)} file(s) not read"
         return line
 
 
@@ -72,11 +80,17 @@ def _sync_settings(client: LabelStudioClient, project: dict[str, Any]) -> list[s
 
 def as_annotated(doc: Document) -> Document:
     """The Document annotators see: a mojibake one read back (its own text, hash and no spans),
-    any other as it is."""
+    any other as it is but named by the hash of its text (``Origin.sha256`` of a file is the hash of
+    its bytes: the same report in UTF-8 and in UTF-16 would be two tasks)."""
     back = read_back_text(doc.text, read_back_of(doc))
     if back is None:
-        return doc
+        return replace(doc, origin=replace(doc.origin, sha256=text_id(doc.text)))
     return Document.from_text(back.text, filename=doc.origin.filename, media_type=doc.origin.media_type)
+
+
+def text_id(text: str) -> str:
+    """A task's ``doc_id``: the sha256 of its text in UTF-8 (what ``pull`` names the report by)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def push_documents(
@@ -114,7 +128,8 @@ def push_documents(
             result.skipped.append(name)
             continue
         seen.add(doc.origin.sha256)
-        task = present.get(doc.origin.sha256)
+        # a task pushed before doc_id was the text's hash carries the file's bytes hash
+        task = present.get(doc.origin.sha256) or present.get(given.origin.sha256)
         if task is not None:
             if any(p.get("model_version") == version for p in task.get("predictions") or []):
                 result.skipped.append(name)
@@ -136,4 +151,18 @@ def push_documents(
 
 
 def push_files(client: LabelStudioClient, project: str, paths: Iterable[Path], tagger: Tagger) -> PushResult:
-    return push_documents(client, project, (load_path(p) for p in paths), tagger)
+    """Push the files that can be read; each one that cannot (empty, damaged, too large) is listed
+    in ``failed`` with the reason, as ``govreport extract`` lists it: one bad file among a folder's
+    reports stopped the whole push, with the files before it tagged and partly imported."""
+    failed: list[tuple[str, str]] = []
+
+    def readable() -> Iterator[Document]:
+        for p in paths:
+            try:
+                yield load_path(p)
+            except (GovReportError, OSError) as exc:
+                failed.append((printable_name(Path(p).name), str(exc)))
+
+    result = push_documents(client, project, readable(), tagger)
+    result.failed = failed
+    return result

@@ -33,10 +33,16 @@ from govreport.extraction.taggers import Tagger
 from govreport.training.config import parse_overrides  # noqa: F401  (re-exported: the retrain CLI and scripts import it here)
 from govreport.training.registry import ModelRegistry, ModelVersion, atomic_write_text
 
-from .batches import DEFAULT_BATCHES_DIR, in_dev, list_batches, load_documents
+from .batches import (
+    DEFAULT_BATCHES_DIR,
+    annotations_root,
+    in_dev,
+    list_batches,
+    load_documents,
+)
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_REPORT_DIR = REPO / "annotations" / "runs" / "retrain"
+DEFAULT_REPORT_DIR = annotations_root() / "runs" / "retrain"  # a checkout's annotations/, else the user's data dir
 DEFAULT_GOLD_DIR = REPO / "tests" / "data" / "corpus"
 SYNTH_VAL_SEED = 7_000_001  # fixed: every run compares on the same generated reports
 
@@ -642,6 +648,9 @@ def retrain(
         gold = gold_items(opts.gold_dir) if opts.gold_dir else []
         synth = hooks.synth(opts.synth_val, SYNTH_VAL_SEED) if opts.synth_val else []
         report.data.update(gold_reports=len(gold), synthetic_val_reports=len(synth))
+        if opts.gold_dir and not gold:  # a wheel ships no tests/data/corpus: the guard would pass unseen
+            say(f"warning: no gold reports (*.gold.json) in {opts.gold_dir}: the policy's gold_corpus guard measures "
+                "nothing; give --gold-dir with the corpus's gold files")  # fmt: skip
         say(f"evaluating {report.active_before or 'the rule tagger'} (active) on {len(heldout)} held-out, "
             f"{len(gold)} gold and {len(synth)} generated reports")  # fmt: skip
         baseline = hooks.load_tagger(active)
