@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from .blankcells import meets_total
 from .digitruns import _holds
 from .streamblocks import APP_COLS, MAX_GROUP
 from .streamblocks import fits_blocks as _fits_blocks
@@ -225,14 +226,21 @@ def late_second_column(values: Sequence[Number | None], p: int, left: int, start
     n = len(values)
     if left != 1 or p + APP_COLS != n or len(starts) != n or not starts[n - 1] or late_label_value(joined):
         return []
-    v = [0 if x is None else x for x in values[p:n]]
-    if _holds(v[:6], v[6:7]) is True:
+    order = late_second_order(values[p:n])
+    if order is None:
         return []
-    order = [p, n - 1, *range(p + 1, n - 1)]
-    w = [0 if values[i] is None else values[i] for i in order]
-    if _holds(w[:6], w[6:7]) is not True:
-        return []
-    return [(APP_COLS, [[(values[i], i) for i in order]])]
+    return [(APP_COLS, [[(values[p + i], p + i) for i in order]])]
+
+
+def late_second_order(row: Sequence[Number | None]) -> list[int] | None:
+    """Where a row's seven stream values (empty cells 0) break 总计 = the six applicant columns in the
+    printed order and meet it with the last value as the row's 商业企业 cell (Chromium writes that
+    cell after the 总计), the positions in column order: ``[0, 6, 1, 2, 3, 4, 5]``; else None (a row
+    meeting 总计 both ways leaves its cells open, so the printed order stays)."""
+    if len(row) != APP_COLS or meets_total(row):
+        return None
+    order = [0, APP_COLS - 1, *range(1, APP_COLS - 1)]
+    return order if meets_total([row[i] for i in order]) else None
 
 
 def late_label_value(joined: Sequence[int]) -> bool:

@@ -41,7 +41,7 @@ from .blankcells import APP_COLS, TOL, contract_slot, meets_total
 from .blankdivision import short_row_placements
 from .lastcolumn import PAGE_ORDERS, subtotal_slot, without_review_rows
 from .result import BLANK, TableResult
-from .chromelead import late_label_value
+from .chromelead import late_label_value, late_second_order
 from .streamorder import SUBTOTAL_SLOTS, block_starts, header_lead, label_joins, lone_numbers, subtotal_header
 
 
@@ -458,9 +458,9 @@ def stream_tail_rows(cells: Sequence[Cell], starts: Sequence[bool], hints: Seque
     runs: list[list[Cell]] = []
     if late_second and not group and rows >= 1 and n >= APP_COLS and starts[n - 1]:
         last = list(cells[n - APP_COLS :])
-        moved = [last[0], last[-1], *last[1:-1]]
-        if not meets_total([c.value for c in last]) and meets_total([c.value for c in moved]) is True:
-            runs.append(moved)
+        order = late_second_order([c.value for c in last])
+        if order is not None:
+            runs.append([last[i] for i in order])
             end = n - APP_COLS
     # with earlier rows' totals inside the group's 总计 block, the rows just before the group
     # are drawn partly after its first columns: runs of seven before it are not theirs
