@@ -26,6 +26,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+# This checkout's code, not the one the virtual environment's editable install points at: run from a git
+# worktree (``python scripts/cell_diff.py`` puts scripts/ first on sys.path, not the checkout), ``govreport``
+# would otherwise be imported from the main checkout and both "versions" scored would be that one.
+CHECKOUT = Path(__file__).resolve().parents[1]
+if str(CHECKOUT) not in sys.path[:1]:
+    sys.path.insert(0, str(CHECKOUT))
+
 _EXTRACTOR: Any = None
 
 
