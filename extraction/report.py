@@ -23,6 +23,7 @@ from .tables.blockorder import assemble_by_blocks
 from .tables.lastcolumn import region_with_later_total, reordered_last_page
 from .tables.latecolumn import assemble_late_columns
 from .tables.joinedrows import fill_from_joined_rows
+from .tables.guesspage import off_page_guesses
 from .tables.leadrows import lead_rows
 from .tables.pagerows import page_lead_rows
 from .tables.labelruns import label_run_rows
@@ -246,6 +247,9 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 res = rebuilt
             # last: the cells left open, from the division whose row groups the labels' lines say
             fill_from_joined_rows(res, doc, spans[0][0])
+            if rebuilt is None:
+                # the guesses standing on another page than their row's label are not its values
+                off_page_guesses(res, doc, lines[lo:more])
         elif name == "review_litigation":
             rebuilt = None
             if review_fails(res) or in_stream_order(region):
