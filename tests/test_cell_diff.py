@@ -1,8 +1,11 @@
-"""scripts/cell_diff.py: which cells moved between two versions of the pipeline, and its exit code."""
+"""scripts/cell_diff.py: which cells moved between two versions of the pipeline, its exit code, and that it
+scores the checkout it stands in (also from a git worktree whose venv's editable install points elsewhere)."""
 from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,3 +44,14 @@ def test_compare_passes_when_nothing_got_worse(cell_diff, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "wrong->right: 1" in out and "wrong->wrong: 1" in out  # another wrong number is shown
     assert "regressions: 0" in out and rc == 0
+
+
+def test_the_script_imports_govreport_from_its_own_checkout() -> None:
+    # run the script's module code the way ``python scripts/cell_diff.py`` does: scripts/ is sys.path[0]
+    code = (
+        f"import sys; sys.path[0] = {str(SCRIPT.parent)!r}; "
+        f"import runpy; runpy.run_path({str(SCRIPT)!r}, run_name='cell_diff'); "
+        "import govreport.extraction as e; print(e.__file__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
+    assert Path(out.stdout.strip()).resolve().is_relative_to(SCRIPT.parents[1])
