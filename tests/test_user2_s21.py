@@ -1,0 +1,39 @@
+"""What a user still met after session 21's first user lane ("found, not fixed" in docs/realism.md):
+``label pull`` filled a job log with ``datasets``' progress bars and counted two tasks of one text
+as two reports; a task made twice for one text before ``doc_id`` was the text's hash got no new
+prediction on a re-push; an upload named ``.pdf`` was downloaded as the hidden ``.pdf.csv``; a table
+download of an old-format report was a bare header; a DOCX titled only in its core properties had
+no title; a 500 on a route that does not extract said "internal error while extracting"."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from govreport.training.annotation.pull import pull
+
+from tests.test_annotation_pull_malformed import FakeClient, task
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+# ---- label pull -----------------------------------------------------------------------------------
+
+
+def test_pull_draws_no_progress_bar(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # datasets drew "Saving the dataset (1/1 shards)" with carriage returns into the webhook job's log
+    result = pull(FakeClient([task(1)]), 1, tmp_path)  # type: ignore[arg-type]
+    assert result.batch is not None
+    err = capfd.readouterr().err
+    assert "Saving the dataset" not in err and "\r" not in err
+
+
+def test_pull_counts_two_tasks_of_one_text_as_one_report_and_says_so(tmp_path: Path) -> None:
+    # counts.reports was 2 for two tasks holding one text; load_documents keeps one of them
+    result = pull(FakeClient([task(1), task(2)]), 1, tmp_path)  # type: ignore[arg-type]
+    assert result.batch is not None
+    counts = result.batch.manifest["counts"]
+    assert counts["reports"] == 1 and counts["train"] + counts["heldout"] == 1 and counts["same_text_tasks"] == 1
+    (warning,) = [w for w in result.warnings if "one text" in w]
+    assert "tasks 1, 2" in warning and "task 2's annotation" in warning
+    assert result.batch.manifest["same_text"] == [warning]
