@@ -37,3 +37,26 @@ def test_pull_counts_two_tasks_of_one_text_as_one_report_and_says_so(tmp_path: P
     (warning,) = [w for w in result.warnings if "one text" in w]
     assert "tasks 1, 2" in warning and "task 2's annotation" in warning
     assert result.batch.manifest["same_text"] == [warning]
+
+
+# ---- a 500 says what failed -----------------------------------------------------------------------
+
+
+def test_a_500_off_the_extraction_routes_does_not_say_extracting(tmp_path: Path) -> None:
+    # GET /v1/models with a damaged registry answered "internal error while extracting" (session 21)
+    from fastapi import APIRouter
+    from fastapi.testclient import TestClient
+    from govreport.service.app import create_app
+
+    from tests.test_service import settings_for
+
+    router = APIRouter()
+
+    @router.get("/extra/boom")
+    async def boom() -> None:
+        raise RuntimeError("a defect")
+
+    with TestClient(create_app(settings_for(tmp_path), routers=[router]), raise_server_exceptions=False) as c:
+        r = c.get("/extra/boom")
+    assert r.status_code == 500 and "a defect" not in r.text
+    assert r.json()["error"]["message"] == "internal error while answering the request; it has been logged"
