@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from govreport.training.annotation.pull import pull
@@ -60,3 +61,21 @@ def test_a_500_off_the_extraction_routes_does_not_say_extracting(tmp_path: Path)
         r = c.get("/extra/boom")
     assert r.status_code == 500 and "a defect" not in r.text
     assert r.json()["error"]["message"] == "internal error while answering the request; it has been logged"
+
+
+# ---- downloads ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("upload", "expected"), [(".pdf", "pdf.csv"), (".年报.txt", "年报.csv"), ("..", "report.csv")])
+def test_a_download_of_a_dot_file_upload_is_not_a_hidden_file(upload: str, expected: str, tmp_path: Path) -> None:
+    # an upload named ".pdf" was downloaded as ".pdf.csv": a hidden file, where the CLI refuses such a --name
+    from fastapi.testclient import TestClient
+    from govreport.service.app import create_app
+
+    from tests.test_service import settings_for
+
+    text = (CORPUS / "seed_000.txt").read_bytes()
+    with TestClient(create_app(settings_for(tmp_path))) as c:
+        r = c.post("/v1/extract?format=csv", files={"file": (upload, text, "text/plain")})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-disposition"].endswith("filename*=UTF-8''" + quote(expected))
