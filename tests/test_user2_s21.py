@@ -79,3 +79,72 @@ def test_a_download_of_a_dot_file_upload_is_not_a_hidden_file(upload: str, expec
         r = c.post("/v1/extract?format=csv", files={"file": (upload, text, "text/plain")})
     assert r.status_code == 200, r.text
     assert r.headers["content-disposition"].endswith("filename*=UTF-8''" + quote(expected))
+
+
+# ---- a table download of a report without tables --------------------------------------------------
+
+OLD = Path(__file__).parent / "data" / "old_format" / "report_2017.txt"
+
+
+def test_the_csv_of_an_old_format_report_says_why_it_has_no_cells(tmp_path: Path) -> None:
+    # ?format=csv of a report older than the 2019 format was its header alone, with nothing saying why
+    import csv
+    import io
+
+    from fastapi.testclient import TestClient
+    from govreport.service.app import create_app
+
+    from tests.test_service import settings_for
+
+    with TestClient(create_app(settings_for(tmp_path))) as c:
+        r = c.post("/v1/extract?format=csv", json={"text": OLD.read_text("utf-8"), "filename": "r2017.txt"})
+    assert r.status_code == 200, r.text
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [(row["table"], row["row"], row["value"], row["status"]) for row in rows] == [
+        ("active_disclosure", "", "", "no_table"), ("applications", "", "", "no_table"), ("review_litigation", "", "", "no_table"),
+    ]  # fmt: skip
+    assert all("older than the 2019 format" in row["text"] and row["year"] == "2017" for row in rows)
+    assert rows[0]["table_label"] == "二、主动公开政府信息情况"
+
+
+# ---- a DOCX titled only in its properties ---------------------------------------------------------
+
+
+def docx_of(lines: list[str], core_title: str) -> bytes:
+    """A DOCX of ``lines`` (one paragraph each) whose File › Properties title is ``core_title``."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.core_properties.title = core_title
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+BODY = [ln for ln in (CORPUS / "seed_000.txt").read_text("utf-8").splitlines() if "年度报告" not in ln or "。" in ln]
+
+
+def extract_docx(data: bytes) -> dict:
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+
+    return Extractor(RuleTagger()).extract_bytes(data, filename="r.docx").to_dict()
+
+
+def test_a_docx_titled_only_in_its_properties_has_its_title() -> None:
+    # LibreOffice's conversion of a page whose <title> held the title: title_missing/organ_missing
+    out = extract_docx(docx_of(BODY, "湖南省退役军人事务厅2020年政府信息公开年度报告"))
+    assert (out["organ"], out["year"]) == ("湖南省退役军人事务厅", 2020)
+    assert not {r["code"] for r in out["review_reasons"]} & {"title_missing", "organ_missing"}
+
+
+def test_a_stale_or_a_second_title_in_the_properties_is_not_read() -> None:
+    # last year's title left in a copied document's properties would give the report a wrong year
+    stale = extract_docx(docx_of(BODY, "湖南省退役军人事务厅2021年政府信息公开年度报告"))
+    assert stale["organ"] is None and "2021年政府信息公开年度报告" not in json.dumps(stale, ensure_ascii=False)
+    titled = docx_of(["某县2020年政府信息公开工作年度报告", *BODY], "湖南省退役军人事务厅2020年政府信息公开年度报告")
+    assert extract_docx(titled)["organ"] == "某县"  # the body's own title, the properties' ignored
