@@ -148,3 +148,38 @@ def test_a_stale_or_a_second_title_in_the_properties_is_not_read() -> None:
     assert stale["organ"] is None and "2021年政府信息公开年度报告" not in json.dumps(stale, ensure_ascii=False)
     titled = docx_of(["某县2020年政府信息公开工作年度报告", *BODY], "湖南省退役军人事务厅2020年政府信息公开年度报告")
     assert extract_docx(titled)["organ"] == "某县"  # the body's own title, the properties' ignored
+
+
+# ---- label push after a promotion: two tasks of one text made before doc_id was the text's hash ----
+
+
+def test_a_re_push_gives_every_task_of_a_text_the_new_prediction(tmp_path: Path) -> None:
+    # the same report in UTF-8 and UTF-16 made two tasks before doc_id was the text's hash; a re-push
+    # after a promotion found the first by its text and left the second without the new prediction
+    import hashlib
+    from typing import Any
+
+    from govreport.extraction.taggers.rules import RuleTagger
+    from govreport.training.annotation.push import push_files
+
+    from tests.test_annotation_pull_malformed import FakePushClient
+
+    class Client(FakePushClient):
+        def create_prediction(self, task_id: int, prediction: dict[str, Any]) -> None:
+            self.tasks[task_id].setdefault("predictions", []).append(prediction)
+
+    text = (CORPUS / "seed_000.txt").read_text("utf-8")
+    (tmp_path / "a.txt").write_text(text, "utf-8")
+    (tmp_path / "b.txt").write_bytes(text.encode("utf-16"))
+    client = Client()
+    push_files(client, "p", [tmp_path / "a.txt"], RuleTagger())  # type: ignore[arg-type]
+    old = json.loads(json.dumps(client.tasks[0]))
+    old["data"]["doc_id"] = hashlib.sha256((tmp_path / "b.txt").read_bytes()).hexdigest()  # as the old push made it
+    client.tasks.append({**old, "id": 1})
+    for t in client.tasks:
+        for p in t["predictions"]:
+            p["model_version"] = "v0001-old"
+    again = push_files(client, "p", [tmp_path / "a.txt", tmp_path / "b.txt"], RuleTagger())  # type: ignore[arg-type]
+    assert again.imported == [] and again.updated == ["a.txt"] and again.skipped == ["b.txt"]
+    for t in client.tasks:
+        assert [p["model_version"] for p in t["predictions"]] == ["v0001-old", RuleTagger.version], t["id"]
