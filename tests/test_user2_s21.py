@@ -183,3 +183,13 @@ def test_a_re_push_gives_every_task_of_a_text_the_new_prediction(tmp_path: Path)
     assert again.imported == [] and again.updated == ["a.txt"] and again.skipped == ["b.txt"]
     for t in client.tasks:
         assert [p["model_version"] for p in t["predictions"]] == ["v0001-old", RuleTagger.version], t["id"]
+
+
+def test_the_summary_and_markdown_of_an_old_format_report_name_its_format() -> None:
+    # their heading said "（未识别格式）" (format not recognised) for a report older than both formats
+    from govreport.extraction.export_text import to_markdown
+    from govreport.extraction.pipeline import Extractor
+    from govreport.extraction.taggers.rules import RuleTagger
+
+    out = Extractor(RuleTagger()).extract_text(OLD.read_text("utf-8"), filename="r2017.txt").to_dict()
+    assert to_markdown(out, "r2017.txt").startswith("# 某某县人民政府办公室 · 2017年 · 2019 年以前格式，统计表未读取  [r2017.txt]\n")
