@@ -193,3 +193,19 @@ def test_the_summary_and_markdown_of_an_old_format_report_name_its_format() -> N
 
     out = Extractor(RuleTagger()).extract_text(OLD.read_text("utf-8"), filename="r2017.txt").to_dict()
     assert to_markdown(out, "r2017.txt").startswith("# 某某县人民政府办公室 · 2017年 · 2019 年以前格式，统计表未读取  [r2017.txt]\n")
+
+
+def test_batch_says_which_reports_are_older_than_the_2019_format(tmp_path: Path) -> None:
+    # its summary counted such a report "extracted", not "to review", and said nothing of its tables
+    from click.testing import CliRunner
+    from govreport.service.cli import main
+
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "r2017.txt").write_bytes(OLD.read_bytes())
+    (inputs / "seed_000.txt").write_bytes((CORPUS / "seed_000.txt").read_bytes())
+    r = CliRunner().invoke(main, ["batch", str(inputs), "-o", str(out), "--tagger", "rules", "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "1 report(s) older than the 2019 format: no table read" in r.output and "  r2017.txt" in r.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["counts"]["old_format"] == 1 and summary["old_format"] == ["r2017.txt"]
