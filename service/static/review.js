@@ -399,8 +399,7 @@ function renderYoy(data) {
 
 function stemOf(data) {
   const name = get(data, "origin", "filename") || "report";
-  // leading dots dropped, as the service's download_name does: ".年报.txt" was saved as the hidden ".年报.json"
-  return name.replace(/^\.+/, "").replace(/\.[^.]*$/, "").trim() || "report";
+  return name.replace(/\.[^.]*$/, "") || "report";
 }
 
 function saveBlob(blob, name) {
