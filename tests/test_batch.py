@@ -151,7 +151,7 @@ def test_summary_counts_failures_and_arithmetic(full_run: tuple[Path, dict]) -> 
     review = {r["source"]: [x["code"] for x in r["output"]["review_reasons"]]
               for r in recs if r["status"] == "ok" and r["output"]["needs_review"]}  # fmt: skip
     assert c == {"reports": N_DISTINCT, "ok": N_REPORTS, "failed": len(FAILING), "arithmetic_failed": len(bad_arith),
-                 "needs_review": len(review), "shared_sources": 0}  # fmt: skip
+                 "needs_review": len(review), "shared_sources": 0, "old_format": 0}  # fmt: skip
     assert {a["source"] for a in summary["arithmetic_failures"]} == bad_arith
     assert summary["failures_by_code"] == {code: 1 for code in FAILING.values()}
     assert json.loads((out / "summary.json").read_text("utf-8"))["counts"] == c
