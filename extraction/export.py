@@ -82,12 +82,38 @@ def failed_check_cells(output: dict[str, Any]) -> dict[str, list[str]]:
     return out
 
 
+NO_TABLE = "no_table"  # the status of a null table's one record (docs/trust.md)
+
+
+def null_table_reason(output: dict[str, Any]) -> str:
+    """Why a table of ``output`` is null, in the words a reader of the CSV needs (its ``text``)."""
+    if output.get("old_format"):
+        year = output.get("year")
+        return (f"a report{f' for {year},' if year else ''} older than the 2019 format: its own statistics tables "
+                "are of neither template, so no table is read (see the warnings)")  # fmt: skip
+    if output.get("template") is None:
+        return "no report format (2019 or 2021) recognised: no table is read"
+    return "the table was not found or could not be read (see the warnings and review reasons)"
+
+
+def null_table_record(output: dict[str, Any], table: str, base: dict[str, Any]) -> dict[str, Any]:
+    """The one tidy record of a table that is null: ``row``/``col``/``value`` empty, status
+    ``no_table`` and the reason as its ``text``. Without it a report with no table (one older than
+    the 2019 format, or whose tables were pictures) left nothing in a CSV but its header, and a sum
+    over a batch's ``cells.csv`` could not tell it from a report of zeros that was never there."""
+    title = cell_labels(output.get("template") or "2021", table, "", "")[0]  # the table's title is one in both formats
+    return {**base, "table": table, "table_label": title, "row": None, "row_label": None, "col": None, "col_label": None,
+            "value": None, "start": None, "end": None, "confidence": None, "status": NO_TABLE,
+            "text": null_table_reason(output), "checks": None}  # fmt: skip
+
+
 def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]:
     """One record per table × row × column (blanks included): the ``TIDY_FIELDS``, with where
     each value came from (``start``/``end`` offsets into the input text, ``confidence``), its
     status (read, inferred, blank, unreadable, missing: docs/trust.md), the printed text and
     the checks that do not pass with it as an operand (``rule:fail`` / ``rule:not_assessable``,
-    ``;``-separated)."""
+    ``;``-separated). A table that is null has one record, status ``no_table``, that says why
+    (``null_table_record``)."""
     out: list[dict[str, Any]] = []
     prov = output.get("provenance") or {}
     status = output.get("cell_status") or {}
@@ -101,6 +127,7 @@ def tidy_cells(output: dict[str, Any], source: str = "") -> list[dict[str, Any]]
     base = {"source": printable_text(source), "template": template, "year": output.get("year"), "organ": printable_text(output.get("organ"))}
     for table, rows in (output.get("tables") or {}).items():
         if rows is None:
+            out.append(null_table_record(output, table, base))
             continue
         for row, cols in rows.items():
             for col, value in cols.items():

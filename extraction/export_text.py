@@ -69,7 +69,10 @@ def _shown(text: Any) -> str:
 
 def _header(output: dict[str, Any], source: str) -> str:
     bits = [output.get("organ") or "（未识别机关）", f"{output['year']}年" if output.get("year") else "（未识别年份）"]
-    bits.append(f"{output['template']} 格式" if output.get("template") else "（未识别格式）")
+    if output.get("template"):
+        bits.append(f"{output['template']} 格式")
+    else:  # "format not recognised" read as a failure for a report older than the formats, which has none
+        bits.append("2019 年以前格式，统计表未读取" if output.get("old_format") else "（未识别格式）")
     return _shown(" · ".join(bits) + (f"  [{source}]" if source else ""))
 
 

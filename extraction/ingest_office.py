@@ -7,8 +7,10 @@ bad file (an ``InputError`` naming what to do), never as the library's own excep
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -340,6 +342,50 @@ def _check_docx_package(data: bytes, filename: str | None, max_bytes: int, limit
         )
 
 
+# what a report's title line is, as the rule tagger's ``find_title`` takes it: short, naming a 报告
+# of a year or of 公开, no prose punctuation; and the year it names (digits or 〇一二…)
+_TITLE_PROSE = re.compile(r"[。，,；;：:！？]")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
+_BODY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_TITLE_LINES = 40  # find_title looks at the first 40 lines
+
+
+def _title_like(line: str) -> bool:
+    s = line.strip()
+    return 0 < len(s) <= 80 and "报告" in s and ("年" in s or "公开" in s) and not _TITLE_PROSE.search(s)
+
+
+def _body_year(lines: list[str]) -> int | None:
+    """The year the body names most often (``2021年``), None on a tie or none: a report's own year
+    outnumbers the last year it compares with and the next one it plans for."""
+    counts = Counter(int(y) for y in _BODY_YEAR.findall("\n".join(lines).translate(_FULLWIDTH_DIGITS)))
+    top = counts.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return None
+    return top[0][0]
+
+
+def properties_title(title: str, lines: list[str]) -> str | None:
+    """The title of File › Properties (``docProps/core.xml``), to head the text of a document whose
+    body has none (``lines``: the body's), or None. LibreOffice's conversion of a web page keeps
+    the page's ``<title>`` there and no heading in the body: read as a report, it had no title,
+    year or organ (``title_missing``). Taken only if it is a report's title (政府信息公开 … 报告
+    of a year, on one line) and its year is the one the body names most: a document copied from
+    last year's keeps last year's title in its properties, which would give the report a wrong
+    year and no flag."""
+    title = " ".join(title.split())
+    if not (_title_like(title) and "信息公开" in title):
+        return None
+    year = _TITLE_YEAR.search(title.translate(_FULLWIDTH_DIGITS))
+    if year is None or int("".join(_CN_DIGIT.get(c, c) for c in year.group(1))) != _body_year(lines):
+        return None
+    if any(_title_like(line) for line in [ln for ln in lines if ln.strip()][:_TITLE_LINES]):
+        return None  # the body has its own title line
+    return title
+
+
 def docx_to_text(data: bytes, filename: str | None, max_bytes: int, limits: ReadLimits | None = None) -> str:
     """Paragraphs and table rows in document order; cells tab-separated, merged cells given once.
 
@@ -352,6 +398,9 @@ def docx_to_text(data: bytes, filename: str | None, max_bytes: int, limits: Read
     try:
         document = docx.Document(io.BytesIO(data))
         lines = _DocxText(_Numbering(document), budget).lines(document.element.body)
+        title = properties_title(document.core_properties.title or "", lines)
+        if title is not None:
+            lines = [title, "", "", *lines]  # as an HTML page's <title> heads its text (ingest_html)
     except (InputError, MemoryError):
         raise
     except Exception as exc:  # untrusted file in a third-party parser: any failure means a broken file

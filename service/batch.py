@@ -606,7 +606,8 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
     """Counts over every record in OUT, the failures with reasons, and the reports whose own
     arithmetic does not add up (the failing rules named) and those that need review (reason codes,
     docs/trust.md); each list holds at most ``max_listed`` reports, the counts are complete."""
-    counts = {"reports": 0, "ok": 0, "failed": 0, "arithmetic_failed": 0, "needs_review": 0, "shared_sources": 0}
+    counts = {"reports": 0, "ok": 0, "failed": 0, "arithmetic_failed": 0, "needs_review": 0, "shared_sources": 0,
+              "old_format": 0}  # fmt: skip
     sources: set[str] = set()
     shared: dict[str, int] = {}  # source -> records, for a source named by more than one record
     by_code: dict[str, int] = {}
@@ -615,6 +616,7 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
     failures: list[dict[str, Any]] = []
     arithmetic: list[dict[str, Any]] = []
     review: list[dict[str, Any]] = []
+    old_format: list[str] = []  # sources of reports older than the 2019 format: extracted, no table read
     for rec in iter_records(out_dir):
         counts["reports"] += 1
         if rec["source"] in sources:  # records are by content: a file changed since an earlier run
@@ -633,6 +635,10 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
         counts["ok"] += 1
         out = rec["output"]
         by_template[str(out.get("template"))] = by_template.get(str(out.get("template")), 0) + 1
+        if out.get("old_format"):
+            counts["old_format"] += 1
+            if len(old_format) < max_listed:
+                old_format.append(rec["source"])
         bad = [c["rule"] for c in out.get("checks") or [] if c.get("status", "pass" if c.get("ok") else "fail") == "fail"]
         if bad:
             counts["arithmetic_failed"] += 1
@@ -655,6 +661,7 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
         "arithmetic_failures": arithmetic,
         "needs_review": review,
         "shared_sources": [{"source": k, "records": n} for k, n in list(shared.items())[:max_listed]],
+        "old_format": old_format,
         "listed_at_most": max_listed,
         "run": run or {},
     }
@@ -701,6 +708,12 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
         lines += [f"  {v['source']}: {v['records']} records" for v in s["shared_sources"][:max_lines]]
         if c["shared_sources"] > max_lines:
             lines.append(f"  … {c['shared_sources'] - max_lines} more in summary.json")
+    if s.get("old_format"):
+        # "extracted" and not "to review", yet no table: a sum over cells.* has only a no_table row for each
+        lines.append(f"{c['old_format']} report(s) older than the 2019 format: no table read (one no_table row per table in cells.*)")
+        lines += [f"  {v}" for v in s["old_format"][:max_lines]]
+        if c["old_format"] > max_lines:
+            lines.append(f"  … {c['old_format'] - max_lines} more in summary.json")
     if s.get("needs_review"):
         lines.append(f"needs review: {c['needs_review']} (docs/trust.md)")
         for v in s["needs_review"][:max_lines]:

@@ -24,7 +24,10 @@ MEDIA_TYPES: dict[str, str] = {
 
 
 def download_name(filename: str | None, fmt: str) -> str:
-    stem = PurePath(filename or "").stem.strip() or "report"
+    """``<stem>.<fmt>`` for the input's ``filename`` (``report`` without one). Leading dots are
+    dropped: an upload named ``.pdf`` (no stem: a dot file) was downloaded as ``.pdf.csv``, a file
+    that ``ls`` and a file dialog hide (the CLI refuses such a ``--name`` for the same reason)."""
+    stem = PurePath(filename or "").stem.lstrip(".").strip() or "report"
     return f"{stem}.{fmt}"
 
 

@@ -31,17 +31,20 @@ class ModelLoadError(RuntimeError):
     """The configured model cannot be found or loaded (a deployment problem, said at start-up)."""
 
 
-INTERNAL_MESSAGE = "internal error while extracting; it has been logged"
+INTERNAL_MESSAGE = "internal error while {doing}; it has been logged"
 
 
-def classify(exc: BaseException, request_id: str | None = None) -> tuple[int, str, str]:
-    """(HTTP status, code, message) for any exception; unknown ones are logged and get a generic message."""
+def classify(exc: BaseException, request_id: str | None = None, doing: str = "extracting") -> tuple[int, str, str]:
+    """(HTTP status, code, message) for any exception; unknown ones are logged and get a generic
+    message saying what failed (``doing``: "extracting" where a report's extraction raised,
+    "answering the request" from the app's last-resort handler, which every route reaches: a 500
+    of ``GET /v1/models`` said "while extracting" too)."""
     if isinstance(exc, ServiceError):
         return exc.status, exc.code, exc.message
     if isinstance(exc, InputError):
         return exc.http_status, exc.code, str(exc)
     logger.error("internal error (request %s)", request_id, exc_info=exc)
-    return 500, "internal", INTERNAL_MESSAGE
+    return 500, "internal", INTERNAL_MESSAGE.format(doing=doing)
 
 
 def error_response(

@@ -82,5 +82,7 @@ def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        status, code, message = classify(exc, request_id_of(request.scope))
+        # any route gets here (GET /v1/models too), not only extraction; no path in the message:
+        # redact_paths would cut it as if it were a file's
+        status, code, message = classify(exc, request_id_of(request.scope), "answering the request")
         return respond(request, status, code, message)

@@ -151,7 +151,7 @@ def test_summary_counts_failures_and_arithmetic(full_run: tuple[Path, dict]) -> 
     review = {r["source"]: [x["code"] for x in r["output"]["review_reasons"]]
               for r in recs if r["status"] == "ok" and r["output"]["needs_review"]}  # fmt: skip
     assert c == {"reports": N_DISTINCT, "ok": N_REPORTS, "failed": len(FAILING), "arithmetic_failed": len(bad_arith),
-                 "needs_review": len(review), "shared_sources": 0}  # fmt: skip
+                 "needs_review": len(review), "shared_sources": 0, "old_format": 0}  # fmt: skip
     assert {a["source"] for a in summary["arithmetic_failures"]} == bad_arith
     assert summary["failures_by_code"] == {code: 1 for code in FAILING.values()}
     assert json.loads((out / "summary.json").read_text("utf-8"))["counts"] == c
@@ -171,17 +171,19 @@ def test_cells_csv_and_parquet_are_the_tidy_tables(full_run: tuple[Path, dict]) 
     recs = [r for r in iter_records(out) if r["status"] == "ok"]
     expected = [cell for r in recs for cell in record_cells(r)]
     n_cells = sum(len(cols) for r in recs for t in r["output"]["tables"].values() if t for cols in t.values())
-    assert len(expected) == n_cells > 0
+    n_null = sum(t is None for r in recs for t in r["output"]["tables"].values())  # one no_table record each
+    assert n_null and len(expected) == n_cells + n_null and n_cells > 0
     assert (out / "cells.csv").read_bytes().startswith("\ufeff".encode("utf-8"))  # Excel reads it as UTF-8
     with open(out / "cells.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert tuple(rows[0].keys()) == CELL_FIELDS
     table = pq.read_table(out / "cells.parquet").to_pylist()
-    assert len(rows) == len(table) == n_cells
+    assert len(rows) == len(table) == n_cells + n_null
     for want, got_csv, got_pq in zip(expected, rows, table):
         assert got_pq["sha256"] == got_csv["sha256"] == want["sha256"]
         assert (got_pq["table"], got_pq["row"], got_pq["col"]) == (want["table"], want["row"], want["col"])
-        assert got_pq["row_label"] == got_csv["row_label"] == want["row_label"] and want["row_label"]
+        assert got_pq["row_label"] == (got_csv["row_label"] or None) == want["row_label"]
+        assert want["row_label"] or want["status"] == "no_table"  # a null table's one record has no row
         if want["value"] is None:
             assert got_pq["value"] is None and got_csv["value"] == ""
         else:

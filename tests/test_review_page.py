@@ -496,3 +496,14 @@ def test_a_mojibake_upload_is_shown_read_back_with_its_spans_and_cells_mapped(pa
     page.fill("#report-text", text)  # a plain report after it: no note, the text as given
     submit_and_wait(page)
     assert page.text_content("#doc-text") == text and not page.is_visible("#read-back-note")
+
+
+def test_an_old_format_report_shows_why_its_tables_are_not_read(page: Any, server: ServerProcess) -> None:
+    # a report older than the 2019 format showed "active_disclosure" … "本报告中没有这张表" (not in this
+    # report) under each table, where the report prints its own tables, which fit neither format
+    page.fill("#report-text", (Path(__file__).parent / "data" / "old_format" / "report_2017.txt").read_text("utf-8"))
+    submit_and_wait(page)
+    titles = page.eval_on_selector_all(".table-block h3", "hs => hs.map(h => h.textContent)")
+    assert titles == ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+    absent = page.eval_on_selector_all(".table-block .absent", "ps => ps.map(p => p.textContent)")
+    assert len(absent) == 3 and all("2019 年以前格式" in a for a in absent)

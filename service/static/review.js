@@ -47,6 +47,7 @@ const STRINGS = {
     checks_some_ok: (p, n) => `${n} 项勾稽校验中 ${p} 项通过`,
     checks_na: (n) => `${n} 项无法校验（缺少数值）`,
     absent: "本报告中没有这张表",
+    absent_old: "2019 年以前格式的报告：其统计表不属于 2019 年版或 2021 年版格式，未读取",
     verdict_ok: "无需人工复核：所有数值均已读取，勾稽校验通过",
     verdict_review: "需要人工复核",
     key_failed: "所在勾稽校验未通过",
@@ -135,6 +136,7 @@ const STRINGS = {
     checks_some_ok: (p, n) => `${p} of ${n} checks pass`,
     checks_na: (n) => `${n} cannot be assessed (a value is missing)`,
     absent: "not in this report",
+    absent_old: "a report older than the 2019 format: its own statistics tables are of neither format and are not read",
     verdict_ok: "No review needed: every value was read and the report's arithmetic holds",
     verdict_review: "Needs review",
     key_failed: "in a failed check",
@@ -767,8 +769,10 @@ function renderTables(data, failedCells) {
   );
   for (const [name, rows] of Object.entries(data.tables || {})) {
     const tspec = spec[name];
-    const block = el("div", { class: "table-block", "data-table": name }, el("h3", {}, tspec ? tspec.title : name));
-    if (rows === null) block.append(el("p", { class: "absent" }, T("absent")));
+    // a report of no format (older than 2019) has the contract's three tables too: titled as printed in either format
+    const title = tspec ? tspec.title : get(INFO, "templates", "2021", name, "title") || name;
+    const block = el("div", { class: "table-block", "data-table": name }, el("h3", {}, title));
+    if (rows === null) block.append(el("p", { class: "absent" }, T(data.old_format ? "absent_old" : "absent")));
     else if (tspec && tspec.printed) block.append(printedTable(data, failedCells, name, tspec.printed));
     else {
       // no layout for this template: one plain grid, rows × columns as in the JSON

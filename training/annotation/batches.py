@@ -16,10 +16,11 @@ import os
 import re
 import shutil
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from govreport.extraction.document import Document, Origin, Span
 from govreport.extraction.labels import LABEL_SET_VERSION, parse_label
@@ -172,6 +173,37 @@ def _row(doc: Document, project_id: int, heldout_fraction: float) -> dict[str, A
     }
 
 
+@contextmanager
+def _no_datasets_bars() -> Iterator[None]:
+    """``datasets`` draws its "Saving the dataset" bar with carriage returns even off a terminal:
+    ``label pull`` run by the webhook job filled its log with them. Off while the block runs, then
+    as the caller had it (a notebook that wants its bars keeps them)."""
+    from datasets.utils import logging as ds_logging
+
+    was_on = ds_logging.is_progress_bar_enabled()
+    ds_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_on:
+            ds_logging.enable_progress_bar()
+
+
+def _report_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The batch's counts by report, not by task: two tasks with one text (pushed before ``doc_id``
+    was the text's hash, or imported by hand) are one report to ``load_documents``, which keeps
+    the last; ``reports``/``train``/``heldout`` said 2. ``tasks`` counts rows, ``spans`` those
+    of the reports kept."""
+    kept = {r["doc_id"]: r for r in rows}  # the last row of a text wins, as in load_documents
+    return {
+        "reports": len(kept),
+        "train": sum(r["split"] == "train" for r in kept.values()),
+        "heldout": sum(r["split"] == "heldout" for r in kept.values()),
+        "spans": sum(len(r["spans"]) for r in kept.values()),
+        "same_text_tasks": len(rows) - len(kept),
+    }
+
+
 def _next_batch_id(batches_dir: Path) -> str:
     nums = [int(_BATCH_RE.match(b.id).group(1)) for b in list_batches(batches_dir)]  # type: ignore[union-attr]
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -194,19 +226,14 @@ def write_batch(
     try:
         project_id = int(manifest["project_id"])
         rows = [_row(d, project_id, heldout_fraction) for d in docs]
-        Dataset.from_list(rows, features=_features()).save_to_disk(str(tmp / DATASET_DIR))
+        with _no_datasets_bars():
+            Dataset.from_list(rows, features=_features()).save_to_disk(str(tmp / DATASET_DIR))
         atomic_write_text(tmp / RAW_EXPORT, json.dumps(raw_export, ensure_ascii=False, indent=1))
         manifest = dict(manifest)
         manifest.update(
             label_set=LABEL_SET_VERSION,
             heldout_fraction=heldout_fraction,
-            counts={
-                **manifest.get("counts", {}),
-                "reports": len(rows),
-                "train": sum(r["split"] == "train" for r in rows),
-                "heldout": sum(r["split"] == "heldout" for r in rows),
-                "spans": sum(len(r["spans"]) for r in rows),
-            },
+            counts={**manifest.get("counts", {}), **_report_counts(rows)},
             tasks={
                 str(r["task_id"]): {
                     "annotation_id": r["annotation_id"],

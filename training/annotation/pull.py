@@ -14,11 +14,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .batches import DEFAULT_BATCHES_DIR, DEFAULT_HELDOUT_FRACTION, Batch, seen_annotations, spans_digest, write_batch
 from .client import LabelStudioClient, LabelStudioError
 from .convert import AnnotationError, latest_annotation, task_to_document
+
+if TYPE_CHECKING:
+    from govreport.extraction.document import Document
 
 
 @dataclass
@@ -74,6 +77,21 @@ def _task_problem(task: Any, index: int) -> str | None:
         ):
             return f"task {tid}: annotation {a.get('id')}: 'result' is not a list of regions"
     return None
+
+
+def same_text_warnings(docs: list[Document]) -> list[str]:
+    """One warning per text that more than one of the pulled tasks hold (``docs`` in export order):
+    they are one report to retraining (``load_documents`` keeps the last task's annotation), which
+    the counts now say; the annotators should know which of their corrections is the one read."""
+    by_text: dict[str, list[Any]] = {}
+    for doc in docs:
+        by_text.setdefault(doc.origin.sha256, []).append(doc.meta.get("task_id"))
+    return [
+        f"tasks {', '.join(str(t) for t in tasks)} hold one text (doc_id {doc_id[:12]}…): one report, "
+        f"trained on task {tasks[-1]}'s annotation — delete the other task(s) in Label Studio"
+        for doc_id, tasks in by_text.items()
+        if len(tasks) > 1
+    ]
 
 
 def pull(
@@ -142,6 +160,7 @@ def pull(
         raise AnnotationError(problems)
     if not docs:
         return PullResult(project_id, None, counts, problems, warnings)
+    same_text = same_text_warnings(docs)
     manifest: dict[str, Any] = {
         "project": project_title,
         "project_id": project_id,
@@ -149,6 +168,7 @@ def pull(
         "counts": counts,
         "rejected": problems,
         "empty": warnings,
+        "same_text": same_text,
     }
     batch = write_batch(batches_dir, docs, raw, manifest, heldout_fraction)
-    return PullResult(project_id, batch, counts, problems, warnings)
+    return PullResult(project_id, batch, counts, problems, warnings + same_text)

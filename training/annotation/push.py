@@ -93,6 +93,22 @@ def text_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def tasks_by_text(tasks: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The project's tasks under their ``doc_id`` and under the hash of the text they hold, each
+    key's tasks in the project's order. Before ``doc_id`` was the text's hash, one report saved in
+    two encodings became two tasks (doc_ids of the two files' bytes): a re-push after a promotion
+    found the first by the text's hash and gave the second, an annotator's task too, no prediction
+    of the new version."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for task in tasks:
+        data = task.get("data") or {}
+        text = data.get("text")
+        keys = {data.get("doc_id"), text_id(text) if isinstance(text, str) else None} - {None}
+        for key in keys:
+            out.setdefault(key, []).append(task)
+    return out
+
+
 def push_documents(
     client: LabelStudioClient,
     project: str,
@@ -110,9 +126,7 @@ def push_documents(
     result = PushResult(ref.id, ref.created, version, previous_model_version=info.get("model_version") or None)
     if not ref.created:
         result.settings_updated = _sync_settings(client, info)
-    present: dict[str, dict[str, Any]] = {}
-    for t in client.iter_tasks(ref.id):
-        present.setdefault(t.get("data", {}).get("doc_id"), t)
+    present = tasks_by_text(client.iter_tasks(ref.id))
     pending: list[dict] = []
 
     def flush() -> None:
@@ -129,15 +143,14 @@ def push_documents(
             continue
         seen.add(doc.origin.sha256)
         # a task pushed before doc_id was the text's hash carries the file's bytes hash
-        task = present.get(doc.origin.sha256) or present.get(given.origin.sha256)
-        if task is not None:
-            if any(p.get("model_version") == version for p in task.get("predictions") or []):
-                result.skipped.append(name)
-            else:
+        tasks = present.get(doc.origin.sha256) or present.get(given.origin.sha256)
+        if tasks:
+            lacking = [t for t in tasks if not any(p.get("model_version") == version for p in t.get("predictions") or [])]
+            for task in lacking:  # every task of the text: one pushed twice before doc_id was its hash too
                 text_doc = Document.from_text(task["data"]["text"], filename=doc.origin.filename)
                 tagged = tag_original(tagger, text_doc)  # through the normalised view
                 client.create_prediction(int(task["id"]), prediction_from_spans(tagged.text, tagged.spans, version))
-                result.updated.append(name)
+            (result.updated if lacking else result.skipped).append(name)
             continue
         tagged = tag_original(tagger, doc.with_spans(()))  # through the normalised view
         pending.append(document_to_task(tagged, model_version=version))
