@@ -1,0 +1,119 @@
+"""Table 二's rows read from the values right after their own label, one value a block (raw ``pdftotext``).
+
+Chromium's raw reading of table 二 mixes the two orders within one table: some groups column by column
+(the column headers, the group's labels, then one block of the group's values per column), some rows
+row by row — the row's label, then each of its values as a block of its own (``规章 / (empty) / 2 /
+(empty) / 2 / (empty) / 3 / (empty) / 规范性文件 …``). The column stream (``activestream``) gives up on
+the whole table where a value run follows a row label (a reading in row order), and the row reader
+(``active``) finds one value on the label's line at most, so such rows stayed null.
+
+Table 二 has no arithmetic, so a row is read this way only where its label and the count alone fix the
+values: the label is a block of its own (not the last of a stack of labels, whose values may be the
+stack's column blocks), then exactly as many single-value blocks as the row has columns, and no value
+right after them (more values may be another row's written row by row after its label drawn elsewhere:
+left alone). Values on consecutive lines (a column block) are never taken. Only rows whose every cell is
+still null are filled, and only with values no other cell holds; the cells are ``inferred`` (placed by
+order next to their label, not under a header).
+"""
+from __future__ import annotations
+
+from .activestream import _Event, _events, _group_label, template_slots
+from .base import Cell, Region
+from .result import MONEY_COLS, TableResult
+
+
+def single_value_blocks(events: list[_Event], start: int, k: int) -> list[Cell] | None:
+    """The ``k`` values of the blocks from ``events[start]`` on, each one value alone between empty
+    lines, with no value after the ``k``-th (past empty lines); None where the events are not that.
+    ``start``: the event right after a row label."""
+    cells: list[Cell] = []
+    i = start
+    while len(cells) < k:
+        if i >= len(events) or events[i].kind != "B":
+            return None  # a value not set apart by an empty line (a column block's next value)
+        while i < len(events) and events[i].kind == "B":
+            i += 1
+        if i >= len(events) or events[i].kind != "V" or events[i].cell is None:
+            return None
+        cells.append(events[i].cell)  # type: ignore[arg-type]
+        i += 1
+    while i < len(events) and events[i].kind == "B":
+        i += 1
+    return cells if i >= len(events) or events[i].kind != "V" else None
+
+
+def labelled_blocks(events: list[_Event]) -> list[tuple[str, int]]:
+    """(row, index of the event after the block) for each block of label lines (lines between empty
+    ones) that names exactly one row: the row's label, with group labels (第二十条第（X）项, 信息内容) of
+    its own or the next group stacked with it (they print no value). A block naming two rows is left
+    out: the values after it may be either's, or the stack's column blocks."""
+    out = []
+    n = 0
+    while n < len(events):
+        if events[n].kind == "B":
+            n += 1
+            continue
+        end = n
+        while end < len(events) and events[end].kind != "B":
+            end += 1
+        block = events[n:end]
+        rows = [e.row for e in block if e.kind == "R"]
+        if len(rows) == 1 and all(e.kind == "R" or (e.kind == "T" and _group_label(e.text)) for e in block):
+            out.append((rows[0], end))
+        n = end
+    return out
+
+
+def _same(a: Cell, b: Cell) -> bool:
+    return a.value == b.value and a.unit == b.unit
+
+
+def row_cells(cols: tuple[str, ...], cells: list[Cell]) -> dict[str, Cell]:
+    """The cells of a row read from its ``cells`` in print order (one per column of ``cols``) that the
+    order does not leave open: the first column's value comes first (pdftotext starts a row at its left
+    cell), but the other columns may come in another order (a middle column's value after the last one:
+    seed-1 Chromium doc 18, ``0 / 1730925 / 6`` for 0 | 6 | 1730925), so they are placed only where their
+    values are all the same; otherwise only the first column is."""
+    out = {cols[0]: cells[0]}
+    if all(_same(c, cells[1]) for c in cells[2:]):
+        out.update(zip(cols[1:], cells[1:]))
+    return out
+
+
+def _taken(res: TableResult) -> set[int]:
+    """Text offsets of the values ``res`` already placed (a value is never read twice)."""
+    return {p["start"] for cols in res.provenance.values() for p in cols.values() if "start" in p}
+
+
+def label_row_values(res: TableResult, region: Region, fmt: str) -> int:
+    """Fill, in place, table 二's rows still wholly null from the single-value blocks right after their
+    own label (see the module's docstring); returns the number of cells placed. ``res``: the table as
+    the row or stream reader left it; ``region``: its text."""
+    events = _events(region, {s.col for s in template_slots(res)}, fmt)
+    if events is None:
+        return 0
+    taken = _taken(res)
+    placed = 0
+    unsure: list[str] = []
+    for row, n in labelled_blocks(events):
+        cols = res.spec.row(row).cols
+        if MONEY_COLS.intersection(cols):
+            continue  # an amount's unit is read from its header (``activestream``): not here
+        if any(res.values.get(row, {}).get(c) is not None for c in cols):
+            continue
+        cells = single_value_blocks(events, n, len(cols))
+        if cells is None or any(c.start in taken for c in cells):
+            continue
+        for col, cell in row_cells(cols, cells).items():
+            res.put(row, col, cell, inferred=True)
+            placed += 1
+        taken.update(c.start for c in cells)
+        res.found(row)
+        if len(row_cells(cols, cells)) < len(cols):
+            unsure.append(row)
+    if placed:
+        res.warn(f"{placed} value(s) read row by row from the single-value blocks right after their row's label")
+    if unsure:
+        res.warn("values after the first column read row by row may come in another order (pdftotext's reading "
+                 f"order puts a middle column last); where they differ they are null: rows {', '.join(unsure)}")
+    return placed
