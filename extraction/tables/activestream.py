@@ -361,6 +361,23 @@ def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, l
     return [] if steps > _MAX_STEPS or len(found) >= _MAX_PARSES else found
 
 
+def value_runs(events: list[_Event]) -> list[tuple[int, list[Cell]]]:
+    """The runs of consecutive values: (index of the event before the run, which decides whose they
+    are; -1 at the start, the run's cells)."""
+    runs: list[tuple[int, list[Cell]]] = []
+    k = 0
+    while k < len(events):
+        if events[k].kind != "V":
+            k += 1
+            continue
+        j = k
+        while j < len(events) and events[j].kind == "V":
+            j += 1
+        runs.append((k - 1, [e.cell for e in events[k:j] if e.cell is not None]))
+        k = j
+    return runs
+
+
 def _group_label(s: str) -> bool:
     """A group's label cell: 第二十条第（X）项 or 信息内容."""
     return bool(re.match(r"第.{1,4}条", s)) or label_key(s) == label_key("信息内容")
@@ -383,24 +400,26 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     does not have the stream's shape or its headers do not match the template's (the caller
     keeps its own reading)."""
     from .active import MONEY_COLS, _to_wanyuan, money_unit
+    from .labelrow import groups_read_by_row, row_order
 
     slots = template_slots(res)
     events = _events(region, {s.col for s in slots}, fmt)
     if events is None or not any(e.kind == "V" for e in events):
         return None
     events = events[: _table_end(events)]
-    # value runs: consecutive values; the event before a run decides whose they are
-    runs: list[tuple[int, list[Cell]]] = []  # (index of the event before the run, cells)
-    k = 0
-    while k < len(events):
-        if events[k].kind != "V":
-            k += 1
-            continue
-        j = k
-        while j < len(events) and events[j].kind == "V":
-            j += 1
-        runs.append((k - 1, [e.cell for e in events[k:j] if e.cell is not None]))
-        k = j
+    # whole groups written row by row after their labels (Chromium): set apart before the columns,
+    # unless a lone value stays under no header then (another row written row by row, its label
+    # stacked with another's or its values not all after it: the columns' division could take it)
+    by_row = groups_read_by_row(events, res.spec)
+    apart = list(events)
+    for _, at in by_row.values():
+        for i in at:
+            apart[i] = _Event("B")
+    runs = value_runs(apart)
+    if by_row and not any(len(cells) == 1 and not (b >= 0 and apart[b].kind == "H") for b, cells in runs):
+        events = apart
+    else:
+        by_row, runs = {}, value_runs(events)
     if any(b >= 0 and events[b].kind == "R" for b, _ in runs):
         return None  # values right after a row label: a reading in row order
     headers = [(n, e) for n, e in enumerate(events) if e.kind == "H"]
@@ -421,7 +440,8 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     direct = {b: cells for b, cells in runs if b >= 0 and events[b].kind == "H"}
     # mostly headers without values under them: not the stream's shape, unless the values under
     # no header divide among them exactly (below)
-    few = 2 * sum(n in direct for n, _ in order) < len(slots)
+    rowwise = {id(s) for s in slots if all(r in by_row for r in s.rows)}
+    few = 2 * sum(n in direct or id(s) in rowwise for n, s in order) < len(slots)
     orphan_runs = [(b, cells) for b, cells in runs if not (b >= 0 and events[b].kind == "H")]
     orphans = [cells for _, cells in orphan_runs]
     unplaced: list[_Slot] = []
@@ -430,6 +450,12 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     placed_late: set[int] = set()
     for n, slot in order:
         slot.header = events[n].text
+        if id(slot) in rowwise:
+            # its rows' values came after their labels (as the row reader placed them, or by ``row_cells``)
+            slot.values = [row_order(res, r, by_row[r][0]).get(slot.col) for r in slot.rows]
+            slot.direct = True
+            placed_late.add(id(slot))
+            continue
         if n not in direct:
             unplaced.append(slot)
             continue

@@ -18,6 +18,7 @@ order next to their label, not under a header).
 from __future__ import annotations
 
 from .activestream import _Event, _events, _group_label, template_slots
+from ..templates import TableSpec
 from .base import Cell, Region
 from .result import MONEY_COLS, TableResult
 
@@ -64,6 +65,25 @@ def labelled_blocks(events: list[_Event]) -> list[tuple[str, int]]:
     return out
 
 
+def groups_read_by_row(events: list[_Event], spec: TableSpec) -> dict[str, tuple[list[Cell], list[int]]]:
+    """The rows of the groups whose every row is written row by row after its own label (see
+    ``labelled_blocks``, ``single_value_blocks``): row → (its cells in print order, the indices of
+    their value events). The column stream reads the rest of the table once these values are set
+    apart (a whole group: a column with nothing under its header is then no longer open to them)."""
+    found: dict[str, tuple[list[Cell], list[int]]] = {}
+    for row, n in labelled_blocks(events):
+        cols = spec.row(row).cols
+        cells = None if row in found else single_value_blocks(events, n, len(cols))  # an amount's unit: its header's
+        if cells is not None:
+            at = [i for i in range(n, len(events)) if events[i].kind == "V"][: len(cols)]
+            found[row] = (cells, at)
+    groups: dict[str, list[str]] = {}
+    for r in spec.rows:
+        groups.setdefault(r.group or r.key, []).append(r.key)
+    whole = {r for rows in groups.values() if all(x in found for x in rows) for r in rows}
+    return {r: v for r, v in found.items() if r in whole}
+
+
 def _same(a: Cell, b: Cell) -> bool:
     return a.value == b.value and a.unit == b.unit
 
@@ -78,6 +98,19 @@ def row_cells(cols: tuple[str, ...], cells: list[Cell]) -> dict[str, Cell]:
     if all(_same(c, cells[1]) for c in cells[2:]):
         out.update(zip(cols[1:], cells[1:]))
     return out
+
+
+def row_order(res: TableResult, row: str, cells: list[Cell]) -> dict[str, Cell]:
+    """A row's ``cells`` (its values written row by row after its label) by column: as the row reader
+    (``res``) placed these very values where it placed each of them (a blank mark too: read in place on
+    the row's lines),
+    else those ``row_cells`` leaves determined."""
+    cols = res.spec.row(row).cols
+    by_start = {c.start: c for c in cells}
+    got = {c: (res.provenance.get(row) or {}).get(c, {}).get("start") for c in cols}
+    if all(got[c] in by_start for c in cols) and len(set(got.values())) == len(cols):
+        return {c: by_start[got[c]] for c in cols}  # type: ignore[index]
+    return row_cells(cols, cells)
 
 
 def _taken(res: TableResult) -> set[int]:
