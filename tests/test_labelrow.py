@@ -42,3 +42,17 @@ def test_rows_written_one_value_a_block_after_their_own_label_are_read():
     assert table["administrative_coercion"] == {"prev_year_items": 40, "change": None, "decisions": None}
     assert status["administrative_penalty"] == dict.fromkeys(COLS, "inferred")  # placed by order, not a header
     assert any("read row by row" in w for w in out["warnings"])
+    # the groups written column by column are read from the columns once those rows are set apart
+    assert table["normative_documents"] == {"new_made": 83, "new_published": 83, "total_published": 944}
+    assert table["other_external_services"] == {"prev_year_items": 2, "change": 1, "decisions": 0}
+    assert table["centralized_procurement"] == {"projects": 4, "amount": 744.8341}
+
+
+def test_a_row_after_its_label_is_read_where_the_columns_do_not_divide():
+    # a lone value left under no header (行政许可's first column block one short): the column stream gives up
+    # and the rows after their own labels are read alone
+    out = Extractor(get_tagger("rules")).extract_text(report(active=ACTIVE.replace("\n2\n2\n", "\n2\n"))).output
+    table = out["tables"]["active_disclosure"]
+    assert table["administrative_penalty"] == {"prev_year_items": 0, "change": 0, "decisions": 0}
+    assert table["administrative_fees"] == {"prev_year_items": 0, "change": 0}
+    assert any("read row by row from the single-value blocks right after their row's label" in w for w in out["warnings"])

@@ -531,6 +531,8 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             out.put(r, slot.col, cell, value=value, inferred=id(slot) in placed_late, status=status)
     out.rows_found = len(res.spec.rows)
     out.warn("values read one per line in the PDF's content order (each column header followed by its group's values)")
+    if by_row:
+        out.warn(f"rows {', '.join(by_row)} read row by row from the single-value blocks right after their labels")
     if unknown:
         out.warn("the values under a header do not match its rows (a blank cell leaves no line), or two groups "
                  f"under one wording may be in either order; null: {', '.join(unknown)}")
