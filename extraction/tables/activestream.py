@@ -395,10 +395,11 @@ def _table_end(events: list[_Event]) -> int:
     return len(events)
 
 
-def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableResult | None:
+def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: bool = True) -> TableResult | None:
     """Table 二 rebuilt from a raw ``pdftotext`` stream: a new result, or ``None`` when the region
     does not have the stream's shape or its headers do not match the template's (the caller
-    keeps its own reading)."""
+    keeps its own reading). ``by_rows``: whole groups written row by row after their labels may be
+    set apart first (``labelrow.groups_read_by_row``)."""
     from .active import MONEY_COLS, _to_wanyuan, money_unit
     from .labelrow import groups_read_by_row, row_order
 
@@ -410,7 +411,7 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     # whole groups written row by row after their labels (Chromium): set apart before the columns,
     # unless a lone value stays under no header then (another row written row by row, its label
     # stacked with another's or its values not all after it: the columns' division could take it)
-    by_row = groups_read_by_row(events, res.spec)
+    by_row = groups_read_by_row(events, res.spec) if by_rows else {}
     apart = list(events)
     for _, at in by_row.values():
         for i in at:
@@ -441,6 +442,10 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     # mostly headers without values under them: not the stream's shape, unless the values under
     # no header divide among them exactly (below)
     rowwise = {id(s) for s in slots if all(r in by_row for r in s.rows)}
+    if any(n in direct and id(s) in rowwise for n, s in order):
+        # values under the header the order of headers gives such a group: the headers are not one
+        # per group there (a column's one header over two groups), so nothing is set apart
+        return assemble_active_stream(res, region, fmt, by_rows=False)
     few = 2 * sum(n in direct or id(s) in rowwise for n, s in order) < len(slots)
     orphan_runs = [(b, cells) for b, cells in runs if not (b >= 0 and events[b].kind == "H")]
     orphans = [cells for _, cells in orphan_runs]
