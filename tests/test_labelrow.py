@@ -3,7 +3,8 @@ raw ``pdftotext``), in a table whose other groups come column by column: the row
 the label and the count fix them, the columns after the first only where their order cannot matter."""
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
-from govreport.extraction.tables.labelrow import row_cells
+from govreport.extraction.tables.activestream import _Event
+from govreport.extraction.tables.labelrow import labelled_blocks, row_cells
 from govreport.extraction.taggers import get_tagger
 
 from .reportkit import report
@@ -56,3 +57,24 @@ def test_a_row_after_its_label_is_read_where_the_columns_do_not_divide():
     assert table["administrative_penalty"] == {"prev_year_items": 0, "change": 0, "decisions": 0}
     assert table["administrative_fees"] == {"prev_year_items": 0, "change": 0}
     assert any("read row by row from the single-value blocks right after their row's label" in w for w in out["warnings"])
+
+
+# seed-1 Chromium doc 50's table 二 (the 2017-style template) as read: 行政规范性文件's values after a block of
+# labels naming four rows; 行政许可's and 行政处罚's 本年处理决定数量 each under a header of its own
+ACTIVE_2017 = (
+    "单位：条、件\n第二十条第（一）项\n信息内容\n\n本年制发件数\n\n本年废止件数\n\n现行有效件数\n\n规章\n\n0\n\n0\n\n3\n\n"
+    "行政规范性文件\n第二十条第（五）项\n信息内容\n行政许可\n第二十条第（六）项\n信息内容\n行政处罚\n行政强制\n\n0\n\n0\n\n25\n\n"
+    "本年处理决定数量\n0\n本年处理决定数量\n0\n\n\x0c第二十条第（八）项\n信息内容\n\n本年收费金额（单位：万元）\n\n行政事业性收费\n\n702\n\n"
+)
+
+
+def test_values_after_a_block_of_labels_naming_several_rows_are_its_first_row_s():
+    events = [_Event("B"), _Event("R", row="other_external_services"), _Event("T", text="第二十条第（六）项"),
+              _Event("T", text="信息内容"), _Event("R", row="administrative_penalty"), _Event("B")]  # fmt: skip
+    assert labelled_blocks(events) == [("other_external_services", 5)]
+    assert labelled_blocks([*events[:4], _Event("T", text="本年度共主动公开"), _Event("B")]) == []  # other text: no block
+    out = Extractor(get_tagger("rules")).extract_text(report(active=ACTIVE_2017)).output
+    table = out["tables"]["active_disclosure"]
+    # 行政规范性文件 set apart, the rest does not divide (two 本年处理决定数量 for three rows in two groups) where the row reader
+    # read that column: the reading as before keeps 行政处罚's
+    assert table["administrative_penalty"] == {"decisions": 0}

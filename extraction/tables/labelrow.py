@@ -45,9 +45,11 @@ def single_value_blocks(events: list[_Event], start: int, k: int) -> list[Cell] 
 
 def labelled_blocks(events: list[_Event]) -> list[tuple[str, int]]:
     """(row, index of the event after the block) for each block of label lines (lines between empty
-    ones) that names exactly one row: the row's label, with group labels (第二十条第（X）项, 信息内容) of
-    its own or the next group stacked with it (they print no value). A block naming two rows is left
-    out: the values after it may be either's, or the stack's column blocks."""
+    ones) made of row labels and group labels (第二十条第（X）项, 信息内容: they print no value): the
+    block's first row. Where a block names several rows (a row one line tall, the labels of the rows
+    below drawn with it), the values right after it are its first row's (Chromium seeds 1 and 2: 37
+    of 37 where their count fits that row; seed-1 doc 18 ``其他对外管理服务事项 / 第二十条第（六）项 /
+    信息内容 / 行政处罚`` then 其他's three values), the others' come elsewhere."""
     out = []
     n = 0
     while n < len(events):
@@ -59,7 +61,7 @@ def labelled_blocks(events: list[_Event]) -> list[tuple[str, int]]:
             end += 1
         block = events[n:end]
         rows = [e.row for e in block if e.kind == "R"]
-        if len(rows) == 1 and all(e.kind == "R" or (e.kind == "T" and _group_label(e.text)) for e in block):
+        if rows and all(e.kind == "R" or (e.kind == "T" and _group_label(e.text)) for e in block):
             out.append((rows[0], end))
         n = end
     return out
