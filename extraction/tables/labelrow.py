@@ -3,17 +3,19 @@
 Chromium's raw reading of table 二 mixes the two orders within one table: some groups column by column
 (the column headers, the group's labels, then one block of the group's values per column), some rows
 row by row — the row's label, then each of its values as a block of its own (``规章 / (empty) / 2 /
-(empty) / 2 / (empty) / 3 / (empty) / 规范性文件 …``). The column stream (``activestream``) gives up on
-the whole table where a value run follows a row label (a reading in row order), and the row reader
-(``active``) finds one value on the label's line at most, so such rows stayed null.
+(empty) / 2 / (empty) / 3 / (empty) / 规范性文件 …``). The column stream (``activestream``) gave up on
+such a table (those values divide among no headers), and the row reader (``active``) finds the values
+on the label's lines only, so such rows, and the column groups beside them, stayed null.
 
 Table 二 has no arithmetic, so a row is read this way only where its label and the count alone fix the
-values: the label is a block of its own (not the last of a stack of labels, whose values may be the
-stack's column blocks), then exactly as many single-value blocks as the row has columns, and no value
-right after them (more values may be another row's written row by row after its label drawn elsewhere:
-left alone). Values on consecutive lines (a column block) are never taken. Only rows whose every cell is
-still null are filled, and only with values no other cell holds; the cells are ``inferred`` (placed by
-order next to their label, not under a header).
+values: a block of label lines (row and group labels) whose first row it is, then exactly as many
+single-value blocks as the row has columns, and no value right after them (more values may be another
+row's written row by row after its label drawn elsewhere: left alone). Values on consecutive lines (a
+column block) are never taken. The first column gets the first value, the others only where their values
+are the same (pdftotext may write a middle column's value last). ``activestream`` sets whole groups read
+so apart before dividing the columns (``groups_read_by_row``); ``label_row_values`` fills rows still
+wholly null after it, only with values no other cell holds. The cells are ``inferred`` (placed by order
+next to their label, not under a header).
 """
 from __future__ import annotations
 
