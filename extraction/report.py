@@ -27,6 +27,7 @@ from .tables.guesspage import off_page_guesses
 from .tables.leadrows import lead_rows
 from .tables.pagerows import page_lead_rows
 from .tables.labelruns import label_run_rows
+from .tables.labelrow import label_row_values
 from .tables.toprow import page_past_lead, wps_top_row
 from .tables.pagedivision import refine_by_pages
 from .tables.pagetop import assemble_blank_page_tops, assemble_page_tops
@@ -279,6 +280,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
                 if rebuilt is not None and (stream is None or _null_cells(rebuilt) < _null_cells(stream)):
                     stream, region = rebuilt, wider
             res = stream or res
+            label_row_values(res, region, fmt)  # rows written row by row, one value a block (Chromium)
         if name != "active_disclosure":
             null_wrapped_figures(res, region)  # ``６７７`` / ``７``: a figure a narrow cell wrapped
         res.unplaced_blanks()

@@ -361,6 +361,23 @@ def _parses(todo: list[tuple[int, _Slot | list[_Slot]]], runs: list[tuple[int, l
     return [] if steps > _MAX_STEPS or len(found) >= _MAX_PARSES else found
 
 
+def value_runs(events: list[_Event]) -> list[tuple[int, list[Cell]]]:
+    """The runs of consecutive values: (index of the event before the run, which decides whose they
+    are; -1 at the start, the run's cells)."""
+    runs: list[tuple[int, list[Cell]]] = []
+    k = 0
+    while k < len(events):
+        if events[k].kind != "V":
+            k += 1
+            continue
+        j = k
+        while j < len(events) and events[j].kind == "V":
+            j += 1
+        runs.append((k - 1, [e.cell for e in events[k:j] if e.cell is not None]))
+        k = j
+    return runs
+
+
 def _group_label(s: str) -> bool:
     """A group's label cell: 第二十条第（X）项 or 信息内容."""
     return bool(re.match(r"第.{1,4}条", s)) or label_key(s) == label_key("信息内容")
@@ -378,29 +395,32 @@ def _table_end(events: list[_Event]) -> int:
     return len(events)
 
 
-def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableResult | None:
+def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: bool = True) -> TableResult | None:
     """Table 二 rebuilt from a raw ``pdftotext`` stream: a new result, or ``None`` when the region
     does not have the stream's shape or its headers do not match the template's (the caller
-    keeps its own reading)."""
+    keeps its own reading). ``by_rows``: whole groups written row by row after their labels may be
+    set apart first (``labelrow.groups_read_by_row``)."""
     from .active import MONEY_COLS, _to_wanyuan, money_unit
+    from .labelrow import groups_read_by_row, row_order
 
     slots = template_slots(res)
     events = _events(region, {s.col for s in slots}, fmt)
     if events is None or not any(e.kind == "V" for e in events):
         return None
     events = events[: _table_end(events)]
-    # value runs: consecutive values; the event before a run decides whose they are
-    runs: list[tuple[int, list[Cell]]] = []  # (index of the event before the run, cells)
-    k = 0
-    while k < len(events):
-        if events[k].kind != "V":
-            k += 1
-            continue
-        j = k
-        while j < len(events) and events[j].kind == "V":
-            j += 1
-        runs.append((k - 1, [e.cell for e in events[k:j] if e.cell is not None]))
-        k = j
+    # whole groups written row by row after their labels (Chromium): set apart before the columns,
+    # unless a lone value stays under no header then (another row written row by row, its label
+    # stacked with another's or its values not all after it: the columns' division could take it)
+    by_row = groups_read_by_row(events, res.spec) if by_rows else {}
+    apart = list(events)
+    for _, at in by_row.values():
+        for i in at:
+            apart[i] = _Event("B")
+    runs = value_runs(apart)
+    if by_row and not any(len(cells) == 1 and not (b >= 0 and apart[b].kind == "H") for b, cells in runs):
+        events = apart
+    else:
+        by_row, runs = {}, value_runs(events)
     if any(b >= 0 and events[b].kind == "R" for b, _ in runs):
         return None  # values right after a row label: a reading in row order
     headers = [(n, e) for n, e in enumerate(events) if e.kind == "H"]
@@ -421,7 +441,12 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     direct = {b: cells for b, cells in runs if b >= 0 and events[b].kind == "H"}
     # mostly headers without values under them: not the stream's shape, unless the values under
     # no header divide among them exactly (below)
-    few = 2 * sum(n in direct for n, _ in order) < len(slots)
+    rowwise = {id(s) for s in slots if all(r in by_row for r in s.rows)}
+    if any(n in direct and id(s) in rowwise for n, s in order):
+        # values under the header the order of headers gives such a group: the headers are not one
+        # per group there (a column's one header over two groups), so nothing is set apart
+        return assemble_active_stream(res, region, fmt, by_rows=False)
+    few = 2 * sum(n in direct or id(s) in rowwise for n, s in order) < len(slots)
     orphan_runs = [(b, cells) for b, cells in runs if not (b >= 0 and events[b].kind == "H")]
     orphans = [cells for _, cells in orphan_runs]
     unplaced: list[_Slot] = []
@@ -430,6 +455,12 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
     placed_late: set[int] = set()
     for n, slot in order:
         slot.header = events[n].text
+        if id(slot) in rowwise:
+            # its rows' values came after their labels (as the row reader placed them, or by ``row_cells``)
+            slot.values = [row_order(res, r, by_row[r][0]).get(slot.col) for r in slot.rows]
+            slot.direct = True
+            placed_late.add(id(slot))
+            continue
         if n not in direct:
             unplaced.append(slot)
             continue
@@ -483,6 +514,11 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
                     for j, (x, y) in enumerate(zip(a.values, b.values)):
                         if x is None or y is None or x.value != y.value:
                             a.unsure.add(j)
+    if by_row and any(len(s.values) != len(s.rows) and any(res.values.get(r, {}).get(s.col) is not None for r in s.rows)
+                      for s in slots):  # fmt: skip
+        # the rest does not divide with those rows set apart (a header's values do not fit its group)
+        # where the row reader read that column: the reading as before (seed-1 Chromium doc 50)
+        return assemble_active_stream(res, region, fmt, by_rows=False)
     for slot in slots:
         for r in slot.rows:
             out.found(r)
@@ -505,6 +541,8 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str) -> TableR
             out.put(r, slot.col, cell, value=value, inferred=id(slot) in placed_late, status=status)
     out.rows_found = len(res.spec.rows)
     out.warn("values read one per line in the PDF's content order (each column header followed by its group's values)")
+    if by_row:
+        out.warn(f"rows {', '.join(by_row)} read row by row from the single-value blocks right after their labels")
     if unknown:
         out.warn("the values under a header do not match its rows (a blank cell leaves no line), or two groups "
                  f"under one wording may be in either order; null: {', '.join(unknown)}")
