@@ -884,3 +884,12 @@ def test_a_row_group_s_column_does_not_end_inside_a_block_of_the_reading():
     assert set(sol.cells[KEYS.index("partially_granted")][6]) == {0}
     # which later zero row holds the empty cell is not printed: open
     assert set(sol.cells[KEYS.index("denied_state_secret")][0]) == {0, _EMPTY}
+
+
+def test_a_row_whose_label_is_not_found_stands_on_the_page_its_neighbours_share():
+    # rows stand in template order: a row between two rows on one page is on that page; one between
+    # two pages may open the later page or end the earlier one, so it stays unknown
+    from govreport.extraction.tables.joinedrows import _pages_between
+
+    assert _pages_between([0, None, 0, 1, None], 0, 1) == [0, 0, 0, 1, 1]
+    assert _pages_between([None, 0, None, 1], 0, 1) == [0, 0, None, 1]
