@@ -867,3 +867,29 @@ def test_a_table_of_zeros_placed_by_order_keeps_only_what_the_divisions_decide()
     # the group of the last rows is decided, and the open cell is filled
     assert all(res.values[k][c] == 0 and res.status[k][c] == INFERRED for k in groups[1] for c in COLS)
     assert res.values["granted"]["natural_person"] == 0
+
+
+
+def test_a_row_group_s_column_does_not_end_inside_a_block_of_the_reading():
+    # 三(一) and 三(二) join (written column by column, a block per column: ``3 0`` … ``3 0``), the
+    # other rows a block per value, one zero row with an empty cell later. A group whose 总计 column
+    # is only the block's ``3`` (三(二)'s 总计 empty) would hand the block's ``0`` to the next row:
+    # the reading draws that value with the group's column, so 三(二)'s 总计 is its 0
+    truth = {k: [0] * 7 for k in KEYS}
+    for k in ("new_received", "granted", "total_handled"):
+        truth[k] = [3, 0, 0, 0, 0, 0, 3]
+    truth["denied_internal_affairs"] = [0, 0, E, 0, 0, 0, 0]
+    values, starts = _joined_stream(truth, [["granted", "partially_granted"]])
+    sol = solve_blank_identities(values, KEYS, starts=starts)
+    assert set(sol.cells[KEYS.index("partially_granted")][6]) == {0}
+    # which later zero row holds the empty cell is not printed: open
+    assert set(sol.cells[KEYS.index("denied_state_secret")][0]) == {0, _EMPTY}
+
+
+def test_a_row_whose_label_is_not_found_stands_on_the_page_its_neighbours_share():
+    # rows stand in template order: a row between two rows on one page is on that page; one between
+    # two pages may open the later page or end the earlier one, so it stays unknown
+    from govreport.extraction.tables.joinedrows import _pages_between
+
+    assert _pages_between([0, None, 0, 1, None], 0, 1) == [0, 0, 0, 1, 1]
+    assert _pages_between([None, 0, None, 1], 0, 1) == [0, 0, None, 1]

@@ -845,6 +845,13 @@ def solve_blank_identities(values: Sequence[Number | None], row_keys: Sequence[s
                     continue
                 if used and p in top_take and (used if len(rows) == 1 else _printed(rows[0])) < top_take[p]:
                     continue  # the values among a page's column header pieces are its first row's
+                if (lone_rule and not heights and len(rows) > 1 and id(rows) not in paired and p not in tops
+                        and not _columns_are_blocks(rows, starts, n, tops | skippable)):
+                    # where the reading's joined blocks are all groups' columns (``lone_rule``), a group
+                    # is written a block per column: a column ending inside a block (``15 0``: a group's
+                    # 总计 and the next row's first value) would put a value drawn with the group's
+                    # column into another row (with heights read, ``whole_columns`` below says which)
+                    continue
                 if heights:
                     ends_page = p + used >= n or p + used in tops or p + used in skippable
                     # (a page's first row is drawn among its column headers: what it joins is not the rows')

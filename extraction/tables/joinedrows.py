@@ -140,6 +140,22 @@ def _header_values(cells: Sequence[Cell], hints: Sequence[int | None], tops: fro
     return out
 
 
+def _pages_between(found: Sequence[int | None], first: int, last: int) -> list[int | None]:
+    """Per template row, the page of its label (``found``: None where the label is not found, e.g.
+    another wording) with each label not found given the page its neighbours share: rows stand in
+    template order, so a row between two rows found on one page (the table's first page ``first``
+    before the first row, its last page ``last`` after the last row) stands on that page too. The
+    others stay None (the row could open a page or end one)."""
+    out = list(found)
+    for r, page in enumerate(found):
+        if page is not None:
+            continue
+        before = next((x for x in reversed(found[:r]) if x is not None), first)
+        after = next((x for x in found[r + 1 :] if x is not None), last)
+        out[r] = before if before == after else None
+    return out
+
+
 def late_header(cells: Sequence[Cell], hints: Sequence[int | None], tops: frozenset[int]) -> bool:
     """Does a column header's piece stand among a page's later values: a value ``hints`` names
     (the header piece before it) more than a row's width past every page top (``tops``)?"""
@@ -181,12 +197,16 @@ def page_first_rows(doc: Document, lines: Sequence[Line], cells: Sequence[Cell],
     whole: a row's label not found, labels whose pages go back, two page tops on one page, or a
     page top whose page labels no row."""
     at = label_lines([doc.text[ln.start : ln.end] for ln in lines], labels)
-    if any(a is None for a in at):
+    if not tops or all(a is None for a in at):
         return {}
     text = doc.text
     # (a form feed opens the line of a page's first text: it counts for that line)
-    label_page = [text.count("\f", 0, lines[a].end) for a in at]  # type: ignore[index]
-    if any(x > y for x, y in zip(label_page, label_page[1:])):
+    found = [None if a is None else text.count("\f", 0, lines[a].end) for a in at]
+    pages = [text.count("\f", 0, cells[t].end) for t in tops]
+    label_page = _pages_between(found, min(pages), max(pages))
+    if any(x is None for x in label_page):
+        return {}
+    if any(x > y for x, y in zip(label_page, label_page[1:])):  # type: ignore[operator]
         return {}
     out: dict[int, int] = {}
     seen: set[int] = set()
