@@ -3,7 +3,7 @@ raw ``pdftotext``), in a table whose other groups come column by column: the row
 the label and the count fix them, the columns after the first only where their order cannot matter."""
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.tables.base import Cell
-from govreport.extraction.tables.activestream import _Event
+from govreport.extraction.tables.activeevents import _Event
 from govreport.extraction.tables.labelrow import labelled_blocks, row_cells
 from govreport.extraction.taggers import get_tagger
 

@@ -19,7 +19,7 @@ next to their label, not under a header).
 """
 from __future__ import annotations
 
-from .activestream import _Event, _events, _group_label, template_slots
+from .activeevents import _Event, _events, _group_label, template_slots
 from ..templates import TableSpec
 from .base import Cell, Region
 from .result import MONEY_COLS, TableResult
