@@ -2,7 +2,8 @@
 
 from govreport.extraction.document import Document
 from govreport.extraction.layout import split_lines
-from govreport.extraction.tables.guesspage import label_pages, off_page_guesses
+from govreport.extraction.tables.guesspage import off_page_guesses
+from govreport.extraction.tables.labelheights import label_pages
 from govreport.extraction.tables.result import INFERRED, UNREADABLE, TableResult
 from govreport.extraction.tables.streamorder import lone_numbers
 

@@ -17,18 +17,9 @@ from collections.abc import Sequence
 
 from ..document import Document
 from ..layout import Line
-from .labelheights import label_lines
+from .labelheights import label_pages
 from .result import TableResult
 from .streamblocks import APP_COLS
-
-
-def label_pages(doc: Document, lines: Sequence[Line], labels: Sequence[str]) -> list[int | None]:
-    """Per template row (``labels``: the rows' wordings), the page (form feeds before it) of the line
-    holding its leaf label's first piece among ``lines`` (table 三's region); ``None`` where the label
-    is not found. (A form feed opens the line of a page's first text: it counts for that line.)"""
-    text = doc.text
-    at = label_lines([text[ln.start : ln.end] for ln in lines], labels)
-    return [None if a is None else text.count("\f", 0, lines[a].end) for a in at]
 
 
 def off_page_guesses(res: TableResult, doc: Document, lines: Sequence[Line]) -> list[tuple[str, str]]:

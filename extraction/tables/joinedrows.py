@@ -16,7 +16,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .blankdivision import blank_identities_result
-from .labelheights import label_heights, label_lines
+from .labelheights import label_heights, label_pages
 from .pagetotal import first_totals_moved
 from .result import BLANK, INFERRED, MISSING, UNREADABLE, TableResult
 from .streamblocks import APP_COLS
@@ -196,12 +196,10 @@ def page_first_rows(doc: Document, lines: Sequence[Line], cells: Sequence[Cell],
     continued on the next page continues only its label there). Empty where that is not read
     whole: a row's label not found, labels whose pages go back, two page tops on one page, or a
     page top whose page labels no row."""
-    at = label_lines([doc.text[ln.start : ln.end] for ln in lines], labels)
-    if not tops or all(a is None for a in at):
+    found = label_pages(doc, lines, labels)
+    if not tops or all(x is None for x in found):
         return {}
     text = doc.text
-    # (a form feed opens the line of a page's first text: it counts for that line)
-    found = [None if a is None else text.count("\f", 0, lines[a].end) for a in at]
     pages = [text.count("\f", 0, cells[t].end) for t in tops]
     label_page = _pages_between(found, min(pages), max(pages))
     if any(x is None for x in label_page):

@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..normalize import label_key, normalize
+
+if TYPE_CHECKING:  # annotations only
+    from ..document import Document
+    from ..layout import Line
 
 # a row label's numbering: 一、 （三） 1. (a spanning label starts with one too)
 _MARK = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)]|\d+[.．、](?!\d))")
@@ -45,6 +50,15 @@ def label_lines(texts: Sequence[str], labels: Sequence[str]) -> list[int | None]
     order). A row's label and its values stand on one page (the values are drawn from the row's
     top, its label's first line), so the page of that line is the page of the row's values."""
     return _walk(texts, labels)[1]
+
+
+def label_pages(doc: Document, lines: Sequence[Line], labels: Sequence[str]) -> list[int | None]:
+    """Per template row (``labels``: the rows' wordings), the page (form feeds before it) of the line
+    holding its leaf label's first piece among ``lines`` (table 三's region); ``None`` where the label
+    is not found. (A form feed opens the line of a page's first text: it counts for that line.)"""
+    text = doc.text
+    at = label_lines([text[ln.start : ln.end] for ln in lines], labels)
+    return [None if a is None else text.count("\f", 0, lines[a].end) for a in at]
 
 
 def _walk(texts: Sequence[str], labels: Sequence[str]) -> tuple[list[bool | None], list[int | None]]:
