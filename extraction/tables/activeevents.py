@@ -58,11 +58,12 @@ def template_slots(res: TableResult) -> list[_Slot]:
     return out
 
 
-def _value_cell(region: Region, ln, s: str) -> Cell | None:  # type: ignore[no-untyped-def]
+def _value_cell(region: Region, ln, s: str, last: bool = False) -> Cell | None:  # type: ignore[no-untyped-def]
     """The one value (or blank marker) a line holds, as a Cell; None when the line holds anything else
-    (``s``: the line without form feeds, stripped; one inside the line leaves it no single value)."""
+    (``s``: the line without form feeds, stripped; one inside the line leaves it no single value).
+    ``last``: ``s`` is the line's last word only (a value after a row label on its line)."""
     raw = region.text[ln.start : ln.end]
-    k = raw.find(s)
+    k = raw.rfind(s) if last else raw.find(s)
     if k < 0:  # a form feed inside the line: not one printed value
         return None
     start = ln.start + k
@@ -166,6 +167,9 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
             continue
         if (re.search(r"\d", s) or _MARKER.fullmatch(s)) and not _header_match(s):
             cell = _value_cell(region, ln, s)
+            if cell is None and (split := _label_value(region, ln, s, rows)) is not None:
+                out += split  # a row label with one value beside it on its line (Chromium)
+                continue
             if cell is None:
                 if region.cells_on(ln.index):
                     return None
@@ -206,6 +210,24 @@ def _events(region: Region, cols: set[str], fmt: str) -> list[_Event] | None:
         else:
             out.append(_Event("T", text=s))
     return out
+
+
+def _label_value(region: Region, ln, s: str, rows: tuple[tuple[str, str], ...]) -> list[_Event] | None:  # type: ignore[no-untyped-def]
+    """A line holding a row label and one value after it (``其他对外管理服务事项 88``) as the label's
+    event and the value's (events ``R``, ``V``); None for any other line. Chromium draws table 二's
+    first value column right beside the labels, and raw ``pdftotext`` joins the longest label with
+    the value on its baseline; which row and column the value is, the readers decide (``_events``
+    says only what the line holds)."""
+    head, _, tail = s.rpartition(" ")
+    if not head.strip() or re.search(r"\d", head):
+        return None
+    r = best_match(label_key(head), rows)
+    if r is None or r.score < _ROW_SCORE:
+        return None
+    cell = _value_cell(region, ln, tail, last=True)
+    if cell is None:
+        return None
+    return [_Event("R", text=head.strip(), row=r.key), _Event("V", cell=cell)]
 
 
 def _group_label(s: str) -> bool:

@@ -31,6 +31,7 @@ from typing import Sequence
 
 from ..layout import Line
 from ..lexicon import label_key, match_col
+from ..templates import TableSpec
 from .activeevents import (_FIGURE, _HEADER_SCORE, _MARKER, _UNIT, _Event, _Slot, _events, _group_label,
                            _header_match, _several_headers, template_slots)
 from .base import Cell, Region
@@ -195,6 +196,41 @@ def _table_end(events: list[_Event]) -> int:
     return len(events)
 
 
+def beside_labels(events: list[_Event], spec: TableSpec) -> dict[str, tuple[Cell, int]]:
+    """Row → (its first column's value, the value's event index) for each group of two rows or more
+    whose every row's label (met once, the rows in order) is followed right away, with no empty line,
+    by exactly one value: Chromium draws table 二's first value column right beside the labels, and
+    raw ``pdftotext`` writes each of those values with its label (on the label's line or the next:
+    ``行政许可 / 0 / 其他对外管理服务事项 30``), the group's other columns as blocks of their own
+    (seed-1 docs 13, 22). A group where any row's label stands without one (a value written before
+    its label, seed-1 doc 2; two values after it, doc 16) gives nothing: those values are no
+    column's by their place."""
+    at: dict[str, list[int]] = {}
+    for n, e in enumerate(events):
+        if e.kind == "R":
+            at.setdefault(e.row, []).append(n)
+    groups: dict[str, list[str]] = {}
+    for r in spec.rows:
+        groups.setdefault(r.group or r.key, []).append(r.key)
+    out: dict[str, tuple[Cell, int]] = {}
+    for rows in groups.values():
+        first = spec.row(rows[0]).cols[0]
+        if len(rows) < 2 or any(len(at.get(r, ())) != 1 or first not in spec.row(r).cols for r in rows):
+            continue
+        idx = [at[r][0] for r in rows]
+        if idx != sorted(idx):
+            continue
+        got = {}
+        for r, n in zip(rows, idx):
+            one = n + 1 < len(events) and events[n + 1].kind == "V" and events[n + 1].cell is not None
+            if not one or (n + 2 < len(events) and events[n + 2].kind == "V"):
+                break
+            got[r] = (events[n + 1].cell, n + 1)
+        else:
+            out.update(got)  # type: ignore[arg-type]
+    return out
+
+
 def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: bool = True) -> TableResult | None:
     """Table 二 rebuilt from a raw ``pdftotext`` stream: a new result, or ``None`` when the region
     does not have the stream's shape or its headers do not match the template's (the caller
@@ -207,6 +243,12 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
     if events is None or not any(e.kind == "V" for e in events):
         return None
     events = events[: _table_end(events)]
+    # a group's first column written beside its labels, one value with each: set apart first
+    beside = beside_labels(events, res.spec)
+    if beside:
+        events = list(events)
+        for _, i in beside.values():
+            events[i] = _Event("B")
     # whole groups written row by row after their labels (Chromium): set apart before the columns,
     # unless a lone value stays under no header then (another row written row by row, its label
     # stacked with another's or its values not all after it: the columns' division could take it)
@@ -241,6 +283,11 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
     # mostly headers without values under them: not the stream's shape, unless the values under
     # no header divide among them exactly (below)
     rowwise = {id(s) for s in slots if all(r in by_row for r in s.rows)}
+    besides = {id(s) for s in slots if s.rows and all(r in beside for r in s.rows)
+               and s.col == res.spec.row(s.rows[0]).cols[0]}  # fmt: skip
+    if any(n in direct and id(s) in besides for n, s in order):
+        return None  # values under the first column's header too: whose the ones beside the labels are is open
+    rowwise |= besides
     if any(n in direct and id(s) in rowwise for n, s in order):
         # values under the header the order of headers gives such a group: the headers are not one
         # per group there (a column's one header over two groups), so nothing is set apart
@@ -254,6 +301,11 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
     placed_late: set[int] = set()
     for n, slot in order:
         slot.header = events[n].text
+        if id(slot) in besides:
+            slot.values = [beside[r][0] for r in slot.rows]  # written beside its rows' labels
+            slot.direct = True
+            placed_late.add(id(slot))
+            continue
         if id(slot) in rowwise:
             # its rows' values came after their labels (as the row reader placed them, or by ``row_cells``)
             slot.values = [row_order(res, r, by_row[r][0]).get(slot.col) for r in slot.rows]
@@ -342,6 +394,8 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
     out.warn("values read one per line in the PDF's content order (each column header followed by its group's values)")
     if by_row:
         out.warn(f"rows {', '.join(by_row)} read row by row from the single-value blocks right after their labels")
+    if besides:
+        out.warn(f"the first column of rows {', '.join(beside)} read from the one value written with each row's label")
     if unknown:
         out.warn("the values under a header do not match its rows (a blank cell leaves no line), or two groups "
                  f"under one wording may be in either order; null: {', '.join(unknown)}")
