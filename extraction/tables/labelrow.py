@@ -69,17 +69,61 @@ def labelled_blocks(events: list[_Event]) -> list[tuple[str, int]]:
     return out
 
 
+def label_line_rows(events: list[_Event]) -> list[tuple[str, int, int]]:
+    """(row, index of its value event, index of the event after the block) for each block of lines
+    (between empty ones) that starts with a row label holding one value on its line (``_events``
+    splits ``其他对外管理服务事项 88`` into the label and the value) and goes on with group labels only
+    (``第二十条第（六）项``): Chromium draws the first value column beside the labels, and the
+    longest label joins its value on their baseline; the row's other values may follow it one a
+    block (seed-1 docs 6, 7, 33)."""
+    out = []
+    n = 0
+    while n < len(events):
+        if events[n].kind == "B":
+            n += 1
+            continue
+        end = n
+        while end < len(events) and events[end].kind != "B":
+            end += 1
+        block = events[n:end]
+        if (len(block) >= 2 and block[0].kind == "R" and block[1].kind == "V" and block[1].cell is not None
+                and all(e.kind == "T" and _group_label(e.text) for e in block[2:])):  # fmt: skip
+            out.append((block[0].row, n + 1, end))
+        n = end
+    return out
+
+
+def _row_blocks(events: list[_Event], spec: TableSpec) -> list[tuple[str, list[Cell], list[int]]]:
+    """(row, its cells in print order, the indices of their value events) for every row written row
+    by row after its own label: a labelled block then one single-value block per column
+    (``labelled_blocks``), or a label with its first value on its line then one per other column
+    (``label_line_rows``; its cells are the first column's only, the indices all the row's)."""
+    out = []
+    for row, n in labelled_blocks(events):
+        k = len(spec.row(row).cols)
+        cells = single_value_blocks(events, n, k)
+        if cells is not None:
+            out.append((row, cells, [i for i in range(n, len(events)) if events[i].kind == "V"][:k]))
+    for row, v, n in label_line_rows(events):
+        k = len(spec.row(row).cols)
+        rest = single_value_blocks(events, n, k - 1) if k > 1 else None
+        if rest is not None:
+            at = [v, *[i for i in range(n, len(events)) if events[i].kind == "V"][: k - 1]]
+            # only the value on the label's line is the row's for certain: the blocks after it may be
+            # another row's written late where a cell is blank (seed-1 doc 84, ``其他对外管理服务事项 92``
+            # then normative documents' ``9 / 9``); they are set apart, not placed
+            out.append((row, [events[v].cell], at))  # type: ignore[list-item]
+    return sorted(out, key=lambda t: t[2][0])
+
+
 def groups_read_by_row(events: list[_Event], spec: TableSpec) -> dict[str, tuple[list[Cell], list[int]]]:
     """The rows of the groups whose every row is written row by row after its own label (see
     ``labelled_blocks``, ``single_value_blocks``): row → (its cells in print order, the indices of
     their value events). The column stream reads the rest of the table once these values are set
     apart (a whole group: a column with nothing under its header is then no longer open to them)."""
     found: dict[str, tuple[list[Cell], list[int]]] = {}
-    for row, n in labelled_blocks(events):
-        cols = spec.row(row).cols
-        cells = None if row in found else single_value_blocks(events, n, len(cols))  # an amount's unit: its header's
-        if cells is not None:
-            at = [i for i in range(n, len(events)) if events[i].kind == "V"][: len(cols)]
+    for row, cells, at in _row_blocks(events, spec):
+        if row not in found:
             found[row] = (cells, at)
     groups: dict[str, list[str]] = {}
     for r in spec.rows:
@@ -97,9 +141,10 @@ def row_cells(cols: tuple[str, ...], cells: list[Cell]) -> dict[str, Cell]:
     order does not leave open: the first column's value comes first (pdftotext starts a row at its left
     cell), but the other columns may come in another order (a middle column's value after the last one:
     seed-1 Chromium doc 18, ``0 / 1730925 / 6`` for 0 | 6 | 1730925), so they are placed only where their
-    values are all the same; otherwise only the first column is."""
+    values are all the same; otherwise (or where ``cells`` holds the first column's only) only the first
+    column is."""
     out = {cols[0]: cells[0]}
-    if all(_same(c, cells[1]) for c in cells[2:]):
+    if len(cells) == len(cols) and all(_same(c, cells[1]) for c in cells[2:]):
         out.update(zip(cols[1:], cells[1:]))
     return out
 
@@ -132,14 +177,13 @@ def label_row_values(res: TableResult, region: Region, fmt: str) -> int:
     taken = _taken(res)
     placed = 0
     unsure: list[str] = []
-    for row, n in labelled_blocks(events):
+    for row, cells, _ in _row_blocks(events, res.spec):
         cols = res.spec.row(row).cols
         if MONEY_COLS.intersection(cols):
             continue  # an amount's unit is read from its header (``activestream``): not here
         if any(res.values.get(row, {}).get(c) is not None for c in cols):
             continue
-        cells = single_value_blocks(events, n, len(cols))
-        if cells is None or any(c.start in taken for c in cells):
+        if any(c.start in taken for c in cells):
             continue
         for col, cell in row_cells(cols, cells).items():
             res.put(row, col, cell, inferred=True)
