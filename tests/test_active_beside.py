@@ -48,7 +48,7 @@ def test_a_group_s_first_column_beside_its_labels_is_read_and_the_columns_divide
     assert table["administrative_license"] == {"prev_year_items": 0, "change": 14, "decisions": 5}
     assert table["other_external_services"] == {"prev_year_items": 1, "change": 1, "decisions": 50}
     assert status["other_external_services"]["prev_year_items"] == "inferred"  # placed by order, not under a header
-    assert any("read from the one value written with each row's label" in w for w in out["warnings"])
+    assert any("read from the values written with each row's label" in w for w in out["warnings"])
     # the table's other groups, unreadable while a value stood on a label's line, are read
     assert table["normative_documents"] == {"new_made": 66, "new_published": 66, "total_published": 66}
     assert table["administrative_penalty"] == {"prev_year_items": 43, "change": 1, "decisions": 44}
@@ -59,12 +59,44 @@ def test_a_group_is_read_beside_its_labels_only_where_every_row_has_exactly_one_
     spec = table_spec("2019", "active_disclosure")
     lic, other = _Event("R", row="administrative_license"), _Event("R", row="other_external_services")
     group = _Event("T", text="第二十条第（六）项")
-    assert {r: c.value for r, (c, _) in beside_labels([lic, _v(0), other, _v(1), group], spec).items()} == {
-        "administrative_license": 0, "other_external_services": 1}
+    assert {r: [c.value for c in cells] for r, (cells, _) in beside_labels([lic, _v(0), other, _v(1), group], spec).items()} == {
+        "administrative_license": [0], "other_external_services": [1]}
     # a value written before its label (seed-1 doc 2: ``33 / 行政许可 / 其他对外管理服务事项 0``): nothing
     assert beside_labels([_v(33), lic, other, _v(0), group], spec) == {}
-    # two values after a label (its first two columns row by row, seed-1 doc 16): nothing
-    assert beside_labels([lic, _v(234), _v(0), other, _v(22), _v(0)], spec) == {}
+    # two values after each label: the first two columns (seed-1 doc 16: 行政许可 / 234 / 0 / 其他对外管理服务事项 22 / 0)
+    got = beside_labels([lic, _v(234), _v(0), other, _v(22), _v(0), _Event("B")], spec)
+    assert {r: [c.value for c in cells] for r, (cells, _) in got.items()} == {
+        "administrative_license": [234, 0], "other_external_services": [22, 0]}
+    # two after one label, one after the other: nothing
+    assert beside_labels([lic, _v(234), _v(0), other, _v(22), _Event("B")], spec) == {}
+    # as many as the row's columns: a reading in row order, not this
+    assert beside_labels([lic, _v(1), _v(2), _v(3), other, _v(4), _v(5), _v(6), _Event("B")], spec) == {}
+
+
+# seed-1 Chromium doc 47's first two groups: 本年新制作数量 and 本年新公开数量 (上一年项目数量 and 本年增/减) with each
+# label, the third column a block after them (对外公开总数量) or under its header (处理决定数量)
+TWO_BESIDE = (
+    "第二十条第（一）项\n信息内容\n\n本年新制作数量 本年新公开数量 对外公开总数量\n\n规章\n0\n0\n规范性文件\n0\n0\n"
+    "第二十条第（五）项\n信息内容\n上一年项目数量 本年增/减\n行政许可\n2\n0\n其他对外管理服务事项\n0\n0\n\n0\n3\n"
+    "处理决定数量\n2\n3\n\n第二十条第（六）项\n信息内容\n行政处罚\n行政强制\n\n上一年项目数量 本年增/减\n48\n2\n0\n2\n\n"
+    "处理决定数量\n0\n0\n\n信息内容\n\n上一年项目数量\n\n本年增/减\n\n行政事业性收费\n\n122\n\n2\n\n第二十条第（九）项\n"
+    "信息内容\n\n采购项目数量\n\n采购总金额（单位：万元）\n\n政府集中采购\n\n211\n\n0\n\n第二十条第（八）项\n\n"
+)
+
+
+def test_a_group_s_first_two_columns_beside_its_labels_are_read():
+    table = _extract(TWO_BESIDE)["tables"]["active_disclosure"]
+    assert table["regulations"] == {"new_made": 0, "new_published": 0, "total_published": 0}
+    assert table["normative_documents"] == {"new_made": 0, "new_published": 0, "total_published": 3}
+    assert table["administrative_license"] == {"prev_year_items": 2, "change": 0, "decisions": 2}
+    assert table["other_external_services"] == {"prev_year_items": 0, "change": 0, "decisions": 3}
+
+
+def test_values_with_the_labels_are_not_read_so_where_the_group_s_other_column_is_found_nowhere():
+    # LibreOffice's row order with a blank cell (``规章 / 0 / 0``: which of the three is blank is open), and
+    # no values for a third column anywhere: not read beside the labels
+    table = _extract(TWO_BESIDE.replace("\n\n0\n3\n处理决定数量", "\n\n处理决定数量"))["tables"]["active_disclosure"]
+    assert table["regulations"]["new_made"] is None and table["normative_documents"]["new_published"] is None
 
 
 def test_a_value_on_its_label_s_line_is_the_row_s_first_column_and_only_that():

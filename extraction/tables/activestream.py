@@ -196,15 +196,16 @@ def _table_end(events: list[_Event]) -> int:
     return len(events)
 
 
-def beside_labels(events: list[_Event], spec: TableSpec) -> dict[str, tuple[Cell, int]]:
-    """Row → (its first column's value, the value's event index) for each group of two rows or more
-    whose every row's label (met once, the rows in order) is followed right away, with no empty line,
-    by exactly one value: Chromium draws table 二's first value column right beside the labels, and
-    raw ``pdftotext`` writes each of those values with its label (on the label's line or the next:
-    ``行政许可 / 0 / 其他对外管理服务事项 30``), the group's other columns as blocks of their own
-    (seed-1 docs 13, 22). A group where any row's label stands without one (a value written before
-    its label, seed-1 doc 2; two values after it, doc 16) gives nothing: those values are no
-    column's by their place."""
+def beside_labels(events: list[_Event], spec: TableSpec) -> dict[str, tuple[list[Cell], list[int]]]:
+    """Row → (its first ``m`` columns' values in order, their event indices) for each group of two rows
+    or more of the same columns whose every row's label (met once, the rows in order) is followed right
+    away, with no empty line, by exactly ``m`` values, the same ``m`` for every row and fewer than the
+    columns: Chromium draws table 二's value columns right beside the labels, and raw ``pdftotext``
+    writes a row's leftmost values with its label (on the label's line or the next ones: ``行政许可 /
+    0 / 其他对外管理服务事项 30``, ``规章 / 0 / 0 / 规范性文件 / 0 / 0``), the group's other columns as
+    blocks of their own (seed-1 docs 13, 22, 47). A group where any row's label stands with another
+    count of values (a value written before its label, seed-1 doc 2) gives nothing: those values are
+    no column's by their place."""
     at: dict[str, list[int]] = {}
     for n, e in enumerate(events):
         if e.kind == "R":
@@ -212,22 +213,23 @@ def beside_labels(events: list[_Event], spec: TableSpec) -> dict[str, tuple[Cell
     groups: dict[str, list[str]] = {}
     for r in spec.rows:
         groups.setdefault(r.group or r.key, []).append(r.key)
-    out: dict[str, tuple[Cell, int]] = {}
+    out: dict[str, tuple[list[Cell], list[int]]] = {}
     for rows in groups.values():
-        first = spec.row(rows[0]).cols[0]
-        if len(rows) < 2 or any(len(at.get(r, ())) != 1 or first not in spec.row(r).cols for r in rows):
+        cols = spec.row(rows[0]).cols
+        if len(rows) < 2 or any(len(at.get(r, ())) != 1 or spec.row(r).cols != cols for r in rows):
             continue
         idx = [at[r][0] for r in rows]
         if idx != sorted(idx):
             continue
-        got = {}
+        got: dict[str, tuple[list[Cell], list[int]]] = {}
         for r, n in zip(rows, idx):
-            one = n + 1 < len(events) and events[n + 1].kind == "V" and events[n + 1].cell is not None
-            if not one or (n + 2 < len(events) and events[n + 2].kind == "V"):
-                break
-            got[r] = (events[n + 1].cell, n + 1)
-        else:
-            out.update(got)  # type: ignore[arg-type]
+            m = n + 1
+            while m < len(events) and events[m].kind == "V" and events[m].cell is not None:
+                m += 1
+            got[r] = ([events[i].cell for i in range(n + 1, m)], list(range(n + 1, m)))  # type: ignore[misc]
+        counts = {len(c) for c, _ in got.values()}
+        if len(counts) == 1 and 0 < min(counts) < len(cols):
+            out.update(got)
     return out
 
 
@@ -247,8 +249,9 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
     beside = beside_labels(events, res.spec)
     if beside:
         events = list(events)
-        for _, i in beside.values():
-            events[i] = _Event("B")
+        for _, ats in beside.values():
+            for i in ats:
+                events[i] = _Event("B")
     # whole groups written row by row after their labels (Chromium): set apart before the columns,
     # unless a lone value stays under no header then (another row written row by row, its label
     # stacked with another's or its values not all after it: the columns' division could take it)
@@ -284,9 +287,9 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
     # no header divide among them exactly (below)
     rowwise = {id(s) for s in slots if all(r in by_row for r in s.rows)}
     besides = {id(s) for s in slots if s.rows and all(r in beside for r in s.rows)
-               and s.col == res.spec.row(s.rows[0]).cols[0]}  # fmt: skip
+               and res.spec.row(s.rows[0]).cols.index(s.col) < len(beside[s.rows[0]][0])}  # fmt: skip
     if any(n in direct and id(s) in besides for n, s in order):
-        return None  # values under the first column's header too: whose the ones beside the labels are is open
+        return None  # values under such a column's header too: whose the ones beside the labels are is open
     rowwise |= besides
     if any(n in direct and id(s) in rowwise for n, s in order):
         # values under the header the order of headers gives such a group: the headers are not one
@@ -302,7 +305,8 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
     for n, slot in order:
         slot.header = events[n].text
         if id(slot) in besides:
-            slot.values = [beside[r][0] for r in slot.rows]  # written beside its rows' labels
+            j = res.spec.row(slot.rows[0]).cols.index(slot.col)
+            slot.values = [beside[r][0][j] for r in slot.rows]  # written beside its rows' labels
             slot.direct = True
             placed_late.add(id(slot))
             continue
@@ -365,6 +369,11 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
                     for j, (x, y) in enumerate(zip(a.values, b.values)):
                         if x is None or y is None or x.value != y.value:
                             a.unsure.add(j)
+    if besides and any(s.rows[0] in beside and id(s) not in besides
+                       and (len(s.values) != len(s.rows) or any(c is None for c in s.values)) for s in slots):  # fmt: skip
+        # a group read beside its labels whose other columns' values are not all found elsewhere: the
+        # values with the labels may be a whole row in row order with a blank cell (LibreOffice, WPS)
+        return None
     if by_row and any(len(s.values) != len(s.rows) and any(res.values.get(r, {}).get(s.col) is not None for r in s.rows)
                       for s in slots):  # fmt: skip
         # the rest does not divide with those rows set apart (a header's values do not fit its group)
@@ -395,7 +404,7 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
     if by_row:
         out.warn(f"rows {', '.join(by_row)} read row by row from the single-value blocks right after their labels")
     if besides:
-        out.warn(f"the first column of rows {', '.join(beside)} read from the one value written with each row's label")
+        out.warn(f"the first column(s) of rows {', '.join(beside)} read from the values written with each row's label")
     if unknown:
         out.warn("the values under a header do not match its rows (a blank cell leaves no line), or two groups "
                  f"under one wording may be in either order; null: {', '.join(unknown)}")
