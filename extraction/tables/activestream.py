@@ -233,6 +233,26 @@ def beside_labels(events: list[_Event], spec: TableSpec) -> dict[str, tuple[list
     return out
 
 
+def _unsure_column_blocks(slots: list[_Slot], claimed: dict[int, list[Cell | None]]) -> None:
+    """Mark unsure (in place) the rows in which a group's column blocks taken by its headers with
+    nothing under them (``_claims``, in the headers' order) differ, where two or more of the group's
+    columns were so taken: Chromium writes such blocks out of the columns' order (seed-2 doc 6: 行政处罚
+    and 行政强制's 处理决定数量 block before their 本年增/减 block), so which of them is which column is
+    open. Used where the reading is Chromium's (a group's columns written beside its labels)."""
+    groups: dict[str, list[_Slot]] = {}
+    for sl in slots:
+        if id(sl) in claimed and len(sl.rows) > 1 and len(sl.values) == len(sl.rows):
+            groups.setdefault(sl.group, []).append(sl)
+    for late in groups.values():
+        if len(late) < 2:
+            continue
+        for j in range(len(late[0].rows)):
+            got = [sl.values[j] for sl in late]
+            if any(c is None for c in got) or len({(c.value, c.unit) for c in got}) > 1:  # type: ignore[union-attr]
+                for sl in late:
+                    sl.unsure.add(j)
+
+
 def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: bool = True) -> TableResult | None:
     """Table 二 rebuilt from a raw ``pdftotext`` stream: a new result, or ``None`` when the region
     does not have the stream's shape or its headers do not match the template's (the caller
@@ -348,6 +368,8 @@ def assemble_active_stream(res: TableResult, region: Region, fmt: str, by_rows: 
             if id(slot) in claimed:
                 slot.values = claimed[id(slot)]  # type: ignore[assignment]
                 placed_late.add(id(slot))
+        if besides:
+            _unsure_column_blocks(slots, claimed)
     elif few:
         return None
     elif orphans:
