@@ -17,12 +17,19 @@ under it and its values later as a block of their own (``本年增/减 … 采�
   a block right after a one-row group's own label is that row's. Every division that uses each
   block once is tried; cells on which they disagree are null;
 * the table ends at the first other text after its last header (the next table's header printed
-  before its heading).
+  before its heading);
+* Chromium's reading: whole groups written row by row after their labels are set apart first
+  (``labelrow.groups_read_by_row``), and so are a group's first columns written with its labels,
+  the same count of values right after every row's label (``beside_labels``: the columns beside
+  the labels), where the group's other columns are all found elsewhere; in such a reading a
+  group's column blocks taken by headers with nothing under them are told apart only where they
+  agree (Chromium writes them out of the columns' order).
 
 Anything else (a count that does not fit, a header not found) leaves the cells ``None`` with a
 warning, never a guess. The reading is used only when the region has the stream's shape: every
-value alone on its line and no value run right after a row label (a one-cell-per-line reading in
-row order has those).
+value alone on its line (a row label with one value on its line is read as the label, then the
+value) and no value run right after a row label but those set apart (a one-cell-per-line reading
+in row order has those).
 """
 from __future__ import annotations
 
