@@ -55,6 +55,9 @@ def _deep_layout() -> Any:
     from govreport.training.synth import blankgold
 
     src = inspect.getsource(blankgold.stream_layout)
+    marks = ("    memo: dict[tuple[int, int], list[tuple[int, Any]] | None] = {}", "        if i == len(rows):\n            return []")
+    if not all(m in src for m in marks):
+        raise RuntimeError("blankgold.stream_layout changed: the stop point cannot be recorded (update _deep_layout)")
     src = src.replace("    memo: dict[tuple[int, int], list[tuple[int, Any]] | None] = {}",
                       "    memo: dict[tuple[int, int], list[tuple[int, Any]] | None] = {}\n    DEEP[0] = (0, 0)", 1)
     src = src.replace("        if i == len(rows):\n            return []",
