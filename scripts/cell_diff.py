@@ -41,11 +41,12 @@ _EXTRACTOR: Any = None
 _DOCS: dict[tuple[int, int], Any] = {}
 
 
-def regold(r: Any) -> dict[str, Any]:
+def regold(r: Any, stats: Any = None) -> dict[str, Any]:
     """``r``'s gold tables made anew by this checkout's oracle (``blankgold.contract_tables``) from
     the rendered tables the cache keeps, the grids of its document made again from its seed and index
     (``documents.make_document``) and the reading's text; the cached gold where the route's reader
-    keeps empty cells (no oracle). Raises what the oracle raises."""
+    keeps empty cells (no oracle). ``stats``: a ``blankgold.Stats`` to count what the oracle did.
+    Raises what the oracle raises."""
     from govreport.training.synth.blankgold import Stats, contract_tables
     from govreport.training.synth.documents import make_document
     from govreport.training.synth.routes import COLUMN_MAJOR, ROUTES
@@ -60,7 +61,7 @@ def regold(r: Any) -> dict[str, Any]:
     major = COLUMN_MAJOR.get(ROUTES[r.route], frozenset())
     grids = [b.grid for b in d.blocks if b.grid is not None]
     text = r.text if "applications" in major else None
-    return contract_tables(grids, d.fmt, r.rendered_tables, Stats(), major, text)
+    return contract_tables(grids, d.fmt, r.rendered_tables, stats if stats is not None else Stats(), major, text)
 
 
 def _cache(args: argparse.Namespace) -> int:
@@ -121,9 +122,9 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gold_one(r: Any) -> tuple[str, list[list[Any]]]:
+def _gold_one(r: Any, stats: Any) -> tuple[str, list[list[Any]]]:
     try:
-        new = regold(r)
+        new = regold(r, stats)
     except (AssertionError, ValueError) as exc:
         return r.id, [["error", str(exc), None, None]]
     out = []
@@ -141,7 +142,10 @@ def _gold(args: argparse.Namespace) -> int:
     readings = pickle.loads(Path(args.cache).read_bytes())
     only = {int(x) for x in args.only.split(",")} if args.only else None
     readings = [r for r in readings if (only is None or r.meta["index"] in only) and (not args.route or r.route == args.route)]
-    res = dict(map(_gold_one, readings))
+    from govreport.training.synth.blankgold import Stats
+
+    stats = Stats()
+    res = {r.id: cells for r in readings for _, cells in [_gold_one(r, stats)]}
     if args.out:
         Path(args.out).write_text(json.dumps(res, ensure_ascii=False))
     moves: Counter[str] = Counter()
@@ -153,6 +157,7 @@ def _gold(args: argparse.Namespace) -> int:
             if args.verbose:
                 print(f"{rid} {name}: {old} -> {new} (rendered {shown})")
     print(f"{len(res)} readings; gold cells moved: " + (", ".join(f"{k} {v}" for k, v in sorted(moves.items())) or "none"))
+    print("oracle: " + ", ".join(f"{k} {v}" for k, v in vars(stats).items() if k != "notes"))
     return 1 if any("rendered" in k or k == "error" for k in moves) else 0
 
 
