@@ -837,7 +837,8 @@ def test_a_table_of_zeros_placed_by_order_keeps_only_what_the_divisions_decide()
     # the last group are decided, page 2's single rows are not (which of them printed only 总计 is
     # not printed) — their guesses are nulled with a warning; page 2's first rows, drawn among the
     # column headers, keep the order reading's values
-    from govreport.extraction.tables.joinedrows import fill_from_joined_rows, page_first_rows
+    from govreport.extraction.tables.joinedrows import fill_from_joined_rows
+    from govreport.extraction.tables.pagelabels import page_first_rows
 
     truth = {k: [0] * 7 for k in KEYS}
     truth["denied_internal_affairs"] = [E] * 6 + [0]
@@ -889,7 +890,7 @@ def test_a_row_group_s_column_does_not_end_inside_a_block_of_the_reading():
 def test_a_row_whose_label_is_not_found_stands_on_the_page_its_neighbours_share():
     # rows stand in template order: a row between two rows on one page is on that page; one between
     # two pages may open the later page or end the earlier one, so it stays unknown
-    from govreport.extraction.tables.joinedrows import _pages_between
+    from govreport.extraction.tables.pagelabels import _pages_between
 
     assert _pages_between([0, None, 0, 1, None], 0, 1) == [0, 0, 0, 1, 1]
     assert _pages_between([None, 0, None, 1], 0, 1) == [0, 0, None, 1]
