@@ -31,6 +31,7 @@ from .chromelead import chromium_groups, late_second_column
 from .latetotals import deferred_orders, reordered
 from .digitruns import _holds, application_identities
 from .ordercells import undetermined_by_order
+from .pagelabels import late_header, page_first_rows
 from .blankcells import meets_total
 from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
 from .streamblocks import (
@@ -523,8 +524,13 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
             # fewer values than cells: blank cells left no line (raw pdftotext prints a row as its
             # non-empty cells): the divisions that meet the column identities, else a guess no
             # division allows is ruled out
+            # each later page starts with the row labelled first on it (a row's values stand on its
+            # label's page: ``pagelabels.page_first_rows``); not where a column header's piece names a
+            # value among a page's later values (that page's values are not in its rows' order)
+            firsts = {} if late_header(cells, _late_hints_dropped(doc.text, cells, hints), tops) else \
+                page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows])
             built = blank_identities_result(res, cells, hints, lead, pages, breaks=breaks, starts=starts,
-                                            tops=tops)  # fmt: skip
+                                            tops=tops, page_rows=firsts)  # fmt: skip
             if built is not None:
                 return built
             rule_out_guesses(res, values, hints, lead, pages)
