@@ -894,3 +894,25 @@ def test_a_row_whose_label_is_not_found_stands_on_the_page_its_neighbours_share(
 
     assert _pages_between([0, None, 0, 1, None], 0, 1) == [0, 0, 0, 1, 1]
     assert _pages_between([None, 0, None, 1], 0, 1) == [0, 0, None, 1]
+
+
+def test_the_stream_s_division_starts_each_later_page_with_the_row_labelled_first_on_it():
+    # a table of zeros on two pages, page 2 labelled from 三(三)4 on and holding two rows that print
+    # only their 总计: the stream alone lets page 1 hold more rows or fewer (any row of zeros may print
+    # fewer cells), so every cell is open; a row's values stand on its label's page, so page 1 holds
+    # exactly its seven labelled rows' 49 values and each of its cells is decided (page 2's rows are
+    # not: which two print only their 总计 is not printed)
+    from govreport.extraction.tables.streamorder import assemble_from_stream
+
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["denied_internal_affairs"] = [E] * 6 + [0]
+    truth["denied_process_information"] = [E] * 6 + [0]
+    second = "denied_third_party_rights"
+    text = _paged_zeros(truth, [], set(), second)
+    out = assemble_from_stream(TableResult.empty(SPEC), Document(text), split_lines(text), breaks=True)
+    assert out is not None
+    st = out.statuses()
+    for k in KEYS[: KEYS.index(second)]:
+        assert all(out.values[k][c] == 0 and st[k][c] == INFERRED for c in COLS), k
+    for k in KEYS[KEYS.index(second) :]:
+        assert all(out.values[k][c] is None and st[k][c] == UNREADABLE for c in COLS), k
