@@ -15,7 +15,8 @@ cell's ``cell_status`` with ``+amb`` when the review reasons name it ambiguous; 
 scores those document indices, ``--route`` one route, ``--regold`` against the gold this checkout's
 oracle makes anew (a change to ``training/synth/blankgold.py`` measured on old readings); ``gold CACHE``
 lists the gold cells this checkout's oracle makes otherwise than the cached gold (exit 1 where one is a
-number other than the rendered value, or the oracle fails). The cache holds pickled ``RoutedReport``s:
+number other than the rendered value, or the oracle fails); ``swap SCORE GOLD OUT`` rescores a score
+file against those gold cells without extracting again. The cache holds pickled ``RoutedReport``s:
 read it only from files you made.
 """
 from __future__ import annotations
@@ -161,6 +162,29 @@ def _gold(args: argparse.Namespace) -> int:
     return 1 if any("rendered" in k or k == "error" for k in moves) else 0
 
 
+def _swap(args: argparse.Namespace) -> int:
+    """A score file as it would be against the gold a ``gold`` run listed (no extraction again): each
+    moved cell's gold replaced, ``ok`` where the prediction now equals it; a cell no longer right keeps
+    no status (``-``: only a null prediction can be right against one gold and not the other)."""
+    from govreport.extraction.evaluate import values_equal
+
+    score, moved = json.loads(Path(args.score).read_text()), json.loads(Path(args.gold).read_text())
+    for rid, cells in moved.items():
+        if rid not in score:
+            continue
+        for name, _, new, _ in cells:
+            if name == "error" or name not in score[rid]:
+                continue
+            c = score[rid][name]
+            ok = values_equal(c[0], new)
+            c[1], c[2] = new, "ok" if ok else (c[2] if c[2] != "ok" else "-")
+    Path(args.out).write_text(json.dumps(score, ensure_ascii=False))
+    n = sum(len(v) for v in score.values())
+    ok = sum(c[2] == "ok" for v in score.values() for c in v.values())
+    print(f"{len(score)} readings, cells {ok}/{n} = {100 * ok / max(n, 1):.2f} % against the gold moved")
+    return 0
+
+
 def _kind(c: list[Any]) -> str:
     return "right" if c[2] == "ok" else "null" if c[0] is None else "wrong"
 
@@ -205,12 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--only", help="document indices, comma-separated")
     g.add_argument("--route")
     g.add_argument("-v", "--verbose", action="store_true")
+    w = sub.add_parser("swap", help="a score file against the gold a `gold` run listed (no extraction again)")
+    w.add_argument("score")
+    w.add_argument("gold")
+    w.add_argument("out")
     d = sub.add_parser("compare", help="which cells moved between two score files")
     d.add_argument("a")
     d.add_argument("b")
     d.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
-    return {"cache": _cache, "score": _score, "gold": _gold, "compare": _compare}[args.cmd](args)
+    return {"cache": _cache, "score": _score, "gold": _gold, "swap": _swap, "compare": _compare}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -88,3 +88,15 @@ def test_gold_lists_the_cells_this_checkout_s_oracle_makes_otherwise(cell_diff, 
     moved = json.loads((tmp_path / "g.json").read_text())
     assert moved["r2"] == [] and moved["r1"] and all(old is None and got == rendered for _, old, got, rendered in moved["r1"])
     assert "null->number" in out and "rendered value" not in out and rc == 0
+
+
+def test_swap_rescores_a_score_file_against_the_gold_a_gold_run_listed(cell_diff, tmp_path, capsys):
+    """A null prediction right against a null gold is null against the gold's new number; a number
+    wrong against the null gold is right against the same number; other cells stand."""
+    score = {"a.x.y": [None, None, "ok"], "a.x.z": [0, None, "inferred"], "a.x.w": [5, 5, "ok"]}
+    moved = {"doc-1": [["a.x.y", None, 3, 3], ["a.x.z", None, 0, 0]]}
+    (tmp_path / "g.json").write_text(json.dumps(moved))
+    out = tmp_path / "s2.json"
+    assert cell_diff.main(["swap", _write(tmp_path, "s.json", score), str(tmp_path / "g.json"), str(out)]) == 0
+    assert json.loads(out.read_text())["doc-1"] == {"a.x.y": [None, 3, "-"], "a.x.z": [0, 0, "ok"], "a.x.w": [5, 5, "ok"]}
+    assert "2/3" in capsys.readouterr().out
