@@ -916,3 +916,27 @@ def test_the_stream_s_division_starts_each_later_page_with_the_row_labelled_firs
         assert all(out.values[k][c] == 0 and st[k][c] == INFERRED for c in COLS), k
     for k in KEYS[KEYS.index(second) :]:
         assert all(out.values[k][c] is None and st[k][c] == UNREADABLE for c in COLS), k
+
+
+def test_rows_printing_only_a_non_zero_total_keep_what_the_division_without_the_page_rows_gives():
+    # the division with each later page's first row from the labels places 三(五)2's lone 17 as its 总计
+    # and decides 三(五)1's zeros; the division without them leaves both rows open: 三(五)2 prints only
+    # a non-zero 总计 (its value is its 总计 by the model, not by the text) and is nulled again,
+    # 三(五)1's zeros (a row meeting its 总计) stand
+    from govreport.extraction.tables.base import Cell
+    from govreport.extraction.tables.streamorder import _broken_rows_as_without
+
+    paged, plain = TableResult.empty(SPEC), TableResult.empty(SPEC)
+    for k in KEYS:
+        for res in (paged, plain):
+            res.found(k)
+    for c in COLS:
+        paged.put("not_processed_petition", c, Cell(0, "0", 0, 1, 0, 0, 0, 1.0), inferred=True)
+        plain.null("not_processed_petition", c)
+        plain.null("not_processed_duplicate", c)
+    paged.put("not_processed_duplicate", "total", Cell(17, "17", 2, 4, 0, 0, 0, 1.0), inferred=True)
+    out = _broken_rows_as_without(paged, plain)
+    st = out.statuses()
+    assert all(out.values["not_processed_duplicate"][c] is None and st["not_processed_duplicate"][c] == UNREADABLE for c in COLS)
+    assert all(out.values["not_processed_petition"][c] == 0 and st["not_processed_petition"][c] == INFERRED for c in COLS)
+    assert any("null: " in w and "not_processed_duplicate.total" in w for w in out.warnings)
