@@ -837,7 +837,8 @@ def test_a_table_of_zeros_placed_by_order_keeps_only_what_the_divisions_decide()
     # the last group are decided, page 2's single rows are not (which of them printed only 总计 is
     # not printed) — their guesses are nulled with a warning; page 2's first rows, drawn among the
     # column headers, keep the order reading's values
-    from govreport.extraction.tables.joinedrows import fill_from_joined_rows, page_first_rows
+    from govreport.extraction.tables.joinedrows import fill_from_joined_rows
+    from govreport.extraction.tables.pagelabels import page_first_rows
 
     truth = {k: [0] * 7 for k in KEYS}
     truth["denied_internal_affairs"] = [E] * 6 + [0]
@@ -889,7 +890,53 @@ def test_a_row_group_s_column_does_not_end_inside_a_block_of_the_reading():
 def test_a_row_whose_label_is_not_found_stands_on_the_page_its_neighbours_share():
     # rows stand in template order: a row between two rows on one page is on that page; one between
     # two pages may open the later page or end the earlier one, so it stays unknown
-    from govreport.extraction.tables.joinedrows import _pages_between
+    from govreport.extraction.tables.pagelabels import _pages_between
 
     assert _pages_between([0, None, 0, 1, None], 0, 1) == [0, 0, 0, 1, 1]
     assert _pages_between([None, 0, None, 1], 0, 1) == [0, 0, None, 1]
+
+
+def test_the_stream_s_division_starts_each_later_page_with_the_row_labelled_first_on_it():
+    # a table of zeros on two pages, page 2 labelled from 三(三)4 on and holding two rows that print
+    # only their 总计: the stream alone lets page 1 hold more rows or fewer (any row of zeros may print
+    # fewer cells), so every cell is open; a row's values stand on its label's page, so page 1 holds
+    # exactly its seven labelled rows' 49 values and each of its cells is decided (page 2's rows are
+    # not: which two print only their 总计 is not printed)
+    from govreport.extraction.tables.streamorder import assemble_from_stream
+
+    truth = {k: [0] * 7 for k in KEYS}
+    truth["denied_internal_affairs"] = [E] * 6 + [0]
+    truth["denied_process_information"] = [E] * 6 + [0]
+    second = "denied_third_party_rights"
+    text = _paged_zeros(truth, [], set(), second)
+    out = assemble_from_stream(TableResult.empty(SPEC), Document(text), split_lines(text), breaks=True)
+    assert out is not None
+    st = out.statuses()
+    for k in KEYS[: KEYS.index(second)]:
+        assert all(out.values[k][c] == 0 and st[k][c] == INFERRED for c in COLS), k
+    for k in KEYS[KEYS.index(second) :]:
+        assert all(out.values[k][c] is None and st[k][c] == UNREADABLE for c in COLS), k
+
+
+def test_rows_printing_only_a_non_zero_total_keep_what_the_division_without_the_page_rows_gives():
+    # the division with each later page's first row from the labels places 三(五)2's lone 17 as its 总计
+    # and decides 三(五)1's zeros; the division without them leaves both rows open: 三(五)2 prints only
+    # a non-zero 总计 (its value is its 总计 by the model, not by the text) and is nulled again,
+    # 三(五)1's zeros (a row meeting its 总计) stand
+    from govreport.extraction.tables.base import Cell
+    from govreport.extraction.tables.streamorder import _broken_rows_as_without
+
+    paged, plain = TableResult.empty(SPEC), TableResult.empty(SPEC)
+    for k in KEYS:
+        for res in (paged, plain):
+            res.found(k)
+    for c in COLS:
+        paged.put("not_processed_petition", c, Cell(0, "0", 0, 1, 0, 0, 0, 1.0), inferred=True)
+        plain.null("not_processed_petition", c)
+        plain.null("not_processed_duplicate", c)
+    paged.put("not_processed_duplicate", "total", Cell(17, "17", 2, 4, 0, 0, 0, 1.0), inferred=True)
+    out = _broken_rows_as_without(paged, plain)
+    st = out.statuses()
+    assert all(out.values["not_processed_duplicate"][c] is None and st["not_processed_duplicate"][c] == UNREADABLE for c in COLS)
+    assert all(out.values["not_processed_petition"][c] == 0 and st["not_processed_petition"][c] == INFERRED for c in COLS)
+    assert any("null: " in w and "not_processed_duplicate.total" in w for w in out.warnings)

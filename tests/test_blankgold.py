@@ -383,6 +383,90 @@ def test_a_row_s_values_stand_on_one_page():
     assert all(v is None for k in ("denied_state_secret", "denied_prohibited_by_law") for v in plain[k].values())
 
 
+def _labelled(g: Grid) -> Grid:
+    """``g`` with each data row's label printed as ``n.行n`` (n its 1-based position): a numbered
+    label, as the form's are."""
+    for n, row in enumerate(g.rows, 1):
+        row.cells[0] = GCell([[Seg(f"{n}.行{n}", Label.ROW)]], kind="row")
+    return g
+
+
+def _two_pages(rows: dict[str, list], cut: int, labels: tuple[int, int] | None = None) -> str:
+    """Table 三 as raw pdftotext writes it over two pages, the rows from ``cut`` on the second;
+    ``labels``: the rows whose labels each page prints (as LibreOffice does, before the page's
+    column headers: row n's label is ``n.行n``), by the first row of each page's labels; None: none."""
+    keys = list(rows)
+    out = []
+    for k, (a, b) in enumerate(((0, cut), (cut, len(keys)))):
+        if labels is not None:
+            lo = labels[k]
+            hi = labels[1] if k == 0 else len(keys)
+            out.append("\n".join(f"{n + 1}.行{n + 1}" for n in range(lo, hi)) + "\n\n")
+        out.append(_stream_text(grid("applications", {x: rows[x] for x in keys[a:b]})))
+        if k == 0:
+            out.append("\f")
+    return "".join(out)
+
+
+def test_a_row_s_values_stand_on_a_page_its_label_is_on():
+    """Zeros over two pages, 三(三)1 and 2 printing only their 总计 at the end of the first: without the
+    labels the first page's values fit five rows as well as six (三(三)1 takes 三(三)2's ``0``), so
+    三(三)2 may stand on the second page, printing nothing or taking values there, and every row
+    of the second page after its first (placed by the column headers) may be one printing fewer
+    cells. The reading prints each row's label on its page: 三(三)2's is on the first, so the
+    second page's rows are exactly those labelled on it, seven values each. The two short rows
+    stay open (which of them prints which ``0`` is still not printed)."""
+    short = [E, E, E, E, E, E, 0]
+    rows = _apps(denied_state_secret=short, denied_prohibited_by_law=short)
+    keys = list(rows)
+    cut = keys.index("denied_security_stability")
+    g = _labelled(grid("applications", rows))
+    zeros = dict.fromkeys([*APPS, "total"], 0)
+    later = keys[cut + 1 : keys.index("other_handling")]
+    st = Stats()
+    major = frozenset({"applications"})
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, major, _two_pages(rows, cut, (0, cut)))["applications"]
+    assert st.label_paged == 1 and st.label_pages_off == 0
+    assert all(out[k] == zeros for k in later)
+    assert all(v is None for k in ("denied_state_secret", "denied_prohibited_by_law") for v in out[k].values())
+    st = Stats()
+    plain = contract_tables([g], "2019", {g.table: rendered(g)}, st, major, _two_pages(rows, cut))["applications"]
+    assert st.label_paged == 0
+    assert all(v is None for k in later for v in plain[k].values())
+
+
+def test_labels_the_rendered_rows_do_not_stand_by_bound_nothing():
+    """The same reading with the second page's first label printed on the first page (its row's
+    values are on the second): the rendered grid's own rows break the bound, so it is not the
+    layout's and is dropped (``Stats.label_pages_off``): the gold is the one without labels."""
+    short = [E, E, E, E, E, E, 0]
+    rows = _apps(denied_state_secret=short, denied_prohibited_by_law=short)
+    keys = list(rows)
+    cut = keys.index("denied_security_stability")
+    g = _labelled(grid("applications", rows))
+    major = frozenset({"applications"})
+    st = Stats()
+    out = contract_tables([g], "2019", {g.table: rendered(g)}, st, major, _two_pages(rows, cut, (0, cut + 1)))
+    assert st.label_pages_off == 1 and st.label_paged == 0
+    assert out == contract_tables([g], "2019", {g.table: rendered(g)}, Stats(), major, _two_pages(rows, cut))
+
+
+def test_label_pages_are_read_from_the_reading_in_the_rows_order():
+    """A label wrapped over pieces with a spanning label's pieces between them, one split by a page
+    break (both its pages), one whose pieces stand farther apart than ``LABEL_GAP`` (left out), one
+    not printed (left out; the next is found), and a numbered piece of prose before the table that
+    begins no label's wording."""
+    g = grid("applications", _apps())
+    rows = blankgold.printed_rows(g, "2019")[:5]
+    for r, label in zip(rows, ["一、本年新收申请", "二、上年结转申请", "（一）予以公开", "（二）部分公开（区分处理的）", "1.属于国家秘密"]):
+        r.label = label
+    far = "\n".join(["x"] * (blankgold.LABEL_GAP + 1))
+    text = ("（一）总体情况\n一、本年\n三、本\n新收申请\n二、上年\n年度办\n结转\n申请\n"
+            "（二）部分公开\n理结果\n（区分处理\n\f\n申请人情况\n的）\n1.属于\n" + far + "\n国家秘密\n")
+    assert blankgold.label_pages(rows, text) == {"new_received": (0, 0), "carried_over": (0, 0),
+                                                 "partially_granted": (0, 1)}  # fmt: skip
+
+
 def test_numbers_around_a_short_row_fix_its_boundaries():
     """``1 0 0 0 0 0 1 | 2 2 | 3 0 0 0 0 0 3``: the first row cannot end earlier (a 1 under an
     applicant would break its 总计) and ``2 2`` is a row of 2 = 2, placed under 自然人 by the

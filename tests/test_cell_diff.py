@@ -55,3 +55,48 @@ def test_the_script_imports_govreport_from_its_own_checkout() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
     assert Path(out.stdout.strip()).resolve().is_relative_to(SCRIPT.parents[1])
+
+
+def test_gold_lists_the_cells_this_checkout_s_oracle_makes_otherwise(cell_diff, tmp_path, capsys):
+    """``gold``: the cached gold against the gold the oracle makes anew from the document's grids
+    (its seed and index) and the reading's text, each moved cell with its rendered value; a reader
+    that keeps empty cells has no oracle (its cached gold stands)."""
+    import copy
+    import pickle
+    from types import SimpleNamespace
+
+    from govreport.training.synth.documents import make_document
+
+    doc = make_document(1, 0)
+    shown = doc.gold_tables()
+    meta = {"seed": 1, "index": 0}
+    raw = SimpleNamespace(id="r1", route="lo-pdf:pdftotext", text="", meta=meta,
+                          gold={"tables": copy.deepcopy(shown)}, rendered_tables=shown)  # fmt: skip
+    kept = SimpleNamespace(id="r2", route="lo-pdf:govreport", text="", meta=meta,
+                           gold={"tables": copy.deepcopy(shown)}, rendered_tables=None)  # fmt: skip
+    cache = tmp_path / "c.pkl"
+    cache.write_bytes(pickle.dumps([raw, kept]))
+    assert cell_diff.main(["gold", str(cache)]) == 0
+    # an older gold that left open every cell the oracle determines now
+    new = cell_diff.regold(raw)
+    raw.gold["tables"] = {t: {r: dict.fromkeys(cols) for r, cols in rows.items()} for t, rows in new.items()}
+    kept.gold["tables"] = copy.deepcopy(raw.gold["tables"])
+    cache.write_bytes(pickle.dumps([raw, kept]))
+    capsys.readouterr()
+    rc = cell_diff.main(["gold", str(cache), str(tmp_path / "g.json")])
+    out = capsys.readouterr().out
+    moved = json.loads((tmp_path / "g.json").read_text())
+    assert moved["r2"] == [] and moved["r1"] and all(old is None and got == rendered for _, old, got, rendered in moved["r1"])
+    assert "null->number" in out and "rendered value" not in out and rc == 0
+
+
+def test_swap_rescores_a_score_file_against_the_gold_a_gold_run_listed(cell_diff, tmp_path, capsys):
+    """A null prediction right against a null gold is null against the gold's new number; a number
+    wrong against the null gold is right against the same number; other cells stand."""
+    score = {"a.x.y": [None, None, "ok"], "a.x.z": [0, None, "inferred"], "a.x.w": [5, 5, "ok"]}
+    moved = {"doc-1": [["a.x.y", None, 3, 3], ["a.x.z", None, 0, 0]]}
+    (tmp_path / "g.json").write_text(json.dumps(moved))
+    out = tmp_path / "s2.json"
+    assert cell_diff.main(["swap", _write(tmp_path, "s.json", score), str(tmp_path / "g.json"), str(out)]) == 0
+    assert json.loads(out.read_text())["doc-1"] == {"a.x.y": [None, 3, "-"], "a.x.z": [0, 0, "ok"], "a.x.w": [5, 5, "ok"]}
+    assert "2/3" in capsys.readouterr().out

@@ -1092,6 +1092,10 @@ def _merge_blank(a: BlankSolution, b: BlankSolution) -> BlankSolution:
     return BlankSolution(cells, positions=positions)
 
 
+# the warning of a division that needed rows printing only a non-zero 总计 (``_broken_row_steps``)
+BROKEN_ROWS = "no division fits unless rows print only a non-zero 总计"
+
+
 def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequence[int | None], lead: int,
                             pages: frozenset[int],
                             rewrites: Sequence[tuple[Sequence[int], frozenset[int], Sequence[int | None]]] = (),
@@ -1214,8 +1218,8 @@ def blank_identities_result(res: TableResult, cells: Sequence[Cell], hints: Sequ
     out.warn("values read one per line with blank cells unprinted (no line for an empty cell); rows divided where "
              "every row meets its 总计 and every column the table's identities")
     if broken:
-        out.warn("no division fits unless rows print only a non-zero 总计 (their breakdown not printed, the "
-                 "identities they enter unchecked in the applicant columns); divided with such rows")
+        out.warn(BROKEN_ROWS + " (their breakdown not printed, the identities they enter unchecked in the "
+                 "applicant columns); divided with such rows")
     if unknown:
         out.warn(f"more than one division into rows meets the arithmetic; null: {', '.join(unknown)}")
     if loose:

@@ -31,7 +31,7 @@ from .blankdivision import (
     _merge_blank,
     solve_blank_identities,
 )
-from .joinedrows import late_header, page_first_rows
+from .pagelabels import late_header, page_first_rows
 from .result import BLANK, READ, TableResult
 from .streamblocks import APP_COLS
 from .streamorder import _page_numbers, block_starts, header_lead, lone_numbers, page_tops, subtotal_header
@@ -93,7 +93,7 @@ def paged_divisions(res: TableResult, doc: Document,
     pages = _page_numbers(doc, cells)
     starts = block_starts(cells, lines)
     tops = page_tops(doc, lines, cells)
-    # the rows each page holds, from their labels' pages (``joinedrows.page_first_rows``): a page
+    # the rows each page holds, from their labels' pages (``pagelabels.page_first_rows``): a page
     # taken whole then holds exactly its labelled rows, and the pages around it theirs. Not where a
     # column header's piece stands among a page's later values (LibreOffice's 总计 header drawn
     # after the page's rows): that page's values are not in its rows' order (as ``fill_from_joined_rows``).

@@ -8,7 +8,7 @@ order and are nulled (``ordercells``) even where a page prints them plainly.
 
 A page's rows are named by its labels: a row's values are drawn from the row's top, on its label's
 first line, so the first row whose label stands on a page is the first row of the page's values
-and the row before the next page's first is its last (``joinedrows.page_first_rows``). A later
+and the row before the next page's first is its last (``pagelabels.page_first_rows``). A later
 page's first value after its column header is so a row's start as the stream's first value is, and
 the same walk (``leadrows.stream_lead_rows``: runs of seven meeting 总计, row groups written column
 by column, kept up to the last row with a non-zero 总计) pins the page's leading rows; a page's
@@ -35,7 +35,7 @@ from ..document import Document
 from ..layout import Line
 from .base import Cell
 from .blankcells import APP_COLS, TOL
-from .joinedrows import page_first_rows
+from .pagelabels import page_first_rows
 from .leadrows import strong_run, tail_contradicted, conflicts, place_rows, stream_lead_rows, stream_tail_rows
 from .result import TableResult
 from .streamorder import _page_numbers, block_starts, lone_numbers, page_tops, subtotal_header

@@ -26,11 +26,12 @@ from ..document import Document
 from ..layout import Line
 from ..templates import TableSpec
 from .base import Cell, parse_value
-from .blankdivision import blank_identities_result, rule_out_guesses
+from .blankdivision import BROKEN_ROWS, blank_identities_result, rule_out_guesses
 from .chromelead import chromium_groups, late_second_column
 from .latetotals import deferred_orders, reordered
 from .digitruns import _holds, application_identities
 from .ordercells import undetermined_by_order
+from .pagelabels import late_header, page_first_rows
 from .blankcells import meets_total
 from .result import BLANK, INFERRED, READ, UNREADABLE, TableResult
 from .streamblocks import (
@@ -523,8 +524,20 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
             # fewer values than cells: blank cells left no line (raw pdftotext prints a row as its
             # non-empty cells): the divisions that meet the column identities, else a guess no
             # division allows is ruled out
+            # each later page starts with the row labelled first on it (a row's values stand on its
+            # label's page: ``pagelabels.page_first_rows``); not where a column header's piece names a
+            # value among a page's later values (that page's values are not in its rows' order)
+            firsts = {} if late_header(cells, _late_hints_dropped(doc.text, cells, hints), tops) else \
+                page_first_rows(doc, lines, cells, tops, [row.label for row in spec.rows])
             built = blank_identities_result(res, cells, hints, lead, pages, breaks=breaks, starts=starts,
-                                            tops=tops)  # fmt: skip
+                                            tops=tops, page_rows=firsts)  # fmt: skip
+            if firsts and built is not None and any(BROKEN_ROWS in w for w in built.warnings):
+                # divided only with rows printing only a non-zero 总计: such a row's lone value is its
+                # 总计 by the model, not by the text (its own identity is broken wherever it stands),
+                # so those rows keep no more than the division without the pages' first rows gives
+                plain = blank_identities_result(res, cells, hints, lead, pages, breaks=breaks, starts=starts,
+                                                tops=tops)  # fmt: skip
+                built = plain if plain is None else _broken_rows_as_without(built, plain)
             if built is not None:
                 return built
             rule_out_guesses(res, values, hints, lead, pages)
@@ -532,6 +545,27 @@ def assemble_from_stream(res: TableResult, doc: Document, lines: Sequence[Line],
     if sol is None:
         return None
     return stream_result(spec, cells, sol)
+
+
+def _broken_rows_as_without(paged: TableResult, plain: TableResult) -> TableResult:
+    """``paged`` (a division with each later page's first row from the labels) with the cells of its
+    rows printing only a non-zero 总计 (every applicant cell blank) that ``plain`` (the division
+    without them) does not give alike made null (``unreadable``), with a warning naming them.
+    Returns ``paged``."""
+    cols = paged.spec.rows[0].cols
+    st, pst = paged.statuses(), plain.statuses()
+    opened: list[str] = []
+    for row in paged.spec.row_keys:
+        if paged.values[row].get("total") in (None, 0) or any(st[row][c] != BLANK for c in cols if c != "total"):
+            continue
+        for col in cols:
+            if (paged.values[row][col], st[row][col]) != (plain.values[row][col], pst[row][col]):
+                paged.null(row, col)
+                opened.append(f"{row}.{col}")
+    if opened:
+        paged.warn("rows printing only a non-zero 总计 that the pages' first rows (their labels' pages) alone place "
+                   f"are left as the division without them leaves them; null: {', '.join(opened)}")
+    return paged
 
 
 def _late_totals(spec: TableSpec, cells: Sequence[Cell], values: Sequence[Number], pages: frozenset[int],

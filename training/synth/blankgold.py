@@ -41,6 +41,12 @@ with the repeated column headers and ends with a page break may be read as a who
 values of one run of rows (among them, on the table's last page), in any order; those rows keep the
 row view and the other pages the stream (``stream_layout(pages=)``, ``Stats.stream_paged``, bounded
 by ``PAGED_GRIDS_CAP``). Elsewhere the row view above.
+
+A row's values stand on a page its own label's lines are on (a table row is as tall as its
+label, its values one line each within it): where the reading prints a row's label whole
+(``label_pages``), the stream's grids keep the row's values on those pages (``Stats.label_paged``);
+where the rendered grid itself does not (a layout the rule does not describe), the bound is
+dropped (``Stats.label_pages_off``), never the rendered grid.
 """
 from __future__ import annotations
 
@@ -48,6 +54,7 @@ import copy
 import math
 import operator
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations, product
@@ -84,6 +91,7 @@ class PrintedRow:
     rendered: list[Value]
     units: list[bool] = field(default_factory=list)  # per token: printed with a unit (万元, 元)
     present: list[bool] = field(default_factory=list)  # per column: the cell is not empty
+    label: str = ""  # the row's own (leaf) label as rendered, its lines joined; "" where it has none
 
 
 @dataclass
@@ -102,6 +110,8 @@ class Stats:
     stream_paged: int = 0  # readings with a page read as a whole (its rows keep the row view, the rest the stream)
     stream_nulled: int = 0  # table 三 cells the row view determines and the stream does not
     stream_placed: int = 0  # table 三 cells the stream determines and the row view does not
+    label_paged: int = 0  # stream searches bounded by the pages of the rows' labels (``label_pages``)
+    label_pages_off: int = 0  # readings whose rendered grid puts a row's values off its label's pages (bound dropped)
     misled: int = 0  # cells where the fitting placements agree on a value not printed (gold null)
     review_grouped: int = 0  # table 四 read group by group (the reading prints each group apart)
     notes: list[str] = field(default_factory=list)
@@ -199,7 +209,9 @@ def printed_rows(grid: Grid, fmt: str) -> list[PrintedRow]:
             if not cell.empty:
                 tokens.append(v)
                 units.append(any(s.label == Label.UNIT for s in segs))
-        out.append(PrintedRow(grid.table, row.key or "review", columns, tokens, rendered, units, present))
+        leaf = [c for c in row.cells if c.kind == "row" and c.rowspan == 1]
+        label = "".join(leaf[-1].text().split()) if leaf else ""
+        out.append(PrintedRow(grid.table, row.key or "review", columns, tokens, rendered, units, present, label))
     return out
 
 
@@ -692,6 +704,91 @@ def _page_starts(text: str, blocks: list[list[Value]]) -> frozenset[int]:
     return frozenset(out)
 
 
+# a row label's numbering at the start of a piece: 一、 （三） 1. (after NFKC: （三） reads (三))
+_LABEL_MARK = re.compile(r"(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、](?!\d))")
+
+
+LABEL_GAP = 12  # most pieces passed over between two pieces of one label (a page top's repeated headers)
+
+
+def _key(s: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", s).split())
+
+
+def label_pages(rows: Sequence[PrintedRow], text: str) -> dict[str, tuple[int, int]]:
+    """Per row of table 三 whose own label the reading prints whole, the pages (form feeds before
+    them) of its label's first and last piece: ``{row key: (first, last)}``. A table row is as tall
+    as its tallest one-row cell, which is its own label (the values are one short line each), and
+    a row's values stand within the row's height: on one of the pages its label's lines are on.
+
+    Read from the reading alone, in the rows' order, up to table 四's column header (``行政复议``
+    after table 三's last ``申请人情况``; LibreOffice draws a page's labels before its column
+    headers): a row's label starts at a whitespace-separated piece that begins with a numbering
+    (``_LABEL_MARK``) and begins the label's wording, and goes on over the pieces that continue the
+    wording, at most ``LABEL_GAP`` other pieces between two of them passed over (a spanning label's,
+    a repeated column header), up to a numbered piece that begins a later row's label. A row whose
+    label is not found so (another shape, pieces out of order) is left out: nothing is said about it."""
+    last = text.rfind("申请人情况")
+    if last < 0:
+        return {}
+    end = text.find("行政复议", last)
+    end = len(text) if end < 0 else end
+    pieces: list[tuple[str, int]] = []  # (key, page)
+    for m in re.finditer(r"\S+", text[:end]):
+        pieces.append((_key(m.group()), text.count("\f", 0, m.start())))
+    wants = [_key(r.label) for r in rows]
+    out: dict[str, tuple[int, int]] = {}
+    i = 0
+    for n, (row, want) in enumerate(zip(rows, wants)):
+        later = [w for w in wants[n + 1 :] if w]
+        if not want or not _LABEL_MARK.match(want):
+            continue
+        for q in range(i, len(pieces)):
+            key = pieces[q][0]
+            if not _LABEL_MARK.match(key):
+                continue
+            if not want.startswith(key):
+                if any(w.startswith(key) for w in later):
+                    break  # a later row's label: this row's is not printed so
+                continue
+            got, at, k = key, q, q + 1
+            while got != want and k < len(pieces) and k - at <= LABEL_GAP:
+                piece = pieces[k][0]
+                if want.startswith(got + piece):
+                    got, at = got + piece, k
+                elif _LABEL_MARK.match(piece) and any(w.startswith(piece) for w in later):
+                    break
+                k += 1
+            if got == want:
+                out[row.key] = (pieces[q][1], pieces[at][1])
+                i = at + 1
+                break
+    return out
+
+
+def _block_pages(text: str, blocks: list[list[Value]]) -> list[int] | None:
+    """The page (form feeds before it) of each of ``blocks`` (table 三's blocks from its first
+    column header on, as ``stream_cells`` reads them), found by counting values as ``_page_starts``
+    does; None where the values are not the reading's own or a page break falls inside a block."""
+    first = re.search("申请人情况", text)
+    if not first:
+        return None
+    values = [v for b in reading_blocks(text) for v in b]
+    at = sum(len(b) for b in reading_blocks(text[: first.start()]))
+    mine = [v for b in blocks for v in b]
+    if Counter(map(repr, values[at : at + len(mine)])) != Counter(map(repr, mine)):
+        return None
+    # per page break, the table's values before it (negative: before the table's first value)
+    before = [sum(len(b) for b in reading_blocks(text[: m.start()])) - at for m in re.finditer("\f", text)]
+    out, n = [], 0
+    for b in blocks:
+        if any(n < v < n + len(b) for v in before):
+            return None
+        out.append(sum(v <= n for v in before))
+        n += len(b)
+    return out
+
+
 def _reading_starts(text: str) -> set[int]:
     """Where the reading starts a block (``reading_blocks``), as indices into table 三's values
     read one by one from the first value after its column header (``stream_layout``'s flat walk)."""
@@ -802,7 +899,8 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
     every identity the rendered table meets (row: 总计 = the six applicant columns, 小计 = the five
     organisation columns; column: (七)总计 = (一)…(六), 一+二 = (七)总计 + 四, each per column).
     No unit runs across a page break of the reading (``_page_starts``: a row's values are one
-    line each at its height). The rendered grid is always one of them (asserted). None where the search passes
+    line each at its height), and a row whose label the reading prints whole has its values on
+    that label's pages (``label_pages``). The rendered grid is always one of them (asserted). None where the search passes
     ``STREAM_CAP`` states after one unit (counted in ``Stats.stream_capped``)."""
     stats = stats if stats is not None else Stats()
     viewed: dict[int, list[tuple[Value, ...]]] = {}
@@ -838,6 +936,28 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
         at += len(printed(u))
     if any(p < b < q for p, q in spans for b in page_starts):
         page_starts = frozenset()  # the rendered grid's own units run across a break: no bound to keep
+    # a row's values stand on a page its own label's lines are on (the row is as tall as its label):
+    # where the reading prints a row's label whole, no candidate puts the row's values elsewhere
+    lpages = label_pages(rows, text) if page_starts else {}
+    bpages = _block_pages(text, blocks) if lpages else None
+
+    def on_label_pages(u: int, p: int, q: int, vec: tuple[Vector, ...]) -> bool:
+        if bpages is None or u in viewed or q == p:
+            return True
+        pgs = set(bpages[p:q])
+        for r, v in zip(units[u], vec):
+            lim = lpages.get(r.key)
+            # a row printing nothing (or only blank marks, which ``vec`` does not tell from empty cells) is not bound
+            if lim is not None and any(x is not None for x in v) and not all(lim[0] <= g <= lim[1] for g in pgs):
+                return False
+        return True
+
+    if bpages is not None:
+        if all(on_label_pages(u, a, b, tuple(tuple(r.rendered) for r in units[u])) for u, (a, b) in enumerate(spans)):
+            stats.label_paged += 1
+        else:  # the rendering puts a row's values off its label's pages: the bound is not the layout's
+            stats.label_pages_off += 1
+            bpages = None
     by_key = {r.key: r for r in rows}
     cpos = {r.key: {c: i for i, (_, c) in enumerate(r.columns)} for r in rows}
     # the column identities the rendered table meets, each in each of the seven columns
@@ -879,7 +999,7 @@ def stream_cells(rows: list[PrintedRow], fmt: str, text: str,
                     raise _TooMany()
             else:
                 found = _unit_candidates(units[u], blocks, p, [row_ids[r.key] for r in units[u]])
-            found = [(q, vec) for q, vec in found if not any(p < b < q for b in page_starts)]
+            found = [(q, vec) for q, vec in found if not any(p < b < q for b in page_starts) and on_label_pages(u, p, q, vec)]
             cands[u, p] = [(q, vec, tuple(map(sum, zip(*(diff(r, v) for r, v in zip(units[u], vec)))))) for q, vec in found]
         return cands[u, p]
 
