@@ -44,6 +44,7 @@ from .errors import ModelLoadError, ServiceError, classify, error_response  # no
 from .guards import HostAllowListMiddleware, UploadTimeoutMiddleware
 from .handlers import install_error_handlers
 from .metrics import MetricsMiddleware, ServiceMetrics
+from .headget import HeadAsGetMiddleware
 from .middleware import REQUEST_ID_HEADER, BodyLimitMiddleware, RequestIdMiddleware, request_id_of  # noqa: F401
 from .model_runtime import InferencePool, ModelSlot, Runtime, TaggerFactory, default_tagger, follow_active
 from .options import runtime_option
@@ -144,6 +145,7 @@ def create_app(
     app.include_router(importlib.import_module("govreport.service.ml_backend").router)  # Label Studio ML backend
 
     # Added last = outermost: metrics see every answer, request ids are on every answer.
+    app.add_middleware(HeadAsGetMiddleware, routes=app.router.routes)  # innermost: the others see HEAD
     # a gzip body is inflated inside the upload's time limit, held to the body limit once decoded
     app.add_middleware(ContentEncodingMiddleware, max_bytes=settings.max_request_bytes, metrics=metrics)
     app.add_middleware(UploadTimeoutMiddleware, timeout_s=settings.upload_timeout_s)
