@@ -1,0 +1,177 @@
+"""What a user met in session 22. The HTTP side against the real server (uvicorn on 127.0.0.1): an
+upload named in GBK (``curl -F file=@报告.txt`` on Chinese Windows sends the name's bytes in the
+ANSI code page) came back as Latin-1 mojibake ``±¨¸æ.txt``, where the README writes a name that is
+not UTF-8 with ``\\xNN`` escapes; a download's ``filename*`` carried the upload name's control and
+format characters (a NUL, a line break, a right-to-left override that shows ``report‮txt.csv`` as
+``reportvsc.txt``); a query option given twice (``?format=csv&format=xlsx``) was answered with the
+last one, without a word; ``HEAD`` (``curl -I``, uptime monitors) on the health and ready routes and
+the review page was 405."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from govreport.service.downloads import download_name
+from govreport.service.testing import ServerProcess
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+REPORT = (CORPUS / "seed_000.txt").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    with ServerProcess({"GOVREPORT_TAGGER": "rules", "GOVREPORT_RELOAD_POLL_S": "0"}) as s:
+        yield s
+
+
+def multipart(filename: bytes, data: bytes, field: bytes = b"file") -> tuple[bytes, dict[str, str]]:
+    """A multipart body whose part names its file with these raw bytes (as curl sends them)."""
+    body = (
+        b"--B0UND\r\nContent-Disposition: form-data; name=\"" + field + b"\"; filename=\"" + filename + b"\"\r\n"
+        b"Content-Type: text/plain\r\n\r\n" + data + b"\r\n--B0UND--\r\n"
+    )
+    return body, {"Content-Type": "multipart/form-data; boundary=B0UND"}
+
+
+# ---- an upload's name that is not UTF-8 ------------------------------------------------------------
+
+
+def test_a_gbk_upload_name_keeps_its_bytes_as_escapes(server: ServerProcess) -> None:
+    body, headers = multipart("报告.txt".encode("gbk"), REPORT)
+    r = httpx.post(server.url + "/v1/extract", content=body, headers=headers, timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.json()["origin"]["filename"] == "\\xb1\\xa8\\xb8\\xe6.txt"  # not "±¨¸æ.txt"
+    body, headers = multipart("报告.txt".encode("gbk"), REPORT, field=b"files")
+    r = httpx.post(server.url + "/v1/extract/batch", content=body, headers=headers, timeout=60)
+    assert r.status_code == 200, r.text
+    (item,) = r.json()["items"]
+    assert item["result"]["origin"]["filename"] == "\\xb1\\xa8\\xb8\\xe6.txt"
+
+
+def test_a_long_gbk_upload_name_is_held_to_the_limit_by_its_bytes_not_its_escapes(server: ServerProcess) -> None:
+    # 40 hanzi: 80 bytes in GBK, 320 characters once written as \xNN; the limit is 255 for the name as sent
+    name = "某某市某某区人民政府办公室关于二〇二〇年度政府信息公开工作年度报告的发布通知全文.txt"
+    assert len(name.encode("gbk")) < 255 < 4 * len(name.encode("gbk"))
+    body, headers = multipart(name.encode("gbk"), REPORT)
+    r = httpx.post(server.url + "/v1/extract", content=body, headers=headers, timeout=60)
+    assert r.status_code == 200, r.text
+    assert bytes_of(r.json()["origin"]["filename"]) == name.encode("gbk")  # every byte kept
+
+
+def bytes_of(printed: str) -> bytes:
+    """The bytes of a name written with ``\\xNN`` escapes (its UTF-8 stretches as they are)."""
+    return re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes.fromhex(m.group(1).decode()), printed.encode("utf-8"))
+
+
+def test_a_utf8_upload_name_is_read_as_utf8(server: ServerProcess) -> None:
+    for name in ("报告.txt", "café.txt"):  # café: Latin-1 as a UTF-8 name must not be taken for bytes
+        body, headers = multipart(name.encode("utf-8"), REPORT)
+        r = httpx.post(server.url + "/v1/extract", content=body, headers=headers, timeout=60)
+        assert r.status_code == 200, r.text
+        assert r.json()["origin"]["filename"] == name
+
+
+# ---- the download's name ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("upload", "expected"),
+    [
+        ("report\u202etxt.exe", "reporttxt.csv"),  # right-to-left override: shown as "reportvsc.txt"
+        ("a\x00b.txt", "ab.csv"),
+        ("a\r\nX-Evil: 1.txt", "aX-Evil: 1.csv"),
+        ("年\u200b报.txt", "年报.csv"),  # zero-width space
+        ("\u202e.txt", "report.csv"),  # nothing left
+        ("报告.txt", "报告.csv"),
+    ],
+)
+def test_a_download_name_has_no_control_or_format_characters(upload: str, expected: str) -> None:
+    assert download_name(upload, "csv") == expected
+
+
+def test_the_server_s_download_header_has_no_control_or_format_characters(server: ServerProcess) -> None:
+    r = httpx.post(
+        server.url + "/v1/extract?format=csv",
+        json={"text": REPORT.decode("utf-8"), "filename": "年报\u202etxt.exe"},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-disposition"].endswith("filename*=UTF-8''" + quote("年报txt.csv"))
+
+
+# ---- a query option given twice --------------------------------------------------------------------
+
+
+def test_an_option_given_twice_is_refused_not_the_last_one_taken(server: ServerProcess) -> None:
+    r = httpx.post(server.url + "/v1/extract?format=csv&format=xlsx", json={"text": REPORT.decode()}, timeout=60)
+    assert r.status_code == 422, r.text[:300]
+    err = r.json()["error"]
+    assert err["code"] == "invalid_request"
+    assert "format" in err["message"] and "more than once" in err["message"]
+    r = httpx.post(server.url + "/v1/extract/batch?spans=true&spans=false", json={"items": [{"text": "x"}]}, timeout=60)
+    assert r.status_code == 422 and "spans" in r.json()["error"]["message"]
+    r = httpx.post(server.url + "/v1/extract?format=csv&spans=true", json={"text": REPORT.decode()}, timeout=60)
+    assert r.status_code == 200  # two different options are fine
+
+
+# ---- HEAD ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/", "/v1/info"])
+def test_head_answers_as_get_without_a_body(server: ServerProcess, path: str) -> None:
+    get = httpx.get(server.url + path, timeout=30)
+    head = httpx.head(server.url + path, timeout=30)
+    assert get.status_code == 200
+    assert head.status_code == 200, head.text
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+
+
+def test_head_on_a_post_route_is_still_405(server: ServerProcess) -> None:
+    r = httpx.head(server.url + "/v1/extract", timeout=30)
+    assert r.status_code == 405
+
+
+# ---- the workbook of a report older than the 2019 format -------------------------------------------
+
+OLD = Path(__file__).parent / "data" / "old_format" / "report_2017.txt"
+
+
+def test_the_workbook_of_an_old_format_report_has_a_sheet_per_table_saying_why_it_is_empty(
+    server: ServerProcess,
+) -> None:
+    # it had only the `cells` and `checks` sheets: a reader looking for the three tables found no
+    # sheet of them and no word why, where the CSV, the summary and the review page say it
+    import io
+
+    import openpyxl
+
+    r = httpx.post(
+        server.url + "/v1/extract?format=xlsx", json={"text": OLD.read_text("utf-8"), "filename": "r2017.txt"}, timeout=60
+    )
+    assert r.status_code == 200, r.text
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["二 主动公开政府信息情况", "三 收到和处理政府信息公开申请情况", "四 政府信息公开行政复议、行政诉讼情况", "cells", "checks"]
+    for name in wb.sheetnames[:3]:
+        texts = [c.value for row in wb[name].iter_rows() for c in row if isinstance(c.value, str)]
+        assert any("2019 年以前格式" in t and "older than the 2019 format" in t for t in texts), texts
+        assert not any("本报告中没有这张表" in t for t in texts)  # the report prints its own tables
+        assert all(c.value is None or isinstance(c.value, str) for row in wb[name].iter_rows() for c in row)  # no number
+
+
+def test_a_missing_table_of_a_2019_report_still_says_it_is_not_in_the_report() -> None:
+    import io
+
+    import openpyxl
+
+    from govreport.extraction.export_xlsx import to_xlsx
+
+    out = {"template": "2019", "year": 2020, "tables": {"active_disclosure": None, "applications": None, "review_litigation": None}}
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(out, "r.txt")))
+    texts = [c.value for row in wb["二 主动公开政府信息情况"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "本报告中没有这张表（not in this report）" in texts
