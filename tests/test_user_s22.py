@@ -2,7 +2,7 @@
 upload named in GBK (``curl -F file=@报告.txt`` on Chinese Windows sends the name's bytes in the
 ANSI code page) came back as Latin-1 mojibake ``±¨¸æ.txt``, where the README writes a name that is
 not UTF-8 with ``\\xNN`` escapes; a download's ``filename*`` carried the upload name's control and
-format characters (a NUL, a line break, a right-to-left override that shows ``report‮txt.csv`` as
+format characters (a NUL, a line break, a right-to-left override that shows ``report\u202etxt.csv`` as
 ``reportvsc.txt``); a query option given twice (``?format=csv&format=xlsx``) was answered with the
 last one, without a word; ``HEAD`` (``curl -I``, uptime monitors) on the health and ready routes and
 the review page was 405."""
