@@ -175,3 +175,52 @@ def test_a_missing_table_of_a_2019_report_still_says_it_is_not_in_the_report() -
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(out, "r.txt")))
     texts = [c.value for row in wb["二 主动公开政府信息情况"].iter_rows() for c in row if isinstance(c.value, str)]
     assert "本报告中没有这张表（not in this report）" in texts
+
+
+# ---- retrain with an ACTIVE pointer that names a version no longer there ---------------------------
+
+
+def test_retrain_with_a_broken_active_pointer_is_a_failed_run_with_its_report(tmp_path: Path) -> None:
+    # a traceback (RegistryError) before any report, also in the webhook's unattended job log
+    import json
+
+    from govreport.training.annotation.retrain import retrain
+    from govreport.training.registry import ModelRegistry as WritableRegistry
+
+    from tests.test_annotation_retrain import make_batches, make_hooks, opts, seed_active
+
+    reg = WritableRegistry(tmp_path / "models")
+    seed_active(reg)
+    (reg.root / "ACTIVE").write_text("v0042-20260101-deleted\n", "utf-8")
+    make_batches(tmp_path / "batches")
+    before = sorted(p.name for p in reg.root.iterdir())
+    lines: list[str] = []
+    rep = retrain(reg, opts(tmp_path), hooks=make_hooks(reg), progress=lines.append)
+    assert rep.status == "failed" and rep.candidate is None
+    assert "v0042-20260101-deleted" in (rep.error or "") and "govreport models promote" in (rep.error or "")
+    assert rep.path is not None and json.loads((rep.path / "report.json").read_text("utf-8"))["status"] == "failed"
+    assert sorted(p.name for p in reg.root.iterdir()) == before  # nothing trained, nothing written
+    assert (reg.root / "ACTIVE").read_text("utf-8") == "v0042-20260101-deleted\n"  # left for a person to fix
+    assert any("FAILED" in line for line in lines)
+
+
+def test_retrain_command_with_a_broken_active_pointer_exits_1_without_a_traceback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from govreport.service.cli import main
+    from govreport.training.registry import ModelRegistry as WritableRegistry
+
+    from tests.test_annotation_retrain import seed_active
+
+    pytest.importorskip("torch")  # retrain needs the [train] extra before it reads anything
+    reg = WritableRegistry(tmp_path / "models")
+    seed_active(reg)
+    (reg.root / "ACTIVE").write_text("v0042-20260101-deleted\n", "utf-8")
+    (tmp_path / "batches").mkdir()
+    r = CliRunner().invoke(
+        main, ["retrain", "--batches", str(tmp_path / "batches"), "--models-dir", str(reg.root),
+               "--report-dir", str(tmp_path / "reports"), "--quiet"],
+    )  # fmt: skip
+    assert r.exit_code == 1, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert "FAILED" in r.output and "active model pointer is broken" in r.output
