@@ -152,6 +152,10 @@ class ModelSlot:
         self.registry = ModelRegistry(settings.models_dir)
         self._current: LoadedModel | None = None
         self._lock = asyncio.Lock()
+        # why the last load failed ("ModelUnusable: model v0004-…: model.onnx does not match its
+        # checksum"), until a load succeeds or ACTIVE names the loaded version again; GET /v1/models
+        # shows it, as the loaded version no longer being the active one says nothing of why
+        self.reload_error: str | None = None
 
     @property
     def current(self) -> LoadedModel | None:
@@ -179,10 +183,12 @@ class ModelSlot:
         async with self._lock:
             try:
                 new = await asyncio.to_thread(self._build)
-            except BaseException:
+            except BaseException as exc:
                 self.metrics.reloads.labels("failed").inc()
+                self.reload_error = load_problem(exc)
                 raise
             old, self._current = self._current, new
+            self.reload_error = None
             self.on_swap(new)
             info = new.extractor.tagger_info
             self.metrics.set_model(info["name"], info["version"])
@@ -193,22 +199,43 @@ class ModelSlot:
     async def reload_if_active_changed(self) -> bool:
         if not self.follows_active or self._current is None:
             return False
-        active = await asyncio.to_thread(self.active_version)
+        try:
+            active = await asyncio.to_thread(self.active_version)
+        except RegistryError as exc:
+            self.reload_error = load_problem(exc)
+            raise
         if active == self._current.active_seen:
+            self.reload_error = None  # ACTIVE names the loaded version again: nothing is failing
             return False
         logger.info("registry ACTIVE is now %s; reloading", active)
         await self.load()
         return True
 
 
+def load_problem(exc: BaseException) -> str:
+    """One line saying why a model load failed: ``ModelUnusable: model v0004-…: …``."""
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
 async def follow_active(slot: ModelSlot, interval_s: float) -> None:
-    """Background task: reload when the registry's ACTIVE pointer moves (a promoted model)."""
+    """Background task: reload when the registry's ACTIVE pointer moves (a promoted model).
+
+    A failed reload keeps the old model serving and is retried at every tick (a version copied in
+    by hand may still be arriving), but logged once per cause: ACTIVE naming a damaged version wrote
+    a 30-line traceback every 10 s for as long as it did."""
     while True:
         await asyncio.sleep(interval_s)
+        before = slot.reload_error
         try:
             await slot.reload_if_active_changed()
         except Exception:  # keep serving on the old model; the next tick retries
-            logger.exception("automatic reload failed; the previous model stays loaded")
+            if slot.reload_error != before:
+                logger.exception(
+                    "automatic reload failed; the previous model stays loaded (retried every %s s, "
+                    "logged again only when the cause changes)", interval_s,
+                )  # fmt: skip
+            else:
+                logger.debug("automatic reload failed again: %s", slot.reload_error)
 
 
 @dataclass
