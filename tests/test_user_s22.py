@@ -224,3 +224,43 @@ def test_retrain_command_with_a_broken_active_pointer_exits_1_without_a_tracebac
     assert r.exit_code == 1, r.output
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert "FAILED" in r.output and "active model pointer is broken" in r.output
+
+
+# ---- ACTIVE naming a damaged version while the service runs -----------------------------------------
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+def test_a_damaged_active_version_is_said_once_in_the_log_and_in_the_models_listing(tmp_path: Path) -> None:
+    # the watcher retried every tick and wrote a 30-line traceback each time; POST /v1/models/reload
+    # answered 500 "see the server log" for a reason it knew (a checksum that does not match)
+    import shutil
+    import time
+
+    good = (MODELS / "ACTIVE").read_text("utf-8").strip()
+    reg = tmp_path / "models"
+    reg.mkdir()
+    shutil.copytree(MODELS / good, reg / good)
+    damaged = "v0099-20261201-damaged"
+    shutil.copytree(MODELS / good, reg / damaged)
+    onnx = reg / damaged / "model.onnx"
+    onnx.write_bytes(onnx.read_bytes()[: 100_000])
+    (reg / "ACTIVE").write_text(good + "\n", "utf-8")
+    env = {"GOVREPORT_MODELS_DIR": str(reg), "GOVREPORT_RELOAD_POLL_S": "0.2", "GOVREPORT_TAGGER": "auto"}
+    with ServerProcess(env) as s:
+        assert httpx.get(s.url + "/readyz").json()["tagger"]["version"] == good
+        (reg / "ACTIVE").write_text(damaged + "\n", "utf-8")
+        time.sleep(2.5)  # a dozen ticks
+        listing = httpx.get(s.url + "/v1/models").json()
+        assert listing["active"] == damaged and listing["loaded"]["tagger"]["version"] == good
+        assert "model.onnx does not match its checksum" in listing["reload_error"]
+        r = httpx.post(s.url + "/v1/models/reload", timeout=60)
+        assert r.status_code == 409, r.text
+        assert "does not match its checksum" in r.json()["error"]["message"]
+        assert httpx.get(s.url + "/readyz").json()["tagger"]["version"] == good  # still serving
+        (reg / "ACTIVE").write_text(good + "\n", "utf-8")
+        time.sleep(1)
+        assert httpx.get(s.url + "/v1/models").json()["reload_error"] is None
+    log = s.log_text()
+    assert log.count("automatic reload failed") == 1, log[-3000:]
+    assert log.count("Traceback") == 1
