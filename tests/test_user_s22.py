@@ -264,3 +264,20 @@ def test_a_damaged_active_version_is_said_once_in_the_log_and_in_the_models_list
     log = s.log_text()
     assert log.count("automatic reload failed") == 1, log[-3000:]
     assert log.count("Traceback") == 1
+
+
+def test_a_broken_active_pointer_is_said_in_the_models_listing_without_the_server_s_paths(tmp_path: Path) -> None:
+    import shutil
+    import time
+
+    good = (MODELS / "ACTIVE").read_text("utf-8").strip()
+    reg = tmp_path / "models"
+    reg.mkdir()
+    shutil.copytree(MODELS / good, reg / good)
+    (reg / "ACTIVE").write_text(good + "\n", "utf-8")
+    with ServerProcess({"GOVREPORT_MODELS_DIR": str(reg), "GOVREPORT_RELOAD_POLL_S": "0.2"}) as s:
+        (reg / "ACTIVE").write_text("v0042-20260101-deleted\n", "utf-8")
+        time.sleep(1.5)
+        listing = httpx.get(s.url + "/v1/models").json()
+        assert "v0042-20260101-deleted" in listing["reload_error"] and str(tmp_path) not in listing["reload_error"]
+    assert s.log_text().count("automatic reload failed") == 1

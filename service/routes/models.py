@@ -12,6 +12,7 @@ from govreport.extraction.model.registry import RegistryError
 
 from ..deps import ExtractorDep, RuntimeDep
 from ..errors import ModelLoadError, ServiceError
+from ..guards import redact_paths
 from ..schemas import ErrorResponse, LoadedModelOut, ModelsResponse, ReloadResponse
 from ..settings import ServiceSettings
 from .common import ERROR_RESPONSES, auth_dependencies
@@ -53,7 +54,7 @@ def build_models_router(settings: ServiceSettings) -> APIRouter:
             "active": active,
             "loaded": LoadedModelOut(tagger=extractor.tagger_info, loaded_at=loaded.loaded_at),
             "versions": versions,
-            "reload_error": slot.reload_error,
+            "reload_error": redact_paths(slot.reload_error) if slot.reload_error else None,  # as error bodies are
         }
 
     @router.post(
