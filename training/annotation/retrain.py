@@ -654,6 +654,7 @@ def retrain(
             report.write(opts.report_dir)
             return report
 
+        registry.check_writable()  # the candidate is a new version: said before minutes of evaluation and training
         t0 = time.monotonic()
         gold = gold_items(opts.gold_dir) if opts.gold_dir else []
         synth = hooks.synth(opts.synth_val, SYNTH_VAL_SEED) if opts.synth_val else []
