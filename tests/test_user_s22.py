@@ -281,3 +281,58 @@ def test_a_broken_active_pointer_is_said_in_the_models_listing_without_the_serve
         listing = httpx.get(s.url + "/v1/models").json()
         assert "v0042-20260101-deleted" in listing["reload_error"] and str(tmp_path) not in listing["reload_error"]
     assert s.log_text().count("automatic reload failed") == 1
+
+
+# ---- a registry that cannot take a new version, said before the run --------------------------------
+
+
+def test_retrain_into_a_registry_it_cannot_write_fails_before_any_evaluation(tmp_path: Path) -> None:
+    # the installed package's models (or a folder that cannot be written) failed only when the
+    # candidate was saved, after the active model's evaluation and the whole fine-tuning
+    from govreport.training import registry as registry_module
+    from govreport.training.annotation.retrain import retrain
+    from govreport.training.registry import ModelRegistry as WritableRegistry
+
+    from tests.test_annotation_retrain import make_batches, make_hooks, opts, seed_active
+
+    reg = WritableRegistry(tmp_path / "models")
+    base = seed_active(reg)
+    make_batches(tmp_path / "batches")
+    hooks = make_hooks(reg)
+    loaded: list[object] = []
+    load = hooks.load_tagger
+    hooks.load_tagger = lambda mv: loaded.append(mv) or load(mv)  # type: ignore[method-assign]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(registry_module, "is_packaged_models_dir", lambda root: True)
+        rep = retrain(reg, opts(tmp_path), hooks=hooks)
+    assert rep.status == "failed" and "never written to" in (rep.error or "")
+    assert loaded == []  # nothing evaluated, nothing trained
+    assert reg.active().version == base
+
+
+def test_check_writable_names_a_folder_that_cannot_be_made(tmp_path: Path) -> None:
+    from govreport.training.registry import ModelRegistry as WritableRegistry
+    from govreport.training.registry import RegistryError
+
+    (tmp_path / "file").write_text("x", "utf-8")
+    with pytest.raises(RegistryError, match="cannot write model versions to .*file/models"):
+        WritableRegistry(tmp_path / "file" / "models").check_writable()
+    ok = WritableRegistry(tmp_path / "fresh")
+    ok.check_writable()
+    assert list(ok.root.iterdir()) == []  # the probe left nothing
+
+
+def test_train_command_into_a_folder_it_cannot_write_says_so_before_training(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from govreport.service.cli import main
+
+    pytest.importorskip("torch")
+    (tmp_path / "file").write_text("x", "utf-8")
+    r = CliRunner().invoke(
+        main, ["train", "--models-dir", str(tmp_path / "file" / "models"), "--n-synth", "2", "--epochs", "1",
+               "--set", "routed_docs=0", "--set", "n_dev=2", "--quiet"],
+    )  # fmt: skip
+    assert r.exit_code == 1, r.output
+    assert "cannot write model versions to" in r.output
+    assert isinstance(r.exception, SystemExit), repr(r.exception)  # a usage-style error, not a traceback
