@@ -27,6 +27,9 @@ class ServiceError(Exception):
         self.headers = dict(headers or {})
 
 
+CLIENT_CLOSED = 499  # nginx's "client closed request": nobody reads such an answer
+
+
 class ModelLoadError(RuntimeError):
     """The configured model cannot be found or loaded (a deployment problem, said at start-up)."""
 

@@ -11,7 +11,7 @@ from starlette.requests import ClientDisconnect
 
 from govreport.extraction.errors import InputError
 
-from .errors import ServiceError, classify, error_response, logger
+from .errors import CLIENT_CLOSED, ServiceError, classify, error_response, logger
 from .metrics import ServiceMetrics
 from .middleware import request_id_of
 
@@ -38,7 +38,6 @@ def _routing_message(request: Request, exc: StarletteHTTPException) -> str:
 
 
 # nginx's "client closed request": in the access log and the metrics, apart from the answers clients got
-CLIENT_CLOSED = 499
 
 
 def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:

@@ -11,14 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import Awaitable, Callable, Sequence, TypeVar
 
 from govreport.extraction.model.registry import ModelRegistry, RegistryError
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import Tagger, get_tagger
 
-from .errors import ModelLoadError, ServiceError
-from .metrics import ServiceMetrics
+from .errors import CLIENT_CLOSED, ModelLoadError, ServiceError
+from .metrics import Message, ServiceMetrics
 from .settings import ServiceSettings
 
 logger = logging.getLogger("govreport.service")
@@ -71,10 +71,17 @@ class InferencePool:
         cf.add_done_callback(on_done)
         return asyncio.wrap_future(cf)
 
-    async def run(self, fns: Sequence[Callable[[], T]], deadline: float) -> list[T | BaseException]:
+    async def run(
+        self, fns: Sequence[Callable[[], T]], deadline: float, abandoned: Callable[[], Awaitable[None]] | None = None
+    ) -> list[T | BaseException]:
         """Run every function on the pool; each slot holds its result, its exception, or a 504
         ServiceError for work not done by ``deadline`` (``time.monotonic()``); the rest is cancelled.
-        No functions: an empty list (``asyncio.wait`` refuses an empty set: /predict with no tasks)."""
+        No functions: an empty list (``asyncio.wait`` refuses an empty set: /predict with no tasks).
+
+        ``abandoned()`` (``lambda: client_gone(request.receive)``) completes when nobody waits for the answer:
+        the work not started yet is then dropped and ``ServiceError`` 499 ``client_disconnected``
+        raised. Without it a client that gave up (a timeout shorter than the queue, then a retry)
+        left its documents to run for no one, and each retry queued them again."""
         if not fns:
             return []
         if self._pending + len(fns) > self.max_pending:
@@ -86,7 +93,21 @@ class InferencePool:
             )
         futures = [self._submit(fn) for fn in fns]
         try:
-            done, _ = await asyncio.wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+            waiting = asyncio.ensure_future(asyncio.wait(futures, timeout=max(0.0, deadline - time.monotonic())))
+            if abandoned is not None:
+                gone = asyncio.ensure_future(abandoned())
+                try:
+                    await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    gone.cancel()
+                if not waiting.done():
+                    waiting.cancel()
+                    raise ServiceError(
+                        CLIENT_CLOSED,
+                        "client_disconnected",
+                        "the client closed the connection before its answer: its documents not started were dropped",
+                    )
+            done, _ = await waiting
         finally:
             for f in futures:
                 if not f.done():
@@ -96,6 +117,14 @@ class InferencePool:
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def client_gone(receive: Callable[[], Awaitable[Message]]) -> None:
+    """Return when the client has closed the connection. Only for after the request body was read:
+    ASGI's ``receive()`` then answers nothing but ``http.disconnect`` (when the client goes, or
+    once the answer is sent)."""
+    while (await receive())["type"] != "http.disconnect":
+        await asyncio.sleep(0.05)  # never a busy loop, whatever a middleware's receive() answers
 
 
 # ---- the model slot ----------------------------------------------------------------------------

@@ -336,3 +336,41 @@ def test_train_command_into_a_folder_it_cannot_write_says_so_before_training(tmp
     assert r.exit_code == 1, r.output
     assert "cannot write model versions to" in r.output
     assert isinstance(r.exception, SystemExit), repr(r.exception)  # a usage-style error, not a traceback
+
+
+# ---- a client that gives up ------------------------------------------------------------------------
+
+
+def test_the_documents_of_a_client_that_closed_the_connection_are_not_run(tmp_path: Path) -> None:
+    # a client whose timeout is shorter than the queue gave up, and its documents ran for no one
+    # (each retry queued them again): 12 requests of ~1 s each on one worker kept it busy 12 s
+    import asyncio
+    import re as _re
+    import time
+
+    text = REPORT.decode("utf-8") * 15
+    env = {"GOVREPORT_TAGGER": "rules", "GOVREPORT_WORKERS": "1", "GOVREPORT_RELOAD_POLL_S": "0"}
+    with ServerProcess(env) as s:
+
+        async def give_up() -> None:
+            async with httpx.AsyncClient() as c:
+
+                async def one() -> None:
+                    try:
+                        await c.post(s.url + "/v1/extract", json={"text": text}, timeout=0.3)
+                    except httpx.TimeoutException:
+                        pass
+
+                await asyncio.gather(*(one() for _ in range(12)))
+
+        asyncio.run(give_up())
+        end = time.monotonic() + 30
+        while httpx.get(s.url + "/readyz").json()["pending"] and time.monotonic() < end:
+            time.sleep(0.1)
+        metrics = httpx.get(s.url + "/metrics").text
+        ran = float(_re.search(r"^govreport_inference_duration_seconds_count (\S+)", metrics, _re.M).group(1))
+        assert ran <= 3, ran  # the one running when they gave up (and one or two picked up meanwhile)
+        assert 'govreport_errors_total{code="client_disconnected"}' in metrics
+        r = httpx.post(s.url + "/v1/extract", json={"text": REPORT.decode()}, timeout=60)
+        assert r.status_code == 200  # a client that waits is served as before
+    assert "Traceback" not in s.log_text()
