@@ -374,3 +374,28 @@ def test_the_documents_of_a_client_that_closed_the_connection_are_not_run(tmp_pa
         r = httpx.post(s.url + "/v1/extract", json={"text": REPORT.decode()}, timeout=60)
         assert r.status_code == 200  # a client that waits is served as before
     assert "Traceback" not in s.log_text()
+
+
+# ---- retrain --set checked as train --set is ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("override", "said"),
+    [({"nonsense": 1}, "unknown training config key(s): nonsense"), ({"lr": "abc"}, "'lr' must be a number, got 'abc'")],
+)
+def test_retrain_overrides_are_checked_and_named(tmp_path: Path, override: dict, said: str) -> None:
+    # a misspelt key or a word for a number failed as a bare TypeError, where train --set names it
+    from govreport.training.annotation.retrain import retrain
+    from govreport.training.registry import ModelRegistry as WritableRegistry
+
+    from tests.test_annotation_retrain import make_batches, opts, seed_active
+
+    reg = WritableRegistry(tmp_path / "models")
+    base = seed_active(reg)
+    make_batches(tmp_path / "batches")
+    o = opts(tmp_path)
+    o.overrides = override
+    rep = retrain(reg, o)  # the default hooks: the real config
+    assert rep.status == "failed" and said in (rep.error or ""), rep.error
+    assert rep.error.startswith("ConfigError")
+    assert reg.active().version == base and [v.version for v in reg.versions()] == [base]

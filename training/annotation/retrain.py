@@ -269,7 +269,10 @@ def _default_config(path: Path | None, overrides: dict[str, Any]) -> Any:
         cfg = loader(path) if loader else TrainConfig(**json.loads(path.read_text("utf-8")))
     else:
         cfg = dataclasses.replace(TrainConfig(), **FINE_TUNE_DEFAULTS)
-    return dataclasses.replace(cfg, **overrides) if overrides else cfg
+    # through from_dict, as `govreport train --set` does: dataclasses.replace checked nothing, and a
+    # misspelt key or a word for a number failed as a bare TypeError ("'<=' not supported between
+    # instances of 'str' and 'int'") instead of naming the key and what it takes
+    return TrainConfig.from_dict({**cfg.to_dict(), **overrides}) if overrides else cfg
 
 
 @dataclass
