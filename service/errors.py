@@ -27,7 +27,8 @@ class ServiceError(Exception):
         self.headers = dict(headers or {})
 
 
-CLIENT_CLOSED = 499  # nginx's "client closed request": nobody reads such an answer
+# nginx's "client closed request": in the access log and the metrics, apart from the answers clients got
+CLIENT_CLOSED = 499
 
 
 class ModelLoadError(RuntimeError):
