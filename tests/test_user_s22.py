@@ -424,3 +424,35 @@ def test_a_few_problems_are_listed_and_many_are_counted(server: ServerProcess) -
     many = httpx.post(server.url + "/v1/extract", json={"text": "x", **{f"k{i}": i for i in range(50)}}, timeout=30).json()
     err = many["error"]
     assert len(err["details"]) == 20 and err["message"] == "k0: Extra inputs are not permitted (and 49 more; the first 20 are in details)"
+
+
+# ---- an HTML page of a million empty elements ----------------------------------------------------------
+
+
+def test_a_page_of_many_empty_elements_frees_its_worker_at_the_time_limit() -> None:
+    # 5.6 MB of <i></i> (under the 10 MiB limit, no visible text to count): the 504 came at the time
+    # limit, but the worker walked the elements for a minute more (the deadline was checked only
+    # between stages), so a few such pages held every worker
+    import time
+
+    page = b"<html><body>" + b"<i></i>" * 800_000 + b"</body></html>"
+    env = {"GOVREPORT_TAGGER": "rules", "GOVREPORT_WORKERS": "1", "GOVREPORT_REQUEST_TIMEOUT_S": "2",
+           "GOVREPORT_RELOAD_POLL_S": "0"}  # fmt: skip
+    with ServerProcess(env) as s:
+        r = httpx.post(s.url + "/v1/extract?filename=a.html", content=page, headers={"Content-Type": "text/html"}, timeout=120)
+        assert r.status_code == 504, r.text[:300]
+        t0 = time.monotonic()
+        while httpx.get(s.url + "/readyz").json()["pending"] and time.monotonic() - t0 < 60:
+            time.sleep(0.1)
+        assert time.monotonic() - t0 < 6, "the worker went on past the time limit"
+
+
+def test_the_html_reader_stops_at_the_deadline() -> None:
+    import time
+
+    from govreport.extraction.ingest_html import flatten_html
+    from govreport.extraction.limits import DeadlinePassed, deadline_scope
+
+    with deadline_scope(time.monotonic() - 1), pytest.raises(DeadlinePassed, match="reading the HTML"):
+        flatten_html("<p>" + "<i>x</i>" * 10_000 + "</p>")
+    assert flatten_html("<p>" + "<i>x</i>" * 10_000 + "</p>").strip() == "x" * 10_000  # no deadline: read whole
