@@ -205,7 +205,9 @@ def settings_problems(exc: ValidationError, options: Iterable[str] = ()) -> str:
         loc = [str(p) for p in err.get("loc", ())]
         if loc:
             msg = str(err["msg"]).removeprefix("Value error, ")  # a validator's own sentence
-            lines.append(f"  {name(loc[0])}={err.get('input')!r}: {msg}")
+            secret = "SecretStr" in str(ServiceSettings.model_fields[loc[0]].annotation) if loc[0] in ServiceSettings.model_fields else False
+            shown = "'**********'" if secret else repr(err.get("input"))  # a key is never printed to a log
+            lines.append(f"  {name(loc[0])}={shown}: {msg}")
         else:  # a rule over several settings (ServiceSettings._limits_agree): its text names fields
             msg = str(err["msg"]).removeprefix("Value error, ")
             for field in sorted(ServiceSettings.model_fields, key=len, reverse=True):

@@ -456,3 +456,43 @@ def test_the_html_reader_stops_at_the_deadline() -> None:
     with deadline_scope(time.monotonic() - 1), pytest.raises(DeadlinePassed, match="reading the HTML"):
         flatten_html("<p>" + "<i>x</i>" * 10_000 + "</p>")
     assert flatten_html("<p>" + "<i>x</i>" * 10_000 + "</p>").strip() == "x" * 10_000  # no deadline: read whole
+
+
+# ---- an API key a header cannot carry ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["密钥2026", " s3cret", "s3cret\t", "clé"])
+def test_an_api_key_a_header_cannot_carry_stops_start_up_without_showing_it(key: str) -> None:
+    # curl sends a Chinese key as UTF-8 and the server read it as Latin-1: every request was 401
+    # (and the /docs page's Authorize cannot send it at all); HTTP drops spaces around a value
+    from click.testing import CliRunner
+    from pydantic import ValidationError
+
+    from govreport.service.cli import main
+    from govreport.service.settings import ServiceSettings
+
+    with pytest.raises(ValidationError):  # first: on main `serve` would start (and not return)
+        ServiceSettings(api_key=key)
+    r = CliRunner().invoke(main, ["serve", "--port", "1"], env={"GOVREPORT_API_KEY": key})
+    assert r.exit_code != 0
+    assert "GOVREPORT_API_KEY='**********': must be printable ASCII" in r.output, r.output
+    assert key.strip() not in r.output
+
+
+def test_an_api_key_header_name_that_is_no_header_name_stops_start_up() -> None:
+    from click.testing import CliRunner
+    from pydantic import ValidationError
+
+    from govreport.service.cli import main
+    from govreport.service.settings import ServiceSettings
+
+    with pytest.raises(ValidationError):
+        ServiceSettings(api_key="s3cret", api_key_header="X API Key")
+    r = CliRunner().invoke(main, ["serve", "--port", "1"], env={"GOVREPORT_API_KEY": "s3cret", "GOVREPORT_API_KEY_HEADER": "X API Key"})
+    assert r.exit_code != 0 and "GOVREPORT_API_KEY_HEADER='X API Key': must be a header name" in r.output, r.output
+
+
+def test_a_printable_ascii_key_with_a_space_inside_works_on_the_real_server() -> None:
+    with ServerProcess({"GOVREPORT_TAGGER": "rules", "GOVREPORT_API_KEY": "open sesame 2026!", "GOVREPORT_RELOAD_POLL_S": "0"}) as s:
+        assert httpx.get(s.url + "/v1/models", headers={"X-API-Key": "open sesame 2026!"}).status_code == 200
+        assert httpx.get(s.url + "/v1/models", headers={"X-API-Key": "open sesame"}).status_code == 401
