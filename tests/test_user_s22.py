@@ -496,3 +496,28 @@ def test_a_printable_ascii_key_with_a_space_inside_works_on_the_real_server() ->
     with ServerProcess({"GOVREPORT_TAGGER": "rules", "GOVREPORT_API_KEY": "open sesame 2026!", "GOVREPORT_RELOAD_POLL_S": "0"}) as s:
         assert httpx.get(s.url + "/v1/models", headers={"X-API-Key": "open sesame 2026!"}).status_code == 200
         assert httpx.get(s.url + "/v1/models", headers={"X-API-Key": "open sesame"}).status_code == 401
+
+
+# ---- serve on a busy port ---------------------------------------------------------------------------
+
+
+def test_serve_on_a_port_in_use_says_so_before_loading_the_model(tmp_path: Path) -> None:
+    # uvicorn found the port busy only after the model had loaded (exit 3 under a log of start-up lines)
+    import socket
+    import subprocess
+    import sys
+
+    from govreport.service.testing import free_port
+
+    port = free_port()
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        r = subprocess.run(
+            [sys.executable, "-m", "govreport.service.cli", "serve", "--port", str(port), "--tagger", "rules"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert f"port {port} on 127.0.0.1 is in use" in r.stderr
+    assert "loaded tagger" not in r.stderr and "Started server process" not in r.stderr
