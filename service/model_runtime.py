@@ -91,24 +91,26 @@ class InferencePool:
                 f"the service is busy ({self._pending} documents pending); retry shortly",
                 {"Retry-After": "1"},
             )
-        futures = [self._submit(fn) for fn in fns]
+        gone = asyncio.ensure_future(abandoned()) if abandoned is not None else None
+        futures: list[asyncio.Future[T]] = []
         try:
+            if gone is not None:
+                # A client already gone (its body arrived, then it closed) is seen before any work
+                # starts: a job submitted to a free worker starts at once, before the watcher runs.
+                await asyncio.sleep(0)
+                if gone.done():
+                    raise _client_closed()
+            futures = [self._submit(fn) for fn in fns]
             waiting = asyncio.ensure_future(asyncio.wait(futures, timeout=max(0.0, deadline - time.monotonic())))
-            if abandoned is not None:
-                gone = asyncio.ensure_future(abandoned())
-                try:
-                    await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    gone.cancel()
+            if gone is not None:
+                await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
                 if not waiting.done():
                     waiting.cancel()
-                    raise ServiceError(
-                        CLIENT_CLOSED,
-                        "client_disconnected",
-                        "the client closed the connection before its answer: its documents not started were dropped",
-                    )
+                    raise _client_closed()
             done, _ = await waiting
         finally:
+            if gone is not None:
+                gone.cancel()
             for f in futures:
                 if not f.done():
                     f.cancel()  # a job still queued is dropped; a running one finishes unobserved
@@ -117,6 +119,14 @@ class InferencePool:
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _client_closed() -> ServiceError:
+    return ServiceError(
+        CLIENT_CLOSED,
+        "client_disconnected",
+        "the client closed the connection before its answer: its documents not started were dropped",
+    )
 
 
 async def client_gone(receive: Callable[[], Awaitable[Message]]) -> None:

@@ -348,7 +348,7 @@ def test_the_documents_of_a_client_that_closed_the_connection_are_not_run(tmp_pa
     import re as _re
     import time
 
-    text = REPORT.decode("utf-8") * 15
+    text = REPORT.decode("utf-8") * 60  # ~180,000 characters: a job of a second or more, loaded or not
     env = {"GOVREPORT_TAGGER": "rules", "GOVREPORT_WORKERS": "1", "GOVREPORT_RELOAD_POLL_S": "0"}
     with ServerProcess(env) as s:
 
@@ -369,7 +369,7 @@ def test_the_documents_of_a_client_that_closed_the_connection_are_not_run(tmp_pa
             time.sleep(0.1)
         metrics = httpx.get(s.url + "/metrics").text
         ran = float(_re.search(r"^govreport_inference_duration_seconds_count (\S+)", metrics, _re.M).group(1))
-        assert ran <= 3, ran  # the one running when they gave up (and one or two picked up meanwhile)
+        assert ran <= 4, ran  # the one running when they gave up (and a few picked up meanwhile); 12 on main
         assert 'govreport_errors_total{code="client_disconnected"}' in metrics
         r = httpx.post(s.url + "/v1/extract", json={"text": REPORT.decode()}, timeout=60)
         assert r.status_code == 200  # a client that waits is served as before
