@@ -35,6 +35,18 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
+def _absent_text(output: dict[str, Any]) -> str:
+    """What a table's sheet says when the table is null: a report older than the 2019 format
+    prints tables of its own (of neither template), which are not read; one of a known format
+    does not print this table (or it could not be found: its warnings say so)."""
+    if output.get("old_format"):
+        return ("2019 年以前格式的报告：其统计表不属于 2019 年版或 2021 年版格式，未读取"
+                "（older than the 2019 format: its own tables are not read; see the checks sheet's warnings）")  # fmt: skip
+    if not output.get("template"):
+        return "未识别报告格式（2019 年版或 2021 年版），未读取统计表（no report format recognised: no table is read）"
+    return "本报告中没有这张表（not in this report）"
+
+
 def _write_table(ws: Any, p: PrintedTable, output: dict[str, Any], caption: str) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -51,7 +63,7 @@ def _write_table(ws: Any, p: PrintedTable, output: dict[str, Any], caption: str)
     ws.cell(2, 1, caption).font = Font(color="666666")
     ws.cell(3, 1, LEGEND).font = Font(color="666666", size=9)
     if values is None:
-        ws.cell(4, 1, "本报告中没有这张表（not in this report）")
+        ws.cell(4, 1, _absent_text(output))
         return
     top = 4
     grid = p.grid()
@@ -115,10 +127,12 @@ def to_xlsx(output: dict[str, Any], source: str = "") -> bytes:
         str(x) for x in (output.get("title") or output.get("organ"), output.get("year") and f"{output['year']}年",
                          template and f"{template} 格式", source) if x
     )) or ""
-    if template:
-        for name in TABLES:
-            p = printed_table(template, name)
-            _write_table(wb.create_sheet(_sheet_name(p.title, used)), p, output, caption)
+    # A report of no known format gets the sheets too, each saying why it is empty: with only
+    # `cells` and `checks`, a reader looking for the three tables found no sheet and no word why.
+    # (The three tables' titles are one in both formats; their grids are not drawn.)
+    for name in TABLES:
+        p = printed_table(template or "2021", name)
+        _write_table(wb.create_sheet(_sheet_name(p.title, used)), p, output, caption)
 
     ws = wb.create_sheet(_sheet_name("cells", used))
     ws.append(list(TIDY_FIELDS))

@@ -16,6 +16,7 @@ import re
 from lxml import etree, html
 
 from .errors import InputError
+from .limits import check_deadline
 
 # Elements whose content a browser never shows (or that we cannot render as text).
 _SKIP = frozenset(
@@ -131,9 +132,21 @@ def _hidden(el: etree._Element) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
+# Elements walked between two looks at the request's deadline. A page of 10 MB can hold 1.4 M
+# empty elements (``<i></i>`` …): walking them took over a minute, and the service's worker went on
+# for that long after answering 504 (its deadline is checked only between stages).
+_DEADLINE_EVERY = 4096
+
+
+def _tick(n: int) -> None:
+    if n % _DEADLINE_EVERY == 0:
+        check_deadline("reading the HTML")
+
+
 class _Flattener:
     def __init__(self, out: _Lines) -> None:
         self.out = out
+        self.walked = 0
 
     def children(self, el: etree._Element, pre: bool = False) -> None:
         self.out.text(el.text, pre)
@@ -142,6 +155,8 @@ class _Flattener:
             self.out.text(child.tail, pre)
 
     def element(self, el: etree._Element, pre: bool = False) -> None:
+        self.walked += 1
+        _tick(self.walked)
         tag = _tag(el)
         if tag is None or tag in _SKIP or _hidden(el):
             return
@@ -175,6 +190,8 @@ class _Flattener:
         self.out.soft_break()
 
     def row(self, tr: etree._Element) -> None:
+        self.walked += 1
+        _tick(self.walked)
         cells = [c for c in tr if _tag(c) in _CELL and not _hidden(c)]
         if any(_is_container(c) for c in cells):
             for c in cells:  # a layout row: each cell's content flows as blocks, its tables are tables
@@ -232,7 +249,8 @@ def _unwrap_inline(root: etree._Element) -> None:
     one inside the next, which would otherwise nest the tree thousands deep. Outermost first, so
     each element's children move once. Non-recursive.
     """
-    for el in list(root.iter()):
+    for n, el in enumerate(list(root.iter()), 1):
+        _tick(n)
         tag = _tag(el)
         if tag is not None and tag not in _TRANSPARENT_EXCEPT and not _hidden(el) and el.getparent() is not None:
             el.drop_tag()
@@ -240,9 +258,11 @@ def _unwrap_inline(root: etree._Element) -> None:
 
 def _block_depth(root: etree._Element, limit: int) -> int:
     """The deepest element nesting under ``root``, counted without recursion (stops past ``limit``)."""
-    deepest = 0
+    deepest, n = 0, 0
     stack = [(root, 1)]
     while stack:
+        n += 1
+        _tick(n)
         el, depth = stack.pop()
         deepest = max(deepest, depth)
         if deepest > limit:

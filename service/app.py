@@ -21,11 +21,13 @@ off the loop with ``get_runtime(request).pool.run([...], deadline)``.
 from __future__ import annotations
 
 import asyncio
+import errno
 import importlib
 import importlib.metadata
 import logging
 import math
 import re
+import socket
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Iterable
 
@@ -43,6 +45,7 @@ from .deps import ExtractorDep, PoolDep, RuntimeDep, get_extractor, get_pool, ge
 from .errors import ModelLoadError, ServiceError, classify, error_response  # noqa: F401
 from .guards import HostAllowListMiddleware, UploadTimeoutMiddleware
 from .handlers import install_error_handlers
+from .headget import HeadAsGetMiddleware
 from .metrics import MetricsMiddleware, ServiceMetrics
 from .middleware import REQUEST_ID_HEADER, BodyLimitMiddleware, RequestIdMiddleware, request_id_of  # noqa: F401
 from .model_runtime import InferencePool, ModelSlot, Runtime, TaggerFactory, default_tagger, follow_active
@@ -144,6 +147,7 @@ def create_app(
     app.include_router(importlib.import_module("govreport.service.ml_backend").router)  # Label Studio ML backend
 
     # Added last = outermost: metrics see every answer, request ids are on every answer.
+    app.add_middleware(HeadAsGetMiddleware, routes=app.router.routes)  # innermost: the others see HEAD
     # a gzip body is inflated inside the upload's time limit, held to the body limit once decoded
     app.add_middleware(ContentEncodingMiddleware, max_bytes=settings.max_request_bytes, metrics=metrics)
     app.add_middleware(UploadTimeoutMiddleware, timeout_s=settings.upload_timeout_s)
@@ -186,7 +190,26 @@ def serve_cmd(host: str | None, port: int | None, tagger: str | None, model: str
         settings = ServiceSettings(**overrides)
     except ValidationError as exc:
         raise click.ClickException(f"invalid settings:\n{settings_problems(exc, overrides)}") from None
+    if port_in_use(settings.host, settings.port):  # uvicorn says so only once the model has loaded
+        raise click.ClickException(
+            f"port {settings.port} on {settings.host} is in use (another server listens there): "
+            "choose another with --port or GOVREPORT_PORT"
+        )
     run_server(settings)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether a server already listens on ``host:port`` (a bind fails with EADDRINUSE), with
+    ``SO_REUSEADDR`` as uvicorn sets it, so a port in TIME_WAIT after a stop is free. Any other
+    error (an address not on this machine) is uvicorn's to say. (``label server start`` has its own:
+    training must not import the service.)"""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
 
 
 def settings_problems(exc: ValidationError, options: Iterable[str] = ()) -> str:
@@ -203,7 +226,9 @@ def settings_problems(exc: ValidationError, options: Iterable[str] = ()) -> str:
         loc = [str(p) for p in err.get("loc", ())]
         if loc:
             msg = str(err["msg"]).removeprefix("Value error, ")  # a validator's own sentence
-            lines.append(f"  {name(loc[0])}={err.get('input')!r}: {msg}")
+            secret = "SecretStr" in str(ServiceSettings.model_fields[loc[0]].annotation) if loc[0] in ServiceSettings.model_fields else False
+            shown = "'**********'" if secret else repr(err.get("input"))  # a key is never printed to a log
+            lines.append(f"  {name(loc[0])}={shown}: {msg}")
         else:  # a rule over several settings (ServiceSettings._limits_agree): its text names fields
             msg = str(err["msg"]).removeprefix("Value error, ")
             for field in sorted(ServiceSettings.model_fields, key=len, reverse=True):

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Callable
+import typing
+from typing import Annotated, Any, Callable
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
@@ -33,11 +34,22 @@ def get_pool(request: Request) -> InferencePool:
     return pool
 
 
-def _query_names(dependant: object) -> set[str]:
-    """The query parameters a route takes: its own and its dependencies' (by the name sent, the alias)."""
-    names = {p.alias for p in getattr(dependant, "query_params", ())}
+def _takes_a_list(annotation: Any) -> bool:
+    """``list[str]``, ``tuple[int, ...]``, ``set[str] | None``: a query option that may be repeated."""
+    if typing.get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    return any(_takes_a_list(a) for a in typing.get_args(annotation) if typing.get_origin(annotation) is not Annotated)
+
+
+def _query_names(dependant: object, lists: bool = False) -> set[str]:
+    """The query parameters a route takes: its own and its dependencies' (by the name sent, the
+    alias); with ``lists``, only those that take a list (``?x=1&x=2``)."""
+    names = {
+        p.alias for p in getattr(dependant, "query_params", ())
+        if not lists or _takes_a_list(p.field_info.annotation)
+    }  # fmt: skip
     for sub in getattr(dependant, "dependencies", ()):
-        names |= _query_names(sub)
+        names |= _query_names(sub, lists)
     return names
 
 
@@ -45,7 +57,7 @@ def refuse_unknown_query(request: Request) -> None:
     """422 ``invalid_request`` for a query parameter the route does not take. FastAPI ignores them,
     so a misspelt option (``?fromat=csv``) or one the route does not have (``?fail_fast=true`` on a
     batch, ``?format=csv`` on ``/v1/crosscheck``) was silently not honoured: the client got an answer
-    it had not asked for and no word why."""
+    it had not asked for and no word why. The same for an option given twice (not a list)."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
@@ -59,6 +71,17 @@ def refuse_unknown_query(request: Request) -> None:
             "invalid_request",
             f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: "
             f"{request.method} {getattr(route, 'path', request.url.path)} takes {takes} (see /docs)",
+        )
+    # FastAPI takes the last of a repeated option: ?format=csv&format=xlsx answered a workbook to a
+    # client that may have meant either, without a word
+    names = [k for k, _ in request.query_params.multi_items()]
+    repeated = sorted({k for k in names if names.count(k) > 1} - _query_names(dependant, lists=True))
+    if repeated:
+        raise ServiceError(
+            422,
+            "invalid_request",
+            f"query parameter{'s' if len(repeated) > 1 else ''} {', '.join(repeated)} given more than once: "
+            "give each option once",
         )
 
 

@@ -6,6 +6,7 @@ as RFC 5987 ``filename*``.
 """
 from __future__ import annotations
 
+import unicodedata
 from pathlib import PurePath
 from typing import Any, Literal
 from urllib.parse import quote
@@ -21,13 +22,21 @@ MEDIA_TYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "md": "text/markdown; charset=utf-8",
 }
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
 
 
 def download_name(filename: str | None, fmt: str) -> str:
     """``<stem>.<fmt>`` for the input's ``filename`` (``report`` without one). Leading dots are
     dropped: an upload named ``.pdf`` (no stem: a dot file) was downloaded as ``.pdf.csv``, a file
-    that ``ls`` and a file dialog hide (the CLI refuses such a ``--name`` for the same reason)."""
-    stem = PurePath(filename or "").stem.lstrip(".").strip() or "report"
+    that ``ls`` and a file dialog hide (the CLI refuses such a ``--name`` for the same reason), and
+    so are control and format characters."""
+    stem = PurePath(filename or "").stem
+    # Control and format characters (a NUL, a line break, U+202E RIGHT-TO-LEFT OVERRIDE, a
+    # zero-width space) went into ``filename*`` as they came: the override shows a saved
+    # ``report\u202etxt.csv`` as "reportvsc.txt", the others make names no one can type.
+    # (Unicode categories Cc, Cf and Cs: a lone surrogate cannot even be percent-encoded.)
+    stem = "".join(c for c in stem if unicodedata.category(c) not in _INVISIBLE)
+    stem = stem.lstrip(".").strip() or "report"
     return f"{stem}.{fmt}"
 
 

@@ -27,6 +27,10 @@ class ServiceError(Exception):
         self.headers = dict(headers or {})
 
 
+# nginx's "client closed request": in the access log and the metrics, apart from the answers clients got
+CLIENT_CLOSED = 499
+
+
 class ModelLoadError(RuntimeError):
     """The configured model cannot be found or loaded (a deployment problem, said at start-up)."""
 

@@ -11,7 +11,7 @@ from starlette.requests import ClientDisconnect
 
 from govreport.extraction.errors import InputError
 
-from .errors import ServiceError, classify, error_response, logger
+from .errors import CLIENT_CLOSED, ServiceError, classify, error_response, logger
 from .metrics import ServiceMetrics
 from .middleware import request_id_of
 
@@ -37,8 +37,7 @@ def _routing_message(request: Request, exc: StarletteHTTPException) -> str:
     return str(exc.detail)
 
 
-# nginx's "client closed request": in the access log and the metrics, apart from the answers clients got
-CLIENT_CLOSED = 499
+MAX_DETAILS = 20  # validation errors listed in a 422's details (the first few are what a client acts on)
 
 
 def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
@@ -65,7 +64,8 @@ def install_error_handlers(app: FastAPI, metrics: ServiceMetrics) -> None:
             # be parsed; 422 is for JSON whose fields do not match the schema
             return respond(request, 400, "invalid_json", json_error_message(syntax["msg"]), details=[syntax])
         where = ".".join(str(p) for p in first["loc"]) or "body"
-        return respond(request, 422, "invalid_request", f"{where}: {first['msg']}", details=details)
+        more = f" (and {len(details) - 1} more; the first {MAX_DETAILS} are in details)" if len(details) > MAX_DETAILS else ""
+        return respond(request, 422, "invalid_request", f"{where}: {first['msg']}{more}", details=details[:MAX_DETAILS])
 
     @app.exception_handler(ClientDisconnect)
     async def on_client_disconnect(request: Request, exc: ClientDisconnect) -> JSONResponse:

@@ -11,9 +11,10 @@ from typing import Any, Awaitable, Callable, TypeVar
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.formparsers import MultiPartException, MultiPartParser, parse_options_header
 
 from govreport.extraction.export import atomic_write
+from govreport.extraction.filenames import printable_name
 
 from .bodyencoding import DECODED_SCOPE_KEY
 from .errors import ServiceError
@@ -105,7 +106,26 @@ async def _parse_json(request: Request, model: type[T], not_utf8_advice: str | N
     try:
         return model.model_validate_json(body)  # type: ignore[attr-defined]
     except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from None
+        raise RequestValidationError(validation_errors(exc)) from None
+
+
+MAX_ERRORS_READ = 1000
+
+
+def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """The errors of ``exc`` for the 422 answer; past ``MAX_ERRORS_READ`` one error saying how many.
+
+    A JSON body of 12 MB with a million unknown keys (or a batch of a million ``{}``) is a million
+    errors: listing them took 7 s of CPU, the answer was 84 MB, and the event loop stood still for
+    the 20 s of it (every other request, ``/healthz`` too, waited). Counting them costs nothing."""
+    n = exc.error_count()
+    if n > MAX_ERRORS_READ:
+        return [{
+            "loc": [], "type": "too_many_errors",
+            "msg": f"{n} problems with the body (unknown keys, or missing fields in many objects?); "
+                   "send the JSON object this endpoint takes (see /docs)",
+        }]  # fmt: skip
+    return exc.errors(include_url=False, include_input=False)  # type: ignore[return-value]
 
 
 def json_body(model: type[T], not_utf8_advice: str | None = None) -> Callable[[Request], Awaitable[T]]:
@@ -140,6 +160,24 @@ class _ClosedMultiPartParser(MultiPartParser):
 
     def on_end(self) -> None:
         self.closed = True
+
+    def on_headers_finished(self) -> None:
+        """A file name whose bytes are not UTF-8 (``curl -F file=@报告.txt`` on Chinese Windows
+        sends them in GBK) keeps its bytes, as lone surrogates (``surrogateescape``, as Python
+        hands over such a name from the file system; ``_read_uploads`` writes them as ``\\xNN``):
+        Starlette decodes it as Latin-1, and ``报告.txt`` became ``±¨¸æ.txt``, a guess that looks
+        like a name and keeps nothing of the report's."""
+        super().on_headers_finished()
+        file = self._current_part.file
+        if file is None:
+            return
+        raw = parse_options_header(self._current_part.content_disposition)[1].get(b"filename")
+        if raw is None:
+            return
+        try:
+            raw.decode(self._charset)
+        except (UnicodeDecodeError, LookupError):
+            file.filename = raw.decode("utf-8", "surrogateescape")  # one character a byte, as Latin-1 gave
 
 
 async def _read_uploads(request: Request, settings: ServiceSettings, field: str) -> list[InputDoc]:
@@ -199,7 +237,8 @@ async def _read_uploads(request: Request, settings: ServiceSettings, field: str)
                     f"at most {MAX_FILENAME_CHARS} are accepted: rename the file",
                 )
             data = await value.read()
-            docs.append(InputDoc(value.filename or None, data=data, media_type=_upload_media_type(value.content_type)))
+            name = printable_name(value.filename) if value.filename else None  # the bytes of a GBK name as \xNN
+            docs.append(InputDoc(name, data=data, media_type=_upload_media_type(value.content_type)))
     finally:
         await form.close()
     return docs

@@ -54,6 +54,7 @@ from govreport.training.annotation.convert import prediction_from_spans
 
 from .errors import ServiceError
 from .inputs import json_body, json_body_doc
+from .model_runtime import client_gone
 
 log = logging.getLogger(__name__)
 
@@ -572,7 +573,9 @@ async def predict(
 
     pool = getattr(runtime, "pool", None)
     if pool is not None:  # the service's pool: its queue cap (503) and time limit (504) apply
-        outcomes = await pool.run([lambda t=t, f=f: job(t, f) for t, f in texts], deadline)
+        # Label Studio gives up on a slow /predict (its own timeout) and asks again: drop what it left
+        jobs = [lambda t=t, f=f: job(t, f) for t, f in texts]
+        outcomes = await pool.run(jobs, deadline, lambda: client_gone(request.receive))
     else:
         outcomes = [await asyncio.to_thread(job, t, f) for t, f in texts]
     for outcome in outcomes:

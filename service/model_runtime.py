@@ -11,14 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import Awaitable, Callable, Sequence, TypeVar
 
 from govreport.extraction.model.registry import ModelRegistry, RegistryError
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import Tagger, get_tagger
 
-from .errors import ModelLoadError, ServiceError
-from .metrics import ServiceMetrics
+from .errors import CLIENT_CLOSED, ModelLoadError, ServiceError
+from .metrics import Message, ServiceMetrics
 from .settings import ServiceSettings
 
 logger = logging.getLogger("govreport.service")
@@ -71,10 +71,17 @@ class InferencePool:
         cf.add_done_callback(on_done)
         return asyncio.wrap_future(cf)
 
-    async def run(self, fns: Sequence[Callable[[], T]], deadline: float) -> list[T | BaseException]:
+    async def run(
+        self, fns: Sequence[Callable[[], T]], deadline: float, abandoned: Callable[[], Awaitable[None]] | None = None
+    ) -> list[T | BaseException]:
         """Run every function on the pool; each slot holds its result, its exception, or a 504
         ServiceError for work not done by ``deadline`` (``time.monotonic()``); the rest is cancelled.
-        No functions: an empty list (``asyncio.wait`` refuses an empty set: /predict with no tasks)."""
+        No functions: an empty list (``asyncio.wait`` refuses an empty set: /predict with no tasks).
+
+        ``abandoned()`` (``lambda: client_gone(request.receive)``) completes when nobody waits for the answer:
+        the work not started yet is then dropped and ``ServiceError`` 499 ``client_disconnected``
+        raised. Without it a client that gave up (a timeout shorter than the queue, then a retry)
+        left its documents to run for no one, and each retry queued them again."""
         if not fns:
             return []
         if self._pending + len(fns) > self.max_pending:
@@ -84,10 +91,26 @@ class InferencePool:
                 f"the service is busy ({self._pending} documents pending); retry shortly",
                 {"Retry-After": "1"},
             )
-        futures = [self._submit(fn) for fn in fns]
+        gone = asyncio.ensure_future(abandoned()) if abandoned is not None else None
+        futures: list[asyncio.Future[T]] = []
         try:
-            done, _ = await asyncio.wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+            if gone is not None:
+                # A client already gone (its body arrived, then it closed) is seen before any work
+                # starts: a job submitted to a free worker starts at once, before the watcher runs.
+                await asyncio.sleep(0)
+                if gone.done():
+                    raise _client_closed()
+            futures = [self._submit(fn) for fn in fns]
+            waiting = asyncio.ensure_future(asyncio.wait(futures, timeout=max(0.0, deadline - time.monotonic())))
+            if gone is not None:
+                await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
+                if not waiting.done():
+                    waiting.cancel()
+                    raise _client_closed()
+            done, _ = await waiting
         finally:
+            if gone is not None:
+                gone.cancel()
             for f in futures:
                 if not f.done():
                     f.cancel()  # a job still queued is dropped; a running one finishes unobserved
@@ -96,6 +119,22 @@ class InferencePool:
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _client_closed() -> ServiceError:
+    return ServiceError(
+        CLIENT_CLOSED,
+        "client_disconnected",
+        "the client closed the connection before its answer: its documents not started were dropped",
+    )
+
+
+async def client_gone(receive: Callable[[], Awaitable[Message]]) -> None:
+    """Return when the client has closed the connection. Only for after the request body was read:
+    ASGI's ``receive()`` then answers nothing but ``http.disconnect`` (when the client goes, or
+    once the answer is sent)."""
+    while (await receive())["type"] != "http.disconnect":
+        await asyncio.sleep(0.05)  # never a busy loop, whatever a middleware's receive() answers
 
 
 # ---- the model slot ----------------------------------------------------------------------------
@@ -152,6 +191,10 @@ class ModelSlot:
         self.registry = ModelRegistry(settings.models_dir)
         self._current: LoadedModel | None = None
         self._lock = asyncio.Lock()
+        # why the last load failed ("ModelUnusable: model v0004-…: model.onnx does not match its
+        # checksum"), until a load succeeds or ACTIVE names the loaded version again; GET /v1/models
+        # shows it, as the loaded version no longer being the active one says nothing of why
+        self.reload_error: str | None = None
 
     @property
     def current(self) -> LoadedModel | None:
@@ -179,10 +222,12 @@ class ModelSlot:
         async with self._lock:
             try:
                 new = await asyncio.to_thread(self._build)
-            except BaseException:
+            except BaseException as exc:
                 self.metrics.reloads.labels("failed").inc()
+                self.reload_error = load_problem(exc)
                 raise
             old, self._current = self._current, new
+            self.reload_error = None
             self.on_swap(new)
             info = new.extractor.tagger_info
             self.metrics.set_model(info["name"], info["version"])
@@ -193,22 +238,43 @@ class ModelSlot:
     async def reload_if_active_changed(self) -> bool:
         if not self.follows_active or self._current is None:
             return False
-        active = await asyncio.to_thread(self.active_version)
+        try:
+            active = await asyncio.to_thread(self.active_version)
+        except RegistryError as exc:
+            self.reload_error = load_problem(exc)
+            raise
         if active == self._current.active_seen:
+            self.reload_error = None  # ACTIVE names the loaded version again: nothing is failing
             return False
         logger.info("registry ACTIVE is now %s; reloading", active)
         await self.load()
         return True
 
 
+def load_problem(exc: BaseException) -> str:
+    """One line saying why a model load failed: ``ModelUnusable: model v0004-…: …``."""
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
 async def follow_active(slot: ModelSlot, interval_s: float) -> None:
-    """Background task: reload when the registry's ACTIVE pointer moves (a promoted model)."""
+    """Background task: reload when the registry's ACTIVE pointer moves (a promoted model).
+
+    A failed reload keeps the old model serving and is retried at every tick (a version copied in
+    by hand may still be arriving), but logged once per cause: ACTIVE naming a damaged version wrote
+    a 30-line traceback every 10 s for as long as it did."""
     while True:
         await asyncio.sleep(interval_s)
+        before = slot.reload_error
         try:
             await slot.reload_if_active_changed()
         except Exception:  # keep serving on the old model; the next tick retries
-            logger.exception("automatic reload failed; the previous model stays loaded")
+            if slot.reload_error != before:
+                logger.exception(
+                    "automatic reload failed; the previous model stays loaded (retried every %s s, "
+                    "logged again only when the cause changes)", interval_s,
+                )  # fmt: skip
+            else:
+                logger.debug("automatic reload failed again: %s", slot.reload_error)
 
 
 @dataclass

@@ -224,6 +224,11 @@ class ModelsResponse(BaseModel):
     active: str | None = Field(description="the registry's ACTIVE version")
     loaded: LoadedModelOut
     versions: list[ModelVersionOut]
+    reload_error: str | None = Field(
+        None,
+        description="why the last model load failed (ACTIVE naming a damaged or missing version): the loaded "
+        "model keeps serving; null once a load succeeds or ACTIVE names the loaded version again",
+    )
 
 
 class ReloadResponse(BaseModel):

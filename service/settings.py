@@ -3,6 +3,7 @@ validated at start-up, so a bad value stops the server before it accepts a reque
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from govreport.extraction.export import check_writable
 from govreport.extraction.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, ReadLimits
+
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # RFC 9110 token
 
 MiB = 1024 * 1024
 
@@ -108,6 +111,29 @@ class ServiceSettings(BaseSettings):
     def _blank_key_is_none(cls, v: object) -> object:
         # GOVREPORT_API_KEY= (empty) must mean "off", not "the empty key".
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("api_key")
+    @classmethod
+    def _key_can_travel_in_a_header(cls, v: SecretStr | None) -> SecretStr | None:
+        # A header value is bytes: curl sends a Chinese key as UTF-8, the server reads it as Latin-1,
+        # so the key never matched (every request 401); a browser (the /docs page's Authorize)
+        # refuses to send it at all; and HTTP drops spaces around a value. Said at start-up instead.
+        if v is not None:
+            key = v.get_secret_value()
+            if not all(" " <= c <= "~" for c in key) or key != key.strip():
+                raise ValueError(
+                    "must be printable ASCII (letters, digits, punctuation; spaces only inside): a header "
+                    "cannot carry other characters as typed (the value is not shown here)"
+                )
+        return v
+
+    @field_validator("api_key_header")
+    @classmethod
+    def _header_name_is_a_token(cls, v: str) -> str:
+        # "X API Key" (a space) or "X-Clé" is no header name a client can send: every request was 401
+        if not _HEADER_NAME.fullmatch(v):
+            raise ValueError("must be a header name: letters, digits and !#$%&'*+-.^_`|~ (e.g. X-API-Key)")
+        return v
 
     @field_validator("model", mode="before")
     @classmethod

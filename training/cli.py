@@ -89,7 +89,7 @@ def train_cmd(
 
     try:
         mv = train(config, ModelRegistry(models_dir), init_from=init_from, tag=tag, progress=False if quiet else None)
-    except InputError as exc:
+    except (InputError, RegistryError) as exc:
         raise click.ClickException(str(exc)) from None
     meta = mv.meta
     best = meta.get("metrics", {}).get("best", {})

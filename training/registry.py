@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -76,6 +77,21 @@ class ModelRegistry(ReadOnlyRegistry):
                 f"{self.root} is the model shipped inside the installed package and is never written to: "
                 f"set {MODELS_DIR_ENV} to a registry directory of your own (copy the shipped version there to keep it)"
             )
+
+    def check_writable(self) -> None:
+        """Raise ``RegistryError`` when no new version can be written here: the installed package's
+        models, or a folder that cannot be created or written. ``train`` and ``retrain`` call it
+        before any work: they met it only when saving, after the whole run (minutes to hours)."""
+        self._check_writable()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):  # unnamed where the OS allows: nothing left behind
+                pass
+        except OSError as exc:
+            raise RegistryError(
+                f"cannot write model versions to {self.root}: {exc.strerror or exc} "
+                f"(give --models-dir or {MODELS_DIR_ENV} a folder you can write)"
+            ) from None
 
     def promote(self, version: str) -> ModelVersion:
         self._check_writable()

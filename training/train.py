@@ -348,6 +348,7 @@ def train(
 
     t_start = time.monotonic()
     registry = registry if registry is not None else ModelRegistry()
+    registry.check_writable()  # before the run, not when saving its result
     torch.set_num_threads(config.num_threads)
     seed_everything(config.seed)
 

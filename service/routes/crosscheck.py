@@ -55,7 +55,7 @@ def build_crosscheck_router(settings: ServiceSettings) -> APIRouter:
         t0 = time.perf_counter()
         deadline = time.monotonic() + runtime.settings.request_timeout_s
         docs = await read_batch(request, runtime.settings)
-        outcomes = await run_extractions(runtime, pool, extractor, docs, deadline, False, False)
+        outcomes = await run_extractions(runtime, pool, extractor, docs, deadline, False, False, request=request)
         rid = request_id_of(request.scope)
         ids = [d.filename or f"#{i}" for i, d in enumerate(docs)]
         refs = [ReportRef(i, o) for i, o in zip(ids, outcomes) if not isinstance(o, BaseException)]

@@ -18,7 +18,7 @@ from ..downloads import DOWNLOAD_RESPONSES, DownloadFormat, download_response
 from ..errors import ServiceError, classify
 from ..inputs import InputDoc, read_batch, read_single, save_input
 from ..middleware import request_id_of
-from ..model_runtime import InferencePool, Runtime
+from ..model_runtime import InferencePool, Runtime, client_gone
 from ..schemas import EXAMPLE_TEXT, MAX_FILENAME_CHARS, BatchRequest, BatchResponse, ExtractRequest, ExtractResponse
 from ..settings import ServiceSettings
 from .common import ERROR_RESPONSES, _request_body_doc, auth_dependencies
@@ -87,9 +87,12 @@ async def run_extractions(
     with_spans: bool,
     with_text: bool,
     fail_fast: bool = False,
+    request: Request | None = None,
 ) -> list[dict[str, Any] | BaseException]:
     """Each document's result or exception, in order; ``fail_fast``: once an item fails, the items not
-    started yet are not run (their slot holds ``Skipped``); items already running finish."""
+    started yet are not run (their slot holds ``Skipped``); items already running finish. With the
+    ``request`` (its body read), a client that closes the connection drops the items not started
+    (``ServiceError`` 499, ``InferencePool.run``)."""
     t0 = time.perf_counter()
     jobs: list[Callable[[], dict[str, Any]]] = [
         (
@@ -108,7 +111,7 @@ async def run_extractions(
     if fail_fast:
         first = _FirstFailure()
         jobs = [(lambda i=i, job=job: first.run(i, job)) for i, job in enumerate(jobs)]
-    outcomes = await pool.run(jobs, deadline)
+    outcomes = await pool.run(jobs, deadline, None if request is None else (lambda: client_gone(request.receive)))
     for o in outcomes:
         runtime.metrics.documents.labels("error" if isinstance(o, BaseException) else "ok").inc()
         if isinstance(o, dict):
@@ -157,7 +160,7 @@ def build_extract_router(settings: ServiceSettings) -> APIRouter:
     ) -> Any:
         deadline = time.monotonic() + runtime.settings.request_timeout_s
         doc = await read_single(request, runtime.settings, filename)
-        (outcome,) = await run_extractions(runtime, pool, extractor, [doc], deadline, spans, text)
+        (outcome,) = await run_extractions(runtime, pool, extractor, [doc], deadline, spans, text, request=request)
         if isinstance(outcome, (ServiceError, InputError)):
             raise outcome
         if isinstance(outcome, BaseException):
@@ -198,7 +201,7 @@ def build_extract_router(settings: ServiceSettings) -> APIRouter:
         t0 = time.perf_counter()
         deadline = time.monotonic() + runtime.settings.request_timeout_s
         docs = await read_batch(request, runtime.settings)
-        outcomes = await run_extractions(runtime, pool, extractor, docs, deadline, spans, text, fail_fast)
+        outcomes = await run_extractions(runtime, pool, extractor, docs, deadline, spans, text, fail_fast, request)
         rid = request_id_of(request.scope)
         items = []
         for i, (doc, outcome) in enumerate(zip(docs, outcomes)):

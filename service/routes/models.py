@@ -7,10 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from govreport.extraction.model.check import ModelUnusable
 from govreport.extraction.model.registry import RegistryError
 
 from ..deps import ExtractorDep, RuntimeDep
 from ..errors import ModelLoadError, ServiceError
+from ..guards import redact_paths
 from ..schemas import ErrorResponse, LoadedModelOut, ModelsResponse, ReloadResponse
 from ..settings import ServiceSettings
 from .common import ERROR_RESPONSES, auth_dependencies
@@ -52,6 +54,7 @@ def build_models_router(settings: ServiceSettings) -> APIRouter:
             "active": active,
             "loaded": LoadedModelOut(tagger=extractor.tagger_info, loaded_at=loaded.loaded_at),
             "versions": versions,
+            "reload_error": redact_paths(slot.reload_error) if slot.reload_error else None,  # as error bodies are
         }
 
     @router.post(
@@ -60,13 +63,15 @@ def build_models_router(settings: ServiceSettings) -> APIRouter:
         response_model=ReloadResponse,
         summary="Load the active (or pinned) model again and swap it in",
         description="Requests already running finish on the previous model; new ones use the new one. "
-        "On failure the previous model stays loaded (409 when the model cannot be found).",
+        "On failure the previous model stays loaded (409 when the model cannot be found or is damaged).",
         responses={409: {"model": ErrorResponse, "description": "the configured model cannot be found"}},
     )
     async def reload_model(runtime: RuntimeDep) -> dict[str, Any]:
         try:
             old, new = await runtime.slot.load()
-        except ModelLoadError as exc:
+        except (ModelLoadError, ModelUnusable, RegistryError) as exc:
+            # a damaged version (a checksum that does not match) is a deployment problem with a
+            # reason, not a defect: it was a 500 "see the server log"
             raise ServiceError(409, "reload_failed", f"{exc}; the previous model stays loaded") from None
         except Exception as exc:
             logger.error("model reload failed", exc_info=exc)

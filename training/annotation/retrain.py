@@ -31,7 +31,7 @@ from govreport.extraction.document import Document
 from govreport.extraction.errors import GovReportError
 from govreport.extraction.taggers import Tagger
 from govreport.training.config import parse_overrides  # noqa: F401  (re-exported: the retrain CLI and scripts import it here)
-from govreport.training.registry import ModelRegistry, ModelVersion, atomic_write_text
+from govreport.training.registry import ModelRegistry, ModelVersion, RegistryError, atomic_write_text
 
 from .batches import (
     DEFAULT_BATCHES_DIR,
@@ -269,7 +269,10 @@ def _default_config(path: Path | None, overrides: dict[str, Any]) -> Any:
         cfg = loader(path) if loader else TrainConfig(**json.loads(path.read_text("utf-8")))
     else:
         cfg = dataclasses.replace(TrainConfig(), **FINE_TUNE_DEFAULTS)
-    return dataclasses.replace(cfg, **overrides) if overrides else cfg
+    # through from_dict, as `govreport train --set` does: dataclasses.replace checked nothing, and a
+    # misspelt key or a word for a number failed as a bare TypeError ("'<=' not supported between
+    # instances of 'str' and 'int'") instead of naming the key and what it takes
+    return TrainConfig.from_dict({**cfg.to_dict(), **overrides}) if overrides else cfg
 
 
 @dataclass
@@ -606,7 +609,17 @@ def retrain(
     hooks = hooks or RetrainHooks()
     say = progress or (lambda _msg: None)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    active = registry.active()
+    try:
+        active = registry.active()
+    except RegistryError as exc:
+        # ACTIVE names a version that is gone (deleted by hand, a registry copied in part): the
+        # run ended in a traceback before writing a report, also in the webhook's unattended job
+        report = RetrainReport("failed", started, None, policy=policy.to_dict())
+        report.error = (f"the active model pointer is broken ({exc}): nothing was trained; point it at a version "
+                        "with `govreport models promote VERSION`")  # fmt: skip
+        report.write(opts.report_dir)
+        say(report.summary().splitlines()[0].removeprefix("retrain: "))
+        return report
     report = RetrainReport("failed", started, active.version if active else None, policy=policy.to_dict())
     report.active_after = report.active_before
     try:
@@ -644,6 +657,7 @@ def retrain(
             report.write(opts.report_dir)
             return report
 
+        registry.check_writable()  # the candidate is a new version: said before minutes of evaluation and training
         t0 = time.monotonic()
         gold = gold_items(opts.gold_dir) if opts.gold_dir else []
         synth = hooks.synth(opts.synth_val, SYNTH_VAL_SEED) if opts.synth_val else []
@@ -723,8 +737,11 @@ def retrain(
         report.status = "failed"
         report.error = f"{type(exc).__name__}: {exc}"
         report.data["traceback"] = traceback.format_exc(limit=8)
-        now = registry.active()
-        report.active_after = now.version if now else None
+        try:
+            now = registry.active()
+            report.active_after = now.version if now else None
+        except RegistryError:  # the pointer broke during the run: the error above, not a traceback here
+            report.active_after = None
     report.write(opts.report_dir)
     if report.status in ("promoted", "kept") and report.data.get("retrain_key"):
         _record_run(opts.report_dir, report)
