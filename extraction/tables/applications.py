@@ -45,29 +45,63 @@ def numbering_names_other_row(row: str, cells: list[Cell], evidence: list[Frag])
 
 
 def _subtotal_after_other(region: Region) -> bool | None:
-    """Does the 小计 header come after 其他 (rather than before 商业企业)? None if the headers don't say."""
+    """Does the 小计 header come after 其他 (rather than before 商业企业)? None if the headers don't say.
+
+    Two header pieces on one line are in their printed order. On different lines (a header wrapped
+    in its cell: ``法人或`` / ``其他组`` / ``织小计`` ends two lines below a one-line ``其他``) the
+    lines' order says nothing where the header's cells stand side by side: a space-aligned reading
+    compares their columns (x), a tabbed one their fields; only a reading of one header cell a line
+    (nothing beside it) reads them in the printed order."""
     sub = [f for f in region.frags if f.label == Label.COL and "小计" in f.key]
     other = [f for f in region.frags if f.label == Label.COL and f.key == "其他"]
     if not sub or not other:
-        words = _header_words(region)
-        i = next((k for k, w in enumerate(words) if w.endswith("小计")), None)
-        j = next((k for k, w in enumerate(words) if w == "其他"), None)
-        return None if i is None or j is None else i > j
-    a, b = sub[0], other[0]
-    return (a.line, a.field, a.x) > (b.line, b.field, b.x)
+        return _subtotal_after_other_by_words(region)
+    a = sub[0]
+    b = min(other, key=lambda f: (abs(f.line - a.line), f.line))  # the same header's 其他 (repeated per page)
+    if a.line == b.line:
+        return (a.field, a.x) > (b.field, b.x)
+    if region.has_tabs:
+        return None if a.field == b.field else a.field > b.field
+    if positional(region):
+        return None if a.x == b.x else a.x > b.x
+    lines = Counter(f.line for f in region.frags if f.label == Label.COL and abs(f.line - a.line) <= 4)
+    if any(n > 1 for n in lines.values()):
+        return None  # header pieces side by side, their columns unknown: the lines' order is no order
+    return a.line > b.line
+
+
+def _subtotal_after_other_by_words(region: Region) -> bool | None:
+    """``_subtotal_after_other`` from the header's words (not tagged piece by piece): their order
+    on one line, or across lines where each header line holds one word; None otherwise."""
+    lines = _header_word_lines(region)
+    words = [(k, w) for k, ws in enumerate(lines) for w in ws]
+    i = next(((k, n) for n, (k, w) in enumerate(words) if w.endswith("小计")), None)
+    j = next(((k, n) for n, (k, w) in enumerate(words) if w == "其他"), None)
+    if i is None or j is None:
+        return None
+    if i[0] != j[0] and any(len(lines[k]) > 1 for k in range(min(i[0], j[0]), max(i[0], j[0]) + 1)):
+        return None  # a wrapped header's lines, cells side by side: which comes first is not read here
+    return i[1] > j[1]
 
 
 def _header_words(region: Region) -> list[str]:
     """The words of the region's lines above its first value, a faux-bold word (every character
     drawn twice) read once: a header that one space apart runs together with the caption's text
     (pdfplumber) is not tagged piece by piece, but its words still name the columns."""
+    return [w for ws in _header_word_lines(region) for w in ws]
+
+
+def _header_word_lines(region: Region) -> list[list[str]]:
+    """``_header_words`` line by line (a line without words is left out)."""
     first = min((c.line for c in region.cells), default=None)
     out = []
     for line in region.lines:
         if first is not None and line.index >= first:
             break
-        for w in region.text[line.start : line.end].split():
-            out.append(w[::2] if len(w) % 2 == 0 and w[::2] == w[1::2] else w)
+        words = [w[::2] if len(w) % 2 == 0 and w[::2] == w[1::2] else w
+                 for w in region.text[line.start : line.end].split()]  # fmt: skip
+        if words:
+            out.append(words)
     return out
 
 
@@ -89,21 +123,30 @@ def _subtotal_slot(groups_cells: list[list[Cell]], after_other: bool | None = No
     return int(votes.most_common(1)[0][0]) if votes else 1
 
 
-def subtotal_determined(groups_cells: list[list[Cell]], sub: int) -> bool:
-    """Does the arithmetic alone put the subtotal at ``sub`` (some full row fits it, none fits the
-    other place)? Otherwise the header or a default decided, and the five organisation columns
-    between the two places are inferred from more than one candidate."""
+def subtotal_determined(groups_cells: list[list[Cell]], sub: int, after_other: bool | None = None) -> bool:
+    """Is the subtotal's place ``sub`` known: the header puts it there (``after_other``, from
+    ``_subtotal_after_other``) and no full row's arithmetic puts it at the other place, or the
+    arithmetic alone puts it there (some full row fits it, none fits the other place), or leaving
+    out either place gives the same values in every row? Otherwise a default decided, and the five
+    organisation columns between the two places are inferred from more than one candidate.
+
+    A row with fewer than eight values is placed after this (by positions, labels, the arithmetic)
+    and may put a value in any slot: only full rows show that either place gives the same values."""
     fits = {1: 0, 6: 0}
     same = True  # leaving out either place gives the same values in every row
     for cells in groups_cells:
         v = [c.value for c in cells]
         if len(v) != 8:
+            # a short row's values between the two places would go to different columns
+            same &= all(c.value is None for c in cells[:-1])
             continue
         same &= v[:1] + v[2:] == v[:6] + v[7:]
         if any(x is None for x in v):
             continue
         fits[1] += abs(v[1] - sum(v[2:7])) < 1e-9 and any(v[2:7])
         fits[6] += abs(v[6] - sum(v[1:6])) < 1e-9 and any(v[1:6])
+    if after_other is not None and sub == (6 if after_other else 1) and fits[7 - sub] == 0:
+        return True
     return same or (fits[sub] > 0 and fits[7 - sub] == 0)
 
 
@@ -169,11 +212,12 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     head_centers = None
     if located and not region.has_tabs and region.cells:
         head_centers = header_centers(region, min(c.line for c in region.cells), VALUE_COLS, ncols)
-    sub = _subtotal_slot([a.group.cells for a in assignments], _subtotal_after_other(region)) if ncols == 8 else None
+    after_other = _subtotal_after_other(region) if ncols == 8 else None
+    sub = _subtotal_slot([a.group.cells for a in assignments], after_other) if ncols == 8 else None
     shifted: frozenset[str] = frozenset()  # columns whose place depends on an undetermined subtotal slot
     if sub is not None:
         res.warn(f"an extra 法人或其他组织 subtotal column (slot {sub + 1} of 8) was recognised and left out")
-        if not subtotal_determined([a.group.cells for a in assignments], sub):
+        if not subtotal_determined([a.group.cells for a in assignments], sub, after_other):
             shifted = frozenset(cols[1:APPLICANT_COLS])
     last_group = assignments[-1].group if assignments else None
     extra = spilled(groups, assignments)

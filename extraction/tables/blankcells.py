@@ -111,6 +111,25 @@ def candidates(cells: Sequence[Valued], sub: int | None = None, fit: bool = True
     return out
 
 
+def _unfitted(cells: Sequence[Valued], sub: int | None) -> list[Slots]:
+    """The placements of a row none of whose placements meets its 总计 (``candidates`` with
+    ``fit=False``), less those that put a value in the 小计 slot (``sub``) that is not the five
+    organisation columns' sum: such a 小计 is no arithmetic of the row's own to lose a value in
+    (a lone ``1`` read as the 小计 of five empty cells makes the row all blank, and the column
+    identities of a report whose own sums are wrong may prefer just that). All placements where
+    every one does so."""
+    every = candidates(cells, sub, fit=False)
+    if sub is None:
+        return every
+    kept = []
+    for slots in every:
+        subtotal = _printed_values(cells, slots, sub)[sub]
+        five = sum(_as_zero(x) for x in _row_values(cells, slots, sub)[1:6])
+        if subtotal is None or abs(five - subtotal) < TOL:
+            kept.append(slots)
+    return kept or every
+
+
 def _fitting(
     fixed: dict[str, list[Number | None]],
     short: Mapping[str, Sequence[Valued]],
@@ -195,7 +214,7 @@ def place_short_rows(
     placement that meets its 总计 (its arithmetic is broken, or it prints only 总计 with the
     applicant cells empty) keeps every placement: its own identity chooses nothing, the column
     identities still may."""
-    cands = {r: candidates(cells, sub) or candidates(cells, sub, fit=False) for r, cells in short.items()}
+    cands = {r: candidates(cells, sub) or _unfitted(cells, sub) for r, cells in short.items()}
     open_rows = list(cands)
     kept: dict[str, list[Slots]] = {r: list(cands[r]) for r in open_rows}
     fits = _fitting(fixed, short, {r: cands[r] for r in open_rows}, idents, sub) if open_rows else None
