@@ -124,3 +124,42 @@ def test_the_subtotal_s_place_is_not_determined_by_rows_short_of_values():
     full = [_cells(1, 2, 1, 0, 0, 0, 3, 4)]
     assert not subtotal_determined(full, 1, after_other=False)
     assert subtotal_determined(full, 6)
+
+
+def _tight(*items: tuple[int, str]) -> str:
+    """A layout line whose pieces may stand one space apart (a reader joins them into one piece)."""
+    line = ""
+    for x, s in sorted(items):
+        assert x - len(line) >= (1 if line else 0), f"{s!r} would touch the text before it"
+        line += " " * (x - len(line)) + s
+    return line
+
+
+# a cramped header: every leaf header wrapped a character or two a line, the cells one space apart,
+# so each header line is one piece (``商业 科研 社会公法律服其 小``); the 小计 is the ``小`` over the
+# ``计`` two lines down, after 其他; 总计 the ``总`` over the ``计``
+C = [40 + 4 * k for k in range(8)]
+CRAMPED = [
+    _tight((C[0], "申请人情况")),
+    _tight((C[1], "法人或其他组织")),
+    _tight((0, "（本列数据的勾稽关系为：第一项加第二项"), (C[0], "自然"), (C[7], "总")),
+    _tight((0, "之和，等于第三项加第四项之和）"), (C[1], "商业"), (C[2], "科研"), (C[3], "社会公"), (C[4], "法律服"),
+           (C[5], "其"), (C[6], "小")),  # fmt: skip
+    _tight((C[0], "人"), (C[7], "计")),
+    _tight((C[1], "企业"), (C[2], "机构"), (C[3], "益组织"), (C[4], "务机构"), (C[5], "他"), (C[6], "计")),
+]
+
+
+def test_a_subtotal_header_wrapped_a_character_a_line_makes_eight_columns():
+    # 自然人 4, 商业企业 2, 法律服务 empty (no mark), the rest a blank mark, 小计 2, 总计 6: seven values
+    # a row, the 小计's 2 one slot left of where seven columns would put it
+    lines = list(CRAMPED)
+    for key, label in APP_LABELS_2021:
+        vals = {0: "4", 1: "2", 2: "-", 3: "-", 5: "-", 6: "2", 7: "6"} if key in FULL else {7: "0"}
+        lines.append(_tight((0, label.replace("\t", "")[:18]), *[(C[s], v) for s, v in vals.items()]))
+    out = _extract("\n".join(lines))
+    app = out["tables"]["applications"]
+    assert any("subtotal column (slot 7 of 8)" in w for w in out["warnings"])
+    for row in FULL:
+        assert app[row]["natural_person"] == 4 and app[row]["commercial_enterprise"] == 2
+        assert app[row]["other_org"] is None and app[row]["legal_service_org"] is None and app[row]["total"] == 6

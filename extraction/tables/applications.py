@@ -13,6 +13,7 @@ from ..checks import identity_check
 from .base import Cell, Frag, Region, cell_status, is_blank_mark
 from .blankcells import contract_slot, place_short_rows, row_values
 from .digitruns import application_identities
+from .headerchars import header_chars, subtotal_after_other, subtotal_column
 from .joinedcells import agreed, joined_splits
 from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
@@ -52,6 +53,9 @@ def _subtotal_after_other(region: Region) -> bool | None:
     lines' order says nothing where the header's cells stand side by side: a space-aligned reading
     compares their columns (x), a tabbed one their fields; only a reading of one header cell a line
     (nothing beside it) reads them in the printed order."""
+    chars = header_chars(region)
+    if chars and (by_x := subtotal_after_other(chars)) is not None:
+        return by_x  # the characters' columns (pieces run together name no column)
     sub = [f for f in region.frags if f.label == Label.COL and "小计" in f.key]
     other = [f for f in region.frags if f.label == Label.COL and f.key == "其他"]
     if not sub or not other:
@@ -155,6 +159,8 @@ def _detect_ncols(region: Region, lexicon) -> int:
         return 8
     if any(w.endswith("小计") for w in _header_words(region)):
         return 8
+    if (chars := header_chars(region)) and subtotal_column(chars) is not None:
+        return 8  # 小 over 计 in a narrow cell's wrapped header
     counts = Counter(len(g.cells) for g in build_groups(region, lexicon, 7) if len(g.cells) >= 7)
     return 8 if counts.get(8, 0) > counts.get(7, 0) else 7
 
