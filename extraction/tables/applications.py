@@ -159,9 +159,11 @@ def _detect_ncols(region: Region, lexicon) -> int:
         return 8
     if any(w.endswith("小计") for w in _header_words(region)):
         return 8
-    if (chars := header_chars(region)) and subtotal_column(chars) is not None:
-        return 8  # 小 over 计 in a narrow cell's wrapped header
     counts = Counter(len(g.cells) for g in build_groups(region, lexicon, 7) if len(g.cells) >= 7)
+    if counts.get(8) and (chars := header_chars(region)) and subtotal_column(chars) is not None:
+        # 小 over 计 in a narrow cell's wrapped header, and a row prints eight values; a 小计 column
+        # that prints nothing (its cells all empty) is read as the seven columns it then is
+        return 8
     return 8 if counts.get(8, 0) > counts.get(7, 0) else 7
 
 
