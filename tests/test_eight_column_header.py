@@ -150,16 +150,35 @@ CRAMPED = [
 ]
 
 
-def test_a_subtotal_header_wrapped_a_character_a_line_makes_eight_columns():
-    # 自然人 4, 商业企业 2, 法律服务 empty (no mark), the rest a blank mark, 小计 2, 总计 6: seven values
-    # a row, the 小计's 2 one slot left of where seven columns would put it
+def _cramped(full: dict[int, str], first: dict[int, str] | None = None) -> str:
+    """The cramped header over rows 一, 三(一), 三(七) printing ``full`` (row 一 ``first`` where given),
+    every other row its 总计 0."""
     lines = list(CRAMPED)
     for key, label in APP_LABELS_2021:
-        vals = {0: "4", 1: "2", 2: "-", 3: "-", 5: "-", 6: "2", 7: "6"} if key in FULL else {7: "0"}
+        vals = (first if first and key == "new_received" else full) if key in FULL else {7: "0"}
         lines.append(_tight((0, label.replace("\t", "")[:18]), *[(C[s], v) for s, v in vals.items()]))
-    out = _extract("\n".join(lines))
+    return "\n".join(lines)
+
+
+def test_a_subtotal_header_wrapped_a_character_a_line_makes_eight_columns():
+    # 自然人 4, 商业企业 2, 法律服务 empty (no mark), the rest a blank mark, 小计 2, 总计 6: seven values
+    # a row, the 小计's 2 one slot left of where seven columns would put it; row 一 prints all eight
+    text = _cramped({0: "4", 1: "2", 2: "-", 3: "-", 5: "-", 6: "2", 7: "6"},
+                    {0: "4", 1: "2", 2: "-", 3: "-", 4: "-", 5: "-", 6: "2", 7: "6"})  # fmt: skip
+    out = _extract(text)
     app = out["tables"]["applications"]
     assert any("subtotal column (slot 7 of 8)" in w for w in out["warnings"])
     for row in FULL:
         assert app[row]["natural_person"] == 4 and app[row]["commercial_enterprise"] == 2
         assert app[row]["other_org"] is None and app[row]["legal_service_org"] is None and app[row]["total"] == 6
+
+
+def test_a_subtotal_column_that_prints_nothing_is_read_as_seven_columns():
+    # the same header, the 小计's cells all empty: no row prints eight values, the seven printed
+    # columns are read as seven (a default 小计 slot would shift them)
+    out = _extract(_cramped({0: "4", 1: "2", 2: "-", 3: "-", 4: "-", 5: "-", 7: "6"}))
+    app = out["tables"]["applications"]
+    assert not any("subtotal column" in w for w in out["warnings"])
+    for row in FULL:
+        assert app[row]["natural_person"] == 4 and app[row]["commercial_enterprise"] == 2 and app[row]["total"] == 6
+        assert app[row]["other_org"] is None
