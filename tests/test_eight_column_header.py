@@ -182,3 +182,31 @@ def test_a_subtotal_column_that_prints_nothing_is_read_as_seven_columns():
     for row in FULL:
         assert app[row]["natural_person"] == 4 and app[row]["commercial_enterprise"] == 2 and app[row]["total"] == 6
         assert app[row]["other_org"] is None
+
+
+def test_a_row_short_of_its_total_is_not_narrowed_by_a_subtotal_place_nothing_read():
+    idents = application_identities(table_spec("2021", "applications").row_keys)
+    # 自然人 9, the five organisations 1…5, their 小计 15; the row's 总计 (24) lost to another line:
+    # no placement meets 总计
+    row = {"new_received": _cells(9, 1, 2, 3, 4, 5, 15)}
+    # the 小计 after 其他, read from the header: 15 is the 小计 (总计 empty) or 总计 (小计 empty), not known
+    known = place_short_rows({}, row, idents, sub=6)["new_received"]
+    assert known.values[:6] == [9, 1, 2, 3, 4, 5] and 6 in known.unknown and known.values[6] is None
+    # the 小计's place a default (after 自然人): only leaving it empty keeps a sound 小计, and that
+    # puts 15 in 总计; a default rules nothing out, so 总计 stays unknown
+    default = place_short_rows({}, row, idents, sub=1, sub_known=False)["new_received"]
+    assert 6 in default.unknown and default.values[6] is None
+
+
+def test_the_first_column_header_joined_to_the_caption_still_names_its_column():
+    # WPS-style cells close together: the caption's second line and 自然人 one space apart, one piece
+    # (no column header tagged there); the columns still come from the header's words
+    cap = "一项加第二项之和，等于第三"
+    joined = _tight((COL[0] - 1 - len(cap), cap), (COL[0], "自然人"), (COL[1], "法人或其他组织"), (COL[7], "总计"))
+    text = _table().replace(HEADER[1], joined)
+    assert joined in text
+    out = _extract(text)
+    app = out["tables"]["applications"]
+    for row in FULL:
+        assert app[row]["natural_person"] == 5 and app[row]["commercial_enterprise"] == 1
+        assert app[row]["research_institution"] is None and app[row]["total"] == 6

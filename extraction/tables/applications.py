@@ -13,7 +13,7 @@ from ..checks import identity_check
 from .base import Cell, Frag, Region, cell_status, is_blank_mark
 from .blankcells import contract_slot, place_short_rows, row_values
 from .digitruns import application_identities
-from .headerchars import header_chars, subtotal_after_other, subtotal_column
+from .headerchars import header_chars, side_by_side, subtotal_after_other, subtotal_column
 from .joinedcells import agreed, joined_splits
 from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
@@ -66,12 +66,12 @@ def _subtotal_after_other(region: Region) -> bool | None:
         return (a.field, a.x) > (b.field, b.x)
     if region.has_tabs:
         return None if a.field == b.field else a.field > b.field
+    lo, hi = sorted((a.line, b.line))
+    if not side_by_side(region.text, [ln for ln in region.lines if lo <= ln.index <= hi]):
+        return a.line > b.line  # one header cell a line: the lines' order is the printed order
     if positional(region):
         return None if a.x == b.x else a.x > b.x
-    lines = Counter(f.line for f in region.frags if f.label == Label.COL and abs(f.line - a.line) <= 4)
-    if any(n > 1 for n in lines.values()):
-        return None  # header pieces side by side, their columns unknown: the lines' order is no order
-    return a.line > b.line
+    return None  # header pieces side by side, their columns unknown: the lines' order is no order
 
 
 def _subtotal_after_other_by_words(region: Region) -> bool | None:
@@ -214,12 +214,14 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
         block_centers = calibrate_blocks(
             region, groups, ncols,
             lambda top, below: header_centers(region, below, VALUE_COLS, ncols, top=top)
-            or word_centers(region, below, LEAF_TEXT, ncols, top=top),
+            or word_centers(region, below, LEAF_TEXT, ncols, top=top)
+            or header_centers(region, below, VALUE_COLS, ncols, top=top, split=True),
         )
     # no complete row to learn the columns from: the header's columns
     head_centers = None
     if located and not region.has_tabs and region.cells:
-        head_centers = header_centers(region, min(c.line for c in region.cells), VALUE_COLS, ncols)
+        below = min(c.line for c in region.cells)
+        head_centers = header_centers(region, below, VALUE_COLS, ncols) or header_centers(region, below, VALUE_COLS, ncols, split=True)
     after_other = _subtotal_after_other(region) if ncols == 8 else None
     sub = _subtotal_slot([a.group.cells for a in assignments], after_other) if ncols == 8 else None
     shifted: frozenset[str] = frozenset()  # columns whose place depends on an undetermined subtotal slot
@@ -473,7 +475,7 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
     place a row printing one number among blanks; that number is taken as 总计, flagged ambiguous,
     where the arithmetic does not place it (a reading without positions leaves it null)."""
     fixed = {r: [res.values[r][c] for c in cols] for r in res.printed_rows if r not in short}
-    placed = place_short_rows(fixed, short, application_identities(row_keys), sub)
+    placed = place_short_rows(fixed, short, application_identities(row_keys), sub, sub_known=not shifted)
     unknown: list[str] = []
     for row, cells in short.items():
         p = placed.get(row)

@@ -7,16 +7,19 @@ the ``他``). The tagged pieces then name no column; the characters' positions s
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..labels import Label
-from ..layout import column_width
+from ..layout import Line, column_width
 from .base import Region
 from .rows import positional
 
 # how many lines down the second character of a wrapped header word may stand (a line of the
 # neighbouring cells' wrapped text between them)
 _WRAP_LINES = 3
+_GAP = re.compile(r"\S[ \u3000]+\S")
 
 
 class HeaderChar(NamedTuple):
@@ -36,11 +39,12 @@ def header_chars(region: Region) -> list[HeaderChar] | None:
     first = min((c.line for c in region.cells), default=None)
     if not tops or first is None:
         return None
+    lines = [ln for ln in region.lines if min(tops) <= ln.index < first]
+    if not side_by_side(region.text, lines):
+        return None  # one header cell a line (LibreOffice's text export): no column to read
     width = column_width(region.text)
     out: list[HeaderChar] = []
-    for line in region.lines:
-        if not min(tops) <= line.index < first:
-            continue
+    for line in lines:
         x = 0
         for ch in region.text[line.start : line.end]:
             w = width(ch)
@@ -48,6 +52,12 @@ def header_chars(region: Region) -> list[HeaderChar] | None:
                 out.append(HeaderChar(line.index, x, x + w, ch))
             x += w
     return out
+
+
+def side_by_side(text: str, lines: Sequence[Line]) -> bool:
+    """Do the header ``lines`` stand cells side by side (some line holds two pieces a space or more
+    apart)? A reading of one cell a line puts every piece at column 0, in the printed order."""
+    return any(_GAP.search(text[ln.start : ln.end].strip()) for ln in lines)
 
 
 def word_x(chars: list[HeaderChar], word: str, not_followed_by: str = "") -> list[int]:
