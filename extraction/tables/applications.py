@@ -18,7 +18,7 @@ from .joinedcells import agreed, joined_splits
 from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, unplaced, build_groups, calibrate_blocks, clearly_under, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
+    align_rows, unplaced, build_groups, calibrate_blocks, clearly_under, keeps_positions, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
 )
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
@@ -210,18 +210,22 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     located = positional(region)
     drifts = is_char_grid(column_width(region.text))  # a reader's grid: positions only roughly kept
     block_centers = {}
+    # every word of the header's lines a piece of its own (``header_centers(split=True)``) only where
+    # the values stand in a space-aligned grid: raw pdftotext's header words stand at no column
+    split = located and not region.has_tabs and keeps_positions(region)
     if located and not region.has_tabs:
         block_centers = calibrate_blocks(
             region, groups, ncols,
             lambda top, below: header_centers(region, below, VALUE_COLS, ncols, top=top)
             or word_centers(region, below, LEAF_TEXT, ncols, top=top)
-            or header_centers(region, below, VALUE_COLS, ncols, top=top, split=True),
+            or (header_centers(region, below, VALUE_COLS, ncols, top=top, split=True) if split else None),
         )
     # no complete row to learn the columns from: the header's columns
     head_centers = None
     if located and not region.has_tabs and region.cells:
         below = min(c.line for c in region.cells)
-        head_centers = header_centers(region, below, VALUE_COLS, ncols) or header_centers(region, below, VALUE_COLS, ncols, split=True)
+        head_centers = header_centers(region, below, VALUE_COLS, ncols) or (
+            header_centers(region, below, VALUE_COLS, ncols, split=True) if split else None)
     after_other = _subtotal_after_other(region) if ncols == 8 else None
     sub = _subtotal_slot([a.group.cells for a in assignments], after_other) if ncols == 8 else None
     shifted: frozenset[str] = frozenset()  # columns whose place depends on an undetermined subtotal slot
@@ -333,6 +337,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             if sub is not None:
                 if slot == sub:
                     subtotals[a.row] = cell
+                    res.left_out.append(cell)
                     continue
                 slot = slot - 1 if slot > sub else slot
             res.put(a.row, cols[slot], cell, a.score, inferred=inferred or by_order or not a.group.evidence,
