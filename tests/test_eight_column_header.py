@@ -210,3 +210,14 @@ def test_the_first_column_header_joined_to_the_caption_still_names_its_column():
     for row in FULL:
         assert app[row]["natural_person"] == 5 and app[row]["commercial_enterprise"] == 1
         assert app[row]["research_institution"] is None and app[row]["total"] == 6
+
+
+def test_a_row_s_subtotal_is_no_wrapped_end_of_the_wide_value_above_it():
+    # 二's 自然人 is wide enough that 三(一)'s 小计, one line down, touches its columns: the 小计 is read
+    # (and left out of the contract's cells), not a piece that went to no row, so the figure above stays
+    big = "123456789"
+    out = _extract(_table({"carried_over": {0: big, 7: big}}))
+    app = out["tables"]["applications"]
+    assert COL[1] <= COL[0] + len(big)  # the 小计 below touches it
+    assert app["carried_over"]["natural_person"] == int(big) and app["carried_over"]["total"] == int(big)
+    assert not any("digits wrapped" in w for w in out["warnings"])

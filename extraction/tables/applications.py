@@ -499,10 +499,12 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
             res.warn(f"row {row}: one value, taken as 总计 (blank applicant columns)")
             continue
         first = p.candidates[0]
-        for cell, slot in zip(cells, first):
+        for k, (cell, slot) in enumerate(zip(cells, first)):
             c = contract_slot(slot, sub)
             if c is not None and c not in p.unknown:
                 res.put(row, cols[c], cell, inferred=True, ambiguous=cols[c] in shifted)
+            elif c is None and all(s[k] == sub for s in p.candidates):
+                res.left_out.append(cell)  # the row's 小计 in every placement kept
         for c in p.unknown:
             res.values[row][cols[c]] = None
             res.status.setdefault(row, {})[cols[c]] = UNREADABLE
