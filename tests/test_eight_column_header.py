@@ -221,3 +221,19 @@ def test_a_row_s_subtotal_is_no_wrapped_end_of_the_wide_value_above_it():
     assert COL[1] <= COL[0] + len(big)  # the 小计 below touches it
     assert app["carried_over"]["natural_person"] == int(big) and app["carried_over"]["total"] == int(big)
     assert not any("digits wrapped" in w for w in out["warnings"])
+
+
+def test_without_positions_a_row_s_own_sums_show_the_subtotal_column():
+    # one space between words (pdfplumber): the 小 over 计 says nothing, but row 一 prints eight values
+    # whose sums hold only with a 小计 after 其他 (2 + 1 = 3, 4 + 3 = 7; blank marks as 0); the rows of
+    # seven values (法律服务 empty) are then no seven columns: no 小计 read as 其他
+    text = _cramped({0: "4", 1: "2", 2: "1", 3: "-", 5: "-", 6: "3", 7: "7"},
+                    {0: "4", 1: "2", 2: "1", 3: "-", 4: "-", 5: "-", 6: "3", 7: "7"})  # fmt: skip
+    flat = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    out = _extract(flat)
+    app = out["tables"]["applications"]
+    assert any("subtotal column (slot 7 of 8)" in w for w in out["warnings"])
+    assert app["new_received"]["natural_person"] == 4 and app["new_received"]["commercial_enterprise"] == 2
+    assert app["new_received"]["research_institution"] == 1 and app["new_received"]["total"] == 7
+    for row in FULL:
+        assert app[row]["other_org"] is None

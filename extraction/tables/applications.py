@@ -116,7 +116,7 @@ def _subtotal_slot(groups_cells: list[list[Cell]], after_other: bool | None = No
     if after_other is not None:
         votes[6 if after_other else 1] += 0.5
     for cells in groups_cells:
-        v = [c.value for c in cells]
+        v = _marks_as_zero(cells)
         if len(v) != 8 or any(x is None for x in v):
             continue
         # the subtotal follows 自然人 (slot 1) or follows 其他 (slot 6)
@@ -125,6 +125,12 @@ def _subtotal_slot(groups_cells: list[list[Cell]], after_other: bool | None = No
         if abs(v[6] - sum(v[1:6])) < 1e-9 and any(v[1:6]):
             votes[6] += 1
     return int(votes.most_common(1)[0][0]) if votes else 1
+
+
+def _marks_as_zero(cells: list[Cell]) -> list:
+    """A row's values with its blank marks (``-``, ``无``) as 0: an empty cell adds nothing to a sum;
+    a value that cannot be read stays None."""
+    return [0 if c.value is None and is_blank_mark(c.raw) else c.value for c in cells]
 
 
 def subtotal_determined(groups_cells: list[list[Cell]], sub: int, after_other: bool | None = None) -> bool:
@@ -145,6 +151,7 @@ def subtotal_determined(groups_cells: list[list[Cell]], sub: int, after_other: b
             same &= all(c.value is None for c in cells[:-1])
             continue
         same &= v[:1] + v[2:] == v[:6] + v[7:]
+        v = _marks_as_zero(cells)
         if any(x is None for x in v):
             continue
         fits[1] += abs(v[1] - sum(v[2:7])) < 1e-9 and any(v[2:7])
@@ -159,12 +166,26 @@ def _detect_ncols(region: Region, lexicon) -> int:
         return 8
     if any(w.endswith("小计") for w in _header_words(region)):
         return 8
-    counts = Counter(len(g.cells) for g in build_groups(region, lexicon, 7) if len(g.cells) >= 7)
+    groups = [g for g in build_groups(region, lexicon, 7) if len(g.cells) >= 7]
+    counts = Counter(len(g.cells) for g in groups)
     if counts.get(8) and (chars := header_chars(region)) and subtotal_column(chars) is not None:
         # 小 over 计 in a narrow cell's wrapped header, and a row prints eight values; a 小计 column
         # that prints nothing (its cells all empty) is read as the seven columns it then is
         return 8
+    if any(_subtotal_row([c.value for c in g.cells]) for g in groups if len(g.cells) == 8):
+        return 8  # a row's own sums show the 小计 (the header's words do not: ``小`` / ``计`` on two lines)
     return 8 if counts.get(8, 0) > counts.get(7, 0) else 7
+
+
+def _subtotal_row(v: list) -> bool:
+    """Do eight printed values (blank marks None, as 0) hold a 小计 after 自然人 or after 其他: the five
+    organisation columns (not all empty) sum to it, and 自然人 plus it is 总计?"""
+    x = [0 if a is None else a for a in v]
+    if not any(x[2:7]) and not any(x[1:6]):
+        return False
+    after_other = any(x[1:6]) and abs(x[6] - sum(x[1:6])) < 1e-9 and abs(x[7] - x[0] - x[6]) < 1e-9
+    after_person = any(x[2:7]) and abs(x[1] - sum(x[2:7])) < 1e-9 and abs(x[7] - x[0] - x[1]) < 1e-9
+    return after_other or after_person
 
 
 def _drop_extra(values: list[Cell], ncols: int) -> tuple[list[Cell], int | None, int]:
