@@ -13,11 +13,12 @@ from ..checks import identity_check
 from .base import Cell, Frag, Region, cell_status, is_blank_mark
 from .blankcells import contract_slot, place_short_rows, row_values
 from .digitruns import application_identities
+from .headerchars import header_chars, side_by_side, subtotal_after_other, subtotal_column
 from .joinedcells import agreed, joined_splits
 from .result import INFERRED, READ, UNREADABLE, TableResult
 from .columns import header_centers, slot_by_columns, word_centers
 from .rows import (
-    align_rows, unplaced, build_groups, calibrate_blocks, clearly_under, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
+    align_rows, unplaced, build_groups, calibrate_blocks, clearly_under, keeps_positions, placed_by_order, positional, short_tab_row, slot_by_label, slot_by_x, slot_right_aligned, spilled,
 )
 
 APPLICANT_COLS = 6  # the six applicant columns before 总计
@@ -45,29 +46,66 @@ def numbering_names_other_row(row: str, cells: list[Cell], evidence: list[Frag])
 
 
 def _subtotal_after_other(region: Region) -> bool | None:
-    """Does the 小计 header come after 其他 (rather than before 商业企业)? None if the headers don't say."""
+    """Does the 小计 header come after 其他 (rather than before 商业企业)? None if the headers don't say.
+
+    Two header pieces on one line are in their printed order. On different lines (a header wrapped
+    in its cell: ``法人或`` / ``其他组`` / ``织小计`` ends two lines below a one-line ``其他``) the
+    lines' order says nothing where the header's cells stand side by side: a space-aligned reading
+    compares their columns (x), a tabbed one their fields; only a reading of one header cell a line
+    (nothing beside it) reads them in the printed order."""
+    chars = header_chars(region)
+    if chars and (by_x := subtotal_after_other(chars)) is not None:
+        return by_x  # the characters' columns (pieces run together name no column)
     sub = [f for f in region.frags if f.label == Label.COL and "小计" in f.key]
     other = [f for f in region.frags if f.label == Label.COL and f.key == "其他"]
     if not sub or not other:
-        words = _header_words(region)
-        i = next((k for k, w in enumerate(words) if w.endswith("小计")), None)
-        j = next((k for k, w in enumerate(words) if w == "其他"), None)
-        return None if i is None or j is None else i > j
-    a, b = sub[0], other[0]
-    return (a.line, a.field, a.x) > (b.line, b.field, b.x)
+        return _subtotal_after_other_by_words(region)
+    a = sub[0]
+    b = min(other, key=lambda f: (abs(f.line - a.line), f.line))  # the same header's 其他 (repeated per page)
+    if a.line == b.line:
+        return (a.field, a.x) > (b.field, b.x)
+    if region.has_tabs:
+        return None if a.field == b.field else a.field > b.field
+    lo, hi = sorted((a.line, b.line))
+    if not side_by_side(region.text, [ln for ln in region.lines if lo <= ln.index <= hi]):
+        return a.line > b.line  # one header cell a line: the lines' order is the printed order
+    if positional(region):
+        return None if a.x == b.x else a.x > b.x
+    return None  # header pieces side by side, their columns unknown: the lines' order is no order
+
+
+def _subtotal_after_other_by_words(region: Region) -> bool | None:
+    """``_subtotal_after_other`` from the header's words (not tagged piece by piece): their order
+    on one line, or across lines where each header line holds one word; None otherwise."""
+    lines = _header_word_lines(region)
+    words = [(k, w) for k, ws in enumerate(lines) for w in ws]
+    i = next(((k, n) for n, (k, w) in enumerate(words) if w.endswith("小计")), None)
+    j = next(((k, n) for n, (k, w) in enumerate(words) if w == "其他"), None)
+    if i is None or j is None:
+        return None
+    if i[0] != j[0] and any(len(lines[k]) > 1 for k in range(min(i[0], j[0]), max(i[0], j[0]) + 1)):
+        return None  # a wrapped header's lines, cells side by side: which comes first is not read here
+    return i[1] > j[1]
 
 
 def _header_words(region: Region) -> list[str]:
     """The words of the region's lines above its first value, a faux-bold word (every character
     drawn twice) read once: a header that one space apart runs together with the caption's text
     (pdfplumber) is not tagged piece by piece, but its words still name the columns."""
+    return [w for ws in _header_word_lines(region) for w in ws]
+
+
+def _header_word_lines(region: Region) -> list[list[str]]:
+    """``_header_words`` line by line (a line without words is left out)."""
     first = min((c.line for c in region.cells), default=None)
     out = []
     for line in region.lines:
         if first is not None and line.index >= first:
             break
-        for w in region.text[line.start : line.end].split():
-            out.append(w[::2] if len(w) % 2 == 0 and w[::2] == w[1::2] else w)
+        words = [w[::2] if len(w) % 2 == 0 and w[::2] == w[1::2] else w
+                 for w in region.text[line.start : line.end].split()]  # fmt: skip
+        if words:
+            out.append(words)
     return out
 
 
@@ -78,7 +116,7 @@ def _subtotal_slot(groups_cells: list[list[Cell]], after_other: bool | None = No
     if after_other is not None:
         votes[6 if after_other else 1] += 0.5
     for cells in groups_cells:
-        v = [c.value for c in cells]
+        v = _marks_as_zero(cells)
         if len(v) != 8 or any(x is None for x in v):
             continue
         # the subtotal follows 自然人 (slot 1) or follows 其他 (slot 6)
@@ -89,21 +127,37 @@ def _subtotal_slot(groups_cells: list[list[Cell]], after_other: bool | None = No
     return int(votes.most_common(1)[0][0]) if votes else 1
 
 
-def subtotal_determined(groups_cells: list[list[Cell]], sub: int) -> bool:
-    """Does the arithmetic alone put the subtotal at ``sub`` (some full row fits it, none fits the
-    other place)? Otherwise the header or a default decided, and the five organisation columns
-    between the two places are inferred from more than one candidate."""
+def _marks_as_zero(cells: list[Cell]) -> list:
+    """A row's values with its blank marks (``-``, ``无``) as 0: an empty cell adds nothing to a sum;
+    a value that cannot be read stays None."""
+    return [0 if c.value is None and is_blank_mark(c.raw) else c.value for c in cells]
+
+
+def subtotal_determined(groups_cells: list[list[Cell]], sub: int, after_other: bool | None = None) -> bool:
+    """Is the subtotal's place ``sub`` known: the header puts it there (``after_other``, from
+    ``_subtotal_after_other``) and no full row's arithmetic puts it at the other place, or the
+    arithmetic alone puts it there (some full row fits it, none fits the other place), or leaving
+    out either place gives the same values in every row? Otherwise a default decided, and the five
+    organisation columns between the two places are inferred from more than one candidate.
+
+    A row with fewer than eight values is placed after this (by positions, labels, the arithmetic)
+    and may put a value in any slot: only full rows show that either place gives the same values."""
     fits = {1: 0, 6: 0}
     same = True  # leaving out either place gives the same values in every row
     for cells in groups_cells:
         v = [c.value for c in cells]
         if len(v) != 8:
+            # a short row's values between the two places would go to different columns
+            same &= all(c.value is None for c in cells[:-1])
             continue
         same &= v[:1] + v[2:] == v[:6] + v[7:]
+        v = _marks_as_zero(cells)
         if any(x is None for x in v):
             continue
         fits[1] += abs(v[1] - sum(v[2:7])) < 1e-9 and any(v[2:7])
         fits[6] += abs(v[6] - sum(v[1:6])) < 1e-9 and any(v[1:6])
+    if after_other is not None and sub == (6 if after_other else 1) and fits[7 - sub] == 0:
+        return True
     return same or (fits[sub] > 0 and fits[7 - sub] == 0)
 
 
@@ -112,8 +166,26 @@ def _detect_ncols(region: Region, lexicon) -> int:
         return 8
     if any(w.endswith("小计") for w in _header_words(region)):
         return 8
-    counts = Counter(len(g.cells) for g in build_groups(region, lexicon, 7) if len(g.cells) >= 7)
+    groups = [g for g in build_groups(region, lexicon, 7) if len(g.cells) >= 7]
+    counts = Counter(len(g.cells) for g in groups)
+    if counts.get(8) and (chars := header_chars(region)) and subtotal_column(chars) is not None:
+        # 小 over 计 in a narrow cell's wrapped header, and a row prints eight values; a 小计 column
+        # that prints nothing (its cells all empty) is read as the seven columns it then is
+        return 8
+    if any(_subtotal_row([c.value for c in g.cells]) for g in groups if len(g.cells) == 8):
+        return 8  # a row's own sums show the 小计 (the header's words do not: ``小`` / ``计`` on two lines)
     return 8 if counts.get(8, 0) > counts.get(7, 0) else 7
+
+
+def _subtotal_row(v: list) -> bool:
+    """Do eight printed values (blank marks None, as 0) hold a 小计 after 自然人 or after 其他: the five
+    organisation columns (not all empty) sum to it, and 自然人 plus it is 总计?"""
+    x = [0 if a is None else a for a in v]
+    if not any(x[2:7]) and not any(x[1:6]):
+        return False
+    after_other = any(x[1:6]) and abs(x[6] - sum(x[1:6])) < 1e-9 and abs(x[7] - x[0] - x[6]) < 1e-9
+    after_person = any(x[2:7]) and abs(x[1] - sum(x[2:7])) < 1e-9 and abs(x[7] - x[0] - x[1]) < 1e-9
+    return after_other or after_person
 
 
 def _drop_extra(values: list[Cell], ncols: int) -> tuple[list[Cell], int | None, int]:
@@ -159,21 +231,28 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
     located = positional(region)
     drifts = is_char_grid(column_width(region.text))  # a reader's grid: positions only roughly kept
     block_centers = {}
+    # every word of the header's lines a piece of its own (``header_centers(split=True)``) only where
+    # the values stand in a space-aligned grid: raw pdftotext's header words stand at no column
+    split = located and not region.has_tabs and keeps_positions(region)
     if located and not region.has_tabs:
         block_centers = calibrate_blocks(
             region, groups, ncols,
             lambda top, below: header_centers(region, below, VALUE_COLS, ncols, top=top)
-            or word_centers(region, below, LEAF_TEXT, ncols, top=top),
+            or word_centers(region, below, LEAF_TEXT, ncols, top=top)
+            or (header_centers(region, below, VALUE_COLS, ncols, top=top, split=True) if split else None),
         )
     # no complete row to learn the columns from: the header's columns
     head_centers = None
     if located and not region.has_tabs and region.cells:
-        head_centers = header_centers(region, min(c.line for c in region.cells), VALUE_COLS, ncols)
-    sub = _subtotal_slot([a.group.cells for a in assignments], _subtotal_after_other(region)) if ncols == 8 else None
+        below = min(c.line for c in region.cells)
+        head_centers = header_centers(region, below, VALUE_COLS, ncols) or (
+            header_centers(region, below, VALUE_COLS, ncols, split=True) if split else None)
+    after_other = _subtotal_after_other(region) if ncols == 8 else None
+    sub = _subtotal_slot([a.group.cells for a in assignments], after_other) if ncols == 8 else None
     shifted: frozenset[str] = frozenset()  # columns whose place depends on an undetermined subtotal slot
     if sub is not None:
         res.warn(f"an extra 法人或其他组织 subtotal column (slot {sub + 1} of 8) was recognised and left out")
-        if not subtotal_determined([a.group.cells for a in assignments], sub):
+        if not subtotal_determined([a.group.cells for a in assignments], sub, after_other):
             shifted = frozenset(cols[1:APPLICANT_COLS])
     last_group = assignments[-1].group if assignments else None
     extra = spilled(groups, assignments)
@@ -279,6 +358,7 @@ def assemble_applications(region: Region, fmt: str, truncated: bool) -> TableRes
             if sub is not None:
                 if slot == sub:
                     subtotals[a.row] = cell
+                    res.left_out.append(cell)
                     continue
                 slot = slot - 1 if slot > sub else slot
             res.put(a.row, cols[slot], cell, a.score, inferred=inferred or by_order or not a.group.evidence,
@@ -421,7 +501,7 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
     place a row printing one number among blanks; that number is taken as 总计, flagged ambiguous,
     where the arithmetic does not place it (a reading without positions leaves it null)."""
     fixed = {r: [res.values[r][c] for c in cols] for r in res.printed_rows if r not in short}
-    placed = place_short_rows(fixed, short, application_identities(row_keys), sub)
+    placed = place_short_rows(fixed, short, application_identities(row_keys), sub, sub_known=not shifted)
     unknown: list[str] = []
     for row, cells in short.items():
         p = placed.get(row)
@@ -440,10 +520,12 @@ def _place_by_arithmetic(res: TableResult, short: dict[str, list[Cell]], row_key
             res.warn(f"row {row}: one value, taken as 总计 (blank applicant columns)")
             continue
         first = p.candidates[0]
-        for cell, slot in zip(cells, first):
+        for k, (cell, slot) in enumerate(zip(cells, first)):
             c = contract_slot(slot, sub)
             if c is not None and c not in p.unknown:
                 res.put(row, cols[c], cell, inferred=True, ambiguous=cols[c] in shifted)
+            elif c is None and all(s[k] == sub for s in p.candidates):
+                res.left_out.append(cell)  # the row's 小计 in every placement kept
         for c in p.unknown:
             res.values[row][cols[c]] = None
             res.status.setdefault(row, {})[cols[c]] = UNREADABLE

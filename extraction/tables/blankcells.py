@@ -111,6 +111,15 @@ def candidates(cells: Sequence[Valued], sub: int | None = None, fit: bool = True
     return out
 
 
+def _subtotal_holds(cells: Sequence[Valued], slots: Slots, sub: int | None) -> bool:
+    """Does a placement leave the 小计 slot (``sub``) empty or holding the five organisation
+    columns' sum (empty cells 0)? Always with no 小计 column."""
+    if sub is None:
+        return True
+    subtotal = _printed_values(cells, slots, sub)[sub]
+    return subtotal is None or abs(sum(_as_zero(x) for x in _row_values(cells, slots, sub)[1:6]) - subtotal) < TOL
+
+
 def _fitting(
     fixed: dict[str, list[Number | None]],
     short: Mapping[str, Sequence[Valued]],
@@ -187,6 +196,7 @@ def place_short_rows(
     short: Mapping[str, Sequence[Valued]],
     idents: list[tuple[list[str], list[str]]],
     sub: int | None = None,
+    sub_known: bool = True,
 ) -> dict[str, Placement]:
     """Place every row of ``short`` (row key -> its cells in printed order, fewer than the printed
     columns) given the rows already placed (``fixed``: row key -> seven contract values, ``None``
@@ -194,13 +204,23 @@ def place_short_rows(
     in the result are printed slots; ``values`` and ``unknown`` are contract columns. A row with no
     placement that meets its 总计 (its arithmetic is broken, or it prints only 总计 with the
     applicant cells empty) keeps every placement: its own identity chooses nothing, the column
-    identities still may."""
+    identities still may; ``sub_known``: the 小计's place was read (its header, the arithmetic of a
+    full row), not a default, so a placement can be told wrong by the 小计 it leaves."""
     cands = {r: candidates(cells, sub) or candidates(cells, sub, fit=False) for r, cells in short.items()}
     open_rows = list(cands)
     kept: dict[str, list[Slots]] = {r: list(cands[r]) for r in open_rows}
     fits = _fitting(fixed, short, {r: cands[r] for r in open_rows}, idents, sub) if open_rows else None
     if fits is not None and any(fits.values()):  # else the report's own arithmetic is broken: the rows decide alone
         kept = {r: [s for s in cands[r] if s in fits[r]] for r in open_rows}
+    for r in open_rows:
+        # a row none of whose placements meets its 总计 keeps those that put a value in the 小计 slot
+        # that is not the five columns' sum, and the column identities of a report whose own sums
+        # are wrong may choose just those (a lone ``1`` read as the 小计 of five empty cells: the row
+        # all blank): no arithmetic of the row's own says so, so they are left out; where nothing is
+        # left, every placement that keeps the 小计 stays (the identities choose nothing)
+        sound = [s for s in kept[r] if not sub_known or _subtotal_holds(short[r], s, sub)]
+        if len(sound) < len(kept[r]):
+            kept[r] = sound or [s for s in cands[r] if _subtotal_holds(short[r], s, sub)] or cands[r]
     out: dict[str, Placement] = {}
     for r in open_rows:
         rows = [_row_values(short[r], s, sub) for s in kept[r]]

@@ -5,6 +5,8 @@ under the columns of the header (each column's bottom header piece) by their dis
 """
 from __future__ import annotations
 
+import re
+
 from ..labels import Label
 from ..layout import column_width
 from ..lexicon import match_col
@@ -12,7 +14,7 @@ from .base import Cell, Region
 
 
 def header_centers(
-    region: Region, below: int, keys: frozenset[str], ncols: int, top: int | None = None
+    region: Region, below: int, keys: frozenset[str], ncols: int, top: int | None = None, split: bool = False
 ) -> list[float] | None:
     """Column centres of a space-aligned table from its header: the bottom header piece of each
     column (no other header piece under it), where that piece names one of ``keys``.
@@ -20,26 +22,39 @@ def header_centers(
     A header wrapped in its column (``结果维`` / ``持``) counts once, by its last line; a header
     spanning several columns (``行政诉讼``) has pieces under it and is skipped. None unless exactly
     ``ncols`` such pieces are found, side by side. Only header lines from ``top`` on count.
+    ``split``: every word of the header's lines (those holding a tagged column header) is a piece
+    of its own (a reader joins cells one space apart, and the caption's last line with the first
+    column's header: ``等于第三 自然人``, no piece tagged a column header).
     """
     cols = [f for f in region.frags if f.label == Label.COL and (top or 0) <= f.line < below]
     width = column_width(region.text)
-    spans = [(f, f.x, f.x + width(f.text)) for f in cols]
+    spans: list[tuple[int, str, int, int]] = []  # (line, text, first column, column after it)
+    if split:
+        header = {f.line for f in cols}
+        for line in region.lines:
+            if line.index in header:
+                s = region.text[line.start : line.end]
+                for m in re.finditer(r"\S+", s):
+                    a = width(s[: m.start()])
+                    spans.append((line.index, m.group(), a, a + width(m.group())))
+    else:
+        spans = [(f.line, f.text, f.x, f.x + width(f.text)) for f in cols]
     leaves: list[tuple[float, float]] = []
-    for f, a, b in spans:
-        if any(g.line > f.line and ga < b and a < gb for g, ga, gb in spans):
+    for line, piece, a, b in spans:
+        if any(g > line and ga < b and a < gb for g, _, ga, gb in spans):
             continue
         # the piece names a column by itself, or with the lines of its header wrapped above it
-        text, cur = f.text, (f, a, b)
+        text, cur = piece, (line, piece, a, b)
         while True:
             m = match_col(text, region.table)
             if m and m.score >= 0.5 and m.key in keys:
                 leaves.append((a, b))
                 break
-            up = [s for s in spans if s[0].line == cur[0].line - 1 and s[1] < cur[2] and cur[1] < s[2]]
+            up = [s for s in spans if s[0] == cur[0] - 1 and s[2] < cur[3] and cur[2] < s[3]]
             if len(up) != 1:
                 break
             cur = up[0]
-            text = cur[0].text + text
+            text = cur[1] + text
     leaves.sort()
     if len(leaves) != ncols or any(b1 > a2 for (_, b1), (a2, _) in zip(leaves, leaves[1:])):
         return None
@@ -52,8 +67,6 @@ def word_centers(region: Region, below: int, leaf_text: str, ncols: int, top: in
     (from ``top``, above ``below``) that is part of ``leaf_text`` (the leaf headers' texts run
     together), less the words under one of them on a lower line (a header wrapped in its cell:
     ``结果`` / ``维持``). None unless that gives ``ncols`` columns."""
-    import re
-
     width = column_width(region.text)
     words: list[tuple[int, int, int]] = []  # (line, x, width)
     for line in region.lines:

@@ -31,6 +31,8 @@ class TableResult:
     cut_off: bool = False  # the text stops inside the table
     by_order: set[str] = field(default_factory=set)  # rows paired with their values by order alone
     unplaced: list[Cell] = field(default_factory=list)  # printed values that went to no row
+    # printed values read and left out of the contract's cells on purpose (the 8-column variant's 小计)
+    left_out: list[Cell] = field(default_factory=list)
 
     @classmethod
     def empty(cls, spec: TableSpec) -> "TableResult":

@@ -35,8 +35,9 @@ def null_wrapped_figures(res: TableResult, region: Region) -> None:
     by_line: dict[int, list[Cell]] = {}
     for c in region.cells:
         by_line.setdefault(c.line, []).append(c)
+    read = {c.start for c in res.left_out}  # a row's 小计, read and left out: no wrapped end
     for piece in region.cells:
-        if piece.start in placed or not _DIGITS.fullmatch(normalize(piece.raw)) or _page_number(region, piece, by_line):
+        if piece.start in placed or piece.start in read or not _DIGITS.fullmatch(normalize(piece.raw)) or _page_number(region, piece, by_line):
             continue
         own = by_line[piece.line]
         loose = sum(c.start not in placed for c in own)

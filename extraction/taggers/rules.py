@@ -38,7 +38,9 @@ from ..normalize import label_key, normalize, squash, strip_numbering
 #      after its heading tagged as label pieces and whole digit runs (extraction/runon.py)
 # 1.5: in table 四 a lone number before its last group's header 复议后起诉 met for the first time,
 #      no page break there, is a value, not a page number (Chromium: a group's 总计 drawn before it)
-RULES_VERSION = "rules-1.5"
+# 1.6: a running header is the title, its start or its end: a lone value above a wrapped label's tail
+#      that is a piece of the title's middle (``政府信息``) is a value, not a page number
+RULES_VERSION = "rules-1.6"
 
 _MD_STRIP = re.compile(r"^[\s#*＊>]+|[\s*＊]+$")
 _PAGE_MARK = r"[-—–－_]\s*\d{1,3}\s*[-—–－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
@@ -347,9 +349,14 @@ _LAST_REVIEW_GROUP = "复议后起诉"  # table 四's last group header (行政�
 
 
 def _title_like(s: str, title_key: str) -> bool:
-    """A running header's text: the report's title or a part of it (the organ), or a 年度报告 line."""
+    """A running header's text: the report's title, its start (the organ) or its end (``…年度报告``),
+    or a 年度报告 line. Not a piece from the title's middle: ``政府信息`` is also the wrapped end of
+    the row label ``1.本机关不掌握相关`` / ``政府信息``, printed right under that row's lone value."""
     k = squash(s)
-    return len(k) >= 4 and ((bool(title_key) and k in title_key) or (k.endswith("报告") and len(k) <= 60))
+    if len(k) < 4:
+        return False
+    head = title_key.removeprefix("关于")
+    return (bool(title_key) and (head.startswith(k) or title_key.endswith(k))) or (k.endswith("报告") and len(k) <= 60)
 
 
 def _running_header(text: str, lines: tuple[Line, ...], i: int, title_key: str) -> bool:
