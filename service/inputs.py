@@ -244,11 +244,23 @@ async def _read_uploads(request: Request, settings: ServiceSettings, field: str)
     return docs
 
 
+def client_file_name(name: str | None) -> str | None:
+    """A file name as a client sent it (JSON ``filename``, ``?filename=``), without the folders of
+    a Windows path: ``C:\\x\\y.txt`` and ``\\\\srv\\share\\y.txt`` are ``y.txt``, the rule
+    python-multipart applies to a part's own name (old browsers sent the whole path), so a report
+    reads the same whichever way it came. The folders were kept (``origin.filename`` held the
+    sender's disk layout; a browser saved the download as ``C__x_y.csv``). Other names as sent."""
+    if name and (name[1:3] == ":\\" or name.startswith("\\\\")):
+        return name.rsplit("\\", 1)[-1] or None
+    return name
+
+
 async def read_single(request: Request, settings: ServiceSettings, filename: str | None) -> InputDoc:
+    filename = client_file_name(filename)
     media_type = _media_type(request.headers.get("content-type"))
     if _is_json(media_type):
         body = await _parse_json(request, ExtractRequest)
-        return InputDoc(body.filename or filename, text=body.text)
+        return InputDoc(client_file_name(body.filename) or filename, text=body.text)
     if media_type == "multipart/form-data":
         docs = await _read_uploads(request, settings, SINGLE_FIELD)
         if not docs:
@@ -288,7 +300,7 @@ async def read_batch(request: Request, settings: ServiceSettings) -> list[InputD
     media_type = _media_type(request.headers.get("content-type"))
     if _is_json(media_type):
         body = await _parse_json(request, BatchRequest)
-        docs = [InputDoc(item.filename, text=item.text) for item in body.items]
+        docs = [InputDoc(client_file_name(item.filename), text=item.text) for item in body.items]
     elif media_type == "multipart/form-data":
         docs = await _read_uploads(request, settings, BATCH_FIELD)
     else:

@@ -62,3 +62,40 @@ def test_a_damaged_active_version_counts_one_failed_reload_not_one_a_poll(tmp_pa
         (reg / "ACTIVE").write_text("v0042-20260101-deleted\n", "utf-8")  # another cause: counted once more
         time.sleep(1.5)
         assert failed_reloads(s.url) == 3
+
+
+# ---- a file name sent as a Windows path ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sent, kept",
+    [("C:\\Users\\li\\报告.txt", "报告.txt"), ("\\\\srv\\share\\r.txt", "r.txt"), ("/tmp/a.txt", "/tmp/a.txt"),
+     ("C:y.txt", "C:y.txt"), ("a\\b.txt", "a\\b.txt"), ("C:\\", None), (None, None)],  # fmt: skip
+)
+def test_client_file_name_drops_the_folders_of_a_windows_path_as_a_multipart_part_s_name(
+    sent: str | None, kept: str | None
+) -> None:
+    from govreport.service.inputs import client_file_name
+
+    assert client_file_name(sent) == kept
+
+
+@pytest.mark.parametrize("sent, fmt, name", [("..\\..\\a.txt", "csv", "a.csv"), ("x/y\\z.pdf", "md", "z.md"), ("/a/b.txt", "csv", "b.csv")])
+def test_a_download_is_named_by_the_base_name_on_either_separator(sent: str, fmt: str, name: str) -> None:
+    from govreport.service.downloads import download_name
+
+    assert download_name(sent, fmt) == name
+
+
+def test_a_windows_path_reads_the_same_as_json_as_a_query_and_as_an_upload(server: ServerProcess) -> None:
+    # python-multipart kept y.txt of an upload named C:\x\y.txt; JSON and ?filename= kept the path,
+    # and the download was saved as C__x_y.csv
+    path = "C:\\x\\y.txt"
+    as_json = httpx.post(server.url + "/v1/extract", json={"text": REPORT, "filename": path}, timeout=60).json()
+    upload = httpx.post(server.url + "/v1/extract", files={"file": (path, REPORT.encode(), "text/plain")}, timeout=60).json()
+    assert as_json["origin"]["filename"] == upload["origin"]["filename"] == "y.txt"
+    r = httpx.post(server.url + "/v1/extract", params={"filename": path, "format": "csv"}, content=REPORT.encode(),
+                   headers={"Content-Type": "text/plain"}, timeout=60)  # fmt: skip
+    assert r.status_code == 200 and r.headers["content-disposition"] == "attachment; filename=\"y.csv\"; filename*=UTF-8''y.csv"
+    batch = httpx.post(server.url + "/v1/extract/batch", json={"items": [{"text": REPORT, "filename": path}]}, timeout=60).json()
+    assert batch["items"][0]["filename"] == "y.txt"
