@@ -43,7 +43,7 @@ from tqdm import tqdm
 
 from govreport.extraction.crosscheck import ReportRef, summary_table, year_on_year
 from govreport.extraction.errors import GovReportError, InputError
-from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, inert_field, tidy_cells, to_json
+from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, inert_field, printable_line, tidy_cells, to_json
 from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and callers use batch.get_tagger)
@@ -668,9 +668,12 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
 
 
 def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
+    """The summary as lines for the terminal. What came from the inputs (a file name, a message
+    that quotes one) is shown by ``printable_line``: a name's line break made a failure read as two
+    lines, and its ESC sequence (``c<ESC>[2Jd.txt``) cleared the screen of whoever ran the batch."""
     c, r = s["counts"], s.get("run", {})
     lines = [
-        f"{c['reports']} reports in {s['out_dir']}: {c['ok']} extracted, {c['failed']} failed, "
+        f"{c['reports']} reports in {printable_line(s['out_dir'])}: {c['ok']} extracted, {c['failed']} failed, "
         f"{c['arithmetic_failed']} with arithmetic that does not add up, {c.get('needs_review', 0)} to review",
     ]
     if r:
@@ -683,11 +686,11 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
     unreadable = r.get("unreadable") or []
     if unreadable:
         lines.append(f"unreadable inputs (skipped): {len(unreadable)}")
-        lines += [f"  {u['source']}: {u['message']}" for u in unreadable[:max_lines]]
+        lines += [f"  {printable_line(u['source'])}: {printable_line(u['message'])}" for u in unreadable[:max_lines]]
     if s["failures_by_code"]:
         lines.append("failures: " + ", ".join(f"{k} {v}" for k, v in s["failures_by_code"].items()))
         for f in s["failures"][:max_lines]:
-            lines.append(f"  {f['source']}: [{f['code']}] {f['message']}")
+            lines.append(f"  {printable_line(f['source'])}: [{f['code']}] {printable_line(f['message'])}")
         if c["failed"] > max_lines:
             lines.append(f"  … {c['failed'] - max_lines} more in summary.json / results.jsonl")
     if s["arithmetic_failures"]:
@@ -695,7 +698,7 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
         for a in s["arithmetic_failures"][:max_lines]:
             rules = a["failed_checks"]
             more = f" (+{len(rules) - 3} more)" if len(rules) > 3 else ""
-            lines.append(f"  {a['source']}: {', '.join(rules[:3])}{more}")
+            lines.append(f"  {printable_line(a['source'])}: {', '.join(rules[:3])}{more}")
         if c["arithmetic_failed"] > max_lines:
             lines.append(f"  … {c['arithmetic_failed'] - max_lines} more in summary.json")
     if s.get("shared_sources"):
@@ -705,19 +708,19 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
             "into this OUT, or two runs named different files alike): cells.* and the counts hold each; "
             "run into a fresh OUT to keep only the current files"
         )
-        lines += [f"  {v['source']}: {v['records']} records" for v in s["shared_sources"][:max_lines]]
+        lines += [f"  {printable_line(v['source'])}: {v['records']} records" for v in s["shared_sources"][:max_lines]]
         if c["shared_sources"] > max_lines:
             lines.append(f"  … {c['shared_sources'] - max_lines} more in summary.json")
     if s.get("old_format"):
         # "extracted" and not "to review", yet no table: a sum over cells.* has only a no_table row for each
         lines.append(f"{c['old_format']} report(s) older than the 2019 format: no table read (one no_table row per table in cells.*)")
-        lines += [f"  {v}" for v in s["old_format"][:max_lines]]
+        lines += [f"  {printable_line(v)}" for v in s["old_format"][:max_lines]]
         if c["old_format"] > max_lines:
             lines.append(f"  … {c['old_format'] - max_lines} more in summary.json")
     if s.get("needs_review"):
         lines.append(f"needs review: {c['needs_review']} (docs/trust.md)")
         for v in s["needs_review"][:max_lines]:
-            lines.append(f"  {v['source']}: {', '.join(v['reasons'])}")
+            lines.append(f"  {printable_line(v['source'])}: {', '.join(v['reasons'])}")
         if c["needs_review"] > max_lines:
             lines.append(f"  … {c['needs_review'] - max_lines} more in summary.json")
     return "\n".join(lines)

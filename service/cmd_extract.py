@@ -11,7 +11,7 @@ import click
 
 from govreport.extraction.errors import GovReportError
 from govreport.extraction.evaluate import ReportScore, aggregate, score_report
-from govreport.extraction.export import atomic_write, cells_csv, check_writable, printable_text, tidy_cells, to_json
+from govreport.extraction.export import atomic_write, cells_csv, check_writable, printable_line, tidy_cells, to_json
 from govreport.extraction.export_text import to_markdown
 from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
@@ -103,7 +103,8 @@ def _report_failure(failures: list[tuple[Input, str]], path: Input, exc: BaseExc
     failures.append((path, msg))
     # tqdm.write prints above the progress bar instead of into its line
     # on the terminal a file name's (or a message's) control characters are shown escaped, not run
-    tqdm.write(printable_text(f"error: {printable_name(str(path))}: {msg}", terminal=True) or "", file=sys.stderr)
+    # (a line break in the name too: "error: a" and "b.txt: …" read as two lines about no such files)
+    tqdm.write(f"error: {printable_line(printable_name(str(path)))}: {printable_line(msg)}", file=sys.stderr)
 
 
 def _check_no_batch(out_dir: Path) -> None:
@@ -408,7 +409,7 @@ def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
         click.echo(f"error: no *.gold.json files in {gold_dir}: nothing to score", err=True)
         sys.exit(1)
     for name, msg in errors:
-        click.echo(f"error: {name}: {msg}", err=True)
+        click.echo(f"error: {printable_line(name)}: {printable_line(msg)}", err=True)
     if as_json:
         failed = [{"report": n, "error": m} for n, m in errors]
         click.echo(to_json({"reports": [s.to_dict() for s in scores], "overall": overall if scores else None,

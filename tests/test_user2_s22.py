@@ -99,3 +99,46 @@ def test_a_windows_path_reads_the_same_as_json_as_a_query_and_as_an_upload(serve
     assert r.status_code == 200 and r.headers["content-disposition"] == "attachment; filename=\"y.csv\"; filename*=UTF-8''y.csv"
     batch = httpx.post(server.url + "/v1/extract/batch", json={"items": [{"text": REPORT, "filename": path}]}, timeout=60).json()
     assert batch["items"][0]["filename"] == "y.txt"
+
+
+# ---- a file name that holds a line break, on the terminal ----------------------------------------------
+
+
+def test_printable_line_writes_a_line_break_and_escapes_and_keeps_the_rest() -> None:
+    from govreport.extraction.export import printable_line
+
+    assert printable_line("a\nb\x1b[2J\tc\r报告") == "a\\x0ab\\x1b[2J\tc\\x0d报告"
+
+
+def test_the_batch_summary_lists_a_failure_named_with_a_line_break_on_one_line(tmp_path: Path) -> None:
+    # "  bad" and "name.txt: [not_a_report] …" were two lines, naming files that are not there; a
+    # name's ESC [2J cleared the screen (click strips ANSI only when stdout is not a terminal)
+    from govreport.service.batch import format_summary, run_batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad\nname.txt").write_text("x", "utf-8")
+    (src / "c\x1b[2Jd.txt").write_bytes(b"hello\x1b[31m")
+    (src / "ok\n.txt").write_text(REPORT, "utf-8")
+    text = format_summary(run_batch([str(src)], tmp_path / "out", tagger="rules", workers=1))
+    assert "\x1b" not in text
+    failures = [line for line in text.splitlines() if line.startswith("  ")]
+    assert failures[0].startswith("  bad\\x0aname.txt: [not_a_report]"), text
+    assert failures[1].startswith("  c\\x1b[2Jd.txt: [binary] c\\x1b[2Jd.txt is full"), text
+    assert len(failures) == 2, text
+
+
+def test_extract_says_a_failure_and_a_summary_of_a_name_with_a_line_break_on_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from govreport.service.cli import main
+
+    (tmp_path / "bad\nname.txt").write_text("x", "utf-8")
+    (tmp_path / "ok\n.txt").write_text(REPORT, "utf-8")
+    r = CliRunner().invoke(main, ["extract", str(tmp_path / "bad\nname.txt"), str(tmp_path / "ok\n.txt"), "--summary",
+                                  "--tagger", "rules", "-o", str(tmp_path / "out")])  # fmt: skip
+    lines = r.output.splitlines()
+    assert any(line.startswith("error: ") and line.endswith("NotAReport: this does not look like a 政府信息公开工作年度报告: "
+                                                              "no section headings, table labels or title were found")
+               and "bad\\x0aname.txt" in line for line in lines), r.output  # fmt: skip
+    assert any(line.endswith("ok\\x0a.txt]") for line in lines), r.output
