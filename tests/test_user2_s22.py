@@ -142,3 +142,92 @@ def test_extract_says_a_failure_and_a_summary_of_a_name_with_a_line_break_on_one
                                                               "no section headings, table labels or title were found")
                and "bad\\x0aname.txt" in line for line in lines), r.output  # fmt: skip
     assert any(line.endswith("ok\\x0a.txt]") for line in lines), r.output
+
+
+# ---- a JSON body of a million keys, refused before it is validated ----------------------------------
+
+
+def _values_outside_strings(obj: object) -> int:
+    """The reference count: ``{ [ , :`` of ``obj`` written as JSON with every string emptied."""
+    import json
+
+    def empty(o: object) -> object:
+        if isinstance(o, str):
+            return ""
+        if isinstance(o, list):
+            return [empty(x) for x in o]
+        if isinstance(o, dict):
+            return {f"{i}": empty(v) for i, v in enumerate(o.values())}  # keys emptied to digits, no tokens
+        return o
+
+    text = json.dumps(empty(obj))
+    return sum(text.count(t) for t in "{[,:")
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [{"text": "a, b: {c} [d]" * 50, "filename": "x.txt"},
+     {"text": 'quote " and \\ backslash \\" and \\\\" , : ' * 40},
+     {"items": [{"text": "t,:" * 30, "filename": f"{i}.txt"} for i in range(30)]},
+     {f"k{i}": [1, 2, {"a": "\\\\"}] for i in range(40)},
+     [1] * 300, {"text": "报告：一，二" * 100}],  # fmt: skip
+    ids=["punctuation-in-text", "escapes", "batch", "keys-and-arrays", "array", "full-width"],
+)
+def test_structure_exceeds_counts_what_is_outside_strings(obj: object) -> None:
+    import json
+
+    from govreport.service.jsonshape import structure_exceeds
+
+    n = _values_outside_strings(obj)
+    for text in (json.dumps(obj), json.dumps(obj, ensure_ascii=False, indent=1)):
+        body = text.encode("utf-8")
+        assert not structure_exceeds(body, n) and structure_exceeds(body, n - 1), (n, text[:200])
+
+
+def test_structure_exceeds_on_a_body_that_is_no_json_leaves_it_to_the_parser() -> None:
+    from govreport.service.jsonshape import structure_exceeds
+
+    assert not structure_exceeds(b'{"text": "never closed, : , : , :' + b", :" * 100, 10)
+    assert structure_exceeds(b"[" + b"1," * 100 + b"1]", 10)
+
+
+def test_a_json_body_of_millions_of_keys_does_not_hold_the_other_requests(server: ServerProcess) -> None:
+    # 25 MB (under the 32 MiB limit) of two million unknown keys: pydantic validated it on the event
+    # loop, holding the GIL, and /healthz waited ~2.4 s; counted and refused before validation now
+    import threading
+
+    body = ("{" + ",".join(f'"k{i}":1' for i in range(2_000_000)) + ',"text":"abc"}').encode()
+    answer: dict[str, httpx.Response] = {}
+
+    def send() -> None:
+        answer["r"] = httpx.post(server.url + "/v1/extract", content=body, headers={"Content-Type": "application/json"}, timeout=120)
+
+    waits = []
+    t = threading.Thread(target=send)
+    t.start()
+    while t.is_alive():
+        t0 = time.monotonic()
+        httpx.get(server.url + "/healthz", timeout=60)
+        waits.append(time.monotonic() - t0)
+    t.join()
+    assert max(waits) < 1.0, waits
+    r = answer["r"]
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+    message = r.json()["error"]["message"]
+    assert "holds more than 1008 keys and values" in message and '{"text", "filename"}' in message
+
+
+def test_a_batch_of_a_few_hundred_items_is_refused_before_it_is_validated(server: ServerProcess) -> None:
+    items = {"items": [{"text": "x", "filename": f"{i}.txt"} for i in range(300)]}
+    r = httpx.post(server.url + "/v1/extract/batch", json=items, timeout=60)
+    assert r.status_code == 422 and "at most 32 items" in r.json()["error"]["message"], r.text
+    r = httpx.post(server.url + "/v1/extract/batch", json={"items": items["items"][:40]}, timeout=60)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_many_items"  # counted as before
+
+
+def test_a_body_of_many_ascii_commas_in_its_text_is_still_read(server: ServerProcess) -> None:
+    # the count is of what is outside strings: a report whose text has 3,000 ASCII commas and
+    # colons (numbers written 1,234; times 10:30) is no body of many values
+    text = REPORT + "\n附注：" + "1,234 10:30 " * 1500
+    r = httpx.post(server.url + "/v1/extract", json={"text": text, "filename": "a.txt"}, timeout=60)
+    assert r.status_code == 200, r.text[:300]
