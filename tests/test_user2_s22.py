@@ -231,3 +231,40 @@ def test_a_body_of_many_ascii_commas_in_its_text_is_still_read(server: ServerPro
     text = REPORT + "\n附注：" + "1,234 10:30 " * 1500
     r = httpx.post(server.url + "/v1/extract", json={"text": text, "filename": "a.txt"}, timeout=60)
     assert r.status_code == 200, r.text[:300]
+
+
+# ---- the HTML reader's deadline, during the parse ------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["<div><i></i></div>", "<tr><td>1</td><td>2</td></tr>"], ids=["children-of-body", "table-rows"])
+def test_the_html_reader_stops_near_the_deadline_not_after_parsing_the_page(unit: str) -> None:
+    # 400,000 elements: the page was parsed whole (~0.5 s), then the 400,000 children of <body>
+    # were listed in one step (~1.7 s) before the deadline was first looked at
+    from govreport.extraction.ingest_html import flatten_html
+    from govreport.extraction.limits import DeadlinePassed, deadline_scope
+
+    page = "<html><body><table>" + unit * 400_000 + "</table></body></html>"
+    t0 = time.monotonic()
+    with deadline_scope(t0 + 0.2), pytest.raises(DeadlinePassed, match="reading the HTML"):
+        flatten_html(page)
+    assert time.monotonic() - t0 < 0.6
+
+
+def test_the_html_parsed_in_pieces_under_a_deadline_is_the_page_parsed_at_once() -> None:
+    from lxml import etree
+
+    from govreport.extraction import ingest_html
+    from govreport.extraction.limits import deadline_scope
+
+    page = ("<html><head><title>报告</title></head><body>" + "<p>一、总体情况<b>表</b></p><table><tr><td>1</td></tr></table>" * 20_000
+            + "</body></html>").encode()  # fmt: skip
+    assert len(page) > 4 * ingest_html._FEED_BYTES  # fed in pieces, multi-byte characters cut between them
+    whole = ingest_html._parse(page)
+    with deadline_scope(time.monotonic() + 600):
+        pieces = ingest_html._parse(page)
+        text = ingest_html.flatten_html(page.decode("utf-8"))
+    assert whole is not None and pieces is not None and etree.tostring(whole) == etree.tostring(pieces)
+    assert text == ingest_html.flatten_html(page.decode("utf-8"))
+    for empty in ("", "  \n", "<!-- only a comment -->" + " " * ingest_html._FEED_BYTES):
+        with deadline_scope(time.monotonic() + 600):
+            assert ingest_html._parse(empty.encode()) is None and ingest_html.flatten_html(empty) == ""
