@@ -667,6 +667,34 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
     }
 
 
+def _year_on_year_lines(rows: list[dict[str, Any]], max_lines: int) -> list[str]:
+    """The console's lines for ``summary.json``'s ``year_on_year``: the run compared each body's
+    consecutive reports and said nothing of it, so a carry-over that does not match last year's
+    (a misread report, or a body that restated a figure) was seen only by whoever opened
+    summary.json or crosscheck.jsonl. Nothing when no body has two consecutive years in OUT."""
+    pairs = [r for r in rows if len(r["years"]) == 2]
+    same_year = [r for r in rows if len(r["years"]) == 1]  # two reports of one body for one year
+    if not pairs and not same_year:
+        return []
+    lines = [
+        f"year on year (docs/checks.md; each identity in crosscheck.jsonl): {len(pairs)} pair(s) of one body's "
+        f"consecutive reports, {sum(r['pass'] for r in pairs)} identities hold, {sum(r['fail'] for r in pairs)} fail, "
+        f"{sum(r['not_assessable'] for r in pairs)} not assessable"
+    ]
+    failing = [r for r in pairs if r["fail"]]
+    for r in failing[:max_lines]:
+        rules = [rule.removeprefix("year_on_year.") for rule in r["failed_rules"]]
+        more = f" (+{len(rules) - 3} more)" if len(rules) > 3 else ""
+        lines.append(f"  {printable_line(r['organ'])} {r['years'][0]}→{r['years'][1]}: fails {', '.join(rules[:3])}{more}")
+    if len(failing) > max_lines:
+        lines.append(f"  … {len(failing) - max_lines} more in summary.json")
+    if same_year:
+        shown = ", ".join(f"{printable_line(r['organ'])} {r['years'][0]}" for r in same_year[:max_lines])
+        more = f" and {len(same_year) - max_lines} more" if len(same_year) > max_lines else ""
+        lines.append(f"  not compared, more than one report of the body for the year: {shown}{more}")
+    return lines
+
+
 def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
     """The summary as lines for the terminal. What came from the inputs (a file name, a message
     that quotes one) is shown by ``printable_line``: a name's line break made a failure read as two
@@ -717,6 +745,7 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
         lines += [f"  {printable_line(v)}" for v in s["old_format"][:max_lines]]
         if c["old_format"] > max_lines:
             lines.append(f"  … {c['old_format'] - max_lines} more in summary.json")
+    lines += _year_on_year_lines(s.get("year_on_year") or [], max_lines)
     if s.get("needs_review"):
         lines.append(f"needs review: {c['needs_review']} (docs/trust.md)")
         for v in s["needs_review"][:max_lines]:

@@ -268,3 +268,31 @@ def test_the_html_parsed_in_pieces_under_a_deadline_is_the_page_parsed_at_once()
     for empty in ("", "  \n", "<!-- only a comment -->" + " " * ingest_html._FEED_BYTES):
         with deadline_scope(time.monotonic() + 600):
             assert ingest_html._parse(empty.encode()) is None and ingest_html.flatten_html(empty) == ""
+
+
+# ---- the batch console and the year-on-year identities ----------------------------------------------
+
+
+def test_the_batch_summary_says_what_the_year_on_year_identities_found() -> None:
+    # the run compared each body's consecutive reports and the console said nothing of it: a
+    # failing carry-over was seen only in summary.json / crosscheck.jsonl
+    from govreport.service.batch import format_summary
+
+    summary = {
+        "out_dir": "OUT", "counts": {"reports": 4, "ok": 4, "failed": 0, "arithmetic_failed": 0},
+        "failures_by_code": {}, "failures": [], "arithmetic_failures": [],
+        "year_on_year": [
+            {"organ": "平潭综合实验区", "years": [2022, 2023], "pass": 6, "fail": 2, "not_assessable": 1,
+             "failed_rules": ["year_on_year.applications.carry[natural_person]", "year_on_year.applications.carry[total]"]},
+            {"organ": "西工区\n退役军人事务局", "years": [2020, 2021], "pass": 9, "fail": 0, "not_assessable": 0, "failed_rules": []},
+            {"organ": "测试市", "years": [2025], "pass": 0, "fail": 0, "not_assessable": 1, "failed_rules": []},
+        ],
+    }  # fmt: skip
+    lines = format_summary(summary).splitlines()
+    assert lines[1:] == [
+        "year on year (docs/checks.md; each identity in crosscheck.jsonl): 2 pair(s) of one body's consecutive "
+        "reports, 15 identities hold, 2 fail, 1 not assessable",
+        "  平潭综合实验区 2022→2023: fails applications.carry[natural_person], applications.carry[total]",
+        "  not compared, more than one report of the body for the year: 测试市 2025",
+    ]
+    assert format_summary({**summary, "year_on_year": []}).splitlines()[1:] == []  # no body with two years: no line
