@@ -680,6 +680,7 @@ def _year_on_year_lines(rows: list[dict[str, Any]], max_lines: int) -> list[str]
         f"year on year (docs/checks.md; each identity in crosscheck.jsonl): {len(pairs)} pair(s) of one body's "
         f"consecutive reports, {sum(r['pass'] for r in pairs)} identities hold, {sum(r['fail'] for r in pairs)} fail, "
         f"{sum(r['not_assessable'] for r in pairs)} not assessable"
+        if pairs else "year on year (docs/checks.md): no body has reports of two consecutive years to compare"
     ]
     failing = [r for r in pairs if r["fail"]]
     for r in failing[:max_lines]:
@@ -965,7 +966,21 @@ def batch_cmd(
         raise click.ClickException(f"cannot use the model: {exc}") from None
     except ImportError as exc:
         raise click.ClickException(f'{exc}: install Ray with `pip install "govreport[ray]"`') from None
+    except KeyboardInterrupt:  # Ctrl-C: click said only "Aborted!", not that the work so far is kept
+        click.echo(f"\n{interrupted_message(Path(out_dir))}", err=True)
+        sys.exit(130)  # as a shell reports a command stopped by SIGINT
     click.echo(format_summary(summary))
+
+
+def interrupted_message(out_dir: Path) -> str:
+    """What a batch stopped by Ctrl-C leaves: the records written to ``out_dir`` so far, which the
+    same command goes on from (the tables and summary.json are written only when a run completes).
+    No count: the manifest may not hold the last records yet, which a resumed run still recovers."""
+    return (
+        f"interrupted: the reports done so far are kept in {printable_line(out_dir)}/results.jsonl; cells.*, "
+        "crosscheck.jsonl and summary.json are written when a run completes: run the same command again to "
+        "go on from there"
+    )
 
 
 __all__ = [

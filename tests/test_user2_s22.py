@@ -296,3 +296,35 @@ def test_the_batch_summary_says_what_the_year_on_year_identities_found() -> None
         "  not compared, more than one report of the body for the year: 测试市 2025",
     ]
     assert format_summary({**summary, "year_on_year": []}).splitlines()[1:] == []  # no body with two years: no line
+    assert format_summary({**summary, "year_on_year": summary["year_on_year"][2:]}).splitlines()[1:] == [
+        "year on year (docs/checks.md): no body has reports of two consecutive years to compare",
+        "  not compared, more than one report of the body for the year: 测试市 2025",
+    ]
+
+
+def test_a_batch_stopped_by_ctrl_c_says_what_is_kept_and_goes_on_when_run_again(tmp_path: Path) -> None:
+    # click said "Aborted!" (exit 1): nothing of the records kept, nor that the same command resumes
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(40):
+        (src / f"r{i:02d}.txt").write_text(REPORT + f"\n附：第{i}份\n", "utf-8")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "govreport", "batch", str(src), "-o", str(out), "-j", "1", "--tagger", "rules", "--no-progress"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = out / "results.jsonl"
+    t0 = time.monotonic()
+    while (not results.exists() or b"\n" not in results.read_bytes()) and time.monotonic() - t0 < 60:  # a whole record
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err[-2000:]
+    assert re.search(r"interrupted: the reports done so far are kept in .*results\.jsonl; .* run the same command again", err)
+    assert "Traceback" not in err, err[-2000:]
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    m = re.search(r"40 inputs, (\d+) already done", again.stdout)
+    assert again.returncode == 0 and m is not None and 0 < int(m.group(1)) < 40, again.stdout + again.stderr
