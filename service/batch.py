@@ -52,6 +52,7 @@ from govreport.extraction.taggers.model import ModelUnusable
 from .batchfolder import LOCK, is_batch_output
 from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
 from .options import PROGRESS_MIN_FILES, env_limits_or_usage_error, max_bytes_option, runtime_option
+from .rayaddress import RayUnreachable, check_reachable
 from .walk import report_files
 
 log = logging.getLogger(__name__)
@@ -826,6 +827,8 @@ def run_batch(
     if engine == "ray":
         from .batch_ray import iter_ray  # before touching OUT: fails fast when Ray is missing
 
+        check_reachable(address)  # before OUT too: Ray itself waits on a wrong address without end
+
     out = Path(out_dir)
     found = discover_inputs(inputs)  # before OUT is made: a mistyped input leaves no empty OUT behind
     with output_lock(out):
@@ -960,7 +963,7 @@ def batch_cmd(
         )  # fmt: skip
     except (OutputUnwritable, OutputForeign) as exc:  # a bad -o, like extract's: a usage error (exit 2)
         raise click.UsageError(str(exc)) from None
-    except (InputError, WorkerDied, OutputLocked) as exc:
+    except (InputError, WorkerDied, OutputLocked, RayUnreachable) as exc:
         raise click.ClickException(str(exc)) from None
     except (FileNotFoundError, ModelUnusable) as exc:
         raise click.ClickException(f"cannot use the model: {exc}") from None

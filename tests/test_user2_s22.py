@@ -328,3 +328,51 @@ def test_a_batch_stopped_by_ctrl_c_says_what_is_kept_and_goes_on_when_run_again(
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     m = re.search(r"40 inputs, (\d+) already done", again.stdout)
     assert again.returncode == 0 and m is not None and 0 < int(m.group(1)) < 40, again.stdout + again.stderr
+
+
+# ---- batch --engine ray --address where nothing listens -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address, expected",
+    [("127.0.0.1:6379", ("127.0.0.1", 6379)), ("ray://head.local:10001", ("head.local", 10001)),
+     ("[::1]:6380", ("::1", 6380)), ("auto", None), ("LOCAL", None), ("head", None), ("head:abc", None)],  # fmt: skip
+)
+def test_a_ray_address_s_host_and_port(address: str, expected: tuple[str, int] | None) -> None:
+    from govreport.service.rayaddress import host_port
+
+    assert host_port(address) == expected
+
+
+def test_check_reachable_tells_a_listening_port_from_a_closed_one() -> None:
+    import socket
+
+    from govreport.service.rayaddress import RayUnreachable, check_reachable
+
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        check_reachable(f"127.0.0.1:{port}")
+        check_reachable(f"ray://127.0.0.1:{port}")
+    with pytest.raises(RayUnreachable, match=f"--address 127.0.0.1:{port} .*ray start --head --port {port}"):
+        check_reachable(f"127.0.0.1:{port}")
+    check_reachable(None)
+    check_reachable("auto")
+
+
+def test_batch_on_a_ray_address_where_nothing_listens_stops_at_once_without_making_out(tmp_path: Path) -> None:
+    # Ray retried without end, a warning every few seconds, after OUT was made
+    import subprocess
+    import sys
+
+    pytest.importorskip("ray")
+    from govreport.service.testing import free_port
+
+    port = free_port()
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "govreport", "batch", str(CORPUS / "seed_000.txt"), "-o", str(out),
+                        "--engine", "ray", "--address", f"127.0.0.1:{port}", "--no-progress"],
+                       capture_output=True, text=True, timeout=90)  # fmt: skip
+    assert r.returncode == 1 and f"cannot reach a Ray cluster at --address 127.0.0.1:{port}" in r.stderr, r.stderr[-2000:]
+    assert not out.exists()
