@@ -300,14 +300,30 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, stdin_name, tagger
         except OSError as exc:
             raise click.UsageError(f"cannot write to -o {out}: {exc.strerror or exc}") from None
     extractor = Extractor(load_tagger(tagger, model), max_bytes=max_bytes)
-    failures = extract_files(
-        files, out, fmt, extractor, with_spans, progress=show_progress(len(files)), html=html, bom=bom,
-        summary=summary or out is None,
-    )  # fmt: skip
+    try:
+        failures = extract_files(
+            files, out, fmt, extractor, with_spans, progress=show_progress(len(files)), html=html, bom=bom,
+            summary=summary or out is None,
+        )  # fmt: skip
+    except KeyboardInterrupt:  # Ctrl-C: click said only "Aborted!", not what was written
+        click.echo(f"\n{_interrupted_message(out, fmt)}", err=True)
+        sys.exit(130)  # as a shell reports a command stopped by SIGINT
     if out not in (None, "-"):
-        click.echo(f"{len(files) - len(failures)} of {len(files)} reports extracted to {out}", err=True)
+        click.echo(f"{len(files) - len(failures)} of {len(files)} reports extracted to {printable_line(out)}", err=True)
     if failures:
         sys.exit(1)
+
+
+def _interrupted_message(out: str | None, fmt: str) -> str:
+    """What ``extract`` stopped by Ctrl-C leaves: each report's file is written as it is done, but
+    ``--format jsonl`` writes ``results.jsonl`` only at the end, so nothing of such a run is kept."""
+    if out in (None, "-"):
+        return "interrupted"
+    if fmt == "jsonl":
+        return (f"interrupted: nothing written ({printable_line(out)}/results.jsonl is written when all reports are done); "
+                "for a long run use `govreport batch`, which keeps each report as it is done and resumes")  # fmt: skip
+    return (f"interrupted: the reports done so far are written in {printable_line(out)}; "
+            "the same command extracts them all again (`govreport batch` resumes where it stopped)")  # fmt: skip
 
 
 EVAL_SUFFIXES = (".txt", ".html", ".docx", ".pdf")  # where an eval input is looked for, in this order

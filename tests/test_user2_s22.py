@@ -376,3 +376,26 @@ def test_batch_on_a_ray_address_where_nothing_listens_stops_at_once_without_maki
                        capture_output=True, text=True, timeout=90)  # fmt: skip
     assert r.returncode == 1 and f"cannot reach a Ray cluster at --address 127.0.0.1:{port}" in r.stderr, r.stderr[-2000:]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt, said", [("json", "the reports done so far are written in"), ("jsonl", "interrupted: nothing written")])
+def test_extract_stopped_by_ctrl_c_says_what_it_wrote(tmp_path: Path, fmt: str, said: str) -> None:
+    # click said "Aborted!" (exit 1): a jsonl run had written nothing, and nothing said so
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(200):
+        (src / f"r{i:03d}.txt").write_text(REPORT + f"\n附：第{i}份\n", "utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "govreport", "extract", str(src), "-o", str(out), "--format", fmt,
+                             "--tagger", "rules", "--summary"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the first report's summary: one report is done
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and said in err and "Traceback" not in err, err[-2000:]
+    assert (out / "results.jsonl").exists() is False if fmt == "jsonl" else any(out.glob("*.json"))
