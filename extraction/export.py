@@ -53,6 +53,14 @@ def printable_text(text: str | None, terminal: bool = False) -> str | None:
     return (_TERMINAL_CONTROL if terminal else _CONTROL).sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def printable_line(text: Any) -> str:
+    r"""``text`` as one line of a terminal: ``printable_text(…, terminal=True)`` with a line break
+    (``\n``) written ``\x0a`` too. For what a line names (a file name, an error message that quotes
+    one): ``batch`` listed a failure of ``bad<LF>name.txt`` as a line ``bad`` and a line
+    ``name.txt: [not_a_report] …``, which reads as two files, neither of them there."""
+    return (printable_text(str(text), terminal=True) or "").replace("\n", "\\x0a")
+
+
 def cell_labels(template: str | None, table: str, row: str, col: str) -> tuple[str, str, str]:
     """(table title, row label, column label) as printed in the report's format; the keys
     themselves where the format is unknown. Row labels carry their groups, outermost first,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .export import cell_status, failed_check_cells, printable_text
+from .export import cell_status, failed_check_cells, printable_line, printable_text
 from .printed import PATH_SEP, printed_table
 from .templates import TABLES
 
@@ -73,7 +73,7 @@ def _header(output: dict[str, Any], source: str) -> str:
         bits.append(f"{output['template']} 格式")
     else:  # "format not recognised" read as a failure for a report older than the formats, which has none
         bits.append("2019 年以前格式，统计表未读取" if output.get("old_format") else "（未识别格式）")
-    return _shown(" · ".join(bits) + (f"  [{source}]" if source else ""))
+    return _shown(" · ".join(bits)) + (f"  [{printable_line(source)}]" if source else "")  # the name on the header's line
 
 
 def _check_status(c: dict[str, Any]) -> str:

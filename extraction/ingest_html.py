@@ -16,7 +16,7 @@ import re
 from lxml import etree, html
 
 from .errors import InputError
-from .limits import check_deadline
+from .limits import check_deadline, time_left
 
 # Elements whose content a browser never shows (or that we cannot render as text).
 _SKIP = frozenset(
@@ -249,7 +249,11 @@ def _unwrap_inline(root: etree._Element) -> None:
     one inside the next, which would otherwise nest the tree thousands deep. Outermost first, so
     each element's children move once. Non-recursive.
     """
-    for n, el in enumerate(list(root.iter()), 1):
+    elements = []
+    for n, el in enumerate(root.iter(), 1):  # listed first (drop_tag moves what iter() walks), with ticks:
+        _tick(n)  # a page of 400,000 elements took ~0.5 s to list before the first look at the deadline
+        elements.append(el)
+    for n, el in enumerate(elements, 1):
         _tick(n)
         tag = _tag(el)
         if tag is not None and tag not in _TRANSPARENT_EXCEPT and not _hidden(el) and el.getparent() is not None:
@@ -267,8 +271,39 @@ def _block_depth(root: etree._Element, limit: int) -> int:
         deepest = max(deepest, depth)
         if deepest > limit:
             break
-        stack.extend((child, depth + 1) for child in el)
+        for child in el:  # counted one by one: a <body> of 400,000 children was one 1.7 s step
+            n += 1
+            _tick(n)
+            stack.append((child, depth + 1))
     return deepest
+
+
+# Bytes fed to the parser between two looks at the deadline (~20 ms of libxml2's time): a page of
+# 400,000 elements was parsed whole, ~0.5 s, before the deadline was first looked at.
+_FEED_BYTES = 256 * 1024
+
+
+def _parse(data: bytes) -> etree._Element | None:
+    """The page's tree; None for a page with no element. Under a deadline (the service) a page
+    over ``_FEED_BYTES`` is fed that much at a time, the deadline looked at between (the same tree
+    as ``html.document_fromstring``'s; libxml2's push parser is ~25 % slower, so without a
+    deadline, as in the CLI and batch, the page is parsed at once)."""
+    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    if time_left() is None or len(data) <= _FEED_BYTES:
+        try:
+            return html.document_fromstring(data, parser=parser)
+        except etree.ParserError:  # lxml's "Document is empty"
+            return None
+    for start in range(0, len(data), _FEED_BYTES):
+        check_deadline("reading the HTML")
+        parser.feed(data[start : start + _FEED_BYTES])
+    if not data:
+        return None
+    try:
+        root = parser.close()
+    except etree.XMLSyntaxError:  # no element at all (whitespace, a lone comment)
+        return None
+    return root if root is not None and root.tag is not None else None
 
 
 def flatten_html(markup: str) -> str:
@@ -277,10 +312,8 @@ def flatten_html(markup: str) -> str:
     Parsed without libxml2's depth limit (``huge_tree``: past 255 open tags it used to drop the
     rest of the page silently); a page whose blocks still nest deeper than ``MAX_BLOCK_DEPTH``
     after inline tags are unwrapped is refused (InputError), never truncated."""
-    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-    try:
-        root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
-    except etree.ParserError:  # lxml's "Document is empty"
+    root = _parse(markup.encode("utf-8"))
+    if root is None:  # lxml's "Document is empty"
         return ""
     if _block_depth(root, MAX_BLOCK_DEPTH) > MAX_BLOCK_DEPTH:  # only then: unwrapping joins text runs
         _unwrap_inline(root)

@@ -43,7 +43,7 @@ from tqdm import tqdm
 
 from govreport.extraction.crosscheck import ReportRef, summary_table, year_on_year
 from govreport.extraction.errors import GovReportError, InputError
-from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, inert_field, tidy_cells, to_json
+from govreport.extraction.export import TIDY_FIELDS, UTF8_BOM, inert_field, printable_line, tidy_cells, to_json
 from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
 from govreport.extraction.taggers import get_tagger  # noqa: F401  (tests and callers use batch.get_tagger)
@@ -52,6 +52,7 @@ from govreport.extraction.taggers.model import ModelUnusable
 from .batchfolder import LOCK, is_batch_output
 from .batch_worker import Done, FileChanged, InputFile, encode_record, extract_file, make_extractor, process  # noqa: F401
 from .options import PROGRESS_MIN_FILES, env_limits_or_usage_error, max_bytes_option, runtime_option
+from .rayaddress import RayUnreachable, check_reachable
 from .walk import report_files
 
 log = logging.getLogger(__name__)
@@ -667,10 +668,42 @@ def summarize(out_dir: str | Path, run: dict[str, Any] | None = None, max_listed
     }
 
 
+def _year_on_year_lines(rows: list[dict[str, Any]], max_lines: int) -> list[str]:
+    """The console's lines for ``summary.json``'s ``year_on_year``: the run compared each body's
+    consecutive reports and said nothing of it, so a carry-over that does not match last year's
+    (a misread report, or a body that restated a figure) was seen only by whoever opened
+    summary.json or crosscheck.jsonl. Nothing when no body has two consecutive years in OUT."""
+    pairs = [r for r in rows if len(r["years"]) == 2]
+    same_year = [r for r in rows if len(r["years"]) == 1]  # two reports of one body for one year
+    if not pairs and not same_year:
+        return []
+    lines = [
+        f"year on year (docs/checks.md; each identity in crosscheck.jsonl): {len(pairs)} pair(s) of one body's "
+        f"consecutive reports, {sum(r['pass'] for r in pairs)} identities hold, {sum(r['fail'] for r in pairs)} fail, "
+        f"{sum(r['not_assessable'] for r in pairs)} not assessable"
+        if pairs else "year on year (docs/checks.md): no body has reports of two consecutive years to compare"
+    ]
+    failing = [r for r in pairs if r["fail"]]
+    for r in failing[:max_lines]:
+        rules = [rule.removeprefix("year_on_year.") for rule in r["failed_rules"]]
+        more = f" (+{len(rules) - 3} more)" if len(rules) > 3 else ""
+        lines.append(f"  {printable_line(r['organ'])} {r['years'][0]}→{r['years'][1]}: fails {', '.join(rules[:3])}{more}")
+    if len(failing) > max_lines:
+        lines.append(f"  … {len(failing) - max_lines} more in summary.json")
+    if same_year:
+        shown = ", ".join(f"{printable_line(r['organ'])} {r['years'][0]}" for r in same_year[:max_lines])
+        more = f" and {len(same_year) - max_lines} more" if len(same_year) > max_lines else ""
+        lines.append(f"  not compared, more than one report of the body for the year: {shown}{more}")
+    return lines
+
+
 def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
+    """The summary as lines for the terminal. What came from the inputs (a file name, a message
+    that quotes one) is shown by ``printable_line``: a name's line break made a failure read as two
+    lines, and its ESC sequence (``c<ESC>[2Jd.txt``) cleared the screen of whoever ran the batch."""
     c, r = s["counts"], s.get("run", {})
     lines = [
-        f"{c['reports']} reports in {s['out_dir']}: {c['ok']} extracted, {c['failed']} failed, "
+        f"{c['reports']} reports in {printable_line(s['out_dir'])}: {c['ok']} extracted, {c['failed']} failed, "
         f"{c['arithmetic_failed']} with arithmetic that does not add up, {c.get('needs_review', 0)} to review",
     ]
     if r:
@@ -683,11 +716,11 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
     unreadable = r.get("unreadable") or []
     if unreadable:
         lines.append(f"unreadable inputs (skipped): {len(unreadable)}")
-        lines += [f"  {u['source']}: {u['message']}" for u in unreadable[:max_lines]]
+        lines += [f"  {printable_line(u['source'])}: {printable_line(u['message'])}" for u in unreadable[:max_lines]]
     if s["failures_by_code"]:
         lines.append("failures: " + ", ".join(f"{k} {v}" for k, v in s["failures_by_code"].items()))
         for f in s["failures"][:max_lines]:
-            lines.append(f"  {f['source']}: [{f['code']}] {f['message']}")
+            lines.append(f"  {printable_line(f['source'])}: [{f['code']}] {printable_line(f['message'])}")
         if c["failed"] > max_lines:
             lines.append(f"  … {c['failed'] - max_lines} more in summary.json / results.jsonl")
     if s["arithmetic_failures"]:
@@ -695,7 +728,7 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
         for a in s["arithmetic_failures"][:max_lines]:
             rules = a["failed_checks"]
             more = f" (+{len(rules) - 3} more)" if len(rules) > 3 else ""
-            lines.append(f"  {a['source']}: {', '.join(rules[:3])}{more}")
+            lines.append(f"  {printable_line(a['source'])}: {', '.join(rules[:3])}{more}")
         if c["arithmetic_failed"] > max_lines:
             lines.append(f"  … {c['arithmetic_failed'] - max_lines} more in summary.json")
     if s.get("shared_sources"):
@@ -705,19 +738,20 @@ def format_summary(s: dict[str, Any], max_lines: int = 10) -> str:
             "into this OUT, or two runs named different files alike): cells.* and the counts hold each; "
             "run into a fresh OUT to keep only the current files"
         )
-        lines += [f"  {v['source']}: {v['records']} records" for v in s["shared_sources"][:max_lines]]
+        lines += [f"  {printable_line(v['source'])}: {v['records']} records" for v in s["shared_sources"][:max_lines]]
         if c["shared_sources"] > max_lines:
             lines.append(f"  … {c['shared_sources'] - max_lines} more in summary.json")
     if s.get("old_format"):
         # "extracted" and not "to review", yet no table: a sum over cells.* has only a no_table row for each
         lines.append(f"{c['old_format']} report(s) older than the 2019 format: no table read (one no_table row per table in cells.*)")
-        lines += [f"  {v}" for v in s["old_format"][:max_lines]]
+        lines += [f"  {printable_line(v)}" for v in s["old_format"][:max_lines]]
         if c["old_format"] > max_lines:
             lines.append(f"  … {c['old_format'] - max_lines} more in summary.json")
+    lines += _year_on_year_lines(s.get("year_on_year") or [], max_lines)
     if s.get("needs_review"):
         lines.append(f"needs review: {c['needs_review']} (docs/trust.md)")
         for v in s["needs_review"][:max_lines]:
-            lines.append(f"  {v['source']}: {', '.join(v['reasons'])}")
+            lines.append(f"  {printable_line(v['source'])}: {', '.join(v['reasons'])}")
         if c["needs_review"] > max_lines:
             lines.append(f"  … {c['needs_review'] - max_lines} more in summary.json")
     return "\n".join(lines)
@@ -792,6 +826,8 @@ def run_batch(
     iter_ray = None
     if engine == "ray":
         from .batch_ray import iter_ray  # before touching OUT: fails fast when Ray is missing
+
+        check_reachable(address)  # before OUT too: Ray itself waits on a wrong address without end
 
     out = Path(out_dir)
     found = discover_inputs(inputs)  # before OUT is made: a mistyped input leaves no empty OUT behind
@@ -927,13 +963,27 @@ def batch_cmd(
         )  # fmt: skip
     except (OutputUnwritable, OutputForeign) as exc:  # a bad -o, like extract's: a usage error (exit 2)
         raise click.UsageError(str(exc)) from None
-    except (InputError, WorkerDied, OutputLocked) as exc:
+    except (InputError, WorkerDied, OutputLocked, RayUnreachable) as exc:
         raise click.ClickException(str(exc)) from None
     except (FileNotFoundError, ModelUnusable) as exc:
         raise click.ClickException(f"cannot use the model: {exc}") from None
     except ImportError as exc:
         raise click.ClickException(f'{exc}: install Ray with `pip install "govreport[ray]"`') from None
+    except KeyboardInterrupt:  # Ctrl-C: click said only "Aborted!", not that the work so far is kept
+        click.echo(f"\n{interrupted_message(Path(out_dir))}", err=True)
+        sys.exit(130)  # as a shell reports a command stopped by SIGINT
     click.echo(format_summary(summary))
+
+
+def interrupted_message(out_dir: Path) -> str:
+    """What a batch stopped by Ctrl-C leaves: the records written to ``out_dir`` so far, which the
+    same command goes on from (the tables and summary.json are written only when a run completes).
+    No count: the manifest may not hold the last records yet, which a resumed run still recovers."""
+    return (
+        f"interrupted: the reports done so far are kept in {printable_line(out_dir)}/results.jsonl; cells.*, "
+        "crosscheck.jsonl and summary.json are written when a run completes: run the same command again to "
+        "go on from there"
+    )
 
 
 __all__ = [

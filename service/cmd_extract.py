@@ -11,7 +11,7 @@ import click
 
 from govreport.extraction.errors import GovReportError
 from govreport.extraction.evaluate import ReportScore, aggregate, score_report
-from govreport.extraction.export import atomic_write, cells_csv, check_writable, printable_text, tidy_cells, to_json
+from govreport.extraction.export import atomic_write, cells_csv, check_writable, printable_line, tidy_cells, to_json
 from govreport.extraction.export_text import to_markdown
 from govreport.extraction.filenames import printable_name
 from govreport.extraction.pipeline import Extractor
@@ -103,7 +103,8 @@ def _report_failure(failures: list[tuple[Input, str]], path: Input, exc: BaseExc
     failures.append((path, msg))
     # tqdm.write prints above the progress bar instead of into its line
     # on the terminal a file name's (or a message's) control characters are shown escaped, not run
-    tqdm.write(printable_text(f"error: {printable_name(str(path))}: {msg}", terminal=True) or "", file=sys.stderr)
+    # (a line break in the name too: "error: a" and "b.txt: …" read as two lines about no such files)
+    tqdm.write(f"error: {printable_line(printable_name(str(path)))}: {printable_line(msg)}", file=sys.stderr)
 
 
 def _check_no_batch(out_dir: Path) -> None:
@@ -299,14 +300,30 @@ def extract(inputs, out, fmt, with_spans, html, summary, bom, stdin_name, tagger
         except OSError as exc:
             raise click.UsageError(f"cannot write to -o {out}: {exc.strerror or exc}") from None
     extractor = Extractor(load_tagger(tagger, model), max_bytes=max_bytes)
-    failures = extract_files(
-        files, out, fmt, extractor, with_spans, progress=show_progress(len(files)), html=html, bom=bom,
-        summary=summary or out is None,
-    )  # fmt: skip
+    try:
+        failures = extract_files(
+            files, out, fmt, extractor, with_spans, progress=show_progress(len(files)), html=html, bom=bom,
+            summary=summary or out is None,
+        )  # fmt: skip
+    except KeyboardInterrupt:  # Ctrl-C: click said only "Aborted!", not what was written
+        click.echo(f"\n{_interrupted_message(out, fmt)}", err=True)
+        sys.exit(130)  # as a shell reports a command stopped by SIGINT
     if out not in (None, "-"):
-        click.echo(f"{len(files) - len(failures)} of {len(files)} reports extracted to {out}", err=True)
+        click.echo(f"{len(files) - len(failures)} of {len(files)} reports extracted to {printable_line(out)}", err=True)
     if failures:
         sys.exit(1)
+
+
+def _interrupted_message(out: str | None, fmt: str) -> str:
+    """What ``extract`` stopped by Ctrl-C leaves: each report's file is written as it is done, but
+    ``--format jsonl`` writes ``results.jsonl`` only at the end, so nothing of such a run is kept."""
+    if out in (None, "-"):
+        return "interrupted"
+    if fmt == "jsonl":
+        return (f"interrupted: nothing written ({printable_line(out)}/results.jsonl is written when all reports are done); "
+                "for a long run use `govreport batch`, which keeps each report as it is done and resumes")  # fmt: skip
+    return (f"interrupted: the reports done so far are written in {printable_line(out)}; "
+            "the same command extracts them all again (`govreport batch` resumes where it stopped)")  # fmt: skip
 
 
 EVAL_SUFFIXES = (".txt", ".html", ".docx", ".pdf")  # where an eval input is looked for, in this order
@@ -408,7 +425,7 @@ def eval_cmd(gold_dir, inputs_dir, detail, as_json, tagger, model) -> None:
         click.echo(f"error: no *.gold.json files in {gold_dir}: nothing to score", err=True)
         sys.exit(1)
     for name, msg in errors:
-        click.echo(f"error: {name}: {msg}", err=True)
+        click.echo(f"error: {printable_line(name)}: {printable_line(msg)}", err=True)
     if as_json:
         failed = [{"report": n, "error": m} for n, m in errors]
         click.echo(to_json({"reports": [s.to_dict() for s in scores], "overall": overall if scores else None,

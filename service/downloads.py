@@ -30,7 +30,9 @@ def download_name(filename: str | None, fmt: str) -> str:
     dropped: an upload named ``.pdf`` (no stem: a dot file) was downloaded as ``.pdf.csv``, a file
     that ``ls`` and a file dialog hide (the CLI refuses such a ``--name`` for the same reason), and
     so are control and format characters."""
-    stem = PurePath(filename or "").stem
+    # the base name on either separator: a name that still holds a Windows path (``..\\a.txt``,
+    # which no rule strips: not absolute) downloaded as ``_.._a.csv``
+    stem = PurePath((filename or "").rsplit("\\", 1)[-1]).stem
     # Control and format characters (a NUL, a line break, U+202E RIGHT-TO-LEFT OVERRIDE, a
     # zero-width space) went into ``filename*`` as they came: the override shows a saved
     # ``report\u202etxt.csv`` as "reportvsc.txt", the others make names no one can type.

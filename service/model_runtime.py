@@ -217,14 +217,22 @@ class ModelSlot:
         extractor = Extractor(tagger=tagger, max_bytes=self.settings.max_bytes, limits=self.settings.read_limits())
         return LoadedModel(extractor, seen, datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
-    async def load(self) -> tuple[LoadedModel | None, LoadedModel]:
-        """Build and swap; on failure the previous Extractor stays in place and the error propagates."""
+    async def load(self, retry: bool = False) -> tuple[LoadedModel | None, LoadedModel]:
+        """Build and swap; on failure the previous Extractor stays in place and the error propagates.
+
+        ``retry``: the poller trying again what failed before. Its failure counts in
+        ``govreport_model_reloads_total{result="failed"}`` only for a new cause: the poller retries
+        every tick, and ACTIVE naming a damaged version for an hour counted 360 failures where one
+        thing had gone wrong (an alert on the rate fired for as long as nobody fixed it, as if it
+        were failing anew). A load someone asks for (start-up, ``POST /v1/models/reload``) always counts."""
         async with self._lock:
             try:
                 new = await asyncio.to_thread(self._build)
             except BaseException as exc:
-                self.metrics.reloads.labels("failed").inc()
-                self.reload_error = load_problem(exc)
+                problem = load_problem(exc)
+                if not retry or problem != self.reload_error:
+                    self.metrics.reloads.labels("failed").inc()
+                self.reload_error = problem
                 raise
             old, self._current = self._current, new
             self.reload_error = None
@@ -240,14 +248,18 @@ class ModelSlot:
             return False
         try:
             active = await asyncio.to_thread(self.active_version)
-        except RegistryError as exc:
-            self.reload_error = load_problem(exc)
+        except RegistryError as exc:  # ACTIVE names a version that is gone: a failed reload too, counted once
+            problem = load_problem(exc)
+            if problem != self.reload_error:
+                self.metrics.reloads.labels("failed").inc()
+            self.reload_error = problem
             raise
         if active == self._current.active_seen:
             self.reload_error = None  # ACTIVE names the loaded version again: nothing is failing
             return False
-        logger.info("registry ACTIVE is now %s; reloading", active)
-        await self.load()
+        if self.reload_error is None:  # the same failing version, tried again each tick, is not news
+            logger.info("registry ACTIVE is now %s; reloading", active)
+        await self.load(retry=True)
         return True
 
 
