@@ -45,13 +45,8 @@ def single_value_blocks(events: list[_Event], start: int, k: int) -> list[Cell] 
     return cells if i >= len(events) or events[i].kind != "V" else None
 
 
-def labelled_blocks(events: list[_Event]) -> list[tuple[str, int]]:
-    """(row, index of the event after the block) for each block of label lines (lines between empty
-    ones) made of row labels and group labels (第二十条第（X）项, 信息内容: they print no value): the
-    block's first row. Where a block names several rows (a row one line tall, the labels of the rows
-    below drawn with it), the values right after it are its first row's (Chromium seeds 1 and 2: 37
-    of 37 where their count fits that row; seed-1 doc 18 ``其他对外管理服务事项 / 第二十条第（六）项 /
-    信息内容 / 行政处罚`` then 其他's three values), the others' come elsewhere."""
+def _line_blocks(events: list[_Event]) -> list[tuple[int, int]]:
+    """(start, end) event indices of each block of lines between empty ones (``B`` events)."""
     out = []
     n = 0
     while n < len(events):
@@ -61,11 +56,24 @@ def labelled_blocks(events: list[_Event]) -> list[tuple[str, int]]:
         end = n
         while end < len(events) and events[end].kind != "B":
             end += 1
+        out.append((n, end))
+        n = end
+    return out
+
+
+def labelled_blocks(events: list[_Event]) -> list[tuple[str, int]]:
+    """(row, index of the event after the block) for each block of label lines (lines between empty
+    ones) made of row labels and group labels (第二十条第（X）项, 信息内容: they print no value): the
+    block's first row. Where a block names several rows (a row one line tall, the labels of the rows
+    below drawn with it), the values right after it are its first row's (Chromium seeds 1 and 2: 37
+    of 37 where their count fits that row; seed-1 doc 18 ``其他对外管理服务事项 / 第二十条第（六）项 /
+    信息内容 / 行政处罚`` then 其他's three values), the others' come elsewhere."""
+    out = []
+    for n, end in _line_blocks(events):
         block = events[n:end]
         rows = [e.row for e in block if e.kind == "R"]
         if rows and all(e.kind == "R" or (e.kind == "T" and _group_label(e.text)) for e in block):
             out.append((rows[0], end))
-        n = end
     return out
 
 
@@ -77,19 +85,11 @@ def label_line_rows(events: list[_Event]) -> list[tuple[str, int, int]]:
     longest label joins its value on their baseline; the row's other values may follow it one a
     block (seed-1 docs 6, 7, 33)."""
     out = []
-    n = 0
-    while n < len(events):
-        if events[n].kind == "B":
-            n += 1
-            continue
-        end = n
-        while end < len(events) and events[end].kind != "B":
-            end += 1
+    for n, end in _line_blocks(events):
         block = events[n:end]
         if (len(block) >= 2 and block[0].kind == "R" and block[1].kind == "V" and block[1].cell is not None
                 and all(e.kind == "T" and _group_label(e.text) for e in block[2:])):  # fmt: skip
             out.append((block[0].row, n + 1, end))
-        n = end
     return out
 
 
