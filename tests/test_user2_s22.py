@@ -7,7 +7,6 @@ name. The HTTP ones against the real server (uvicorn on 127.0.0.1)."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from pathlib import Path
 from typing import Iterator
@@ -37,18 +36,10 @@ def failed_reloads(url: str) -> float:
 # ---- the reload counter ------------------------------------------------------------------------
 
 
-def test_a_damaged_active_version_counts_one_failed_reload_not_one_a_poll(tmp_path: Path) -> None:
+def test_a_damaged_active_version_counts_one_failed_reload_not_one_a_poll(damaged_registry: tuple[Path, str, str]) -> None:
     # the poller retries every tick: ACTIVE naming a damaged version for 2.5 s at 0.2 s counted a
     # dozen failures, an hour 360 at the default 10 s, where one thing had gone wrong
-    good = (MODELS / "ACTIVE").read_text("utf-8").strip()
-    reg = tmp_path / "models"
-    reg.mkdir()
-    shutil.copytree(MODELS / good, reg / good)
-    damaged = "v0099-20261201-damaged"
-    shutil.copytree(MODELS / good, reg / damaged)
-    onnx = reg / damaged / "model.onnx"
-    onnx.write_bytes(onnx.read_bytes()[:100_000])
-    (reg / "ACTIVE").write_text(good + "\n", "utf-8")
+    reg, good, damaged = damaged_registry
     env = {"GOVREPORT_MODELS_DIR": str(reg), "GOVREPORT_RELOAD_POLL_S": "0.2", "GOVREPORT_TAGGER": "auto"}
     with ServerProcess(env) as s:
         assert failed_reloads(s.url) == 0

@@ -231,21 +231,11 @@ def test_retrain_command_with_a_broken_active_pointer_exits_1_without_a_tracebac
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
-def test_a_damaged_active_version_is_said_once_in_the_log_and_in_the_models_listing(tmp_path: Path) -> None:
+def test_a_damaged_active_version_is_said_once_in_the_log_and_in_the_models_listing(damaged_registry: tuple[Path, str, str]) -> None:
     # the watcher retried every tick and wrote a 30-line traceback each time; POST /v1/models/reload
     # answered 500 "see the server log" for a reason it knew (a checksum that does not match)
-    import shutil
     import time
-
-    good = (MODELS / "ACTIVE").read_text("utf-8").strip()
-    reg = tmp_path / "models"
-    reg.mkdir()
-    shutil.copytree(MODELS / good, reg / good)
-    damaged = "v0099-20261201-damaged"
-    shutil.copytree(MODELS / good, reg / damaged)
-    onnx = reg / damaged / "model.onnx"
-    onnx.write_bytes(onnx.read_bytes()[: 100_000])
-    (reg / "ACTIVE").write_text(good + "\n", "utf-8")
+    reg, good, damaged = damaged_registry
     env = {"GOVREPORT_MODELS_DIR": str(reg), "GOVREPORT_RELOAD_POLL_S": "0.2", "GOVREPORT_TAGGER": "auto"}
     with ServerProcess(env) as s:
         assert httpx.get(s.url + "/readyz").json()["tagger"]["version"] == good
