@@ -18,7 +18,6 @@ from govreport.service.testing import ServerProcess
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 REPORT = (CORPUS / "seed_000.txt").read_text("utf-8")
-MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 @pytest.fixture(scope="module")
