@@ -36,6 +36,8 @@ from .result import TableResult
 from .streamorder import _page_numbers, block_starts, header_lead, label_joins, lone_numbers, solve_stream, subtotal_header
 
 RowRange = tuple[int, int]  # (first template row, row count)
+# a wording this long found at the start of a longer numbered piece is that row's label with words after it
+_LONG_WORDING = 4
 
 
 def label_starts(texts: Sequence[str], labels: Sequence[str]) -> list[int | None]:
@@ -43,7 +45,10 @@ def label_starts(texts: Sequence[str], labels: Sequence[str]) -> list[int | None
     ``labelheights.label_lines`` walks the labels in order, and for a row that walk does not find
     (Chromium's PDF: a page's labels out of the rows' order, a row's values among its label's
     pieces) the one line holding a numbered piece whose words begin its wording and no other row's
-    (or are its whole wording); ``None`` where there is none or more than one."""
+    (or are its whole wording), or whose words are the row's whole wording and more (another wording:
+    ``四、结转下年度继续办理的申请``; only for wordings of ``_LONG_WORDING`` characters or more, so
+    that ``3.其他`` is not found in ``2.其他法律行政法规禁止公开``); ``None`` where there is none or more
+    than one."""
     at = label_lines(texts, labels)
     wants = [label_key(x) for x in labels]
     found: dict[int, set[int]] = {}
@@ -52,7 +57,8 @@ def label_starts(texts: Sequence[str], labels: Sequence[str]) -> list[int | None
             key = label_key(piece)
             if not _MARK.match(piece) or len(key) < 2 or _spanning(key):
                 continue
-            rows = [r for r, w in enumerate(wants) if w == key] or [r for r, w in enumerate(wants) if w.startswith(key)]
+            rows = ([r for r, w in enumerate(wants) if w == key] or [r for r, w in enumerate(wants) if w.startswith(key)]
+                    or [r for r, w in enumerate(wants) if len(w) >= _LONG_WORDING and key.startswith(w)])
             if len(rows) == 1:
                 found.setdefault(rows[0], set()).add(k)
     used = {a for a in at if a is not None}
