@@ -166,6 +166,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
             status[name] = res.statuses()
             ambiguous += [f"{name}.{r}.{c}" for r, c in sorted(res.ambiguous)]
             notes += _missing_rows(name, res, status[name])
+            res.restate_missing_rows()
             warnings += res.warnings
             checks += res.checks
             continue
@@ -294,6 +295,7 @@ def assemble_report(doc: Document) -> dict[str, Any]:
         ambiguous += [f"{name}.{r}.{c}" for r, c in sorted(res.ambiguous)]
         if region.cells:
             notes += _missing_rows(name, res, status[name])
+        res.restate_missing_rows()
         warnings += res.warnings
         unread = [f"{r}.{c} {res.provenance[r][c]['text']!r}" for r, cols in status[name].items()
                   for c, st in cols.items() if st == "unreadable" and c in res.provenance.get(r, {})]  # fmt: skip

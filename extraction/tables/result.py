@@ -1,6 +1,7 @@
 """The outcome of assembling one table: values, where each came from, how each was read, and what was inferred."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,8 @@ STATUSES = (READ, INFERRED, BLANK, UNREADABLE, MISSING)
 SIGNED_COLS = frozenset({"change"})
 # the only columns that hold money (万元, converted by the assembler); every other column is a count
 MONEY_COLS = frozenset({"amount"})
+# the row readers' warning for rows whose label was not found (``restate_missing_rows``)
+_ROWS_NOT_FOUND = re.compile(r"(?P<head>.*?)rows not found: (?P<rows>[^;]+); their cells are null")
 
 
 @dataclass
@@ -110,6 +113,26 @@ class TableResult:
                       f"{', …' if len(left) > 6 else ''}); an empty cell may be where one belongs, so none is read "
                       "as blank: " + ", ".join(cells))  # fmt: skip
         return cells
+
+    def restate_missing_rows(self) -> None:
+        """The first reader's warning ``rows not found: a, b; their cells are null`` says what was true
+        when it was written; a later rebuild (the value stream's division, the order fallback) may give
+        those rows values. The warning then names only the rows whose cells are all still null, and
+        says which rows the rebuild placed (their cells' statuses say how); where none is left null,
+        it says only that."""
+        for i, w in enumerate(self.warnings):
+            m = _ROWS_NOT_FOUND.fullmatch(w)
+            if m is None:
+                continue
+            rows = m["rows"].split(", ")
+            null = [r for r in rows if all(v is None for v in (self.values.get(r) or {}).values())]
+            if len(null) == len(rows):
+                continue
+            placed = [r for r in rows if r not in null]
+            said = f"{m['head']}rows not found by their labels: {', '.join(rows)}; "
+            if null:
+                said += f"the cells of {', '.join(null)} are null, "
+            self.warnings[i] = said + f"{', '.join(placed)} placed from the value stream without their labels"
 
     def warn(self, msg: str) -> None:
         self.warnings.append(f"{self.spec.name}: {msg}")
